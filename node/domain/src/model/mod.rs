@@ -1,0 +1,10 @@
+//! Plain domain types: validated on parse, no I/O.
+
+mod actor;
+mod follow;
+mod post;
+pub mod html;
+
+pub use actor::{Actor, ActorKeys, ActorKind, NewActor, Username};
+pub use follow::{Follow, FollowState};
+pub use post::{NewPost, Post, PostEdit, Visibility};

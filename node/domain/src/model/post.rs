@@ -1,0 +1,101 @@
+//! Posts (`Note`s): what members and initiatives write, and what we receive.
+
+use crate::error::{DomainError, Result};
+use serde::{Deserialize, Serialize};
+
+/// Who may read a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// Anyone, listed in public timelines.
+    Public,
+    /// Anyone with the link, not listed (Mastodon's "unlisted").
+    Unlisted,
+    /// Accepted followers of the author.
+    Followers,
+    /// Only the actors named as recipients.
+    Direct,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Unlisted => "unlisted",
+            Visibility::Followers => "followers",
+            Visibility::Direct => "direct",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "public" => Ok(Visibility::Public),
+            "unlisted" => Ok(Visibility::Unlisted),
+            "followers" | "private" => Ok(Visibility::Followers),
+            "direct" => Ok(Visibility::Direct),
+            _ => Err(DomainError::invalid("visibility", "use public, unlisted, followers or direct")),
+        }
+    }
+}
+
+impl TryFrom<String> for Visibility {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self> {
+        Visibility::parse(&value).map_err(|_| DomainError::Corrupt(format!("unknown visibility {value:?}")))
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Post {
+    pub id: i64,
+    pub ap_id: String,
+    pub author_id: i64,
+    /// Sanitised HTML.
+    pub content: String,
+    /// What a local author typed, kept for editing.
+    pub source: Option<String>,
+    /// Content warning.
+    pub summary: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
+    pub in_reply_to: Option<String>,
+    pub url: Option<String>,
+    pub published: i64,
+    pub updated: Option<i64>,
+    pub deleted_at: Option<i64>,
+    pub is_local: bool,
+    pub created_at: i64,
+}
+
+impl Post {
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+}
+
+/// A post to store. Local drafts are validated by `ops::posts`; remote ones arrive sanitised.
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    pub ap_id: String,
+    pub author_id: i64,
+    pub content: String,
+    pub source: Option<String>,
+    pub summary: Option<String>,
+    pub visibility: Visibility,
+    pub in_reply_to: Option<String>,
+    pub url: Option<String>,
+    pub published: i64,
+    pub updated: Option<i64>,
+    pub is_local: bool,
+    /// Actors addressed by id (mentions and direct recipients).
+    pub recipients: Vec<String>,
+}
+
+/// A change to an existing post's text.
+#[derive(Debug, Clone)]
+pub struct PostEdit {
+    pub content: String,
+    pub source: Option<String>,
+    pub summary: Option<String>,
+    pub updated: i64,
+}

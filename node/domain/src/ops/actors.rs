@@ -1,0 +1,169 @@
+//! Creating the node's own actors: the instance actor, initiatives and members.
+
+use crate::error::{DomainError, Result};
+use crate::model::{Actor, ActorKeys, ActorKind, NewActor, Username};
+use crate::store::{self, Store};
+use crate::urls::{LocalUrls, INSTANCE_ACTOR_USERNAME};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+
+/// Role of a member in an initiative.
+pub const ROLE_COORDINATOR: &str = "coordinator";
+pub const ROLE_MEMBER: &str = "member";
+
+fn local_actor(urls: &LocalUrls, kind: ActorKind, username: &str, display_name: &str, keys: &ActorKeys) -> NewActor {
+    let ap_id = match kind {
+        ActorKind::Application => urls.instance_actor(),
+        ActorKind::Group => urls.group(username),
+        _ => urls.person(username),
+    };
+    NewActor {
+        inbox: LocalUrls::actor_part(&ap_id, "inbox"),
+        shared_inbox: Some(urls.shared_inbox()),
+        outbox: Some(LocalUrls::actor_part(&ap_id, "outbox")),
+        followers: Some(LocalUrls::actor_part(&ap_id, "followers")),
+        following: Some(LocalUrls::actor_part(&ap_id, "following")),
+        url: Some(ap_id.clone()),
+        public_key_id: LocalUrls::key_id(&ap_id),
+        public_key_pem: keys.rsa_public_pem.clone(),
+        private_key_pem: Some(keys.rsa_private_pem.clone()),
+        ed25519_public_multibase: Some(keys.ed25519_public_multibase.clone()),
+        ed25519_private_pkcs8: Some(keys.ed25519_private_pkcs8.clone()),
+        ap_id,
+        kind,
+        username: username.to_string(),
+        domain: urls.domain(),
+        is_local: true,
+        display_name: display_name.to_string(),
+        summary: String::new(),
+        manually_approves_followers: false,
+    }
+}
+
+/// The instance actor, if the node has been set up.
+pub async fn instance_actor(store: &Store) -> Result<Option<Actor>> {
+    store::actors::local_by_username(&mut store.conn().await?, INSTANCE_ACTOR_USERNAME).await
+}
+
+/// Creates the instance actor on first start. `make_keys` runs only when one is needed.
+/// Returns the actor and whether it was created now.
+pub async fn ensure_instance_actor(store: &Store, urls: &LocalUrls, make_keys: impl FnOnce() -> ActorKeys) -> Result<(Actor, bool)> {
+    if let Some(actor) = instance_actor(store).await? {
+        return Ok((actor, false));
+    }
+    let new = local_actor(urls, ActorKind::Application, INSTANCE_ACTOR_USERNAME, &urls.domain(), &make_keys());
+    let mut tx = store.begin().await?;
+    let actor = store::actors::upsert(&mut tx, &new).await?;
+    tx.commit().await?;
+    Ok((actor, true))
+}
+
+/// What it takes to create an initiative.
+#[derive(Debug, Clone)]
+pub struct InitiativeDraft {
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    pub manually_approves_followers: bool,
+}
+
+pub async fn add_initiative(store: &Store, urls: &LocalUrls, draft: &InitiativeDraft, keys: &ActorKeys) -> Result<Actor> {
+    let slug = Username::parse(&draft.slug)?;
+    let name = draft.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(DomainError::invalid("name", "give a name of 1 to 100 characters / geef een naam van 1 tot 100 tekens"));
+    }
+    let mut new = local_actor(urls, ActorKind::Group, slug.as_str(), name, keys);
+    new.summary = draft.summary.trim().to_string();
+    new.manually_approves_followers = draft.manually_approves_followers;
+    insert_local(store, &new, None).await
+}
+
+/// What it takes to create a member with a login.
+#[derive(Debug, Clone)]
+pub struct MemberDraft {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub email: Option<String>,
+    pub is_admin: bool,
+    /// The initiative the member joins, by slug, with the role given.
+    pub initiative: Option<(String, String)>,
+}
+
+pub async fn add_member(store: &Store, urls: &LocalUrls, draft: &MemberDraft, keys: &ActorKeys) -> Result<Actor> {
+    let username = Username::parse(&draft.username)?;
+    if draft.password.chars().count() < 8 {
+        return Err(DomainError::invalid("password", "use at least 8 characters / gebruik minstens 8 tekens"));
+    }
+    let display_name = if draft.display_name.trim().is_empty() { username.as_str() } else { draft.display_name.trim() };
+    let new = local_actor(urls, ActorKind::Person, username.as_str(), display_name, keys);
+    let hash = hash_password(&draft.password)?;
+    let login = Login { password_hash: hash, email: draft.email.clone(), is_admin: draft.is_admin, initiative: draft.initiative.clone() };
+    insert_local(store, &new, Some(login)).await
+}
+
+struct Login {
+    password_hash: String,
+    email: Option<String>,
+    is_admin: bool,
+    initiative: Option<(String, String)>,
+}
+
+async fn insert_local(store: &Store, new: &NewActor, login: Option<Login>) -> Result<Actor> {
+    let mut tx = store.begin().await?;
+    if store::actors::local_by_username(&mut tx, &new.username).await?.is_some() || new.username == INSTANCE_ACTOR_USERNAME {
+        return Err(DomainError::Conflict(format!("the name {} is taken / de naam {} is al in gebruik", new.username, new.username)));
+    }
+    let actor = store::actors::upsert(&mut tx, new).await?;
+    if let Some(login) = login {
+        store::actors::insert_account(&mut tx, actor.id, &login.password_hash, login.email.as_deref(), login.is_admin)
+            .await
+            .map_err(|e| match e {
+                DomainError::Db(ref db) if store::is_unique_violation(db) => DomainError::Conflict("that email address is taken".into()),
+                other => other,
+            })?;
+        if let Some((slug, role)) = login.initiative {
+            let initiative = store::actors::local_by_username(&mut tx, &slug)
+                .await?
+                .filter(|a| a.kind() == ActorKind::Group)
+                .ok_or_else(|| DomainError::invalid("initiative", format!("there is no initiative {slug:?} / initiatief {slug:?} bestaat niet")))?;
+            store::actors::add_initiative_member(&mut tx, initiative.id, actor.id, &role).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(actor)
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| DomainError::Corrupt(format!("password hashing failed: {e}")))
+}
+
+/// Checks a login by username or email. Returns the member's actor when the password is right.
+pub async fn check_login(store: &Store, username_or_email: &str, password: &str) -> Result<Option<Actor>> {
+    let mut conn = store.conn().await?;
+    let Some((actor_id, hash)) = store::actors::password_hash_for(&mut conn, username_or_email.trim()).await? else {
+        return Ok(None);
+    };
+    let parsed = PasswordHash::new(&hash).map_err(|e| DomainError::Corrupt(format!("stored password hash: {e}")))?;
+    if Argon2::default().verify_password(password.as_bytes(), &parsed).is_err() {
+        return Ok(None);
+    }
+    Ok(Some(store::actors::by_id(&mut conn, actor_id).await?))
+}
+
+/// Whether `member` may act as `author`: itself, or an initiative it coordinates.
+pub async fn may_act_as(store: &Store, member: &Actor, author: &Actor) -> Result<bool> {
+    if member.id == author.id {
+        return Ok(true);
+    }
+    if !author.is_local || author.kind() != ActorKind::Group {
+        return Ok(false);
+    }
+    let role = store::actors::initiative_role(&mut store.conn().await?, author.id, member.id).await?;
+    Ok(role.as_deref() == Some(ROLE_COORDINATOR))
+}

@@ -1,0 +1,129 @@
+//! Following, both ways: local actors following others, and peers following local actors.
+
+use crate::error::{DomainError, Result};
+use crate::model::{Actor, Follow, FollowState};
+use crate::outbox::Outgoing;
+use crate::store::{self, Store};
+use crate::urls::LocalUrls;
+
+/// A local actor (a member, or an initiative its coordinator acts for) follows `followee`.
+/// Local followees that need no approval accept at once; remote ones hear a `Follow`.
+pub async fn follow(store: &Store, urls: &LocalUrls, follower: &Actor, followee: &Actor) -> Result<Follow> {
+    if !follower.is_local {
+        return Err(DomainError::Forbidden);
+    }
+    if follower.id == followee.id {
+        return Err(DomainError::invalid("followee", "you cannot follow yourself / je kunt jezelf niet volgen"));
+    }
+    let mut tx = store.begin().await?;
+    if let Some(existing) = store::follows::find(&mut tx, follower.id, followee.id).await? {
+        return Ok(existing);
+    }
+    let state = if followee.is_local && !followee.manually_approves_followers { FollowState::Accepted } else { FollowState::Pending };
+    let follow = store::follows::upsert(&mut tx, follower.id, followee.id, state, urls.new_activity().as_str()).await?;
+    if !followee.is_local {
+        store::outbox::push(&mut tx, &Outgoing::FollowRequested { follow_id: follow.id }).await?;
+    }
+    tx.commit().await?;
+    Ok(follow)
+}
+
+/// Stops following (or withdraws a request). Remote followees hear `Undo{Follow}`.
+pub async fn unfollow(store: &Store, follower: &Actor, followee: &Actor) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let Some(follow) = store::follows::find(&mut tx, follower.id, followee.id).await? else {
+        return Ok(());
+    };
+    store::follows::delete(&mut tx, follow.id).await?;
+    if !followee.is_local {
+        let event = Outgoing::FollowUndone { follower_id: follower.id, followee_id: followee.id, follow_activity: follow.activity_ap_id };
+        store::outbox::push(&mut tx, &event).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A remote actor asks to follow a local one. Accepted at once unless the followee approves
+/// followers by hand; then it waits for [`approve`] or [`reject`].
+pub async fn receive_follow(store: &Store, follower: &Actor, followee: &Actor, activity_ap_id: &str) -> Result<Follow> {
+    if !followee.is_local {
+        return Err(DomainError::NotFound);
+    }
+    let state = if followee.manually_approves_followers { FollowState::Pending } else { FollowState::Accepted };
+    let mut tx = store.begin().await?;
+    let follow = store::follows::upsert(&mut tx, follower.id, followee.id, state, activity_ap_id).await?;
+    if follow.state == FollowState::Accepted {
+        // Also for a repeated Follow: the peer may have missed our first Accept.
+        store::outbox::push(&mut tx, &Outgoing::FollowAccepted { follow_id: follow.id }).await?;
+    }
+    tx.commit().await?;
+    Ok(follow)
+}
+
+/// The followee (or a coordinator acting for it) accepts a waiting follower.
+pub async fn approve(store: &Store, member: &Actor, followee: &Actor, follower: &Actor) -> Result<Follow> {
+    if !super::actors::may_act_as(store, member, followee).await? {
+        return Err(DomainError::Forbidden);
+    }
+    let mut tx = store.begin().await?;
+    let follow = store::follows::find(&mut tx, follower.id, followee.id).await?.ok_or(DomainError::NotFound)?;
+    store::follows::set_state(&mut tx, follow.id, FollowState::Accepted).await?;
+    if !follower.is_local {
+        store::outbox::push(&mut tx, &Outgoing::FollowAccepted { follow_id: follow.id }).await?;
+    }
+    let follow = store::follows::find(&mut tx, follower.id, followee.id).await?.ok_or(DomainError::NotFound)?;
+    tx.commit().await?;
+    Ok(follow)
+}
+
+/// The followee refuses a request or removes a follower.
+pub async fn reject(store: &Store, member: &Actor, followee: &Actor, follower: &Actor) -> Result<()> {
+    if !super::actors::may_act_as(store, member, followee).await? {
+        return Err(DomainError::Forbidden);
+    }
+    let mut tx = store.begin().await?;
+    let follow = store::follows::find(&mut tx, follower.id, followee.id).await?.ok_or(DomainError::NotFound)?;
+    store::follows::delete(&mut tx, follow.id).await?;
+    if !follower.is_local {
+        let event = Outgoing::FollowRejected { follower_id: follower.id, followee_id: followee.id, follow_activity: follow.activity_ap_id };
+        store::outbox::push(&mut tx, &event).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A peer accepted one of our follow requests. `from` must be the followee.
+pub async fn receive_accept(store: &Store, from: &Actor, follow_activity: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let follow = store::follows::by_activity(&mut tx, follow_activity).await?.ok_or(DomainError::NotFound)?;
+    if follow.followee_id != from.id {
+        return Err(DomainError::Forbidden);
+    }
+    store::follows::set_state(&mut tx, follow.id, FollowState::Accepted).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A peer refused (or ended) one of our follows. `from` must be the followee.
+pub async fn receive_reject(store: &Store, from: &Actor, follow_activity: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let Some(follow) = store::follows::by_activity(&mut tx, follow_activity).await? else {
+        return Ok(());
+    };
+    if follow.followee_id != from.id {
+        return Err(DomainError::Forbidden);
+    }
+    store::follows::delete(&mut tx, follow.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A peer undid its follow of a local actor. `from` must be the follower.
+pub async fn receive_undo_follow(store: &Store, from: &Actor, followee: &Actor) -> Result<()> {
+    let mut tx = store.begin().await?;
+    if let Some(follow) = store::follows::find(&mut tx, from.id, followee.id).await? {
+        store::follows::delete(&mut tx, follow.id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Use cases. Each one authorises, validates, and writes its rows and any [`crate::outbox::Outgoing`]
+//! entry in one transaction. The web pages, the Mastodon API, the CLI and the inbox all call
+//! these, so the rules hold whatever the door.
+
+pub mod actors;
+pub mod follows;
+pub mod posts;
+pub mod visibility;

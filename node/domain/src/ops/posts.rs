@@ -1,0 +1,178 @@
+//! Publishing, editing and deleting posts; storing the ones peers send us.
+
+use crate::error::{DomainError, Result};
+use crate::model::{html, Actor, NewPost, Post, PostEdit, Visibility};
+use crate::now_ms;
+use crate::outbox::Outgoing;
+use crate::store::{self, Store};
+use crate::urls::LocalUrls;
+
+/// Longest post text we take, in characters.
+pub const MAX_POST_CHARS: usize = 5000;
+
+/// What a member writes.
+#[derive(Debug, Clone)]
+pub struct PostDraft {
+    pub text: String,
+    pub content_warning: Option<String>,
+    pub visibility: Visibility,
+    /// The id of the post this answers.
+    pub in_reply_to: Option<String>,
+    /// Actors addressed by id (for direct posts: the only readers).
+    pub recipients: Vec<String>,
+}
+
+fn validate(draft: &PostDraft) -> Result<()> {
+    let length = draft.text.trim().chars().count();
+    if length == 0 {
+        return Err(DomainError::invalid("text", "write something first / schrijf eerst iets"));
+    }
+    if length > MAX_POST_CHARS {
+        return Err(DomainError::invalid("text", format!("at most {MAX_POST_CHARS} characters / hoogstens {MAX_POST_CHARS} tekens")));
+    }
+    if draft.visibility == Visibility::Direct && draft.recipients.is_empty() {
+        return Err(DomainError::invalid("recipients", "a direct message needs someone to go to / een persoonlijk bericht heeft een ontvanger nodig"));
+    }
+    Ok(())
+}
+
+/// Publishes a post as `author`, on behalf of `member` (the same, or an initiative the member
+/// coordinates). Writes the post and a `PostCreated` outbox entry in one transaction.
+pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &Actor, draft: &PostDraft) -> Result<Post> {
+    if !super::actors::may_act_as(store, member, author).await? {
+        return Err(DomainError::Forbidden);
+    }
+    validate(draft)?;
+    let now = now_ms();
+    let placeholder = urls.new_activity().to_string();
+    let new = NewPost {
+        ap_id: placeholder,
+        author_id: author.id,
+        content: html::text_to_html(&draft.text),
+        source: Some(draft.text.trim().to_string()),
+        summary: draft.content_warning.clone().filter(|s| !s.trim().is_empty()),
+        visibility: draft.visibility,
+        in_reply_to: draft.in_reply_to.clone(),
+        url: None,
+        published: now,
+        updated: None,
+        is_local: true,
+        recipients: draft.recipients.clone(),
+    };
+    let mut tx = store.begin().await?;
+    let stored = store::posts::insert(&mut tx, &new).await?;
+    let ap_id = urls.note(stored.id).to_string();
+    store::posts::set_ap_id(&mut tx, stored.id, &ap_id, &ap_id).await?;
+    store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
+    let post = store::posts::by_id(&mut tx, stored.id).await?;
+    tx.commit().await?;
+    Ok(post)
+}
+
+async fn own_post(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {
+    let post = store::posts::by_id(&mut store.conn().await?, post_id).await?;
+    if post.is_deleted() {
+        return Err(DomainError::Gone);
+    }
+    let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
+    if !post.is_local || !super::actors::may_act_as(store, member, &author).await? {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(post)
+}
+
+/// Changes the text of a local post and announces the `Update`.
+pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, content_warning: Option<String>) -> Result<Post> {
+    let post = own_post(store, member, post_id).await?;
+    let draft = PostDraft { text: text.to_string(), content_warning: content_warning.clone(), visibility: post.visibility, in_reply_to: None, recipients: vec!["-".into()] };
+    validate(&draft)?;
+    let change = PostEdit {
+        content: html::text_to_html(text),
+        source: Some(text.trim().to_string()),
+        summary: content_warning.filter(|s| !s.trim().is_empty()),
+        updated: now_ms(),
+    };
+    let mut tx = store.begin().await?;
+    store::posts::edit(&mut tx, post.id, &change).await?;
+    store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    let post = store::posts::by_id(&mut tx, post.id).await?;
+    tx.commit().await?;
+    Ok(post)
+}
+
+/// Deletes a local post (it answers 410 Gone afterwards) and announces the `Delete`.
+pub async fn delete(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
+    let post = own_post(store, member, post_id).await?;
+    let mut tx = store.begin().await?;
+    let recipients = store::posts::recipients(&mut tx, post.id).await?;
+    store::posts::mark_deleted(&mut tx, post.id).await?;
+    store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id: post.id, recipients }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores a post a peer sent us. Its HTML is sanitised here, whatever the caller did.
+pub async fn receive(store: &Store, mut post: NewPost) -> Result<Post> {
+    post.content = html::sanitize(&post.content);
+    post.summary = post.summary.map(|s| html::to_plain_text(&html::sanitize(&s)));
+    post.is_local = false;
+    let mut tx = store.begin().await?;
+    if let Some(existing) = store::posts::by_ap_id(&mut tx, &post.ap_id).await? {
+        // A post deleted once stays deleted: a late Create must not bring it back.
+        return Ok(existing);
+    }
+    let stored = store::posts::insert(&mut tx, &post).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+/// Applies a peer's `Update` to a post it authored.
+pub async fn receive_update(store: &Store, author: &Actor, ap_id: &str, content: &str, summary: Option<String>, updated: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let post = store::posts::by_ap_id(&mut tx, ap_id).await?.ok_or(DomainError::NotFound)?;
+    if post.author_id != author.id || post.is_local {
+        return Err(DomainError::Forbidden);
+    }
+    let change = PostEdit {
+        content: html::sanitize(content),
+        source: None,
+        summary: summary.map(|s| html::to_plain_text(&html::sanitize(&s))),
+        updated,
+    };
+    store::posts::edit(&mut tx, post.id, &change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies a peer's `Delete` of a post it authored. Unknown posts are fine (nothing to do).
+pub async fn receive_delete(store: &Store, author: &Actor, ap_id: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let Some(post) = store::posts::by_ap_id(&mut tx, ap_id).await? else {
+        return Ok(());
+    };
+    if post.author_id != author.id || post.is_local {
+        return Err(DomainError::Forbidden);
+    }
+    store::posts::mark_deleted(&mut tx, post.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a `Like` or `Announce` of one of our posts (or a post we hold).
+pub async fn receive_reaction(store: &Store, kind: &str, activity_ap_id: &str, actor_ap_id: &str, post_ap_id: &str) -> Result<bool> {
+    let mut tx = store.begin().await?;
+    let post = store::posts::by_ap_id(&mut tx, post_ap_id).await?.ok_or(DomainError::NotFound)?;
+    if post.is_deleted() {
+        return Err(DomainError::Gone);
+    }
+    let new = store::posts::add_reaction(&mut tx, kind, activity_ap_id, actor_ap_id, post.id).await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+pub async fn receive_undo_reaction(store: &Store, activity_ap_id: &str, actor_ap_id: &str) -> Result<bool> {
+    let mut tx = store.begin().await?;
+    let removed = store::posts::remove_reaction(&mut tx, activity_ap_id, actor_ap_id).await?;
+    tx.commit().await?;
+    Ok(removed)
+}

@@ -1,0 +1,38 @@
+//! Who may read what. Every read path (HTML, Mastodon API, ActivityPub GETs, feeds) asks here.
+
+use crate::error::{DomainError, Result};
+use crate::model::{Post, Visibility};
+use crate::store::{self, Store};
+
+/// Whether the actor `reader` (by id; `None` for an anonymous or unsigned reader) may read `post`.
+pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Result<bool> {
+    if matches!(post.visibility, Visibility::Public | Visibility::Unlisted) {
+        return Ok(true);
+    }
+    let Some(reader) = reader else { return Ok(false) };
+    let mut conn = store.conn().await?;
+    let author = store::actors::by_id(&mut conn, post.author_id).await?;
+    if author.ap_id == reader {
+        return Ok(true);
+    }
+    if store::posts::recipients(&mut conn, post.id).await?.iter().any(|r| r == reader) {
+        return Ok(true);
+    }
+    if post.visibility == Visibility::Followers {
+        return store::follows::is_accepted_follower(&mut conn, reader, author.id).await;
+    }
+    Ok(false)
+}
+
+/// A post for `reader`: NotFound when it may not see it (so that its existence does not
+/// leak), Gone when it was deleted.
+pub async fn readable_post(store: &Store, ap_id: &str, reader: Option<&str>) -> Result<Post> {
+    let post = store::posts::by_ap_id(&mut store.conn().await?, ap_id).await?.ok_or(DomainError::NotFound)?;
+    if post.is_deleted() {
+        return Err(DomainError::Gone);
+    }
+    if !may_read(store, &post, reader).await? {
+        return Err(DomainError::NotFound);
+    }
+    Ok(post)
+}

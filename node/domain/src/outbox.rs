@@ -1,0 +1,26 @@
+//! What peers must hear about.
+//!
+//! An [`Outgoing`] entry is written in the same transaction as the change it announces, so a
+//! crash can never separate the two. The federation crate's worker turns each entry into an
+//! activity and one delivery row per inbox (also in one transaction), then delivers them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Outgoing {
+    /// A local post was published: `Create`.
+    PostCreated { post_id: i64 },
+    /// A local post was edited: `Update`.
+    PostUpdated { post_id: i64 },
+    /// A local post was deleted: `Delete` with a `Tombstone`, to everyone who could see it.
+    PostDeleted { post_id: i64, recipients: Vec<String> },
+    /// A local actor asked to follow another: `Follow`.
+    FollowRequested { follow_id: i64 },
+    /// A local actor stopped following (or withdrew a request): `Undo{Follow}`.
+    FollowUndone { follower_id: i64, followee_id: i64, follow_activity: String },
+    /// A local actor accepted a follower: `Accept{Follow}`.
+    FollowAccepted { follow_id: i64 },
+    /// A local actor refused or removed a follower: `Reject{Follow}`.
+    FollowRejected { follower_id: i64, followee_id: i64, follow_activity: String },
+}

@@ -1,0 +1,115 @@
+//! Actors: local (with keys and logins) and remote (as fetched).
+
+use super::{affected, on_db, Handle};
+use crate::error::{DomainError, Result};
+use crate::model::{Actor, ActorKind, NewActor};
+use crate::now_ms;
+
+const COLUMNS: &str = "id, ap_id, kind, username, domain, is_local, display_name, summary, inbox, shared_inbox, outbox, followers, following, url, public_key_id, public_key_pem, private_key_pem, ed25519_public_multibase, ed25519_private_pkcs8, manually_approves_followers, fetched_at, created_at";
+
+/// Inserts an actor, or refreshes a remote one that is already known by `ap_id`.
+/// Returns the stored row.
+pub async fn upsert(db: &mut impl Handle, actor: &NewActor) -> Result<Actor> {
+    let now = now_ms();
+    let sql = format!(
+        "INSERT INTO actors (ap_id, kind, username, domain, is_local, display_name, summary, inbox, shared_inbox, outbox, followers, following, url, public_key_id, public_key_pem, private_key_pem, ed25519_public_multibase, ed25519_private_pkcs8, manually_approves_followers, fetched_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
+         ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, username = excluded.username, display_name = excluded.display_name,
+           summary = excluded.summary, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, outbox = excluded.outbox,
+           followers = excluded.followers, following = excluded.following, url = excluded.url, public_key_id = excluded.public_key_id,
+           public_key_pem = excluded.public_key_pem, manually_approves_followers = excluded.manually_approves_followers,
+           fetched_at = excluded.fetched_at
+         WHERE NOT actors.is_local
+         RETURNING {COLUMNS}"
+    );
+    let url = |u: &Option<url::Url>| u.as_ref().map(|u| u.to_string());
+    let row = on_db!(db, c => sqlx::query_as::<_, Actor>(&sql)
+        .bind(actor.ap_id.as_str())
+        .bind(actor.kind.as_str())
+        .bind(&actor.username)
+        .bind(&actor.domain)
+        .bind(actor.is_local)
+        .bind(&actor.display_name)
+        .bind(&actor.summary)
+        .bind(actor.inbox.as_str())
+        .bind(url(&actor.shared_inbox))
+        .bind(url(&actor.outbox))
+        .bind(url(&actor.followers))
+        .bind(url(&actor.following))
+        .bind(url(&actor.url))
+        .bind(&actor.public_key_id)
+        .bind(&actor.public_key_pem)
+        .bind(&actor.private_key_pem)
+        .bind(&actor.ed25519_public_multibase)
+        .bind(&actor.ed25519_private_pkcs8)
+        .bind(actor.manually_approves_followers)
+        .bind(now)
+        .fetch_optional(c)
+        .await)?;
+    // No row back means the conflict hit a local actor, which remote data must never overwrite.
+    row.ok_or_else(|| DomainError::Conflict(format!("{} is a local actor", actor.ap_id)))
+}
+
+pub async fn by_id(db: &mut impl Handle, id: i64) -> Result<Actor> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE id = $1");
+    on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(id).fetch_optional(c).await)?.ok_or(DomainError::NotFound)
+}
+
+pub async fn by_ap_id(db: &mut impl Handle, ap_id: &str) -> Result<Option<Actor>> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE ap_id = $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(ap_id).fetch_optional(c).await)?)
+}
+
+/// A remote actor by the id of its public key (`keyId` of an HTTP signature).
+pub async fn by_key_id(db: &mut impl Handle, key_id: &str) -> Result<Option<Actor>> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE public_key_id = $1 LIMIT 1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(key_id).fetch_optional(c).await)?)
+}
+
+pub async fn local_by_username(db: &mut impl Handle, username: &str) -> Result<Option<Actor>> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE is_local AND username = $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(username).fetch_optional(c).await)?)
+}
+
+pub async fn local_of_kind(db: &mut impl Handle, kind: ActorKind) -> Result<Vec<Actor>> {
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE is_local AND kind = $1 ORDER BY id");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(kind.as_str()).fetch_all(c).await)?)
+}
+
+pub async fn count_local(db: &mut impl Handle, kind: ActorKind) -> Result<i64> {
+    let sql = "SELECT COUNT(*) FROM actors WHERE is_local AND kind = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(kind.as_str()).fetch_one(c).await)?)
+}
+
+/// Stores a login for a local actor.
+pub async fn insert_account(
+    db: &mut impl Handle,
+    actor_id: i64,
+    password_hash: &str,
+    email: Option<&str>,
+    is_admin: bool,
+) -> Result<()> {
+    let sql = "INSERT INTO accounts (actor_id, password_hash, email, is_admin, created_at) VALUES ($1, $2, $3, $4, $5)";
+    affected!(db, c => sqlx::query(sql).bind(actor_id).bind(password_hash).bind(email).bind(is_admin).bind(now_ms()).execute(c).await)?;
+    Ok(())
+}
+
+/// The password hash of a local login, found by username or email.
+pub async fn password_hash_for(db: &mut impl Handle, username_or_email: &str) -> Result<Option<(i64, String)>> {
+    let sql = "SELECT a.id, acc.password_hash FROM accounts acc JOIN actors a ON a.id = acc.actor_id
+               WHERE a.is_local AND (a.username = $1 OR acc.email = $1)";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String)>(sql).bind(username_or_email).fetch_optional(c).await)?)
+}
+
+pub async fn add_initiative_member(db: &mut impl Handle, initiative_id: i64, member_id: i64, role: &str) -> Result<()> {
+    let sql = "INSERT INTO initiative_members (initiative_id, member_id, role, created_at) VALUES ($1, $2, $3, $4)
+               ON CONFLICT (initiative_id, member_id) DO UPDATE SET role = excluded.role";
+    affected!(db, c => sqlx::query(sql).bind(initiative_id).bind(member_id).bind(role).bind(now_ms()).execute(c).await)?;
+    Ok(())
+}
+
+/// The role a member has in an initiative, if any.
+pub async fn initiative_role(db: &mut impl Handle, initiative_id: i64, member_id: i64) -> Result<Option<String>> {
+    let sql = "SELECT role FROM initiative_members WHERE initiative_id = $1 AND member_id = $2";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(initiative_id).bind(member_id).fetch_optional(c).await)?)
+}

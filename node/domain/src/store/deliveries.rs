@@ -1,0 +1,133 @@
+//! Deliveries: one row per (outbox entry, inbox), with retry state, and what we know of peers.
+
+use super::{affected, on_db, Handle, Raw};
+use crate::error::Result;
+use crate::now_ms;
+
+/// A delivery that a worker has claimed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Delivery {
+    pub id: i64,
+    pub activity_ap_id: String,
+    pub signer_id: i64,
+    pub inbox: String,
+    pub host: String,
+    pub body: String,
+    pub attempts: i64,
+    pub created_at: i64,
+}
+
+/// Adds one delivery per inbox for an outbox entry; repeats are ignored.
+pub async fn insert(db: &mut impl Handle, outbox_id: i64, activity_ap_id: &str, signer_id: i64, inbox: &str, host: &str, body: &str) -> Result<()> {
+    let now = now_ms();
+    let sql = "INSERT INTO deliveries (outbox_id, activity_ap_id, signer_id, inbox, host, body, state, next_attempt_at, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7) ON CONFLICT (outbox_id, inbox) DO NOTHING";
+    affected!(db, c => sqlx::query(sql).bind(outbox_id).bind(activity_ap_id).bind(signer_id).bind(inbox).bind(host).bind(body).bind(now).execute(c).await)?;
+    Ok(())
+}
+
+/// Claims up to `limit` due deliveries for `lease_ms`: another worker (or a restarted node)
+/// takes them over only once the lease has run out.
+pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64) -> Result<Vec<Delivery>> {
+    let now = now_ms();
+    let columns = "id, activity_ap_id, signer_id, inbox, host, body, attempts, created_at";
+    Ok(match db.raw() {
+        Raw::Sqlite(c) => {
+            let sql = format!(
+                "UPDATE deliveries SET lease_until = $1 WHERE id IN (
+                   SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND lease_until <= $2 ORDER BY id LIMIT $3)
+                 RETURNING {columns}"
+            );
+            sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(now).bind(limit).fetch_all(c).await?
+        }
+        Raw::Postgres(c) => {
+            let sql = format!(
+                "UPDATE deliveries SET lease_until = $1 WHERE id IN (
+                   SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND lease_until <= $2 ORDER BY id LIMIT $3
+                   FOR UPDATE SKIP LOCKED)
+                 RETURNING {columns}"
+            );
+            sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(now).bind(limit).fetch_all(c).await?
+        }
+    })
+}
+
+/// When the next delivery falls due, if any is pending.
+pub async fn next_due_at(db: &mut impl Handle) -> Result<Option<i64>> {
+    let sql = "SELECT MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END) FROM deliveries WHERE state = 'pending'";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>(sql).fetch_one(c).await)?)
+}
+
+pub async fn mark_delivered(db: &mut impl Handle, id: i64) -> Result<()> {
+    let sql = "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, finished_at = $1, last_error = NULL WHERE id = $2";
+    affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn schedule_retry(db: &mut impl Handle, id: i64, next_attempt_at: i64, error: &str) -> Result<()> {
+    let sql = "UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $1, lease_until = 0, last_error = $2 WHERE id = $3";
+    affected!(db, c => sqlx::query(sql).bind(next_attempt_at).bind(error).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+/// Gives up on a delivery: the peer refused it for good, or stayed unreachable too long.
+pub async fn mark_failed(db: &mut impl Handle, id: i64, error: &str) -> Result<()> {
+    let sql = "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, finished_at = $1, last_error = $2 WHERE id = $3";
+    affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(error).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+/// Makes every pending delivery to `host` due now: we just heard from it, so it is back.
+pub async fn wake_host(db: &mut impl Handle, host: &str) -> Result<u64> {
+    let sql = "UPDATE deliveries SET next_attempt_at = $1 WHERE host = $2 AND state = 'pending' AND next_attempt_at > $1";
+    let done = affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(host).execute(c).await)?;
+    Ok(done)
+}
+
+/// How many deliveries are in each state: (pending, delivered, failed).
+pub async fn counts(db: &mut impl Handle) -> Result<(i64, i64, i64)> {
+    let sql = "SELECT COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0),
+                      COALESCE(SUM(CASE WHEN state = 'delivered' THEN 1 ELSE 0 END), 0),
+                      COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) FROM deliveries";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, i64, i64)>(sql).fetch_one(c).await)?)
+}
+
+/// What we know of a peer's reachability.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Peer {
+    pub host: String,
+    pub consecutive_failures: i64,
+    pub last_success_at: Option<i64>,
+    pub last_failure_at: Option<i64>,
+    pub last_error: Option<String>,
+    /// Set when the peer has failed for a while; cleared by the next success.
+    pub unreachable_since: Option<i64>,
+}
+
+pub async fn record_peer_success(db: &mut impl Handle, host: &str) -> Result<()> {
+    let sql = "INSERT INTO peers (host, consecutive_failures, last_success_at) VALUES ($1, 0, $2)
+               ON CONFLICT (host) DO UPDATE SET consecutive_failures = 0, last_success_at = $2, unreachable_since = NULL";
+    affected!(db, c => sqlx::query(sql).bind(host).bind(now_ms()).execute(c).await)?;
+    Ok(())
+}
+
+/// Counts a failure; after `unreachable_after` failures in a row the peer is marked unreachable.
+pub async fn record_peer_failure(db: &mut impl Handle, host: &str, error: &str, unreachable_after: i64) -> Result<()> {
+    let now = now_ms();
+    let sql = "INSERT INTO peers (host, consecutive_failures, last_failure_at, last_error) VALUES ($1, 1, $2, $3)
+               ON CONFLICT (host) DO UPDATE SET consecutive_failures = peers.consecutive_failures + 1, last_failure_at = $2, last_error = $3,
+                 unreachable_since = CASE WHEN peers.unreachable_since IS NULL AND peers.consecutive_failures + 1 >= $4 THEN $2 ELSE peers.unreachable_since END";
+    affected!(db, c => sqlx::query(sql).bind(host).bind(now).bind(error).bind(unreachable_after).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn peers(db: &mut impl Handle) -> Result<Vec<Peer>> {
+    let sql = "SELECT host, consecutive_failures, last_success_at, last_failure_at, last_error, unreachable_since FROM peers ORDER BY host";
+    Ok(on_db!(db, c => sqlx::query_as::<_, Peer>(sql).fetch_all(c).await)?)
+}
+
+/// Pending deliveries per host, for metrics.
+pub async fn pending_by_host(db: &mut impl Handle) -> Result<Vec<(String, i64)>> {
+    let sql = "SELECT host, COUNT(*) FROM deliveries WHERE state = 'pending' GROUP BY host ORDER BY host";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (String, i64)>(sql).fetch_all(c).await)?)
+}

@@ -1,0 +1,36 @@
+//! What the inbox remembers: activity ids already processed, and blocked actors and domains.
+
+use super::{affected, on_db, Handle};
+use crate::error::Result;
+use crate::now_ms;
+
+/// Remembers an activity id. Returns false when it was seen before (a replay or a repeat).
+pub async fn remember_activity(db: &mut impl Handle, ap_id: &str) -> Result<bool> {
+    let sql = "INSERT INTO received_activities (ap_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    let done = affected!(db, c => sqlx::query(sql).bind(ap_id).bind(now_ms()).execute(c).await)?;
+    Ok(done > 0)
+}
+
+/// Forgets an activity id, so that a sender's retry is processed after we failed on our side.
+pub async fn forget_activity(db: &mut impl Handle, ap_id: &str) -> Result<()> {
+    affected!(db, c => sqlx::query("DELETE FROM received_activities WHERE ap_id = $1").bind(ap_id).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn block_domain(db: &mut impl Handle, domain: &str, reason: &str) -> Result<()> {
+    let sql = "INSERT INTO blocked_domains (domain, reason, created_at) VALUES ($1, $2, $3) ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason";
+    affected!(db, c => sqlx::query(sql).bind(domain.to_lowercase()).bind(reason).bind(now_ms()).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn block_actor(db: &mut impl Handle, ap_id: &str, reason: &str) -> Result<()> {
+    let sql = "INSERT INTO blocked_actors (ap_id, reason, created_at) VALUES ($1, $2, $3) ON CONFLICT (ap_id) DO UPDATE SET reason = excluded.reason";
+    affected!(db, c => sqlx::query(sql).bind(ap_id).bind(reason).bind(now_ms()).execute(c).await)?;
+    Ok(())
+}
+
+/// Whether the actor, or the domain it lives on, is blocked.
+pub async fn is_blocked(db: &mut impl Handle, actor_ap_id: &str, domain: &str) -> Result<bool> {
+    let sql = "SELECT (SELECT COUNT(*) FROM blocked_actors WHERE ap_id = $1) + (SELECT COUNT(*) FROM blocked_domains WHERE domain = $2)";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(actor_ap_id).bind(domain.to_lowercase()).fetch_one(c).await)? > 0)
+}

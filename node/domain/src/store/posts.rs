@@ -1,0 +1,110 @@
+//! Posts, their recipients, and the likes and boosts they received.
+
+use super::{affected, on_db, Handle};
+use crate::error::{DomainError, Result};
+use crate::model::{NewPost, Post, PostEdit};
+use crate::now_ms;
+
+const COLUMNS: &str = "id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, deleted_at, is_local, created_at";
+
+/// Stores a post and its recipients. A remote post already known by `ap_id` is left as it is
+/// and returned (deliveries can repeat).
+pub async fn insert(db: &mut impl Handle, post: &NewPost) -> Result<Post> {
+    let sql = format!(
+        "INSERT INTO posts (ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (ap_id) DO NOTHING RETURNING {COLUMNS}"
+    );
+    let inserted = on_db!(db, c => sqlx::query_as::<_, Post>(&sql)
+        .bind(&post.ap_id).bind(post.author_id).bind(&post.content).bind(&post.source).bind(&post.summary)
+        .bind(post.visibility.as_str()).bind(&post.in_reply_to).bind(&post.url).bind(post.published)
+        .bind(post.updated).bind(post.is_local).bind(now_ms())
+        .fetch_optional(c).await)?;
+    let Some(stored) = inserted else {
+        return by_ap_id(db, &post.ap_id).await?.ok_or(DomainError::NotFound);
+    };
+    for recipient in &post.recipients {
+        let sql = "INSERT INTO post_recipients (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        affected!(db, c => sqlx::query(sql).bind(stored.id).bind(recipient).execute(c).await)?;
+    }
+    Ok(stored)
+}
+
+/// Sets the id of a local post once its row id is known (ids are built from row ids).
+pub async fn set_ap_id(db: &mut impl Handle, id: i64, ap_id: &str, url: &str) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE posts SET ap_id = $1, url = $2 WHERE id = $3").bind(ap_id).bind(url).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn by_id(db: &mut impl Handle, id: i64) -> Result<Post> {
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE id = $1");
+    on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(id).fetch_optional(c).await)?.ok_or(DomainError::NotFound)
+}
+
+pub async fn by_ap_id(db: &mut impl Handle, ap_id: &str) -> Result<Option<Post>> {
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE ap_id = $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(ap_id).fetch_optional(c).await)?)
+}
+
+pub async fn edit(db: &mut impl Handle, id: i64, edit: &PostEdit) -> Result<()> {
+    let sql = "UPDATE posts SET content = $1, source = $2, summary = $3, updated = $4 WHERE id = $5 AND deleted_at IS NULL";
+    affected!(db, c => sqlx::query(sql).bind(&edit.content).bind(&edit.source).bind(&edit.summary).bind(edit.updated).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+/// Marks a post deleted and forgets its text; the row stays so that its id answers 410 Gone.
+pub async fn mark_deleted(db: &mut impl Handle, id: i64) -> Result<()> {
+    let sql = "UPDATE posts SET deleted_at = $1, content = '', source = NULL, summary = NULL WHERE id = $2";
+    affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(id).execute(c).await)?;
+    affected!(db, c => sqlx::query("DELETE FROM post_recipients WHERE post_id = $1").bind(id).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn recipients(db: &mut impl Handle, post_id: i64) -> Result<Vec<String>> {
+    let sql = "SELECT actor_ap_id FROM post_recipients WHERE post_id = $1 ORDER BY actor_ap_id";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_all(c).await)?)
+}
+
+/// An author's posts that are not deleted, newest first, whatever their visibility; callers
+/// filter by what the reader may see.
+pub async fn by_author(db: &mut impl Handle, author_id: i64, limit: i64, offset: i64) -> Result<Vec<Post>> {
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE author_id = $1 AND deleted_at IS NULL ORDER BY id DESC LIMIT $2 OFFSET $3");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(author_id).bind(limit).bind(offset).fetch_all(c).await)?)
+}
+
+/// Public posts by an author that are not deleted: what anonymous readers and outboxes show.
+pub async fn public_by_author(db: &mut impl Handle, author_id: i64, limit: i64, offset: i64) -> Result<Vec<Post>> {
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE author_id = $1 AND deleted_at IS NULL AND visibility IN ('public', 'unlisted') ORDER BY id DESC LIMIT $2 OFFSET $3");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(author_id).bind(limit).bind(offset).fetch_all(c).await)?)
+}
+
+pub async fn count_public_by_author(db: &mut impl Handle, author_id: i64) -> Result<i64> {
+    let sql = "SELECT COUNT(*) FROM posts WHERE author_id = $1 AND deleted_at IS NULL AND visibility IN ('public', 'unlisted')";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(author_id).fetch_one(c).await)?)
+}
+
+pub async fn replies_to(db: &mut impl Handle, ap_id: &str) -> Result<Vec<Post>> {
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE in_reply_to = $1 AND deleted_at IS NULL ORDER BY id");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(ap_id).fetch_all(c).await)?)
+}
+
+/// Records a like or boost; a repeat of the same (kind, actor, post) is ignored.
+/// Returns whether it was new.
+pub async fn add_reaction(db: &mut impl Handle, kind: &str, activity_ap_id: &str, actor_ap_id: &str, post_id: i64) -> Result<bool> {
+    let sql = "INSERT INTO reactions (kind, activity_ap_id, actor_ap_id, post_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+    let done = affected!(db, c => sqlx::query(sql).bind(kind).bind(activity_ap_id).bind(actor_ap_id).bind(post_id).bind(now_ms()).execute(c).await)?;
+    Ok(done > 0)
+}
+
+/// Removes the reaction that `activity_ap_id` created, if `actor_ap_id` made it.
+pub async fn remove_reaction(db: &mut impl Handle, activity_ap_id: &str, actor_ap_id: &str) -> Result<bool> {
+    let sql = "DELETE FROM reactions WHERE activity_ap_id = $1 AND actor_ap_id = $2";
+    let done = affected!(db, c => sqlx::query(sql).bind(activity_ap_id).bind(actor_ap_id).execute(c).await)?;
+    Ok(done > 0)
+}
+
+/// (likes, boosts) of a post.
+pub async fn reaction_counts(db: &mut impl Handle, post_id: i64) -> Result<(i64, i64)> {
+    let sql = "SELECT COALESCE(SUM(CASE WHEN kind = 'like' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN kind = 'announce' THEN 1 ELSE 0 END), 0) FROM reactions WHERE post_id = $1";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(post_id).fetch_one(c).await)?)
+}
