@@ -79,3 +79,15 @@ pub async fn is_accepted_follower(db: &mut impl Handle, follower_ap_id: &str, fo
                WHERE f.followee_id = $1 AND a.ap_id = $2 AND f.state = 'accepted'";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(followee_id).bind(follower_ap_id).fetch_one(c).await)? > 0)
 }
+
+/// Whether any local actor follows `followee_id` (accepted): then we want its posts.
+pub async fn has_local_follower(db: &mut impl Handle, followee_id: i64) -> Result<bool> {
+    let sql = "SELECT COUNT(*) FROM follows f JOIN actors a ON a.id = f.follower_id
+               WHERE f.followee_id = $1 AND f.state = 'accepted' AND a.is_local";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(followee_id).fetch_one(c).await)? > 0)
+}
+
+pub async fn by_row_id(db: &mut impl Handle, id: i64) -> Result<Option<Follow>> {
+    let sql = format!("SELECT {COLUMNS} FROM follows WHERE id = $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Follow>(&sql).bind(id).fetch_optional(c).await)?)
+}

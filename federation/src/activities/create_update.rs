@@ -1,0 +1,82 @@
+//! `Create` and `Update` of notes, and `Update` of an actor's own profile.
+
+use super::Outcome;
+use crate::error::{FederationError, Result};
+use crate::objects::actor::ApubActor;
+use crate::objects::note::{note_to_post, updated_time};
+use crate::protocol::actor::ActorJson;
+use crate::protocol::note::NoteJson;
+use crate::protocol::activities::ActivityJson;
+use crate::state::Context;
+use activitypub_federation::fetch::fetch_object_http;
+use buurtnet_domain::model::{Actor, NewPost};
+use buurtnet_domain::{ops, store};
+use serde_json::Value;
+use url::Url;
+
+/// The object of a Create or Update: embedded, or fetched by id (counted against the fetch
+/// limit of this request).
+async fn object_of(activity: &ActivityJson, context: &Context) -> Result<Value> {
+    match &activity.object {
+        Value::Object(_) => Ok(activity.object.clone()),
+        Value::String(id) => {
+            let url = Url::parse(id).map_err(|_| FederationError::Malformed("object id is not a URL".into()))?;
+            Ok(fetch_object_http::<_, Value>(&url, context).await?.object)
+        }
+        _ => Err(FederationError::Malformed(format!("{} without object", activity.kind))),
+    }
+}
+
+fn parse_note(object: Value) -> Result<NoteJson> {
+    serde_json::from_value(object).map_err(|e| FederationError::Malformed(format!("note: {e}")))
+}
+
+/// Whether anyone here wants the post: a local follower of its author, a local recipient, or
+/// a reply to a local post.
+async fn is_wanted(post: &NewPost, author: &Actor, context: &Context) -> Result<bool> {
+    let mut conn = context.store.conn().await?;
+    if store::follows::has_local_follower(&mut conn, author.id).await? {
+        return Ok(true);
+    }
+    let urls = &context.urls;
+    Ok(post.recipients.iter().any(|r| urls.is_local(r)) || post.in_reply_to.as_deref().is_some_and(|r| urls.is_local(r)))
+}
+
+pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
+    let note = parse_note(object_of(activity, context).await?)?;
+    let post = note_to_post(&note, signer)?;
+    if !is_wanted(&post, signer, context).await? {
+        return Ok(Outcome::Ignored("nobody here follows the author or is addressed"));
+    }
+    ops::posts::receive(&context.store, post).await?;
+    Ok(Outcome::Applied)
+}
+
+pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
+    let object = object_of(activity, context).await?;
+    let kind = object.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+    if matches!(kind.as_str(), "Person" | "Group" | "Application" | "Service" | "Organization") {
+        let json: ActorJson = serde_json::from_value(object).map_err(|e| FederationError::Malformed(format!("actor: {e}")))?;
+        if json.id.as_str() != signer.ap_id {
+            return Err(FederationError::Forbidden("an actor can only update itself".into()));
+        }
+        let new = ApubActor::from_remote(&json)?;
+        let mut tx = context.store.begin().await?;
+        store::actors::upsert(&mut tx, &new).await?;
+        tx.commit().await?;
+        return Ok(Outcome::Applied);
+    }
+    let note = parse_note(object)?;
+    let post = note_to_post(&note, signer)?;
+    match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note)).await {
+        Ok(()) => Ok(Outcome::Applied),
+        // An update of a post we never stored: take it as new if someone here wants it.
+        Err(buurtnet_domain::DomainError::NotFound) if is_wanted(&post, signer, context).await? => {
+            ops::posts::receive(&context.store, post).await?;
+            Ok(Outcome::Applied)
+        }
+        Err(buurtnet_domain::DomainError::NotFound) => Ok(Outcome::Ignored("update of a post we do not hold")),
+        Err(e) => Err(e.into()),
+    }
+}
+

@@ -1,0 +1,39 @@
+//! What we do with each activity a peer sends, one file per verb. The inbox has already
+//! checked the signature, that the signer is the activity's actor, and that the activity id
+//! lives on the actor's origin.
+
+mod accept_reject;
+mod create_update;
+mod delete;
+mod follow;
+mod reactions;
+mod undo;
+
+use crate::error::Result;
+use crate::protocol::activities::ActivityJson;
+use crate::state::Context;
+use buurtnet_domain::model::Actor;
+
+/// How an activity ended, for the log and metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Applied,
+    /// Understood but not for us (an unknown type, a post nobody here follows).
+    Ignored(&'static str),
+}
+
+/// Hands an activity to its verb.
+pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
+    match activity.kind.as_str() {
+        "Follow" => follow::receive(activity, signer, context).await,
+        "Accept" => accept_reject::accept(activity, signer, context).await,
+        "Reject" => accept_reject::reject(activity, signer, context).await,
+        "Undo" => undo::receive(activity, signer, context).await,
+        "Create" => create_update::create(activity, signer, context).await,
+        "Update" => create_update::update(activity, signer, context).await,
+        "Delete" => delete::receive(activity, signer, context).await,
+        "Like" => reactions::receive(activity, signer, context, "like").await,
+        "Announce" => reactions::receive(activity, signer, context, "announce").await,
+        _ => Ok(Outcome::Ignored("unsupported type")),
+    }
+}

@@ -1,0 +1,324 @@
+//! Durable delivery. Two steps, each in its own transaction:
+//!
+//! 1. **Expand**: an outbox entry becomes its activity (built here, once, so every retry sends
+//!    the same bytes) and one delivery row per inbox (shared inboxes where peers have them).
+//! 2. **Deliver**: due rows are claimed with a lease, signed (on the blocking pool) and POSTed,
+//!    with bounded concurrency overall and per peer. Failures back off exponentially for
+//!    `give_up_after_hours` (at least two days); peers that keep failing are recorded as
+//!    unreachable. A node killed mid-way finds every unfinished row again on restart.
+//!
+//! activitypub_federation's own queue is not used: it lives in memory and, in debug mode,
+//! drops failures silently.
+
+use crate::error::{FederationError, Result};
+use crate::metrics::Metrics;
+use crate::objects::note::{post_to_note, tombstone};
+use crate::protocol::with_context;
+use crate::safety;
+use crate::state::FederationState;
+use buurtnet_domain::model::{Actor, Post, Visibility};
+use buurtnet_domain::outbox::Outgoing;
+use buurtnet_domain::store::deliveries::Delivery;
+use buurtnet_domain::{now_ms, store};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use url::Url;
+
+/// One activity to send, and where.
+struct Planned {
+    signer_id: i64,
+    activity_id: String,
+    body: String,
+    inboxes: BTreeSet<String>,
+}
+
+fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planned {
+    let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
+    Planned { signer_id: signer.id, activity_id, body: with_context(activity).to_string(), inboxes }
+}
+
+/// Turns every waiting outbox entry into deliveries. Returns how many entries it expanded.
+pub async fn expand_pending(state: &FederationState) -> Result<usize> {
+    let pending = store::outbox::pending(&mut state.store.conn().await?, 100).await?;
+    for (outbox_id, event) in &pending {
+        let plans = plan(state, event).await?;
+        let mut tx = state.store.begin().await?;
+        for plan in plans {
+            for inbox in &plan.inboxes {
+                let host = Url::parse(inbox).map(|u| crate::host_of(&u)).unwrap_or_default();
+                store::deliveries::insert(&mut tx, *outbox_id, &plan.activity_id, plan.signer_id, inbox, &host, &plan.body).await?;
+            }
+        }
+        store::outbox::mark_expanded(&mut tx, *outbox_id).await?;
+        tx.commit().await?;
+    }
+    Ok(pending.len())
+}
+
+async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>> {
+    let mut conn = state.store.conn().await?;
+    let new_id = || state.urls.new_activity().to_string();
+    Ok(match event {
+        Outgoing::PostCreated { post_id } | Outgoing::PostUpdated { post_id } => {
+            let post = store::posts::by_id(&mut conn, *post_id).await?;
+            if post.is_deleted() {
+                return Ok(vec![]);
+            }
+            let author = store::actors::by_id(&mut conn, post.author_id).await?;
+            let recipients = store::posts::recipients(&mut conn, post.id).await?;
+            let note = post_to_note(&post, &author, &recipients);
+            let kind = if matches!(event, Outgoing::PostCreated { .. }) { "Create" } else { "Update" };
+            let activity = json!({
+                "id": new_id(), "type": kind, "actor": author.ap_id,
+                "published": note.published, "to": note.to, "cc": note.cc, "object": note,
+            });
+            let inboxes = audience_inboxes(&mut conn, &post, &author, &recipients).await?;
+            vec![planned(&author, activity, inboxes)]
+        }
+        Outgoing::PostDeleted { post_id, recipients } => {
+            let post = store::posts::by_id(&mut conn, *post_id).await?;
+            let author = store::actors::by_id(&mut conn, post.author_id).await?;
+            let (to, cc) = crate::objects::note::addressing(post.visibility, &author, recipients);
+            let activity = json!({"id": new_id(), "type": "Delete", "actor": author.ap_id, "to": to, "cc": cc, "object": tombstone(&post)});
+            let inboxes = audience_inboxes(&mut conn, &post, &author, recipients).await?;
+            vec![planned(&author, activity, inboxes)]
+        }
+        Outgoing::FollowRequested { follow_id } => {
+            let Some(follow) = follow_by_id(&mut conn, *follow_id).await? else { return Ok(vec![]) };
+            let follower = store::actors::by_id(&mut conn, follow.0).await?;
+            let followee = store::actors::by_id(&mut conn, follow.1).await?;
+            let activity = json!({"id": follow.2, "type": "Follow", "actor": follower.ap_id, "object": followee.ap_id});
+            vec![planned(&follower, activity, BTreeSet::from([followee.inbox.clone()]))]
+        }
+        Outgoing::FollowUndone { follower_id, followee_id, follow_activity } => {
+            let follower = store::actors::by_id(&mut conn, *follower_id).await?;
+            let followee = store::actors::by_id(&mut conn, *followee_id).await?;
+            let activity = json!({
+                "id": new_id(), "type": "Undo", "actor": follower.ap_id,
+                "object": {"id": follow_activity, "type": "Follow", "actor": follower.ap_id, "object": followee.ap_id},
+            });
+            vec![planned(&follower, activity, BTreeSet::from([followee.inbox.clone()]))]
+        }
+        Outgoing::FollowAccepted { follow_id } => {
+            let Some(follow) = follow_by_id(&mut conn, *follow_id).await? else { return Ok(vec![]) };
+            let follower = store::actors::by_id(&mut conn, follow.0).await?;
+            let followee = store::actors::by_id(&mut conn, follow.1).await?;
+            vec![planned(&followee, answer("Accept", new_id(), &follow.2, &follower, &followee), BTreeSet::from([follower.inbox.clone()]))]
+        }
+        Outgoing::FollowRejected { follower_id, followee_id, follow_activity } => {
+            let follower = store::actors::by_id(&mut conn, *follower_id).await?;
+            let followee = store::actors::by_id(&mut conn, *followee_id).await?;
+            vec![planned(&followee, answer("Reject", new_id(), follow_activity, &follower, &followee), BTreeSet::from([follower.inbox.clone()]))]
+        }
+    })
+}
+
+fn answer(kind: &str, id: String, follow_activity: &str, follower: &Actor, followee: &Actor) -> Value {
+    json!({
+        "id": id, "type": kind, "actor": followee.ap_id,
+        "object": {"id": follow_activity, "type": "Follow", "actor": follower.ap_id, "object": followee.ap_id},
+    })
+}
+
+/// (follower id, followee id, follow activity id) of a follow that still exists.
+async fn follow_by_id(conn: &mut store::Conn, follow_id: i64) -> Result<Option<(i64, i64, String)>> {
+    Ok(store::follows::by_row_id(conn, follow_id).await?.map(|f| (f.follower_id, f.followee_id, f.activity_ap_id)))
+}
+
+/// The remote inboxes that must hear about a post: followers (unless direct), the actors it
+/// names, and the author of the post it answers.
+async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, recipients: &[String]) -> Result<BTreeSet<String>> {
+    let mut inboxes = BTreeSet::new();
+    if post.visibility != Visibility::Direct {
+        inboxes.extend(store::follows::remote_follower_inboxes(conn, author.id).await?);
+    }
+    let mut named: Vec<String> = recipients.to_vec();
+    if let Some(parent) = &post.in_reply_to {
+        if let Some(parent) = store::posts::by_ap_id(conn, parent).await? {
+            named.push(store::actors::by_id(conn, parent.author_id).await?.ap_id);
+        }
+    }
+    for id in named {
+        if let Some(actor) = store::actors::by_ap_id(conn, &id).await?.filter(|a| !a.is_local) {
+            let inbox = if post.visibility == Visibility::Direct { actor.inbox.clone() } else { actor.delivery_inbox().to_string() };
+            inboxes.insert(inbox);
+        }
+    }
+    Ok(inboxes)
+}
+
+/// Runs until the task is aborted: expands the outbox and delivers what is due.
+pub async fn run_worker(state: FederationState) {
+    let settings = state.settings.delivery.clone();
+    let slots = Arc::new(Semaphore::new(settings.concurrency));
+    let per_peer: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
+    loop {
+        if let Err(e) = expand_pending(&state).await {
+            tracing::error!(error = %e, "could not expand the outbox; will try again");
+        }
+        let claimed = match claim(&state, slots.available_permits()).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::error!(error = %e, "could not claim deliveries; will try again");
+                vec![]
+            }
+        };
+        if claimed.is_empty() {
+            idle(&state).await;
+            continue;
+        }
+        for delivery in claimed {
+            let slot = slots.clone().acquire_owned().await.expect("semaphore open");
+            let peer = per_peer.lock().expect("peer map").entry(delivery.host.clone()).or_insert_with(|| Arc::new(Semaphore::new(settings.per_peer_concurrency))).clone();
+            let state = state.clone();
+            tokio::spawn(async move {
+                let _peer_slot = peer.acquire_owned().await.expect("semaphore open");
+                deliver_one(&state, delivery).await;
+                drop(slot);
+            });
+        }
+    }
+}
+
+async fn claim(state: &FederationState, free: usize) -> Result<Vec<Delivery>> {
+    if free == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        return Ok(vec![]);
+    }
+    let mut tx = state.store.begin().await?;
+    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, 5 * 60 * 1000).await?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Waits for new work: a wake-up, the next due retry, or a poll (other processes, such as
+/// the CLI, write to the same database).
+async fn idle(state: &FederationState) {
+    let next_due = match state.store.conn().await {
+        Ok(mut conn) => store::deliveries::next_due_at(&mut conn).await.ok().flatten(),
+        Err(_) => None,
+    };
+    let poll = Duration::from_millis(1000);
+    let wait = next_due.map(|due| Duration::from_millis((due - now_ms()).clamp(0, 1000) as u64)).unwrap_or(poll);
+    tokio::select! {
+        _ = state.delivery_wake.notified() => {}
+        _ = tokio::time::sleep(wait) => {}
+    }
+}
+
+/// How a delivery attempt ended.
+enum Attempt {
+    Delivered,
+    /// Worth trying again later.
+    Retry(String),
+    /// The peer said no for good, or we must never send there.
+    Refused(String),
+}
+
+async fn deliver_one(state: &FederationState, delivery: Delivery) {
+    let attempt = match send(state, &delivery).await {
+        Ok(attempt) => attempt,
+        Err(e) => Attempt::Retry(e.to_string()),
+    };
+    if let Err(e) = record(state, &delivery, attempt).await {
+        tracing::error!(error = %e, delivery = delivery.id, "could not record a delivery outcome; it will be retried");
+    }
+}
+
+async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
+    let url = Url::parse(&delivery.inbox).map_err(|_| FederationError::Malformed(format!("inbox {}", delivery.inbox)))?;
+    if let Err(unsafe_target) = safety::check_url(&url, state.dev) {
+        tracing::warn!(inbox = %delivery.inbox, "refusing to deliver: {unsafe_target}");
+        return Ok(Attempt::Refused(unsafe_target.to_string()));
+    }
+    let signer_actor = store::actors::by_id(&mut state.store.conn().await?, delivery.signer_id).await?;
+    let private_key = signer_actor.private_key_pem.clone().ok_or_else(|| FederationError::Internal("signer has no private key".into()))?;
+    let signer = state.signers.get(&signer_actor.public_key_id, &private_key)?;
+    let path_and_query = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    let body = delivery.body.clone();
+    let mut headers = BTreeMap::from([
+        ("host".to_string(), crate::host_of(&url)),
+        ("content-type".to_string(), crate::protocol::ACTIVITY_JSON.to_string()),
+    ]);
+    let headers = tokio::task::spawn_blocking(move || {
+        signer.sign("POST", &path_and_query, &mut headers, Some(body.as_bytes())).map(|()| headers)
+    })
+    .await
+    .map_err(|e| FederationError::Internal(e.to_string()))??;
+    let mut request = state.client.post(url.clone()).body(delivery.body.clone());
+    for (name, value) in &headers {
+        if name != "host" {
+            request = request.header(name.as_str(), value.as_str());
+        }
+    }
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(e) => return Ok(Attempt::Retry(format!("network: {e}"))),
+    };
+    let status = response.status();
+    Ok(match status.as_u16() {
+        200..=299 => Attempt::Delivered,
+        408 | 429 | 401 | 500..=599 => Attempt::Retry(format!("HTTP {status}")),
+        _ => Attempt::Refused(format!("HTTP {status}")),
+    })
+}
+
+/// Wait before attempt `attempts + 1`: base × 2^attempts, capped, with ±10% jitter.
+pub fn backoff_ms(attempts: i64, base_ms: u64, max_ms: u64) -> i64 {
+    let exp = base_ms.saturating_mul(1u64 << attempts.clamp(0, 40)).min(max_ms);
+    let jitter = (exp / 10).max(1);
+    (exp - jitter + rand::random_range(0..=2 * jitter)) as i64
+}
+
+async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) -> Result<()> {
+    let settings = &state.settings.delivery;
+    let mut tx = state.store.begin().await?;
+    match attempt {
+        Attempt::Delivered => {
+            store::deliveries::mark_delivered(&mut tx, delivery.id).await?;
+            store::deliveries::record_peer_success(&mut tx, &delivery.host).await?;
+            Metrics::count(&state.metrics.deliveries_delivered);
+        }
+        Attempt::Refused(why) => {
+            tracing::warn!(inbox = %delivery.inbox, activity = %delivery.activity_ap_id, %why, "delivery refused; not retrying");
+            store::deliveries::mark_failed(&mut tx, delivery.id, &why).await?;
+            Metrics::count(&state.metrics.deliveries_failed);
+        }
+        Attempt::Retry(why) => {
+            store::deliveries::record_peer_failure(&mut tx, &delivery.host, &why, settings.unreachable_after_failures).await?;
+            let give_up_at = delivery.created_at + (settings.give_up_after_hours as i64) * 3600 * 1000;
+            let next = now_ms() + backoff_ms(delivery.attempts, settings.retry_base_ms, settings.retry_max_ms);
+            if next > give_up_at {
+                tracing::warn!(inbox = %delivery.inbox, %why, "giving up on a delivery after {} attempts", delivery.attempts + 1);
+                store::deliveries::mark_failed(&mut tx, delivery.id, &why).await?;
+                Metrics::count(&state.metrics.deliveries_failed);
+            } else {
+                tracing::info!(inbox = %delivery.inbox, %why, attempt = delivery.attempts + 1, "delivery failed; will retry");
+                store::deliveries::schedule_retry(&mut tx, delivery.id, next, &why).await?;
+                Metrics::count(&state.metrics.deliveries_retried);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let first = backoff_ms(0, 1000, 60_000);
+        assert!((900..=1100).contains(&first));
+        let third = backoff_ms(2, 1000, 60_000);
+        assert!((3600..=4400).contains(&third));
+        assert!(backoff_ms(30, 1000, 60_000) <= 66_000);
+    }
+}

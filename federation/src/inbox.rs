@@ -1,0 +1,148 @@
+//! The inbox: every POST must carry a valid draft-cavage signature by the activity's actor.
+//!
+//! Order of checks (cheap first): signature header present, body size, digest, JSON shape,
+//! origins, blocklist, key lookup (database first, then one fetch), signature, replay. A
+//! missing, invalid or expired signature answers 401 (Fedify 2.x falls back to draft-cavage
+//! only after a 401); an activity id seen before answers 202 and changes nothing.
+
+use crate::activities::{self, Outcome};
+use crate::error::{FederationError, Result};
+use crate::objects::actor;
+use crate::protocol::{self, activities::ActivityJson};
+use crate::signatures::{self, PendingSignature, SignatureError};
+use crate::state::Context;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use buurtnet_domain::model::Actor;
+use buurtnet_domain::store;
+use http::HeaderMap;
+
+/// `POST /inbox` and `POST /{actor}/inbox`.
+pub async fn post_inbox(context: Context, request: Request) -> Response {
+    match receive(&context, request).await {
+        Ok(outcome) => {
+            let reason = match outcome {
+                Outcome::Applied => "applied",
+                Outcome::Ignored(why) => {
+                    tracing::debug!(why, "activity ignored");
+                    "ignored"
+                }
+            };
+            context.metrics.inbox("accepted", reason);
+            StatusCode::ACCEPTED.into_response()
+        }
+        Err(Duplicate) => {
+            context.metrics.inbox("accepted", "duplicate");
+            StatusCode::ACCEPTED.into_response()
+        }
+        Err(Refused(error)) => {
+            context.metrics.inbox("rejected", error.reason());
+            tracing::info!(reason = error.reason(), %error, "inbox refused an activity");
+            error.into_response()
+        }
+    }
+}
+
+enum Failure {
+    Duplicate,
+    Refused(FederationError),
+}
+use Failure::{Duplicate, Refused};
+
+impl<E: Into<FederationError>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Refused(e.into())
+    }
+}
+
+async fn receive(context: &Context, request: Request) -> std::result::Result<Outcome, Failure> {
+    let (parts, body) = request.into_parts();
+    let path_and_query = parts.uri.path_and_query().map(|pq| pq.as_str().to_string()).unwrap_or_else(|| parts.uri.path().to_string());
+    let pending = signatures::begin_verify("POST", &path_and_query, &parts.headers, true)?;
+    let body = read_body(body, context.settings.max_inbox_body).await?;
+    signatures::check_digest(&parts.headers, &body)?;
+
+    let activity: ActivityJson = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let actor_id = protocol::first_id(Some(&activity.actor)).ok_or_else(|| FederationError::Malformed("no actor".into()))?;
+    if !protocol::same_origin(&activity.id, &actor_id) {
+        return Err(FederationError::Forbidden("activity id is on another origin than its actor".into()).into());
+    }
+    if !protocol::same_origin(pending.key_id(), &actor_id) {
+        return Err(SignatureError::Invalid.into());
+    }
+    let host = url::Url::parse(&actor_id).map(|u| crate::host_of(&u)).map_err(|_| FederationError::Malformed("actor is not a URL".into()))?;
+    if store::inbox::is_blocked(&mut context.store.conn().await.map_err(FederationError::from)?, &actor_id, &host).await.map_err(FederationError::from)? {
+        return Err(FederationError::Blocked.into());
+    }
+    let signer = verified_signer(&pending, &actor_id, context).await?;
+
+    let mut conn = context.store.conn().await.map_err(FederationError::from)?;
+    if !store::inbox::remember_activity(&mut conn, &activity.id).await.map_err(FederationError::from)? {
+        return Err(Duplicate);
+    }
+    drop(conn);
+    let result = activities::dispatch(&activity, &signer, context).await;
+    if let Err(error) = &result {
+        if error.status().is_server_error() {
+            // Our fault: let the sender's retry be processed.
+            let _ = store::inbox::forget_activity(&mut context.store.conn().await.map_err(FederationError::from)?, &activity.id).await;
+        }
+    }
+    peer_is_alive(context, &host).await;
+    Ok(result?)
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| FederationError::TooLarge)
+}
+
+/// The actor whose key made the signature, which must be `actor_id`. Keys come from the
+/// database; an unknown actor is fetched, and a key that fails is fetched once more in case
+/// it was rotated.
+async fn verified_signer(pending: &PendingSignature, actor_id: &str, context: &Context) -> Result<Actor> {
+    let known = store::actors::by_key_id(&mut context.store.conn().await?, pending.key_id()).await?;
+    let signer = match known {
+        Some(actor) if actor.ap_id == actor_id => actor,
+        Some(_) => return Err(SignatureError::Invalid.into()),
+        None => actor::resolve(actor_id, context).await.map_err(|e| {
+            tracing::info!(%actor_id, error = %e, "could not fetch the signing actor");
+            FederationError::Signature(SignatureError::BadKey(format!("cannot fetch {actor_id}")))
+        })?,
+    };
+    if signer.is_local {
+        return Err(SignatureError::Invalid.into());
+    }
+    if signer.public_key_id == pending.key_id() && pending.verify_with(&*context.public_keys.get(&signer.public_key_pem)?).is_ok() {
+        return Ok(signer);
+    }
+    let refreshed = actor::refetch(actor_id, context).await.map_err(|_| SignatureError::Invalid)?;
+    if refreshed.public_key_id != pending.key_id() {
+        return Err(SignatureError::Invalid.into());
+    }
+    pending.verify_with(&*context.public_keys.get(&refreshed.public_key_pem)?)?;
+    Ok(refreshed)
+}
+
+/// A peer that sends us something is up: deliveries waiting for it need not wait longer.
+async fn peer_is_alive(context: &Context, host: &str) {
+    let Ok(mut tx) = context.store.begin().await else { return };
+    if let Ok(woken) = store::deliveries::wake_host(&mut tx, host).await {
+        if tx.commit().await.is_ok() && woken > 0 {
+            context.wake_delivery();
+        }
+    }
+}
+
+/// For signed GETs (authorized fetch): the verified signer's id, `None` when unsigned.
+pub async fn signed_get_reader(context: &Context, path_and_query: &str, headers: &HeaderMap) -> Result<Option<String>> {
+    let pending = match signatures::begin_verify("GET", path_and_query, headers, false) {
+        Err(SignatureError::Missing) => return Ok(None),
+        other => other?,
+    };
+    let actor_id = pending.key_id().split('#').next().unwrap_or_default().to_string();
+    let signer = verified_signer(&pending, &actor_id, context).await?;
+    Ok(Some(signer.ap_id))
+}
+

@@ -1,0 +1,139 @@
+//! Posts as `Note`s, both ways. The only place a [`Post`] meets its wire shape.
+
+use crate::error::FederationError;
+use crate::protocol::note::{NoteJson, TombstoneJson};
+use crate::protocol::{self, PUBLIC};
+use buurtnet_domain::model::{Actor, NewPost, Post, Visibility};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+fn rfc3339(ms: i64) -> Option<String> {
+    DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+fn parse_time(text: Option<&str>) -> Option<i64> {
+    DateTime::parse_from_rfc3339(text?).ok().map(|t| t.timestamp_millis())
+}
+
+/// The `to` and `cc` of a post, from its visibility and recipients.
+pub fn addressing(visibility: Visibility, author: &Actor, recipients: &[String]) -> (Vec<String>, Vec<String>) {
+    let followers = author.followers.clone().unwrap_or_default();
+    let others = recipients.to_vec();
+    match visibility {
+        Visibility::Public => (vec![PUBLIC.into()], [vec![followers], others].concat()),
+        Visibility::Unlisted => (vec![followers], [vec![PUBLIC.into()], others].concat()),
+        Visibility::Followers => (vec![followers], others),
+        Visibility::Direct => (others, vec![]),
+    }
+}
+
+/// A local post as the `Note` we serve and send.
+pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJson {
+    let (to, cc) = addressing(post.visibility, author, recipients);
+    NoteJson {
+        id: post.ap_id.clone(),
+        kind: "Note".into(),
+        attributed_to: Value::String(author.ap_id.clone()),
+        content: post.content.clone(),
+        content_map: None,
+        sensitive: Some(post.summary.is_some()),
+        summary: post.summary.clone(),
+        in_reply_to: post.in_reply_to.clone().map(Value::String),
+        published: rfc3339(post.published),
+        updated: post.updated.and_then(rfc3339),
+        url: post.url.clone().map(Value::String),
+        to: json!(to),
+        cc: json!(cc),
+        tag: None,
+        replies: None,
+    }
+}
+
+/// What a deleted post answers: a `Tombstone`.
+pub fn tombstone(post: &Post) -> TombstoneJson {
+    TombstoneJson { id: post.ap_id.clone(), kind: "Tombstone".into(), former_type: Some("Note".into()) }
+}
+
+/// The visibility a remote post's addressing gives it, and the actors it names.
+pub fn visibility_of(to: &Value, cc: &Value, author_followers: Option<&str>) -> (Visibility, Vec<String>) {
+    let is_public = |id: &str| id == PUBLIC || id == "as:Public" || id == "Public";
+    let to = protocol::ids(Some(to));
+    let cc = protocol::ids(Some(cc));
+    let visibility = if to.iter().any(|id| is_public(id)) {
+        Visibility::Public
+    } else if cc.iter().any(|id| is_public(id)) {
+        Visibility::Unlisted
+    } else if author_followers.is_some_and(|f| to.iter().chain(&cc).any(|id| id == f)) {
+        Visibility::Followers
+    } else {
+        Visibility::Direct
+    };
+    let mut recipients: Vec<String> = to.into_iter().chain(cc).filter(|id| !is_public(id) && Some(id.as_str()) != author_followers).collect();
+    recipients.sort();
+    recipients.dedup();
+    (visibility, recipients)
+}
+
+/// A `Note` a peer sent, checked and turned into a post to store. The note must come from the
+/// same origin as its author, who must be `author`.
+pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, FederationError> {
+    if !matches!(note.kind.as_str(), "Note" | "Article" | "Page" | "Question") {
+        return Err(FederationError::Malformed(format!("cannot show objects of type {}", note.kind)));
+    }
+    let attributed = protocol::first_id(Some(&note.attributed_to)).unwrap_or_default();
+    if attributed != author.ap_id {
+        return Err(FederationError::Forbidden("the note is attributed to someone else than the sender".into()));
+    }
+    if !protocol::same_origin(&note.id, &author.ap_id) {
+        return Err(FederationError::Forbidden("the note's id is on another origin than its author".into()));
+    }
+    let (visibility, recipients) = visibility_of(&note.to, &note.cc, author.followers.as_deref());
+    let url = match &note.url {
+        Some(Value::String(u)) => Some(u.clone()),
+        Some(other) => protocol::first_id(Some(other)).or_else(|| other.get("href").and_then(Value::as_str).map(String::from)),
+        None => None,
+    };
+    Ok(NewPost {
+        ap_id: note.id.clone(),
+        author_id: author.id,
+        content: note.content.clone(),
+        source: None,
+        summary: note.summary.clone().filter(|s| !s.is_empty()),
+        visibility,
+        in_reply_to: protocol::first_id(note.in_reply_to.as_ref()),
+        url,
+        published: parse_time(note.published.as_deref()).unwrap_or_else(buurtnet_domain::now_ms),
+        updated: parse_time(note.updated.as_deref()),
+        is_local: false,
+        recipients,
+    })
+}
+
+pub fn updated_time(note: &NoteJson) -> i64 {
+    parse_time(note.updated.as_deref()).unwrap_or_else(buurtnet_domain::now_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addressing_gives_visibility_back() {
+        let followers = "https://a.example/users/x/followers";
+        for visibility in [Visibility::Public, Visibility::Unlisted, Visibility::Followers, Visibility::Direct] {
+            let mut to = vec![];
+            let mut cc = vec![];
+            let recipients = vec!["https://b.example/users/y".to_string()];
+            match visibility {
+                Visibility::Public => { to.push(PUBLIC.to_string()); cc.push(followers.to_string()); }
+                Visibility::Unlisted => { to.push(followers.to_string()); cc.push(PUBLIC.to_string()); }
+                Visibility::Followers => to.push(followers.to_string()),
+                Visibility::Direct => {}
+            }
+            cc.extend(recipients.clone());
+            let (seen, named) = visibility_of(&json!(to), &json!(cc), Some(followers));
+            assert_eq!(seen, visibility);
+            assert_eq!(named, recipients);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! `Note` (plain posts) and `Tombstone`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteJson {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Mastodon and most servers: one id; some send an array or an object.
+    pub attributed_to: Value,
+    #[serde(default)]
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_map: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<Value>,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub to: Value,
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub cc: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replies: Option<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TombstoneJson {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_type: Option<String>,
+}
