@@ -97,3 +97,30 @@ impl FederationState {
             .map_err(|e| e.to_string())
     }
 }
+
+/// The federation machinery of one running node: activitypub_federation's config around our
+/// state. The node builds it once, attaches it to the router and hands out contexts.
+#[derive(Clone)]
+pub struct Federation {
+    config: FederationConfig<FederationState>,
+}
+
+impl Federation {
+    pub async fn new(state: &FederationState) -> Result<Federation, String> {
+        Ok(Federation { config: state.federation_config().await? })
+    }
+
+    /// Gives every handler of `router` its [`Context`].
+    pub fn attach(&self, router: axum::Router) -> axum::Router {
+        router.layer(activitypub_federation::config::FederationMiddleware::new(self.config.clone()))
+    }
+
+    /// A context for work outside a request (CLI, workers, tests).
+    pub fn context(&self) -> Context {
+        self.config.to_request_data()
+    }
+
+    pub fn state(&self) -> &FederationState {
+        &self.config
+    }
+}

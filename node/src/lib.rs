@@ -1,1 +1,103 @@
-//! placeholder
+//! # buurtnet (the node)
+//!
+//! Config, start-up and wiring; no business logic. [`start`] opens the store, makes sure the
+//! instance actor exists, builds the federation state, serves the web router and runs the
+//! delivery worker. Nothing is global, so tests run several nodes in one process.
+
+pub mod config;
+pub mod demo;
+
+use anyhow::{Context as _, Result};
+use buurtnet_domain::model::Actor;
+use buurtnet_domain::urls::LocalUrls;
+use buurtnet_domain::{ops, Store};
+use buurtnet_federation::state::Federation;
+use buurtnet_federation::{keys, Context, FederationState};
+use config::Config;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The node's URLs from its config (`https` unless in development mode).
+pub fn local_urls(config: &Config) -> Result<LocalUrls> {
+    LocalUrls::new(&config.domain, !config.dev).with_context(|| format!("domain {:?}", config.domain))
+}
+
+/// Opens (and migrates) the node's database.
+pub async fn open_store(config: &Config) -> Result<Store> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create data directory {}", config.data_dir.display()))?;
+    }
+    Store::connect(&url).await.with_context(|| format!("cannot open database {}", redact(&url)))
+}
+
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Makes sure the instance actor exists. Returns it and whether it was made now.
+pub async fn ensure_instance(store: &Store, urls: &LocalUrls) -> Result<(Actor, bool)> {
+    Ok(ops::actors::ensure_instance_actor(store, urls, keys::generate).await?)
+}
+
+/// A running node.
+pub struct Node {
+    pub federation: Federation,
+    pub addr: SocketAddr,
+    server: JoinHandle<()>,
+    worker: JoinHandle<()>,
+}
+
+impl Node {
+    pub fn context(&self) -> Context {
+        self.federation.context()
+    }
+
+    pub fn state(&self) -> &FederationState {
+        self.federation.state()
+    }
+
+    /// Stops serving and delivering at once, as a crash would (unfinished work stays in the
+    /// database), and closes the database.
+    pub async fn stop(self) {
+        self.server.abort();
+        self.worker.abort();
+        let _ = self.server.await;
+        let _ = self.worker.await;
+        self.federation.state().store.close().await;
+    }
+
+    /// Waits until the server ends (it ends on its own only on error).
+    pub async fn wait(self) {
+        let _ = self.server.await;
+        self.worker.abort();
+    }
+}
+
+/// Starts a node on an already bound listener (tests bind port 0 first so that the domain
+/// can carry the port).
+pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
+    let store = open_store(config).await?;
+    let urls = local_urls(config)?;
+    let (instance, _) = ensure_instance(&store, &urls).await?;
+    let state = FederationState::new(store, urls, config.federation.clone(), config.dev, instance, VERSION);
+    let federation = Federation::new(&state).await.map_err(|e| anyhow::anyhow!("federation config: {e}"))?;
+    let router = buurtnet_web::router(&federation);
+    let addr = listener.local_addr()?;
+    let server = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, router).await {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+    let worker = tokio::spawn(buurtnet_federation::deliver::run_worker(state.clone()));
+    Ok(Node { federation, addr, server, worker })
+}

@@ -1,1 +1,184 @@
-fn main() {}
+//! The `buurtnet` command: `serve`, `member add`, `initiative add`, `print-config`, `demo`.
+
+use anyhow::{bail, Context as _, Result};
+use buurtnet::config::Config;
+use buurtnet_domain::model::ActorKind;
+use buurtnet_domain::ops;
+use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR, ROLE_MEMBER};
+use buurtnet_federation::keys;
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "buurtnet", version, about = "Buurtnet: a federated node for neighbourhood care initiatives")]
+struct Cli {
+    /// Config file (default: $BUURTNET_CONFIG, or buurtnet.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the node.
+    Serve,
+    /// Manage members (people with a login).
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Manage initiatives.
+    #[command(subcommand)]
+    Initiative(InitiativeCommand),
+    /// Print the settings in force (file, environment and defaults), as TOML.
+    PrintConfig,
+    /// Start three local nodes that follow each other, with Dutch sample content.
+    Demo {
+        /// Port of the first node; the others take the next two.
+        #[arg(long, default_value_t = 8081)]
+        base_port: u16,
+    },
+}
+
+#[derive(Subcommand)]
+enum MemberCommand {
+    /// Add a member. The password comes from BUURTNET_PASSWORD or standard input.
+    Add {
+        name: String,
+        #[arg(long)]
+        admin: bool,
+        /// Initiative (slug) the member joins.
+        #[arg(long)]
+        initiative: Option<String>,
+        /// Join the initiative as coordinator (buurtassistent).
+        #[arg(long, requires = "initiative")]
+        coordinator: bool,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum InitiativeCommand {
+    /// Add an initiative.
+    Add {
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        summary: String,
+        /// Followers need approval by a coordinator.
+        #[arg(long)]
+        approve_followers: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref())?;
+    init_logging(&config);
+    match cli.command {
+        Command::Serve => serve(config).await,
+        Command::PrintConfig => {
+            print!("{}", config.to_toml());
+            println!("# database_url in force: {}", config.database_url());
+            Ok(())
+        }
+        Command::Member(MemberCommand::Add { name, admin, initiative, coordinator, email, display_name }) => {
+            let password = read_password()?;
+            let store = buurtnet::open_store(&config).await?;
+            let urls = buurtnet::local_urls(&config)?;
+            buurtnet::ensure_instance(&store, &urls).await?;
+            let role = if coordinator { ROLE_COORDINATOR } else { ROLE_MEMBER };
+            let draft = MemberDraft {
+                username: name,
+                display_name: display_name.unwrap_or_default(),
+                password,
+                email,
+                is_admin: admin,
+                initiative: initiative.map(|slug| (slug, role.to_string())),
+            };
+            let member = ops::actors::add_member(&store, &urls, &draft, &keys::generate()).await?;
+            println!("Lid aangemaakt / member created: @{} ({})", member.handle(), member.ap_id);
+            Ok(())
+        }
+        Command::Initiative(InitiativeCommand::Add { slug, name, summary, approve_followers }) => {
+            let store = buurtnet::open_store(&config).await?;
+            let urls = buurtnet::local_urls(&config)?;
+            buurtnet::ensure_instance(&store, &urls).await?;
+            let draft = InitiativeDraft { slug, name, summary, manually_approves_followers: approve_followers };
+            let initiative = ops::actors::add_initiative(&store, &urls, &draft, &keys::generate()).await?;
+            println!("Initiatief aangemaakt / initiative created: @{} ({})", initiative.handle(), initiative.ap_id);
+            Ok(())
+        }
+        Command::Demo { base_port } => buurtnet::demo::run(&config, base_port).await,
+    }
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BUURTNET_LOG").unwrap_or_else(|_| "info,sqlx=warn,activitypub_federation=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn read_password() -> Result<String> {
+    if let Ok(password) = std::env::var("BUURTNET_PASSWORD") {
+        return Ok(password);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("Wachtwoord / password: ");
+        std::io::stderr().flush()?;
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        bail!("no password given: set BUURTNET_PASSWORD or pass it on standard input");
+    }
+    Ok(password)
+}
+
+async fn serve(config: Config) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
+    let node = buurtnet::start(&config, listener).await?;
+    let mut conn = node.state().store.conn().await?;
+    let initiatives = buurtnet_domain::store::actors::count_local(&mut conn, ActorKind::Group).await?;
+    drop(conn);
+    tracing::info!(domain = %config.domain, listen = %node.addr, database = node.state().store.backend(), dev = config.dev, "Buurtnet {} is running", buurtnet::VERSION);
+    if config.dev {
+        tracing::warn!("development mode: http:// and local peers are allowed. Never use this on a public server.");
+    }
+    if initiatives == 0 {
+        eprintln!(
+            "\nDeze node heeft nog geen initiatief. / This node has no initiative yet.\n  buurtnet initiative add SLUG --name \"Naam van het initiatief\"\n  buurtnet member add NAAM --admin --initiative SLUG --coordinator   (wachtwoord via BUURTNET_PASSWORD of stdin)\n"
+        );
+    }
+    tokio::select! {
+        _ = node_shutdown_signal() => {
+            tracing::info!("stopping; unfinished deliveries stay queued and resume at the next start");
+        }
+    }
+    node.stop().await;
+    Ok(())
+}
+
+async fn node_shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("signal handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,1 +1,72 @@
-//! placeholder
+//! # buurtnet-web
+//!
+//! Everything people and apps talk to. [`router`] joins the federation routes with pages
+//! for people ([`html`]), content negotiation on actor and note URLs, a health endpoint and
+//! Prometheus metrics ([`ops_endpoints`]). Domain errors become status codes in [`error`].
+
+pub mod error;
+pub mod html;
+pub mod ops_endpoints;
+
+use axum::extract::{Path, Request};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use buurtnet_domain::model::ActorKind;
+use buurtnet_federation::http::{actor_document, note_document, wants_activity_json};
+use buurtnet_federation::state::Federation;
+use buurtnet_federation::Context;
+
+/// The node's whole HTTP surface.
+pub fn router(federation: &Federation) -> Router {
+    let router = Router::new()
+        .route("/", get(html::front_page))
+        .route("/users/{name}", get(person))
+        .route("/initiatives/{name}", get(group))
+        .route("/notes/{id}", get(note))
+        .route("/health", get(ops_endpoints::health))
+        .route("/metrics", get(ops_endpoints::metrics))
+        .merge(buurtnet_federation::http::routes())
+        .fallback(html::not_found)
+        .layer(axum::middleware::from_fn(trailing_slash_is_the_same));
+    federation.attach(router)
+}
+
+/// `/api/v1/instance/` and `/api/v1/instance` are one resource (clients differ).
+async fn trailing_slash_is_the_same(mut request: Request, next: axum::middleware::Next) -> Response {
+    let path = request.uri().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/').to_string();
+        let rebuilt = match request.uri().query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed,
+        };
+        if let Ok(uri) = rebuilt.parse::<Uri>() {
+            *request.uri_mut() = uri;
+        }
+    }
+    next.run(request).await
+}
+
+async fn person(context: Context, Path(name): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
+    actor_page(context, name, ActorKind::Person, uri, headers).await
+}
+
+async fn group(context: Context, Path(name): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
+    actor_page(context, name, ActorKind::Group, uri, headers).await
+}
+
+async fn actor_page(context: Context, name: String, kind: ActorKind, uri: Uri, headers: HeaderMap) -> Response {
+    if wants_activity_json(&headers) {
+        return actor_document(&context, &name, kind, &uri, &headers).await.into_response();
+    }
+    html::profile(&context, &name, kind, &headers).await
+}
+
+async fn note(context: Context, Path(id): Path<i64>, uri: Uri, headers: HeaderMap) -> Response {
+    if wants_activity_json(&headers) {
+        return note_document(&context, id, &uri, &headers).await.into_response();
+    }
+    html::note(&context, id, &headers).await
+}

@@ -1,0 +1,157 @@
+//! `buurtnet demo`: three neighbourhood nodes on localhost that follow each other, with Dutch
+//! sample members and posts, to try Buurtnet in a minute. Data lives under
+//! `<data_dir>/demo/<node>`; a second run reuses it.
+
+use crate::config::Config;
+use crate::Node;
+use anyhow::{Context as _, Result};
+use buurtnet_domain::model::{Actor, Visibility};
+use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR};
+use buurtnet_domain::ops::posts::PostDraft;
+use buurtnet_domain::{ops, store, DomainError};
+use buurtnet_federation::keys;
+use buurtnet_federation::objects::actor::resolve;
+
+/// Password of every demo member: printed, and only ever on localhost.
+pub const DEMO_PASSWORD: &str = "buurtnet-demo";
+
+struct DemoNode {
+    slug: &'static str,
+    name: &'static str,
+    summary: &'static str,
+    coordinator: (&'static str, &'static str),
+    posts: [&'static str; 2],
+}
+
+const NODES: [DemoNode; 3] = [
+    DemoNode {
+        slug: "zorgvrijstaat",
+        name: "Zorgvrijstaat",
+        summary: "Bewoners die voor elkaar zorgen in het Oude Westen.",
+        coordinator: ("fatima", "Fatima el Amrani"),
+        posts: ["Donderdag koken we weer samen: iedereen is welkom aan tafel, vanaf 17:30 in het buurthuis.", "Wie kan mevrouw Jansen (87) helpen met boodschappen op dinsdagochtend?"],
+    },
+    DemoNode {
+        slug: "wijkpaleis",
+        name: "Het Wijkpaleis",
+        summary: "Een huiskamer voor de wijk, met klussers, koffie en een open deur.",
+        coordinator: ("kees", "Kees de Vries"),
+        posts: ["Onze klusploeg heeft deze week nog tijd voor twee kleine klussen in huis.", "Nieuw: elke vrijdag een taalcafé, samen Nederlands oefenen bij een kop thee."],
+    },
+    DemoNode {
+        slug: "middellander",
+        name: "De Middellander",
+        summary: "Buurtbewoners in Middelland die elkaar helpen met geldzorgen en papierwerk.",
+        coordinator: ("anouk", "Anouk Bakker"),
+        posts: ["Hulp nodig bij het invullen van formulieren? Maandagmiddag zitten we klaar in de bibliotheek.", "Bedankt aan alle buren die meehielpen met de burendag!"],
+    },
+];
+
+/// Starts the three nodes, fills them, and serves until Ctrl-C.
+pub async fn run(config: &Config, base_port: u16) -> Result<()> {
+    let mut nodes = Vec::new();
+    for (i, spec) in NODES.iter().enumerate() {
+        let port = base_port + i as u16;
+        let node_config = Config {
+            domain: format!("localhost:{port}"),
+            listen: format!("127.0.0.1:{port}"),
+            data_dir: config.data_dir.join("demo").join(spec.slug),
+            database_url: None,
+            dev: true,
+            federation: config.federation.clone(),
+            ..config.clone()
+        };
+        let listener = tokio::net::TcpListener::bind(&node_config.listen).await.with_context(|| format!("port {port} is taken; try --base-port"))?;
+        let node = crate::start(&node_config, listener).await?;
+        let (initiative, fresh) = ensure_actors(&node, spec).await?;
+        nodes.push((node, initiative, fresh));
+    }
+    connect(&nodes).await?;
+    for (node, initiative, fresh) in &nodes {
+        if *fresh {
+            wait_for_accepts(node, initiative).await;
+            publish_samples(node, initiative).await?;
+        }
+    }
+    let nodes: Vec<(Node, Actor)> = nodes.into_iter().map(|(n, i, _)| (n, i)).collect();
+    print_welcome(&nodes);
+    tokio::signal::ctrl_c().await?;
+    for (node, _) in nodes {
+        node.stop().await;
+    }
+    Ok(())
+}
+
+/// The node's initiative and coordinator; true when they were made now.
+async fn ensure_actors(node: &Node, spec: &DemoNode) -> Result<(Actor, bool)> {
+    let state = node.state();
+    let existing = store::actors::local_by_username(&mut state.store.conn().await?, spec.slug).await?;
+    if let Some(initiative) = existing {
+        return Ok((initiative, false));
+    }
+    let draft = InitiativeDraft { slug: spec.slug.into(), name: spec.name.into(), summary: spec.summary.into(), manually_approves_followers: false };
+    let initiative = ops::actors::add_initiative(&state.store, &state.urls, &draft, &keys::generate()).await?;
+    let (username, display_name) = spec.coordinator;
+    let member = MemberDraft {
+        username: username.into(),
+        display_name: display_name.into(),
+        password: DEMO_PASSWORD.into(),
+        email: None,
+        is_admin: true,
+        initiative: Some((spec.slug.into(), ROLE_COORDINATOR.into())),
+    };
+    ops::actors::add_member(&state.store, &state.urls, &member, &keys::generate()).await?;
+    Ok((initiative, true))
+}
+
+/// Gives the other nodes a few seconds to accept our follows, so the sample posts reach them.
+async fn wait_for_accepts(node: &Node, initiative: &Actor) {
+    for _ in 0..50 {
+        let following = match node.state().store.conn().await {
+            Ok(mut conn) => store::follows::count_following(&mut conn, initiative.id).await.unwrap_or(0),
+            Err(_) => 0,
+        };
+        if following >= (NODES.len() - 1) as i64 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn publish_samples(node: &Node, initiative: &Actor) -> Result<()> {
+    let state = node.state();
+    let spec = NODES.iter().find(|s| s.slug == initiative.username).expect("demo node");
+    let coordinator = store::actors::local_by_username(&mut state.store.conn().await?, spec.coordinator.0).await?.context("demo coordinator")?;
+    for (author, text) in [(initiative, spec.posts[0]), (&coordinator, spec.posts[1])] {
+        let draft = PostDraft { text: text.into(), content_warning: None, visibility: Visibility::Public, in_reply_to: None, recipients: vec![] };
+        ops::posts::publish(&state.store, &state.urls, &coordinator, author, &draft).await?;
+    }
+    state.wake_delivery();
+    Ok(())
+}
+
+/// Every initiative follows the other two.
+async fn connect(nodes: &[(Node, Actor, bool)]) -> Result<()> {
+    for (node, initiative, _) in nodes {
+        for (_, other, _) in nodes.iter().filter(|(_, o, _)| o.ap_id != initiative.ap_id) {
+            let remote = resolve(&other.ap_id, &node.context()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            match ops::follows::follow(&node.state().store, &node.state().urls, initiative, &remote).await {
+                Ok(_) | Err(DomainError::Conflict(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        node.state().wake_delivery();
+    }
+    Ok(())
+}
+
+fn print_welcome(nodes: &[(Node, Actor)]) {
+    println!("\nBuurtnet demo: drie buurtnodes volgen elkaar / three neighbourhood nodes follow each other\n");
+    for (node, initiative) in nodes {
+        let spec = NODES.iter().find(|s| s.slug == initiative.username).expect("demo node");
+        println!("  {}  http://{}/", spec.name, node.state().urls.domain());
+        println!("    initiatief: {}", initiative.ap_id);
+        println!("    inloggen / login: {} / {DEMO_PASSWORD}", spec.coordinator.0);
+    }
+    println!("\nStoppen / stop: Ctrl-C\n");
+}
