@@ -20,12 +20,16 @@ use buurtnet_domain::model::{Actor, Post, Visibility};
 use buurtnet_domain::outbox::Outgoing;
 use buurtnet_domain::store::deliveries::Delivery;
 use buurtnet_domain::{now_ms, store};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
 use url::Url;
+
+/// How long a claimed delivery is reserved for the worker that claimed it. Longer than a
+/// request can take (timeouts are 10 s), so no delivery is sent twice at once.
+const LEASE_MS: i64 = 60_000;
 
 /// One activity to send, and where.
 struct Planned {
@@ -111,7 +115,11 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
         Outgoing::FollowRejected { follower_id, followee_id, follow_activity } => {
             let follower = store::actors::by_id(&mut conn, *follower_id).await?;
             let followee = store::actors::by_id(&mut conn, *followee_id).await?;
-            vec![planned(&followee, answer("Reject", new_id(), follow_activity, &follower, &followee), BTreeSet::from([follower.inbox.clone()]))]
+            vec![planned(
+                &followee,
+                answer("Reject", new_id(), follow_activity, &follower, &followee),
+                BTreeSet::from([follower.inbox.clone()]),
+            )]
         }
     })
 }
@@ -155,6 +163,7 @@ pub async fn run_worker(state: FederationState) {
     let settings = state.settings.delivery.clone();
     let slots = Arc::new(Semaphore::new(settings.concurrency));
     let per_peer: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
+    release_leases_of_previous_run(&state).await;
     loop {
         if let Err(e) = expand_pending(&state).await {
             tracing::error!(error = %e, "could not expand the outbox; will try again");
@@ -172,7 +181,12 @@ pub async fn run_worker(state: FederationState) {
         }
         for delivery in claimed {
             let slot = slots.clone().acquire_owned().await.expect("semaphore open");
-            let peer = per_peer.lock().expect("peer map").entry(delivery.host.clone()).or_insert_with(|| Arc::new(Semaphore::new(settings.per_peer_concurrency))).clone();
+            let peer = per_peer
+                .lock()
+                .expect("peer map")
+                .entry(delivery.host.clone())
+                .or_insert_with(|| Arc::new(Semaphore::new(settings.per_peer_concurrency)))
+                .clone();
             let state = state.clone();
             tokio::spawn(async move {
                 let _peer_slot = peer.acquire_owned().await.expect("semaphore open");
@@ -183,13 +197,27 @@ pub async fn run_worker(state: FederationState) {
     }
 }
 
+async fn release_leases_of_previous_run(state: &FederationState) {
+    let released = async {
+        let mut tx = state.store.begin().await?;
+        let n = store::deliveries::release_all_leases(&mut tx).await?;
+        tx.commit().await?;
+        Ok::<_, FederationError>(n)
+    };
+    match released.await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("resuming {n} deliveries that were in flight when the node last stopped"),
+        Err(e) => tracing::error!(error = %e, "could not release old delivery leases; they resume when their lease runs out"),
+    }
+}
+
 async fn claim(state: &FederationState, free: usize) -> Result<Vec<Delivery>> {
     if free == 0 {
         tokio::time::sleep(Duration::from_millis(20)).await;
         return Ok(vec![]);
     }
     let mut tx = state.store.begin().await?;
-    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, 5 * 60 * 1000).await?;
+    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, LEASE_MS).await?;
     tx.commit().await?;
     Ok(claimed)
 }
@@ -246,11 +274,10 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
         ("host".to_string(), crate::host_of(&url)),
         ("content-type".to_string(), crate::protocol::ACTIVITY_JSON.to_string()),
     ]);
-    let headers = tokio::task::spawn_blocking(move || {
-        signer.sign("POST", &path_and_query, &mut headers, Some(body.as_bytes())).map(|()| headers)
-    })
-    .await
-    .map_err(|e| FederationError::Internal(e.to_string()))??;
+    let headers =
+        tokio::task::spawn_blocking(move || signer.sign("POST", &path_and_query, &mut headers, Some(body.as_bytes())).map(|()| headers))
+            .await
+            .map_err(|e| FederationError::Internal(e.to_string()))??;
     let mut request = state.client.post(url.clone()).body(delivery.body.clone());
     for (name, value) in &headers {
         if name != "host" {

@@ -9,18 +9,18 @@ use crate::objects::actor::ApubActor;
 use crate::objects::note::{post_to_note, tombstone};
 use crate::protocol::collections::{OrderedCollection, OrderedCollectionPage, PAGE_SIZE};
 use crate::protocol::discovery::{Webfinger, WebfingerLink};
-use crate::protocol::{with_context, ACTIVITY_JSON};
+use crate::protocol::{ACTIVITY_JSON, with_context};
 use crate::state::Context;
+use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use buurtnet_domain::model::{Actor, ActorKind, FollowState};
 use buurtnet_domain::urls::INSTANCE_ACTOR_USERNAME;
-use buurtnet_domain::{ops, store, DomainError};
+use buurtnet_domain::{DomainError, ops, store};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// Routes that only ever answer machines. The web crate adds the content-negotiated ones.
 pub fn routes() -> Router {
@@ -47,7 +47,9 @@ pub fn activity_json(status: StatusCode, value: Value) -> Response {
 /// Whether a client asks for ActivityStreams JSON rather than a page.
 pub fn wants_activity_json(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| {
-        accept.contains("application/activity+json") || accept.contains("application/ld+json") || (accept.contains("application/json") && !accept.contains("text/html"))
+        accept.contains("application/activity+json")
+            || accept.contains("application/ld+json")
+            || (accept.contains("application/json") && !accept.contains("text/html"))
     })
 }
 
@@ -74,7 +76,12 @@ async fn webfinger(context: Context, Query(query): Query<WebfingerQuery>) -> Res
     };
     let actor = local_actor(&context, &username).await?;
     let subject_user = if actor.kind() == ActorKind::Application { domain.clone() } else { actor.username.clone() };
-    let link = |rel: &str, kind: Option<&str>, href: &str| WebfingerLink { rel: rel.into(), kind: kind.map(String::from), href: Some(href.into()), template: None };
+    let link = |rel: &str, kind: Option<&str>, href: &str| WebfingerLink {
+        rel: rel.into(),
+        kind: kind.map(String::from),
+        href: Some(href.into()),
+        template: None,
+    };
     let document = Webfinger {
         subject: format!("acct:{subject_user}@{domain}"),
         aliases: vec![actor.ap_id.clone()],
@@ -89,7 +96,11 @@ async fn webfinger(context: Context, Query(query): Query<WebfingerQuery>) -> Res
             },
         ],
     };
-    Ok(([(header::CONTENT_TYPE, "application/jrd+json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], serde_json::to_string(&document).expect("serialises")).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/jrd+json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        serde_json::to_string(&document).expect("serialises"),
+    )
+        .into_response())
 }
 
 async fn host_meta(context: Context) -> Response {
@@ -138,7 +149,10 @@ async fn local_actor(context: &Context, username: &str) -> Result<Actor> {
 }
 
 async fn instance_actor(context: Context) -> Response {
-    activity_json(StatusCode::OK, with_context(serde_json::to_value(ApubActor::new(context.instance_actor.clone()).to_json()).expect("serialises")))
+    activity_json(
+        StatusCode::OK,
+        with_context(serde_json::to_value(ApubActor::new(context.instance_actor.clone()).to_json()).expect("serialises")),
+    )
 }
 
 /// Refuses unsigned GETs when authorized fetch is on; gives the signer otherwise.
@@ -170,7 +184,10 @@ pub async fn note_document(context: &Context, id: i64, uri: &Uri, headers: &Head
             let mut conn = context.store.conn().await?;
             let author = store::actors::by_id(&mut conn, post.author_id).await?;
             let recipients = store::posts::recipients(&mut conn, post.id).await?;
-            Ok(activity_json(StatusCode::OK, with_context(serde_json::to_value(post_to_note(&post, &author, &recipients)).expect("serialises"))))
+            Ok(activity_json(
+                StatusCode::OK,
+                with_context(serde_json::to_value(post_to_note(&post, &author, &recipients)).expect("serialises")),
+            ))
         }
         Err(DomainError::Gone) => {
             let post = store::posts::by_ap_id(&mut context.store.conn().await?, &ap_id).await?.ok_or(FederationError::NotFound)?;
@@ -185,7 +202,13 @@ struct PageQuery {
     page: Option<i64>,
 }
 
-async fn collection(context: Context, Path((name, which)): Path<(String, String)>, Query(query): Query<PageQuery>, uri: Uri, headers: HeaderMap) -> Result<Response> {
+async fn collection(
+    context: Context,
+    Path((name, which)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response> {
     reader(&context, &uri, &headers).await?;
     let actor = local_actor(&context, &name).await?;
     let id = format!("{}/{which}", actor.ap_id);
@@ -197,7 +220,10 @@ async fn collection(context: Context, Path((name, which)): Path<(String, String)
         _ => return Err(FederationError::NotFound),
     };
     let Some(page) = query.page.filter(|p| *p >= 1) else {
-        return Ok(activity_json(StatusCode::OK, with_context(serde_json::to_value(OrderedCollection::new(id, total)).expect("serialises"))));
+        return Ok(activity_json(
+            StatusCode::OK,
+            with_context(serde_json::to_value(OrderedCollection::new(id, total)).expect("serialises")),
+        ));
     };
     let offset = (page - 1) * PAGE_SIZE;
     let items: Vec<Value> = match which.as_str() {
@@ -212,6 +238,8 @@ async fn collection(context: Context, Path((name, which)): Path<(String, String)
         "followers" => store::follows::followers(&mut conn, actor.id, FollowState::Accepted, PAGE_SIZE, offset).await?.into_iter().map(|a| json!(a.ap_id)).collect(),
         _ => store::follows::following(&mut conn, actor.id, PAGE_SIZE, offset).await?.into_iter().map(|a| json!(a.ap_id)).collect(),
     };
-    Ok(activity_json(StatusCode::OK, with_context(serde_json::to_value(OrderedCollectionPage::new(&id, page, total, items)).expect("serialises"))))
+    Ok(activity_json(
+        StatusCode::OK,
+        with_context(serde_json::to_value(OrderedCollectionPage::new(&id, page, total, items)).expect("serialises")),
+    ))
 }
-

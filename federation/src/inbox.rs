@@ -20,8 +20,14 @@ use buurtnet_domain::store;
 use http::HeaderMap;
 
 /// `POST /inbox` and `POST /{actor}/inbox`.
+///
+/// The work runs in its own task: if the sender hangs up half-way (or is killed), the
+/// activity is still processed to the end, never left remembered-but-unapplied.
 pub async fn post_inbox(context: Context, request: Request) -> Response {
-    match receive(&context, request).await {
+    let worker_context = context.reset_request_count();
+    let outcome = tokio::spawn(async move { receive(&worker_context, request).await }).await;
+    let outcome = outcome.unwrap_or_else(|e| Err(Refused(FederationError::Internal(format!("inbox task failed: {e}")))));
+    match outcome {
         Ok(outcome) => {
             let reason = match outcome {
                 Outcome::Applied => "applied",
@@ -72,8 +78,12 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     if !protocol::same_origin(pending.key_id(), &actor_id) {
         return Err(SignatureError::Invalid.into());
     }
-    let host = url::Url::parse(&actor_id).map(|u| crate::host_of(&u)).map_err(|_| FederationError::Malformed("actor is not a URL".into()))?;
-    if store::inbox::is_blocked(&mut context.store.conn().await.map_err(FederationError::from)?, &actor_id, &host).await.map_err(FederationError::from)? {
+    let host =
+        url::Url::parse(&actor_id).map(|u| crate::host_of(&u)).map_err(|_| FederationError::Malformed("actor is not a URL".into()))?;
+    if store::inbox::is_blocked(&mut context.store.conn().await.map_err(FederationError::from)?, &actor_id, &host)
+        .await
+        .map_err(FederationError::from)?
+    {
         return Err(FederationError::Blocked.into());
     }
     let signer = verified_signer(&pending, &actor_id, context).await?;
@@ -145,4 +155,3 @@ pub async fn signed_get_reader(context: &Context, path_and_query: &str, headers:
     let signer = verified_signer(&pending, &actor_id, context).await?;
     Ok(Some(signer.ap_id))
 }
-

@@ -56,10 +56,7 @@ pub fn check_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), SignatureErr
 }
 
 fn header_map(headers: &HeaderMap) -> BTreeMap<String, String> {
-    headers
-        .iter()
-        .filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string())))
-        .collect()
+    headers.iter().filter_map(|(name, value)| Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))).collect()
 }
 
 /// A signature that parsed and is fresh, waiting for its key.
@@ -82,7 +79,12 @@ impl PendingSignature {
 
 /// Reads and checks everything about a request's signature except the key itself.
 /// `require_digest` for POSTs. `path_and_query` as the client sent it.
-pub fn begin_verify(method: &str, path_and_query: &str, headers: &HeaderMap, require_digest: bool) -> Result<PendingSignature, SignatureError> {
+pub fn begin_verify(
+    method: &str,
+    path_and_query: &str,
+    headers: &HeaderMap,
+    require_digest: bool,
+) -> Result<PendingSignature, SignatureError> {
     if !headers.contains_key("signature") && !headers.contains_key("authorization") {
         return Err(SignatureError::Missing);
     }
@@ -92,9 +94,9 @@ pub fn begin_verify(method: &str, path_and_query: &str, headers: &HeaderMap, req
         config = config.require_digest();
     }
     let unverified = config.begin_verify(method, path_and_query, header_map(headers)).map_err(|e| match e {
-        http_signature_normalization::PrepareVerifyError::Validate(http_signature_normalization::verify::ValidateError::Expired { .. }) => {
-            SignatureError::Expired
-        }
+        http_signature_normalization::PrepareVerifyError::Validate(http_signature_normalization::verify::ValidateError::Expired {
+            ..
+        }) => SignatureError::Expired,
         other => SignatureError::Malformed(other.to_string()),
     })?;
     if let Some(algorithm) = unverified.algorithm() {
@@ -161,7 +163,13 @@ impl Signer {
 
     /// Signs a request: adds `Date`, `Digest` (when there is a body) and `Signature` to
     /// `headers`, which must already hold `Host` and any other header to sign.
-    pub fn sign(&self, method: &str, path_and_query: &str, headers: &mut BTreeMap<String, String>, body: Option<&[u8]>) -> Result<(), SignatureError> {
+    pub fn sign(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: &mut BTreeMap<String, String>,
+        body: Option<&[u8]>,
+    ) -> Result<(), SignatureError> {
         headers.insert("date".into(), http_date(SystemTime::now()));
         if let Some(body) = body {
             headers.insert("digest".into(), digest_header(body));
@@ -215,7 +223,10 @@ mod tests {
     fn signed_post(body: &[u8]) -> (buurtnet_domain::model::ActorKeys, HeaderMap) {
         let keys = keys::generate();
         let signer = Signer::from_pem("http://localhost:1/users/a#main-key".into(), &keys.rsa_private_pem).unwrap();
-        let mut headers = BTreeMap::from([("host".to_string(), "localhost:2".to_string()), ("content-type".to_string(), "application/activity+json".to_string())]);
+        let mut headers = BTreeMap::from([
+            ("host".to_string(), "localhost:2".to_string()),
+            ("content-type".to_string(), "application/activity+json".to_string()),
+        ]);
         signer.sign("POST", "/inbox", &mut headers, Some(body)).unwrap();
         (keys, to_header_map(&headers))
     }

@@ -7,9 +7,9 @@ use crate::safety::PublicOnlyResolver;
 use crate::settings::FederationSettings;
 use crate::signatures::{PublicKeyCache, SignerCache};
 use activitypub_federation::config::{Data, FederationConfig};
+use buurtnet_domain::Store;
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::urls::LocalUrls;
-use buurtnet_domain::Store;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,7 +47,14 @@ impl Deref for FederationState {
 pub type Context = Data<FederationState>;
 
 impl FederationState {
-    pub fn new(store: Store, urls: LocalUrls, settings: FederationSettings, dev: bool, instance_actor: Actor, software_version: &'static str) -> Self {
+    pub fn new(
+        store: Store,
+        urls: LocalUrls,
+        settings: FederationSettings,
+        dev: bool,
+        instance_actor: Actor,
+        software_version: &'static str,
+    ) -> Self {
         let timeout = Duration::from_millis(settings.delivery.request_timeout_ms);
         let mut client = reqwest::Client::builder()
             .user_agent(format!("Buurtnet/{software_version} (+{})", urls.base()))

@@ -1,7 +1,7 @@
 //! Settings: `buurtnet.toml` plus `BUURTNET_*` environment overrides. Strict: unknown keys
 //! are errors, so a typo never silently falls back to a default.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use buurtnet_federation::FederationSettings;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

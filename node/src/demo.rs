@@ -2,13 +2,13 @@
 //! sample members and posts, to try Buurtnet in a minute. Data lives under
 //! `<data_dir>/demo/<node>`; a second run reuses it.
 
-use crate::config::Config;
 use crate::Node;
+use crate::config::Config;
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::{Actor, Visibility};
 use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR};
 use buurtnet_domain::ops::posts::PostDraft;
-use buurtnet_domain::{ops, store, DomainError};
+use buurtnet_domain::{DomainError, ops, store};
 use buurtnet_federation::keys;
 use buurtnet_federation::objects::actor::resolve;
 
@@ -29,21 +29,30 @@ const NODES: [DemoNode; 3] = [
         name: "Zorgvrijstaat",
         summary: "Bewoners die voor elkaar zorgen in het Oude Westen.",
         coordinator: ("fatima", "Fatima el Amrani"),
-        posts: ["Donderdag koken we weer samen: iedereen is welkom aan tafel, vanaf 17:30 in het buurthuis.", "Wie kan mevrouw Jansen (87) helpen met boodschappen op dinsdagochtend?"],
+        posts: [
+            "Donderdag koken we weer samen: iedereen is welkom aan tafel, vanaf 17:30 in het buurthuis.",
+            "Wie kan mevrouw Jansen (87) helpen met boodschappen op dinsdagochtend?",
+        ],
     },
     DemoNode {
         slug: "wijkpaleis",
         name: "Het Wijkpaleis",
         summary: "Een huiskamer voor de wijk, met klussers, koffie en een open deur.",
         coordinator: ("kees", "Kees de Vries"),
-        posts: ["Onze klusploeg heeft deze week nog tijd voor twee kleine klussen in huis.", "Nieuw: elke vrijdag een taalcafé, samen Nederlands oefenen bij een kop thee."],
+        posts: [
+            "Onze klusploeg heeft deze week nog tijd voor twee kleine klussen in huis.",
+            "Nieuw: elke vrijdag een taalcafé, samen Nederlands oefenen bij een kop thee.",
+        ],
     },
     DemoNode {
         slug: "middellander",
         name: "De Middellander",
         summary: "Buurtbewoners in Middelland die elkaar helpen met geldzorgen en papierwerk.",
         coordinator: ("anouk", "Anouk Bakker"),
-        posts: ["Hulp nodig bij het invullen van formulieren? Maandagmiddag zitten we klaar in de bibliotheek.", "Bedankt aan alle buren die meehielpen met de burendag!"],
+        posts: [
+            "Hulp nodig bij het invullen van formulieren? Maandagmiddag zitten we klaar in de bibliotheek.",
+            "Bedankt aan alle buren die meehielpen met de burendag!",
+        ],
     },
 ];
 
@@ -61,7 +70,8 @@ pub async fn run(config: &Config, base_port: u16) -> Result<()> {
             federation: config.federation.clone(),
             ..config.clone()
         };
-        let listener = tokio::net::TcpListener::bind(&node_config.listen).await.with_context(|| format!("port {port} is taken; try --base-port"))?;
+        let listener =
+            tokio::net::TcpListener::bind(&node_config.listen).await.with_context(|| format!("port {port} is taken; try --base-port"))?;
         let node = crate::start(&node_config, listener).await?;
         let (initiative, fresh) = ensure_actors(&node, spec).await?;
         nodes.push((node, initiative, fresh));
@@ -89,7 +99,12 @@ async fn ensure_actors(node: &Node, spec: &DemoNode) -> Result<(Actor, bool)> {
     if let Some(initiative) = existing {
         return Ok((initiative, false));
     }
-    let draft = InitiativeDraft { slug: spec.slug.into(), name: spec.name.into(), summary: spec.summary.into(), manually_approves_followers: false };
+    let draft = InitiativeDraft {
+        slug: spec.slug.into(),
+        name: spec.name.into(),
+        summary: spec.summary.into(),
+        manually_approves_followers: false,
+    };
     let initiative = ops::actors::add_initiative(&state.store, &state.urls, &draft, &keys::generate()).await?;
     let (username, display_name) = spec.coordinator;
     let member = MemberDraft {
@@ -121,9 +136,11 @@ async fn wait_for_accepts(node: &Node, initiative: &Actor) {
 async fn publish_samples(node: &Node, initiative: &Actor) -> Result<()> {
     let state = node.state();
     let spec = NODES.iter().find(|s| s.slug == initiative.username).expect("demo node");
-    let coordinator = store::actors::local_by_username(&mut state.store.conn().await?, spec.coordinator.0).await?.context("demo coordinator")?;
+    let coordinator =
+        store::actors::local_by_username(&mut state.store.conn().await?, spec.coordinator.0).await?.context("demo coordinator")?;
     for (author, text) in [(initiative, spec.posts[0]), (&coordinator, spec.posts[1])] {
-        let draft = PostDraft { text: text.into(), content_warning: None, visibility: Visibility::Public, in_reply_to: None, recipients: vec![] };
+        let draft =
+            PostDraft { text: text.into(), content_warning: None, visibility: Visibility::Public, in_reply_to: None, recipients: vec![] };
         ops::posts::publish(&state.store, &state.urls, &coordinator, author, &draft).await?;
     }
     state.wake_delivery();

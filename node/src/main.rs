@@ -1,6 +1,6 @@
 //! The `buurtnet` command: `serve`, `member add`, `initiative add`, `print-config`, `demo`.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use buurtnet::config::Config;
 use buurtnet_domain::model::ActorKind;
 use buurtnet_domain::ops;
@@ -119,8 +119,9 @@ async fn main() -> Result<()> {
 }
 
 fn init_logging(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("BUURTNET_LOG").unwrap_or_else(|_| "info,sqlx=warn,activitypub_federation=warn".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("BUURTNET_LOG").unwrap_or_else(|_| "info,sqlx=warn,activitypub_federation=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
     if config.log_format == "json" {
         builder.json().init();
     } else {

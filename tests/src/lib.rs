@@ -1,1 +1,7 @@
-//! placeholder
+//! # buurtnet-tests
+//!
+//! Tooling for scenario tests through public surfaces: [`harness`] starts real nodes,
+//! [`pg`] a throwaway PostgreSQL cluster.
+
+pub mod harness;
+pub mod pg;

@@ -8,15 +8,15 @@ pub mod error;
 pub mod html;
 pub mod ops_endpoints;
 
+use axum::Router;
 use axum::extract::{Path, Request};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use buurtnet_domain::model::ActorKind;
+use buurtnet_federation::Context;
 use buurtnet_federation::http::{actor_document, note_document, wants_activity_json};
 use buurtnet_federation::state::Federation;
-use buurtnet_federation::Context;
 
 /// The node's whole HTTP surface.
 pub fn router(federation: &Federation) -> Router {

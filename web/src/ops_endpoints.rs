@@ -1,10 +1,10 @@
 //! For operators: `/health` and Prometheus `/metrics`.
 
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use buurtnet_domain::store;
-use buurtnet_federation::metrics::Metrics;
 use buurtnet_federation::Context;
+use buurtnet_federation::metrics::Metrics;
 use std::fmt::Write;
 
 /// 200 when the database answers, 503 otherwise.
@@ -35,23 +35,38 @@ async fn render(context: &Context) -> Result<String, buurtnet_domain::DomainErro
     for (state, n) in [("pending", pending), ("delivered", delivered), ("failed", failed)] {
         let _ = writeln!(out, "buurtnet_deliveries{{state=\"{state}\"}} {n}");
     }
-    let _ = writeln!(out, "# HELP buurtnet_outbox_pending Outbox entries not yet expanded into deliveries.\n# TYPE buurtnet_outbox_pending gauge\nbuurtnet_outbox_pending {outbox}");
-    let _ = writeln!(out, "# HELP buurtnet_delivery_attempts_total Delivery attempts since start, by result.\n# TYPE buurtnet_delivery_attempts_total counter");
-    for (result, counter) in [("delivered", &m.deliveries_delivered), ("retried", &m.deliveries_retried), ("failed", &m.deliveries_failed)] {
+    let _ = writeln!(
+        out,
+        "# HELP buurtnet_outbox_pending Outbox entries not yet expanded into deliveries.\n# TYPE buurtnet_outbox_pending gauge\nbuurtnet_outbox_pending {outbox}"
+    );
+    let _ = writeln!(
+        out,
+        "# HELP buurtnet_delivery_attempts_total Delivery attempts since start, by result.\n# TYPE buurtnet_delivery_attempts_total counter"
+    );
+    for (result, counter) in [("delivered", &m.deliveries_delivered), ("retried", &m.deliveries_retried), ("failed", &m.deliveries_failed)]
+    {
         let _ = writeln!(out, "buurtnet_delivery_attempts_total{{result=\"{result}\"}} {}", Metrics::read(counter));
     }
-    let _ = writeln!(out, "# HELP buurtnet_peer_pending_deliveries Pending deliveries per peer.\n# TYPE buurtnet_peer_pending_deliveries gauge");
+    let _ = writeln!(
+        out,
+        "# HELP buurtnet_peer_pending_deliveries Pending deliveries per peer.\n# TYPE buurtnet_peer_pending_deliveries gauge"
+    );
     for (host, n) in store::deliveries::pending_by_host(&mut conn).await? {
         let _ = writeln!(out, "buurtnet_peer_pending_deliveries{{peer=\"{}\"}} {n}", escape(&host));
     }
-    let _ = writeln!(out, "# HELP buurtnet_peer_consecutive_failures Failed deliveries in a row per peer.\n# TYPE buurtnet_peer_consecutive_failures gauge");
-    let _ = writeln!(out, "# HELP buurtnet_peer_unreachable 1 when a peer is recorded as unreachable.\n# TYPE buurtnet_peer_unreachable gauge");
+    let _ = writeln!(
+        out,
+        "# HELP buurtnet_peer_consecutive_failures Failed deliveries in a row per peer.\n# TYPE buurtnet_peer_consecutive_failures gauge"
+    );
+    let _ =
+        writeln!(out, "# HELP buurtnet_peer_unreachable 1 when a peer is recorded as unreachable.\n# TYPE buurtnet_peer_unreachable gauge");
     for peer in store::deliveries::peers(&mut conn).await? {
         let host = escape(&peer.host);
         let _ = writeln!(out, "buurtnet_peer_consecutive_failures{{peer=\"{host}\"}} {}", peer.consecutive_failures);
         let _ = writeln!(out, "buurtnet_peer_unreachable{{peer=\"{host}\"}} {}", u8::from(peer.unreachable_since.is_some()));
     }
-    let _ = writeln!(out, "# HELP buurtnet_inbox_total Inbox POSTs since start, by outcome and reason.\n# TYPE buurtnet_inbox_total counter");
+    let _ =
+        writeln!(out, "# HELP buurtnet_inbox_total Inbox POSTs since start, by outcome and reason.\n# TYPE buurtnet_inbox_total counter");
     for ((outcome, reason), n) in m.inbox_counts() {
         let _ = writeln!(out, "buurtnet_inbox_total{{outcome=\"{outcome}\",reason=\"{reason}\"}} {n}");
     }

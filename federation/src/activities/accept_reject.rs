@@ -5,7 +5,7 @@ use crate::error::{FederationError, Result};
 use crate::protocol::{self, activities::ActivityJson};
 use crate::state::Context;
 use buurtnet_domain::model::Actor;
-use buurtnet_domain::{ops, DomainError};
+use buurtnet_domain::{DomainError, ops};
 
 fn follow_id(activity: &ActivityJson) -> Result<String> {
     protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))

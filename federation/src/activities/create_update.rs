@@ -4,9 +4,9 @@ use super::Outcome;
 use crate::error::{FederationError, Result};
 use crate::objects::actor::ApubActor;
 use crate::objects::note::{note_to_post, updated_time};
+use crate::protocol::activities::ActivityJson;
 use crate::protocol::actor::ActorJson;
 use crate::protocol::note::NoteJson;
-use crate::protocol::activities::ActivityJson;
 use crate::state::Context;
 use activitypub_federation::fetch::fetch_object_http;
 use buurtnet_domain::model::{Actor, NewPost};
@@ -79,4 +79,3 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
         Err(e) => Err(e.into()),
     }
 }
-

@@ -5,10 +5,11 @@ use crate::error::{FederationError, Result};
 use crate::protocol::{self, activities::ActivityJson};
 use crate::state::Context;
 use buurtnet_domain::model::Actor;
-use buurtnet_domain::{ops, DomainError};
+use buurtnet_domain::{DomainError, ops};
 
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context, kind: &'static str) -> Result<Outcome> {
-    let target = protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))?;
+    let target = protocol::first_id(Some(&activity.object))
+        .ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))?;
     match ops::posts::receive_reaction(&context.store, kind, &activity.id, &signer.ap_id, &target).await {
         Ok(_) => Ok(Outcome::Applied),
         Err(DomainError::NotFound | DomainError::Gone) => Ok(Outcome::Ignored("reaction to a post we do not hold")),

@@ -52,7 +52,14 @@ impl ApubActor {
         let assertion_method = a
             .ed25519_public_multibase
             .as_ref()
-            .map(|key| vec![Multikey { id: format!("{id}#ed25519-key"), kind: "Multikey".into(), controller: id.clone(), public_key_multibase: key.clone() }])
+            .map(|key| {
+                vec![Multikey {
+                    id: format!("{id}#ed25519-key"),
+                    kind: "Multikey".into(),
+                    controller: id.clone(),
+                    public_key_multibase: key.clone(),
+                }]
+            })
             .unwrap_or_default();
         ActorJson {
             kind: wire_type(a.kind()).into(),
@@ -82,11 +89,18 @@ impl ApubActor {
             return Err(FederationError::Malformed(format!("{} is not an actor type", json.kind)));
         }
         let origin = json.id.origin();
-        if json.inbox.origin() != origin || json.public_key.owner != json.id || !crate::protocol::same_origin(&json.public_key.id, json.id.as_str()) {
+        if json.inbox.origin() != origin
+            || json.public_key.owner != json.id
+            || !crate::protocol::same_origin(&json.public_key.id, json.id.as_str())
+        {
             return Err(FederationError::Forbidden("actor's inbox or key lives on another origin".into()));
         }
         let domain = crate::host_of(&json.id);
-        let username = json.preferred_username.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| json.id.path().rsplit('/').next().unwrap_or_default().to_string());
+        let username = json
+            .preferred_username
+            .clone()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| json.id.path().rsplit('/').next().unwrap_or_default().to_string());
         Ok(NewActor {
             ap_id: json.id.clone(),
             kind: kind_from_wire(&json.kind),

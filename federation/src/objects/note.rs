@@ -5,7 +5,7 @@ use crate::protocol::note::{NoteJson, TombstoneJson};
 use crate::protocol::{self, PUBLIC};
 use buurtnet_domain::model::{Actor, NewPost, Post, Visibility};
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn rfc3339(ms: i64) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -68,7 +68,8 @@ pub fn visibility_of(to: &Value, cc: &Value, author_followers: Option<&str>) -> 
     } else {
         Visibility::Direct
     };
-    let mut recipients: Vec<String> = to.into_iter().chain(cc).filter(|id| !is_public(id) && Some(id.as_str()) != author_followers).collect();
+    let mut recipients: Vec<String> =
+        to.into_iter().chain(cc).filter(|id| !is_public(id) && Some(id.as_str()) != author_followers).collect();
     recipients.sort();
     recipients.dedup();
     (visibility, recipients)
@@ -125,8 +126,14 @@ mod tests {
             let mut cc = vec![];
             let recipients = vec!["https://b.example/users/y".to_string()];
             match visibility {
-                Visibility::Public => { to.push(PUBLIC.to_string()); cc.push(followers.to_string()); }
-                Visibility::Unlisted => { to.push(followers.to_string()); cc.push(PUBLIC.to_string()); }
+                Visibility::Public => {
+                    to.push(PUBLIC.to_string());
+                    cc.push(followers.to_string());
+                }
+                Visibility::Unlisted => {
+                    to.push(followers.to_string());
+                    cc.push(PUBLIC.to_string());
+                }
                 Visibility::Followers => to.push(followers.to_string()),
                 Visibility::Direct => {}
             }

@@ -86,7 +86,9 @@ impl ActorJson {
         match &self.url {
             Some(Value::String(s)) => Url::parse(s).ok(),
             Some(Value::Object(link)) => link.get("href").and_then(Value::as_str).and_then(|s| Url::parse(s).ok()),
-            Some(Value::Array(items)) => items.iter().find_map(|v| v.as_str().or_else(|| v.get("href")?.as_str())).and_then(|s| Url::parse(s).ok()),
+            Some(Value::Array(items)) => {
+                items.iter().find_map(|v| v.as_str().or_else(|| v.get("href")?.as_str())).and_then(|s| Url::parse(s).ok())
+            }
             _ => None,
         }
     }

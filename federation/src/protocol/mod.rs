@@ -7,7 +7,7 @@ pub mod collections;
 pub mod discovery;
 pub mod note;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 pub const AS_CONTEXT: &str = "https://www.w3.org/ns/activitystreams";
@@ -73,7 +73,10 @@ mod tests {
     fn ids_reads_every_shape() {
         assert_eq!(ids(Some(&json!("https://a.example/1"))), vec!["https://a.example/1"]);
         assert_eq!(ids(Some(&json!({"id": "https://a.example/1", "type": "Person"}))), vec!["https://a.example/1"]);
-        assert_eq!(ids(Some(&json!(["https://a.example/1", {"id": "https://a.example/2"}]))), vec!["https://a.example/1", "https://a.example/2"]);
+        assert_eq!(
+            ids(Some(&json!(["https://a.example/1", {"id": "https://a.example/2"}]))),
+            vec!["https://a.example/1", "https://a.example/2"]
+        );
         assert!(ids(None).is_empty());
         assert!(same_origin("http://localhost:1/a", "http://localhost:1/b"));
         assert!(!same_origin("http://localhost:1/a", "http://localhost:2/a"));

@@ -2,10 +2,10 @@
 //! browser prefers it. A first slice (front page, profiles, single posts); the full set of
 //! pages and a proper i18n library come with the web-pages issue.
 
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use buurtnet_domain::model::{Actor, ActorKind, Post};
-use buurtnet_domain::{ops, store, DomainError};
+use buurtnet_domain::{DomainError, ops, store};
 use buurtnet_federation::Context;
 use chrono::{DateTime, Utc};
 
@@ -90,7 +90,9 @@ fn post_html(post: &Post) -> String {
 fn failure(lang: Lang, error: DomainError) -> Response {
     let status = crate::error::status_of(&error);
     let (title, text) = match status {
-        StatusCode::NOT_FOUND => (lang.pick("Niet gevonden", "Not found"), lang.pick("Deze pagina bestaat niet (meer).", "This page does not exist (any more).")),
+        StatusCode::NOT_FOUND => {
+            (lang.pick("Niet gevonden", "Not found"), lang.pick("Deze pagina bestaat niet (meer).", "This page does not exist (any more)."))
+        }
         StatusCode::GONE => (lang.pick("Verwijderd", "Deleted"), lang.pick("Dit bericht is verwijderd.", "This post was deleted.")),
         _ => (lang.pick("Er ging iets mis", "Something went wrong"), lang.pick("Probeer het later nog eens.", "Please try again later.")),
     };
@@ -114,11 +116,23 @@ pub async fn front_page(context: Context, headers: HeaderMap) -> Response {
     };
     let items: String = initiatives
         .iter()
-        .map(|i| format!("<li><a href=\"{}\">{}</a> <span class=\"meta\">@{}</span></li>", escape(&i.ap_id), escape(&i.display_name), escape(&i.handle())))
+        .map(|i| {
+            format!(
+                "<li><a href=\"{}\">{}</a> <span class=\"meta\">@{}</span></li>",
+                escape(&i.ap_id),
+                escape(&i.display_name),
+                escape(&i.handle())
+            )
+        })
         .collect();
     let heading = lang.pick("Initiatieven op deze buurtnode", "Initiatives on this neighbourhood node");
-    let empty = if initiatives.is_empty() { format!("<p>{}</p>", lang.pick("Nog geen initiatieven.", "No initiatives yet.")) } else { String::new() };
-    page(lang, &context.urls.domain(), &format!("<h1>{}</h1><h2>{heading}</h2>{empty}<ul>{items}</ul>", escape(&context.urls.domain()))).into_response()
+    let empty = if initiatives.is_empty() {
+        format!("<p>{}</p>", lang.pick("Nog geen initiatieven.", "No initiatives yet."))
+    } else {
+        String::new()
+    };
+    page(lang, &context.urls.domain(), &format!("<h1>{}</h1><h2>{heading}</h2>{empty}<ul>{items}</ul>", escape(&context.urls.domain())))
+        .into_response()
 }
 
 pub async fn profile(context: &Context, name: &str, kind: ActorKind, headers: &HeaderMap) -> Response {
@@ -126,7 +140,8 @@ pub async fn profile(context: &Context, name: &str, kind: ActorKind, headers: &H
     match profile_parts(context, name, kind).await {
         Ok((actor, posts)) => {
             let posts_html: String = posts.iter().map(post_html).collect();
-            let follow_hint = lang.pick("Volg vanaf je eigen Mastodon of buurtnode met", "Follow from your own Mastodon or neighbourhood node with");
+            let follow_hint =
+                lang.pick("Volg vanaf je eigen Mastodon of buurtnode met", "Follow from your own Mastodon or neighbourhood node with");
             let body = format!(
                 "<h1>{}</h1><p class=\"meta\">@{}</p><div>{}</div><p>{follow_hint} <code>@{}</code></p><h2>{}</h2>{posts_html}",
                 escape(&actor.display_name),
@@ -154,7 +169,13 @@ pub async fn note(context: &Context, id: i64, headers: &HeaderMap) -> Response {
     // Pages have no login yet: only public and unlisted posts show here.
     match note_parts(context, &ap_id).await {
         Ok((post, author)) => {
-            let body = format!("<h1>{}</h1><p class=\"meta\"><a href=\"{}\">@{}</a></p>{}", escape(&author.display_name), escape(&author.ap_id), escape(&author.handle()), post_html(&post));
+            let body = format!(
+                "<h1>{}</h1><p class=\"meta\"><a href=\"{}\">@{}</a></p>{}",
+                escape(&author.display_name),
+                escape(&author.ap_id),
+                escape(&author.handle()),
+                post_html(&post)
+            );
             page(lang, &author.display_name, &body).into_response()
         }
         Err(e) => failure(lang, e),

@@ -2,8 +2,8 @@
 
 mod actor;
 mod follow;
-mod post;
 pub mod html;
+mod post;
 
 pub use actor::{Actor, ActorKeys, ActorKind, NewActor, Username};
 pub use follow::{Follow, FollowState};

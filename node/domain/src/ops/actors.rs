@@ -3,9 +3,9 @@
 use crate::error::{DomainError, Result};
 use crate::model::{Actor, ActorKeys, ActorKind, NewActor, Username};
 use crate::store::{self, Store};
-use crate::urls::{LocalUrls, INSTANCE_ACTOR_USERNAME};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::urls::{INSTANCE_ACTOR_USERNAME, LocalUrls};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 /// Role of a member in an initiative.
 pub const ROLE_COORDINATOR: &str = "coordinator";
@@ -117,17 +117,17 @@ async fn insert_local(store: &Store, new: &NewActor, login: Option<Login>) -> Re
     }
     let actor = store::actors::upsert(&mut tx, new).await?;
     if let Some(login) = login {
-        store::actors::insert_account(&mut tx, actor.id, &login.password_hash, login.email.as_deref(), login.is_admin)
-            .await
-            .map_err(|e| match e {
+        store::actors::insert_account(&mut tx, actor.id, &login.password_hash, login.email.as_deref(), login.is_admin).await.map_err(
+            |e| match e {
                 DomainError::Db(ref db) if store::is_unique_violation(db) => DomainError::Conflict("that email address is taken".into()),
                 other => other,
-            })?;
+            },
+        )?;
         if let Some((slug, role)) = login.initiative {
-            let initiative = store::actors::local_by_username(&mut tx, &slug)
-                .await?
-                .filter(|a| a.kind() == ActorKind::Group)
-                .ok_or_else(|| DomainError::invalid("initiative", format!("there is no initiative {slug:?} / initiatief {slug:?} bestaat niet")))?;
+            let initiative =
+                store::actors::local_by_username(&mut tx, &slug).await?.filter(|a| a.kind() == ActorKind::Group).ok_or_else(|| {
+                    DomainError::invalid("initiative", format!("there is no initiative {slug:?} / initiatief {slug:?} bestaat niet"))
+                })?;
             store::actors::add_initiative_member(&mut tx, initiative.id, actor.id, &role).await?;
         }
     }

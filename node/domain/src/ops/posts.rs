@@ -1,7 +1,7 @@
 //! Publishing, editing and deleting posts; storing the ones peers send us.
 
 use crate::error::{DomainError, Result};
-use crate::model::{html, Actor, NewPost, Post, PostEdit, Visibility};
+use crate::model::{Actor, NewPost, Post, PostEdit, Visibility, html};
 use crate::now_ms;
 use crate::outbox::Outgoing;
 use crate::store::{self, Store};
@@ -31,7 +31,10 @@ fn validate(draft: &PostDraft) -> Result<()> {
         return Err(DomainError::invalid("text", format!("at most {MAX_POST_CHARS} characters / hoogstens {MAX_POST_CHARS} tekens")));
     }
     if draft.visibility == Visibility::Direct && draft.recipients.is_empty() {
-        return Err(DomainError::invalid("recipients", "a direct message needs someone to go to / een persoonlijk bericht heeft een ontvanger nodig"));
+        return Err(DomainError::invalid(
+            "recipients",
+            "a direct message needs someone to go to / een persoonlijk bericht heeft een ontvanger nodig",
+        ));
     }
     Ok(())
 }
@@ -84,7 +87,13 @@ async fn own_post(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {
 /// Changes the text of a local post and announces the `Update`.
 pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, content_warning: Option<String>) -> Result<Post> {
     let post = own_post(store, member, post_id).await?;
-    let draft = PostDraft { text: text.to_string(), content_warning: content_warning.clone(), visibility: post.visibility, in_reply_to: None, recipients: vec!["-".into()] };
+    let draft = PostDraft {
+        text: text.to_string(),
+        content_warning: content_warning.clone(),
+        visibility: post.visibility,
+        in_reply_to: None,
+        recipients: vec!["-".into()],
+    };
     validate(&draft)?;
     let change = PostEdit {
         content: html::text_to_html(text),
@@ -127,7 +136,14 @@ pub async fn receive(store: &Store, mut post: NewPost) -> Result<Post> {
 }
 
 /// Applies a peer's `Update` to a post it authored.
-pub async fn receive_update(store: &Store, author: &Actor, ap_id: &str, content: &str, summary: Option<String>, updated: i64) -> Result<()> {
+pub async fn receive_update(
+    store: &Store,
+    author: &Actor,
+    ap_id: &str,
+    content: &str,
+    summary: Option<String>,
+    updated: i64,
+) -> Result<()> {
     let mut tx = store.begin().await?;
     let post = store::posts::by_ap_id(&mut tx, ap_id).await?.ok_or(DomainError::NotFound)?;
     if post.author_id != author.id || post.is_local {

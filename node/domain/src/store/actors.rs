@@ -1,6 +1,6 @@
 //! Actors: local (with keys and logins) and remote (as fetched).
 
-use super::{affected, on_db, Handle};
+use super::{Handle, affected, on_db};
 use crate::error::{DomainError, Result};
 use crate::model::{Actor, ActorKind, NewActor};
 use crate::now_ms;
@@ -82,13 +82,7 @@ pub async fn count_local(db: &mut impl Handle, kind: ActorKind) -> Result<i64> {
 }
 
 /// Stores a login for a local actor.
-pub async fn insert_account(
-    db: &mut impl Handle,
-    actor_id: i64,
-    password_hash: &str,
-    email: Option<&str>,
-    is_admin: bool,
-) -> Result<()> {
+pub async fn insert_account(db: &mut impl Handle, actor_id: i64, password_hash: &str, email: Option<&str>, is_admin: bool) -> Result<()> {
     let sql = "INSERT INTO accounts (actor_id, password_hash, email, is_admin, created_at) VALUES ($1, $2, $3, $4, $5)";
     affected!(db, c => sqlx::query(sql).bind(actor_id).bind(password_hash).bind(email).bind(is_admin).bind(now_ms()).execute(c).await)?;
     Ok(())

@@ -1,6 +1,6 @@
 //! Deliveries: one row per (outbox entry, inbox), with retry state, and what we know of peers.
 
-use super::{affected, on_db, Handle, Raw};
+use super::{Handle, Raw, affected, on_db};
 use crate::error::Result;
 use crate::now_ms;
 
@@ -18,7 +18,15 @@ pub struct Delivery {
 }
 
 /// Adds one delivery per inbox for an outbox entry; repeats are ignored.
-pub async fn insert(db: &mut impl Handle, outbox_id: i64, activity_ap_id: &str, signer_id: i64, inbox: &str, host: &str, body: &str) -> Result<()> {
+pub async fn insert(
+    db: &mut impl Handle,
+    outbox_id: i64,
+    activity_ap_id: &str,
+    signer_id: i64,
+    inbox: &str,
+    host: &str,
+    body: &str,
+) -> Result<()> {
     let now = now_ms();
     let sql = "INSERT INTO deliveries (outbox_id, activity_ap_id, signer_id, inbox, host, body, state, next_attempt_at, created_at)
                VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7) ON CONFLICT (outbox_id, inbox) DO NOTHING";
@@ -130,4 +138,12 @@ pub async fn peers(db: &mut impl Handle) -> Result<Vec<Peer>> {
 pub async fn pending_by_host(db: &mut impl Handle) -> Result<Vec<(String, i64)>> {
     let sql = "SELECT host, COUNT(*) FROM deliveries WHERE state = 'pending' GROUP BY host ORDER BY host";
     Ok(on_db!(db, c => sqlx::query_as::<_, (String, i64)>(sql).fetch_all(c).await)?)
+}
+
+/// Frees the leases of deliveries that a previous run of this node claimed but never
+/// finished (it was killed). Only one delivery worker runs per database, so at its start no
+/// lease can belong to anyone else.
+pub async fn release_all_leases(db: &mut impl Handle) -> Result<u64> {
+    affected!(db, c => sqlx::query("UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0").execute(c).await)
+        .map_err(Into::into)
 }

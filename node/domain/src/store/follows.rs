@@ -1,6 +1,6 @@
 //! Follow relations.
 
-use super::{affected, on_db, Handle};
+use super::{Handle, affected, on_db};
 use crate::error::Result;
 use crate::model::{Actor, Follow, FollowState};
 use crate::now_ms;

@@ -1,6 +1,6 @@
 //! What the inbox remembers: activity ids already processed, and blocked actors and domains.
 
-use super::{affected, on_db, Handle};
+use super::{Handle, affected, on_db};
 use crate::error::Result;
 use crate::now_ms;
 

@@ -125,11 +125,7 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(4)
-                .min_connections(0)
-                .connect_with(options)
-                .await?;
+            let pool = SqlitePoolOptions::new().max_connections(4).min_connections(0).connect_with(options).await?;
             Store::Sqlite(pool)
         } else {
             return Err(DomainError::invalid("database_url", "must start with sqlite: or postgres://"));

@@ -1,6 +1,6 @@
 //! The outbox table: domain events waiting to become deliveries.
 
-use super::{affected, on_db, Handle};
+use super::{Handle, affected, on_db};
 use crate::error::{DomainError, Result};
 use crate::now_ms;
 use crate::outbox::Outgoing;

@@ -1,11 +1,12 @@
 //! Posts, their recipients, and the likes and boosts they received.
 
-use super::{affected, on_db, Handle};
+use super::{Handle, affected, on_db};
 use crate::error::{DomainError, Result};
 use crate::model::{NewPost, Post, PostEdit};
 use crate::now_ms;
 
-const COLUMNS: &str = "id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, deleted_at, is_local, created_at";
+const COLUMNS: &str =
+    "id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, deleted_at, is_local, created_at";
 
 /// Stores a post and its recipients. A remote post already known by `ap_id` is left as it is
 /// and returned (deliveries can repeat).
@@ -74,7 +75,9 @@ pub async fn by_author(db: &mut impl Handle, author_id: i64, limit: i64, offset:
 
 /// Public posts by an author that are not deleted: what anonymous readers and outboxes show.
 pub async fn public_by_author(db: &mut impl Handle, author_id: i64, limit: i64, offset: i64) -> Result<Vec<Post>> {
-    let sql = format!("SELECT {COLUMNS} FROM posts WHERE author_id = $1 AND deleted_at IS NULL AND visibility IN ('public', 'unlisted') ORDER BY id DESC LIMIT $2 OFFSET $3");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM posts WHERE author_id = $1 AND deleted_at IS NULL AND visibility IN ('public', 'unlisted') ORDER BY id DESC LIMIT $2 OFFSET $3"
+    );
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(author_id).bind(limit).bind(offset).fetch_all(c).await)?)
 }
 
@@ -91,7 +94,8 @@ pub async fn replies_to(db: &mut impl Handle, ap_id: &str) -> Result<Vec<Post>> 
 /// Records a like or boost; a repeat of the same (kind, actor, post) is ignored.
 /// Returns whether it was new.
 pub async fn add_reaction(db: &mut impl Handle, kind: &str, activity_ap_id: &str, actor_ap_id: &str, post_id: i64) -> Result<bool> {
-    let sql = "INSERT INTO reactions (kind, activity_ap_id, actor_ap_id, post_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+    let sql =
+        "INSERT INTO reactions (kind, activity_ap_id, actor_ap_id, post_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
     let done = affected!(db, c => sqlx::query(sql).bind(kind).bind(activity_ap_id).bind(actor_ap_id).bind(post_id).bind(now_ms()).execute(c).await)?;
     Ok(done > 0)
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every test of Buurtnet: installs what the tests need (pinned), then cargo test.
+# PostgreSQL: the tests start their own throwaway cluster (tests/src/pg.rs) with the server
+# binaries of this machine; this script only makes sure they are there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-test-deps.sh
+# Debian keeps the server binaries out of PATH.
+for pg_bin in /usr/lib/postgresql/*/bin; do
+  [ -d "$pg_bin" ] && PATH="$PATH:$pg_bin"
+done
+export PATH
+
+export CARGO_TERM_COLOR=never
+# Build everything first (the binary too: one scenario runs `buurtnet serve` as a process).
+cargo build --workspace --all-targets
+cargo test --workspace --no-fail-fast "$@"

@@ -1,0 +1,273 @@
+//! Real nodes for scenario tests: each on its own port (bound to 127.0.0.1:0 first, so the
+//! domain `localhost:PORT` is known before start), with its own database, in development
+//! mode, with fast retries. Local actions go through the domain's use cases, as pages and the
+//! Mastodon API will; everything between nodes crosses HTTP.
+
+use anyhow::{Context as _, Result};
+use buurtnet::Node;
+use buurtnet::config::Config;
+use buurtnet_domain::model::{Actor, Post, Visibility};
+use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR};
+use buurtnet_domain::ops::posts::PostDraft;
+use buurtnet_domain::{Store, ops, store};
+use buurtnet_federation::keys;
+use std::future::Future;
+use std::time::Duration;
+use tempfile::TempDir;
+
+/// Which database a test node uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// How long scenario tests wait for something to cross the network.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The database URL for a new node: a file in `dir`, or a fresh PostgreSQL database.
+pub fn database_url(backend: Backend, dir: &TempDir) -> Result<String> {
+    Ok(match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("buurtnet.db").display()),
+        Backend::Postgres => {
+            let name = format!("node_{:016x}", rand_u64());
+            crate::pg::shared().create_database(&name)?
+        }
+    })
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    h.finish()
+}
+
+/// Settings for a test node: development mode, retries after 200 ms (doubling).
+pub fn test_config(port: u16, dir: &TempDir, database_url: String) -> Config {
+    let mut config = Config {
+        domain: format!("localhost:{port}"),
+        listen: format!("127.0.0.1:{port}"),
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(database_url),
+        dev: true,
+        ..Config::default()
+    };
+    config.federation.delivery.retry_base_ms = 200;
+    config.federation.delivery.retry_max_ms = 2_000;
+    config
+}
+
+/// A node started by a test. Stopping it keeps its data, so it can start again.
+pub struct TestNode {
+    pub node: Option<Node>,
+    pub config: Config,
+    pub port: u16,
+    _dir: TempDir,
+}
+
+impl TestNode {
+    pub async fn start(backend: Backend) -> Result<TestNode> {
+        let dir = tempfile::tempdir()?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let config = test_config(port, &dir, database_url(backend, &dir)?);
+        let node = buurtnet::start(&config, listener).await?;
+        Ok(TestNode { node: Some(node), config, port, _dir: dir })
+    }
+
+    fn running(&self) -> &Node {
+        self.node.as_ref().expect("node is running")
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.running().state().store
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://localhost:{}", self.port)
+    }
+
+    /// Stops the node as a crash would: in-flight work stays in the database.
+    pub async fn stop(&mut self) {
+        if let Some(node) = self.node.take() {
+            node.stop().await;
+        }
+    }
+
+    /// Starts the node again on the same port and database.
+    pub async fn restart(&mut self) -> Result<()> {
+        self.stop().await;
+        let listener = bind_again(&self.config.listen).await?;
+        self.node = Some(buurtnet::start(&self.config, listener).await?);
+        Ok(())
+    }
+
+    pub async fn add_initiative(&self, slug: &str, approve_followers: bool) -> Result<Actor> {
+        let state = self.running().state();
+        let draft = InitiativeDraft {
+            slug: slug.into(),
+            name: format!("Initiatief {slug}"),
+            summary: String::new(),
+            manually_approves_followers: approve_followers,
+        };
+        Ok(ops::actors::add_initiative(&state.store, &state.urls, &draft, &keys::generate()).await?)
+    }
+
+    /// A member; with `initiative`, as its coordinator.
+    pub async fn add_member(&self, username: &str, initiative: Option<&Actor>) -> Result<Actor> {
+        let state = self.running().state();
+        let draft = MemberDraft {
+            username: username.into(),
+            display_name: username.to_uppercase(),
+            password: "geheim-wachtwoord".into(),
+            email: None,
+            is_admin: false,
+            initiative: initiative.map(|i| (i.username.clone(), ROLE_COORDINATOR.to_string())),
+        };
+        Ok(ops::actors::add_member(&state.store, &state.urls, &draft, &keys::generate()).await?)
+    }
+
+    /// Finds a remote actor over HTTP (and stores it), as a search would.
+    pub async fn resolve(&self, ap_id: &str) -> Result<Actor> {
+        buurtnet_federation::objects::actor::resolve(ap_id, &self.running().context())
+            .await
+            .map_err(|e| anyhow::anyhow!("resolving {ap_id}: {e}"))
+    }
+
+    /// `follower` (local) follows the actor `followee_ap_id` (anywhere).
+    pub async fn follow(&self, follower: &Actor, followee_ap_id: &str) -> Result<()> {
+        let followee = self.resolve(followee_ap_id).await?;
+        let state = self.running().state();
+        ops::follows::follow(&state.store, &state.urls, follower, &followee).await?;
+        state.wake_delivery();
+        Ok(())
+    }
+
+    pub async fn publish(&self, author: &Actor, text: &str, visibility: Visibility) -> Result<Post> {
+        self.publish_as(author, author, text, visibility, vec![]).await
+    }
+
+    pub async fn publish_as(
+        &self,
+        member: &Actor,
+        author: &Actor,
+        text: &str,
+        visibility: Visibility,
+        recipients: Vec<String>,
+    ) -> Result<Post> {
+        let state = self.running().state();
+        let draft = PostDraft { text: text.into(), content_warning: None, visibility, in_reply_to: None, recipients };
+        let post = ops::posts::publish(&state.store, &state.urls, member, author, &draft).await?;
+        state.wake_delivery();
+        Ok(post)
+    }
+
+    pub async fn reply(&self, author: &Actor, in_reply_to: &str, text: &str) -> Result<Post> {
+        let state = self.running().state();
+        let draft = PostDraft {
+            text: text.into(),
+            content_warning: None,
+            visibility: Visibility::Public,
+            in_reply_to: Some(in_reply_to.into()),
+            recipients: vec![],
+        };
+        let post = ops::posts::publish(&state.store, &state.urls, author, author, &draft).await?;
+        state.wake_delivery();
+        Ok(post)
+    }
+
+    pub async fn edit(&self, author: &Actor, post: &Post, text: &str) -> Result<Post> {
+        let state = self.running().state();
+        let post = ops::posts::edit(&state.store, author, post.id, text, None).await?;
+        state.wake_delivery();
+        Ok(post)
+    }
+
+    pub async fn delete(&self, author: &Actor, post: &Post) -> Result<()> {
+        let state = self.running().state();
+        ops::posts::delete(&state.store, author, post.id).await?;
+        state.wake_delivery();
+        Ok(())
+    }
+
+    /// The post with this id as this node holds it.
+    pub async fn post(&self, ap_id: &str) -> Result<Option<Post>> {
+        Ok(store::posts::by_ap_id(&mut self.store().conn().await?, ap_id).await?)
+    }
+
+    /// This node's copy of an actor by id.
+    pub async fn actor(&self, ap_id: &str) -> Result<Option<Actor>> {
+        Ok(store::actors::by_ap_id(&mut self.store().conn().await?, ap_id).await?)
+    }
+
+    /// The state of `follower`'s follow of `followee`, as this node sees it.
+    pub async fn follow_state(&self, follower_ap_id: &str, followee_ap_id: &str) -> Result<Option<String>> {
+        let mut conn = self.store().conn().await?;
+        let (Some(follower), Some(followee)) =
+            (store::actors::by_ap_id(&mut conn, follower_ap_id).await?, store::actors::by_ap_id(&mut conn, followee_ap_id).await?)
+        else {
+            return Ok(None);
+        };
+        Ok(store::follows::find(&mut conn, follower.id, followee.id).await?.map(|f| f.state.as_str().to_string()))
+    }
+
+    /// (pending, delivered, failed) deliveries.
+    pub async fn delivery_counts(&self) -> Result<(i64, i64, i64)> {
+        Ok(store::deliveries::counts(&mut self.store().conn().await?).await?)
+    }
+}
+
+/// Binds the address a stopped node used; the port may take a moment to be free.
+async fn bind_again(address: &str) -> Result<tokio::net::TcpListener> {
+    let mut last_error = None;
+    for _ in 0..50 {
+        match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last_error = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(last_error.expect("tried")).with_context(|| format!("binding {address} again"))
+}
+
+/// Waits until `check` gives `Some`, polling, for at most [`PATIENCE`].
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        if let Some(value) = check().await? {
+            return Ok(value);
+        }
+        if tokio::time::Instant::now() > deadline {
+            anyhow::bail!("timed out waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Generates `sqlite` and `postgres` variants of a scenario `async fn(Backend) -> Result<()>`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() -> anyhow::Result<()> {
+                    super::$name($crate::harness::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() -> anyhow::Result<()> {
+                    super::$name($crate::harness::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,114 @@
+//! The inbox refuses what it must: unsigned, forged, tampered, replayed, oversized,
+//! malformed, mismatched and blocked POSTs, and none of them changes anything.
+
+use anyhow::Result;
+use buurtnet_domain::model::{Actor, Visibility};
+use buurtnet_domain::store;
+use buurtnet_federation::keys;
+use buurtnet_federation::signatures::Signer;
+use buurtnet_tests::harness::{Backend, TestNode};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Sends `body` to `inbox`, signed by `signer` (or unsigned when `None`).
+async fn post_signed(inbox: &str, body: &[u8], signer: Option<&Signer>, body_sent: Option<&[u8]>) -> Result<reqwest::StatusCode> {
+    let url = url::Url::parse(inbox)?;
+    let mut headers = BTreeMap::from([
+        ("host".to_string(), format!("{}:{}", url.host_str().unwrap_or_default(), url.port().unwrap_or(80))),
+        ("content-type".to_string(), "application/activity+json".to_string()),
+    ]);
+    if let Some(signer) = signer {
+        signer.sign("POST", url.path(), &mut headers, Some(body))?;
+    }
+    let mut request = reqwest::Client::new().post(url.clone()).body(body_sent.unwrap_or(body).to_vec());
+    for (name, value) in &headers {
+        if name != "host" {
+            request = request.header(name.as_str(), value.as_str());
+        }
+    }
+    Ok(request.send().await?.status())
+}
+
+fn signer_of(actor: &Actor) -> Signer {
+    Signer::from_pem(actor.public_key_id.clone(), actor.private_key_pem.as_deref().expect("local actor")).expect("key parses")
+}
+
+fn like(actor: &Actor, object: &str, n: u32) -> Value {
+    json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}/likes/{n}", actor.ap_id), "type": "Like", "actor": actor.ap_id, "object": object})
+}
+
+async fn likes(node: &TestNode, post_ap_id: &str) -> Result<i64> {
+    let mut conn = node.store().conn().await?;
+    let post = store::posts::by_ap_id(&mut conn, post_ap_id).await?.expect("post exists");
+    Ok(store::posts::reaction_counts(&mut conn, post.id).await?.0)
+}
+
+struct Setup {
+    home: TestNode,
+    _peer: TestNode,
+    sender: Actor,
+    post: String,
+    inbox: String,
+}
+
+async fn setup(backend: Backend) -> Result<Setup> {
+    let home = TestNode::start(backend).await?;
+    let peer = TestNode::start(backend).await?;
+    let author = home.add_member("auteur", None).await?;
+    let sender = peer.add_member("afzender", None).await?;
+    let post = home.publish(&author, "Een bericht om te liken", Visibility::Public).await?.ap_id;
+    let inbox = format!("{}/inbox", home.base_url());
+    Ok(Setup { home, _peer: peer, sender, post, inbox })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refuses_bad_posts_and_changes_nothing() -> Result<()> {
+    let s = setup(Backend::Sqlite).await?;
+    let signer = signer_of(&s.sender);
+    let body = serde_json::to_vec(&like(&s.sender, &s.post, 1))?;
+
+    assert_eq!(post_signed(&s.inbox, &body, None, None).await?, 401, "unsigned");
+    let forger = Signer::from_pem(s.sender.public_key_id.clone(), &keys::generate().rsa_private_pem)?;
+    assert_eq!(post_signed(&s.inbox, &body, Some(&forger), None).await?, 401, "signed with someone else's key");
+    let tampered = serde_json::to_vec(&like(&s.sender, &s.post, 2))?;
+    assert_eq!(post_signed(&s.inbox, &body, Some(&signer), Some(&tampered)).await?, 401, "body changed after signing");
+    let impersonation =
+        json!({"id": format!("{}/likes/3", s.sender.ap_id), "type": "Like", "actor": format!("{}x", s.sender.ap_id), "object": s.post});
+    assert_eq!(
+        post_signed(&s.inbox, &serde_json::to_vec(&impersonation)?, Some(&signer), None).await?,
+        401,
+        "signed by another actor than the activity's"
+    );
+    let foreign_id = json!({"id": "http://elders.example/likes/4", "type": "Like", "actor": s.sender.ap_id, "object": s.post});
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&foreign_id)?, Some(&signer), None).await?, 403, "activity id on another origin");
+    assert_eq!(post_signed(&s.inbox, b"{not json", Some(&signer), None).await?, 400, "malformed JSON");
+    let huge = vec![b' '; 600 * 1024];
+    assert_eq!(post_signed(&s.inbox, &huge, Some(&signer), None).await?, 413, "oversized body");
+    assert_eq!(likes(&s.home, &s.post).await?, 0, "nothing refused may change anything");
+
+    assert_eq!(post_signed(&s.inbox, &body, Some(&signer), None).await?, 202, "a good signature is accepted");
+    assert_eq!(likes(&s.home, &s.post).await?, 1);
+    let undo =
+        json!({"id": format!("{}/undo/1", s.sender.ap_id), "type": "Undo", "actor": s.sender.ap_id, "object": like(&s.sender, &s.post, 1)});
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&undo)?, Some(&signer), None).await?, 202);
+    assert_eq!(likes(&s.home, &s.post).await?, 0);
+    assert_eq!(post_signed(&s.inbox, &body, Some(&signer), None).await?, 202, "a replay is acknowledged");
+    assert_eq!(likes(&s.home, &s.post).await?, 0, "but not processed again");
+
+    let metrics = reqwest::get(format!("{}/metrics", s.home.base_url())).await?.text().await?;
+    assert!(metrics.contains("buurtnet_inbox_total{outcome=\"rejected\",reason=\"signature_missing\"} 1"), "{metrics}");
+    assert!(metrics.contains("reason=\"duplicate\"} 1"), "{metrics}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refuses_blocked_domains() -> Result<()> {
+    let s = setup(Backend::Sqlite).await?;
+    let mut tx = s.home.store().begin().await?;
+    store::inbox::block_domain(&mut tx, &s.sender.domain, "spam").await?;
+    tx.commit().await?;
+    let body = serde_json::to_vec(&like(&s.sender, &s.post, 1))?;
+    assert_eq!(post_signed(&s.inbox, &body, Some(&signer_of(&s.sender)), None).await?, 403);
+    assert_eq!(likes(&s.home, &s.post).await?, 0);
+    Ok(())
+}
