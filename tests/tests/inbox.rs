@@ -112,3 +112,51 @@ async fn refuses_blocked_domains() -> Result<()> {
     assert_eq!(likes(&s.home, &s.post).await?, 0);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remote_html_is_sanitised_stored_and_shown_and_boosts_are_counted() -> Result<()> {
+    let s = setup(Backend::Sqlite).await?;
+    let local = s.home.add_member("buur", None).await?;
+    s.home.follow(&local, &s.sender.ap_id).await?;
+    buurtnet_tests::harness::eventually("follow accepted", || async {
+        Ok(s.home.follow_state(&local.ap_id, &s.sender.ap_id).await?.filter(|st| st == "accepted"))
+    })
+    .await?;
+
+    let note_id = format!("{}/handmade/1", s.sender.ap_id);
+    let create = json!({
+        "id": format!("{note_id}/activity"), "type": "Create", "actor": s.sender.ap_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": note_id, "type": "Note", "attributedTo": s.sender.ap_id,
+            "content": "<p onclick=\"steal()\">Hallo buren<script>alert(1)</script> <a href=\"javascript:x()\">klik</a></p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "published": "2026-11-22T10:00:00Z"
+        }
+    });
+    let signer = signer_of(&s.sender);
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&create)?, Some(&signer), None).await?, 202);
+    let stored = s.home.post(&note_id).await?.expect("stored");
+    assert!(stored.content.contains("Hallo buren"));
+    for bad in ["script", "onclick", "javascript"] {
+        assert!(!stored.content.contains(bad), "{bad} survived: {}", stored.content);
+    }
+    let front = reqwest::get(format!("{}/", s.home.base_url())).await?.text().await?;
+    assert!(front.contains("Hallo buren") && !front.contains("<script>alert"), "the front page shows received posts, clean");
+
+    let forged_author = json!({
+        "id": format!("{}/handmade/2/activity", s.sender.ap_id), "type": "Create", "actor": s.sender.ap_id,
+        "object": {"id": format!("{}/handmade/2", s.sender.ap_id), "type": "Note", "attributedTo": local.ap_id, "content": "namens iemand anders", "to": ["https://www.w3.org/ns/activitystreams#Public"]}
+    });
+    assert_eq!(
+        post_signed(&s.inbox, &serde_json::to_vec(&forged_author)?, Some(&signer), None).await?,
+        403,
+        "a note attributed to someone else"
+    );
+
+    let announce = json!({"id": format!("{}/boosts/1", s.sender.ap_id), "type": "Announce", "actor": s.sender.ap_id, "object": s.post});
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&announce)?, Some(&signer), None).await?, 202);
+    let mut conn = s.home.store().conn().await?;
+    let post = store::posts::by_ap_id(&mut conn, &s.post).await?.expect("post");
+    assert_eq!(store::posts::reaction_counts(&mut conn, post.id).await?, (0, 1));
+    Ok(())
+}

@@ -104,16 +104,36 @@ pub async fn not_found(headers: HeaderMap) -> Response {
     failure(Lang::from_headers(&headers), DomainError::NotFound)
 }
 
+/// The node's initiatives and the newest public posts it holds (its own and its peers').
+async fn front_page_parts(context: &Context) -> Result<(Vec<Actor>, Vec<(Post, Actor)>), DomainError> {
+    let mut conn = context.store.conn().await?;
+    let initiatives = store::actors::local_of_kind(&mut conn, ActorKind::Group).await?;
+    let mut posts = Vec::new();
+    for post in store::posts::recent_public(&mut conn, 20).await? {
+        let author = store::actors::by_id(&mut conn, post.author_id).await?;
+        posts.push((post, author));
+    }
+    Ok((initiatives, posts))
+}
+
 pub async fn front_page(context: Context, headers: HeaderMap) -> Response {
     let lang = Lang::from_headers(&headers);
-    let initiatives = match context.store.conn().await {
-        Ok(mut conn) => store::actors::local_of_kind(&mut conn, ActorKind::Group).await,
-        Err(e) => Err(e),
-    };
-    let initiatives = match initiatives {
-        Ok(list) => list,
+    let (initiatives, posts) = match front_page_parts(&context).await {
+        Ok(parts) => parts,
         Err(e) => return failure(lang, e),
     };
+    let posts_html: String = posts
+        .iter()
+        .map(|(post, author)| {
+            format!(
+                "<p class=\"meta\"><a href=\"{}\">{}</a> @{}</p>{}",
+                escape(author.url.as_deref().unwrap_or(&author.ap_id)),
+                escape(&author.display_name),
+                escape(&author.handle()),
+                post_html(post)
+            )
+        })
+        .collect();
     let items: String = initiatives
         .iter()
         .map(|i| {
@@ -131,8 +151,9 @@ pub async fn front_page(context: Context, headers: HeaderMap) -> Response {
     } else {
         String::new()
     };
-    page(lang, &context.urls.domain(), &format!("<h1>{}</h1><h2>{heading}</h2>{empty}<ul>{items}</ul>", escape(&context.urls.domain())))
-        .into_response()
+    let news = lang.pick("Nieuws uit de buurt", "News from the neighbourhood");
+    let body = format!("<h1>{}</h1><h2>{heading}</h2>{empty}<ul>{items}</ul><h2>{news}</h2>{posts_html}", escape(&context.urls.domain()));
+    page(lang, &context.urls.domain(), &body).into_response()
 }
 
 pub async fn profile(context: &Context, name: &str, kind: ActorKind, headers: &HeaderMap) -> Response {

@@ -112,3 +112,10 @@ pub async fn reaction_counts(db: &mut impl Handle, post_id: i64) -> Result<(i64,
     let sql = "SELECT COALESCE(SUM(CASE WHEN kind = 'like' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN kind = 'announce' THEN 1 ELSE 0 END), 0) FROM reactions WHERE post_id = $1";
     Ok(on_db!(db, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(post_id).fetch_one(c).await)?)
 }
+
+/// The newest public posts this node holds, its own and those it received, with their authors.
+pub async fn recent_public(db: &mut impl Handle, limit: i64) -> Result<Vec<Post>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM posts WHERE deleted_at IS NULL AND visibility = 'public' ORDER BY published DESC, id DESC LIMIT $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(limit).fetch_all(c).await)?)
+}
