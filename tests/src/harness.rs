@@ -271,3 +271,24 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// The `buurtnet` binary of this workspace, built first if needed (for scenarios that run a
+/// node as a separate process).
+pub fn buurtnet_binary() -> Result<std::path::PathBuf> {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("workspace")?.to_path_buf();
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| workspace.join("target"));
+    static BUILD: std::sync::Once = std::sync::Once::new();
+    let mut built = Ok(());
+    BUILD.call_once(|| {
+        let status = std::process::Command::new(env!("CARGO"))
+            .args(["build", "-q", "-p", "buurtnet", "--bin", "buurtnet"])
+            .current_dir(&workspace)
+            .status();
+        built = match status {
+            Ok(s) if s.success() => Ok(()),
+            other => Err(anyhow::anyhow!("building the buurtnet binary failed: {other:?}")),
+        };
+    });
+    built?;
+    Ok(target.join("debug").join("buurtnet"))
+}

@@ -7,22 +7,9 @@ use buurtnet_domain::ops::posts::PostDraft;
 use buurtnet_domain::urls::LocalUrls;
 use buurtnet_domain::{Store, ops, store};
 use buurtnet_tests::harness::{Backend, TestNode, eventually};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use tokio::process::{Child, Command};
-
-/// The `buurtnet` binary of this workspace, built if it is not there yet.
-fn binary() -> Result<PathBuf> {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("workspace")?.to_path_buf();
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace.join("target"));
-    let path = target.join("debug").join("buurtnet");
-    let status = std::process::Command::new(env!("CARGO"))
-        .args(["build", "-q", "-p", "buurtnet", "--bin", "buurtnet"])
-        .current_dir(&workspace)
-        .status()?;
-    anyhow::ensure!(status.success(), "building the buurtnet binary failed");
-    Ok(path)
-}
 
 fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -66,7 +53,7 @@ async fn a_killed_node_delivers_everything_after_restart() -> Result<()> {
     let receiver = TestNode::start(Backend::Sqlite).await?;
     let reader = receiver.add_member("lezer", None).await?;
 
-    let process = Process { binary: binary()?, dir: tempfile::tempdir()?, port: free_port()? };
+    let process = Process { binary: buurtnet_tests::harness::buurtnet_binary()?, dir: tempfile::tempdir()?, port: free_port()? };
     std::fs::write(process.dir.path().join("buurtnet.toml"), "[federation.delivery]\nretry_base_ms = 200\nretry_max_ms = 1000\n")?;
     let added = process.command(&["member", "add", "schrijver"]).env("BUURTNET_PASSWORD", "lang-genoeg-wachtwoord").output().await?;
     anyhow::ensure!(added.status.success(), "member add failed: {}", String::from_utf8_lossy(&added.stderr));

@@ -1,0 +1,125 @@
+//! The `buurtnet` command as an operator meets it: every command on an empty database,
+//! clear errors for bad input, settings from file and environment, the first-start advice.
+
+use anyhow::Result;
+use buurtnet_tests::harness::buurtnet_binary;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn buurtnet(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Result<Output> {
+    let mut command = Command::new(buurtnet_binary()?);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("BUURTNET_CONFIG")
+        .env("BUURTNET_DATA_DIR", dir.join("data"))
+        .env("BUURTNET_DOMAIN", "localhost:9999");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn()?;
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes())?;
+    }
+    drop(child.stdin.take());
+    Ok(child.wait_with_output()?)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+#[test]
+fn commands_work_on_an_empty_database_and_explain_bad_input() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path();
+
+    let added = buurtnet(path, &["initiative", "add", "buurtkeuken", "--name", "De Buurtkeuken"], &[], None)?;
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert!(text(&added.stdout).contains("@buurtkeuken@localhost:9999"));
+
+    let member =
+        buurtnet(path, &["member", "add", "Greet", "--initiative", "buurtkeuken", "--coordinator"], &[], Some("een-goed-wachtwoord\n"))?;
+    assert!(member.status.success(), "{}", text(&member.stderr));
+    assert!(text(&member.stdout).contains("@greet@localhost:9999"), "usernames are lower-cased");
+
+    let again = buurtnet(path, &["member", "add", "greet"], &[("BUURTNET_PASSWORD", "een-goed-wachtwoord")], None)?;
+    assert!(!again.status.success());
+    assert!(text(&again.stderr).contains("taken"), "{}", text(&again.stderr));
+
+    let bad_name = buurtnet(path, &["member", "add", "niet geldig"], &[("BUURTNET_PASSWORD", "een-goed-wachtwoord")], None)?;
+    assert!(!bad_name.status.success());
+    assert!(text(&bad_name.stderr).contains("username"), "{}", text(&bad_name.stderr));
+
+    let short = buurtnet(path, &["member", "add", "kort"], &[("BUURTNET_PASSWORD", "kort")], None)?;
+    assert!(!short.status.success());
+    assert!(text(&short.stderr).contains("8"), "{}", text(&short.stderr));
+
+    let no_password = buurtnet(path, &["member", "add", "stil"], &[], Some(""))?;
+    assert!(!no_password.status.success());
+    assert!(text(&no_password.stderr).contains("BUURTNET_PASSWORD"));
+
+    let unknown_initiative =
+        buurtnet(path, &["member", "add", "piet", "--initiative", "bestaatniet"], &[("BUURTNET_PASSWORD", "een-goed-wachtwoord")], None)?;
+    assert!(!unknown_initiative.status.success());
+    assert!(text(&unknown_initiative.stderr).contains("bestaatniet"));
+    Ok(())
+}
+
+#[test]
+fn print_config_shows_file_and_environment_and_refuses_unsafe_settings() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path();
+    std::fs::write(path.join("buurtnet.toml"), "listen = \"127.0.0.1:7000\"\n[federation]\nauthorized_fetch = true\n")?;
+
+    let printed = buurtnet(path, &["print-config"], &[("BUURTNET_LISTEN", "127.0.0.1:7001")], None)?;
+    assert!(printed.status.success(), "{}", text(&printed.stderr));
+    let out = text(&printed.stdout);
+    assert!(out.contains("listen = \"127.0.0.1:7001\""), "environment wins over the file: {out}");
+    assert!(out.contains("authorized_fetch = true"), "the file is read: {out}");
+    assert!(out.contains("give_up_after_hours = 72"), "defaults are shown: {out}");
+    assert!(out.contains("database_url in force: sqlite://"));
+
+    std::fs::write(path.join("buurtnet.toml"), "listne = \"typo\"\n")?;
+    let typo = buurtnet(path, &["print-config"], &[], None)?;
+    assert!(!typo.status.success());
+    assert!(text(&typo.stderr).contains("listne"), "{}", text(&typo.stderr));
+    std::fs::remove_file(path.join("buurtnet.toml"))?;
+
+    let public_dev = buurtnet(path, &["print-config"], &[("BUURTNET_DOMAIN", "buurt.example"), ("BUURTNET_DEV", "1")], None)?;
+    assert!(!public_dev.status.success());
+    assert!(text(&public_dev.stderr).contains("BUURTNET_DEV"));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_serve_sets_the_node_up_and_says_what_to_do_next() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut child = tokio::process::Command::new(buurtnet_binary()?)
+        .arg("serve")
+        .env_remove("BUURTNET_CONFIG")
+        .env("BUURTNET_DATA_DIR", dir.path())
+        .env("BUURTNET_DOMAIN", format!("localhost:{port}"))
+        .env("BUURTNET_LISTEN", format!("127.0.0.1:{port}"))
+        .env("BUURTNET_DEV", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let actor_url = format!("http://localhost:{port}/actor");
+    let actor: serde_json::Value = buurtnet_tests::harness::eventually("the node answers", || async {
+        let Ok(response) = reqwest::Client::new().get(&actor_url).header("accept", "application/activity+json").send().await else {
+            return Ok(None);
+        };
+        Ok(Some(response.json().await?))
+    })
+    .await?;
+    assert_eq!(actor["type"], "Application");
+    child.start_kill()?;
+    let output = child.wait_with_output().await?;
+    let log = text(&output.stderr);
+    assert!(log.contains("buurtnet initiative add"), "tells the operator what to do: {log}");
+    Ok(())
+}
