@@ -5,6 +5,6 @@ mod follow;
 pub mod html;
 mod post;
 
-pub use actor::{Actor, ActorKeys, ActorKind, NewActor, Username};
+pub use actor::{Actor, ActorKeys, ActorKind, ActorKindColumn, NewActor, Username};
 pub use follow::{Follow, FollowState};
 pub use post::{NewPost, Post, PostEdit, Visibility};

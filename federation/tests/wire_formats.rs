@@ -1,0 +1,146 @@
+//! Real JSON from other servers parses into our wire types, and ours round-trips.
+
+use buurtnet_domain::model::{Actor, Visibility};
+use buurtnet_federation::objects::actor::ApubActor;
+use buurtnet_federation::objects::note::note_to_post;
+use buurtnet_federation::protocol::activities::ActivityJson;
+use buurtnet_federation::protocol::actor::ActorJson;
+use buurtnet_federation::protocol::note::NoteJson;
+use buurtnet_federation::protocol::{first_id, ids};
+use serde_json::Value;
+
+fn fixture(path: &str) -> Value {
+    let full = format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"))).expect("fixture is JSON")
+}
+
+/// A stored remote actor with the given id, as the inbox would have it.
+fn remote_actor(ap_id: &str, followers: Option<&str>) -> Actor {
+    let json: ActorJson = serde_json::from_value(fixture("mastodon/objects_person.json")).unwrap();
+    let mut new = ApubActor::from_remote(&json).unwrap();
+    new.ap_id = ap_id.parse().unwrap();
+    Actor {
+        id: 7,
+        ap_id: ap_id.into(),
+        kind: buurtnet_domain::model::ActorKindColumn(new.kind),
+        username: new.username,
+        domain: new.domain,
+        is_local: false,
+        display_name: String::new(),
+        summary: String::new(),
+        inbox: new.inbox.to_string(),
+        shared_inbox: None,
+        outbox: None,
+        followers: followers.map(String::from),
+        following: None,
+        url: None,
+        public_key_id: format!("{ap_id}#main-key"),
+        public_key_pem: new.public_key_pem,
+        private_key_pem: None,
+        ed25519_public_multibase: None,
+        ed25519_private_pkcs8: None,
+        manually_approves_followers: false,
+        fetched_at: 0,
+        created_at: 0,
+    }
+}
+
+#[test]
+fn actors_from_other_servers_parse_and_pass_our_checks() {
+    for (path, kind) in [
+        ("mastodon/objects_person.json", "Person"),
+        ("pleroma/objects_person.json", "Person"),
+        ("friendica/objects_person_1.json", "Person"),
+        ("smithereen/objects_person.json", "Person"),
+        ("wordpress/objects_person.json", "Person"),
+        ("mobilizon/objects_person.json", "Person"),
+        ("mobilizon/objects_group.json", "Group"),
+        ("peertube/objects_group.json", "Group"),
+        ("gancio/gancio-actor.json", "Application"),
+    ] {
+        let json: ActorJson = serde_json::from_value(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(json.kind, kind, "{path}");
+        let stored = ApubActor::from_remote(&json).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(stored.public_key_pem.contains("PUBLIC KEY"), "{path}");
+        assert!(!stored.username.is_empty(), "{path}");
+        assert!(!stored.is_local);
+    }
+}
+
+#[test]
+fn an_actor_whose_inbox_lives_elsewhere_is_refused() {
+    let mut json = fixture("mastodon/objects_person.json");
+    json["inbox"] = Value::String("https://elders.example/inbox".into());
+    let parsed: ActorJson = serde_json::from_value(json).unwrap();
+    assert!(ApubActor::from_remote(&parsed).is_err());
+}
+
+#[test]
+fn notes_from_other_servers_parse_with_the_right_visibility() {
+    let cases = [
+        ("mastodon/objects_note_1.json", None),
+        ("friendica/objects_note_1.json", None),
+        ("mastodon/activities_private_message.json", Some(Visibility::Direct)),
+    ];
+    for (path, expected) in cases {
+        let note: NoteJson = serde_json::from_value(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let author_id = first_id(Some(&note.attributed_to)).expect("attributedTo");
+        let post = note_to_post(&note, &remote_actor(&author_id, None)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        if let Some(visibility) = expected {
+            assert_eq!(post.visibility, visibility, "{path}");
+        }
+        assert_eq!(post.ap_id, note.id);
+    }
+    for path in
+        ["mastodon/activities_create_note.json", "pleroma/activities_create_note.json", "mastodon/mastodon-post-activity-private.json"]
+    {
+        let activity: ActivityJson = serde_json::from_value(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(activity.kind, "Create");
+        let note: NoteJson = serde_json::from_value(activity.object.clone()).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let author = remote_actor(&first_id(Some(&activity.actor)).unwrap(), None);
+        let post = note_to_post(&note, &author).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(!post.content.is_empty(), "{path}");
+    }
+}
+
+#[test]
+fn a_note_attributed_to_someone_else_is_refused() {
+    let note: NoteJson = serde_json::from_value(fixture("mastodon/objects_note_1.json")).unwrap();
+    assert!(note_to_post(&note, &remote_actor("https://elders.example/users/x", None)).is_err());
+}
+
+#[test]
+fn activities_from_other_servers_parse() {
+    for (path, kind) in [
+        ("mastodon/activities_follow.json", "Follow"),
+        ("pleroma/activities_follow.json", "Follow"),
+        ("mastodon/mastodon-accept-activity.json", "Accept"),
+        ("mbin/activities_accept.json", "Accept"),
+        ("mastodon/activities_undo_follow.json", "Undo"),
+        ("mastodon/mastodon-like.json", "Like"),
+        ("mastodon/mastodon-announce.json", "Announce"),
+        ("mastodon/activities_delete.json", "Delete"),
+        ("mastodon/mastodon-update.json", "Update"),
+    ] {
+        let activity: ActivityJson = serde_json::from_value(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(activity.kind, kind, "{path}");
+        assert!(first_id(Some(&activity.actor)).is_some(), "{path}: actor");
+        assert_eq!(ids(Some(&activity.object)).len(), 1, "{path}: one object");
+    }
+}
+
+#[test]
+fn our_actor_documents_round_trip() {
+    let keys = buurtnet_federation::keys::generate();
+    let mut actor = remote_actor("https://buurt.example/users/greet", Some("https://buurt.example/users/greet/followers"));
+    actor.is_local = true;
+    actor.public_key_pem = keys.rsa_public_pem.clone();
+    actor.public_key_id = "https://buurt.example/users/greet#main-key".into();
+    actor.inbox = "https://buurt.example/users/greet/inbox".into();
+    actor.ed25519_public_multibase = Some(keys.ed25519_public_multibase.clone());
+    let json = serde_json::to_value(ApubActor::new(actor).to_json()).unwrap();
+    let parsed: ActorJson = serde_json::from_value(json).unwrap();
+    let back = ApubActor::from_remote(&parsed).unwrap();
+    assert_eq!(back.public_key_pem, keys.rsa_public_pem);
+    assert_eq!(back.ed25519_public_multibase.as_deref(), Some(keys.ed25519_public_multibase.as_str()));
+}
