@@ -86,6 +86,10 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     {
         return Err(FederationError::Blocked.into());
     }
+    if is_deletion_of_unknown_actor(&activity, &actor_id, pending.key_id(), context).await? {
+        // Its key can no longer be fetched, and we hold nothing of it: nothing to do.
+        return Ok(Outcome::Ignored("deletion of an actor we never knew"));
+    }
     let signer = verified_signer(&pending, &actor_id, context).await?;
 
     let mut conn = context.store.conn().await.map_err(FederationError::from)?;
@@ -102,6 +106,15 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     }
     peer_is_alive(context, &host).await;
     Ok(result?)
+}
+
+/// Servers announce deleted accounts to everyone they ever talked to; when the account is
+/// unknown here, its document is gone and there is nothing to verify or to do.
+async fn is_deletion_of_unknown_actor(activity: &ActivityJson, actor_id: &str, key_id: &str, context: &Context) -> Result<bool> {
+    if activity.kind != "Delete" || protocol::first_id(Some(&activity.object)).as_deref() != Some(actor_id) {
+        return Ok(false);
+    }
+    Ok(store::actors::by_key_id(&mut context.store.conn().await?, key_id).await?.is_none())
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes> {

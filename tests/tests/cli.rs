@@ -5,6 +5,7 @@ use anyhow::Result;
 use buurtnet_tests::harness::buurtnet_binary;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
+use tokio::io::AsyncBufReadExt;
 
 fn buurtnet(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Result<Output> {
     let mut command = Command::new(buurtnet_binary()?);
@@ -117,9 +118,21 @@ async fn first_serve_sets_the_node_up_and_says_what_to_do_next() -> Result<()> {
     })
     .await?;
     assert_eq!(actor["type"], "Application");
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut log = String::new();
+    let advice = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await? {
+            log.push_str(&line);
+            log.push('\n');
+            if line.contains("buurtnet initiative add") {
+                return Ok::<_, std::io::Error>(true);
+            }
+        }
+        Ok(false)
+    })
+    .await;
     child.start_kill()?;
-    let output = child.wait_with_output().await?;
-    let log = text(&output.stderr);
-    assert!(log.contains("buurtnet initiative add"), "tells the operator what to do: {log}");
+    child.wait().await?;
+    assert!(matches!(advice, Ok(Ok(true))), "tells the operator what to do: {log}");
     Ok(())
 }

@@ -160,3 +160,14 @@ async fn remote_html_is_sanitised_stored_and_shown_and_boosts_are_counted() -> R
     assert_eq!(store::posts::reaction_counts(&mut conn, post.id).await?, (0, 1));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletion_of_an_unknown_actor_is_acknowledged_without_fetching() -> Result<()> {
+    let s = setup(Backend::Sqlite).await?;
+    let gone = "http://localhost:1/users/vertrokken";
+    let key = Signer::from_pem(format!("{gone}#main-key"), &keys::generate().rsa_private_pem)?;
+    let delete = json!({"id": format!("{gone}#delete"), "type": "Delete", "actor": gone, "object": gone});
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&delete)?, Some(&key), None).await?, 202);
+    assert!(s.home.actor(gone).await?.is_none(), "nothing is stored about it");
+    Ok(())
+}
