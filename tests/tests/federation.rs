@@ -95,6 +95,13 @@ async fn follow_requests_wait_for_approval(backend: Backend) -> Result<()> {
     eventually("post after approval arrives", || async { away.post(&after.ap_id).await }).await?;
     assert!(away.post(&before.ap_id).await?.is_none(), "posts from before the approval were not sent");
 
+    // Unfollowing crosses too.
+    let asker_here = away.actor(&asker.ap_id).await?.expect("local");
+    let initiative_there = away.actor(&initiative.ap_id).await?.expect("known");
+    buurtnet_domain::ops::follows::unfollow(away.store(), &asker_here, &initiative_there).await?;
+    away.node.as_ref().expect("running").state().wake_delivery();
+    eventually("undo arrives", || async { Ok(home.follow_state(&asker.ap_id, &initiative.ap_id).await?.is_none().then_some(())) }).await?;
+
     // A member who is not a coordinator cannot approve.
     let stranger = home.add_member("buitenstaander", None).await?;
     let outcome = buurtnet_domain::ops::follows::approve(store, &stranger, &initiative, &refused_there).await;
@@ -162,5 +169,18 @@ async fn replies_thread_and_followers_only_posts_stay_private(backend: Backend) 
     assert_eq!(copy.visibility, Visibility::Followers);
     let anonymous = reqwest::Client::new().get(&private.ap_id).header("accept", "application/activity+json").send().await?;
     assert_eq!(anonymous.status(), 404, "an unsigned reader must not see a followers-only post");
+
+    // A direct message reaches its recipient and no other follower.
+    let c = TestNode::start(backend).await?;
+    let carol = c.add_member("carol", None).await?;
+    c.follow(&carol, &alice.ap_id).await?;
+    eventually("carol follows alice", || async { Ok(c.follow_state(&carol.ap_id, &alice.ap_id).await?.filter(|s| s == "accepted")) })
+        .await?;
+    let direct = a.publish_as(&alice, &alice, "Bob, heb je zaterdag tijd?", Visibility::Direct, vec![bob.ap_id.clone()]).await?;
+    let got = eventually("the direct message reaches bob", || async { b.post(&direct.ap_id).await }).await?;
+    assert_eq!(got.visibility, Visibility::Direct);
+    let public_after = a.publish(&alice, "Een openbaar bericht na het persoonlijke", Visibility::Public).await?;
+    eventually("carol gets the public post", || async { c.post(&public_after.ap_id).await }).await?;
+    assert!(c.post(&direct.ap_id).await?.is_none(), "the direct message never went to carol's node");
     Ok(())
 }
