@@ -1,0 +1,335 @@
+//! The domain's store and use cases on both databases: each test runs on SQLite (a temporary
+//! file) and on PostgreSQL (a fresh database on the test cluster).
+
+use anyhow::Result;
+use buurtnet_domain::model::{ActorKind, FollowState, NewActor, Visibility};
+use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR};
+use buurtnet_domain::ops::posts::PostDraft;
+use buurtnet_domain::outbox::Outgoing;
+use buurtnet_domain::urls::LocalUrls;
+use buurtnet_domain::{DomainError, Store, ops, store};
+use buurtnet_federation::keys;
+use buurtnet_tests::harness::{Backend, database_url};
+use url::Url;
+
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test] async fn $name() -> anyhow::Result<()> {
+            let (store, _dir) = super::open(buurtnet_tests::harness::Backend::Sqlite).await?;
+            super::$name(store).await
+        } )* }
+        mod postgres { $( #[tokio::test] async fn $name() -> anyhow::Result<()> {
+            let (store, _dir) = super::open(buurtnet_tests::harness::Backend::Postgres).await?;
+            super::$name(store).await
+        } )* }
+    };
+}
+
+on_both_databases!(
+    members_and_initiatives_are_validated,
+    logins_check_passwords,
+    publishing_writes_the_post_and_its_outbox_entry_together,
+    visibility_is_enforced,
+    follows_follow_the_rules,
+    deliveries_are_leased_retried_and_counted,
+    activities_are_remembered_and_domains_blocked,
+);
+
+/// A fresh, migrated database, and the directory that holds it (the caller keeps it alive).
+async fn open(backend: Backend) -> Result<(Store, tempfile::TempDir)> {
+    let dir = tempfile::tempdir()?;
+    let store = Store::connect(&database_url(backend, &dir)?).await?;
+    Ok((store, dir))
+}
+
+fn urls() -> LocalUrls {
+    LocalUrls::new("localhost:8081", false).expect("valid")
+}
+
+fn member(username: &str) -> MemberDraft {
+    MemberDraft {
+        username: username.into(),
+        display_name: String::new(),
+        password: "een-lang-wachtwoord".into(),
+        email: None,
+        is_admin: false,
+        initiative: None,
+    }
+}
+
+async fn remote(store: &Store, id: &str) -> Result<buurtnet_domain::model::Actor> {
+    let ap_id = Url::parse(id)?;
+    let mut tx = store.begin().await?;
+    let actor = store::actors::upsert(
+        &mut tx,
+        &NewActor {
+            inbox: ap_id.join("inbox")?,
+            shared_inbox: Some(Url::parse(&format!("{}://{}/inbox", ap_id.scheme(), buurtnet_federation::host_of(&ap_id)))?),
+            outbox: None,
+            followers: Some(Url::parse(&format!("{id}/followers"))?),
+            following: None,
+            url: None,
+            public_key_id: format!("{id}#main-key"),
+            public_key_pem: "-".into(),
+            private_key_pem: None,
+            ed25519_public_multibase: None,
+            ed25519_private_pkcs8: None,
+            manually_approves_followers: false,
+            kind: ActorKind::Person,
+            username: "ver".into(),
+            domain: buurtnet_federation::host_of(&ap_id),
+            is_local: false,
+            display_name: String::new(),
+            summary: String::new(),
+            ap_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(actor)
+}
+
+async fn members_and_initiatives_are_validated(store: Store) -> Result<()> {
+    let urls = urls();
+    let draft = InitiativeDraft {
+        slug: "Buurtkeuken".into(),
+        name: "De Buurtkeuken".into(),
+        summary: String::new(),
+        manually_approves_followers: true,
+    };
+    let initiative = ops::actors::add_initiative(&store, &urls, &draft, &keys::generate()).await?;
+    assert_eq!(initiative.username, "buurtkeuken");
+    assert_eq!(initiative.kind(), ActorKind::Group);
+    assert!(initiative.manually_approves_followers);
+
+    let mut with_role = member("greet");
+    with_role.initiative = Some(("buurtkeuken".into(), ROLE_COORDINATOR.into()));
+    let greet = ops::actors::add_member(&store, &urls, &with_role, &keys::generate()).await?;
+    assert_eq!(greet.ap_id, "http://localhost:8081/users/greet");
+    assert!(ops::actors::may_act_as(&store, &greet, &initiative).await?);
+
+    assert!(matches!(ops::actors::add_member(&store, &urls, &member("greet"), &keys::generate()).await, Err(DomainError::Conflict(_))));
+    assert!(matches!(
+        ops::actors::add_member(&store, &urls, &member("buurtkeuken"), &keys::generate()).await,
+        Err(DomainError::Conflict(_))
+    ));
+    assert!(matches!(
+        ops::actors::add_member(&store, &urls, &member("niet geldig"), &keys::generate()).await,
+        Err(DomainError::Invalid(_))
+    ));
+    let mut short = member("kort");
+    short.password = "kort".into();
+    assert!(matches!(ops::actors::add_member(&store, &urls, &short, &keys::generate()).await, Err(DomainError::Invalid(_))));
+    let other = ops::actors::add_member(&store, &urls, &member("piet"), &keys::generate()).await?;
+    assert!(!ops::actors::may_act_as(&store, &other, &initiative).await?, "only coordinators act for an initiative");
+    let (instance, created) = ops::actors::ensure_instance_actor(&store, &urls, keys::generate).await?;
+    assert!(created);
+    assert_eq!(instance.kind(), ActorKind::Application);
+    assert!(!ops::actors::ensure_instance_actor(&store, &urls, keys::generate).await?.1, "made once");
+    Ok(())
+}
+
+async fn logins_check_passwords(store: Store) -> Result<()> {
+    let mut draft = member("anouk");
+    draft.email = Some("anouk@buurt.example".into());
+    let anouk = ops::actors::add_member(&store, &urls(), &draft, &keys::generate()).await?;
+    assert_eq!(ops::actors::check_login(&store, "anouk", "een-lang-wachtwoord").await?.map(|a| a.id), Some(anouk.id));
+    assert_eq!(ops::actors::check_login(&store, "anouk@buurt.example", "een-lang-wachtwoord").await?.map(|a| a.id), Some(anouk.id));
+    assert!(ops::actors::check_login(&store, "anouk", "fout").await?.is_none());
+    assert!(ops::actors::check_login(&store, "niemand", "een-lang-wachtwoord").await?.is_none());
+    let mut same_email = member("ander");
+    same_email.email = Some("anouk@buurt.example".into());
+    assert!(matches!(ops::actors::add_member(&store, &urls(), &same_email, &keys::generate()).await, Err(DomainError::Conflict(_))));
+    Ok(())
+}
+
+async fn publishing_writes_the_post_and_its_outbox_entry_together(store: Store) -> Result<()> {
+    let urls = urls();
+    let author = ops::actors::add_member(&store, &urls, &member("schrijver"), &keys::generate()).await?;
+    let draft = PostDraft {
+        text: "Hallo <buren>".into(),
+        content_warning: None,
+        visibility: Visibility::Public,
+        in_reply_to: None,
+        recipients: vec![],
+    };
+    let post = ops::posts::publish(&store, &urls, &author, &author, &draft).await?;
+    assert_eq!(post.ap_id, urls.note(post.id).to_string());
+    assert_eq!(post.content, "<p>Hallo &lt;buren&gt;</p>");
+    let pending = store::outbox::pending(&mut store.conn().await?, 10).await?;
+    assert_eq!(pending.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>(), vec![Outgoing::PostCreated { post_id: post.id }]);
+
+    ops::posts::edit(&store, &author, post.id, "Hallo buren!", None).await?;
+    ops::posts::delete(&store, &author, post.id).await?;
+    let events: Vec<Outgoing> = store::outbox::pending(&mut store.conn().await?, 10).await?.into_iter().map(|(_, e)| e).collect();
+    assert_eq!(events[1], Outgoing::PostUpdated { post_id: post.id });
+    assert_eq!(events[2], Outgoing::PostDeleted { post_id: post.id, recipients: vec![] });
+    assert!(matches!(ops::visibility::readable_post(&store, &post.ap_id, None).await, Err(DomainError::Gone)));
+    assert!(matches!(ops::posts::edit(&store, &author, post.id, "weer terug", None).await, Err(DomainError::Gone)));
+
+    let empty = PostDraft { text: "   ".into(), ..draft.clone() };
+    assert!(matches!(ops::posts::publish(&store, &urls, &author, &author, &empty).await, Err(DomainError::Invalid(_))));
+    let stranger = ops::actors::add_member(&store, &urls, &member("vreemde"), &keys::generate()).await?;
+    assert!(matches!(ops::posts::publish(&store, &urls, &stranger, &author, &draft).await, Err(DomainError::Forbidden)));
+    assert_eq!(store::outbox::count_pending(&mut store.conn().await?).await?, 3, "refused work leaves no outbox entry");
+    Ok(())
+}
+
+async fn visibility_is_enforced(store: Store) -> Result<()> {
+    let urls = urls();
+    let author = ops::actors::add_member(&store, &urls, &member("auteur"), &keys::generate()).await?;
+    let follower = remote(&store, "http://localhost:9001/users/volger").await?;
+    let recipient = remote(&store, "http://localhost:9002/users/ontvanger").await?;
+    let stranger = "http://localhost:9003/users/vreemde";
+    ops::follows::receive_follow(&store, &follower, &author, "http://localhost:9001/follows/1").await?;
+    let publish = |visibility, recipients: Vec<String>| {
+        let draft = PostDraft { text: "Bericht".into(), content_warning: None, visibility, in_reply_to: None, recipients };
+        let (store, urls, author) = (store.clone(), urls.clone(), author.clone());
+        async move { ops::posts::publish(&store, &urls, &author, &author, &draft).await }
+    };
+    let public = publish(Visibility::Public, vec![]).await?;
+    let followers_only = publish(Visibility::Followers, vec![]).await?;
+    let direct = publish(Visibility::Direct, vec![recipient.ap_id.clone()]).await?;
+    let may = |post: &buurtnet_domain::model::Post, reader: Option<&str>| {
+        let (store, post, reader) = (store.clone(), post.clone(), reader.map(String::from));
+        async move { ops::visibility::may_read(&store, &post, reader.as_deref()).await }
+    };
+    assert!(may(&public, None).await?);
+    assert!(!may(&followers_only, None).await?);
+    assert!(!may(&followers_only, Some(stranger)).await?);
+    assert!(may(&followers_only, Some(&follower.ap_id)).await?);
+    assert!(may(&followers_only, Some(&author.ap_id)).await?);
+    assert!(may(&direct, Some(&recipient.ap_id)).await?);
+    assert!(!may(&direct, Some(&follower.ap_id)).await?, "following is not enough for a direct message");
+    assert!(
+        matches!(ops::visibility::readable_post(&store, &direct.ap_id, Some(stranger)).await, Err(DomainError::NotFound)),
+        "hidden, not forbidden"
+    );
+    Ok(())
+}
+
+async fn follows_follow_the_rules(store: Store) -> Result<()> {
+    let urls = urls();
+    let draft = InitiativeDraft {
+        slug: "wijkpaleis".into(),
+        name: "Het Wijkpaleis".into(),
+        summary: String::new(),
+        manually_approves_followers: true,
+    };
+    let initiative = ops::actors::add_initiative(&store, &urls, &draft, &keys::generate()).await?;
+    let mut coordinator = member("kees");
+    coordinator.initiative = Some(("wijkpaleis".into(), ROLE_COORDINATOR.into()));
+    let kees = ops::actors::add_member(&store, &urls, &coordinator, &keys::generate()).await?;
+    let greet = ops::actors::add_member(&store, &urls, &member("greet"), &keys::generate()).await?;
+
+    assert_eq!(ops::follows::follow(&store, &urls, &kees, &greet).await?.state, FollowState::Accepted, "a local actor without approval");
+    assert_eq!(ops::follows::follow(&store, &urls, &greet, &initiative).await?.state, FollowState::Pending);
+    assert!(matches!(ops::follows::follow(&store, &urls, &greet, &greet).await, Err(DomainError::Invalid(_))));
+    assert_eq!(ops::follows::approve(&store, &kees, &initiative, &greet).await?.state, FollowState::Accepted);
+    assert!(matches!(ops::follows::approve(&store, &greet, &initiative, &kees).await, Err(DomainError::Forbidden)));
+    assert_eq!(store::outbox::count_pending(&mut store.conn().await?).await?, 0, "local follows need no delivery");
+
+    let remote_actor = remote(&store, "http://localhost:9001/users/ver").await?;
+    let follow = ops::follows::receive_follow(&store, &remote_actor, &greet, "http://localhost:9001/follows/7").await?;
+    assert_eq!(follow.state, FollowState::Accepted);
+    let pending = ops::follows::receive_follow(&store, &remote_actor, &initiative, "http://localhost:9001/follows/8").await?;
+    assert_eq!(pending.state, FollowState::Pending);
+    ops::follows::reject(&store, &kees, &initiative, &remote_actor).await?;
+    let events: Vec<Outgoing> = store::outbox::pending(&mut store.conn().await?, 10).await?.into_iter().map(|(_, e)| e).collect();
+    assert_eq!(events[0], Outgoing::FollowAccepted { follow_id: follow.id });
+    assert!(matches!(events[1], Outgoing::FollowRejected { .. }));
+    let inboxes = store::follows::remote_follower_inboxes(&mut store.conn().await?, greet.id).await?;
+    assert_eq!(inboxes, vec!["http://localhost:9001/inbox".to_string()], "shared inbox of the remote follower");
+
+    ops::follows::follow(&store, &urls, &greet, &remote_actor).await?;
+    let ours = store::follows::find(&mut store.conn().await?, greet.id, remote_actor.id).await?.expect("stored");
+    assert!(
+        matches!(ops::follows::receive_accept(&store, &greet, &ours.activity_ap_id).await, Err(DomainError::Forbidden)),
+        "only the followee accepts"
+    );
+    ops::follows::receive_accept(&store, &remote_actor, &ours.activity_ap_id).await?;
+    assert_eq!(store::follows::count_following(&mut store.conn().await?, greet.id).await?, 2, "the initiative and the remote actor");
+    Ok(())
+}
+
+async fn deliveries_are_leased_retried_and_counted(store: Store) -> Result<()> {
+    let urls = urls();
+    let author = ops::actors::add_member(&store, &urls, &member("bezorger"), &keys::generate()).await?;
+    let mut tx = store.begin().await?;
+    let entry = store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: 1 }).await?;
+    for host in ["a.example", "b.example"] {
+        store::deliveries::insert(
+            &mut tx,
+            entry,
+            "http://localhost:8081/activities/1",
+            author.id,
+            &format!("https://{host}/inbox"),
+            host,
+            "{}",
+        )
+        .await?;
+        store::deliveries::insert(
+            &mut tx,
+            entry,
+            "http://localhost:8081/activities/1",
+            author.id,
+            &format!("https://{host}/inbox"),
+            host,
+            "{}",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    assert_eq!(store::deliveries::counts(&mut store.conn().await?).await?, (2, 0, 0), "one row per inbox");
+
+    let mut tx = store.begin().await?;
+    let claimed = store::deliveries::claim_due(&mut tx, 10, 60_000).await?;
+    tx.commit().await?;
+    assert_eq!(claimed.len(), 2);
+    let mut tx = store.begin().await?;
+    assert!(store::deliveries::claim_due(&mut tx, 10, 60_000).await?.is_empty(), "leased rows are not claimed twice");
+    store::deliveries::mark_delivered(&mut tx, claimed[0].id).await?;
+    store::deliveries::schedule_retry(&mut tx, claimed[1].id, buurtnet_domain::now_ms() + 3_600_000, "HTTP 503").await?;
+    for _ in 0..3 {
+        store::deliveries::record_peer_failure(&mut tx, &claimed[1].host, "HTTP 503", 3).await?;
+    }
+    store::deliveries::record_peer_success(&mut tx, &claimed[0].host).await?;
+    tx.commit().await?;
+    let mut conn = store.conn().await?;
+    assert_eq!(store::deliveries::counts(&mut conn).await?, (1, 1, 0));
+    let peers = store::deliveries::peers(&mut conn).await?;
+    let failing = peers.iter().find(|p| p.host == claimed[1].host).expect("peer");
+    assert_eq!(failing.consecutive_failures, 3);
+    assert!(failing.unreachable_since.is_some(), "marked unreachable after 3 failures");
+    assert!(peers.iter().find(|p| p.host == claimed[0].host).expect("peer").unreachable_since.is_none());
+    drop(conn);
+
+    let mut tx = store.begin().await?;
+    assert!(store::deliveries::claim_due(&mut tx, 10, 60_000).await?.is_empty(), "not due before its retry time");
+    assert_eq!(store::deliveries::wake_host(&mut tx, &claimed[1].host).await?, 1);
+    let again = store::deliveries::claim_due(&mut tx, 10, 60_000).await?;
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 1);
+    store::deliveries::mark_failed(&mut tx, again[0].id, "gave up").await?;
+    store::deliveries::record_peer_success(&mut tx, &claimed[1].host).await?;
+    tx.commit().await?;
+    let mut conn = store.conn().await?;
+    assert_eq!(store::deliveries::counts(&mut conn).await?, (0, 1, 1));
+    assert!(store::deliveries::peers(&mut conn).await?.iter().all(|p| p.unreachable_since.is_none()), "a success clears unreachable");
+    Ok(())
+}
+
+async fn activities_are_remembered_and_domains_blocked(store: Store) -> Result<()> {
+    let mut tx = store.begin().await?;
+    assert!(store::inbox::remember_activity(&mut tx, "https://a.example/activities/1").await?);
+    assert!(!store::inbox::remember_activity(&mut tx, "https://a.example/activities/1").await?, "a replay");
+    store::inbox::forget_activity(&mut tx, "https://a.example/activities/1").await?;
+    assert!(store::inbox::remember_activity(&mut tx, "https://a.example/activities/1").await?);
+    store::inbox::block_domain(&mut tx, "Spam.Example", "spam").await?;
+    store::inbox::block_actor(&mut tx, "https://a.example/users/troll", "harassment").await?;
+    assert!(store::inbox::is_blocked(&mut tx, "https://spam.example/users/x", "spam.example").await?);
+    assert!(store::inbox::is_blocked(&mut tx, "https://a.example/users/troll", "a.example").await?);
+    assert!(!store::inbox::is_blocked(&mut tx, "https://a.example/users/buur", "a.example").await?);
+    tx.commit().await?;
+    Ok(())
+}
