@@ -48,7 +48,16 @@ fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planne
 pub async fn expand_pending(state: &FederationState) -> Result<usize> {
     let pending = store::outbox::pending(&mut state.store.conn().await?, 100).await?;
     for (outbox_id, event) in &pending {
-        let plans = plan(state, event).await?;
+        let plans = match plan(state, event).await {
+            Ok(plans) => plans,
+            // What the entry names is gone from the database: nothing can ever be sent for
+            // it, and it must not hold up the entries behind it.
+            Err(FederationError::NotFound) => {
+                tracing::error!(outbox_id, ?event, "outbox entry names rows that do not exist; skipping it");
+                vec![]
+            }
+            Err(e) => return Err(e),
+        };
         let mut tx = state.store.begin().await?;
         for plan in plans {
             for inbox in &plan.inboxes {

@@ -184,3 +184,21 @@ async fn replies_thread_and_followers_only_posts_stay_private(backend: Backend) 
     assert!(c.post(&direct.ap_id).await?.is_none(), "the direct message never went to carol's node");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_outbox_entry_does_not_hold_up_the_rest() -> Result<()> {
+    let sender = TestNode::start(Backend::Sqlite).await?;
+    let receiver = TestNode::start(Backend::Sqlite).await?;
+    let author = sender.add_member("schrijver", None).await?;
+    let reader = receiver.add_member("lezer", None).await?;
+    receiver.follow(&reader, &author.ap_id).await?;
+    eventually("follow accepted", || async { Ok(receiver.follow_state(&reader.ap_id, &author.ap_id).await?.filter(|s| s == "accepted")) })
+        .await?;
+
+    let mut tx = sender.store().begin().await?;
+    buurtnet_domain::store::outbox::push(&mut tx, &buurtnet_domain::outbox::Outgoing::PostCreated { post_id: 999_999 }).await?;
+    tx.commit().await?;
+    let post = sender.publish(&author, "Dit komt toch aan", Visibility::Public).await?;
+    eventually("the post behind the broken entry arrives", || async { receiver.post(&post.ap_id).await }).await?;
+    Ok(())
+}
