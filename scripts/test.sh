@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test of Buurtnet: installs what the tests need (pinned), then cargo test.
+# Runs every test of Buurtnet: installs what the tests need (pinned: PostgreSQL server
+# binaries, the Fedify and bovine peers), then cargo test.
 # PostgreSQL: the tests start their own throwaway cluster (tests/src/pg.rs) with the server
 # binaries of this machine; this script only makes sure they are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-test-deps.sh
+scripts/install-interop-deps.sh
 # Debian keeps the server binaries out of PATH.
 for pg_bin in /usr/lib/postgresql/*/bin; do
   [ -d "$pg_bin" ] && PATH="$PATH:$pg_bin"

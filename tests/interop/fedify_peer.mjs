@@ -1,0 +1,94 @@
+// An independent ActivityPub peer for Buurtnet's interop tests, built on the Fedify library.
+//
+// One actor (`/users/peer`) with RSA and Ed25519 keys. Its inboxes verify HTTP signatures
+// (Fedify's default) and record every activity that passed. A small control API lets the
+// Rust test drive it:
+//   POST /control/follow?target=URL   sends a Follow of the actor at URL
+//   GET  /control/received            the verified activities, as JSON
+// Usage: node fedify_peer.mjs PORT    (listens on 127.0.0.1, calls itself localhost:PORT)
+
+import http from "node:http";
+import {
+  Accept, Create, Endpoints, Follow, Person, Undo,
+  createFederation, generateCryptoKeyPair, InProcessMessageQueue, MemoryKvStore,
+} from "@fedify/fedify";
+
+const port = Number(process.argv[2]);
+const origin = `http://localhost:${port}`;
+const received = [];
+const keyPairs = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")];
+
+const federation = createFederation({
+  kv: new MemoryKvStore(),
+  queue: new InProcessMessageQueue(),
+  allowPrivateAddress: true,
+});
+
+federation
+  .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
+    if (identifier !== "peer") return null;
+    const keys = await ctx.getActorKeyPairs(identifier);
+    return new Person({
+      id: ctx.getActorUri(identifier),
+      preferredUsername: identifier,
+      name: "Fedify peer",
+      inbox: ctx.getInboxUri(identifier),
+      endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+      publicKey: keys[0].cryptographicKey,
+      assertionMethods: keys.map((k) => k.multikey),
+    });
+  })
+  .setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === "peer" ? keyPairs : []));
+
+const remember = (type) => async (_ctx, activity) => {
+  const object = activity.objectId?.href ?? null;
+  received.push({ type, id: activity.id?.href ?? null, actor: activity.actorId?.href ?? null, object });
+};
+
+federation
+  .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+  .on(Accept, remember("Accept"))
+  .on(Create, remember("Create"))
+  .on(Undo, remember("Undo"))
+  .onError((_ctx, error) => console.error("inbox error:", error));
+
+async function follow(target) {
+  const ctx = federation.createContext(new URL(origin), undefined);
+  const actor = await ctx.lookupObject(target);
+  if (actor == null) throw new Error(`cannot look up ${target}`);
+  await ctx.sendActivity(
+    { identifier: "peer" },
+    actor,
+    new Follow({ id: new URL(`${origin}/follows/${Date.now()}`), actor: ctx.getActorUri("peer"), object: actor.id }),
+  );
+}
+
+async function toFetchRequest(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const body = chunks.length ? Buffer.concat(chunks) : undefined;
+  return new Request(new URL(req.url, origin), { method: req.method, headers: req.headers, body });
+}
+
+async function control(request) {
+  const url = new URL(request.url);
+  if (url.pathname === "/control/received") return Response.json(received);
+  if (url.pathname === "/control/follow" && request.method === "POST") {
+    try {
+      await follow(url.searchParams.get("target"));
+      return new Response("sent\n", { status: 202 });
+    } catch (error) {
+      return new Response(`${error}\n`, { status: 500 });
+    }
+  }
+  return null;
+}
+
+http
+  .createServer(async (req, res) => {
+    const request = await toFetchRequest(req);
+    const response = (await control(request)) ?? (await federation.fetch(request, { contextData: undefined }));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  })
+  .listen(port, "127.0.0.1", () => console.log(`fedify peer on ${origin}`));
