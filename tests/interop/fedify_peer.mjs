@@ -3,7 +3,8 @@
 // One actor (`/users/peer`) with RSA and Ed25519 keys. Its inboxes verify HTTP signatures
 // (Fedify's default) and record every activity that passed. A small control API lets the
 // Rust test drive it:
-//   POST /control/follow?target=URL   sends a Follow of the actor at URL
+//   POST /control/follow?target=URL   looks the actor at URL up and sends it a Follow;
+//                                     202 {"follow": id} once delivered, 500 with the error
 //   GET  /control/received            the verified activities, as JSON
 // Usage: node fedify_peer.mjs PORT    (listens on 127.0.0.1, calls itself localhost:PORT)
 
@@ -56,11 +57,14 @@ async function follow(target) {
   const ctx = federation.createContext(new URL(origin), undefined);
   const actor = await ctx.lookupObject(target);
   if (actor == null) throw new Error(`cannot look up ${target}`);
+  const id = new URL(`${origin}/follows/${crypto.randomUUID()}`);
   await ctx.sendActivity(
     { identifier: "peer" },
     actor,
-    new Follow({ id: new URL(`${origin}/follows/${Date.now()}`), actor: ctx.getActorUri("peer"), object: actor.id }),
+    new Follow({ id, actor: ctx.getActorUri("peer"), object: actor.id }),
+    { immediate: true },
   );
+  return id.href;
 }
 
 async function toFetchRequest(req) {
@@ -75,8 +79,7 @@ async function control(request) {
   if (url.pathname === "/control/received") return Response.json(received);
   if (url.pathname === "/control/follow" && request.method === "POST") {
     try {
-      await follow(url.searchParams.get("target"));
-      return new Response("sent\n", { status: 202 });
+      return Response.json({ follow: await follow(url.searchParams.get("target")) }, { status: 202 });
     } catch (error) {
       return new Response(`${error}\n`, { status: 500 });
     }
