@@ -12,7 +12,7 @@
 
 use crate::error::{FederationError, Result};
 use crate::metrics::Metrics;
-use crate::objects::note::{post_to_note, tombstone};
+use crate::objects::note::{local_note, tombstone};
 use crate::protocol::with_context;
 use crate::safety;
 use crate::state::FederationState;
@@ -82,7 +82,7 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             }
             let author = store::actors::by_id(&mut conn, post.author_id).await?;
             let recipients = store::posts::recipients(&mut conn, post.id).await?;
-            let note = post_to_note(&post, &author, &recipients);
+            let note = local_note(&mut conn, &post, &author).await?;
             let kind = if matches!(event, Outgoing::PostCreated { .. }) { "Create" } else { "Update" };
             let activity = json!({
                 "id": new_id(), "type": kind, "actor": author.ap_id,
@@ -153,10 +153,10 @@ async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, r
         inboxes.extend(store::follows::remote_follower_inboxes(conn, author.id).await?);
     }
     let mut named: Vec<String> = recipients.to_vec();
-    if let Some(parent) = &post.in_reply_to {
-        if let Some(parent) = store::posts::by_ap_id(conn, parent).await? {
-            named.push(store::actors::by_id(conn, parent.author_id).await?.ap_id);
-        }
+    if let Some(parent) = &post.in_reply_to
+        && let Some(parent) = store::posts::by_ap_id(conn, parent).await?
+    {
+        named.push(store::actors::by_id(conn, parent.author_id).await?.ap_id);
     }
     for id in named {
         if let Some(actor) = store::actors::by_ap_id(conn, &id).await?.filter(|a| !a.is_local) {

@@ -183,11 +183,8 @@ pub async fn note_document(context: &Context, id: i64, uri: &Uri, headers: &Head
         Ok(post) => {
             let mut conn = context.store.conn().await?;
             let author = store::actors::by_id(&mut conn, post.author_id).await?;
-            let recipients = store::posts::recipients(&mut conn, post.id).await?;
-            Ok(activity_json(
-                StatusCode::OK,
-                with_context(serde_json::to_value(post_to_note(&post, &author, &recipients)).expect("serialises")),
-            ))
+            let note = crate::objects::note::local_note(&mut conn, &post, &author).await?;
+            Ok(activity_json(StatusCode::OK, with_context(serde_json::to_value(note).expect("serialises"))))
         }
         Err(DomainError::Gone) => {
             let post = store::posts::by_ap_id(&mut context.store.conn().await?, &ap_id).await?.ok_or(FederationError::NotFound)?;

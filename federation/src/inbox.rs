@@ -98,11 +98,11 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     }
     drop(conn);
     let result = activities::dispatch(&activity, &signer, context).await;
-    if let Err(error) = &result {
-        if error.status().is_server_error() {
-            // Our fault: let the sender's retry be processed.
-            let _ = store::inbox::forget_activity(&mut context.store.conn().await.map_err(FederationError::from)?, &activity.id).await;
-        }
+    if let Err(error) = &result
+        && error.status().is_server_error()
+    {
+        // Our fault: let the sender's retry be processed.
+        let _ = store::inbox::forget_activity(&mut context.store.conn().await.map_err(FederationError::from)?, &activity.id).await;
     }
     peer_is_alive(context, &host).await;
     Ok(result?)
@@ -151,10 +151,11 @@ async fn verified_signer(pending: &PendingSignature, actor_id: &str, context: &C
 /// A peer that sends us something is up: deliveries waiting for it need not wait longer.
 async fn peer_is_alive(context: &Context, host: &str) {
     let Ok(mut tx) = context.store.begin().await else { return };
-    if let Ok(woken) = store::deliveries::wake_host(&mut tx, host).await {
-        if tx.commit().await.is_ok() && woken > 0 {
-            context.wake_delivery();
-        }
+    if let Ok(woken) = store::deliveries::wake_host(&mut tx, host).await
+        && tx.commit().await.is_ok()
+        && woken > 0
+    {
+        context.wake_delivery();
     }
 }
 

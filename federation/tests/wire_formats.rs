@@ -144,3 +144,16 @@ fn our_actor_documents_round_trip() {
     assert_eq!(back.public_key_pem, keys.rsa_public_pem);
     assert_eq!(back.ed25519_public_multibase.as_deref(), Some(keys.ed25519_public_multibase.as_str()));
 }
+
+#[test]
+fn fep_0837_proposals_are_read_as_offers_and_needs() {
+    let note: NoteJson = serde_json::from_value(fixture("fep-0837-proposal.json")).unwrap();
+    assert_eq!(note.kind, "Proposal");
+    let draft = buurtnet_federation::objects::proposal::read(&note, buurtnet_domain::model::DEFAULT_CATEGORIES).expect("a proposal");
+    assert_eq!(draft.purpose, buurtnet_domain::model::Purpose::Offer);
+    assert_eq!(draft.title, "Offering used bike");
+    assert_eq!(draft.category, "overig", "a category we do not know becomes overig");
+    let author = remote_actor(&first_id(Some(&note.attributed_to)).unwrap(), None);
+    let post = note_to_post(&note, &author).expect("a Proposal is stored like a note");
+    assert_eq!(post.visibility, Visibility::Public);
+}

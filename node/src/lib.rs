@@ -55,6 +55,7 @@ pub struct Node {
     pub addr: SocketAddr,
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
+    housekeeping: JoinHandle<()>,
 }
 
 impl Node {
@@ -71,8 +72,10 @@ impl Node {
     pub async fn stop(self) {
         self.server.abort();
         self.worker.abort();
+        self.housekeeping.abort();
         let _ = self.server.await;
         let _ = self.worker.await;
+        let _ = self.housekeeping.await;
         self.federation.state().store.close().await;
     }
 
@@ -80,6 +83,7 @@ impl Node {
     pub async fn wait(self) {
         let _ = self.server.await;
         self.worker.abort();
+        self.housekeeping.abort();
     }
 }
 
@@ -99,5 +103,22 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
         }
     });
     let worker = tokio::spawn(buurtnet_federation::deliver::run_worker(state.clone()));
-    Ok(Node { federation, addr, server, worker })
+    let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    Ok(Node { federation, addr, server, worker, housekeeping })
+}
+
+/// Work that runs by itself: offers and needs expire (and their `Delete` goes out).
+async fn housekeeping(state: FederationState) {
+    let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every_minute.tick().await;
+        match ops::proposals::expire_due(&state.store).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!("{n} offers or needs expired");
+                state.wake_delivery();
+            }
+            Err(e) => tracing::error!(error = %e, "expiring offers and needs failed; will try again"),
+        }
+    }
 }

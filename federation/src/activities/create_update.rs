@@ -48,8 +48,19 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     if !is_wanted(&post, signer, context).await? {
         return Ok(Outcome::Ignored("nobody here follows the author or is addressed"));
     }
-    ops::posts::receive(&context.store, post).await?;
+    let stored = ops::posts::receive(&context.store, post).await?;
+    store_proposal(&note, &stored, context).await?;
     Ok(Outcome::Applied)
+}
+
+/// Offers and needs (FEP-0837) keep their fields beside the post.
+async fn store_proposal(note: &NoteJson, post: &buurtnet_domain::model::Post, context: &Context) -> Result<()> {
+    if let Some(draft) = crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES)
+        && !post.is_deleted()
+    {
+        ops::proposals::receive(&context.store, post, &draft).await?;
+    }
+    Ok(())
 }
 
 pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
@@ -69,10 +80,16 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
     let note = parse_note(object)?;
     let post = note_to_post(&note, signer)?;
     match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note)).await {
-        Ok(()) => Ok(Outcome::Applied),
+        Ok(()) => {
+            if let Some(stored) = store::posts::by_ap_id(&mut context.store.conn().await?, &post.ap_id).await? {
+                store_proposal(&note, &stored, context).await?;
+            }
+            Ok(Outcome::Applied)
+        }
         // An update of a post we never stored: take it as new if someone here wants it.
         Err(buurtnet_domain::DomainError::NotFound) if is_wanted(&post, signer, context).await? => {
-            ops::posts::receive(&context.store, post).await?;
+            let stored = ops::posts::receive(&context.store, post).await?;
+            store_proposal(&note, &stored, context).await?;
             Ok(Outcome::Applied)
         }
         Err(buurtnet_domain::DomainError::NotFound) => Ok(Outcome::Ignored("update of a post we do not hold")),

@@ -21,12 +21,12 @@ pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context)
             (Some(f), _) if f.follower_id == signer.id => Some(store::actors::by_id(&mut conn, f.followee_id).await?.ap_id),
             (_, target) => target,
         };
-        if let Some(target) = followee_id {
-            if let Some(followee) = store::actors::by_ap_id(&mut conn, &target).await?.filter(|a| a.is_local) {
-                drop(conn);
-                ops::follows::receive_undo_follow(&context.store, signer, &followee).await?;
-                return Ok(Outcome::Applied);
-            }
+        if let Some(target) = followee_id
+            && let Some(followee) = store::actors::by_ap_id(&mut conn, &target).await?.filter(|a| a.is_local)
+        {
+            drop(conn);
+            ops::follows::receive_undo_follow(&context.store, signer, &followee).await?;
+            return Ok(Outcome::Applied);
         }
     }
     if ops::posts::receive_undo_reaction(&context.store, &undone_id, &signer.ap_id).await? {

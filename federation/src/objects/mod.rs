@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod note;
+pub mod proposal;
 
 use activitypub_federation::config::UrlVerifier;
 use activitypub_federation::error::Error as ApError;

@@ -46,7 +46,24 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         cc: json!(cc),
         tag: None,
         replies: None,
+        name: None,
+        purpose: None,
+        publishes: None,
+        location: None,
+        start_time: None,
+        end_time: None,
     }
+}
+
+/// A local post as served and sent, with its recipients and, for offers and needs, the
+/// FEP-0837 properties.
+pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, author: &Actor) -> buurtnet_domain::Result<NoteJson> {
+    let recipients = buurtnet_domain::store::posts::recipients(conn, post.id).await?;
+    let mut note = post_to_note(post, author, &recipients);
+    if let Some(proposal) = buurtnet_domain::store::proposals::by_post_id(conn, post.id).await? {
+        super::proposal::decorate(&mut note, &proposal);
+    }
+    Ok(note)
 }
 
 /// What a deleted post answers: a `Tombstone`.
@@ -78,7 +95,7 @@ pub fn visibility_of(to: &Value, cc: &Value, author_followers: Option<&str>) -> 
 /// A `Note` a peer sent, checked and turned into a post to store. The note must come from the
 /// same origin as its author, who must be `author`.
 pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, FederationError> {
-    if !matches!(note.kind.as_str(), "Note" | "Article" | "Page" | "Question") {
+    if !matches!(note.kind.as_str(), "Note" | "Article" | "Page" | "Question" | "Proposal") {
         return Err(FederationError::Malformed(format!("cannot show objects of type {}", note.kind)));
     }
     let attributed = protocol::first_id(Some(&note.attributed_to)).unwrap_or_default();

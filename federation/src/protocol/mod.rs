@@ -26,7 +26,18 @@ pub fn context() -> Value {
             "Hashtag": "as:Hashtag",
             "toot": "http://joinmastodon.org/ns#",
             "discoverable": "toot:discoverable",
-            "indexable": "toot:indexable"
+            "indexable": "toot:indexable",
+            "vf": "https://w3id.org/valueflows/ont/vf#",
+            "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+            "Proposal": "vf:Proposal",
+            "Intent": "vf:Intent",
+            "purpose": "vf:purpose",
+            "publishes": "vf:publishes",
+            "action": "vf:action",
+            "resourceConformsTo": "vf:resourceConformsTo",
+            "resourceQuantity": "vf:resourceQuantity",
+            "hasUnit": "om2:hasUnit",
+            "hasNumericalValue": "om2:hasNumericalValue"
         }
     ])
 }

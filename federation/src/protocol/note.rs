@@ -35,6 +35,22 @@ pub struct NoteJson {
     pub tag: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replies: Option<Value>,
+    /// The title of a proposal (FEP-0837) or article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// FEP-0837: `offer` or `request`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// FEP-0837: the `Intent` a proposal publishes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publishes: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Value>,
+    /// Buurtnet: when help is wanted or offered (dates, `YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

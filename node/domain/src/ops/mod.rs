@@ -5,4 +5,5 @@
 pub mod actors;
 pub mod follows;
 pub mod posts;
+pub mod proposals;
 pub mod visibility;

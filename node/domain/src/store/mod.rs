@@ -13,6 +13,7 @@ pub mod follows;
 pub mod inbox;
 pub mod outbox;
 pub mod posts;
+pub mod proposals;
 
 use crate::error::{DomainError, Result};
 use sqlx::pool::PoolConnection;

@@ -1,0 +1,73 @@
+//! Offers and needs on the wire: a `Note` with the FEP-0837 properties (`purpose`,
+//! `publishes` an `Intent`, `name`), so Mastodon followers read a post and FEP-0837 software
+//! sees a proposal. `Proposal` objects from others (Mitra) are read the same way.
+
+use crate::protocol::note::NoteJson;
+use buurtnet_domain::model::{Proposal, ProposalDraft, Purpose, When, category_tag};
+use serde_json::{Value, json};
+
+/// Where a category's IRI points: `{origin}/categories/{tag}`.
+fn category_iri(note_id: &str, category: &str) -> String {
+    let origin = url::Url::parse(note_id).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    format!("{origin}/categories/{}", category_tag(category))
+}
+
+/// Adds the proposal's properties to its note.
+pub fn decorate(note: &mut NoteJson, proposal: &Proposal) {
+    note.name = Some(proposal.title.clone());
+    note.purpose = Some(proposal.purpose.as_str().to_string());
+    note.publishes = Some(json!({
+        "type": "Intent",
+        "id": format!("{}#primary", note.id),
+        "action": "deliverService",
+        "resourceConformsTo": category_iri(&note.id, &proposal.category),
+        "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"},
+    }));
+    if let Some(area) = &proposal.neighbourhood {
+        note.location = Some(json!({"type": "Place", "name": area}));
+    }
+    note.start_time = proposal.when_from.clone();
+    note.end_time = proposal.when_to.clone();
+    let hashtag = |name: String| json!({"type": "Hashtag", "name": format!("#{name}"), "href": format!("{}/tags/{name}", note.id.split("/notes/").next().unwrap_or_default())});
+    note.tag = Some(json!([hashtag(proposal.purpose.label().to_string()), hashtag(category_tag(&proposal.category))]));
+}
+
+/// The proposal in a note or `Proposal` from a peer, if it is one. The category comes from
+/// `resourceConformsTo` or a hashtag naming one of ours; the title from `name`.
+pub fn read(note: &NoteJson, categories: &[&str]) -> Option<ProposalDraft> {
+    let purpose = Purpose::parse(note.purpose.as_deref()?)?;
+    let known = |candidate: &str| categories.iter().find(|c| category_tag(c) == category_tag(candidate)).map(|c| c.to_string());
+    let from_intent = note
+        .publishes
+        .as_ref()
+        .and_then(|i| i.get("resourceConformsTo"))
+        .and_then(Value::as_str)
+        .and_then(|iri| iri.rsplit('/').next())
+        .and_then(known);
+    let from_tags = || -> Option<String> {
+        note.tag
+            .as_ref()?
+            .as_array()?
+            .iter()
+            .filter_map(|t| t.get("name").and_then(Value::as_str))
+            .find_map(|n| known(n.trim_start_matches('#')))
+    };
+    let text = buurtnet_domain::model::html::to_plain_text(&buurtnet_domain::model::html::sanitize(&note.content));
+    let title = note
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| text.lines().next().unwrap_or_default().chars().take(120).collect());
+    Some(ProposalDraft {
+        purpose,
+        title: title.chars().take(120).collect(),
+        description: text.chars().take(4000).collect(),
+        category: from_intent.or_else(from_tags).unwrap_or_else(|| "overig".into()),
+        neighbourhood: note.location.as_ref().and_then(|l| l.get("name")).and_then(Value::as_str).map(|n| n.chars().take(80).collect()),
+        when: When::from_columns(
+            note.start_time.as_deref().map(|t| &t[..t.len().min(10)]),
+            note.end_time.as_deref().map(|t| &t[..t.len().min(10)]),
+        ),
+        expires_at: None,
+    })
+}

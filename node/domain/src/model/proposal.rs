@@ -1,0 +1,238 @@
+//! Offers (hulpaanbod) and needs (hulpvragen): FEP-0837 proposals with a purpose, a title, a
+//! category from the node's list, a neighbourhood, a time and a lifecycle.
+
+use crate::error::{DomainError, Result, Violation};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The categories a node starts with; configurable per node.
+pub const DEFAULT_CATEGORIES: &[&str] =
+    &["boodschappen", "klussen", "vervoer", "gezelschap", "maaltijd", "geldzorg", "digitale hulp", "administratie", "tuin", "overig"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Purpose {
+    /// Hulpaanbod.
+    Offer,
+    /// Hulpvraag (FEP-0837 calls it `request`).
+    Request,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Offer => "offer",
+            Purpose::Request => "request",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Purpose> {
+        match s {
+            "offer" => Some(Purpose::Offer),
+            "request" => Some(Purpose::Request),
+            _ => None,
+        }
+    }
+
+    /// The Dutch word and hashtag Mastodon readers see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Purpose::Offer => "hulpaanbod",
+            Purpose::Request => "hulpvraag",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalState {
+    Open,
+    InProgress,
+    Fulfilled,
+    Withdrawn,
+    Expired,
+}
+
+impl ProposalState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalState::Open => "open",
+            ProposalState::InProgress => "in_progress",
+            ProposalState::Fulfilled => "fulfilled",
+            ProposalState::Withdrawn => "withdrawn",
+            ProposalState::Expired => "expired",
+        }
+    }
+}
+
+impl TryFrom<String> for ProposalState {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self> {
+        Ok(match value.as_str() {
+            "open" => ProposalState::Open,
+            "in_progress" => ProposalState::InProgress,
+            "fulfilled" => ProposalState::Fulfilled,
+            "withdrawn" => ProposalState::Withdrawn,
+            "expired" => ProposalState::Expired,
+            other => return Err(DomainError::Corrupt(format!("unknown proposal state {other:?}"))),
+        })
+    }
+}
+
+impl TryFrom<String> for Purpose {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self> {
+        Purpose::parse(&value).ok_or_else(|| DomainError::Corrupt(format!("unknown purpose {value:?}")))
+    }
+}
+
+/// When help is wanted or offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Flexible,
+    On(NaiveDate),
+    Between(NaiveDate, NaiveDate),
+}
+
+impl When {
+    /// From the two stored dates (`YYYY-MM-DD`).
+    pub fn from_columns(from: Option<&str>, to: Option<&str>) -> When {
+        let parse = |d: Option<&str>| d.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        match (parse(from), parse(to)) {
+            (Some(a), Some(b)) if a != b => When::Between(a, b),
+            (Some(a), _) => When::On(a),
+            _ => When::Flexible,
+        }
+    }
+
+    pub fn columns(self) -> (Option<String>, Option<String>) {
+        let text = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        match self {
+            When::Flexible => (None, None),
+            When::On(d) => (Some(text(d)), Some(text(d))),
+            When::Between(a, b) => (Some(text(a)), Some(text(b))),
+        }
+    }
+
+    /// In Dutch words, as posts show it.
+    pub fn describe_nl(self) -> String {
+        let day = |d: NaiveDate| d.format("%d-%m-%Y").to_string();
+        match self {
+            When::Flexible => "in overleg".into(),
+            When::On(d) => format!("op {}", day(d)),
+            When::Between(a, b) => format!("van {} tot en met {}", day(a), day(b)),
+        }
+    }
+}
+
+/// What a member fills in.
+#[derive(Debug, Clone)]
+pub struct ProposalDraft {
+    pub purpose: Purpose,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub neighbourhood: Option<String>,
+    pub when: When,
+    pub expires_at: Option<i64>,
+}
+
+impl ProposalDraft {
+    /// Checks every field; all problems at once, in words for the person filling the form.
+    pub fn validate(&self, categories: &[&str], now_ms: i64) -> Result<()> {
+        let mut problems = Vec::new();
+        let mut problem = |field: &'static str, message: &str| problems.push(Violation { field, message: message.to_string() });
+        let title = self.title.trim().chars().count();
+        if !(3..=120).contains(&title) {
+            problem("title", "give a title of 3 to 120 characters / geef een titel van 3 tot 120 tekens");
+        }
+        if self.description.chars().count() > 4000 {
+            problem("description", "at most 4000 characters / hoogstens 4000 tekens");
+        }
+        if !categories.iter().any(|c| c.eq_ignore_ascii_case(self.category.trim())) {
+            problem("category", "choose one of the categories / kies een van de categorieën");
+        }
+        if self.neighbourhood.as_deref().is_some_and(|n| n.chars().count() > 80) {
+            problem("neighbourhood", "at most 80 characters / hoogstens 80 tekens");
+        }
+        if let When::Between(a, b) = self.when
+            && b < a
+        {
+            problem("when", "the end comes before the start / het einde ligt voor het begin");
+        }
+        if self.expires_at.is_some_and(|t| t <= now_ms) {
+            problem("expires_at", "the expiry date has already passed / de einddatum is al voorbij");
+        }
+        if problems.is_empty() { Ok(()) } else { Err(DomainError::Invalid(problems)) }
+    }
+}
+
+/// A proposal as stored, next to its post.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Proposal {
+    pub post_id: i64,
+    #[sqlx(try_from = "String")]
+    pub purpose: Purpose,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub neighbourhood: Option<String>,
+    pub when_from: Option<String>,
+    pub when_to: Option<String>,
+    pub expires_at: Option<i64>,
+    #[sqlx(try_from = "String")]
+    pub state: ProposalState,
+    pub created_at: i64,
+}
+
+impl Proposal {
+    pub fn when(&self) -> When {
+        When::from_columns(self.when_from.as_deref(), self.when_to.as_deref())
+    }
+}
+
+/// The hashtag of a category (`digitale hulp` → `digitalehulp`).
+pub fn category_tag(category: &str) -> String {
+    category.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> ProposalDraft {
+        ProposalDraft {
+            purpose: Purpose::Request,
+            title: "Boodschappen op dinsdag".into(),
+            description: "Wie kan mij helpen?".into(),
+            category: "Boodschappen".into(),
+            neighbourhood: Some("Oude Westen".into()),
+            when: When::Flexible,
+            expires_at: None,
+        }
+    }
+
+    #[test]
+    fn a_good_draft_passes_and_bad_fields_are_all_reported() {
+        assert!(draft().validate(DEFAULT_CATEGORIES, 0).is_ok());
+        let bad = ProposalDraft {
+            title: "x".into(),
+            category: "ruimtevaart".into(),
+            when: When::Between(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+            expires_at: Some(5),
+            ..draft()
+        };
+        let Err(DomainError::Invalid(problems)) = bad.validate(DEFAULT_CATEGORIES, 10) else { panic!("invalid") };
+        let fields: Vec<_> = problems.iter().map(|p| p.field).collect();
+        assert_eq!(fields, vec!["title", "category", "when", "expires_at"]);
+    }
+
+    #[test]
+    fn when_round_trips_through_its_columns() {
+        let on = When::On(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        let (a, b) = on.columns();
+        assert_eq!(When::from_columns(a.as_deref(), b.as_deref()), on);
+        assert_eq!(When::from_columns(None, None), When::Flexible);
+        assert_eq!(on.describe_nl(), "op 01-12-2026");
+        assert_eq!(category_tag("digitale hulp"), "digitalehulp");
+    }
+}

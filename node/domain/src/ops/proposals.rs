@@ -1,0 +1,163 @@
+//! Offers and needs: publishing, changing, withdrawing, expiring, and storing those peers
+//! send. A proposal is a post (readable text, visibility, federation id) plus its fields; both
+//! are written with the outbox entry in one transaction.
+
+use crate::error::{DomainError, Result};
+use crate::model::{Actor, DEFAULT_CATEGORIES, NewPost, Post, ProposalDraft, ProposalState, Visibility, category_tag, html};
+use crate::now_ms;
+use crate::outbox::Outgoing;
+use crate::store::proposals::ProposalRow;
+use crate::store::{self, Store};
+use crate::urls::LocalUrls;
+
+fn row(draft: &ProposalDraft) -> ProposalRow<'_> {
+    ProposalRow {
+        purpose: draft.purpose,
+        title: draft.title.trim(),
+        description: draft.description.trim(),
+        category: draft.category.trim(),
+        neighbourhood: draft.neighbourhood.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+        when: draft.when,
+        expires_at: draft.expires_at,
+    }
+}
+
+/// The text Mastodon readers see: title first, then the description, the details in words,
+/// and the hashtags.
+pub fn render(draft: &ProposalDraft) -> String {
+    let escape = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let kind = match draft.purpose {
+        crate::model::Purpose::Offer => "Hulpaanbod",
+        crate::model::Purpose::Request => "Hulpvraag",
+    };
+    let mut details = vec![format!("Categorie: {}", escape(draft.category.trim())), format!("Wanneer: {}", draft.when.describe_nl())];
+    if let Some(area) = draft.neighbourhood.as_deref().filter(|n| !n.trim().is_empty()) {
+        details.insert(1, format!("Buurt: {}", escape(area.trim())));
+    }
+    format!(
+        "<p><strong>{kind}: {}</strong></p>{}<p>{}</p><p>#{} #{}</p>",
+        escape(draft.title.trim()),
+        html::text_to_html(&draft.description),
+        details.join(" · "),
+        draft.purpose.label(),
+        category_tag(&draft.category)
+    )
+}
+
+/// Publishes an offer or need as `author` (the member, or an initiative it coordinates).
+pub async fn publish(
+    store: &Store,
+    urls: &LocalUrls,
+    member: &Actor,
+    author: &Actor,
+    draft: &ProposalDraft,
+    visibility: Visibility,
+) -> Result<Post> {
+    if !super::actors::may_act_as(store, member, author).await? {
+        return Err(DomainError::Forbidden);
+    }
+    draft.validate(DEFAULT_CATEGORIES, now_ms())?;
+    if visibility == Visibility::Direct {
+        return Err(DomainError::invalid("visibility", "offers and needs are not direct messages"));
+    }
+    let new = NewPost {
+        ap_id: urls.new_activity().to_string(),
+        author_id: author.id,
+        content: render(draft),
+        source: Some(draft.description.trim().to_string()),
+        summary: None,
+        visibility,
+        in_reply_to: None,
+        url: None,
+        published: now_ms(),
+        updated: None,
+        is_local: true,
+        recipients: vec![],
+    };
+    let mut tx = store.begin().await?;
+    let stored = store::posts::insert(&mut tx, &new).await?;
+    let ap_id = urls.note(stored.id).to_string();
+    store::posts::set_ap_id(&mut tx, stored.id, &ap_id, &ap_id).await?;
+    store::proposals::insert(&mut tx, stored.id, &row(draft)).await?;
+    store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
+    let post = store::posts::by_id(&mut tx, stored.id).await?;
+    tx.commit().await?;
+    Ok(post)
+}
+
+/// Changes an open proposal and announces the `Update`.
+pub async fn change(store: &Store, member: &Actor, post_id: i64, draft: &ProposalDraft) -> Result<Post> {
+    let post = own_open_proposal(store, member, post_id).await?;
+    draft.validate(DEFAULT_CATEGORIES, now_ms())?;
+    let mut tx = store.begin().await?;
+    store::proposals::update(&mut tx, post.id, &row(draft)).await?;
+    let edit = crate::model::PostEdit {
+        content: render(draft),
+        source: Some(draft.description.trim().to_string()),
+        summary: None,
+        updated: now_ms(),
+    };
+    store::posts::edit(&mut tx, post.id, &edit).await?;
+    store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    let post = store::posts::by_id(&mut tx, post.id).await?;
+    tx.commit().await?;
+    Ok(post)
+}
+
+/// Withdraws a proposal: it stops showing everywhere (`Delete`).
+pub async fn withdraw(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
+    let post = own_open_proposal(store, member, post_id).await?;
+    end(store, post.id, ProposalState::Withdrawn).await
+}
+
+/// Expires every local proposal whose time has come. Returns how many.
+pub async fn expire_due(store: &Store) -> Result<usize> {
+    let due = store::proposals::due_for_expiry(&mut store.conn().await?, now_ms()).await?;
+    for post_id in &due {
+        end(store, *post_id, ProposalState::Expired).await?;
+    }
+    Ok(due.len())
+}
+
+async fn end(store: &Store, post_id: i64, state: ProposalState) -> Result<()> {
+    let mut tx = store.begin().await?;
+    store::proposals::set_state(&mut tx, post_id, state).await?;
+    store::posts::mark_deleted(&mut tx, post_id).await?;
+    store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id, recipients: vec![] }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn own_open_proposal(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {
+    let mut conn = store.conn().await?;
+    let post = store::posts::by_id(&mut conn, post_id).await?;
+    let proposal = store::proposals::by_post_id(&mut conn, post_id).await?.ok_or(DomainError::NotFound)?;
+    if post.is_deleted() || !matches!(proposal.state, ProposalState::Open | ProposalState::InProgress) {
+        return Err(DomainError::Gone);
+    }
+    let author = store::actors::by_id(&mut conn, post.author_id).await?;
+    drop(conn);
+    if !post.is_local || !super::actors::may_act_as(store, member, &author).await? {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(post)
+}
+
+/// Stores the fields of a proposal a peer sent, beside its (already stored) post. An unknown
+/// category becomes `overig`.
+pub async fn receive(store: &Store, post: &Post, draft: &ProposalDraft) -> Result<()> {
+    let mut checked = draft.clone();
+    if !DEFAULT_CATEGORIES.iter().any(|c| c.eq_ignore_ascii_case(checked.category.trim())) {
+        checked.category = "overig".into();
+    }
+    checked.expires_at = None;
+    checked.validate(DEFAULT_CATEGORIES, now_ms())?;
+    let mut tx = store.begin().await?;
+    if store::proposals::by_post_id(&mut tx, post.id).await?.is_some() {
+        store::proposals::update(&mut tx, post.id, &row(&checked)).await?;
+    } else {
+        store::proposals::insert(&mut tx, post.id, &row(&checked)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! Offers and needs, beside their posts.
+
+use super::{Handle, affected, on_db};
+use crate::error::Result;
+use crate::model::{Proposal, ProposalState, Purpose, When};
+use crate::now_ms;
+
+const COLUMNS: &str = "post_id, purpose, title, description, category, neighbourhood, when_from, when_to, expires_at, state, created_at";
+
+/// The structured fields of a proposal, however it arrived.
+pub struct ProposalRow<'a> {
+    pub purpose: Purpose,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub category: &'a str,
+    pub neighbourhood: Option<&'a str>,
+    pub when: When,
+    pub expires_at: Option<i64>,
+}
+
+pub async fn insert(db: &mut impl Handle, post_id: i64, row: &ProposalRow<'_>) -> Result<()> {
+    let (from, to) = row.when.columns();
+    let sql = "INSERT INTO proposals (post_id, purpose, title, description, category, neighbourhood, when_from, when_to, expires_at, state, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10) ON CONFLICT (post_id) DO NOTHING";
+    affected!(db, c => sqlx::query(sql)
+        .bind(post_id).bind(row.purpose.as_str()).bind(row.title).bind(row.description).bind(row.category)
+        .bind(row.neighbourhood).bind(&from).bind(&to).bind(row.expires_at).bind(now_ms())
+        .execute(c).await)?;
+    Ok(())
+}
+
+pub async fn update(db: &mut impl Handle, post_id: i64, row: &ProposalRow<'_>) -> Result<()> {
+    let (from, to) = row.when.columns();
+    let sql = "UPDATE proposals SET purpose = $1, title = $2, description = $3, category = $4, neighbourhood = $5, when_from = $6, when_to = $7, expires_at = $8 WHERE post_id = $9";
+    affected!(db, c => sqlx::query(sql)
+        .bind(row.purpose.as_str()).bind(row.title).bind(row.description).bind(row.category)
+        .bind(row.neighbourhood).bind(&from).bind(&to).bind(row.expires_at).bind(post_id)
+        .execute(c).await)?;
+    Ok(())
+}
+
+pub async fn by_post_id(db: &mut impl Handle, post_id: i64) -> Result<Option<Proposal>> {
+    let sql = format!("SELECT {COLUMNS} FROM proposals WHERE post_id = $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(post_id).fetch_optional(c).await)?)
+}
+
+pub async fn set_state(db: &mut impl Handle, post_id: i64, state: ProposalState) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE proposals SET state = $1 WHERE post_id = $2").bind(state.as_str()).bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
+/// Local open or in-progress proposals whose expiry has passed.
+pub async fn due_for_expiry(db: &mut impl Handle, now: i64) -> Result<Vec<i64>> {
+    let sql = "SELECT p.post_id FROM proposals p JOIN posts ON posts.id = p.post_id
+               WHERE posts.is_local AND p.state IN ('open', 'in_progress') AND p.expires_at IS NOT NULL AND p.expires_at <= $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(now).fetch_all(c).await)?)
+}
+
+/// Open proposals this node holds (its own and received), newest first.
+pub async fn open(db: &mut impl Handle, purpose: Purpose, limit: i64) -> Result<Vec<Proposal>> {
+    let sql = format!(
+        "SELECT {} FROM proposals p JOIN posts ON posts.id = p.post_id
+         WHERE p.purpose = $1 AND p.state = 'open' AND posts.deleted_at IS NULL ORDER BY p.post_id DESC LIMIT $2",
+        COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(purpose.as_str()).bind(limit).fetch_all(c).await)?)
+}
