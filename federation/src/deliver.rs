@@ -149,8 +149,12 @@ async fn follow_by_id(conn: &mut store::Conn, follow_id: i64) -> Result<Option<(
 /// names, and the author of the post it answers.
 async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, recipients: &[String]) -> Result<BTreeSet<String>> {
     let mut inboxes = BTreeSet::new();
-    if post.visibility != Visibility::Direct {
-        inboxes.extend(store::follows::remote_follower_inboxes(conn, author.id).await?);
+    match post.visibility {
+        Visibility::Local => return Ok(inboxes),
+        Visibility::Public | Visibility::Unlisted | Visibility::Followers => {
+            inboxes.extend(store::follows::remote_follower_inboxes(conn, author.id).await?);
+        }
+        Visibility::Direct | Visibility::Coalition => {}
     }
     let mut named: Vec<String> = recipients.to_vec();
     if let Some(parent) = &post.in_reply_to

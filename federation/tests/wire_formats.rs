@@ -42,6 +42,7 @@ fn remote_actor(ap_id: &str, followers: Option<&str>) -> Actor {
         manually_approves_followers: false,
         fetched_at: 0,
         created_at: 0,
+        default_need_visibility: Visibility::Coalition,
     }
 }
 

@@ -3,13 +3,113 @@
 
 use anyhow::Result;
 use buurtnet_domain::model::{ProposalDraft, ProposalState, Purpose, Visibility, When};
+use buurtnet_domain::ops::proposals::Audience;
 use buurtnet_domain::{ops, store};
 use buurtnet_tests::harness::{Backend, TestNode, eventually};
 use buurtnet_tests::on_both_backends;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-on_both_backends!(a_need_reaches_followers_as_a_proposal_and_its_changes_follow);
+on_both_backends!(
+    a_need_reaches_followers_as_a_proposal_and_its_changes_follow,
+    a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays_anonymous
+);
+
+/// GETs `url` as ActivityStreams JSON, signed by `actor` (a local actor of some node) or unsigned.
+async fn fetch_as(url: &str, actor: Option<&buurtnet_domain::model::Actor>) -> Result<(u16, String)> {
+    let parsed = url::Url::parse(url)?;
+    let mut headers = std::collections::BTreeMap::from([
+        ("host".to_string(), buurtnet_federation::host_of(&parsed)),
+        ("accept".to_string(), "application/activity+json".to_string()),
+    ]);
+    if let Some(actor) = actor {
+        let signer = buurtnet_federation::signatures::Signer::from_pem(
+            actor.public_key_id.clone(),
+            actor.private_key_pem.as_deref().expect("local"),
+        )?;
+        signer.sign("GET", parsed.path(), &mut headers, None)?;
+    }
+    let mut request = reqwest::Client::new().get(url);
+    for (name, value) in headers.iter().filter(|(n, _)| n.as_str() != "host") {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let response = request.send().await?;
+    Ok((response.status().as_u16(), response.text().await?))
+}
+
+async fn a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays_anonymous(backend: Backend) -> Result<()> {
+    let home = TestNode::start(backend).await?;
+    let partner = TestNode::start(backend).await?;
+    let outsider = TestNode::start(backend).await?;
+    let initiative = home.add_initiative("zorgvrijstaat", false).await?;
+    let coordinator = home.add_member("fatima", Some(&initiative)).await?;
+    let partner_initiative = partner.add_initiative("wijkpaleis", false).await?;
+    let outsider_initiative = outsider.add_initiative("elders", false).await?;
+    let outsider_member = outsider.add_member("nieuwsgierig", None).await?;
+
+    home.follow(&initiative, &partner_initiative.ap_id).await?;
+    partner.follow(&partner_initiative, &initiative.ap_id).await?;
+    outsider.follow(&outsider_initiative, &initiative.ap_id).await?;
+    outsider.follow(&outsider_member, &initiative.ap_id).await?;
+    eventually("the follows settle", || async {
+        let settled = [
+            home.follow_state(&initiative.ap_id, &partner_initiative.ap_id).await?,
+            partner.follow_state(&partner_initiative.ap_id, &initiative.ap_id).await?,
+            outsider.follow_state(&outsider_initiative.ap_id, &initiative.ap_id).await?,
+            outsider.follow_state(&outsider_member.ap_id, &initiative.ap_id).await?,
+        ];
+        Ok(settled.iter().all(|s| s.as_deref() == Some("accepted")).then_some(()))
+    })
+    .await?;
+
+    let state = home.node.as_ref().expect("running").state();
+    let on_behalf = Audience { visibility: None, on_behalf_of: Some("mevrouw Jansen, Gaffelstraat 3".into()) };
+    let anonymous_need = ProposalDraft { title: "Hulp bij boodschappen".into(), ..need() };
+    let post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &anonymous_need, &on_behalf).await?;
+    state.wake_delivery();
+    assert_eq!(post.visibility, Visibility::Coalition, "needs default to the initiative's scope: coalition");
+    let copy = eventually("the partner initiative's node receives the need", || async { partner.post(&post.ap_id).await }).await?;
+    assert_eq!(copy.visibility, Visibility::Coalition);
+    assert!(!copy.content.contains("Jansen"), "the resident is never sent");
+    assert_eq!(
+        store::proposals::resident(&mut home.store().conn().await?, post.id).await?.as_deref(),
+        Some("mevrouw Jansen, Gaffelstraat 3")
+    );
+
+    let public_post = home.publish_as(&coordinator, &initiative, "Een openbaar bericht", Visibility::Public, vec![]).await?;
+    eventually("the outsider gets public posts", || async { outsider.post(&public_post.ap_id).await }).await?;
+    assert!(outsider.post(&post.ap_id).await?.is_none(), "a one-way follower is not in the coalition");
+
+    let partner_instance = partner.node.as_ref().expect("running").state().instance_actor.clone();
+    let outsider_instance = outsider.node.as_ref().expect("running").state().instance_actor.clone();
+    assert_eq!(fetch_as(&post.ap_id, None).await?.0, 404, "unsigned fetches see nothing");
+    assert_eq!(fetch_as(&post.ap_id, Some(&outsider_instance)).await?.0, 404, "nor do nodes outside the coalition");
+    let (status, body) = fetch_as(&post.ap_id, Some(&partner_instance)).await?;
+    assert_eq!(status, 200, "a coalition node may fetch it: {body}");
+    assert!(!body.contains("Jansen") && body.contains("\"purpose\":\"request\""));
+    let page = reqwest::get(&post.ap_id).await?;
+    assert_eq!(page.status(), 404, "no page for anonymous readers");
+
+    let local = Audience { visibility: Some(Visibility::Local), on_behalf_of: None };
+    let pending_before = store::outbox::count_pending(&mut home.store().conn().await?).await?;
+    let local_post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &need(), &local).await?;
+    let (_, delivered_before, _) = home.delivery_counts().await?;
+    assert_eq!(store::outbox::count_pending(&mut home.store().conn().await?).await?, pending_before, "a node-local need is never queued");
+    assert_eq!(fetch_as(&local_post.ap_id, Some(&partner_instance)).await?.0, 404);
+    assert!(ops::visibility::may_read(&state.store, &local_post, Some(&coordinator.ap_id)).await?, "members of this node read it");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(home.delivery_counts().await?.1, delivered_before);
+    assert!(partner.post(&local_post.ap_id).await?.is_none());
+
+    let not_coordinator = Audience { visibility: None, on_behalf_of: Some("iemand".into()) };
+    let outcome = ops::proposals::publish(&state.store, &state.urls, &coordinator, &coordinator, &need(), &not_coordinator).await;
+    assert!(matches!(outcome, Err(buurtnet_domain::DomainError::Invalid(_))), "only for an initiative");
+    Ok(())
+}
+
+fn public() -> Audience {
+    Audience { visibility: Some(Visibility::Public), on_behalf_of: None }
+}
 
 fn need() -> ProposalDraft {
     ProposalDraft {
@@ -36,7 +136,7 @@ async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: 
     .await?;
 
     let state = home.node.as_ref().expect("running").state();
-    let post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &need(), Visibility::Public).await?;
+    let post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &need(), &public()).await?;
     state.wake_delivery();
     assert!(
         post.content.starts_with("<p><strong>Hulpvraag: Boodschappen voor mevrouw Jansen</strong></p>"),
@@ -83,7 +183,7 @@ async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: 
         expires_at: Some(buurtnet_domain::now_ms() + 300),
         ..need()
     };
-    let offer_post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &offer, Visibility::Public).await?;
+    let offer_post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &offer, &public()).await?;
     state.wake_delivery();
     eventually("the offer arrives", || async { away.post(&offer_post.ap_id).await }).await?;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
@@ -97,12 +197,12 @@ async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: 
     // Only coordinators post for an initiative; bad input is refused with every problem named.
     let stranger = home.add_member("buitenstaander", None).await?;
     assert!(matches!(
-        ops::proposals::publish(&state.store, &state.urls, &stranger, &initiative, &need(), Visibility::Public).await,
+        ops::proposals::publish(&state.store, &state.urls, &stranger, &initiative, &need(), &public()).await,
         Err(buurtnet_domain::DomainError::Forbidden)
     ));
     let bad = ProposalDraft { title: "x".into(), category: "ruimtevaart".into(), ..need() };
     assert!(
-        matches!(ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &bad, Visibility::Public).await, Err(buurtnet_domain::DomainError::Invalid(v)) if v.len() == 2)
+        matches!(ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &bad, &public()).await, Err(buurtnet_domain::DomainError::Invalid(v)) if v.len() == 2)
     );
     Ok(())
 }

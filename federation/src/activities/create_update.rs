@@ -9,7 +9,7 @@ use crate::protocol::actor::ActorJson;
 use crate::protocol::note::NoteJson;
 use crate::state::Context;
 use activitypub_federation::fetch::fetch_object_http;
-use buurtnet_domain::model::{Actor, NewPost};
+use buurtnet_domain::model::{Actor, ActorKind, NewPost, Visibility};
 use buurtnet_domain::{ops, store};
 use serde_json::Value;
 use url::Url;
@@ -42,9 +42,26 @@ async fn is_wanted(post: &NewPost, author: &Actor, context: &Context) -> Result<
     Ok(post.recipients.iter().any(|r| urls.is_local(r)) || post.in_reply_to.as_deref().is_some_and(|r| urls.is_local(r)))
 }
 
+/// A post addressed only to named actors, among them initiatives here, is coalition content:
+/// every member of this node may read it, nobody else.
+async fn coalition_if_addressed_to_our_initiatives(post: &mut NewPost, context: &Context) -> Result<()> {
+    if post.visibility != Visibility::Direct {
+        return Ok(());
+    }
+    let mut conn = context.store.conn().await?;
+    for recipient in post.recipients.iter().filter(|r| context.urls.is_local(r)) {
+        if store::actors::by_ap_id(&mut conn, recipient).await?.is_some_and(|a| a.kind() == ActorKind::Group) {
+            post.visibility = Visibility::Coalition;
+            break;
+        }
+    }
+    Ok(())
+}
+
 pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
     let note = parse_note(object_of(activity, context).await?)?;
-    let post = note_to_post(&note, signer)?;
+    let mut post = note_to_post(&note, signer)?;
+    coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
     if !is_wanted(&post, signer, context).await? {
         return Ok(Outcome::Ignored("nobody here follows the author or is addressed"));
     }
@@ -78,7 +95,8 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
         return Ok(Outcome::Applied);
     }
     let note = parse_note(object)?;
-    let post = note_to_post(&note, signer)?;
+    let mut post = note_to_post(&note, signer)?;
+    coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
     match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note)).await {
         Ok(()) => {
             if let Some(stored) = store::posts::by_ap_id(&mut context.store.conn().await?, &post.ap_id).await? {

@@ -23,7 +23,8 @@ pub fn addressing(visibility: Visibility, author: &Actor, recipients: &[String])
         Visibility::Public => (vec![PUBLIC.into()], [vec![followers], others].concat()),
         Visibility::Unlisted => (vec![followers], [vec![PUBLIC.into()], others].concat()),
         Visibility::Followers => (vec![followers], others),
-        Visibility::Direct => (others, vec![]),
+        Visibility::Direct | Visibility::Coalition => (others, vec![]),
+        Visibility::Local => (vec![], vec![]),
     }
 }
 
@@ -152,7 +153,7 @@ mod tests {
                     cc.push(PUBLIC.to_string());
                 }
                 Visibility::Followers => to.push(followers.to_string()),
-                Visibility::Direct => {}
+                Visibility::Direct | Visibility::Coalition | Visibility::Local => {}
             }
             cc.extend(recipients.clone());
             let (seen, named) = visibility_of(&json!(to), &json!(cc), Some(followers));

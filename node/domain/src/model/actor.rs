@@ -111,6 +111,9 @@ pub struct Actor {
     pub manually_approves_followers: bool,
     pub fetched_at: i64,
     pub created_at: i64,
+    /// For initiatives: the scope their needs get by default.
+    #[sqlx(try_from = "String")]
+    pub default_need_visibility: crate::model::Visibility,
 }
 
 /// Column wrapper so that `FromRow` can parse the kind text.

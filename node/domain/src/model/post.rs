@@ -15,6 +15,11 @@ pub enum Visibility {
     Followers,
     /// Only the actors named as recipients.
     Direct,
+    /// The initiatives in coalition with the author (until coalitions exist: the initiatives
+    /// it follows that follow it back), and the members of their nodes.
+    Coalition,
+    /// Members of this node only; never federated.
+    Local,
 }
 
 impl Visibility {
@@ -24,6 +29,8 @@ impl Visibility {
             Visibility::Unlisted => "unlisted",
             Visibility::Followers => "followers",
             Visibility::Direct => "direct",
+            Visibility::Coalition => "coalition",
+            Visibility::Local => "local",
         }
     }
 
@@ -33,8 +40,17 @@ impl Visibility {
             "unlisted" => Ok(Visibility::Unlisted),
             "followers" | "private" => Ok(Visibility::Followers),
             "direct" => Ok(Visibility::Direct),
-            _ => Err(DomainError::invalid("visibility", "use public, unlisted, followers or direct")),
+            "coalition" => Ok(Visibility::Coalition),
+            "local" => Ok(Visibility::Local),
+            _ => Err(DomainError::invalid("visibility", "use public, unlisted, followers, direct, coalition or local")),
         }
+    }
+}
+
+impl Visibility {
+    /// Whether peers ever hear of a post with this visibility.
+    pub fn federates(self) -> bool {
+        self != Visibility::Local
     }
 }
 

@@ -63,10 +63,16 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
         recipients: draft.recipients.clone(),
     };
     let mut tx = store.begin().await?;
+    let mut new = new;
+    if draft.visibility == Visibility::Coalition {
+        new.recipients = store::follows::mutual_groups(&mut tx, author.id).await?;
+    }
     let stored = store::posts::insert(&mut tx, &new).await?;
     let ap_id = urls.note(stored.id).to_string();
     store::posts::set_ap_id(&mut tx, stored.id, &ap_id, &ap_id).await?;
-    store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
+    if draft.visibility.federates() {
+        store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
+    }
     let post = store::posts::by_id(&mut tx, stored.id).await?;
     tx.commit().await?;
     Ok(post)
@@ -103,7 +109,9 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, conte
     };
     let mut tx = store.begin().await?;
     store::posts::edit(&mut tx, post.id, &change).await?;
-    store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    if post.visibility.federates() {
+        store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    }
     let post = store::posts::by_id(&mut tx, post.id).await?;
     tx.commit().await?;
     Ok(post)
@@ -115,7 +123,9 @@ pub async fn delete(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     let recipients = store::posts::recipients(&mut tx, post.id).await?;
     store::posts::mark_deleted(&mut tx, post.id).await?;
-    store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id: post.id, recipients }).await?;
+    if post.visibility.federates() {
+        store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id: post.id, recipients }).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

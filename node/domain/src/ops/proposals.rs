@@ -44,6 +44,16 @@ pub fn render(draft: &ProposalDraft) -> String {
     )
 }
 
+/// Who sees a proposal and for whom it was posted.
+#[derive(Debug, Clone, Default)]
+pub struct Audience {
+    /// `None`: needs get the initiative's default scope, offers are public.
+    pub visibility: Option<Visibility>,
+    /// A resident a coordinator posts a need for. Stays on this node: the network sees the
+    /// initiative as the author.
+    pub on_behalf_of: Option<String>,
+}
+
 /// Publishes an offer or need as `author` (the member, or an initiative it coordinates).
 pub async fn publish(
     store: &Store,
@@ -51,14 +61,21 @@ pub async fn publish(
     member: &Actor,
     author: &Actor,
     draft: &ProposalDraft,
-    visibility: Visibility,
+    audience: &Audience,
 ) -> Result<Post> {
     if !super::actors::may_act_as(store, member, author).await? {
         return Err(DomainError::Forbidden);
     }
     draft.validate(DEFAULT_CATEGORIES, now_ms())?;
+    let visibility = audience.visibility.unwrap_or(match draft.purpose {
+        crate::model::Purpose::Request => author.default_need_visibility,
+        crate::model::Purpose::Offer => Visibility::Public,
+    });
     if visibility == Visibility::Direct {
         return Err(DomainError::invalid("visibility", "offers and needs are not direct messages"));
+    }
+    if audience.on_behalf_of.is_some() && (author.kind() != crate::model::ActorKind::Group || member.id == author.id) {
+        return Err(DomainError::invalid("on_behalf_of", "only a coordinator posting for the initiative can ask on behalf of a resident"));
     }
     let new = NewPost {
         ap_id: urls.new_activity().to_string(),
@@ -75,11 +92,20 @@ pub async fn publish(
         recipients: vec![],
     };
     let mut tx = store.begin().await?;
+    let mut new = new;
+    if visibility == Visibility::Coalition {
+        new.recipients = store::follows::mutual_groups(&mut tx, author.id).await?;
+    }
     let stored = store::posts::insert(&mut tx, &new).await?;
     let ap_id = urls.note(stored.id).to_string();
     store::posts::set_ap_id(&mut tx, stored.id, &ap_id, &ap_id).await?;
     store::proposals::insert(&mut tx, stored.id, &row(draft)).await?;
-    store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
+    if let Some(resident) = audience.on_behalf_of.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        store::proposals::set_resident(&mut tx, stored.id, resident).await?;
+    }
+    if visibility.federates() {
+        store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
+    }
     let post = store::posts::by_id(&mut tx, stored.id).await?;
     tx.commit().await?;
     Ok(post)
@@ -98,7 +124,9 @@ pub async fn change(store: &Store, member: &Actor, post_id: i64, draft: &Proposa
         updated: now_ms(),
     };
     store::posts::edit(&mut tx, post.id, &edit).await?;
-    store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    if post.visibility.federates() {
+        store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    }
     let post = store::posts::by_id(&mut tx, post.id).await?;
     tx.commit().await?;
     Ok(post)
@@ -121,9 +149,13 @@ pub async fn expire_due(store: &Store) -> Result<usize> {
 
 async fn end(store: &Store, post_id: i64, state: ProposalState) -> Result<()> {
     let mut tx = store.begin().await?;
+    let post = store::posts::by_id(&mut tx, post_id).await?;
+    let recipients = store::posts::recipients(&mut tx, post_id).await?;
     store::proposals::set_state(&mut tx, post_id, state).await?;
     store::posts::mark_deleted(&mut tx, post_id).await?;
-    store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id, recipients: vec![] }).await?;
+    if post.visibility.federates() {
+        store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id, recipients }).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -18,10 +18,31 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
     if store::posts::recipients(&mut conn, post.id).await?.iter().any(|r| r == reader) {
         return Ok(true);
     }
-    if post.visibility == Visibility::Followers {
-        return store::follows::is_accepted_follower(&mut conn, reader, author.id).await;
+    match post.visibility {
+        Visibility::Followers => store::follows::is_accepted_follower(&mut conn, reader, author.id).await,
+        Visibility::Local => is_member_here(&mut conn, reader).await,
+        Visibility::Coalition => {
+            if is_member_here(&mut conn, reader).await? {
+                return Ok(true);
+            }
+            // A node that hosts one of the coalition's initiatives may read it.
+            let recipients = store::posts::recipients(&mut conn, post.id).await?;
+            Ok(recipients.iter().any(|r| same_origin(r, reader)))
+        }
+        _ => Ok(false),
     }
-    Ok(false)
+}
+
+/// Whether the reader is an actor of this node.
+async fn is_member_here(conn: &mut store::Conn, reader: &str) -> Result<bool> {
+    Ok(store::actors::by_ap_id(conn, reader).await?.is_some_and(|a| a.is_local))
+}
+
+fn same_origin(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
 }
 
 /// A post for `reader`: NotFound when it may not see it (so that its existence does not

@@ -5,7 +5,7 @@ use crate::error::{DomainError, Result};
 use crate::model::{Actor, ActorKind, NewActor};
 use crate::now_ms;
 
-const COLUMNS: &str = "id, ap_id, kind, username, domain, is_local, display_name, summary, inbox, shared_inbox, outbox, followers, following, url, public_key_id, public_key_pem, private_key_pem, ed25519_public_multibase, ed25519_private_pkcs8, manually_approves_followers, fetched_at, created_at";
+const COLUMNS: &str = "id, ap_id, kind, username, domain, is_local, display_name, summary, inbox, shared_inbox, outbox, followers, following, url, public_key_id, public_key_pem, private_key_pem, ed25519_public_multibase, ed25519_private_pkcs8, manually_approves_followers, fetched_at, created_at, default_need_visibility";
 
 /// Inserts an actor, or refreshes a remote one that is already known by `ap_id`.
 /// Returns the stored row.
@@ -106,4 +106,10 @@ pub async fn add_initiative_member(db: &mut impl Handle, initiative_id: i64, mem
 pub async fn initiative_role(db: &mut impl Handle, initiative_id: i64, member_id: i64) -> Result<Option<String>> {
     let sql = "SELECT role FROM initiative_members WHERE initiative_id = $1 AND member_id = $2";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(initiative_id).bind(member_id).fetch_optional(c).await)?)
+}
+
+/// Sets the scope an initiative's needs get by default.
+pub async fn set_default_need_visibility(db: &mut impl Handle, actor_id: i64, visibility: crate::model::Visibility) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE actors SET default_need_visibility = $1 WHERE id = $2").bind(visibility.as_str()).bind(actor_id).execute(c).await)?;
+    Ok(())
 }

@@ -65,3 +65,15 @@ pub async fn open(db: &mut impl Handle, purpose: Purpose, limit: i64) -> Result<
     );
     Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(purpose.as_str()).bind(limit).fetch_all(c).await)?)
 }
+
+/// Records the resident a need was posted for (never federated).
+pub async fn set_resident(db: &mut impl Handle, post_id: i64, resident: &str) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE proposals SET resident = $1 WHERE post_id = $2").bind(resident).bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
+/// The resident a need was posted for, for the coordinators of this node.
+pub async fn resident(db: &mut impl Handle, post_id: i64) -> Result<Option<String>> {
+    let sql = "SELECT resident FROM proposals WHERE post_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<String>>(sql).bind(post_id).fetch_optional(c).await)?.flatten())
+}
