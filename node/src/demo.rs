@@ -1,13 +1,15 @@
 //! `buurtnet demo`: three neighbourhood nodes on localhost that follow each other, with Dutch
-//! sample members and posts, to try Buurtnet in a minute. Data lives under
+//! sample members, posts, offers and needs (the needs in coalition scope), to try Buurtnet in
+//! a minute. Data lives under
 //! `<data_dir>/demo/<node>`; a second run reuses it.
 
 use crate::Node;
 use crate::config::Config;
 use anyhow::{Context as _, Result};
-use buurtnet_domain::model::{Actor, Visibility};
+use buurtnet_domain::model::{Actor, ProposalDraft, Purpose, Visibility, When};
 use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR};
 use buurtnet_domain::ops::posts::PostDraft;
+use buurtnet_domain::ops::proposals::Audience;
 use buurtnet_domain::{DomainError, ops, store};
 use buurtnet_federation::keys;
 use buurtnet_federation::objects::actor::resolve;
@@ -21,6 +23,9 @@ struct DemoNode {
     summary: &'static str,
     coordinator: (&'static str, &'static str),
     posts: [&'static str; 2],
+    /// (title, category, description) of a sample offer and a sample need.
+    offer: (&'static str, &'static str, &'static str),
+    need: (&'static str, &'static str, &'static str),
 }
 
 const NODES: [DemoNode; 3] = [
@@ -33,6 +38,8 @@ const NODES: [DemoNode; 3] = [
             "Donderdag koken we weer samen: iedereen is welkom aan tafel, vanaf 17:30 in het buurthuis.",
             "Wie kan mevrouw Jansen (87) helpen met boodschappen op dinsdagochtend?",
         ],
+        offer: ("Samen koken en eten", "maaltijd", "Elke donderdag een warme maaltijd voor wie wil aanschuiven."),
+        need: ("Boodschappen op dinsdagochtend", "boodschappen", "Een buurvrouw zoekt iemand die wekelijks met haar boodschappen doet."),
     },
     DemoNode {
         slug: "wijkpaleis",
@@ -43,6 +50,8 @@ const NODES: [DemoNode; 3] = [
             "Onze klusploeg heeft deze week nog tijd voor twee kleine klussen in huis.",
             "Nieuw: elke vrijdag een taalcafé, samen Nederlands oefenen bij een kop thee.",
         ],
+        offer: ("Kleine klussen in huis", "klussen", "Een lamp ophangen, een kraan die lekt: onze klusploeg komt langs."),
+        need: ("Vervoer naar het ziekenhuis", "vervoer", "Een buurman heeft volgende week een afspraak in het Franciscus en geen vervoer."),
     },
     DemoNode {
         slug: "middellander",
@@ -53,6 +62,16 @@ const NODES: [DemoNode; 3] = [
             "Hulp nodig bij het invullen van formulieren? Maandagmiddag zitten we klaar in de bibliotheek.",
             "Bedankt aan alle buren die meehielpen met de burendag!",
         ],
+        offer: (
+            "Hulp bij formulieren en post",
+            "administratie",
+            "Maandagmiddag in de bibliotheek: samen de post en formulieren doornemen.",
+        ),
+        need: (
+            "Iemand voor een wekelijks telefoontje",
+            "gezelschap",
+            "Een oudere buurtbewoner zou graag eens per week gebeld worden voor een praatje.",
+        ),
     },
 ];
 
@@ -119,14 +138,19 @@ async fn ensure_actors(node: &Node, spec: &DemoNode) -> Result<(Actor, bool)> {
     Ok((initiative, true))
 }
 
-/// Gives the other nodes a few seconds to accept our follows, so the sample posts reach them.
+/// Gives the nodes a few seconds to follow each other both ways, so that the sample posts
+/// reach every follower and the coalition of each initiative is complete.
 async fn wait_for_accepts(node: &Node, initiative: &Actor) {
+    let others = (NODES.len() - 1) as i64;
     for _ in 0..50 {
-        let following = match node.state().store.conn().await {
-            Ok(mut conn) => store::follows::count_following(&mut conn, initiative.id).await.unwrap_or(0),
-            Err(_) => 0,
+        let counts = match node.state().store.conn().await {
+            Ok(mut conn) => (
+                store::follows::count_following(&mut conn, initiative.id).await.unwrap_or(0),
+                store::follows::count_followers(&mut conn, initiative.id).await.unwrap_or(0),
+            ),
+            Err(_) => (0, 0),
         };
-        if following >= (NODES.len() - 1) as i64 {
+        if counts == (others, others) {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -142,6 +166,18 @@ async fn publish_samples(node: &Node, initiative: &Actor) -> Result<()> {
         let draft =
             PostDraft { text: text.into(), content_warning: None, visibility: Visibility::Public, in_reply_to: None, recipients: vec![] };
         ops::posts::publish(&state.store, &state.urls, &coordinator, author, &draft).await?;
+    }
+    for (purpose, (title, category, description)) in [(Purpose::Offer, spec.offer), (Purpose::Request, spec.need)] {
+        let draft = ProposalDraft {
+            purpose,
+            title: title.into(),
+            description: description.into(),
+            category: category.into(),
+            neighbourhood: Some(spec.name.into()),
+            when: When::Flexible,
+            expires_at: None,
+        };
+        ops::proposals::publish(&state.store, &state.urls, &coordinator, initiative, &draft, &Audience::default()).await?;
     }
     state.wake_delivery();
     Ok(())
