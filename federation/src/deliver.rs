@@ -121,6 +121,22 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let followee = store::actors::by_id(&mut conn, follow.1).await?;
             vec![planned(&followee, answer("Accept", new_id(), &follow.2, &follower, &followee), BTreeSet::from([follower.inbox.clone()]))]
         }
+        Outgoing::ResponseSent { response_id } => {
+            let response = store::responses::by_id(&mut conn, *response_id).await?;
+            let post = store::posts::by_id(&mut conn, response.proposal_post_id).await?;
+            let author = store::actors::by_id(&mut conn, post.author_id).await?;
+            let responder = store::actors::by_id(&mut conn, response.responder_id).await?;
+            let activity = crate::objects::response::offer(&response, &post, &responder, &author);
+            vec![planned(&responder, activity, BTreeSet::from([author.inbox.clone()]))]
+        }
+        Outgoing::ResponseAccepted { response_id } | Outgoing::ResponseRejected { response_id } => {
+            let response = store::responses::by_id(&mut conn, *response_id).await?;
+            let post = store::posts::by_id(&mut conn, response.proposal_post_id).await?;
+            let author = store::actors::by_id(&mut conn, post.author_id).await?;
+            let responder = store::actors::by_id(&mut conn, response.responder_id).await?;
+            let activity = crate::objects::response::decision(new_id(), &response, &post, &author, &responder);
+            vec![planned(&author, activity, BTreeSet::from([responder.inbox.clone()]))]
+        }
         Outgoing::FollowRejected { follower_id, followee_id, follow_activity } => {
             let follower = store::actors::by_id(&mut conn, *follower_id).await?;
             let followee = store::actors::by_id(&mut conn, *followee_id).await?;

@@ -12,7 +12,8 @@ use serde_json::Value;
 
 on_both_backends!(
     a_need_reaches_followers_as_a_proposal_and_its_changes_follow,
-    a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays_anonymous
+    a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays_anonymous,
+    a_need_is_answered_from_another_node_accepted_and_fulfilled,
 );
 
 /// GETs `url` as ActivityStreams JSON, signed by `actor` (a local actor of some node) or unsigned.
@@ -203,6 +204,90 @@ async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: 
     let bad = ProposalDraft { title: "x".into(), category: "ruimtevaart".into(), ..need() };
     assert!(
         matches!(ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &bad, &public()).await, Err(buurtnet_domain::DomainError::Invalid(v)) if v.len() == 2)
+    );
+    Ok(())
+}
+
+async fn a_need_is_answered_from_another_node_accepted_and_fulfilled(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::ResponseState;
+    let home = TestNode::start(backend).await?;
+    let away = TestNode::start(backend).await?;
+    let initiative = home.add_initiative("zorgvrijstaat", false).await?;
+    let coordinator = home.add_member("fatima", Some(&initiative)).await?;
+    let partner = away.add_initiative("wijkpaleis", false).await?;
+    let helper = away.add_member("kees", Some(&partner)).await?;
+    let other = away.add_member("piet", None).await?;
+    home.follow(&initiative, &partner.ap_id).await?;
+    away.follow(&partner, &initiative.ap_id).await?;
+    eventually("the initiatives follow each other", || async {
+        let both =
+            (home.follow_state(&initiative.ap_id, &partner.ap_id).await?, away.follow_state(&partner.ap_id, &initiative.ap_id).await?);
+        Ok((both.0.as_deref() == Some("accepted") && both.1.as_deref() == Some("accepted")).then_some(()))
+    })
+    .await?;
+
+    let home_state = home.node.as_ref().expect("running").state();
+    let away_state = away.node.as_ref().expect("running").state();
+    let post =
+        ops::proposals::publish(&home_state.store, &home_state.urls, &coordinator, &initiative, &need(), &Audience::default()).await?;
+    home_state.wake_delivery();
+    let copy = eventually("the coalition need arrives", || async { away.post(&post.ap_id).await }).await?;
+
+    let response = ops::responses::respond(&away_state.store, &away_state.urls, &helper, &post.ap_id, "Ik kan helpen op dinsdag!").await?;
+    let second = ops::responses::respond(&away_state.store, &away_state.urls, &other, &post.ap_id, "").await?;
+    away_state.wake_delivery();
+    let received = eventually("both responses arrive", || async {
+        let all = store::responses::for_proposal(&mut home.store().conn().await?, post.id).await?;
+        Ok((all.len() == 2).then_some(all))
+    })
+    .await?;
+    let from_helper = received.iter().find(|r| r.ap_id == response.ap_id).expect("same id on both sides");
+    assert_eq!((from_helper.state, from_helper.message.as_str()), (ResponseState::Pending, "Ik kan helpen op dinsdag!"));
+    let from_other = received.iter().find(|r| r.ap_id == second.ap_id).expect("second");
+
+    ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_helper.id, true).await?;
+    ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_other.id, false).await?;
+    home_state.wake_delivery();
+    assert!(matches!(
+        ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_other.id, true).await,
+        Err(buurtnet_domain::DomainError::Conflict(_))
+    ));
+    eventually("the decisions arrive", || async {
+        let mut conn = away.store().conn().await?;
+        let accepted = store::responses::by_id(&mut conn, response.id).await?.state == ResponseState::Accepted;
+        let rejected = store::responses::by_id(&mut conn, second.id).await?.state == ResponseState::Rejected;
+        Ok((accepted && rejected).then_some(()))
+    })
+    .await?;
+    let away_copy = store::proposals::by_post_id(&mut away.store().conn().await?, copy.id).await?.expect("proposal");
+    assert_eq!(away_copy.state, ProposalState::InProgress, "in progress on both nodes");
+    let home_copy = store::proposals::by_post_id(&mut home.store().conn().await?, post.id).await?.expect("proposal");
+    assert_eq!(home_copy.state, ProposalState::InProgress);
+    let conversation = eventually("a private conversation opens", || async {
+        let replies = store::posts::replies_to(&mut away.store().conn().await?, &post.ap_id).await?;
+        Ok(replies.into_iter().find(|p| p.visibility == Visibility::Direct))
+    })
+    .await?;
+    assert!(conversation.content.contains("afspreken"));
+    assert!(ops::visibility::may_read(&away_state.store, &conversation, Some(&helper.ap_id)).await?);
+    assert!(!ops::visibility::may_read(&away_state.store, &conversation, Some(&other.ap_id)).await?, "only between the two");
+
+    ops::responses::fulfil(&home_state.store, &coordinator, post.id, Some(2.5)).await?;
+    assert_eq!(store::proposals::hours_given(&mut home.store().conn().await?, post.id).await?, Some(2.5));
+    assert!(
+        matches!(
+            ops::responses::respond(&away_state.store, &away_state.urls, &helper, &copy.ap_id, "nog eens").await,
+            Err(buurtnet_domain::DomainError::Gone)
+        ),
+        "no new responses once in progress"
+    );
+    let own = ops::proposals::publish(&home_state.store, &home_state.urls, &coordinator, &initiative, &need(), &public()).await?;
+    assert!(
+        matches!(
+            ops::responses::respond(&home_state.store, &home_state.urls, &coordinator, &own.ap_id, "").await,
+            Err(buurtnet_domain::DomainError::Invalid(_))
+        ),
+        "not to your own"
     );
     Ok(())
 }

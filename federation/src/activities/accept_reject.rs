@@ -11,8 +11,15 @@ fn follow_id(activity: &ActivityJson) -> Result<String> {
     protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))
 }
 
+/// `Accept` of one of our follows, or of one of our responses to an offer or need.
 pub async fn accept(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
-    match ops::follows::receive_accept(&context.store, signer, &follow_id(activity)?).await {
+    let object = follow_id(activity)?;
+    if is_our_response(&object, context).await? {
+        let agreement = activity.result.as_ref().and_then(|r| r.get("id")).and_then(serde_json::Value::as_str);
+        ops::responses::receive_decision(&context.store, signer, &object, true, agreement).await?;
+        return Ok(Outcome::Applied);
+    }
+    match ops::follows::receive_accept(&context.store, signer, &object).await {
         Ok(()) => Ok(Outcome::Applied),
         Err(DomainError::NotFound) => Ok(Outcome::Ignored("accept of an unknown follow")),
         Err(e) => Err(e.into()),
@@ -20,6 +27,15 @@ pub async fn accept(activity: &ActivityJson, signer: &Actor, context: &Context) 
 }
 
 pub async fn reject(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
-    ops::follows::receive_reject(&context.store, signer, &follow_id(activity)?).await?;
+    let object = follow_id(activity)?;
+    if is_our_response(&object, context).await? {
+        ops::responses::receive_decision(&context.store, signer, &object, false, None).await?;
+        return Ok(Outcome::Applied);
+    }
+    ops::follows::receive_reject(&context.store, signer, &object).await?;
     Ok(Outcome::Applied)
+}
+
+async fn is_our_response(object: &str, context: &Context) -> Result<bool> {
+    Ok(buurtnet_domain::store::responses::by_ap_id(&mut context.store.conn().await?, object).await?.is_some())
 }

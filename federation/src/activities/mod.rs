@@ -6,6 +6,7 @@ mod accept_reject;
 mod create_update;
 mod delete;
 mod follow;
+mod offer;
 mod reactions;
 mod undo;
 
@@ -34,6 +35,7 @@ pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context
         "Delete" => delete::receive(activity, signer, context).await,
         "Like" => reactions::receive(activity, signer, context, "like").await,
         "Announce" => reactions::receive(activity, signer, context, "announce").await,
+        "Offer" => offer::receive(activity, signer, context, activity.content.as_deref()).await,
         _ => Ok(Outcome::Ignored("unsupported type")),
     }
 }

@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod note;
 pub mod proposal;
+pub mod response;
 
 use activitypub_federation::config::UrlVerifier;
 use activitypub_federation::error::Error as ApError;

@@ -19,4 +19,10 @@ pub struct ActivityJson {
     pub cc: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// Text that goes with the activity (the message of a response, the reason of a Reject).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// What an `Accept` produced (an `Agreement`, FEP-0837).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<serde_json::Value>,
 }

@@ -23,4 +23,10 @@ pub enum Outgoing {
     FollowAccepted { follow_id: i64 },
     /// A local actor refused or removed a follower: `Reject{Follow}`.
     FollowRejected { follower_id: i64, followee_id: i64, follow_activity: String },
+    /// A local member responds to a remote offer or need: `Offer{Agreement}`.
+    ResponseSent { response_id: i64 },
+    /// A local proposal's author accepts a remote response: `Accept` with the `Agreement`.
+    ResponseAccepted { response_id: i64 },
+    /// ... or declines it: `Reject`.
+    ResponseRejected { response_id: i64 },
 }

@@ -5,8 +5,10 @@ mod follow;
 pub mod html;
 mod post;
 mod proposal;
+mod response;
 
 pub use actor::{Actor, ActorKeys, ActorKind, ActorKindColumn, NewActor, Username};
 pub use follow::{Follow, FollowState};
 pub use post::{NewPost, Post, PostEdit, Visibility};
 pub use proposal::{DEFAULT_CATEGORIES, Proposal, ProposalDraft, ProposalState, Purpose, When, category_tag};
+pub use response::{Response, ResponseState};

@@ -6,4 +6,5 @@ pub mod actors;
 pub mod follows;
 pub mod posts;
 pub mod proposals;
+pub mod responses;
 pub mod visibility;

@@ -14,6 +14,7 @@ pub mod inbox;
 pub mod outbox;
 pub mod posts;
 pub mod proposals;
+pub mod responses;
 
 use crate::error::{DomainError, Result};
 use sqlx::pool::PoolConnection;

@@ -77,3 +77,16 @@ pub async fn resident(db: &mut impl Handle, post_id: i64) -> Result<Option<Strin
     let sql = "SELECT resident FROM proposals WHERE post_id = $1";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<String>>(sql).bind(post_id).fetch_optional(c).await)?.flatten())
 }
+
+/// Marks a proposal fulfilled, with the hours given if they were recorded.
+pub async fn fulfil(db: &mut impl Handle, post_id: i64, hours: Option<f64>) -> Result<()> {
+    let sql = "UPDATE proposals SET state = 'fulfilled', hours_given = $1 WHERE post_id = $2";
+    affected!(db, c => sqlx::query(sql).bind(hours).bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
+/// The hours recorded for a fulfilled proposal.
+pub async fn hours_given(db: &mut impl Handle, post_id: i64) -> Result<Option<f64>> {
+    let sql = "SELECT hours_given FROM proposals WHERE post_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<f64>>(sql).bind(post_id).fetch_optional(c).await)?.flatten())
+}

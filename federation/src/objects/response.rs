@@ -1,0 +1,40 @@
+//! Responses on the wire (FEP-0837): `Offer{Agreement}` from the responder to the proposal's
+//! author, answered with `Accept` (carrying the `Agreement` as `result`) or `Reject`.
+
+use buurtnet_domain::model::{Actor, Post, Response, ResponseState};
+use serde_json::{Value, json};
+
+fn commitment(post: &Post) -> Value {
+    json!({"type": "Commitment", "satisfies": format!("{}#primary", post.ap_id), "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"}})
+}
+
+/// "Ik kan helpen" / "Dit wil ik graag".
+pub fn offer(response: &Response, post: &Post, responder: &Actor, author: &Actor) -> Value {
+    let mut activity = json!({
+        "id": response.ap_id, "type": "Offer", "actor": responder.ap_id, "to": [author.ap_id],
+        "object": {"type": "Agreement", "stipulates": commitment(post)},
+    });
+    if !response.message.is_empty() {
+        activity["content"] = Value::String(response.message.clone());
+    }
+    activity
+}
+
+/// The author's answer to a response.
+pub fn decision(id: String, response: &Response, post: &Post, author: &Actor, responder: &Actor) -> Value {
+    if response.state == ResponseState::Accepted {
+        let agreement = response.agreement_ap_id.clone().unwrap_or_else(|| format!("{id}#agreement"));
+        json!({
+            "id": id, "type": "Accept", "actor": author.ap_id, "to": [responder.ap_id], "object": response.ap_id,
+            "result": {"type": "Agreement", "id": agreement, "attributedTo": author.ap_id, "stipulates": commitment(post)},
+        })
+    } else {
+        json!({"id": id, "type": "Reject", "actor": author.ap_id, "to": [responder.ap_id], "object": response.ap_id})
+    }
+}
+
+/// The proposal an `Offer{Agreement}` answers: `stipulates.satisfies` without its fragment.
+pub fn proposal_of(offer_object: &Value) -> Option<String> {
+    let satisfies = offer_object.get("stipulates")?.get("satisfies")?.as_str()?;
+    Some(satisfies.split('#').next().unwrap_or(satisfies).to_string())
+}

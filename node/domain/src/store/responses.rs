@@ -1,0 +1,40 @@
+//! Responses to offers and needs.
+
+use super::{Handle, affected, on_db};
+use crate::error::{DomainError, Result};
+use crate::model::{Response, ResponseState};
+use crate::now_ms;
+
+const COLUMNS: &str = "id, ap_id, proposal_post_id, responder_id, message, state, agreement_ap_id, created_at, decided_at";
+
+/// Records a response; the same responder answering the same proposal again gets the first.
+pub async fn insert(db: &mut impl Handle, ap_id: &str, proposal_post_id: i64, responder_id: i64, message: &str) -> Result<Response> {
+    let sql =
+        "INSERT INTO responses (ap_id, proposal_post_id, responder_id, message, state, created_at) VALUES ($1, $2, $3, $4, 'pending', $5)
+               ON CONFLICT DO NOTHING";
+    affected!(db, c => sqlx::query(sql).bind(ap_id).bind(proposal_post_id).bind(responder_id).bind(message).bind(now_ms()).execute(c).await)?;
+    let sql = format!("SELECT {COLUMNS} FROM responses WHERE proposal_post_id = $1 AND responder_id = $2");
+    on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(proposal_post_id).bind(responder_id).fetch_optional(c).await)?
+        .ok_or(DomainError::NotFound)
+}
+
+pub async fn by_id(db: &mut impl Handle, id: i64) -> Result<Response> {
+    let sql = format!("SELECT {COLUMNS} FROM responses WHERE id = $1");
+    on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(id).fetch_optional(c).await)?.ok_or(DomainError::NotFound)
+}
+
+pub async fn by_ap_id(db: &mut impl Handle, ap_id: &str) -> Result<Option<Response>> {
+    let sql = format!("SELECT {COLUMNS} FROM responses WHERE ap_id = $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(ap_id).fetch_optional(c).await)?)
+}
+
+pub async fn for_proposal(db: &mut impl Handle, proposal_post_id: i64) -> Result<Vec<Response>> {
+    let sql = format!("SELECT {COLUMNS} FROM responses WHERE proposal_post_id = $1 ORDER BY id");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(proposal_post_id).fetch_all(c).await)?)
+}
+
+pub async fn decide(db: &mut impl Handle, id: i64, state: ResponseState, agreement_ap_id: Option<&str>) -> Result<()> {
+    let sql = "UPDATE responses SET state = $1, agreement_ap_id = $2, decided_at = $3 WHERE id = $4";
+    affected!(db, c => sqlx::query(sql).bind(state.as_str()).bind(agreement_ap_id).bind(now_ms()).bind(id).execute(c).await)?;
+    Ok(())
+}
