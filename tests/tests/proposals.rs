@@ -14,6 +14,7 @@ on_both_backends!(
     a_need_reaches_followers_as_a_proposal_and_its_changes_follow,
     a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays_anonymous,
     a_need_is_answered_from_another_node_accepted_and_fulfilled,
+    matching_offers_reach_the_coordinators_concerned_and_nobody_else,
 );
 
 /// GETs `url` as ActivityStreams JSON, signed by `actor` (a local actor of some node) or unsigned.
@@ -288,6 +289,61 @@ async fn a_need_is_answered_from_another_node_accepted_and_fulfilled(backend: Ba
             Err(buurtnet_domain::DomainError::Invalid(_))
         ),
         "not to your own"
+    );
+    Ok(())
+}
+
+async fn matching_offers_reach_the_coordinators_concerned_and_nobody_else(backend: Backend) -> Result<()> {
+    let home = TestNode::start(backend).await?;
+    let away = TestNode::start(backend).await?;
+    let initiative = home.add_initiative("zorgvrijstaat", false).await?;
+    let coordinator = home.add_member("fatima", Some(&initiative)).await?;
+    let bystander = home.add_member("buur", None).await?;
+    let helpers = away.add_initiative("wijkpaleis", false).await?;
+    let helpers_coordinator = away.add_member("kees", Some(&helpers)).await?;
+    home.follow(&initiative, &helpers.ap_id).await?;
+    eventually("home follows the helpers", || async {
+        Ok(home.follow_state(&initiative.ap_id, &helpers.ap_id).await?.filter(|s| s == "accepted"))
+    })
+    .await?;
+
+    let home_state = home.node.as_ref().expect("running").state();
+    let away_state = away.node.as_ref().expect("running").state();
+    let need_post = ops::proposals::publish(&home_state.store, &home_state.urls, &coordinator, &initiative, &need(), &public()).await?;
+
+    let good = ProposalDraft {
+        purpose: Purpose::Offer,
+        title: "Wij doen boodschappen voor buren".into(),
+        description: "In het Oude Westen, op afspraak.".into(),
+        when: When::Flexible,
+        ..need()
+    };
+    let unrelated = ProposalDraft {
+        purpose: Purpose::Offer,
+        title: "Fietsen repareren".into(),
+        description: "Lekke banden en remmen.".into(),
+        category: "vervoer".into(),
+        neighbourhood: None,
+        ..need()
+    };
+    let good_post = ops::proposals::publish(&away_state.store, &away_state.urls, &helpers_coordinator, &helpers, &good, &public()).await?;
+    let unrelated_post =
+        ops::proposals::publish(&away_state.store, &away_state.urls, &helpers_coordinator, &helpers, &unrelated, &public()).await?;
+    away_state.wake_delivery();
+    for post in [&good_post, &unrelated_post] {
+        eventually("the offers arrive", || async { home.post(&post.ap_id).await }).await?;
+    }
+    let notifications = store::notifications::for_recipient(&mut home.store().conn().await?, coordinator.id, 10).await?;
+    let good_copy = home.post(&good_post.ap_id).await?.expect("received");
+    assert_eq!(notifications.len(), 1, "one suggestion: {notifications:?}");
+    assert_eq!((notifications[0].post_id, notifications[0].related_post_id), (need_post.id, Some(good_copy.id)));
+    assert!(
+        store::notifications::for_recipient(&mut home.store().conn().await?, bystander.id, 10).await?.is_empty(),
+        "never the whole network"
+    );
+    assert!(
+        store::notifications::for_recipient(&mut away.store().conn().await?, helpers_coordinator.id, 10).await?.is_empty(),
+        "the other node does not follow us, so it holds no need to match"
     );
     Ok(())
 }

@@ -3,6 +3,7 @@
 mod actor;
 mod follow;
 pub mod html;
+pub mod matching;
 mod post;
 mod proposal;
 mod response;

@@ -4,6 +4,7 @@
 
 pub mod actors;
 pub mod follows;
+pub mod matching;
 pub mod posts;
 pub mod proposals;
 pub mod responses;

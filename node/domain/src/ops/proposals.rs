@@ -108,7 +108,15 @@ pub async fn publish(
     }
     let post = store::posts::by_id(&mut tx, stored.id).await?;
     tx.commit().await?;
+    suggest_matches(store, post.id).await;
     Ok(post)
+}
+
+/// Matching is a courtesy: a failure is logged, never fails the publication.
+async fn suggest_matches(store: &Store, post_id: i64) {
+    if let Err(e) = super::matching::suggest_for(store, post_id).await {
+        tracing::warn!(error = %e, post_id, "suggesting matches failed");
+    }
 }
 
 /// Changes an open proposal and announces the `Update`.
@@ -191,5 +199,6 @@ pub async fn receive(store: &Store, post: &Post, draft: &ProposalDraft) -> Resul
         store::proposals::insert(&mut tx, post.id, &row(&checked)).await?;
     }
     tx.commit().await?;
+    suggest_matches(store, post.id).await;
     Ok(())
 }

@@ -113,3 +113,9 @@ pub async fn set_default_need_visibility(db: &mut impl Handle, actor_id: i64, vi
     affected!(db, c => sqlx::query("UPDATE actors SET default_need_visibility = $1 WHERE id = $2").bind(visibility.as_str()).bind(actor_id).execute(c).await)?;
     Ok(())
 }
+
+/// The members with the given role in an initiative.
+pub async fn initiative_members_with_role(db: &mut impl Handle, initiative_id: i64, role: &str) -> Result<Vec<i64>> {
+    let sql = "SELECT member_id FROM initiative_members WHERE initiative_id = $1 AND role = $2 ORDER BY member_id";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(initiative_id).bind(role).fetch_all(c).await)?)
+}

@@ -11,6 +11,7 @@ pub mod actors;
 pub mod deliveries;
 pub mod follows;
 pub mod inbox;
+pub mod notifications;
 pub mod outbox;
 pub mod posts;
 pub mod proposals;
