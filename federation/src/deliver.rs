@@ -16,7 +16,7 @@ use crate::objects::note::{local_note, tombstone};
 use crate::protocol::with_context;
 use crate::safety;
 use crate::state::FederationState;
-use buurtnet_domain::model::{Actor, Post, Visibility};
+use buurtnet_domain::model::{Actor, Post, ResponseState, Visibility};
 use buurtnet_domain::outbox::Outgoing;
 use buurtnet_domain::store::deliveries::Delivery;
 use buurtnet_domain::{now_ms, store};
@@ -120,6 +120,23 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let follower = store::actors::by_id(&mut conn, follow.0).await?;
             let followee = store::actors::by_id(&mut conn, follow.1).await?;
             vec![planned(&followee, answer("Accept", new_id(), &follow.2, &follower, &followee), BTreeSet::from([follower.inbox.clone()]))]
+        }
+        Outgoing::ProposalFulfilled { post_id } => {
+            let post = store::posts::by_id(&mut conn, *post_id).await?;
+            let proposal = store::proposals::by_post_id(&mut conn, post.id).await?.ok_or(FederationError::NotFound)?;
+            let author = store::actors::by_id(&mut conn, post.author_id).await?;
+            let mut plans = Vec::new();
+            for response in
+                store::responses::for_proposal(&mut conn, post.id).await?.into_iter().filter(|r| r.state == ResponseState::Accepted)
+            {
+                let responder = store::actors::by_id(&mut conn, response.responder_id).await?;
+                if responder.is_local {
+                    continue;
+                }
+                let event = crate::objects::response::economic_event(new_id(), &response, &post, &proposal, &author, &responder);
+                plans.push(planned(&author, event, BTreeSet::from([responder.inbox.clone()])));
+            }
+            plans
         }
         Outgoing::ResponseSent { response_id } => {
             let response = store::responses::by_id(&mut conn, *response_id).await?;

@@ -171,3 +171,47 @@ async fn deletion_of_an_unknown_actor_is_acknowledged_without_fetching() -> Resu
     assert!(s.home.actor(gone).await?.is_none(), "nothing is stored about it");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_proposals_are_cut_down_to_size_and_cleaned() -> Result<()> {
+    let s = setup(Backend::Sqlite).await?;
+    let local = s.home.add_member("buur", None).await?;
+    s.home.follow(&local, &s.sender.ap_id).await?;
+    buurtnet_tests::harness::eventually("follow accepted", || async {
+        Ok(s.home.follow_state(&local.ap_id, &s.sender.ap_id).await?.filter(|st| st == "accepted"))
+    })
+    .await?;
+    let signer = signer_of(&s.sender);
+    let proposal = |n: u32, purpose: &str| {
+        let id = format!("{}/proposals/{n}", s.sender.ap_id);
+        json!({
+            "id": format!("{id}/create"), "type": "Create", "actor": s.sender.ap_id,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {
+                "id": id, "type": "Proposal", "attributedTo": s.sender.ap_id, "purpose": purpose,
+                "name": "X".repeat(10_000),
+                "content": format!("<p>Help<script>alert(1)</script>{}</p>", "y".repeat(20_000)),
+                "startTime": "gisteren", "location": {"type": "Place", "name": "Z".repeat(500)},
+                "publishes": {"type": "Intent", "resourceConformsTo": "https://elders.example/categories/ruimtevaart"},
+                "to": ["https://www.w3.org/ns/activitystreams#Public"]
+            }
+        })
+    };
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&proposal(1, "request"))?, Some(&signer), None).await?, 202);
+    let post = s.home.post(&format!("{}/proposals/1", s.sender.ap_id)).await?.expect("stored");
+    assert!(!post.content.contains("<script"));
+    let stored = store::proposals::by_post_id(&mut s.home.store().conn().await?, post.id).await?.expect("a proposal");
+    assert_eq!(stored.title.chars().count(), 120);
+    assert!(stored.description.chars().count() <= 4000 && !stored.description.contains("alert(1)<"));
+    assert_eq!(stored.category, "overig");
+    assert_eq!(stored.neighbourhood.as_deref().map(|n| n.chars().count()), Some(80));
+    assert_eq!(stored.when(), buurtnet_domain::model::When::Flexible, "an unreadable date is no date");
+
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&proposal(2, "steal"))?, Some(&signer), None).await?, 202);
+    let plain = s.home.post(&format!("{}/proposals/2", s.sender.ap_id)).await?.expect("stored as a post");
+    assert!(
+        store::proposals::by_post_id(&mut s.home.store().conn().await?, plain.id).await?.is_none(),
+        "an unknown purpose is no proposal"
+    );
+    Ok(())
+}

@@ -274,7 +274,13 @@ async fn a_need_is_answered_from_another_node_accepted_and_fulfilled(backend: Ba
     assert!(!ops::visibility::may_read(&away_state.store, &conversation, Some(&other.ap_id)).await?, "only between the two");
 
     ops::responses::fulfil(&home_state.store, &coordinator, post.id, Some(2.5)).await?;
+    home_state.wake_delivery();
     assert_eq!(store::proposals::hours_given(&mut home.store().conn().await?, post.id).await?, Some(2.5));
+    eventually("the hours given reach the helper's node (FEP-3264)", || async {
+        let copy = store::proposals::by_post_id(&mut away.store().conn().await?, copy.id).await?.expect("proposal");
+        Ok((copy.state == ProposalState::Fulfilled && copy.hours_given == Some(2.5)).then_some(()))
+    })
+    .await?;
     assert!(
         matches!(
             ops::responses::respond(&away_state.store, &away_state.urls, &helper, &copy.ap_id, "nog eens").await,

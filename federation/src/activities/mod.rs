@@ -5,6 +5,7 @@
 mod accept_reject;
 mod create_update;
 mod delete;
+mod economic_event;
 mod follow;
 mod offer;
 mod reactions;
@@ -30,6 +31,9 @@ pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context
         "Accept" => accept_reject::accept(activity, signer, context).await,
         "Reject" => accept_reject::reject(activity, signer, context).await,
         "Undo" => undo::receive(activity, signer, context).await,
+        "Create" if activity.object.get("type").and_then(serde_json::Value::as_str) == Some("EconomicEvent") => {
+            economic_event::receive(activity, signer, context).await
+        }
         "Create" => create_update::create(activity, signer, context).await,
         "Update" => create_update::update(activity, signer, context).await,
         "Delete" => delete::receive(activity, signer, context).await,

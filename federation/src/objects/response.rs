@@ -1,7 +1,7 @@
 //! Responses on the wire (FEP-0837): `Offer{Agreement}` from the responder to the proposal's
 //! author, answered with `Accept` (carrying the `Agreement` as `result`) or `Reject`.
 
-use buurtnet_domain::model::{Actor, Post, Response, ResponseState};
+use buurtnet_domain::model::{Actor, Post, Proposal, Purpose, Response, ResponseState};
 use serde_json::{Value, json};
 
 fn commitment(post: &Post) -> Value {
@@ -31,6 +31,29 @@ pub fn decision(id: String, response: &Response, post: &Post, author: &Actor, re
     } else {
         json!({"id": id, "type": "Reject", "actor": author.ap_id, "to": [responder.ap_id], "object": response.ap_id})
     }
+}
+
+/// Hours given, as FEP-3264 describes them: `Create{EconomicEvent}` from the proposal's author.
+/// For a need the responder provided the work; for an offer, the author did.
+pub fn economic_event(id: String, response: &Response, post: &Post, proposal: &Proposal, author: &Actor, responder: &Actor) -> Value {
+    let (provider, receiver) = match proposal.purpose {
+        Purpose::Request => (&responder.ap_id, &author.ap_id),
+        Purpose::Offer => (&author.ap_id, &responder.ap_id),
+    };
+    let agreement = response.agreement_ap_id.clone().unwrap_or_else(|| response.ap_id.clone());
+    json!({
+        "id": id, "type": "Create", "actor": author.ap_id, "to": [responder.ap_id],
+        "object": {
+            "type": "EconomicEvent", "id": format!("{}#fulfilled", post.ap_id), "attributedTo": author.ap_id,
+            "context": post.ap_id, "fulfills": format!("{agreement}#primary"), "action": "work",
+            "effortQuantity": {"hasUnit": "hour", "hasNumericalValue": proposal_hours(proposal)},
+            "provider": provider, "receiver": receiver, "finished": true,
+        },
+    })
+}
+
+fn proposal_hours(proposal: &Proposal) -> String {
+    proposal.hours_given.map(|h| format!("{h}")).unwrap_or_else(|| "0".into())
 }
 
 /// The proposal an `Offer{Agreement}` answers: `stipulates.satisfies` without its fragment.

@@ -37,7 +37,17 @@ pub fn context() -> Value {
             "resourceConformsTo": "vf:resourceConformsTo",
             "resourceQuantity": "vf:resourceQuantity",
             "hasUnit": "om2:hasUnit",
-            "hasNumericalValue": "om2:hasNumericalValue"
+            "hasNumericalValue": "om2:hasNumericalValue",
+            "Agreement": "vf:Agreement",
+            "Commitment": "vf:Commitment",
+            "stipulates": "vf:stipulates",
+            "satisfies": "vf:satisfies",
+            "EconomicEvent": "vf:EconomicEvent",
+            "effortQuantity": "vf:effortQuantity",
+            "provider": "vf:provider",
+            "receiver": "vf:receiver",
+            "fulfills": "vf:fulfills",
+            "finished": "vf:finished"
         }
     ])
 }

@@ -29,4 +29,7 @@ pub enum Outgoing {
     ResponseAccepted { response_id: i64 },
     /// ... or declines it: `Reject`.
     ResponseRejected { response_id: i64 },
+    /// A local proposal was fulfilled with hours given: `Create{EconomicEvent}` (FEP-3264) to
+    /// the responders whose help was accepted.
+    ProposalFulfilled { post_id: i64 },
 }

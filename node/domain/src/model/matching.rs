@@ -87,6 +87,7 @@ mod tests {
             expires_at: None,
             state: ProposalState::Open,
             created_at: 0,
+            hours_given: None,
         }
     }
 

@@ -182,6 +182,8 @@ pub struct Proposal {
     #[sqlx(try_from = "String")]
     pub state: ProposalState,
     pub created_at: i64,
+    /// Hours given, recorded when it was fulfilled.
+    pub hours_given: Option<f64>,
 }
 
 impl Proposal {

@@ -147,6 +147,25 @@ pub async fn fulfil(store: &Store, member: &Actor, post_id: i64, hours: Option<f
     }
     let mut tx = store.begin().await?;
     store::proposals::fulfil(&mut tx, post_id, hours).await?;
+    if hours.is_some() && post.visibility.federates() {
+        store::outbox::push(&mut tx, &Outgoing::ProposalFulfilled { post_id }).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A peer reports the hours given on one of its proposals that we hold a copy of.
+pub async fn receive_fulfilment(store: &Store, from: &Actor, proposal_ap_id: &str, hours: f64) -> Result<()> {
+    if !(0.0..=1000.0).contains(&hours) {
+        return Err(DomainError::invalid("hours", "between 0 and 1000"));
+    }
+    let mut tx = store.begin().await?;
+    let post = store::posts::by_ap_id(&mut tx, proposal_ap_id).await?.ok_or(DomainError::NotFound)?;
+    if post.author_id != from.id || post.is_local {
+        return Err(DomainError::Forbidden);
+    }
+    store::proposals::by_post_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;
+    store::proposals::fulfil(&mut tx, post.id, Some(hours)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,7 +5,8 @@ use crate::error::Result;
 use crate::model::{Proposal, ProposalState, Purpose, When};
 use crate::now_ms;
 
-const COLUMNS: &str = "post_id, purpose, title, description, category, neighbourhood, when_from, when_to, expires_at, state, created_at";
+const COLUMNS: &str =
+    "post_id, purpose, title, description, category, neighbourhood, when_from, when_to, expires_at, state, created_at, hours_given";
 
 /// The structured fields of a proposal, however it arrived.
 pub struct ProposalRow<'a> {
