@@ -214,7 +214,14 @@ pub async fn run_worker(state: FederationState) {
         if let Err(e) = expand_pending(&state).await {
             tracing::error!(error = %e, "could not expand the outbox; will try again");
         }
-        let claimed = match claim(&state, slots.available_permits()).await {
+        let busy_hosts: Vec<String> = per_peer
+            .lock()
+            .expect("peer map")
+            .iter()
+            .filter(|(_, slots)| slots.available_permits() == 0)
+            .map(|(host, _)| host.clone())
+            .collect();
+        let claimed = match claim(&state, slots.available_permits(), &busy_hosts).await {
             Ok(claimed) => claimed,
             Err(e) => {
                 tracing::error!(error = %e, "could not claim deliveries; will try again");
@@ -225,21 +232,45 @@ pub async fn run_worker(state: FederationState) {
             idle(&state).await;
             continue;
         }
+        let mut deferred = Vec::new();
         for delivery in claimed {
-            let slot = slots.clone().acquire_owned().await.expect("semaphore open");
             let peer = per_peer
                 .lock()
                 .expect("peer map")
                 .entry(delivery.host.clone())
                 .or_insert_with(|| Arc::new(Semaphore::new(settings.per_peer_concurrency)))
                 .clone();
+            // A peer with all its slots busy must not hold up deliveries to others: its rows
+            // go back to the queue and are claimed again once it has room.
+            let Ok(peer_slot) = peer.try_acquire_owned() else {
+                deferred.push(delivery.id);
+                continue;
+            };
+            let slot = slots.clone().acquire_owned().await.expect("semaphore open");
             let state = state.clone();
             tokio::spawn(async move {
-                let _peer_slot = peer.acquire_owned().await.expect("semaphore open");
                 deliver_one(&state, delivery).await;
+                drop(peer_slot);
                 drop(slot);
             });
         }
+        if !deferred.is_empty() {
+            release(&state, &deferred).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Puts claimed deliveries back in the queue at once.
+async fn release(state: &FederationState, ids: &[i64]) {
+    let released = async {
+        let mut tx = state.store.begin().await?;
+        store::deliveries::release_leases(&mut tx, ids).await?;
+        tx.commit().await?;
+        Ok::<_, FederationError>(())
+    };
+    if let Err(e) = released.await {
+        tracing::warn!(error = %e, "could not release deferred deliveries; they resume when their lease runs out");
     }
 }
 
@@ -257,13 +288,13 @@ async fn release_leases_of_previous_run(state: &FederationState) {
     }
 }
 
-async fn claim(state: &FederationState, free: usize) -> Result<Vec<Delivery>> {
+async fn claim(state: &FederationState, free: usize, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
     if free == 0 {
         tokio::time::sleep(Duration::from_millis(20)).await;
         return Ok(vec![]);
     }
     let mut tx = state.store.begin().await?;
-    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, LEASE_MS).await?;
+    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, LEASE_MS, busy_hosts).await?;
     tx.commit().await?;
     Ok(claimed)
 }

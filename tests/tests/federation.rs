@@ -202,3 +202,70 @@ async fn a_broken_outbox_entry_does_not_hold_up_the_rest() -> Result<()> {
     eventually("the post behind the broken entry arrives", || async { receiver.post(&post.ap_id).await }).await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_hangs_does_not_hold_up_the_others() -> Result<()> {
+    use buurtnet_domain::model::{ActorKind, FollowState, NewActor};
+    use buurtnet_domain::store;
+    let mut sender = TestNode::start(Backend::Sqlite).await?;
+    sender.config.federation.delivery.concurrency = 2;
+    sender.config.federation.delivery.per_peer_concurrency = 1;
+    sender.config.federation.delivery.request_timeout_ms = 60_000;
+    sender.restart().await?;
+    let receiver = TestNode::start(Backend::Sqlite).await?;
+    let author = sender.add_member("schrijver", None).await?;
+    let reader = receiver.add_member("lezer", None).await?;
+    receiver.follow(&reader, &author.ap_id).await?;
+    eventually("follow accepted", || async { Ok(receiver.follow_state(&reader.ap_id, &author.ap_id).await?.filter(|s| s == "accepted")) })
+        .await?;
+
+    // A peer that accepts connections and never answers.
+    let black_hole = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let hole_port = black_hole.local_addr()?.port();
+    let _held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = black_hole.accept().await {
+            open.push(socket);
+        }
+    });
+    let id = url::Url::parse(&format!("http://localhost:{hole_port}/users/zwijger"))?;
+    let mut tx = sender.store().begin().await?;
+    let silent = store::actors::upsert(
+        &mut tx,
+        &NewActor {
+            inbox: id.join("inbox")?,
+            shared_inbox: None,
+            outbox: None,
+            followers: None,
+            following: None,
+            url: None,
+            public_key_id: format!("{id}#main-key"),
+            public_key_pem: "-".into(),
+            private_key_pem: None,
+            ed25519_public_multibase: None,
+            ed25519_private_pkcs8: None,
+            manually_approves_followers: false,
+            kind: ActorKind::Person,
+            username: "zwijger".into(),
+            domain: format!("localhost:{hole_port}"),
+            is_local: false,
+            display_name: String::new(),
+            summary: String::new(),
+            ap_id: id.clone(),
+        },
+    )
+    .await?;
+    store::follows::upsert(&mut tx, silent.id, author.id, FollowState::Accepted, &format!("{id}#follow")).await?;
+    tx.commit().await?;
+
+    let started = std::time::Instant::now();
+    let mut posts = Vec::new();
+    for i in 0..5 {
+        posts.push(sender.publish(&author, &format!("Bericht {i}"), Visibility::Public).await?);
+    }
+    for post in &posts {
+        eventually("the live peer gets every post", || async { receiver.post(&post.ap_id).await }).await?;
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "took {:?} while the other peer hangs", started.elapsed());
+    Ok(())
+}

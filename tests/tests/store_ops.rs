@@ -283,11 +283,17 @@ async fn deliveries_are_leased_retried_and_counted(store: Store) -> Result<()> {
     assert_eq!(store::deliveries::counts(&mut store.conn().await?).await?, (2, 0, 0), "one row per inbox");
 
     let mut tx = store.begin().await?;
-    let claimed = store::deliveries::claim_due(&mut tx, 10, 60_000).await?;
+    let only_b = store::deliveries::claim_due(&mut tx, 10, 60_000, &["a.example".to_string()]).await?;
+    assert_eq!(only_b.iter().map(|d| d.host.as_str()).collect::<Vec<_>>(), vec!["b.example"], "busy peers are skipped");
+    store::deliveries::release_leases(&mut tx, &[only_b[0].id]).await?;
+    tx.commit().await?;
+
+    let mut tx = store.begin().await?;
+    let claimed = store::deliveries::claim_due(&mut tx, 10, 60_000, &[]).await?;
     tx.commit().await?;
     assert_eq!(claimed.len(), 2);
     let mut tx = store.begin().await?;
-    assert!(store::deliveries::claim_due(&mut tx, 10, 60_000).await?.is_empty(), "leased rows are not claimed twice");
+    assert!(store::deliveries::claim_due(&mut tx, 10, 60_000, &[]).await?.is_empty(), "leased rows are not claimed twice");
     store::deliveries::mark_delivered(&mut tx, claimed[0].id).await?;
     store::deliveries::schedule_retry(&mut tx, claimed[1].id, buurtnet_domain::now_ms() + 3_600_000, "HTTP 503").await?;
     for _ in 0..3 {
@@ -305,9 +311,9 @@ async fn deliveries_are_leased_retried_and_counted(store: Store) -> Result<()> {
     drop(conn);
 
     let mut tx = store.begin().await?;
-    assert!(store::deliveries::claim_due(&mut tx, 10, 60_000).await?.is_empty(), "not due before its retry time");
+    assert!(store::deliveries::claim_due(&mut tx, 10, 60_000, &[]).await?.is_empty(), "not due before its retry time");
     assert_eq!(store::deliveries::wake_host(&mut tx, &claimed[1].host).await?, 1);
-    let again = store::deliveries::claim_due(&mut tx, 10, 60_000).await?;
+    let again = store::deliveries::claim_due(&mut tx, 10, 60_000, &[]).await?;
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].attempts, 1);
     store::deliveries::mark_failed(&mut tx, again[0].id, "gave up").await?;

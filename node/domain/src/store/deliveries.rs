@@ -34,30 +34,35 @@ pub async fn insert(
     Ok(())
 }
 
-/// Claims up to `limit` due deliveries for `lease_ms`: another worker (or a restarted node)
-/// takes them over only once the lease has run out.
-pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64) -> Result<Vec<Delivery>> {
+/// Claims up to `limit` due deliveries for `lease_ms`, skipping `busy_hosts` (peers with
+/// every slot in use): another worker (or a restarted node) takes them over only once the
+/// lease has run out.
+pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
     let now = now_ms();
     let columns = "id, activity_ap_id, signer_id, inbox, host, body, attempts, created_at";
-    Ok(match db.raw() {
-        Raw::Sqlite(c) => {
-            let sql = format!(
-                "UPDATE deliveries SET lease_until = $1 WHERE id IN (
-                   SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND lease_until <= $2 ORDER BY id LIMIT $3)
-                 RETURNING {columns}"
-            );
-            sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(now).bind(limit).fetch_all(c).await?
+    let skip = if busy_hosts.is_empty() {
+        String::new()
+    } else {
+        let placeholders: Vec<String> = (0..busy_hosts.len()).map(|i| format!("${}", i + 4)).collect();
+        format!("AND host NOT IN ({})", placeholders.join(", "))
+    };
+    let lock = match db.raw() {
+        Raw::Sqlite(_) => "",
+        Raw::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+    };
+    let sql = format!(
+        "UPDATE deliveries SET lease_until = $1 WHERE id IN (
+           SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND lease_until <= $2 {skip}
+           ORDER BY id LIMIT $3 {lock})
+         RETURNING {columns}"
+    );
+    Ok(on_db!(db, c => {
+        let mut query = sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(now).bind(limit);
+        for host in busy_hosts {
+            query = query.bind(host);
         }
-        Raw::Postgres(c) => {
-            let sql = format!(
-                "UPDATE deliveries SET lease_until = $1 WHERE id IN (
-                   SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND lease_until <= $2 ORDER BY id LIMIT $3
-                   FOR UPDATE SKIP LOCKED)
-                 RETURNING {columns}"
-            );
-            sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(now).bind(limit).fetch_all(c).await?
-        }
-    })
+        query.fetch_all(c).await
+    })?)
 }
 
 /// When the next delivery falls due, if any is pending.
@@ -146,4 +151,12 @@ pub async fn pending_by_host(db: &mut impl Handle) -> Result<Vec<(String, i64)>>
 pub async fn release_all_leases(db: &mut impl Handle) -> Result<u64> {
     affected!(db, c => sqlx::query("UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0").execute(c).await)
         .map_err(Into::into)
+}
+
+/// Frees the leases of the given deliveries, so that they can be claimed again at once.
+pub async fn release_leases(db: &mut impl Handle, ids: &[i64]) -> Result<()> {
+    for id in ids {
+        affected!(db, c => sqlx::query("UPDATE deliveries SET lease_until = 0 WHERE id = $1 AND state = 'pending'").bind(id).execute(c).await)?;
+    }
+    Ok(())
 }
