@@ -292,3 +292,41 @@ pub fn buurtnet_binary() -> Result<std::path::PathBuf> {
     built?;
     Ok(target.join("debug").join("buurtnet"))
 }
+
+/// A remote actor row as if fetched, for scenarios that need a peer which is not a node
+/// (one that never answers, one at a forbidden address). Its key is a placeholder.
+pub fn stand_in_remote_actor(ap_id: &url::Url) -> Result<buurtnet_domain::model::NewActor> {
+    let origin = format!("{}://{}", ap_id.scheme(), buurtnet_federation::host_of(ap_id));
+    Ok(buurtnet_domain::model::NewActor {
+        inbox: ap_id.join("inbox")?,
+        shared_inbox: Some(url::Url::parse(&format!("{origin}/inbox"))?),
+        outbox: None,
+        followers: Some(url::Url::parse(&format!("{ap_id}/followers"))?),
+        following: None,
+        url: None,
+        public_key_id: format!("{ap_id}#main-key"),
+        public_key_pem: "-".into(),
+        private_key_pem: None,
+        ed25519_public_multibase: None,
+        ed25519_private_pkcs8: None,
+        manually_approves_followers: false,
+        kind: buurtnet_domain::model::ActorKind::Person,
+        username: ap_id.path().rsplit('/').next().unwrap_or("peer").into(),
+        domain: buurtnet_federation::host_of(ap_id),
+        is_local: false,
+        display_name: String::new(),
+        summary: String::new(),
+        ap_id: ap_id.clone(),
+    })
+}
+
+/// Stores a stand-in remote actor and makes it an accepted follower of `followee`.
+pub async fn add_stand_in_follower(store: &Store, ap_id: &str, followee: &Actor) -> Result<Actor> {
+    let id = url::Url::parse(ap_id)?;
+    let mut tx = store.begin().await?;
+    let follower = store::actors::upsert(&mut tx, &stand_in_remote_actor(&id)?).await?;
+    store::follows::upsert(&mut tx, follower.id, followee.id, buurtnet_domain::model::FollowState::Accepted, &format!("{id}#follow"))
+        .await?;
+    tx.commit().await?;
+    Ok(follower)
+}

@@ -205,8 +205,6 @@ async fn a_broken_outbox_entry_does_not_hold_up_the_rest() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_peer_that_hangs_does_not_hold_up_the_others() -> Result<()> {
-    use buurtnet_domain::model::{ActorKind, FollowState, NewActor};
-    use buurtnet_domain::store;
     let mut sender = TestNode::start(Backend::Sqlite).await?;
     sender.config.federation.delivery.concurrency = 2;
     sender.config.federation.delivery.per_peer_concurrency = 1;
@@ -228,35 +226,7 @@ async fn a_peer_that_hangs_does_not_hold_up_the_others() -> Result<()> {
             open.push(socket);
         }
     });
-    let id = url::Url::parse(&format!("http://localhost:{hole_port}/users/zwijger"))?;
-    let mut tx = sender.store().begin().await?;
-    let silent = store::actors::upsert(
-        &mut tx,
-        &NewActor {
-            inbox: id.join("inbox")?,
-            shared_inbox: None,
-            outbox: None,
-            followers: None,
-            following: None,
-            url: None,
-            public_key_id: format!("{id}#main-key"),
-            public_key_pem: "-".into(),
-            private_key_pem: None,
-            ed25519_public_multibase: None,
-            ed25519_private_pkcs8: None,
-            manually_approves_followers: false,
-            kind: ActorKind::Person,
-            username: "zwijger".into(),
-            domain: format!("localhost:{hole_port}"),
-            is_local: false,
-            display_name: String::new(),
-            summary: String::new(),
-            ap_id: id.clone(),
-        },
-    )
-    .await?;
-    store::follows::upsert(&mut tx, silent.id, author.id, FollowState::Accepted, &format!("{id}#follow")).await?;
-    tx.commit().await?;
+    buurtnet_tests::harness::add_stand_in_follower(sender.store(), &format!("http://localhost:{hole_port}/users/zwijger"), &author).await?;
 
     let started = std::time::Instant::now();
     let mut posts = Vec::new();

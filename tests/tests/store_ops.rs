@@ -2,7 +2,7 @@
 //! file) and on PostgreSQL (a fresh database on the test cluster).
 
 use anyhow::Result;
-use buurtnet_domain::model::{ActorKind, FollowState, NewActor, Visibility};
+use buurtnet_domain::model::{ActorKind, FollowState, Visibility};
 use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR};
 use buurtnet_domain::ops::posts::PostDraft;
 use buurtnet_domain::outbox::Outgoing;
@@ -58,33 +58,8 @@ fn member(username: &str) -> MemberDraft {
 }
 
 async fn remote(store: &Store, id: &str) -> Result<buurtnet_domain::model::Actor> {
-    let ap_id = Url::parse(id)?;
     let mut tx = store.begin().await?;
-    let actor = store::actors::upsert(
-        &mut tx,
-        &NewActor {
-            inbox: ap_id.join("inbox")?,
-            shared_inbox: Some(Url::parse(&format!("{}://{}/inbox", ap_id.scheme(), buurtnet_federation::host_of(&ap_id)))?),
-            outbox: None,
-            followers: Some(Url::parse(&format!("{id}/followers"))?),
-            following: None,
-            url: None,
-            public_key_id: format!("{id}#main-key"),
-            public_key_pem: "-".into(),
-            private_key_pem: None,
-            ed25519_public_multibase: None,
-            ed25519_private_pkcs8: None,
-            manually_approves_followers: false,
-            kind: ActorKind::Person,
-            username: "ver".into(),
-            domain: buurtnet_federation::host_of(&ap_id),
-            is_local: false,
-            display_name: String::new(),
-            summary: String::new(),
-            ap_id,
-        },
-    )
-    .await?;
+    let actor = store::actors::upsert(&mut tx, &buurtnet_tests::harness::stand_in_remote_actor(&Url::parse(id)?)?).await?;
     tx.commit().await?;
     Ok(actor)
 }
