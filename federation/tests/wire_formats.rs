@@ -158,3 +158,22 @@ fn fep_0837_proposals_are_read_as_offers_and_needs() {
     let post = note_to_post(&note, &author).expect("a Proposal is stored like a note");
     assert_eq!(post.visibility, Visibility::Public);
 }
+
+#[test]
+fn events_from_mobilizon_and_gancio_are_read() {
+    let mobilizon: NoteJson = serde_json::from_value(fixture("mobilizon/objects_event.json")).unwrap();
+    let event = buurtnet_federation::objects::event::read(&mobilizon).expect("an event");
+    assert_eq!(event.title, "Caledonian scottish dance class");
+    assert_eq!(event.starts_at.to_rfc3339(), "2022-12-11T19:00:00+00:00");
+    assert_eq!(event.timezone, "Europe/London");
+    assert!(event.place.as_ref().is_some_and(|p| p.address.as_deref().is_some_and(|a| a.contains("Devon Expressway"))));
+    assert!(event.validate().is_ok());
+
+    let gancio: ActivityJson = serde_json::from_value(fixture("gancio/create_event.json")).unwrap();
+    let note: NoteJson = serde_json::from_value(gancio.object).unwrap();
+    let event = buurtnet_federation::objects::event::read(&note).expect("an event");
+    assert_eq!(event.title, "Demo event");
+    assert_eq!(event.starts_at.to_rfc3339(), "2021-07-14T15:30:57+00:00");
+    assert_eq!(event.place.map(|p| p.name).as_deref(), Some("Colosseo"));
+    assert_eq!(event.timezone, "Europe/Amsterdam", "no time zone given: ours");
+}

@@ -70,11 +70,15 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     Ok(Outcome::Applied)
 }
 
-/// Offers and needs (FEP-0837) keep their fields beside the post.
+/// Offers and needs (FEP-0837) and events (FEP-8a8e) keep their fields beside the post.
 async fn store_proposal(note: &NoteJson, post: &buurtnet_domain::model::Post, context: &Context) -> Result<()> {
-    if let Some(draft) = crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES)
-        && !post.is_deleted()
-    {
+    if post.is_deleted() {
+        return Ok(());
+    }
+    if let Some(draft) = crate::objects::event::read(note) {
+        ops::events::receive(&context.store, post, &draft).await?;
+    }
+    if let Some(draft) = crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES) {
         ops::proposals::receive(&context.store, post, &draft).await?;
     }
     Ok(())

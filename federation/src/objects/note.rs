@@ -53,6 +53,10 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         location: None,
         start_time: None,
         end_time: None,
+        timezone: None,
+        join_mode: None,
+        maximum_attendee_capacity: None,
+        participant_count: None,
     }
 }
 
@@ -63,6 +67,9 @@ pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, au
     let mut note = post_to_note(post, author, &recipients);
     if let Some(proposal) = buurtnet_domain::store::proposals::by_post_id(conn, post.id).await? {
         super::proposal::decorate(&mut note, &proposal);
+    }
+    if let Some(event) = buurtnet_domain::store::events::by_post_id(conn, post.id).await? {
+        super::event::decorate(&mut note, &event);
     }
     Ok(note)
 }
@@ -96,7 +103,7 @@ pub fn visibility_of(to: &Value, cc: &Value, author_followers: Option<&str>) -> 
 /// A `Note` a peer sent, checked and turned into a post to store. The note must come from the
 /// same origin as its author, who must be `author`.
 pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, FederationError> {
-    if !matches!(note.kind.as_str(), "Note" | "Article" | "Page" | "Question" | "Proposal") {
+    if !matches!(note.kind.as_str(), "Note" | "Article" | "Page" | "Question" | "Proposal" | "Event") {
         return Err(FederationError::Malformed(format!("cannot show objects of type {}", note.kind)));
     }
     let attributed = protocol::first_id(Some(&note.attributed_to)).unwrap_or_default();

@@ -47,7 +47,15 @@ pub fn context() -> Value {
             "provider": "vf:provider",
             "receiver": "vf:receiver",
             "fulfills": "vf:fulfills",
-            "finished": "vf:finished"
+            "finished": "vf:finished",
+            "mz": "https://joinmobilizon.org/ns#",
+            "joinMode": "mz:joinMode",
+            "participantCount": "mz:participantCount",
+            "maximumAttendeeCapacity": "https://schema.org/maximumAttendeeCapacity",
+            "timezone": "mz:timezone",
+            "PostalAddress": "https://schema.org/PostalAddress",
+            "address": "https://schema.org/address",
+            "streetAddress": "https://schema.org/streetAddress"
         }
     ])
 }

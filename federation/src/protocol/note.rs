@@ -51,6 +51,15 @@ pub struct NoteJson {
     pub start_time: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
+    /// FEP-8a8e events: IANA time zone, join mode, capacity and participants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_attendee_capacity: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant_count: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

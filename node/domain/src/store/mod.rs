@@ -9,6 +9,7 @@
 
 pub mod actors;
 pub mod deliveries;
+pub mod events;
 pub mod follows;
 pub mod inbox;
 pub mod notifications;

@@ -1,0 +1,103 @@
+//! Events on the wire (FEP-8a8e, Mobilizon-compatible): type `Event` with `name`,
+//! `startTime`/`endTime` (with offset), `timezone`, `location` (a `Place` with a
+//! `PostalAddress`), `joinMode`, `maximumAttendeeCapacity`, `participantCount`, and always a
+//! `summary` with date, time and place in words and a `url`, since Mastodon shows only those.
+
+use crate::protocol::note::NoteJson;
+use buurtnet_domain::model::{DEFAULT_TIMEZONE, Event, EventDraft, JoinMode, Place};
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use serde_json::{Value, json};
+
+fn local_time(ms: i64, tz: &Tz) -> Option<String> {
+    DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(tz).to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// Turns a local post's note into the event it is.
+pub fn decorate(note: &mut NoteJson, event: &Event) {
+    let draft = event.draft();
+    let tz: Tz = event.timezone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+    note.kind = "Event".into();
+    note.name = Some(event.title.clone());
+    note.summary = Some(draft.summary_nl());
+    note.sensitive = None;
+    note.start_time = local_time(event.starts_at, &tz);
+    note.end_time = event.ends_at.and_then(|t| local_time(t, &tz));
+    note.timezone = Some(event.timezone.clone());
+    note.join_mode = Some(event.join_mode.as_str().into());
+    note.maximum_attendee_capacity = event.capacity;
+    note.participant_count = Some(0);
+    note.location = match (&draft.place, &event.online_url) {
+        (Some(place), _) => Some(json!({
+            "type": "Place", "name": place.name,
+            "address": place.address.as_ref().map(|a| json!({"type": "PostalAddress", "streetAddress": a})),
+            "latitude": place.latitude, "longitude": place.longitude,
+        })),
+        (None, Some(link)) => Some(json!({"type": "VirtualLocation", "url": link})),
+        (None, None) => None,
+    };
+}
+
+fn address_text(address: &Value) -> Option<String> {
+    match address {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(map) => {
+            let parts: Vec<&str> = ["streetAddress", "postalCode", "addressLocality"]
+                .iter()
+                .filter_map(|k| map.get(*k).and_then(Value::as_str))
+                .filter(|s| !s.is_empty())
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }
+        _ => None,
+    }
+}
+
+/// The event in an `Event` from a peer (Buurtnet, Mobilizon, Gancio, ...), if it is one with
+/// a start time we can read.
+pub fn read(note: &NoteJson) -> Option<EventDraft> {
+    if note.kind != "Event" {
+        return None;
+    }
+    let starts_at = DateTime::parse_from_rfc3339(note.start_time.as_deref()?).ok()?.with_timezone(&Utc);
+    let ends_at = note
+        .end_time
+        .as_deref()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .filter(|end| *end >= starts_at);
+    let timezone = note.timezone.clone().filter(|tz| tz.parse::<Tz>().is_ok()).unwrap_or_else(|| DEFAULT_TIMEZONE.into());
+    let location = note.location.as_ref();
+    let place = location.filter(|l| l.get("type").and_then(Value::as_str) != Some("VirtualLocation")).and_then(|l| {
+        let address = l.get("address").and_then(address_text);
+        let name =
+            l.get("name").and_then(Value::as_str).map(str::to_string).filter(|n| !n.trim().is_empty()).or_else(|| address.clone())?;
+        Some(Place {
+            name,
+            address,
+            latitude: l.get("latitude").and_then(Value::as_f64),
+            longitude: l.get("longitude").and_then(Value::as_f64),
+        })
+    });
+    let online_url = location
+        .filter(|l| l.get("type").and_then(Value::as_str) == Some("VirtualLocation"))
+        .and_then(|l| l.get("url"))
+        .and_then(Value::as_str)
+        .map(String::from);
+    let text = buurtnet_domain::model::html::to_plain_text(&buurtnet_domain::model::html::sanitize(&note.content));
+    Some(EventDraft {
+        title: note
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| text.lines().next().unwrap_or("Activiteit").to_string()),
+        description: text,
+        starts_at,
+        ends_at,
+        timezone,
+        place,
+        online_url,
+        capacity: note.maximum_attendee_capacity.filter(|c| *c > 0),
+        join_mode: JoinMode::parse(note.join_mode.as_deref().unwrap_or("free")),
+    })
+}

@@ -1,0 +1,32 @@
+//! Events, beside their posts.
+
+use super::{Handle, affected, on_db};
+use crate::error::Result;
+use crate::model::{Event, EventDraft};
+use crate::now_ms;
+
+const COLUMNS: &str = "post_id, title, description, starts_at, ends_at, timezone, place_name, place_address, latitude, longitude, online_url, capacity, join_mode, state, created_at";
+
+/// Stores or replaces the fields of the event of `post_id`.
+pub async fn upsert(db: &mut impl Handle, post_id: i64, draft: &EventDraft) -> Result<()> {
+    let place = draft.place.as_ref();
+    let sql = "INSERT INTO events (post_id, title, description, starts_at, ends_at, timezone, place_name, place_address, latitude, longitude, online_url, capacity, join_mode, state, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'scheduled', $14)
+               ON CONFLICT (post_id) DO UPDATE SET title = excluded.title, description = excluded.description, starts_at = excluded.starts_at,
+                 ends_at = excluded.ends_at, timezone = excluded.timezone, place_name = excluded.place_name, place_address = excluded.place_address,
+                 latitude = excluded.latitude, longitude = excluded.longitude, online_url = excluded.online_url, capacity = excluded.capacity,
+                 join_mode = excluded.join_mode";
+    affected!(db, c => sqlx::query(sql)
+        .bind(post_id).bind(draft.title.trim()).bind(draft.description.trim())
+        .bind(draft.starts_at.timestamp_millis()).bind(draft.ends_at.map(|t| t.timestamp_millis())).bind(&draft.timezone)
+        .bind(place.map(|p| p.name.trim().to_string())).bind(place.and_then(|p| p.address.clone()))
+        .bind(place.and_then(|p| p.latitude)).bind(place.and_then(|p| p.longitude))
+        .bind(&draft.online_url).bind(draft.capacity).bind(draft.join_mode.as_str()).bind(now_ms())
+        .execute(c).await)?;
+    Ok(())
+}
+
+pub async fn by_post_id(db: &mut impl Handle, post_id: i64) -> Result<Option<Event>> {
+    let sql = format!("SELECT {COLUMNS} FROM events WHERE post_id = $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Event>(&sql).bind(post_id).fetch_optional(c).await)?)
+}
