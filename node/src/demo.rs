@@ -1,12 +1,12 @@
 //! `buurtnet demo`: three neighbourhood nodes on localhost that follow each other, with Dutch
-//! sample members, posts, offers and needs (the needs in coalition scope), to try Buurtnet in
-//! a minute. Data lives under
+//! sample members, posts, offers and needs (the needs in coalition scope) and a shared meal,
+//! to try Buurtnet in a minute. Data lives under
 //! `<data_dir>/demo/<node>`; a second run reuses it.
 
 use crate::Node;
 use crate::config::Config;
 use anyhow::{Context as _, Result};
-use buurtnet_domain::model::{Actor, ProposalDraft, Purpose, Visibility, When};
+use buurtnet_domain::model::{Actor, DEFAULT_TIMEZONE, EventDraft, JoinMode, Place, ProposalDraft, Purpose, Visibility, When};
 use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR};
 use buurtnet_domain::ops::posts::PostDraft;
 use buurtnet_domain::ops::proposals::Audience;
@@ -179,8 +179,26 @@ async fn publish_samples(node: &Node, initiative: &Actor) -> Result<()> {
         };
         ops::proposals::publish(&state.store, &state.urls, &coordinator, initiative, &draft, &Audience::default()).await?;
     }
+    ops::events::publish(&state.store, &state.urls, &coordinator, initiative, &sample_event(spec)?, Visibility::Public).await?;
     state.wake_delivery();
     Ok(())
+}
+
+/// A shared meal a week from now, at 17:30 in Amsterdam time.
+fn sample_event(spec: &DemoNode) -> Result<EventDraft> {
+    let next_week = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Amsterdam).date_naive() + chrono::Duration::days(7);
+    let start = EventDraft::local_to_utc(next_week.and_hms_opt(17, 30, 0).context("time")?, DEFAULT_TIMEZONE)?;
+    Ok(EventDraft {
+        title: format!("Buurtmaaltijd bij {}", spec.name),
+        description: "Samen koken en eten, iedereen is welkom. Aanschuiven kost niets.".into(),
+        starts_at: start,
+        ends_at: Some(start + chrono::Duration::hours(2)),
+        timezone: DEFAULT_TIMEZONE.into(),
+        place: Some(Place { name: format!("Buurthuis van {}", spec.name), address: None, latitude: None, longitude: None }),
+        online_url: None,
+        capacity: Some(40),
+        join_mode: JoinMode::Free,
+    })
 }
 
 /// Every initiative follows the other two.
