@@ -5,7 +5,6 @@
 use crate::error::{DomainError, Result};
 use crate::model::{Actor, EventDraft, NewPost, Post, Visibility, html};
 use crate::now_ms;
-use crate::outbox::Outgoing;
 use crate::store::{self, Store};
 use crate::urls::LocalUrls;
 
@@ -35,7 +34,7 @@ pub async fn publish(
     if visibility == Visibility::Direct {
         return Err(DomainError::invalid("visibility", "events are not direct messages"));
     }
-    let mut new = NewPost {
+    let new = NewPost {
         ap_id: urls.new_activity().to_string(),
         author_id: author.id,
         content: render(draft),
@@ -50,17 +49,9 @@ pub async fn publish(
         recipients: vec![],
     };
     let mut tx = store.begin().await?;
-    if visibility == Visibility::Coalition {
-        new.recipients = store::follows::mutual_groups(&mut tx, author.id).await?;
-    }
-    let stored = store::posts::insert(&mut tx, &new).await?;
-    let ap_id = urls.note(stored.id).to_string();
-    store::posts::set_ap_id(&mut tx, stored.id, &ap_id, &ap_id).await?;
-    store::events::upsert(&mut tx, stored.id, draft).await?;
-    if visibility.federates() {
-        store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
-    }
-    let post = store::posts::by_id(&mut tx, stored.id).await?;
+    let post = super::posts::insert_local(&mut tx, urls, new).await?;
+    store::events::upsert(&mut tx, post.id, draft).await?;
+    super::posts::announce_created(&mut tx, &post).await?;
     tx.commit().await?;
     Ok(post)
 }

@@ -63,19 +63,31 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
         recipients: draft.recipients.clone(),
     };
     let mut tx = store.begin().await?;
-    let mut new = new;
-    if draft.visibility == Visibility::Coalition {
-        new.recipients = store::follows::mutual_groups(&mut tx, author.id).await?;
-    }
-    let stored = store::posts::insert(&mut tx, &new).await?;
-    let ap_id = urls.note(stored.id).to_string();
-    store::posts::set_ap_id(&mut tx, stored.id, &ap_id, &ap_id).await?;
-    if draft.visibility.federates() {
-        store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
-    }
-    let post = store::posts::by_id(&mut tx, stored.id).await?;
+    let post = insert_local(&mut tx, urls, new).await?;
+    announce_created(&mut tx, &post).await?;
     tx.commit().await?;
     Ok(post)
+}
+
+/// Stores a new local post inside `tx`: its id is built from its row id, and a coalition post
+/// is addressed to the author's coalition. Offers, needs and events are posts too and come
+/// through here.
+pub(crate) async fn insert_local(tx: &mut store::Tx, urls: &LocalUrls, mut new: NewPost) -> Result<Post> {
+    if new.visibility == Visibility::Coalition {
+        new.recipients = store::follows::mutual_groups(tx, new.author_id).await?;
+    }
+    let stored = store::posts::insert(tx, &new).await?;
+    let ap_id = urls.note(stored.id).to_string();
+    store::posts::set_ap_id(tx, stored.id, &ap_id, &ap_id).await?;
+    store::posts::by_id(tx, stored.id).await
+}
+
+/// Queues the `Create` of a post for peers, unless it never leaves this node.
+pub(crate) async fn announce_created(tx: &mut store::Tx, post: &Post) -> Result<()> {
+    if post.visibility.federates() {
+        store::outbox::push(tx, &Outgoing::PostCreated { post_id: post.id }).await?;
+    }
+    Ok(())
 }
 
 async fn own_post(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {

@@ -92,21 +92,12 @@ pub async fn publish(
         recipients: vec![],
     };
     let mut tx = store.begin().await?;
-    let mut new = new;
-    if visibility == Visibility::Coalition {
-        new.recipients = store::follows::mutual_groups(&mut tx, author.id).await?;
-    }
-    let stored = store::posts::insert(&mut tx, &new).await?;
-    let ap_id = urls.note(stored.id).to_string();
-    store::posts::set_ap_id(&mut tx, stored.id, &ap_id, &ap_id).await?;
-    store::proposals::insert(&mut tx, stored.id, &row(draft)).await?;
+    let post = super::posts::insert_local(&mut tx, urls, new).await?;
+    store::proposals::insert(&mut tx, post.id, &row(draft)).await?;
     if let Some(resident) = audience.on_behalf_of.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        store::proposals::set_resident(&mut tx, stored.id, resident).await?;
+        store::proposals::set_resident(&mut tx, post.id, resident).await?;
     }
-    if visibility.federates() {
-        store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: stored.id }).await?;
-    }
-    let post = store::posts::by_id(&mut tx, stored.id).await?;
+    super::posts::announce_created(&mut tx, &post).await?;
     tx.commit().await?;
     suggest_matches(store, post.id).await;
     Ok(post)
