@@ -144,6 +144,16 @@ impl TestNode {
         Ok(())
     }
 
+    /// Follows and waits until the followee's node has accepted.
+    pub async fn follow_and_wait(&self, follower: &Actor, followee_ap_id: &str) -> Result<()> {
+        self.follow(follower, followee_ap_id).await?;
+        eventually("follow accepted", || async {
+            Ok(self.follow_state(&follower.ap_id, followee_ap_id).await?.filter(|s| s == "accepted"))
+        })
+        .await?;
+        Ok(())
+    }
+
     pub async fn publish(&self, author: &Actor, text: &str, visibility: Visibility) -> Result<Post> {
         self.publish_as(author, author, text, visibility, vec![]).await
     }

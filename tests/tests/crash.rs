@@ -60,9 +60,7 @@ async fn a_killed_node_delivers_everything_after_restart() -> Result<()> {
 
     let mut child = process.serve().await?;
     let author_id = format!("http://localhost:{}/users/schrijver", process.port);
-    receiver.follow(&reader, &author_id).await?;
-    eventually("follow accepted", || async { Ok(receiver.follow_state(&reader.ap_id, &author_id).await?.filter(|s| s == "accepted")) })
-        .await?;
+    receiver.follow_and_wait(&reader, &author_id).await?;
 
     // Publish through the domain on the process's own database, as a second writer would.
     let sender_store = Store::connect(&format!("sqlite://{}", process.dir.path().join("buurtnet.db").display())).await?;

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use buurtnet_domain::model::Visibility;
-use buurtnet_tests::harness::{Backend, TestNode, eventually};
+use buurtnet_tests::harness::{Backend, TestNode};
 use serde_json::Value;
 
 async fn get(url: &str, accept: &str) -> Result<(u16, String, String)> {
@@ -122,10 +122,6 @@ async fn authorized_fetch_requires_signed_gets_and_nodes_sign_theirs() -> Result
     let (status, _, _) = get(&format!("{}/followers", member.ap_id), "application/activity+json").await?;
     assert_eq!(status, 401);
 
-    other.follow(&follower, &member.ap_id).await?;
-    eventually("the follow crosses", || async {
-        Ok(other.follow_state(&follower.ap_id, &member.ap_id).await?.filter(|s| s == "accepted"))
-    })
-    .await?;
+    other.follow_and_wait(&follower, &member.ap_id).await?;
     Ok(())
 }

@@ -37,11 +37,7 @@ async fn an_event_reaches_followers_with_time_place_and_summary(backend: Backend
     let initiative = home.add_initiative("zorgvrijstaat", false).await?;
     let coordinator = home.add_member("fatima", Some(&initiative)).await?;
     let neighbour = away.add_member("kees", None).await?;
-    away.follow(&neighbour, &initiative.ap_id).await?;
-    eventually("follow accepted", || async {
-        Ok(away.follow_state(&neighbour.ap_id, &initiative.ap_id).await?.filter(|s| s == "accepted"))
-    })
-    .await?;
+    away.follow_and_wait(&neighbour, &initiative.ap_id).await?;
 
     let state = home.node.as_ref().expect("running").state();
     let post = ops::events::publish(&state.store, &state.urls, &coordinator, &initiative, &meal(), Visibility::Public).await?;

@@ -114,9 +114,7 @@ async fn a_peer_that_was_down_receives_everything(backend: Backend) -> Result<()
     let mut receiver = TestNode::start(backend).await?;
     let author = sender.add_member("schrijver", None).await?;
     let reader = receiver.add_member("lezer", None).await?;
-    receiver.follow(&reader, &author.ap_id).await?;
-    eventually("follow accepted", || async { Ok(receiver.follow_state(&reader.ap_id, &author.ap_id).await?.filter(|s| s == "accepted")) })
-        .await?;
+    receiver.follow_and_wait(&reader, &author.ap_id).await?;
 
     receiver.stop().await;
     let mut posts = Vec::new();
@@ -173,9 +171,7 @@ async fn replies_thread_and_followers_only_posts_stay_private(backend: Backend) 
     // A direct message reaches its recipient and no other follower.
     let c = TestNode::start(backend).await?;
     let carol = c.add_member("carol", None).await?;
-    c.follow(&carol, &alice.ap_id).await?;
-    eventually("carol follows alice", || async { Ok(c.follow_state(&carol.ap_id, &alice.ap_id).await?.filter(|s| s == "accepted")) })
-        .await?;
+    c.follow_and_wait(&carol, &alice.ap_id).await?;
     let direct = a.publish_as(&alice, &alice, "Bob, heb je zaterdag tijd?", Visibility::Direct, vec![bob.ap_id.clone()]).await?;
     let got = eventually("the direct message reaches bob", || async { b.post(&direct.ap_id).await }).await?;
     assert_eq!(got.visibility, Visibility::Direct);
@@ -191,9 +187,7 @@ async fn a_broken_outbox_entry_does_not_hold_up_the_rest() -> Result<()> {
     let receiver = TestNode::start(Backend::Sqlite).await?;
     let author = sender.add_member("schrijver", None).await?;
     let reader = receiver.add_member("lezer", None).await?;
-    receiver.follow(&reader, &author.ap_id).await?;
-    eventually("follow accepted", || async { Ok(receiver.follow_state(&reader.ap_id, &author.ap_id).await?.filter(|s| s == "accepted")) })
-        .await?;
+    receiver.follow_and_wait(&reader, &author.ap_id).await?;
 
     let mut tx = sender.store().begin().await?;
     buurtnet_domain::store::outbox::push(&mut tx, &buurtnet_domain::outbox::Outgoing::PostCreated { post_id: 999_999 }).await?;
@@ -213,9 +207,7 @@ async fn a_peer_that_hangs_does_not_hold_up_the_others() -> Result<()> {
     let receiver = TestNode::start(Backend::Sqlite).await?;
     let author = sender.add_member("schrijver", None).await?;
     let reader = receiver.add_member("lezer", None).await?;
-    receiver.follow(&reader, &author.ap_id).await?;
-    eventually("follow accepted", || async { Ok(receiver.follow_state(&reader.ap_id, &author.ap_id).await?.filter(|s| s == "accepted")) })
-        .await?;
+    receiver.follow_and_wait(&reader, &author.ap_id).await?;
 
     // A peer that accepts connections and never answers.
     let black_hole = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -117,11 +117,7 @@ async fn refuses_blocked_domains() -> Result<()> {
 async fn remote_html_is_sanitised_stored_and_shown_and_boosts_are_counted() -> Result<()> {
     let s = setup(Backend::Sqlite).await?;
     let local = s.home.add_member("buur", None).await?;
-    s.home.follow(&local, &s.sender.ap_id).await?;
-    buurtnet_tests::harness::eventually("follow accepted", || async {
-        Ok(s.home.follow_state(&local.ap_id, &s.sender.ap_id).await?.filter(|st| st == "accepted"))
-    })
-    .await?;
+    s.home.follow_and_wait(&local, &s.sender.ap_id).await?;
 
     let note_id = format!("{}/handmade/1", s.sender.ap_id);
     let create = json!({
@@ -176,11 +172,7 @@ async fn deletion_of_an_unknown_actor_is_acknowledged_without_fetching() -> Resu
 async fn hostile_proposals_are_cut_down_to_size_and_cleaned() -> Result<()> {
     let s = setup(Backend::Sqlite).await?;
     let local = s.home.add_member("buur", None).await?;
-    s.home.follow(&local, &s.sender.ap_id).await?;
-    buurtnet_tests::harness::eventually("follow accepted", || async {
-        Ok(s.home.follow_state(&local.ap_id, &s.sender.ap_id).await?.filter(|st| st == "accepted"))
-    })
-    .await?;
+    s.home.follow_and_wait(&local, &s.sender.ap_id).await?;
     let signer = signer_of(&s.sender);
     let proposal = |n: u32, purpose: &str| {
         let id = format!("{}/proposals/{n}", s.sender.ap_id);

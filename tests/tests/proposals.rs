@@ -131,11 +131,7 @@ async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: 
     let initiative = home.add_initiative("zorgvrijstaat", false).await?;
     let coordinator = home.add_member("fatima", Some(&initiative)).await?;
     let neighbour = away.add_member("kees", None).await?;
-    away.follow(&neighbour, &initiative.ap_id).await?;
-    eventually("follow accepted", || async {
-        Ok(away.follow_state(&neighbour.ap_id, &initiative.ap_id).await?.filter(|s| s == "accepted"))
-    })
-    .await?;
+    away.follow_and_wait(&neighbour, &initiative.ap_id).await?;
 
     let state = home.node.as_ref().expect("running").state();
     let post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &need(), &public()).await?;
@@ -307,11 +303,7 @@ async fn matching_offers_reach_the_coordinators_concerned_and_nobody_else(backen
     let bystander = home.add_member("buur", None).await?;
     let helpers = away.add_initiative("wijkpaleis", false).await?;
     let helpers_coordinator = away.add_member("kees", Some(&helpers)).await?;
-    home.follow(&initiative, &helpers.ap_id).await?;
-    eventually("home follows the helpers", || async {
-        Ok(home.follow_state(&initiative.ap_id, &helpers.ap_id).await?.filter(|s| s == "accepted"))
-    })
-    .await?;
+    home.follow_and_wait(&initiative, &helpers.ap_id).await?;
 
     let home_state = home.node.as_ref().expect("running").state();
     let away_state = away.node.as_ref().expect("running").state();

@@ -107,6 +107,27 @@ pub struct NewPost {
     pub recipients: Vec<String>,
 }
 
+impl NewPost {
+    /// A new local post by `author_id`, with a placeholder id: `ops::posts::insert_local`
+    /// gives it its real id once its row exists.
+    pub fn local(author_id: i64, content: String, source: String, visibility: Visibility) -> NewPost {
+        NewPost {
+            ap_id: format!("urn:buurtnet:pending:{:032x}", rand::random::<u128>()),
+            author_id,
+            content,
+            source: Some(source),
+            summary: None,
+            visibility,
+            in_reply_to: None,
+            url: None,
+            published: crate::now_ms(),
+            updated: None,
+            is_local: true,
+            recipients: vec![],
+        }
+    }
+}
+
 /// A change to an existing post's text.
 #[derive(Debug, Clone)]
 pub struct PostEdit {

@@ -4,7 +4,6 @@
 
 use crate::error::{DomainError, Result};
 use crate::model::{Actor, EventDraft, NewPost, Post, Visibility, html};
-use crate::now_ms;
 use crate::store::{self, Store};
 use crate::urls::LocalUrls;
 
@@ -34,20 +33,7 @@ pub async fn publish(
     if visibility == Visibility::Direct {
         return Err(DomainError::invalid("visibility", "events are not direct messages"));
     }
-    let new = NewPost {
-        ap_id: urls.new_activity().to_string(),
-        author_id: author.id,
-        content: render(draft),
-        source: Some(draft.description.trim().to_string()),
-        summary: None,
-        visibility,
-        in_reply_to: None,
-        url: None,
-        published: now_ms(),
-        updated: None,
-        is_local: true,
-        recipients: vec![],
-    };
+    let new = NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility);
     let mut tx = store.begin().await?;
     let post = super::posts::insert_local(&mut tx, urls, new).await?;
     store::events::upsert(&mut tx, post.id, draft).await?;

@@ -46,21 +46,11 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
         return Err(DomainError::Forbidden);
     }
     validate(draft)?;
-    let now = now_ms();
-    let placeholder = urls.new_activity().to_string();
     let new = NewPost {
-        ap_id: placeholder,
-        author_id: author.id,
-        content: html::text_to_html(&draft.text),
-        source: Some(draft.text.trim().to_string()),
         summary: draft.content_warning.clone().filter(|s| !s.trim().is_empty()),
-        visibility: draft.visibility,
         in_reply_to: draft.in_reply_to.clone(),
-        url: None,
-        published: now,
-        updated: None,
-        is_local: true,
         recipients: draft.recipients.clone(),
+        ..NewPost::local(author.id, html::text_to_html(&draft.text), draft.text.trim().to_string(), draft.visibility)
     };
     let mut tx = store.begin().await?;
     let post = insert_local(&mut tx, urls, new).await?;

@@ -77,20 +77,7 @@ pub async fn publish(
     if audience.on_behalf_of.is_some() && (author.kind() != crate::model::ActorKind::Group || member.id == author.id) {
         return Err(DomainError::invalid("on_behalf_of", "only a coordinator posting for the initiative can ask on behalf of a resident"));
     }
-    let new = NewPost {
-        ap_id: urls.new_activity().to_string(),
-        author_id: author.id,
-        content: render(draft),
-        source: Some(draft.description.trim().to_string()),
-        summary: None,
-        visibility,
-        in_reply_to: None,
-        url: None,
-        published: now_ms(),
-        updated: None,
-        is_local: true,
-        recipients: vec![],
-    };
+    let new = NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility);
     let mut tx = store.begin().await?;
     let post = super::posts::insert_local(&mut tx, urls, new).await?;
     store::proposals::insert(&mut tx, post.id, &row(draft)).await?;
