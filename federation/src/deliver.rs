@@ -16,7 +16,7 @@ use crate::objects::note::{local_note, tombstone};
 use crate::protocol::with_context;
 use crate::safety;
 use crate::state::FederationState;
-use buurtnet_domain::model::{Actor, Post, ResponseState, Visibility};
+use buurtnet_domain::model::{Actor, Participation, Post, ResponseState, Visibility};
 use buurtnet_domain::outbox::Outgoing;
 use buurtnet_domain::store::deliveries::Delivery;
 use buurtnet_domain::{now_ms, store};
@@ -154,6 +154,20 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let activity = crate::objects::response::decision(new_id(), &response, &post, &author, &responder);
             vec![planned(&author, activity, BTreeSet::from([responder.inbox.clone()]))]
         }
+        Outgoing::EventJoinSent { participation_id } | Outgoing::EventLeft { participation_id } => {
+            let (participation, event_post, participant, organiser) = participation_parts(&mut conn, *participation_id).await?;
+            let activity = if matches!(event, Outgoing::EventJoinSent { .. }) {
+                crate::objects::rsvp::join(&participation, &event_post, &participant, &organiser)
+            } else {
+                crate::objects::rsvp::leave(new_id(), &event_post, &participant, &organiser)
+            };
+            vec![planned(&participant, activity, BTreeSet::from([organiser.inbox.clone()]))]
+        }
+        Outgoing::EventJoinAnswered { participation_id } => {
+            let (participation, event, participant, organiser) = participation_parts(&mut conn, *participation_id).await?;
+            let activity = crate::objects::rsvp::answer(new_id(), &participation, &event, &participant, &organiser);
+            vec![planned(&organiser, activity, BTreeSet::from([participant.inbox.clone()]))]
+        }
         Outgoing::FollowRejected { follower_id, followee_id, follow_activity } => {
             let follower = store::actors::by_id(&mut conn, *follower_id).await?;
             let followee = store::actors::by_id(&mut conn, *followee_id).await?;
@@ -173,6 +187,15 @@ fn answer(kind: &str, id: String, follow_activity: &str, follower: &Actor, follo
     })
 }
 
+/// A participation with its event's post, the participant and the event's author.
+async fn participation_parts(conn: &mut store::Conn, id: i64) -> Result<(Participation, Post, Actor, Actor)> {
+    let participation = store::participants::by_id(conn, id).await?;
+    let event = store::posts::by_id(conn, participation.event_post_id).await?;
+    let participant = store::actors::by_id(conn, participation.participant_id).await?;
+    let organiser = store::actors::by_id(conn, event.author_id).await?;
+    Ok((participation, event, participant, organiser))
+}
+
 /// (follower id, followee id, follow activity id) of a follow that still exists.
 async fn follow_by_id(conn: &mut store::Conn, follow_id: i64) -> Result<Option<(i64, i64, String)>> {
     Ok(store::follows::by_row_id(conn, follow_id).await?.map(|f| (f.follower_id, f.followee_id, f.activity_ap_id)))
@@ -190,6 +213,11 @@ async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, r
         Visibility::Direct | Visibility::Coalition => {}
     }
     let mut named: Vec<String> = recipients.to_vec();
+    // People on other nodes who take part in an event hear when it changes, whether or not
+    // they follow its organiser.
+    for participant_id in store::participants::interested_ids(conn, post.id).await? {
+        named.push(store::actors::by_id(conn, participant_id).await?.ap_id);
+    }
     if let Some(parent) = &post.in_reply_to
         && let Some(parent) = store::posts::by_ap_id(conn, parent).await?
     {

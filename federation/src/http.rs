@@ -6,7 +6,7 @@
 use crate::error::{FederationError, Result};
 use crate::inbox::{self, signed_get_reader};
 use crate::objects::actor::ApubActor;
-use crate::objects::note::{post_to_note, tombstone};
+use crate::objects::note::tombstone;
 use crate::protocol::collections::{OrderedCollection, OrderedCollectionPage, PAGE_SIZE};
 use crate::protocol::discovery::{Webfinger, WebfingerLink};
 use crate::protocol::{ACTIVITY_JSON, with_context};
@@ -224,15 +224,20 @@ async fn collection(
     };
     let offset = (page - 1) * PAGE_SIZE;
     let items: Vec<Value> = match which.as_str() {
-        "outbox" => store::posts::public_by_author(&mut conn, actor.id, PAGE_SIZE, offset)
+        "outbox" => {
+            let mut items = Vec::new();
+            for post in store::posts::public_by_author(&mut conn, actor.id, PAGE_SIZE, offset).await? {
+                // As sent: offers, needs and events with their own fields.
+                let note = crate::objects::note::local_note(&mut conn, &post, &actor).await?;
+                items.push(json!({"id": format!("{}#create", post.ap_id), "type": "Create", "actor": actor.ap_id, "published": note.published, "to": note.to, "cc": note.cc, "object": note}));
+            }
+            items
+        }
+        "followers" => store::follows::followers(&mut conn, actor.id, FollowState::Accepted, PAGE_SIZE, offset)
             .await?
-            .iter()
-            .map(|post| {
-                let note = post_to_note(post, &actor, &[]);
-                json!({"id": format!("{}#create", post.ap_id), "type": "Create", "actor": actor.ap_id, "published": note.published, "to": note.to, "cc": note.cc, "object": note})
-            })
+            .into_iter()
+            .map(|a| json!(a.ap_id))
             .collect(),
-        "followers" => store::follows::followers(&mut conn, actor.id, FollowState::Accepted, PAGE_SIZE, offset).await?.into_iter().map(|a| json!(a.ap_id)).collect(),
         _ => store::follows::following(&mut conn, actor.id, PAGE_SIZE, offset).await?.into_iter().map(|a| json!(a.ap_id)).collect(),
     };
     Ok(activity_json(

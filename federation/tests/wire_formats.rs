@@ -122,6 +122,9 @@ fn activities_from_other_servers_parse() {
         ("mastodon/mastodon-announce.json", "Announce"),
         ("mastodon/activities_delete.json", "Delete"),
         ("mastodon/mastodon-update.json", "Update"),
+        ("mobilizon/mobilizon-join-activity.json", "Join"),
+        ("mobilizon/mobilizon-leave-activity.json", "Leave"),
+        ("friendica/attend-accept.json", "Accept"),
     ] {
         let activity: ActivityJson = serde_json::from_value(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(activity.kind, kind, "{path}");
@@ -176,4 +179,13 @@ fn events_from_mobilizon_and_gancio_are_read() {
     assert_eq!(event.starts_at.to_rfc3339(), "2021-07-14T15:30:57+00:00");
     assert_eq!(event.place.map(|p| p.name).as_deref(), Some("Colosseo"));
     assert_eq!(event.timezone, "Europe/Amsterdam", "no time zone given: ours");
+}
+
+#[test]
+fn mobilizon_events_say_whether_they_are_cancelled_and_how_many_come() {
+    let mut note: NoteJson = serde_json::from_value(fixture("mobilizon/objects_event.json")).unwrap();
+    let state = buurtnet_federation::objects::event::remote_state(&note);
+    assert_eq!((state.cancelled, state.participant_count), (false, Some(0)), "ical:status CONFIRMED, participantCount 0");
+    note.event_status = Some("CANCELLED".into());
+    assert!(buurtnet_federation::objects::event::remote_state(&note).cancelled);
 }

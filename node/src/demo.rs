@@ -102,6 +102,7 @@ pub async fn run(config: &Config, base_port: u16) -> Result<()> {
             publish_samples(node, initiative).await?;
         }
     }
+    join_neighbours_meals(&nodes).await?;
     let nodes: Vec<(Node, Actor)> = nodes.into_iter().map(|(n, i, _)| (n, i)).collect();
     print_welcome(&nodes);
     tokio::signal::ctrl_c().await?;
@@ -182,6 +183,44 @@ async fn publish_samples(node: &Node, initiative: &Actor) -> Result<()> {
     ops::events::publish(&state.store, &state.urls, &coordinator, initiative, &sample_event(spec)?, Visibility::Public).await?;
     state.wake_delivery();
     Ok(())
+}
+
+/// Each coordinator signs up for the shared meal of the next node, so the demo shows
+/// participants arriving from another neighbourhood. Skipped for meals that have not arrived
+/// within a few seconds (the demo still works; the RSVP can be made by hand).
+async fn join_neighbours_meals(nodes: &[(Node, Actor, bool)]) -> Result<()> {
+    for (i, (node, _, fresh)) in nodes.iter().enumerate() {
+        let (_, host_initiative, _) = &nodes[(i + 1) % nodes.len()];
+        if !*fresh {
+            continue;
+        }
+        let state = node.state();
+        let spec = &NODES[i];
+        let coordinator =
+            store::actors::local_by_username(&mut state.store.conn().await?, spec.coordinator.0).await?.context("demo coordinator")?;
+        let mut meal = None;
+        for _ in 0..50 {
+            meal = upcoming_event_of(node, &host_initiative.ap_id).await?;
+            if meal.is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        if let Some(meal) = meal {
+            ops::rsvp::join(&state.store, &state.urls, &coordinator, &meal).await?;
+            state.wake_delivery();
+        }
+    }
+    Ok(())
+}
+
+/// The id of the first coming event by `author_ap_id` that `node` holds.
+async fn upcoming_event_of(node: &Node, author_ap_id: &str) -> Result<Option<String>> {
+    let mut conn = node.state().store.conn().await?;
+    let Some(author) = store::actors::by_ap_id(&mut conn, author_ap_id).await? else { return Ok(None) };
+    let events = store::events::upcoming(&mut conn, Some(author.id), buurtnet_domain::now_ms(), 1).await?;
+    let Some(event) = events.first() else { return Ok(None) };
+    Ok(Some(store::posts::by_id(&mut conn, event.post_id).await?.ap_id))
 }
 
 /// A shared meal a week from now, at 17:30 in Amsterdam time.

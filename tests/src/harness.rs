@@ -303,6 +303,35 @@ pub fn buurtnet_binary() -> Result<std::path::PathBuf> {
     Ok(target.join("debug").join("buurtnet"))
 }
 
+/// Sends `body` to `inbox`, signed by `signer` (or unsigned when `None`).
+pub async fn post_signed(
+    inbox: &str,
+    body: &[u8],
+    signer: Option<&buurtnet_federation::signatures::Signer>,
+    body_sent: Option<&[u8]>,
+) -> Result<reqwest::StatusCode> {
+    let url = url::Url::parse(inbox)?;
+    let mut headers = std::collections::BTreeMap::from([
+        ("host".to_string(), format!("{}:{}", url.host_str().unwrap_or_default(), url.port().unwrap_or(80))),
+        ("content-type".to_string(), "application/activity+json".to_string()),
+    ]);
+    if let Some(signer) = signer {
+        signer.sign("POST", url.path(), &mut headers, Some(body))?;
+    }
+    let mut request = reqwest::Client::new().post(url.clone()).body(body_sent.unwrap_or(body).to_vec());
+    for (name, value) in &headers {
+        if name != "host" {
+            request = request.header(name.as_str(), value.as_str());
+        }
+    }
+    Ok(request.send().await?.status())
+}
+
+pub fn signer_of(actor: &Actor) -> buurtnet_federation::signatures::Signer {
+    buurtnet_federation::signatures::Signer::from_pem(actor.public_key_id.clone(), actor.private_key_pem.as_deref().expect("local actor"))
+        .expect("key parses")
+}
+
 /// A remote actor row as if fetched, for scenarios that need a peer which is not a node
 /// (one that never answers, one at a forbidden address). Its key is a placeholder.
 pub fn stand_in_remote_actor(ap_id: &url::Url) -> Result<buurtnet_domain::model::NewActor> {

@@ -136,3 +136,59 @@ async fn first_serve_sets_the_node_up_and_says_what_to_do_next() -> Result<()> {
     assert!(matches!(advice, Ok(Ok(true))), "tells the operator what to do: {log}");
     Ok(())
 }
+
+/// Three free ports in a row, for the demo's nodes.
+fn three_free_ports() -> Result<u16> {
+    for _ in 0..50 {
+        let first = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        if first < 65000 && (1..3).all(|i| std::net::TcpListener::bind(("127.0.0.1", first + i)).is_ok()) {
+            return Ok(first);
+        }
+    }
+    anyhow::bail!("no three free ports in a row")
+}
+
+/// The newcomer's first command: three nodes that follow each other, each with a post, an
+/// offer, a need (for the coalition, so not in the public outbox) and a shared meal, and a
+/// participant from the neighbouring node at each meal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shows_every_kind_with_an_rsvp_from_the_next_node() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let base = three_free_ports()?;
+    let mut child = tokio::process::Command::new(buurtnet_binary()?)
+        .args(["demo", "--base-port", &base.to_string()])
+        .env_remove("BUURTNET_CONFIG")
+        .env("BUURTNET_DATA_DIR", dir.path())
+        .env("BUURTNET_DOMAIN", format!("localhost:{base}"))
+        .env("BUURTNET_DEV", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()?;
+    let outbox = format!("http://localhost:{base}/initiatives/zorgvrijstaat/outbox?page=1");
+    let client = reqwest::Client::new();
+    let items: Vec<serde_json::Value> = buurtnet_tests::harness::eventually("the demo's first node has its samples", || async {
+        let Ok(response) = client.get(&outbox).header("accept", "application/activity+json").send().await else { return Ok(None) };
+        if !response.status().is_success() {
+            return Ok(None);
+        }
+        let page: serde_json::Value = response.json().await?;
+        let items = page["orderedItems"].as_array().cloned().unwrap_or_default();
+        Ok((items.len() >= 3).then_some(items))
+    })
+    .await?;
+    let kinds: Vec<(&str, &str)> =
+        items.iter().map(|i| (i["object"]["type"].as_str().unwrap_or(""), i["object"]["purpose"].as_str().unwrap_or(""))).collect();
+    for wanted in [("Event", ""), ("Note", "offer"), ("Note", "")] {
+        assert!(kinds.contains(&wanted), "{wanted:?} in the outbox: {kinds:?}");
+    }
+    let meal = items.iter().find(|i| i["object"]["type"] == "Event").expect("a meal")["object"]["id"].as_str().expect("id").to_string();
+    buurtnet_tests::harness::eventually("the coordinator of the third node joins the meal", || async {
+        let event: serde_json::Value = client.get(&meal).header("accept", "application/activity+json").send().await?.json().await?;
+        Ok((event["participantCount"] == 1).then_some(()))
+    })
+    .await?;
+    child.start_kill()?;
+    child.wait().await?;
+    Ok(())
+}

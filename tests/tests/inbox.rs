@@ -6,32 +6,8 @@ use buurtnet_domain::model::{Actor, Visibility};
 use buurtnet_domain::store;
 use buurtnet_federation::keys;
 use buurtnet_federation::signatures::Signer;
-use buurtnet_tests::harness::{Backend, TestNode};
+use buurtnet_tests::harness::{Backend, TestNode, post_signed, signer_of};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
-
-/// Sends `body` to `inbox`, signed by `signer` (or unsigned when `None`).
-async fn post_signed(inbox: &str, body: &[u8], signer: Option<&Signer>, body_sent: Option<&[u8]>) -> Result<reqwest::StatusCode> {
-    let url = url::Url::parse(inbox)?;
-    let mut headers = BTreeMap::from([
-        ("host".to_string(), format!("{}:{}", url.host_str().unwrap_or_default(), url.port().unwrap_or(80))),
-        ("content-type".to_string(), "application/activity+json".to_string()),
-    ]);
-    if let Some(signer) = signer {
-        signer.sign("POST", url.path(), &mut headers, Some(body))?;
-    }
-    let mut request = reqwest::Client::new().post(url.clone()).body(body_sent.unwrap_or(body).to_vec());
-    for (name, value) in &headers {
-        if name != "host" {
-            request = request.header(name.as_str(), value.as_str());
-        }
-    }
-    Ok(request.send().await?.status())
-}
-
-fn signer_of(actor: &Actor) -> Signer {
-    Signer::from_pem(actor.public_key_id.clone(), actor.private_key_pem.as_deref().expect("local actor")).expect("key parses")
-}
 
 fn like(actor: &Actor, object: &str, n: u32) -> Value {
     json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}/likes/{n}", actor.ap_id), "type": "Like", "actor": actor.ap_id, "object": object})
@@ -205,5 +181,105 @@ async fn hostile_proposals_are_cut_down_to_size_and_cleaned() -> Result<()> {
         store::proposals::by_post_id(&mut s.home.store().conn().await?, plain.id).await?.is_none(),
         "an unknown purpose is no proposal"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_events_are_cut_down_to_size_or_refused() -> Result<()> {
+    let s = setup(Backend::Sqlite).await?;
+    let local = s.home.add_member("buur", None).await?;
+    s.home.follow_and_wait(&local, &s.sender.ap_id).await?;
+    let signer = signer_of(&s.sender);
+    let event = |n: u32, start: &str, id_base: &str| {
+        let id = format!("{id_base}/events/{n}");
+        json!({
+            "id": format!("{}/events/{n}/create", s.sender.ap_id), "type": "Create", "actor": s.sender.ap_id,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {
+                "id": id, "type": "Event", "attributedTo": s.sender.ap_id,
+                "name": "X".repeat(10_000),
+                "content": format!("<p>Kom<script>alert(1)</script>{}</p>", "y".repeat(20_000)),
+                "startTime": start, "endTime": "2020-01-01T00:00:00Z", "timezone": "Mars/Olympus",
+                "maximumAttendeeCapacity": -5, "participantCount": 1_000_000_000_000_i64,
+                "location": {"type": "Place", "name": "Z".repeat(500)},
+                "to": ["https://www.w3.org/ns/activitystreams#Public"]
+            }
+        })
+    };
+    let sender = s.sender.ap_id.clone();
+    assert_eq!(
+        post_signed(&s.inbox, &serde_json::to_vec(&event(1, "2026-12-03T17:30:00+01:00", &sender))?, Some(&signer), None).await?,
+        202
+    );
+    let post = s.home.post(&format!("{sender}/events/1")).await?.expect("stored");
+    assert!(!post.content.contains("<script"));
+    let stored = store::events::by_post_id(&mut s.home.store().conn().await?, post.id).await?.expect("an event");
+    assert_eq!(stored.title.chars().count(), 120);
+    assert!(stored.description.chars().count() <= 4000);
+    assert_eq!(stored.place_name.map(|n| n.chars().count()), Some(200));
+    assert_eq!((stored.ends_at, stored.timezone.as_str(), stored.capacity), (None, "Europe/Amsterdam", None), "nonsense dropped");
+    assert_eq!(stored.participant_count, 0, "an absurd count is not believed");
+
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&event(2, "morgen", &sender))?, Some(&signer), None).await?, 202);
+    let plain = s.home.post(&format!("{sender}/events/2")).await?.expect("kept as a post");
+    assert!(store::events::by_post_id(&mut s.home.store().conn().await?, plain.id).await?.is_none(), "no readable start: no event");
+
+    let elsewhere = format!("{}/users/someone-else", s.home.base_url());
+    assert_eq!(
+        post_signed(&s.inbox, &serde_json::to_vec(&event(3, "2026-12-03T17:30:00+01:00", &elsewhere))?, Some(&signer), None).await?,
+        403,
+        "an event whose id lives on another origin"
+    );
+    assert!(s.home.post(&format!("{elsewhere}/events/3")).await?.is_none());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_organiser_answers_a_join_and_only_readers_may_join() -> Result<()> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, JoinMode, Place};
+    let s = setup(Backend::Sqlite).await?;
+    let organiser = s.home.add_member("organisator", None).await?;
+    let state = s.home.node.as_ref().expect("running").state();
+    let draft = EventDraft {
+        title: "Koffie-ochtend".into(),
+        description: String::new(),
+        starts_at: chrono::Utc::now() + chrono::Duration::days(3),
+        ends_at: None,
+        timezone: DEFAULT_TIMEZONE.into(),
+        place: Some(Place { name: "Buurthuis".into(), ..Place::default() }),
+        online_url: None,
+        capacity: Some(5),
+        join_mode: JoinMode::Free,
+    };
+    let hidden =
+        buurtnet_domain::ops::events::publish(&state.store, &state.urls, &organiser, &organiser, &draft, Visibility::Followers).await?;
+    let signer = signer_of(&s.sender);
+    let join = json!({"id": format!("{}/joins/1", s.sender.ap_id), "type": "Join", "actor": s.sender.ap_id, "object": hidden.ap_id});
+    assert_eq!(
+        post_signed(&s.inbox, &serde_json::to_vec(&join)?, Some(&signer), None).await?,
+        404,
+        "a followers-only event is not there for outsiders"
+    );
+    assert!(store::participants::for_event(&mut s.home.store().conn().await?, hidden.id).await?.is_empty());
+
+    // A member here asks to join an event on the peer (approval mode, so it stays open);
+    // someone other than its organiser claims to accept.
+    s.home.follow_and_wait(&organiser, &s.sender.ap_id).await?;
+    let peer_state = s._peer.node.as_ref().expect("running").state();
+    let approval = EventDraft { join_mode: JoinMode::Approval, ..draft };
+    let remote =
+        buurtnet_domain::ops::events::publish(&peer_state.store, &peer_state.urls, &s.sender, &s.sender, &approval, Visibility::Public)
+            .await?;
+    peer_state.wake_delivery();
+    buurtnet_tests::harness::eventually("the event arrives", || async { s.home.post(&remote.ap_id).await }).await?;
+    let asked = buurtnet_domain::ops::rsvp::join(&state.store, &state.urls, &organiser, &remote.ap_id).await?;
+    let impostor = s._peer.add_member("bedrieger", None).await?;
+    let forged = json!({
+        "id": format!("{}/accepts/1", impostor.ap_id), "type": "Accept", "actor": impostor.ap_id,
+        "object": {"id": asked.join_ap_id, "type": "Join", "actor": organiser.ap_id, "object": remote.ap_id},
+    });
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&forged)?, Some(&signer_of(&impostor)), None).await?, 403);
+    let now = store::participants::by_id(&mut s.home.store().conn().await?, asked.id).await?;
+    assert_eq!(now.state, buurtnet_domain::model::ParticipationState::Pending, "nothing changed");
     Ok(())
 }

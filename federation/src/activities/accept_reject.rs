@@ -1,10 +1,11 @@
-//! `Accept` and `Reject` of a `Follow` we sent.
+//! `Accept` and `Reject`: of a `Follow` we sent, of a response to an offer or need, of a
+//! `Join` we sent, or, Friendica-style, of one of our events ("ik kom" / "ik kom niet").
 
 use super::Outcome;
 use crate::error::{FederationError, Result};
 use crate::protocol::{self, activities::ActivityJson};
 use crate::state::Context;
-use buurtnet_domain::model::Actor;
+use buurtnet_domain::model::{Actor, RsvpAnswer};
 use buurtnet_domain::{DomainError, ops};
 
 fn follow_id(activity: &ActivityJson) -> Result<String> {
@@ -19,6 +20,13 @@ pub async fn accept(activity: &ActivityJson, signer: &Actor, context: &Context) 
         ops::responses::receive_decision(&context.store, signer, &object, true, agreement).await?;
         return Ok(Outcome::Applied);
     }
+    if ops::rsvp::is_join(&context.store, &object).await? {
+        ops::rsvp::receive_answer(&context.store, signer, &object, true).await?;
+        return Ok(Outcome::Applied);
+    }
+    if super::rsvp::is_our_event(&object, context).await? {
+        return super::rsvp::answer_on_event(activity, signer, context, RsvpAnswer::Attending).await;
+    }
     match ops::follows::receive_accept(&context.store, signer, &object).await {
         Ok(()) => Ok(Outcome::Applied),
         Err(DomainError::NotFound) => Ok(Outcome::Ignored("accept of an unknown follow")),
@@ -31,6 +39,13 @@ pub async fn reject(activity: &ActivityJson, signer: &Actor, context: &Context) 
     if is_our_response(&object, context).await? {
         ops::responses::receive_decision(&context.store, signer, &object, false, None).await?;
         return Ok(Outcome::Applied);
+    }
+    if ops::rsvp::is_join(&context.store, &object).await? {
+        ops::rsvp::receive_answer(&context.store, signer, &object, false).await?;
+        return Ok(Outcome::Applied);
+    }
+    if super::rsvp::is_our_event(&object, context).await? {
+        return super::rsvp::answer_on_event(activity, signer, context, RsvpAnswer::NotAttending).await;
     }
     ops::follows::receive_reject(&context.store, signer, &object).await?;
     Ok(Outcome::Applied)

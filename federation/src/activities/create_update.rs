@@ -76,7 +76,7 @@ async fn store_proposal(note: &NoteJson, post: &buurtnet_domain::model::Post, co
         return Ok(());
     }
     if let Some(draft) = crate::objects::event::read(note) {
-        ops::events::receive(&context.store, post, &draft).await?;
+        ops::events::receive(&context.store, post, &draft, crate::objects::event::remote_state(note)).await?;
     }
     if let Some(draft) = crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES) {
         ops::proposals::receive(&context.store, post, &draft).await?;

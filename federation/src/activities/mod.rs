@@ -9,6 +9,7 @@ mod economic_event;
 mod follow;
 mod offer;
 mod reactions;
+mod rsvp;
 mod undo;
 
 use crate::error::Result;
@@ -40,6 +41,10 @@ pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context
         "Like" => reactions::receive(activity, signer, context, "like").await,
         "Announce" => reactions::receive(activity, signer, context, "announce").await,
         "Offer" => offer::receive(activity, signer, context, activity.content.as_deref()).await,
+        "Join" => rsvp::join(activity, signer, context).await,
+        "Leave" => rsvp::leave_activity(activity, signer, context).await,
+        "TentativeAccept" => rsvp::answer_on_event(activity, signer, context, buurtnet_domain::model::RsvpAnswer::Maybe).await,
+        "TentativeReject" => rsvp::answer_on_event(activity, signer, context, buurtnet_domain::model::RsvpAnswer::NotAttending).await,
         _ => Ok(Outcome::Ignored("unsupported type")),
     }
 }

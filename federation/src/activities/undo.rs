@@ -1,4 +1,4 @@
-//! `Undo` of a `Follow`, `Like` or `Announce` the signer made.
+//! `Undo` of a `Follow`, `Join`, `Like` or `Announce` the signer made.
 
 use super::Outcome;
 use crate::error::{FederationError, Result};
@@ -14,6 +14,11 @@ pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context)
         return Err(FederationError::Forbidden("an actor can only undo its own activities".into()));
     }
     let kind = activity.object.get("type").and_then(Value::as_str);
+    if kind == Some("Join")
+        && let Some(event) = protocol::first_id(activity.object.get("object"))
+    {
+        return super::rsvp::leave(&event, signer, context).await;
+    }
     if matches!(kind, Some("Follow") | None) {
         let mut conn = context.store.conn().await?;
         let follow = store::follows::by_activity(&mut conn, &undone_id).await?;

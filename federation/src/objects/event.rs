@@ -5,12 +5,21 @@
 
 use crate::protocol::note::NoteJson;
 use buurtnet_domain::model::{DEFAULT_TIMEZONE, Event, EventDraft, JoinMode, Place};
+use buurtnet_domain::ops::events::RemoteEventState;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
 fn local_time(ms: i64, tz: &Tz) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(tz).to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// The state a peer gives its event: cancelled (Mobilizon's `ical:status`), and how many take part.
+pub fn remote_state(note: &NoteJson) -> RemoteEventState {
+    RemoteEventState {
+        cancelled: note.event_status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("CANCELLED")),
+        participant_count: note.participant_count,
+    }
 }
 
 /// Turns a local post's note into the event it is.
@@ -26,7 +35,8 @@ pub fn decorate(note: &mut NoteJson, event: &Event) {
     note.timezone = Some(event.timezone.clone());
     note.join_mode = Some(event.join_mode.as_str().into());
     note.maximum_attendee_capacity = event.capacity;
-    note.participant_count = Some(0);
+    note.participant_count = Some(event.participant_count);
+    note.event_status = Some(if event.is_cancelled() { "CANCELLED" } else { "CONFIRMED" }.into());
     note.location = match (&draft.place, &event.online_url) {
         (Some(place), _) => Some(json!({
             "type": "Place", "name": place.name,

@@ -5,6 +5,7 @@ pub mod event;
 pub mod note;
 pub mod proposal;
 pub mod response;
+pub mod rsvp;
 
 use activitypub_federation::config::UrlVerifier;
 use activitypub_federation::error::Error as ApError;

@@ -57,6 +57,7 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         join_mode: None,
         maximum_attendee_capacity: None,
         participant_count: None,
+        event_status: None,
     }
 }
 

@@ -49,6 +49,7 @@ pub fn context() -> Value {
             "fulfills": "vf:fulfills",
             "finished": "vf:finished",
             "mz": "https://joinmobilizon.org/ns#",
+            "ical": "http://www.w3.org/2002/12/cal/ical#",
             "joinMode": "mz:joinMode",
             "participantCount": "mz:participantCount",
             "maximumAttendeeCapacity": "https://schema.org/maximumAttendeeCapacity",

@@ -32,4 +32,10 @@ pub enum Outgoing {
     /// A local proposal was fulfilled with hours given: `Create{EconomicEvent}` (FEP-3264) to
     /// the responders whose help was accepted.
     ProposalFulfilled { post_id: i64 },
+    /// A local member asks to take part in a remote event: `Join`.
+    EventJoinSent { participation_id: i64 },
+    /// A local event's organisers answered a remote `Join`: `Accept` or `Reject` of it.
+    EventJoinAnswered { participation_id: i64 },
+    /// A local member no longer takes part in a remote event: `Leave`.
+    EventLeft { participation_id: i64 },
 }

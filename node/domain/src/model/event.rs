@@ -157,11 +157,30 @@ pub struct Event {
     pub capacity: Option<i64>,
     #[sqlx(try_from = "String")]
     pub join_mode: JoinMode,
+    /// `scheduled` or `cancelled`.
     pub state: String,
     pub created_at: i64,
+    /// Ours: the accepted participants. A peer's: the count its home node last reported.
+    pub participant_count: i64,
+    /// Bumped on every change of time, place or state.
+    pub sequence: i64,
+    pub updated_at: Option<i64>,
 }
 
+pub const EVENT_SCHEDULED: &str = "scheduled";
+pub const EVENT_CANCELLED: &str = "cancelled";
+
 impl Event {
+    pub fn is_cancelled(&self) -> bool {
+        self.state == EVENT_CANCELLED
+    }
+
+    /// Whether a change to `draft` moves the event in time or place (what participants must hear).
+    pub fn is_moved_by(&self, draft: &EventDraft) -> bool {
+        let old = self.draft();
+        old.starts_at != draft.starts_at || old.ends_at != draft.ends_at || old.place != draft.place || old.online_url != draft.online_url
+    }
+
     /// Back to a draft, for rendering and sending.
     pub fn draft(&self) -> EventDraft {
         EventDraft {

@@ -1,17 +1,30 @@
 //! Publishing events and storing those peers send. An event is a post (readable text,
 //! visibility, federation id) plus its fields, written with the outbox entry in one
-//! transaction. RSVP (`Join`/`Leave`) comes next.
+//! transaction. Moving or cancelling an event reaches everyone who takes part, here by a
+//! notification, elsewhere by the `Update` their node receives. RSVP lives in `rsvp`.
 
 use crate::error::{DomainError, Result};
-use crate::model::{Actor, EventDraft, NewPost, Post, Visibility, html};
+use crate::model::{Actor, EVENT_CANCELLED, Event, EventDraft, NewPost, Post, PostEdit, Visibility, html};
+use crate::now_ms;
+use crate::outbox::Outgoing;
 use crate::store::{self, Store};
 use crate::urls::LocalUrls;
 
+/// Notification kinds for people taking part.
+pub const KIND_EVENT_MOVED: &str = "event_moved";
+pub const KIND_EVENT_CANCELLED: &str = "event_cancelled";
+
 /// Title first, then the time and place in words, the description, and a hashtag.
 pub fn render(draft: &EventDraft) -> String {
+    render_with_state(draft, false)
+}
+
+/// As [`render`], with "Afgelast" in front when the event is cancelled.
+pub fn render_with_state(draft: &EventDraft, cancelled: bool) -> String {
     let escape = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     format!(
-        "<p><strong>{}</strong></p><p>{}</p>{}<p>#activiteit</p>",
+        "<p><strong>{}{}</strong></p><p>{}</p>{}<p>#activiteit</p>",
+        if cancelled { "Afgelast: " } else { "" },
         escape(draft.title.trim()),
         escape(&draft.summary_nl()),
         html::text_to_html(&draft.description)
@@ -42,9 +55,79 @@ pub async fn publish(
     Ok(post)
 }
 
+/// The event of a post, if it is one.
+pub async fn of_post(store: &Store, post_id: i64) -> Result<Option<Event>> {
+    store::events::by_post_id(&mut store.conn().await?, post_id).await
+}
+
+/// A local event changes (a new time, another place, other details). Everyone taking part
+/// hears of a move.
+pub async fn update(store: &Store, member: &Actor, post_id: i64, draft: &EventDraft) -> Result<Event> {
+    let post = super::posts::own_post(store, member, post_id).await?;
+    let old = of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
+    draft.validate()?;
+    let mut tx = store.begin().await?;
+    store::events::upsert(&mut tx, post.id, draft).await?;
+    rewrite_post(&mut tx, &post, draft, old.is_cancelled()).await?;
+    if old.is_moved_by(draft) {
+        tell_local_participants(&mut tx, post.id, KIND_EVENT_MOVED).await?;
+    }
+    tx.commit().await?;
+    of_post(store, post_id).await?.ok_or(DomainError::NotFound)
+}
+
+/// A local event is called off. It stays readable, marked "Afgelast", and everyone taking
+/// part hears of it.
+pub async fn cancel(store: &Store, member: &Actor, post_id: i64) -> Result<Event> {
+    let post = super::posts::own_post(store, member, post_id).await?;
+    let event = of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
+    if event.is_cancelled() {
+        return Ok(event);
+    }
+    let mut tx = store.begin().await?;
+    store::events::set_state(&mut tx, post.id, EVENT_CANCELLED).await?;
+    rewrite_post(&mut tx, &post, &event.draft(), true).await?;
+    tell_local_participants(&mut tx, post.id, KIND_EVENT_CANCELLED).await?;
+    tx.commit().await?;
+    of_post(store, post_id).await?.ok_or(DomainError::NotFound)
+}
+
+/// New text for the event's post, and the `Update` that carries it (and the event) out.
+async fn rewrite_post(tx: &mut store::Tx, post: &Post, draft: &EventDraft, cancelled: bool) -> Result<()> {
+    let change = PostEdit {
+        content: render_with_state(draft, cancelled),
+        source: Some(draft.description.trim().to_string()),
+        summary: None,
+        updated: now_ms(),
+    };
+    store::posts::edit(tx, post.id, &change).await?;
+    if post.visibility.federates() {
+        store::outbox::push(tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    }
+    Ok(())
+}
+
+/// Notifies the local people who take part (or asked to) in an event.
+async fn tell_local_participants(tx: &mut store::Tx, post_id: i64, kind: &str) -> Result<()> {
+    for participant_id in store::participants::interested_ids(tx, post_id).await? {
+        if store::actors::by_id(tx, participant_id).await?.is_local {
+            store::notifications::insert(tx, participant_id, kind, post_id, None).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What a peer says about its event beyond the fields people enter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RemoteEventState {
+    pub cancelled: bool,
+    pub participant_count: Option<i64>,
+}
+
 /// Stores the fields of an event a peer sent, beside its (already stored) post. Remote
-/// fields are cut to our limits; an event without place or link is taken as online.
-pub async fn receive(store: &Store, post: &Post, draft: &EventDraft) -> Result<()> {
+/// fields are cut to our limits; an event without place or link is taken as online. Local
+/// people who take part hear when it moves or is cancelled.
+pub async fn receive(store: &Store, post: &Post, draft: &EventDraft, remote: RemoteEventState) -> Result<()> {
     let mut checked = draft.clone();
     checked.title = checked.title.chars().take(120).collect();
     checked.description = checked.description.chars().take(4000).collect();
@@ -56,8 +139,22 @@ pub async fn receive(store: &Store, post: &Post, draft: &EventDraft) -> Result<(
     }
     checked.capacity = checked.capacity.filter(|c| (1..=100_000).contains(c));
     checked.validate()?;
+    let old = of_post(store, post.id).await?;
     let mut tx = store.begin().await?;
     store::events::upsert(&mut tx, post.id, &checked).await?;
+    if let Some(count) = remote.participant_count.filter(|c| (0..=1_000_000).contains(c)) {
+        store::events::set_participant_count(&mut tx, post.id, count).await?;
+    }
+    if let Some(old) = old {
+        if remote.cancelled && !old.is_cancelled() {
+            store::events::set_state(&mut tx, post.id, EVENT_CANCELLED).await?;
+            tell_local_participants(&mut tx, post.id, KIND_EVENT_CANCELLED).await?;
+        } else if old.is_moved_by(&checked) {
+            tell_local_participants(&mut tx, post.id, KIND_EVENT_MOVED).await?;
+        }
+    } else if remote.cancelled {
+        store::events::set_state(&mut tx, post.id, EVENT_CANCELLED).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -49,7 +49,7 @@ async fn tell_local_people(store: &Store, about: &Post, match_post: &Post) -> Re
 }
 
 /// A person, or the coordinators of an initiative.
-async fn people_behind(conn: &mut store::Conn, author: &Actor) -> Result<Vec<Actor>> {
+pub(crate) async fn people_behind(conn: &mut impl store::Handle, author: &Actor) -> Result<Vec<Actor>> {
     if author.kind() != ActorKind::Group {
         return Ok(vec![author.clone()]);
     }

@@ -9,4 +9,5 @@ pub mod matching;
 pub mod posts;
 pub mod proposals;
 pub mod responses;
+pub mod rsvp;
 pub mod visibility;

@@ -80,7 +80,7 @@ pub(crate) async fn announce_created(tx: &mut store::Tx, post: &Post) -> Result<
     Ok(())
 }
 
-async fn own_post(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {
+pub(crate) async fn own_post(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {
     let post = store::posts::by_id(&mut store.conn().await?, post_id).await?;
     if post.is_deleted() {
         return Err(DomainError::Gone);

@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::model::{Event, EventDraft};
 use crate::now_ms;
 
-const COLUMNS: &str = "post_id, title, description, starts_at, ends_at, timezone, place_name, place_address, latitude, longitude, online_url, capacity, join_mode, state, created_at";
+const COLUMNS: &str = "post_id, title, description, starts_at, ends_at, timezone, place_name, place_address, latitude, longitude, online_url, capacity, join_mode, state, created_at, participant_count, sequence, updated_at";
 
 /// Stores or replaces the fields of the event of `post_id`.
 pub async fn upsert(db: &mut impl Handle, post_id: i64, draft: &EventDraft) -> Result<()> {
@@ -15,7 +15,7 @@ pub async fn upsert(db: &mut impl Handle, post_id: i64, draft: &EventDraft) -> R
                ON CONFLICT (post_id) DO UPDATE SET title = excluded.title, description = excluded.description, starts_at = excluded.starts_at,
                  ends_at = excluded.ends_at, timezone = excluded.timezone, place_name = excluded.place_name, place_address = excluded.place_address,
                  latitude = excluded.latitude, longitude = excluded.longitude, online_url = excluded.online_url, capacity = excluded.capacity,
-                 join_mode = excluded.join_mode";
+                 join_mode = excluded.join_mode, sequence = events.sequence + 1, updated_at = excluded.created_at";
     affected!(db, c => sqlx::query(sql)
         .bind(post_id).bind(draft.title.trim()).bind(draft.description.trim())
         .bind(draft.starts_at.timestamp_millis()).bind(draft.ends_at.map(|t| t.timestamp_millis())).bind(&draft.timezone)
@@ -29,4 +29,29 @@ pub async fn upsert(db: &mut impl Handle, post_id: i64, draft: &EventDraft) -> R
 pub async fn by_post_id(db: &mut impl Handle, post_id: i64) -> Result<Option<Event>> {
     let sql = format!("SELECT {COLUMNS} FROM events WHERE post_id = $1");
     Ok(on_db!(db, c => sqlx::query_as::<_, Event>(&sql).bind(post_id).fetch_optional(c).await)?)
+}
+
+/// Cancels (`cancelled`) or reinstates (`scheduled`) an event.
+pub async fn set_state(db: &mut impl Handle, post_id: i64, state: &str) -> Result<()> {
+    let sql = "UPDATE events SET state = $1, sequence = sequence + 1, updated_at = $2 WHERE post_id = $3";
+    affected!(db, c => sqlx::query(sql).bind(state).bind(now_ms()).bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn set_participant_count(db: &mut impl Handle, post_id: i64, count: i64) -> Result<()> {
+    let sql = "UPDATE events SET participant_count = $1 WHERE post_id = $2";
+    affected!(db, c => sqlx::query(sql).bind(count).bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
+/// Events of `author_id` (or of everyone when `None`) ending after `from_ms`, soonest first,
+/// with their posts' ids; the caller checks visibility.
+pub async fn upcoming(db: &mut impl Handle, author_id: Option<i64>, from_ms: i64, limit: i64) -> Result<Vec<Event>> {
+    let sql = format!(
+        "SELECT {} FROM events e JOIN posts p ON p.id = e.post_id
+         WHERE p.deleted_at IS NULL AND COALESCE(e.ends_at, e.starts_at) >= $1 AND (CAST($2 AS BIGINT) IS NULL OR p.author_id = $2)
+         ORDER BY e.starts_at, e.post_id LIMIT $3",
+        COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Event>(&sql).bind(from_ms).bind(author_id).bind(limit).fetch_all(c).await)?)
 }

@@ -14,6 +14,7 @@ pub mod follows;
 pub mod inbox;
 pub mod notifications;
 pub mod outbox;
+pub mod participants;
 pub mod posts;
 pub mod proposals;
 pub mod responses;

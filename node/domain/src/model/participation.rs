@@ -1,0 +1,77 @@
+//! Taking part in an event (deelnemen): who asked, and what the organisers answered.
+
+use crate::error::{DomainError, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParticipationState {
+    /// Asked; the organisers decide (approval mode) or the answer is on its way.
+    Pending,
+    /// Taking part; counted against the capacity.
+    Accepted,
+    /// "Misschien" (Friendica's `TentativeAccept`); not counted.
+    Tentative,
+    /// Refused by the organisers, or the event was full.
+    Rejected,
+    /// Was taking part or asked, and said no after all.
+    Left,
+}
+
+impl ParticipationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipationState::Pending => "pending",
+            ParticipationState::Accepted => "accepted",
+            ParticipationState::Tentative => "tentative",
+            ParticipationState::Rejected => "rejected",
+            ParticipationState::Left => "left",
+        }
+    }
+
+    /// Still interested: should hear when the event moves or is cancelled.
+    pub fn is_interested(self) -> bool {
+        matches!(self, ParticipationState::Pending | ParticipationState::Accepted | ParticipationState::Tentative)
+    }
+}
+
+impl TryFrom<String> for ParticipationState {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self> {
+        Ok(match value.as_str() {
+            "pending" => ParticipationState::Pending,
+            "accepted" => ParticipationState::Accepted,
+            "tentative" => ParticipationState::Tentative,
+            "rejected" => ParticipationState::Rejected,
+            "left" => ParticipationState::Left,
+            other => return Err(DomainError::Corrupt(format!("unknown participation state {other:?}"))),
+        })
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Participation {
+    pub id: i64,
+    pub event_post_id: i64,
+    pub participant_id: i64,
+    /// The `Join` (or Friendica answer) activity that asked.
+    pub join_ap_id: String,
+    #[sqlx(try_from = "String")]
+    pub state: ParticipationState,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+/// What a Friendica-style answer on an `Event` means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RsvpAnswer {
+    /// `Accept` on the Event: "ik kom".
+    Attending,
+    /// `TentativeAccept`: "misschien".
+    Maybe,
+    /// `Reject` on the Event: "ik kom niet".
+    NotAttending,
+}
+
+/// Whether one more participant fits.
+pub fn has_room(capacity: Option<i64>, accepted: i64) -> bool {
+    capacity.is_none_or(|c| accepted < c)
+}
