@@ -168,6 +168,25 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let activity = crate::objects::rsvp::answer(new_id(), &participation, &event, &participant, &organiser);
             vec![planned(&organiser, activity, BTreeSet::from([participant.inbox.clone()]))]
         }
+        Outgoing::PatchSent { patch_id } | Outgoing::PatchAnswered { patch_id } => {
+            let patch = store::articles::patch_by_id(&mut conn, *patch_id).await?;
+            let article = store::posts::by_id(&mut conn, patch.article_post_id).await?;
+            let author = store::actors::by_id(&mut conn, patch.author_id).await?;
+            let home = store::actors::by_id(&mut conn, article.author_id).await?;
+            if matches!(event, Outgoing::PatchSent { .. }) {
+                vec![planned(
+                    &author,
+                    crate::objects::article::patch(new_id(), &patch, &article, &author, &home),
+                    BTreeSet::from([home.inbox.clone()]),
+                )]
+            } else {
+                vec![planned(
+                    &home,
+                    crate::objects::article::answer(new_id(), &patch, &article, &author, &home),
+                    BTreeSet::from([author.inbox.clone()]),
+                )]
+            }
+        }
         Outgoing::FollowRejected { follower_id, followee_id, follow_activity } => {
             let follower = store::actors::by_id(&mut conn, *follower_id).await?;
             let followee = store::actors::by_id(&mut conn, *followee_id).await?;

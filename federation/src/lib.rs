@@ -9,6 +9,8 @@
 //! - [`inbox`]: signature-checked inbox; [`http`]: discovery, actor documents, collections.
 //! - [`deliver`]: the durable outbox worker; [`signatures`], [`keys`], [`safety`].
 //! - [`state::FederationState`]: what handlers and workers share.
+// The inline JSON-LD context is one large json! literal.
+#![recursion_limit = "256"]
 
 pub mod activities;
 pub mod deliver;

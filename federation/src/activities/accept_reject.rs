@@ -1,5 +1,5 @@
 //! `Accept` and `Reject`: of a `Follow` we sent, of a response to an offer or need, of a
-//! `Join` we sent, or, Friendica-style, of one of our events ("ik kom" / "ik kom niet").
+//! `Join` we sent, of a `Patch` we sent, or, Friendica-style, of one of our events ("ik kom" / "ik kom niet").
 
 use super::Outcome;
 use crate::error::{FederationError, Result};
@@ -20,6 +20,10 @@ pub async fn accept(activity: &ActivityJson, signer: &Actor, context: &Context) 
         ops::responses::receive_decision(&context.store, signer, &object, true, agreement).await?;
         return Ok(Outcome::Applied);
     }
+    if ops::articles::is_patch(&context.store, &object).await? {
+        ops::articles::receive_answer(&context.store, signer, &object, true, None).await?;
+        return Ok(Outcome::Applied);
+    }
     if ops::rsvp::is_join(&context.store, &object).await? {
         ops::rsvp::receive_answer(&context.store, signer, &object, true).await?;
         return Ok(Outcome::Applied);
@@ -38,6 +42,10 @@ pub async fn reject(activity: &ActivityJson, signer: &Actor, context: &Context) 
     let object = follow_id(activity)?;
     if is_our_response(&object, context).await? {
         ops::responses::receive_decision(&context.store, signer, &object, false, None).await?;
+        return Ok(Outcome::Applied);
+    }
+    if ops::articles::is_patch(&context.store, &object).await? {
+        ops::articles::receive_answer(&context.store, signer, &object, false, activity.content.as_deref()).await?;
         return Ok(Outcome::Applied);
     }
     if ops::rsvp::is_join(&context.store, &object).await? {

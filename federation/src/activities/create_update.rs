@@ -70,13 +70,16 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     Ok(Outcome::Applied)
 }
 
-/// Offers and needs (FEP-0837) and events (FEP-8a8e) keep their fields beside the post.
+/// Offers and needs (FEP-0837), events (FEP-8a8e) and articles keep their fields beside the post.
 async fn store_proposal(note: &NoteJson, post: &buurtnet_domain::model::Post, context: &Context) -> Result<()> {
     if post.is_deleted() {
         return Ok(());
     }
     if let Some(draft) = crate::objects::event::read(note) {
         ops::events::receive(&context.store, post, &draft, crate::objects::event::remote_state(note)).await?;
+    }
+    if let Some(article) = crate::objects::article::read(note) {
+        ops::articles::receive(&context.store, post, &article).await?;
     }
     if let Some(draft) = crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES) {
         ops::proposals::receive(&context.store, post, &draft).await?;

@@ -8,6 +8,7 @@ mod delete;
 mod economic_event;
 mod follow;
 mod offer;
+mod patch;
 mod reactions;
 mod rsvp;
 mod undo;
@@ -35,6 +36,7 @@ pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context
         "Create" if activity.object.get("type").and_then(serde_json::Value::as_str) == Some("EconomicEvent") => {
             economic_event::receive(activity, signer, context).await
         }
+        "Create" | "Update" if patch::is_patch(activity) => patch::receive(activity, signer, context).await,
         "Create" => create_update::create(activity, signer, context).await,
         "Update" => create_update::update(activity, signer, context).await,
         "Delete" => delete::receive(activity, signer, context).await,

@@ -1,6 +1,7 @@
 //! Where domain rows meet their wire shapes: `ApubActor(Actor)` and the `Note` converters.
 
 pub mod actor;
+pub mod article;
 pub mod event;
 pub mod note;
 pub mod proposal;

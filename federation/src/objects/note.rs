@@ -58,6 +58,10 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         maximum_attendee_capacity: None,
         participant_count: None,
         event_status: None,
+        source: None,
+        revision: None,
+        revision_number: None,
+        forked_from: None,
     }
 }
 
@@ -71,6 +75,9 @@ pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, au
     }
     if let Some(event) = buurtnet_domain::store::events::by_post_id(conn, post.id).await? {
         super::event::decorate(&mut note, &event);
+    }
+    if let Some(article) = buurtnet_domain::store::articles::by_post_id(conn, post.id).await? {
+        super::article::decorate(&mut note, &article, &post.ap_id);
     }
     Ok(note)
 }

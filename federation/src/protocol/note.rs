@@ -63,6 +63,16 @@ pub struct NoteJson {
     /// Mobilizon's event state: `CONFIRMED`, `TENTATIVE` or `CANCELLED`.
     #[serde(default, rename = "ical:status", skip_serializing_if = "Option::is_none")]
     pub event_status: Option<String>,
+    /// Articles: the markdown they are written in (`{"content", "mediaType"}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Value>,
+    /// Articles: the id and number of the current revision, and the article forked from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision_number: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forked_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -38,4 +38,9 @@ pub enum Outgoing {
     EventJoinAnswered { participation_id: i64 },
     /// A local member no longer takes part in a remote event: `Leave`.
     EventLeft { participation_id: i64 },
+    /// A local member proposes an edit to a remote article: `Update{Patch}` to its home node.
+    PatchSent { patch_id: i64 },
+    /// A local article's home node merged (`Accept`) or refused (`Reject`, with the
+    /// conflict) a proposed edit from another node.
+    PatchAnswered { patch_id: i64 },
 }

@@ -11,6 +11,54 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Articles (how-tos, manifests) also keep headings, tables and rules.
+static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .tags(
+            [
+                "p",
+                "br",
+                "a",
+                "span",
+                "em",
+                "strong",
+                "b",
+                "i",
+                "u",
+                "ul",
+                "ol",
+                "li",
+                "blockquote",
+                "code",
+                "pre",
+                "del",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "hr",
+                "table",
+                "thead",
+                "tbody",
+                "tr",
+                "th",
+                "td",
+            ]
+            .into(),
+        )
+        .link_rel(Some("nofollow noopener noreferrer"))
+        .url_schemes(["http", "https", "mailto"].into());
+    builder
+});
+
+/// As [`sanitize`], for articles: headings, tables and rules stay.
+pub fn sanitize_article(html: &str) -> String {
+    ARTICLE_SANITIZER.clean(html).to_string()
+}
+
 /// Cleans HTML from another server down to the tags we show; scripts, styles and event
 /// handlers are dropped.
 pub fn sanitize(html: &str) -> String {

@@ -1,6 +1,11 @@
 //! Plain domain types: validated on parse, no I/O.
 
 mod actor;
+mod article;
+/// How long articles, titles and edit summaries may be.
+pub mod article_limits {
+    pub use super::article::{MAX_SOURCE_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS};
+}
 mod event;
 mod follow;
 pub mod html;
@@ -11,6 +16,10 @@ mod proposal;
 mod response;
 
 pub use actor::{Actor, ActorKeys, ActorKind, ActorKindColumn, NewActor, Username};
+pub use article::{
+    Article, ArticleDraft, ArticlePatch, EditPolicy, MergeFailure, PatchState, Revision, diff, merge_patch, normalise, render_markdown,
+    validate_source,
+};
 pub use event::{DEFAULT_TIMEZONE, EVENT_CANCELLED, EVENT_SCHEDULED, Event, EventDraft, JoinMode, Place};
 pub use follow::{Follow, FollowState};
 pub use participation::{Participation, ParticipationState, RsvpAnswer, has_room};

@@ -3,6 +3,7 @@
 //! these, so the rules hold whatever the door.
 
 pub mod actors;
+pub mod articles;
 pub mod events;
 pub mod follows;
 pub mod matching;

@@ -8,6 +8,7 @@
 //! `BEGIN IMMEDIATE`, so concurrent writers wait instead of failing), [`Store::conn`] for reads.
 
 pub mod actors;
+pub mod articles;
 pub mod deliveries;
 pub mod events;
 pub mod follows;

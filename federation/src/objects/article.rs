@@ -1,0 +1,61 @@
+//! Shared knowledge on the wire: an `Article` with HTML `content`, its markdown `source`, the
+//! id and number of its current `revision`, and `forkedFrom` for forks. Edits from other
+//! nodes are `Update{Patch}`: a unified diff (`content`, `mediaType: text/x-diff`) against
+//! `previousVersion` (a revision id), sent to the article's author, who answers `Accept`
+//! (merged; the new text follows as `Update{Article}`) or `Reject` (with the reason and the
+//! conflict in `content`).
+
+use crate::protocol::note::NoteJson;
+use buurtnet_domain::model::{Actor, Article, ArticlePatch, PatchState, Post};
+use buurtnet_domain::ops::articles::{RemoteArticle, revision_id};
+use serde_json::{Value, json};
+
+pub fn decorate(note: &mut NoteJson, article: &Article, article_ap_id: &str) {
+    note.kind = "Article".into();
+    note.name = Some(article.title.clone());
+    note.source = Some(json!({"content": article.source, "mediaType": "text/markdown"}));
+    note.revision = Some(revision_id(article_ap_id, article.version));
+    note.revision_number = Some(article.version);
+    note.forked_from = article.forked_from.clone();
+}
+
+/// Our copy of a peer's article: only articles that carry their markdown and revision.
+pub fn read(note: &NoteJson) -> Option<RemoteArticle> {
+    if note.kind != "Article" {
+        return None;
+    }
+    let source = note.source.as_ref()?;
+    if source.get("mediaType").and_then(Value::as_str) != Some("text/markdown") {
+        return None;
+    }
+    let revision = note.revision.clone().filter(|r| crate::protocol::same_origin(r, &note.id))?;
+    Some(RemoteArticle {
+        title: note.name.clone().unwrap_or_default(),
+        source: source.get("content")?.as_str()?.to_string(),
+        revision_ap_id: revision,
+        version: note.revision_number.unwrap_or(1),
+        forked_from: note.forked_from.clone(),
+    })
+}
+
+pub fn patch(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, home: &Actor) -> Value {
+    json!({
+        "id": id, "type": "Update", "actor": author.ap_id, "to": [home.ap_id],
+        "object": {
+            "id": patch.ap_id, "type": "Patch", "attributedTo": author.ap_id, "object": article.ap_id,
+            "previousVersion": patch.base_revision, "content": patch.diff, "mediaType": "text/x-diff", "summary": patch.summary,
+        },
+    })
+}
+
+pub fn answer(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, home: &Actor) -> Value {
+    let merged = patch.state == PatchState::Merged;
+    let mut activity = json!({
+        "id": id, "type": if merged { "Accept" } else { "Reject" }, "actor": home.ap_id, "to": [author.ap_id],
+        "object": {"id": patch.ap_id, "type": "Patch", "object": article.ap_id},
+    });
+    if let Some(reason) = patch.reason.as_deref().filter(|_| !merged) {
+        activity["content"] = Value::String(reason.to_string());
+    }
+    activity
+}
