@@ -2,6 +2,7 @@
 
 mod actor;
 mod article;
+pub mod calendar;
 /// How long articles, titles and edit summaries may be.
 pub mod article_limits {
     pub use super::article::{MAX_SOURCE_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS};

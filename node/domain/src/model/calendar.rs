@@ -1,0 +1,245 @@
+//! iCalendar (RFC 5545) for events: one VEVENT per event with its ActivityPub id as UID,
+//! local times with a TZID and a VTIMEZONE built from the time zone database, text escaped
+//! and lines folded at 75 octets, CRLF line ends.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use std::collections::BTreeSet;
+
+/// One event in a calendar.
+#[derive(Debug, Clone)]
+pub struct CalendarEntry {
+    /// The event's ActivityPub id.
+    pub uid: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// IANA name; an unknown one makes the times UTC.
+    pub timezone: String,
+    pub location: Option<String>,
+    pub geo: Option<(f64, f64)>,
+    pub organizer_name: String,
+    pub organizer_uri: String,
+    pub cancelled: bool,
+    pub sequence: i64,
+    pub created: DateTime<Utc>,
+    pub last_modified: DateTime<Utc>,
+}
+
+/// A whole VCALENDAR named `name`.
+pub fn calendar(name: &str, entries: &[CalendarEntry]) -> String {
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//Buurtnet//Buurtnet//NL".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", escape(name)),
+    ];
+    let zones: BTreeSet<&str> = entries.iter().filter(|e| e.timezone.parse::<Tz>().is_ok()).map(|e| e.timezone.as_str()).collect();
+    for zone in &zones {
+        let used = entries.iter().filter(|e| e.timezone == *zone);
+        let first = used.clone().map(|e| e.starts_at.year()).min().unwrap_or(1970);
+        let last = used.map(|e| e.ends_at.unwrap_or(e.starts_at).year()).max().unwrap_or(1970);
+        lines.extend(vtimezone(zone.parse().expect("checked"), first - 1, last + 1));
+    }
+    for entry in entries {
+        lines.extend(vevent(entry));
+    }
+    lines.push("END:VCALENDAR".into());
+    lines.iter().map(|l| fold(l)).collect::<Vec<_>>().join("")
+}
+
+fn vevent(e: &CalendarEntry) -> Vec<String> {
+    let mut lines = vec![
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:{}", escape(&e.uid)),
+        format!("DTSTAMP:{}", utc(e.last_modified)),
+        format!("CREATED:{}", utc(e.created)),
+        format!("LAST-MODIFIED:{}", utc(e.last_modified)),
+        format!("SEQUENCE:{}", e.sequence.max(0)),
+        time_property("DTSTART", e.starts_at, &e.timezone),
+    ];
+    if let Some(end) = e.ends_at {
+        lines.push(time_property("DTEND", end, &e.timezone));
+    }
+    lines.push(format!("SUMMARY:{}", escape(&e.title)));
+    if !e.description.trim().is_empty() {
+        lines.push(format!("DESCRIPTION:{}", escape(e.description.trim())));
+    }
+    if let Some(location) = &e.location {
+        lines.push(format!("LOCATION:{}", escape(location)));
+    }
+    if let Some((lat, lon)) = e.geo {
+        lines.push(format!("GEO:{lat:.6};{lon:.6}"));
+    }
+    if let Some(url) = &e.url {
+        lines.push(format!("URL:{url}"));
+    }
+    lines.push(format!("ORGANIZER;CN=\"{}\":{}", e.organizer_name.replace('"', ""), e.organizer_uri));
+    lines.push(format!("STATUS:{}", if e.cancelled { "CANCELLED" } else { "CONFIRMED" }));
+    lines.push("END:VEVENT".into());
+    lines
+}
+
+fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+fn time_property(name: &str, t: DateTime<Utc>, timezone: &str) -> String {
+    match timezone.parse::<Tz>() {
+        Ok(tz) => format!("{name};TZID={timezone}:{}", t.with_timezone(&tz).format("%Y%m%dT%H%M%S")),
+        Err(_) => format!("{name}:{}", utc(t)),
+    }
+}
+
+/// A VTIMEZONE with every change of offset of `tz` in the years `from..=to`.
+fn vtimezone(tz: Tz, from: i32, to: i32) -> Vec<String> {
+    let mut lines = vec!["BEGIN:VTIMEZONE".to_string(), format!("TZID:{}", tz.name())];
+    let transitions = transitions(tz, from, to);
+    if transitions.is_empty() {
+        let offset = tz.offset_from_utc_datetime(&Utc.with_ymd_and_hms(from.max(1970), 1, 1, 0, 0, 0).unwrap().naive_utc());
+        let seconds = offset.fix().local_minus_utc();
+        lines.extend(observance("STANDARD", "19700101T000000".into(), seconds, seconds, offset.abbreviation().unwrap_or("")));
+    }
+    for (instant, before, after) in transitions {
+        let kind = if after.dst_offset().is_zero() { "STANDARD" } else { "DAYLIGHT" };
+        let from_seconds = before.fix().local_minus_utc();
+        let local_before = (instant + Duration::seconds(i64::from(from_seconds))).format("%Y%m%dT%H%M%S").to_string();
+        lines.extend(observance(kind, local_before, from_seconds, after.fix().local_minus_utc(), after.abbreviation().unwrap_or("")));
+    }
+    lines.push("END:VTIMEZONE".into());
+    lines
+}
+
+fn observance(kind: &str, start: String, from: i32, to: i32, name: &str) -> Vec<String> {
+    let mut lines = vec![
+        format!("BEGIN:{kind}"),
+        format!("DTSTART:{start}"),
+        format!("TZOFFSETFROM:{}", offset_text(from)),
+        format!("TZOFFSETTO:{}", offset_text(to)),
+    ];
+    if !name.is_empty() {
+        lines.push(format!("TZNAME:{}", escape(name)));
+    }
+    lines.push(format!("END:{kind}"));
+    lines
+}
+
+fn offset_text(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.abs();
+    format!("{sign}{:02}{:02}", s / 3600, (s % 3600) / 60)
+}
+
+/// The offset of a zone at an instant, with its name and daylight-saving part.
+type ZoneOffset = <Tz as TimeZone>::Offset;
+
+/// (first instant of the new offset, offset before, offset after), found day by day and
+/// narrowed to the minute.
+fn transitions(tz: Tz, from: i32, to: i32) -> Vec<(NaiveDateTime, ZoneOffset, ZoneOffset)> {
+    let offset_at = |t: NaiveDateTime| tz.offset_from_utc_datetime(&t);
+    let seconds_at = |t: NaiveDateTime| offset_at(t).fix().local_minus_utc();
+    let mut found = Vec::new();
+    let Some(mut day) = Utc.with_ymd_and_hms(from.max(1900), 1, 1, 0, 0, 0).single().map(|t| t.naive_utc()) else { return found };
+    let Some(end) = Utc.with_ymd_and_hms(to.min(2200), 12, 31, 0, 0, 0).single().map(|t| t.naive_utc()) else { return found };
+    while day < end {
+        let next = day + Duration::days(1);
+        if seconds_at(day) != seconds_at(next) {
+            let (mut low, mut high) = (day, next);
+            while high - low > Duration::minutes(1) {
+                let middle = low + (high - low) / 2;
+                if seconds_at(middle) == seconds_at(low) { low = middle } else { high = middle }
+            }
+            let high = high - Duration::seconds(i64::from(high.and_utc().timestamp() as i32 % 60));
+            found.push((high, offset_at(low), offset_at(high)));
+        }
+        day = next;
+    }
+    found
+}
+
+/// RFC 5545 TEXT: backslash, semicolon, comma and newlines escaped.
+fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+}
+
+/// One content line, folded at 75 octets on character boundaries, with its CRLF.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meal() -> CalendarEntry {
+        let start = Utc.with_ymd_and_hms(2026, 12, 3, 16, 30, 0).unwrap();
+        CalendarEntry {
+            uid: "https://zorgvrijstaat.example/notes/40".into(),
+            url: Some("https://zorgvrijstaat.example/notes/40".into()),
+            title: "Samen eten; iedereen welkom, ook je buren".into(),
+            description: "Eerste regel\nTweede regel met ë en é, die lang genoeg is om over de grens van vijfenzeventig octetten te gaan."
+                .into(),
+            starts_at: start,
+            ends_at: Some(start + Duration::hours(2)),
+            timezone: "Europe/Amsterdam".into(),
+            location: Some("Buurthuis De Ark, Gaffelstraat 1".into()),
+            geo: Some((51.91, 4.46)),
+            organizer_name: "Zorgvrijstaat".into(),
+            organizer_uri: "https://zorgvrijstaat.example/initiatives/zorgvrijstaat".into(),
+            cancelled: false,
+            sequence: 2,
+            created: start - Duration::days(7),
+            last_modified: start - Duration::days(1),
+        }
+    }
+
+    #[test]
+    fn local_time_with_its_zone_and_the_zone_rules() {
+        let text = calendar("Zorgvrijstaat", &[meal()]);
+        assert!(text.contains("DTSTART;TZID=Europe/Amsterdam:20261203T173000\r\n"), "{text}");
+        assert!(text.contains("DTEND;TZID=Europe/Amsterdam:20261203T193000\r\n"));
+        assert!(
+            text.contains("BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST"),
+            "{text}"
+        );
+        assert!(
+            text.contains("BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET"),
+            "{text}"
+        );
+        assert!(text.contains("SUMMARY:Samen eten\\; iedereen welkom\\, ook je buren\r\n"));
+        assert!(text.contains("UID:https://zorgvrijstaat.example/notes/40\r\n"));
+        assert!(text.contains("STATUS:CONFIRMED") && text.contains("SEQUENCE:2"));
+    }
+
+    #[test]
+    fn long_lines_fold_on_character_boundaries() {
+        let text = calendar("x", &[meal()]);
+        for line in text.split("\r\n") {
+            assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+        }
+        assert!(text.replace("\r\n ", "").contains("Tweede regel met ë en é\\, die lang genoeg is"), "unfolding gives the text back");
+    }
+
+    #[test]
+    fn cancelled_events_and_unknown_zones() {
+        let entry = CalendarEntry { cancelled: true, timezone: "Mars/Olympus".into(), ..meal() };
+        let text = calendar("x", &[entry]);
+        assert!(text.contains("STATUS:CANCELLED"));
+        assert!(text.contains("DTSTART:20261203T163000Z\r\n") && !text.contains("VTIMEZONE"), "{text}");
+    }
+}
