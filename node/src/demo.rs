@@ -218,7 +218,7 @@ async fn join_neighbours_meals(nodes: &[(Node, Actor, bool)]) -> Result<()> {
 async fn upcoming_event_of(node: &Node, author_ap_id: &str) -> Result<Option<String>> {
     let mut conn = node.state().store.conn().await?;
     let Some(author) = store::actors::by_ap_id(&mut conn, author_ap_id).await? else { return Ok(None) };
-    let events = store::events::upcoming(&mut conn, Some(author.id), buurtnet_domain::now_ms(), 1).await?;
+    let events = store::events::upcoming(&mut conn, Some(author.id), false, buurtnet_domain::now_ms(), 1).await?;
     let Some(event) = events.first() else { return Ok(None) };
     Ok(Some(store::posts::by_id(&mut conn, event.post_id).await?.ap_id))
 }

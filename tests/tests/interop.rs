@@ -170,3 +170,91 @@ async fn bovine_signed_post_is_accepted_and_tampered_copy_rejected() -> Result<(
     }
     Ok(())
 }
+
+/// Runs the pinned Python `icalendar` parser (tests/interop/ical_check.py) over a feed.
+async fn parse_ical(feed: &str) -> Result<Value> {
+    let mut child = Command::new(interop_dir().join(".venv/bin/python"))
+        .args(["ical_check.py", "-"])
+        .current_dir(interop_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    tokio::io::AsyncWriteExt::write_all(child.stdin.as_mut().context("stdin")?, feed.as_bytes()).await?;
+    drop(child.stdin.take());
+    let output = tokio::time::timeout(PATIENCE, child.wait_with_output()).await.context("ical_check.py did not finish")??;
+    anyhow::ensure!(output.status.success(), "the parser refused the feed: {}\n{feed}", String::from_utf8_lossy(&output.stderr));
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
+/// iCal feeds per event, initiative and node, read by a real calendar parser: the
+/// ActivityPub id as UID, local times that the file's own VTIMEZONE puts at the right
+/// instant, cancellations, and nothing a calendar app may not see.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ical_feeds_are_valid_for_a_real_parser_and_show_only_public_events() -> Result<()> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, JoinMode, Place};
+    use buurtnet_domain::ops;
+    if !peers_installed("icalendar", interop_dir().join(".venv/installed"))? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let initiative = node.add_initiative("zorgvrijstaat", false).await?;
+    let coordinator = node.add_member("fatima", Some(&initiative)).await?;
+    let state = node.node.as_ref().expect("running").state();
+    let local = |t: &str| {
+        EventDraft::local_to_utc(chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").expect("time"), DEFAULT_TIMEZONE).expect("utc")
+    };
+    let in_summer = chrono::Utc::now().format("%Y").to_string().parse::<i32>()? + 1;
+    let draft = |title: &str, start: String| EventDraft {
+        title: title.into(),
+        description: "Iedereen welkom; neem iets mee, als je wilt.".into(),
+        starts_at: local(&start),
+        ends_at: Some(local(&start) + chrono::Duration::hours(2)),
+        timezone: DEFAULT_TIMEZONE.into(),
+        place: Some(Place { name: "Buurthuis De Ark".into(), address: Some("Gaffelstraat 1, Rotterdam".into()), ..Place::default() }),
+        online_url: None,
+        capacity: None,
+        join_mode: JoinMode::Free,
+    };
+    let (summer_draft, winter_draft, hidden_draft) = (
+        draft("Zomerbarbecue", format!("{in_summer}-07-04 17:30")),
+        draft("Kerstdiner", format!("{in_summer}-12-20 18:00")),
+        draft("Alleen voor volgers", format!("{in_summer}-08-01 10:00")),
+    );
+    let publish = |d, visibility| ops::events::publish(&state.store, &state.urls, &coordinator, &initiative, d, visibility);
+    let summer = publish(&summer_draft, Visibility::Public).await?;
+    let winter = publish(&winter_draft, Visibility::Public).await?;
+    let hidden = publish(&hidden_draft, Visibility::Followers).await?;
+    ops::events::cancel(&state.store, &coordinator, winter.id).await?;
+
+    let client = reqwest::Client::new();
+    let get = |path: String| {
+        let client = client.clone();
+        async move { Ok::<_, anyhow::Error>(client.get(path).send().await?) }
+    };
+    let one = get(format!("{}/calendar.ics", summer.ap_id)).await?;
+    assert_eq!(one.headers()["content-type"], "text/calendar; charset=utf-8");
+    let parsed = parse_ical(&one.text().await?).await?;
+    let event = &parsed["events"][0];
+    assert_eq!(event["uid"], summer.ap_id.as_str(), "the ActivityPub id is the UID");
+    assert_eq!(event["start_utc"], format!("{in_summer}-07-04T15:30:00+00:00"), "17:30 summer time in Amsterdam");
+    assert_eq!(event["location"], "Buurthuis De Ark, Gaffelstraat 1, Rotterdam");
+
+    for path in [format!("{}/calendar.ics", initiative.ap_id), format!("{}/calendar.ics", node.base_url())] {
+        let feed = parse_ical(&get(path.clone()).await?.text().await?).await?;
+        let uids: Vec<&str> = feed["events"].as_array().context("events")?.iter().filter_map(|e| e["uid"].as_str()).collect();
+        assert_eq!(uids, vec![summer.ap_id.as_str(), winter.ap_id.as_str()], "{path}: public events, soonest first");
+        let christmas = &feed["events"][1];
+        assert_eq!(
+            (christmas["status"].as_str(), christmas["start_utc"].as_str()),
+            (Some("CANCELLED"), Some(format!("{in_summer}-12-20T17:00:00+00:00").as_str()))
+        );
+        assert!(christmas["sequence"].as_i64() >= Some(1), "a change bumps SEQUENCE: {christmas}");
+    }
+    assert_eq!(get(format!("{}/calendar.ics", hidden.ap_id)).await?.status(), 404, "a followers-only event is not for calendar apps");
+    assert_eq!(get(format!("{}/initiatives/bestaatniet/calendar.ics", node.base_url())).await?.status(), 404);
+    let page = client.get(&summer.ap_id).header("accept", "text/html").send().await?.text().await?;
+    assert!(page.contains(&format!("href=\"{}/calendar.ics\">Zet in mijn agenda", summer.ap_id)), "the event's page links its calendar");
+    Ok(())
+}

@@ -2,8 +2,9 @@
 //!
 //! Everything people and apps talk to. [`router`] joins the federation routes with pages
 //! for people ([`html`]), content negotiation on actor and note URLs, a health endpoint and
-//! Prometheus metrics ([`ops_endpoints`]). Domain errors become status codes in [`error`].
+//! Prometheus metrics ([`ops_endpoints`]), iCalendar feeds ([`calendar`]). Domain errors become status codes in [`error`].
 
+pub mod calendar;
 pub mod error;
 pub mod html;
 pub mod ops_endpoints;
@@ -25,6 +26,10 @@ pub fn router(federation: &Federation) -> Router {
         .route("/users/{name}", get(person))
         .route("/initiatives/{name}", get(group))
         .route("/notes/{id}", get(note))
+        .route("/notes/{id}/calendar.ics", get(calendar::event))
+        .route("/initiatives/{name}/calendar.ics", get(calendar::actor))
+        .route("/users/{name}/calendar.ics", get(calendar::actor))
+        .route("/calendar.ics", get(calendar::node))
         .route("/health", get(ops_endpoints::health))
         .route("/metrics", get(ops_endpoints::metrics))
         .merge(buurtnet_federation::http::routes())

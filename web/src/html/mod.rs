@@ -190,8 +190,16 @@ pub async fn note(context: &Context, id: i64, headers: &HeaderMap) -> Response {
     // Pages have no login yet: only public and unlisted posts show here.
     match note_parts(context, &ap_id).await {
         Ok((post, author)) => {
+            let calendar_link = match ops::events::of_post(&context.store, post.id).await {
+                Ok(Some(_)) => format!(
+                    "<p><a href=\"{}/calendar.ics\">{}</a></p>",
+                    escape(&post.ap_id),
+                    lang.pick("Zet in mijn agenda", "Add to my calendar")
+                ),
+                _ => String::new(),
+            };
             let body = format!(
-                "<h1>{}</h1><p class=\"meta\"><a href=\"{}\">@{}</a></p>{}",
+                "<h1>{}</h1><p class=\"meta\"><a href=\"{}\">@{}</a></p>{}{calendar_link}",
                 escape(&author.display_name),
                 escape(&author.ap_id),
                 escape(&author.handle()),

@@ -4,6 +4,7 @@
 
 pub mod actors;
 pub mod articles;
+pub mod calendar;
 pub mod events;
 pub mod follows;
 pub mod matching;

@@ -44,14 +44,15 @@ pub async fn set_participant_count(db: &mut impl Handle, post_id: i64, count: i6
     Ok(())
 }
 
-/// Events of `author_id` (or of everyone when `None`) ending after `from_ms`, soonest first,
-/// with their posts' ids; the caller checks visibility.
-pub async fn upcoming(db: &mut impl Handle, author_id: Option<i64>, from_ms: i64, limit: i64) -> Result<Vec<Event>> {
+/// Events of `author_id` (or of everyone when `None`; only this node's when `local_only`)
+/// ending after `from_ms`, soonest first; the caller checks visibility.
+pub async fn upcoming(db: &mut impl Handle, author_id: Option<i64>, local_only: bool, from_ms: i64, limit: i64) -> Result<Vec<Event>> {
     let sql = format!(
         "SELECT {} FROM events e JOIN posts p ON p.id = e.post_id
          WHERE p.deleted_at IS NULL AND COALESCE(e.ends_at, e.starts_at) >= $1 AND (CAST($2 AS BIGINT) IS NULL OR p.author_id = $2)
+           AND (p.is_local OR NOT $4)
          ORDER BY e.starts_at, e.post_id LIMIT $3",
         COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
     );
-    Ok(on_db!(db, c => sqlx::query_as::<_, Event>(&sql).bind(from_ms).bind(author_id).bind(limit).fetch_all(c).await)?)
+    Ok(on_db!(db, c => sqlx::query_as::<_, Event>(&sql).bind(from_ms).bind(author_id).bind(limit).bind(local_only).fetch_all(c).await)?)
 }
