@@ -60,6 +60,7 @@ async fn an_event_reaches_followers_with_time_place_and_summary(backend: Backend
     assert_eq!(json["joinMode"], "free");
 
     let copy = eventually("the event arrives", || async { away.post(&post.ap_id).await }).await?;
+    assert_eq!(copy.summary, None, "an event's summary describes it; it is no content warning");
     let event = store::events::by_post_id(&mut away.store().conn().await?, copy.id).await?.expect("stored as an event");
     assert_eq!(event.draft().starts_at, meal().starts_at);
     assert_eq!(

@@ -69,6 +69,8 @@ async fn an_article_is_edited_from_two_nodes_at_once(backend: Backend) -> Result
     assert_eq!((json["type"].as_str(), json["name"].as_str()), (Some("Article"), Some("Soep voor twintig")));
     assert_eq!(json["source"]["mediaType"], "text/markdown");
     assert_eq!(json["revision"], format!("{article}/revisions/1"));
+    assert_eq!(json["url"], article.as_str(), "and the link back");
+    assert_eq!(json["summary"], "Neem een grote pan. Snijd de groente. Kook een uur. Eet samen.", "what Mastodon shows under the title");
     until_version(&west, &article, 1).await?;
     until_version(&east, &article, 1).await?;
 

@@ -13,10 +13,24 @@ use serde_json::{Value, json};
 pub fn decorate(note: &mut NoteJson, article: &Article, article_ap_id: &str) {
     note.kind = "Article".into();
     note.name = Some(article.title.clone());
+    // Mastodon shows an Article as its name, summary and link: the summary is its opening.
+    note.summary = Some(excerpt(&article.source));
+    note.sensitive = None;
     note.source = Some(json!({"content": article.source, "mediaType": "text/markdown"}));
     note.revision = Some(revision_id(article_ap_id, article.version));
     note.revision_number = Some(article.version);
     note.forked_from = article.forked_from.clone();
+}
+
+/// The opening of an article as plain text, about 300 characters, cut at a word.
+fn excerpt(source: &str) -> String {
+    let text = buurtnet_domain::model::html::to_plain_text(&buurtnet_domain::model::render_markdown(source));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 300 {
+        return flat;
+    }
+    let cut: String = flat.chars().take(300).collect();
+    format!("{}…", cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head))
 }
 
 /// Our copy of a peer's article: only articles that carry their markdown and revision.

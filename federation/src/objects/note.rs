@@ -132,7 +132,9 @@ pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, Federati
         author_id: author.id,
         content: note.content.clone(),
         source: None,
-        summary: note.summary.clone().filter(|s| !s.is_empty()),
+        // A content warning on notes; on events and articles a description (Mastodon shows it
+        // as text), which their own fields already hold.
+        summary: note.summary.clone().filter(|s| !s.is_empty() && matches!(note.kind.as_str(), "Note" | "Question" | "Proposal")),
         visibility,
         in_reply_to: protocol::first_id(note.in_reply_to.as_ref()),
         url,
