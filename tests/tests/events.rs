@@ -9,7 +9,7 @@ use buurtnet_tests::on_both_backends;
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
-on_both_backends!(an_event_reaches_followers_with_time_place_and_summary);
+on_both_backends!(an_event_reaches_followers_with_time_place_and_summary, initiatives_on_two_nodes_organise_an_event_together);
 
 fn meal() -> EventDraft {
     let local = |t: &str| EventDraft::local_to_utc(NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap(), DEFAULT_TIMEZONE).unwrap();
@@ -73,5 +73,45 @@ async fn an_event_reaches_followers_with_time_place_and_summary(backend: Backend
         ops::events::publish(&state.store, &state.urls, &coordinator, &initiative, &nowhere, Visibility::Public).await,
         Err(buurtnet_domain::DomainError::Invalid(_))
     ));
+    Ok(())
+}
+
+async fn initiatives_on_two_nodes_organise_an_event_together(backend: Backend) -> Result<()> {
+    let home = TestNode::start(backend).await?;
+    let other = TestNode::start(backend).await?;
+    let zorg = home.add_initiative("zorgvrijstaat", false).await?;
+    let fatima = home.add_member("fatima", Some(&zorg)).await?;
+    let paleis = other.add_initiative("wijkpaleis", false).await?;
+    let anouk = other.add_member("anouk", Some(&paleis)).await?;
+    let state = home.node.as_ref().expect("running").state();
+    let event = ops::events::publish(&state.store, &state.urls, &fatima, &zorg, &meal(), Visibility::Public).await?;
+    let paleis_here = home.resolve(&paleis.ap_id).await?;
+    let stranger = home.add_member("ans", None).await?;
+    assert!(matches!(
+        ops::events::add_co_organiser(&state.store, &stranger, event.id, &paleis_here).await,
+        Err(buurtnet_domain::DomainError::Forbidden)
+    ));
+    ops::events::add_co_organiser(&state.store, &fatima, event.id, &paleis_here).await?;
+    state.wake_delivery();
+
+    let json: Value = reqwest::Client::new().get(&event.ap_id).header("accept", "application/activity+json").send().await?.json().await?;
+    assert_eq!(json["organizers"]["first"]["items"], serde_json::json!([zorg.ap_id, paleis.ap_id]), "FEP-8a8e organizers");
+
+    // Nobody at the other node follows zorgvrijstaat: the event arrives because it names wijkpaleis.
+    let copy = eventually("the event reaches the co-organiser", || async { other.post(&event.ap_id).await }).await?;
+    let asked = eventually("wijkpaleis's coordinator is asked", || async {
+        let all = store::notifications::for_recipient(&mut other.store().conn().await?, anouk.id, 10).await?;
+        Ok(all.into_iter().find(|n| n.kind == ops::events::KIND_CO_ORGANISER_ASKED))
+    })
+    .await?;
+    assert_eq!(asked.post_id, copy.id);
+    let agenda = || async { ops::calendar::feed(other.store(), "Wijkpaleis", Some(&paleis), None).await };
+    assert!(!agenda().await?.contains(&event.ap_id), "not in wijkpaleis's agenda before its coordinator agrees");
+    let other_state = other.node.as_ref().expect("running").state();
+    let outsider = other.add_member("kees", None).await?;
+    assert!(ops::events::confirm_co_organising(&other_state.store, &outsider, copy.id, &paleis).await.is_err());
+    ops::events::confirm_co_organising(&other_state.store, &anouk, copy.id, &paleis).await?;
+    let feed = agenda().await?;
+    assert!(feed.contains(&event.ap_id), "in the agenda once confirmed: {feed}");
     Ok(())
 }

@@ -77,6 +77,7 @@ async fn store_proposal(note: &NoteJson, post: &buurtnet_domain::model::Post, co
     }
     if let Some(draft) = crate::objects::event::read(note) {
         ops::events::receive(&context.store, post, &draft, crate::objects::event::remote_state(note)).await?;
+        ops::events::receive_organisers(&context.store, post, &crate::objects::event::organiser_ids(note)).await?;
     }
     if let Some(article) = crate::objects::article::read(note) {
         ops::articles::receive(&context.store, post, &article).await?;

@@ -14,6 +14,20 @@ fn local_time(ms: i64, tz: &Tz) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(tz).to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
+/// The organisers an event names, in any of the shapes FEP-8a8e allows: an id, an array,
+/// or a collection with `items`, `orderedItems` or a `first` page of them.
+pub fn organiser_ids(note: &NoteJson) -> Vec<String> {
+    let Some(value) = note.organizers.as_ref() else { return vec![] };
+    let items = match value {
+        Value::Object(map) => map
+            .get("items")
+            .or_else(|| map.get("orderedItems"))
+            .or_else(|| map.get("first").and_then(|f| f.get("items").or_else(|| f.get("orderedItems")))),
+        other => Some(other),
+    };
+    crate::protocol::ids(items)
+}
+
 /// The state a peer gives its event: cancelled (Mobilizon's `ical:status`), and how many take part.
 pub fn remote_state(note: &NoteJson) -> RemoteEventState {
     RemoteEventState {
@@ -22,8 +36,9 @@ pub fn remote_state(note: &NoteJson) -> RemoteEventState {
     }
 }
 
-/// Turns a local post's note into the event it is.
-pub fn decorate(note: &mut NoteJson, event: &Event) {
+/// Turns a local post's note into the event it is. `organisers`: the author first, then the
+/// co-organising initiatives (FEP-8a8e `organizers`, as an inline collection).
+pub fn decorate(note: &mut NoteJson, event: &Event, organisers: &[String]) {
     let draft = event.draft();
     let tz: Tz = event.timezone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
     note.kind = "Event".into();
@@ -36,6 +51,10 @@ pub fn decorate(note: &mut NoteJson, event: &Event) {
     note.join_mode = Some(event.join_mode.as_str().into());
     note.maximum_attendee_capacity = event.capacity;
     note.participant_count = Some(event.participant_count);
+    note.organizers = Some(json!({
+        "type": "OrganizersCollection", "totalItems": organisers.len(),
+        "first": {"type": "CollectionPage", "items": organisers},
+    }));
     note.event_status = Some(if event.is_cancelled() { "CANCELLED" } else { "CONFIRMED" }.into());
     note.location = match (&draft.place, &event.online_url) {
         (Some(place), _) => Some(json!({

@@ -58,6 +58,7 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         maximum_attendee_capacity: None,
         participant_count: None,
         event_status: None,
+        organizers: None,
         source: None,
         revision: None,
         revision_number: None,
@@ -74,7 +75,10 @@ pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, au
         super::proposal::decorate(&mut note, &proposal);
     }
     if let Some(event) = buurtnet_domain::store::events::by_post_id(conn, post.id).await? {
-        super::event::decorate(&mut note, &event);
+        let co_organisers = buurtnet_domain::store::events::organisers(conn, post.id).await?;
+        let mut organisers = vec![author.ap_id.clone()];
+        organisers.extend(co_organisers.into_iter().filter(|(_, confirmed)| *confirmed).map(|(id, _)| id));
+        super::event::decorate(&mut note, &event, &organisers);
     }
     if let Some(article) = buurtnet_domain::store::articles::by_post_id(conn, post.id).await? {
         super::article::decorate(&mut note, &article, &post.ap_id);

@@ -60,6 +60,9 @@ pub struct NoteJson {
     pub maximum_attendee_capacity: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participant_count: Option<i64>,
+    /// FEP-8a8e: the actors organising an event (a collection, an array or null).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organizers: Option<Value>,
     /// Mobilizon's event state: `CONFIRMED`, `TENTATIVE` or `CANCELLED`.
     #[serde(default, rename = "ical:status", skip_serializing_if = "Option::is_none")]
     pub event_status: Option<String>,

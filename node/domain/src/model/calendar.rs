@@ -39,6 +39,9 @@ pub fn calendar(name: &str, entries: &[CalendarEntry]) -> String {
         format!("X-WR-CALNAME:{}", escape(name)),
     ];
     let zones: BTreeSet<&str> = entries.iter().filter(|e| e.timezone.parse::<Tz>().is_ok()).map(|e| e.timezone.as_str()).collect();
+    if zones.len() == 1 && entries.iter().all(|e| zones.contains(e.timezone.as_str())) {
+        lines.push(format!("X-WR-TIMEZONE:{}", zones.first().expect("one")));
+    }
     for zone in &zones {
         let used = entries.iter().filter(|e| e.timezone == *zone);
         let first = used.clone().map(|e| e.starts_at.year()).min().unwrap_or(1970);
@@ -144,7 +147,7 @@ fn transitions(tz: Tz, from: i32, to: i32) -> Vec<(NaiveDateTime, ZoneOffset, Zo
     let seconds_at = |t: NaiveDateTime| offset_at(t).fix().local_minus_utc();
     let mut found = Vec::new();
     let Some(mut day) = Utc.with_ymd_and_hms(from.max(1900), 1, 1, 0, 0, 0).single().map(|t| t.naive_utc()) else { return found };
-    let Some(end) = Utc.with_ymd_and_hms(to.min(2200), 12, 31, 0, 0, 0).single().map(|t| t.naive_utc()) else { return found };
+    let Some(end) = Utc.with_ymd_and_hms(to.min(2200) + 1, 1, 1, 0, 0, 0).single().map(|t| t.naive_utc()) else { return found };
     while day < end {
         let next = day + Duration::days(1);
         if seconds_at(day) != seconds_at(next) {
@@ -224,6 +227,7 @@ mod tests {
         assert!(text.contains("SUMMARY:Samen eten\\; iedereen welkom\\, ook je buren\r\n"));
         assert!(text.contains("UID:https://zorgvrijstaat.example/notes/40\r\n"));
         assert!(text.contains("STATUS:CONFIRMED") && text.contains("SEQUENCE:2"));
+        assert!(text.contains("X-WR-TIMEZONE:Europe/Amsterdam\r\n"), "calendar apps that read only this get the zone too");
     }
 
     #[test]

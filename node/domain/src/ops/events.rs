@@ -10,9 +10,10 @@ use crate::outbox::Outgoing;
 use crate::store::{self, Store};
 use crate::urls::LocalUrls;
 
-/// Notification kinds for people taking part.
+/// Notification kinds for people taking part, and for initiatives asked to co-organise.
 pub const KIND_EVENT_MOVED: &str = "event_moved";
 pub const KIND_EVENT_CANCELLED: &str = "event_cancelled";
+pub const KIND_CO_ORGANISER_ASKED: &str = "co_organiser_asked";
 
 /// Title first, then the time and place in words, the description, and a hashtag.
 pub fn render(draft: &EventDraft) -> String {
@@ -115,6 +116,56 @@ async fn tell_local_participants(tx: &mut store::Tx, post_id: i64, kind: &str) -
         }
     }
     Ok(())
+}
+
+/// The author's coordinator names another initiative (here or on another node) as
+/// co-organiser. The event is addressed to it from then on, so its node receives it.
+pub async fn add_co_organiser(store: &Store, member: &Actor, post_id: i64, organiser: &Actor) -> Result<()> {
+    let post = super::posts::own_post(store, member, post_id).await?;
+    of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
+    if organiser.kind() != crate::model::ActorKind::Group || organiser.id == post.author_id {
+        return Err(DomainError::invalid("organiser", "choose another initiative / kies een ander initiatief"));
+    }
+    let mut tx = store.begin().await?;
+    store::events::add_organiser(&mut tx, post.id, &organiser.ap_id, true).await?;
+    store::posts::add_recipient(&mut tx, post.id, &organiser.ap_id).await?;
+    if post.visibility.federates() {
+        store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    }
+    tx.commit().await
+}
+
+/// A coordinator of a local initiative that a peer's event names as co-organiser confirms
+/// it; only then does the event show in the initiative's agenda and calendar.
+pub async fn confirm_co_organising(store: &Store, member: &Actor, post_id: i64, initiative: &Actor) -> Result<()> {
+    if !initiative.is_local || !super::actors::may_act_as(store, member, initiative).await? {
+        return Err(DomainError::Forbidden);
+    }
+    let mut tx = store.begin().await?;
+    let named = store::events::organisers(&mut tx, post_id).await?.into_iter().any(|(id, _)| id == initiative.ap_id);
+    if !named {
+        return Err(DomainError::NotFound);
+    }
+    store::events::add_organiser(&mut tx, post_id, &initiative.ap_id, true).await?;
+    tx.commit().await
+}
+
+/// A peer's event names co-organisers: those that are initiatives here are recorded
+/// unconfirmed and their coordinators asked.
+pub async fn receive_organisers(store: &Store, post: &Post, organiser_ap_ids: &[String]) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let known: Vec<String> = store::events::organisers(&mut tx, post.id).await?.into_iter().map(|(id, _)| id).collect();
+    for id in organiser_ap_ids.iter().take(20).filter(|id| !known.contains(id)) {
+        let Some(initiative) = store::actors::by_ap_id(&mut tx, id).await?.filter(|a| a.is_local) else { continue };
+        if initiative.kind() != crate::model::ActorKind::Group {
+            continue;
+        }
+        store::events::add_organiser(&mut tx, post.id, id, false).await?;
+        for person in super::matching::people_behind(&mut tx, &initiative).await? {
+            store::notifications::insert(&mut tx, person.id, KIND_CO_ORGANISER_ASKED, post.id, None).await?;
+        }
+    }
+    tx.commit().await
 }
 
 /// What a peer says about its event beyond the fields people enter.

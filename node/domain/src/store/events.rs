@@ -44,15 +44,32 @@ pub async fn set_participant_count(db: &mut impl Handle, post_id: i64, count: i6
     Ok(())
 }
 
-/// Events of `author_id` (or of everyone when `None`; only this node's when `local_only`)
-/// ending after `from_ms`, soonest first; the caller checks visibility.
+/// Events of `author_id` (as author or confirmed co-organiser; of everyone when `None`;
+/// only this node's when `local_only`) ending after `from_ms`, soonest first; the caller
+/// checks visibility.
 pub async fn upcoming(db: &mut impl Handle, author_id: Option<i64>, local_only: bool, from_ms: i64, limit: i64) -> Result<Vec<Event>> {
     let sql = format!(
         "SELECT {} FROM events e JOIN posts p ON p.id = e.post_id
-         WHERE p.deleted_at IS NULL AND COALESCE(e.ends_at, e.starts_at) >= $1 AND (CAST($2 AS BIGINT) IS NULL OR p.author_id = $2)
-           AND (p.is_local OR NOT $4)
-         ORDER BY e.starts_at, e.post_id LIMIT $3",
+         WHERE p.deleted_at IS NULL AND COALESCE(e.ends_at, e.starts_at) >= $1 AND (CAST($2 AS BIGINT) IS NULL OR p.author_id = $2 OR EXISTS (
+                 SELECT 1 FROM event_organisers o JOIN actors a ON a.ap_id = o.organiser_ap_id
+                 WHERE o.event_post_id = e.post_id AND o.confirmed AND a.id = $2))
+           AND (p.is_local OR NOT $3)
+         ORDER BY e.starts_at, e.post_id LIMIT $4",
         COLUMNS.split(", ").map(|c| format!("e.{c}")).collect::<Vec<_>>().join(", ")
     );
-    Ok(on_db!(db, c => sqlx::query_as::<_, Event>(&sql).bind(from_ms).bind(author_id).bind(limit).bind(local_only).fetch_all(c).await)?)
+    Ok(on_db!(db, c => sqlx::query_as::<_, Event>(&sql).bind(from_ms).bind(author_id).bind(local_only).bind(limit).fetch_all(c).await)?)
+}
+
+/// Records an initiative as co-organiser of an event (again: no change but `confirmed`).
+pub async fn add_organiser(db: &mut impl Handle, post_id: i64, organiser_ap_id: &str, confirmed: bool) -> Result<()> {
+    let sql = "INSERT INTO event_organisers (event_post_id, organiser_ap_id, confirmed) VALUES ($1, $2, $3)
+               ON CONFLICT (event_post_id, organiser_ap_id) DO UPDATE SET confirmed = event_organisers.confirmed OR excluded.confirmed";
+    affected!(db, c => sqlx::query(sql).bind(post_id).bind(organiser_ap_id).bind(confirmed).execute(c).await)?;
+    Ok(())
+}
+
+/// The co-organisers of an event (not its author), with whether each is confirmed here.
+pub async fn organisers(db: &mut impl Handle, post_id: i64) -> Result<Vec<(String, bool)>> {
+    let sql = "SELECT organiser_ap_id, confirmed FROM event_organisers WHERE event_post_id = $1 ORDER BY organiser_ap_id";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (String, bool)>(sql).bind(post_id).fetch_all(c).await)?)
 }

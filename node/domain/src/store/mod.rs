@@ -4,6 +4,10 @@
 //! in step. Where the dialects differ the function matches on [`Raw`] itself. Times are Unix
 //! milliseconds, ids are `i64`, so rows decode the same way from both databases.
 //!
+//! Parameters `$1, $2, ...` must first appear in the SQL text in that order: SQLite takes
+//! `$N` as a name and numbers parameters by first appearance, so `... $4 ... $3` would bind
+//! the third value to `$4` there while PostgreSQL binds it to `$3`. Reusing one is fine.
+//!
 //! Use [`Store::begin`] for anything that writes (SQLite write transactions start with
 //! `BEGIN IMMEDIATE`, so concurrent writers wait instead of failing), [`Store::conn`] for reads.
 

@@ -61,6 +61,13 @@ pub async fn mark_deleted(db: &mut impl Handle, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Addresses a post to one more actor (from then on it is delivered to them too).
+pub async fn add_recipient(db: &mut impl Handle, post_id: i64, actor_ap_id: &str) -> Result<()> {
+    let sql = "INSERT INTO post_recipients (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    affected!(db, c => sqlx::query(sql).bind(post_id).bind(actor_ap_id).execute(c).await)?;
+    Ok(())
+}
+
 pub async fn recipients(db: &mut impl Handle, post_id: i64) -> Result<Vec<String>> {
     let sql = "SELECT actor_ap_id FROM post_recipients WHERE post_id = $1 ORDER BY actor_ap_id";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_all(c).await)?)
