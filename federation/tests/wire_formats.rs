@@ -189,3 +189,79 @@ fn mobilizon_events_say_whether_they_are_cancelled_and_how_many_come() {
     note.event_status = Some("CANCELLED".into());
     assert!(buurtnet_federation::objects::event::remote_state(&note).cancelled);
 }
+
+fn our_post(ap_id: &str) -> buurtnet_domain::model::Post {
+    buurtnet_domain::model::Post {
+        id: 1,
+        ap_id: ap_id.into(),
+        author_id: 7,
+        content: "<p>tekst</p>".into(),
+        source: None,
+        summary: None,
+        visibility: Visibility::Public,
+        in_reply_to: None,
+        url: Some(ap_id.into()),
+        published: 1_790_000_000_000,
+        updated: None,
+        deleted_at: None,
+        is_local: true,
+        created_at: 0,
+    }
+}
+
+/// What we send, through JSON and back, reads as what we meant.
+#[test]
+fn our_events_and_articles_round_trip() {
+    use buurtnet_domain::model::{Article, EditPolicy, Event, JoinMode};
+    let author = remote_actor("https://buurt.example/initiatives/keuken", Some("https://buurt.example/initiatives/keuken/followers"));
+    let post = our_post("https://buurt.example/notes/1");
+    let event = Event {
+        post_id: 1,
+        title: "Samen eten".into(),
+        description: "Iedereen welkom.".into(),
+        starts_at: 1_796_315_400_000,
+        ends_at: Some(1_796_324_400_000),
+        timezone: "Europe/Amsterdam".into(),
+        place_name: Some("Buurthuis".into()),
+        place_address: Some("Gaffelstraat 1".into()),
+        latitude: Some(51.91),
+        longitude: Some(4.46),
+        online_url: None,
+        capacity: Some(30),
+        join_mode: JoinMode::Approval,
+        state: "cancelled".into(),
+        created_at: 0,
+        participant_count: 12,
+        sequence: 3,
+        updated_at: None,
+    };
+    let mut note = buurtnet_federation::objects::note::post_to_note(&post, &author, &[]);
+    buurtnet_federation::objects::event::decorate(&mut note, &event, &[author.ap_id.clone(), "https://elders.example/g/x".into()]);
+    let back: NoteJson = serde_json::from_value(serde_json::to_value(&note).unwrap()).unwrap();
+    let draft = buurtnet_federation::objects::event::read(&back).expect("an event");
+    let sent = event.draft();
+    assert_eq!((draft.starts_at, draft.ends_at, draft.timezone.as_str()), (sent.starts_at, sent.ends_at, "Europe/Amsterdam"));
+    assert_eq!((draft.place, draft.capacity, draft.join_mode), (sent.place, Some(30), JoinMode::Approval));
+    let state = buurtnet_federation::objects::event::remote_state(&back);
+    assert_eq!((state.cancelled, state.participant_count), (true, Some(12)));
+    assert_eq!(buurtnet_federation::objects::event::organiser_ids(&back), vec![author.ap_id.clone(), "https://elders.example/g/x".into()]);
+
+    let article = Article {
+        post_id: 1,
+        title: "Soep voor twintig".into(),
+        source: "# Soep\n\nNeem een pan.\n".into(),
+        version: 4,
+        edit_policy: EditPolicy::Open,
+        forked_from: Some("https://elders.example/notes/9".into()),
+        forked_from_author: None,
+        updated_at: 0,
+    };
+    let mut note = buurtnet_federation::objects::note::post_to_note(&post, &author, &[]);
+    buurtnet_federation::objects::article::decorate(&mut note, &article, &post.ap_id);
+    let back: NoteJson = serde_json::from_value(serde_json::to_value(&note).unwrap()).unwrap();
+    let remote = buurtnet_federation::objects::article::read(&back).expect("an article");
+    assert_eq!((remote.title.as_str(), remote.source.as_str(), remote.version), ("Soep voor twintig", article.source.as_str(), 4));
+    assert_eq!(remote.revision_ap_id, "https://buurt.example/notes/1/revisions/4");
+    assert_eq!(remote.forked_from.as_deref(), Some("https://elders.example/notes/9"));
+    assert_eq!(back.summary.as_deref(), Some("Soep Neem een pan."), "Mastodon's text under the title");
+}

@@ -1,12 +1,14 @@
 //! `buurtnet demo`: three neighbourhood nodes on localhost that follow each other, with Dutch
-//! sample members, posts, offers and needs (the needs in coalition scope) and a shared meal,
-//! to try Buurtnet in a minute. Data lives under
+//! sample members, posts, offers and needs (the needs in coalition scope), a shared meal that
+//! a neighbouring coordinator joins, and a how-to article, to try Buurtnet in a minute. Data lives under
 //! `<data_dir>/demo/<node>`; a second run reuses it.
 
 use crate::Node;
 use crate::config::Config;
 use anyhow::{Context as _, Result};
-use buurtnet_domain::model::{Actor, DEFAULT_TIMEZONE, EventDraft, JoinMode, Place, ProposalDraft, Purpose, Visibility, When};
+use buurtnet_domain::model::{
+    Actor, ArticleDraft, DEFAULT_TIMEZONE, EditPolicy, EventDraft, JoinMode, Place, ProposalDraft, Purpose, Visibility, When,
+};
 use buurtnet_domain::ops::actors::{InitiativeDraft, MemberDraft, ROLE_COORDINATOR};
 use buurtnet_domain::ops::posts::PostDraft;
 use buurtnet_domain::ops::proposals::Audience;
@@ -26,6 +28,8 @@ struct DemoNode {
     /// (title, category, description) of a sample offer and a sample need.
     offer: (&'static str, &'static str, &'static str),
     need: (&'static str, &'static str, &'static str),
+    /// (title, markdown) of a sample article for the shared knowledge.
+    article: (&'static str, &'static str),
 }
 
 const NODES: [DemoNode; 3] = [
@@ -40,6 +44,10 @@ const NODES: [DemoNode; 3] = [
         ],
         offer: ("Samen koken en eten", "maaltijd", "Elke donderdag een warme maaltijd voor wie wil aanschuiven."),
         need: ("Boodschappen op dinsdagochtend", "boodschappen", "Een buurvrouw zoekt iemand die wekelijks met haar boodschappen doet."),
+        article: (
+            "Zo organiseer je een buurtmaaltijd",
+            "## Wat je nodig hebt\n\n- een ruimte met een keuken\n- twee of drie koks\n- een lijst met wie komt\n\n## Tips\n\n1. Vraag een kleine bijdrage, maar laat niemand wegblijven om geld.\n2. Zet de datum een week vooraf in de buurtapp.\n3. Vraag wie er gehaald moet worden.\n",
+        ),
     },
     DemoNode {
         slug: "wijkpaleis",
@@ -52,6 +60,10 @@ const NODES: [DemoNode; 3] = [
         ],
         offer: ("Kleine klussen in huis", "klussen", "Een lamp ophangen, een kraan die lekt: onze klusploeg komt langs."),
         need: ("Vervoer naar het ziekenhuis", "vervoer", "Een buurman heeft volgende week een afspraak in het Franciscus en geen vervoer."),
+        article: (
+            "Samen klussen: zo pak je het aan",
+            "## Voor je begint\n\nKijk samen met de bewoner wat er moet gebeuren en wat het mag kosten.\n\n## Veilig werken\n\n- Nooit alleen op een ladder.\n- Elektra en gas laat je aan een vakman.\n",
+        ),
     },
     DemoNode {
         slug: "middellander",
@@ -71,6 +83,10 @@ const NODES: [DemoNode; 3] = [
             "Iemand voor een wekelijks telefoontje",
             "gezelschap",
             "Een oudere buurtbewoner zou graag eens per week gebeld worden voor een praatje.",
+        ),
+        article: (
+            "Hulp vragen zonder schaamte",
+            "Veel mensen vinden het moeilijk om hulp te vragen (vraagverlegenheid).\n\n## Wat helpt\n\n- Vraag zelf eerst iets kleins aan de ander.\n- Een coördinator kan een vraag plaatsen zonder naam.\n- Bedank, maar maak er geen schuld van.\n",
         ),
     },
 ];
@@ -181,6 +197,9 @@ async fn publish_samples(node: &Node, initiative: &Actor) -> Result<()> {
         ops::proposals::publish(&state.store, &state.urls, &coordinator, initiative, &draft, &Audience::default()).await?;
     }
     ops::events::publish(&state.store, &state.urls, &coordinator, initiative, &sample_event(spec)?, Visibility::Public).await?;
+    let (title, source) = spec.article;
+    let article = ArticleDraft { title: title.into(), source: source.into(), edit_policy: EditPolicy::Open };
+    ops::articles::publish(&state.store, &state.urls, &coordinator, initiative, &article, Visibility::Public).await?;
     state.wake_delivery();
     Ok(())
 }

@@ -149,8 +149,8 @@ fn three_free_ports() -> Result<u16> {
 }
 
 /// The newcomer's first command: three nodes that follow each other, each with a post, an
-/// offer, a need (for the coalition, so not in the public outbox) and a shared meal, and a
-/// participant from the neighbouring node at each meal.
+/// offer, a need (for the coalition, so not in the public outbox), a shared meal and an
+/// article, and a participant from the neighbouring node at each meal.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_shows_every_kind_with_an_rsvp_from_the_next_node() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -174,12 +174,12 @@ async fn the_demo_shows_every_kind_with_an_rsvp_from_the_next_node() -> Result<(
         }
         let page: serde_json::Value = response.json().await?;
         let items = page["orderedItems"].as_array().cloned().unwrap_or_default();
-        Ok((items.len() >= 3).then_some(items))
+        Ok((items.len() >= 4).then_some(items))
     })
     .await?;
     let kinds: Vec<(&str, &str)> =
         items.iter().map(|i| (i["object"]["type"].as_str().unwrap_or(""), i["object"]["purpose"].as_str().unwrap_or(""))).collect();
-    for wanted in [("Event", ""), ("Note", "offer"), ("Note", "")] {
+    for wanted in [("Event", ""), ("Note", "offer"), ("Note", ""), ("Article", "")] {
         assert!(kinds.contains(&wanted), "{wanted:?} in the outbox: {kinds:?}");
     }
     let meal = items.iter().find(|i| i["object"]["type"] == "Event").expect("a meal")["object"]["id"].as_str().expect("id").to_string();

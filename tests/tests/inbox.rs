@@ -283,3 +283,63 @@ async fn only_the_organiser_answers_a_join_and_only_readers_may_join() -> Result
     assert_eq!(now.state, buurtnet_domain::model::ParticipationState::Pending, "nothing changed");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_articles_and_patches_are_cut_or_refused() -> Result<()> {
+    use buurtnet_domain::model::{ArticleDraft, EditPolicy, PatchState};
+    let s = setup(Backend::Sqlite).await?;
+    let local = s.home.add_member("buur", None).await?;
+    s.home.follow_and_wait(&local, &s.sender.ap_id).await?;
+    let signer = signer_of(&s.sender);
+    let sender = s.sender.ap_id.clone();
+    let article = |n: u32, revision: String| {
+        let id = format!("{sender}/articles/{n}");
+        json!({
+            "id": format!("{id}/create"), "type": "Create", "actor": sender, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {
+                "id": id, "type": "Article", "attributedTo": sender, "name": "T".repeat(5000),
+                "content": "<p>Lees<script>alert(1)</script></p>",
+                "source": {"content": format!("# Kop\n<script>alert(1)</script>\n{}", "z".repeat(150_000)), "mediaType": "text/markdown"},
+                "revision": revision, "revisionNumber": 1, "to": ["https://www.w3.org/ns/activitystreams#Public"]
+            }
+        })
+    };
+    let body = serde_json::to_vec(&article(1, format!("{sender}/articles/1/revisions/1")))?;
+    assert!(body.len() < 512 * 1024);
+    assert_eq!(post_signed(&s.inbox, &body, Some(&signer), None).await?, 202);
+    let post = s.home.post(&format!("{sender}/articles/1")).await?.expect("stored");
+    assert!(!post.content.contains("<script"));
+    let stored = store::articles::by_post_id(&mut s.home.store().conn().await?, post.id).await?.expect("an article");
+    assert_eq!(stored.title.chars().count(), 160);
+    assert_eq!(stored.source.chars().count(), 100_000, "cut to our limit");
+
+    let elsewhere = format!("{}/articles/2/revisions/1", s.home.base_url());
+    assert_eq!(post_signed(&s.inbox, &serde_json::to_vec(&article(2, elsewhere))?, Some(&signer), None).await?, 202);
+    let plain = s.home.post(&format!("{sender}/articles/2")).await?.expect("kept as a post");
+    assert!(
+        store::articles::by_post_id(&mut s.home.store().conn().await?, plain.id).await?.is_none(),
+        "a revision id on another origin makes no article"
+    );
+
+    // Patches to an article here.
+    let state = s.home.node.as_ref().expect("running").state();
+    let draft = ArticleDraft { title: "Soep".into(), source: "Een\nTwee\nDrie\n".into(), edit_policy: EditPolicy::Open };
+    let ours = buurtnet_domain::ops::articles::publish(&state.store, &state.urls, &local, &local, &draft, Visibility::Public).await?;
+    let patch = |n: u32, author: &str, diff: &str| {
+        json!({
+            "id": format!("{sender}/patches/{n}/update"), "type": "Update", "actor": sender,
+            "object": {"id": format!("{sender}/patches/{n}"), "type": "Patch", "attributedTo": author, "object": ours.ap_id,
+                "previousVersion": format!("{}/revisions/1", ours.ap_id), "content": diff, "mediaType": "text/x-diff"}
+        })
+    };
+    let garbage = serde_json::to_vec(&patch(1, &sender, "<script>geen diff</script>"))?;
+    assert_eq!(post_signed(&s.inbox, &garbage, Some(&signer), None).await?, 202, "received, then refused by the merge");
+    let refused = store::articles::patch_by_ap_id(&mut s.home.store().conn().await?, &format!("{sender}/patches/1")).await?.expect("kept");
+    assert_eq!(refused.state, PatchState::Rejected);
+    assert!(refused.reason.as_deref().is_some_and(|r| r.contains("past niet")), "{refused:?}");
+    let impostor = serde_json::to_vec(&patch(2, &local.ap_id, "--- a\n+++ b\n@@ -1 +1 @@\n-Een\n+Vier\n"))?;
+    assert_eq!(post_signed(&s.inbox, &impostor, Some(&signer), None).await?, 403, "a patch attributed to someone else");
+    let article_now = store::articles::by_post_id(&mut s.home.store().conn().await?, ours.id).await?.expect("article");
+    assert_eq!((article_now.version, article_now.source.as_str()), (1, "Een\nTwee\nDrie\n"), "nothing changed");
+    Ok(())
+}
