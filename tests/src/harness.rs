@@ -369,3 +369,15 @@ pub async fn add_stand_in_follower(store: &Store, ap_id: &str, followee: &Actor)
     tx.commit().await?;
     Ok(follower)
 }
+
+impl TestNode {
+    /// Waits until this node holds the event `ap_id` with its event fields (a post's fields
+    /// are stored just after the post itself).
+    pub async fn until_event(&self, ap_id: &str) -> Result<Post> {
+        eventually(&format!("the event {ap_id} at {}", self.base_url()), || async {
+            let Some(post) = self.post(ap_id).await? else { return Ok(None) };
+            Ok(store::events::by_post_id(&mut self.store().conn().await?, post.id).await?.map(|_| post))
+        })
+        .await
+    }
+}

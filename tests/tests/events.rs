@@ -59,9 +59,13 @@ async fn an_event_reaches_followers_with_time_place_and_summary(backend: Backend
     assert_eq!(json["maximumAttendeeCapacity"], 30);
     assert_eq!(json["joinMode"], "free");
 
-    let copy = eventually("the event arrives", || async { away.post(&post.ap_id).await }).await?;
+    // The post is stored first, its event fields just after: wait for both.
+    let (copy, event) = eventually("the event arrives", || async {
+        let Some(copy) = away.post(&post.ap_id).await? else { return Ok(None) };
+        Ok(store::events::by_post_id(&mut away.store().conn().await?, copy.id).await?.map(|event| (copy, event)))
+    })
+    .await?;
     assert_eq!(copy.summary, None, "an event's summary describes it; it is no content warning");
-    let event = store::events::by_post_id(&mut away.store().conn().await?, copy.id).await?.expect("stored as an event");
     assert_eq!(event.draft().starts_at, meal().starts_at);
     assert_eq!(
         (event.place_name.as_deref(), event.capacity, event.timezone.as_str()),
@@ -98,7 +102,7 @@ async fn initiatives_on_two_nodes_organise_an_event_together(backend: Backend) -
     assert_eq!(json["organizers"]["first"]["items"], serde_json::json!([zorg.ap_id, paleis.ap_id]), "FEP-8a8e organizers");
 
     // Nobody at the other node follows zorgvrijstaat: the event arrives because it names wijkpaleis.
-    let copy = eventually("the event reaches the co-organiser", || async { other.post(&event.ap_id).await }).await?;
+    let copy = other.until_event(&event.ap_id).await?;
     let asked = eventually("wijkpaleis's coordinator is asked", || async {
         let all = store::notifications::for_recipient(&mut other.store().conn().await?, anouk.id, 10).await?;
         Ok(all.into_iter().find(|n| n.kind == ops::events::KIND_CO_ORGANISER_ASKED))

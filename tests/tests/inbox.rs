@@ -271,7 +271,7 @@ async fn only_the_organiser_answers_a_join_and_only_readers_may_join() -> Result
         buurtnet_domain::ops::events::publish(&peer_state.store, &peer_state.urls, &s.sender, &s.sender, &approval, Visibility::Public)
             .await?;
     peer_state.wake_delivery();
-    buurtnet_tests::harness::eventually("the event arrives", || async { s.home.post(&remote.ap_id).await }).await?;
+    s.home.until_event(&remote.ap_id).await?;
     let asked = buurtnet_domain::ops::rsvp::join(&state.store, &state.urls, &organiser, &remote.ap_id).await?;
     let impostor = s._peer.add_member("bedrieger", None).await?;
     let forged = json!({

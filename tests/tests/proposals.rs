@@ -331,7 +331,12 @@ async fn matching_offers_reach_the_coordinators_concerned_and_nobody_else(backen
     for post in [&good_post, &unrelated_post] {
         eventually("the offers arrive", || async { home.post(&post.ap_id).await }).await?;
     }
-    let notifications = store::notifications::for_recipient(&mut home.store().conn().await?, coordinator.id, 10).await?;
+    // Suggestions are made just after an offer is stored.
+    let notifications = eventually("the suggestion is made", || async {
+        let all = store::notifications::for_recipient(&mut home.store().conn().await?, coordinator.id, 10).await?;
+        Ok((!all.is_empty()).then_some(all))
+    })
+    .await?;
     let good_copy = home.post(&good_post.ap_id).await?.expect("received");
     assert_eq!(notifications.len(), 1, "one suggestion: {notifications:?}");
     assert_eq!((notifications[0].post_id, notifications[0].related_post_id), (need_post.id, Some(good_copy.id)));

@@ -87,8 +87,8 @@ async fn capacity_is_filled_by_three_nodes_and_a_move_reaches_the_participants(b
     east.follow_and_wait(&noor, &initiative.ap_id).await?;
 
     let event = publish(&home, &coordinator, &initiative, &meal(3, JoinMode::Free)).await?.ap_id;
-    eventually("the event reaches west", || async { west.post(&event).await }).await?;
-    eventually("the event reaches east", || async { east.post(&event).await }).await?;
+    west.until_event(&event).await?;
+    east.until_event(&event).await?;
 
     // Three places, taken by one member of each node.
     assert_eq!(join(&home, &buurvrouw, &event).await?, ParticipationState::Accepted, "a local member is in at once");
@@ -163,7 +163,7 @@ async fn approval_mode_waits_for_the_organiser(backend: Backend) -> Result<()> {
     let piet = away.add_member("piet", None).await?;
     away.follow_and_wait(&kees, &initiative.ap_id).await?;
     let event = publish(&home, &coordinator, &initiative, &meal(10, JoinMode::Approval)).await?.ap_id;
-    eventually("the event arrives", || async { away.post(&event).await }).await?;
+    away.until_event(&event).await?;
 
     join(&away, &kees, &event).await?;
     join(&away, &piet, &event).await?;

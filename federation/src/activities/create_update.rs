@@ -10,6 +10,7 @@ use crate::protocol::note::NoteJson;
 use crate::state::Context;
 use activitypub_federation::fetch::fetch_object_http;
 use buurtnet_domain::model::{Actor, ActorKind, NewPost, Visibility};
+use buurtnet_domain::ops::posts::RemoteExtras;
 use buurtnet_domain::{ops, store};
 use serde_json::Value;
 use url::Url;
@@ -65,27 +66,19 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     if !is_wanted(&post, signer, context).await? {
         return Ok(Outcome::Ignored("nobody here follows the author or is addressed"));
     }
-    let stored = ops::posts::receive(&context.store, post).await?;
-    store_proposal(&note, &stored, context).await?;
+    ops::posts::receive(&context.store, post, &extras(&note)).await?;
     Ok(Outcome::Applied)
 }
 
-/// Offers and needs (FEP-0837), events (FEP-8a8e) and articles keep their fields beside the post.
-async fn store_proposal(note: &NoteJson, post: &buurtnet_domain::model::Post, context: &Context) -> Result<()> {
-    if post.is_deleted() {
-        return Ok(());
+/// Offers and needs (FEP-0837), events (FEP-8a8e) and articles keep their fields beside the
+/// post, stored with it.
+fn extras(note: &NoteJson) -> RemoteExtras {
+    RemoteExtras {
+        event: crate::objects::event::read(note)
+            .map(|draft| (draft, crate::objects::event::remote_state(note), crate::objects::event::organiser_ids(note))),
+        article: crate::objects::article::read(note),
+        proposal: crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES),
     }
-    if let Some(draft) = crate::objects::event::read(note) {
-        ops::events::receive(&context.store, post, &draft, crate::objects::event::remote_state(note)).await?;
-        ops::events::receive_organisers(&context.store, post, &crate::objects::event::organiser_ids(note)).await?;
-    }
-    if let Some(article) = crate::objects::article::read(note) {
-        ops::articles::receive(&context.store, post, &article).await?;
-    }
-    if let Some(draft) = crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES) {
-        ops::proposals::receive(&context.store, post, &draft).await?;
-    }
-    Ok(())
 }
 
 pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
@@ -105,17 +98,14 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
     let note = parse_note(object)?;
     let mut post = note_to_post(&note, signer)?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
-    match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note)).await {
-        Ok(()) => {
-            if let Some(stored) = store::posts::by_ap_id(&mut context.store.conn().await?, &post.ap_id).await? {
-                store_proposal(&note, &stored, context).await?;
-            }
-            Ok(Outcome::Applied)
-        }
+    let extras = extras(&note);
+    match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note), &extras)
+        .await
+    {
+        Ok(()) => Ok(Outcome::Applied),
         // An update of a post we never stored: take it as new if someone here wants it.
         Err(buurtnet_domain::DomainError::NotFound) if is_wanted(&post, signer, context).await? => {
-            let stored = ops::posts::receive(&context.store, post).await?;
-            store_proposal(&note, &stored, context).await?;
+            ops::posts::receive(&context.store, post, &extras).await?;
             Ok(Outcome::Applied)
         }
         Err(buurtnet_domain::DomainError::NotFound) => Ok(Outcome::Ignored("update of a post we do not hold")),

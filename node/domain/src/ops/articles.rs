@@ -335,23 +335,22 @@ pub struct RemoteArticle {
     pub forked_from: Option<String>,
 }
 
-/// Stores (or brings up to date) our copy of a peer's article, beside its post.
-pub async fn receive(store: &Store, post: &Post, remote: &RemoteArticle) -> Result<()> {
+/// Stores (or brings up to date) our copy of a peer's article, beside its post (in the
+/// caller's transaction).
+pub(crate) async fn apply_remote(tx: &mut Tx, post: &Post, remote: &RemoteArticle) -> Result<()> {
     let title: String = remote.title.trim().chars().take(crate::model::article_limits::MAX_TITLE_CHARS).collect();
     let source: String = normalise(&remote.source).chars().take(crate::model::article_limits::MAX_SOURCE_CHARS).collect();
-    let mut tx = store.begin().await?;
-    if store::articles::by_post_id(&mut tx, post.id).await?.is_none() {
+    if store::articles::by_post_id(tx, post.id).await?.is_none() {
         let origin = Origin { forked_from: remote.forked_from.clone(), forked_from_author: None };
-        store::articles::insert(&mut tx, post.id, &title, EditPolicy::Author, &origin).await?;
+        store::articles::insert(tx, post.id, &title, EditPolicy::Author, &origin).await?;
     }
-    store::articles::set_title(&mut tx, post.id, &title).await?;
-    if store::articles::revision_by_ap_id(&mut tx, &remote.revision_ap_id).await?.is_none() {
+    store::articles::set_title(tx, post.id, &title).await?;
+    if store::articles::revision_by_ap_id(tx, &remote.revision_ap_id).await?.is_none() {
         let version = remote.version.max(1);
         let revision =
             NewRevision { post_id: post.id, version, ap_id: &remote.revision_ap_id, source: &source, diff: "", editor: "", summary: "" };
-        store::articles::add_revision(&mut tx, &revision).await?;
+        store::articles::add_revision(tx, &revision).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

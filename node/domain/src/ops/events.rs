@@ -151,21 +151,20 @@ pub async fn confirm_co_organising(store: &Store, member: &Actor, post_id: i64, 
 }
 
 /// A peer's event names co-organisers: those that are initiatives here are recorded
-/// unconfirmed and their coordinators asked.
-pub async fn receive_organisers(store: &Store, post: &Post, organiser_ap_ids: &[String]) -> Result<()> {
-    let mut tx = store.begin().await?;
-    let known: Vec<String> = store::events::organisers(&mut tx, post.id).await?.into_iter().map(|(id, _)| id).collect();
+/// unconfirmed and their coordinators asked (in the caller's transaction).
+pub(crate) async fn apply_organisers(tx: &mut store::Tx, post: &Post, organiser_ap_ids: &[String]) -> Result<()> {
+    let known: Vec<String> = store::events::organisers(tx, post.id).await?.into_iter().map(|(id, _)| id).collect();
     for id in organiser_ap_ids.iter().take(20).filter(|id| !known.contains(id)) {
-        let Some(initiative) = store::actors::by_ap_id(&mut tx, id).await?.filter(|a| a.is_local) else { continue };
+        let Some(initiative) = store::actors::by_ap_id(tx, id).await?.filter(|a| a.is_local) else { continue };
         if initiative.kind() != crate::model::ActorKind::Group {
             continue;
         }
-        store::events::add_organiser(&mut tx, post.id, id, false).await?;
-        for person in super::matching::people_behind(&mut tx, &initiative).await? {
-            store::notifications::insert(&mut tx, person.id, KIND_CO_ORGANISER_ASKED, post.id, None).await?;
+        store::events::add_organiser(tx, post.id, id, false).await?;
+        for person in super::matching::people_behind(tx, &initiative).await? {
+            store::notifications::insert(tx, person.id, KIND_CO_ORGANISER_ASKED, post.id, None).await?;
         }
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// What a peer says about its event beyond the fields people enter.
@@ -175,10 +174,10 @@ pub struct RemoteEventState {
     pub participant_count: Option<i64>,
 }
 
-/// Stores the fields of an event a peer sent, beside its (already stored) post. Remote
-/// fields are cut to our limits; an event without place or link is taken as online. Local
-/// people who take part hear when it moves or is cancelled.
-pub async fn receive(store: &Store, post: &Post, draft: &EventDraft, remote: RemoteEventState) -> Result<()> {
+/// Stores the fields of an event a peer sent, beside its post (in the caller's transaction).
+/// Remote fields are cut to our limits; an event without place or link is taken as online.
+/// Local people who take part hear when it moves or is cancelled.
+pub(crate) async fn apply_remote(tx: &mut store::Tx, post: &Post, draft: &EventDraft, remote: RemoteEventState) -> Result<()> {
     let mut checked = draft.clone();
     checked.title = checked.title.chars().take(120).collect();
     checked.description = checked.description.chars().take(4000).collect();
@@ -190,22 +189,19 @@ pub async fn receive(store: &Store, post: &Post, draft: &EventDraft, remote: Rem
     }
     checked.capacity = checked.capacity.filter(|c| (1..=100_000).contains(c));
     checked.validate()?;
-    let old = of_post(store, post.id).await?;
-    let mut tx = store.begin().await?;
-    store::events::upsert(&mut tx, post.id, &checked).await?;
+    let old = store::events::by_post_id(tx, post.id).await?;
+    store::events::upsert(tx, post.id, &checked).await?;
     if let Some(count) = remote.participant_count.filter(|c| (0..=1_000_000).contains(c)) {
-        store::events::set_participant_count(&mut tx, post.id, count).await?;
+        store::events::set_participant_count(tx, post.id, count).await?;
     }
-    if let Some(old) = old {
-        if remote.cancelled && !old.is_cancelled() {
-            store::events::set_state(&mut tx, post.id, EVENT_CANCELLED).await?;
-            tell_local_participants(&mut tx, post.id, KIND_EVENT_CANCELLED).await?;
-        } else if old.is_moved_by(&checked) {
-            tell_local_participants(&mut tx, post.id, KIND_EVENT_MOVED).await?;
+    match old {
+        Some(old) if remote.cancelled && !old.is_cancelled() => {
+            store::events::set_state(tx, post.id, EVENT_CANCELLED).await?;
+            tell_local_participants(tx, post.id, KIND_EVENT_CANCELLED).await?;
         }
-    } else if remote.cancelled {
-        store::events::set_state(&mut tx, post.id, EVENT_CANCELLED).await?;
+        Some(old) if old.is_moved_by(&checked) => tell_local_participants(tx, post.id, KIND_EVENT_MOVED).await?,
+        None if remote.cancelled => store::events::set_state(tx, post.id, EVENT_CANCELLED).await?,
+        _ => {}
     }
-    tx.commit().await?;
     Ok(())
 }

@@ -132,22 +132,35 @@ pub async fn delete(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Stores a post a peer sent us. Its HTML is sanitised here, whatever the caller did.
-pub async fn receive(store: &Store, mut post: NewPost) -> Result<Post> {
+/// What a peer's object carries beyond the post: the fields of an event, an article or an
+/// offer or need. Stored in the same transaction as the post, so a crash never leaves a post
+/// without them (the peer would not send it again).
+#[derive(Debug, Clone, Default)]
+pub struct RemoteExtras {
+    pub event: Option<(crate::model::EventDraft, super::events::RemoteEventState, Vec<String>)>,
+    pub article: Option<super::articles::RemoteArticle>,
+    pub proposal: Option<crate::model::ProposalDraft>,
+}
+
+/// Stores a post a peer sent us, with its extras. Its HTML is sanitised here, whatever the
+/// caller did. A post we hold already (or deleted once) is returned as it is: a late
+/// `Create` must not bring a deleted post back.
+pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) -> Result<Post> {
     post.content = html::sanitize(&post.content);
     post.summary = post.summary.map(|s| html::to_plain_text(&html::sanitize(&s)));
     post.is_local = false;
     let mut tx = store.begin().await?;
     if let Some(existing) = store::posts::by_ap_id(&mut tx, &post.ap_id).await? {
-        // A post deleted once stays deleted: a late Create must not bring it back.
         return Ok(existing);
     }
     let stored = store::posts::insert(&mut tx, &post).await?;
+    apply_extras(&mut tx, &stored, extras).await?;
     tx.commit().await?;
+    after_receipt(store, &stored, extras).await;
     Ok(stored)
 }
 
-/// Applies a peer's `Update` to a post it authored.
+/// Applies a peer's `Update` to a post it authored, with its extras, in one transaction.
 pub async fn receive_update(
     store: &Store,
     author: &Actor,
@@ -155,6 +168,7 @@ pub async fn receive_update(
     content: &str,
     summary: Option<String>,
     updated: i64,
+    extras: &RemoteExtras,
 ) -> Result<()> {
     let mut tx = store.begin().await?;
     let post = store::posts::by_ap_id(&mut tx, ap_id).await?.ok_or(DomainError::NotFound)?;
@@ -168,8 +182,33 @@ pub async fn receive_update(
         updated,
     };
     store::posts::edit(&mut tx, post.id, &change).await?;
+    if !post.is_deleted() {
+        apply_extras(&mut tx, &post, extras).await?;
+    }
     tx.commit().await?;
+    after_receipt(store, &post, extras).await;
     Ok(())
+}
+
+async fn apply_extras(tx: &mut store::Tx, post: &Post, extras: &RemoteExtras) -> Result<()> {
+    if let Some((draft, state, organisers)) = &extras.event {
+        super::events::apply_remote(tx, post, draft, *state).await?;
+        super::events::apply_organisers(tx, post, organisers).await?;
+    }
+    if let Some(article) = &extras.article {
+        super::articles::apply_remote(tx, post, article).await?;
+    }
+    if let Some(draft) = &extras.proposal {
+        super::proposals::apply_remote(tx, post, draft).await?;
+    }
+    Ok(())
+}
+
+/// What follows a receipt outside its transaction: match suggestions for offers and needs.
+async fn after_receipt(store: &Store, post: &Post, extras: &RemoteExtras) {
+    if extras.proposal.is_some() {
+        super::proposals::suggest_matches(store, post.id).await;
+    }
 }
 
 /// Applies a peer's `Delete` of a post it authored. Unknown posts are fine (nothing to do).

@@ -91,7 +91,7 @@ pub async fn publish(
 }
 
 /// Matching is a courtesy: a failure is logged, never fails the publication.
-async fn suggest_matches(store: &Store, post_id: i64) {
+pub(crate) async fn suggest_matches(store: &Store, post_id: i64) {
     if let Err(e) = super::matching::suggest_for(store, post_id).await {
         tracing::warn!(error = %e, post_id, "suggesting matches failed");
     }
@@ -161,22 +161,19 @@ async fn own_open_proposal(store: &Store, member: &Actor, post_id: i64) -> Resul
     Ok(post)
 }
 
-/// Stores the fields of a proposal a peer sent, beside its (already stored) post. An unknown
-/// category becomes `overig`.
-pub async fn receive(store: &Store, post: &Post, draft: &ProposalDraft) -> Result<()> {
+/// Stores the fields of a proposal a peer sent, beside its post (in the caller's
+/// transaction). An unknown category becomes `overig`.
+pub(crate) async fn apply_remote(tx: &mut store::Tx, post: &Post, draft: &ProposalDraft) -> Result<()> {
     let mut checked = draft.clone();
     if !DEFAULT_CATEGORIES.iter().any(|c| c.eq_ignore_ascii_case(checked.category.trim())) {
         checked.category = "overig".into();
     }
     checked.expires_at = None;
     checked.validate(DEFAULT_CATEGORIES, now_ms())?;
-    let mut tx = store.begin().await?;
-    if store::proposals::by_post_id(&mut tx, post.id).await?.is_some() {
-        store::proposals::update(&mut tx, post.id, &row(&checked)).await?;
+    if store::proposals::by_post_id(tx, post.id).await?.is_some() {
+        store::proposals::update(tx, post.id, &row(&checked)).await?;
     } else {
-        store::proposals::insert(&mut tx, post.id, &row(&checked)).await?;
+        store::proposals::insert(tx, post.id, &row(&checked)).await?;
     }
-    tx.commit().await?;
-    suggest_matches(store, post.id).await;
     Ok(())
 }
