@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Buurtnet: installs what the tests need (pinned: PostgreSQL server
-# binaries, the Fedify and bovine peers), then cargo test.
+# binaries, the Fedify and bovine peers, the toot and Mastodon.py clients), then cargo test.
 # PostgreSQL: the tests start their own throwaway cluster (tests/src/pg.rs) with the server
 # binaries of this machine; this script only makes sure they are there.
 set -euo pipefail
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-test-deps.sh
 scripts/install-interop-deps.sh
+scripts/install-client-deps.sh
 # Debian keeps the server binaries out of PATH.
 for pg_bin in /usr/lib/postgresql/*/bin; do
   [ -d "$pg_bin" ] && PATH="$PATH:$pg_bin"

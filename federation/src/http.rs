@@ -139,7 +139,8 @@ async fn nodeinfo(context: Context, version: &'static str) -> Result<Response> {
         "services": {"inbound": [], "outbound": []},
         "openRegistrations": false,
         "usage": {"users": {"total": members, "activeMonth": members, "activeHalfyear": members}},
-        "metadata": {"nodeName": context.urls.domain()}
+        // megalodon and other client libraries recognise Mastodon-compatible servers by this.
+        "metadata": {"nodeName": context.urls.domain(), "upstream": {"name": "mastodon", "version": "4.3.0"}}
     });
     Ok(([(header::CONTENT_TYPE, format!("application/json; profile=\"{schema}\""))], body.to_string()).into_response())
 }

@@ -4,6 +4,7 @@
 //! for people ([`html`]), content negotiation on actor and note URLs, a health endpoint and
 //! Prometheus metrics ([`ops_endpoints`]), iCalendar feeds ([`calendar`]). Domain errors become status codes in [`error`].
 
+pub mod api;
 pub mod calendar;
 pub mod error;
 pub mod html;
@@ -21,7 +22,7 @@ use buurtnet_federation::state::Federation;
 
 /// The node's whole HTTP surface.
 pub fn router(federation: &Federation) -> Router {
-    let router = Router::new()
+    let routes = Router::new()
         .route("/", get(html::front_page))
         .route("/users/{name}", get(person))
         .route("/initiatives/{name}", get(group))
@@ -32,10 +33,12 @@ pub fn router(federation: &Federation) -> Router {
         .route("/calendar.ics", get(calendar::node))
         .route("/health", get(ops_endpoints::health))
         .route("/metrics", get(ops_endpoints::metrics))
+        .merge(api::routes())
         .merge(buurtnet_federation::http::routes())
-        .fallback(html::not_found)
-        .layer(axum::middleware::from_fn(trailing_slash_is_the_same));
-    federation.attach(router)
+        .fallback(html::not_found);
+    // A layer on a router runs after its routing; the slash must go before, so the routes
+    // sit behind a router of their own.
+    Router::new().fallback_service(federation.attach(routes)).layer(axum::middleware::from_fn(trailing_slash_is_the_same))
 }
 
 /// `/api/v1/instance/` and `/api/v1/instance` are one resource (clients differ).

@@ -193,3 +193,10 @@ pub async fn refetch(ap_id: &str, context: &Context) -> Result<Actor, Federation
     let id: ObjectId<ApubActor> = ObjectId::parse(ap_id).map_err(|e| FederationError::Malformed(format!("actor id {ap_id}: {e}")))?;
     Ok(id.dereference_forced(context).await?.0)
 }
+
+/// Finds an actor by `user@domain` through WebFinger (then fetched and stored as by id).
+pub async fn resolve_handle(handle: &str, context: &Context) -> Result<Actor, FederationError> {
+    let handle = handle.trim().trim_start_matches('@');
+    let actor: ApubActor = activitypub_federation::fetch::webfinger::webfinger_resolve_actor(handle, context).await?;
+    Ok(actor.0)
+}

@@ -11,6 +11,7 @@ mod event;
 mod follow;
 pub mod html;
 pub mod matching;
+mod oauth;
 mod participation;
 mod post;
 mod proposal;
@@ -23,6 +24,7 @@ pub use article::{
 };
 pub use event::{DEFAULT_TIMEZONE, EVENT_CANCELLED, EVENT_SCHEDULED, Event, EventDraft, JoinMode, Place};
 pub use follow::{Follow, FollowState};
+pub use oauth::{OAuthApp, OAuthToken, Scopes};
 pub use participation::{Participation, ParticipationState, RsvpAnswer, has_room};
 pub use post::{NewPost, Post, PostEdit, Visibility};
 pub use proposal::{DEFAULT_CATEGORIES, Proposal, ProposalDraft, ProposalState, Purpose, When, category_tag};

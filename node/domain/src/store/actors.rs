@@ -119,3 +119,33 @@ pub async fn initiative_members_with_role(db: &mut impl Handle, initiative_id: i
     let sql = "SELECT member_id FROM initiative_members WHERE initiative_id = $1 AND role = $2 ORDER BY member_id";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(initiative_id).bind(role).fetch_all(c).await)?)
 }
+
+/// The first administrator of this node (the contact on the instance page), if any.
+pub async fn first_admin(db: &mut impl Handle) -> Result<Option<Actor>> {
+    let sql = "SELECT actor_id FROM accounts WHERE is_admin ORDER BY actor_id LIMIT 1";
+    let Some(id) = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).fetch_optional(c).await)? else { return Ok(None) };
+    Ok(Some(by_id(db, id).await?))
+}
+
+/// How many members have an account here.
+pub async fn count_accounts(db: &mut impl Handle) -> Result<i64> {
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM accounts").fetch_one(c).await)?)
+}
+
+/// An actor by `username` and `domain` (as in `user@domain`), local or remote.
+pub async fn by_handle(db: &mut impl Handle, username: &str, domain: &str) -> Result<Option<Actor>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM actors WHERE LOWER(username) = LOWER($1) AND LOWER(domain) = LOWER($2) ORDER BY is_local DESC LIMIT 1"
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(username).bind(domain).fetch_optional(c).await)?)
+}
+
+/// Actors whose username or display name starts with `prefix`, local ones first.
+pub async fn search(db: &mut impl Handle, prefix: &str, limit: i64) -> Result<Vec<Actor>> {
+    let pattern = format!("{}%", prefix.to_lowercase().replace(['%', '_'], ""));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM actors WHERE kind <> 'application' AND (LOWER(username) LIKE $1 OR LOWER(display_name) LIKE $1)
+         ORDER BY is_local DESC, username LIMIT $2"
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(pattern).bind(limit).fetch_all(c).await)?)
+}

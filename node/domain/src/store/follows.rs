@@ -102,3 +102,9 @@ pub async fn mutual_groups(db: &mut impl Handle, actor_id: i64) -> Result<Vec<St
                ORDER BY a.ap_id";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(actor_id).fetch_all(c).await)?)
 }
+
+/// The state of `follower_id`'s follow of `followee_id` (`pending`, `accepted`), if any.
+pub async fn state(db: &mut impl Handle, follower_id: i64, followee_id: i64) -> Result<Option<String>> {
+    let sql = "SELECT state FROM follows WHERE follower_id = $1 AND followee_id = $2";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(follower_id).bind(followee_id).fetch_optional(c).await)?)
+}

@@ -18,6 +18,7 @@ pub mod events;
 pub mod follows;
 pub mod inbox;
 pub mod notifications;
+pub mod oauth;
 pub mod outbox;
 pub mod participants;
 pub mod posts;

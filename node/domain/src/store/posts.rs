@@ -126,3 +126,59 @@ pub async fn recent_public(db: &mut impl Handle, limit: i64) -> Result<Vec<Post>
         format!("SELECT {COLUMNS} FROM posts WHERE deleted_at IS NULL AND visibility = 'public' ORDER BY published DESC, id DESC LIMIT $1");
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(limit).fetch_all(c).await)?)
 }
+
+/// A page of a timeline: posts with ids in `(after, before)`, newest first, or oldest first
+/// when `oldest_first` (Mastodon's `min_id`).
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub before: Option<i64>,
+    pub after: Option<i64>,
+    pub oldest_first: bool,
+    pub limit: i64,
+}
+
+impl Page {
+    fn bounds(&self) -> (i64, i64, &'static str) {
+        (self.before.unwrap_or(i64::MAX), self.after.unwrap_or(0), if self.oldest_first { "ASC" } else { "DESC" })
+    }
+}
+
+/// Candidates for a member's home timeline: their own posts, posts of those they follow,
+/// and posts addressed to them. The caller still checks visibility.
+pub async fn home_timeline(db: &mut impl Handle, member_id: i64, member_ap_id: &str, page: Page) -> Result<Vec<Post>> {
+    let (before, after, order) = page.bounds();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM posts WHERE deleted_at IS NULL AND id < $1 AND id > $2 AND (
+             author_id = $3
+             OR author_id IN (SELECT followee_id FROM follows WHERE follower_id = $3 AND state = 'accepted')
+             OR id IN (SELECT post_id FROM post_recipients WHERE actor_ap_id = $4))
+         ORDER BY id {order} LIMIT $5"
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(before).bind(after).bind(member_id).bind(member_ap_id).bind(page.limit)
+        .fetch_all(c).await)?)
+}
+
+/// Public posts, of this node only when `local_only`.
+pub async fn public_timeline(db: &mut impl Handle, local_only: bool, page: Page) -> Result<Vec<Post>> {
+    let (before, after, order) = page.bounds();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM posts WHERE deleted_at IS NULL AND id < $1 AND id > $2 AND visibility = 'public' AND (is_local OR NOT $3)
+         ORDER BY id {order} LIMIT $4"
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(before).bind(after).bind(local_only).bind(page.limit).fetch_all(c).await)?)
+}
+
+/// How many posts this node's people have written (not deleted).
+pub async fn count_local(db: &mut impl Handle) -> Result<i64> {
+    let sql = "SELECT COUNT(*) FROM posts WHERE is_local AND deleted_at IS NULL";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).fetch_one(c).await)?)
+}
+
+/// An author's posts in a timeline page (the caller checks visibility).
+pub async fn by_author_page(db: &mut impl Handle, author_id: i64, page: Page) -> Result<Vec<Post>> {
+    let (before, after, order) = page.bounds();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM posts WHERE deleted_at IS NULL AND id < $1 AND id > $2 AND author_id = $3 ORDER BY id {order} LIMIT $4"
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(before).bind(after).bind(author_id).bind(page.limit).fetch_all(c).await)?)
+}

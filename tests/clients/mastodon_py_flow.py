@@ -1,0 +1,66 @@
+"""Drives Mastodon.py (pinned in requirements.lock) against a Buurtnet node, for
+tests/tests/clients.rs. Prints one JSON object with what each step saw; exits 1 with the
+reason on stderr when a step fails outright.
+
+Usage: mastodon_py_flow.py BASE_URL USERNAME PASSWORD
+
+Steps: register an app; log in with the password grant; verify credentials; post; read the
+home timeline; log in again with the authorization-code flow (filling in the node's consent
+page like a browser would, out-of-band redirect); check a wrong password is refused.
+"""
+
+import json
+import re
+import sys
+
+import requests
+from mastodon import Mastodon, MastodonAPIError, MastodonIllegalArgumentError
+
+SCOPES = ["read", "write", "follow"]
+
+
+def code_from_consent_page(auth_url, username, password):
+    """Submits the node's login and consent form as a browser would; returns the code."""
+    page = requests.get(auth_url, timeout=10)
+    page.raise_for_status()
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page.text))
+    fields.update({"username": username, "password": password, "decision": "allow"})
+    base = auth_url.split("/oauth/authorize")[0]
+    answer = requests.post(f"{base}/oauth/authorize", data=fields, timeout=10, allow_redirects=False)
+    answer.raise_for_status()
+    found = re.search(r'<code id="code">([^<]+)</code>', answer.text)
+    if not found:
+        sys.exit(f"mastodon_py_flow: no code on the consent answer: {answer.text[:500]}")
+    return found.group(1)
+
+
+def main():
+    base, username, password = sys.argv[1:4]
+    result = {}
+    client_id, client_secret = Mastodon.create_app("Mastodon.py test", scopes=SCOPES, api_base_url=base)
+    api = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base)
+    api.log_in(username=username, password=password, scopes=SCOPES, allow_http=True)
+    me = api.account_verify_credentials()
+    result["me"] = {"username": me["username"], "acct": me["acct"], "id": str(me["id"])}
+    posted = api.status_post("Hallo vanuit Mastodon.py", visibility="public")
+    result["posted"] = {"id": str(posted["id"]), "content": posted["content"], "visibility": posted["visibility"]}
+    home = api.timeline_home(limit=20)
+    result["home"] = [str(s["id"]) for s in home]
+
+    fresh = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base)
+    auth_url = fresh.auth_request_url(scopes=SCOPES, allow_http=True)
+    code = code_from_consent_page(auth_url, username, password)
+    fresh.log_in(code=code, scopes=SCOPES, allow_http=True)
+    result["code_login_acct"] = fresh.account_verify_credentials()["acct"]
+
+    wrong = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base)
+    try:
+        wrong.log_in(username=username, password="niet-het-wachtwoord", scopes=SCOPES, allow_http=True)
+        result["wrong_password"] = "accepted"
+    except (MastodonAPIError, MastodonIllegalArgumentError) as error:
+        result["wrong_password"] = f"refused: {type(error).__name__}"
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+//! Real Mastodon clients against a real node: toot (the strictest about entities) and
+//! Mastodon.py, pinned in `tests/clients/` and installed by `scripts/install-client-deps.sh`.
+//! Without them installed the tests fail in CI and are skipped loudly elsewhere.
+
+use anyhow::{Context as _, Result};
+use buurtnet_domain::model::Visibility;
+use buurtnet_tests::harness::{Backend, PATIENCE, TestNode};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Stdio;
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+fn clients_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("clients")
+}
+
+fn installed() -> Result<bool> {
+    let marker = clients_dir().join(".venv/installed");
+    if marker.exists() {
+        return Ok(true);
+    }
+    if std::env::var_os("CI").is_some() {
+        anyhow::bail!("{} is missing: scripts/install-client-deps.sh must run before the tests in CI", marker.display());
+    }
+    eprintln!("SKIPPED CLIENTS: toot and Mastodon.py are not installed; run scripts/install-client-deps.sh");
+    Ok(false)
+}
+
+/// Runs a program of the clients' venv with `args`, `stdin`, and toot's config in `config`.
+async fn run(program: &str, args: &[&str], stdin: &str, config: &std::path::Path) -> Result<String> {
+    let mut child = Command::new(clients_dir().join(".venv/bin").join(program))
+        .args(args)
+        .current_dir(clients_dir())
+        .env("XDG_CONFIG_HOME", config)
+        .env("HOME", config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    child.stdin.take().context("stdin")?.write_all(stdin.as_bytes()).await?;
+    let output = tokio::time::timeout(PATIENCE * 2, child.wait_with_output()).await.context("the client did not finish")??;
+    let text = String::from_utf8_lossy(&output.stdout).to_string();
+    anyhow::ensure!(
+        output.status.success(),
+        "{program} {args:?} failed ({}):\n{text}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn toot_logs_in_posts_and_reads_timelines() -> Result<()> {
+    if !installed()? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let member = node.add_member("fatima", None).await?;
+    let neighbour = node.add_member("kees", None).await?;
+    node.publish(&neighbour, "Een bericht van Kees voor de hele buurt", Visibility::Public).await?;
+    let config = tempfile::tempdir()?;
+    let base = node.base_url();
+
+    let login = run("toot", &["login_cli", "-i", &base, "-e", "fatima"], "geheim-wachtwoord\n", config.path()).await?;
+    assert!(login.contains("Successfully logged in"), "{login}");
+    let me: Value = serde_json::from_str(&run("toot", &["whoami", "--json"], "", config.path()).await?)?;
+    assert_eq!((me["username"].as_str(), me["acct"].as_str()), (Some("fatima"), Some("fatima")));
+    assert_eq!(me["id"], member.id.to_string(), "ids are strings");
+
+    let posted = run("toot", &["post", "--json", "Hallo buurt, wie helpt zaterdag met de moestuin?"], "", config.path()).await?;
+    let posted: Value = serde_json::from_str(&posted)?;
+    assert!(posted["content"].as_str().is_some_and(|c| c.contains("moestuin")), "{posted}");
+    let status: Value =
+        serde_json::from_str(&run("toot", &["status", "--json", posted["id"].as_str().context("id")?], "", config.path()).await?)?;
+    assert_eq!(status["uri"], posted["uri"]);
+
+    let home: Value = serde_json::from_str(&run("toot", &["timelines", "home", "--json"], "", config.path()).await?)?;
+    assert!(home.as_array().is_some_and(|h| h.iter().any(|s| s["id"] == posted["id"])), "own post in home: {home}");
+    let public: Value = serde_json::from_str(&run("toot", &["timelines", "public", "--json"], "", config.path()).await?)?;
+    let texts: Vec<&str> = public.as_array().context("list")?.iter().filter_map(|s| s["content"].as_str()).collect();
+    assert!(texts.iter().any(|t| t.contains("Kees voor de hele buurt")), "public timeline: {texts:?}");
+
+    let whois: Value = serde_json::from_str(&run("toot", &["whois", "--json", "kees"], "", config.path()).await?)?;
+    assert_eq!(whois["acct"], "kees");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mastodon_py_registers_logs_in_both_ways_and_posts() -> Result<()> {
+    if !installed()? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    node.add_member("fatima", None).await?;
+    let config = tempfile::tempdir()?;
+    let out = run("python", &["mastodon_py_flow.py", &node.base_url(), "fatima", "geheim-wachtwoord"], "", config.path()).await?;
+    let result: Value = serde_json::from_str(&out).with_context(|| format!("Mastodon.py output: {out}"))?;
+    assert_eq!(result["me"]["acct"], "fatima");
+    assert_eq!(result["posted"]["visibility"], "public");
+    assert!(result["home"].as_array().is_some_and(|h| h.contains(&result["posted"]["id"])), "{result}");
+    assert_eq!(result["code_login_acct"], "fatima", "authorization-code login through the consent page");
+    assert!(result["wrong_password"].as_str().is_some_and(|w| w.starts_with("refused")), "{result}");
+    Ok(())
+}

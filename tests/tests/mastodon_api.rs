@@ -1,0 +1,306 @@
+//! The Mastodon client API over HTTP, on SQLite and PostgreSQL: instance and discovery,
+//! every OAuth grant, scopes, revocation, posting and reading with visibility, pagination,
+//! idempotency, and the errors clients must get (with nothing changed).
+
+use anyhow::{Context as _, Result};
+use buurtnet_domain::model::Visibility;
+use buurtnet_tests::harness::{Backend, TestNode};
+use buurtnet_tests::on_both_backends;
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+on_both_backends!(oauth_grants_scopes_and_revocation, posting_reading_and_visibility);
+
+const PASSWORD: &str = "geheim-wachtwoord";
+
+struct App {
+    client_id: String,
+    secret: String,
+}
+
+async fn register(client: &Client, base: &str, scopes: &str, redirect: &str) -> Result<App> {
+    let app: Value = client
+        .post(format!("{base}/api/v1/apps"))
+        .json(&json!({"client_name": "test", "redirect_uris": redirect, "scopes": scopes}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(App {
+        client_id: app["client_id"].as_str().context("client_id")?.into(),
+        secret: app["client_secret"].as_str().context("secret")?.into(),
+    })
+}
+
+async fn password_token(client: &Client, base: &str, app: &App, username: &str, scope: &str) -> Result<Value> {
+    let form = [
+        ("grant_type", "password"),
+        ("client_id", app.client_id.as_str()),
+        ("client_secret", app.secret.as_str()),
+        ("username", username),
+        ("password", PASSWORD),
+        ("scope", scope),
+    ];
+    Ok(client.post(format!("{base}/oauth/token")).form(&form).send().await?.error_for_status()?.json().await?)
+}
+
+fn bearer(token: &Value) -> String {
+    format!("Bearer {}", token["access_token"].as_str().unwrap_or_default())
+}
+
+async fn oauth_grants_scopes_and_revocation(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    node.add_member("fatima", None).await?;
+    let base = node.base_url();
+    let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+
+    let metadata: Value = client.get(format!("{base}/.well-known/oauth-authorization-server")).send().await?.json().await?;
+    assert_eq!(metadata["code_challenge_methods_supported"], json!(["S256"]));
+    let v1: Value = client.get(format!("{base}/api/v1/instance/")).send().await?.error_for_status()?.json().await?;
+    assert!(v1["version"].as_str().is_some_and(|v| v.starts_with("4.3.0 (compatible; Buurtnet")), "{v1}");
+    assert!(v1["urls"]["streaming_api"].as_str().is_some_and(|s| s.starts_with("ws://")));
+    let nodeinfo: Value = client.get(format!("{base}/nodeinfo/2.0")).send().await?.json().await?;
+    assert_eq!(nodeinfo["metadata"]["upstream"]["name"], "mastodon", "megalodon's detector");
+
+    // Password grant; wrong password and unknown scope refused.
+    let app = register(&client, &base, "read write", "urn:ietf:wg:oauth:2.0:oob").await?;
+    let wrong = client
+        .post(format!("{base}/oauth/token"))
+        .json(&json!({"grant_type": "password", "client_id": app.client_id, "client_secret": app.secret, "username": "fatima", "password": "fout"}))
+        .send()
+        .await?;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(wrong.json::<Value>().await?["error"], "invalid_grant");
+    let too_much = client
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "password"),
+            ("client_id", &app.client_id),
+            ("client_secret", &app.secret),
+            ("username", "fatima"),
+            ("password", PASSWORD),
+            ("scope", "push"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(too_much.json::<Value>().await?["error"], "invalid_scope", "more than the app was registered for");
+
+    // A read-only token may read but not post.
+    let read_only = password_token(&client, &base, &app, "fatima", "read").await?;
+    assert_eq!(read_only["scope"], "read");
+    let me = client.get(format!("{base}/api/v1/accounts/verify_credentials")).header("authorization", bearer(&read_only)).send().await?;
+    assert_eq!(me.status(), 200);
+    let refused = client
+        .post(format!("{base}/api/v1/statuses"))
+        .header("authorization", bearer(&read_only))
+        .json(&json!({"status": "mag niet"}))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "missing write scope");
+
+    // Refresh: the new token works, the old one no longer does.
+    let full = password_token(&client, &base, &app, "fatima", "read write").await?;
+    let refreshed: Value = client
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &app.client_id),
+            ("client_secret", &app.secret),
+            ("refresh_token", full["refresh_token"].as_str().context("refresh")?),
+        ])
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let check = |token: Value| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            Ok::<_, anyhow::Error>(
+                client
+                    .get(format!("{base}/api/v1/accounts/verify_credentials"))
+                    .header("authorization", bearer(&token))
+                    .send()
+                    .await?
+                    .status(),
+            )
+        }
+    };
+    assert_eq!(check(full.clone()).await?, StatusCode::UNAUTHORIZED, "the refreshed token is revoked");
+    assert_eq!(check(refreshed.clone()).await?, StatusCode::OK);
+    client
+        .post(format!("{base}/oauth/revoke"))
+        .form(&[
+            ("client_id", &app.client_id),
+            ("client_secret", &app.secret),
+            ("token", &refreshed["access_token"].as_str().unwrap_or_default().to_string()),
+        ])
+        .send()
+        .await?
+        .error_for_status()?;
+    assert_eq!(check(refreshed).await?, StatusCode::UNAUTHORIZED, "revoked");
+    assert_eq!(check(json!({"access_token": "verzonnen"})).await?, StatusCode::UNAUTHORIZED, "made up");
+
+    // Client credentials: the app, no member.
+    let app_token: Value = client
+        .post(format!("{base}/oauth/token"))
+        .json(&json!({"grant_type": "client_credentials", "client_id": app.client_id, "client_secret": app.secret, "scope": "read"}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    assert_eq!(check(app_token.clone()).await?, StatusCode::UNPROCESSABLE_ENTITY, "no member behind an app token");
+    let verified = client.get(format!("{base}/api/v1/apps/verify_credentials")).header("authorization", bearer(&app_token)).send().await?;
+    assert_eq!(verified.json::<Value>().await?["name"], "test");
+
+    // Authorization code with PKCE: the page, a wrong verifier, the right one, no reuse.
+    let pkce_app = register(&client, &base, "read", "http://localhost:1/callback").await?;
+    let verifier = "een-lange-willekeurige-verifier-van-minstens-43-tekens-lang-genoeg";
+    let challenge = {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+    };
+    let page = client
+        .get(format!("{base}/oauth/authorize"))
+        .query(&[
+            ("client_id", pkce_app.client_id.as_str()),
+            ("redirect_uri", "http://localhost:1/callback"),
+            ("response_type", "code"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+            ("state", "xyz"),
+        ])
+        .send()
+        .await?;
+    assert!(page.text().await?.contains("<label for=\"password\">"), "a labelled login form");
+    let submit = |password: &'static str| {
+        let (client, base, id, challenge) = (client.clone(), base.clone(), pkce_app.client_id.clone(), challenge.clone());
+        async move {
+            Ok::<_, anyhow::Error>(
+                client
+                    .post(format!("{base}/oauth/authorize"))
+                    .form(&[
+                        ("client_id", id.as_str()),
+                        ("redirect_uri", "http://localhost:1/callback"),
+                        ("code_challenge", &challenge),
+                        ("code_challenge_method", "S256"),
+                        ("state", "xyz"),
+                        ("username", "fatima"),
+                        ("password", password),
+                        ("decision", "allow"),
+                    ])
+                    .send()
+                    .await?,
+            )
+        }
+    };
+    assert_eq!(submit("fout").await?.status(), StatusCode::UNAUTHORIZED, "wrong password shows the form again");
+    let redirected = submit(PASSWORD).await?;
+    let location = redirected.headers().get("location").context("redirect")?.to_str()?.to_string();
+    let location = url::Url::parse(&location)?;
+    let code = location.query_pairs().find(|(k, _)| k == "code").context("code")?.1.to_string();
+    assert!(location.query_pairs().any(|(k, v)| k == "state" && v == "xyz"));
+    let exchange = |verifier: &'static str| {
+        let (client, base, id, code) = (client.clone(), base.clone(), pkce_app.client_id.clone(), code.clone());
+        async move {
+            Ok::<_, anyhow::Error>(
+                client
+                    .post(format!("{base}/oauth/token"))
+                    .json(&json!({"grant_type": "authorization_code", "client_id": id, "code": code, "redirect_uri": "http://localhost:1/callback", "code_verifier": verifier}))
+                    .send()
+                    .await?,
+            )
+        }
+    };
+    assert_eq!(exchange("verkeerd").await?.json::<Value>().await?["error"], "invalid_grant", "wrong verifier");
+    // The code was used up by the failed attempt, as RFC 6749 advises.
+    assert_eq!(exchange(verifier).await?.json::<Value>().await?["error"], "invalid_grant", "a code works once");
+    Ok(())
+}
+
+async fn posting_reading_and_visibility(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let fatima = node.add_member("fatima", None).await?;
+    node.add_member("kees", None).await?;
+    let base = node.base_url();
+    let client = Client::new();
+    let app = register(&client, &base, "read write follow", "urn:ietf:wg:oauth:2.0:oob").await?;
+    let token = password_token(&client, &base, &app, "fatima", "read write").await?;
+    let kees = password_token(&client, &base, &app, "kees", "read write").await?;
+    let post = |token: &Value, body: Value, key: Option<&str>| {
+        let mut request = client.post(format!("{base}/api/v1/statuses")).header("authorization", bearer(token)).json(&body);
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        request.send()
+    };
+
+    let first: Value = post(&token, json!({"status": "Eerste bericht", "visibility": "public"}), Some("abc")).await?.json().await?;
+    let again: Value = post(&token, json!({"status": "Eerste bericht", "visibility": "public"}), Some("abc")).await?.json().await?;
+    assert_eq!(first["id"], again["id"], "the same idempotency key posts once");
+    assert!(first["id"].as_str().is_some_and(|id| id.chars().all(|c| c.is_ascii_digit())), "digit-string ids: {first}");
+    assert!(first["created_at"].as_str().is_some_and(|t| t.len() == "2026-11-22T12:00:00.000Z".len()), "milliseconds");
+    let private: Value = post(&token, json!({"status": "Alleen voor volgers", "visibility": "private"}), None).await?.json().await?;
+    assert_eq!(private["visibility"], "private");
+
+    let malformed = client
+        .post(format!("{base}/api/v1/statuses"))
+        .header("authorization", bearer(&token))
+        .header("content-type", "application/json")
+        .body("{\"status\": ")
+        .send()
+        .await?;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert!(malformed.json::<Value>().await?["error"].is_string(), "Mastodon-shaped error");
+    assert_eq!(post(&token, json!({"status": "x", "visibility": "geheim"}), None).await?.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(post(&token, json!({"status": "   "}), None).await?.status(), StatusCode::UNPROCESSABLE_ENTITY, "empty");
+
+    // Visibility on reads: anonymous and a non-follower do not see the followers-only post.
+    let get = |id: &str, token: Option<&Value>| {
+        let mut request = client.get(format!("{base}/api/v1/statuses/{id}"));
+        if let Some(token) = token {
+            request = request.header("authorization", bearer(token));
+        }
+        request.send()
+    };
+    let private_id = private["id"].as_str().context("id")?;
+    assert_eq!(get(private_id, None).await?.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(private_id, Some(&kees)).await?.status(), StatusCode::NOT_FOUND);
+    assert_eq!(get(private_id, Some(&token)).await?.status(), StatusCode::OK);
+    let public: Vec<Value> = client.get(format!("{base}/api/v1/timelines/public")).send().await?.json().await?;
+    assert!(public.iter().all(|s| s["id"] != private["id"]), "not in the public timeline");
+
+    // Someone else's status cannot be deleted, and stays.
+    let kees_delete = client
+        .delete(format!("{base}/api/v1/statuses/{}", first["id"].as_str().unwrap_or_default()))
+        .header("authorization", bearer(&kees))
+        .send()
+        .await?;
+    assert_eq!(kees_delete.status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(first["id"].as_str().unwrap_or_default(), None).await?.status(), StatusCode::OK);
+
+    // Pages: newest first, Link headers that lead on.
+    for n in 0..5 {
+        node.publish(&fatima, &format!("Bericht {n}"), Visibility::Public).await?;
+    }
+    let page = client.get(format!("{base}/api/v1/timelines/home?limit=3")).header("authorization", bearer(&token)).send().await?;
+    let link = page.headers().get("link").context("Link header")?.to_str()?.to_string();
+    let statuses: Vec<Value> = page.json().await?;
+    assert_eq!(statuses.len(), 3);
+    let ids: Vec<i64> = statuses.iter().filter_map(|s| s["id"].as_str()?.parse().ok()).collect();
+    assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first: {ids:?}");
+    let next = link.split(", ").find(|l| l.ends_with("rel=\"next\"")).context("next")?;
+    let next_url = next.trim_start_matches('<').split('>').next().context("url")?;
+    let older: Vec<Value> = client.get(next_url).header("authorization", bearer(&token)).send().await?.json().await?;
+    assert!(older.iter().filter_map(|s| s["id"].as_str()?.parse::<i64>().ok()).all(|id| id < ids[2]), "the next page is older");
+
+    let deleted: Value =
+        client.delete(format!("{base}/api/v1/statuses/{private_id}")).header("authorization", bearer(&token)).send().await?.json().await?;
+    assert_eq!(deleted["text"], "Alleen voor volgers", "the source comes back for delete-and-redraft");
+    assert_eq!(get(private_id, Some(&token)).await?.status(), StatusCode::NOT_FOUND);
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Accounts: the member themself (`verify_credentials`), any known actor by id or by
+//! `acct`, their statuses, and relationships.
+
+use super::{ApiError, ApiResult, entities, require};
+use axum::Json;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use buurtnet_domain::model::Actor;
+use buurtnet_domain::store;
+use buurtnet_federation::Context;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub async fn verify_credentials(context: Context, headers: HeaderMap) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:accounts").await?;
+    Ok(Json(entities::credential_account(&context, caller.member()?).await?).into_response())
+}
+
+async fn actor_by_id(context: &Context, id: &str) -> ApiResult<Actor> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    store::actors::by_id(&mut context.store.conn().await?, id).await.map_err(|_| ApiError::not_found())
+}
+
+pub async fn get(context: Context, Path(id): Path<String>) -> ApiResult<Response> {
+    let actor = actor_by_id(&context, &id).await?;
+    Ok(Json(entities::account(&context, &actor).await?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LookupQuery {
+    acct: String,
+}
+
+/// `acct` is `user` (here) or `user@domain` (anywhere we know of).
+pub async fn lookup(context: Context, Query(query): Query<LookupQuery>) -> ApiResult<Response> {
+    let acct = query.acct.trim().trim_start_matches('@');
+    let domain = context.urls.domain();
+    let (username, host) = acct.split_once('@').unwrap_or((acct, &domain));
+    let actor = store::actors::by_handle(&mut context.store.conn().await?, username, host).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(entities::account(&context, &actor).await?).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PageQuery {
+    pub max_id: Option<String>,
+    pub since_id: Option<String>,
+    pub min_id: Option<String>,
+    pub limit: Option<String>,
+    pub local: Option<String>,
+}
+
+/// A member's statuses that the caller may read, newest first.
+pub async fn statuses(context: Context, headers: HeaderMap, Path(id): Path<String>, Query(page): Query<PageQuery>) -> ApiResult<Response> {
+    let caller = super::optional(&context, &headers).await?;
+    let reader = caller.as_ref().and_then(|c| c.member.as_ref()).map(|m| m.ap_id.clone());
+    let actor = actor_by_id(&context, &id).await?;
+    let page = super::timelines::page(&page);
+    let posts = store::posts::by_author_page(&mut context.store.conn().await?, actor.id, page).await?;
+    super::timelines::answer(&context, posts, reader.as_deref(), page, "/api/v1/accounts/statuses").await
+}
+
+/// The `key[]` (or `key`) values of a query string.
+pub fn query_list(uri: &Uri, key: &str) -> Vec<String> {
+    let bracket = format!("{key}[]");
+    url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .filter(|(k, _)| k == key || *k == bracket)
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
+pub async fn relationships(context: Context, headers: HeaderMap, uri: Uri) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:follows").await?;
+    let member = caller.member()?;
+    let mut out: Vec<Value> = Vec::new();
+    for id in query_list(&uri, "id") {
+        let Ok(other) = actor_by_id(&context, &id).await else { continue };
+        let mut conn = context.store.conn().await?;
+        let following = store::follows::state(&mut conn, member.id, other.id).await?;
+        let followed_by = store::follows::state(&mut conn, other.id, member.id).await?;
+        out.push(json!({
+            "id": other.id.to_string(),
+            "following": following.as_deref() == Some("accepted"),
+            "showing_reblogs": true, "notifying": false, "languages": null,
+            "followed_by": followed_by.as_deref() == Some("accepted"),
+            "blocking": false, "blocked_by": false, "muting": false, "muting_notifications": false,
+            "requested": following.as_deref() == Some("pending"),
+            "requested_by": followed_by.as_deref() == Some("pending"),
+            "domain_blocking": false, "endorsed": false, "note": "",
+        }));
+    }
+    Ok(Json(out).into_response())
+}

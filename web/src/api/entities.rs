@@ -1,0 +1,141 @@
+//! Mastodon entities (Account, Status) built from Buurtnet's actors and posts. Ids are digit
+//! strings (row ids, so later rows sort later); times have milliseconds, as strict clients
+//! want. Offers, needs, events and articles are statuses whose text already reads well
+//! (title first, details in words, hashtags); events and articles also get a link card.
+
+use buurtnet_domain::model::{Actor, ActorKind, Post, Visibility};
+use buurtnet_domain::{DomainError, store};
+use buurtnet_federation::Context;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+pub fn time(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// What Mastodon calls a visibility; coalition and node-local content is "private" to apps.
+pub fn visibility_name(visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Public => "public",
+        Visibility::Unlisted => "unlisted",
+        Visibility::Followers | Visibility::Coalition | Visibility::Local => "private",
+        Visibility::Direct => "direct",
+    }
+}
+
+/// The Account entity. `acct` is `username` for local actors and `username@domain` for others.
+pub async fn account(context: &Context, actor: &Actor) -> Result<Value, DomainError> {
+    let mut conn = context.store.conn().await?;
+    let followers = store::follows::count_followers(&mut conn, actor.id).await?;
+    let following = store::follows::count_following(&mut conn, actor.id).await?;
+    let statuses = store::posts::count_public_by_author(&mut conn, actor.id).await?;
+    let base = context.urls.base().as_str().trim_end_matches('/').to_string();
+    let avatar = format!("{base}/avatars/default.png");
+    let header = format!("{base}/headers/default.png");
+    let acct = if actor.is_local { actor.username.clone() } else { actor.handle() };
+    let display_name = if actor.display_name.is_empty() { actor.username.clone() } else { actor.display_name.clone() };
+    Ok(json!({
+        "id": actor.id.to_string(),
+        "username": actor.username,
+        "acct": acct,
+        "display_name": display_name,
+        "locked": actor.manually_approves_followers,
+        "bot": matches!(actor.kind(), ActorKind::Application),
+        "discoverable": true,
+        "indexable": false,
+        "group": matches!(actor.kind(), ActorKind::Group),
+        "created_at": time(actor.created_at),
+        "note": buurtnet_domain::model::html::sanitize(&actor.summary),
+        "url": actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
+        "uri": actor.ap_id,
+        "avatar": avatar, "avatar_static": avatar,
+        "header": header, "header_static": header,
+        "followers_count": followers,
+        "following_count": following,
+        "statuses_count": statuses,
+        "last_status_at": null,
+        "hide_collections": false,
+        "noindex": true,
+        "emojis": [],
+        "roles": [],
+        "fields": [],
+    }))
+}
+
+/// The Account entity of the member themself, with `source` (verify_credentials).
+pub async fn credential_account(context: &Context, member: &Actor) -> Result<Value, DomainError> {
+    let mut value = account(context, member).await?;
+    value["source"] = json!({
+        "privacy": "public", "sensitive": false, "language": "nl",
+        "note": buurtnet_domain::model::html::to_plain_text(&member.summary), "fields": [], "follow_requests_count": 0,
+    });
+    Ok(value)
+}
+
+/// The Status entity of a post.
+pub async fn status(context: &Context, post: &Post) -> Result<Value, DomainError> {
+    let mut conn = context.store.conn().await?;
+    let author = store::actors::by_id(&mut conn, post.author_id).await?;
+    let (likes, boosts) = store::posts::reaction_counts(&mut conn, post.id).await?;
+    let replies = store::posts::replies_to(&mut conn, &post.ap_id).await?.len();
+    let parent = match &post.in_reply_to {
+        Some(ap_id) => store::posts::by_ap_id(&mut conn, ap_id).await?,
+        None => None,
+    };
+    let mut mentions = Vec::new();
+    for recipient in store::posts::recipients(&mut conn, post.id).await? {
+        if let Some(actor) = store::actors::by_ap_id(&mut conn, &recipient).await? {
+            let acct = if actor.is_local { actor.username.clone() } else { actor.handle() };
+            mentions.push(json!({"id": actor.id.to_string(), "username": actor.username, "acct": acct, "url": actor.url.clone().unwrap_or(actor.ap_id.clone())}));
+        }
+    }
+    drop(conn);
+    Ok(json!({
+        "id": post.id.to_string(),
+        "uri": post.ap_id,
+        "url": post.url.clone().unwrap_or_else(|| post.ap_id.clone()),
+        "created_at": time(post.published),
+        "edited_at": post.updated.map(time),
+        "account": account(context, &author).await?,
+        "content": post.content,
+        "visibility": visibility_name(post.visibility),
+        "sensitive": post.summary.is_some(),
+        "spoiler_text": post.summary.clone().unwrap_or_default(),
+        "media_attachments": [],
+        "application": null,
+        "mentions": mentions,
+        "tags": tags(&post.content),
+        "emojis": [],
+        "reblogs_count": boosts,
+        "favourites_count": likes,
+        "replies_count": replies,
+        "in_reply_to_id": parent.as_ref().map(|p| p.id.to_string()),
+        "in_reply_to_account_id": parent.as_ref().map(|p| p.author_id.to_string()),
+        "reblog": null,
+        "poll": null,
+        "card": null,
+        "language": "nl",
+        "text": null,
+        "favourited": false,
+        "reblogged": false,
+        "muted": false,
+        "bookmarked": false,
+        "pinned": false,
+        "filtered": [],
+    }))
+}
+
+/// Hashtags in a post's text, as Tag entities.
+fn tags(content: &str) -> Vec<Value> {
+    let text = buurtnet_domain::model::html::to_plain_text(content);
+    let mut seen = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || c == ',' || c == '.') {
+        if let Some(tag) = word.strip_prefix('#').filter(|t| !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_')) {
+            let tag = tag.to_lowercase();
+            if !seen.contains(&tag) {
+                seen.push(tag);
+            }
+        }
+    }
+    seen.into_iter().map(|name| json!({"name": name, "url": format!("/tags/{name}")})).collect()
+}

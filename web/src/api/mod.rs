@@ -1,0 +1,193 @@
+//! The Mastodon client API, so that members can use the apps they already know (toot,
+//! Mastodon.py, Tusky, Elk, Phanpy, Ivory, ...). Handlers are thin: they check the token and
+//! its scopes, read the parameters, call the domain's use cases and shape Mastodon entities
+//! ([`entities`]). Errors are Mastodon-shaped JSON (`{"error": "..."}`).
+
+pub mod accounts;
+pub mod entities;
+pub mod instance;
+pub mod oauth;
+pub mod search;
+pub mod statuses;
+pub mod stubs;
+pub mod timelines;
+
+use axum::Router;
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use buurtnet_domain::DomainError;
+use buurtnet_domain::model::{Actor, OAuthToken};
+use buurtnet_domain::ops;
+use buurtnet_federation::Context;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+/// Every route of the client API.
+pub fn routes() -> Router {
+    Router::new()
+        .route("/api/v1/instance", get(instance::v1))
+        .route("/api/v2/instance", get(instance::v2))
+        .route("/api/v1/apps", post(oauth::register_app))
+        .route("/api/v1/apps/verify_credentials", get(oauth::verify_app))
+        .route("/oauth/token", post(oauth::token))
+        .route("/oauth/revoke", post(oauth::revoke))
+        .route("/oauth/authorize", get(oauth::authorize_page).post(oauth::authorize_submit))
+        .route("/.well-known/oauth-authorization-server", get(oauth::metadata))
+        .route("/api/v1/accounts/verify_credentials", get(accounts::verify_credentials))
+        .route("/api/v1/accounts/lookup", get(accounts::lookup))
+        .route("/api/v1/accounts/relationships", get(accounts::relationships))
+        .route("/api/v1/accounts/{id}", get(accounts::get))
+        .route("/api/v1/accounts/{id}/statuses", get(accounts::statuses))
+        .route("/api/v1/statuses", post(statuses::create))
+        .route("/api/v1/statuses/{id}", get(statuses::get).delete(statuses::delete))
+        .route("/api/v1/statuses/{id}/context", get(statuses::context))
+        .route("/api/v1/timelines/home", get(timelines::home))
+        .route("/api/v1/timelines/public", get(timelines::public))
+        .route("/api/v2/search", get(search::search))
+        .route("/avatars/default.png", get(|| async { png(include_bytes!("../../static/avatar.png")) }))
+        .route("/headers/default.png", get(|| async { png(include_bytes!("../../static/header.png")) }))
+        .merge(stubs::routes())
+}
+
+fn png(bytes: &'static [u8]) -> Response {
+    ([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()
+}
+
+/// A Mastodon-shaped error answer.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub error: String,
+    pub description: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: impl Into<String>) -> ApiError {
+        ApiError { status, error: error.into(), description: None }
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "The access token is invalid")
+    }
+
+    pub fn not_found() -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "Record not found")
+    }
+
+    pub fn unprocessable(why: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, why)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({"error": self.error});
+        if let Some(description) = self.description {
+            body["error_description"] = json!(description);
+        }
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> ApiError {
+        let status = crate::error::status_of(&error);
+        match &error {
+            DomainError::NotFound => ApiError::not_found(),
+            DomainError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "This action is not allowed"),
+            _ => ApiError::new(status, crate::error::public_message(&error)),
+        }
+    }
+}
+
+impl From<ops::oauth::OAuthFailure> for ApiError {
+    fn from(failure: ops::oauth::OAuthFailure) -> ApiError {
+        use ops::oauth::OAuthFailure as F;
+        let status = match &failure {
+            F::InvalidClient(_) => StatusCode::UNAUTHORIZED,
+            F::Domain(e) => return ApiError::from(DomainError::Corrupt(e.to_string())),
+            _ => StatusCode::BAD_REQUEST,
+        };
+        let description = failure.to_string();
+        ApiError { status, error: failure.code().into(), description: Some(description) }
+    }
+}
+
+pub type ApiResult<T = Response> = Result<T, ApiError>;
+
+/// The bearer token of a request, if any.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
+}
+
+/// Who is calling: the token and, for user tokens, the member.
+pub struct Caller {
+    pub token: OAuthToken,
+    pub member: Option<Actor>,
+}
+
+impl Caller {
+    /// The member, for endpoints that act for one (app tokens get 422 as in Mastodon).
+    pub fn member(&self) -> ApiResult<&Actor> {
+        self.member.as_ref().ok_or_else(|| ApiError::unprocessable("This method requires an authenticated user"))
+    }
+}
+
+/// The caller of a request that needs a token with `scope`: 401 without a valid token,
+/// 403 when its scopes do not cover it.
+pub async fn require(context: &Context, headers: &HeaderMap, scope: &str) -> ApiResult<Caller> {
+    let caller = optional(context, headers).await?.ok_or_else(ApiError::unauthorized)?;
+    let scopes = buurtnet_domain::model::Scopes::parse(&caller.token.scopes).map_err(ApiError::from)?;
+    if !scopes.covers(scope) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "This action is outside the authorized scopes"));
+    }
+    Ok(caller)
+}
+
+/// The caller if a token is given (a wrong token is still 401).
+pub async fn optional(context: &Context, headers: &HeaderMap) -> ApiResult<Option<Caller>> {
+    let Some(token) = bearer(headers) else { return Ok(None) };
+    let (token, member) = ops::oauth::authenticate(&context.store, token).await?.ok_or_else(ApiError::unauthorized)?;
+    Ok(Some(Caller { token, member }))
+}
+
+/// Request parameters from a JSON body, a form body, or (for GETs) the query string.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        let malformed = |e: String| ApiError::new(StatusCode::BAD_REQUEST, format!("Malformed request: {e}"));
+        if content_type.starts_with("application/json") {
+            let axum::Json(value) = axum::Json::<T>::from_request(request, state).await.map_err(|e| malformed(e.body_text()))?;
+            return Ok(Params(value));
+        }
+        if content_type.starts_with("multipart/form-data") {
+            return multipart_params(request, state).await.map(Params);
+        }
+        let axum::Form(value) = axum::Form::<T>::from_request(request, state).await.map_err(|e| malformed(e.body_text()))?;
+        Ok(Params(value))
+    }
+}
+
+/// Text fields of a multipart body as a flat object (files are for the media endpoints).
+async fn multipart_params<S: Send + Sync, T: DeserializeOwned>(request: Request, state: &S) -> ApiResult<T> {
+    let malformed = |e: String| ApiError::new(StatusCode::BAD_REQUEST, format!("Malformed request: {e}"));
+    let mut multipart = axum::extract::Multipart::from_request(request, state).await.map_err(|e| malformed(e.body_text()))?;
+    let mut fields = serde_json::Map::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| malformed(e.body_text()))? {
+        let Some(name) = field.name().map(str::to_string) else { continue };
+        let text = field.text().await.map_err(|e| malformed(e.body_text()))?;
+        match name.strip_suffix("[]") {
+            Some(list) => fields.entry(list.to_string()).or_insert_with(|| json!([])).as_array_mut().map(|a| a.push(json!(text))),
+            None => fields.insert(name, json!(text)).map(|_| ()),
+        };
+    }
+    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| malformed(e.to_string()))
+}

@@ -1,0 +1,375 @@
+//! OAuth endpoints: app registration, the token endpoint (JSON or form; authorization code
+//! with PKCE, password, client credentials, refresh), revocation, RFC 8414 metadata, and the
+//! login and consent page at `/oauth/authorize` (plain HTML, no JavaScript).
+
+use super::{ApiError, ApiResult, Params};
+use axum::Json;
+use axum::extract::Query;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use buurtnet_domain::ops::oauth::{self as oauth_ops, Grant, OUT_OF_BAND};
+use buurtnet_federation::Context;
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+/// Scopes may come as `scopes` (apps) or `scope` (token), as a string or a list.
+#[derive(Debug, Deserialize, Default)]
+#[serde(untagged)]
+pub enum ScopeList {
+    #[default]
+    None,
+    Text(String),
+    List(Vec<String>),
+}
+
+impl ScopeList {
+    fn text(&self) -> Option<String> {
+        match self {
+            ScopeList::None => None,
+            ScopeList::Text(t) => Some(t.clone()),
+            ScopeList::List(l) => Some(l.join(" ")),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AppForm {
+    client_name: Option<String>,
+    redirect_uris: Option<ScopeList>,
+    #[serde(default)]
+    scopes: ScopeList,
+    website: Option<String>,
+}
+
+pub async fn register_app(context: Context, Params(form): Params<AppForm>) -> ApiResult<Response> {
+    let name = form.client_name.ok_or_else(|| ApiError::unprocessable("Validation failed: Application name can't be blank"))?;
+    let redirect = form.redirect_uris.and_then(|r| r.text()).unwrap_or_else(|| OUT_OF_BAND.into());
+    let scopes = form.scopes.text().unwrap_or_else(|| "read".into());
+    let (app, secret) = oauth_ops::register_app(&context.store, &name, &redirect, &scopes, form.website.as_deref())
+        .await
+        .map_err(|e| ApiError::unprocessable(format!("Validation failed: {e}")))?;
+    Ok(Json(json!({
+        "id": app.id.to_string(),
+        "name": app.name,
+        "website": app.website,
+        "scopes": app.scopes.split(' ').collect::<Vec<_>>(),
+        "redirect_uri": app.redirect_uris,
+        "redirect_uris": app.redirect_uris.lines().collect::<Vec<_>>(),
+        "client_id": app.client_id,
+        "client_secret": secret,
+        "client_secret_expires_at": 0,
+        "vapid_key": "",
+    }))
+    .into_response())
+}
+
+/// `GET /api/v1/apps/verify_credentials`: the app behind a token.
+pub async fn verify_app(context: Context, headers: HeaderMap) -> ApiResult<Response> {
+    let caller = super::optional(&context, &headers).await?.ok_or_else(ApiError::unauthorized)?;
+    let app = oauth_ops::app_of(&context.store, &caller.token).await?.ok_or_else(ApiError::unauthorized)?;
+    Ok(Json(json!({"id": app.id.to_string(), "name": app.name, "website": app.website, "scopes": app.scopes.split(' ').collect::<Vec<_>>(), "vapid_key": ""})).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    grant_type: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    code: Option<String>,
+    redirect_uri: Option<String>,
+    code_verifier: Option<String>,
+    username: Option<String>,
+    password: Option<String>,
+    refresh_token: Option<String>,
+    #[serde(default)]
+    scope: ScopeList,
+}
+
+fn needed(value: Option<String>, name: &str) -> ApiResult<String> {
+    value.filter(|v| !v.is_empty()).ok_or_else(|| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        error: "invalid_request".into(),
+        description: Some(format!("{name} is required")),
+    })
+}
+
+/// The client credentials from the body, or from HTTP Basic authentication.
+fn client_credentials(headers: &HeaderMap, form: &TokenForm) -> (Option<String>, Option<String>) {
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b| base64_decode(b.trim()))
+        .and_then(|pair| pair.split_once(':').map(|(id, secret)| (id.to_string(), secret.to_string())));
+    match basic {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (form.client_id.clone(), form.client_secret.clone()),
+    }
+}
+
+fn base64_decode(text: &str) -> Option<String> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok().and_then(|b| String::from_utf8(b).ok())
+}
+
+pub async fn token(context: Context, headers: HeaderMap, Params(form): Params<TokenForm>) -> ApiResult<Response> {
+    let (client_id, secret) = client_credentials(&headers, &form);
+    let client_id = needed(client_id, "client_id")?;
+    let scope = form.scope.text();
+    let grant_type = needed(form.grant_type.clone(), "grant_type")?;
+    let grant = match grant_type.as_str() {
+        "password" => {
+            let username = needed(form.username.clone(), "username")?;
+            LOGIN_ATTEMPTS.check(&context.urls.domain(), &username)?;
+            let result = oauth_ops::password_grant(
+                &context.store,
+                &client_id,
+                secret.as_deref(),
+                &username,
+                &needed(form.password.clone(), "password")?,
+                scope.as_deref(),
+            )
+            .await;
+            if matches!(result, Err(oauth_ops::OAuthFailure::InvalidGrant(_))) {
+                LOGIN_ATTEMPTS.failed(&context.urls.domain(), &username);
+            }
+            result?
+        }
+        "authorization_code" => {
+            oauth_ops::exchange_code(
+                &context.store,
+                &client_id,
+                secret.as_deref(),
+                &needed(form.code.clone(), "code")?,
+                &needed(form.redirect_uri.clone(), "redirect_uri")?,
+                form.code_verifier.as_deref(),
+            )
+            .await?
+        }
+        "client_credentials" => oauth_ops::client_credentials(&context.store, &client_id, secret.as_deref(), scope.as_deref()).await?,
+        "refresh_token" => {
+            oauth_ops::refresh(&context.store, &client_id, secret.as_deref(), &needed(form.refresh_token.clone(), "refresh_token")?).await?
+        }
+        other => return Err(oauth_ops::OAuthFailure::UnsupportedGrantType(other.into()).into()),
+    };
+    Ok(token_answer(&grant))
+}
+
+fn token_answer(grant: &Grant) -> Response {
+    let mut body = json!({
+        "access_token": grant.access_token, "token_type": "Bearer", "scope": grant.scopes.as_text(), "created_at": grant.created_at / 1000,
+    });
+    if let Some(refresh) = &grant.refresh_token {
+        body["refresh_token"] = json!(refresh);
+    }
+    ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeForm {
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    token: Option<String>,
+}
+
+pub async fn revoke(context: Context, Params(form): Params<RevokeForm>) -> ApiResult<Response> {
+    let client_id = needed(form.client_id, "client_id")?;
+    oauth_ops::revoke(&context.store, &client_id, form.client_secret.as_deref(), &needed(form.token, "token")?).await?;
+    Ok(Json(json!({})).into_response())
+}
+
+/// RFC 8414: clients such as Mastodon.py read this first, and Elk and Phanpy use PKCE only
+/// when `S256` is advertised.
+pub async fn metadata(context: Context) -> Response {
+    let base = context.urls.base().as_str().trim_end_matches('/').to_string();
+    Json(json!({
+        "issuer": format!("{base}/"),
+        "service_documentation": "https://docs.joinmastodon.org/",
+        "authorization_endpoint": format!("{base}/oauth/authorize"),
+        "token_endpoint": format!("{base}/oauth/token"),
+        "revocation_endpoint": format!("{base}/oauth/revoke"),
+        "app_registration_endpoint": format!("{base}/api/v1/apps"),
+        "scopes_supported": ["read", "write", "follow", "push", "profile", "read:accounts", "read:statuses", "read:notifications", "read:follows",
+            "write:statuses", "write:media", "write:favourites", "write:follows", "write:accounts", "write:bookmarks", "write:reports"],
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query", "fragment", "form_post"],
+        "grant_types_supported": ["authorization_code", "password", "client_credentials", "refresh_token"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "code_challenge_methods_supported": ["S256"],
+    }))
+    .into_response()
+}
+
+#[derive(Debug, Deserialize, Clone, Default)]
+pub struct AuthorizeQuery {
+    #[serde(default)]
+    client_id: String,
+    #[serde(default)]
+    redirect_uri: String,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    code_challenge: Option<String>,
+    #[serde(default)]
+    code_challenge_method: Option<String>,
+}
+
+fn escape(text: &str) -> String {
+    crate::html::escape(text)
+}
+
+/// The login and consent page. In Dutch and English at once, large and plain.
+pub async fn authorize_page(context: Context, Query(query): Query<AuthorizeQuery>) -> Response {
+    match oauth_ops::client(&context.store, &query.client_id, None, false).await {
+        Ok(app) if app.allows_redirect(&query.redirect_uri) => consent_page(&app.name, &query, None).into_response(),
+        _ => (
+            StatusCode::BAD_REQUEST,
+            Html(simple_page(
+                "Onbekende app / Unknown app",
+                "<p>Deze app is hier niet bekend, of het adres klopt niet. / This app is not known here, or its address is wrong.</p>",
+            )),
+        )
+            .into_response(),
+    }
+}
+
+fn consent_page(app_name: &str, query: &AuthorizeQuery, error: Option<&str>) -> Html<String> {
+    let hidden = |name: &str, value: Option<&str>| {
+        value.map(|v| format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(v))).unwrap_or_default()
+    };
+    let scope = query.scope.clone().unwrap_or_else(|| "read".into());
+    let error = error.map(|e| format!("<p role=\"alert\" class=\"error\">{}</p>", escape(e))).unwrap_or_default();
+    let body = format!(
+        r#"<h1>Inloggen bij {name} / Log in to {name}</h1>
+<p>De app <strong>{name}</strong> vraagt toegang tot je account: <code>{scope}</code>.<br>The app <strong>{name}</strong> asks for access to your account.</p>
+{error}
+<form method="post" action="/oauth/authorize">
+{h1}{h2}{h3}{h4}{h5}{h6}
+<p><label for="username">Gebruikersnaam of e-mail / Username or email</label><br><input id="username" name="username" autocomplete="username" required></p>
+<p><label for="password">Wachtwoord / Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit" name="decision" value="allow">Toestaan / Allow</button> <button type="submit" name="decision" value="deny">Weigeren / Deny</button></p>
+</form>"#,
+        name = escape(app_name),
+        scope = escape(&scope),
+        h1 = hidden("client_id", Some(&query.client_id)),
+        h2 = hidden("redirect_uri", Some(&query.redirect_uri)),
+        h3 = hidden("scope", query.scope.as_deref()),
+        h4 = hidden("state", query.state.as_deref()),
+        h5 = hidden("code_challenge", query.code_challenge.as_deref()),
+        h6 = hidden("code_challenge_method", query.code_challenge_method.as_deref()),
+    );
+    Html(simple_page("Inloggen / Log in", &body))
+}
+
+fn simple_page(title: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Buurtnet</title>
+<style>body{{font-family:system-ui,sans-serif;font-size:1.25rem;line-height:1.6;max-width:36rem;margin:0 auto;padding:1rem;color:#1a1a1a}}input{{font-size:1.25rem;padding:.4rem;width:100%;max-width:24rem}}button{{font-size:1.25rem;padding:.5rem 1rem;margin:.25rem 0}}:focus{{outline:3px solid #b35900;outline-offset:2px}}.error{{color:#a30000;font-weight:bold}}code{{font-size:1rem}}</style></head>
+<body><main>{body}</main></body></html>"#,
+        title = escape(title)
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AuthorizeForm {
+    #[serde(flatten)]
+    query: AuthorizeQuery,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    decision: String,
+}
+
+pub async fn authorize_submit(context: Context, headers: HeaderMap, axum::Form(form): axum::Form<AuthorizeForm>) -> ApiResult<Response> {
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
+        && origin != "null"
+        && origin.trim_end_matches('/') != context.urls.base().as_str().trim_end_matches('/')
+    {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "This form must be sent from this site"));
+    }
+    let app = oauth_ops::client(&context.store, &form.query.client_id, None, false).await?;
+    if !app.allows_redirect(&form.query.redirect_uri) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "redirect_uri was not registered for this app"));
+    }
+    let query = &form.query;
+    if form.decision != "allow" {
+        return Ok(redirect_with(&query.redirect_uri, &[("error", "access_denied")], query.state.as_deref()));
+    }
+    LOGIN_ATTEMPTS.check(&context.urls.domain(), &form.username)?;
+    let Some(member) = buurtnet_domain::ops::actors::check_login(&context.store, &form.username, &form.password).await? else {
+        LOGIN_ATTEMPTS.failed(&context.urls.domain(), &form.username);
+        let page = consent_page(&app.name, query, Some("Onjuiste gebruikersnaam of wachtwoord. / Wrong username or password."));
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    };
+    let code = oauth_ops::authorize(
+        &context.store,
+        &app,
+        &member,
+        &query.redirect_uri,
+        query.scope.as_deref(),
+        query.code_challenge.as_deref(),
+        query.code_challenge_method.as_deref(),
+    )
+    .await?;
+    if query.redirect_uri == OUT_OF_BAND {
+        let body = format!(
+            "<h1>Gelukt / Done</h1><p>Kopieer deze code naar de app. / Copy this code into the app:</p><p><code id=\"code\">{}</code></p>",
+            escape(&code)
+        );
+        return Ok(Html(simple_page("Code", &body)).into_response());
+    }
+    Ok(redirect_with(&query.redirect_uri, &[("code", &code)], query.state.as_deref()))
+}
+
+fn redirect_with(uri: &str, pairs: &[(&str, &str)], state: Option<&str>) -> Response {
+    let Ok(mut url) = url::Url::parse(uri) else { return ApiError::new(StatusCode::BAD_REQUEST, "bad redirect_uri").into_response() };
+    {
+        let mut query = url.query_pairs_mut();
+        for (k, v) in pairs {
+            query.append_pair(k, v);
+        }
+        if let Some(state) = state {
+            query.append_pair("state", state);
+        }
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+/// At most ten wrong passwords per account in fifteen minutes, then 429 until they age out.
+pub struct LoginAttempts(Mutex<HashMap<String, Vec<Instant>>>);
+
+const WINDOW: Duration = Duration::from_secs(15 * 60);
+const MAX_FAILURES: usize = 10;
+
+pub static LOGIN_ATTEMPTS: LazyLock<LoginAttempts> = LazyLock::new(|| LoginAttempts(Mutex::new(HashMap::new())));
+
+impl LoginAttempts {
+    /// Per node (several may share a process) and account.
+    fn key(node: &str, username: &str) -> String {
+        format!("{node} {}", username.trim().to_lowercase())
+    }
+
+    pub fn check(&self, node: &str, username: &str) -> ApiResult<()> {
+        let mut map = self.0.lock().expect("login attempts");
+        let recent = map.entry(Self::key(node, username)).or_default();
+        recent.retain(|t| t.elapsed() < WINDOW);
+        if recent.len() >= MAX_FAILURES {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many failed logins; try again later / te veel mislukte pogingen",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn failed(&self, node: &str, username: &str) {
+        self.0.lock().expect("login attempts").entry(Self::key(node, username)).or_default().push(Instant::now());
+    }
+}

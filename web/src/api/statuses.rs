@@ -1,0 +1,160 @@
+//! Statuses: posting (with visibility, content warning, replies, mentions and an
+//! idempotency key), reading one with its thread, and deleting.
+
+use super::{ApiError, ApiResult, Params, entities, require};
+use axum::Json;
+use axum::extract::Path;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use buurtnet_domain::model::{Actor, Post, Visibility};
+use buurtnet_domain::ops::posts::PostDraft;
+use buurtnet_domain::{ops, store};
+use buurtnet_federation::Context;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    status: Option<String>,
+    in_reply_to_id: Option<String>,
+    #[serde(default)]
+    spoiler_text: Option<String>,
+    visibility: Option<String>,
+}
+
+/// Keys of recent posts per node and member, so that a client retrying a post does not post
+/// twice. (Several nodes may share a process: the demo, the tests.)
+static RECENT_KEYS: LazyLock<Mutex<HashMap<KeyOf, (i64, Instant)>>> = LazyLock::new(Mutex::default);
+
+/// (node, member id, idempotency key).
+type KeyOf = (String, i64, String);
+const KEY_LIFETIME: Duration = Duration::from_secs(3600);
+
+fn remembered(node: &str, member_id: i64, key: &str) -> Option<i64> {
+    let mut map = RECENT_KEYS.lock().expect("idempotency keys");
+    map.retain(|_, (_, at)| at.elapsed() < KEY_LIFETIME);
+    map.get(&(node.to_string(), member_id, key.to_string())).map(|(id, _)| *id)
+}
+
+fn remember(node: &str, member_id: i64, key: &str, post_id: i64) {
+    RECENT_KEYS.lock().expect("idempotency keys").insert((node.to_string(), member_id, key.to_string()), (post_id, Instant::now()));
+}
+
+fn visibility(name: Option<&str>) -> ApiResult<Visibility> {
+    Ok(match name.unwrap_or("public") {
+        "public" => Visibility::Public,
+        "unlisted" => Visibility::Unlisted,
+        "private" => Visibility::Followers,
+        "direct" => Visibility::Direct,
+        other => return Err(ApiError::unprocessable(format!("Validation failed: unknown visibility {other:?}"))),
+    })
+}
+
+/// The actors a text mentions (`@user` here, `@user@domain` anywhere we know), by id.
+async fn mentioned(context: &Context, text: &str) -> ApiResult<Vec<String>> {
+    let domain = context.urls.domain();
+    let mut ids = Vec::new();
+    for word in text.split_whitespace() {
+        let Some(handle) = word.strip_prefix('@') else { continue };
+        let handle = handle.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let (username, host) = handle.split_once('@').unwrap_or((handle, &domain));
+        if let Some(actor) = store::actors::by_handle(&mut context.store.conn().await?, username, host).await?
+            && !ids.contains(&actor.ap_id)
+        {
+            ids.push(actor.ap_id);
+        }
+    }
+    Ok(ids)
+}
+
+pub async fn create(context: Context, headers: HeaderMap, Params(form): Params<StatusForm>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:statuses").await?;
+    let member = caller.member()?.clone();
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    if let Some(id) = key.as_deref().and_then(|k| remembered(&context.urls.domain(), member.id, k)) {
+        let post = store::posts::by_id(&mut context.store.conn().await?, id).await?;
+        return Ok(Json(entities::status(&context, &post).await?).into_response());
+    }
+    let text = form.status.unwrap_or_default();
+    let in_reply_to = match form.in_reply_to_id.as_deref().filter(|id| !id.is_empty()) {
+        Some(id) => Some(readable(&context, id, Some(&member)).await?.ap_id),
+        None => None,
+    };
+    let draft = PostDraft {
+        recipients: mentioned(&context, &text).await?,
+        text,
+        content_warning: form.spoiler_text.filter(|s| !s.trim().is_empty()),
+        visibility: visibility(form.visibility.as_deref())?,
+        in_reply_to,
+    };
+    let post = ops::posts::publish(&context.store, &context.urls, &member, &member, &draft).await.map_err(|e| match e {
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        other => other.into(),
+    })?;
+    context.wake_delivery();
+    if let Some(key) = key {
+        remember(&context.urls.domain(), member.id, &key, post.id);
+    }
+    Ok(Json(entities::status(&context, &post).await?).into_response())
+}
+
+/// A post by its status id that `reader` may read; 404 otherwise (never a hint it exists).
+async fn readable(context: &Context, id: &str, reader: Option<&Actor>) -> ApiResult<Post> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let post = store::posts::by_id(&mut context.store.conn().await?, id).await.map_err(|_| ApiError::not_found())?;
+    if post.is_deleted() || !ops::visibility::may_read(&context.store, &post, reader.map(|r| r.ap_id.as_str())).await? {
+        return Err(ApiError::not_found());
+    }
+    Ok(post)
+}
+
+async fn reader(context: &Context, headers: &HeaderMap) -> ApiResult<Option<Actor>> {
+    Ok(super::optional(context, headers).await?.and_then(|c| c.member))
+}
+
+pub async fn get(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let reader = reader(&context, &headers).await?;
+    let post = readable(&context, &id, reader.as_ref()).await?;
+    Ok(Json(entities::status(&context, &post).await?).into_response())
+}
+
+pub async fn delete(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:statuses").await?;
+    let member = caller.member()?;
+    let post = readable(&context, &id, Some(member)).await?;
+    let mut entity = entities::status(&context, &post).await?;
+    entity["text"] = serde_json::json!(post.source.clone().unwrap_or_default());
+    ops::posts::delete(&context.store, member, post.id).await?;
+    context.wake_delivery();
+    Ok(Json(entity).into_response())
+}
+
+/// Ancestors (up to 40, oldest first) and descendants (up to 200) that the reader may see.
+pub async fn context(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let reader = reader(&context, &headers).await?;
+    let reader_id = reader.as_ref().map(|r| r.ap_id.clone());
+    let post = readable(&context, &id, reader.as_ref()).await?;
+    let mut ancestors = Vec::new();
+    let mut parent = post.in_reply_to.clone();
+    while let Some(ap_id) = parent.take().filter(|_| ancestors.len() < 40) {
+        let Some(found) = store::posts::by_ap_id(&mut context.store.conn().await?, &ap_id).await? else { break };
+        parent = found.in_reply_to.clone();
+        if !found.is_deleted() && ops::visibility::may_read(&context.store, &found, reader_id.as_deref()).await? {
+            ancestors.push(entities::status(&context, &found).await?);
+        }
+    }
+    ancestors.reverse();
+    let mut descendants = Vec::new();
+    let mut queue = vec![post.ap_id.clone()];
+    while let Some(ap_id) = queue.pop().filter(|_| descendants.len() < 200) {
+        for reply in store::posts::replies_to(&mut context.store.conn().await?, &ap_id).await? {
+            queue.push(reply.ap_id.clone());
+            if ops::visibility::may_read(&context.store, &reply, reader_id.as_deref()).await? {
+                descendants.push(entities::status(&context, &reply).await?);
+            }
+        }
+    }
+    Ok(Json(serde_json::json!({"ancestors": ancestors, "descendants": descendants})).into_response())
+}

@@ -1,0 +1,72 @@
+//! Timelines: home (the member's own posts, those of whom they follow, and posts addressed
+//! to them) and public (local or federated), paged with `max_id`, `since_id`, `min_id` and
+//! `limit`, and RFC 8288 `Link` headers for the next and previous pages.
+
+use super::accounts::PageQuery;
+use super::{ApiResult, entities, require};
+use axum::Json;
+use axum::extract::Query;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use buurtnet_domain::model::Post;
+use buurtnet_domain::store::posts::Page;
+use buurtnet_domain::{ops, store};
+use buurtnet_federation::Context;
+
+/// The page a query asks for: at most 40, 20 by default.
+pub fn page(query: &PageQuery) -> Page {
+    let id = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<i64>().ok());
+    let limit = query.limit.as_deref().and_then(|l| l.parse::<i64>().ok()).unwrap_or(20).clamp(1, 40);
+    match id(&query.min_id) {
+        Some(min) => Page { before: id(&query.max_id), after: Some(min), oldest_first: true, limit },
+        None => Page { before: id(&query.max_id), after: id(&query.since_id), oldest_first: false, limit },
+    }
+}
+
+/// The statuses `reader` may read, newest first, with `Link` headers.
+pub async fn answer(context: &Context, posts: Vec<Post>, reader: Option<&str>, page: Page, path: &str) -> ApiResult<Response> {
+    let mut visible = Vec::new();
+    for post in posts {
+        if ops::visibility::may_read(&context.store, &post, reader).await? {
+            visible.push(post);
+        }
+    }
+    if page.oldest_first {
+        visible.reverse();
+    }
+    let mut statuses = Vec::with_capacity(visible.len());
+    for post in &visible {
+        statuses.push(entities::status(context, post).await?);
+    }
+    let mut response = Json(statuses).into_response();
+    if let (Some(newest), Some(oldest)) = (visible.first(), visible.last()) {
+        let base = context.urls.base().as_str().trim_end_matches('/').to_string();
+        let link = format!(
+            "<{base}{path}?limit={limit}&max_id={oldest}>; rel=\"next\", <{base}{path}?limit={limit}&min_id={newest}>; rel=\"prev\"",
+            limit = page.limit,
+            oldest = oldest.id,
+            newest = newest.id
+        );
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
+}
+
+pub async fn home(context: Context, headers: HeaderMap, Query(query): Query<PageQuery>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:statuses").await?;
+    let member = caller.member()?;
+    let page = page(&query);
+    let posts = store::posts::home_timeline(&mut context.store.conn().await?, member.id, &member.ap_id, page).await?;
+    answer(&context, posts, Some(&member.ap_id), page, "/api/v1/timelines/home").await
+}
+
+pub async fn public(context: Context, headers: HeaderMap, Query(query): Query<PageQuery>) -> ApiResult<Response> {
+    let caller = super::optional(&context, &headers).await?;
+    let reader = caller.as_ref().and_then(|c| c.member.as_ref()).map(|m| m.ap_id.clone());
+    let local = query.local.as_deref().is_some_and(|l| l == "true" || l == "1");
+    let page = page(&query);
+    let posts = store::posts::public_timeline(&mut context.store.conn().await?, local, page).await?;
+    answer(&context, posts, reader.as_deref(), page, "/api/v1/timelines/public").await
+}
