@@ -3,8 +3,10 @@
 //! Without them installed the tests fail in CI and are skipped loudly elsewhere.
 
 use anyhow::{Context as _, Result};
-use buurtnet_domain::model::Visibility;
-use buurtnet_tests::harness::{Backend, PATIENCE, TestNode};
+use buurtnet_domain::model::{EventDraft, JoinMode, Place, ProposalDraft, Purpose, Visibility, When};
+use buurtnet_domain::ops;
+use buurtnet_domain::ops::proposals::Audience;
+use buurtnet_tests::harness::{Backend, PATIENCE, TestNode, eventually};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -84,6 +86,59 @@ async fn toot_logs_in_posts_and_reads_timelines() -> Result<()> {
 
     let whois: Value = serde_json::from_str(&run("toot", &["whois", "--json", "kees"], "", config.path()).await?)?;
     assert_eq!(whois["acct"], "kees");
+
+    // Follow an initiative on another node by its handle (found through WebFinger); its
+    // offers and events arrive in the home timeline, readable as posts.
+    let other = TestNode::start(Backend::Sqlite).await?;
+    let initiative = other.add_initiative("wijkpaleis", false).await?;
+    let coordinator = other.add_member("anouk", Some(&initiative)).await?;
+    let handle = format!("wijkpaleis@{}", other.base_url().trim_start_matches("http://"));
+    let followed = run("toot", &["follow", &handle], "", config.path()).await?;
+    assert!(followed.contains("now following"), "{followed}");
+    eventually("the follow is accepted", || async {
+        Ok(node.follow_state(&member.ap_id, &initiative.ap_id).await?.filter(|s| s == "accepted"))
+    })
+    .await?;
+    let state = other.node.as_ref().expect("running").state();
+    let offer = ProposalDraft {
+        purpose: Purpose::Offer,
+        title: "Klussen in en om het huis".into(),
+        description: "Kleine klusjes, gratis.".into(),
+        category: "klussen".into(),
+        neighbourhood: Some("Oude Westen".into()),
+        when: When::Flexible,
+        expires_at: None,
+    };
+    ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &offer, &Audience::default()).await?;
+    let meal = EventDraft {
+        title: "Samen eten".into(),
+        description: "Iedereen welkom.".into(),
+        starts_at: chrono::Utc::now() + chrono::Duration::days(7),
+        ends_at: None,
+        timezone: "Europe/Amsterdam".into(),
+        place: Some(Place { name: "Buurthuis".into(), ..Place::default() }),
+        online_url: None,
+        capacity: None,
+        join_mode: JoinMode::Free,
+    };
+    ops::events::publish(&state.store, &state.urls, &coordinator, &initiative, &meal, Visibility::Public).await?;
+    state.wake_delivery();
+    let home = eventually("the offer and the meal reach toot's home timeline", || async {
+        let home: Value = serde_json::from_str(&run("toot", &["timelines", "home", "--json"], "", config.path()).await?)?;
+        let texts: Vec<String> = home.as_array().into_iter().flatten().filter_map(|s| s["content"].as_str().map(String::from)).collect();
+        let both =
+            texts.iter().any(|t| t.contains("Hulpaanbod: Klussen in en om het huis")) && texts.iter().any(|t| t.contains("Samen eten"));
+        Ok(both.then_some(home))
+    })
+    .await?;
+    let offer_status = home
+        .as_array()
+        .context("list")?
+        .iter()
+        .find(|s| s["content"].as_str().is_some_and(|c| c.contains("Hulpaanbod")))
+        .context("offer")?;
+    assert_eq!(offer_status["account"]["acct"], handle.as_str(), "from the initiative on the other node");
+    assert!(offer_status["tags"].as_array().is_some_and(|t| t.iter().any(|t| t["name"] == "hulpaanbod")), "{offer_status}");
     Ok(())
 }
 
@@ -102,5 +157,30 @@ async fn mastodon_py_registers_logs_in_both_ways_and_posts() -> Result<()> {
     assert!(result["home"].as_array().is_some_and(|h| h.contains(&result["posted"]["id"])), "{result}");
     assert_eq!(result["code_login_acct"], "fatima", "authorization-code login through the consent page");
     assert!(result["wrong_password"].as_str().is_some_and(|w| w.starts_with("refused")), "{result}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn masto_js_posts_and_reads_and_megalodon_detects_mastodon() -> Result<()> {
+    if !installed()? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    node.add_member("fatima", None).await?;
+    let output = Command::new("node")
+        .args(["masto_flow.mjs", &node.base_url(), "fatima", "geheim-wachtwoord"])
+        .current_dir(clients_dir())
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(PATIENCE * 2, output).await.context("masto_flow.mjs did not finish")??;
+    let text = String::from_utf8_lossy(&output.stdout).to_string();
+    anyhow::ensure!(output.status.success(), "masto.js failed:\n{text}\n{}", String::from_utf8_lossy(&output.stderr));
+    let result: Value = serde_json::from_str(&text)?;
+    assert_eq!(result["acct"], "fatima");
+    assert_eq!(result["status"]["visibility"], "public");
+    assert!(result["home"].as_array().is_some_and(|h| h.contains(&result["status"]["id"])), "{result}");
+    assert!(result["public"].as_array().is_some_and(|h| h.contains(&result["status"]["id"])), "{result}");
+    assert!(result["instance"]["version"].as_str().is_some_and(|v| v.starts_with("4.3.0 (compatible; Buurtnet")));
+    assert_eq!(result["software"], "mastodon", "megalodon's detector takes us for Mastodon");
     Ok(())
 }

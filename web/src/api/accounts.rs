@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use buurtnet_domain::model::Actor;
-use buurtnet_domain::store;
+use buurtnet_domain::model::{Actor, FollowState};
+use buurtnet_domain::{ops, store};
 use buurtnet_federation::Context;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -69,25 +69,87 @@ pub fn query_list(uri: &Uri, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// The Relationship entity between `member` and `other`.
+async fn relationship(context: &Context, member: &Actor, other: &Actor) -> ApiResult<Value> {
+    let mut conn = context.store.conn().await?;
+    let following = store::follows::state(&mut conn, member.id, other.id).await?;
+    let followed_by = store::follows::state(&mut conn, other.id, member.id).await?;
+    Ok(json!({
+        "id": other.id.to_string(),
+        "following": following.as_deref() == Some("accepted"),
+        "showing_reblogs": true, "notifying": false, "languages": null,
+        "followed_by": followed_by.as_deref() == Some("accepted"),
+        "blocking": false, "blocked_by": false, "muting": false, "muting_notifications": false,
+        "requested": following.as_deref() == Some("pending"),
+        "requested_by": followed_by.as_deref() == Some("pending"),
+        "domain_blocking": false, "endorsed": false, "note": "",
+    }))
+}
+
 pub async fn relationships(context: Context, headers: HeaderMap, uri: Uri) -> ApiResult<Response> {
     let caller = require(&context, &headers, "read:follows").await?;
     let member = caller.member()?;
     let mut out: Vec<Value> = Vec::new();
     for id in query_list(&uri, "id") {
-        let Ok(other) = actor_by_id(&context, &id).await else { continue };
-        let mut conn = context.store.conn().await?;
-        let following = store::follows::state(&mut conn, member.id, other.id).await?;
-        let followed_by = store::follows::state(&mut conn, other.id, member.id).await?;
-        out.push(json!({
-            "id": other.id.to_string(),
-            "following": following.as_deref() == Some("accepted"),
-            "showing_reblogs": true, "notifying": false, "languages": null,
-            "followed_by": followed_by.as_deref() == Some("accepted"),
-            "blocking": false, "blocked_by": false, "muting": false, "muting_notifications": false,
-            "requested": following.as_deref() == Some("pending"),
-            "requested_by": followed_by.as_deref() == Some("pending"),
-            "domain_blocking": false, "endorsed": false, "note": "",
-        }));
+        if let Ok(other) = actor_by_id(&context, &id).await {
+            out.push(relationship(&context, member, &other).await?);
+        }
+    }
+    Ok(Json(out).into_response())
+}
+
+/// Follows an account, here or on another node (a `Follow` goes out; until its node
+/// accepts, the relationship says `requested`).
+pub async fn follow(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:follows").await?;
+    let member = caller.member()?;
+    let other = actor_by_id(&context, &id).await?;
+    if other.id == member.id {
+        return Err(ApiError::unprocessable("You cannot follow yourself"));
+    }
+    ops::follows::follow(&context.store, &context.urls, member, &other).await?;
+    context.wake_delivery();
+    Ok(Json(relationship(&context, member, &other).await?).into_response())
+}
+
+pub async fn unfollow(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:follows").await?;
+    let member = caller.member()?;
+    let other = actor_by_id(&context, &id).await?;
+    match ops::follows::unfollow(&context.store, member, &other).await {
+        Ok(()) | Err(buurtnet_domain::DomainError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    context.wake_delivery();
+    Ok(Json(relationship(&context, member, &other).await?).into_response())
+}
+
+/// Who follows an account, and whom it follows (accepted follows, 40 at most per page).
+pub async fn followers(context: Context, Path(id): Path<String>, Query(page): Query<PageQuery>) -> ApiResult<Response> {
+    let actor = actor_by_id(&context, &id).await?;
+    let (limit, offset) = list_window(&page);
+    let list = store::follows::followers(&mut context.store.conn().await?, actor.id, FollowState::Accepted, limit, offset).await?;
+    accounts_answer(&context, list).await
+}
+
+pub async fn following(context: Context, Path(id): Path<String>, Query(page): Query<PageQuery>) -> ApiResult<Response> {
+    let actor = actor_by_id(&context, &id).await?;
+    let (limit, offset) = list_window(&page);
+    let list = store::follows::following(&mut context.store.conn().await?, actor.id, limit, offset).await?;
+    accounts_answer(&context, list).await
+}
+
+/// Account lists page by offset (`max_id` is the offset to continue from).
+fn list_window(page: &PageQuery) -> (i64, i64) {
+    let limit = page.limit.as_deref().and_then(|l| l.parse::<i64>().ok()).unwrap_or(40).clamp(1, 80);
+    let offset = page.max_id.as_deref().and_then(|m| m.parse::<i64>().ok()).unwrap_or(0).max(0);
+    (limit, offset)
+}
+
+async fn accounts_answer(context: &Context, list: Vec<Actor>) -> ApiResult<Response> {
+    let mut out = Vec::with_capacity(list.len());
+    for actor in &list {
+        out.push(entities::account(context, actor).await?);
     }
     Ok(Json(out).into_response())
 }

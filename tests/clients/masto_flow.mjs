@@ -1,0 +1,45 @@
+// Drives masto.js 7.12.0 and megalodon 10.0.5 (pinned in package-lock.json) against a
+// Buurtnet node, for tests/tests/clients.rs. Prints one JSON object with what each step
+// saw; exits 1 with the error on stderr when a step fails.
+//
+// Usage: node masto_flow.mjs BASE_URL USERNAME PASSWORD
+import { createOAuthAPIClient, createRestAPIClient } from "masto";
+import { detector } from "megalodon";
+
+const [base, username, password] = process.argv.slice(2);
+const oob = "urn:ietf:wg:oauth:2.0:oob";
+
+try {
+  const app = await createRestAPIClient({ url: base }).v1.apps.create({
+    clientName: "masto.js test",
+    redirectUris: oob,
+    scopes: "read write follow",
+  });
+  const token = await createOAuthAPIClient({ url: base }).token.create({
+    grantType: "password",
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    redirectUri: oob,
+    username,
+    password,
+    scope: "read write follow",
+  });
+  const rest = createRestAPIClient({ url: base, accessToken: token.accessToken });
+  const me = await rest.v1.accounts.verifyCredentials();
+  const status = await rest.v1.statuses.create({ status: "Hallo vanuit masto.js", visibility: "public" });
+  const home = await rest.v1.timelines.home.list({ limit: 20 });
+  const publicTimeline = await rest.v1.timelines.public.list({ local: true, limit: 20 });
+  const instance = await rest.v2.instance.fetch();
+  const software = await detector(base);
+  console.log(JSON.stringify({
+    acct: me.acct,
+    status: { id: status.id, visibility: status.visibility },
+    home: home.map((s) => s.id),
+    public: publicTimeline.map((s) => s.id),
+    instance: { domain: instance.domain, version: instance.version, streaming: instance.configuration.urls.streaming },
+    software,
+  }));
+} catch (error) {
+  console.error(`masto_flow: ${error?.stack ?? error}`);
+  process.exit(1);
+}
