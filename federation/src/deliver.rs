@@ -168,6 +168,25 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let activity = crate::objects::rsvp::answer(new_id(), &participation, &event, &participant, &organiser);
             vec![planned(&organiser, activity, BTreeSet::from([participant.inbox.clone()]))]
         }
+        Outgoing::Reacted { kind, activity, actor_id, post_id } | Outgoing::ReactionUndone { kind, activity, actor_id, post_id } => {
+            let actor = store::actors::by_id(&mut conn, *actor_id).await?;
+            let post = store::posts::by_id(&mut conn, *post_id).await?;
+            let author = store::actors::by_id(&mut conn, post.author_id).await?;
+            let reaction = crate::objects::reaction::reaction(kind, activity, &actor, &post, &author);
+            let activity = if matches!(event, Outgoing::Reacted { .. }) {
+                reaction
+            } else {
+                crate::objects::reaction::undo(new_id(), reaction, &actor)
+            };
+            let mut inboxes = BTreeSet::new();
+            if !author.is_local {
+                inboxes.insert(author.delivery_inbox().to_string());
+            }
+            if kind == "announce" {
+                inboxes.extend(store::follows::remote_follower_inboxes(&mut conn, actor.id).await?);
+            }
+            vec![planned(&actor, activity, inboxes)]
+        }
         Outgoing::PatchSent { patch_id } | Outgoing::PatchAnswered { patch_id } => {
             let patch = store::articles::patch_by_id(&mut conn, *patch_id).await?;
             let article = store::posts::by_id(&mut conn, patch.article_post_id).await?;

@@ -371,6 +371,15 @@ pub async fn add_stand_in_follower(store: &Store, ap_id: &str, followee: &Actor)
 }
 
 impl TestNode {
+    /// Waits until `followee` has `count` accepted followers here.
+    pub async fn eventually_follow(&self, followee: &Actor, count: i64) -> Result<()> {
+        eventually(&format!("{count} followers of {}", followee.username), || async {
+            let n = store::follows::count_followers(&mut self.store().conn().await?, followee.id).await?;
+            Ok((n >= count).then_some(()))
+        })
+        .await
+    }
+
     /// Waits until this node holds the event `ap_id` with its event fields (a post's fields
     /// are stored just after the post itself).
     pub async fn until_event(&self, ap_id: &str) -> Result<Post> {

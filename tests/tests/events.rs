@@ -108,7 +108,7 @@ async fn initiatives_on_two_nodes_organise_an_event_together(backend: Backend) -
         Ok(all.into_iter().find(|n| n.kind == ops::events::KIND_CO_ORGANISER_ASKED))
     })
     .await?;
-    assert_eq!(asked.post_id, copy.id);
+    assert_eq!(asked.post_id, Some(copy.id));
     let agenda = || async { ops::calendar::feed(other.store(), "Wijkpaleis", Some(&paleis), None).await };
     assert!(!agenda().await?.contains(&event.ap_id), "not in wijkpaleis's agenda before its coordinator agrees");
     let other_state = other.node.as_ref().expect("running").state();

@@ -9,7 +9,11 @@ use buurtnet_tests::on_both_backends;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-on_both_backends!(oauth_grants_scopes_and_revocation, posting_reading_and_visibility);
+on_both_backends!(
+    oauth_grants_scopes_and_revocation,
+    posting_reading_and_visibility,
+    interactions_reach_notifications_here_and_across_nodes
+);
 
 const PASSWORD: &str = "geheim-wachtwoord";
 
@@ -303,4 +307,122 @@ async fn posting_reading_and_visibility(backend: Backend) -> Result<()> {
     assert_eq!(deleted["text"], "Alleen voor volgers", "the source comes back for delete-and-redraft");
     assert_eq!(get(private_id, Some(&token)).await?.status(), StatusCode::NOT_FOUND);
     Ok(())
+}
+
+/// A logged-in member of a node, for short API calls.
+struct Session {
+    client: Client,
+    base: String,
+    token: Value,
+}
+
+impl Session {
+    async fn start(node: &TestNode, username: &str) -> Result<Session> {
+        let client = Client::new();
+        let base = node.base_url();
+        let app = register(&client, &base, "read write follow", "urn:ietf:wg:oauth:2.0:oob").await?;
+        let token = password_token(&client, &base, &app, username, "read write follow").await?;
+        Ok(Session { client, base, token })
+    }
+
+    async fn get(&self, path: &str) -> Result<Value> {
+        Ok(self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("authorization", bearer(&self.token))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Result<Value> {
+        Ok(self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("authorization", bearer(&self.token))
+            .json(&body)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?)
+    }
+
+    /// The types of my notifications, newest first.
+    async fn notification_types(&self, query: &str) -> Result<Vec<String>> {
+        let list = self.get(&format!("/api/v1/notifications{query}")).await?;
+        Ok(list.as_array().into_iter().flatten().filter_map(|n| n["type"].as_str().map(String::from)).collect())
+    }
+}
+
+async fn interactions_reach_notifications_here_and_across_nodes(backend: Backend) -> Result<()> {
+    let home = TestNode::start(backend).await?;
+    let away = TestNode::start(backend).await?;
+    let fatima = home.add_member("fatima", None).await?;
+    home.add_member("kees", None).await?;
+    away.add_member("noor", None).await?;
+    let (f, k, n) = (Session::start(&home, "fatima").await?, Session::start(&home, "kees").await?, Session::start(&away, "noor").await?);
+
+    k.post(&format!("/api/v1/accounts/{}/follow", fatima.id), json!({})).await?;
+    let status = f.post("/api/v1/statuses", json!({"status": "Hallo @kees, kom je zaterdag?", "visibility": "public"})).await?;
+    let id = status["id"].as_str().context("id")?.to_string();
+    assert_eq!(status["mentions"][0]["acct"], "kees");
+    assert_eq!(k.notification_types("").await?, vec!["mention"], "kees is mentioned");
+    let liked = k.post(&format!("/api/v1/statuses/{id}/favourite"), json!({})).await?;
+    assert_eq!((liked["favourited"].as_bool(), liked["favourites_count"].as_i64()), (Some(true), Some(1)));
+    k.post(&format!("/api/v1/statuses/{id}/bookmark"), json!({})).await?;
+    assert_eq!(k.get("/api/v1/bookmarks").await?[0]["id"], id.as_str());
+    assert_eq!(k.get("/api/v1/favourites").await?[0]["id"], id.as_str());
+    k.post(&format!("/api/v1/statuses/{id}/unbookmark"), json!({})).await?;
+    assert_eq!(k.get("/api/v1/bookmarks").await?, json!([]));
+
+    // Noor, on another node, finds Fatima by handle, follows her, then likes and boosts.
+    let handle = format!("fatima@{}", home.base_url().trim_start_matches("http://"));
+    let found = n.get(&format!("/api/v2/search?q={handle}&resolve=true&type=accounts")).await?;
+    let remote_id = found["accounts"][0]["id"].as_str().context("found through WebFinger")?.to_string();
+    assert_eq!(found["accounts"][0]["acct"], handle.as_str());
+    n.post(&format!("/api/v1/accounts/{remote_id}/follow"), json!({})).await?;
+    home.eventually_follow(&fatima, 2).await?;
+    let later = f.post("/api/v1/statuses", json!({"status": "Nieuw bericht voor alle volgers"})).await?;
+    let later_uri = later["uri"].as_str().context("uri")?.to_string();
+    let copy = eventually_status(&n, &later_uri).await?;
+    let copy_id = copy["id"].as_str().context("id")?.to_string();
+    n.post(&format!("/api/v1/statuses/{copy_id}/favourite"), json!({})).await?;
+    n.post(&format!("/api/v1/statuses/{copy_id}/reblog"), json!({})).await?;
+    let later_id = later["id"].as_str().context("id")?.to_string();
+    buurtnet_tests::harness::eventually("the like and the boost arrive", || async {
+        let status = f.get(&format!("/api/v1/statuses/{later_id}")).await?;
+        Ok((status["favourites_count"] == 1 && status["reblogs_count"] == 1).then_some(()))
+    })
+    .await?;
+    let types = f.notification_types("").await?;
+    for wanted in ["follow", "favourite", "reblog"] {
+        assert!(types.iter().any(|t| t == wanted), "{wanted} in {types:?}");
+    }
+    assert_eq!(types.iter().filter(|t| *t == "follow").count(), 2, "kees here, noor there: {types:?}");
+    assert!(f.notification_types("?types[]=favourite").await?.iter().all(|t| t == "favourite"));
+    assert!(!f.notification_types("?exclude_types[]=follow").await?.iter().any(|t| t == "follow"));
+    n.post(&format!("/api/v1/statuses/{copy_id}/unreblog"), json!({})).await?;
+    buurtnet_tests::harness::eventually("the boost is taken back", || async {
+        Ok((f.get(&format!("/api/v1/statuses/{later_id}")).await?["reblogs_count"] == 0).then_some(()))
+    })
+    .await?;
+
+    let first = f.get("/api/v1/notifications").await?[0]["id"].as_str().context("id")?.to_string();
+    f.post(&format!("/api/v1/notifications/{first}/dismiss"), json!({})).await?;
+    assert!(f.get("/api/v1/notifications").await?.as_array().is_some_and(|l| l.iter().all(|n| n["id"] != first.as_str())));
+    f.post("/api/v1/notifications/clear", json!({})).await?;
+    assert_eq!(f.get("/api/v1/notifications").await?, json!([]));
+    Ok(())
+}
+
+/// Waits until a status with `uri` is in the home timeline of `session`.
+async fn eventually_status(session: &Session, uri: &str) -> Result<Value> {
+    buurtnet_tests::harness::eventually("the status arrives", || async {
+        let home = session.get("/api/v1/timelines/home").await?;
+        Ok(home.as_array().into_iter().flatten().find(|s| s["uri"] == uri).cloned())
+    })
+    .await
 }

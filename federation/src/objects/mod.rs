@@ -5,6 +5,7 @@ pub mod article;
 pub mod event;
 pub mod note;
 pub mod proposal;
+pub mod reaction;
 pub mod response;
 pub mod rsvp;
 

@@ -38,6 +38,11 @@ pub enum Outgoing {
     EventJoinAnswered { participation_id: i64 },
     /// A local member no longer takes part in a remote event: `Leave`.
     EventLeft { participation_id: i64 },
+    /// A local member liked or boosted a post: `Like` to its author, or `Announce` to the
+    /// member's followers and the author.
+    Reacted { kind: String, activity: String, actor_id: i64, post_id: i64 },
+    /// ... and took it back: `Undo` of it, to the same people.
+    ReactionUndone { kind: String, activity: String, actor_id: i64, post_id: i64 },
     /// A local member proposes an edit to a remote article: `Update{Patch}` to its home node.
     PatchSent { patch_id: i64 },
     /// A local article's home node merged (`Accept`) or refused (`Reject`, with the

@@ -53,11 +53,11 @@ pub struct PageQuery {
 /// A member's statuses that the caller may read, newest first.
 pub async fn statuses(context: Context, headers: HeaderMap, Path(id): Path<String>, Query(page): Query<PageQuery>) -> ApiResult<Response> {
     let caller = super::optional(&context, &headers).await?;
-    let reader = caller.as_ref().and_then(|c| c.member.as_ref()).map(|m| m.ap_id.clone());
+    let viewer = caller.and_then(|c| c.member);
     let actor = actor_by_id(&context, &id).await?;
     let page = super::timelines::page(&page);
     let posts = store::posts::by_author_page(&mut context.store.conn().await?, actor.id, page).await?;
-    super::timelines::answer(&context, posts, reader.as_deref(), page, "/api/v1/accounts/statuses").await
+    super::timelines::answer(&context, posts, viewer.as_ref(), page, "/api/v1/accounts/statuses").await
 }
 
 /// The `key[]` (or `key`) values of a query string.

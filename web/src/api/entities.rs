@@ -72,8 +72,8 @@ pub async fn credential_account(context: &Context, member: &Actor) -> Result<Val
     Ok(value)
 }
 
-/// The Status entity of a post.
-pub async fn status(context: &Context, post: &Post) -> Result<Value, DomainError> {
+/// The Status entity of a post, with what `viewer` did with it (liked, boosted, bookmarked).
+pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> Result<Value, DomainError> {
     let mut conn = context.store.conn().await?;
     let author = store::actors::by_id(&mut conn, post.author_id).await?;
     let (likes, boosts) = store::posts::reaction_counts(&mut conn, post.id).await?;
@@ -90,6 +90,10 @@ pub async fn status(context: &Context, post: &Post) -> Result<Value, DomainError
         }
     }
     drop(conn);
+    let (favourited, reblogged, bookmarked) = match viewer {
+        Some(viewer) => buurtnet_domain::ops::reactions::flags(&context.store, viewer, post.id).await?,
+        None => (false, false, false),
+    };
     Ok(json!({
         "id": post.id.to_string(),
         "uri": post.ap_id,
@@ -116,10 +120,10 @@ pub async fn status(context: &Context, post: &Post) -> Result<Value, DomainError
         "card": null,
         "language": "nl",
         "text": null,
-        "favourited": false,
-        "reblogged": false,
+        "favourited": favourited,
+        "reblogged": reblogged,
         "muted": false,
-        "bookmarked": false,
+        "bookmarked": bookmarked,
         "pinned": false,
         "filtered": [],
     }))

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod entities;
 pub mod instance;
+pub mod notifications;
 pub mod oauth;
 pub mod search;
 pub mod statuses;
@@ -47,6 +48,13 @@ pub fn routes() -> Router {
         .route("/api/v1/statuses", post(statuses::create))
         .route("/api/v1/statuses/{id}", get(statuses::get).delete(statuses::delete))
         .route("/api/v1/statuses/{id}/context", get(statuses::context))
+        .route("/api/v1/statuses/{id}/{action}", post(statuses::action))
+        .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v1/notifications/clear", post(notifications::clear))
+        .route("/api/v1/notifications/{id}", get(notifications::get))
+        .route("/api/v1/notifications/{id}/dismiss", post(notifications::dismiss))
+        .route("/api/v1/bookmarks", get(notifications::bookmarks))
+        .route("/api/v1/favourites", get(notifications::favourites))
         .route("/api/v1/timelines/home", get(timelines::home))
         .route("/api/v1/timelines/public", get(timelines::public))
         .route("/api/v2/search", get(search::search))

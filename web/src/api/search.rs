@@ -43,7 +43,7 @@ pub async fn search(context: Context, headers: HeaderMap, Query(query): Query<Se
         if let Some(post) = post.filter(|p| !p.is_deleted())
             && ops::visibility::may_read(&context.store, &post, reader.as_ref().map(|r| r.ap_id.as_str())).await?
         {
-            statuses.push(entities::status(&context, &post).await?);
+            statuses.push(entities::status(&context, &post, reader.as_ref()).await?);
         }
     }
     Ok(Json(json!({"accounts": accounts, "statuses": statuses, "hashtags": []})).into_response())

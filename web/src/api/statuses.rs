@@ -75,7 +75,7 @@ pub async fn create(context: Context, headers: HeaderMap, Params(form): Params<S
     let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
     if let Some(id) = key.as_deref().and_then(|k| remembered(&context.urls.domain(), member.id, k)) {
         let post = store::posts::by_id(&mut context.store.conn().await?, id).await?;
-        return Ok(Json(entities::status(&context, &post).await?).into_response());
+        return Ok(Json(entities::status(&context, &post, Some(&member)).await?).into_response());
     }
     let text = form.status.unwrap_or_default();
     let in_reply_to = match form.in_reply_to_id.as_deref().filter(|id| !id.is_empty()) {
@@ -97,7 +97,7 @@ pub async fn create(context: Context, headers: HeaderMap, Params(form): Params<S
     if let Some(key) = key {
         remember(&context.urls.domain(), member.id, &key, post.id);
     }
-    Ok(Json(entities::status(&context, &post).await?).into_response())
+    Ok(Json(entities::status(&context, &post, Some(&member)).await?).into_response())
 }
 
 /// A post by its status id that `reader` may read; 404 otherwise (never a hint it exists).
@@ -117,14 +117,14 @@ async fn reader(context: &Context, headers: &HeaderMap) -> ApiResult<Option<Acto
 pub async fn get(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
     let reader = reader(&context, &headers).await?;
     let post = readable(&context, &id, reader.as_ref()).await?;
-    Ok(Json(entities::status(&context, &post).await?).into_response())
+    Ok(Json(entities::status(&context, &post, reader.as_ref()).await?).into_response())
 }
 
 pub async fn delete(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
     let caller = require(&context, &headers, "write:statuses").await?;
     let member = caller.member()?;
     let post = readable(&context, &id, Some(member)).await?;
-    let mut entity = entities::status(&context, &post).await?;
+    let mut entity = entities::status(&context, &post, Some(member)).await?;
     entity["text"] = serde_json::json!(post.source.clone().unwrap_or_default());
     ops::posts::delete(&context.store, member, post.id).await?;
     context.wake_delivery();
@@ -142,7 +142,7 @@ pub async fn context(context: Context, headers: HeaderMap, Path(id): Path<String
         let Some(found) = store::posts::by_ap_id(&mut context.store.conn().await?, &ap_id).await? else { break };
         parent = found.in_reply_to.clone();
         if !found.is_deleted() && ops::visibility::may_read(&context.store, &found, reader_id.as_deref()).await? {
-            ancestors.push(entities::status(&context, &found).await?);
+            ancestors.push(entities::status(&context, &found, reader.as_ref()).await?);
         }
     }
     ancestors.reverse();
@@ -152,9 +152,38 @@ pub async fn context(context: Context, headers: HeaderMap, Path(id): Path<String
         for reply in store::posts::replies_to(&mut context.store.conn().await?, &ap_id).await? {
             queue.push(reply.ap_id.clone());
             if ops::visibility::may_read(&context.store, &reply, reader_id.as_deref()).await? {
-                descendants.push(entities::status(&context, &reply).await?);
+                descendants.push(entities::status(&context, &reply, reader.as_ref()).await?);
             }
         }
     }
     Ok(Json(serde_json::json!({"ancestors": ancestors, "descendants": descendants})).into_response())
+}
+
+/// Favourite, reblog and bookmark, and their undo: `POST /api/v1/statuses/{id}/{action}`.
+pub async fn action(context: Context, headers: HeaderMap, Path((id, action)): Path<(String, String)>) -> ApiResult<Response> {
+    use buurtnet_domain::ops::reactions::{self, ANNOUNCE, LIKE};
+    let scope = match action.as_str() {
+        "favourite" | "unfavourite" => "write:favourites",
+        "bookmark" | "unbookmark" => "write:bookmarks",
+        "reblog" | "unreblog" => "write:statuses",
+        _ => return Err(ApiError::not_found()),
+    };
+    let caller = require(&context, &headers, scope).await?;
+    let member = caller.member()?.clone();
+    let post_id = readable(&context, &id, Some(&member)).await?.id;
+    let store = &context.store;
+    let post = match action.as_str() {
+        "favourite" => reactions::react(store, &context.urls, &member, post_id, LIKE).await,
+        "unfavourite" => reactions::unreact(store, &member, post_id, LIKE).await,
+        "reblog" => reactions::react(store, &context.urls, &member, post_id, ANNOUNCE).await,
+        "unreblog" => reactions::unreact(store, &member, post_id, ANNOUNCE).await,
+        "bookmark" => reactions::bookmark(store, &member, post_id, true).await,
+        _ => reactions::bookmark(store, &member, post_id, false).await,
+    }
+    .map_err(|e| match e {
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        other => other.into(),
+    })?;
+    context.wake_delivery();
+    Ok(Json(entities::status(&context, &post, Some(&member)).await?).into_response())
 }

@@ -54,12 +54,9 @@ pub fn routes() -> Router {
         .route("/api/v1/followed_tags", get(|c: Context, h: HeaderMap| guarded(c, h, "read:follows", empty_list())))
         .route("/api/v1/follow_requests", get(|c: Context, h: HeaderMap| guarded(c, h, "read:follows", empty_list())))
         .route("/api/v1/conversations", get(|c: Context, h: HeaderMap| guarded(c, h, "read:statuses", empty_list())))
-        .route("/api/v1/bookmarks", get(|c: Context, h: HeaderMap| guarded(c, h, "read:bookmarks", empty_list())))
-        .route("/api/v1/favourites", get(|c: Context, h: HeaderMap| guarded(c, h, "read:favourites", empty_list())))
         .route("/api/v1/blocks", get(|c: Context, h: HeaderMap| guarded(c, h, "read:blocks", empty_list())))
         .route("/api/v1/mutes", get(|c: Context, h: HeaderMap| guarded(c, h, "read:mutes", empty_list())))
         .route("/api/v1/domain_blocks", get(|c: Context, h: HeaderMap| guarded(c, h, "read:blocks", empty_list())))
-        .route("/api/v1/notifications", get(|c: Context, h: HeaderMap| guarded(c, h, "read:notifications", empty_list())))
         .route("/api/v1/markers", get(|c: Context, h: HeaderMap| guarded(c, h, "read:statuses", json!({}))))
         .route("/api/v1/push/subscription", get(|c: Context, h: HeaderMap| guarded(c, h, "push", json!({}))))
 }

@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::Query;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use buurtnet_domain::model::Post;
+use buurtnet_domain::model::{Actor, Post};
 use buurtnet_domain::store::posts::Page;
 use buurtnet_domain::{ops, store};
 use buurtnet_federation::Context;
@@ -23,8 +23,9 @@ pub fn page(query: &PageQuery) -> Page {
     }
 }
 
-/// The statuses `reader` may read, newest first, with `Link` headers.
-pub async fn answer(context: &Context, posts: Vec<Post>, reader: Option<&str>, page: Page, path: &str) -> ApiResult<Response> {
+/// The statuses `viewer` may read, newest first, with `Link` headers.
+pub async fn answer(context: &Context, posts: Vec<Post>, viewer: Option<&Actor>, page: Page, path: &str) -> ApiResult<Response> {
+    let reader = viewer.map(|v| v.ap_id.as_str());
     let mut visible = Vec::new();
     for post in posts {
         if ops::visibility::may_read(&context.store, &post, reader).await? {
@@ -36,7 +37,7 @@ pub async fn answer(context: &Context, posts: Vec<Post>, reader: Option<&str>, p
     }
     let mut statuses = Vec::with_capacity(visible.len());
     for post in &visible {
-        statuses.push(entities::status(context, post).await?);
+        statuses.push(entities::status(context, post, viewer).await?);
     }
     let mut response = Json(statuses).into_response();
     if let (Some(newest), Some(oldest)) = (visible.first(), visible.last()) {
@@ -59,14 +60,14 @@ pub async fn home(context: Context, headers: HeaderMap, Query(query): Query<Page
     let member = caller.member()?;
     let page = page(&query);
     let posts = store::posts::home_timeline(&mut context.store.conn().await?, member.id, &member.ap_id, page).await?;
-    answer(&context, posts, Some(&member.ap_id), page, "/api/v1/timelines/home").await
+    answer(&context, posts, Some(member), page, "/api/v1/timelines/home").await
 }
 
 pub async fn public(context: Context, headers: HeaderMap, Query(query): Query<PageQuery>) -> ApiResult<Response> {
     let caller = super::optional(&context, &headers).await?;
-    let reader = caller.as_ref().and_then(|c| c.member.as_ref()).map(|m| m.ap_id.clone());
+    let viewer = caller.and_then(|c| c.member);
     let local = query.local.as_deref().is_some_and(|l| l == "true" || l == "1");
     let page = page(&query);
     let posts = store::posts::public_timeline(&mut context.store.conn().await?, local, page).await?;
-    answer(&context, posts, reader.as_deref(), page, "/api/v1/timelines/public").await
+    answer(&context, posts, viewer.as_ref(), page, "/api/v1/timelines/public").await
 }

@@ -21,7 +21,9 @@ pub async fn follow(store: &Store, urls: &LocalUrls, follower: &Actor, followee:
     }
     let state = if followee.is_local && !followee.manually_approves_followers { FollowState::Accepted } else { FollowState::Pending };
     let follow = store::follows::upsert(&mut tx, follower.id, followee.id, state, urls.new_activity().as_str()).await?;
-    if !followee.is_local {
+    if followee.is_local {
+        notify_followee(&mut tx, followee, follower, state).await?;
+    } else {
         store::outbox::push(&mut tx, &Outgoing::FollowRequested { follow_id: follow.id }).await?;
     }
     tx.commit().await?;
@@ -51,7 +53,11 @@ pub async fn receive_follow(store: &Store, follower: &Actor, followee: &Actor, a
     }
     let state = if followee.manually_approves_followers { FollowState::Pending } else { FollowState::Accepted };
     let mut tx = store.begin().await?;
+    let known = store::follows::find(&mut tx, follower.id, followee.id).await?.is_some();
     let follow = store::follows::upsert(&mut tx, follower.id, followee.id, state, activity_ap_id).await?;
+    if !known {
+        notify_followee(&mut tx, followee, follower, follow.state).await?;
+    }
     if follow.state == FollowState::Accepted {
         // Also for a repeated Follow: the peer may have missed our first Accept.
         store::outbox::push(&mut tx, &Outgoing::FollowAccepted { follow_id: follow.id }).await?;
@@ -125,5 +131,19 @@ pub async fn receive_undo_follow(store: &Store, from: &Actor, followee: &Actor) 
         store::follows::delete(&mut tx, follow.id).await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Notification kinds, as Mastodon names them.
+pub const KIND_FOLLOW: &str = "follow";
+pub const KIND_FOLLOW_REQUEST: &str = "follow_request";
+
+/// Tells a local followee (a member, or an initiative's coordinators) of a new follower or
+/// a request to follow.
+async fn notify_followee(tx: &mut store::Tx, followee: &Actor, follower: &Actor, state: FollowState) -> Result<()> {
+    let kind = if state == FollowState::Pending { KIND_FOLLOW_REQUEST } else { KIND_FOLLOW };
+    for person in super::matching::people_behind(tx, followee).await? {
+        store::notifications::insert_by(tx, person.id, kind, None, follower.id).await?;
+    }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod matching;
 pub mod oauth;
 pub mod posts;
 pub mod proposals;
+pub mod reactions;
 pub mod responses;
 pub mod rsvp;
 pub mod visibility;

@@ -69,7 +69,9 @@ pub(crate) async fn insert_local(tx: &mut store::Tx, urls: &LocalUrls, mut new: 
     let stored = store::posts::insert(tx, &new).await?;
     let ap_id = urls.note(stored.id).to_string();
     store::posts::set_ap_id(tx, stored.id, &ap_id, &ap_id).await?;
-    store::posts::by_id(tx, stored.id).await
+    let stored = store::posts::by_id(tx, stored.id).await?;
+    notify_mentioned(tx, &stored, &new.recipients).await?;
+    Ok(stored)
 }
 
 /// Queues the `Create` of a post for peers, unless it never leaves this node.
@@ -154,6 +156,7 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
         return Ok(existing);
     }
     let stored = store::posts::insert(&mut tx, &post).await?;
+    notify_mentioned(&mut tx, &stored, &post.recipients).await?;
     apply_extras(&mut tx, &stored, extras).await?;
     tx.commit().await?;
     after_receipt(store, &stored, extras).await;
@@ -204,6 +207,21 @@ async fn apply_extras(tx: &mut store::Tx, post: &Post, extras: &RemoteExtras) ->
     Ok(())
 }
 
+/// Notification kind for a post that names a member, as Mastodon names it.
+pub const KIND_MENTION: &str = "mention";
+
+/// Tells the local members a post names (addresses) about it.
+pub(crate) async fn notify_mentioned(tx: &mut store::Tx, post: &Post, recipients: &[String]) -> Result<()> {
+    for recipient in recipients {
+        if let Some(member) = store::actors::by_ap_id(tx, recipient).await?.filter(|a| a.is_local && a.id != post.author_id)
+            && member.kind() == crate::model::ActorKind::Person
+        {
+            store::notifications::insert_by(tx, member.id, KIND_MENTION, Some(post.id), post.author_id).await?;
+        }
+    }
+    Ok(())
+}
+
 /// What follows a receipt outside its transaction: match suggestions for offers and needs.
 async fn after_receipt(store: &Store, post: &Post, extras: &RemoteExtras) {
     if extras.proposal.is_some() {
@@ -233,6 +251,9 @@ pub async fn receive_reaction(store: &Store, kind: &str, activity_ap_id: &str, a
         return Err(DomainError::Gone);
     }
     let new = store::posts::add_reaction(&mut tx, kind, activity_ap_id, actor_ap_id, post.id).await?;
+    if new && let Some(actor) = store::actors::by_ap_id(&mut tx, actor_ap_id).await? {
+        super::reactions::notify_author(&mut tx, &post, kind, &actor).await?;
+    }
     tx.commit().await?;
     Ok(new)
 }

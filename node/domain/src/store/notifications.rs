@@ -9,8 +9,10 @@ pub struct Notification {
     pub id: i64,
     pub recipient_id: i64,
     pub kind: String,
-    pub post_id: i64,
+    pub post_id: Option<i64>,
     pub related_post_id: Option<i64>,
+    /// Who did it (a follower, someone who liked or boosted), when it matters.
+    pub actor_id: Option<i64>,
     pub created_at: i64,
     pub read_at: Option<i64>,
 }
@@ -24,7 +26,38 @@ pub async fn insert(db: &mut impl Handle, recipient_id: i64, kind: &str, post_id
     )
 }
 
+const COLUMNS: &str = "id, recipient_id, kind, post_id, related_post_id, actor_id, created_at, read_at";
+
+/// A notification that someone did something (followed, liked, boosted), about a post or not.
+pub async fn insert_by(db: &mut impl Handle, recipient_id: i64, kind: &str, post_id: Option<i64>, actor_id: i64) -> Result<()> {
+    let sql = "INSERT INTO notifications (recipient_id, kind, post_id, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)";
+    affected!(db, c => sqlx::query(sql).bind(recipient_id).bind(kind).bind(post_id).bind(actor_id).bind(now_ms()).execute(c).await)?;
+    Ok(())
+}
+
 pub async fn for_recipient(db: &mut impl Handle, recipient_id: i64, limit: i64) -> Result<Vec<Notification>> {
-    let sql = "SELECT id, recipient_id, kind, post_id, related_post_id, created_at, read_at FROM notifications WHERE recipient_id = $1 ORDER BY id DESC LIMIT $2";
-    Ok(on_db!(db, c => sqlx::query_as::<_, Notification>(sql).bind(recipient_id).bind(limit).fetch_all(c).await)?)
+    let sql = format!("SELECT {COLUMNS} FROM notifications WHERE recipient_id = $1 ORDER BY id DESC LIMIT $2");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Notification>(&sql).bind(recipient_id).bind(limit).fetch_all(c).await)?)
+}
+
+/// A page of a member's notifications with ids in `(after, before)`, newest first.
+pub async fn page(db: &mut impl Handle, recipient_id: i64, before: i64, after: i64, limit: i64) -> Result<Vec<Notification>> {
+    let sql = format!("SELECT {COLUMNS} FROM notifications WHERE recipient_id = $1 AND id < $2 AND id > $3 ORDER BY id DESC LIMIT $4");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Notification>(&sql).bind(recipient_id).bind(before).bind(after).bind(limit).fetch_all(c).await)?)
+}
+
+pub async fn by_id(db: &mut impl Handle, recipient_id: i64, id: i64) -> Result<Option<Notification>> {
+    let sql = format!("SELECT {COLUMNS} FROM notifications WHERE recipient_id = $1 AND id = $2");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Notification>(&sql).bind(recipient_id).bind(id).fetch_optional(c).await)?)
+}
+
+/// Dismisses one notification (or, with `None`, all of them).
+pub async fn dismiss(db: &mut impl Handle, recipient_id: i64, id: Option<i64>) -> Result<()> {
+    match id {
+        Some(id) => {
+            affected!(db, c => sqlx::query("DELETE FROM notifications WHERE recipient_id = $1 AND id = $2").bind(recipient_id).bind(id).execute(c).await)?
+        }
+        None => affected!(db, c => sqlx::query("DELETE FROM notifications WHERE recipient_id = $1").bind(recipient_id).execute(c).await)?,
+    };
+    Ok(())
 }

@@ -182,3 +182,44 @@ pub async fn by_author_page(db: &mut impl Handle, author_id: i64, page: Page) ->
     );
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(before).bind(after).bind(author_id).bind(page.limit).fetch_all(c).await)?)
 }
+
+/// The activity id of `actor_ap_id`'s reaction of `kind` to a post, if any.
+pub async fn reaction_of(db: &mut impl Handle, kind: &str, actor_ap_id: &str, post_id: i64) -> Result<Option<String>> {
+    let sql = "SELECT activity_ap_id FROM reactions WHERE kind = $1 AND actor_ap_id = $2 AND post_id = $3";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(kind).bind(actor_ap_id).bind(post_id).fetch_optional(c).await)?)
+}
+
+pub async fn set_bookmark(db: &mut impl Handle, member_id: i64, post_id: i64, on: bool) -> Result<()> {
+    if on {
+        let sql = "INSERT INTO bookmarks (member_id, post_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING";
+        affected!(db, c => sqlx::query(sql).bind(member_id).bind(post_id).bind(now_ms()).execute(c).await)?;
+    } else {
+        affected!(db, c => sqlx::query("DELETE FROM bookmarks WHERE member_id = $1 AND post_id = $2").bind(member_id).bind(post_id).execute(c).await)?;
+    }
+    Ok(())
+}
+
+pub async fn is_bookmarked(db: &mut impl Handle, member_id: i64, post_id: i64) -> Result<bool> {
+    let sql = "SELECT COUNT(*) FROM bookmarks WHERE member_id = $1 AND post_id = $2";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(member_id).bind(post_id).fetch_one(c).await)? > 0)
+}
+
+/// A member's bookmarked posts in a page (by post id).
+pub async fn bookmarked(db: &mut impl Handle, member_id: i64, page: Page) -> Result<Vec<Post>> {
+    let (before, after, order) = page.bounds();
+    let sql = format!(
+        "SELECT {} FROM posts p JOIN bookmarks b ON b.post_id = p.id WHERE b.member_id = $1 AND p.id < $2 AND p.id > $3 AND p.deleted_at IS NULL ORDER BY p.id {order} LIMIT $4",
+        COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(member_id).bind(before).bind(after).bind(page.limit).fetch_all(c).await)?)
+}
+
+/// Posts `actor_ap_id` liked, in a page (by post id).
+pub async fn liked(db: &mut impl Handle, actor_ap_id: &str, page: Page) -> Result<Vec<Post>> {
+    let (before, after, order) = page.bounds();
+    let sql = format!(
+        "SELECT {} FROM posts p JOIN reactions r ON r.post_id = p.id WHERE r.kind = 'like' AND r.actor_ap_id = $1 AND p.id < $2 AND p.id > $3 AND p.deleted_at IS NULL ORDER BY p.id {order} LIMIT $4",
+        COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(actor_ap_id).bind(before).bind(after).bind(page.limit).fetch_all(c).await)?)
+}

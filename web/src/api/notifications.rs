@@ -1,0 +1,154 @@
+//! Notifications: follows and follow requests, mentions, favourites and reblogs under their
+//! Mastodon names, and Buurtnet's own (match suggestions, RSVPs, responses, changed events,
+//! proposed edits) as `status` or `update` notifications about the post concerned, with our
+//! kind in `buurtnet_type` for apps that want it. Filter with `types[]` and
+//! `exclude_types[]`, page like timelines, dismiss one or clear all.
+
+use super::accounts::{PageQuery, query_list};
+use super::{ApiError, ApiResult, entities, require};
+use axum::Json;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Response};
+use buurtnet_domain::model::Actor;
+use buurtnet_domain::store;
+use buurtnet_domain::store::notifications::Notification;
+use buurtnet_federation::Context;
+use serde_json::{Value, json};
+
+/// The Mastodon type a notification kind shows as.
+pub fn mastodon_type(kind: &str) -> &'static str {
+    match kind {
+        "follow" => "follow",
+        "follow_request" => "follow_request",
+        "mention" => "mention",
+        "favourite" => "favourite",
+        "reblog" => "reblog",
+        "event_moved" | "event_cancelled" | "patch_merged" => "update",
+        _ => "status",
+    }
+}
+
+/// The Notification entity, or `None` when what it is about is gone.
+async fn entity(context: &Context, member: &Actor, notification: &Notification) -> ApiResult<Option<Value>> {
+    let mut conn = context.store.conn().await?;
+    // For a match, the suggestion is the other post.
+    let post_id = notification.related_post_id.or(notification.post_id);
+    let post = match post_id {
+        Some(id) => Some(store::posts::by_id(&mut conn, id).await?),
+        None => None,
+    };
+    let actor_id = notification.actor_id.or(post.as_ref().map(|p| p.author_id));
+    let Some(actor_id) = actor_id else { return Ok(None) };
+    let actor = store::actors::by_id(&mut conn, actor_id).await?;
+    drop(conn);
+    if post.as_ref().is_some_and(|p| p.is_deleted()) {
+        return Ok(None);
+    }
+    let status = match &post {
+        Some(post) if buurtnet_domain::ops::visibility::may_read(&context.store, post, Some(&member.ap_id)).await? => {
+            entities::status(context, post, Some(member)).await?
+        }
+        Some(_) => return Ok(None),
+        None => Value::Null,
+    };
+    Ok(Some(json!({
+        "id": notification.id.to_string(),
+        "type": mastodon_type(&notification.kind),
+        "buurtnet_type": notification.kind,
+        "created_at": entities::time(notification.created_at),
+        "group_key": format!("ungrouped-{}", notification.id),
+        "account": entities::account(context, &actor).await?,
+        "status": status,
+    })))
+}
+
+pub async fn list(context: Context, headers: HeaderMap, uri: Uri, Query(query): Query<PageQuery>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:notifications").await?;
+    let member = caller.member()?;
+    let types = query_list(&uri, "types");
+    let excluded = query_list(&uri, "exclude_types");
+    let page = super::timelines::page(&query);
+    let rows = store::notifications::page(
+        &mut context.store.conn().await?,
+        member.id,
+        page.before.unwrap_or(i64::MAX),
+        page.after.unwrap_or(0),
+        200,
+    )
+    .await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let kind = mastodon_type(&row.kind);
+        let wanted = (types.is_empty() || types.iter().any(|t| t == kind || *t == row.kind))
+            && !excluded.iter().any(|t| t == kind || *t == row.kind);
+        if !wanted {
+            continue;
+        }
+        if let Some(entity) = entity(&context, member, &row).await? {
+            out.push((row.id, entity));
+        }
+        if out.len() as i64 >= page.limit {
+            break;
+        }
+    }
+    let mut response = Json(out.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>()).into_response();
+    if let (Some((newest, _)), Some((oldest, _))) = (out.first(), out.last()) {
+        let base = context.urls.base().as_str().trim_end_matches('/').to_string();
+        let link = format!(
+            "<{base}/api/v1/notifications?max_id={oldest}>; rel=\"next\", <{base}/api/v1/notifications?min_id={newest}>; rel=\"prev\""
+        );
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
+}
+
+fn id_of(id: &str) -> ApiResult<i64> {
+    id.parse().map_err(|_| ApiError::not_found())
+}
+
+pub async fn get(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:notifications").await?;
+    let member = caller.member()?;
+    let row =
+        store::notifications::by_id(&mut context.store.conn().await?, member.id, id_of(&id)?).await?.ok_or_else(ApiError::not_found)?;
+    let entity = entity(&context, member, &row).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(entity).into_response())
+}
+
+pub async fn dismiss(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:notifications").await?;
+    let member = caller.member()?;
+    let mut tx = context.store.begin().await?;
+    store::notifications::dismiss(&mut tx, member.id, Some(id_of(&id)?)).await?;
+    tx.commit().await?;
+    Ok(Json(json!({})).into_response())
+}
+
+pub async fn clear(context: Context, headers: HeaderMap) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:notifications").await?;
+    let member = caller.member()?;
+    let mut tx = context.store.begin().await?;
+    store::notifications::dismiss(&mut tx, member.id, None).await?;
+    tx.commit().await?;
+    Ok(Json(json!({})).into_response())
+}
+
+/// `GET /api/v1/bookmarks` and `/api/v1/favourites`.
+pub async fn bookmarks(context: Context, headers: HeaderMap, Query(query): Query<PageQuery>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:bookmarks").await?;
+    let member = caller.member()?;
+    let page = super::timelines::page(&query);
+    let posts = store::posts::bookmarked(&mut context.store.conn().await?, member.id, page).await?;
+    super::timelines::answer(&context, posts, Some(member), page, "/api/v1/bookmarks").await
+}
+
+pub async fn favourites(context: Context, headers: HeaderMap, Query(query): Query<PageQuery>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:favourites").await?;
+    let member = caller.member()?;
+    let page = super::timelines::page(&query);
+    let posts = store::posts::liked(&mut context.store.conn().await?, &member.ap_id, page).await?;
+    super::timelines::answer(&context, posts, Some(member), page, "/api/v1/favourites").await
+}
