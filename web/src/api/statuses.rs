@@ -1,5 +1,6 @@
 //! Statuses: posting (with visibility, content warning, replies, mentions and an
-//! idempotency key), reading one with its thread, and deleting.
+//! idempotency key; `#hulpvraag` / `#hulpaanbod` posts become needs and offers), reading one
+//! with its thread, deleting, and favourite, reblog and bookmark.
 
 use super::{ApiError, ApiResult, Params, entities, require};
 use axum::Json;
@@ -78,6 +79,11 @@ pub async fn create(context: Context, headers: HeaderMap, Params(form): Params<S
         return Ok(Json(entities::status(&context, &post, Some(&member)).await?).into_response());
     }
     let text = form.status.unwrap_or_default();
+    if form.in_reply_to_id.as_deref().is_none_or(str::is_empty)
+        && let Some(draft) = buurtnet_domain::model::from_hashtag_post(&text)
+    {
+        return create_proposal(&context, &member, &draft, form.visibility.as_deref(), key.as_deref()).await;
+    }
     let in_reply_to = match form.in_reply_to_id.as_deref().filter(|id| !id.is_empty()) {
         Some(id) => Some(readable(&context, id, Some(&member)).await?.ap_id),
         None => None,
@@ -98,6 +104,27 @@ pub async fn create(context: Context, headers: HeaderMap, Params(form): Params<S
         remember(&context.urls.domain(), member.id, &key, post.id);
     }
     Ok(Json(entities::status(&context, &post, Some(&member)).await?).into_response())
+}
+
+/// `#hulpvraag` / `#hulpaanbod` from an app: the member's need or offer, with the
+/// visibility the app chose (direct is refused: offers and needs are not private messages).
+async fn create_proposal(
+    context: &Context,
+    member: &Actor,
+    draft: &buurtnet_domain::model::ProposalDraft,
+    visibility_name: Option<&str>,
+    key: Option<&str>,
+) -> ApiResult<Response> {
+    let audience = ops::proposals::Audience { visibility: Some(visibility(visibility_name)?), on_behalf_of: None };
+    let post = ops::proposals::publish(&context.store, &context.urls, member, member, draft, &audience).await.map_err(|e| match e {
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        other => other.into(),
+    })?;
+    context.wake_delivery();
+    if let Some(key) = key {
+        remember(&context.urls.domain(), member.id, key, post.id);
+    }
+    Ok(Json(entities::status(context, &post, Some(member)).await?).into_response())
 }
 
 /// A post by its status id that `reader` may read; 404 otherwise (never a hint it exists).

@@ -27,5 +27,5 @@ pub use follow::{Follow, FollowState};
 pub use oauth::{OAuthApp, OAuthToken, Scopes};
 pub use participation::{Participation, ParticipationState, RsvpAnswer, has_room};
 pub use post::{NewPost, Post, PostEdit, Visibility};
-pub use proposal::{DEFAULT_CATEGORIES, Proposal, ProposalDraft, ProposalState, Purpose, When, category_tag};
+pub use proposal::{DEFAULT_CATEGORIES, Proposal, ProposalDraft, ProposalState, Purpose, When, category_tag, from_hashtag_post};
 pub use response::{Response, ResponseState};

@@ -197,6 +197,41 @@ pub fn category_tag(category: &str) -> String {
     category.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase()
 }
 
+/// The posting convention for Mastodon apps: a post with `#hulpvraag` (or `#hulpaanbod`) is
+/// a need (an offer). The first line, without hashtags, is the title; the rest the
+/// description; a hashtag naming a category (`#boodschappen`, `#digitalehulp`) sets it
+/// (`overig` otherwise). `None` for an ordinary post.
+pub fn from_hashtag_post(text: &str) -> Option<ProposalDraft> {
+    let tags: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .filter_map(|w| w.strip_prefix('#'))
+        .map(|t| t.to_lowercase())
+        .collect();
+    let purpose = if tags.iter().any(|t| t == "hulpvraag") {
+        Purpose::Request
+    } else if tags.iter().any(|t| t == "hulpaanbod") {
+        Purpose::Offer
+    } else {
+        return None;
+    };
+    let category = DEFAULT_CATEGORIES.iter().find(|c| tags.contains(&category_tag(c))).copied().unwrap_or("overig");
+    let without_tags = |line: &str| line.split_whitespace().filter(|w| !w.starts_with('#')).collect::<Vec<_>>().join(" ");
+    let mut lines = text.trim().lines().map(without_tags).filter(|l| !l.trim().is_empty());
+    let first = lines.next().unwrap_or_default();
+    let title: String = first.chars().take(120).collect();
+    let rest: Vec<String> = lines.collect();
+    let description = if rest.is_empty() && first.chars().count() > 120 { first.clone() } else { rest.join("\n") };
+    Some(ProposalDraft {
+        purpose,
+        title: if title.trim().chars().count() >= 3 { title } else { purpose.label().to_string() },
+        description,
+        category: category.to_string(),
+        neighbourhood: None,
+        when: When::Flexible,
+        expires_at: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +246,21 @@ mod tests {
             when: When::Flexible,
             expires_at: None,
         }
+    }
+
+    #[test]
+    fn hashtag_posts_become_needs_and_offers() {
+        let need = from_hashtag_post("Wie doet dinsdag boodschappen met mij? #hulpvraag #boodschappen\nIk woon in de Gaffelstraat.")
+            .expect("a need");
+        assert_eq!((need.purpose, need.category.as_str()), (Purpose::Request, "boodschappen"));
+        assert_eq!(need.title, "Wie doet dinsdag boodschappen met mij?");
+        assert_eq!(need.description, "Ik woon in de Gaffelstraat.");
+        let offer = from_hashtag_post("#HulpAanbod Ik help met de computer #digitalehulp").expect("an offer");
+        assert_eq!(
+            (offer.purpose, offer.category.as_str(), offer.title.as_str()),
+            (Purpose::Offer, "digitale hulp", "Ik help met de computer")
+        );
+        assert!(from_hashtag_post("Gewoon een bericht over #hulp").is_none());
     }
 
     #[test]
