@@ -11,12 +11,25 @@ page like a browser would, out-of-band redirect); check a wrong password is refu
 
 import json
 import re
+import struct
 import sys
+import zlib
 
 import requests
 from mastodon import Mastodon, MastodonAPIError, MastodonIllegalArgumentError
 
 SCOPES = ["read", "write", "follow"]
+
+
+def tiny_png(width, height):
+    """A plain green PNG, made by hand (no imaging library in this venv)."""
+    raw = b"".join(b"\x00" + b"\x2e\x8b\x57" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def code_from_consent_page(auth_url, username, password):
@@ -46,6 +59,17 @@ def main():
     result["posted"] = {"id": str(posted["id"]), "content": posted["content"], "visibility": posted["visibility"]}
     home = api.timeline_home(limit=20)
     result["home"] = [str(s["id"]) for s in home]
+
+    media = api.media_post(tiny_png(40, 30), mime_type="image/png", description="Een foto van de moestuin")
+    with_image = api.status_post("Kijk, de moestuin!", media_ids=[media])
+    attached = with_image["media_attachments"][0]
+    result["media"] = {
+        "description": attached["description"],
+        "width": attached["meta"]["original"]["width"],
+        "height": attached["meta"]["original"]["height"],
+        "blurhash": attached["blurhash"],
+        "fetched": requests.get(attached["url"], timeout=10).status_code,
+    }
 
     fresh = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=base)
     auth_url = fresh.auth_request_url(scopes=SCOPES, allow_http=True)

@@ -156,6 +156,10 @@ async fn mastodon_py_registers_logs_in_both_ways_and_posts() -> Result<()> {
     assert_eq!(result["posted"]["visibility"], "public");
     assert!(result["home"].as_array().is_some_and(|h| h.contains(&result["posted"]["id"])), "{result}");
     assert_eq!(result["code_login_acct"], "fatima", "authorization-code login through the consent page");
+    assert_eq!(result["media"]["description"], "Een foto van de moestuin", "alt text kept: {result}");
+    assert_eq!((result["media"]["width"].as_i64(), result["media"]["height"].as_i64()), (Some(40), Some(30)));
+    assert!(result["media"]["blurhash"].as_str().is_some_and(|b| b.len() >= 6), "{result}");
+    assert_eq!(result["media"]["fetched"], 200, "the file is served");
     assert!(result["wrong_password"].as_str().is_some_and(|w| w.starts_with("refused")), "{result}");
     Ok(())
 }

@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 on_both_backends!(
     oauth_grants_scopes_and_revocation,
     posting_reading_and_visibility,
-    interactions_reach_notifications_here_and_across_nodes
+    interactions_reach_notifications_here_and_across_nodes,
+    images_are_checked_cleaned_described_and_federated
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -425,4 +426,84 @@ async fn eventually_status(session: &Session, uri: &str) -> Result<Value> {
         Ok(home.as_array().into_iter().flatten().find(|s| s["uri"] == uri).cloned())
     })
     .await
+}
+
+/// A JPEG with an EXIF segment that says where it was taken.
+fn jpeg_with_location() -> Result<Vec<u8>> {
+    let image = image::RgbImage::from_pixel(64, 48, image::Rgb([200, 120, 40]));
+    let mut plain = Vec::new();
+    image.write_to(&mut std::io::Cursor::new(&mut plain), image::ImageFormat::Jpeg)?;
+    let mut exif = b"Exif\0\0GPS-51.9225-4.4792-GAFFELSTRAAT".to_vec();
+    let length = u16::try_from(exif.len() + 2)?.to_be_bytes();
+    let mut segment = vec![0xFF, 0xE1, length[0], length[1]];
+    segment.append(&mut exif);
+    Ok([&plain[..2], &segment[..], &plain[2..]].concat())
+}
+
+async fn upload(session: &Session, bytes: Vec<u8>, name: &str, description: &str) -> Result<reqwest::Response> {
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()))
+        .text("description", description.to_string());
+    Ok(session
+        .client
+        .post(format!("{}/api/v2/media", session.base))
+        .header("authorization", bearer(&session.token))
+        .multipart(form)
+        .send()
+        .await?)
+}
+
+async fn images_are_checked_cleaned_described_and_federated(backend: Backend) -> Result<()> {
+    let home = TestNode::start(backend).await?;
+    let away = TestNode::start(backend).await?;
+    let fatima = home.add_member("fatima", None).await?;
+    home.add_member("kees", None).await?;
+    let noor = away.add_member("noor", None).await?;
+    away.follow_and_wait(&noor, &fatima.ap_id).await?;
+    let (f, k) = (Session::start(&home, "fatima").await?, Session::start(&home, "kees").await?);
+
+    let original = jpeg_with_location()?;
+    assert!(original.windows(12).any(|w| w == b"GAFFELSTRAAT"), "the test image carries a location");
+    let media: Value = upload(&f, original, "IMG_0001.jpg", "Kees en Ans bij de moestuin").await?.error_for_status()?.json().await?;
+    assert_eq!((media["meta"]["original"]["width"].as_i64(), media["meta"]["original"]["height"].as_i64()), (Some(64), Some(48)));
+    assert_eq!(media["description"], "Kees en Ans bij de moestuin");
+    let served = reqwest::get(media["url"].as_str().context("url")?).await?;
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    let served = served.bytes().await?;
+    assert!(!served.windows(12).any(|w| w == b"GAFFELSTRAAT"), "the location is gone from the served file");
+    assert!(image::load_from_memory(&served).is_ok(), "still an image");
+
+    let not_an_image = upload(&f, b"<script>alert(1)</script>".to_vec(), "foto.jpg", "").await?;
+    assert_eq!(not_an_image.status(), StatusCode::UNPROCESSABLE_ENTITY, "judged by its bytes, not its name");
+    let too_big = upload(&f, vec![0u8; 9 * 1024 * 1024], "groot.png", "").await?;
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let id = media["id"].as_str().context("id")?.to_string();
+    let long = f
+        .client
+        .put(format!("{}/api/v1/media/{id}", f.base))
+        .header("authorization", bearer(&f.token))
+        .json(&json!({"description": "x".repeat(1501)}))
+        .send()
+        .await?;
+    assert_eq!(long.status(), StatusCode::UNPROCESSABLE_ENTITY, "alt text has a limit");
+    let stolen = k
+        .client
+        .post(format!("{}/api/v1/statuses", k.base))
+        .header("authorization", bearer(&k.token))
+        .json(&json!({"status": "mijn foto", "media_ids": [id]}))
+        .send()
+        .await?;
+    assert_eq!(stolen.status(), StatusCode::UNPROCESSABLE_ENTITY, "someone else's upload cannot be attached");
+
+    let status = f.post("/api/v1/statuses", json!({"status": "De moestuin bloeit", "media_ids": [id]})).await?;
+    assert_eq!(status["media_attachments"][0]["description"], "Kees en Ans bij de moestuin");
+    let copy = buurtnet_tests::harness::eventually("the post with its image reaches noor's node", || async {
+        let Some(copy) = away.post(status["uri"].as_str().unwrap_or_default()).await? else { return Ok(None) };
+        let media = buurtnet_domain::store::media::for_post(&mut away.store().conn().await?, copy.id).await?;
+        Ok((!media.is_empty()).then_some(media))
+    })
+    .await?;
+    assert_eq!(copy[0].description, "Kees en Ans bij de moestuin", "alt text travels with the image");
+    assert_eq!(copy[0].remote_url.as_deref(), media["url"].as_str(), "kept as a link to the original");
+    Ok(())
 }

@@ -127,6 +127,7 @@ async fn publishing_writes_the_post_and_its_outbox_entry_together(store: Store) 
         visibility: Visibility::Public,
         in_reply_to: None,
         recipients: vec![],
+        media_ids: vec![],
     };
     let post = ops::posts::publish(&store, &urls, &author, &author, &draft).await?;
     assert_eq!(post.ap_id, urls.note(post.id).to_string());
@@ -158,7 +159,8 @@ async fn visibility_is_enforced(store: Store) -> Result<()> {
     let stranger = "http://localhost:9003/users/vreemde";
     ops::follows::receive_follow(&store, &follower, &author, "http://localhost:9001/follows/1").await?;
     let publish = |visibility, recipients: Vec<String>| {
-        let draft = PostDraft { text: "Bericht".into(), content_warning: None, visibility, in_reply_to: None, recipients };
+        let draft =
+            PostDraft { text: "Bericht".into(), content_warning: None, visibility, in_reply_to: None, recipients, media_ids: vec![] };
         let (store, urls, author) = (store.clone(), urls.clone(), author.clone());
         async move { ops::posts::publish(&store, &urls, &author, &author, &draft).await }
     };

@@ -21,7 +21,7 @@ use buurtnet_federation::http::{actor_document, note_document, wants_activity_js
 use buurtnet_federation::state::Federation;
 
 /// The node's whole HTTP surface.
-pub fn router(federation: &Federation) -> Router {
+pub fn router(federation: &Federation, media_dir: std::path::PathBuf) -> Router {
     let routes = Router::new()
         .route("/", get(html::front_page))
         .route("/users/{name}", get(person))
@@ -33,7 +33,7 @@ pub fn router(federation: &Federation) -> Router {
         .route("/calendar.ics", get(calendar::node))
         .route("/health", get(ops_endpoints::health))
         .route("/metrics", get(ops_endpoints::metrics))
-        .merge(api::routes())
+        .merge(api::routes(media_dir))
         .merge(buurtnet_federation::http::routes())
         .fallback(html::not_found);
     // A layer on a router runs after its routing; the slash must go before, so the routes

@@ -78,6 +78,7 @@ fn extras(note: &NoteJson) -> RemoteExtras {
             .map(|draft| (draft, crate::objects::event::remote_state(note), crate::objects::event::organiser_ids(note))),
         article: crate::objects::article::read(note),
         proposal: crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES),
+        attachments: crate::objects::media::read(note.attachment.as_ref()),
     }
 }
 

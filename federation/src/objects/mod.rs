@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod article;
 pub mod event;
+pub mod media;
 pub mod note;
 pub mod proposal;
 pub mod reaction;

@@ -59,6 +59,7 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         participant_count: None,
         event_status: None,
         organizers: None,
+        attachment: None,
         source: None,
         revision: None,
         revision_number: None,
@@ -79,6 +80,10 @@ pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, au
         let mut organisers = vec![author.ap_id.clone()];
         organisers.extend(co_organisers.into_iter().filter(|(_, confirmed)| *confirmed).map(|(id, _)| id));
         super::event::decorate(&mut note, &event, &organisers);
+    }
+    let media = buurtnet_domain::store::media::for_post(conn, post.id).await?;
+    if !media.is_empty() {
+        note.attachment = Some(super::media::attachments(&media, &post.ap_id));
     }
     if let Some(article) = buurtnet_domain::store::articles::by_post_id(conn, post.id).await? {
         super::article::decorate(&mut note, &article, &post.ap_id);

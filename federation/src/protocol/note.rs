@@ -66,6 +66,9 @@ pub struct NoteJson {
     /// Mobilizon's event state: `CONFIRMED`, `TENTATIVE` or `CANCELLED`.
     #[serde(default, rename = "ical:status", skip_serializing_if = "Option::is_none")]
     pub event_status: Option<String>,
+    /// Images (`Document` or `Image` objects with `url`, `mediaType`, `name` as alt text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Value>,
     /// Articles: the markdown they are written in (`{"content", "mediaType"}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Value>,

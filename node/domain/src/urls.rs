@@ -63,6 +63,11 @@ impl LocalUrls {
         self.join(&format!("notes/{id}"))
     }
 
+    /// Where an uploaded file is served.
+    pub fn media(&self, file_name: &str) -> Url {
+        self.join(&format!("media/{file_name}"))
+    }
+
     /// A fresh id for an activity.
     pub fn new_activity(&self) -> Url {
         let token: u128 = rand::random();

@@ -105,7 +105,7 @@ pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> R
         "visibility": visibility_name(post.visibility),
         "sensitive": post.summary.is_some(),
         "spoiler_text": post.summary.clone().unwrap_or_default(),
-        "media_attachments": [],
+        "media_attachments": super::media::of_post(context, post.id, &post.ap_id).await?,
         "application": null,
         "mentions": mentions,
         "tags": tags(&post.content),

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod entities;
 pub mod instance;
+pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod search;
@@ -25,9 +26,16 @@ use buurtnet_federation::Context;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 
-/// Every route of the client API.
-pub fn routes() -> Router {
+/// Every route of the client API; uploaded files are kept in `media_dir`.
+pub fn routes(media_dir: std::path::PathBuf) -> Router {
+    let uploads = Router::new()
+        .route("/api/v1/media", post(media::upload))
+        .route("/api/v2/media", post(media::upload))
+        .layer(axum::extract::DefaultBodyLimit::max(buurtnet_domain::model::media::MAX_IMAGE_BYTES + 64 * 1024));
     Router::new()
+        .merge(uploads)
+        .route("/api/v1/media/{id}", get(media::get).put(media::describe))
+        .route("/media/{file}", get(media::serve))
         .route("/api/v1/instance", get(instance::v1))
         .route("/api/v2/instance", get(instance::v2))
         .route("/api/v1/apps", post(oauth::register_app))
@@ -61,6 +69,7 @@ pub fn routes() -> Router {
         .route("/avatars/default.png", get(|| async { png(include_bytes!("../../static/avatar.png")) }))
         .route("/headers/default.png", get(|| async { png(include_bytes!("../../static/header.png")) }))
         .merge(stubs::routes())
+        .layer(axum::Extension(media::MediaDir(media_dir)))
 }
 
 fn png(bytes: &'static [u8]) -> Response {
@@ -183,8 +192,12 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequest<S> for Params<T> {
         if content_type.starts_with("multipart/form-data") {
             return multipart_params(request, state).await.map(Params);
         }
-        let axum::Form(value) = axum::Form::<T>::from_request(request, state).await.map_err(|e| malformed(e.body_text()))?;
-        Ok(Params(value))
+        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|e| malformed(e.body_text()))?;
+        let mut fields = serde_json::Map::new();
+        for (key, value) in url::form_urlencoded::parse(&bytes) {
+            add_field(&mut fields, &key, value.into_owned());
+        }
+        serde_json::from_value(serde_json::Value::Object(fields)).map(Params).map_err(|e| malformed(e.to_string()))
     }
 }
 
@@ -196,10 +209,21 @@ async fn multipart_params<S: Send + Sync, T: DeserializeOwned>(request: Request,
     while let Some(field) = multipart.next_field().await.map_err(|e| malformed(e.body_text()))? {
         let Some(name) = field.name().map(str::to_string) else { continue };
         let text = field.text().await.map_err(|e| malformed(e.body_text()))?;
-        match name.strip_suffix("[]") {
-            Some(list) => fields.entry(list.to_string()).or_insert_with(|| json!([])).as_array_mut().map(|a| a.push(json!(text))),
-            None => fields.insert(name, json!(text)).map(|_| ()),
-        };
+        add_field(&mut fields, &name, text);
     }
     serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| malformed(e.to_string()))
+}
+
+/// Adds a form field to a JSON object: `name[]` fields collect into an array `name`.
+fn add_field(fields: &mut serde_json::Map<String, serde_json::Value>, name: &str, value: String) {
+    match name.strip_suffix("[]") {
+        Some(list) => {
+            if let Some(items) = fields.entry(list.to_string()).or_insert_with(|| json!([])).as_array_mut() {
+                items.push(json!(value));
+            }
+        }
+        None => {
+            fields.insert(name.to_string(), json!(value));
+        }
+    }
 }

@@ -23,6 +23,9 @@ pub struct StatusForm {
     #[serde(default)]
     spoiler_text: Option<String>,
     visibility: Option<String>,
+    /// Ids as strings (form and most apps) or numbers.
+    #[serde(default)]
+    media_ids: Vec<serde_json::Value>,
 }
 
 /// Keys of recent posts per node and member, so that a client retrying a post does not post
@@ -88,12 +91,19 @@ pub async fn create(context: Context, headers: HeaderMap, Params(form): Params<S
         Some(id) => Some(readable(&context, id, Some(&member)).await?.ap_id),
         None => None,
     };
+    let media_ids = form
+        .media_ids
+        .iter()
+        .map(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+        .collect::<Option<Vec<i64>>>()
+        .ok_or_else(|| ApiError::unprocessable("Validation failed: media_ids are not ids"))?;
     let draft = PostDraft {
         recipients: mentioned(&context, &text).await?,
         text,
         content_warning: form.spoiler_text.filter(|s| !s.trim().is_empty()),
         visibility: visibility(form.visibility.as_deref())?,
         in_reply_to,
+        media_ids,
     };
     let post = ops::posts::publish(&context.store, &context.urls, &member, &member, &draft).await.map_err(|e| match e {
         buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),

@@ -11,6 +11,7 @@ mod event;
 mod follow;
 pub mod html;
 pub mod matching;
+pub mod media;
 mod oauth;
 mod participation;
 mod post;

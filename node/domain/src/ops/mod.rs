@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod events;
 pub mod follows;
 pub mod matching;
+pub mod media;
 pub mod oauth;
 pub mod posts;
 pub mod proposals;

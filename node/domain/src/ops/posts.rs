@@ -20,11 +20,13 @@ pub struct PostDraft {
     pub in_reply_to: Option<String>,
     /// Actors addressed by id (for direct posts: the only readers).
     pub recipients: Vec<String>,
+    /// The member's uploaded images to attach.
+    pub media_ids: Vec<i64>,
 }
 
 fn validate(draft: &PostDraft) -> Result<()> {
     let length = draft.text.trim().chars().count();
-    if length == 0 {
+    if length == 0 && draft.media_ids.is_empty() {
         return Err(DomainError::invalid("text", "write something first / schrijf eerst iets"));
     }
     if length > MAX_POST_CHARS {
@@ -54,6 +56,7 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
     };
     let mut tx = store.begin().await?;
     let post = insert_local(&mut tx, urls, new).await?;
+    super::media::attach(&mut tx, member, post.id, &draft.media_ids).await?;
     announce_created(&mut tx, &post).await?;
     tx.commit().await?;
     Ok(post)
@@ -103,6 +106,7 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, conte
         visibility: post.visibility,
         in_reply_to: None,
         recipients: vec!["-".into()],
+        media_ids: vec![],
     };
     validate(&draft)?;
     let change = PostEdit {
@@ -142,6 +146,8 @@ pub struct RemoteExtras {
     pub event: Option<(crate::model::EventDraft, super::events::RemoteEventState, Vec<String>)>,
     pub article: Option<super::articles::RemoteArticle>,
     pub proposal: Option<crate::model::ProposalDraft>,
+    /// Images, kept as links.
+    pub attachments: Vec<crate::model::media::NewMedia>,
 }
 
 /// Stores a post a peer sent us, with its extras. Its HTML is sanitised here, whatever the
@@ -157,6 +163,9 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
     }
     let stored = store::posts::insert(&mut tx, &post).await?;
     notify_mentioned(&mut tx, &stored, &post.recipients).await?;
+    for attachment in extras.attachments.iter().take(crate::model::media::MAX_ATTACHMENTS) {
+        store::media::insert(&mut tx, stored.author_id, Some(stored.id), attachment).await?;
+    }
     apply_extras(&mut tx, &stored, extras).await?;
     tx.commit().await?;
     after_receipt(store, &stored, extras).await;

@@ -107,6 +107,7 @@ async fn open_conversation(store: &Store, urls: &LocalUrls, member: &Actor, auth
         visibility: Visibility::Direct,
         in_reply_to: Some(post.ap_id.clone()),
         recipients: vec![responder.ap_id.clone()],
+        media_ids: vec![],
     };
     super::posts::publish(store, urls, member, author, &draft).await?;
     Ok(())

@@ -17,6 +17,7 @@ pub mod deliveries;
 pub mod events;
 pub mod follows;
 pub mod inbox;
+pub mod media;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;

@@ -1,0 +1,209 @@
+//! Images: upload (`/api/v1/media`, `/api/v2/media`), alt text, and serving the files.
+//!
+//! An upload is checked by its bytes, not its name: PNG, JPEG, WebP or GIF, at most 8 MiB and
+//! 8000 pixels a side, decoded with memory limits on the blocking pool. JPEG and PNG are
+//! written anew, which drops their metadata (a phone photo's location must not leak); the
+//! width, height and a blurhash go with the entity. Files get random names.
+
+use super::{ApiError, ApiResult, require};
+use axum::Json;
+use axum::extract::{Multipart, Path};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use buurtnet_domain::model::media::{MAX_IMAGE_BYTES, Media, NewMedia};
+use buurtnet_domain::ops;
+use buurtnet_federation::Context;
+use image::{ImageFormat, ImageReader, Limits};
+use serde_json::{Value, json};
+use std::io::Cursor;
+use std::path::PathBuf;
+
+/// Where uploaded files live (`<data_dir>/media`).
+#[derive(Clone, Debug)]
+pub struct MediaDir(pub PathBuf);
+
+/// What the image turned out to be, ready to store.
+struct Processed {
+    bytes: Vec<u8>,
+    extension: &'static str,
+    content_type: &'static str,
+    width: u32,
+    height: u32,
+    blurhash: Option<String>,
+}
+
+fn process(bytes: Vec<u8>) -> Result<Processed, String> {
+    let reader = ImageReader::new(Cursor::new(&bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+    let format = reader.format().ok_or("not an image we know / geen afbeelding die we kennen")?;
+    let (extension, content_type) = match format {
+        ImageFormat::Png => ("png", "image/png"),
+        ImageFormat::Jpeg => ("jpg", "image/jpeg"),
+        ImageFormat::WebP => ("webp", "image/webp"),
+        ImageFormat::Gif => ("gif", "image/gif"),
+        _ => return Err("only PNG, JPEG, WebP and GIF / alleen PNG, JPEG, WebP en GIF".into()),
+    };
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(8000);
+    limits.max_image_height = Some(8000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    let mut reader = reader;
+    reader.limits(limits);
+    let image = reader.decode().map_err(|e| format!("the image cannot be read / de afbeelding is niet te lezen: {e}"))?;
+    let (width, height) = (image.width(), image.height());
+    let thumbnail = image.thumbnail(32, 32).to_rgba8();
+    let blurhash = blurhash::encode(4, 3, thumbnail.width(), thumbnail.height(), thumbnail.as_raw()).ok();
+    let bytes = match format {
+        // Written anew: what the camera put in (location, device) stays out.
+        ImageFormat::Jpeg => {
+            let mut out = Vec::new();
+            image.to_rgb8().write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg).map_err(|e| e.to_string())?;
+            out
+        }
+        ImageFormat::Png => {
+            let mut out = Vec::new();
+            image.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).map_err(|e| e.to_string())?;
+            out
+        }
+        _ => bytes,
+    };
+    Ok(Processed { bytes, extension, content_type, width, height, blurhash })
+}
+
+/// The MediaAttachment entity.
+pub fn entity(media: &Media, url: Option<String>) -> Value {
+    let original = match (media.width, media.height) {
+        (Some(w), Some(h)) if h > 0 => json!({"width": w, "height": h, "size": format!("{w}x{h}"), "aspect": w as f64 / h as f64}),
+        _ => Value::Null,
+    };
+    json!({
+        "id": media.id.to_string(),
+        "type": if media.content_type == "image/gif" { "gifv" } else { "image" },
+        "url": url,
+        "preview_url": url,
+        "remote_url": media.remote_url,
+        "text_url": null,
+        "meta": {"original": original, "small": original},
+        "description": if media.description.is_empty() { Value::Null } else { json!(media.description) },
+        "blurhash": media.blurhash,
+    })
+}
+
+fn local_url(context: &Context, media: &Media) -> Option<String> {
+    match (&media.file_name, &media.remote_url) {
+        (Some(file), _) => Some(context.urls.media(file).to_string()),
+        (None, remote) => remote.clone(),
+    }
+}
+
+pub async fn upload(
+    context: Context,
+    headers: HeaderMap,
+    axum::Extension(dir): axum::Extension<MediaDir>,
+    mut multipart: Multipart,
+) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:media").await?;
+    let member = caller.member()?.clone();
+    let (mut file, mut description) = (None, String::new());
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("file") => file = Some(field.bytes().await.map_err(multipart_error)?.to_vec()),
+            Some("description") => description = field.text().await.map_err(multipart_error)?,
+            _ => {}
+        }
+    }
+    let bytes = file.ok_or_else(|| ApiError::unprocessable("Validation failed: File can't be blank"))?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "File is too large (at most 8 MiB) / bestand te groot"));
+    }
+    let processed = tokio::task::spawn_blocking(move || process(bytes))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("processing failed: {e}")))?
+        .map_err(|e| ApiError::unprocessable(format!("Validation failed: {e}")))?;
+    let token: u128 = rand::random();
+    let file_name = format!("{token:032x}.{}", processed.extension);
+    tokio::fs::create_dir_all(&dir.0)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("media directory: {e}")))?;
+    tokio::fs::write(dir.0.join(&file_name), &processed.bytes)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("writing the file: {e}")))?;
+    let new = NewMedia {
+        file_name: Some(file_name),
+        remote_url: None,
+        content_type: processed.content_type.into(),
+        size: processed.bytes.len() as i64,
+        width: Some(processed.width.into()),
+        height: Some(processed.height.into()),
+        description,
+        blurhash: processed.blurhash,
+    };
+    let media = ops::media::record_upload(&context.store, &member, new).await.map_err(|e| match e {
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        other => other.into(),
+    })?;
+    Ok(Json(entity(&media, local_url(&context, &media))).into_response())
+}
+
+/// A body over the limit is 413 (with the limit in words); anything else is malformed.
+fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "File is too large (at most 8 MiB) / bestand te groot");
+    }
+    ApiError::new(StatusCode::BAD_REQUEST, format!("Malformed request: {}", error.body_text()))
+}
+
+pub async fn get(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:media").await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let media = ops::media::own(&context.store, caller.member()?, id).await?;
+    Ok(Json(entity(&media, local_url(&context, &media))).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct DescribeForm {
+    #[serde(default)]
+    description: String,
+}
+
+pub async fn describe(
+    context: Context,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    super::Params(form): super::Params<DescribeForm>,
+) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:media").await?;
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
+    let media = ops::media::describe(&context.store, caller.member()?, id, &form.description).await.map_err(|e| match e {
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        other => other.into(),
+    })?;
+    Ok(Json(entity(&media, local_url(&context, &media))).into_response())
+}
+
+/// `GET /media/{file}`: an uploaded file. Names are ours (32 hex digits and an extension), so
+/// nothing else on disk can be asked for.
+pub async fn serve(axum::Extension(dir): axum::Extension<MediaDir>, Path(file): Path<String>) -> Response {
+    let Some((stem, extension)) = file.split_once('.') else { return StatusCode::NOT_FOUND.into_response() };
+    let content_type = match extension {
+        "png" => "image/png",
+        "jpg" => "image/jpeg",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    if stem.len() != 32 || !stem.chars().all(|c| c.is_ascii_hexdigit()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match tokio::fs::read(dir.0.join(&file)).await {
+        Ok(bytes) => {
+            ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=604800, immutable")], bytes).into_response()
+        }
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// The MediaAttachment entities of a post.
+pub async fn of_post(context: &Context, post_id: i64, post_ap_id: &str) -> Result<Vec<Value>, buurtnet_domain::DomainError> {
+    let media = ops::media::of_post(&context.store, post_id).await?;
+    Ok(media.iter().map(|m| entity(m, buurtnet_federation::objects::media::url_of(m, post_ap_id))).collect())
+}
