@@ -187,6 +187,26 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             }
             vec![planned(&actor, activity, inboxes)]
         }
+        Outgoing::ProfileUpdated { actor_id } => {
+            let actor = store::actors::by_id(&mut conn, *actor_id).await?;
+            let document = serde_json::to_value(crate::objects::actor::ApubActor::new(actor.clone()).to_json())
+                .map_err(|e| FederationError::Internal(e.to_string()))?;
+            let followers = actor.followers.clone().unwrap_or_default();
+            let activity = json!({"id": new_id(), "type": "Update", "actor": actor.ap_id, "to": [crate::protocol::PUBLIC], "cc": [followers], "object": document});
+            let inboxes = store::follows::remote_follower_inboxes(&mut conn, actor.id).await?.into_iter().collect();
+            vec![planned(&actor, activity, inboxes)]
+        }
+        Outgoing::ReportForwarded { report_id } => {
+            let Some((account_id, status_ids, comment)) = store::reports::by_id(&mut conn, *report_id).await? else { return Ok(vec![]) };
+            let account = store::actors::by_id(&mut conn, account_id).await?;
+            let mut objects = vec![account.ap_id.clone()];
+            for id in status_ids.split(',').filter_map(|i| i.parse::<i64>().ok()) {
+                objects.push(store::posts::by_id(&mut conn, id).await?.ap_id);
+            }
+            let reporter = &state.instance_actor;
+            let activity = json!({"id": new_id(), "type": "Flag", "actor": reporter.ap_id, "object": objects, "content": comment, "to": [account.ap_id]});
+            vec![planned(reporter, activity, BTreeSet::from([account.delivery_inbox().to_string()]))]
+        }
         Outgoing::PatchSent { patch_id } | Outgoing::PatchAnswered { patch_id } => {
             let patch = store::articles::patch_by_id(&mut conn, *patch_id).await?;
             let article = store::posts::by_id(&mut conn, patch.article_post_id).await?;

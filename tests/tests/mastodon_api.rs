@@ -13,7 +13,8 @@ on_both_backends!(
     oauth_grants_scopes_and_revocation,
     posting_reading_and_visibility,
     interactions_reach_notifications_here_and_across_nodes,
-    images_are_checked_cleaned_described_and_federated
+    images_are_checked_cleaned_described_and_federated,
+    profile_markers_tags_and_reports
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -505,5 +506,76 @@ async fn images_are_checked_cleaned_described_and_federated(backend: Backend) ->
     .await?;
     assert_eq!(copy[0].description, "Kees en Ans bij de moestuin", "alt text travels with the image");
     assert_eq!(copy[0].remote_url.as_deref(), media["url"].as_str(), "kept as a link to the original");
+    Ok(())
+}
+
+async fn profile_markers_tags_and_reports(backend: Backend) -> Result<()> {
+    let home = TestNode::start(backend).await?;
+    let away = TestNode::start(backend).await?;
+    let initiative = home.add_initiative("zorgvrijstaat", false).await?;
+    let anouk = home.add_member("anouk", Some(&initiative)).await?;
+    let fatima = home.add_member("fatima", None).await?;
+    home.add_member("kees", None).await?;
+    let noor = away.add_member("noor", None).await?;
+    let away_coordinator_initiative = away.add_initiative("wijkpaleis", false).await?;
+    let piet = away.add_member("piet", Some(&away_coordinator_initiative)).await?;
+    away.follow_and_wait(&noor, &fatima.ap_id).await?;
+    home.follow_and_wait(&fatima, &noor.ap_id).await?;
+    let (f, k, a) = (Session::start(&home, "fatima").await?, Session::start(&home, "kees").await?, Session::start(&home, "anouk").await?);
+
+    // Profile: changed here, and the follower's node hears of it.
+    let patched = f
+        .client
+        .patch(format!("{}/api/v1/accounts/update_credentials", f.base))
+        .header("authorization", bearer(&f.token))
+        .form(&[("display_name", "Fatima van de Moestuin"), ("note", "Ik help graag met tuinieren.")])
+        .send()
+        .await?;
+    let patched: Value = patched.error_for_status()?.json().await?;
+    assert_eq!(patched["display_name"], "Fatima van de Moestuin");
+    assert_eq!(patched["source"]["note"], "Ik help graag met tuinieren.");
+    buurtnet_tests::harness::eventually("the new name reaches the follower's node", || async {
+        Ok(away.actor(&fatima.ap_id).await?.filter(|a| a.display_name == "Fatima van de Moestuin"))
+    })
+    .await?;
+    let too_long = f
+        .client
+        .patch(format!("{}/api/v1/accounts/update_credentials", f.base))
+        .header("authorization", bearer(&f.token))
+        .json(&json!({"display_name": "x".repeat(101)}))
+        .send()
+        .await?;
+    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Markers are kept, with a version that counts.
+    f.post("/api/v1/markers", json!({"home": {"last_read_id": "12"}})).await?;
+    let markers = f.post("/api/v1/markers", json!({"home": {"last_read_id": "15"}})).await?;
+    assert_eq!((markers["home"]["last_read_id"].as_str(), markers["home"]["version"].as_i64()), (Some("15"), Some(2)));
+
+    // Tag timelines: public posts with the tag, not private ones.
+    let tagged = f.post("/api/v1/statuses", json!({"status": "Oogst van vandaag #Moestuin"})).await?;
+    f.post("/api/v1/statuses", json!({"status": "Alleen voor volgers #moestuin", "visibility": "private"})).await?;
+    let timeline = k.get("/api/v1/timelines/tag/moestuin").await?;
+    let ids: Vec<&str> = timeline.as_array().context("list")?.iter().filter_map(|s| s["id"].as_str()).collect();
+    assert_eq!(ids, vec![tagged["id"].as_str().context("id")?], "{timeline}");
+
+    // Reports: the coordinators here are told; one about someone elsewhere also reaches there.
+    let report = k
+        .post("/api/v1/reports", json!({"account_id": fatima.id.to_string(), "status_ids": [tagged["id"]], "comment": "Dit klopt niet"}))
+        .await?;
+    assert_eq!(report["forwarded"], false);
+    let kinds = a.notification_types("").await?;
+    assert!(kinds.iter().any(|t| t == "admin.report"), "the coordinator hears of it: {kinds:?}");
+    let stolen = k.post("/api/v1/reports", json!({"account_id": anouk.id.to_string(), "status_ids": [tagged["id"]]})).await;
+    assert!(stolen.is_err(), "a post of someone else than the reported account is refused");
+    let noor_here = home.actor(&noor.ap_id).await?.context("noor is known here")?;
+    let forwarded =
+        f.post("/api/v1/reports", json!({"account_id": noor_here.id.to_string(), "comment": "Ongepast", "forward": true})).await?;
+    assert_eq!(forwarded["forwarded"], true);
+    buurtnet_tests::harness::eventually("the Flag reaches noor's node and its coordinator", || async {
+        let all = buurtnet_domain::store::notifications::for_recipient(&mut away.store().conn().await?, piet.id, 10).await?;
+        Ok(all.iter().any(|n| n.kind == "admin.report").then_some(()))
+    })
+    .await?;
     Ok(())
 }

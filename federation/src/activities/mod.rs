@@ -6,6 +6,7 @@ mod accept_reject;
 mod create_update;
 mod delete;
 mod economic_event;
+mod flag;
 mod follow;
 mod offer;
 mod patch;
@@ -44,6 +45,7 @@ pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context
         "Announce" => reactions::receive(activity, signer, context, "announce").await,
         "Offer" => offer::receive(activity, signer, context, activity.content.as_deref()).await,
         "Join" => rsvp::join(activity, signer, context).await,
+        "Flag" => flag::receive(activity, signer, context).await,
         "Leave" => rsvp::leave_activity(activity, signer, context).await,
         "TentativeAccept" => rsvp::answer_on_event(activity, signer, context, buurtnet_domain::model::RsvpAnswer::Maybe).await,
         "TentativeReject" => rsvp::answer_on_event(activity, signer, context, buurtnet_domain::model::RsvpAnswer::NotAttending).await,

@@ -43,6 +43,11 @@ pub enum Outgoing {
     Reacted { kind: String, activity: String, actor_id: i64, post_id: i64 },
     /// ... and took it back: `Undo` of it, to the same people.
     ReactionUndone { kind: String, activity: String, actor_id: i64, post_id: i64 },
+    /// A local actor changed its profile: `Update` of the actor, to its followers.
+    ProfileUpdated { actor_id: i64 },
+    /// A member reported an account on another node and asked to tell its node: `Flag`,
+    /// sent by the instance actor (the reporter stays unnamed).
+    ReportForwarded { report_id: i64 },
     /// A local member proposes an edit to a remote article: `Update{Patch}` to its home node.
     PatchSent { patch_id: i64 },
     /// A local article's home node merged (`Accept`) or refused (`Reject`, with the

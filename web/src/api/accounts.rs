@@ -153,3 +153,108 @@ async fn accounts_answer(context: &Context, list: Vec<Actor>) -> ApiResult<Respo
     }
     Ok(Json(out).into_response())
 }
+
+#[derive(Debug, Deserialize)]
+pub struct CredentialsForm {
+    display_name: Option<String>,
+    note: Option<String>,
+    locked: Option<Value>,
+}
+
+/// `PATCH /api/v1/accounts/update_credentials`: name, note, and whether follows need approval.
+pub async fn update_credentials(
+    context: Context,
+    headers: HeaderMap,
+    super::Params(form): super::Params<CredentialsForm>,
+) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:accounts").await?;
+    let member = caller.member()?;
+    let locked = form.locked.as_ref().map(|v| v.as_bool().unwrap_or_else(|| matches!(v.as_str(), Some("true" | "1" | "on"))));
+    let updated = ops::members::update_profile(&context.store, member, form.display_name.as_deref(), form.note.as_deref(), locked)
+        .await
+        .map_err(|e| match e {
+            buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+            other => other.into(),
+        })?;
+    context.wake_delivery();
+    Ok(Json(entities::credential_account(&context, &updated).await?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportForm {
+    account_id: Option<String>,
+    #[serde(default)]
+    status_ids: Vec<Value>,
+    #[serde(default)]
+    comment: String,
+    forward: Option<Value>,
+}
+
+/// `POST /api/v1/reports`: to the node's coordinators and admins, and with `forward` (as
+/// a `Flag`) to the node of an account elsewhere.
+pub async fn report(context: Context, headers: HeaderMap, super::Params(form): super::Params<ReportForm>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:reports").await?;
+    let member = caller.member()?;
+    let account = actor_by_id(&context, form.account_id.as_deref().unwrap_or_default()).await?;
+    let status_ids = form
+        .status_ids
+        .iter()
+        .map(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+        .collect::<Option<Vec<i64>>>()
+        .ok_or_else(|| ApiError::unprocessable("Validation failed: status_ids are not ids"))?;
+    let forward = form.forward.as_ref().is_some_and(|v| v.as_bool().unwrap_or_else(|| matches!(v.as_str(), Some("true" | "1"))));
+    let id = ops::members::report(&context.store, member, &account, &status_ids, &form.comment, forward).await.map_err(|e| match e {
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        other => other.into(),
+    })?;
+    context.wake_delivery();
+    Ok(Json(json!({
+        "id": id.to_string(), "action_taken": false, "action_taken_at": null, "category": "other", "comment": form.comment,
+        "forwarded": forward && !account.is_local, "created_at": entities::time(buurtnet_domain::now_ms()),
+        "status_ids": status_ids.iter().map(i64::to_string).collect::<Vec<_>>(), "rule_ids": null,
+        "target_account": entities::account(&context, &account).await?,
+    }))
+    .into_response())
+}
+
+/// `GET /api/v1/markers`.
+pub async fn markers(context: Context, headers: HeaderMap) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:statuses").await?;
+    let member = caller.member()?;
+    let mut out = serde_json::Map::new();
+    for (timeline, last_read_id, version, updated_at) in store::markers::of_member(&mut context.store.conn().await?, member.id).await? {
+        out.insert(timeline, json!({"last_read_id": last_read_id, "version": version, "updated_at": entities::time(updated_at)}));
+    }
+    Ok(Json(Value::Object(out)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MarkerPart {
+    last_read_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MarkersForm {
+    home: Option<MarkerPart>,
+    notifications: Option<MarkerPart>,
+    #[serde(rename = "home[last_read_id]")]
+    home_flat: Option<String>,
+    #[serde(rename = "notifications[last_read_id]")]
+    notifications_flat: Option<String>,
+}
+
+/// `POST /api/v1/markers` (JSON `{"home": {"last_read_id": ...}}` or form `home[last_read_id]`).
+pub async fn save_markers(context: Context, headers: HeaderMap, super::Params(form): super::Params<MarkersForm>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "write:statuses").await?;
+    let member = caller.member()?.clone();
+    let home = form.home.and_then(|m| m.last_read_id).or(form.home_flat);
+    let notifications = form.notifications.and_then(|m| m.last_read_id).or(form.notifications_flat);
+    for (timeline, id) in [("home", home), ("notifications", notifications)] {
+        if let Some(id) = id {
+            ops::members::set_marker(&context.store, &member, timeline, &id)
+                .await
+                .map_err(|e| ApiError::unprocessable(format!("Validation failed: {e}")))?;
+        }
+    }
+    markers(context, headers).await
+}

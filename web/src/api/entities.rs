@@ -131,15 +131,5 @@ pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> R
 
 /// Hashtags in a post's text, as Tag entities.
 fn tags(content: &str) -> Vec<Value> {
-    let text = buurtnet_domain::model::html::to_plain_text(content);
-    let mut seen = Vec::new();
-    for word in text.split(|c: char| c.is_whitespace() || c == ',' || c == '.') {
-        if let Some(tag) = word.strip_prefix('#').filter(|t| !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_')) {
-            let tag = tag.to_lowercase();
-            if !seen.contains(&tag) {
-                seen.push(tag);
-            }
-        }
-    }
-    seen.into_iter().map(|name| json!({"name": name, "url": format!("/tags/{name}")})).collect()
+    buurtnet_domain::model::html::hashtags(content).into_iter().map(|name| json!({"name": name, "url": format!("/tags/{name}")})).collect()
 }

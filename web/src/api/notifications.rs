@@ -23,6 +23,7 @@ pub fn mastodon_type(kind: &str) -> &'static str {
         "follow_request" => "follow_request",
         "mention" => "mention",
         "favourite" => "favourite",
+        "admin.report" => "admin.report",
         "reblog" => "reblog",
         "event_moved" | "event_cancelled" | "patch_merged" => "update",
         _ => "status",

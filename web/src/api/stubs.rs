@@ -57,6 +57,5 @@ pub fn routes() -> Router {
         .route("/api/v1/blocks", get(|c: Context, h: HeaderMap| guarded(c, h, "read:blocks", empty_list())))
         .route("/api/v1/mutes", get(|c: Context, h: HeaderMap| guarded(c, h, "read:mutes", empty_list())))
         .route("/api/v1/domain_blocks", get(|c: Context, h: HeaderMap| guarded(c, h, "read:blocks", empty_list())))
-        .route("/api/v1/markers", get(|c: Context, h: HeaderMap| guarded(c, h, "read:statuses", json!({}))))
         .route("/api/v1/push/subscription", get(|c: Context, h: HeaderMap| guarded(c, h, "push", json!({}))))
 }

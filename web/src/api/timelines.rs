@@ -71,3 +71,18 @@ pub async fn public(context: Context, headers: HeaderMap, Query(query): Query<Pa
     let posts = store::posts::public_timeline(&mut context.store.conn().await?, local, page).await?;
     answer(&context, posts, viewer.as_ref(), page, "/api/v1/timelines/public").await
 }
+
+/// `GET /api/v1/timelines/tag/{tag}`: public posts with a hashtag (`local=true`: this node's).
+pub async fn tag(
+    context: Context,
+    headers: HeaderMap,
+    axum::extract::Path(tag): axum::extract::Path<String>,
+    Query(query): Query<PageQuery>,
+) -> ApiResult<Response> {
+    let caller = super::optional(&context, &headers).await?;
+    let viewer = caller.and_then(|c| c.member);
+    let local = query.local.as_deref().is_some_and(|l| l == "true" || l == "1");
+    let page = page(&query);
+    let posts = store::posts::tagged(&mut context.store.conn().await?, tag.trim_start_matches('#'), local, page).await?;
+    answer(&context, posts, viewer.as_ref(), page, &format!("/api/v1/timelines/tag/{tag}")).await
+}

@@ -111,6 +111,21 @@ pub fn to_plain_text(html: &str) -> String {
     out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&").trim().to_string()
 }
 
+/// The hashtags in a post's HTML, lower-cased, each once, in order.
+pub fn hashtags(html: &str) -> Vec<String> {
+    let text = to_plain_text(html);
+    let mut seen: Vec<String> = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '!' | '?' | ';' | ':' | '(' | ')')) {
+        if let Some(tag) = word.strip_prefix('#').filter(|t| !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_')) {
+            let tag = tag.to_lowercase();
+            if !seen.contains(&tag) {
+                seen.push(tag);
+            }
+        }
+    }
+    seen
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ pub mod events;
 pub mod follows;
 pub mod matching;
 pub mod media;
+pub mod members;
 pub mod oauth;
 pub mod posts;
 pub mod proposals;

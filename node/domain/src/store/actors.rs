@@ -149,3 +149,15 @@ pub async fn search(db: &mut impl Handle, prefix: &str, limit: i64) -> Result<Ve
     );
     Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(pattern).bind(limit).fetch_all(c).await)?)
 }
+
+/// Changes a local actor's name, note (HTML) and whether it approves followers by hand.
+pub async fn set_profile(db: &mut impl Handle, id: i64, display_name: &str, summary: &str, locked: bool) -> Result<()> {
+    let sql = "UPDATE actors SET display_name = $1, summary = $2, manually_approves_followers = $3 WHERE id = $4 AND is_local";
+    affected!(db, c => sqlx::query(sql).bind(display_name).bind(summary).bind(locked).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+/// The node's administrators.
+pub async fn admins(db: &mut impl Handle) -> Result<Vec<i64>> {
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>("SELECT actor_id FROM accounts WHERE is_admin ORDER BY actor_id").fetch_all(c).await)?)
+}

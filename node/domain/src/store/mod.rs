@@ -17,6 +17,7 @@ pub mod deliveries;
 pub mod events;
 pub mod follows;
 pub mod inbox;
+pub mod markers;
 pub mod media;
 pub mod notifications;
 pub mod oauth;
@@ -24,6 +25,7 @@ pub mod outbox;
 pub mod participants;
 pub mod posts;
 pub mod proposals;
+pub mod reports;
 pub mod responses;
 
 use crate::error::{DomainError, Result};

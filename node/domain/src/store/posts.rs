@@ -28,6 +28,7 @@ pub async fn insert(db: &mut impl Handle, post: &NewPost) -> Result<Post> {
         let sql = "INSERT INTO post_recipients (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
         affected!(db, c => sqlx::query(sql).bind(stored.id).bind(recipient).execute(c).await)?;
     }
+    set_tags(db, stored.id, &stored.content).await?;
     Ok(stored)
 }
 
@@ -48,6 +49,7 @@ pub async fn by_ap_id(db: &mut impl Handle, ap_id: &str) -> Result<Option<Post>>
 }
 
 pub async fn edit(db: &mut impl Handle, id: i64, edit: &PostEdit) -> Result<()> {
+    set_tags(db, id, &edit.content).await?;
     let sql = "UPDATE posts SET content = $1, source = $2, summary = $3, updated = $4 WHERE id = $5 AND deleted_at IS NULL";
     affected!(db, c => sqlx::query(sql).bind(&edit.content).bind(&edit.source).bind(&edit.summary).bind(edit.updated).bind(id).execute(c).await)?;
     Ok(())
@@ -222,4 +224,26 @@ pub async fn liked(db: &mut impl Handle, actor_ap_id: &str, page: Page) -> Resul
         COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
     );
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(actor_ap_id).bind(before).bind(after).bind(page.limit).fetch_all(c).await)?)
+}
+
+/// Records the hashtags of a post's text (for tag timelines), replacing earlier ones.
+pub async fn set_tags(db: &mut impl Handle, post_id: i64, content: &str) -> Result<()> {
+    affected!(db, c => sqlx::query("DELETE FROM post_tags WHERE post_id = $1").bind(post_id).execute(c).await)?;
+    for tag in crate::model::html::hashtags(content).into_iter().take(20) {
+        let sql = "INSERT INTO post_tags (post_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        affected!(db, c => sqlx::query(sql).bind(post_id).bind(tag).execute(c).await)?;
+    }
+    Ok(())
+}
+
+/// Public posts with a hashtag, in a page.
+pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Page) -> Result<Vec<Post>> {
+    let (before, after, order) = page.bounds();
+    let sql = format!(
+        "SELECT {} FROM posts p JOIN post_tags t ON t.post_id = p.id WHERE t.tag = $1 AND p.id < $2 AND p.id > $3 AND p.deleted_at IS NULL
+           AND p.visibility = 'public' AND (p.is_local OR NOT $4) ORDER BY p.id {order} LIMIT $5",
+        COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(tag.to_lowercase()).bind(before).bind(after).bind(local_only).bind(page.limit)
+        .fetch_all(c).await)?)
 }
