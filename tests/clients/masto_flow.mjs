@@ -3,7 +3,7 @@
 // saw; exits 1 with the error on stderr when a step fails.
 //
 // Usage: node masto_flow.mjs BASE_URL USERNAME PASSWORD
-import { createOAuthAPIClient, createRestAPIClient } from "masto";
+import { createOAuthAPIClient, createRestAPIClient, createStreamingAPIClient } from "masto";
 import { detector } from "megalodon";
 
 const [base, username, password] = process.argv.slice(2);
@@ -31,6 +31,24 @@ try {
   const publicTimeline = await rest.v1.timelines.public.list({ local: true, limit: 20 });
   const instance = await rest.v2.instance.fetch();
   const software = await detector(base);
+
+  // Live: the user stream over a WebSocket (token as subprotocol), then a post arrives.
+  const streaming = createStreamingAPIClient({
+    streamingApiUrl: instance.configuration.urls.streaming,
+    accessToken: token.accessToken,
+    retry: false,
+  });
+  const subscription = streaming.user.subscribe();
+  const live = (async () => {
+    for await (const event of subscription) {
+      if (event.event === "update") return event.payload.content;
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await rest.v1.statuses.create({ status: "Live vanuit de buurt" });
+  const streamed = await Promise.race([live, new Promise((resolve) => setTimeout(() => resolve("timed out"), 10000))]);
+  subscription.unsubscribe();
+  streaming.close();
   console.log(JSON.stringify({
     acct: me.acct,
     status: { id: status.id, visibility: status.visibility },
@@ -38,6 +56,7 @@ try {
     public: publicTimeline.map((s) => s.id),
     instance: { domain: instance.domain, version: instance.version, streaming: instance.configuration.urls.streaming },
     software,
+    streamed,
   }));
 } catch (error) {
   console.error(`masto_flow: ${error?.stack ?? error}`);

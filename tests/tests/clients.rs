@@ -186,5 +186,6 @@ async fn masto_js_posts_and_reads_and_megalodon_detects_mastodon() -> Result<()>
     assert!(result["public"].as_array().is_some_and(|h| h.contains(&result["status"]["id"])), "{result}");
     assert!(result["instance"]["version"].as_str().is_some_and(|v| v.starts_with("4.3.0 (compatible; Buurtnet")));
     assert_eq!(result["software"], "mastodon", "megalodon's detector takes us for Mastodon");
+    assert!(result["streamed"].as_str().is_some_and(|c| c.contains("Live vanuit de buurt")), "the user stream: {result}");
     Ok(())
 }

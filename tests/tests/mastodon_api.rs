@@ -14,7 +14,8 @@ on_both_backends!(
     posting_reading_and_visibility,
     interactions_reach_notifications_here_and_across_nodes,
     images_are_checked_cleaned_described_and_federated,
-    profile_markers_tags_and_reports
+    profile_markers_tags_and_reports,
+    server_sent_events_carry_new_posts_and_need_a_token_for_the_user_stream
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -577,5 +578,29 @@ async fn profile_markers_tags_and_reports(backend: Backend) -> Result<()> {
         Ok(all.iter().any(|n| n.kind == "admin.report").then_some(()))
     })
     .await?;
+    Ok(())
+}
+
+async fn server_sent_events_carry_new_posts_and_need_a_token_for_the_user_stream(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    node.add_member("fatima", None).await?;
+    let f = Session::start(&node, "fatima").await?;
+    let client = Client::new();
+    let anonymous_user = client.get(format!("{}/api/v1/streaming/user", f.base)).send().await?;
+    assert_eq!(anonymous_user.status(), StatusCode::UNAUTHORIZED);
+    let bad_token = client.get(format!("{}/api/v1/streaming/public?access_token=verzonnen", f.base)).send().await?;
+    assert_eq!(bad_token.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(client.get(format!("{}/api/v1/streaming/health", f.base)).send().await?.text().await?, "OK");
+
+    let mut stream = client.get(format!("{}/api/v1/streaming/user", f.base)).header("authorization", bearer(&f.token)).send().await?;
+    assert!(stream.headers()["content-type"].to_str()?.starts_with("text/event-stream"));
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    f.post("/api/v1/statuses", json!({"status": "Nieuws uit de buurt, live"})).await?;
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !(seen.contains("event: update") && seen.contains("Nieuws uit de buurt, live")) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.context("no update within 15 s")??.context("stream ended")?;
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod search;
 pub mod statuses;
+pub mod streaming;
 pub mod stubs;
 pub mod timelines;
 
@@ -49,6 +50,12 @@ pub fn routes(media_dir: std::path::PathBuf) -> Router {
         .route("/api/v1/reports", post(accounts::report))
         .route("/api/v1/markers", get(accounts::markers).post(accounts::save_markers))
         .route("/api/v1/timelines/tag/{tag}", get(timelines::tag))
+        .route("/api/v1/streaming", get(streaming::websocket))
+        .route("/api/v1/streaming/health", get(|| async { "OK" }))
+        .route("/api/v1/streaming/user", get(|c: Context, h: HeaderMap, q| streaming::sse(c, h, "user", q)))
+        .route("/api/v1/streaming/public", get(|c: Context, h: HeaderMap, q| streaming::sse(c, h, "public", q)))
+        .route("/api/v1/streaming/public/local", get(|c: Context, h: HeaderMap, q| streaming::sse(c, h, "public:local", q)))
+        .route("/api/v1/streaming/hashtag", get(|c: Context, h: HeaderMap, q| streaming::sse(c, h, "hashtag", q)))
         .route("/api/v1/accounts/lookup", get(accounts::lookup))
         .route("/api/v1/accounts/relationships", get(accounts::relationships))
         .route("/api/v1/accounts/{id}", get(accounts::get))

@@ -31,7 +31,7 @@ pub fn mastodon_type(kind: &str) -> &'static str {
 }
 
 /// The Notification entity, or `None` when what it is about is gone.
-async fn entity(context: &Context, member: &Actor, notification: &Notification) -> ApiResult<Option<Value>> {
+pub async fn entity(context: &Context, member: &Actor, notification: &Notification) -> ApiResult<Option<Value>> {
     let mut conn = context.store.conn().await?;
     // For a match, the suggestion is the other post.
     let post_id = notification.related_post_id.or(notification.post_id);

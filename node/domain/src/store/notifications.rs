@@ -61,3 +61,9 @@ pub async fn dismiss(db: &mut impl Handle, recipient_id: i64, id: Option<i64>) -
     };
     Ok(())
 }
+
+/// The highest notification id of a member so far (0 when none).
+pub async fn max_id(db: &mut impl Handle, recipient_id: i64) -> Result<i64> {
+    let sql = "SELECT MAX(id) FROM notifications WHERE recipient_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>(sql).bind(recipient_id).fetch_one(c).await)?.unwrap_or(0))
+}

@@ -247,3 +247,8 @@ pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Pag
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(tag.to_lowercase()).bind(before).bind(after).bind(local_only).bind(page.limit)
         .fetch_all(c).await)?)
 }
+
+/// The highest post id so far (0 when there are none): where a live stream starts.
+pub async fn max_id(db: &mut impl Handle) -> Result<i64> {
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM posts").fetch_one(c).await)?.unwrap_or(0))
+}
