@@ -98,7 +98,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
     let router = buurtnet_web::router(&federation, config.data_dir.join("media"));
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        if let Err(e) = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await {
             tracing::error!(error = %e, "server stopped");
         }
     });

@@ -2,11 +2,13 @@
 // Buurtnet node, for tests/tests/clients.rs. Prints one JSON object with what each step
 // saw; exits 1 with the error on stderr when a step fails.
 //
-// Usage: node masto_flow.mjs BASE_URL USERNAME PASSWORD
+// Usage: node masto_flow.mjs BASE_URL USERNAME PASSWORD [REMOTE_HANDLE]
+// With REMOTE_HANDLE: follow that account on another node and wait (up to 30 s) until an
+// offer ("Hulpaanbod") and an event from it are in the home timeline.
 import { createOAuthAPIClient, createRestAPIClient, createStreamingAPIClient } from "masto";
 import { detector } from "megalodon";
 
-const [base, username, password] = process.argv.slice(2);
+const [base, username, password, remoteHandle] = process.argv.slice(2);
 const oob = "urn:ietf:wg:oauth:2.0:oob";
 
 try {
@@ -49,7 +51,21 @@ try {
   const streamed = await Promise.race([live, new Promise((resolve) => setTimeout(() => resolve("timed out"), 10000))]);
   subscription.unsubscribe();
   streaming.close();
+  let remote = null;
+  if (remoteHandle) {
+    const found = await rest.v2.search.list({ q: remoteHandle, resolve: true, type: "accounts" });
+    await rest.v1.accounts.$select(found.accounts[0].id).follow();
+    let texts = [];
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline) {
+      texts = (await rest.v1.timelines.home.list({ limit: 40 })).map((s) => s.content);
+      if (texts.some((t) => t.includes("Hulpaanbod")) && texts.some((t) => t.includes("activiteit"))) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    remote = { acct: found.accounts[0].acct, home: texts };
+  }
   console.log(JSON.stringify({
+    remote,
     acct: me.acct,
     status: { id: status.id, visibility: status.visibility },
     home: home.map((s) => s.id),

@@ -2,17 +2,20 @@
 tests/tests/clients.rs. Prints one JSON object with what each step saw; exits 1 with the
 reason on stderr when a step fails outright.
 
-Usage: mastodon_py_flow.py BASE_URL USERNAME PASSWORD
+Usage: mastodon_py_flow.py BASE_URL USERNAME PASSWORD [REMOTE_HANDLE]
 
 Steps: register an app; log in with the password grant; verify credentials; post; read the
 home timeline; log in again with the authorization-code flow (filling in the node's consent
-page like a browser would, out-of-band redirect); check a wrong password is refused.
+page like a browser would, out-of-band redirect); check a wrong password is refused; read
+notifications; with REMOTE_HANDLE, follow that account on another node and wait (up to 30 s)
+until an offer ("Hulpaanbod") and an event from it are in the home timeline.
 """
 
 import json
 import re
 import struct
 import sys
+import time
 import zlib
 
 import requests
@@ -83,6 +86,21 @@ def main():
         result["wrong_password"] = "accepted"
     except (MastodonAPIError, MastodonIllegalArgumentError) as error:
         result["wrong_password"] = f"refused: {type(error).__name__}"
+    result["notifications"] = [n["type"] for n in api.notifications()]
+
+    if len(sys.argv) > 4:
+        handle = sys.argv[4]
+        found = api.search_v2(handle, resolve=True, result_type="accounts")["accounts"]
+        relationship = api.account_follow(found[0])
+        result["remote"] = {"acct": found[0]["acct"], "requested_or_following": relationship["following"] or relationship["requested"]}
+        deadline = time.time() + 30
+        texts = []
+        while time.time() < deadline:
+            texts = [s["content"] for s in api.timeline_home(limit=40)]
+            if any("Hulpaanbod" in t for t in texts) and any("activiteit" in t for t in texts):
+                break
+            time.sleep(0.5)
+        result["remote"]["home"] = texts
     print(json.dumps(result))
 
 

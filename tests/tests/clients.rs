@@ -142,25 +142,85 @@ async fn toot_logs_in_posts_and_reads_timelines() -> Result<()> {
     Ok(())
 }
 
+/// An initiative on another node, with a coordinator who will post for it.
+async fn remote_initiative() -> Result<(TestNode, buurtnet_domain::model::Actor, buurtnet_domain::model::Actor, String)> {
+    let other = TestNode::start(Backend::Sqlite).await?;
+    let initiative = other.add_initiative("wijkpaleis", false).await?;
+    let coordinator = other.add_member("anouk", Some(&initiative)).await?;
+    let handle = format!("wijkpaleis@{}", other.base_url().trim_start_matches("http://"));
+    Ok((other, initiative, coordinator, handle))
+}
+
+/// The initiative posts an offer and a meal, once someone on `node` follows it.
+async fn post_offer_and_meal_when_followed(
+    node: &TestNode,
+    member: &buurtnet_domain::model::Actor,
+    other: &TestNode,
+    initiative: &buurtnet_domain::model::Actor,
+    coordinator: &buurtnet_domain::model::Actor,
+) -> Result<()> {
+    eventually("the follow is accepted", || async {
+        Ok(node.follow_state(&member.ap_id, &initiative.ap_id).await?.filter(|s| s == "accepted"))
+    })
+    .await?;
+    let state = other.node.as_ref().expect("running").state();
+    let offer = ProposalDraft {
+        purpose: Purpose::Offer,
+        title: "Klussen in en om het huis".into(),
+        description: "Kleine klusjes, gratis.".into(),
+        category: "klussen".into(),
+        neighbourhood: Some("Oude Westen".into()),
+        when: When::Flexible,
+        expires_at: None,
+    };
+    ops::proposals::publish(&state.store, &state.urls, coordinator, initiative, &offer, &Audience::default()).await?;
+    let meal = EventDraft {
+        title: "Samen eten".into(),
+        description: "Iedereen welkom.".into(),
+        starts_at: chrono::Utc::now() + chrono::Duration::days(7),
+        ends_at: None,
+        timezone: "Europe/Amsterdam".into(),
+        place: Some(Place { name: "Buurthuis".into(), ..Place::default() }),
+        online_url: None,
+        capacity: None,
+        join_mode: JoinMode::Free,
+    };
+    ops::events::publish(&state.store, &state.urls, coordinator, initiative, &meal, Visibility::Public).await?;
+    state.wake_delivery();
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mastodon_py_registers_logs_in_both_ways_and_posts() -> Result<()> {
     if !installed()? {
         return Ok(());
     }
     let node = TestNode::start(Backend::Sqlite).await?;
-    node.add_member("fatima", None).await?;
+    let fatima = node.add_member("fatima", None).await?;
+    let kees = node.add_member("kees", None).await?;
+    node.follow(&kees, &fatima.ap_id).await?;
+    let (other, initiative, coordinator, handle) = remote_initiative().await?;
     let config = tempfile::tempdir()?;
-    let out = run("python", &["mastodon_py_flow.py", &node.base_url(), "fatima", "geheim-wachtwoord"], "", config.path()).await?;
+    let base = node.base_url();
+    let args = ["mastodon_py_flow.py", &base, "fatima", "geheim-wachtwoord", &handle];
+    let script = run("python", &args, "", config.path());
+    let (out, posted) = tokio::join!(script, post_offer_and_meal_when_followed(&node, &fatima, &other, &initiative, &coordinator));
+    posted?;
+    let out = out?;
     let result: Value = serde_json::from_str(&out).with_context(|| format!("Mastodon.py output: {out}"))?;
     assert_eq!(result["me"]["acct"], "fatima");
     assert_eq!(result["posted"]["visibility"], "public");
     assert!(result["home"].as_array().is_some_and(|h| h.contains(&result["posted"]["id"])), "{result}");
     assert_eq!(result["code_login_acct"], "fatima", "authorization-code login through the consent page");
+    assert!(result["wrong_password"].as_str().is_some_and(|w| w.starts_with("refused")), "{result}");
     assert_eq!(result["media"]["description"], "Een foto van de moestuin", "alt text kept: {result}");
     assert_eq!((result["media"]["width"].as_i64(), result["media"]["height"].as_i64()), (Some(40), Some(30)));
     assert!(result["media"]["blurhash"].as_str().is_some_and(|b| b.len() >= 6), "{result}");
     assert_eq!(result["media"]["fetched"], 200, "the file is served");
-    assert!(result["wrong_password"].as_str().is_some_and(|w| w.starts_with("refused")), "{result}");
+    assert!(result["notifications"].as_array().is_some_and(|n| n.contains(&Value::from("follow"))), "kees followed: {result}");
+    assert_eq!(result["remote"]["acct"], handle.as_str());
+    let home: Vec<&str> = result["remote"]["home"].as_array().context("home")?.iter().filter_map(Value::as_str).collect();
+    assert!(home.iter().any(|t| t.contains("Hulpaanbod: Klussen")) && home.iter().any(|t| t.contains("Samen eten")), "{home:?}");
     Ok(())
 }
 
@@ -170,13 +230,19 @@ async fn masto_js_posts_and_reads_and_megalodon_detects_mastodon() -> Result<()>
         return Ok(());
     }
     let node = TestNode::start(Backend::Sqlite).await?;
-    node.add_member("fatima", None).await?;
+    let fatima = node.add_member("fatima", None).await?;
+    let (other, initiative, coordinator, handle) = remote_initiative().await?;
     let output = Command::new("node")
-        .args(["masto_flow.mjs", &node.base_url(), "fatima", "geheim-wachtwoord"])
+        .args(["masto_flow.mjs", &node.base_url(), "fatima", "geheim-wachtwoord", &handle])
         .current_dir(clients_dir())
         .kill_on_drop(true)
         .output();
-    let output = tokio::time::timeout(PATIENCE * 2, output).await.context("masto_flow.mjs did not finish")??;
+    let (output, posted) = tokio::join!(
+        tokio::time::timeout(PATIENCE * 3, output),
+        post_offer_and_meal_when_followed(&node, &fatima, &other, &initiative, &coordinator)
+    );
+    posted?;
+    let output = output.context("masto_flow.mjs did not finish")??;
     let text = String::from_utf8_lossy(&output.stdout).to_string();
     anyhow::ensure!(output.status.success(), "masto.js failed:\n{text}\n{}", String::from_utf8_lossy(&output.stderr));
     let result: Value = serde_json::from_str(&text)?;
@@ -187,5 +253,8 @@ async fn masto_js_posts_and_reads_and_megalodon_detects_mastodon() -> Result<()>
     assert!(result["instance"]["version"].as_str().is_some_and(|v| v.starts_with("4.3.0 (compatible; Buurtnet")));
     assert_eq!(result["software"], "mastodon", "megalodon's detector takes us for Mastodon");
     assert!(result["streamed"].as_str().is_some_and(|c| c.contains("Live vanuit de buurt")), "the user stream: {result}");
+    assert_eq!(result["remote"]["acct"], handle.as_str());
+    let home: Vec<&str> = result["remote"]["home"].as_array().context("home")?.iter().filter_map(Value::as_str).collect();
+    assert!(home.iter().any(|t| t.contains("Hulpaanbod: Klussen")) && home.iter().any(|t| t.contains("Samen eten")), "{home:?}");
     Ok(())
 }

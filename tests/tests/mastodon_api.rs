@@ -226,6 +226,45 @@ async fn oauth_grants_scopes_and_revocation(backend: Backend) -> Result<()> {
     assert_eq!(exchange("verkeerd").await?.json::<Value>().await?["error"], "invalid_grant", "wrong verifier");
     // The code was used up by the failed attempt, as RFC 6749 advises.
     assert_eq!(exchange(verifier).await?.json::<Value>().await?["error"], "invalid_grant", "a code works once");
+
+    // Ten wrong passwords lock the account for a while, even for the right one.
+    let attempt = |password: &'static str| {
+        let (client, base, app) = (client.clone(), base.clone(), (app.client_id.clone(), app.secret.clone()));
+        async move {
+            Ok::<_, anyhow::Error>(
+                client
+                    .post(format!("{base}/oauth/token"))
+                    .form(&[
+                        ("grant_type", "password"),
+                        ("client_id", &app.0),
+                        ("client_secret", &app.1),
+                        ("username", "fatima"),
+                        ("password", password),
+                    ])
+                    .send()
+                    .await?
+                    .status(),
+            )
+        }
+    };
+    // Two wrong passwords were given above (token and consent page); eight more make ten.
+    for _ in 0..8 {
+        assert_eq!(attempt("fout").await?, StatusCode::BAD_REQUEST);
+    }
+    assert_eq!(attempt(PASSWORD).await?, StatusCode::TOO_MANY_REQUESTS, "locked for now");
+    // And one address gets 60 token requests a minute.
+    let mut statuses = Vec::new();
+    for _ in 0..60 {
+        statuses.push(
+            client
+                .post(format!("{base}/oauth/token"))
+                .json(&json!({"grant_type": "client_credentials", "client_id": "x"}))
+                .send()
+                .await?
+                .status(),
+        );
+    }
+    assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
     Ok(())
 }
 

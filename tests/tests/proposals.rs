@@ -241,6 +241,8 @@ async fn a_need_is_answered_from_another_node_accepted_and_fulfilled(backend: Ba
     let from_helper = received.iter().find(|r| r.ap_id == response.ap_id).expect("same id on both sides");
     assert_eq!((from_helper.state, from_helper.message.as_str()), (ResponseState::Pending, "Ik kan helpen op dinsdag!"));
     let from_other = received.iter().find(|r| r.ap_id == second.ap_id).expect("second");
+    let told = store::notifications::for_recipient(&mut home.store().conn().await?, coordinator.id, 20).await?;
+    assert_eq!(told.iter().filter(|n| n.kind == ops::responses::KIND_RESPONSE).count(), 2, "the coordinator hears of both responses");
 
     ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_helper.id, true).await?;
     ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_other.id, false).await?;
@@ -258,6 +260,8 @@ async fn a_need_is_answered_from_another_node_accepted_and_fulfilled(backend: Ba
     .await?;
     let away_copy = store::proposals::by_post_id(&mut away.store().conn().await?, copy.id).await?.expect("proposal");
     assert_eq!(away_copy.state, ProposalState::InProgress, "in progress on both nodes");
+    let helper_told = store::notifications::for_recipient(&mut away.store().conn().await?, helper.id, 20).await?;
+    assert!(helper_told.iter().any(|n| n.kind == ops::responses::KIND_RESPONSE_ACCEPTED), "the helper hears the yes");
     let home_copy = store::proposals::by_post_id(&mut home.store().conn().await?, post.id).await?.expect("proposal");
     assert_eq!(home_copy.state, ProposalState::InProgress);
     let conversation = eventually("a private conversation opens", || async {

@@ -115,7 +115,13 @@ fn base64_decode(text: &str) -> Option<String> {
     base64::engine::general_purpose::STANDARD.decode(text).ok().and_then(|b| String::from_utf8(b).ok())
 }
 
-pub async fn token(context: Context, headers: HeaderMap, Params(form): Params<TokenForm>) -> ApiResult<Response> {
+pub async fn token(
+    context: Context,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Params(form): Params<TokenForm>,
+) -> ApiResult<Response> {
+    TOKEN_REQUESTS.check(&context.urls.domain(), peer.ip())?;
     let (client_id, secret) = client_credentials(&headers, &form);
     let client_id = needed(client_id, "client_id")?;
     let scope = form.scope.text();
@@ -287,7 +293,13 @@ pub struct AuthorizeForm {
     decision: String,
 }
 
-pub async fn authorize_submit(context: Context, headers: HeaderMap, axum::Form(form): axum::Form<AuthorizeForm>) -> ApiResult<Response> {
+pub async fn authorize_submit(
+    context: Context,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<AuthorizeForm>,
+) -> ApiResult<Response> {
+    TOKEN_REQUESTS.check(&context.urls.domain(), peer.ip())?;
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
         && origin != "null"
         && origin.trim_end_matches('/') != context.urls.base().as_str().trim_end_matches('/')
@@ -371,5 +383,27 @@ impl LoginAttempts {
 
     pub fn failed(&self, node: &str, username: &str) {
         self.0.lock().expect("login attempts").entry(Self::key(node, username)).or_default().push(Instant::now());
+    }
+}
+
+/// At most 60 token and login requests a minute from one address (per node), then 429.
+/// Behind a reverse proxy every request comes from the proxy; such setups must limit there.
+pub struct RequestsPerAddress(Mutex<HashMap<(String, std::net::IpAddr), Vec<Instant>>>);
+
+const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
+const MAX_PER_ADDRESS: usize = 60;
+
+pub static TOKEN_REQUESTS: LazyLock<RequestsPerAddress> = LazyLock::new(|| RequestsPerAddress(Mutex::new(HashMap::new())));
+
+impl RequestsPerAddress {
+    pub fn check(&self, node: &str, address: std::net::IpAddr) -> ApiResult<()> {
+        let mut map = self.0.lock().expect("requests per address");
+        let recent = map.entry((node.to_string(), address)).or_default();
+        recent.retain(|t| t.elapsed() < ADDRESS_WINDOW);
+        if recent.len() >= MAX_PER_ADDRESS {
+            return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests; try again in a minute / te veel verzoeken"));
+        }
+        recent.push(Instant::now());
+        Ok(())
     }
 }

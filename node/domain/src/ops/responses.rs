@@ -11,6 +11,25 @@ use crate::urls::LocalUrls;
 
 /// Longest message that goes with a response.
 pub const MAX_MESSAGE_CHARS: usize = 1000;
+/// Notification kinds: someone responded to an offer or need; a response was answered.
+pub const KIND_RESPONSE: &str = "response";
+pub const KIND_RESPONSE_ACCEPTED: &str = "response_accepted";
+pub const KIND_RESPONSE_DECLINED: &str = "response_declined";
+
+/// Tells the people behind a local proposal that someone responded.
+async fn tell_author(tx: &mut store::Tx, post: &Post, responder: &Actor) -> Result<()> {
+    let author = store::actors::by_id(tx, post.author_id).await?;
+    for person in super::matching::people_behind(tx, &author).await? {
+        store::notifications::insert_by(tx, person.id, KIND_RESPONSE, Some(post.id), responder.id).await?;
+    }
+    Ok(())
+}
+
+/// Tells a local responder that the author answered.
+async fn tell_responder(tx: &mut store::Tx, post: &Post, responder_id: i64, accepted: bool) -> Result<()> {
+    let kind = if accepted { KIND_RESPONSE_ACCEPTED } else { KIND_RESPONSE_DECLINED };
+    store::notifications::insert_by(tx, responder_id, kind, Some(post.id), post.author_id).await
+}
 
 async fn open_proposal(store: &Store, proposal_ap_id: &str) -> Result<(Post, Proposal)> {
     let mut conn = store.conn().await?;
@@ -47,6 +66,9 @@ pub async fn respond(store: &Store, urls: &LocalUrls, member: &Actor, proposal_a
     if !post.is_local && response.state == ResponseState::Pending {
         store::outbox::push(&mut tx, &Outgoing::ResponseSent { response_id: response.id }).await?;
     }
+    if post.is_local {
+        tell_author(&mut tx, &post, member).await?;
+    }
     tx.commit().await?;
     Ok(response)
 }
@@ -61,6 +83,7 @@ pub async fn receive(store: &Store, responder: &Actor, proposal_ap_id: &str, off
         crate::model::html::to_plain_text(&crate::model::html::sanitize(message)).chars().take(MAX_MESSAGE_CHARS).collect();
     let mut tx = store.begin().await?;
     let response = store::responses::insert(&mut tx, offer_ap_id, post.id, responder.id, &message).await?;
+    tell_author(&mut tx, &post, responder).await?;
     tx.commit().await?;
     Ok(response)
 }
@@ -87,7 +110,9 @@ pub async fn decide(store: &Store, urls: &LocalUrls, member: &Actor, response_id
     } else {
         store::responses::decide(&mut tx, response.id, ResponseState::Rejected, None).await?;
     }
-    if !responder.is_local {
+    if responder.is_local {
+        tell_responder(&mut tx, &post, responder.id, accept).await?;
+    } else {
         let event = if accept { Outgoing::ResponseAccepted { response_id } } else { Outgoing::ResponseRejected { response_id } };
         store::outbox::push(&mut tx, &event).await?;
     }
@@ -126,6 +151,7 @@ pub async fn receive_decision(store: &Store, from: &Actor, offer_ap_id: &str, ac
     if accepted {
         store::proposals::set_state(&mut tx, post.id, ProposalState::InProgress).await?;
     }
+    tell_responder(&mut tx, &post, response.responder_id, accepted).await?;
     tx.commit().await?;
     Ok(())
 }
