@@ -89,40 +89,10 @@ async fn toot_logs_in_posts_and_reads_timelines() -> Result<()> {
 
     // Follow an initiative on another node by its handle (found through WebFinger); its
     // offers and events arrive in the home timeline, readable as posts.
-    let other = TestNode::start(Backend::Sqlite).await?;
-    let initiative = other.add_initiative("wijkpaleis", false).await?;
-    let coordinator = other.add_member("anouk", Some(&initiative)).await?;
-    let handle = format!("wijkpaleis@{}", other.base_url().trim_start_matches("http://"));
+    let (other, initiative, coordinator, handle) = remote_initiative().await?;
     let followed = run("toot", &["follow", &handle], "", config.path()).await?;
     assert!(followed.contains("now following"), "{followed}");
-    eventually("the follow is accepted", || async {
-        Ok(node.follow_state(&member.ap_id, &initiative.ap_id).await?.filter(|s| s == "accepted"))
-    })
-    .await?;
-    let state = other.node.as_ref().expect("running").state();
-    let offer = ProposalDraft {
-        purpose: Purpose::Offer,
-        title: "Klussen in en om het huis".into(),
-        description: "Kleine klusjes, gratis.".into(),
-        category: "klussen".into(),
-        neighbourhood: Some("Oude Westen".into()),
-        when: When::Flexible,
-        expires_at: None,
-    };
-    ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &offer, &Audience::default()).await?;
-    let meal = EventDraft {
-        title: "Samen eten".into(),
-        description: "Iedereen welkom.".into(),
-        starts_at: chrono::Utc::now() + chrono::Duration::days(7),
-        ends_at: None,
-        timezone: "Europe/Amsterdam".into(),
-        place: Some(Place { name: "Buurthuis".into(), ..Place::default() }),
-        online_url: None,
-        capacity: None,
-        join_mode: JoinMode::Free,
-    };
-    ops::events::publish(&state.store, &state.urls, &coordinator, &initiative, &meal, Visibility::Public).await?;
-    state.wake_delivery();
+    post_offer_and_meal_when_followed(&node, &member, &other, &initiative, &coordinator).await?;
     let home = eventually("the offer and the meal reach toot's home timeline", || async {
         let home: Value = serde_json::from_str(&run("toot", &["timelines", "home", "--json"], "", config.path()).await?)?;
         let texts: Vec<String> = home.as_array().into_iter().flatten().filter_map(|s| s["content"].as_str().map(String::from)).collect();
