@@ -206,6 +206,7 @@ fn our_post(ap_id: &str) -> buurtnet_domain::model::Post {
         deleted_at: None,
         is_local: true,
         created_at: 0,
+        language: Some("nl".into()),
     }
 }
 

@@ -187,6 +187,7 @@ async fn publish_samples(node: &Node, initiative: &Actor) -> Result<()> {
             in_reply_to: None,
             recipients: vec![],
             media_ids: vec![],
+            language: None,
         };
         ops::posts::publish(&state.store, &state.urls, &coordinator, author, &draft).await?;
     }

@@ -167,7 +167,7 @@ impl TestNode {
         recipients: Vec<String>,
     ) -> Result<Post> {
         let state = self.running().state();
-        let draft = PostDraft { text: text.into(), content_warning: None, visibility, in_reply_to: None, recipients, media_ids: vec![] };
+        let draft = PostDraft { text: text.into(), content_warning: None, visibility, in_reply_to: None, recipients, media_ids: vec![], language: None };
         let post = ops::posts::publish(&state.store, &state.urls, member, author, &draft).await?;
         state.wake_delivery();
         Ok(post)
@@ -182,6 +182,7 @@ impl TestNode {
             in_reply_to: Some(in_reply_to.into()),
             recipients: vec![],
             media_ids: vec![],
+            language: None,
         };
         let post = ops::posts::publish(&state.store, &state.urls, author, author, &draft).await?;
         state.wake_delivery();

@@ -75,6 +75,7 @@ async fn a_killed_node_delivers_everything_after_restart() -> Result<()> {
             in_reply_to: None,
             recipients: vec![],
             media_ids: vec![],
+            language: None,
         };
         ids.push(ops::posts::publish(&sender_store, &urls, &author, &author, &draft).await?.ap_id);
     }

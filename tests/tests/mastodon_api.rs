@@ -292,6 +292,8 @@ async fn posting_reading_and_visibility(backend: Backend) -> Result<()> {
     assert!(first["created_at"].as_str().is_some_and(|t| t.len() == "2026-11-22T12:00:00.000Z".len()), "milliseconds");
     let private: Value = post(&token, json!({"status": "Alleen voor volgers", "visibility": "private"}), None).await?.json().await?;
     assert_eq!(private["visibility"], "private");
+    let english: Value = post(&token, json!({"status": "Hello neighbours", "language": "en-GB"}), None).await?.json().await?;
+    assert_eq!((english["language"].as_str(), first["language"].as_str()), (Some("en"), None), "the language the app gave, if any");
 
     let malformed = client
         .post(format!("{base}/api/v1/statuses"))

@@ -128,6 +128,7 @@ async fn publishing_writes_the_post_and_its_outbox_entry_together(store: Store) 
         in_reply_to: None,
         recipients: vec![],
         media_ids: vec![],
+        language: None,
     };
     let post = ops::posts::publish(&store, &urls, &author, &author, &draft).await?;
     assert_eq!(post.ap_id, urls.note(post.id).to_string());
@@ -160,7 +161,7 @@ async fn visibility_is_enforced(store: Store) -> Result<()> {
     ops::follows::receive_follow(&store, &follower, &author, "http://localhost:9001/follows/1").await?;
     let publish = |visibility, recipients: Vec<String>| {
         let draft =
-            PostDraft { text: "Bericht".into(), content_warning: None, visibility, in_reply_to: None, recipients, media_ids: vec![] };
+            PostDraft { text: "Bericht".into(), content_warning: None, visibility, in_reply_to: None, recipients, media_ids: vec![], language: None };
         let (store, urls, author) = (store.clone(), urls.clone(), author.clone());
         async move { ops::posts::publish(&store, &urls, &author, &author, &draft).await }
     };

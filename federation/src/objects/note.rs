@@ -36,7 +36,7 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         kind: "Note".into(),
         attributed_to: Value::String(author.ap_id.clone()),
         content: post.content.clone(),
-        content_map: None,
+        content_map: post.language.as_ref().map(|language| Value::Object(serde_json::Map::from_iter([(language.clone(), Value::String(post.content.clone()))]))),
         sensitive: Some(post.summary.is_some()),
         summary: post.summary.clone(),
         in_reply_to: post.in_reply_to.clone().map(Value::String),
@@ -151,6 +151,8 @@ pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, Federati
         updated: parse_time(note.updated.as_deref()),
         is_local: false,
         recipients,
+        // The language of the first entry of `contentMap`, as Mastodon sends it.
+        language: note.content_map.as_ref().and_then(|m| m.as_object()).and_then(|m| m.keys().next()).and_then(|k| buurtnet_domain::model::language_code(k)),
     })
 }
 

@@ -118,7 +118,7 @@ pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> R
         "reblog": null,
         "poll": null,
         "card": null,
-        "language": "nl",
+        "language": post.language,
         "text": null,
         "favourited": favourited,
         "reblogged": reblogged,

@@ -23,6 +23,7 @@ pub struct StatusForm {
     #[serde(default)]
     spoiler_text: Option<String>,
     visibility: Option<String>,
+    language: Option<String>,
     /// Ids as strings (form and most apps) or numbers.
     #[serde(default)]
     media_ids: Vec<serde_json::Value>,
@@ -104,6 +105,7 @@ pub async fn create(context: Context, headers: HeaderMap, Params(form): Params<S
         visibility: visibility(form.visibility.as_deref())?,
         in_reply_to,
         media_ids,
+        language: form.language.clone(),
     };
     let post = ops::posts::publish(&context.store, &context.urls, &member, &member, &draft).await.map_err(|e| match e {
         buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),

@@ -27,6 +27,6 @@ pub use event::{DEFAULT_TIMEZONE, EVENT_CANCELLED, EVENT_SCHEDULED, Event, Event
 pub use follow::{Follow, FollowState};
 pub use oauth::{OAuthApp, OAuthToken, Scopes};
 pub use participation::{Participation, ParticipationState, RsvpAnswer, has_room};
-pub use post::{NewPost, Post, PostEdit, Visibility};
+pub use post::{NewPost, Post, PostEdit, Visibility, language_code};
 pub use proposal::{DEFAULT_CATEGORIES, Proposal, ProposalDraft, ProposalState, Purpose, When, category_tag, from_hashtag_post};
 pub use response::{Response, ResponseState};

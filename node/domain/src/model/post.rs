@@ -81,6 +81,8 @@ pub struct Post {
     pub deleted_at: Option<i64>,
     pub is_local: bool,
     pub created_at: i64,
+    /// ISO 639 code, when known.
+    pub language: Option<String>,
 }
 
 impl Post {
@@ -105,6 +107,8 @@ pub struct NewPost {
     pub is_local: bool,
     /// Actors addressed by id (mentions and direct recipients).
     pub recipients: Vec<String>,
+    /// ISO 639 code, when known.
+    pub language: Option<String>,
 }
 
 impl NewPost {
@@ -124,6 +128,7 @@ impl NewPost {
             updated: None,
             is_local: true,
             recipients: vec![],
+            language: None,
         }
     }
 }
@@ -135,4 +140,11 @@ pub struct PostEdit {
     pub source: Option<String>,
     pub summary: Option<String>,
     pub updated: i64,
+}
+
+/// A language code as we keep it: two or three ASCII letters, lower-cased; anything else is
+/// no language.
+pub fn language_code(code: &str) -> Option<String> {
+    let code = code.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    ((2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase())).then_some(code)
 }

@@ -22,6 +22,8 @@ pub struct PostDraft {
     pub recipients: Vec<String>,
     /// The member's uploaded images to attach.
     pub media_ids: Vec<i64>,
+    /// ISO 639 code, when the app says.
+    pub language: Option<String>,
 }
 
 fn validate(draft: &PostDraft) -> Result<()> {
@@ -52,6 +54,7 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
         summary: draft.content_warning.clone().filter(|s| !s.trim().is_empty()),
         in_reply_to: draft.in_reply_to.clone(),
         recipients: draft.recipients.clone(),
+        language: draft.language.as_deref().and_then(crate::model::language_code),
         ..NewPost::local(author.id, html::text_to_html(&draft.text), draft.text.trim().to_string(), draft.visibility)
     };
     let mut tx = store.begin().await?;
@@ -107,6 +110,7 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, conte
         in_reply_to: None,
         recipients: vec!["-".into()],
         media_ids: vec![],
+        language: None,
     };
     validate(&draft)?;
     let change = PostEdit {

@@ -133,6 +133,7 @@ async fn open_conversation(store: &Store, urls: &LocalUrls, member: &Actor, auth
         in_reply_to: Some(post.ap_id.clone()),
         recipients: vec![responder.ap_id.clone()],
         media_ids: vec![],
+        language: None,
     };
     super::posts::publish(store, urls, member, author, &draft).await?;
     Ok(())

@@ -6,20 +6,20 @@ use crate::model::{NewPost, Post, PostEdit};
 use crate::now_ms;
 
 const COLUMNS: &str =
-    "id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, deleted_at, is_local, created_at";
+    "id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, deleted_at, is_local, created_at, language";
 
 /// Stores a post and its recipients. A remote post already known by `ap_id` is left as it is
 /// and returned (deliveries can repeat).
 pub async fn insert(db: &mut impl Handle, post: &NewPost) -> Result<Post> {
     let sql = format!(
-        "INSERT INTO posts (ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        "INSERT INTO posts (ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (ap_id) DO NOTHING RETURNING {COLUMNS}"
     );
     let inserted = on_db!(db, c => sqlx::query_as::<_, Post>(&sql)
         .bind(&post.ap_id).bind(post.author_id).bind(&post.content).bind(&post.source).bind(&post.summary)
         .bind(post.visibility.as_str()).bind(&post.in_reply_to).bind(&post.url).bind(post.published)
-        .bind(post.updated).bind(post.is_local).bind(now_ms())
+        .bind(post.updated).bind(post.is_local).bind(now_ms()).bind(&post.language)
         .fetch_optional(c).await)?;
     let Some(stored) = inserted else {
         return by_ap_id(db, &post.ap_id).await?.ok_or(DomainError::NotFound);
