@@ -167,7 +167,15 @@ impl TestNode {
         recipients: Vec<String>,
     ) -> Result<Post> {
         let state = self.running().state();
-        let draft = PostDraft { text: text.into(), content_warning: None, visibility, in_reply_to: None, recipients, media_ids: vec![], language: None };
+        let draft = PostDraft {
+            text: text.into(),
+            content_warning: None,
+            visibility,
+            in_reply_to: None,
+            recipients,
+            media_ids: vec![],
+            language: None,
+        };
         let post = ops::posts::publish(&state.store, &state.urls, member, author, &draft).await?;
         state.wake_delivery();
         Ok(post)

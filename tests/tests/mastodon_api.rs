@@ -422,7 +422,14 @@ async fn interactions_reach_notifications_here_and_across_nodes(backend: Backend
     k.post(&format!("/api/v1/statuses/{id}/unbookmark"), json!({})).await?;
     assert_eq!(k.get("/api/v1/bookmarks").await?, json!([]));
 
-    // Noor, on another node, finds Fatima by handle, follows her, then likes and boosts.
+    // Noor, on another node, pastes the post's address into search: it is fetched.
+    let uri = status["uri"].as_str().context("uri")?;
+    let fetched = n.get(&format!("/api/v2/search?q={uri}&resolve=true&type=statuses")).await?;
+    assert!(fetched["statuses"][0]["content"].as_str().is_some_and(|c| c.contains("kom je zaterdag")), "{fetched}");
+    let unresolved = n.get(&format!("/api/v2/search?q={}/notes/999999&resolve=true&type=statuses", home.base_url())).await?;
+    assert_eq!(unresolved["statuses"], json!([]), "an address that does not exist finds nothing");
+
+    // Noor finds Fatima by handle, follows her, then likes and boosts.
     let handle = format!("fatima@{}", home.base_url().trim_start_matches("http://"));
     let found = n.get(&format!("/api/v2/search?q={handle}&resolve=true&type=accounts")).await?;
     let remote_id = found["accounts"][0]["id"].as_str().context("found through WebFinger")?.to_string();

@@ -10,7 +10,6 @@ use crate::protocol::note::NoteJson;
 use crate::state::Context;
 use activitypub_federation::fetch::fetch_object_http;
 use buurtnet_domain::model::{Actor, ActorKind, NewPost, Visibility};
-use buurtnet_domain::ops::posts::RemoteExtras;
 use buurtnet_domain::{ops, store};
 use serde_json::Value;
 use url::Url;
@@ -66,20 +65,8 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     if !is_wanted(&post, signer, context).await? {
         return Ok(Outcome::Ignored("nobody here follows the author or is addressed"));
     }
-    ops::posts::receive(&context.store, post, &extras(&note)).await?;
+    ops::posts::receive(&context.store, post, &crate::objects::note::extras(&note)).await?;
     Ok(Outcome::Applied)
-}
-
-/// Offers and needs (FEP-0837), events (FEP-8a8e) and articles keep their fields beside the
-/// post, stored with it.
-fn extras(note: &NoteJson) -> RemoteExtras {
-    RemoteExtras {
-        event: crate::objects::event::read(note)
-            .map(|draft| (draft, crate::objects::event::remote_state(note), crate::objects::event::organiser_ids(note))),
-        article: crate::objects::article::read(note),
-        proposal: crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES),
-        attachments: crate::objects::media::read(note.attachment.as_ref()),
-    }
 }
 
 pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
@@ -99,7 +86,7 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
     let note = parse_note(object)?;
     let mut post = note_to_post(&note, signer)?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
-    let extras = extras(&note);
+    let extras = crate::objects::note::extras(&note);
     match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note), &extras)
         .await
     {

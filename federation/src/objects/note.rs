@@ -4,6 +4,7 @@ use crate::error::FederationError;
 use crate::protocol::note::{NoteJson, TombstoneJson};
 use crate::protocol::{self, PUBLIC};
 use buurtnet_domain::model::{Actor, NewPost, Post, Visibility};
+use buurtnet_domain::ops::posts::RemoteExtras;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
@@ -36,7 +37,10 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         kind: "Note".into(),
         attributed_to: Value::String(author.ap_id.clone()),
         content: post.content.clone(),
-        content_map: post.language.as_ref().map(|language| Value::Object(serde_json::Map::from_iter([(language.clone(), Value::String(post.content.clone()))]))),
+        content_map: post
+            .language
+            .as_ref()
+            .map(|language| Value::Object(serde_json::Map::from_iter([(language.clone(), Value::String(post.content.clone()))]))),
         sensitive: Some(post.summary.is_some()),
         summary: post.summary.clone(),
         in_reply_to: post.in_reply_to.clone().map(Value::String),
@@ -152,8 +156,40 @@ pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, Federati
         is_local: false,
         recipients,
         // The language of the first entry of `contentMap`, as Mastodon sends it.
-        language: note.content_map.as_ref().and_then(|m| m.as_object()).and_then(|m| m.keys().next()).and_then(|k| buurtnet_domain::model::language_code(k)),
+        language: note
+            .content_map
+            .as_ref()
+            .and_then(|m| m.as_object())
+            .and_then(|m| m.keys().next())
+            .and_then(|k| buurtnet_domain::model::language_code(k)),
     })
+}
+
+/// Offers and needs (FEP-0837), events (FEP-8a8e) and articles keep their fields beside the
+/// post, stored with it.
+pub fn extras(note: &NoteJson) -> RemoteExtras {
+    RemoteExtras {
+        event: crate::objects::event::read(note)
+            .map(|draft| (draft, crate::objects::event::remote_state(note), crate::objects::event::organiser_ids(note))),
+        article: crate::objects::article::read(note),
+        proposal: crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES),
+        attachments: crate::objects::media::read(note.attachment.as_ref()),
+    }
+}
+
+/// Fetches a post by its URL (a member pasted it into search), stores it and returns it.
+/// The note must be attributed to an actor on its own origin, as for posts that are sent.
+pub async fn fetch_and_store(url: &str, context: &crate::state::Context) -> Result<Post, FederationError> {
+    let parsed = url::Url::parse(url).map_err(|_| FederationError::Malformed("not a URL".into()))?;
+    let object = activitypub_federation::fetch::fetch_object_http::<_, Value>(&parsed, context).await?.object;
+    let note: NoteJson = serde_json::from_value(object).map_err(|e| FederationError::Malformed(format!("note: {e}")))?;
+    if !protocol::same_origin(&note.id, url) {
+        return Err(FederationError::Forbidden("the object's id is on another origin than its URL".into()));
+    }
+    let author_id = protocol::first_id(Some(&note.attributed_to)).ok_or_else(|| FederationError::Malformed("no attributedTo".into()))?;
+    let author = super::actor::resolve(&author_id, context).await?;
+    let post = note_to_post(&note, &author)?;
+    Ok(buurtnet_domain::ops::posts::receive(&context.store, post, &extras(&note)).await?)
 }
 
 pub fn updated_time(note: &NoteJson) -> i64 {

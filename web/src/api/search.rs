@@ -1,6 +1,7 @@
 //! `/api/v2/search`: accounts by name, by `@user@host` (resolved through WebFinger when
-//! `resolve=true` and the caller has a token) or by URL (fetched), and statuses by URL among
-//! those this node holds and the caller may read.
+//! `resolve=true` and the caller has a token) or by URL (fetched), and statuses by URL (with
+//! `resolve=true`, fetched from their server if we do not hold them yet) that the caller may
+//! read.
 
 use super::{ApiResult, entities};
 use axum::Json;
@@ -39,7 +40,10 @@ pub async fn search(context: Context, headers: HeaderMap, Query(query): Query<Se
     }
     let mut statuses: Vec<Value> = Vec::new();
     if wants("statuses") && q.starts_with("http") {
-        let post = store::posts::by_ap_id(&mut context.store.conn().await?, q).await?;
+        let mut post = store::posts::by_ap_id(&mut context.store.conn().await?, q).await?;
+        if post.is_none() && may_resolve && !context.urls.is_local(q) {
+            post = buurtnet_federation::objects::note::fetch_and_store(q, &context).await.ok();
+        }
         if let Some(post) = post.filter(|p| !p.is_deleted())
             && ops::visibility::may_read(&context.store, &post, reader.as_ref().map(|r| r.ap_id.as_str())).await?
         {
