@@ -167,15 +167,7 @@ impl TestNode {
         recipients: Vec<String>,
     ) -> Result<Post> {
         let state = self.running().state();
-        let draft = PostDraft {
-            text: text.into(),
-            content_warning: None,
-            visibility,
-            in_reply_to: None,
-            recipients,
-            media_ids: vec![],
-            language: None,
-        };
+        let draft = PostDraft::plain(text, visibility, recipients);
         let post = ops::posts::publish(&state.store, &state.urls, member, author, &draft).await?;
         state.wake_delivery();
         Ok(post)
@@ -183,15 +175,7 @@ impl TestNode {
 
     pub async fn reply(&self, author: &Actor, in_reply_to: &str, text: &str) -> Result<Post> {
         let state = self.running().state();
-        let draft = PostDraft {
-            text: text.into(),
-            content_warning: None,
-            visibility: Visibility::Public,
-            in_reply_to: Some(in_reply_to.into()),
-            recipients: vec![],
-            media_ids: vec![],
-            language: None,
-        };
+        let draft = PostDraft { in_reply_to: Some(in_reply_to.into()), ..PostDraft::plain(text, Visibility::Public, vec![]) };
         let post = ops::posts::publish(&state.store, &state.urls, author, author, &draft).await?;
         state.wake_delivery();
         Ok(post)

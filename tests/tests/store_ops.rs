@@ -160,15 +160,7 @@ async fn visibility_is_enforced(store: Store) -> Result<()> {
     let stranger = "http://localhost:9003/users/vreemde";
     ops::follows::receive_follow(&store, &follower, &author, "http://localhost:9001/follows/1").await?;
     let publish = |visibility, recipients: Vec<String>| {
-        let draft = PostDraft {
-            text: "Bericht".into(),
-            content_warning: None,
-            visibility,
-            in_reply_to: None,
-            recipients,
-            media_ids: vec![],
-            language: None,
-        };
+        let draft = PostDraft::plain("Bericht", visibility, recipients);
         let (store, urls, author) = (store.clone(), urls.clone(), author.clone());
         async move { ops::posts::publish(&store, &urls, &author, &author, &draft).await }
     };

@@ -26,6 +26,13 @@ pub struct PostDraft {
     pub language: Option<String>,
 }
 
+impl PostDraft {
+    /// A post of `text` with `visibility`, addressed to `recipients`, and nothing else.
+    pub fn plain(text: impl Into<String>, visibility: Visibility, recipients: Vec<String>) -> PostDraft {
+        PostDraft { text: text.into(), content_warning: None, visibility, in_reply_to: None, recipients, media_ids: vec![], language: None }
+    }
+}
+
 fn validate(draft: &PostDraft) -> Result<()> {
     let length = draft.text.trim().chars().count();
     if length == 0 && draft.media_ids.is_empty() {
