@@ -4,7 +4,7 @@
 //
 // Usage: node masto_flow.mjs BASE_URL USERNAME PASSWORD [REMOTE_HANDLE]
 // With REMOTE_HANDLE: follow that account on another node and wait (up to 30 s) until an
-// offer ("Hulpaanbod") and an event from it are in the home timeline.
+// offer ("Hulpaanbod"), a need ("Hulpvraag") and an event from it are in the home timeline.
 import { createOAuthAPIClient, createRestAPIClient, createStreamingAPIClient } from "masto";
 import { detector } from "megalodon";
 
@@ -59,7 +59,7 @@ try {
     const deadline = Date.now() + 30000;
     while (Date.now() < deadline) {
       texts = (await rest.v1.timelines.home.list({ limit: 40 })).map((s) => s.content);
-      if (texts.some((t) => t.includes("Hulpaanbod")) && texts.some((t) => t.includes("activiteit"))) break;
+      if (["Hulpaanbod", "Hulpvraag", "activiteit"].every((word) => texts.some((t) => t.includes(word)))) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     remote = { acct: found.accounts[0].acct, home: texts };

@@ -8,7 +8,8 @@ Steps: register an app; log in with the password grant; verify credentials; post
 home timeline; log in again with the authorization-code flow (filling in the node's consent
 page like a browser would, out-of-band redirect); check a wrong password is refused; read
 notifications; with REMOTE_HANDLE, follow that account on another node and wait (up to 30 s)
-until an offer ("Hulpaanbod") and an event from it are in the home timeline.
+until an offer ("Hulpaanbod"), a need ("Hulpvraag") and an event from it are in the home
+timeline.
 """
 
 import json
@@ -97,7 +98,7 @@ def main():
         texts = []
         while time.time() < deadline:
             texts = [s["content"] for s in api.timeline_home(limit=40)]
-            if any("Hulpaanbod" in t for t in texts) and any("activiteit" in t for t in texts):
+            if all(any(word in t for t in texts) for word in ("Hulpaanbod", "Hulpvraag", "activiteit")):
                 break
             time.sleep(0.5)
         result["remote"]["home"] = texts

@@ -96,8 +96,9 @@ async fn toot_logs_in_posts_and_reads_timelines() -> Result<()> {
     let home = eventually("the offer and the meal reach toot's home timeline", || async {
         let home: Value = serde_json::from_str(&run("toot", &["timelines", "home", "--json"], "", config.path()).await?)?;
         let texts: Vec<String> = home.as_array().into_iter().flatten().filter_map(|s| s["content"].as_str().map(String::from)).collect();
-        let both =
-            texts.iter().any(|t| t.contains("Hulpaanbod: Klussen in en om het huis")) && texts.iter().any(|t| t.contains("Samen eten"));
+        let both = texts.iter().any(|t| t.contains("Hulpaanbod: Klussen in en om het huis"))
+            && texts.iter().any(|t| t.contains("Hulpvraag: Wie rijdt mee"))
+            && texts.iter().any(|t| t.contains("Samen eten"));
         Ok(both.then_some(home))
     })
     .await?;
@@ -144,6 +145,11 @@ async fn post_offer_and_meal_when_followed(
         expires_at: None,
     };
     ops::proposals::publish(&state.store, &state.urls, coordinator, initiative, &offer, &Audience::default()).await?;
+    // A need shared in public (needs default to the coalition, which a follower is not in).
+    let need =
+        ProposalDraft { purpose: Purpose::Request, title: "Wie rijdt mee naar de markt?".into(), category: "vervoer".into(), ..offer };
+    let public = Audience { visibility: Some(Visibility::Public), on_behalf_of: None };
+    ops::proposals::publish(&state.store, &state.urls, coordinator, initiative, &need, &public).await?;
     let meal = EventDraft {
         title: "Samen eten".into(),
         description: "Iedereen welkom.".into(),
@@ -190,7 +196,8 @@ async fn mastodon_py_registers_logs_in_both_ways_and_posts() -> Result<()> {
     assert!(result["notifications"].as_array().is_some_and(|n| n.contains(&Value::from("follow"))), "kees followed: {result}");
     assert_eq!(result["remote"]["acct"], handle.as_str());
     let home: Vec<&str> = result["remote"]["home"].as_array().context("home")?.iter().filter_map(Value::as_str).collect();
-    assert!(home.iter().any(|t| t.contains("Hulpaanbod: Klussen")) && home.iter().any(|t| t.contains("Samen eten")), "{home:?}");
+    let arrived = |text: &str| home.iter().any(|t| t.contains(text));
+    assert!(arrived("Hulpaanbod: Klussen") && arrived("Hulpvraag: Wie rijdt mee") && arrived("Samen eten"), "{home:?}");
     Ok(())
 }
 
@@ -225,6 +232,7 @@ async fn masto_js_posts_and_reads_and_megalodon_detects_mastodon() -> Result<()>
     assert!(result["streamed"].as_str().is_some_and(|c| c.contains("Live vanuit de buurt")), "the user stream: {result}");
     assert_eq!(result["remote"]["acct"], handle.as_str());
     let home: Vec<&str> = result["remote"]["home"].as_array().context("home")?.iter().filter_map(Value::as_str).collect();
-    assert!(home.iter().any(|t| t.contains("Hulpaanbod: Klussen")) && home.iter().any(|t| t.contains("Samen eten")), "{home:?}");
+    let arrived = |text: &str| home.iter().any(|t| t.contains(text));
+    assert!(arrived("Hulpaanbod: Klussen") && arrived("Hulpvraag: Wie rijdt mee") && arrived("Samen eten"), "{home:?}");
     Ok(())
 }

@@ -70,6 +70,18 @@ async fn oauth_grants_scopes_and_revocation(backend: Backend) -> Result<()> {
     let nodeinfo: Value = client.get(format!("{base}/nodeinfo/2.0")).send().await?.json().await?;
     assert_eq!(nodeinfo["metadata"]["upstream"]["name"], "mastodon", "megalodon's detector");
 
+    // Apps register with JSON, a form or multipart; custom-scheme redirects are fine.
+    let multipart = reqwest::multipart::Form::new()
+        .text("client_name", "multipart app")
+        .text("redirect_uris", "nl.buurtnet.app://callback")
+        .text("scopes", "read write");
+    let registered: Value =
+        client.post(format!("{base}/api/v1/apps")).multipart(multipart).send().await?.error_for_status()?.json().await?;
+    assert_eq!(registered["redirect_uri"], "nl.buurtnet.app://callback");
+    let bad_redirect =
+        client.post(format!("{base}/api/v1/apps")).form(&[("client_name", "x"), ("redirect_uris", "javascript:alert(1)")]).send().await?;
+    assert_eq!(bad_redirect.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
     // Password grant; wrong password and unknown scope refused.
     let app = register(&client, &base, "read write", "urn:ietf:wg:oauth:2.0:oob").await?;
     let wrong = client
