@@ -3,6 +3,7 @@
 
 use anyhow::{Context as _, Result, bail};
 use buurtnet_federation::FederationSettings;
+use buurtnet_web::WebSettings;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,7 @@ pub struct Config {
     /// `text` or `json` logs.
     pub log_format: String,
     pub federation: FederationSettings,
+    pub web: WebSettings,
 }
 
 impl Default for Config {
@@ -34,6 +36,7 @@ impl Default for Config {
             dev: false,
             log_format: "text".into(),
             federation: FederationSettings::default(),
+            web: WebSettings::default(),
         }
     }
 }

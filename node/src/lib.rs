@@ -95,7 +95,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
     let (instance, _) = ensure_instance(&store, &urls).await?;
     let state = FederationState::new(store, urls, config.federation.clone(), config.dev, instance, VERSION);
     let federation = Federation::new(&state).await.map_err(|e| anyhow::anyhow!("federation config: {e}"))?;
-    let router = buurtnet_web::router(&federation, config.data_dir.join("media"));
+    let router = buurtnet_web::router(&federation, config.web.clone(), config.data_dir.join("media"));
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await {

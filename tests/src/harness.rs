@@ -68,10 +68,16 @@ pub struct TestNode {
 
 impl TestNode {
     pub async fn start(backend: Backend) -> Result<TestNode> {
+        TestNode::start_with(backend, |_| {}).await
+    }
+
+    /// Starts a node with the test settings changed by `adjust` first.
+    pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Result<TestNode> {
         let dir = tempfile::tempdir()?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let port = listener.local_addr()?.port();
-        let config = test_config(port, &dir, database_url(backend, &dir)?);
+        let mut config = test_config(port, &dir, database_url(backend, &dir)?);
+        adjust(&mut config);
         let node = buurtnet::start(&config, listener).await?;
         Ok(TestNode { node: Some(node), config, port, _dir: dir })
     }

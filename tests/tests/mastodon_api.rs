@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 on_both_backends!(
     oauth_grants_scopes_and_revocation,
+    tokens_expire_when_the_node_limits_them_and_refresh_renews_them,
     posting_reading_and_visibility,
     interactions_reach_notifications_here_and_across_nodes,
     images_are_checked_cleaned_described_and_federated,
@@ -48,6 +49,17 @@ async fn password_token(client: &Client, base: &str, app: &App, username: &str, 
         ("username", username),
         ("password", PASSWORD),
         ("scope", scope),
+    ];
+    Ok(client.post(format!("{base}/oauth/token")).form(&form).send().await?.error_for_status()?.json().await?)
+}
+
+/// A new token for the refresh token of `token`.
+async fn refresh(client: &Client, base: &str, app: &App, token: &Value) -> Result<Value> {
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", app.client_id.as_str()),
+        ("client_secret", app.secret.as_str()),
+        ("refresh_token", token["refresh_token"].as_str().context("refresh")?),
     ];
     Ok(client.post(format!("{base}/oauth/token")).form(&form).send().await?.error_for_status()?.json().await?)
 }
@@ -120,19 +132,7 @@ async fn oauth_grants_scopes_and_revocation(backend: Backend) -> Result<()> {
 
     // Refresh: the new token works, the old one no longer does.
     let full = password_token(&client, &base, &app, "fatima", "read write").await?;
-    let refreshed: Value = client
-        .post(format!("{base}/oauth/token"))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("client_id", &app.client_id),
-            ("client_secret", &app.secret),
-            ("refresh_token", full["refresh_token"].as_str().context("refresh")?),
-        ])
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let refreshed = refresh(&client, &base, &app, &full).await?;
     let check = |token: Value| {
         let client = client.clone();
         let base = base.clone();
@@ -159,7 +159,10 @@ async fn oauth_grants_scopes_and_revocation(backend: Backend) -> Result<()> {
         .send()
         .await?
         .error_for_status()?;
-    assert_eq!(check(refreshed).await?, StatusCode::UNAUTHORIZED, "revoked");
+    let revoked =
+        client.get(format!("{base}/api/v1/accounts/verify_credentials")).header("authorization", bearer(&refreshed)).send().await?;
+    assert_eq!(revoked.status(), StatusCode::UNAUTHORIZED, "revoked");
+    assert_eq!(revoked.json::<Value>().await?["error"], "The access token was revoked");
     assert_eq!(check(json!({"access_token": "verzonnen"})).await?, StatusCode::UNAUTHORIZED, "made up");
 
     // Client credentials: the app, no member.
@@ -277,6 +280,27 @@ async fn oauth_grants_scopes_and_revocation(backend: Backend) -> Result<()> {
         );
     }
     assert_eq!(statuses.last(), Some(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    Ok(())
+}
+
+async fn tokens_expire_when_the_node_limits_them_and_refresh_renews_them(backend: Backend) -> Result<()> {
+    let node = TestNode::start_with(backend, |config| config.web.access_token_lifetime_secs = Some(2)).await?;
+    node.add_member("fatima", None).await?;
+    let (client, base) = (Client::new(), node.base_url());
+    let app = register(&client, &base, "read write", "urn:ietf:wg:oauth:2.0:oob").await?;
+    let token = password_token(&client, &base, &app, "fatima", "read").await?;
+    assert_eq!(token["expires_in"], 2, "the client is told how long the token lives");
+    let whoami = |token: Value| {
+        let (client, base) = (client.clone(), base.clone());
+        async move { client.get(format!("{base}/api/v1/accounts/verify_credentials")).header("authorization", bearer(&token)).send().await }
+    };
+    assert_eq!(whoami(token.clone()).await?.status(), StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let expired = whoami(token.clone()).await?;
+    assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(expired.json::<Value>().await?["error"], "The access token expired");
+    let renewed = refresh(&client, &base, &app, &token).await?;
+    assert_eq!(whoami(renewed).await?.status(), StatusCode::OK, "the refresh token outlives the access token");
     Ok(())
 }
 

@@ -9,6 +9,9 @@ pub mod calendar;
 pub mod error;
 pub mod html;
 pub mod ops_endpoints;
+pub mod settings;
+
+pub use settings::{Registrations, WebSettings};
 
 use axum::Router;
 use axum::extract::{Path, Request};
@@ -21,7 +24,7 @@ use buurtnet_federation::http::{actor_document, note_document, wants_activity_js
 use buurtnet_federation::state::Federation;
 
 /// The node's whole HTTP surface.
-pub fn router(federation: &Federation, media_dir: std::path::PathBuf) -> Router {
+pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::path::PathBuf) -> Router {
     let routes = Router::new()
         .route("/", get(html::front_page))
         .route("/users/{name}", get(person))
@@ -35,7 +38,8 @@ pub fn router(federation: &Federation, media_dir: std::path::PathBuf) -> Router 
         .route("/metrics", get(ops_endpoints::metrics))
         .merge(api::routes(media_dir))
         .merge(buurtnet_federation::http::routes())
-        .fallback(html::not_found);
+        .fallback(html::not_found)
+        .layer(axum::Extension(std::sync::Arc::new(settings)));
     // A layer on a router runs after its routing; the slash must go before, so the routes
     // sit behind a router of their own.
     Router::new().fallback_service(federation.attach(routes)).layer(axum::middleware::from_fn(trailing_slash_is_the_same))

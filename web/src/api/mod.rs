@@ -104,6 +104,16 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "The access token is invalid")
     }
 
+    /// 401 with Mastodon's words for why a token does not work.
+    pub fn refused_token(check: &ops::oauth::TokenCheck) -> ApiError {
+        let why = match check {
+            ops::oauth::TokenCheck::Revoked => "The access token was revoked",
+            ops::oauth::TokenCheck::Expired => "The access token expired",
+            _ => "The access token is invalid",
+        };
+        ApiError::new(StatusCode::UNAUTHORIZED, why)
+    }
+
     pub fn not_found() -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "Record not found")
     }
@@ -183,8 +193,10 @@ pub async fn require(context: &Context, headers: &HeaderMap, scope: &str) -> Api
 /// The caller if a token is given (a wrong token is still 401).
 pub async fn optional(context: &Context, headers: &HeaderMap) -> ApiResult<Option<Caller>> {
     let Some(token) = bearer(headers) else { return Ok(None) };
-    let (token, member) = ops::oauth::authenticate(&context.store, token).await?.ok_or_else(ApiError::unauthorized)?;
-    Ok(Some(Caller { token, member }))
+    match ops::oauth::authenticate(&context.store, token).await? {
+        ops::oauth::TokenCheck::Valid(token, member) => Ok(Some(Caller { token, member })),
+        refused => Err(ApiError::refused_token(&refused)),
+    }
 }
 
 /// Request parameters from a JSON body, a form body, or (for GETs) the query string.

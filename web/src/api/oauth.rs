@@ -117,6 +117,7 @@ fn base64_decode(text: &str) -> Option<String> {
 
 pub async fn token(
     context: Context,
+    axum::Extension(settings): axum::Extension<std::sync::Arc<crate::WebSettings>>,
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     Params(form): Params<TokenForm>,
@@ -126,6 +127,7 @@ pub async fn token(
     let client_id = needed(client_id, "client_id")?;
     let scope = form.scope.text();
     let grant_type = needed(form.grant_type.clone(), "grant_type")?;
+    let lifetime = settings.token_lifetime();
     let grant = match grant_type.as_str() {
         "password" => {
             let username = needed(form.username.clone(), "username")?;
@@ -137,6 +139,7 @@ pub async fn token(
                 &username,
                 &needed(form.password.clone(), "password")?,
                 scope.as_deref(),
+                lifetime,
             )
             .await;
             if matches!(result, Err(oauth_ops::OAuthFailure::InvalidGrant(_))) {
@@ -152,12 +155,16 @@ pub async fn token(
                 &needed(form.code.clone(), "code")?,
                 &needed(form.redirect_uri.clone(), "redirect_uri")?,
                 form.code_verifier.as_deref(),
+                lifetime,
             )
             .await?
         }
-        "client_credentials" => oauth_ops::client_credentials(&context.store, &client_id, secret.as_deref(), scope.as_deref()).await?,
+        "client_credentials" => {
+            oauth_ops::client_credentials(&context.store, &client_id, secret.as_deref(), scope.as_deref(), lifetime).await?
+        }
         "refresh_token" => {
-            oauth_ops::refresh(&context.store, &client_id, secret.as_deref(), &needed(form.refresh_token.clone(), "refresh_token")?).await?
+            let refresh_token = needed(form.refresh_token.clone(), "refresh_token")?;
+            oauth_ops::refresh(&context.store, &client_id, secret.as_deref(), &refresh_token, lifetime).await?
         }
         other => return Err(oauth_ops::OAuthFailure::UnsupportedGrantType(other.into()).into()),
     };
@@ -170,6 +177,9 @@ fn token_answer(grant: &Grant) -> Response {
     });
     if let Some(refresh) = &grant.refresh_token {
         body["refresh_token"] = json!(refresh);
+    }
+    if let Some(seconds) = grant.expires_in {
+        body["expires_in"] = json!(seconds);
     }
     ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
 }

@@ -139,8 +139,8 @@ fn token_of(headers: &HeaderMap, query: &StreamQuery) -> Option<String> {
 async fn caller(context: &Context, token: Option<&str>) -> Result<Option<Caller>, Response> {
     let Some(token) = token else { return Ok(None) };
     match ops::oauth::authenticate(&context.store, token).await {
-        Ok(Some((token, member))) => Ok(Some(Caller { token, member })),
-        Ok(None) => Err((StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "The access token is invalid"}))).into_response()),
+        Ok(ops::oauth::TokenCheck::Valid(token, member)) => Ok(Some(Caller { token, member })),
+        Ok(refused) => Err(super::ApiError::refused_token(&refused).into_response()),
         Err(e) => Err(super::ApiError::from(e).into_response()),
     }
 }

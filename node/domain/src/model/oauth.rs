@@ -122,6 +122,8 @@ pub struct OAuthToken {
     pub scopes: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    /// Unix milliseconds after which the token no longer works; `None`: until revoked.
+    pub expires_at: Option<i64>,
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use crate::error::DomainError;
 use crate::model::{Actor, OAuthApp, OAuthToken, Scopes};
 use crate::now_ms;
-use crate::store::oauth::{NewApp, NewCode};
+use crate::store::oauth::{NewApp, NewCode, NewToken};
 use crate::store::{self, Store};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -57,6 +57,28 @@ pub struct Grant {
     pub refresh_token: Option<String>,
     pub scopes: Scopes,
     pub created_at: i64,
+    /// Seconds the access token lives, when the node limits it (`None`: until revoked, as on Mastodon).
+    pub expires_in: Option<i64>,
+}
+
+/// How long new access tokens live: `None` (the default, as on Mastodon) until revoked.
+/// Apps that got a refresh token can renew an expired one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokenLifetime(pub Option<std::time::Duration>);
+
+impl TokenLifetime {
+    fn millis(self) -> Option<i64> {
+        self.0.map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// What a bearer token turned out to be.
+#[allow(clippy::large_enum_variant, reason = "made once per request and taken apart at once")]
+pub enum TokenCheck {
+    Valid(OAuthToken, Option<Actor>),
+    Unknown,
+    Revoked,
+    Expired,
 }
 
 fn random_secret() -> String {
@@ -138,21 +160,32 @@ fn requested(app: &OAuthApp, scope: Option<&str>) -> Result<Scopes> {
     Ok(asked)
 }
 
-async fn issue(store: &Store, app: &OAuthApp, member: Option<&Actor>, scopes: Scopes, with_refresh: bool) -> Result<Grant> {
+async fn issue(
+    store: &Store,
+    app: &OAuthApp,
+    member: Option<&Actor>,
+    scopes: Scopes,
+    with_refresh: bool,
+    lifetime: TokenLifetime,
+) -> Result<Grant> {
     let access_token = random_secret();
     let refresh_token = with_refresh.then(random_secret);
+    let created_at = now_ms();
+    let expires_at = lifetime.millis().map(|ms| created_at.saturating_add(ms));
+    let refresh_hash = refresh_token.as_deref().map(hash);
     let mut tx = store.begin().await?;
-    store::oauth::insert_token(
-        &mut tx,
-        &hash(&access_token),
-        refresh_token.as_deref().map(hash).as_deref(),
-        app.id,
-        member.map(|m| m.id),
-        &scopes.as_text(),
-    )
-    .await?;
+    let new = NewToken {
+        token_hash: &hash(&access_token),
+        refresh_hash: refresh_hash.as_deref(),
+        app_id: app.id,
+        member_id: member.map(|m| m.id),
+        scopes: &scopes.as_text(),
+        created_at,
+        expires_at,
+    };
+    store::oauth::insert_token(&mut tx, &new).await?;
     tx.commit().await?;
-    Ok(Grant { access_token, refresh_token, scopes, created_at: now_ms() })
+    Ok(Grant { access_token, refresh_token, scopes, created_at, expires_in: lifetime.millis().map(|ms| ms / 1000) })
 }
 
 /// The password grant (toot's `login_cli`, Mastodon.py's `log_in`).
@@ -163,13 +196,14 @@ pub async fn password_grant(
     username: &str,
     password: &str,
     scope: Option<&str>,
+    lifetime: TokenLifetime,
 ) -> Result<Grant> {
     let app = client(store, client_id, secret, true).await?;
     let scopes = requested(&app, scope)?;
     let member = super::actors::check_login(store, username, password)
         .await?
         .ok_or_else(|| OAuthFailure::InvalidGrant("wrong username or password / onjuiste gebruikersnaam of wachtwoord".into()))?;
-    issue(store, &app, Some(&member), scopes, true).await
+    issue(store, &app, Some(&member), scopes, true, lifetime).await
 }
 
 /// A member agreed on the consent page: a code for the app, bound to the redirect URI and
@@ -216,6 +250,7 @@ pub async fn exchange_code(
     code: &str,
     redirect_uri: &str,
     code_verifier: Option<&str>,
+    lifetime: TokenLifetime,
 ) -> Result<Grant> {
     let app = client(store, client_id, secret, false).await?;
     let mut tx = store.begin().await?;
@@ -233,18 +268,24 @@ pub async fn exchange_code(
         (None, _) => {}
     }
     let member = store::actors::by_id(&mut store.conn().await?, member_id).await?;
-    issue(store, &app, Some(&member), scopes(&scopes_text)?, true).await
+    issue(store, &app, Some(&member), scopes(&scopes_text)?, true, lifetime).await
 }
 
 /// The client-credentials grant: a token for the app itself (no member).
-pub async fn client_credentials(store: &Store, client_id: &str, secret: Option<&str>, scope: Option<&str>) -> Result<Grant> {
+pub async fn client_credentials(
+    store: &Store,
+    client_id: &str,
+    secret: Option<&str>,
+    scope: Option<&str>,
+    lifetime: TokenLifetime,
+) -> Result<Grant> {
     let app = client(store, client_id, secret, true).await?;
     let scopes = requested(&app, scope)?;
-    issue(store, &app, None, scopes, false).await
+    issue(store, &app, None, scopes, false, lifetime).await
 }
 
 /// A refresh token buys a new access token; the old one is revoked.
-pub async fn refresh(store: &Store, client_id: &str, secret: Option<&str>, refresh_token: &str) -> Result<Grant> {
+pub async fn refresh(store: &Store, client_id: &str, secret: Option<&str>, refresh_token: &str, lifetime: TokenLifetime) -> Result<Grant> {
     let app = client(store, client_id, secret, true).await?;
     let old = store::oauth::token_by_refresh_hash(&mut store.conn().await?, &hash(refresh_token))
         .await?
@@ -257,7 +298,7 @@ pub async fn refresh(store: &Store, client_id: &str, secret: Option<&str>, refre
     let mut tx = store.begin().await?;
     store::oauth::revoke(&mut tx, old.id).await?;
     tx.commit().await?;
-    issue(store, &app, member.as_ref(), scopes(&old.scopes)?, true).await
+    issue(store, &app, member.as_ref(), scopes(&old.scopes)?, true, lifetime).await
 }
 
 /// Revokes a token of this app (RFC 7009: unknown tokens are fine too).
@@ -277,18 +318,24 @@ pub async fn revoke(store: &Store, client_id: &str, secret: Option<&str>, token:
     Ok(())
 }
 
-/// Who a bearer token speaks for: the token and its member (none for app tokens), or
-/// `None` when the token is unknown or revoked.
-pub async fn authenticate(store: &Store, bearer: &str) -> std::result::Result<Option<(OAuthToken, Option<Actor>)>, DomainError> {
+/// Who a bearer token speaks for: the token and its member (none for app tokens), or why
+/// it speaks for nobody.
+pub async fn authenticate(store: &Store, bearer: &str) -> std::result::Result<TokenCheck, DomainError> {
     let mut conn = store.conn().await?;
-    let Some(token) = store::oauth::token_by_hash(&mut conn, &hash(bearer)).await?.filter(|t| t.revoked_at.is_none()) else {
-        return Ok(None);
+    let Some(token) = store::oauth::token_by_hash(&mut conn, &hash(bearer)).await? else {
+        return Ok(TokenCheck::Unknown);
     };
+    if token.revoked_at.is_some() {
+        return Ok(TokenCheck::Revoked);
+    }
+    if token.expires_at.is_some_and(|at| at <= now_ms()) {
+        return Ok(TokenCheck::Expired);
+    }
     let member = match token.member_id {
         Some(id) => Some(store::actors::by_id(&mut conn, id).await?),
         None => None,
     };
-    Ok(Some((token, member)))
+    Ok(TokenCheck::Valid(token, member))
 }
 
 /// The app a token was issued to.

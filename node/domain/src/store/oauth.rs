@@ -6,7 +6,7 @@ use crate::model::{OAuthApp, OAuthToken};
 use crate::now_ms;
 
 const APP: &str = "id, client_id, secret_hash, name, redirect_uris, scopes, website, created_at";
-const TOKEN: &str = "id, app_id, member_id, scopes, created_at, revoked_at";
+const TOKEN: &str = "id, app_id, member_id, scopes, created_at, revoked_at, expires_at";
 
 pub struct NewApp<'a> {
     pub client_id: &'a str,
@@ -64,17 +64,21 @@ pub async fn take_code(db: &mut impl Handle, code_hash: &str) -> Result<Option<S
     Ok(on_db!(db, c => sqlx::query_as::<_, StoredCode>(sql).bind(code_hash).fetch_optional(c).await)?)
 }
 
-pub async fn insert_token(
-    db: &mut impl Handle,
-    token_hash: &str,
-    refresh_hash: Option<&str>,
-    app_id: i64,
-    member_id: Option<i64>,
-    scopes: &str,
-) -> Result<()> {
-    let sql = "INSERT INTO oauth_tokens (token_hash, refresh_hash, app_id, member_id, scopes, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-    affected!(db, c => sqlx::query(sql).bind(token_hash).bind(refresh_hash).bind(app_id).bind(member_id).bind(scopes).bind(now_ms())
-        .execute(c).await)?;
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub refresh_hash: Option<&'a str>,
+    pub app_id: i64,
+    pub member_id: Option<i64>,
+    pub scopes: &'a str,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+pub async fn insert_token(db: &mut impl Handle, token: &NewToken<'_>) -> Result<()> {
+    let sql = "INSERT INTO oauth_tokens (token_hash, refresh_hash, app_id, member_id, scopes, created_at, expires_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    affected!(db, c => sqlx::query(sql).bind(token.token_hash).bind(token.refresh_hash).bind(token.app_id).bind(token.member_id)
+        .bind(token.scopes).bind(token.created_at).bind(token.expires_at).execute(c).await)?;
     Ok(())
 }
 

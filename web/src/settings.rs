@@ -1,0 +1,36 @@
+//! The web crate's own settings; the node composes them from its config file (`[web]`).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebSettings {
+    /// How people become members: `invitation` (a code from a coordinator), `approval`
+    /// (anyone may ask, a coordinator approves) or `closed`.
+    pub registrations: Registrations,
+    /// How long an access token for an app lives, in seconds. Unset (the default, as on
+    /// Mastodon): until revoked. Apps with a refresh token renew an expired one.
+    pub access_token_lifetime_secs: Option<u64>,
+    /// How long a login on the web pages lasts without use, in hours.
+    pub session_idle_hours: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registrations {
+    Invitation,
+    Approval,
+    Closed,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings { registrations: Registrations::Invitation, access_token_lifetime_secs: None, session_idle_hours: 24 * 14 }
+    }
+}
+
+impl WebSettings {
+    pub fn token_lifetime(&self) -> buurtnet_domain::ops::oauth::TokenLifetime {
+        buurtnet_domain::ops::oauth::TokenLifetime(self.access_token_lifetime_secs.map(std::time::Duration::from_secs))
+    }
+}
