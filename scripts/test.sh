@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 scripts/install-interop-deps.sh
 scripts/install-client-deps.sh
+scripts/install-browser-deps.sh
 # Debian keeps the server binaries out of PATH.
 for pg_bin in /usr/lib/postgresql/*/bin; do
   [ -d "$pg_bin" ] && PATH="$PATH:$pg_bin"

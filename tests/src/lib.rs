@@ -4,4 +4,5 @@
 //! [`pg`] a throwaway PostgreSQL cluster.
 
 pub mod harness;
+pub mod pages;
 pub mod pg;

@@ -22,11 +22,11 @@ use buurtnet_domain::model::ActorKind;
 use buurtnet_federation::Context;
 use buurtnet_federation::http::{actor_document, note_document, wants_activity_json};
 use buurtnet_federation::state::Federation;
+use html::visitor::Visitor;
 
 /// The node's whole HTTP surface.
 pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::path::PathBuf) -> Router {
     let routes = Router::new()
-        .route("/", get(html::front_page))
         .route("/users/{name}", get(person))
         .route("/initiatives/{name}", get(group))
         .route("/notes/{id}", get(note))
@@ -36,13 +36,17 @@ pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::pa
         .route("/calendar.ics", get(calendar::node))
         .route("/health", get(ops_endpoints::health))
         .route("/metrics", get(ops_endpoints::metrics))
+        .merge(html::routes())
         .merge(api::routes(media_dir))
         .merge(buurtnet_federation::http::routes())
         .fallback(html::not_found)
         .layer(axum::Extension(std::sync::Arc::new(settings)));
     // A layer on a router runs after its routing; the slash must go before, so the routes
     // sit behind a router of their own.
-    Router::new().fallback_service(federation.attach(routes)).layer(axum::middleware::from_fn(trailing_slash_is_the_same))
+    Router::new()
+        .fallback_service(federation.attach(routes))
+        .layer(axum::middleware::from_fn(html::layout::security_headers))
+        .layer(axum::middleware::from_fn(trailing_slash_is_the_same))
 }
 
 /// `/api/v1/instance/` and `/api/v1/instance` are one resource (clients differ).
@@ -61,24 +65,32 @@ async fn trailing_slash_is_the_same(mut request: Request, next: axum::middleware
     next.run(request).await
 }
 
-async fn person(context: Context, Path(name): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
-    actor_page(context, name, ActorKind::Person, uri, headers).await
+async fn person(context: Context, visitor: Visitor, Path(name): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
+    actor_page(context, visitor, name, ActorKind::Person, uri, headers).await
 }
 
-async fn group(context: Context, Path(name): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
-    actor_page(context, name, ActorKind::Group, uri, headers).await
+async fn group(context: Context, visitor: Visitor, Path(name): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
+    actor_page(context, visitor, name, ActorKind::Group, uri, headers).await
 }
 
-async fn actor_page(context: Context, name: String, kind: ActorKind, uri: Uri, headers: HeaderMap) -> Response {
+async fn actor_page(context: Context, visitor: Visitor, name: String, kind: ActorKind, uri: Uri, headers: HeaderMap) -> Response {
     if wants_activity_json(&headers) {
         return actor_document(&context, &name, kind, &uri, &headers).await.into_response();
     }
-    html::profile(&context, &name, kind, &headers).await
+    html::posts::profile(&context, &visitor, &name, kind).await
 }
 
-async fn note(context: Context, Path(id): Path<i64>, uri: Uri, headers: HeaderMap) -> Response {
+async fn note(context: Context, visitor: Visitor, Path(id): Path<i64>, uri: Uri, headers: HeaderMap) -> Response {
     if wants_activity_json(&headers) {
         return note_document(&context, id, &uri, &headers).await.into_response();
     }
-    html::note(&context, id, &headers).await
+    let ap_id = context.urls.note(id).to_string();
+    let local_id = match context.store.conn().await {
+        Ok(mut conn) => buurtnet_domain::store::posts::by_ap_id(&mut conn, &ap_id).await.ok().flatten().map(|p| p.id),
+        Err(_) => None,
+    };
+    match local_id {
+        Some(local_id) => html::posts::show(&context, &visitor, local_id, None, axum::http::StatusCode::OK).await,
+        None => html::not_found(context, visitor).await,
+    }
 }

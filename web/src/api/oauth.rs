@@ -285,8 +285,8 @@ fn consent_page(app_name: &str, query: &AuthorizeQuery, error: Option<&str>) -> 
 fn simple_page(title: &str, body: &str) -> String {
     format!(
         r#"<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Buurtnet</title>
-<style>body{{font-family:system-ui,sans-serif;font-size:1.25rem;line-height:1.6;max-width:36rem;margin:0 auto;padding:1rem;color:#1a1a1a}}input{{font-size:1.25rem;padding:.4rem;width:100%;max-width:24rem}}button{{font-size:1.25rem;padding:.5rem 1rem;margin:.25rem 0}}:focus{{outline:3px solid #b35900;outline-offset:2px}}.error{{color:#a30000;font-weight:bold}}code{{font-size:1rem}}</style></head>
-<body><main>{body}</main></body></html>"#,
+<link rel="stylesheet" href="/static/buurtnet.css"><link rel="icon" href="data:,"></head>
+<body><main id="inhoud">{body}</main></body></html>"#,
         title = escape(title)
     )
 }

@@ -92,15 +92,46 @@ pub struct MemberDraft {
 }
 
 pub async fn add_member(store: &Store, urls: &LocalUrls, draft: &MemberDraft, keys: &ActorKeys) -> Result<Actor> {
+    let mut tx = store.begin().await?;
+    let member = insert_member(&mut tx, urls, draft, keys, true, None).await?;
+    tx.commit().await?;
+    Ok(member)
+}
+
+/// A new member as `add_member` makes one, but still waiting for a coordinator when
+/// `approved` is false (with what they wrote), inside the caller's transaction.
+pub(crate) async fn insert_member(
+    tx: &mut store::Tx,
+    urls: &LocalUrls,
+    draft: &MemberDraft,
+    keys: &ActorKeys,
+    approved: bool,
+    application: Option<&str>,
+) -> Result<Actor> {
     let username = Username::parse(&draft.username)?;
-    if draft.password.chars().count() < 8 {
-        return Err(DomainError::invalid("password", "use at least 8 characters / gebruik minstens 8 tekens"));
-    }
+    check_password(&draft.password)?;
     let display_name = if draft.display_name.trim().is_empty() { username.as_str() } else { draft.display_name.trim() };
     let new = local_actor(urls, ActorKind::Person, username.as_str(), display_name, keys);
-    let hash = hash_password(&draft.password)?;
-    let login = Login { password_hash: hash, email: draft.email.clone(), is_admin: draft.is_admin, initiative: draft.initiative.clone() };
-    insert_local(store, &new, Some(login)).await
+    let login = Login {
+        password_hash: hash_password(&draft.password)?,
+        email: draft.email.clone().filter(|e| !e.trim().is_empty()),
+        is_admin: draft.is_admin,
+        initiative: draft.initiative.clone(),
+        approved,
+        application: application.map(str::to_string),
+    };
+    insert_local_in(tx, &new, Some(login)).await
+}
+
+/// Passwords of at least 8 characters (long passphrases are welcome).
+pub fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < 8 {
+        return Err(DomainError::invalid("password", "use at least 8 characters / gebruik minstens 8 tekens"));
+    }
+    if password.len() > 1024 {
+        return Err(DomainError::invalid("password", "at most 1024 characters / hoogstens 1024 tekens"));
+    }
+    Ok(())
 }
 
 struct Login {
@@ -108,34 +139,47 @@ struct Login {
     email: Option<String>,
     is_admin: bool,
     initiative: Option<(String, String)>,
+    approved: bool,
+    application: Option<String>,
 }
 
 async fn insert_local(store: &Store, new: &NewActor, login: Option<Login>) -> Result<Actor> {
     let mut tx = store.begin().await?;
-    if store::actors::local_by_username(&mut tx, &new.username).await?.is_some() || new.username == INSTANCE_ACTOR_USERNAME {
-        return Err(DomainError::Conflict(format!("the name {} is taken / de naam {} is al in gebruik", new.username, new.username)));
-    }
-    let actor = store::actors::upsert(&mut tx, new).await?;
-    if let Some(login) = login {
-        store::actors::insert_account(&mut tx, actor.id, &login.password_hash, login.email.as_deref(), login.is_admin).await.map_err(
-            |e| match e {
-                DomainError::Db(ref db) if store::is_unique_violation(db) => DomainError::Conflict("that email address is taken".into()),
-                other => other,
-            },
-        )?;
-        if let Some((slug, role)) = login.initiative {
-            let initiative =
-                store::actors::local_by_username(&mut tx, &slug).await?.filter(|a| a.kind() == ActorKind::Group).ok_or_else(|| {
-                    DomainError::invalid("initiative", format!("there is no initiative {slug:?} / initiatief {slug:?} bestaat niet"))
-                })?;
-            store::actors::add_initiative_member(&mut tx, initiative.id, actor.id, &role).await?;
-        }
-    }
+    let actor = insert_local_in(&mut tx, new, login).await?;
     tx.commit().await?;
     Ok(actor)
 }
 
-fn hash_password(password: &str) -> Result<String> {
+async fn insert_local_in(tx: &mut store::Tx, new: &NewActor, login: Option<Login>) -> Result<Actor> {
+    if store::actors::local_by_username(tx, &new.username).await?.is_some() || new.username == INSTANCE_ACTOR_USERNAME {
+        return Err(DomainError::Conflict(format!("the name {} is taken / de naam {} is al in gebruik", new.username, new.username)));
+    }
+    let actor = store::actors::upsert(tx, new).await?;
+    if let Some(login) = login {
+        let account = store::actors::NewAccount {
+            actor_id: actor.id,
+            password_hash: &login.password_hash,
+            email: login.email.as_deref(),
+            is_admin: login.is_admin,
+            approved: login.approved,
+            application: login.application.as_deref(),
+        };
+        store::actors::insert_account(tx, &account).await.map_err(|e| match e {
+            DomainError::Db(ref db) if store::is_unique_violation(db) => DomainError::Conflict("that email address is taken".into()),
+            other => other,
+        })?;
+        if let Some((slug, role)) = login.initiative {
+            let initiative =
+                store::actors::local_by_username(tx, &slug).await?.filter(|a| a.kind() == ActorKind::Group).ok_or_else(|| {
+                    DomainError::invalid("initiative", format!("there is no initiative {slug:?} / initiatief {slug:?} bestaat niet"))
+                })?;
+            store::actors::add_initiative_member(tx, initiative.id, actor.id, &role).await?;
+        }
+    }
+    Ok(actor)
+}
+
+pub(crate) fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
@@ -143,17 +187,40 @@ fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| DomainError::Corrupt(format!("password hashing failed: {e}")))
 }
 
-/// Checks a login by username or email. Returns the member's actor when the password is right.
-pub async fn check_login(store: &Store, username_or_email: &str, password: &str) -> Result<Option<Actor>> {
+/// How a login attempt ended.
+#[allow(clippy::large_enum_variant, reason = "made once per login and taken apart at once")]
+pub enum LoginOutcome {
+    Member(Actor),
+    /// The password is right, but a coordinator has not yet approved the sign-up.
+    WaitingForApproval,
+    Refused,
+}
+
+/// Checks a login by username or email.
+pub async fn login(store: &Store, username_or_email: &str, password: &str) -> Result<LoginOutcome> {
     let mut conn = store.conn().await?;
-    let Some((actor_id, hash)) = store::actors::password_hash_for(&mut conn, username_or_email.trim()).await? else {
-        return Ok(None);
+    let Some((actor_id, hash, approved)) = store::actors::password_hash_for(&mut conn, username_or_email.trim()).await? else {
+        // The same work as a real check, so timing does not tell which names exist.
+        let _ = hash_password(password);
+        return Ok(LoginOutcome::Refused);
     };
     let parsed = PasswordHash::new(&hash).map_err(|e| DomainError::Corrupt(format!("stored password hash: {e}")))?;
     if Argon2::default().verify_password(password.as_bytes(), &parsed).is_err() {
-        return Ok(None);
+        return Ok(LoginOutcome::Refused);
     }
-    Ok(Some(store::actors::by_id(&mut conn, actor_id).await?))
+    if !approved {
+        return Ok(LoginOutcome::WaitingForApproval);
+    }
+    Ok(LoginOutcome::Member(store::actors::by_id(&mut conn, actor_id).await?))
+}
+
+/// Checks a login by username or email. Returns the member's actor when the password is
+/// right and the account approved.
+pub async fn check_login(store: &Store, username_or_email: &str, password: &str) -> Result<Option<Actor>> {
+    Ok(match login(store, username_or_email, password).await? {
+        LoginOutcome::Member(actor) => Some(actor),
+        _ => None,
+    })
 }
 
 /// Whether `member` may act as `author`: itself, or an initiative it coordinates.

@@ -4,7 +4,9 @@
 
 pub mod actors;
 pub mod articles;
+pub mod browse;
 pub mod calendar;
+pub mod conversations;
 pub mod events;
 pub mod follows;
 pub mod matching;
@@ -16,4 +18,6 @@ pub mod proposals;
 pub mod reactions;
 pub mod responses;
 pub mod rsvp;
+pub mod sessions;
+pub mod signup;
 pub mod visibility;

@@ -82,17 +82,60 @@ pub async fn count_local(db: &mut impl Handle, kind: ActorKind) -> Result<i64> {
 }
 
 /// Stores a login for a local actor.
-pub async fn insert_account(db: &mut impl Handle, actor_id: i64, password_hash: &str, email: Option<&str>, is_admin: bool) -> Result<()> {
-    let sql = "INSERT INTO accounts (actor_id, password_hash, email, is_admin, created_at) VALUES ($1, $2, $3, $4, $5)";
-    affected!(db, c => sqlx::query(sql).bind(actor_id).bind(password_hash).bind(email).bind(is_admin).bind(now_ms()).execute(c).await)?;
+/// A login to store with a new local member.
+pub struct NewAccount<'a> {
+    pub actor_id: i64,
+    pub password_hash: &'a str,
+    pub email: Option<&'a str>,
+    pub is_admin: bool,
+    /// `false`: the sign-up waits for a coordinator.
+    pub approved: bool,
+    pub application: Option<&'a str>,
+}
+
+pub async fn insert_account(db: &mut impl Handle, account: &NewAccount<'_>) -> Result<()> {
+    let now = now_ms();
+    let sql = "INSERT INTO accounts (actor_id, password_hash, email, is_admin, created_at, approved_at, application) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    affected!(db, c => sqlx::query(sql).bind(account.actor_id).bind(account.password_hash).bind(account.email).bind(account.is_admin)
+        .bind(now).bind(account.approved.then_some(now)).bind(account.application).execute(c).await)?;
     Ok(())
 }
 
-/// The password hash of a local login, found by username or email.
-pub async fn password_hash_for(db: &mut impl Handle, username_or_email: &str) -> Result<Option<(i64, String)>> {
-    let sql = "SELECT a.id, acc.password_hash FROM accounts acc JOIN actors a ON a.id = acc.actor_id
+/// The password hash of a local login, found by username or email, and whether a coordinator
+/// has approved it: (actor id, hash, approved).
+pub async fn password_hash_for(db: &mut impl Handle, username_or_email: &str) -> Result<Option<(i64, String, bool)>> {
+    let sql = "SELECT a.id, acc.password_hash, acc.approved_at IS NOT NULL FROM accounts acc JOIN actors a ON a.id = acc.actor_id
                WHERE a.is_local AND (a.username = $1 OR acc.email = $1)";
-    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String)>(sql).bind(username_or_email).fetch_optional(c).await)?)
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String, bool)>(sql).bind(username_or_email).fetch_optional(c).await)?)
+}
+
+pub async fn set_password_hash(db: &mut impl Handle, actor_id: i64, password_hash: &str) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE accounts SET password_hash = $1 WHERE actor_id = $2").bind(password_hash).bind(actor_id).execute(c).await)?;
+    Ok(())
+}
+
+/// Sign-ups waiting for a coordinator: (member id, what they wrote, when), oldest first.
+pub async fn waiting_accounts(db: &mut impl Handle) -> Result<Vec<(i64, Option<String>, i64)>> {
+    let sql = "SELECT actor_id, application, created_at FROM accounts WHERE approved_at IS NULL ORDER BY created_at";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, Option<String>, i64)>(sql).fetch_all(c).await)?)
+}
+
+/// Approves a waiting sign-up; false when there was none.
+pub async fn approve_account(db: &mut impl Handle, actor_id: i64) -> Result<bool> {
+    let sql = "UPDATE accounts SET approved_at = $1 WHERE actor_id = $2 AND approved_at IS NULL";
+    Ok(affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(actor_id).execute(c).await)? == 1)
+}
+
+pub async fn is_admin(db: &mut impl Handle, actor_id: i64) -> Result<bool> {
+    let sql = "SELECT is_admin FROM accounts WHERE actor_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, bool>(sql).bind(actor_id).fetch_optional(c).await)?.unwrap_or(false))
+}
+
+/// The initiatives a member belongs to, with the role: (initiative id, role).
+pub async fn roles_of(db: &mut impl Handle, member_id: i64) -> Result<Vec<(i64, String)>> {
+    let sql = "SELECT initiative_id, role FROM initiative_members WHERE member_id = $1 ORDER BY initiative_id";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String)>(sql).bind(member_id).fetch_all(c).await)?)
 }
 
 pub async fn add_initiative_member(db: &mut impl Handle, initiative_id: i64, member_id: i64, role: &str) -> Result<()> {

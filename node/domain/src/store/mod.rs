@@ -17,6 +17,7 @@ pub mod deliveries;
 pub mod events;
 pub mod follows;
 pub mod inbox;
+pub mod invitations;
 pub mod markers;
 pub mod media;
 pub mod notifications;
@@ -27,6 +28,7 @@ pub mod posts;
 pub mod proposals;
 pub mod reports;
 pub mod responses;
+pub mod sessions;
 
 use crate::error::{DomainError, Result};
 use sqlx::pool::PoolConnection;

@@ -251,3 +251,28 @@ pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Pag
 pub async fn max_id(db: &mut impl Handle) -> Result<i64> {
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM posts").fetch_one(c).await)?.unwrap_or(0))
 }
+
+/// Direct messages between two actors, either way, oldest first (the newest `limit`).
+pub async fn direct_between(db: &mut impl Handle, a_id: i64, a_ap_id: &str, b_id: i64, b_ap_id: &str, limit: i64) -> Result<Vec<Post>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM (SELECT {COLUMNS} FROM posts p WHERE p.visibility = 'direct' AND p.deleted_at IS NULL AND (
+             (p.author_id = $1 AND EXISTS (SELECT 1 FROM post_recipients r WHERE r.post_id = p.id AND r.actor_ap_id = $4))
+          OR (p.author_id = $3 AND EXISTS (SELECT 1 FROM post_recipients r WHERE r.post_id = p.id AND r.actor_ap_id = $2)))
+         ORDER BY p.id DESC LIMIT $5) newest ORDER BY id"
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(a_id).bind(a_ap_id).bind(b_id).bind(b_ap_id).bind(limit).fetch_all(c).await)?)
+}
+
+/// The actors a member has direct messages with, by the newest message: (actor id, newest post id).
+pub async fn direct_partners(db: &mut impl Handle, member_id: i64, member_ap_id: &str) -> Result<Vec<(i64, i64)>> {
+    let sql = "SELECT other_id, MAX(post_id) AS newest FROM (
+                   SELECT a.id AS other_id, p.id AS post_id FROM posts p
+                     JOIN post_recipients r ON r.post_id = p.id JOIN actors a ON a.ap_id = r.actor_ap_id
+                    WHERE p.author_id = $1 AND p.visibility = 'direct' AND p.deleted_at IS NULL
+                   UNION ALL
+                   SELECT p.author_id AS other_id, p.id AS post_id FROM posts p
+                     JOIN post_recipients r ON r.post_id = p.id
+                    WHERE r.actor_ap_id = $2 AND p.visibility = 'direct' AND p.deleted_at IS NULL
+               ) both_ways WHERE other_id <> $1 GROUP BY other_id ORDER BY newest DESC LIMIT 100";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(member_id).bind(member_ap_id).fetch_all(c).await)?)
+}

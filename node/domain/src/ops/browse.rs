@@ -1,0 +1,134 @@
+//! What the web pages list: open offers and needs, coming events and a node's initiatives,
+//! each filtered by what the reader may see (the same rule as every other read path).
+
+use crate::error::Result;
+use crate::model::{Actor, ActorKind, Event, Post, Proposal, Purpose};
+use crate::now_ms;
+use crate::ops::visibility::may_read;
+use crate::store::{self, Store};
+
+/// How many rows the database is asked for before visibility filtering.
+const SCAN: i64 = 200;
+
+/// An offer or need with its post and author.
+pub struct ProposalCard {
+    pub proposal: Proposal,
+    pub post: Post,
+    pub author: Actor,
+}
+
+/// An event with its post and author.
+pub struct EventCard {
+    pub event: Event,
+    pub post: Post,
+    pub author: Actor,
+}
+
+/// What to show of open offers and needs.
+#[derive(Debug, Clone, Default)]
+pub struct ProposalFilter {
+    pub purpose: Option<Purpose>,
+    pub category: Option<String>,
+    /// Part of the neighbourhood's name, any case.
+    pub neighbourhood: Option<String>,
+    /// Words that must occur in the title or description.
+    pub words: Option<String>,
+}
+
+impl ProposalFilter {
+    fn admits(&self, proposal: &Proposal) -> bool {
+        let contains = |haystack: &str, needle: &str| haystack.to_lowercase().contains(&needle.trim().to_lowercase());
+        self.category.as_deref().is_none_or(|c| c.is_empty() || proposal.category.eq_ignore_ascii_case(c))
+            && self
+                .neighbourhood
+                .as_deref()
+                .is_none_or(|n| n.trim().is_empty() || proposal.neighbourhood.as_deref().is_some_and(|p| contains(p, n)))
+            && self
+                .words
+                .as_deref()
+                .is_none_or(|w| w.split_whitespace().all(|word| contains(&proposal.title, word) || contains(&proposal.description, word)))
+    }
+}
+
+/// Open offers and needs `reader` may see, newest first.
+pub async fn open_proposals(store: &Store, reader: Option<&Actor>, filter: &ProposalFilter, limit: usize) -> Result<Vec<ProposalCard>> {
+    let purposes = match filter.purpose {
+        Some(p) => vec![p],
+        None => vec![Purpose::Request, Purpose::Offer],
+    };
+    let mut candidates = Vec::new();
+    for purpose in purposes {
+        candidates.extend(store::proposals::open(&mut store.conn().await?, purpose, SCAN).await?);
+    }
+    candidates.sort_by_key(|p| std::cmp::Reverse(p.post_id));
+    let mut cards = Vec::new();
+    for proposal in candidates.into_iter().filter(|p| filter.admits(p)) {
+        if cards.len() == limit {
+            break;
+        }
+        let mut conn = store.conn().await?;
+        let post = store::posts::by_id(&mut conn, proposal.post_id).await?;
+        drop(conn);
+        if !may_read(store, &post, reader.map(|r| r.ap_id.as_str())).await? {
+            continue;
+        }
+        let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
+        cards.push(ProposalCard { proposal, post, author });
+    }
+    Ok(cards)
+}
+
+/// Coming events `reader` may see (of `author` only, when given), soonest first.
+pub async fn coming_events(store: &Store, reader: Option<&Actor>, author: Option<&Actor>, limit: usize) -> Result<Vec<EventCard>> {
+    let events = store::events::upcoming(&mut store.conn().await?, author.map(|a| a.id), false, now_ms(), SCAN).await?;
+    let mut cards = Vec::new();
+    for event in events {
+        if cards.len() == limit {
+            break;
+        }
+        let post = store::posts::by_id(&mut store.conn().await?, event.post_id).await?;
+        if !may_read(store, &post, reader.map(|r| r.ap_id.as_str())).await? {
+            continue;
+        }
+        let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
+        cards.push(EventCard { event, post, author });
+    }
+    Ok(cards)
+}
+
+/// The initiatives hosted here.
+pub async fn local_initiatives(store: &Store) -> Result<Vec<Actor>> {
+    store::actors::local_of_kind(&mut store.conn().await?, ActorKind::Group).await
+}
+
+/// The initiatives a member coordinates (all of them for an administrator).
+pub async fn coordinated_by(store: &Store, member: &Actor) -> Result<Vec<Actor>> {
+    let mut conn = store.conn().await?;
+    let all = store::actors::local_of_kind(&mut conn, ActorKind::Group).await?;
+    if store::actors::is_admin(&mut conn, member.id).await? {
+        return Ok(all);
+    }
+    let roles = store::actors::roles_of(&mut conn, member.id).await?;
+    Ok(all.into_iter().filter(|i| roles.iter().any(|(id, role)| *id == i.id && role == super::actors::ROLE_COORDINATOR)).collect())
+}
+
+/// The newest public posts this node holds that are neither offers, needs nor events, with
+/// their authors.
+pub async fn recent_news(store: &Store, limit: usize) -> Result<Vec<(Post, Actor)>> {
+    let mut conn = store.conn().await?;
+    let mut news = Vec::new();
+    for post in store::posts::recent_public(&mut conn, 50).await? {
+        if news.len() == limit {
+            break;
+        }
+        if post.in_reply_to.is_some()
+            || store::proposals::by_post_id(&mut conn, post.id).await?.is_some()
+            || store::events::by_post_id(&mut conn, post.id).await?.is_some()
+        {
+            continue;
+        }
+        let author = store::actors::by_id(&mut conn, post.author_id).await?;
+        news.push((post, author));
+    }
+    Ok(news)
+}

@@ -1,0 +1,158 @@
+//! Becoming a member: invitation codes from coordinators, sign-ups with a code (approved at
+//! once, joining the initiative that invited) or without (waiting for a coordinator), and the
+//! coordinators' approval. Codes are short enough to read out over the phone.
+
+use crate::error::{DomainError, Result};
+use crate::model::{Actor, ActorKeys, ActorKind};
+use crate::now_ms;
+use crate::ops::actors::{MemberDraft, ROLE_COORDINATOR, ROLE_MEMBER, insert_member};
+use crate::ops::oauth::hash;
+use crate::store::{self, Store};
+use crate::urls::LocalUrls;
+
+/// How long an invitation code works.
+pub const INVITATION_LIFETIME_MS: i64 = 14 * 24 * 3600 * 1000;
+/// Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// How someone signs up.
+pub enum SignUpPath {
+    /// With a code from a coordinator: a member at once.
+    Invitation(String),
+    /// Asking to join, with a few words for the coordinators: waits for approval.
+    Application(String),
+}
+
+pub enum SignedUp {
+    Member(Actor),
+    WaitingForApproval(Actor),
+}
+
+/// A new code, `ABCD-EFGH-JKMN` (60 bits).
+fn new_code() -> String {
+    let letters: Vec<char> = (0..12).map(|_| CODE_ALPHABET[rand::random_range(0..CODE_ALPHABET.len())] as char).collect();
+    letters.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// The code as typed, in the form it was made: capitals, dashes and spaces ignored.
+pub fn normalise_code(typed: &str) -> String {
+    let letters: Vec<char> = typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    letters.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// Whether a member coordinates `initiative` (or is an administrator of the node).
+pub async fn coordinates(store: &Store, member: &Actor, initiative: &Actor) -> Result<bool> {
+    let mut conn = store.conn().await?;
+    if store::actors::is_admin(&mut conn, member.id).await? {
+        return Ok(true);
+    }
+    Ok(initiative.kind() == ActorKind::Group
+        && store::actors::initiative_role(&mut conn, initiative.id, member.id).await?.as_deref() == Some(ROLE_COORDINATOR))
+}
+
+/// Whether a member coordinates any initiative here, or is an administrator.
+pub async fn is_coordinator(store: &Store, member: &Actor) -> Result<bool> {
+    let mut conn = store.conn().await?;
+    Ok(store::actors::is_admin(&mut conn, member.id).await?
+        || store::actors::roles_of(&mut conn, member.id).await?.iter().any(|(_, role)| role == ROLE_COORDINATOR))
+}
+
+/// A coordinator makes an invitation to `initiative`; the code is shown once.
+pub async fn invite(store: &Store, coordinator: &Actor, initiative: &Actor, note: &str) -> Result<String> {
+    if !coordinates(store, coordinator, initiative).await? {
+        return Err(DomainError::Forbidden);
+    }
+    let note = note.trim();
+    if note.chars().count() > 200 {
+        return Err(DomainError::invalid("note", "at most 200 characters / hoogstens 200 tekens"));
+    }
+    let code = new_code();
+    let now = now_ms();
+    let new = store::invitations::NewInvitation {
+        code_hash: &hash(&code),
+        initiative_id: Some(initiative.id),
+        created_by: coordinator.id,
+        note,
+        created_at: now,
+        expires_at: now + INVITATION_LIFETIME_MS,
+    };
+    let mut tx = store.begin().await?;
+    store::invitations::insert(&mut tx, &new).await?;
+    tx.commit().await?;
+    Ok(code)
+}
+
+/// The invitations a coordinator made, newest first.
+pub async fn invitations_made(store: &Store, coordinator: &Actor) -> Result<Vec<store::invitations::Invitation>> {
+    store::invitations::made_by(&mut store.conn().await?, coordinator.id, 50).await
+}
+
+/// Signs someone up. With an invitation the code is used up in the same transaction as the
+/// account is made, so one code makes one member.
+pub async fn sign_up(store: &Store, urls: &LocalUrls, draft: &MemberDraft, path: &SignUpPath, keys: &ActorKeys) -> Result<SignedUp> {
+    let mut draft = draft.clone();
+    draft.is_admin = false;
+    let mut tx = store.begin().await?;
+    match path {
+        SignUpPath::Invitation(code) => {
+            let invitation = store::invitations::by_code_hash(&mut tx, &hash(&normalise_code(code)))
+                .await?
+                .filter(|i| i.used_by.is_none() && i.expires_at > now_ms())
+                .ok_or_else(|| {
+                    DomainError::invalid("code", "this code is unknown, used or expired / deze code is onbekend, gebruikt of verlopen")
+                })?;
+            draft.initiative = match invitation.initiative_id {
+                Some(id) => Some((store::actors::by_id(&mut tx, id).await?.username, ROLE_MEMBER.to_string())),
+                None => None,
+            };
+            let member = insert_member(&mut tx, urls, &draft, keys, true, None).await?;
+            if !store::invitations::mark_used(&mut tx, invitation.id, member.id, now_ms()).await? {
+                return Err(DomainError::invalid("code", "this code was just used / deze code is net gebruikt"));
+            }
+            tx.commit().await?;
+            Ok(SignedUp::Member(member))
+        }
+        SignUpPath::Application(words) => {
+            if words.chars().count() > 1000 {
+                return Err(DomainError::invalid("application", "at most 1000 characters / hoogstens 1000 tekens"));
+            }
+            draft.initiative = None;
+            let member = insert_member(&mut tx, urls, &draft, keys, false, Some(words.trim())).await?;
+            tx.commit().await?;
+            Ok(SignedUp::WaitingForApproval(member))
+        }
+    }
+}
+
+/// A sign-up waiting for a coordinator.
+pub struct Waiting {
+    pub member: Actor,
+    pub application: Option<String>,
+    pub since: i64,
+}
+
+/// The sign-ups waiting for approval, for coordinators.
+pub async fn waiting(store: &Store, coordinator: &Actor) -> Result<Vec<Waiting>> {
+    if !is_coordinator(store, coordinator).await? {
+        return Err(DomainError::Forbidden);
+    }
+    let mut conn = store.conn().await?;
+    let mut list = Vec::new();
+    for (id, application, since) in store::actors::waiting_accounts(&mut conn).await? {
+        list.push(Waiting { member: store::actors::by_id(&mut conn, id).await?, application, since });
+    }
+    Ok(list)
+}
+
+/// A coordinator lets a waiting sign-up in.
+pub async fn approve(store: &Store, coordinator: &Actor, member_id: i64) -> Result<()> {
+    if !is_coordinator(store, coordinator).await? {
+        return Err(DomainError::Forbidden);
+    }
+    let mut tx = store.begin().await?;
+    if !store::actors::approve_account(&mut tx, member_id).await? {
+        return Err(DomainError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,77 @@
+// Shared by the browser scenarios: launching Debian's Chromium, the axe-core audit,
+// screenshots at phone and desktop width, and waiting for federation.
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const screenshotDir = process.env.SCREENSHOTS_DIR || 'screenshots';
+mkdirSync(screenshotDir, { recursive: true });
+const audits = [];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A browser context of one person: Dutch unless said otherwise. axe is injected past the
+ * page's CSP (bypassCSP), which the pages themselves never need. */
+export async function person(browser, locale = 'nl-NL') {
+  const context = await browser.newContext({ locale, bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15000);
+  return context.newPage();
+}
+
+/** Runs axe-core on the page; serious or critical violations fail the run. */
+export async function audit(page, name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5) }));
+  });
+  audits.push({ page: name, url: page.url(), violations: result });
+  const bad = result.filter(v => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length) {
+    throw new Error(`accessibility: ${name} (${page.url()}) has ${bad.length} serious or critical violations: ${JSON.stringify(bad, null, 1)}`);
+  }
+}
+
+/** Screenshots at desktop and phone width. */
+export async function shoot(page, name) {
+  const desktop = page.viewportSize();
+  await page.screenshot({ path: path.join(screenshotDir, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(screenshotDir, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(desktop);
+}
+
+/** Audit and screenshots of a main page. */
+export async function mainPage(page, name) {
+  await audit(page, name);
+  await shoot(page, name);
+}
+
+/** Reloads `url` until `check(page)` holds (federation takes a moment), for up to 30 s. */
+export async function until(page, url, what, check) {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    await page.goto(url);
+    if (await check(page)) return;
+    if (Date.now() > deadline) throw new Error(`waited 30 s for ${what} at ${url}`);
+    await page.waitForTimeout(500);
+  }
+}
+
+export function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+export function writeReport() {
+  writeFileSync(path.join(screenshotDir, 'axe-report.json'), JSON.stringify(audits, null, 1));
+}

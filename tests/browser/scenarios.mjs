@@ -1,0 +1,137 @@
+// End-to-end scenarios of the web pages in Chromium, driven by tests/tests/browser.rs with
+// two running nodes: NODE_A (the resident's) and NODE_B (the volunteer's).
+// Every main page is audited with axe-core and photographed at phone and desktop width.
+import { launch, person, mainPage, audit, shoot, until, expect, writeReport } from './lib.mjs';
+
+const A = process.env.NODE_A;
+const B = process.env.NODE_B;
+const PASSWORD = process.env.PASSWORD;
+const steps = [];
+const step = (name) => { steps.push(name); console.log(`step: ${name}`); };
+
+async function login(page, base, username) {
+  await page.goto(`${base}/inloggen`);
+  await page.getByLabel('Gebruikersnaam of e-mailadres').fill(username);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL(`${base}/`);
+}
+
+const browser = await launch();
+try {
+  step('everyone sees the front page, browse, agenda, login and a missing page');
+  const visitor = await person(browser);
+  await visitor.goto(`${A}/`);
+  expect(await visitor.locator('html').getAttribute('lang') === 'nl', 'Dutch by default');
+  await mainPage(visitor, 'front');
+  await visitor.goto(`${A}/hulp`);
+  await mainPage(visitor, 'browse');
+  await visitor.goto(`${A}/agenda`);
+  await mainPage(visitor, 'agenda');
+  await visitor.goto(`${A}/inloggen`);
+  await mainPage(visitor, 'login');
+  const missing = await visitor.goto(`${A}/bericht/999999`);
+  expect(missing.status() === 404, `a missing post is 404, not ${missing.status()}`);
+  await audit(visitor, 'not-found');
+
+  step('a wrong password is refused with a clear message, the name kept');
+  await visitor.goto(`${A}/inloggen`);
+  await visitor.getByLabel('Gebruikersnaam of e-mailadres').fill('fatima');
+  await visitor.getByLabel('Wachtwoord', { exact: true }).fill('niet-het-wachtwoord');
+  await visitor.getByRole('button', { name: 'Inloggen' }).click();
+  expect(await visitor.getByRole('alert').innerText() === 'De gebruikersnaam of het wachtwoord klopt niet.', 'wrong password message');
+  expect(await visitor.getByLabel('Gebruikersnaam of e-mailadres').inputValue() === 'fatima', 'the name is kept');
+
+  step('the coordinator makes an invitation code');
+  const coordinator = await person(browser);
+  await login(coordinator, A, 'fatima');
+  await coordinator.getByRole('link', { name: 'Coördinatie' }).click();
+  await coordinator.getByLabel('Voor wie').fill('Truus van de Nieuwe Binnenweg');
+  await coordinator.getByRole('button', { name: 'Code maken' }).click();
+  const code = (await coordinator.locator('#new-code').innerText()).trim();
+  expect(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/.test(code), `an invitation code, not ${code}`);
+  await mainPage(coordinator, 'coordinate');
+
+  step('the resident signs up with the code (a mistake first, then right)');
+  const resident = await person(browser);
+  await resident.goto(`${A}/aanmelden?code=${encodeURIComponent(code.toLowerCase())}`);
+  await mainPage(resident, 'signup');
+  await resident.getByLabel('Je naam').fill('Truus');
+  await resident.getByLabel('Gebruikersnaam', { exact: false }).first().fill('truus');
+  await resident.getByLabel('Wachtwoord', { exact: false }).first().fill('een lange zin als wachtwoord');
+  await resident.getByLabel('Wachtwoord nog een keer').fill('iets anders');
+  await resident.getByRole('button', { name: 'Account maken' }).click();
+  expect((await resident.locator('#password_again-error').innerText()).includes('niet gelijk'), 'passwords differ message next to the field');
+  expect(await resident.locator('#username').inputValue() === 'truus', 'what was typed is kept');
+  await audit(resident, 'signup-with-errors');
+  await resident.locator('#password').fill('een lange zin als wachtwoord');
+  await resident.locator('#password_again').fill('een lange zin als wachtwoord');
+  await resident.getByRole('button', { name: 'Account maken' }).click();
+  await resident.waitForURL(/gedaan=welkom/);
+  expect((await resident.getByRole('status').innerText()).includes('Welkom'), 'welcomed');
+
+  step('the resident asks for help, with a preview first');
+  await resident.getByRole('link', { name: 'Hulp vragen' }).first().click();
+  await mainPage(resident, 'new-need');
+  await resident.getByRole('button', { name: 'Hulpvraag plaatsen' }).click();
+  expect((await resident.locator('#title-error').innerText()).length > 0, 'an empty title is explained next to the field');
+  await resident.getByLabel('Titel').fill('Hulp bij de boodschappen');
+  await resident.getByLabel('Beschrijving').fill('Ik kan slecht lopen. Wie doet op donderdag mijn boodschappen?');
+  await resident.getByLabel('Categorie').selectOption('boodschappen');
+  await resident.getByLabel('Buurt', { exact: false }).fill('Oud-Mathenesse');
+  await resident.getByRole('button', { name: 'Voorbeeld bekijken' }).click();
+  expect((await resident.locator('.preview').innerText()).includes('Hulpvraag: Hulp bij de boodschappen'), 'the preview shows the text');
+  await shoot(resident, 'new-need-preview');
+  await resident.getByRole('button', { name: 'Hulpvraag plaatsen' }).click();
+  await resident.waitForURL(/\/bericht\/\d+\?gedaan=geplaatst/);
+  const needUrl = resident.url().split('?')[0];
+  expect(await resident.getByRole('heading', { level: 1 }).innerText() === 'Hulp bij de boodschappen', 'the need page');
+  await mainPage(resident, 'need');
+
+  step('a volunteer on the other node finds the need and responds');
+  const volunteer = await person(browser);
+  await login(volunteer, B, 'kees');
+  await until(volunteer, `${B}/hulp?woorden=boodschappen`, 'the need on the other node',
+    async (p) => (await p.getByRole('link', { name: 'Hulp bij de boodschappen' }).count()) > 0);
+  await mainPage(volunteer, 'browse-other-node');
+  await volunteer.getByRole('link', { name: 'Hulp bij de boodschappen' }).click();
+  await volunteer.getByLabel('Je bericht').fill('Ik kan donderdag om 10 uur, ik woon om de hoek.');
+  await volunteer.getByRole('button', { name: 'Reactie versturen' }).click();
+  await volunteer.waitForURL(/gedaan=gereageerd/);
+
+  step('the resident accepts the response');
+  await until(resident, needUrl, 'the response on the need page', async (p) => (await p.getByRole('button', { name: 'Accepteren' }).count()) > 0);
+  await audit(resident, 'need-with-response');
+  await resident.getByRole('button', { name: 'Accepteren' }).click();
+  await resident.waitForURL(/gedaan=geaccepteerd/);
+
+  step('they exchange messages');
+  await until(volunteer, `${B}/gesprekken`, 'the conversation on the other node', async (p) => (await p.getByRole('link', { name: 'Truus' }).count()) > 0);
+  await mainPage(volunteer, 'conversations');
+  await volunteer.getByRole('link', { name: 'Truus' }).click();
+  expect((await volunteer.locator('ol.messages').innerText()).includes('fijn dat je reageert'), 'the opening message arrived');
+  await volunteer.getByLabel('Schrijf Truus').fill('Tot donderdag om 10 uur!');
+  await volunteer.getByRole('button', { name: 'Versturen' }).click();
+  await volunteer.waitForURL(/gedaan=verstuurd/);
+  await mainPage(volunteer, 'conversation');
+  await until(resident, `${A}/gesprekken`, 'the conversation', async (p) => (await p.getByRole('link', { name: 'KEES' }).count()) > 0);
+  await resident.getByRole('link', { name: 'KEES' }).click();
+  await until(resident, resident.url(), 'the volunteer\'s answer', async (p) => (await p.locator('ol.messages').innerText()).includes('Tot donderdag'));
+
+  step('the pages speak English when asked');
+  await resident.getByRole('link', { name: 'English' }).click();
+  expect(await resident.locator('html').getAttribute('lang') === 'en', 'switched to English');
+  expect((await resident.getByRole('navigation').innerText()).includes('Conversations'), 'the menu is in English');
+  await resident.goto(`${A}/`);
+  await mainPage(resident, 'front-english');
+  await resident.getByRole('link', { name: 'Nederlands' }).click();
+  expect(await resident.locator('html').getAttribute('lang') === 'nl', 'and back to Dutch');
+
+  console.log(JSON.stringify({ ok: true, steps }));
+} catch (error) {
+  console.error(`FAILED after steps ${JSON.stringify(steps)}: ${error.stack || error}`);
+  process.exitCode = 1;
+} finally {
+  writeReport();
+  await browser.close();
+}

@@ -1,0 +1,83 @@
+//! The web pages in a real browser: Debian's Chromium driven by Playwright
+//! (`tests/browser/`, pinned, installed by `scripts/install-browser-deps.sh`), with an
+//! axe-core audit of every main page and screenshots at phone and desktop width written to
+//! `target/browser-screenshots/`. Two nodes on SQLite (the pages are the subject here; the
+//! database paths are the same ones the other tests run on both backends).
+//! Without Chromium or the npm packages the test fails in CI and is skipped loudly elsewhere.
+
+use anyhow::{Context as _, Result};
+use buurtnet_domain::model::{Purpose, ResponseState, Visibility};
+use buurtnet_domain::store;
+use buurtnet_tests::harness::{Backend, PATIENCE, TestNode};
+use std::path::PathBuf;
+use tokio::process::Command;
+
+const PASSWORD: &str = "geheim-wachtwoord";
+
+fn browser_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser")
+}
+
+/// Where the screenshots and the axe report go.
+pub fn screenshot_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/browser-screenshots")
+}
+
+fn installed() -> Result<bool> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let playwright = browser_dir().join("node_modules/playwright-core/package.json");
+    if std::path::Path::new(&chromium).exists() && playwright.exists() {
+        return Ok(true);
+    }
+    if std::env::var_os("CI").is_some() {
+        anyhow::bail!("{chromium} or {} is missing: scripts/install-browser-deps.sh must run before the tests in CI", playwright.display());
+    }
+    eprintln!("SKIPPED BROWSER TESTS: Chromium or playwright-core is not installed; run scripts/install-browser-deps.sh");
+    Ok(false)
+}
+
+/// Runs a scenario file of `tests/browser/` against the nodes given as environment.
+async fn run_scenario(file: &str, env: &[(&str, String)]) -> Result<String> {
+    let mut command = Command::new("node");
+    command.arg(file).current_dir(browser_dir()).env("SCREENSHOTS_DIR", screenshot_dir()).env("PASSWORD", PASSWORD).kill_on_drop(true);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = tokio::time::timeout(PATIENCE * 9, command.output()).await.context("the browser scenario did not finish")??;
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    anyhow::ensure!(output.status.success(), "{file} failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    eprintln!("screenshots and the axe report: {}", screenshot_dir().display());
+    Ok(stdout)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resident_asks_a_volunteer_elsewhere_helps_and_they_talk() -> Result<()> {
+    if !installed()? {
+        return Ok(());
+    }
+    let a = TestNode::start(Backend::Sqlite).await?;
+    let b = TestNode::start(Backend::Sqlite).await?;
+    let zorg = a.add_initiative("zorgvrijstaat", false).await?;
+    a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("wijkpaleis", false).await?;
+    b.add_member("kees", Some(&paleis)).await?;
+    a.follow_and_wait(&zorg, &paleis.ap_id).await?;
+    b.follow_and_wait(&paleis, &zorg.ap_id).await?;
+
+    let output = run_scenario("scenarios.mjs", &[("NODE_A", a.base_url()), ("NODE_B", b.base_url())]).await?;
+    assert!(output.contains("\"ok\":true"), "{output}");
+
+    // What the browser did is in the databases too.
+    let mut conn_a = a.store().conn().await?;
+    let truus = store::actors::local_by_username(&mut conn_a, "truus").await?.context("truus signed up")?;
+    assert_eq!(store::actors::roles_of(&mut conn_a, truus.id).await?.len(), 1, "the invitation made her a member of the initiative");
+    let need = store::posts::by_author(&mut conn_a, truus.id, 10, 0).await?.into_iter().find(|p| p.visibility == Visibility::Coalition);
+    let need = need.context("her need, for the coalition by default")?;
+    let proposal = store::proposals::by_post_id(&mut conn_a, need.id).await?.context("a proposal")?;
+    assert_eq!(proposal.purpose, Purpose::Request);
+    let responses = store::responses::for_proposal(&mut conn_a, need.id).await?;
+    assert_eq!(responses.iter().map(|r| r.state).collect::<Vec<_>>(), vec![ResponseState::Accepted]);
+    let mut conn_b = b.store().conn().await?;
+    assert!(store::posts::by_ap_id(&mut conn_b, &need.ap_id).await?.is_some_and(|p| p.visibility == Visibility::Coalition));
+    Ok(())
+}

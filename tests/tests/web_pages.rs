@@ -1,0 +1,282 @@
+//! The web pages over HTTP, on SQLite and PostgreSQL: every form's error paths (a clear
+//! message, what was typed kept, nothing changed), CSRF and origin checks, sessions and their
+//! cookies, sign-up by invitation and by approval, visibility as strict as in the API, the
+//! security headers, and the choice of language. The same flows in a real browser, with the
+//! accessibility audit, are in `browser.rs`.
+
+use anyhow::{Context as _, Result};
+use buurtnet_domain::model::{ProposalDraft, Purpose, Visibility, When};
+use buurtnet_domain::ops::proposals::Audience;
+use buurtnet_domain::{ops, store};
+use buurtnet_tests::harness::{Backend, TestNode};
+use buurtnet_tests::on_both_backends;
+use buurtnet_tests::pages::PageVisitor;
+use buurtnet_web::Registrations;
+use reqwest::StatusCode;
+
+on_both_backends!(
+    forms_without_the_right_token_or_origin_change_nothing,
+    an_invitation_makes_one_member_and_bad_codes_are_explained,
+    sign_ups_wait_for_a_coordinator_when_the_node_asks_approval,
+    pages_show_only_what_the_visitor_may_see,
+    posting_a_need_keeps_what_was_typed_until_it_is_right,
+    sessions_cookies_headers_and_language
+);
+
+const PASSWORD: &str = "geheim-wachtwoord";
+
+fn need(title: &str) -> ProposalDraft {
+    ProposalDraft {
+        purpose: Purpose::Request,
+        title: title.into(),
+        description: String::new(),
+        category: "boodschappen".into(),
+        neighbourhood: None,
+        when: When::Flexible,
+        expires_at: None,
+    }
+}
+
+async fn forms_without_the_right_token_or_origin_change_nothing(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    node.add_member("fatima", Some(&zorg)).await?;
+    let mut visitor = PageVisitor::new(&node.base_url())?;
+
+    let no_token = visitor.post("/inloggen", &[("username", "fatima"), ("password", PASSWORD)]).await?;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN, "a login without the page's token");
+    assert!(!visitor.cookies.contains_key("bn_sessie"));
+    let csrf = visitor.get("/inloggen").await?.csrf()?;
+    let elsewhere =
+        visitor.post_from("/inloggen", &[("username", "fatima"), ("password", PASSWORD), ("csrf", &csrf)], "https://evil.example").await?;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN, "the right token from another site");
+    assert!(!visitor.cookies.contains_key("bn_sessie"));
+
+    visitor.log_in("fatima", PASSWORD).await?;
+    let stale = visitor
+        .post("/nieuw/hulpvraag", &[("csrf", &csrf), ("title", "Wie helpt?"), ("category", "klussen"), ("action", "publish")])
+        .await?;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN, "the anonymous token no longer counts once logged in");
+    let count = ops::browse::open_proposals(node.store(), None, &Default::default(), 10).await?.len();
+    let mut conn = node.store().conn().await?;
+    assert_eq!(store::posts::count_local(&mut conn).await?, 0, "nothing was posted ({count} visible)");
+    Ok(())
+}
+
+async fn an_invitation_makes_one_member_and_bad_codes_are_explained(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    node.add_member("fatima", Some(&zorg)).await?;
+    let mut coordinator = PageVisitor::new(&node.base_url())?;
+    coordinator.log_in("fatima", PASSWORD).await?;
+    let made = coordinator.submit("/coordinatie", "/coordinatie/uitnodigingen", &[("initiative", "zorg"), ("note", "voor Truus")]).await?;
+    assert_eq!(made.status, StatusCode::OK);
+    let code = made.body.split("id=\"new-code\">").nth(1).and_then(|s| s.split('<').next()).context("the code is shown")?.to_string();
+
+    let mut truus = PageVisitor::new(&node.base_url())?;
+    let fields = |code: &str, username: &'static str| {
+        vec![
+            ("code", code.to_string()),
+            ("display_name", "Truus".to_string()),
+            ("username", username.to_string()),
+            ("password", "een lange zin".to_string()),
+            ("password_again", "een lange zin".to_string()),
+        ]
+    };
+    let as_refs = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let wrong = as_refs(&fields("AAAA-BBBB-CCCC", "truus"));
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = truus.submit("/aanmelden", "/aanmelden", &wrong).await?;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"code-error\">deze code is onbekend, gebruikt of verlopen"), "{}", refused.body);
+    assert!(refused.body.contains("value=\"truus\""), "what was typed is kept");
+    assert!(!refused.body.contains("een lange zin"), "passwords are never sent back");
+
+    let right = as_refs(&fields(&code.to_lowercase().replace('-', " "), "truus"));
+    let right: Vec<(&str, &str)> = right.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let welcomed = truus.submit("/aanmelden", "/aanmelden", &right).await?;
+    assert_eq!(welcomed.status, StatusCode::SEE_OTHER, "{}", welcomed.body);
+    assert_eq!(welcomed.location.as_deref(), Some("/?gedaan=welkom"));
+    assert!(truus.get("/?gedaan=welkom").await?.body.contains("Welkom! Je account is klaar"), "welcomed");
+    assert!(truus.get("/").await?.body.contains("Uitloggen"), "and logged in at once");
+
+    let mut someone = PageVisitor::new(&node.base_url())?;
+    let again = as_refs(&fields(&code, "henk"));
+    let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let used = someone.submit("/aanmelden", "/aanmelden", &again).await?;
+    assert_eq!(used.status, StatusCode::UNPROCESSABLE_ENTITY, "one code, one member");
+    let mut conn = node.store().conn().await?;
+    assert!(store::actors::local_by_username(&mut conn, "henk").await?.is_none());
+    let truus = store::actors::local_by_username(&mut conn, "truus").await?.context("truus")?;
+    assert_eq!(store::actors::initiative_role(&mut conn, zorg.id, truus.id).await?.as_deref(), Some("member"));
+    assert!(coordinator.get("/coordinatie").await?.body.contains("gebruikt"), "the coordinator sees the code was used");
+    Ok(())
+}
+
+async fn sign_ups_wait_for_a_coordinator_when_the_node_asks_approval(backend: Backend) -> Result<()> {
+    let node = TestNode::start_with(backend, |c| c.web.registrations = Registrations::Approval).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    node.add_member("fatima", Some(&zorg)).await?;
+    let mut piet = PageVisitor::new(&node.base_url())?;
+    let asked = piet
+        .submit(
+            "/aanmelden",
+            "/aanmelden",
+            &[
+                ("application", "Ik woon aan de Schiedamseweg."),
+                ("display_name", "Piet"),
+                ("username", "piet"),
+                ("password", "nog een lange zin"),
+                ("password_again", "nog een lange zin"),
+            ],
+        )
+        .await?;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(asked.body.contains("Een coördinator bekijkt je aanmelding"));
+    let early = piet.submit("/inloggen", "/inloggen", &[("username", "piet"), ("password", "nog een lange zin")]).await?;
+    assert_eq!(early.status, StatusCode::FORBIDDEN);
+    assert!(early.body.contains("wacht nog op goedkeuring"));
+    assert!(ops::actors::check_login(node.store(), "piet", "nog een lange zin").await?.is_none(), "apps cannot log in either");
+
+    let mut coordinator = PageVisitor::new(&node.base_url())?;
+    coordinator.log_in("fatima", PASSWORD).await?;
+    let overview = coordinator.get("/coordinatie").await?;
+    assert!(overview.body.contains("Ik woon aan de Schiedamseweg."), "the coordinator reads what Piet wrote");
+    let piet_id = store::actors::local_by_username(&mut node.store().conn().await?, "piet").await?.context("piet")?.id;
+    let mut outsider = PageVisitor::new(&node.base_url())?;
+    node.add_member("gewoonlid", None).await?;
+    outsider.log_in("gewoonlid", PASSWORD).await?;
+    let csrf = outsider.get("/").await?.csrf()?;
+    let refused = outsider.post(&format!("/coordinatie/aanmeldingen/{piet_id}"), &[("csrf", &csrf)]).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "only coordinators approve");
+    let approved = coordinator.submit("/coordinatie", &format!("/coordinatie/aanmeldingen/{piet_id}"), &[]).await?;
+    assert_eq!(approved.location.as_deref(), Some("/coordinatie?gedaan=goedgekeurd"));
+    piet.log_in("piet", "nog een lange zin").await?;
+    Ok(())
+}
+
+async fn pages_show_only_what_the_visitor_may_see(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    let fatima = node.add_member("fatima", Some(&zorg)).await?;
+    let state = (node.store(), &node.node.as_ref().context("running")?.state().urls);
+    let coalition = ops::proposals::publish(state.0, state.1, &fatima, &zorg, &need("Een gevoelige vraag"), &Audience::default()).await?;
+    assert_eq!(coalition.visibility, Visibility::Coalition, "needs default to the coalition");
+    let local = Audience { visibility: Some(Visibility::Local), on_behalf_of: Some("mevrouw Jansen".into()) };
+    let for_members = ops::proposals::publish(state.0, state.1, &fatima, &zorg, &need("Alleen voor de buurt"), &local).await?;
+
+    let mut anonymous = PageVisitor::new(&node.base_url())?;
+    for post in [&coalition, &for_members] {
+        let page = anonymous.get(&format!("/bericht/{}", post.id)).await?;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "an outsider does not see that it exists");
+    }
+    let front = anonymous.get("/").await?.body;
+    assert!(!front.contains("Een gevoelige vraag") && !front.contains("Alleen voor de buurt"));
+    assert!(!anonymous.get("/hulp?woorden=vraag").await?.body.contains("gevoelige"));
+
+    node.add_member("buurman", None).await?;
+    let mut member = PageVisitor::new(&node.base_url())?;
+    member.log_in("buurman", PASSWORD).await?;
+    let page = member.get(&format!("/bericht/{}", for_members.id)).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Alleen voor de buurt"));
+    assert!(!page.body.contains("mevrouw Jansen"), "the resident stays anonymous");
+    assert!(member.get("/").await?.body.contains("Een gevoelige vraag"), "members of the node see coalition needs");
+    Ok(())
+}
+
+async fn posting_a_need_keeps_what_was_typed_until_it_is_right(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    node.add_member("fatima", Some(&zorg)).await?;
+    let mut fatima = PageVisitor::new(&node.base_url())?;
+    assert_eq!(fatima.get("/nieuw/hulpvraag").await?.location.as_deref(), Some("/inloggen?terug=/nieuw/hulpvraag"), "log in first");
+    fatima.log_in("fatima", PASSWORD).await?;
+    let fields = [
+        ("title", "Hi"),
+        ("description", "Wie kan <b>helpen</b>?"),
+        ("category", "onzin"),
+        ("when", "on"),
+        ("date_from", ""),
+        ("action", "publish"),
+    ];
+    let refused = fatima.submit("/nieuw/hulpvraag", "/nieuw/hulpvraag", &fields).await?;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"date_from-error\">Kies een datum."), "the date is asked for");
+    assert!(refused.body.contains("Wie kan &#60;b&#62;helpen&#60;/b&#62;?"), "the description is kept (escaped)");
+    let refused = fatima
+        .submit(
+            "/nieuw/hulpvraag",
+            "/nieuw/hulpvraag",
+            &[("title", "Hi"), ("category", "onzin"), ("when", "flexible"), ("action", "publish")],
+        )
+        .await?;
+    assert!(refused.body.contains("id=\"title-error\">geef een titel van 3 tot 120 tekens"), "{}", refused.body);
+    assert!(refused.body.contains("id=\"category-error\">kies een van de categorieën"));
+    assert!(refused.body.contains("aria-invalid=\"true\" aria-describedby=\"title-error\""), "the field says it is wrong");
+
+    let right = [
+        ("title", "Hulp bij de boodschappen"),
+        ("category", "boodschappen"),
+        ("when", "flexible"),
+        ("author", "zorg"),
+        ("resident", "mevrouw Jansen"),
+    ];
+    let mut preview: Vec<(&str, &str)> = right.to_vec();
+    preview.push(("action", "preview"));
+    let shown = fatima.submit("/nieuw/hulpvraag", "/nieuw/hulpvraag", &preview).await?;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("<strong>Hulpvraag: Hulp bij de boodschappen</strong>"), "the preview");
+    assert_eq!(store::posts::count_local(&mut node.store().conn().await?).await?, 0, "a preview posts nothing");
+    let mut publish: Vec<(&str, &str)> = right.to_vec();
+    publish.push(("action", "publish"));
+    let posted = fatima.submit("/nieuw/hulpvraag", "/nieuw/hulpvraag", &publish).await?;
+    let location = posted.location.context("redirected to the new need")?;
+    assert!(location.ends_with("?gedaan=geplaatst"), "{location}");
+    let id: i64 = location.trim_start_matches("/bericht/").split('?').next().unwrap_or_default().parse()?;
+    let mut conn = node.store().conn().await?;
+    let post = store::posts::by_id(&mut conn, id).await?;
+    assert_eq!(post.author_id, zorg.id, "posted as the initiative");
+    assert_eq!(store::proposals::resident(&mut conn, id).await?.as_deref(), Some("mevrouw Jansen"));
+    Ok(())
+}
+
+async fn sessions_cookies_headers_and_language(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    node.add_member("fatima", None).await?;
+    let mut visitor = PageVisitor::new(&node.base_url())?;
+    let front = visitor.get("/").await?;
+    let csp = front.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(front.body.contains("<html lang=\"nl\">"));
+    assert!(front.set_cookies.iter().any(|c| c.starts_with("bn_csrf=") && c.contains("HttpOnly") && c.contains("SameSite=Lax")));
+
+    for _ in 0..10 {
+        visitor.submit("/inloggen", "/inloggen", &[("username", "fatima"), ("password", "fout")]).await?;
+    }
+    let blocked = visitor.submit("/inloggen", "/inloggen", &[("username", "fatima"), ("password", PASSWORD)]).await?;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS, "ten wrong passwords block the account for a while");
+    assert!(blocked.body.contains("Te veel pogingen"));
+
+    node.add_member("henk", None).await?;
+    let login = visitor.log_in("henk", PASSWORD).await?;
+    let session = login.set_cookies.iter().find(|c| c.starts_with("bn_sessie=")).context("a session cookie")?;
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"),
+        "{session} (no Secure in dev)"
+    );
+    assert!(visitor.get("/").await?.body.contains("Uitloggen"), "logged in");
+    let old = visitor.cookies.clone();
+    let out = visitor.submit("/", "/uitloggen", &[]).await?;
+    assert_eq!(out.location.as_deref(), Some("/?gedaan=uitgelogd"));
+    visitor.cookies = old;
+    assert!(!visitor.get("/").await?.body.contains("Uitloggen"), "the old cookie no longer works after logout");
+
+    visitor.accept_language = "en-GB,en;q=0.9".into();
+    assert!(visitor.get("/").await?.body.contains("<html lang=\"en\">"), "English when the browser prefers it");
+    let switch = visitor.get("/taal/nl?terug=//evil.example/").await?;
+    assert_eq!(switch.location.as_deref(), Some("/"), "only paths on this site");
+    assert!(visitor.get("/hulp").await?.body.contains("<html lang=\"nl\">"), "the choice wins over the browser");
+    assert_eq!(visitor.get("/taal/fr").await?.status, StatusCode::NOT_FOUND);
+    Ok(())
+}

@@ -1,0 +1,246 @@
+# Buurtnet: English texts. Keep the keys equal to nl.ftl: a test compares them.
+
+## Frame
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-home = Home
+nav-help = Needs and offers
+nav-agenda = Agenda
+nav-ask = Ask for help
+nav-offer = Offer help
+nav-coordinate = Coordination
+nav-login = Log in
+nav-logout = Log out
+nav-signup = Sign up
+other-language = Nederlands
+other-language-code = nl
+footer-text = This neighbourhood node belongs to the residents and initiatives that run it. Posts also reach other neighbourhoods and Mastodon.
+back-home = Back to the home page
+by = by
+
+## Notices after a form
+notice-geplaatst = Your post is up.
+notice-gereageerd = Your response was sent. You will hear when there is an answer.
+notice-goedgekeurd = The sign-up is approved.
+notice-uitgelogd = You are logged out.
+notice-welkom = Welcome! Your account is ready and you are logged in.
+notice-geaccepteerd = You accepted the response. You can now make arrangements together.
+notice-afgewezen = You declined the response.
+
+## Errors
+error-not-found = Not found
+error-not-found-text = This page does not exist (any more), or you may not see it.
+error-gone = Deleted
+error-gone-text = This post was deleted.
+error-forbidden = Not allowed here
+error-forbidden-text = You do not have permission for this, or the form was open too long. Go back, reload the page and try again.
+error-bad-request = That did not work
+error-ours = Something went wrong
+error-ours-text = Something went wrong on our side. Please try again later.
+
+## Home page
+front-title = Home
+front-heading = Welcome to { $site }
+front-intro = Here neighbours ask for and offer help, and you find the next shared meal or meet-up.
+cta-ask = I need help
+cta-offer = I want to help
+front-needs = Needs
+front-no-needs = There are no open needs right now.
+front-all-needs = All needs
+front-offers = Offers
+front-no-offers = There are no open offers right now.
+front-all-offers = All offers
+front-events = Coming up
+front-no-events = Nothing in the agenda yet.
+front-all-events = The whole agenda
+front-news = News from the neighbourhood
+front-initiatives = Initiatives on this neighbourhood node
+front-no-initiatives = No initiatives yet.
+kind-need = Need
+kind-offer = Offer
+kind-needs = Needs
+kind-offers = Offers
+
+## Browse
+browse-title = Needs and offers
+browse-filter = Filter
+browse-kind = Kind
+browse-kind-all = Everything
+browse-category-all = All categories
+browse-words = Words
+browse-show = Show
+browse-results = { $count ->
+    [0] Nothing found
+    [one] 1 found
+   *[other] { $count } found
+}
+browse-none = Try fewer filters.
+
+## Agenda
+agenda-title = Agenda
+agenda-intro = Meals, meet-ups and activities of this node and the neighbourhoods it follows.
+calendar-feed = Agenda (iCal)
+calendar-subscribe = Put the agenda in your own calendar app (iCal)
+
+## Log in and sign up
+login-title = Log in
+login-submit = Log in
+login-wrong = The username or password is not right.
+login-waiting = Your sign-up is still waiting for a coordinator's approval.
+login-too-many = Too many attempts. Wait a quarter of an hour and try again.
+login-forgot = Forgot your password? Ask a coordinator of your initiative for a new one.
+login-no-account = No account yet? Sign up.
+signup-title = Sign up
+signup-intro-invitation = With the code a coordinator gave you, you make an account here.
+signup-intro-approval = Tell us briefly who you are; a coordinator approves your sign-up. Have a code? Then you can start at once.
+signup-closed = Signing up is not possible on this node right now. Ask a coordinator.
+signup-code-needed = Fill in the code a coordinator gave you.
+signup-passwords-differ = The two passwords are not the same.
+signup-waiting = Thank you! A coordinator will look at your sign-up. After that you can log in.
+signup-submit = Create account
+field-code = Invitation code
+field-code-optional = (if you have one)
+field-application = Who are you?
+field-application-hint = For example: where you live and how you know us.
+field-display-name = Your name
+field-display-name-hint = As others see you. Just your first name is fine.
+field-username = Username
+field-username-hint = Small letters, digits and _; you log in with it.
+field-username-or-email = Username or email address
+field-email = Email address
+field-email-hint = Not required.
+field-password = Password
+field-password-hint = At least 8 characters. A sentence of a few words is easy to remember.
+field-password-again = Password once more
+
+## Asking and offering help
+new-need-title = Ask for help
+new-offer-title = Offer help
+new-need-intro = Everyone needs help sometimes. Describe what you are looking for; you can look at a preview first.
+new-offer-intro = Describe what you would like to do for your neighbours; you can look at a preview first.
+field-post-as = Post as
+post-as-myself = Myself
+field-resident = On behalf of a resident
+field-resident-hint = For coordinators only. The name stays on this node; others only see the initiative.
+field-title = Title
+field-title-hint-need = Short: what do you need help with?
+field-title-hint-offer = Short: what do you offer?
+field-description = Description
+field-description-hint = Not required. Do not put an address or phone number here.
+field-category = Category
+field-category-choose = Choose a category
+field-neighbourhood = Neighbourhood
+field-neighbourhood-hint = Not required, for example Oud-Mathenesse.
+field-when = When
+when-flexible-choice = To be agreed
+when-on-choice = On one day
+when-between-choice = During a period
+field-date-from = Date (or first day)
+field-date-to = Last day (for a period)
+field-visibility = Who may see it?
+visibility-default-need = As the initiative has set it
+visibility-default-offer = Everyone
+visibility-public = Everyone
+visibility-coalition = The initiatives we work with
+visibility-followers = Only those who follow us
+visibility-local = Only members of this node
+form-preview = Show a preview
+form-publish-need = Post the need
+form-publish-offer = Post the offer
+form-check-fields = Almost there: see below what the fields still need.
+form-date-needed = Choose a date.
+form-dates-needed = Choose a first and a last day.
+preview-heading = Preview
+preview-hint = This is how others see it, in Mastodon too. Is it right? Then post it below.
+when-flexible = to be agreed
+when-on = on { $date }
+when-between = from { $from } to { $to }
+
+## A post
+field-state = State
+state-open = open
+state-in-progress = in progress
+state-fulfilled = helped
+state-withdrawn = withdrawn
+state-expired = expired
+posted-by = Posted by
+posted-at = Posted on
+post-original = See the original on its own node
+respond-heading-need = I can help
+respond-heading-offer = I would like this
+respond-message = Your message
+respond-message-hint = Only the poster sees this.
+respond-submit = Send response
+respond-login = Log in to respond
+responses-heading = Responses
+responses-none = No responses yet.
+response-pending = waiting for your answer
+response-accepted = accepted
+response-declined = declined
+response-accept = Accept
+response-decline = Decline
+
+## Events
+event-starts = Starts
+event-ends = Ends
+event-place = Where
+event-online = Online
+event-participants = Participants
+event-organiser = Organised by
+event-cancelled = Cancelled
+event-add-to-calendar = Add to my calendar
+participants-count = { $count ->
+    [one] 1 participant
+   *[other] { $count } participants
+}
+participants-of = { $count } of { $capacity } places taken
+
+## Profiles
+profile-follow-hint = Follow from your own Mastodon or neighbourhood node with
+profile-proposals = Open needs and offers
+profile-posts = Posts
+profile-no-posts = No public posts yet.
+
+## Coordination
+coordinate-title = Coordination
+invite-heading = Invite new members
+invite-made = The invitation is ready. Pass on this code (it works once, for 14 days):
+invite-link = Or send this link:
+invite-initiative = Become a member of
+invite-note = For whom
+invite-note-hint = Only for yourself, to remember whom the code was for.
+invite-submit = Make a code
+invite-list = Invitations made
+invite-made-at = Made
+invite-status = State
+invitation-used = used
+invitation-expired = expired
+invitation-valid-until = valid until { $date }
+waiting-heading = Sign-ups waiting
+waiting-none = Nobody is waiting.
+waiting-approve = Approve
+
+## Categories
+category-boodschappen = groceries
+category-klussen = odd jobs
+category-vervoer = transport
+category-gezelschap = company
+category-maaltijd = meals
+category-geldzorg = money worries
+category-digitale-hulp = digital help
+category-administratie = paperwork
+category-tuin = garden
+category-overig = other
+
+## Conversations
+nav-conversations = Conversations
+notice-verstuurd = Your message was sent.
+conversations-title = Conversations
+conversations-intro = Private messages with people you make arrangements with. Only the two of you see them.
+conversations-none = No conversations yet. A conversation starts when a response to a need or offer is accepted.
+conversations-back = All conversations
+conversation-title = Conversation with { $name }
+conversation-private = only the two of you see this
+conversation-me = Me
+conversation-write = Write to { $name }
+conversation-send = Send

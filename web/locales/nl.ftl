@@ -1,0 +1,246 @@
+# Buurtnet: Nederlandse teksten (standaardtaal). Houd en.ftl gelijk: een test vergelijkt de sleutels.
+
+## Kader
+skip-to-content = Naar de inhoud
+nav-label = Hoofdmenu
+nav-home = Start
+nav-help = Hulpvragen en aanbod
+nav-agenda = Agenda
+nav-ask = Hulp vragen
+nav-offer = Hulp aanbieden
+nav-coordinate = Coördinatie
+nav-login = Inloggen
+nav-logout = Uitloggen
+nav-signup = Aanmelden
+other-language = English
+other-language-code = en
+footer-text = Deze buurtnode is van de bewoners en initiatieven die hem draaien. Berichten gaan ook naar andere buurten en naar Mastodon.
+back-home = Terug naar de startpagina
+by = door
+
+## Meldingen na een formulier
+notice-geplaatst = Je bericht staat erop.
+notice-gereageerd = Je reactie is verstuurd. Je hoort het als er antwoord is.
+notice-goedgekeurd = De aanmelding is goedgekeurd.
+notice-uitgelogd = Je bent uitgelogd.
+notice-welkom = Welkom! Je account is klaar en je bent ingelogd.
+notice-geaccepteerd = Je hebt de reactie geaccepteerd. Jullie kunnen nu met elkaar afspreken.
+notice-afgewezen = Je hebt de reactie afgewezen.
+
+## Fouten
+error-not-found = Niet gevonden
+error-not-found-text = Deze pagina bestaat niet (meer), of je mag hem niet zien.
+error-gone = Verwijderd
+error-gone-text = Dit bericht is verwijderd.
+error-forbidden = Dat mag hier niet
+error-forbidden-text = Je hebt hier geen toestemming voor, of het formulier was te lang open. Ga terug, laad de pagina opnieuw en probeer het nog eens.
+error-bad-request = Dat lukte niet
+error-ours = Er ging iets mis
+error-ours-text = Er ging iets mis aan onze kant. Probeer het later nog eens.
+
+## Startpagina
+front-title = Start
+front-heading = Welkom bij { $site }
+front-intro = Hier vragen en bieden buren elkaar hulp, en vind je de volgende gezamenlijke maaltijd of ontmoeting.
+cta-ask = Ik zoek hulp
+cta-offer = Ik wil helpen
+front-needs = Hulpvragen
+front-no-needs = Er staan nu geen open hulpvragen.
+front-all-needs = Alle hulpvragen
+front-offers = Hulpaanbod
+front-no-offers = Er is nu geen open hulpaanbod.
+front-all-offers = Al het hulpaanbod
+front-events = Binnenkort
+front-no-events = Er staan geen activiteiten in de agenda.
+front-all-events = De hele agenda
+front-news = Nieuws uit de buurt
+front-initiatives = Initiatieven op deze buurtnode
+front-no-initiatives = Nog geen initiatieven.
+kind-need = Hulpvraag
+kind-offer = Hulpaanbod
+kind-needs = Hulpvragen
+kind-offers = Hulpaanbod
+
+## Zoeken en filteren
+browse-title = Hulpvragen en aanbod
+browse-filter = Filter
+browse-kind = Soort
+browse-kind-all = Alles
+browse-category-all = Alle categorieën
+browse-words = Woorden
+browse-show = Tonen
+browse-results = { $count ->
+    [0] Niets gevonden
+    [one] 1 gevonden
+   *[other] { $count } gevonden
+}
+browse-none = Probeer het met minder filters.
+
+## Agenda
+agenda-title = Agenda
+agenda-intro = Maaltijden, ontmoetingen en activiteiten van deze buurtnode en de buurten die ze volgt.
+calendar-feed = Agenda (iCal)
+calendar-subscribe = Agenda in je eigen agenda-app zetten (iCal)
+
+## Inloggen en aanmelden
+login-title = Inloggen
+login-submit = Inloggen
+login-wrong = De gebruikersnaam of het wachtwoord klopt niet.
+login-waiting = Je aanmelding wacht nog op goedkeuring door een coördinator.
+login-too-many = Te veel pogingen. Wacht een kwartier en probeer het dan opnieuw.
+login-forgot = Wachtwoord vergeten? Vraag een coördinator van je initiatief om een nieuw.
+login-no-account = Nog geen account? Meld je aan.
+signup-title = Aanmelden
+signup-intro-invitation = Met de code die je van een coördinator kreeg maak je hier een account.
+signup-intro-approval = Vertel kort wie je bent; een coördinator keurt je aanmelding goed. Heb je een code? Dan kun je meteen beginnen.
+signup-closed = Aanmelden kan op deze buurtnode nu niet. Vraag een coördinator.
+signup-code-needed = Vul de code in die je van een coördinator kreeg.
+signup-passwords-differ = De twee wachtwoorden zijn niet gelijk.
+signup-waiting = Dank je! Een coördinator bekijkt je aanmelding. Daarna kun je inloggen.
+signup-submit = Account maken
+field-code = Uitnodigingscode
+field-code-optional = (als je er een hebt)
+field-application = Wie ben je?
+field-application-hint = Bijvoorbeeld: waar je woont en hoe je ons kent.
+field-display-name = Je naam
+field-display-name-hint = Zoals anderen je zien. Alleen je voornaam mag ook.
+field-username = Gebruikersnaam
+field-username-hint = Kleine letters, cijfers en _; hiermee log je in.
+field-username-or-email = Gebruikersnaam of e-mailadres
+field-email = E-mailadres
+field-email-hint = Niet verplicht.
+field-password = Wachtwoord
+field-password-hint = Minstens 8 tekens. Een zin van een paar woorden is goed te onthouden.
+field-password-again = Wachtwoord nog een keer
+
+## Hulp vragen en aanbieden
+new-need-title = Hulp vragen
+new-offer-title = Hulp aanbieden
+new-need-intro = Iedereen heeft wel eens hulp nodig. Beschrijf wat je zoekt; je kunt eerst een voorbeeld bekijken.
+new-offer-intro = Beschrijf wat je wilt doen voor je buren; je kunt eerst een voorbeeld bekijken.
+field-post-as = Plaatsen als
+post-as-myself = Mijzelf
+field-resident = Namens een bewoner
+field-resident-hint = Alleen voor coördinatoren. De naam blijft op deze buurtnode; anderen zien alleen het initiatief.
+field-title = Titel
+field-title-hint-need = Kort: waar zoek je hulp bij?
+field-title-hint-offer = Kort: wat bied je aan?
+field-description = Beschrijving
+field-description-hint = Niet verplicht. Zet hier geen adres of telefoonnummer.
+field-category = Categorie
+field-category-choose = Kies een categorie
+field-neighbourhood = Buurt
+field-neighbourhood-hint = Niet verplicht, bijvoorbeeld Oud-Mathenesse.
+field-when = Wanneer
+when-flexible-choice = In overleg
+when-on-choice = Op één dag
+when-between-choice = In een periode
+field-date-from = Datum (of eerste dag)
+field-date-to = Laatste dag (bij een periode)
+field-visibility = Wie mag het zien?
+visibility-default-need = Zoals het initiatief het heeft ingesteld
+visibility-default-offer = Iedereen
+visibility-public = Iedereen
+visibility-coalition = De initiatieven waar we mee samenwerken
+visibility-followers = Alleen wie ons volgt
+visibility-local = Alleen leden van deze buurtnode
+form-preview = Voorbeeld bekijken
+form-publish-need = Hulpvraag plaatsen
+form-publish-offer = Aanbod plaatsen
+form-check-fields = Bijna goed: kijk bij de velden hieronder wat er nog moet.
+form-date-needed = Kies een datum.
+form-dates-needed = Kies een eerste en een laatste dag.
+preview-heading = Voorbeeld
+preview-hint = Zo zien anderen het, ook in Mastodon. Klopt het? Plaats het dan hieronder.
+when-flexible = in overleg
+when-on = op { $date }
+when-between = van { $from } tot en met { $to }
+
+## Een bericht
+field-state = Stand
+state-open = open
+state-in-progress = er wordt aan gewerkt
+state-fulfilled = geholpen
+state-withdrawn = ingetrokken
+state-expired = verlopen
+posted-by = Geplaatst door
+posted-at = Geplaatst op
+post-original = Bekijk het origineel op de eigen buurtnode
+respond-heading-need = Ik kan helpen
+respond-heading-offer = Dit wil ik graag
+respond-message = Je bericht
+respond-message-hint = Alleen de plaatser ziet dit.
+respond-submit = Reactie versturen
+respond-login = Log in om te reageren
+responses-heading = Reacties
+responses-none = Nog geen reacties.
+response-pending = wacht op je antwoord
+response-accepted = geaccepteerd
+response-declined = afgewezen
+response-accept = Accepteren
+response-decline = Afwijzen
+
+## Activiteiten
+event-starts = Begint
+event-ends = Eindigt
+event-place = Waar
+event-online = Online
+event-participants = Deelnemers
+event-organiser = Organisatie
+event-cancelled = Afgelast
+event-add-to-calendar = Zet in mijn agenda
+participants-count = { $count ->
+    [one] 1 deelnemer
+   *[other] { $count } deelnemers
+}
+participants-of = { $count } van { $capacity } plaatsen bezet
+
+## Profielen
+profile-follow-hint = Volg vanaf je eigen Mastodon of buurtnode met
+profile-proposals = Open hulpvragen en aanbod
+profile-posts = Berichten
+profile-no-posts = Nog geen openbare berichten.
+
+## Coördinatie
+coordinate-title = Coördinatie
+invite-heading = Nieuwe leden uitnodigen
+invite-made = De uitnodiging is klaar. Geef deze code door (hij werkt 14 dagen, één keer):
+invite-link = Of stuur deze link:
+invite-initiative = Lid worden van
+invite-note = Voor wie
+invite-note-hint = Alleen voor jezelf, om te onthouden voor wie de code was.
+invite-submit = Code maken
+invite-list = Gemaakte uitnodigingen
+invite-made-at = Gemaakt
+invite-status = Stand
+invitation-used = gebruikt
+invitation-expired = verlopen
+invitation-valid-until = geldig tot { $date }
+waiting-heading = Aanmeldingen die wachten
+waiting-none = Er wacht niemand.
+waiting-approve = Goedkeuren
+
+## Categorieën
+category-boodschappen = boodschappen
+category-klussen = klussen
+category-vervoer = vervoer
+category-gezelschap = gezelschap
+category-maaltijd = maaltijd
+category-geldzorg = geldzorg
+category-digitale-hulp = digitale hulp
+category-administratie = administratie
+category-tuin = tuin
+category-overig = overig
+
+## Gesprekken
+nav-conversations = Gesprekken
+notice-verstuurd = Je bericht is verstuurd.
+conversations-title = Gesprekken
+conversations-intro = Persoonlijke berichten met mensen met wie je iets afspreekt. Alleen jullie tweeën zien ze.
+conversations-none = Nog geen gesprekken. Een gesprek begint als een reactie op een hulpvraag of aanbod is geaccepteerd.
+conversations-back = Alle gesprekken
+conversation-title = Gesprek met { $name }
+conversation-private = alleen jullie tweeën zien dit
+conversation-me = Ik
+conversation-write = Schrijf { $name }
+conversation-send = Versturen

@@ -1,0 +1,173 @@
+//! The coordinators' page: invitation codes for new members, and sign-ups waiting for
+//! approval.
+
+use super::layout::{Frame, error_page, in_language, render};
+use super::stale_form;
+use super::visitor::Visitor;
+use askama::Template;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::model::Actor;
+use buurtnet_domain::ops::{browse, signup};
+use buurtnet_domain::{DomainError, store};
+use buurtnet_federation::Context;
+
+pub struct InvitationView {
+    pub note: String,
+    pub made: String,
+    pub status: String,
+}
+
+pub struct WaitingView {
+    pub id: i64,
+    pub name: String,
+    pub handle: String,
+    pub application: String,
+    pub since: String,
+}
+
+#[derive(Template)]
+#[template(path = "coordinate.html")]
+struct CoordinatePage {
+    frame: Frame,
+    /// (username, name)
+    initiatives: Vec<(String, String)>,
+    invitations: Vec<InvitationView>,
+    waiting: Vec<WaitingView>,
+    /// A code just made: shown once, with the link that carries it.
+    new_code: Option<(String, String)>,
+    error: Option<String>,
+}
+
+async fn coordinator(context: &Context, visitor: &Visitor) -> Result<Actor, Response> {
+    let Some(member) = visitor.member().cloned() else {
+        return Err(Redirect::to("/inloggen?terug=/coordinatie").into_response());
+    };
+    match signup::is_coordinator(&context.store, &member).await {
+        Ok(true) => Ok(member),
+        Ok(false) => Err(error_page(context, visitor, &DomainError::Forbidden).await),
+        Err(e) => Err(error_page(context, visitor, &e).await),
+    }
+}
+
+async fn page(
+    context: &Context,
+    visitor: &Visitor,
+    member: &Actor,
+    new_code: Option<(String, String)>,
+    error: Option<String>,
+) -> Result<CoordinatePage, DomainError> {
+    let tr = visitor.tr;
+    let now = buurtnet_domain::now_ms();
+    let invitations = signup::invitations_made(&context.store, member)
+        .await?
+        .into_iter()
+        .map(|i| InvitationView {
+            note: i.note,
+            made: super::local_time(i.created_at),
+            status: if i.used_by.is_some() {
+                tr.t("invitation-used")
+            } else if i.expires_at < now {
+                tr.t("invitation-expired")
+            } else {
+                tr.t1("invitation-valid-until", "date", super::local_time(i.expires_at))
+            },
+        })
+        .collect();
+    let waiting = signup::waiting(&context.store, member)
+        .await?
+        .into_iter()
+        .map(|w| WaitingView {
+            id: w.member.id,
+            name: w.member.display_name.clone(),
+            handle: w.member.handle(),
+            application: w.application.unwrap_or_default(),
+            since: super::local_time(w.since),
+        })
+        .collect();
+    Ok(CoordinatePage {
+        frame: Frame::new(context, visitor, tr.t("coordinate-title")).await,
+        initiatives: browse::coordinated_by(&context.store, member).await?.into_iter().map(|i| (i.username, i.display_name)).collect(),
+        invitations,
+        waiting,
+        new_code,
+        error,
+    })
+}
+
+pub async fn overview(context: Context, visitor: Visitor) -> Response {
+    let member = match coordinator(&context, &visitor).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    match page(&context, &visitor, &member, None, None).await {
+        Ok(page) => render(&visitor, StatusCode::OK, &page),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    initiative: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn invite(context: Context, visitor: Visitor, Form(form): Form<InviteForm>) -> Response {
+    let member = match coordinator(&context, &visitor).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    let initiative = match context.store.conn().await {
+        Ok(mut conn) => store::actors::local_by_username(&mut conn, &form.initiative).await,
+        Err(e) => Err(e),
+    };
+    let result = match initiative {
+        Ok(Some(initiative)) => signup::invite(&context.store, &member, &initiative, &form.note).await,
+        Ok(None) => Err(DomainError::invalid("initiative", "choose an initiative / kies een initiatief")),
+        Err(e) => Err(e),
+    };
+    let (new_code, error, status) = match result {
+        Ok(code) => {
+            let link = format!("{}aanmelden?code={code}", context.urls.base());
+            (Some((code, link)), None, StatusCode::OK)
+        }
+        Err(DomainError::Invalid(list)) => (
+            None,
+            Some(list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    match page(&context, &visitor, &member, new_code, error).await {
+        Ok(page) => render(&visitor, status, &page),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn approve(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ApproveForm>) -> Response {
+    let member = match coordinator(&context, &visitor).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    match signup::approve(&context.store, &member, id).await {
+        Ok(()) => Redirect::to("/coordinatie?gedaan=goedgekeurd").into_response(),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}

@@ -1,0 +1,213 @@
+//! The pages everyone sees first: the node's front page (initiatives, open needs and offers,
+//! coming events), browsing offers and needs with filters, and the agenda.
+
+use super::i18n::{Lang, Tr};
+use super::layout::{Frame, error_page, render};
+use super::visitor::Visitor;
+use askama::Template;
+use axum::extract::Query;
+use axum::http::StatusCode;
+use axum::response::Response;
+use buurtnet_domain::model::{DEFAULT_CATEGORIES, Purpose, When};
+use buurtnet_domain::ops::browse::{self, EventCard, ProposalCard, ProposalFilter};
+use buurtnet_federation::Context;
+use chrono::NaiveDate;
+
+/// An offer or need as a list shows it.
+pub struct ProposalView {
+    pub href: String,
+    pub is_need: bool,
+    pub title: String,
+    pub category: String,
+    pub neighbourhood: Option<String>,
+    pub when: String,
+    pub author: String,
+    pub on_behalf: bool,
+}
+
+impl ProposalView {
+    pub fn new(card: &ProposalCard, tr: Tr) -> ProposalView {
+        ProposalView {
+            href: format!("/bericht/{}", card.post.id),
+            is_need: card.proposal.purpose == Purpose::Request,
+            title: card.proposal.title.clone(),
+            category: category_label(&card.proposal.category, tr.lang),
+            neighbourhood: card.proposal.neighbourhood.clone(),
+            when: describe_when(card.proposal.when(), tr),
+            author: card.author.display_name.clone(),
+            on_behalf: false,
+        }
+    }
+}
+
+/// An event as a list shows it.
+pub struct EventView {
+    pub href: String,
+    pub title: String,
+    pub starts: String,
+    pub place: String,
+    pub author: String,
+    pub cancelled: bool,
+}
+
+impl EventView {
+    pub fn new(card: &EventCard, tr: Tr) -> EventView {
+        let place =
+            card.event.place_name.clone().or_else(|| card.event.online_url.as_ref().map(|_| tr.t("event-online"))).unwrap_or_default();
+        EventView {
+            href: format!("/bericht/{}", card.post.id),
+            title: card.event.title.clone(),
+            starts: super::local_time(card.event.starts_at),
+            place,
+            author: card.author.display_name.clone(),
+            cancelled: card.event.is_cancelled(),
+        }
+    }
+}
+
+/// "in overleg", "op 03-12-2026", "van … tot en met …" and the English equivalents.
+pub fn describe_when(when: When, tr: Tr) -> String {
+    let day = |d: NaiveDate| d.format("%d-%m-%Y").to_string();
+    match when {
+        When::Flexible => tr.t("when-flexible"),
+        When::On(d) => tr.t1("when-on", "date", day(d)),
+        When::Between(a, b) => tr.with("when-between", &[("from", day(a)), ("to", day(b))]),
+    }
+}
+
+pub struct InitiativeView {
+    pub href: String,
+    pub name: String,
+    pub handle: String,
+}
+
+#[derive(Template)]
+#[template(path = "front.html")]
+struct FrontPage {
+    frame: Frame,
+    initiatives: Vec<InitiativeView>,
+    needs: Vec<ProposalView>,
+    offers: Vec<ProposalView>,
+    events: Vec<EventView>,
+    news: Vec<NewsView>,
+}
+
+/// A recent public post (not an offer, need or event: those have their own sections).
+pub struct NewsView {
+    pub href: String,
+    pub author: String,
+    pub when: String,
+    /// Sanitised HTML.
+    pub content: String,
+}
+
+pub async fn front_page(context: Context, visitor: Visitor) -> Response {
+    let reader = visitor.member();
+    let tr = visitor.tr;
+    let parts = async {
+        let initiatives = browse::local_initiatives(&context.store).await?;
+        let needs =
+            browse::open_proposals(&context.store, reader, &ProposalFilter { purpose: Some(Purpose::Request), ..Default::default() }, 6)
+                .await?;
+        let offers =
+            browse::open_proposals(&context.store, reader, &ProposalFilter { purpose: Some(Purpose::Offer), ..Default::default() }, 6)
+                .await?;
+        let events = browse::coming_events(&context.store, reader, None, 6).await?;
+        let news = browse::recent_news(&context.store, 5).await?;
+        Ok::<_, buurtnet_domain::DomainError>((initiatives, needs, offers, events, news))
+    };
+    let (initiatives, needs, offers, events, news) = match parts.await {
+        Ok(parts) => parts,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let page = FrontPage {
+        frame: Frame::new(&context, &visitor, tr.t("front-title")).await,
+        initiatives: initiatives
+            .iter()
+            .map(|i| InitiativeView { href: format!("/initiatives/{}", i.username), name: i.display_name.clone(), handle: i.handle() })
+            .collect(),
+        needs: needs.iter().map(|c| ProposalView::new(c, tr)).collect(),
+        offers: offers.iter().map(|c| ProposalView::new(c, tr)).collect(),
+        events: events.iter().map(|c| EventView::new(c, tr)).collect(),
+        news: news
+            .into_iter()
+            .map(|(post, author)| NewsView {
+                href: format!("/bericht/{}", post.id),
+                author: author.display_name,
+                when: super::local_time(post.published),
+                content: post.content,
+            })
+            .collect(),
+    };
+    render(&visitor, StatusCode::OK, &page)
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct BrowseQuery {
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    categorie: String,
+    #[serde(default)]
+    buurt: String,
+    #[serde(default)]
+    woorden: String,
+}
+
+#[derive(Template)]
+#[template(path = "browse.html")]
+struct BrowsePage {
+    frame: Frame,
+    query: BrowseQuery,
+    /// (value, label)
+    categories: Vec<(&'static str, String)>,
+    results: Vec<ProposalView>,
+}
+
+pub async fn browse(context: Context, visitor: Visitor, Query(query): Query<BrowseQuery>) -> Response {
+    let tr = visitor.tr;
+    let filter = ProposalFilter {
+        purpose: match query.soort.as_str() {
+            "hulpvraag" => Some(Purpose::Request),
+            "hulpaanbod" => Some(Purpose::Offer),
+            _ => None,
+        },
+        category: Some(query.categorie.clone()).filter(|c| !c.is_empty()),
+        neighbourhood: Some(query.buurt.clone()).filter(|n| !n.trim().is_empty()),
+        words: Some(query.woorden.clone()).filter(|w| !w.trim().is_empty()),
+    };
+    let results = match browse::open_proposals(&context.store, visitor.member(), &filter, 50).await {
+        Ok(cards) => cards.iter().map(|c| ProposalView::new(c, tr)).collect(),
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let page = BrowsePage { frame: Frame::new(&context, &visitor, tr.t("browse-title")).await, query, categories: categories(tr), results };
+    render(&visitor, StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "agenda.html")]
+struct AgendaPage {
+    frame: Frame,
+    events: Vec<EventView>,
+}
+
+pub async fn agenda(context: Context, visitor: Visitor) -> Response {
+    let tr = visitor.tr;
+    let events = match browse::coming_events(&context.store, visitor.member(), None, 100).await {
+        Ok(cards) => cards.iter().map(|c| EventView::new(c, tr)).collect(),
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let page = AgendaPage { frame: Frame::new(&context, &visitor, tr.t("agenda-title")).await, events };
+    render(&visitor, StatusCode::OK, &page)
+}
+
+/// The categories as (value, label) for a select.
+pub fn categories(tr: Tr) -> Vec<(&'static str, String)> {
+    DEFAULT_CATEGORIES.iter().map(|c| (*c, category_label(c, tr.lang))).collect()
+}
+
+/// Category names are Dutch words in the data; English visitors get them translated.
+pub fn category_label(category: &str, lang: Lang) -> String {
+    let key = format!("category-{}", category.to_lowercase().replace(' ', "-"));
+    super::i18n::Tr::new(lang).lookup(&key, None).unwrap_or_else(|| category.to_string())
+}

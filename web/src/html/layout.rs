@@ -1,0 +1,136 @@
+//! What every page shares: the frame (title, navigation, login state, language switch,
+//! notices), rendering a template into a response, error pages, and the security headers.
+
+use super::i18n::Tr;
+use super::visitor::Visitor;
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use buurtnet_domain::{DomainError, ops};
+use buurtnet_federation::Context;
+
+/// The logged-in member as the navigation shows them.
+pub struct MemberNav {
+    pub name: String,
+    pub username: String,
+    pub coordinator: bool,
+}
+
+/// The parts of a page around its content.
+pub struct Frame {
+    pub tr: Tr,
+    pub title: String,
+    pub site: String,
+    pub member: Option<MemberNav>,
+    pub csrf: String,
+    /// Where the language switch comes back to.
+    pub path: String,
+    /// A confirmation after a form (from a known key only, never free text from the URL).
+    pub notice: Option<String>,
+}
+
+impl Frame {
+    pub async fn new(context: &Context, visitor: &Visitor, title: impl Into<String>) -> Frame {
+        let member = match visitor.member() {
+            Some(m) => Some(MemberNav {
+                name: m.display_name.clone(),
+                username: m.username.clone(),
+                coordinator: ops::signup::is_coordinator(&context.store, m).await.unwrap_or(false),
+            }),
+            None => None,
+        };
+        let notice = visitor
+            .path
+            .split_once('?')
+            .and_then(|(_, query)| query.split('&').find_map(|kv| kv.strip_prefix("gedaan=")))
+            .filter(|key| key.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            .and_then(|key| visitor.tr.lookup(&format!("notice-{key}"), None));
+        Frame {
+            tr: visitor.tr,
+            title: title.into(),
+            site: context.urls.domain(),
+            member,
+            csrf: visitor.csrf().to_string(),
+            path: visitor.path.split('?').next().unwrap_or("/").to_string(),
+            notice,
+        }
+    }
+
+    /// The link that switches to the other language and comes back here.
+    pub fn switch_language_href(&self) -> String {
+        let other = if self.tr.lang == super::i18n::Lang::Nl { "en" } else { "nl" };
+        format!("/taal/{other}?terug={}", super::url_encode(&self.path))
+    }
+}
+
+/// A rendered page with the visitor's cookies.
+pub fn render(visitor: &Visitor, status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => {
+            let mut response = (status, Html(html)).into_response();
+            if visitor.member().is_some() {
+                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            }
+            visitor.finish(response)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Er ging iets mis / Something went wrong").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    frame: Frame,
+    heading: String,
+    text: String,
+}
+
+/// A page that says what went wrong, in the visitor's language.
+pub async fn error_page(context: &Context, visitor: &Visitor, error: &DomainError) -> Response {
+    let status = crate::error::status_of(error);
+    let tr = visitor.tr;
+    let (heading, text) = match status {
+        StatusCode::NOT_FOUND => (tr.t("error-not-found"), tr.t("error-not-found-text")),
+        StatusCode::GONE => (tr.t("error-gone"), tr.t("error-gone-text")),
+        StatusCode::FORBIDDEN => (tr.t("error-forbidden"), tr.t("error-forbidden-text")),
+        _ if status.is_client_error() => (tr.t("error-bad-request"), in_language(&crate::error::public_message(error), tr)),
+        _ => {
+            crate::error::public_message(error);
+            (tr.t("error-ours"), tr.t("error-ours-text"))
+        }
+    };
+    let frame = Frame::new(context, visitor, heading.clone()).await;
+    render(visitor, status, &ErrorPage { frame, heading, text })
+}
+
+/// Domain messages come as "English / Nederlands"; the visitor's half.
+pub fn in_language(message: &str, tr: Tr) -> String {
+    match message.split_once(" / ") {
+        Some((en, nl)) => if tr.lang == super::i18n::Lang::Nl { nl } else { en }.to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The headers every answer gets: no framing, no sniffing, scripts and styles only from
+/// here, images also from peers (their media are shown where they are).
+pub async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let is_html = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; script-src 'self'; \
+                 connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+            ),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
+}

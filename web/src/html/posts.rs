@@ -1,0 +1,263 @@
+//! One post's page (`/bericht/{id}` for anything this node holds, and the HTML of
+//! `/notes/{id}`): a need or offer with its details and responses, an event with its time,
+//! place and calendar link, or a plain post. Profiles of members and initiatives.
+
+use super::front::{ProposalView, category_label, describe_when};
+use super::layout::{Frame, error_page, render};
+use super::visitor::Visitor;
+use askama::Template;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::model::{Actor, ActorKind, Post, ProposalState, Purpose, ResponseState, html};
+use buurtnet_domain::{DomainError, ops, store};
+use buurtnet_federation::Context;
+
+/// A response as its proposal's page shows it.
+pub struct ResponseView {
+    pub id: i64,
+    pub who: String,
+    pub message: String,
+    pub state: String,
+    pub pending: bool,
+}
+
+pub struct ProposalDetails {
+    pub is_need: bool,
+    pub title: String,
+    pub category: String,
+    pub neighbourhood: Option<String>,
+    pub when: String,
+    pub state: String,
+    pub open: bool,
+    pub description: String,
+}
+
+pub struct EventDetails {
+    pub title: String,
+    pub starts: String,
+    pub ends: Option<String>,
+    pub place: Option<String>,
+    pub address: Option<String>,
+    pub online_url: Option<String>,
+    pub participants: String,
+    pub cancelled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "post.html")]
+struct PostPage {
+    frame: Frame,
+    id: i64,
+    author_name: String,
+    author_href: String,
+    author_handle: String,
+    published: String,
+    /// Sanitised HTML of the post (shown when it is neither a proposal nor an event).
+    content: String,
+    content_warning: Option<String>,
+    proposal: Option<ProposalDetails>,
+    event: Option<EventDetails>,
+    calendar_href: Option<String>,
+    original_href: Option<String>,
+    /// The visitor may respond (a member, not the author, the proposal open).
+    can_respond: bool,
+    /// Responding to a need ("I can help") rather than an offer.
+    respond_to_need: bool,
+    /// The visitor decides on responses (the author or its coordinator).
+    responses: Option<Vec<ResponseView>>,
+    /// (message kept, what was wrong) after a refused response.
+    response_error: Option<(String, String)>,
+}
+
+fn actor_href(actor: &Actor) -> String {
+    if actor.is_local {
+        let part = if actor.kind() == ActorKind::Group { "initiatives" } else { "users" };
+        format!("/{part}/{}", actor.username)
+    } else {
+        actor.url.clone().unwrap_or_else(|| actor.ap_id.clone())
+    }
+}
+
+fn state_key(state: ProposalState) -> &'static str {
+    match state {
+        ProposalState::Open => "state-open",
+        ProposalState::InProgress => "state-in-progress",
+        ProposalState::Fulfilled => "state-fulfilled",
+        ProposalState::Withdrawn => "state-withdrawn",
+        ProposalState::Expired => "state-expired",
+    }
+}
+
+/// `/bericht/{id}`.
+pub async fn page(context: Context, visitor: Visitor, Path(id): Path<i64>) -> Response {
+    show(&context, &visitor, id, None, StatusCode::OK).await
+}
+
+/// The page of a post by its number here, as `visitor` may see it.
+pub async fn show(context: &Context, visitor: &Visitor, id: i64, response_error: Option<(String, String)>, status: StatusCode) -> Response {
+    match build(context, visitor, id, response_error).await {
+        Ok(page) => render(visitor, status, &page),
+        Err(e) => error_page(context, visitor, &e).await,
+    }
+}
+
+async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Option<(String, String)>) -> Result<PostPage, DomainError> {
+    let tr = visitor.tr;
+    let reader = visitor.member();
+    let ap_id = store::posts::by_id(&mut context.store.conn().await?, id).await.map_err(|_| DomainError::NotFound)?.ap_id;
+    let post = ops::visibility::readable_post(&context.store, &ap_id, reader.map(|r| r.ap_id.as_str())).await?;
+    let mut conn = context.store.conn().await?;
+    let author = store::actors::by_id(&mut conn, post.author_id).await?;
+    let proposal = store::proposals::by_post_id(&mut conn, post.id).await?;
+    let event = store::events::by_post_id(&mut conn, post.id).await?;
+    drop(conn);
+    let is_authors_side = match reader {
+        Some(r) => ops::actors::may_act_as(&context.store, r, &author).await?,
+        None => false,
+    };
+    let open = proposal.as_ref().is_some_and(|p| p.state == ProposalState::Open);
+    let respond_to_need = proposal.as_ref().is_some_and(|p| p.purpose == Purpose::Request);
+    let responses = match (&proposal, is_authors_side && post.is_local) {
+        (Some(_), true) => Some(response_views(context, &post, tr).await?),
+        _ => None,
+    };
+    let title = proposal
+        .as_ref()
+        .map(|p| p.title.clone())
+        .or_else(|| event.as_ref().map(|e| e.title.clone()))
+        .unwrap_or_else(|| author.display_name.clone());
+    Ok(PostPage {
+        frame: Frame::new(context, visitor, title).await,
+        id: post.id,
+        author_name: author.display_name.clone(),
+        author_href: actor_href(&author),
+        author_handle: author.handle(),
+        published: super::local_time(post.published),
+        content: post.content.clone(),
+        content_warning: post.summary.clone(),
+        proposal: proposal.map(|p| ProposalDetails {
+            is_need: p.purpose == Purpose::Request,
+            title: p.title.clone(),
+            category: category_label(&p.category, tr.lang),
+            neighbourhood: p.neighbourhood.clone(),
+            when: describe_when(p.when(), tr),
+            state: tr.t(state_key(p.state)),
+            open: p.state == ProposalState::Open,
+            description: html::text_to_html(&p.description),
+        }),
+        calendar_href: event.as_ref().map(|_| format!("{}/calendar.ics", post.ap_id)).filter(|_| post.is_local),
+        event: event.map(|e| EventDetails {
+            title: e.title.clone(),
+            starts: super::local_time(e.starts_at),
+            ends: e.ends_at.map(super::local_time),
+            place: e.place_name.clone(),
+            address: e.place_address.clone(),
+            online_url: e.online_url.clone(),
+            participants: match e.capacity {
+                Some(cap) => tr.with("participants-of", &[("count", e.participant_count.to_string()), ("capacity", cap.to_string())]),
+                None => tr.count("participants-count", e.participant_count),
+            },
+            cancelled: e.is_cancelled(),
+        }),
+        original_href: (!post.is_local).then(|| post.url.clone().unwrap_or_else(|| post.ap_id.clone())),
+        can_respond: reader.is_some() && open && !is_authors_side,
+        respond_to_need,
+        responses,
+        response_error,
+    })
+}
+
+async fn response_views(context: &Context, post: &Post, tr: super::i18n::Tr) -> Result<Vec<ResponseView>, DomainError> {
+    let mut conn = context.store.conn().await?;
+    let mut views = Vec::new();
+    for response in store::responses::for_proposal(&mut conn, post.id).await? {
+        let who = store::actors::by_id(&mut conn, response.responder_id).await?;
+        let (state, pending) = match response.state {
+            ResponseState::Pending => (tr.t("response-pending"), true),
+            ResponseState::Accepted => (tr.t("response-accepted"), false),
+            _ => (tr.t("response-declined"), false),
+        };
+        views.push(ResponseView {
+            id: response.id,
+            who: format!("{} (@{})", who.display_name, who.handle()),
+            message: response.message,
+            state,
+            pending,
+        });
+    }
+    Ok(views)
+}
+
+#[derive(serde::Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    /// `accept` or `decline`.
+    #[serde(default)]
+    decision: String,
+}
+
+/// The author (or its coordinator) accepts or declines a response.
+pub async fn decide(
+    context: Context,
+    visitor: Visitor,
+    Path((id, response_id)): Path<(i64, i64)>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen").into_response() };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return super::stale_form(&context, &visitor).await;
+    }
+    match ops::responses::decide(&context.store, &context.urls, &member, response_id, form.decision == "accept").await {
+        Ok(response) if response.proposal_post_id == id => {
+            context.wake_delivery();
+            let done = if form.decision == "accept" { "geaccepteerd" } else { "afgewezen" };
+            Redirect::to(&format!("/bericht/{id}?gedaan={done}")).into_response()
+        }
+        Ok(_) => super::not_found(context, visitor).await,
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    frame: Frame,
+    name: String,
+    handle: String,
+    /// Sanitised HTML.
+    summary: String,
+    is_initiative: bool,
+    proposals: Vec<ProposalView>,
+    posts: Vec<(String, String, String)>,
+    calendar_href: String,
+}
+
+/// The page of a member or initiative of this node.
+pub async fn profile(context: &Context, visitor: &Visitor, name: &str, kind: ActorKind) -> Response {
+    match profile_page(context, visitor, name, kind).await {
+        Ok(page) => render(visitor, StatusCode::OK, &page),
+        Err(e) => error_page(context, visitor, &e).await,
+    }
+}
+
+async fn profile_page(context: &Context, visitor: &Visitor, name: &str, kind: ActorKind) -> Result<ProfilePage, DomainError> {
+    let tr = visitor.tr;
+    let mut conn = context.store.conn().await?;
+    let actor = store::actors::local_by_username(&mut conn, name).await?.filter(|a| a.kind() == kind).ok_or(DomainError::NotFound)?;
+    let posts = store::posts::public_by_author(&mut conn, actor.id, 20, 0).await?;
+    drop(conn);
+    let all = ops::browse::open_proposals(&context.store, visitor.member(), &Default::default(), 200).await?;
+    let proposals = all.iter().filter(|c| c.author.id == actor.id).map(|c| ProposalView::new(c, tr)).collect();
+    Ok(ProfilePage {
+        frame: Frame::new(context, visitor, actor.display_name.clone()).await,
+        name: actor.display_name.clone(),
+        handle: actor.handle(),
+        summary: html::sanitize(&actor.summary),
+        is_initiative: kind == ActorKind::Group,
+        proposals,
+        posts: posts.iter().map(|p| (format!("/bericht/{}", p.id), super::local_time(p.published), p.content.clone())).collect(),
+        calendar_href: format!("{}/calendar.ics", actor.ap_id),
+    })
+}

@@ -1,0 +1,265 @@
+//! Asking and offering help: the form for a need or an offer (with a preview, and for
+//! coordinators "on behalf of a resident"), and responding to someone else's.
+
+use super::front::categories;
+use super::layout::{Frame, error_page, in_language, render};
+use super::stale_form;
+use super::visitor::Visitor;
+use askama::Template;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::model::{Actor, ProposalDraft, Purpose, Visibility, When};
+use buurtnet_domain::ops::proposals::Audience;
+use buurtnet_domain::ops::{self, browse};
+use buurtnet_domain::{DomainError, store};
+use buurtnet_federation::Context;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// What the form holds; every field is kept when something must be corrected.
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct ProposalForm {
+    #[serde(default)]
+    csrf: String,
+    /// `self` or the username of an initiative the member coordinates.
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub resident: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub neighbourhood: String,
+    /// `flexible`, `on` or `between`.
+    #[serde(default)]
+    pub when: String,
+    #[serde(default)]
+    pub date_from: String,
+    #[serde(default)]
+    pub date_to: String,
+    /// Empty: the default (needs: the initiative's choice; offers: public).
+    #[serde(default)]
+    pub visibility: String,
+    /// `preview` or `publish`.
+    #[serde(default)]
+    action: String,
+}
+
+#[derive(Template)]
+#[template(path = "proposal_form.html")]
+struct ProposalFormPage {
+    frame: Frame,
+    is_need: bool,
+    kind: String,
+    form: ProposalForm,
+    /// (username, name) of the initiatives the member may post for.
+    initiatives: Vec<(String, String)>,
+    categories: Vec<(&'static str, String)>,
+    errors: BTreeMap<&'static str, String>,
+    /// The text as readers will see it (sanitised HTML).
+    preview: Option<String>,
+}
+
+impl ProposalFormPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+fn purpose_of(kind: &str) -> Option<Purpose> {
+    match kind {
+        "hulpvraag" => Some(Purpose::Request),
+        "hulpaanbod" => Some(Purpose::Offer),
+        _ => None,
+    }
+}
+
+/// Sends a visitor without a login to the login page, to come back here.
+fn login_first(visitor: &Visitor) -> Response {
+    Redirect::to(&format!("/inloggen?terug={}", super::url_encode(&visitor.path))).into_response()
+}
+
+async fn initiatives_for(context: &Context, member: &Actor) -> Vec<(String, String)> {
+    browse::coordinated_by(&context.store, member).await.unwrap_or_default().into_iter().map(|i| (i.username, i.display_name)).collect()
+}
+
+async fn form_page(
+    context: &Context,
+    visitor: &Visitor,
+    member: &Actor,
+    purpose: Purpose,
+    form: ProposalForm,
+    errors: BTreeMap<&'static str, String>,
+    preview: Option<String>,
+) -> ProposalFormPage {
+    let is_need = purpose == Purpose::Request;
+    let title = visitor.tr.t(if is_need { "new-need-title" } else { "new-offer-title" });
+    ProposalFormPage {
+        frame: Frame::new(context, visitor, title).await,
+        is_need,
+        kind: if is_need { "hulpvraag" } else { "hulpaanbod" }.into(),
+        form,
+        initiatives: initiatives_for(context, member).await,
+        categories: categories(visitor.tr),
+        errors,
+        preview,
+    }
+}
+
+pub async fn new_page(context: Context, visitor: Visitor, Path(kind): Path<String>) -> Response {
+    let Some(purpose) = purpose_of(&kind) else { return super::not_found(context, visitor).await };
+    let Some(member) = visitor.member().cloned() else { return login_first(&visitor) };
+    let form = ProposalForm { when: "flexible".into(), author: "self".into(), ..Default::default() };
+    let page = form_page(&context, &visitor, &member, purpose, form, BTreeMap::new(), None).await;
+    render(&visitor, StatusCode::OK, &page)
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+/// The draft, or the fields the form layer itself must refuse.
+fn draft_of(purpose: Purpose, form: &ProposalForm, tr: super::i18n::Tr) -> Result<ProposalDraft, BTreeMap<&'static str, String>> {
+    let mut errors = BTreeMap::new();
+    let when = match form.when.as_str() {
+        "on" => match date(&form.date_from) {
+            Some(d) => When::On(d),
+            None => {
+                errors.insert("date_from", tr.t("form-date-needed"));
+                When::Flexible
+            }
+        },
+        "between" => match (date(&form.date_from), date(&form.date_to)) {
+            (Some(a), Some(b)) => When::Between(a, b),
+            _ => {
+                errors.insert("date_from", tr.t("form-dates-needed"));
+                When::Flexible
+            }
+        },
+        _ => When::Flexible,
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ProposalDraft {
+        purpose,
+        title: form.title.clone(),
+        description: form.description.clone(),
+        category: form.category.clone(),
+        neighbourhood: Some(form.neighbourhood.clone()).filter(|n| !n.trim().is_empty()),
+        when,
+        expires_at: None,
+    })
+}
+
+fn violations(error: DomainError, tr: super::i18n::Tr) -> Result<BTreeMap<&'static str, String>, DomainError> {
+    match error {
+        DomainError::Invalid(list) => Ok(list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect()),
+        other => Err(other),
+    }
+}
+
+pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>, Form(form): Form<ProposalForm>) -> Response {
+    let Some(purpose) = purpose_of(&kind) else { return super::not_found(context, visitor).await };
+    let Some(member) = visitor.member().cloned() else { return login_first(&visitor) };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    let tr = visitor.tr;
+    let again = async |form: ProposalForm, errors: BTreeMap<&'static str, String>, preview: Option<String>| {
+        let status = if preview.is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let page = form_page(&context, &visitor, &member, purpose, form, errors, preview).await;
+        render(&visitor, status, &page)
+    };
+    let draft = match draft_of(purpose, &form, tr) {
+        Ok(draft) => draft,
+        Err(errors) => return again(form, errors, None).await,
+    };
+    if let Err(e) = draft.validate(buurtnet_domain::model::DEFAULT_CATEGORIES, buurtnet_domain::now_ms()) {
+        return match violations(e, tr) {
+            Ok(errors) => again(form, errors, None).await,
+            Err(e) => error_page(&context, &visitor, &e).await,
+        };
+    }
+    if form.action != "publish" {
+        let preview = ops::proposals::render(&draft);
+        return again(form, BTreeMap::new(), Some(preview)).await;
+    }
+    let author = if form.author.is_empty() || form.author == "self" {
+        Ok(Some(member.clone()))
+    } else {
+        store::actors::local_by_username(
+            &mut match context.store.conn().await {
+                Ok(c) => c,
+                Err(e) => return error_page(&context, &visitor, &e).await,
+            },
+            &form.author,
+        )
+        .await
+    };
+    let author = match author {
+        Ok(Some(author)) => author,
+        Ok(None) => return error_page(&context, &visitor, &DomainError::NotFound).await,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let visibility = match form.visibility.as_str() {
+        "" => None,
+        other => Visibility::parse(other).ok(),
+    };
+    let on_behalf_of = Some(form.resident.trim().to_string()).filter(|r| !r.is_empty() && author.id != member.id);
+    let audience = Audience { visibility, on_behalf_of };
+    match ops::proposals::publish(&context.store, &context.urls, &member, &author, &draft, &audience).await {
+        Ok(post) => {
+            context.wake_delivery();
+            Redirect::to(&format!("/bericht/{}?gedaan=geplaatst", post.id)).into_response()
+        }
+        Err(e) => match violations(e, tr) {
+            Ok(errors) => again(form, errors, None).await,
+            Err(e) => error_page(&context, &visitor, &e).await,
+        },
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResponseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// "Ik kan helpen" / "Dit wil ik graag": a response to someone's need or offer.
+pub async fn respond(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ResponseForm>) -> Response {
+    let Some(member) = visitor.member().cloned() else { return login_first(&visitor) };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    let post = match store::posts::by_id(
+        &mut match context.store.conn().await {
+            Ok(c) => c,
+            Err(e) => return error_page(&context, &visitor, &e).await,
+        },
+        id,
+    )
+    .await
+    {
+        Ok(post) => post,
+        Err(_) => return super::not_found(context, visitor).await,
+    };
+    match ops::responses::respond(&context.store, &context.urls, &member, &post.ap_id, &form.message).await {
+        Ok(_) => {
+            context.wake_delivery();
+            Redirect::to(&format!("/bericht/{id}?gedaan=gereageerd")).into_response()
+        }
+        Err(DomainError::Invalid(list)) => {
+            let message = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            super::posts::show(&context, &visitor, id, Some((form.message, message)), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
