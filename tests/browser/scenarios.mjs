@@ -118,6 +118,63 @@ try {
   await resident.getByRole('link', { name: 'KEES' }).click();
   await until(resident, resident.url(), 'the volunteer\'s answer', async (p) => (await p.locator('ol.messages').innerText()).includes('Tot donderdag'));
 
+  step('the coordinator asks for help on behalf of a resident, who stays anonymous');
+  await coordinator.goto(`${A}/nieuw/hulpvraag`);
+  await coordinator.getByLabel('Initiatief zorgvrijstaat').check();
+  await coordinator.getByLabel('Namens een bewoner').fill('mevrouw Jansen');
+  await coordinator.getByLabel('Titel').fill('Iemand die mee wil naar het ziekenhuis');
+  await coordinator.getByLabel('Categorie').selectOption('vervoer');
+  await coordinator.getByRole('button', { name: 'Hulpvraag plaatsen' }).click();
+  await coordinator.waitForURL(/gedaan=geplaatst/);
+  expect((await coordinator.locator('dl.details').innerText()).includes('Initiatief zorgvrijstaat'), 'posted by the initiative');
+  await until(volunteer, `${B}/hulp?woorden=ziekenhuis`, 'the need on the other node',
+    async (p) => (await p.getByRole('link', { name: 'Iemand die mee wil naar het ziekenhuis' }).count()) > 0);
+  await volunteer.getByRole('link', { name: 'Iemand die mee wil naar het ziekenhuis' }).click();
+  expect(!(await volunteer.content()).includes('Jansen'), 'the resident\'s name never leaves the node');
+
+  step('the coordinator posts a meal; the volunteer on the other node signs up and adds it to a calendar');
+  await coordinator.getByRole('link', { name: 'Activiteit plaatsen' }).click();
+  await mainPage(coordinator, 'new-event');
+  await coordinator.getByLabel('Initiatief zorgvrijstaat').check();
+  await coordinator.getByLabel('Titel').fill('Soep op zaterdag');
+  await coordinator.getByLabel('Datum', { exact: true }).fill(process.env.EVENT_DATE);
+  await coordinator.getByLabel('Begintijd').fill('17:30');
+  await coordinator.getByLabel('Eindtijd').fill('19:30');
+  await coordinator.getByLabel('Plaats', { exact: true }).fill('Buurthuis De Pijler');
+  await coordinator.getByLabel('Aantal plaatsen').fill('twaalf');
+  await coordinator.getByRole('button', { name: 'Activiteit plaatsen' }).click();
+  expect((await coordinator.locator('#capacity-error').innerText()).includes('getal'), 'capacity must be a number, said next to the field');
+  expect(await coordinator.getByLabel('Plaats', { exact: true }).inputValue() === 'Buurthuis De Pijler', 'the place is kept');
+  await coordinator.getByLabel('Aantal plaatsen').fill('12');
+  await coordinator.getByRole('button', { name: 'Activiteit plaatsen' }).click();
+  await coordinator.waitForURL(/gedaan=geplaatst/);
+  const eventUrl = coordinator.url().split('?')[0];
+  await mainPage(coordinator, 'event');
+  await until(volunteer, `${B}/agenda`, 'the meal in the other node\'s agenda', async (p) => (await p.getByRole('link', { name: 'Soep op zaterdag' }).count()) > 0);
+  await volunteer.getByRole('link', { name: 'Soep op zaterdag' }).click();
+  const remoteEventUrl = volunteer.url();
+  await volunteer.getByRole('button', { name: 'Ik doe mee' }).click();
+  await until(volunteer, remoteEventUrl, 'the organiser\'s answer', async (p) => (await p.getByText('Je doet mee.').count()) > 0);
+  await mainPage(volunteer, 'event-joined');
+  const download = volunteer.waitForEvent('download');
+  await volunteer.getByRole('link', { name: 'Zet in mijn agenda' }).click();
+  const ics = await (await download).path();
+  const { readFileSync } = await import('node:fs');
+  const calendar = readFileSync(ics, 'utf8');
+  expect(calendar.includes('BEGIN:VCALENDAR') && calendar.includes('SUMMARY:Soep op zaterdag') && calendar.includes('TZID=Europe/Amsterdam:'), `a calendar file: ${calendar}`);
+  await until(coordinator, eventUrl, 'the participant on the organiser\'s page', async (p) => (await p.getByText('KEES').count()) > 0);
+  expect((await coordinator.locator('dl.details').innerText()).includes('1 van 12 plaatsen bezet'), 'counted');
+
+  step('the admin sees the failing peer in the federation picture and tries it again');
+  await until(coordinator, `${A}/beheer/federatie`, 'the failing peer',
+    async (p) => (await p.getByRole('row', { name: /localhost:9 (lukt nu niet|onbereikbaar)/ }).count()) > 0);
+  expect((await coordinator.locator('svg title').textContent()).includes('andere servers'), 'the picture has a text alternative');
+  expect((await coordinator.locator('svg').innerHTML()).includes('localhost:9'), 'the peer is in the picture');
+  await mainPage(coordinator, 'federation');
+  await coordinator.getByRole('button', { name: 'Nu opnieuw proberen: localhost:9' }).click();
+  await coordinator.waitForURL(/gedaan=opnieuw/);
+  expect((await coordinator.getByRole('status').innerText()).includes('opnieuw geprobeerd'), 'the retry is confirmed');
+
   step('the pages speak English when asked');
   await resident.getByRole('link', { name: 'English' }).click();
   expect(await resident.locator('html').getAttribute('lang') === 'en', 'switched to English');

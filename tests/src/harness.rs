@@ -120,15 +120,24 @@ impl TestNode {
         Ok(ops::actors::add_initiative(&state.store, &state.urls, &draft, &keys::generate()).await?)
     }
 
+    /// An administrator of the node, coordinator of `initiative`.
+    pub async fn add_admin(&self, username: &str, initiative: &Actor) -> Result<Actor> {
+        self.add_account(username, Some(initiative), true).await
+    }
+
     /// A member; with `initiative`, as its coordinator.
     pub async fn add_member(&self, username: &str, initiative: Option<&Actor>) -> Result<Actor> {
+        self.add_account(username, initiative, false).await
+    }
+
+    async fn add_account(&self, username: &str, initiative: Option<&Actor>, is_admin: bool) -> Result<Actor> {
         let state = self.running().state();
         let draft = MemberDraft {
             username: username.into(),
             display_name: username.to_uppercase(),
             password: "geheim-wachtwoord".into(),
             email: None,
-            is_admin: false,
+            is_admin,
             initiative: initiative.map(|i| (i.username.clone(), ROLE_COORDINATOR.to_string())),
         };
         Ok(ops::actors::add_member(&state.store, &state.urls, &draft, &keys::generate()).await?)

@@ -58,13 +58,17 @@ async fn a_resident_asks_a_volunteer_elsewhere_helps_and_they_talk() -> Result<(
     let a = TestNode::start(Backend::Sqlite).await?;
     let b = TestNode::start(Backend::Sqlite).await?;
     let zorg = a.add_initiative("zorgvrijstaat", false).await?;
-    a.add_member("fatima", Some(&zorg)).await?;
+    a.add_admin("fatima", &zorg).await?;
+    // A follower on a server that is gone: what goes there fails, for the federation page.
+    buurtnet_tests::harness::add_stand_in_follower(a.store(), "http://localhost:9/users/verdwenen", &zorg).await?;
     let paleis = b.add_initiative("wijkpaleis", false).await?;
     b.add_member("kees", Some(&paleis)).await?;
     a.follow_and_wait(&zorg, &paleis.ap_id).await?;
     b.follow_and_wait(&paleis, &zorg.ap_id).await?;
 
-    let output = run_scenario("scenarios.mjs", &[("NODE_A", a.base_url()), ("NODE_B", b.base_url())]).await?;
+    let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
+    let env = [("NODE_A", a.base_url()), ("NODE_B", b.base_url()), ("EVENT_DATE", next_week)];
+    let output = run_scenario("scenarios.mjs", &env).await?;
     assert!(output.contains("\"ok\":true"), "{output}");
 
     // What the browser did is in the databases too.
@@ -79,5 +83,10 @@ async fn a_resident_asks_a_volunteer_elsewhere_helps_and_they_talk() -> Result<(
     assert_eq!(responses.iter().map(|r| r.state).collect::<Vec<_>>(), vec![ResponseState::Accepted]);
     let mut conn_b = b.store().conn().await?;
     assert!(store::posts::by_ap_id(&mut conn_b, &need.ap_id).await?.is_some_and(|p| p.visibility == Visibility::Coalition));
+    let events = store::events::upcoming(&mut conn_a, Some(zorg.id), true, 0, 10).await?;
+    let meal = events.iter().find(|e| e.title == "Soep op zaterdag").context("the meal")?;
+    assert_eq!((meal.participant_count, meal.capacity), (1, Some(12)), "the volunteer on the other node is counted");
+    let gone = store::deliveries::peers(&mut conn_a).await?.into_iter().find(|p| p.host == "localhost:9").context("the gone peer")?;
+    assert!(gone.consecutive_failures >= 1, "{gone:?}");
     Ok(())
 }

@@ -14,6 +14,7 @@ pub struct MemberNav {
     pub name: String,
     pub username: String,
     pub coordinator: bool,
+    pub admin: bool,
 }
 
 /// The parts of a page around its content.
@@ -36,6 +37,7 @@ impl Frame {
                 name: m.display_name.clone(),
                 username: m.username.clone(),
                 coordinator: ops::signup::is_coordinator(&context.store, m).await.unwrap_or(false),
+                admin: ops::federation_health::is_admin(&context.store, m).await.unwrap_or(false),
             }),
             None => None,
         };

@@ -4,9 +4,11 @@
 //! an askama template from `web/templates/`; texts come from `web/locales/*.ftl` ([`i18n`]).
 //! Logins are sessions in a cookie ([`visitor`]); every form carries a CSRF token.
 
+pub mod admin;
 pub mod auth;
 pub mod conversations;
 pub mod coordinate;
+pub mod events;
 pub mod front;
 pub mod i18n;
 pub mod layout;
@@ -36,12 +38,19 @@ pub fn routes() -> Router {
         .route("/inloggen", get(auth::login_page).post(auth::login))
         .route("/uitloggen", post(auth::logout))
         .route("/aanmelden", get(auth::signup_page).post(auth::signup))
+        .route("/nieuw/activiteit", get(events::new_page).post(events::submit))
         .route("/nieuw/{kind}", get(proposals::new_page).post(proposals::submit))
+        .route("/bericht/{id}/deelnemen", post(events::join))
+        .route("/bericht/{id}/afmelden", post(events::leave))
+        .route("/bericht/{id}/deelnemers/{participation}", post(events::decide))
+        .route("/bericht/{id}/agenda.ics", get(events::calendar_file))
         .route("/bericht/{id}", get(posts::page))
         .route("/bericht/{id}/reageren", post(proposals::respond))
         .route("/bericht/{id}/reacties/{response}", post(posts::decide))
         .route("/gesprekken", get(conversations::list))
         .route("/gesprekken/{other}", get(conversations::show).post(conversations::send))
+        .route("/beheer/federatie", get(admin::overview))
+        .route("/beheer/federatie/{host}/opnieuw", post(admin::retry))
         .route("/coordinatie", get(coordinate::overview))
         .route("/coordinatie/uitnodigingen", post(coordinate::invite))
         .route("/coordinatie/aanmeldingen/{id}", post(coordinate::approve))

@@ -42,6 +42,8 @@ pub struct EventDetails {
     pub online_url: Option<String>,
     pub participants: String,
     pub cancelled: bool,
+    /// Sanitised HTML.
+    pub description: String,
 }
 
 #[derive(Template)]
@@ -59,6 +61,7 @@ struct PostPage {
     proposal: Option<ProposalDetails>,
     event: Option<EventDetails>,
     calendar_href: Option<String>,
+    rsvp: Option<super::events::RsvpView>,
     original_href: Option<String>,
     /// The visitor may respond (a member, not the author, the proposal open).
     can_respond: bool,
@@ -122,6 +125,13 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         (Some(_), true) => Some(response_views(context, &post, tr).await?),
         _ => None,
     };
+    let rsvp = match &event {
+        Some(e) => {
+            let joinable = !e.is_cancelled() && e.join_mode != buurtnet_domain::model::JoinMode::External;
+            Some(super::events::rsvp_view(context, visitor, post.id, is_authors_side && post.is_local, joinable).await?)
+        }
+        None => None,
+    };
     let title = proposal
         .as_ref()
         .map(|p| p.title.clone())
@@ -146,7 +156,8 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
             open: p.state == ProposalState::Open,
             description: html::text_to_html(&p.description),
         }),
-        calendar_href: event.as_ref().map(|_| format!("{}/calendar.ics", post.ap_id)).filter(|_| post.is_local),
+        calendar_href: event.as_ref().map(|_| format!("/bericht/{}/agenda.ics", post.id)),
+        rsvp,
         event: event.map(|e| EventDetails {
             title: e.title.clone(),
             starts: super::local_time(e.starts_at),
@@ -159,6 +170,7 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
                 None => tr.count("participants-count", e.participant_count),
             },
             cancelled: e.is_cancelled(),
+            description: html::text_to_html(&e.description),
         }),
         original_href: (!post.is_local).then(|| post.url.clone().unwrap_or_else(|| post.ap_id.clone())),
         can_respond: reader.is_some() && open && !is_authors_side,

@@ -190,21 +190,8 @@ pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>
         let preview = ops::proposals::render(&draft);
         return again(form, BTreeMap::new(), Some(preview)).await;
     }
-    let author = if form.author.is_empty() || form.author == "self" {
-        Ok(Some(member.clone()))
-    } else {
-        store::actors::local_by_username(
-            &mut match context.store.conn().await {
-                Ok(c) => c,
-                Err(e) => return error_page(&context, &visitor, &e).await,
-            },
-            &form.author,
-        )
-        .await
-    };
-    let author = match author {
-        Ok(Some(author)) => author,
-        Ok(None) => return error_page(&context, &visitor, &DomainError::NotFound).await,
+    let author = match chosen_author(&context, &member, &form.author).await {
+        Ok(author) => author,
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
     let visibility = match form.visibility.as_str() {
@@ -223,6 +210,15 @@ pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>
             Err(e) => error_page(&context, &visitor, &e).await,
         },
     }
+}
+
+/// The author a form chose: `self` (or nothing) for the member, or an initiative by name
+/// (whether the member may post for it is the use case's to check).
+pub async fn chosen_author(context: &Context, member: &Actor, choice: &str) -> Result<Actor, DomainError> {
+    if choice.is_empty() || choice == "self" {
+        return Ok(member.clone());
+    }
+    store::actors::local_by_username(&mut context.store.conn().await?, choice).await?.ok_or(DomainError::NotFound)
 }
 
 #[derive(serde::Deserialize)]

@@ -8,6 +8,7 @@ pub mod browse;
 pub mod calendar;
 pub mod conversations;
 pub mod events;
+pub mod federation_health;
 pub mod follows;
 pub mod matching;
 pub mod media;

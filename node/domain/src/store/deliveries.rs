@@ -160,3 +160,24 @@ pub async fn release_leases(db: &mut impl Handle, ids: &[i64]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Deliveries per peer host: (host, pending, failed, oldest pending since).
+pub async fn per_host(db: &mut impl Handle) -> Result<Vec<(String, i64, i64, Option<i64>)>> {
+    let sql = "SELECT host, COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0),
+                      COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0),
+                      MIN(CASE WHEN state = 'pending' THEN created_at END)
+               FROM deliveries GROUP BY host ORDER BY host";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (String, i64, i64, Option<i64>)>(sql).fetch_all(c).await)?)
+}
+
+/// Tries a host again now: its pending deliveries become due, and those given up since
+/// `failed_since` are pending again. Returns how many deliveries that touched.
+pub async fn retry_host(db: &mut impl Handle, host: &str, failed_since: i64) -> Result<u64> {
+    let now = now_ms();
+    let due = "UPDATE deliveries SET next_attempt_at = $1 WHERE host = $2 AND state = 'pending'";
+    let pending = affected!(db, c => sqlx::query(due).bind(now).bind(host).execute(c).await)?;
+    let again = "UPDATE deliveries SET state = 'pending', next_attempt_at = $1, finished_at = NULL
+                 WHERE host = $2 AND state = 'failed' AND finished_at >= $3";
+    let failed = affected!(db, c => sqlx::query(again).bind(now).bind(host).bind(failed_since).execute(c).await)?;
+    Ok(pending + failed)
+}

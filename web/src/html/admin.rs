@@ -1,0 +1,150 @@
+//! The administrators' federation page: every peer as a picture (this node in the middle,
+//! a line to each peer: solid when healthy, dashed when failing, dotted and red when
+//! unreachable) and as a table with what is pending or given up and since when, with a
+//! button to try a peer again.
+
+use super::layout::{Frame, error_page, render};
+use super::visitor::Visitor;
+use super::{escape, local_time, stale_form};
+use askama::Template;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::DomainError;
+use buurtnet_domain::ops::federation_health::{self, PeerHealth, PeerState};
+use buurtnet_federation::Context;
+
+pub struct PeerRow {
+    pub host: String,
+    pub state: String,
+    pub state_class: &'static str,
+    pub pending: i64,
+    pub failed: i64,
+    pub since: String,
+    pub last_success: String,
+    pub last_error: String,
+}
+
+#[derive(Template)]
+#[template(path = "federation.html")]
+struct FederationPage {
+    frame: Frame,
+    /// An inline SVG, built from escaped host names only.
+    picture: String,
+    rows: Vec<PeerRow>,
+    healthy: usize,
+    troubled: usize,
+}
+
+fn state_words(state: PeerState, tr: super::i18n::Tr) -> (String, &'static str) {
+    match state {
+        PeerState::Healthy => (tr.t("peer-healthy"), "ok"),
+        PeerState::Failing => (tr.t("peer-failing"), "failing"),
+        PeerState::Unreachable => (tr.t("peer-unreachable"), "unreachable"),
+    }
+}
+
+/// This node in the middle, the peers on a circle around it.
+fn picture(site: &str, peers: &[PeerHealth], tr: super::i18n::Tr) -> String {
+    let (cx, cy, radius) = (400.0_f64, 260.0_f64, 200.0_f64);
+    let mut lines = String::new();
+    let mut nodes = String::new();
+    let count = peers.len().max(1) as f64;
+    for (i, peer) in peers.iter().enumerate() {
+        let angle = std::f64::consts::TAU * (i as f64) / count - std::f64::consts::FRAC_PI_2;
+        let (x, y) = (cx + radius * angle.cos(), cy + radius * angle.sin());
+        let (colour, dash) = match peer.state {
+            PeerState::Healthy => ("#1d5e3a", ""),
+            PeerState::Failing => ("#8a3b00", " stroke-dasharray=\"10 6\""),
+            PeerState::Unreachable => ("#a30000", " stroke-dasharray=\"2 6\""),
+        };
+        lines.push_str(&format!(
+            "<line x1=\"{cx:.0}\" y1=\"{cy:.0}\" x2=\"{x:.0}\" y2=\"{y:.0}\" stroke=\"{colour}\" stroke-width=\"4\"{dash}/>"
+        ));
+        let anchor = if x < cx - 10.0 {
+            "end"
+        } else if x > cx + 10.0 {
+            "start"
+        } else {
+            "middle"
+        };
+        let label_x = x + if anchor == "end" {
+            -16.0
+        } else if anchor == "start" {
+            16.0
+        } else {
+            0.0
+        };
+        let label_y = y + if anchor == "middle" { if y < cy { -16.0 } else { 28.0 } } else { 5.0 };
+        let (words, _) = state_words(peer.state, tr);
+        nodes.push_str(&format!(
+            "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"11\" fill=\"{colour}\"/><text x=\"{label_x:.0}\" y=\"{label_y:.0}\" text-anchor=\"{anchor}\">{} ({})</text>",
+            escape(&peer.host),
+            escape(&words)
+        ));
+    }
+    format!(
+        "<svg viewBox=\"0 0 800 520\" role=\"img\" aria-labelledby=\"picture-title\" class=\"federation-picture\" font-size=\"16\" fill=\"#1a1a1a\">\
+         <title id=\"picture-title\">{title}</title>{lines}<circle cx=\"{cx:.0}\" cy=\"{cy:.0}\" r=\"22\" fill=\"#0b4f9c\"/>\
+         <text x=\"{cx:.0}\" y=\"{ty:.0}\" text-anchor=\"middle\" font-weight=\"700\">{site}</text>{nodes}</svg>",
+        title = escape(&tr.with("federation-picture-title", &[("count", peers.len().to_string())])),
+        site = escape(site),
+        ty = cy + 44.0,
+    )
+}
+
+pub async fn overview(context: Context, visitor: Visitor) -> Response {
+    let Some(admin) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/beheer/federatie").into_response() };
+    let tr = visitor.tr;
+    let peers = match federation_health::overview(&context.store, &admin).await {
+        Ok(peers) => peers,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let never = tr.t("never");
+    let rows = peers
+        .iter()
+        .map(|p| {
+            let (state, state_class) = state_words(p.state, tr);
+            PeerRow {
+                host: p.host.clone(),
+                state,
+                state_class,
+                pending: p.pending,
+                failed: p.failed,
+                since: p.failing_since.or(p.pending_since).map(local_time).unwrap_or_default(),
+                last_success: p.last_success_at.map(local_time).unwrap_or_else(|| never.clone()),
+                last_error: p.last_error.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let healthy = peers.iter().filter(|p| p.state == PeerState::Healthy).count();
+    let page = FederationPage {
+        frame: Frame::new(&context, &visitor, tr.t("federation-title")).await,
+        picture: picture(&context.urls.domain(), &peers, tr),
+        rows,
+        healthy,
+        troubled: peers.len() - healthy,
+    };
+    render(&visitor, StatusCode::OK, &page)
+}
+
+#[derive(serde::Deserialize)]
+pub struct RetryForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn retry(context: Context, visitor: Visitor, Path(host): Path<String>, Form(form): Form<RetryForm>) -> Response {
+    let Some(admin) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/beheer/federatie").into_response() };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    match federation_health::retry(&context.store, &admin, &host).await {
+        Ok(_) => {
+            context.wake_delivery();
+            Redirect::to("/beheer/federatie?gedaan=opnieuw").into_response()
+        }
+        Err(e @ DomainError::Forbidden) => error_page(&context, &visitor, &e).await,
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}

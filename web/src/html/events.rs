@@ -1,0 +1,329 @@
+//! Events on the pages: taking part (and leaving), organisers deciding on participants in
+//! approval mode, the event's calendar file for any event the visitor may see, and the form
+//! for a new event.
+
+use super::layout::{Frame, error_page, in_language, render};
+use super::stale_form;
+use super::visitor::Visitor;
+use askama::Template;
+use axum::extract::{Form, Path};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::model::{Actor, EventDraft, JoinMode, ParticipationState, Place, Visibility};
+use buurtnet_domain::ops::{self, browse};
+use buurtnet_domain::{DomainError, store};
+use buurtnet_federation::Context;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use std::collections::BTreeMap;
+
+/// What a visitor sees of their own participation, and what the organisers see.
+pub struct RsvpView {
+    /// `none`, `pending`, `accepted`, `rejected`.
+    pub mine: &'static str,
+    pub can_join: bool,
+    /// (participation id, who, state, pending) for the organisers.
+    pub participants: Option<Vec<(i64, String, String, bool)>>,
+}
+
+/// The RSVP part of an event's page.
+pub async fn rsvp_view(
+    context: &Context,
+    visitor: &Visitor,
+    post_id: i64,
+    organiser: bool,
+    joinable: bool,
+) -> Result<RsvpView, DomainError> {
+    let tr = visitor.tr;
+    let mine = match visitor.member() {
+        Some(member) => match ops::rsvp::mine(&context.store, member, post_id).await?.map(|p| p.state) {
+            Some(ParticipationState::Pending) => "pending",
+            Some(ParticipationState::Accepted | ParticipationState::Tentative) => "accepted",
+            Some(ParticipationState::Rejected) => "rejected",
+            _ => "none",
+        },
+        None => "none",
+    };
+    let participants = match (organiser, visitor.member()) {
+        (true, Some(member)) => Some(
+            ops::rsvp::participants(&context.store, member, post_id)
+                .await?
+                .into_iter()
+                .filter(|(p, _)| p.state != ParticipationState::Left)
+                .map(|(p, who)| {
+                    let state = match p.state {
+                        ParticipationState::Pending => tr.t("rsvp-state-pending"),
+                        ParticipationState::Rejected => tr.t("rsvp-state-rejected"),
+                        _ => tr.t("rsvp-state-accepted"),
+                    };
+                    (p.id, format!("{} (@{})", who.display_name, who.handle()), state, p.state == ParticipationState::Pending)
+                })
+                .collect(),
+        ),
+        _ => None,
+    };
+    Ok(RsvpView { mine, can_join: joinable && visitor.member().is_some() && !organiser, participants })
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    decision: String,
+}
+
+async fn post_ap_id(context: &Context, id: i64) -> Result<String, DomainError> {
+    Ok(store::posts::by_id(&mut context.store.conn().await?, id).await.map_err(|_| DomainError::NotFound)?.ap_id)
+}
+
+async fn member_and_form(context: &Context, visitor: &Visitor, csrf: &str, id: i64) -> Result<Actor, Response> {
+    let Some(member) = visitor.member().cloned() else {
+        return Err(Redirect::to(&format!("/inloggen?terug=/bericht/{id}")).into_response());
+    };
+    if !visitor.form_is_genuine(csrf) {
+        return Err(stale_form(context, visitor).await);
+    }
+    Ok(member)
+}
+
+/// "Ik doe mee".
+pub async fn join(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<CsrfForm>) -> Response {
+    let member = match member_and_form(&context, &visitor, &form.csrf, id).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    let result = match post_ap_id(&context, id).await {
+        Ok(ap_id) => ops::rsvp::join(&context.store, &context.urls, &member, &ap_id).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(participation) => {
+            context.wake_delivery();
+            let done = if participation.state == ParticipationState::Accepted { "aangemeld" } else { "aangevraagd" };
+            Redirect::to(&format!("/bericht/{id}?gedaan={done}")).into_response()
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// "Ik kan toch niet".
+pub async fn leave(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<CsrfForm>) -> Response {
+    let member = match member_and_form(&context, &visitor, &form.csrf, id).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    let result = match post_ap_id(&context, id).await {
+        Ok(ap_id) => ops::rsvp::leave(&context.store, &member, &ap_id).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => {
+            context.wake_delivery();
+            Redirect::to(&format!("/bericht/{id}?gedaan=afgemeld")).into_response()
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// An organiser lets a participant in, or not.
+pub async fn decide(
+    context: Context,
+    visitor: Visitor,
+    Path((id, participation)): Path<(i64, i64)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let member = match member_and_form(&context, &visitor, &form.csrf, id).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    match ops::rsvp::decide(&context.store, &member, participation, form.decision == "accept").await {
+        Ok(p) if p.event_post_id == id => {
+            context.wake_delivery();
+            Redirect::to(&format!("/bericht/{id}?gedaan=beslist")).into_response()
+        }
+        Ok(_) => super::not_found(context, visitor).await,
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// The event as an iCalendar file, for any event this node holds that the visitor may see.
+pub async fn calendar_file(context: Context, visitor: Visitor, Path(id): Path<i64>) -> Response {
+    let reader = visitor.member().map(|m| m.ap_id.clone());
+    match ops::calendar::for_event(&context.store, id, reader.as_deref()).await {
+        Ok(ics) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
+                (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"activiteit.ics\"")),
+            ],
+            ics,
+        )
+            .into_response(),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// What the event form holds; kept when something must be corrected.
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct EventForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub start: String,
+    #[serde(default)]
+    pub end: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub online_url: String,
+    #[serde(default)]
+    pub capacity: String,
+    /// `free`, `approval` or `external`.
+    #[serde(default)]
+    pub join_mode: String,
+    #[serde(default)]
+    pub visibility: String,
+}
+
+#[derive(Template)]
+#[template(path = "event_form.html")]
+struct EventFormPage {
+    frame: Frame,
+    form: EventForm,
+    initiatives: Vec<(String, String)>,
+    errors: BTreeMap<&'static str, String>,
+}
+
+impl EventFormPage {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.get(field)
+    }
+}
+
+async fn event_form(
+    context: &Context,
+    visitor: &Visitor,
+    member: &Actor,
+    form: EventForm,
+    errors: BTreeMap<&'static str, String>,
+) -> EventFormPage {
+    let initiatives = browse::coordinated_by(&context.store, member)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| (i.username, i.display_name))
+        .collect();
+    EventFormPage { frame: Frame::new(context, visitor, visitor.tr.t("new-event-title")).await, form, initiatives, errors }
+}
+
+pub async fn new_page(context: Context, visitor: Visitor) -> Response {
+    let Some(member) = visitor.member().cloned() else {
+        return Redirect::to("/inloggen?terug=/nieuw/activiteit").into_response();
+    };
+    let form = EventForm { join_mode: "free".into(), author: "self".into(), ..Default::default() };
+    let page = event_form(&context, &visitor, &member, form, BTreeMap::new()).await;
+    render(&visitor, StatusCode::OK, &page)
+}
+
+/// The draft, or the fields the form itself refuses (dates and times people type).
+fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<EventDraft, BTreeMap<&'static str, String>> {
+    let mut errors = BTreeMap::new();
+    let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").ok();
+    let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
+    if date.is_none() {
+        errors.insert("date", tr.t("form-date-needed"));
+    }
+    let start = time(&form.start);
+    if start.is_none() {
+        errors.insert("start", tr.t("form-time-needed"));
+    }
+    let end = if form.end.trim().is_empty() {
+        None
+    } else {
+        time(&form.end).or_else(|| {
+            errors.insert("end", tr.t("form-time-needed"));
+            None
+        })
+    };
+    let capacity = match form.capacity.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.insert("capacity", tr.t("form-number-needed"));
+                None
+            }
+        },
+    };
+    let (Some(date), Some(start)) = (date, start) else { return Err(errors) };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let zone = buurtnet_domain::model::DEFAULT_TIMEZONE;
+    let at = |t: NaiveTime| EventDraft::local_to_utc(NaiveDateTime::new(date, t), zone);
+    let starts_at = at(start).map_err(|_| BTreeMap::from([("start", tr.t("form-time-needed"))]))?;
+    let ends_at = match end {
+        Some(end) => Some(at(end).map_err(|_| BTreeMap::from([("end", tr.t("form-time-needed"))]))?),
+        None => None,
+    };
+    let place = Some(form.place.trim().to_string()).filter(|p| !p.is_empty()).map(|name| Place {
+        name,
+        address: Some(form.address.trim().to_string()).filter(|a| !a.is_empty()),
+        latitude: None,
+        longitude: None,
+    });
+    Ok(EventDraft {
+        title: form.title.clone(),
+        description: form.description.clone(),
+        starts_at,
+        ends_at,
+        timezone: zone.to_string(),
+        place,
+        online_url: Some(form.online_url.trim().to_string()).filter(|u| !u.is_empty()),
+        capacity,
+        join_mode: JoinMode::parse(&form.join_mode),
+    })
+}
+
+pub async fn submit(context: Context, visitor: Visitor, Form(form): Form<EventForm>) -> Response {
+    let Some(member) = visitor.member().cloned() else {
+        return Redirect::to("/inloggen?terug=/nieuw/activiteit").into_response();
+    };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    let tr = visitor.tr;
+    let again = async |form: EventForm, errors: BTreeMap<&'static str, String>| {
+        let page = event_form(&context, &visitor, &member, form, errors).await;
+        render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+    };
+    let draft = match event_draft(&form, tr) {
+        Ok(draft) => draft,
+        Err(errors) => return again(form, errors).await,
+    };
+    let author = match super::proposals::chosen_author(&context, &member, &form.author).await {
+        Ok(author) => author,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let visibility = Visibility::parse(&form.visibility).unwrap_or(Visibility::Public);
+    match ops::events::publish(&context.store, &context.urls, &member, &author, &draft, visibility).await {
+        Ok(post) => {
+            context.wake_delivery();
+            Redirect::to(&format!("/bericht/{}?gedaan=geplaatst", post.id)).into_response()
+        }
+        Err(DomainError::Invalid(list)) => {
+            let errors = list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect();
+            again(form, errors).await
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
