@@ -21,6 +21,7 @@ pub mod keys;
 pub mod metrics;
 pub mod objects;
 pub mod protocol;
+pub mod remote_follow;
 pub mod safety;
 pub mod settings;
 pub mod signatures;

@@ -165,6 +165,15 @@ try {
   await until(coordinator, eventUrl, 'the participant on the organiser\'s page', async (p) => (await p.getByText('KEES').count()) > 0);
   expect((await coordinator.locator('dl.details').innerText()).includes('1 van 12 plaatsen bezet'), 'counted');
 
+  step('the volunteer finds the other neighbourhood by its address');
+  await volunteer.goto(`${B}/zoeken`);
+  await volunteer.getByLabel('Zoek mensen, buurten of hulp').fill(`@zorgvrijstaat@${new URL(A).host}`);
+  await volunteer.getByRole('button', { name: 'Zoeken' }).click();
+  await mainPage(volunteer, 'search');
+  await volunteer.getByRole('link', { name: 'Initiatief zorgvrijstaat' }).click();
+  expect((await volunteer.getByRole('heading', { level: 1 }).innerText()) === 'Initiatief zorgvrijstaat', 'the page of a remote initiative');
+  await mainPage(volunteer, 'remote-actor');
+
   step('the admin sees the failing peer in the federation picture and tries it again');
   await until(coordinator, `${A}/beheer/federatie`, 'the failing peer',
     async (p) => (await p.getByRole('row', { name: /localhost:9 (lukt nu niet|onbereikbaar)/ }).count()) > 0);

@@ -20,7 +20,8 @@ on_both_backends!(
     sign_ups_wait_for_a_coordinator_when_the_node_asks_approval,
     pages_show_only_what_the_visitor_may_see,
     posting_a_need_keeps_what_was_typed_until_it_is_right,
-    sessions_cookies_headers_and_language
+    sessions_cookies_headers_and_language,
+    people_are_found_followed_and_followed_from_elsewhere
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -278,5 +279,53 @@ async fn sessions_cookies_headers_and_language(backend: Backend) -> Result<()> {
     assert_eq!(switch.location.as_deref(), Some("/"), "only paths on this site");
     assert!(visitor.get("/hulp").await?.body.contains("<html lang=\"nl\">"), "the choice wins over the browser");
     assert_eq!(visitor.get("/taal/fr").await?.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+async fn people_are_found_followed_and_followed_from_elsewhere(backend: Backend) -> Result<()> {
+    let a = TestNode::start(backend).await?;
+    let b = TestNode::start(backend).await?;
+    let zorg = a.add_initiative("zorg", false).await?;
+    a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    b.add_member("kees", Some(&paleis)).await?;
+    let paleis_handle = format!("@paleis@localhost:{}", b.port);
+
+    let mut anonymous = PageVisitor::new(&a.base_url())?;
+    let refused = anonymous.get(&format!("/zoeken?q={}", paleis_handle.replace('@', "%40"))).await?;
+    assert!(refused.body.contains("Log in om mensen en buurten op andere servers te zoeken"), "outsiders do not make us fetch");
+
+    let mut fatima = PageVisitor::new(&a.base_url())?;
+    fatima.log_in("fatima", PASSWORD).await?;
+    let found = fatima.get(&format!("/zoeken?q={}", paleis_handle.replace('@', "%40"))).await?;
+    let href = found.body.split("<h3><a href=\"").nth(1).and_then(|s| s.split('"').next()).context("a result")?.to_string();
+    assert!(href.starts_with("/actor/"), "{href}");
+    let page = fatima.get(&href).await?;
+    assert!(page.body.contains("Volgen als Initiatief zorg"), "a coordinator may follow as the initiative too");
+    let followed = fatima.submit(&href, &format!("{href}/volgen"), &[("as", "zorg"), ("action", "follow")]).await?;
+    assert_eq!(followed.location.as_deref(), Some(format!("{href}?gedaan=volgen-gevraagd").as_str()));
+    buurtnet_tests::harness::eventually("the follow accepted", || async {
+        Ok(a.follow_state(&zorg.ap_id, &paleis.ap_id).await?.filter(|s| s == "accepted"))
+    })
+    .await?;
+    assert!(fatima.get(&href).await?.body.contains("Initiatief zorg: volgt"));
+
+    // Kees, on the other node, follows Fatima's initiative "from his own server".
+    let to_kees = anonymous
+        .submit("/initiatives/zorg", "/volg-op-afstand", &[("account", "zorg"), ("handle", &format!("@kees@localhost:{}", b.port))])
+        .await?;
+    let subscribe = to_kees.location.context("sent to Kees's server")?;
+    let expected = format!("{}/authorize_interaction?uri=zorg%40localhost%3A{}", b.base_url(), a.port);
+    assert_eq!(subscribe, expected);
+    let bad = anonymous.submit("/initiatives/zorg", "/volg-op-afstand", &[("account", "zorg"), ("handle", "geen adres")]).await?;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut kees = PageVisitor::new(&b.base_url())?;
+    let path = subscribe.trim_start_matches(&b.base_url()).to_string();
+    assert!(kees.get(&path).await?.location.is_some_and(|l| l.starts_with("/inloggen?terug=")), "log in first");
+    kees.log_in("kees", PASSWORD).await?;
+    let at_kees = kees.get(&path).await?.location.context("to the account's page")?;
+    assert!(at_kees.starts_with("/actor/"), "{at_kees}");
+    let page = kees.get(&at_kees).await?;
+    assert!(page.body.contains("Initiatief zorg") && page.body.contains("Volgen als Mijzelf"), "ready to follow");
     Ok(())
 }

@@ -53,7 +53,7 @@ pub async fn search(context: Context, headers: HeaderMap, Query(query): Query<Se
     Ok(Json(json!({"accounts": accounts, "statuses": statuses, "hashtags": []})).into_response())
 }
 
-async fn find_accounts(context: &Context, q: &str, may_resolve: bool, limit: i64) -> ApiResult<Vec<Actor>> {
+pub(crate) async fn find_accounts(context: &Context, q: &str, may_resolve: bool, limit: i64) -> ApiResult<Vec<Actor>> {
     if q.starts_with("http://") || q.starts_with("https://") {
         let known = store::actors::by_ap_id(&mut context.store.conn().await?, q).await?;
         return Ok(match known {

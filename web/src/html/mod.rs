@@ -12,6 +12,7 @@ pub mod events;
 pub mod front;
 pub mod i18n;
 pub mod layout;
+pub mod people;
 pub mod posts;
 pub mod proposals;
 pub mod visitor;
@@ -47,6 +48,11 @@ pub fn routes() -> Router {
         .route("/bericht/{id}", get(posts::page))
         .route("/bericht/{id}/reageren", post(proposals::respond))
         .route("/bericht/{id}/reacties/{response}", post(posts::decide))
+        .route("/zoeken", get(people::search))
+        .route("/actor/{id}", get(people::actor))
+        .route("/actor/{id}/volgen", post(people::follow))
+        .route("/authorize_interaction", get(people::authorize_interaction))
+        .route("/volg-op-afstand", post(people::remote_follow))
         .route("/gesprekken", get(conversations::list))
         .route("/gesprekken/{other}", get(conversations::show).post(conversations::send))
         .route("/beheer/federatie", get(admin::overview))

@@ -78,7 +78,7 @@ fn actor_href(actor: &Actor) -> String {
         let part = if actor.kind() == ActorKind::Group { "initiatives" } else { "users" };
         format!("/{part}/{}", actor.username)
     } else {
-        actor.url.clone().unwrap_or_else(|| actor.ap_id.clone())
+        format!("/actor/{}", actor.id)
     }
 }
 
@@ -244,6 +244,9 @@ struct ProfilePage {
     proposals: Vec<ProposalView>,
     posts: Vec<(String, String, String)>,
     calendar_href: String,
+    id: i64,
+    username: String,
+    follow_options: Vec<super::people::FollowOption>,
 }
 
 /// The page of a member or initiative of this node.
@@ -262,6 +265,10 @@ async fn profile_page(context: &Context, visitor: &Visitor, name: &str, kind: Ac
     drop(conn);
     let all = ops::browse::open_proposals(&context.store, visitor.member(), &Default::default(), 200).await?;
     let proposals = all.iter().filter(|c| c.author.id == actor.id).map(|c| ProposalView::new(c, tr)).collect();
+    let follow_options = match visitor.member() {
+        Some(member) => super::people::follow_options(context, member, &actor, tr).await?,
+        None => vec![],
+    };
     Ok(ProfilePage {
         frame: Frame::new(context, visitor, actor.display_name.clone()).await,
         name: actor.display_name.clone(),
@@ -271,5 +278,8 @@ async fn profile_page(context: &Context, visitor: &Visitor, name: &str, kind: Ac
         proposals,
         posts: posts.iter().map(|p| (format!("/bericht/{}", p.id), super::local_time(p.published), p.content.clone())).collect(),
         calendar_href: format!("{}/calendar.ics", actor.ap_id),
+        id: actor.id,
+        username: actor.username.clone(),
+        follow_options,
     })
 }
