@@ -196,6 +196,12 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let inboxes = store::follows::remote_follower_inboxes(&mut conn, actor.id).await?.into_iter().collect();
             vec![planned(&actor, activity, inboxes)]
         }
+        Outgoing::AccountDeleted { actor_id, inboxes } => {
+            let actor = store::actors::by_id(&mut conn, *actor_id).await?;
+            let activity =
+                json!({"id": new_id(), "type": "Delete", "actor": actor.ap_id, "to": [crate::protocol::PUBLIC], "object": actor.ap_id});
+            vec![planned(&actor, activity, inboxes.iter().cloned().collect())]
+        }
         Outgoing::ReportForwarded { report_id } => {
             let Some((account_id, status_ids, comment)) = store::reports::by_id(&mut conn, *report_id).await? else { return Ok(vec![]) };
             let account = store::actors::by_id(&mut conn, account_id).await?;

@@ -145,8 +145,14 @@ async fn nodeinfo(context: Context, version: &'static str) -> Result<Response> {
     Ok(([(header::CONTENT_TYPE, format!("application/json; profile=\"{schema}\""))], body.to_string()).into_response())
 }
 
+/// A local actor by name; 410 Gone once its account was deleted.
 async fn local_actor(context: &Context, username: &str) -> Result<Actor> {
-    store::actors::local_by_username(&mut context.store.conn().await?, username).await?.ok_or(FederationError::NotFound)
+    let mut conn = context.store.conn().await?;
+    let actor = store::actors::local_by_username(&mut conn, username).await?.ok_or(FederationError::NotFound)?;
+    if store::actors::is_deleted(&mut conn, actor.id).await? {
+        return Err(FederationError::Gone);
+    }
+    Ok(actor)
 }
 
 async fn instance_actor(context: Context) -> Response {

@@ -78,7 +78,7 @@ try {
   await resident.getByLabel('Titel').fill('Hulp bij de boodschappen');
   await resident.getByLabel('Beschrijving').fill('Ik kan slecht lopen. Wie doet op donderdag mijn boodschappen?');
   await resident.getByLabel('Categorie').selectOption('boodschappen');
-  await resident.getByLabel('Buurt', { exact: false }).fill('Oud-Mathenesse');
+  await resident.locator('#neighbourhood').fill('Oud-Mathenesse');
   await resident.getByRole('button', { name: 'Voorbeeld bekijken' }).click();
   expect((await resident.locator('.preview').innerText()).includes('Hulpvraag: Hulp bij de boodschappen'), 'the preview shows the text');
   await shoot(resident, 'new-need-preview');
@@ -187,7 +187,7 @@ try {
   step('the pages speak English when asked');
   await resident.getByRole('link', { name: 'English' }).click();
   expect(await resident.locator('html').getAttribute('lang') === 'en', 'switched to English');
-  expect((await resident.getByRole('navigation').innerText()).includes('Conversations'), 'the menu is in English');
+  expect((await resident.getByRole('navigation', { name: 'My neighbourhood' }).innerText()).includes('Conversations'), 'the menu is in English');
   await resident.goto(`${A}/`);
   await mainPage(resident, 'front-english');
   await resident.getByRole('link', { name: 'Nederlands' }).click();

@@ -21,7 +21,8 @@ on_both_backends!(
     pages_show_only_what_the_visitor_may_see,
     posting_a_need_keeps_what_was_typed_until_it_is_right,
     sessions_cookies_headers_and_language,
-    people_are_found_followed_and_followed_from_elsewhere
+    people_are_found_followed_and_followed_from_elsewhere,
+    a_members_notifications_export_new_password_and_deletion
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -328,4 +329,88 @@ async fn people_are_found_followed_and_followed_from_elsewhere(backend: Backend)
     let page = kees.get(&at_kees).await?;
     assert!(page.body.contains("Initiatief zorg") && page.body.contains("Volgen als Mijzelf"), "ready to follow");
     Ok(())
+}
+
+async fn a_members_notifications_export_new_password_and_deletion(backend: Backend) -> Result<()> {
+    let a = TestNode::start(backend).await?;
+    let b = TestNode::start(backend).await?;
+    let zorg = a.add_initiative("zorg", false).await?;
+    a.add_member("fatima", Some(&zorg)).await?;
+    let henk = a.add_member("henk", None).await?;
+    {
+        let mut tx = a.store().begin().await?;
+        store::actors::add_initiative_member(&mut tx, zorg.id, henk.id, "member").await?;
+        tx.commit().await?;
+    }
+    let kees = b.add_member("kees", None).await?;
+    b.follow_and_wait(&kees, &henk.ap_id).await?;
+    let urls = &a.node.as_ref().context("running")?.state().urls;
+    let note =
+        ops::posts::publish(a.store(), urls, &henk, &henk, &ops::posts::PostDraft::plain("Goedemorgen buren", Visibility::Public, vec![]))
+            .await?;
+    b.node.as_ref().context("running")?.state().wake_delivery();
+    buurtnet_tests::harness::eventually("the note on the other node", || async { b.post(&note.ap_id).await }).await?;
+
+    let mut henk_pages = PageVisitor::new(&a.base_url())?;
+    henk_pages.log_in("henk", PASSWORD).await?;
+    assert!(henk_pages.get("/").await?.body.contains("Meldingen (1 nieuw)"), "the menu tells of the new follower");
+    let notices = henk_pages.get("/meldingen").await?.body;
+    assert!(notices.contains("KEES volgt je nu."), "{notices}");
+    assert!(!henk_pages.get("/").await?.body.contains("nieuw)"), "seen once shown");
+
+    let export = henk_pages.get("/mijn-gegevens/export.json").await?;
+    assert!(export.headers.get("content-disposition").and_then(|v| v.to_str().ok()).is_some_and(|d| d.contains("buurtnet-henk.json")));
+    let data: serde_json::Value = serde_json::from_str(&export.body)?;
+    assert_eq!(data["account"]["username"], "henk");
+    assert_eq!(data["followers"], serde_json::json!([kees.ap_id]));
+    assert_eq!(data["initiatives"][0]["role"], "member");
+    assert!(data["posts"].as_array().is_some_and(|p| p.iter().any(|p| p["source"] == "Goedemorgen buren")), "{data}");
+    assert_eq!(PageVisitor::new(&a.base_url())?.get("/mijn-gegevens/export.json").await?.status, StatusCode::SEE_OTHER, "log in first");
+
+    // A coordinator gives Henk a link to choose a new password.
+    let mut fatima = PageVisitor::new(&a.base_url())?;
+    fatima.log_in("fatima", PASSWORD).await?;
+    let made = fatima.submit("/coordinatie", &format!("/coordinatie/leden/{}/wachtwoord", henk.id), &[]).await?;
+    let link = made.body.split("id=\"reset-link\">").nth(1).and_then(|s| s.split('<').next()).context("the link is shown")?.to_string();
+    let path = link.trim_start_matches(&a.base_url()).to_string();
+    let mut at_the_door = PageVisitor::new(&a.base_url())?;
+    let differ = at_the_door.submit(&path, &path, &[("password", "een nieuwe lange zin"), ("password_again", "iets anders")]).await?;
+    assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done =
+        at_the_door.submit(&path, &path, &[("password", "een nieuwe lange zin"), ("password_again", "een nieuwe lange zin")]).await?;
+    assert_eq!(done.location.as_deref(), Some("/inloggen?gedaan=wachtwoord"));
+    assert!(!henk_pages.get("/").await?.body.contains("Uitloggen"), "the old login ended with the new password");
+    assert_eq!(at_the_door.get(&path).await?.status, StatusCode::UNPROCESSABLE_ENTITY, "the link works once");
+    henk_pages.log_in("henk", "een nieuwe lange zin").await?;
+    let outsider = a.add_member("buurvrouw", None).await?;
+    let mut other = PageVisitor::new(&a.base_url())?;
+    other.log_in("buurvrouw", PASSWORD).await?;
+    let csrf = other.get("/").await?.csrf()?;
+    let refused = other.post(&format!("/coordinatie/leden/{}/wachtwoord", henk.id), &[("csrf", &csrf)]).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{} is no coordinator", outsider.username);
+
+    // Henk leaves: the password again, and his name typed.
+    let wrong = henk_pages.submit("/mijn-gegevens", "/mijn-gegevens/verwijderen", &[("confirm", "henk"), ("password", "fout")]).await?;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("het wachtwoord klopt niet"));
+    let gone = henk_pages
+        .submit("/mijn-gegevens", "/mijn-gegevens/verwijderen", &[("confirm", "henk"), ("password", "een nieuwe lange zin")])
+        .await?;
+    assert_eq!(gone.location.as_deref(), Some("/?gedaan=verwijderd"));
+    let document = reqwest::Client::new().get(&henk.ap_id).header("accept", "application/activity+json").send().await?;
+    assert_eq!(document.status(), StatusCode::GONE);
+    assert_eq!(PageVisitor::new(&a.base_url())?.get("/users/henk").await?.status, StatusCode::GONE);
+    assert!(ops::actors::check_login(a.store(), "henk", "een nieuwe lange zin").await?.is_none());
+    a.node.as_ref().context("running")?.state().wake_delivery();
+    buurtnet_tests::harness::eventually("the other node forgets Henk's posts", || async {
+        Ok(b.post(&note.ap_id).await?.filter(|p| p.is_deleted()))
+    })
+    .await?;
+    let mut conn = b.store().conn().await?;
+    assert_eq!(store::follows::count_followers(&mut conn, henk_remote_id(&b, &henk.ap_id).await?).await?, 0);
+    Ok(())
+}
+
+async fn henk_remote_id(node: &TestNode, ap_id: &str) -> Result<i64> {
+    Ok(node.actor(ap_id).await?.context("known")?.id)
 }

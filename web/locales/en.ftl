@@ -338,3 +338,66 @@ remote-follow-label = Your own address
 remote-follow-hint = For example @name@mastodon.social. You go to your own server to confirm.
 remote-follow-submit = Continue on my server
 remote-follow-failed = Following through that address did not work. Check the address, or look this account up on your own server.
+
+## Notifications
+nav-notices = Notifications
+nav-notices-unread = { $count ->
+    [one] Notifications (1 new)
+   *[other] Notifications ({ $count } new)
+}
+notices-title = Notifications
+notices-none = No notifications.
+notices-new = new
+notices-clear = Clear all notifications
+notice-gewist = The notifications are cleared.
+someone = Someone
+notice-kind-other = Something happened.
+notice-kind-mention = { $who } wrote to you.
+notice-kind-match = There is a need or offer that fits this.
+notice-kind-admin-report = { $who } was reported.
+notice-kind-event-moved = An event you take part in was moved.
+notice-kind-event-cancelled = An event you take part in was cancelled.
+notice-kind-co-organiser-asked = Your initiative is asked to co-organise.
+notice-kind-response = { $who } responded to your need or offer.
+notice-kind-response-accepted = { $who } accepted your response.
+notice-kind-response-declined = { $who } declined your response.
+notice-kind-favourite = { $who } liked your post.
+notice-kind-reblog = { $who } shared your post.
+notice-kind-rsvp-request = Someone wants to take part in your event.
+notice-kind-rsvp-accepted = You are taking part in the event.
+notice-kind-rsvp-rejected = Taking part in the event did not work out.
+notice-kind-follow = { $who } follows you now.
+notice-kind-follow-request = { $who } wants to follow you.
+notice-kind-patch-proposed = A change was proposed for an article.
+notice-kind-patch-merged = Your change to an article was taken over.
+notice-kind-patch-rejected = Your change to an article could not be taken over.
+
+## My data
+nav-account = My data
+account-title = My data
+account-export-heading = Download everything
+account-export-text = A file with your profile, your initiatives, whom you follow and who follows you, your posts and the private messages you received.
+account-export = Download my data
+account-delete-heading = Delete account
+account-delete-text = Your posts disappear, here and at the neighbourhoods and servers that received them. Your username stays taken, so that nobody can pose as you. This cannot be undone.
+account-delete-confirm = Type your username ({ $username }) to confirm
+account-delete-confirm-wrong = Type your username exactly like that to confirm.
+account-delete = Delete my account
+notice-verwijderd = Your account is deleted. All the best!
+nav-member-label = My neighbourhood
+
+## Members and passwords
+members-heading = Members
+members-caption = Members of the initiatives you coordinate
+members-name = Name
+members-role = Role
+role-coordinator = coordinator
+role-member = member
+reset-button = New password
+reset-for = New password for { $name }
+reset-made = Give { $name } this link. With it { $name } chooses a new password (once, within 24 hours):
+reset-title = Choose a new password
+reset-intro = Hello { $name }, choose your new password here. Then log in again.
+reset-submit = Save password
+reset-unusable = This link does not work (any more). Ask your coordinator for a new one.
+notice-wachtwoord = Your new password is saved. Log in now.

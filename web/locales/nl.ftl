@@ -338,3 +338,66 @@ remote-follow-label = Je eigen adres
 remote-follow-hint = Bijvoorbeeld @naam@mastodon.nl. Je gaat naar je eigen server om het te bevestigen.
 remote-follow-submit = Verder op mijn server
 remote-follow-failed = Via dat adres lukte volgen niet. Controleer het adres, of zoek dit account op je eigen server.
+
+## Meldingen
+nav-notices = Meldingen
+nav-notices-unread = { $count ->
+    [one] Meldingen (1 nieuw)
+   *[other] Meldingen ({ $count } nieuw)
+}
+notices-title = Meldingen
+notices-none = Geen meldingen.
+notices-new = nieuw
+notices-clear = Alle meldingen wissen
+notice-gewist = De meldingen zijn gewist.
+someone = Iemand
+notice-kind-other = Er is iets gebeurd.
+notice-kind-mention = { $who } schreef je een bericht.
+notice-kind-match = Er is een hulpvraag of aanbod dat hierbij past.
+notice-kind-admin-report = { $who } is gemeld.
+notice-kind-event-moved = Een activiteit waar je aan meedoet is verplaatst.
+notice-kind-event-cancelled = Een activiteit waar je aan meedoet is afgelast.
+notice-kind-co-organiser-asked = Je initiatief wordt gevraagd mee te organiseren.
+notice-kind-response = { $who } reageerde op je hulpvraag of aanbod.
+notice-kind-response-accepted = { $who } heeft je reactie geaccepteerd.
+notice-kind-response-declined = { $who } heeft je reactie afgewezen.
+notice-kind-favourite = { $who } vond je bericht fijn.
+notice-kind-reblog = { $who } deelde je bericht.
+notice-kind-rsvp-request = Iemand wil meedoen aan je activiteit.
+notice-kind-rsvp-accepted = Je doet mee aan de activiteit.
+notice-kind-rsvp-rejected = Het lukte niet om mee te doen aan de activiteit.
+notice-kind-follow = { $who } volgt je nu.
+notice-kind-follow-request = { $who } wil je volgen.
+notice-kind-patch-proposed = Er is een wijziging voorgesteld voor een artikel.
+notice-kind-patch-merged = Je wijziging van een artikel is overgenomen.
+notice-kind-patch-rejected = Je wijziging van een artikel kon niet worden overgenomen.
+
+## Mijn gegevens
+nav-account = Mijn gegevens
+account-title = Mijn gegevens
+account-export-heading = Alles downloaden
+account-export-text = Een bestand met je profiel, je initiatieven, wie je volgt en wie jou volgt, je berichten en de persoonlijke berichten die je kreeg.
+account-export = Mijn gegevens downloaden
+account-delete-heading = Account verwijderen
+account-delete-text = Je berichten verdwijnen, hier en bij de buurten en servers die ze kregen. Je gebruikersnaam blijft bezet, zodat niemand zich voor jou kan uitgeven. Dit kan niet ongedaan worden gemaakt.
+account-delete-confirm = Typ je gebruikersnaam ({ $username }) ter bevestiging
+account-delete-confirm-wrong = Typ je gebruikersnaam precies zo ter bevestiging.
+account-delete = Mijn account verwijderen
+notice-verwijderd = Je account is verwijderd. Het ga je goed!
+nav-member-label = Mijn buurtnet
+
+## Leden en wachtwoorden
+members-heading = Leden
+members-caption = Leden van de initiatieven die je coördineert
+members-name = Naam
+members-role = Rol
+role-coordinator = coördinator
+role-member = lid
+reset-button = Nieuw wachtwoord
+reset-for = Nieuw wachtwoord voor { $name }
+reset-made = Geef { $name } deze link. Daarmee kiest { $name } een nieuw wachtwoord (één keer, binnen 24 uur):
+reset-title = Nieuw wachtwoord kiezen
+reset-intro = Hallo { $name }, kies hier je nieuwe wachtwoord. Daarna log je opnieuw in.
+reset-submit = Wachtwoord opslaan
+reset-unusable = Deze link werkt niet (meer). Vraag je coördinator om een nieuwe.
+notice-wachtwoord = Je nieuwe wachtwoord is opgeslagen. Log nu in.

@@ -10,8 +10,8 @@ use buurtnet_domain::ops;
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
     let target = protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed("Delete without object".into()))?;
     if target == signer.ap_id {
-        // Account deletion: keep what we hold until moderation tooling exists; nothing to serve.
-        return Ok(Outcome::Ignored("actor deletion"));
+        ops::posts::receive_account_deletion(&context.store, signer).await?;
+        return Ok(Outcome::Applied);
     }
     if !protocol::same_origin(&target, &signer.ap_id) {
         return Err(FederationError::Forbidden("an actor can only delete its own objects".into()));

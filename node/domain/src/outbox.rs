@@ -53,4 +53,7 @@ pub enum Outgoing {
     /// A local article's home node merged (`Accept`) or refused (`Reject`, with the
     /// conflict) a proposed edit from another node.
     PatchAnswered { patch_id: i64 },
+    /// A member deleted their account: `Delete` of the actor, signed by it, to the inboxes
+    /// that knew it (taken when it was deleted, as the follows are gone after).
+    AccountDeleted { actor_id: i64, inboxes: Vec<String> },
 }

@@ -260,3 +260,62 @@ async fn signup_again(
     let page = SignUpPage { frame, form, mode: mode_name(mode), errors, waiting: false };
     render(visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    frame: Frame,
+    code: String,
+    name: String,
+    error: Option<String>,
+}
+
+/// The page where a member chooses a new password with a coordinator's link.
+pub async fn reset_page(context: Context, visitor: Visitor, axum::extract::Path(code): axum::extract::Path<String>) -> Response {
+    match ops::signup::reset_member(&context.store, &code).await {
+        Ok(member) => {
+            let frame = Frame::new(&context, &visitor, visitor.tr.t("reset-title")).await;
+            render(&visitor, StatusCode::OK, &ResetPage { frame, code, name: member.display_name, error: None })
+        }
+        Err(_) => super::layout::error_page(&context, &visitor, &DomainError::invalid("code", visitor.tr.t("reset-unusable"))).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_again: String,
+}
+
+pub async fn reset(
+    context: Context,
+    visitor: Visitor,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    let refuse = async |error: String| match ops::signup::reset_member(&context.store, &code).await {
+        Ok(member) => {
+            let frame = Frame::new(&context, &visitor, visitor.tr.t("reset-title")).await;
+            let page = ResetPage { frame, code: code.clone(), name: member.display_name, error: Some(error) };
+            render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(_) => super::layout::error_page(&context, &visitor, &DomainError::invalid("code", visitor.tr.t("reset-unusable"))).await,
+    };
+    if form.password != form.password_again {
+        return refuse(visitor.tr.t("signup-passwords-differ")).await;
+    }
+    match ops::signup::finish_password_reset(&context.store, &code, &form.password).await {
+        Ok(_) => Redirect::to("/inloggen?gedaan=wachtwoord").into_response(),
+        Err(DomainError::Invalid(list)) => {
+            refuse(list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ")).await
+        }
+        Err(_) => super::layout::error_page(&context, &visitor, &DomainError::invalid("code", visitor.tr.t("reset-unusable"))).await,
+    }
+}

@@ -19,6 +19,15 @@ pub struct InvitationView {
     pub status: String,
 }
 
+pub struct MemberView {
+    pub id: i64,
+    pub name: String,
+    pub handle: String,
+    pub initiative: String,
+    pub role: String,
+    pub is_me: bool,
+}
+
 pub struct WaitingView {
     pub id: i64,
     pub name: String,
@@ -35,6 +44,9 @@ struct CoordinatePage {
     initiatives: Vec<(String, String)>,
     invitations: Vec<InvitationView>,
     waiting: Vec<WaitingView>,
+    members: Vec<MemberView>,
+    /// A password link just made: (for whom, link), shown once.
+    reset_link: Option<(String, String)>,
     /// A code just made: shown once, with the link that carries it.
     new_code: Option<(String, String)>,
     error: Option<String>,
@@ -51,13 +63,15 @@ async fn coordinator(context: &Context, visitor: &Visitor) -> Result<Actor, Resp
     }
 }
 
-async fn page(
-    context: &Context,
-    visitor: &Visitor,
-    member: &Actor,
-    new_code: Option<(String, String)>,
+/// What a coordinator just made, shown once on the page.
+#[derive(Default)]
+struct JustMade {
+    code: Option<(String, String)>,
+    reset_link: Option<(String, String)>,
     error: Option<String>,
-) -> Result<CoordinatePage, DomainError> {
+}
+
+async fn page(context: &Context, visitor: &Visitor, member: &Actor, made: JustMade) -> Result<CoordinatePage, DomainError> {
     let tr = visitor.tr;
     let now = buurtnet_domain::now_ms();
     let invitations = signup::invitations_made(&context.store, member)
@@ -86,13 +100,27 @@ async fn page(
             since: super::local_time(w.since),
         })
         .collect();
+    let members = signup::members_of(&context.store, member)
+        .await?
+        .into_iter()
+        .map(|m| MemberView {
+            id: m.member.id,
+            name: m.member.display_name.clone(),
+            handle: m.member.handle(),
+            initiative: m.initiative,
+            role: tr.t(if m.role == "coordinator" { "role-coordinator" } else { "role-member" }),
+            is_me: m.member.id == member.id,
+        })
+        .collect();
     Ok(CoordinatePage {
         frame: Frame::new(context, visitor, tr.t("coordinate-title")).await,
         initiatives: browse::coordinated_by(&context.store, member).await?.into_iter().map(|i| (i.username, i.display_name)).collect(),
         invitations,
         waiting,
-        new_code,
-        error,
+        members,
+        reset_link: made.reset_link,
+        new_code: made.code,
+        error: made.error,
     })
 }
 
@@ -101,7 +129,7 @@ pub async fn overview(context: Context, visitor: Visitor) -> Response {
         Ok(m) => m,
         Err(response) => return response,
     };
-    match page(&context, &visitor, &member, None, None).await {
+    match page(&context, &visitor, &member, JustMade::default()).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(e) => error_page(&context, &visitor, &e).await,
     }
@@ -146,7 +174,7 @@ pub async fn invite(context: Context, visitor: Visitor, Form(form): Form<InviteF
         ),
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
-    match page(&context, &visitor, &member, new_code, error).await {
+    match page(&context, &visitor, &member, JustMade { code: new_code, error, ..Default::default() }).await {
         Ok(page) => render(&visitor, status, &page),
         Err(e) => error_page(&context, &visitor, &e).await,
     }
@@ -168,6 +196,30 @@ pub async fn approve(context: Context, visitor: Visitor, Path(id): Path<i64>, Fo
     }
     match signup::approve(&context.store, &member, id).await {
         Ok(()) => Redirect::to("/coordinatie?gedaan=goedgekeurd").into_response(),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// A coordinator makes a one-time link with which a member chooses a new password.
+pub async fn reset_password(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ApproveForm>) -> Response {
+    let member = match coordinator(&context, &visitor).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    let made = async {
+        let code = signup::start_password_reset(&context.store, &member, id).await?;
+        let whom = store::actors::by_id(&mut context.store.conn().await?, id).await?.display_name;
+        Ok::<_, DomainError>((whom, format!("{}wachtwoord/{code}", context.urls.base())))
+    };
+    let reset_link = match made.await {
+        Ok(link) => link,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    match page(&context, &visitor, &member, JustMade { reset_link: Some(reset_link), ..Default::default() }).await {
+        Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(e) => error_page(&context, &visitor, &e).await,
     }
 }

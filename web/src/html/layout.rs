@@ -15,6 +15,8 @@ pub struct MemberNav {
     pub username: String,
     pub coordinator: bool,
     pub admin: bool,
+    /// Notifications not seen yet.
+    pub unread: i64,
 }
 
 /// The parts of a page around its content.
@@ -38,6 +40,7 @@ impl Frame {
                 username: m.username.clone(),
                 coordinator: ops::signup::is_coordinator(&context.store, m).await.unwrap_or(false),
                 admin: ops::federation_health::is_admin(&context.store, m).await.unwrap_or(false),
+                unread: ops::members::unread_notices(&context.store, m).await.unwrap_or(0),
             }),
             None => None,
         };

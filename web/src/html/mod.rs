@@ -4,6 +4,7 @@
 //! an askama template from `web/templates/`; texts come from `web/locales/*.ftl` ([`i18n`]).
 //! Logins are sessions in a cookie ([`visitor`]); every form carries a CSRF token.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod conversations;
@@ -12,6 +13,7 @@ pub mod events;
 pub mod front;
 pub mod i18n;
 pub mod layout;
+pub mod notices;
 pub mod people;
 pub mod posts;
 pub mod proposals;
@@ -53,6 +55,11 @@ pub fn routes() -> Router {
         .route("/actor/{id}/volgen", post(people::follow))
         .route("/authorize_interaction", get(people::authorize_interaction))
         .route("/volg-op-afstand", post(people::remote_follow))
+        .route("/mijn-gegevens", get(account::page))
+        .route("/mijn-gegevens/export.json", get(account::export))
+        .route("/mijn-gegevens/verwijderen", post(account::delete))
+        .route("/meldingen", get(notices::list))
+        .route("/meldingen/wissen", post(notices::clear))
         .route("/gesprekken", get(conversations::list))
         .route("/gesprekken/{other}", get(conversations::show).post(conversations::send))
         .route("/beheer/federatie", get(admin::overview))
@@ -60,6 +67,8 @@ pub fn routes() -> Router {
         .route("/coordinatie", get(coordinate::overview))
         .route("/coordinatie/uitnodigingen", post(coordinate::invite))
         .route("/coordinatie/aanmeldingen/{id}", post(coordinate::approve))
+        .route("/coordinatie/leden/{id}/wachtwoord", post(coordinate::reset_password))
+        .route("/wachtwoord/{code}", get(auth::reset_page).post(auth::reset))
 }
 
 pub fn escape(text: &str) -> String {

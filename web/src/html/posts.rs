@@ -261,6 +261,9 @@ async fn profile_page(context: &Context, visitor: &Visitor, name: &str, kind: Ac
     let tr = visitor.tr;
     let mut conn = context.store.conn().await?;
     let actor = store::actors::local_by_username(&mut conn, name).await?.filter(|a| a.kind() == kind).ok_or(DomainError::NotFound)?;
+    if store::actors::is_deleted(&mut conn, actor.id).await? {
+        return Err(DomainError::Gone);
+    }
     let posts = store::posts::public_by_author(&mut conn, actor.id, 20, 0).await?;
     drop(conn);
     let all = ops::browse::open_proposals(&context.store, visitor.member(), &Default::default(), 200).await?;

@@ -122,3 +122,174 @@ pub async fn receive_flag(store: &Store, from: &Actor, object_ap_ids: &[String],
     let comment: String = html::to_plain_text(&html::sanitize(comment)).chars().take(MAX_REPORT_CHARS).collect();
     report(store, from, &account, &ids, &comment, false).await.map(Some)
 }
+
+/// A notification with what it is about, as the pages show it.
+pub struct NoticeView {
+    pub notification: crate::store::notifications::Notification,
+    /// Who did it, when known.
+    pub actor: Option<Actor>,
+    /// The post it is about (for a match: the suggested post), if the member may read it.
+    pub post: Option<crate::model::Post>,
+}
+
+/// A member's newest notifications (marked seen by this), with their actors and posts.
+pub async fn notices(store: &Store, member: &Actor, limit: i64) -> Result<Vec<NoticeView>> {
+    let mut conn = store.conn().await?;
+    let list = store::notifications::for_recipient(&mut conn, member.id, limit).await?;
+    let mut views = Vec::new();
+    for notification in list {
+        let actor = match notification.actor_id {
+            Some(id) => Some(store::actors::by_id(&mut conn, id).await?),
+            None => None,
+        };
+        let post = match notification.related_post_id.or(notification.post_id) {
+            Some(id) => Some(store::posts::by_id(&mut conn, id).await?).filter(|p| !p.is_deleted()),
+            None => None,
+        };
+        views.push(NoticeView { notification, actor, post });
+    }
+    drop(conn);
+    let mut readable = Vec::new();
+    for mut view in views {
+        if let Some(post) = &view.post
+            && !super::visibility::may_read(store, post, Some(&member.ap_id)).await?
+        {
+            view.post = None;
+        }
+        readable.push(view);
+    }
+    let mut tx = store.begin().await?;
+    store::notifications::mark_all_read(&mut tx, member.id, crate::now_ms()).await?;
+    tx.commit().await?;
+    Ok(readable)
+}
+
+/// How many notifications a member has not seen.
+pub async fn unread_notices(store: &Store, member: &Actor) -> Result<i64> {
+    store::notifications::unread_count(&mut store.conn().await?, member.id).await
+}
+
+/// Clears all of a member's notifications.
+pub async fn clear_notices(store: &Store, member: &Actor) -> Result<()> {
+    let mut tx = store.begin().await?;
+    store::notifications::dismiss(&mut tx, member.id, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a member's account after the password was given again: posts, follows, logins
+/// and tokens go; the peers that knew the member hear a `Delete` of the actor (Mastodon
+/// then removes everything of theirs). The name stays taken so nobody can pose as them.
+pub async fn delete_account(store: &Store, member: &Actor, password: &str) -> Result<()> {
+    if super::actors::check_login(store, &member.username, password).await?.is_none_or(|m| m.id != member.id) {
+        return Err(DomainError::invalid("password", "the password is not right / het wachtwoord klopt niet"));
+    }
+    let now = crate::now_ms();
+    let mut tx = store.begin().await?;
+    let mut inboxes = store::follows::remote_follower_inboxes(&mut tx, member.id).await?;
+    inboxes.extend(store::follows::remote_followee_inboxes(&mut tx, member.id).await?);
+    inboxes.sort();
+    inboxes.dedup();
+    store::posts::mark_all_deleted_of(&mut tx, member.id, now).await?;
+    store::follows::delete_all_of(&mut tx, member.id).await?;
+    store::sessions::delete_of_member(&mut tx, member.id).await?;
+    store::oauth::revoke_all_of(&mut tx, member.id).await?;
+    store::actors::delete_account(&mut tx, member.id, now).await?;
+    if !inboxes.is_empty() {
+        store::outbox::push(&mut tx, &Outgoing::AccountDeleted { actor_id: member.id, inboxes }).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Everything of a member this node holds, as one file they can take with them.
+#[derive(Debug, serde::Serialize)]
+pub struct MemberExport {
+    pub format: &'static str,
+    pub exported_at: String,
+    pub account: ExportedAccount,
+    pub initiatives: Vec<ExportedRole>,
+    pub following: Vec<String>,
+    pub followers: Vec<String>,
+    pub posts: Vec<ExportedPost>,
+    pub direct_messages_received: Vec<ExportedPost>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ExportedAccount {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub summary: String,
+    pub email: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ExportedRole {
+    pub initiative: String,
+    pub role: String,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ExportedPost {
+    pub id: String,
+    pub author: String,
+    pub published: String,
+    pub visibility: String,
+    pub content_html: String,
+    pub source: Option<String>,
+    pub in_reply_to: Option<String>,
+}
+
+fn iso(ms: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339()).unwrap_or_default()
+}
+
+/// The member's data: profile, memberships, follows, their posts (deleted ones left out)
+/// and the direct messages they received.
+pub async fn export(store: &Store, member: &Actor) -> Result<MemberExport> {
+    let mut conn = store.conn().await?;
+    let mut initiatives = Vec::new();
+    for (id, role) in store::actors::roles_of(&mut conn, member.id).await? {
+        initiatives.push(ExportedRole { initiative: store::actors::by_id(&mut conn, id).await?.ap_id, role });
+    }
+    let (following, followers) = store::follows::both_ways(&mut conn, member.id).await?;
+    let exported = |post: &crate::model::Post, author: &str| ExportedPost {
+        id: post.ap_id.clone(),
+        author: author.to_string(),
+        published: iso(post.published),
+        visibility: post.visibility.as_str().to_string(),
+        content_html: post.content.clone(),
+        source: post.source.clone(),
+        in_reply_to: post.in_reply_to.clone(),
+    };
+    let posts = store::posts::by_author(&mut conn, member.id, 100_000, 0).await?;
+    let posts = posts.iter().filter(|p| !p.is_deleted()).map(|p| exported(p, &member.ap_id)).collect();
+    let mut received = Vec::new();
+    for (other_id, _) in store::posts::direct_partners(&mut conn, member.id, &member.ap_id).await? {
+        let other = store::actors::by_id(&mut conn, other_id).await?;
+        for post in store::posts::direct_between(&mut conn, member.id, &member.ap_id, other.id, &other.ap_id, 100_000).await? {
+            if post.author_id == other.id {
+                received.push(exported(&post, &other.ap_id));
+            }
+        }
+    }
+    Ok(MemberExport {
+        format: "buurtnet-member-export/1",
+        exported_at: iso(crate::now_ms()),
+        account: ExportedAccount {
+            id: member.ap_id.clone(),
+            username: member.username.clone(),
+            display_name: member.display_name.clone(),
+            summary: member.summary.clone(),
+            email: store::actors::email_of(&mut conn, member.id).await?,
+            created_at: iso(member.created_at),
+        },
+        initiatives,
+        following,
+        followers,
+        posts,
+        direct_messages_received: received,
+    })
+}

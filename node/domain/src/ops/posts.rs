@@ -250,6 +250,18 @@ async fn after_receipt(store: &Store, post: &Post, extras: &RemoteExtras) {
 }
 
 /// Applies a peer's `Delete` of a post it authored. Unknown posts are fine (nothing to do).
+/// A remote actor deleted its account: its posts go, and so do follows from and of it.
+pub async fn receive_account_deletion(store: &Store, actor: &Actor) -> Result<()> {
+    if actor.is_local {
+        return Err(DomainError::Forbidden);
+    }
+    let mut tx = store.begin().await?;
+    store::posts::mark_all_deleted_of(&mut tx, actor.id, crate::now_ms()).await?;
+    store::follows::delete_all_of(&mut tx, actor.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn receive_delete(store: &Store, author: &Actor, ap_id: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     let Some(post) = store::posts::by_ap_id(&mut tx, ap_id).await? else {

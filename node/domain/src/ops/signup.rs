@@ -156,3 +156,71 @@ pub async fn approve(store: &Store, coordinator: &Actor, member_id: i64) -> Resu
     tx.commit().await?;
     Ok(())
 }
+
+/// How long a password reset link works.
+pub const RESET_LIFETIME_MS: i64 = 24 * 3600 * 1000;
+
+/// A member of an initiative the coordinator coordinates (for the coordinators' page).
+pub struct Member {
+    pub member: Actor,
+    pub initiative: String,
+    pub role: String,
+}
+
+/// The members of the initiatives a coordinator coordinates (every member for an admin).
+pub async fn members_of(store: &Store, coordinator: &Actor) -> Result<Vec<Member>> {
+    let initiatives = super::browse::coordinated_by(store, coordinator).await?;
+    let mut conn = store.conn().await?;
+    let mut list = Vec::new();
+    for initiative in initiatives {
+        for role in [ROLE_COORDINATOR, ROLE_MEMBER] {
+            for id in store::actors::initiative_members_with_role(&mut conn, initiative.id, role).await? {
+                if store::actors::is_deleted(&mut conn, id).await? {
+                    continue;
+                }
+                let member = store::actors::by_id(&mut conn, id).await?;
+                list.push(Member { member, initiative: initiative.display_name.clone(), role: role.to_string() });
+            }
+        }
+    }
+    Ok(list)
+}
+
+/// A coordinator of one of the member's initiatives (or an admin) makes a one-time code with
+/// which the member chooses a new password, for 24 hours.
+pub async fn start_password_reset(store: &Store, coordinator: &Actor, member_id: i64) -> Result<String> {
+    let allowed = members_of(store, coordinator).await?.iter().any(|m| m.member.id == member_id && m.member.id != coordinator.id);
+    if !allowed {
+        return Err(DomainError::Forbidden);
+    }
+    let code = super::sessions::random_token();
+    let now = now_ms();
+    let mut tx = store.begin().await?;
+    store::invitations::insert_reset(&mut tx, &hash(&code), member_id, coordinator.id, now, now + RESET_LIFETIME_MS).await?;
+    tx.commit().await?;
+    Ok(code)
+}
+
+/// The member behind a reset code that still works.
+pub async fn reset_member(store: &Store, code: &str) -> Result<Actor> {
+    let mut conn = store.conn().await?;
+    let reset = store::invitations::reset_by_code_hash(&mut conn, &hash(code)).await?;
+    let usable = |(_, _, expires_at, used_at): &store::invitations::StoredReset| used_at.is_none() && *expires_at > now_ms();
+    let (_, member_id, ..) = reset.filter(usable).ok_or(DomainError::NotFound)?;
+    store::actors::by_id(&mut conn, member_id).await
+}
+
+/// The member chooses the new password; every login they had ends.
+pub async fn finish_password_reset(store: &Store, code: &str, password: &str) -> Result<Actor> {
+    super::actors::check_password(password)?;
+    let member = reset_member(store, code).await?;
+    let mut tx = store.begin().await?;
+    let (id, ..) = store::invitations::reset_by_code_hash(&mut tx, &hash(code)).await?.ok_or(DomainError::NotFound)?;
+    if !store::invitations::use_reset(&mut tx, id, now_ms()).await? {
+        return Err(DomainError::NotFound);
+    }
+    store::actors::set_password_hash(&mut tx, member.id, &super::actors::hash_password(password)?).await?;
+    store::sessions::delete_of_member(&mut tx, member.id).await?;
+    tx.commit().await?;
+    Ok(member)
+}

@@ -204,3 +204,23 @@ pub async fn set_profile(db: &mut impl Handle, id: i64, display_name: &str, summ
 pub async fn admins(db: &mut impl Handle) -> Result<Vec<i64>> {
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>("SELECT actor_id FROM accounts WHERE is_admin ORDER BY actor_id").fetch_all(c).await)?)
 }
+
+/// Records that a member deleted their account, and removes the login and memberships.
+pub async fn delete_account(db: &mut impl Handle, actor_id: i64, now: i64) -> Result<()> {
+    affected!(db, c => sqlx::query("INSERT INTO deleted_accounts (actor_id, deleted_at) VALUES ($1, $2)").bind(actor_id).bind(now).execute(c).await)?;
+    affected!(db, c => sqlx::query("DELETE FROM initiative_members WHERE member_id = $1").bind(actor_id).execute(c).await)?;
+    affected!(db, c => sqlx::query("DELETE FROM accounts WHERE actor_id = $1").bind(actor_id).execute(c).await)?;
+    Ok(())
+}
+
+/// Whether a local actor's account was deleted.
+pub async fn is_deleted(db: &mut impl Handle, actor_id: i64) -> Result<bool> {
+    let sql = "SELECT COUNT(*) FROM deleted_accounts WHERE actor_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(actor_id).fetch_one(c).await)? > 0)
+}
+
+/// The email of a local account, if it has one.
+pub async fn email_of(db: &mut impl Handle, actor_id: i64) -> Result<Option<String>> {
+    let sql = "SELECT email FROM accounts WHERE actor_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<String>>(sql).bind(actor_id).fetch_optional(c).await)?.flatten())
+}

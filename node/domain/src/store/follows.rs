@@ -110,3 +110,25 @@ pub async fn state(db: &mut impl Handle, follower_id: i64, followee_id: i64) -> 
     let sql = "SELECT state FROM follows WHERE follower_id = $1 AND followee_id = $2";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(follower_id).bind(followee_id).fetch_optional(c).await)?)
 }
+
+/// The inboxes of the remote actors `follower_id` follows (or asked to).
+pub async fn remote_followee_inboxes(db: &mut impl Handle, follower_id: i64) -> Result<Vec<String>> {
+    let sql = "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM follows f JOIN actors a ON a.id = f.followee_id
+               WHERE f.follower_id = $1 AND NOT a.is_local";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(follower_id).fetch_all(c).await)?)
+}
+
+/// Removes every follow from or of an actor.
+pub async fn delete_all_of(db: &mut impl Handle, actor_id: i64) -> Result<()> {
+    affected!(db, c => sqlx::query("DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1").bind(actor_id).execute(c).await)?;
+    Ok(())
+}
+
+/// The actors `actor_id` follows and those following it: (following, followers) as ids.
+pub async fn both_ways(db: &mut impl Handle, actor_id: i64) -> Result<(Vec<String>, Vec<String>)> {
+    let out = "SELECT a.ap_id FROM follows f JOIN actors a ON a.id = f.followee_id WHERE f.follower_id = $1 ORDER BY a.ap_id";
+    let inn = "SELECT a.ap_id FROM follows f JOIN actors a ON a.id = f.follower_id WHERE f.followee_id = $1 AND f.state = 'accepted' ORDER BY a.ap_id";
+    let following = on_db!(db, c => sqlx::query_scalar::<_, String>(out).bind(actor_id).fetch_all(c).await)?;
+    let followers = on_db!(db, c => sqlx::query_scalar::<_, String>(inn).bind(actor_id).fetch_all(c).await)?;
+    Ok((following, followers))
+}

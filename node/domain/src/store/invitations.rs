@@ -50,3 +50,23 @@ pub async fn made_by(db: &mut impl Handle, member_id: i64, limit: i64) -> Result
     let sql = format!("SELECT {COLUMNS} FROM invitations WHERE created_by = $1 ORDER BY id DESC LIMIT $2");
     Ok(on_db!(db, c => sqlx::query_as::<_, Invitation>(&sql).bind(member_id).bind(limit).fetch_all(c).await)?)
 }
+
+/// A password reset: (id, member id, expires at, used at).
+pub type StoredReset = (i64, i64, i64, Option<i64>);
+
+pub async fn insert_reset(db: &mut impl Handle, code_hash: &str, member_id: i64, created_by: i64, now: i64, expires_at: i64) -> Result<()> {
+    let sql = "INSERT INTO password_resets (code_hash, member_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+    affected!(db, c => sqlx::query(sql).bind(code_hash).bind(member_id).bind(created_by).bind(now).bind(expires_at).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn reset_by_code_hash(db: &mut impl Handle, code_hash: &str) -> Result<Option<StoredReset>> {
+    let sql = "SELECT id, member_id, expires_at, used_at FROM password_resets WHERE code_hash = $1";
+    Ok(on_db!(db, c => sqlx::query_as::<_, StoredReset>(sql).bind(code_hash).fetch_optional(c).await)?)
+}
+
+/// Uses a reset once: false when it was used already.
+pub async fn use_reset(db: &mut impl Handle, id: i64, now: i64) -> Result<bool> {
+    let sql = "UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL";
+    Ok(affected!(db, c => sqlx::query(sql).bind(now).bind(id).execute(c).await)? == 1)
+}

@@ -67,3 +67,16 @@ pub async fn max_id(db: &mut impl Handle, recipient_id: i64) -> Result<i64> {
     let sql = "SELECT MAX(id) FROM notifications WHERE recipient_id = $1";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>(sql).bind(recipient_id).fetch_one(c).await)?.unwrap_or(0))
 }
+
+/// How many notifications a member has not seen yet.
+pub async fn unread_count(db: &mut impl Handle, recipient_id: i64) -> Result<i64> {
+    let sql = "SELECT COUNT(*) FROM notifications WHERE recipient_id = $1 AND read_at IS NULL";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(recipient_id).fetch_one(c).await)?)
+}
+
+/// Marks every notification of a member as seen.
+pub async fn mark_all_read(db: &mut impl Handle, recipient_id: i64, now: i64) -> Result<()> {
+    let sql = "UPDATE notifications SET read_at = $1 WHERE recipient_id = $2 AND read_at IS NULL";
+    affected!(db, c => sqlx::query(sql).bind(now).bind(recipient_id).execute(c).await)?;
+    Ok(())
+}

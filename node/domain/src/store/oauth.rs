@@ -97,3 +97,10 @@ pub async fn revoke(db: &mut impl Handle, token_id: i64) -> Result<()> {
     affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(token_id).execute(c).await)?;
     Ok(())
 }
+
+/// Revokes every token of a member (their account goes).
+pub async fn revoke_all_of(db: &mut impl Handle, member_id: i64) -> Result<()> {
+    let sql = "UPDATE oauth_tokens SET revoked_at = $1 WHERE member_id = $2 AND revoked_at IS NULL";
+    affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(member_id).execute(c).await)?;
+    Ok(())
+}

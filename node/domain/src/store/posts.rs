@@ -276,3 +276,9 @@ pub async fn direct_partners(db: &mut impl Handle, member_id: i64, member_ap_id:
                ) both_ways WHERE other_id <> $1 GROUP BY other_id ORDER BY newest DESC LIMIT 100";
     Ok(on_db!(db, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(member_id).bind(member_ap_id).fetch_all(c).await)?)
 }
+
+/// Marks every post of an author deleted (their account goes); returns how many.
+pub async fn mark_all_deleted_of(db: &mut impl Handle, author_id: i64, now: i64) -> Result<u64> {
+    let sql = "UPDATE posts SET deleted_at = $1 WHERE author_id = $2 AND deleted_at IS NULL";
+    Ok(affected!(db, c => sqlx::query(sql).bind(now).bind(author_id).execute(c).await)?)
+}

@@ -1,0 +1,92 @@
+//! A member's own data: a page with the export (one JSON file) and deleting the account
+//! (the password is asked again; the deletion federates).
+
+use super::layout::{Frame, error_page, in_language, render};
+use super::stale_form;
+use super::visitor::{SESSION_COOKIE, Visitor};
+use askama::Template;
+use axum::extract::Form;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::DomainError;
+use buurtnet_domain::ops::members;
+use buurtnet_federation::Context;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    frame: Frame,
+    username: String,
+    error: Option<String>,
+}
+
+fn login_first() -> Response {
+    Redirect::to("/inloggen?terug=/mijn-gegevens").into_response()
+}
+
+pub async fn page(context: Context, visitor: Visitor) -> Response {
+    let Some(member) = visitor.member().cloned() else { return login_first() };
+    let page =
+        AccountPage { frame: Frame::new(&context, &visitor, visitor.tr.t("account-title")).await, username: member.username, error: None };
+    render(&visitor, StatusCode::OK, &page)
+}
+
+/// The export, as a download.
+pub async fn export(context: Context, visitor: Visitor) -> Response {
+    let Some(member) = visitor.member().cloned() else { return login_first() };
+    match members::export(&context.store, &member).await {
+        Ok(data) => {
+            let body = serde_json::to_string_pretty(&data).unwrap_or_default();
+            let disposition = format!("attachment; filename=\"buurtnet-{}.json\"", member.username);
+            let mut response = body.into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn delete(context: Context, visitor: Visitor, Form(form): Form<DeleteForm>) -> Response {
+    let Some(member) = visitor.member().cloned() else { return login_first() };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    let result = if form.confirm.trim() != member.username {
+        Err(DomainError::invalid("confirm", visitor.tr.t("account-delete-confirm-wrong")))
+    } else {
+        members::delete_account(&context.store, &member, &form.password).await
+    };
+    match result {
+        Ok(()) => {
+            context.wake_delivery();
+            let mut response = Redirect::to("/?gedaan=verwijderd").into_response();
+            response.headers_mut().append(header::SET_COOKIE, visitor.cookie_header(SESSION_COOKIE, "", Some(0)));
+            response
+        }
+        Err(DomainError::Invalid(list)) => {
+            let error = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            let page = AccountPage {
+                frame: Frame::new(&context, &visitor, visitor.tr.t("account-title")).await,
+                username: member.username,
+                error: Some(error),
+            };
+            render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
