@@ -184,6 +184,15 @@ try {
   await coordinator.waitForURL(/gedaan=opnieuw/);
   expect((await coordinator.getByRole('status').innerText()).includes('opnieuw geprobeerd'), 'the retry is confirmed');
 
+  step('the member and coordinator pages pass the audit too');
+  await resident.goto(`${A}/meldingen`);
+  expect((await resident.locator('main').innerText()).includes('reageerde op je hulpvraag'), 'the response was notified');
+  await mainPage(resident, 'notifications');
+  await resident.goto(`${A}/mijn-gegevens`);
+  await mainPage(resident, 'my-data');
+  await coordinator.goto(`${A}/coordinatie/moderatie`);
+  await mainPage(coordinator, 'moderation');
+
   step('the pages speak English when asked');
   await resident.getByRole('link', { name: 'English' }).click();
   expect(await resident.locator('html').getAttribute('lang') === 'en', 'switched to English');

@@ -22,7 +22,8 @@ on_both_backends!(
     posting_a_need_keeps_what_was_typed_until_it_is_right,
     sessions_cookies_headers_and_language,
     people_are_found_followed_and_followed_from_elsewhere,
-    a_members_notifications_export_new_password_and_deletion
+    a_members_notifications_export_new_password_and_deletion,
+    coordinators_let_followers_in_handle_reports_block_and_see_suggestions
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -413,4 +414,89 @@ async fn a_members_notifications_export_new_password_and_deletion(backend: Backe
 
 async fn henk_remote_id(node: &TestNode, ap_id: &str) -> Result<i64> {
     Ok(node.actor(ap_id).await?.context("known")?.id)
+}
+
+async fn coordinators_let_followers_in_handle_reports_block_and_see_suggestions(backend: Backend) -> Result<()> {
+    let a = TestNode::start(backend).await?;
+    let b = TestNode::start(backend).await?;
+    let zorg = a.add_initiative("zorg", true).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let henk = a.add_member("henk", None).await?;
+    let kees = b.add_member("kees", None).await?;
+    b.follow(&kees, &zorg.ap_id).await?;
+    let mut coordinator = PageVisitor::new(&a.base_url())?;
+    coordinator.log_in("fatima", PASSWORD).await?;
+    let page = buurtnet_tests::harness::eventually("the follow request", || {
+        let base = a.base_url();
+        async move {
+            let mut visitor = PageVisitor::new(&base)?;
+            visitor.log_in("fatima", PASSWORD).await?;
+            let body = visitor.get("/coordinatie/moderatie").await?.body;
+            Ok(body.contains("KEES").then_some(body))
+        }
+    })
+    .await?;
+    assert!(page.contains("wil Initiatief zorg volgen"), "{page}");
+    let kees_here = a.actor(&kees.ap_id).await?.context("known here")?;
+    let let_in = coordinator
+        .submit("/coordinatie/moderatie", &format!("/coordinatie/volgverzoeken/zorg/{}", kees_here.id), &[("decision", "accept")])
+        .await?;
+    assert_eq!(let_in.location.as_deref(), Some("/coordinatie/moderatie?gedaan=volger-toegelaten"));
+    buurtnet_tests::harness::eventually("Kees's node hears he may follow", || async {
+        Ok(b.follow_state(&kees.ap_id, &zorg.ap_id).await?.filter(|s| s == "accepted"))
+    })
+    .await?;
+
+    // Henk reports Kees; the coordinator blocks him and marks the report handled.
+    ops::members::report(a.store(), &henk, &kees_here, &[], "Hij stuurt steeds reclame", false).await?;
+    let page = coordinator.get("/coordinatie/moderatie").await?.body;
+    assert!(page.contains("Hij stuurt steeds reclame") && page.contains("Gemeld door HENK"), "{page}");
+    let blocked = coordinator
+        .submit("/coordinatie/moderatie", "/coordinatie/blokkeren", &[("kind", "actor"), ("what", &kees.ap_id), ("reason", "reclame")])
+        .await?;
+    assert_eq!(blocked.location.as_deref(), Some("/coordinatie/moderatie?gedaan=geblokkeerd"));
+    let mut conn = a.store().conn().await?;
+    assert!(store::inbox::is_blocked(&mut conn, &kees.ap_id, "elders.example").await?);
+    assert_eq!(store::follows::count_followers(&mut conn, zorg.id).await?, 0, "a blocked actor follows no more");
+    drop(conn);
+    let report_id = coordinator
+        .get("/coordinatie/moderatie")
+        .await?
+        .body
+        .split("/coordinatie/meldingen/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .context("the report's form")?
+        .to_string();
+    coordinator.submit("/coordinatie/moderatie", &format!("/coordinatie/meldingen/{report_id}/afgehandeld"), &[]).await?;
+    assert!(!coordinator.get("/coordinatie/moderatie").await?.body.contains("Hij stuurt steeds reclame"), "handled reports leave the list");
+
+    let bad = coordinator
+        .submit("/coordinatie/moderatie", "/coordinatie/blokkeren", &[("kind", "domain"), ("what", "geen server"), ("reason", "")])
+        .await?;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("geef een servernaam zoals voorbeeld.nl"));
+    coordinator
+        .submit(
+            "/coordinatie/moderatie",
+            "/coordinatie/blokkeren",
+            &[("kind", "domain"), ("what", "https://Spam.Example/"), ("reason", "spam")],
+        )
+        .await?;
+    assert!(store::inbox::is_blocked(&mut a.store().conn().await?, "https://spam.example/u/x", "spam.example").await?);
+    coordinator.submit("/coordinatie/moderatie", "/coordinatie/deblokkeren", &[("what", "spam.example")]).await?;
+    assert!(!store::inbox::is_blocked(&mut a.store().conn().await?, "https://spam.example/u/x", "spam.example").await?);
+
+    // Suggestions: a need and an offer of the same kind.
+    let urls = &a.node.as_ref().context("running")?.state().urls;
+    let offer = ProposalDraft { purpose: Purpose::Offer, ..need("Ik doe graag boodschappen") };
+    ops::proposals::publish(a.store(), urls, &fatima, &zorg, &need("Wie haalt mijn boodschappen?"), &Audience::default()).await?;
+    ops::proposals::publish(a.store(), urls, &fatima, &zorg, &offer, &Audience::default()).await?;
+    let page = coordinator.get("/coordinatie/moderatie").await?.body;
+    assert!(page.contains("past misschien bij"), "{page}");
+
+    let mut henk_pages = PageVisitor::new(&a.base_url())?;
+    henk_pages.log_in("henk", PASSWORD).await?;
+    assert_eq!(henk_pages.get("/coordinatie/moderatie").await?.status, StatusCode::FORBIDDEN, "members are no coordinators");
+    Ok(())
 }

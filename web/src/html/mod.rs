@@ -13,6 +13,7 @@ pub mod events;
 pub mod front;
 pub mod i18n;
 pub mod layout;
+pub mod moderation;
 pub mod notices;
 pub mod people;
 pub mod posts;
@@ -68,6 +69,11 @@ pub fn routes() -> Router {
         .route("/coordinatie/uitnodigingen", post(coordinate::invite))
         .route("/coordinatie/aanmeldingen/{id}", post(coordinate::approve))
         .route("/coordinatie/leden/{id}/wachtwoord", post(coordinate::reset_password))
+        .route("/coordinatie/moderatie", get(moderation::overview))
+        .route("/coordinatie/volgverzoeken/{initiative}/{follower}", post(moderation::decide_follow))
+        .route("/coordinatie/meldingen/{id}/afgehandeld", post(moderation::handle_report))
+        .route("/coordinatie/blokkeren", post(moderation::block))
+        .route("/coordinatie/deblokkeren", post(moderation::unblock))
         .route("/wachtwoord/{code}", get(auth::reset_page).post(auth::reset))
 }
 

@@ -13,6 +13,7 @@ pub mod follows;
 pub mod matching;
 pub mod media;
 pub mod members;
+pub mod moderation;
 pub mod oauth;
 pub mod posts;
 pub mod proposals;

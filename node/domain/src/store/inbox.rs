@@ -34,3 +34,22 @@ pub async fn is_blocked(db: &mut impl Handle, actor_ap_id: &str, domain: &str) -
     let sql = "SELECT (SELECT COUNT(*) FROM blocked_actors WHERE ap_id = $1) + (SELECT COUNT(*) FROM blocked_domains WHERE domain = $2)";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(actor_ap_id).bind(domain.to_lowercase()).fetch_one(c).await)? > 0)
 }
+
+/// Blocked actors and domains: (what, reason, since), actors first.
+pub async fn blocks(db: &mut impl Handle) -> Result<(Vec<(String, String, i64)>, Vec<(String, String, i64)>)> {
+    let actors = "SELECT ap_id, reason, created_at FROM blocked_actors ORDER BY ap_id";
+    let domains = "SELECT domain, reason, created_at FROM blocked_domains ORDER BY domain";
+    let actors = on_db!(db, c => sqlx::query_as::<_, (String, String, i64)>(actors).fetch_all(c).await)?;
+    let domains = on_db!(db, c => sqlx::query_as::<_, (String, String, i64)>(domains).fetch_all(c).await)?;
+    Ok((actors, domains))
+}
+
+pub async fn unblock_actor(db: &mut impl Handle, ap_id: &str) -> Result<()> {
+    affected!(db, c => sqlx::query("DELETE FROM blocked_actors WHERE ap_id = $1").bind(ap_id).execute(c).await)?;
+    Ok(())
+}
+
+pub async fn unblock_domain(db: &mut impl Handle, domain: &str) -> Result<()> {
+    affected!(db, c => sqlx::query("DELETE FROM blocked_domains WHERE domain = $1").bind(domain.to_lowercase()).execute(c).await)?;
+    Ok(())
+}
