@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the independent ActivityPub peers for tests/tests/interop.rs, pinned:
 #   tests/interop/node_modules  (npm ci from package-lock.json: @fedify/fedify 1.5.9, Node 20)
-#   tests/interop/.venv         (pip from requirements.lock: bovine 0.5.19, icalendar 7.3.0 and their pinned deps)
+#   tests/interop/.venv         (pip from requirements.lock: bovine 0.5.19, icalendar 7.3.0, feedparser 6.0.14 and their pinned deps)
 # Only the npm registry and PyPI (or their configured mirrors) are used.
 # Quick when they are already there; run again after either lock file changes.
 set -euo pipefail
@@ -36,7 +36,7 @@ if [ ! -x .venv/bin/python ] || [ ! -f .venv/installed ] || [ requirements.lock 
   step="installing bovine with pip (tests/interop/requirements.lock)"
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
   step="checking the bovine install"
-  .venv/bin/python -c 'import bovine.crypto, bovine.clients.signed_http, aiohttp, icalendar'
+  .venv/bin/python -c 'import bovine.crypto, bovine.clients.signed_http, aiohttp, icalendar, feedparser'
   touch .venv/installed
 fi
 echo "install-interop-deps: ok"

@@ -173,8 +173,19 @@ async fn bovine_signed_post_is_accepted_and_tampered_copy_rejected() -> Result<(
 
 /// Runs the pinned Python `icalendar` parser (tests/interop/ical_check.py) over a feed.
 async fn parse_ical(feed: &str) -> Result<Value> {
+    run_checker("ical_check.py", feed).await
+}
+
+/// Runs the pinned Python `feedparser` (tests/interop/feed_check.py) over an Atom or RSS feed.
+async fn parse_feed(feed: &str) -> Result<Value> {
+    run_checker("feed_check.py", feed).await
+}
+
+/// Runs one of the Python checkers of tests/interop over `input`; its JSON answer.
+async fn run_checker(script: &str, input: &str) -> Result<Value> {
+    let feed = input;
     let mut child = Command::new(interop_dir().join(".venv/bin/python"))
-        .args(["ical_check.py", "-"])
+        .args([script, "-"])
         .current_dir(interop_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -183,7 +194,7 @@ async fn parse_ical(feed: &str) -> Result<Value> {
         .spawn()?;
     tokio::io::AsyncWriteExt::write_all(child.stdin.as_mut().context("stdin")?, feed.as_bytes()).await?;
     drop(child.stdin.take());
-    let output = tokio::time::timeout(PATIENCE, child.wait_with_output()).await.context("ical_check.py did not finish")??;
+    let output = tokio::time::timeout(PATIENCE, child.wait_with_output()).await.with_context(|| format!("{script} did not finish"))??;
     anyhow::ensure!(output.status.success(), "the parser refused the feed: {}\n{feed}", String::from_utf8_lossy(&output.stderr));
     Ok(serde_json::from_slice(&output.stdout)?)
 }
@@ -255,6 +266,64 @@ async fn ical_feeds_are_valid_for_a_real_parser_and_show_only_public_events() ->
     assert_eq!(get(format!("{}/calendar.ics", hidden.ap_id)).await?.status(), 404, "a followers-only event is not for calendar apps");
     assert_eq!(get(format!("{}/initiatives/bestaatniet/calendar.ics", node.base_url())).await?.status(), 404);
     let page = client.get(&summer.ap_id).header("accept", "text/html").send().await?.text().await?;
-    assert!(page.contains(&format!("href=\"{}/calendar.ics\">Zet in mijn agenda", summer.ap_id)), "the event's page links its calendar");
+    assert!(
+        page.contains(&format!("href=\"/bericht/{}/agenda.ics\" download>Zet in mijn agenda", summer.id)),
+        "the event's page links its calendar"
+    );
+    let file = client.get(format!("{}/bericht/{}/agenda.ics", node.base_url(), summer.id)).send().await?.text().await?;
+    assert_eq!(parse_ical(&file).await?["events"][0]["uid"], summer.ap_id.as_str(), "the page's calendar file");
+    Ok(())
+}
+
+/// Atom and RSS feeds of the node and of an initiative, read by a real feed parser: well
+/// formed, titled, linked, and holding public posts only (no followers-only post, no reply).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn news_feeds_are_valid_for_a_real_parser_and_show_only_public_posts() -> Result<()> {
+    use buurtnet_domain::model::{ProposalDraft, Purpose, When};
+    use buurtnet_domain::ops::{self, posts::PostDraft, proposals::Audience};
+    if !peers_installed("feedparser", interop_dir().join(".venv/installed"))? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let initiative = node.add_initiative("zorgvrijstaat", false).await?;
+    let coordinator = node.add_member("fatima", Some(&initiative)).await?;
+    let state = node.node.as_ref().expect("running").state();
+    let offer = ProposalDraft {
+        purpose: Purpose::Offer,
+        title: "Samen koken & eten".into(),
+        description: "Elke <dinsdag>".into(),
+        category: "maaltijd".into(),
+        neighbourhood: None,
+        when: When::Flexible,
+        expires_at: None,
+    };
+    let audience = Audience { visibility: Some(Visibility::Public), on_behalf_of: None };
+    let proposal = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &offer, &audience).await?;
+    let post = |text: &str, visibility| PostDraft::plain(text, visibility, vec![]);
+    let note = ops::posts::publish(
+        &state.store,
+        &state.urls,
+        &coordinator,
+        &initiative,
+        &post("Het buurthuis is dicht op maandag", Visibility::Public),
+    )
+    .await?;
+    ops::posts::publish(&state.store, &state.urls, &coordinator, &initiative, &post("Alleen voor volgers", Visibility::Followers)).await?;
+    let reply = PostDraft { in_reply_to: Some(note.ap_id.clone()), ..post("Een antwoord", Visibility::Public) };
+    ops::posts::publish(&state.store, &state.urls, &coordinator, &initiative, &reply).await?;
+
+    let client = reqwest::Client::new();
+    for path in ["/feed.atom", "/feed.rss", "/initiatives/zorgvrijstaat/feed.atom", "/initiatives/zorgvrijstaat/feed.rss"] {
+        let response = client.get(format!("{}{path}", node.base_url())).send().await?;
+        let kind = response.headers()["content-type"].to_str()?.to_string();
+        assert!(kind.starts_with(if path.ends_with("atom") { "application/atom+xml" } else { "application/rss+xml" }), "{path}: {kind}");
+        let parsed = parse_feed(&response.text().await?).await?;
+        assert_eq!(parsed["version"], if path.ends_with("atom") { "atom10" } else { "rss20" });
+        let titles: Vec<&str> = parsed["entries"].as_array().context("entries")?.iter().filter_map(|e| e["title"].as_str()).collect();
+        assert_eq!(titles, vec!["Het buurthuis is dicht op maandag", "Samen koken & eten"], "{path}: newest first, public only");
+        let ids: Vec<&str> = parsed["entries"].as_array().context("entries")?.iter().filter_map(|e| e["id"].as_str()).collect();
+        assert_eq!(ids, vec![note.ap_id.as_str(), proposal.ap_id.as_str()]);
+    }
+    assert_eq!(client.get(format!("{}/users/niemand/feed.atom", node.base_url())).send().await?.status(), 404);
     Ok(())
 }

@@ -438,3 +438,5 @@ notice-volger-geweigerd = The follow request is refused.
 notice-afgehandeld = The report is handled.
 notice-geblokkeerd = Blocked.
 notice-gedeblokkeerd = The block is lifted.
+news-feed = News
+feeds-follow = Follow in a feed reader or calendar:

@@ -438,3 +438,5 @@ notice-volger-geweigerd = Het volgverzoek is geweigerd.
 notice-afgehandeld = De melding is afgehandeld.
 notice-geblokkeerd = Geblokkeerd.
 notice-gedeblokkeerd = De blokkade is opgeheven.
+news-feed = Nieuws
+feeds-follow = Volgen in een nieuwslezer of agenda:

@@ -2,11 +2,12 @@
 //!
 //! Everything people and apps talk to. [`router`] joins the federation routes with pages
 //! for people ([`html`]), content negotiation on actor and note URLs, a health endpoint and
-//! Prometheus metrics ([`ops_endpoints`]), iCalendar feeds ([`calendar`]). Domain errors become status codes in [`error`].
+//! Prometheus metrics ([`ops_endpoints`]), iCalendar feeds ([`calendar`]), Atom and RSS feeds ([`feeds`]). Domain errors become status codes in [`error`].
 
 pub mod api;
 pub mod calendar;
 pub mod error;
+pub mod feeds;
 pub mod html;
 pub mod ops_endpoints;
 pub mod settings;
@@ -34,6 +35,12 @@ pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::pa
         .route("/initiatives/{name}/calendar.ics", get(calendar::actor))
         .route("/users/{name}/calendar.ics", get(calendar::actor))
         .route("/calendar.ics", get(calendar::node))
+        .route("/feed.atom", get(feeds::node_atom))
+        .route("/feed.rss", get(feeds::node_rss))
+        .route("/initiatives/{name}/feed.atom", get(feeds::actor_atom))
+        .route("/initiatives/{name}/feed.rss", get(feeds::actor_rss))
+        .route("/users/{name}/feed.atom", get(feeds::actor_atom))
+        .route("/users/{name}/feed.rss", get(feeds::actor_rss))
         .route("/health", get(ops_endpoints::health))
         .route("/metrics", get(ops_endpoints::metrics))
         .merge(html::routes())

@@ -244,6 +244,8 @@ struct ProfilePage {
     proposals: Vec<ProposalView>,
     posts: Vec<(String, String, String)>,
     calendar_href: String,
+    /// The feeds' address without `.atom` / `.rss`.
+    feed_base: String,
     id: i64,
     username: String,
     follow_options: Vec<super::people::FollowOption>,
@@ -281,6 +283,7 @@ async fn profile_page(context: &Context, visitor: &Visitor, name: &str, kind: Ac
         proposals,
         posts: posts.iter().map(|p| (format!("/bericht/{}", p.id), super::local_time(p.published), p.content.clone())).collect(),
         calendar_href: format!("{}/calendar.ics", actor.ap_id),
+        feed_base: format!("{}/feed", actor.ap_id),
         id: actor.id,
         username: actor.username.clone(),
         follow_options,

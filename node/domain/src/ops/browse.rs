@@ -132,3 +132,31 @@ pub async fn recent_news(store: &Store, limit: usize) -> Result<Vec<(Post, Actor
     }
     Ok(news)
 }
+
+/// A post for a news feed, with its author and a title when it has one of its own.
+pub struct FeedItem {
+    pub post: Post,
+    pub author: Actor,
+    pub title: Option<String>,
+}
+
+/// The newest public posts of this node (of `author` only, when given), for feed readers,
+/// which read anonymously: public posts only, replies left out.
+pub async fn feed(store: &Store, author: Option<&Actor>, limit: i64) -> Result<Vec<FeedItem>> {
+    let mut conn = store.conn().await?;
+    let posts = match author {
+        Some(author) => store::posts::public_by_author(&mut conn, author.id, limit, 0).await?,
+        None => store::posts::recent_public(&mut conn, limit * 3).await?.into_iter().filter(|p| p.is_local).take(limit as usize).collect(),
+    };
+    let mut items = Vec::new();
+    for post in posts.into_iter().filter(|p| p.in_reply_to.is_none() && !p.is_deleted() && p.visibility == crate::model::Visibility::Public)
+    {
+        let title = match store::proposals::by_post_id(&mut conn, post.id).await? {
+            Some(p) => Some(p.title),
+            None => store::events::by_post_id(&mut conn, post.id).await?.map(|e| e.title),
+        };
+        let author = store::actors::by_id(&mut conn, post.author_id).await?;
+        items.push(FeedItem { post, author, title });
+    }
+    Ok(items)
+}
