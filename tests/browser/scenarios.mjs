@@ -71,7 +71,9 @@ try {
   expect((await resident.getByRole('status').innerText()).includes('Welkom'), 'welcomed');
 
   step('the resident asks for help, with a preview first');
-  await resident.getByRole('link', { name: 'Hulp vragen' }).first().click();
+  await resident.getByRole('link', { name: 'Iets plaatsen' }).click();
+  await mainPage(resident, 'post-something');
+  await resident.getByRole('link', { name: 'Hulp vragen' }).click();
   await mainPage(resident, 'new-need');
   await resident.getByRole('button', { name: 'Hulpvraag plaatsen' }).click();
   expect((await resident.locator('#title-error').innerText()).length > 0, 'an empty title is explained next to the field');
@@ -133,6 +135,7 @@ try {
   expect(!(await volunteer.content()).includes('Jansen'), 'the resident\'s name never leaves the node');
 
   step('the coordinator posts a meal; the volunteer on the other node signs up and adds it to a calendar');
+  await coordinator.getByRole('link', { name: 'Iets plaatsen' }).click();
   await coordinator.getByRole('link', { name: 'Activiteit plaatsen' }).click();
   await mainPage(coordinator, 'new-event');
   await coordinator.getByLabel('Initiatief zorgvrijstaat').check();
@@ -183,6 +186,28 @@ try {
   await coordinator.getByRole('button', { name: 'Nu opnieuw proberen: localhost:9' }).click();
   await coordinator.waitForURL(/gedaan=opnieuw/);
   expect((await coordinator.getByRole('status').innerText()).includes('opnieuw geprobeerd'), 'the retry is confirmed');
+
+  step('the coordinator shares knowledge: an article with a preview, an edit, its history');
+  await coordinator.goto(`${A}/nieuw/artikel`);
+  await coordinator.getByLabel('Titel').fill('Zo organiseer je een buurtmaaltijd');
+  await coordinator.getByLabel('Tekst', { exact: false }).fill('# Voorbereiding\n\n- Vraag de buurtkeuken\n- Zet het in de agenda\n');
+  await coordinator.getByRole('button', { name: 'Voorbeeld bekijken' }).click();
+  expect((await coordinator.locator('.preview h1').innerText()) === 'Voorbereiding', 'markdown in the preview');
+  await mainPage(coordinator, 'new-article');
+  await coordinator.getByRole('button', { name: 'Artikel plaatsen' }).click();
+  await coordinator.waitForURL(/gedaan=geplaatst/);
+  await mainPage(coordinator, 'article');
+  await coordinator.getByRole('link', { name: 'Bewerken' }).click();
+  await coordinator.getByLabel('Tekst', { exact: false }).fill('# Voorbereiding\n\n- Vraag de buurtkeuken\n- Zet het in de agenda\n- Nodig de buren persoonlijk uit\n');
+  await coordinator.getByLabel('Wat heb je veranderd?').fill('persoonlijk uitnodigen');
+  await coordinator.getByRole('button', { name: 'Opslaan' }).click();
+  await coordinator.waitForURL(/gedaan=bewerkt/);
+  expect((await coordinator.locator('.article').innerText()).includes('Nodig de buren persoonlijk uit'), 'the new version');
+  await coordinator.getByRole('link', { name: 'Geschiedenis' }).click();
+  expect((await coordinator.locator('main').innerText()).includes('persoonlijk uitnodigen'), 'the history names the change');
+  await mainPage(coordinator, 'article-history');
+  await coordinator.goto(`${A}/kennis`);
+  await mainPage(coordinator, 'knowledge');
 
   step('the member and coordinator pages pass the audit too');
   await resident.goto(`${A}/meldingen`);

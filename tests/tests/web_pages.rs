@@ -23,7 +23,9 @@ on_both_backends!(
     sessions_cookies_headers_and_language,
     people_are_found_followed_and_followed_from_elsewhere,
     a_members_notifications_export_new_password_and_deletion,
-    coordinators_let_followers_in_handle_reports_block_and_see_suggestions
+    coordinators_let_followers_in_handle_reports_block_and_see_suggestions,
+    articles_are_written_edited_in_parallel_proposed_from_elsewhere_and_taken_over,
+    events_and_posts_from_the_pages_with_their_error_paths
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -498,5 +500,181 @@ async fn coordinators_let_followers_in_handle_reports_block_and_see_suggestions(
     let mut henk_pages = PageVisitor::new(&a.base_url())?;
     henk_pages.log_in("henk", PASSWORD).await?;
     assert_eq!(henk_pages.get("/coordinatie/moderatie").await?.status, StatusCode::FORBIDDEN, "members are no coordinators");
+    Ok(())
+}
+
+/// The number in `/bericht/{n}?…` of a redirect.
+fn post_id_of(location: Option<&str>) -> Result<i64> {
+    let location = location.context("a redirect to the post")?;
+    Ok(location.trim_start_matches("/bericht/").split('?').next().unwrap_or_default().parse()?)
+}
+
+async fn articles_are_written_edited_in_parallel_proposed_from_elsewhere_and_taken_over(backend: Backend) -> Result<()> {
+    let a = TestNode::start(backend).await?;
+    let b = TestNode::start(backend).await?;
+    let zorg = a.add_initiative("zorg", false).await?;
+    a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    b.add_member("kees", Some(&paleis)).await?;
+    b.follow_and_wait(&paleis, &zorg.ap_id).await?;
+    let mut fatima = PageVisitor::new(&a.base_url())?;
+    fatima.log_in("fatima", PASSWORD).await?;
+
+    let short = fatima.submit("/nieuw/artikel", "/nieuw/artikel", &[("title", "Zo"), ("source", "tekst"), ("action", "publish")]).await?;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body.contains("id=\"title-error\"") && short.body.contains("value=\"Zo\""), "explained, and kept");
+    let text = "# Stappen\n\nEen\n\nTwee\n\nDrie\n";
+    let fields = [
+        ("author", "zorg"),
+        ("title", "Buurtmaaltijd organiseren"),
+        ("source", text),
+        ("edit_policy", "initiative"),
+        ("action", "publish"),
+    ];
+    let posted = fatima.submit("/nieuw/artikel", "/nieuw/artikel", &fields).await?;
+    let id = post_id_of(posted.location.as_deref())?;
+    let page = fatima.get(&format!("/bericht/{id}")).await?.body;
+    assert!(page.contains("<h1>Buurtmaaltijd organiseren</h1>") && page.contains("<h1>Stappen</h1>"), "{page}");
+
+    // Two edits from the same version: different lines merge, the same line is a conflict.
+    let edit = |source: &'static str, summary: &'static str| vec![("base_version", "1"), ("source", source), ("summary", summary)];
+    let first = fatima
+        .submit(&format!("/bericht/{id}/bewerken"), &format!("/bericht/{id}/bewerken"), &edit("# Stappen\n\nEen!\n\nTwee\n\nDrie\n", "een"))
+        .await?;
+    assert_eq!(first.location, Some(format!("/bericht/{id}?gedaan=bewerkt")));
+    let second = fatima
+        .submit(
+            &format!("/bericht/{id}/bewerken"),
+            &format!("/bericht/{id}/bewerken"),
+            &edit("# Stappen\n\nEen\n\nTwee\n\nDrie!\n", "drie"),
+        )
+        .await?;
+    assert_eq!(second.location, Some(format!("/bericht/{id}?gedaan=bewerkt")), "other lines: merged");
+    let clash = fatima
+        .submit(
+            &format!("/bericht/{id}/bewerken"),
+            &format!("/bericht/{id}/bewerken"),
+            &edit("# Stappen\n\nEen?\n\nTwee\n\nDrie\n", "botsing"),
+        )
+        .await?;
+    assert_eq!(clash.status, StatusCode::CONFLICT);
+    assert!(clash.body.contains("Iemand anders veranderde dezelfde regels") && clash.body.contains("Een?"), "explained, the text kept");
+    assert!(clash.body.contains("name=\"base_version\" value=\"3\""), "the next try starts from the newest version");
+    let history = fatima.get(&format!("/bericht/{id}/geschiedenis")).await?.body;
+    assert!(history.contains("Versie 3") && history.contains("drie") && history.contains("Versie 1"), "{history}");
+
+    // Kees, on the other node, proposes an improvement; Fatima takes it over.
+    let mut kees = PageVisitor::new(&b.base_url())?;
+    kees.log_in("kees", PASSWORD).await?;
+    let article_ap_id = store::posts::by_id(&mut a.store().conn().await?, id).await?.ap_id;
+    let copy = buurtnet_tests::harness::eventually("the article's third version on the other node", || async {
+        let post = b.post(&article_ap_id).await?;
+        let version = match &post {
+            Some(p) => ops::articles::of_post(b.store(), p.id).await?.map(|a| a.version),
+            None => None,
+        };
+        Ok(post.filter(|_| version == Some(3)))
+    })
+    .await?;
+    let there = format!("/bericht/{}", copy.id);
+    assert!(kees.get(&there).await?.body.contains("Verbetering voorstellen"), "others propose");
+    let proposal = kees
+        .submit(
+            &format!("{there}/bewerken"),
+            &format!("{there}/bewerken"),
+            &[("base_version", "3"), ("source", "# Stappen\n\nEen!\n\nTwee en een half\n\nDrie!\n"), ("summary", "halve stap")],
+        )
+        .await?;
+    assert_eq!(proposal.location, Some(format!("{there}?gedaan=voorgesteld")));
+    let waiting = buurtnet_tests::harness::eventually("the proposal on the home node", || {
+        let base = a.base_url();
+        async move {
+            let mut v = PageVisitor::new(&base)?;
+            v.log_in("fatima", PASSWORD).await?;
+            let body = v.get(&format!("/bericht/{id}")).await?.body;
+            Ok(body.contains("halve stap").then_some(body))
+        }
+    })
+    .await?;
+    let patch =
+        waiting.split(&format!("/bericht/{id}/wijzigingen/")).nth(1).and_then(|s| s.split('"').next()).context("review form")?.to_string();
+    let merged = fatima.submit(&format!("/bericht/{id}"), &format!("/bericht/{id}/wijzigingen/{patch}"), &[("decision", "accept")]).await?;
+    assert_eq!(merged.location, Some(format!("/bericht/{id}?gedaan=overgenomen")));
+    assert!(fatima.get(&format!("/bericht/{id}")).await?.body.contains("Twee en een half"));
+
+    // Kees takes the article over into his own node's knowledge.
+    let forked = kees.submit(&there, &format!("{there}/overnemen"), &[("as", "paleis")]).await?;
+    let fork_id = post_id_of(forked.location.as_deref())?;
+    let fork = kees.get(&format!("/bericht/{fork_id}")).await?.body;
+    assert!(fork.contains("Overgenomen van") && fork.contains(&article_ap_id), "with attribution");
+    assert!(kees.get("/kennis").await?.body.contains("Buurtmaaltijd organiseren"));
+    Ok(())
+}
+
+async fn events_and_posts_from_the_pages_with_their_error_paths(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    node.add_member("fatima", Some(&zorg)).await?;
+    node.add_member("henk", None).await?;
+    let mut fatima = PageVisitor::new(&node.base_url())?;
+    fatima.log_in("fatima", PASSWORD).await?;
+    let bad = fatima
+        .submit(
+            "/nieuw/activiteit",
+            "/nieuw/activiteit",
+            &[("title", "Soep"), ("date", "morgen"), ("start", "25:99"), ("place", "Buurthuis")],
+        )
+        .await?;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"date-error\">Kies een datum.") && bad.body.contains("id=\"start-error\""), "{}", bad.body);
+    assert!(bad.body.contains("value=\"Buurthuis\""), "kept");
+    let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
+    let fields = [
+        ("author", "zorg"),
+        ("title", "Soep op zaterdag"),
+        ("date", next_week.as_str()),
+        ("start", "17:30"),
+        ("place", "Buurthuis"),
+        ("capacity", "1"),
+        ("join_mode", "free"),
+        ("visibility", "followers"),
+    ];
+    let made = fatima.submit("/nieuw/activiteit", "/nieuw/activiteit", &fields).await?;
+    anyhow::ensure!(made.location.is_some(), "{} {}", made.status, made.body);
+    let id = post_id_of(made.location.as_deref())?;
+
+    let mut anonymous = PageVisitor::new(&node.base_url())?;
+    assert_eq!(anonymous.get(&format!("/bericht/{id}/agenda.ics")).await?.status, StatusCode::NOT_FOUND, "followers only");
+    let mut henk = PageVisitor::new(&node.base_url())?;
+    henk.log_in("henk", PASSWORD).await?;
+    assert_eq!(henk.get(&format!("/bericht/{id}/agenda.ics")).await?.status, StatusCode::NOT_FOUND, "not a follower yet");
+    let followed = henk.submit("/initiatives/zorg", &format!("/actor/{}/volgen", zorg.id), &[("as", "self"), ("action", "follow")]).await?;
+    assert_eq!(followed.location, Some(format!("/actor/{}?gedaan=gevolgd", zorg.id)));
+    let ics = henk.get(&format!("/bericht/{id}/agenda.ics")).await?;
+    assert!(ics.body.contains("SUMMARY:Soep op zaterdag"), "followers may see it");
+    let joined = henk.submit(&format!("/bericht/{id}"), &format!("/bericht/{id}/deelnemen"), &[]).await?;
+    assert_eq!(joined.location, Some(format!("/bericht/{id}?gedaan=aangemeld")));
+    let page = fatima.get(&format!("/bericht/{id}")).await?.body;
+    assert!(page.contains("HENK") && page.contains("1 van 1 plaatsen bezet"), "the organiser sees who comes: {page}");
+    let left = henk.submit(&format!("/bericht/{id}"), &format!("/bericht/{id}/afmelden"), &[]).await?;
+    assert_eq!(left.location, Some(format!("/bericht/{id}?gedaan=afgemeld")));
+    assert!(fatima.get(&format!("/bericht/{id}")).await?.body.contains("0 van 1 plaatsen bezet"));
+
+    let empty = henk.submit("/nieuw/bericht", "/nieuw/bericht", &[("text", "  "), ("action", "publish")]).await?;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("schrijf eerst iets"));
+    let preview =
+        henk.submit("/nieuw/bericht", "/nieuw/bericht", &[("text", "Dank aan de <b>soepkoks</b>!"), ("action", "preview")]).await?;
+    assert!(preview.body.contains("Dank aan de &lt;b&gt;soepkoks&lt;/b&gt;!"), "the preview escapes what was typed");
+    let posted = henk
+        .submit(
+            "/nieuw/bericht",
+            "/nieuw/bericht",
+            &[("text", "Dank aan de soepkoks! #soep"), ("content_warning", ""), ("visibility", "public"), ("action", "publish")],
+        )
+        .await?;
+    anyhow::ensure!(posted.location.is_some(), "{} {}", posted.status, posted.body);
+    let note = post_id_of(posted.location.as_deref())?;
+    assert!(anonymous.get(&format!("/bericht/{note}")).await?.body.contains("Dank aan de soepkoks!"));
     Ok(())
 }

@@ -440,3 +440,65 @@ notice-geblokkeerd = Blocked.
 notice-gedeblokkeerd = The block is lifted.
 news-feed = News
 feeds-follow = Follow in a feed reader or calendar:
+
+## Shared knowledge
+nav-knowledge = Knowledge
+kind-article = Article
+knowledge-title = Shared knowledge
+knowledge-intro = How-tos, lessons and agreements that initiatives share. Anyone who may read one can propose an improvement.
+knowledge-none = No articles yet.
+new-article-title = Write an article
+new-article-intro = Write down what you know, so that others can use it. Markdown formatting: # heading, **bold**, - list.
+field-article-text = Text
+field-article-text-hint = Markdown: # heading, **bold**, *italic*, - list, [link](https://…).
+field-edit-policy = Who may change it?
+edit-policy-author = Only the author (or the initiative's coordinators)
+edit-policy-initiative = Also the initiative's members; others propose
+edit-policy-open = Everyone who reads it, in other neighbourhoods too
+form-publish-article = Post the article
+article-version = version { $version }, { $when }
+article-edit = Edit
+article-propose = Propose an improvement
+article-history = History
+article-waiting = Proposed changes
+article-merge = Take over
+article-decline = Do not take over
+article-fork-as = Take over into our own knowledge, as
+article-fork = Make a copy
+edit-title = Edit { $title }
+edit-intro-direct = Your change becomes the new version at once. If someone else changes it at the same time, both changes are merged.
+edit-intro-propose = You propose a change; whoever looks after the article takes it over or not.
+field-edit-summary = What did you change?
+field-edit-summary-hint = Briefly, for the history.
+edit-save = Save
+edit-propose = Send the proposal
+edit-back = Back to the article
+edit-conflict = Someone else changed the same lines. Your text is still below; adjust it and save again.
+history-title = History of { $title }
+revision-heading = Version { $version }, { $when }
+revision-changes = What changed
+notice-bewerkt = The new version is up.
+notice-voorgesteld = Your proposal was sent.
+notice-overgenomen = The change was taken over.
+notice-niet-overgenomen = The change was not taken over.
+notice-overgenomen-kopie = The article is now in our own knowledge too.
+
+## Writing posts
+nav-note = Write a post
+nav-article = Write an article
+new-note-title = Write a post
+new-note-intro = News, a thank-you or a call. It goes to those who follow you (or the initiative).
+field-note-text = Post
+field-note-text-hint = #hashtags and @name@server work as on Mastodon.
+field-content-warning = Content warning
+field-content-warning-hint = Not required; readers see only this at first.
+form-publish-note = Post it
+
+## Post something
+nav-new = Post something
+new-title = What would you like to post?
+new-ask-hint = You are looking for help, for yourself or a neighbour.
+new-offer-hint = You would like to do something for others.
+new-event-hint = A meal, meet-up or activity.
+new-note-hint = News, a thank-you or a call.
+new-article-hint = A how-to, lesson or agreement to share.

@@ -440,3 +440,65 @@ notice-geblokkeerd = Geblokkeerd.
 notice-gedeblokkeerd = De blokkade is opgeheven.
 news-feed = Nieuws
 feeds-follow = Volgen in een nieuwslezer of agenda:
+
+## Gedeelde kennis
+nav-knowledge = Kennis
+kind-article = Artikel
+knowledge-title = Gedeelde kennis
+knowledge-intro = Handleidingen, lessen en afspraken die initiatieven met elkaar delen. Iedereen die het mag lezen kan een verbetering voorstellen.
+knowledge-none = Nog geen artikelen.
+new-article-title = Artikel schrijven
+new-article-intro = Schrijf wat je weet, zodat anderen het kunnen gebruiken. Opmaak met markdown: # kop, **vet**, - opsomming.
+field-article-text = Tekst
+field-article-text-hint = Markdown: # kop, **vet**, *schuin*, - opsomming, [link](https://…).
+field-edit-policy = Wie mag het aanpassen?
+edit-policy-author = Alleen de schrijver (of de coördinatoren van het initiatief)
+edit-policy-initiative = Ook de leden van het initiatief; anderen stellen voor
+edit-policy-open = Iedereen die het leest, ook in andere buurten
+form-publish-article = Artikel plaatsen
+article-version = versie { $version }, { $when }
+article-edit = Bewerken
+article-propose = Verbetering voorstellen
+article-history = Geschiedenis
+article-waiting = Voorgestelde wijzigingen
+article-merge = Overnemen
+article-decline = Niet overnemen
+article-fork-as = Overnemen in onze eigen kennis, als
+article-fork = Kopie maken
+edit-title = { $title } bewerken
+edit-intro-direct = Je wijziging wordt meteen de nieuwe versie. Past iemand anders het tegelijk aan, dan worden beide wijzigingen samengevoegd.
+edit-intro-propose = Je stelt een wijziging voor; wie het artikel beheert, neemt het over of niet.
+field-edit-summary = Wat heb je veranderd?
+field-edit-summary-hint = Kort, voor de geschiedenis.
+edit-save = Opslaan
+edit-propose = Voorstel versturen
+edit-back = Terug naar het artikel
+edit-conflict = Iemand anders veranderde dezelfde regels. Je tekst staat hieronder nog; pas hem aan en sla opnieuw op.
+history-title = Geschiedenis van { $title }
+revision-heading = Versie { $version }, { $when }
+revision-changes = Wat er veranderde
+notice-bewerkt = De nieuwe versie staat erop.
+notice-voorgesteld = Je voorstel is verstuurd.
+notice-overgenomen = De wijziging is overgenomen.
+notice-niet-overgenomen = De wijziging is niet overgenomen.
+notice-overgenomen-kopie = Het artikel staat nu ook in onze eigen kennis.
+
+## Berichten schrijven
+nav-note = Bericht schrijven
+nav-article = Artikel schrijven
+new-note-title = Bericht schrijven
+new-note-intro = Nieuws, een bedankje of een oproep. Het gaat naar wie jou (of het initiatief) volgt.
+field-note-text = Bericht
+field-note-text-hint = #hashtags en @naam@server werken zoals op Mastodon.
+field-content-warning = Waarschuwing vooraf
+field-content-warning-hint = Niet verplicht; lezers zien eerst alleen dit.
+form-publish-note = Bericht plaatsen
+
+## Iets plaatsen
+nav-new = Iets plaatsen
+new-title = Wat wil je plaatsen?
+new-ask-hint = Je zoekt hulp, voor jezelf of voor een buur.
+new-offer-hint = Je wilt iets doen voor anderen.
+new-event-hint = Een maaltijd, ontmoeting of activiteit.
+new-note-hint = Nieuws, een bedankje of een oproep.
+new-article-hint = Een handleiding, les of afspraak om te delen.

@@ -10,7 +10,7 @@ use axum::extract::{Form, Path};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, EventDraft, JoinMode, ParticipationState, Place, Visibility};
-use buurtnet_domain::ops::{self, browse};
+use buurtnet_domain::ops;
 use buurtnet_domain::{DomainError, store};
 use buurtnet_federation::Context;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -216,12 +216,7 @@ async fn event_form(
     form: EventForm,
     errors: BTreeMap<&'static str, String>,
 ) -> EventFormPage {
-    let initiatives = browse::coordinated_by(&context.store, member)
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .map(|i| (i.username, i.display_name))
-        .collect();
+    let initiatives = super::proposals::initiatives_for(context, member).await;
     EventFormPage { frame: Frame::new(context, visitor, visitor.tr.t("new-event-title")).await, form, initiatives, errors }
 }
 
@@ -316,10 +311,7 @@ pub async fn submit(context: Context, visitor: Visitor, Form(form): Form<EventFo
     };
     let visibility = Visibility::parse(&form.visibility).unwrap_or(Visibility::Public);
     match ops::events::publish(&context.store, &context.urls, &member, &author, &draft, visibility).await {
-        Ok(post) => {
-            context.wake_delivery();
-            Redirect::to(&format!("/bericht/{}?gedaan=geplaatst", post.id)).into_response()
-        }
+        Ok(post) => super::layout::posted(&context, post.id),
         Err(DomainError::Invalid(list)) => {
             let errors = list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect();
             again(form, errors).await

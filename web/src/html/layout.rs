@@ -111,6 +111,20 @@ pub async fn error_page(context: &Context, visitor: &Visitor, error: &DomainErro
     render(visitor, status, &ErrorPage { frame, heading, text })
 }
 
+/// The per-field problems of an invalid form, in the visitor's language; other errors as they are.
+pub fn field_errors(error: DomainError, tr: Tr) -> Result<std::collections::BTreeMap<&'static str, String>, DomainError> {
+    match error {
+        DomainError::Invalid(list) => Ok(list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect()),
+        other => Err(other),
+    }
+}
+
+/// After a post is made: peers hear of it, the author sees it.
+pub fn posted(context: &Context, post_id: i64) -> Response {
+    context.wake_delivery();
+    axum::response::Redirect::to(&format!("/bericht/{post_id}?gedaan=geplaatst")).into_response()
+}
+
 /// Domain messages come as "English / Nederlands"; the visitor's half.
 pub fn in_language(message: &str, tr: Tr) -> String {
     match message.split_once(" / ") {

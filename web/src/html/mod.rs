@@ -12,8 +12,10 @@ pub mod coordinate;
 pub mod events;
 pub mod front;
 pub mod i18n;
+pub mod knowledge;
 pub mod layout;
 pub mod moderation;
+pub mod notes;
 pub mod notices;
 pub mod people;
 pub mod posts;
@@ -42,7 +44,15 @@ pub fn routes() -> Router {
         .route("/inloggen", get(auth::login_page).post(auth::login))
         .route("/uitloggen", post(auth::logout))
         .route("/aanmelden", get(auth::signup_page).post(auth::signup))
+        .route("/nieuw", get(choose_what_to_post))
         .route("/nieuw/activiteit", get(events::new_page).post(events::submit))
+        .route("/nieuw/artikel", get(knowledge::new_page).post(knowledge::submit))
+        .route("/nieuw/bericht", get(notes::new_page).post(notes::submit))
+        .route("/kennis", get(knowledge::list))
+        .route("/bericht/{id}/bewerken", get(knowledge::edit_page).post(knowledge::edit))
+        .route("/bericht/{id}/geschiedenis", get(knowledge::history))
+        .route("/bericht/{id}/wijzigingen/{patch}", post(knowledge::review))
+        .route("/bericht/{id}/overnemen", post(knowledge::fork))
         .route("/nieuw/{kind}", get(proposals::new_page).post(proposals::submit))
         .route("/bericht/{id}/deelnemen", post(events::join))
         .route("/bericht/{id}/afmelden", post(events::leave))
@@ -123,6 +133,21 @@ async fn stylesheet() -> Response {
         include_str!("../../static/buurtnet.css"),
     )
         .into_response()
+}
+
+#[derive(askama::Template)]
+#[template(path = "new.html")]
+struct NewPage {
+    frame: layout::Frame,
+}
+
+/// One place to start posting anything: five big choices.
+async fn choose_what_to_post(context: Context, visitor: Visitor) -> Response {
+    if visitor.member().is_none() {
+        return Redirect::to("/inloggen?terug=/nieuw").into_response();
+    }
+    let page = NewPage { frame: layout::Frame::new(&context, &visitor, visitor.tr.t("new-title")).await };
+    layout::render(&visitor, StatusCode::OK, &page)
 }
 
 pub async fn not_found(context: Context, visitor: Visitor) -> Response {

@@ -62,6 +62,9 @@ struct PostPage {
     event: Option<EventDetails>,
     calendar_href: Option<String>,
     rsvp: Option<super::events::RsvpView>,
+    article: Option<super::knowledge::ArticleDetails>,
+    /// (value, label) of whom the visitor may take an article over as.
+    fork_as: Vec<(String, String)>,
     original_href: Option<String>,
     /// The visitor may respond (a member, not the author, the proposal open).
     can_respond: bool,
@@ -132,9 +135,25 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         }
         None => None,
     };
-    let title = proposal
+    let article = ops::articles::of_post(&context.store, post.id).await?;
+    let article_details = match &article {
+        Some(a) => Some(super::knowledge::details(context, visitor, &post, a).await?),
+        None => None,
+    };
+    let fork_as = match (reader, &article) {
+        (Some(member), Some(_)) => {
+            let mut options = vec![("self".to_string(), tr.t("post-as-myself"))];
+            for i in ops::browse::coordinated_by(&context.store, member).await? {
+                options.push((i.username.clone(), i.display_name.clone()));
+            }
+            options
+        }
+        _ => vec![],
+    };
+    let title = article
         .as_ref()
-        .map(|p| p.title.clone())
+        .map(|a| a.title.clone())
+        .or_else(|| proposal.as_ref().map(|p| p.title.clone()))
         .or_else(|| event.as_ref().map(|e| e.title.clone()))
         .unwrap_or_else(|| author.display_name.clone());
     Ok(PostPage {
@@ -158,6 +177,8 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         }),
         calendar_href: event.as_ref().map(|_| format!("/bericht/{}/agenda.ics", post.id)),
         rsvp,
+        article: article_details,
+        fork_as,
         event: event.map(|e| EventDetails {
             title: e.title.clone(),
             starts: super::local_time(e.starts_at),

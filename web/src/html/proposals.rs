@@ -84,7 +84,8 @@ fn login_first(visitor: &Visitor) -> Response {
     Redirect::to(&format!("/inloggen?terug={}", super::url_encode(&visitor.path))).into_response()
 }
 
-async fn initiatives_for(context: &Context, member: &Actor) -> Vec<(String, String)> {
+/// The initiatives a member may post for, as (name, display name) for a form.
+pub(super) async fn initiatives_for(context: &Context, member: &Actor) -> Vec<(String, String)> {
     browse::coordinated_by(&context.store, member).await.unwrap_or_default().into_iter().map(|i| (i.username, i.display_name)).collect()
 }
 
@@ -157,13 +158,6 @@ fn draft_of(purpose: Purpose, form: &ProposalForm, tr: super::i18n::Tr) -> Resul
     })
 }
 
-fn violations(error: DomainError, tr: super::i18n::Tr) -> Result<BTreeMap<&'static str, String>, DomainError> {
-    match error {
-        DomainError::Invalid(list) => Ok(list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect()),
-        other => Err(other),
-    }
-}
-
 pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>, Form(form): Form<ProposalForm>) -> Response {
     let Some(purpose) = purpose_of(&kind) else { return super::not_found(context, visitor).await };
     let Some(member) = visitor.member().cloned() else { return login_first(&visitor) };
@@ -181,7 +175,7 @@ pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>
         Err(errors) => return again(form, errors, None).await,
     };
     if let Err(e) = draft.validate(buurtnet_domain::model::DEFAULT_CATEGORIES, buurtnet_domain::now_ms()) {
-        return match violations(e, tr) {
+        return match super::layout::field_errors(e, tr) {
             Ok(errors) => again(form, errors, None).await,
             Err(e) => error_page(&context, &visitor, &e).await,
         };
@@ -201,11 +195,8 @@ pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>
     let on_behalf_of = Some(form.resident.trim().to_string()).filter(|r| !r.is_empty() && author.id != member.id);
     let audience = Audience { visibility, on_behalf_of };
     match ops::proposals::publish(&context.store, &context.urls, &member, &author, &draft, &audience).await {
-        Ok(post) => {
-            context.wake_delivery();
-            Redirect::to(&format!("/bericht/{}?gedaan=geplaatst", post.id)).into_response()
-        }
-        Err(e) => match violations(e, tr) {
+        Ok(post) => super::layout::posted(&context, post.id),
+        Err(e) => match super::layout::field_errors(e, tr) {
             Ok(errors) => again(form, errors, None).await,
             Err(e) => error_page(&context, &visitor, &e).await,
         },

@@ -160,3 +160,31 @@ pub async fn feed(store: &Store, author: Option<&Actor>, limit: i64) -> Result<V
     }
     Ok(items)
 }
+
+/// An article with its post and author.
+pub struct ArticleCard {
+    pub article: crate::model::Article,
+    pub post: Post,
+    pub author: Actor,
+}
+
+/// The articles `reader` may see, most recently changed first.
+pub async fn articles(store: &Store, reader: Option<&Actor>, limit: usize) -> Result<Vec<ArticleCard>> {
+    let ids = store::articles::recent(&mut store.conn().await?, SCAN).await?;
+    let mut cards = Vec::new();
+    for id in ids {
+        if cards.len() == limit {
+            break;
+        }
+        let mut conn = store.conn().await?;
+        let post = store::posts::by_id(&mut conn, id).await?;
+        let Some(article) = store::articles::by_post_id(&mut conn, id).await? else { continue };
+        drop(conn);
+        if !may_read(store, &post, reader.map(|r| r.ap_id.as_str())).await? {
+            continue;
+        }
+        let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
+        cards.push(ArticleCard { article, post, author });
+    }
+    Ok(cards)
+}

@@ -15,6 +15,9 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
     if author.ap_id == reader {
         return Ok(true);
     }
+    if author.kind() == crate::model::ActorKind::Group && author.is_local && is_member_of(&mut conn, reader, author.id).await? {
+        return Ok(true);
+    }
     if store::posts::recipients(&mut conn, post.id).await?.iter().any(|r| r == reader) {
         return Ok(true);
     }
@@ -31,6 +34,12 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
         }
         _ => Ok(false),
     }
+}
+
+/// Whether the reader belongs to the (local) initiative: its members read what it posts.
+async fn is_member_of(conn: &mut store::Conn, reader: &str, initiative_id: i64) -> Result<bool> {
+    let Some(actor) = store::actors::by_ap_id(conn, reader).await?.filter(|a| a.is_local) else { return Ok(false) };
+    Ok(store::actors::initiative_role(conn, initiative_id, actor.id).await?.is_some())
 }
 
 /// Whether the reader is an actor of this node.

@@ -108,3 +108,10 @@ pub async fn decide_patch(db: &mut impl Handle, id: i64, state: PatchState, reas
     affected!(db, c => sqlx::query(sql).bind(state.as_str()).bind(reason).bind(id).execute(c).await)?;
     Ok(())
 }
+
+/// The articles this node holds, most recently changed first: their post ids.
+pub async fn recent(db: &mut impl Handle, limit: i64) -> Result<Vec<i64>> {
+    let sql =
+        "SELECT a.post_id FROM articles a JOIN posts p ON p.id = a.post_id WHERE p.deleted_at IS NULL ORDER BY a.updated_at DESC LIMIT $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(limit).fetch_all(c).await)?)
+}
