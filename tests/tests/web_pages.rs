@@ -243,6 +243,20 @@ async fn posting_a_need_keeps_what_was_typed_until_it_is_right(backend: Backend)
     let post = store::posts::by_id(&mut conn, id).await?;
     assert_eq!(post.author_id, zorg.id, "posted as the initiative");
     assert_eq!(store::proposals::resident(&mut conn, id).await?.as_deref(), Some("mevrouw Jansen"));
+    drop(conn);
+
+    // Browsing by day: a need on one day shows on that day only; flexible ones always.
+    let urls = &node.node.as_ref().context("running")?.state().urls;
+    let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 5).context("date")?;
+    let dated = ProposalDraft { when: When::On(day), ..need("Hulp bij het verhuizen") };
+    let public = Audience { visibility: Some(Visibility::Public), on_behalf_of: None };
+    let fatima_actor = store::actors::local_by_username(&mut node.store().conn().await?, "fatima").await?.context("fatima")?;
+    ops::proposals::publish(node.store(), urls, &fatima_actor, &fatima_actor, &dated, &public).await?;
+    let that_day = fatima.get("/hulp?datum=2030-01-05").await?.body;
+    assert!(that_day.contains("Hulp bij het verhuizen") && that_day.contains("Hulp bij de boodschappen"), "{that_day}");
+    let other_day = fatima.get("/hulp?datum=2030-02-01").await?.body;
+    assert!(!other_day.contains("Hulp bij het verhuizen"), "{other_day}");
+    assert!(other_day.contains("Hulp bij de boodschappen"), "flexible ones always");
     Ok(())
 }
 

@@ -502,3 +502,6 @@ new-offer-hint = You would like to do something for others.
 new-event-hint = A meal, meet-up or activity.
 new-note-hint = News, a thank-you or a call.
 new-article-hint = A how-to, lesson or agreement to share.
+browse-date = On which day
+browse-date-hint = Not required; what is 'to be agreed' shows too.
+agenda-from = From date

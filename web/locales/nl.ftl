@@ -502,3 +502,6 @@ new-offer-hint = Je wilt iets doen voor anderen.
 new-event-hint = Een maaltijd, ontmoeting of activiteit.
 new-note-hint = Nieuws, een bedankje of een oproep.
 new-article-hint = Een handleiding, les of afspraak om te delen.
+browse-date = Op welke dag
+browse-date-hint = Niet verplicht; wat 'in overleg' is, komt er ook bij.
+agenda-from = Vanaf datum

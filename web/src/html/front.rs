@@ -152,6 +152,9 @@ pub struct BrowseQuery {
     buurt: String,
     #[serde(default)]
     woorden: String,
+    /// `JJJJ-MM-DD`: only what is possible on that day.
+    #[serde(default)]
+    datum: String,
 }
 
 #[derive(Template)]
@@ -175,6 +178,7 @@ pub async fn browse(context: Context, visitor: Visitor, Query(query): Query<Brow
         category: Some(query.categorie.clone()).filter(|c| !c.is_empty()),
         neighbourhood: Some(query.buurt.clone()).filter(|n| !n.trim().is_empty()),
         words: Some(query.woorden.clone()).filter(|w| !w.trim().is_empty()),
+        on: NaiveDate::parse_from_str(query.datum.trim(), "%Y-%m-%d").ok(),
     };
     let results = match browse::open_proposals(&context.store, visitor.member(), &filter, 50).await {
         Ok(cards) => cards.iter().map(|c| ProposalView::new(c, tr)).collect(),
@@ -189,15 +193,29 @@ pub async fn browse(context: Context, visitor: Visitor, Query(query): Query<Brow
 struct AgendaPage {
     frame: Frame,
     events: Vec<EventView>,
+    from: String,
 }
 
-pub async fn agenda(context: Context, visitor: Visitor) -> Response {
+#[derive(serde::Deserialize, Default)]
+pub struct AgendaQuery {
+    /// `JJJJ-MM-DD`: from that day on (default: now).
+    #[serde(default)]
+    vanaf: String,
+}
+
+pub async fn agenda(context: Context, visitor: Visitor, Query(query): Query<AgendaQuery>) -> Response {
+    use chrono::TimeZone;
     let tr = visitor.tr;
-    let events = match browse::coming_events(&context.store, visitor.member(), None, 100).await {
+    let from_ms = NaiveDate::parse_from_str(query.vanaf.trim(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| chrono_tz::Europe::Amsterdam.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).earliest())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or_else(buurtnet_domain::now_ms);
+    let events = match browse::events_from(&context.store, visitor.member(), None, from_ms, 100).await {
         Ok(cards) => cards.iter().map(|c| EventView::new(c, tr)).collect(),
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
-    let page = AgendaPage { frame: Frame::new(&context, &visitor, tr.t("agenda-title")).await, events };
+    let page = AgendaPage { frame: Frame::new(&context, &visitor, tr.t("agenda-title")).await, events, from: query.vanaf };
     render(&visitor, StatusCode::OK, &page)
 }
 

@@ -35,7 +35,8 @@ fn stem(word: &str) -> String {
     word.to_string()
 }
 
-fn overlaps(a: When, b: When) -> bool {
+/// Whether two times can meet (a flexible time meets any).
+pub fn overlaps(a: When, b: When) -> bool {
     let range = |w: When| match w {
         When::Flexible => None,
         When::On(d) => Some((d, d)),

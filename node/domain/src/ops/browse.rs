@@ -33,6 +33,8 @@ pub struct ProposalFilter {
     pub neighbourhood: Option<String>,
     /// Words that must occur in the title or description.
     pub words: Option<String>,
+    /// A day it must be possible on (flexible ones always are).
+    pub on: Option<chrono::NaiveDate>,
 }
 
 impl ProposalFilter {
@@ -47,6 +49,7 @@ impl ProposalFilter {
                 .words
                 .as_deref()
                 .is_none_or(|w| w.split_whitespace().all(|word| contains(&proposal.title, word) || contains(&proposal.description, word)))
+            && self.on.is_none_or(|day| crate::model::matching::overlaps(proposal.when(), crate::model::When::On(day)))
     }
 }
 
@@ -80,7 +83,18 @@ pub async fn open_proposals(store: &Store, reader: Option<&Actor>, filter: &Prop
 
 /// Coming events `reader` may see (of `author` only, when given), soonest first.
 pub async fn coming_events(store: &Store, reader: Option<&Actor>, author: Option<&Actor>, limit: usize) -> Result<Vec<EventCard>> {
-    let events = store::events::upcoming(&mut store.conn().await?, author.map(|a| a.id), false, now_ms(), SCAN).await?;
+    events_from(store, reader, author, now_ms(), limit).await
+}
+
+/// Events `reader` may see that end after `from_ms`, soonest first.
+pub async fn events_from(
+    store: &Store,
+    reader: Option<&Actor>,
+    author: Option<&Actor>,
+    from_ms: i64,
+    limit: usize,
+) -> Result<Vec<EventCard>> {
+    let events = store::events::upcoming(&mut store.conn().await?, author.map(|a| a.id), false, from_ms, SCAN).await?;
     let mut cards = Vec::new();
     for event in events {
         if cards.len() == limit {
