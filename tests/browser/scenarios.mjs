@@ -217,6 +217,8 @@ try {
   await mainPage(resident, 'my-data');
   await coordinator.goto(`${A}/coordinatie/moderatie`);
   await mainPage(coordinator, 'moderation');
+  await coordinator.goto(`${A}/beheer/instellingen`);
+  await mainPage(coordinator, 'settings');
 
   step('the pages speak English when asked');
   await resident.getByRole('link', { name: 'English' }).click();

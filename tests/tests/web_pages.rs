@@ -25,7 +25,8 @@ on_both_backends!(
     a_members_notifications_export_new_password_and_deletion,
     coordinators_let_followers_in_handle_reports_block_and_see_suggestions,
     articles_are_written_edited_in_parallel_proposed_from_elsewhere_and_taken_over,
-    events_and_posts_from_the_pages_with_their_error_paths
+    events_and_posts_from_the_pages_with_their_error_paths,
+    administrators_set_the_nodes_name_rules_and_sign_up_way
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -690,5 +691,40 @@ async fn events_and_posts_from_the_pages_with_their_error_paths(backend: Backend
     anyhow::ensure!(posted.location.is_some(), "{} {}", posted.status, posted.body);
     let note = post_id_of(posted.location.as_deref())?;
     assert!(anonymous.get(&format!("/bericht/{note}")).await?.body.contains("Dank aan de soepkoks!"));
+    Ok(())
+}
+
+async fn administrators_set_the_nodes_name_rules_and_sign_up_way(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    node.add_admin("beheerder", &zorg).await?;
+    node.add_member("fatima", Some(&zorg)).await?;
+    let mut fatima = PageVisitor::new(&node.base_url())?;
+    fatima.log_in("fatima", PASSWORD).await?;
+    assert_eq!(fatima.get("/beheer/instellingen").await?.status, StatusCode::FORBIDDEN, "coordinators are no administrators");
+    assert_eq!(fatima.get("/beheer/federatie").await?.status, StatusCode::FORBIDDEN);
+
+    let mut admin = PageVisitor::new(&node.base_url())?;
+    admin.log_in("beheerder", PASSWORD).await?;
+    let wrong =
+        admin.submit("/beheer/instellingen", "/beheer/instellingen", &[("name", "Bospolder"), ("registrations", "iedereen")]).await?;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("kies een van de manieren van aanmelden") && wrong.body.contains("value=\"Bospolder\""));
+    let fields = [
+        ("name", "Buurtnet Bospolder"),
+        ("description", "Hulp en ontmoeting in Bospolder-Tussendijken."),
+        ("rules", "Wees vriendelijk\n\nGeen reclame\n"),
+        ("registrations", "approval"),
+    ];
+    let saved = admin.submit("/beheer/instellingen", "/beheer/instellingen", &fields).await?;
+    assert_eq!(saved.location.as_deref(), Some("/beheer/instellingen?gedaan=opgeslagen"));
+    let front = PageVisitor::new(&node.base_url())?.get("/").await?.body;
+    assert!(front.contains("Welkom bij Buurtnet Bospolder") && front.contains("Hulp en ontmoeting in Bospolder-Tussendijken."));
+    let instance: serde_json::Value = reqwest::get(format!("{}/api/v2/instance", node.base_url())).await?.json().await?;
+    assert_eq!(instance["title"], "Buurtnet Bospolder");
+    assert_eq!(instance["rules"][1]["text"], "Geen reclame");
+    assert_eq!(instance["registrations"]["approval_required"], true);
+    let signup = PageVisitor::new(&node.base_url())?.get("/aanmelden").await?.body;
+    assert!(signup.contains("een coördinator keurt je aanmelding goed"), "the sign-up page follows the setting");
     Ok(())
 }

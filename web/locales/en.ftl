@@ -505,3 +505,20 @@ new-article-hint = A how-to, lesson or agreement to share.
 browse-date = On which day
 browse-date-hint = Not required; what is 'to be agreed' shows too.
 agenda-from = From date
+
+## Settings
+settings-title = Settings of the node
+settings-intro = Visitors see the name, description and rules here and in Mastodon apps.
+settings-name = Name
+settings-name-hint = For example Buurtnet Bospolder. Empty: the node's address.
+settings-description = Description
+settings-rules = House rules
+settings-rules-hint = One rule a line.
+settings-registrations = How do people become members?
+settings-registrations-default = As in the config file
+settings-registrations-invitation = With an invitation code from a coordinator
+settings-registrations-approval = Anyone can sign up; a coordinator approves
+settings-registrations-closed = Signing up is closed
+settings-save = Save
+settings-fixed = Fixed in the config file
+notice-opgeslagen = Saved.

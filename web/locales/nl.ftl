@@ -505,3 +505,20 @@ new-article-hint = Een handleiding, les of afspraak om te delen.
 browse-date = Op welke dag
 browse-date-hint = Niet verplicht; wat 'in overleg' is, komt er ook bij.
 agenda-from = Vanaf datum
+
+## Instellingen
+settings-title = Instellingen van de buurtnode
+settings-intro = Naam, beschrijving en regels zien bezoekers hier en in Mastodon-apps.
+settings-name = Naam
+settings-name-hint = Bijvoorbeeld Buurtnet Bospolder. Leeg: het adres van de buurtnode.
+settings-description = Beschrijving
+settings-rules = Huisregels
+settings-rules-hint = Eén regel per regel.
+settings-registrations = Hoe word je lid?
+settings-registrations-default = Zoals in het configuratiebestand
+settings-registrations-invitation = Met een uitnodigingscode van een coördinator
+settings-registrations-approval = Iedereen kan zich aanmelden; een coördinator keurt goed
+settings-registrations-closed = Aanmelden is gesloten
+settings-save = Opslaan
+settings-fixed = Vast in het configuratiebestand
+notice-opgeslagen = Opgeslagen.

@@ -34,3 +34,41 @@ impl WebSettings {
         buurtnet_domain::ops::oauth::TokenLifetime(self.access_token_lifetime_secs.map(std::time::Duration::from_secs))
     }
 }
+
+impl Registrations {
+    pub fn parse(text: &str) -> Option<Registrations> {
+        match text {
+            "invitation" => Some(Registrations::Invitation),
+            "approval" => Some(Registrations::Approval),
+            "closed" => Some(Registrations::Closed),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Registrations::Invitation => "invitation",
+            Registrations::Approval => "approval",
+            Registrations::Closed => "closed",
+        }
+    }
+}
+
+/// The node's name, description, rules and sign-up way in force: what administrators set on
+/// the pages, else the config file's defaults.
+pub struct InForce {
+    pub name: String,
+    pub description: String,
+    pub rules: Vec<String>,
+    pub registrations: Registrations,
+}
+
+pub async fn in_force(store: &buurtnet_domain::store::Store, config: &WebSettings, domain: &str) -> InForce {
+    let stored = buurtnet_domain::ops::node_settings::load(store).await.unwrap_or_default();
+    InForce {
+        name: if stored.name.trim().is_empty() { domain.to_string() } else { stored.name },
+        description: stored.description,
+        rules: stored.rules,
+        registrations: Registrations::parse(&stored.registrations).unwrap_or(config.registrations),
+    }
+}

@@ -44,53 +44,71 @@ async fn contact(context: &Context) -> ApiResult<(Value, i64, i64)> {
     Ok((account, users, statuses))
 }
 
-pub async fn v1(context: Context) -> ApiResult<Response> {
+/// What the administrators set (name, description, rules, sign-up) as the entities say it.
+async fn node_facts(context: &Context, settings: &crate::WebSettings) -> (String, String, Value, crate::Registrations) {
+    let domain = context.urls.domain();
+    let set = crate::settings::in_force(&context.store, settings, &domain).await;
+    let title = if set.name == domain { format!("{domain} · {TITLE_SUFFIX}") } else { set.name };
+    let description = if set.description.is_empty() { DESCRIPTION.to_string() } else { set.description };
+    let rules: Vec<Value> =
+        set.rules.iter().enumerate().map(|(i, text)| json!({"id": (i + 1).to_string(), "text": text, "hint": ""})).collect();
+    (title, description, Value::Array(rules), set.registrations)
+}
+
+pub async fn v1(context: Context, axum::Extension(settings): axum::Extension<std::sync::Arc<crate::WebSettings>>) -> ApiResult<Response> {
     let (account, users, statuses) = contact(&context).await?;
     let domain = context.urls.domain();
+    let (title, description, rules, registrations) = node_facts(&context, &settings).await;
     let streaming = streaming_url(&context);
     Ok(Json(json!({
         "uri": domain,
-        "title": format!("{domain} · {TITLE_SUFFIX}"),
-        "short_description": DESCRIPTION,
-        "description": DESCRIPTION,
+        "title": title,
+        "short_description": description,
+        "description": description,
         "email": "",
         "version": version(&context),
         "urls": {"streaming_api": streaming},
         "stats": {"user_count": users, "status_count": statuses, "domain_count": 0},
         "thumbnail": null,
         "languages": ["nl", "en"],
-        "registrations": false,
-        "approval_required": true,
+        "registrations": registrations != crate::Registrations::Closed,
+        "approval_required": registrations == crate::Registrations::Approval,
         "invites_enabled": true,
         "configuration": configuration(),
         "contact_account": account,
-        "rules": [],
+        "rules": rules,
     }))
     .into_response())
 }
 
-pub async fn v2(context: Context) -> ApiResult<Response> {
+pub async fn v2(context: Context, axum::Extension(settings): axum::Extension<std::sync::Arc<crate::WebSettings>>) -> ApiResult<Response> {
     let (account, users, _) = contact(&context).await?;
     let domain = context.urls.domain();
+    let (title, description, rules, registrations) = node_facts(&context, &settings).await;
     let mut configuration = configuration();
     configuration["urls"] = json!({"streaming": streaming_url(&context), "status": null});
     configuration["vapid"] = json!({"public_key": ""});
     configuration["translation"] = json!({"enabled": false});
     Ok(Json(json!({
         "domain": domain,
-        "title": format!("{domain} · {TITLE_SUFFIX}"),
+        "title": title,
         "version": version(&context),
         "source_url": "https://buurtnet.invalid/source",
-        "description": DESCRIPTION,
+        "description": description,
         "usage": {"users": {"active_month": users}},
         "thumbnail": {"url": format!("{}avatars/default.png", context.urls.base())},
         "icon": [],
         "languages": ["nl", "en"],
         "configuration": configuration,
-        "registrations": {"enabled": false, "approval_required": true, "message": null, "url": null},
+        "registrations": {
+            "enabled": registrations != crate::Registrations::Closed,
+            "approval_required": registrations == crate::Registrations::Approval,
+            "message": null,
+            "url": format!("{}aanmelden", context.urls.base()),
+        },
         "api_versions": {"mastodon": 2},
         "contact": {"email": "", "account": account},
-        "rules": [],
+        "rules": rules,
     }))
     .into_response())
 }

@@ -1,7 +1,8 @@
 //! The administrators' federation page: every peer as a picture (this node in the middle,
 //! a line to each peer: solid when healthy, dashed when failing, dotted and red when
 //! unreachable) and as a table with what is pending or given up and since when, with a
-//! button to try a peer again.
+//! button to try a peer again. And the node's settings: its name, description, rules and
+//! how people sign up, with the config file's fixed settings shown beside them.
 
 use super::layout::{Frame, error_page, render};
 use super::visitor::Visitor;
@@ -10,8 +11,8 @@ use askama::Template;
 use axum::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use buurtnet_domain::DomainError;
 use buurtnet_domain::ops::federation_health::{self, PeerHealth, PeerState};
+use buurtnet_domain::{DomainError, ops};
 use buurtnet_federation::Context;
 
 pub struct PeerRow {
@@ -145,6 +146,111 @@ pub async fn retry(context: Context, visitor: Visitor, Path(host): Path<String>,
             Redirect::to("/beheer/federatie?gedaan=opnieuw").into_response()
         }
         Err(e @ DomainError::Forbidden) => error_page(&context, &visitor, &e).await,
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    frame: Frame,
+    name: String,
+    description: String,
+    rules: String,
+    registrations: String,
+    /// From the config file, read only: (setting, value).
+    fixed: Vec<(&'static str, String)>,
+    error: Option<String>,
+}
+
+async fn settings_page(
+    context: &Context,
+    visitor: &Visitor,
+    form: Option<&SettingsForm>,
+    error: Option<String>,
+) -> Result<SettingsPage, DomainError> {
+    let stored = ops::node_settings::load(&context.store).await?;
+    let (name, description, rules, registrations) = match form {
+        Some(f) => (f.name.clone(), f.description.clone(), f.rules.clone(), f.registrations.clone()),
+        None => (stored.name, stored.description, stored.rules.join("\n"), stored.registrations),
+    };
+    let web = &visitor.settings;
+    let fixed = vec![
+        ("domain", context.urls.domain()),
+        ("dev", context.dev.to_string()),
+        ("federation.authorized_fetch", context.settings.authorized_fetch.to_string()),
+        ("web.registrations", web.registrations.as_str().to_string()),
+        ("web.access_token_lifetime_secs", web.access_token_lifetime_secs.map(|s| s.to_string()).unwrap_or_else(|| "-".into())),
+        ("web.session_idle_hours", web.session_idle_hours.to_string()),
+    ];
+    Ok(SettingsPage {
+        frame: Frame::new(context, visitor, visitor.tr.t("settings-title")).await,
+        name,
+        description,
+        rules,
+        registrations,
+        fixed,
+        error,
+    })
+}
+
+async fn admin_only(context: &Context, visitor: &Visitor) -> Result<buurtnet_domain::model::Actor, Response> {
+    let Some(member) = visitor.member().cloned() else { return Err(Redirect::to("/inloggen?terug=/beheer/instellingen").into_response()) };
+    match federation_health::is_admin(&context.store, &member).await {
+        Ok(true) => Ok(member),
+        Ok(false) => Err(error_page(context, visitor, &DomainError::Forbidden).await),
+        Err(e) => Err(error_page(context, visitor, &e).await),
+    }
+}
+
+pub async fn settings(context: Context, visitor: Visitor) -> Response {
+    if let Err(response) = admin_only(&context, &visitor).await {
+        return response;
+    }
+    match settings_page(&context, &visitor, None, None).await {
+        Ok(page) => render(&visitor, StatusCode::OK, &page),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    /// One rule a line.
+    #[serde(default)]
+    rules: String,
+    #[serde(default)]
+    registrations: String,
+}
+
+pub async fn save_settings(context: Context, visitor: Visitor, Form(form): Form<SettingsForm>) -> Response {
+    let admin = match admin_only(&context, &visitor).await {
+        Ok(admin) => admin,
+        Err(response) => return response,
+    };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    let settings = ops::node_settings::NodeSettings {
+        name: form.name.clone(),
+        description: form.description.clone(),
+        rules: form.rules.lines().map(str::to_string).collect(),
+        registrations: form.registrations.clone(),
+    };
+    match ops::node_settings::save(&context.store, &admin, &settings).await {
+        Ok(()) => Redirect::to("/beheer/instellingen?gedaan=opgeslagen").into_response(),
+        Err(DomainError::Invalid(list)) => {
+            let error = list.iter().map(|v| super::layout::in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            match settings_page(&context, &visitor, Some(&form), Some(error)).await {
+                Ok(page) => render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page),
+                Err(e) => error_page(&context, &visitor, &e).await,
+            }
+        }
         Err(e) => error_page(&context, &visitor, &e).await,
     }
 }

@@ -167,7 +167,8 @@ pub async fn signup_page(
 ) -> Response {
     let frame = Frame::new(&context, &visitor, visitor.tr.t("signup-title")).await;
     let form = SignUpForm { code: query.code.unwrap_or_default(), ..Default::default() };
-    let page = SignUpPage { frame, form, mode: mode_name(settings.registrations), errors: BTreeMap::new(), waiting: false };
+    let mode = crate::settings::in_force(&context.store, &settings, &context.urls.domain()).await.registrations;
+    let page = SignUpPage { frame, form, mode: mode_name(mode), errors: BTreeMap::new(), waiting: false };
     render(&visitor, StatusCode::OK, &page)
 }
 
@@ -181,7 +182,7 @@ pub async fn signup(
     if !visitor.form_is_genuine(&form.csrf) {
         return stale_form(&context, &visitor).await;
     }
-    let mode = settings.registrations;
+    let mode = crate::settings::in_force(&context.store, &settings, &context.urls.domain()).await.registrations;
     let mut errors = BTreeMap::new();
     if TOKEN_REQUESTS.check(&context.urls.domain(), peer.ip()).is_err() {
         errors.insert("form", visitor.tr.t("login-too-many"));

@@ -90,6 +90,8 @@ struct FrontPage {
     offers: Vec<ProposalView>,
     events: Vec<EventView>,
     news: Vec<NewsView>,
+    /// The node's own description, when its administrators wrote one.
+    description: String,
 }
 
 /// A recent public post (not an offer, need or event: those have their own sections).
@@ -120,7 +122,9 @@ pub async fn front_page(context: Context, visitor: Visitor) -> Response {
         Ok(parts) => parts,
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
+    let description = buurtnet_domain::ops::node_settings::load(&context.store).await.map(|s| s.description).unwrap_or_default();
     let page = FrontPage {
+        description,
         frame: Frame::new(&context, &visitor, tr.t("front-title")).await,
         initiatives: initiatives
             .iter()

@@ -50,10 +50,12 @@ impl Frame {
             .and_then(|(_, query)| query.split('&').find_map(|kv| kv.strip_prefix("gedaan=")))
             .filter(|key| key.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
             .and_then(|key| visitor.tr.lookup(&format!("notice-{key}"), None));
+        let settings = visitor.settings.clone();
+        let site = crate::settings::in_force(&context.store, &settings, &context.urls.domain()).await.name;
         Frame {
             tr: visitor.tr,
             title: title.into(),
-            site: context.urls.domain(),
+            site,
             member,
             csrf: visitor.csrf().to_string(),
             path: visitor.path.split('?').next().unwrap_or("/").to_string(),

@@ -74,6 +74,7 @@ pub fn routes() -> Router {
         .route("/gesprekken", get(conversations::list))
         .route("/gesprekken/{other}", get(conversations::show).post(conversations::send))
         .route("/beheer/federatie", get(admin::overview))
+        .route("/beheer/instellingen", get(admin::settings).post(admin::save_settings))
         .route("/beheer/federatie/{host}/opnieuw", post(admin::retry))
         .route("/coordinatie", get(coordinate::overview))
         .route("/coordinatie/uitnodigingen", post(coordinate::invite))

@@ -40,6 +40,8 @@ pub struct Visitor {
     secure_cookies: bool,
     pub path: String,
     origin_ok: bool,
+    /// The web settings of the config file.
+    pub settings: Arc<WebSettings>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
@@ -71,6 +73,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
             secure_cookies: !context.dev,
             path: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into()),
             origin_ok,
+            settings,
         })
     }
 }

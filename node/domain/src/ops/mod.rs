@@ -14,6 +14,7 @@ pub mod matching;
 pub mod media;
 pub mod members;
 pub mod moderation;
+pub mod node_settings;
 pub mod oauth;
 pub mod posts;
 pub mod proposals;

@@ -29,6 +29,7 @@ pub mod proposals;
 pub mod reports;
 pub mod responses;
 pub mod sessions;
+pub mod settings;
 
 use crate::error::{DomainError, Result};
 use sqlx::pool::PoolConnection;
