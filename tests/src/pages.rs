@@ -89,6 +89,35 @@ impl PageVisitor {
         self.keep(response).await
     }
 
+    /// Posts a form with a file, as a browser sends `multipart/form-data`.
+    pub async fn post_multipart(&mut self, path: &str, fields: &[(&str, &str)], file: Option<(&str, Vec<u8>)>) -> Result<Answer> {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        if let Some((name, bytes)) = file {
+            form = form.part(name.to_string(), reqwest::multipart::Part::bytes(bytes).file_name("foto.png").mime_str("image/png")?);
+        }
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::ACCEPT_LANGUAGE, &self.accept_language)
+            .header(header::ORIGIN, &self.base)
+            .multipart(form)
+            .send()
+            .await?;
+        self.keep(response).await
+    }
+
+    /// Like [`PageVisitor::submit`], for a form sent as `multipart/form-data`.
+    pub async fn submit_multipart(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Result<Answer> {
+        let csrf = self.get(page).await?.csrf()?;
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf", &csrf));
+        self.post_multipart(action, &form, None).await
+    }
+
     /// Opens the page at `path` and submits its form with `fields` plus the page's token.
     pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Result<Answer> {
         let csrf = self.get(page).await?.csrf()?;

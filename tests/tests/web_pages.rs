@@ -26,7 +26,8 @@ on_both_backends!(
     coordinators_let_followers_in_handle_reports_block_and_see_suggestions,
     articles_are_written_edited_in_parallel_proposed_from_elsewhere_and_taken_over,
     events_and_posts_from_the_pages_with_their_error_paths,
-    administrators_set_the_nodes_name_rules_and_sign_up_way
+    administrators_set_the_nodes_name_rules_and_sign_up_way,
+    a_picture_needs_a_description_and_keeps_between_preview_and_posting
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -654,6 +655,12 @@ async fn events_and_posts_from_the_pages_with_their_error_paths(backend: Backend
         ("join_mode", "free"),
         ("visibility", "followers"),
     ];
+    let mut preview = fields.to_vec();
+    preview.push(("action", "preview"));
+    let shown = fatima.submit("/nieuw/activiteit", "/nieuw/activiteit", &preview).await?;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains("class=\"preview\"") && shown.body.contains("Soep op zaterdag"), "the preview");
+    assert_eq!(store::posts::count_local(&mut node.store().conn().await?).await?, 0, "a preview posts nothing");
     let made = fatima.submit("/nieuw/activiteit", "/nieuw/activiteit", &fields).await?;
     anyhow::ensure!(made.location.is_some(), "{} {}", made.status, made.body);
     let id = post_id_of(made.location.as_deref())?;
@@ -675,14 +682,15 @@ async fn events_and_posts_from_the_pages_with_their_error_paths(backend: Backend
     assert_eq!(left.location, Some(format!("/bericht/{id}?gedaan=afgemeld")));
     assert!(fatima.get(&format!("/bericht/{id}")).await?.body.contains("0 van 1 plaatsen bezet"));
 
-    let empty = henk.submit("/nieuw/bericht", "/nieuw/bericht", &[("text", "  "), ("action", "publish")]).await?;
+    let empty = henk.submit_multipart("/nieuw/bericht", "/nieuw/bericht", &[("text", "  "), ("action", "publish")]).await?;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("schrijf eerst iets"));
-    let preview =
-        henk.submit("/nieuw/bericht", "/nieuw/bericht", &[("text", "Dank aan de <b>soepkoks</b>!"), ("action", "preview")]).await?;
+    let preview = henk
+        .submit_multipart("/nieuw/bericht", "/nieuw/bericht", &[("text", "Dank aan de <b>soepkoks</b>!"), ("action", "preview")])
+        .await?;
     assert!(preview.body.contains("Dank aan de &lt;b&gt;soepkoks&lt;/b&gt;!"), "the preview escapes what was typed");
     let posted = henk
-        .submit(
+        .submit_multipart(
             "/nieuw/bericht",
             "/nieuw/bericht",
             &[("text", "Dank aan de soepkoks! #soep"), ("content_warning", ""), ("visibility", "public"), ("action", "publish")],
@@ -726,5 +734,44 @@ async fn administrators_set_the_nodes_name_rules_and_sign_up_way(backend: Backen
     assert_eq!(instance["registrations"]["approval_required"], true);
     let signup = PageVisitor::new(&node.base_url())?.get("/aanmelden").await?.body;
     assert!(signup.contains("een coördinator keurt je aanmelding goed"), "the sign-up page follows the setting");
+    Ok(())
+}
+
+async fn a_picture_needs_a_description_and_keeps_between_preview_and_posting(backend: Backend) -> Result<()> {
+    use base64::Engine;
+    let node = TestNode::start(backend).await?;
+    node.add_member("henk", None).await?;
+    let mut henk = PageVisitor::new(&node.base_url())?;
+    henk.log_in("henk", PASSWORD).await?;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")?;
+    let csrf = henk.get("/nieuw/bericht").await?.csrf()?;
+    let fields = [("csrf", csrf.as_str()), ("text", "De moestuin bloeit"), ("visibility", "public"), ("action", "publish")];
+    let refused = henk.post_multipart("/nieuw/bericht", &fields, Some(("image", png.clone()))).await?;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"image-error\">Beschrijf wat er op de foto staat"), "{}", refused.body);
+    let media_id = refused.body.split("name=\"media_id\" value=\"").nth(1).and_then(|s| s.split('"').next()).context("kept")?.to_string();
+    let not_an_image = henk
+        .post_multipart(
+            "/nieuw/bericht",
+            &[("csrf", &csrf), ("text", "x"), ("image_description", "iets")],
+            Some(("image", b"geen foto".to_vec())),
+        )
+        .await?;
+    assert_eq!(not_an_image.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_an_image.body.contains("geen afbeelding die we kennen"));
+
+    let with_words = [
+        ("csrf", csrf.as_str()),
+        ("text", "De moestuin bloeit"),
+        ("visibility", "public"),
+        ("media_id", media_id.as_str()),
+        ("image_description", "Zonnebloemen langs het hek van de moestuin"),
+        ("action", "publish"),
+    ];
+    let posted = henk.post_multipart("/nieuw/bericht", &with_words, None).await?;
+    let id = post_id_of(posted.location.as_deref())?;
+    let page = PageVisitor::new(&node.base_url())?.get(&format!("/bericht/{id}")).await?.body;
+    assert!(page.contains("alt=\"Zonnebloemen langs het hek van de moestuin\""), "{page}");
     Ok(())
 }

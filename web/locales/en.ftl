@@ -522,3 +522,10 @@ settings-registrations-closed = Signing up is closed
 settings-save = Save
 settings-fixed = Fixed in the config file
 notice-opgeslagen = Saved.
+
+image-legend = Picture (not required)
+image-file = Choose a picture
+image-file-hint = PNG, JPEG, WebP or GIF, at most 8 MB. Data such as where it was taken is removed.
+image-description = What is in the picture?
+image-description-hint = For those who cannot see it. Required with a picture.
+image-description-needed = Describe what is in the picture, for those who cannot see it.

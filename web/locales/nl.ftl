@@ -522,3 +522,10 @@ settings-registrations-closed = Aanmelden is gesloten
 settings-save = Opslaan
 settings-fixed = Vast in het configuratiebestand
 notice-opgeslagen = Opgeslagen.
+
+image-legend = Foto (niet verplicht)
+image-file = Foto kiezen
+image-file-hint = PNG, JPEG, WebP of GIF, hoogstens 8 MB. Gegevens als de plaats van opname halen we eraf.
+image-description = Wat staat er op de foto?
+image-description-hint = Voor wie de foto niet kan zien. Verplicht bij een foto.
+image-description-needed = Beschrijf wat er op de foto staat, voor wie hem niet kan zien.

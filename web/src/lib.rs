@@ -44,9 +44,10 @@ pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::pa
         .route("/health", get(ops_endpoints::health))
         .route("/metrics", get(ops_endpoints::metrics))
         .merge(html::routes())
-        .merge(api::routes(media_dir))
+        .merge(api::routes(media_dir.clone()))
         .merge(buurtnet_federation::http::routes())
         .fallback(html::not_found)
+        .layer(axum::Extension(api::media::MediaDir(media_dir)))
         .layer(axum::Extension(std::sync::Arc::new(settings)));
     // A layer on a router runs after its routing; the slash must go before, so the routes
     // sit behind a router of their own.

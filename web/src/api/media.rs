@@ -70,6 +70,49 @@ fn process(bytes: Vec<u8>) -> Result<Processed, String> {
 }
 
 /// The MediaAttachment entity.
+/// Why an image was not stored.
+pub enum ImageProblem {
+    TooLarge,
+    /// Not an image we can read, in words for the person.
+    Unreadable(String),
+    /// Our fault (the disk).
+    Ours(String),
+    Domain(buurtnet_domain::DomainError),
+}
+
+/// Checks, cleans (JPEG and PNG are encoded anew, which drops their metadata) and stores an
+/// uploaded image for `member`, with its description. The API and the pages both use this.
+pub async fn store_image(
+    context: &Context,
+    dir: &MediaDir,
+    member: &buurtnet_domain::model::Actor,
+    bytes: Vec<u8>,
+    description: String,
+) -> Result<Media, ImageProblem> {
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(ImageProblem::TooLarge);
+    }
+    let processed = tokio::task::spawn_blocking(move || process(bytes))
+        .await
+        .map_err(|e| ImageProblem::Ours(format!("processing failed: {e}")))?
+        .map_err(ImageProblem::Unreadable)?;
+    let token: u128 = rand::random();
+    let file_name = format!("{token:032x}.{}", processed.extension);
+    tokio::fs::create_dir_all(&dir.0).await.map_err(|e| ImageProblem::Ours(format!("media directory: {e}")))?;
+    tokio::fs::write(dir.0.join(&file_name), &processed.bytes).await.map_err(|e| ImageProblem::Ours(format!("writing the file: {e}")))?;
+    let new = NewMedia {
+        file_name: Some(file_name),
+        remote_url: None,
+        content_type: processed.content_type.into(),
+        size: processed.bytes.len() as i64,
+        width: Some(processed.width.into()),
+        height: Some(processed.height.into()),
+        description,
+        blurhash: processed.blurhash,
+    };
+    ops::media::record_upload(&context.store, member, new).await.map_err(ImageProblem::Domain)
+}
+
 pub fn entity(media: &Media, url: Option<String>) -> Value {
     let original = match (media.width, media.height) {
         (Some(w), Some(h)) if h > 0 => json!({"width": w, "height": h, "size": format!("{w}x{h}"), "aspect": w as f64 / h as f64}),
@@ -88,7 +131,8 @@ pub fn entity(media: &Media, url: Option<String>) -> Value {
     })
 }
 
-fn local_url(context: &Context, media: &Media) -> Option<String> {
+/// Where a picture is shown from: our copy, or the peer's address.
+pub fn local_url(context: &Context, media: &Media) -> Option<String> {
     match (&media.file_name, &media.remote_url) {
         (Some(file), _) => Some(context.urls.media(file).to_string()),
         (None, remote) => remote.clone(),
@@ -112,34 +156,12 @@ pub async fn upload(
         }
     }
     let bytes = file.ok_or_else(|| ApiError::unprocessable("Validation failed: File can't be blank"))?;
-    if bytes.len() > MAX_IMAGE_BYTES {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "File is too large (at most 8 MiB) / bestand te groot"));
-    }
-    let processed = tokio::task::spawn_blocking(move || process(bytes))
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("processing failed: {e}")))?
-        .map_err(|e| ApiError::unprocessable(format!("Validation failed: {e}")))?;
-    let token: u128 = rand::random();
-    let file_name = format!("{token:032x}.{}", processed.extension);
-    tokio::fs::create_dir_all(&dir.0)
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("media directory: {e}")))?;
-    tokio::fs::write(dir.0.join(&file_name), &processed.bytes)
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("writing the file: {e}")))?;
-    let new = NewMedia {
-        file_name: Some(file_name),
-        remote_url: None,
-        content_type: processed.content_type.into(),
-        size: processed.bytes.len() as i64,
-        width: Some(processed.width.into()),
-        height: Some(processed.height.into()),
-        description,
-        blurhash: processed.blurhash,
-    };
-    let media = ops::media::record_upload(&context.store, &member, new).await.map_err(|e| match e {
-        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
-        other => other.into(),
+    let media = store_image(&context, &dir, &member, bytes, description).await.map_err(|problem| match problem {
+        ImageProblem::TooLarge => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "File is too large (at most 8 MiB) / bestand te groot"),
+        ImageProblem::Unreadable(why) => ApiError::unprocessable(format!("Validation failed: {why}")),
+        ImageProblem::Ours(why) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, why),
+        ImageProblem::Domain(e @ buurtnet_domain::DomainError::Invalid(_)) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        ImageProblem::Domain(other) => other.into(),
     })?;
     Ok(Json(entity(&media, local_url(&context, &media))).into_response())
 }

@@ -192,6 +192,9 @@ pub struct EventForm {
     pub join_mode: String,
     #[serde(default)]
     pub visibility: String,
+    /// `preview` or `publish`.
+    #[serde(default)]
+    action: String,
 }
 
 #[derive(Template)]
@@ -201,6 +204,8 @@ struct EventFormPage {
     form: EventForm,
     initiatives: Vec<(String, String)>,
     errors: BTreeMap<&'static str, String>,
+    /// The event as readers will see it (sanitised HTML).
+    preview: Option<String>,
 }
 
 impl EventFormPage {
@@ -215,9 +220,10 @@ async fn event_form(
     member: &Actor,
     form: EventForm,
     errors: BTreeMap<&'static str, String>,
+    preview: Option<String>,
 ) -> EventFormPage {
     let initiatives = super::proposals::initiatives_for(context, member).await;
-    EventFormPage { frame: Frame::new(context, visitor, visitor.tr.t("new-event-title")).await, form, initiatives, errors }
+    EventFormPage { frame: Frame::new(context, visitor, visitor.tr.t("new-event-title")).await, form, initiatives, errors, preview }
 }
 
 pub async fn new_page(context: Context, visitor: Visitor) -> Response {
@@ -225,7 +231,7 @@ pub async fn new_page(context: Context, visitor: Visitor) -> Response {
         return Redirect::to("/inloggen?terug=/nieuw/activiteit").into_response();
     };
     let form = EventForm { join_mode: "free".into(), author: "self".into(), ..Default::default() };
-    let page = event_form(&context, &visitor, &member, form, BTreeMap::new()).await;
+    let page = event_form(&context, &visitor, &member, form, BTreeMap::new(), None).await;
     render(&visitor, StatusCode::OK, &page)
 }
 
@@ -297,14 +303,27 @@ pub async fn submit(context: Context, visitor: Visitor, Form(form): Form<EventFo
         return stale_form(&context, &visitor).await;
     }
     let tr = visitor.tr;
-    let again = async |form: EventForm, errors: BTreeMap<&'static str, String>| {
-        let page = event_form(&context, &visitor, &member, form, errors).await;
-        render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+    let again = async |form: EventForm, errors: BTreeMap<&'static str, String>, preview: Option<String>| {
+        let status = if preview.is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+        let page = event_form(&context, &visitor, &member, form, errors, preview).await;
+        render(&visitor, status, &page)
     };
     let draft = match event_draft(&form, tr) {
         Ok(draft) => draft,
-        Err(errors) => return again(form, errors).await,
+        Err(errors) => return again(form, errors, None).await,
     };
+    if form.action == "preview" {
+        return match draft.validate() {
+            Ok(()) => {
+                let preview = ops::events::render(&draft);
+                again(form, BTreeMap::new(), Some(preview)).await
+            }
+            Err(e) => match super::layout::field_errors(e, tr) {
+                Ok(errors) => again(form, errors, None).await,
+                Err(e) => error_page(&context, &visitor, &e).await,
+            },
+        };
+    }
     let author = match super::proposals::chosen_author(&context, &member, &form.author).await {
         Ok(author) => author,
         Err(e) => return error_page(&context, &visitor, &e).await,
@@ -314,7 +333,7 @@ pub async fn submit(context: Context, visitor: Visitor, Form(form): Form<EventFo
         Ok(post) => super::layout::posted(&context, post.id),
         Err(DomainError::Invalid(list)) => {
             let errors = list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect();
-            again(form, errors).await
+            again(form, errors, None).await
         }
         Err(e) => error_page(&context, &visitor, &e).await,
     }

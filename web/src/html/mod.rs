@@ -47,7 +47,12 @@ pub fn routes() -> Router {
         .route("/nieuw", get(choose_what_to_post))
         .route("/nieuw/activiteit", get(events::new_page).post(events::submit))
         .route("/nieuw/artikel", get(knowledge::new_page).post(knowledge::submit))
-        .route("/nieuw/bericht", get(notes::new_page).post(notes::submit))
+        .route(
+            "/nieuw/bericht",
+            get(notes::new_page)
+                .post(notes::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(buurtnet_domain::model::media::MAX_IMAGE_BYTES + 64 * 1024)),
+        )
         .route("/kennis", get(knowledge::list))
         .route("/bericht/{id}/bewerken", get(knowledge::edit_page).post(knowledge::edit))
         .route("/bericht/{id}/geschiedenis", get(knowledge::history))

@@ -1,11 +1,14 @@
 //! Writing a plain post (a note) from the pages, with a preview: for news of an initiative,
-//! a thank-you, or a message to the followers.
+//! a thank-you, or a message to the followers. A picture may go with it, and then a
+//! description of it is asked for (for people who cannot see it); it is kept between the
+//! preview and posting.
 
 use super::layout::{Frame, error_page, in_language, render};
 use super::stale_form;
 use super::visitor::Visitor;
+use crate::api::media::{ImageProblem, MediaDir, store_image};
 use askama::Template;
-use axum::extract::Form;
+use axum::extract::{Extension, Multipart};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
@@ -27,6 +30,11 @@ pub struct NoteForm {
     pub visibility: String,
     #[serde(default)]
     action: String,
+    /// An image uploaded with a preview, to post with it.
+    #[serde(default)]
+    pub media_id: Option<i64>,
+    #[serde(default)]
+    pub image_description: String,
 }
 
 #[derive(Template)]
@@ -36,32 +44,106 @@ struct NotePage {
     form: NoteForm,
     initiatives: Vec<(String, String)>,
     problem: Option<String>,
+    image_problem: Option<String>,
+    preview: Option<String>,
+    /// The picture uploaded so far: (address, description).
+    image: Option<(String, String)>,
+}
+
+struct Shown {
+    problem: Option<String>,
+    image_problem: Option<String>,
     preview: Option<String>,
 }
 
-async fn note_page(
-    context: &Context,
-    visitor: &Visitor,
-    member: &Actor,
-    form: NoteForm,
-    problem: Option<String>,
-    preview: Option<String>,
-) -> NotePage {
+async fn note_page(context: &Context, visitor: &Visitor, member: &Actor, form: NoteForm, shown: Shown) -> NotePage {
     let initiatives = super::proposals::initiatives_for(context, member).await;
-    NotePage { frame: Frame::new(context, visitor, visitor.tr.t("new-note-title")).await, form, initiatives, problem, preview }
+    let image = match form.media_id {
+        Some(id) => ops::media::own(&context.store, member, id)
+            .await
+            .ok()
+            .and_then(|m| crate::api::media::local_url(context, &m).map(|url| (url, m.description))),
+        None => None,
+    };
+    NotePage {
+        frame: Frame::new(context, visitor, visitor.tr.t("new-note-title")).await,
+        form,
+        initiatives,
+        problem: shown.problem,
+        image_problem: shown.image_problem,
+        preview: shown.preview,
+        image,
+    }
 }
 
 pub async fn new_page(context: Context, visitor: Visitor) -> Response {
     let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/nieuw/bericht").into_response() };
     let form = NoteForm { author: "self".into(), visibility: "public".into(), ..Default::default() };
-    let page = note_page(&context, &visitor, &member, form, None, None).await;
+    let page = note_page(&context, &visitor, &member, form, Shown { problem: None, image_problem: None, preview: None }).await;
     render(&visitor, StatusCode::OK, &page)
 }
 
-pub async fn submit(context: Context, visitor: Visitor, Form(form): Form<NoteForm>) -> Response {
+/// The form's fields and the picture, if one was chosen.
+async fn read_form(mut multipart: Multipart) -> Result<(NoteForm, Option<Vec<u8>>), String> {
+    let mut form = NoteForm::default();
+    let mut image = None;
+    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "image" {
+            let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+            image = Some(bytes.to_vec()).filter(|b| !b.is_empty());
+            continue;
+        }
+        let value = field.text().await.map_err(|e| e.body_text())?;
+        match name.as_str() {
+            "csrf" => form.csrf = value,
+            "author" => form.author = value,
+            "text" => form.text = value,
+            "content_warning" => form.content_warning = value,
+            "visibility" => form.visibility = value,
+            "action" => form.action = value,
+            "media_id" => form.media_id = value.parse().ok(),
+            "image_description" => form.image_description = value,
+            _ => {}
+        }
+    }
+    Ok((form, image))
+}
+
+pub async fn submit(context: Context, visitor: Visitor, Extension(dir): Extension<MediaDir>, multipart: Multipart) -> Response {
     let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/nieuw/bericht").into_response() };
+    let (mut form, image) = match read_form(multipart).await {
+        Ok(read) => read,
+        Err(why) => return error_page(&context, &visitor, &DomainError::invalid("form", why)).await,
+    };
     if !visitor.form_is_genuine(&form.csrf) {
         return stale_form(&context, &visitor).await;
+    }
+    let tr = visitor.tr;
+    let again = async |form: NoteForm, shown: Shown, status: StatusCode| {
+        let page = note_page(&context, &visitor, &member, form, shown).await;
+        render(&visitor, status, &page)
+    };
+    // Every picture needs words for those who cannot see it.
+    if (image.is_some() || form.media_id.is_some()) && form.image_description.trim().is_empty() {
+        let shown = Shown { problem: None, image_problem: Some(tr.t("image-description-needed")), preview: None };
+        if let Some(bytes) = image {
+            form.media_id = store_picture(&context, &dir, &member, bytes, String::new()).await.ok();
+        }
+        return again(form, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if let Some(bytes) = image {
+        match store_picture(&context, &dir, &member, bytes, form.image_description.clone()).await {
+            Ok(id) => form.media_id = Some(id),
+            Err(why) => {
+                return again(form, Shown { problem: None, image_problem: Some(why), preview: None }, StatusCode::UNPROCESSABLE_ENTITY)
+                    .await;
+            }
+        }
+    } else if let Some(id) = form.media_id
+        && let Err(e) = ops::media::describe(&context.store, &member, id, &form.image_description).await
+    {
+        return error_page(&context, &visitor, &e).await;
     }
     let visibility = match Visibility::parse(&form.visibility) {
         Ok(Visibility::Direct) | Err(_) => Visibility::Public,
@@ -69,22 +151,38 @@ pub async fn submit(context: Context, visitor: Visitor, Form(form): Form<NoteFor
     };
     if form.action != "publish" && !form.text.trim().is_empty() {
         let preview = html::text_to_html(&form.text);
-        let page = note_page(&context, &visitor, &member, form, None, Some(preview)).await;
-        return render(&visitor, StatusCode::OK, &page);
+        return again(form, Shown { problem: None, image_problem: None, preview: Some(preview) }, StatusCode::OK).await;
     }
     let result = async {
         let author = super::proposals::chosen_author(&context, &member, &form.author).await?;
         let warning = Some(form.content_warning.trim().to_string()).filter(|w| !w.is_empty());
-        let draft = PostDraft { content_warning: warning, ..PostDraft::plain(form.text.clone(), visibility, vec![]) };
+        let draft = PostDraft {
+            content_warning: warning,
+            media_ids: form.media_id.into_iter().collect(),
+            ..PostDraft::plain(form.text.clone(), visibility, vec![])
+        };
         ops::posts::publish(&context.store, &context.urls, &member, &author, &draft).await
     };
     match result.await {
         Ok(post) => super::layout::posted(&context, post.id),
         Err(DomainError::Invalid(list)) => {
-            let problem = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
-            let page = note_page(&context, &visitor, &member, form, Some(problem), None).await;
-            render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+            let problem = list.iter().map(|v| in_language(&v.message, tr)).collect::<Vec<_>>().join(" ");
+            again(form, Shown { problem: Some(problem), image_problem: None, preview: None }, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// Stores a picture; the reason in the visitor's words when it cannot be.
+async fn store_picture(context: &Context, dir: &MediaDir, member: &Actor, bytes: Vec<u8>, description: String) -> Result<i64, String> {
+    match store_image(context, dir, member, bytes, description).await {
+        Ok(media) => Ok(media.id),
+        Err(ImageProblem::TooLarge) => Err("the picture is too large (at most 8 MiB) / de foto is te groot (hoogstens 8 MiB)".into()),
+        Err(ImageProblem::Unreadable(why)) => Err(why),
+        Err(ImageProblem::Domain(e)) => Err(e.to_string()),
+        Err(ImageProblem::Ours(why)) => {
+            tracing::error!(%why, "storing a picture failed");
+            Err("something went wrong on our side / er ging iets mis aan onze kant".into())
+        }
     }
 }

@@ -58,6 +58,8 @@ struct PostPage {
     /// Sanitised HTML of the post (shown when it is neither a proposal nor an event).
     content: String,
     content_warning: Option<String>,
+    /// Pictures with the post: (address, description).
+    images: Vec<(String, String)>,
     proposal: Option<ProposalDetails>,
     event: Option<EventDetails>,
     calendar_href: Option<String>,
@@ -165,6 +167,11 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         published: super::local_time(post.published),
         content: post.content.clone(),
         content_warning: post.summary.clone(),
+        images: ops::media::of_post(&context.store, post.id)
+            .await?
+            .iter()
+            .filter_map(|m| crate::api::media::local_url(context, m).map(|url| (url, m.description.clone())))
+            .collect(),
         proposal: proposal.map(|p| ProposalDetails {
             is_need: p.purpose == Purpose::Request,
             title: p.title.clone(),
