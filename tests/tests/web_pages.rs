@@ -27,7 +27,8 @@ on_both_backends!(
     articles_are_written_edited_in_parallel_proposed_from_elsewhere_and_taken_over,
     events_and_posts_from_the_pages_with_their_error_paths,
     administrators_set_the_nodes_name_rules_and_sign_up_way,
-    a_picture_needs_a_description_and_keeps_between_preview_and_posting
+    a_picture_needs_a_description_and_keeps_between_preview_and_posting,
+    a_logged_in_member_lets_an_app_in_without_typing_the_password
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -773,5 +774,55 @@ async fn a_picture_needs_a_description_and_keeps_between_preview_and_posting(bac
     let id = post_id_of(posted.location.as_deref())?;
     let page = PageVisitor::new(&node.base_url())?.get(&format!("/bericht/{id}")).await?.body;
     assert!(page.contains("alt=\"Zonnebloemen langs het hek van de moestuin\""), "{page}");
+    Ok(())
+}
+
+async fn a_logged_in_member_lets_an_app_in_without_typing_the_password(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    node.add_member("fatima", None).await?;
+    let client = reqwest::Client::new();
+    let app: serde_json::Value = client
+        .post(format!("{}/api/v1/apps", node.base_url()))
+        .json(&serde_json::json!({"client_name": "Tusky", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read write"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let client_id = app["client_id"].as_str().context("client_id")?.to_string();
+    let authorize = format!("/oauth/authorize?client_id={client_id}&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob&scope=read&response_type=code");
+    let mut fatima = PageVisitor::new(&node.base_url())?;
+    assert!(fatima.get(&authorize).await?.body.contains("<label for=\"password\">"), "not logged in: the password is asked");
+    fatima.log_in("fatima", PASSWORD).await?;
+    let page = fatima.get(&authorize).await?;
+    assert!(page.body.contains("Je bent ingelogd als FATIMA") && !page.body.contains("type=\"password\""), "{}", page.body);
+    let carried = [("client_id", client_id.as_str()), ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"), ("scope", "read"), ("use_session", "1")];
+    let mut forged: Vec<(&str, &str)> = carried.to_vec();
+    forged.extend([("csrf", "verzonnen"), ("decision", "allow")]);
+    assert_eq!(fatima.post(&authorize, &forged).await?.status, StatusCode::FORBIDDEN, "without the session's token nothing is granted");
+    let mut allowed: Vec<(&str, &str)> = carried.to_vec();
+    allowed.push(("decision", "allow"));
+    let answer = fatima.submit(&authorize, "/oauth/authorize", &allowed).await?;
+    let code = answer.body.split("<code id=\"code\">").nth(1).and_then(|s| s.split('<').next()).context("a code")?.to_string();
+    let token: serde_json::Value = client
+        .post(format!("{}/oauth/token", node.base_url()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &client_id),
+            ("client_secret", app["client_secret"].as_str().unwrap_or_default()),
+            ("code", &code),
+            ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"),
+        ])
+        .send()
+        .await?
+        .json()
+        .await?;
+    let me: serde_json::Value = client
+        .get(format!("{}/api/v1/accounts/verify_credentials", node.base_url()))
+        .bearer_auth(token["access_token"].as_str().context("token")?)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(me["username"], "fatima");
     Ok(())
 }

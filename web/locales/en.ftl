@@ -529,3 +529,15 @@ image-file-hint = PNG, JPEG, WebP or GIF, at most 8 MB. Data such as where it wa
 image-description = What is in the picture?
 image-description-hint = For those who cannot see it. Required with a picture.
 image-description-needed = Describe what is in the picture, for those who cannot see it.
+
+## Letting an app in
+consent-title = { $app } wants to use your account
+consent-asks = The app { $app } asks for access to your account:
+consent-explain = Only allow it if you just opened this app. You can always take the access back.
+consent-as = You are logged in as { $name } (@{ $handle }).
+consent-other-account = With another account
+consent-allow = Allow
+consent-deny = Deny
+consent-done = Done
+consent-copy-code = Copy this code into the app:
+consent-unknown-app = This app is not known here, or its address is wrong.

@@ -529,3 +529,15 @@ image-file-hint = PNG, JPEG, WebP of GIF, hoogstens 8 MB. Gegevens als de plaats
 image-description = Wat staat er op de foto?
 image-description-hint = Voor wie de foto niet kan zien. Verplicht bij een foto.
 image-description-needed = Beschrijf wat er op de foto staat, voor wie hem niet kan zien.
+
+## Een app toegang geven
+consent-title = { $app } wil je account gebruiken
+consent-asks = De app { $app } vraagt toegang tot je account:
+consent-explain = Sta het alleen toe als jij deze app net hebt geopend. Je kunt de toegang altijd weer intrekken.
+consent-as = Je bent ingelogd als { $name } (@{ $handle }).
+consent-other-account = Met een ander account
+consent-allow = Toestaan
+consent-deny = Weigeren
+consent-done = Gelukt
+consent-copy-code = Kopieer deze code naar de app:
+consent-unknown-app = Deze app is hier niet bekend, of het adres klopt niet.

@@ -43,7 +43,6 @@ pub fn routes(media_dir: std::path::PathBuf) -> Router {
         .route("/api/v1/apps/verify_credentials", get(oauth::verify_app))
         .route("/oauth/token", post(oauth::token))
         .route("/oauth/revoke", post(oauth::revoke))
-        .route("/oauth/authorize", get(oauth::authorize_page).post(oauth::authorize_submit))
         .route("/.well-known/oauth-authorization-server", get(oauth::metadata))
         .route("/api/v1/accounts/verify_credentials", get(accounts::verify_credentials))
         .route("/api/v1/accounts/update_credentials", axum::routing::patch(accounts::update_credentials))

@@ -4,9 +4,9 @@
 
 use super::{ApiError, ApiResult, Params};
 use axum::Json;
-use axum::extract::Query;
+
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::ops::oauth::{self as oauth_ops, Grant, OUT_OF_BAND};
 use buurtnet_federation::Context;
 use serde::Deserialize;
@@ -222,135 +222,20 @@ pub async fn metadata(context: Context) -> Response {
 #[derive(Debug, Deserialize, Clone, Default)]
 pub struct AuthorizeQuery {
     #[serde(default)]
-    client_id: String,
+    pub client_id: String,
     #[serde(default)]
-    redirect_uri: String,
+    pub redirect_uri: String,
     #[serde(default)]
-    scope: Option<String>,
+    pub scope: Option<String>,
     #[serde(default)]
-    state: Option<String>,
+    pub state: Option<String>,
     #[serde(default)]
-    code_challenge: Option<String>,
+    pub code_challenge: Option<String>,
     #[serde(default)]
-    code_challenge_method: Option<String>,
+    pub code_challenge_method: Option<String>,
 }
 
-fn escape(text: &str) -> String {
-    crate::html::escape(text)
-}
-
-/// The login and consent page. In Dutch and English at once, large and plain.
-pub async fn authorize_page(context: Context, Query(query): Query<AuthorizeQuery>) -> Response {
-    match oauth_ops::client(&context.store, &query.client_id, None, false).await {
-        Ok(app) if app.allows_redirect(&query.redirect_uri) => consent_page(&app.name, &query, None).into_response(),
-        _ => (
-            StatusCode::BAD_REQUEST,
-            Html(simple_page(
-                "Onbekende app / Unknown app",
-                "<p>Deze app is hier niet bekend, of het adres klopt niet. / This app is not known here, or its address is wrong.</p>",
-            )),
-        )
-            .into_response(),
-    }
-}
-
-fn consent_page(app_name: &str, query: &AuthorizeQuery, error: Option<&str>) -> Html<String> {
-    let hidden = |name: &str, value: Option<&str>| {
-        value.map(|v| format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(v))).unwrap_or_default()
-    };
-    let scope = query.scope.clone().unwrap_or_else(|| "read".into());
-    let error = error.map(|e| format!("<p role=\"alert\" class=\"error\">{}</p>", escape(e))).unwrap_or_default();
-    let body = format!(
-        r#"<h1>Inloggen bij {name} / Log in to {name}</h1>
-<p>De app <strong>{name}</strong> vraagt toegang tot je account: <code>{scope}</code>.<br>The app <strong>{name}</strong> asks for access to your account.</p>
-{error}
-<form method="post" action="/oauth/authorize">
-{h1}{h2}{h3}{h4}{h5}{h6}
-<p><label for="username">Gebruikersnaam of e-mail / Username or email</label><br><input id="username" name="username" autocomplete="username" required></p>
-<p><label for="password">Wachtwoord / Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
-<p><button type="submit" name="decision" value="allow">Toestaan / Allow</button> <button type="submit" name="decision" value="deny">Weigeren / Deny</button></p>
-</form>"#,
-        name = escape(app_name),
-        scope = escape(&scope),
-        h1 = hidden("client_id", Some(&query.client_id)),
-        h2 = hidden("redirect_uri", Some(&query.redirect_uri)),
-        h3 = hidden("scope", query.scope.as_deref()),
-        h4 = hidden("state", query.state.as_deref()),
-        h5 = hidden("code_challenge", query.code_challenge.as_deref()),
-        h6 = hidden("code_challenge_method", query.code_challenge_method.as_deref()),
-    );
-    Html(simple_page("Inloggen / Log in", &body))
-}
-
-fn simple_page(title: &str, body: &str) -> String {
-    format!(
-        r#"<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Buurtnet</title>
-<link rel="stylesheet" href="/static/buurtnet.css"><link rel="icon" href="data:,"></head>
-<body><main id="inhoud">{body}</main></body></html>"#,
-        title = escape(title)
-    )
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AuthorizeForm {
-    #[serde(flatten)]
-    query: AuthorizeQuery,
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    decision: String,
-}
-
-pub async fn authorize_submit(
-    context: Context,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    headers: HeaderMap,
-    axum::Form(form): axum::Form<AuthorizeForm>,
-) -> ApiResult<Response> {
-    TOKEN_REQUESTS.check(&context.urls.domain(), peer.ip())?;
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok())
-        && origin != "null"
-        && origin.trim_end_matches('/') != context.urls.base().as_str().trim_end_matches('/')
-    {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "This form must be sent from this site"));
-    }
-    let app = oauth_ops::client(&context.store, &form.query.client_id, None, false).await?;
-    if !app.allows_redirect(&form.query.redirect_uri) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "redirect_uri was not registered for this app"));
-    }
-    let query = &form.query;
-    if form.decision != "allow" {
-        return Ok(redirect_with(&query.redirect_uri, &[("error", "access_denied")], query.state.as_deref()));
-    }
-    LOGIN_ATTEMPTS.check(&context.urls.domain(), &form.username)?;
-    let Some(member) = buurtnet_domain::ops::actors::check_login(&context.store, &form.username, &form.password).await? else {
-        LOGIN_ATTEMPTS.failed(&context.urls.domain(), &form.username);
-        let page = consent_page(&app.name, query, Some("Onjuiste gebruikersnaam of wachtwoord. / Wrong username or password."));
-        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
-    };
-    let code = oauth_ops::authorize(
-        &context.store,
-        &app,
-        &member,
-        &query.redirect_uri,
-        query.scope.as_deref(),
-        query.code_challenge.as_deref(),
-        query.code_challenge_method.as_deref(),
-    )
-    .await?;
-    if query.redirect_uri == OUT_OF_BAND {
-        let body = format!(
-            "<h1>Gelukt / Done</h1><p>Kopieer deze code naar de app. / Copy this code into the app:</p><p><code id=\"code\">{}</code></p>",
-            escape(&code)
-        );
-        return Ok(Html(simple_page("Code", &body)).into_response());
-    }
-    Ok(redirect_with(&query.redirect_uri, &[("code", &code)], query.state.as_deref()))
-}
-
-fn redirect_with(uri: &str, pairs: &[(&str, &str)], state: Option<&str>) -> Response {
+pub(crate) fn redirect_with(uri: &str, pairs: &[(&str, &str)], state: Option<&str>) -> Response {
     let Ok(mut url) = url::Url::parse(uri) else { return ApiError::new(StatusCode::BAD_REQUEST, "bad redirect_uri").into_response() };
     {
         let mut query = url.query_pairs_mut();

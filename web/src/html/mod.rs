@@ -7,6 +7,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod consent;
 pub mod conversations;
 pub mod coordinate;
 pub mod events;
@@ -41,6 +42,7 @@ pub fn routes() -> Router {
         .route("/agenda", get(front::agenda))
         .route("/taal/{code}", get(choose_language))
         .route("/static/buurtnet.css", get(stylesheet))
+        .route("/oauth/authorize", get(consent::page).post(consent::submit))
         .route("/inloggen", get(auth::login_page).post(auth::login))
         .route("/uitloggen", post(auth::logout))
         .route("/aanmelden", get(auth::signup_page).post(auth::signup))

@@ -91,6 +91,11 @@ impl Visitor {
         }
     }
 
+    /// Whether the browser said the request comes from our own site (or said nothing).
+    pub fn origin_is_ours(&self) -> bool {
+        self.origin_ok
+    }
+
     /// Whether a form really comes from our page: the right token, from our origin.
     pub fn form_is_genuine(&self, submitted: &str) -> bool {
         let expected = self.csrf().as_bytes();
