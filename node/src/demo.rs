@@ -40,7 +40,7 @@ const NODES: [DemoNode; 3] = [
         coordinator: ("fatima", "Fatima el Amrani"),
         posts: [
             "Donderdag koken we weer samen: iedereen is welkom aan tafel, vanaf 17:30 in het buurthuis.",
-            "Wie kan mevrouw Jansen (87) helpen met boodschappen op dinsdagochtend?",
+            "Dank aan alle vrijwilligers die vorige week de tuin van het buurthuis hebben opgeknapt!",
         ],
         offer: ("Samen koken en eten", "maaltijd", "Elke donderdag een warme maaltijd voor wie wil aanschuiven."),
         need: ("Boodschappen op dinsdagochtend", "boodschappen", "Een buurvrouw zoekt iemand die wekelijks met haar boodschappen doet."),
@@ -151,7 +151,14 @@ async fn ensure_actors(node: &Node, spec: &DemoNode) -> Result<(Actor, bool)> {
         is_admin: true,
         initiative: Some((spec.slug.into(), ROLE_COORDINATOR.into())),
     };
-    ops::actors::add_member(&state.store, &state.urls, &member, &keys::generate()).await?;
+    let coordinator = ops::actors::add_member(&state.store, &state.urls, &member, &keys::generate()).await?;
+    let settings = ops::node_settings::NodeSettings {
+        name: format!("Buurtnet {}", spec.name),
+        description: spec.summary.into(),
+        rules: vec!["Wees vriendelijk en behulpzaam.".into(), "Geen reclame.".into()],
+        registrations: "invitation".into(),
+    };
+    ops::node_settings::save(&state.store, &coordinator, &settings).await?;
     Ok((initiative, true))
 }
 

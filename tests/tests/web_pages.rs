@@ -789,13 +789,15 @@ async fn a_logged_in_member_lets_an_app_in_without_typing_the_password(backend: 
         .json()
         .await?;
     let client_id = app["client_id"].as_str().context("client_id")?.to_string();
-    let authorize = format!("/oauth/authorize?client_id={client_id}&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob&scope=read&response_type=code");
+    let authorize =
+        format!("/oauth/authorize?client_id={client_id}&redirect_uri=urn%3Aietf%3Awg%3Aoauth%3A2.0%3Aoob&scope=read&response_type=code");
     let mut fatima = PageVisitor::new(&node.base_url())?;
     assert!(fatima.get(&authorize).await?.body.contains("<label for=\"password\">"), "not logged in: the password is asked");
     fatima.log_in("fatima", PASSWORD).await?;
     let page = fatima.get(&authorize).await?;
     assert!(page.body.contains("Je bent ingelogd als FATIMA") && !page.body.contains("type=\"password\""), "{}", page.body);
-    let carried = [("client_id", client_id.as_str()), ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"), ("scope", "read"), ("use_session", "1")];
+    let carried =
+        [("client_id", client_id.as_str()), ("redirect_uri", "urn:ietf:wg:oauth:2.0:oob"), ("scope", "read"), ("use_session", "1")];
     let mut forged: Vec<(&str, &str)> = carried.to_vec();
     forged.extend([("csrf", "verzonnen"), ("decision", "allow")]);
     assert_eq!(fatima.post(&authorize, &forged).await?.status, StatusCode::FORBIDDEN, "without the session's token nothing is granted");

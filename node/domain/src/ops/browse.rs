@@ -126,7 +126,7 @@ pub async fn coordinated_by(store: &Store, member: &Actor) -> Result<Vec<Actor>>
     Ok(all.into_iter().filter(|i| roles.iter().any(|(id, role)| *id == i.id && role == super::actors::ROLE_COORDINATOR)).collect())
 }
 
-/// The newest public posts this node holds that are neither offers, needs nor events, with
+/// The newest public posts this node holds that are not offers, needs, events or articles, with
 /// their authors.
 pub async fn recent_news(store: &Store, limit: usize) -> Result<Vec<(Post, Actor)>> {
     let mut conn = store.conn().await?;
@@ -138,6 +138,7 @@ pub async fn recent_news(store: &Store, limit: usize) -> Result<Vec<(Post, Actor
         if post.in_reply_to.is_some()
             || store::proposals::by_post_id(&mut conn, post.id).await?.is_some()
             || store::events::by_post_id(&mut conn, post.id).await?.is_some()
+            || store::articles::by_post_id(&mut conn, post.id).await?.is_some()
         {
             continue;
         }
