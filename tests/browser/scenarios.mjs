@@ -9,10 +9,10 @@ const PASSWORD = process.env.PASSWORD;
 const steps = [];
 const step = (name) => { steps.push(name); console.log(`step: ${name}`); };
 
-async function login(page, base, username) {
+async function login(page, base, username, password = PASSWORD) {
   await page.goto(`${base}/inloggen`);
   await page.getByLabel('Gebruikersnaam of e-mailadres').fill(username);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await page.waitForURL(`${base}/`);
 }
@@ -220,14 +220,27 @@ try {
   await coordinator.goto(`${A}/beheer/instellingen`);
   await mainPage(coordinator, 'settings');
 
+  step('a coordinator gives the resident a link for a new password');
+  await coordinator.goto(`${A}/coordinatie`);
+  await coordinator.getByRole('button', { name: 'Nieuw wachtwoord voor Truus' }).click();
+  const resetLink = await coordinator.locator('#reset-link').getAttribute('href');
+  const stranger = await person(browser);
+  await stranger.goto(resetLink);
+  await mainPage(stranger, 'new-password');
+  await stranger.locator('#password').fill('een nieuwe lange zin');
+  await stranger.locator('#password_again').fill('een nieuwe lange zin');
+  await stranger.getByRole('button', { name: 'Wachtwoord opslaan' }).click();
+  await stranger.waitForURL(/gedaan=wachtwoord/);
+  await login(stranger, A, 'truus', 'een nieuwe lange zin');
+
   step('the pages speak English when asked');
-  await resident.getByRole('link', { name: 'English' }).click();
-  expect(await resident.locator('html').getAttribute('lang') === 'en', 'switched to English');
-  expect((await resident.getByRole('navigation', { name: 'My neighbourhood' }).innerText()).includes('Conversations'), 'the menu is in English');
-  await resident.goto(`${A}/`);
-  await mainPage(resident, 'front-english');
-  await resident.getByRole('link', { name: 'Nederlands' }).click();
-  expect(await resident.locator('html').getAttribute('lang') === 'nl', 'and back to Dutch');
+  await stranger.getByRole('link', { name: 'English' }).click();
+  expect(await stranger.locator('html').getAttribute('lang') === 'en', 'switched to English');
+  expect((await stranger.getByRole('navigation', { name: 'My neighbourhood' }).innerText()).includes('Conversations'), 'the menu is in English');
+  await stranger.goto(`${A}/`);
+  await mainPage(stranger, 'front-english');
+  await stranger.getByRole('link', { name: 'Nederlands' }).click();
+  expect(await stranger.locator('html').getAttribute('lang') === 'nl', 'and back to Dutch');
 
   console.log(JSON.stringify({ ok: true, steps }));
 } catch (error) {
