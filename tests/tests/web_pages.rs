@@ -28,7 +28,8 @@ on_both_backends!(
     events_and_posts_from_the_pages_with_their_error_paths,
     administrators_set_the_nodes_name_rules_and_sign_up_way,
     a_picture_needs_a_description_and_keeps_between_preview_and_posting,
-    a_logged_in_member_lets_an_app_in_without_typing_the_password
+    a_logged_in_member_lets_an_app_in_without_typing_the_password,
+    conversations_the_agenda_by_day_and_retrying_a_peer
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -826,5 +827,76 @@ async fn a_logged_in_member_lets_an_app_in_without_typing_the_password(backend: 
         .json()
         .await?;
     assert_eq!(me["username"], "fatima");
+    Ok(())
+}
+
+async fn conversations_the_agenda_by_day_and_retrying_a_peer(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, JoinMode, Place};
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    let admin = node.add_admin("fatima", &zorg).await?;
+    let henk = node.add_member("henk", None).await?;
+    let mut fatima = PageVisitor::new(&node.base_url())?;
+    fatima.log_in("fatima", PASSWORD).await?;
+
+    // A conversation: an empty message is explained, a real one arrives.
+    let talk = format!("/gesprekken/{}", henk.id);
+    let empty = fatima.submit(&talk, &talk, &[("text", "   ")]).await?;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("id=\"text-error\">schrijf eerst iets"));
+    let sent = fatima.submit(&talk, &talk, &[("text", "Zullen we donderdag koffie drinken?")]).await?;
+    assert_eq!(sent.location, Some(format!("{talk}?gedaan=verstuurd")));
+    let mut henk_pages = PageVisitor::new(&node.base_url())?;
+    henk_pages.log_in("henk", PASSWORD).await?;
+    assert!(henk_pages.get(&format!("/gesprekken/{}", admin.id)).await?.body.contains("Zullen we donderdag koffie drinken?"));
+    let mut outsider = PageVisitor::new(&node.base_url())?;
+    node.add_member("buurvrouw", None).await?;
+    outsider.log_in("buurvrouw", PASSWORD).await?;
+    assert!(!outsider.get(&format!("/gesprekken/{}", admin.id)).await?.body.contains("koffie"), "others see none of it");
+
+    // The agenda from a chosen day.
+    let state = node.node.as_ref().context("running")?.state();
+    let at = |days: i64| {
+        let day = (chrono::Utc::now() + chrono::Duration::days(days)).date_naive().and_hms_opt(18, 0, 0).expect("time");
+        EventDraft::local_to_utc(day, DEFAULT_TIMEZONE).expect("utc")
+    };
+    for (title, days) in [("Soep volgende week", 7), ("Soep over een maand", 30)] {
+        let draft = EventDraft {
+            title: title.into(),
+            description: String::new(),
+            starts_at: at(days),
+            ends_at: None,
+            timezone: DEFAULT_TIMEZONE.into(),
+            place: Some(Place { name: "Buurthuis".into(), ..Place::default() }),
+            online_url: None,
+            capacity: None,
+            join_mode: JoinMode::Free,
+        };
+        ops::events::publish(&state.store, &state.urls, &admin, &zorg, &draft, Visibility::Public).await?;
+    }
+    let later = (chrono::Utc::now() + chrono::Duration::days(20)).format("%Y-%m-%d").to_string();
+    let agenda = outsider.get(&format!("/agenda?vanaf={later}")).await?.body;
+    assert!(agenda.contains("Soep over een maand") && !agenda.contains("Soep volgende week"), "{agenda}");
+    assert!(outsider.get("/agenda").await?.body.contains("Soep volgende week"));
+
+    // The federation page: a peer that cannot be reached, tried again on request.
+    buurtnet_tests::harness::add_stand_in_follower(node.store(), "http://localhost:9/users/weg", &zorg).await?;
+    let note = ops::posts::PostDraft::plain("Hallo volgers", Visibility::Public, vec![]);
+    ops::posts::publish(&state.store, &state.urls, &admin, &zorg, &note).await?;
+    state.wake_delivery();
+    buurtnet_tests::harness::eventually("the failing peer on the page", || {
+        let base = node.base_url();
+        async move {
+            let mut v = PageVisitor::new(&base)?;
+            v.log_in("fatima", PASSWORD).await?;
+            let body = v.get("/beheer/federatie").await?.body;
+            let failing = body.contains("localhost:9</th><td>lukt nu niet") || body.contains("localhost:9</th><td>onbereikbaar");
+            Ok(failing.then_some(()))
+        }
+    })
+    .await?;
+    let retried = fatima.submit("/beheer/federatie", "/beheer/federatie/localhost:9/opnieuw", &[]).await?;
+    assert_eq!(retried.location.as_deref(), Some("/beheer/federatie?gedaan=opnieuw"));
+    assert_eq!(outsider.submit("/", "/beheer/federatie/localhost:9/opnieuw", &[]).await?.status, StatusCode::FORBIDDEN);
     Ok(())
 }
