@@ -50,8 +50,10 @@ pub fn ed25519_multibase(public_key: &[u8]) -> String {
     format!("z{}", base58btc(&bytes))
 }
 
-fn base58btc(input: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/// Base58 (Bitcoin alphabet), as multibase `z` uses it.
+pub fn base58btc(input: &[u8]) -> String {
     let mut digits: Vec<u8> = Vec::new();
     for &byte in input {
         let mut carry = byte as u32;
@@ -67,6 +69,32 @@ fn base58btc(input: &[u8]) -> String {
     }
     let zeros = input.iter().take_while(|b| **b == 0).count();
     std::iter::repeat_n(b'1', zeros).chain(digits.iter().rev().map(|d| ALPHABET[*d as usize])).map(char::from).collect()
+}
+
+/// The bytes of a base58btc text, or `None` when it has other characters.
+pub fn base58btc_decode(text: &str) -> Option<Vec<u8>> {
+    let mut bytes: Vec<u8> = Vec::new();
+    for c in text.bytes() {
+        let mut carry = ALPHABET.iter().position(|a| *a == c)? as u32;
+        for byte in bytes.iter_mut() {
+            carry += (*byte as u32) * 58;
+            *byte = (carry & 0xff) as u8;
+            carry >>= 8;
+        }
+        while carry > 0 {
+            bytes.push((carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    let zeros = text.bytes().take_while(|c| *c == b'1').count();
+    Some(std::iter::repeat_n(0u8, zeros).chain(bytes.into_iter().rev()).collect())
+}
+
+/// The raw Ed25519 public key of a Multikey (`z` + base58btc(0xed01 + key)).
+pub fn ed25519_from_multibase(multibase: &str) -> Option<Vec<u8>> {
+    let bytes = base58btc_decode(multibase.strip_prefix('z')?)?;
+    let key = bytes.strip_prefix(&[0xed, 0x01])?;
+    (key.len() == 32).then(|| key.to_vec())
 }
 
 #[cfg(test)]

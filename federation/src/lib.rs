@@ -17,6 +17,7 @@ pub mod deliver;
 pub mod error;
 pub mod http;
 pub mod inbox;
+pub mod integrity;
 pub mod keys;
 pub mod metrics;
 pub mod objects;

@@ -7,7 +7,7 @@
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::Visibility;
 use buurtnet_tests::harness::{Backend, PATIENCE, TestNode, eventually};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
@@ -183,9 +183,14 @@ async fn parse_feed(feed: &str) -> Result<Value> {
 
 /// Runs one of the Python checkers of tests/interop over `input`; its JSON answer.
 async fn run_checker(script: &str, input: &str) -> Result<Value> {
+    run_checker_with(script, "-", input).await
+}
+
+/// Runs a Python checker of tests/interop with one argument and `input` on its stdin.
+async fn run_checker_with(script: &str, argument: &str, input: &str) -> Result<Value> {
     let feed = input;
     let mut child = Command::new(interop_dir().join(".venv/bin/python"))
-        .args([script, "-"])
+        .args([script, argument])
         .current_dir(interop_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -325,5 +330,49 @@ async fn news_feeds_are_valid_for_a_real_parser_and_show_only_public_posts() -> 
         assert_eq!(ids, vec![note.ap_id.as_str(), proposal.ap_id.as_str()]);
     }
     assert_eq!(client.get(format!("{}/users/niemand/feed.atom", node.base_url())).send().await?.status(), 404);
+    Ok(())
+}
+
+/// Runs tests/interop/proof_check.py (bovine's FEP-8b32 implementation) in `mode`.
+async fn bovine_proofs(mode: &str, request: &Value) -> Result<Value> {
+    run_checker_with("proof_check.py", mode, &request.to_string()).await
+}
+
+/// FEP-8b32 `eddsa-jcs-2022` proofs and independent implementations: Python's `jcs` and
+/// `cryptography` following the W3C algorithm accept ours and refuse them once altered; we
+/// accept bovine's proofs and refuse them once altered. (bovine 0.5.19 cannot check proofs that carry
+/// `@context`, as FEP-8b32's examples and ours do: it hashes that member under the name
+/// `field_context`. Its refusal is asserted, so a fixed bovine shows up here.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn integrity_proofs_agree_with_bovine_both_ways() -> Result<()> {
+    use buurtnet_federation::integrity;
+    if !peers_installed("bovine", interop_dir().join(".venv/installed"))? {
+        return Ok(());
+    }
+    let keys = buurtnet_federation::keys::generate();
+    let controller = "https://buurt.example/initiatives/zorg";
+    let document = json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", integrity::DATA_INTEGRITY_CONTEXT],
+        "id": "https://buurt.example/coalitions/delfshaven/ops/1", "type": "Join", "actor": controller,
+        "object": "https://buurt.example/coalitions/delfshaven", "content": "Wij doen mee: € 0,– en veel \"zin\"\n", "n": 51.9
+    });
+    let ours = integrity::sign(&document, &format!("{controller}#ed25519-key"), &keys.ed25519_private_pkcs8, "2026-11-22T10:00:00Z")?;
+    assert_eq!(integrity::verify(&ours, &keys.ed25519_public_multibase), Ok(()));
+    let checked =
+        bovine_proofs("verify", &json!({"document": ours, "key": keys.ed25519_public_multibase, "controller": controller})).await?;
+    assert_eq!(checked["valid"], false, "bovine 0.5.19 still mis-hashes a proof's @context: {checked}");
+    let request = json!({"document": ours, "key": keys.ed25519_public_multibase, "controller": controller});
+    assert_eq!(bovine_proofs("verify-w3c", &request).await?["valid"], true, "Python's jcs and cryptography accept our proof");
+    let mut altered = ours.clone();
+    altered["content"] = json!("Wij doen niet mee");
+    let request = json!({"document": altered, "key": keys.ed25519_public_multibase, "controller": controller});
+    assert_eq!(bovine_proofs("verify-w3c", &request).await?["valid"], false, "and refuse an altered copy");
+
+    let signed = bovine_proofs("sign", &json!({"document": document, "key_id": "https://peer.example/users/a#ed25519-key"})).await?;
+    let (theirs, key) = (&signed["document"], signed["key"].as_str().context("key")?);
+    assert_eq!(integrity::verify(theirs, key), Ok(()), "we accept bovine's proof: {theirs}");
+    let mut tampered = theirs.clone();
+    tampered["object"] = json!("https://elders.example/coalitions/x");
+    assert_eq!(integrity::verify(&tampered, key), Err(integrity::ProofError::Invalid));
     Ok(())
 }
