@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod article_limits {
     pub use super::article::{MAX_SOURCE_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS};
 }
+pub mod coalition;
 mod event;
 mod follow;
 pub mod html;

@@ -1,0 +1,393 @@
+//! Coalitions without an owner: the membership as a deterministic function of a set of
+//! signed operations. Every replica that holds the same operations computes the same
+//! members, charter and open proposals, whatever order the operations arrived in.
+//!
+//! The operations form a DAG (each names the operations its author had seen, `parents`).
+//! [`fold`] walks them in a topological order with ties broken by operation id, so the
+//! order is a function of the set alone; an operation whose parents are not all known yet
+//! waits (it is reported as pending) until they arrive. Rules, checked during the walk:
+//! - `Found` starts the coalition (the first one only) with its founders and charter.
+//! - Anyone may `Propose` the admission of a candidate (an application, when the candidate
+//!   proposes itself); members propose removals and charter changes.
+//! - Members `Sponsor`, `Object` and `Vote`; only what members do counts, each member once.
+//! - `Admit` (by any member) lets a candidate in when the proposal has the sponsors the
+//!   charter asks, no objection, and the objection period has passed by the time the
+//!   `Admit` was made. An objection made within the period that arrives later (a partition)
+//!   still undoes the admission: removal wins over admission.
+//! - Removal and charter changes take effect once more than half of the members at the
+//!   proposal's time vote for them.
+//! - `Leave`: a member goes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Milliseconds in a day.
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charter {
+    pub name: String,
+    pub description: String,
+    /// Members who must sponsor an admission (the proposer counts when a member).
+    pub sponsors_needed: u32,
+    /// Days in which a member may object to an admission.
+    pub objection_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Admit(String),
+    Remove(String),
+    Charter(Charter),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpKind {
+    Found { charter: Charter, founders: Vec<String> },
+    Propose(Change),
+    Sponsor { proposal: String },
+    Object { proposal: String },
+    Vote { proposal: String, approve: bool },
+    Admit { proposal: String },
+    Leave,
+}
+
+/// One signed operation of the log (its proof is checked before it gets here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    pub id: String,
+    /// The acting initiative.
+    pub author: String,
+    /// The operations the author had seen (the heads of its log then).
+    pub parents: Vec<String>,
+    /// When the author made it (Unix ms), as it claims.
+    pub published: i64,
+    pub kind: OpKind,
+}
+
+/// A proposal still open, or decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub id: String,
+    pub proposer: String,
+    pub change: Change,
+    pub published: i64,
+    /// Members when it was proposed (for majorities).
+    pub electorate: BTreeSet<String>,
+    pub sponsors: BTreeSet<String>,
+    /// Objections with when they were made.
+    pub objections: BTreeMap<String, i64>,
+    pub approvals: BTreeSet<String>,
+    pub rejections: BTreeSet<String>,
+    pub decided: bool,
+}
+
+/// What a set of operations amounts to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CoalitionState {
+    pub founded: bool,
+    pub charter: Option<Charter>,
+    pub members: BTreeSet<String>,
+    pub proposals: BTreeMap<String, Proposal>,
+    /// Operations that broke a rule (with the reason), ignored.
+    pub refused: BTreeMap<String, String>,
+    /// Operations waiting for parents we do not hold yet.
+    pub pending: BTreeSet<String>,
+}
+
+/// The operations in an order that depends on the set alone: parents first, ties by id.
+/// Operations with unknown parents (or below one) are left out and returned separately.
+pub fn causal_order(ops: &[Operation]) -> (Vec<&Operation>, BTreeSet<String>) {
+    let by_id: BTreeMap<&str, &Operation> = ops.iter().map(|o| (o.id.as_str(), o)).collect();
+    let mut waiting_on: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut children: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut blocked = BTreeSet::new();
+    for op in by_id.values() {
+        let parents: BTreeSet<&str> = op.parents.iter().map(String::as_str).collect();
+        if parents.iter().any(|p| !by_id.contains_key(p)) {
+            blocked.insert(op.id.clone());
+        }
+        waiting_on.insert(op.id.as_str(), parents.len());
+        for parent in parents {
+            children.entry(parent).or_default().push(op.id.as_str());
+        }
+    }
+    let mut ready: BTreeSet<&str> = waiting_on.iter().filter(|(id, n)| **n == 0 && !blocked.contains(**id)).map(|(id, _)| *id).collect();
+    let mut order = Vec::new();
+    while let Some(id) = ready.pop_first() {
+        order.push(by_id[id]);
+        for child in children.get(id).into_iter().flatten() {
+            let n = waiting_on.get_mut(child).expect("known");
+            *n -= 1;
+            if *n == 0 && !blocked.contains(*child) {
+                ready.insert(child);
+            }
+        }
+    }
+    let placed: BTreeSet<&str> = order.iter().map(|o| o.id.as_str()).collect();
+    let pending = by_id.keys().filter(|id| !placed.contains(**id)).map(|id| id.to_string()).collect();
+    (order, pending)
+}
+
+/// Folds a set of operations into the coalition's state.
+pub fn fold(ops: &[Operation]) -> CoalitionState {
+    let (order, pending) = causal_order(ops);
+    let mut state = CoalitionState { pending, ..CoalitionState::default() };
+    for op in order {
+        if let Err(why) = apply(&mut state, op) {
+            state.refused.insert(op.id.clone(), why.to_string());
+        }
+    }
+    state
+}
+
+fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str> {
+    let is_member = state.members.contains(&op.author);
+    match &op.kind {
+        OpKind::Found { charter, founders } => {
+            if state.founded {
+                return Err("the coalition was founded already");
+            }
+            if !founders.contains(&op.author) {
+                return Err("the founder must be among the founders");
+            }
+            state.founded = true;
+            state.charter = Some(charter.clone());
+            state.members = founders.iter().cloned().collect();
+            Ok(())
+        }
+        _ if !state.founded => Err("no coalition yet"),
+        OpKind::Propose(change) => {
+            let allowed = match change {
+                Change::Admit(candidate) => is_member || candidate == &op.author,
+                Change::Remove(_) | Change::Charter(_) => is_member,
+            };
+            if !allowed {
+                return Err("only members propose this");
+            }
+            if let Change::Admit(candidate) = change
+                && state.members.contains(candidate)
+            {
+                return Err("already a member");
+            }
+            let sponsors =
+                if is_member && matches!(change, Change::Admit(_)) { BTreeSet::from([op.author.clone()]) } else { BTreeSet::new() };
+            let approvals =
+                if is_member && !matches!(change, Change::Admit(_)) { BTreeSet::from([op.author.clone()]) } else { BTreeSet::new() };
+            let proposal = Proposal {
+                id: op.id.clone(),
+                proposer: op.author.clone(),
+                change: change.clone(),
+                published: op.published,
+                electorate: state.members.clone(),
+                sponsors,
+                objections: BTreeMap::new(),
+                approvals,
+                rejections: BTreeSet::new(),
+                decided: false,
+            };
+            state.proposals.insert(op.id.clone(), proposal);
+            decide_by_majority(state, &op.id);
+            Ok(())
+        }
+        _ if !is_member => Err("only members do this"),
+        OpKind::Sponsor { proposal } => {
+            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
+            p.sponsors.insert(op.author.clone());
+            Ok(())
+        }
+        OpKind::Object { proposal } => {
+            let window = objection_window(state);
+            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
+            let Change::Admit(candidate) = p.change.clone() else { return Err("objections are for admissions") };
+            let deadline = p.published + window;
+            p.objections.insert(op.author.clone(), op.published);
+            // An objection in time undoes an admission made meanwhile: removal wins.
+            if p.decided && op.published <= deadline {
+                state.members.remove(&candidate);
+            }
+            Ok(())
+        }
+        OpKind::Vote { proposal, approve } => {
+            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
+            if matches!(p.change, Change::Admit(_)) {
+                return Err("admissions are sponsored, not voted");
+            }
+            if *approve {
+                p.rejections.remove(&op.author);
+                p.approvals.insert(op.author.clone());
+            } else {
+                p.approvals.remove(&op.author);
+                p.rejections.insert(op.author.clone());
+            }
+            decide_by_majority(state, proposal);
+            Ok(())
+        }
+        OpKind::Admit { proposal } => {
+            let window = objection_window(state);
+            let needed = state.charter.as_ref().map(|c| c.sponsors_needed).unwrap_or(1) as usize;
+            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
+            let Change::Admit(candidate) = p.change.clone() else { return Err("only admissions are admitted") };
+            if p.decided {
+                return Ok(());
+            }
+            if op.published < p.published + window {
+                return Err("the objection period has not passed");
+            }
+            if !p.objections.is_empty() {
+                return Err("a member objected");
+            }
+            if p.sponsors.iter().filter(|s| state.members.contains(*s)).count() < needed {
+                return Err("not enough sponsors");
+            }
+            p.decided = true;
+            state.members.insert(candidate);
+            Ok(())
+        }
+        OpKind::Leave => {
+            state.members.remove(&op.author);
+            Ok(())
+        }
+    }
+}
+
+fn objection_window(state: &CoalitionState) -> i64 {
+    i64::from(state.charter.as_ref().map(|c| c.objection_days).unwrap_or(7)) * DAY_MS
+}
+
+/// Removals and charter changes pass with more than half of the members at proposal time.
+fn decide_by_majority(state: &mut CoalitionState, proposal: &str) {
+    let Some(p) = state.proposals.get_mut(proposal) else { return };
+    if p.decided || matches!(p.change, Change::Admit(_)) {
+        return;
+    }
+    let yes = p.approvals.iter().filter(|a| p.electorate.contains(*a)).count();
+    if yes * 2 <= p.electorate.len() {
+        return;
+    }
+    p.decided = true;
+    match p.change.clone() {
+        Change::Remove(member) => {
+            state.members.remove(&member);
+        }
+        Change::Charter(charter) => state.charter = Some(charter),
+        Change::Admit(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "https://a.example/initiatives/a";
+    const B: &str = "https://b.example/initiatives/b";
+    const C: &str = "https://c.example/initiatives/c";
+    const D: &str = "https://d.example/initiatives/d";
+
+    fn charter() -> Charter {
+        Charter { name: "Delfshaven".into(), description: String::new(), sponsors_needed: 1, objection_days: 7 }
+    }
+
+    fn op(id: &str, author: &str, parents: &[&str], day: i64, kind: OpKind) -> Operation {
+        Operation {
+            id: id.into(),
+            author: author.into(),
+            parents: parents.iter().map(|p| p.to_string()).collect(),
+            published: day * DAY_MS,
+            kind,
+        }
+    }
+
+    fn founding() -> Vec<Operation> {
+        vec![
+            op("op:01", A, &[], 0, OpKind::Found { charter: charter(), founders: vec![A.into()] }),
+            op("op:02", B, &["op:01"], 1, OpKind::Propose(Change::Admit(B.into()))),
+            op("op:03", A, &["op:02"], 1, OpKind::Sponsor { proposal: "op:02".into() }),
+            op("op:04", A, &["op:03"], 9, OpKind::Admit { proposal: "op:02".into() }),
+        ]
+    }
+
+    /// Many orders of arrival (reversed, and 300 shuffles from a fixed seed) give the same state.
+    fn all_orders_agree(ops: &[Operation]) -> CoalitionState {
+        let expected = fold(ops);
+        let reversed: Vec<Operation> = ops.iter().rev().cloned().collect();
+        assert_eq!(fold(&reversed), expected, "reversed");
+        let mut seed: u64 = 0x5eed;
+        let mut shuffled = ops.to_vec();
+        for round in 0..300 {
+            for i in (1..shuffled.len()).rev() {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                shuffled.swap(i, (seed >> 33) as usize % (i + 1));
+            }
+            assert_eq!(fold(&shuffled), expected, "shuffle {round}");
+        }
+        expected
+    }
+
+    #[test]
+    fn an_application_sponsored_and_unopposed_is_admitted_after_the_period() {
+        let state = all_orders_agree(&founding());
+        assert_eq!(state.members, BTreeSet::from([A.to_string(), B.to_string()]));
+        assert!(state.refused.is_empty(), "{:?}", state.refused);
+        let mut early = founding();
+        early[3].published = 3 * DAY_MS;
+        let state = fold(&early);
+        assert_eq!(state.members, BTreeSet::from([A.to_string()]));
+        assert_eq!(state.refused.get("op:04").map(String::as_str), Some("the objection period has not passed"));
+    }
+
+    #[test]
+    fn a_late_arriving_objection_made_in_time_undoes_the_admission_everywhere() {
+        let mut ops = founding();
+        ops.push(op("op:02c", C, &["op:01"], 0, OpKind::Propose(Change::Admit(C.into()))));
+        ops.push(op("op:02d", A, &["op:02c"], 0, OpKind::Sponsor { proposal: "op:02c".into() }));
+        ops.push(op("op:02e", A, &["op:02d"], 8, OpKind::Admit { proposal: "op:02c".into() }));
+        // B, admitted, objects to C within the week, but its objection was not seen by the Admit.
+        ops.push(op("op:05", B, &["op:04", "op:02d"], 6, OpKind::Object { proposal: "op:02c".into() }));
+        let state = all_orders_agree(&ops[..]);
+        assert!(!state.members.contains(C), "removal wins: {:?}", state.members);
+    }
+
+    #[test]
+    fn removal_and_charter_changes_need_a_majority_of_members() {
+        let mut ops = founding();
+        ops.push(op("op:05", C, &["op:04"], 10, OpKind::Propose(Change::Admit(C.into()))));
+        ops.push(op("op:06", B, &["op:05"], 10, OpKind::Sponsor { proposal: "op:05".into() }));
+        ops.push(op("op:07", B, &["op:06"], 18, OpKind::Admit { proposal: "op:05".into() }));
+        ops.push(op("op:08", A, &["op:07"], 19, OpKind::Propose(Change::Remove(C.into()))));
+        let state = fold(&ops);
+        assert!(state.members.contains(C), "one of three is no majority");
+        ops.push(op("op:09", B, &["op:08"], 19, OpKind::Vote { proposal: "op:08".into(), approve: true }));
+        let state = all_orders_agree(&ops[4..].iter().chain(&ops[..4]).cloned().collect::<Vec<_>>());
+        assert_eq!(state.members, BTreeSet::from([A.to_string(), B.to_string()]));
+        let mut changed = charter();
+        changed.objection_days = 3;
+        ops.push(op("op:10", A, &["op:09"], 20, OpKind::Propose(Change::Charter(changed.clone()))));
+        ops.push(op("op:11", B, &["op:10"], 20, OpKind::Vote { proposal: "op:10".into(), approve: true }));
+        assert_eq!(fold(&ops).charter, Some(changed));
+    }
+
+    #[test]
+    fn outsiders_forged_and_orphaned_operations_count_for_nothing() {
+        let mut ops = founding();
+        ops.push(op("op:05", D, &["op:04"], 10, OpKind::Propose(Change::Remove(A.into()))));
+        ops.push(op("op:06", D, &["op:05"], 10, OpKind::Vote { proposal: "op:05".into(), approve: true }));
+        ops.push(op("op:07", C, &["op:04"], 10, OpKind::Found { charter: charter(), founders: vec![C.into()] }));
+        ops.push(op("op:08", B, &["op:unknown"], 10, OpKind::Leave));
+        let state = all_orders_agree(&ops);
+        assert_eq!(state.members, BTreeSet::from([A.to_string(), B.to_string()]));
+        assert_eq!(state.refused.get("op:05").map(String::as_str), Some("only members propose this"));
+        assert_eq!(state.refused.get("op:07").map(String::as_str), Some("the coalition was founded already"));
+        assert!(state.pending.contains("op:08"), "waits for its parent");
+    }
+
+    #[test]
+    fn members_leave_and_the_coalition_goes_on_without_its_founder() {
+        let mut ops = founding();
+        ops.push(op("op:05", A, &["op:04"], 10, OpKind::Leave));
+        ops.push(op("op:06", C, &["op:05"], 11, OpKind::Propose(Change::Admit(C.into()))));
+        ops.push(op("op:07", B, &["op:06"], 11, OpKind::Sponsor { proposal: "op:06".into() }));
+        ops.push(op("op:08", B, &["op:07"], 19, OpKind::Admit { proposal: "op:06".into() }));
+        let state = all_orders_agree(&ops);
+        assert_eq!(state.members, BTreeSet::from([B.to_string(), C.to_string()]));
+    }
+}
