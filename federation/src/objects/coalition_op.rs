@@ -1,0 +1,224 @@
+//! The wire form of a coalition operation (issue 6): a JSON-LD document of our own
+//! vocabulary (`bn:` = `urn:buurtnet:ns#`, defined inline), signed by the acting
+//! initiative with an FEP-8b32 proof so that any replica can forward it and every replica can
+//! check it. [`to_json`] and [`sign`] make one; [`parse_verified`] checks the proof against
+//! the author's key and reads it back into [`Operation`].
+//!
+//! ```json
+//! {"@context": [AS, DATA_INTEGRITY, {"bn": "urn:buurtnet:ns#", …}],
+//!  "id": "https://a.example/coalitions/delfshaven/ops/…", "type": "bn:Propose",
+//!  "actor": "https://a.example/initiatives/zorg", "bn:coalition": "urn:buurtnet:coalition:…",
+//!  "bn:parents": ["…"], "published": "2026-11-22T10:00:00Z",
+//!  "object": {"type": "bn:Admission", "bn:candidate": "https://b.example/initiatives/paleis"},
+//!  "proof": {…}}
+//! ```
+
+use crate::integrity::{self, ProofError};
+use buurtnet_domain::model::coalition::{Change, Charter, OpKind, Operation};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Value, json};
+
+const AS: &str = "https://www.w3.org/ns/activitystreams";
+
+fn context() -> Value {
+    json!([AS, integrity::DATA_INTEGRITY_CONTEXT, {"bn": "urn:buurtnet:ns#"}])
+}
+
+fn charter_json(charter: &Charter) -> Value {
+    json!({
+        "type": "bn:Charter", "name": charter.name, "summary": charter.description,
+        "bn:sponsorsNeeded": charter.sponsors_needed, "bn:objectionDays": charter.objection_days,
+    })
+}
+
+fn time(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The unsigned document of `op` in coalition `coalition` (its stable identifier).
+pub fn to_json(op: &Operation, coalition: &str) -> Value {
+    let (kind, object) = match &op.kind {
+        OpKind::Found { charter, founders } => ("bn:Found", json!({"bn:charter": charter_json(charter), "bn:founders": founders})),
+        OpKind::Propose(Change::Admit(who)) => ("bn:Propose", json!({"type": "bn:Admission", "bn:candidate": who})),
+        OpKind::Propose(Change::Remove(who)) => ("bn:Propose", json!({"type": "bn:Removal", "bn:member": who})),
+        OpKind::Propose(Change::Charter(charter)) => {
+            ("bn:Propose", json!({"type": "bn:CharterChange", "bn:charter": charter_json(charter)}))
+        }
+        OpKind::Sponsor { proposal } => ("bn:Sponsor", json!(proposal)),
+        OpKind::Object { proposal } => ("bn:Object", json!(proposal)),
+        OpKind::Vote { proposal, approve } => ("bn:Vote", json!({"bn:proposal": proposal, "bn:approve": approve})),
+        OpKind::Admit { proposal } => ("bn:Admit", json!(proposal)),
+        OpKind::Leave => ("bn:Leave", json!(coalition)),
+    };
+    json!({
+        "@context": context(), "id": op.id, "type": kind, "actor": op.author, "bn:coalition": coalition,
+        "bn:parents": op.parents, "published": time(op.published), "object": object,
+    })
+}
+
+/// Signs an operation with its author's key (`{author}#ed25519-key`).
+pub fn sign(op: &Operation, coalition: &str, private_pkcs8: &str) -> Result<Value, ProofError> {
+    integrity::sign(&to_json(op, coalition), &format!("{}#ed25519-key", op.author), private_pkcs8, &time(op.published))
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OpError {
+    #[error(transparent)]
+    Proof(#[from] ProofError),
+    #[error("the proof is not by the acting initiative ({0})")]
+    WrongSigner(String),
+    #[error("not a coalition operation: {0}")]
+    Malformed(String),
+}
+
+fn text(value: &Value, what: &str) -> Result<String, OpError> {
+    value.as_str().map(str::to_string).ok_or_else(|| OpError::Malformed(format!("{what} is missing")))
+}
+
+fn parse_charter(value: &Value) -> Result<Charter, OpError> {
+    let number =
+        |key: &str| value[key].as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| OpError::Malformed(format!("{key} is missing")));
+    Ok(Charter {
+        name: text(&value["name"], "the charter's name")?,
+        description: value["summary"].as_str().unwrap_or_default().to_string(),
+        sponsors_needed: number("bn:sponsorsNeeded")?,
+        objection_days: number("bn:objectionDays")?,
+    })
+}
+
+/// Checks the proof with `author_key` (the Multikey the acting initiative publishes as
+/// `assertionMethod`) and reads the operation and its coalition. The proof must be made
+/// with the actor's own key: a forwarder cannot speak for it.
+pub fn parse_verified(document: &Value, author_key: &str) -> Result<(Operation, String), OpError> {
+    let author = text(&document["actor"], "actor")?;
+    let method = integrity::verification_method(document)?;
+    if method.split('#').next() != Some(author.as_str()) {
+        return Err(OpError::WrongSigner(method));
+    }
+    integrity::verify(document, author_key)?;
+    let object = &document["object"];
+    let kind = match document["type"].as_str().unwrap_or_default() {
+        "bn:Found" => OpKind::Found {
+            charter: parse_charter(&object["bn:charter"])?,
+            founders: object["bn:founders"].as_array().into_iter().flatten().filter_map(|f| f.as_str().map(str::to_string)).collect(),
+        },
+        "bn:Propose" => OpKind::Propose(match object["type"].as_str().unwrap_or_default() {
+            "bn:Admission" => Change::Admit(text(&object["bn:candidate"], "candidate")?),
+            "bn:Removal" => Change::Remove(text(&object["bn:member"], "member")?),
+            "bn:CharterChange" => Change::Charter(parse_charter(&object["bn:charter"])?),
+            other => return Err(OpError::Malformed(format!("unknown proposal {other:?}"))),
+        }),
+        "bn:Sponsor" => OpKind::Sponsor { proposal: text(object, "proposal")? },
+        "bn:Object" => OpKind::Object { proposal: text(object, "proposal")? },
+        "bn:Vote" => OpKind::Vote {
+            proposal: text(&object["bn:proposal"], "proposal")?,
+            approve: object["bn:approve"].as_bool().ok_or_else(|| OpError::Malformed("approve is missing".into()))?,
+        },
+        "bn:Admit" => OpKind::Admit { proposal: text(object, "proposal")? },
+        "bn:Leave" => OpKind::Leave,
+        other => return Err(OpError::Malformed(format!("unknown operation {other:?}"))),
+    };
+    let published = DateTime::parse_from_rfc3339(document["published"].as_str().unwrap_or_default())
+        .map_err(|e| OpError::Malformed(format!("published: {e}")))?
+        .timestamp_millis();
+    let parents = document["bn:parents"].as_array().into_iter().flatten().filter_map(|p| p.as_str().map(str::to_string)).collect();
+    let op = Operation { id: text(&document["id"], "id")?, author, parents, published, kind };
+    Ok((op, text(&document["bn:coalition"], "coalition")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use buurtnet_domain::model::coalition::fold;
+
+    const COALITION: &str = "urn:buurtnet:coalition:delfshaven-1";
+
+    fn initiative(host: &str) -> (String, buurtnet_domain::model::ActorKeys) {
+        (format!("https://{host}/initiatives/i"), crate::keys::generate())
+    }
+
+    #[test]
+    fn operations_round_trip_signed_and_fold_the_same() {
+        let (a, a_keys) = initiative("a.example");
+        let (b, b_keys) = initiative("b.example");
+        let charter = Charter { name: "Delfshaven".into(), description: "Samen zorgen".into(), sponsors_needed: 1, objection_days: 7 };
+        let day = 24 * 3600 * 1000;
+        let ops = vec![
+            (
+                Operation {
+                    id: format!("{a}/ops/1"),
+                    author: a.clone(),
+                    parents: vec![],
+                    published: day,
+                    kind: OpKind::Found { charter, founders: vec![a.clone()] },
+                },
+                &a_keys,
+            ),
+            (
+                Operation {
+                    id: format!("{b}/ops/1"),
+                    author: b.clone(),
+                    parents: vec![format!("{a}/ops/1")],
+                    published: 2 * day,
+                    kind: OpKind::Propose(Change::Admit(b.clone())),
+                },
+                &b_keys,
+            ),
+            (
+                Operation {
+                    id: format!("{a}/ops/2"),
+                    author: a.clone(),
+                    parents: vec![format!("{b}/ops/1")],
+                    published: 2 * day,
+                    kind: OpKind::Sponsor { proposal: format!("{b}/ops/1") },
+                },
+                &a_keys,
+            ),
+            (
+                Operation {
+                    id: format!("{a}/ops/3"),
+                    author: a.clone(),
+                    parents: vec![format!("{a}/ops/2")],
+                    published: 10 * day,
+                    kind: OpKind::Admit { proposal: format!("{b}/ops/1") },
+                },
+                &a_keys,
+            ),
+        ];
+        let mut read = Vec::new();
+        for (op, keys) in &ops {
+            let signed = sign(op, COALITION, &keys.ed25519_private_pkcs8).unwrap();
+            // What travels is text; what arrives is parsed again.
+            let arrived: Value = serde_json::from_str(&signed.to_string()).unwrap();
+            let (back, coalition) = parse_verified(&arrived, &keys.ed25519_public_multibase).unwrap();
+            assert_eq!(coalition, COALITION);
+            assert_eq!(&back, op);
+            read.push(back);
+        }
+        assert_eq!(fold(&read).members.len(), 2);
+    }
+
+    #[test]
+    fn forged_and_altered_operations_are_refused() {
+        let (a, a_keys) = initiative("a.example");
+        let (_, mallory) = initiative("m.example");
+        let op = Operation { id: format!("{a}/ops/9"), author: a.clone(), parents: vec![], published: 0, kind: OpKind::Leave };
+        let signed = sign(&op, COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
+        assert_eq!(
+            parse_verified(&signed, &mallory.ed25519_public_multibase).unwrap_err(),
+            OpError::Proof(ProofError::Invalid),
+            "another key"
+        );
+        let mut altered = signed.clone();
+        altered["type"] = json!("bn:Admit");
+        altered["object"] = json!("https://a.example/initiatives/i/ops/1");
+        assert_eq!(parse_verified(&altered, &a_keys.ed25519_public_multibase).unwrap_err(), OpError::Proof(ProofError::Invalid));
+        // Mallory signs an operation in A's name with her own key.
+        let mut posing = to_json(&op, COALITION);
+        posing["actor"] = json!(a);
+        let forged =
+            integrity::sign(&posing, "https://m.example/initiatives/i#ed25519-key", &mallory.ed25519_private_pkcs8, "2026-01-01T00:00:00Z")
+                .unwrap();
+        assert!(matches!(parse_verified(&forged, &mallory.ed25519_public_multibase), Err(OpError::WrongSigner(_))));
+    }
+}
