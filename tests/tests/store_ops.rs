@@ -33,6 +33,7 @@ on_both_databases!(
     follows_follow_the_rules,
     deliveries_are_leased_retried_and_counted,
     activities_are_remembered_and_domains_blocked,
+    coalition_operations_are_kept_once_and_fold_alike_in_any_order,
 );
 
 /// A fresh, migrated database, and the directory that holds it (the caller keeps it alive).
@@ -314,5 +315,64 @@ async fn activities_are_remembered_and_domains_blocked(store: Store) -> Result<(
     assert!(store::inbox::is_blocked(&mut tx, "https://a.example/users/troll", "a.example").await?);
     assert!(!store::inbox::is_blocked(&mut tx, "https://a.example/users/buur", "a.example").await?);
     tx.commit().await?;
+    Ok(())
+}
+
+async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: Store) -> Result<()> {
+    use buurtnet_domain::model::coalition::{Change, Charter, OpKind, Operation};
+    use buurtnet_federation::objects::coalition_op;
+    const COALITION: &str = "urn:buurtnet:coalition:test";
+    let (a, b) = ("https://a.example/initiatives/a", "https://b.example/initiatives/b");
+    let (a_keys, b_keys) = (keys::generate(), keys::generate());
+    let day = 24 * 3600 * 1000;
+    let charter = Charter { name: "Delfshaven".into(), description: String::new(), sponsors_needed: 1, objection_days: 7 };
+    let made = |id: &str, author: &str, parents: &[&str], at: i64, kind: OpKind| Operation {
+        id: id.into(),
+        author: author.into(),
+        parents: parents.iter().map(|p| p.to_string()).collect(),
+        published: at * day,
+        kind,
+    };
+    let ops = [
+        (made("https://a.example/ops/1", a, &[], 0, OpKind::Found { charter, founders: vec![a.into()] }), &a_keys),
+        (made("https://b.example/ops/1", b, &["https://a.example/ops/1"], 1, OpKind::Propose(Change::Admit(b.into()))), &b_keys),
+        (
+            made(
+                "https://a.example/ops/2",
+                a,
+                &["https://b.example/ops/1"],
+                1,
+                OpKind::Sponsor { proposal: "https://b.example/ops/1".into() },
+            ),
+            &a_keys,
+        ),
+        (
+            made(
+                "https://a.example/ops/3",
+                a,
+                &["https://a.example/ops/2"],
+                9,
+                OpKind::Admit { proposal: "https://b.example/ops/1".into() },
+            ),
+            &a_keys,
+        ),
+    ];
+    // They arrive newest first: the early ones wait in the fold until their parents come.
+    for (op, keys) in ops.iter().rev() {
+        let raw = coalition_op::sign(op, COALITION, &keys.ed25519_private_pkcs8)?.to_string();
+        assert!(ops::coalitions::record(&store, COALITION, op, &raw).await?);
+        let state = ops::coalitions::state(&store, COALITION).await?;
+        assert!(state.members.len() <= 1 || op.id == "https://a.example/ops/1", "nothing counts before its parents");
+    }
+    let state = ops::coalitions::state(&store, COALITION).await?;
+    assert_eq!(state.members.iter().map(String::as_str).collect::<Vec<_>>(), vec![a, b]);
+    assert!(state.pending.is_empty());
+    let (op, keys) = &ops[1];
+    let again = coalition_op::sign(op, COALITION, &keys.ed25519_private_pkcs8)?.to_string();
+    assert!(!ops::coalitions::record(&store, COALITION, op, &again).await?, "a second copy changes nothing");
+    let page = store::coalitions::raw_page(&mut store.conn().await?, COALITION, 0, 10).await?;
+    assert_eq!(page.len(), 4);
+    let (first, key) = (serde_json::from_str::<serde_json::Value>(&page[3].1)?, &a_keys.ed25519_public_multibase);
+    assert_eq!(coalition_op::parse_verified(&first, key)?.0, ops[0].0, "kept byte for byte: the proof still holds");
     Ok(())
 }

@@ -18,12 +18,13 @@
 //!   proposal's time vote for them.
 //! - `Leave`: a member goes.
 
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Milliseconds in a day.
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charter {
     pub name: String,
     pub description: String,
@@ -33,14 +34,14 @@ pub struct Charter {
     pub objection_days: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     Admit(String),
     Remove(String),
     Charter(Charter),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OpKind {
     Found { charter: Charter, founders: Vec<String> },
     Propose(Change),
@@ -52,7 +53,7 @@ pub enum OpKind {
 }
 
 /// One signed operation of the log (its proof is checked before it gets here).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation {
     pub id: String,
     /// The acting initiative.

@@ -13,6 +13,7 @@
 
 pub mod actors;
 pub mod articles;
+pub mod coalitions;
 pub mod deliveries;
 pub mod events;
 pub mod follows;

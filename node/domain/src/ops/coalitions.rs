@@ -1,0 +1,27 @@
+//! Coalitions (issue 6), the part built so far: keeping the operations of a membership log
+//! (whose proofs the federation layer checked) and computing the coalition's state from
+//! them. A replayed or second copy of an operation changes nothing.
+
+use crate::error::{DomainError, Result};
+use crate::model::coalition::{CoalitionState, Operation, fold};
+use crate::store::{self, Store};
+
+/// Keeps a checked operation with its signed document; false when it was known already.
+pub async fn record(store: &Store, coalition: &str, op: &Operation, raw: &str) -> Result<bool> {
+    let reading = serde_json::to_string(op).map_err(|e| DomainError::Corrupt(format!("operation: {e}")))?;
+    let new =
+        store::coalitions::NewOperation { coalition, op_id: &op.id, author: &op.author, published: op.published, reading: &reading, raw };
+    let mut tx = store.begin().await?;
+    let fresh = store::coalitions::insert(&mut tx, &new).await?;
+    tx.commit().await?;
+    Ok(fresh)
+}
+
+/// The coalition as its operations here make it.
+pub async fn state(store: &Store, coalition: &str) -> Result<CoalitionState> {
+    let mut ops = Vec::new();
+    for reading in store::coalitions::readings(&mut store.conn().await?, coalition).await? {
+        ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
+    }
+    Ok(fold(&ops))
+}

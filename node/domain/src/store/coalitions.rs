@@ -1,0 +1,37 @@
+//! The operations of coalitions' membership logs: their reading (JSON of
+//! `model::coalition::Operation`) and the signed document as it came.
+
+use super::{Handle, affected, on_db};
+use crate::error::Result;
+use crate::now_ms;
+
+pub struct NewOperation<'a> {
+    pub coalition: &'a str,
+    pub op_id: &'a str,
+    pub author: &'a str,
+    pub published: i64,
+    pub reading: &'a str,
+    pub raw: &'a str,
+}
+
+/// Keeps an operation; false when it was known already (a replay or a second copy).
+pub async fn insert(db: &mut impl Handle, op: &NewOperation<'_>) -> Result<bool> {
+    let sql = "INSERT INTO coalition_operations (coalition, op_id, author, published, reading, raw, received_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (op_id) DO NOTHING";
+    Ok(affected!(db, c => sqlx::query(sql).bind(op.coalition).bind(op.op_id).bind(op.author).bind(op.published)
+        .bind(op.reading).bind(op.raw).bind(now_ms()).execute(c).await)?
+        == 1)
+}
+
+/// The readings of a coalition's operations, in the order they came.
+pub async fn readings(db: &mut impl Handle, coalition: &str) -> Result<Vec<String>> {
+    let sql = "SELECT reading FROM coalition_operations WHERE coalition = $1 ORDER BY id";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(coalition).fetch_all(c).await)?)
+}
+
+/// The signed documents of a coalition's operations after the `after`-th, `limit` at most
+/// (for anti-entropy pages): (position, document).
+pub async fn raw_page(db: &mut impl Handle, coalition: &str, after: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+    let sql = "SELECT id, raw FROM coalition_operations WHERE coalition = $1 AND id > $2 ORDER BY id LIMIT $3";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String)>(sql).bind(coalition).bind(after).bind(limit).fetch_all(c).await)?)
+}
