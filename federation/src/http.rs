@@ -35,6 +35,8 @@ pub fn routes() -> Router {
         .route("/users/{name}/inbox", post(inbox::post_inbox))
         .route("/initiatives/{name}/inbox", post(inbox::post_inbox))
         .route("/actor", get(instance_actor))
+        .route("/coalitions/{slug}", get(crate::coalitions::replica_document))
+        .route("/coalitions/{slug}/operations", get(crate::coalitions::operations))
         .route("/users/{name}/{collection}", get(collection))
         .route("/initiatives/{name}/{collection}", get(collection))
 }

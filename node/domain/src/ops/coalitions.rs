@@ -25,3 +25,40 @@ pub async fn state(store: &Store, coalition: &str) -> Result<CoalitionState> {
     }
     Ok(fold(&ops))
 }
+
+/// Records the founding operation (signed by the caller) and hosts the first replica as
+/// `slug`, in one transaction. The coordinator must act for the founding initiative.
+pub async fn found(
+    store: &Store,
+    member: &crate::model::Actor,
+    initiative: &crate::model::Actor,
+    coalition: &str,
+    slug: &str,
+    op: &Operation,
+    raw: &str,
+) -> Result<()> {
+    if !super::actors::may_act_as(store, member, initiative).await?
+        || initiative.kind() != crate::model::ActorKind::Group
+        || op.author != initiative.ap_id
+    {
+        return Err(DomainError::Forbidden);
+    }
+    let slug = crate::model::Username::parse(slug)
+        .map_err(|_| DomainError::invalid("slug", "use small letters, digits and _ / gebruik kleine letters, cijfers en _"))?;
+    let reading = serde_json::to_string(op).map_err(|e| DomainError::Corrupt(format!("operation: {e}")))?;
+    let new =
+        store::coalitions::NewOperation { coalition, op_id: &op.id, author: &op.author, published: op.published, reading: &reading, raw };
+    let mut tx = store.begin().await?;
+    if store::coalitions::replica_by_slug(&mut tx, slug.as_str()).await?.is_some() {
+        return Err(DomainError::Conflict("that name is taken / die naam is al in gebruik".into()));
+    }
+    store::coalitions::insert(&mut tx, &new).await?;
+    store::coalitions::insert_replica(&mut tx, coalition, slug.as_str()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The coalition a local replica stands for, if there is one by that name.
+pub async fn replica(store: &Store, slug: &str) -> Result<Option<String>> {
+    store::coalitions::replica_by_slug(&mut store.conn().await?, slug).await
+}

@@ -35,3 +35,16 @@ pub async fn raw_page(db: &mut impl Handle, coalition: &str, after: i64, limit: 
     let sql = "SELECT id, raw FROM coalition_operations WHERE coalition = $1 AND id > $2 ORDER BY id LIMIT $3";
     Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String)>(sql).bind(coalition).bind(after).bind(limit).fetch_all(c).await)?)
 }
+
+/// Hosts a replica of `coalition` here as `slug`.
+pub async fn insert_replica(db: &mut impl Handle, coalition: &str, slug: &str) -> Result<()> {
+    let sql = "INSERT INTO coalition_replicas (coalition, slug, created_at) VALUES ($1, $2, $3)";
+    affected!(db, c => sqlx::query(sql).bind(coalition).bind(slug).bind(now_ms()).execute(c).await)?;
+    Ok(())
+}
+
+/// The coalition a local replica stands for.
+pub async fn replica_by_slug(db: &mut impl Handle, slug: &str) -> Result<Option<String>> {
+    let sql = "SELECT coalition FROM coalition_replicas WHERE slug = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(slug).fetch_optional(c).await)?)
+}

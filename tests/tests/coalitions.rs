@@ -1,0 +1,64 @@
+//! Coalitions (issue 6), the part built so far, over HTTP on both databases: founding one,
+//! its replica as a `Group`, and its operations served with proofs that anyone can check
+//! against the founding initiative's published key.
+
+use anyhow::{Context as _, Result};
+use buurtnet_domain::DomainError;
+use buurtnet_domain::model::coalition::{Charter, OpKind};
+use buurtnet_federation::error::FederationError;
+use buurtnet_federation::objects::coalition_op;
+use buurtnet_tests::harness::{Backend, TestNode};
+use buurtnet_tests::on_both_backends;
+use serde_json::Value;
+
+on_both_backends!(a_founded_coalition_serves_its_replica_and_signed_operations);
+
+fn charter() -> Charter {
+    Charter {
+        name: "Welzijnscoalitie Delfshaven".into(),
+        description: "Samen zorgen in Delfshaven".into(),
+        sponsors_needed: 1,
+        objection_days: 7,
+    }
+}
+
+async fn get_json(url: &str) -> Result<(u16, Value)> {
+    let response = reqwest::Client::new().get(url).header("accept", "application/activity+json").send().await?;
+    let status = response.status().as_u16();
+    Ok((status, response.json().await.unwrap_or(Value::Null)))
+}
+
+async fn a_founded_coalition_serves_its_replica_and_signed_operations(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    let fatima = node.add_member("fatima", Some(&zorg)).await?;
+    let henk = node.add_member("henk", None).await?;
+    let context = node.node.as_ref().context("running")?.context();
+    let refused = buurtnet_federation::coalitions::found(&context, &henk, &zorg, "delfshaven", charter()).await;
+    assert!(matches!(refused, Err(FederationError::Forbidden(_))), "only the initiative's coordinators found");
+    let coalition = buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "delfshaven", charter()).await?;
+    assert!(coalition.starts_with("urn:buurtnet:coalition:"));
+    let taken = buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "delfshaven", charter()).await;
+    assert!(matches!(taken, Err(FederationError::Domain(DomainError::Conflict(_)))), "one replica per name");
+
+    let base = node.base_url();
+    let (status, replica) = get_json(&format!("{base}/coalitions/delfshaven")).await?;
+    assert_eq!(status, 200);
+    assert_eq!(replica["type"], "Group");
+    assert_eq!(replica["name"], "Welzijnscoalitie Delfshaven");
+    assert_eq!(replica["bn:coalition"], coalition.as_str());
+    assert_eq!(replica["bn:members"], serde_json::json!([zorg.ap_id]));
+    assert_eq!(get_json(&format!("{base}/coalitions/bestaatniet")).await?.0, 404);
+
+    let (_, page) = get_json(replica["bn:operations"].as_str().context("operations")?).await?;
+    let items = page["orderedItems"].as_array().context("items")?;
+    assert_eq!(items.len(), 1);
+    // Anyone can check the founding operation with the key the initiative publishes.
+    let (_, actor) = get_json(&zorg.ap_id).await?;
+    let key = actor["assertionMethod"][0]["publicKeyMultibase"].as_str().context("the initiative's Ed25519 key")?;
+    let (op, of) = coalition_op::parse_verified(&items[0], key)?;
+    assert_eq!(of, coalition);
+    assert!(matches!(op.kind, OpKind::Found { .. }));
+    assert_eq!(op.author, zorg.ap_id);
+    Ok(())
+}
