@@ -83,3 +83,95 @@ pub async fn operations(context: Context, Path(slug): Path<String>, Query(query)
     }
     Ok(crate::http::activity_json(StatusCode::OK, with_context(page)))
 }
+
+/// What a pull from another replica brought.
+#[derive(Debug, Default)]
+pub struct Pulled {
+    pub coalition: String,
+    /// Operations new here, checked and kept.
+    pub taken: usize,
+    /// Operations held already.
+    pub known: usize,
+    /// Operations refused: (id, why).
+    pub refused: Vec<(String, String)>,
+}
+
+/// Most pages one pull reads.
+const MAX_PAGES: usize = 200;
+/// Largest page we read, in bytes.
+const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+
+async fn fetch_json(context: &Context, url: &url::Url) -> Result<Value> {
+    crate::safety::check_url(url, context.dev).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let response = context
+        .client
+        .get(url.clone())
+        .header("accept", crate::protocol::ACTIVITY_JSON)
+        .send()
+        .await
+        .map_err(|e| FederationError::Malformed(format!("{url}: {e}")))?;
+    if !response.status().is_success() {
+        return Err(FederationError::Malformed(format!("{url}: {}", response.status())));
+    }
+    let body = response.bytes().await.map_err(|e| FederationError::Malformed(format!("{url}: {e}")))?;
+    if body.len() > MAX_PAGE_BYTES {
+        return Err(FederationError::Malformed(format!("{url}: answer too large")));
+    }
+    serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{url}: {e}")))
+}
+
+/// Anti-entropy: reads another replica's operations and keeps those new here whose proof
+/// holds with their author's published key. What the forwarding replica says is never
+/// trusted: each operation stands on its own proof.
+pub async fn pull(context: &Context, replica: &url::Url) -> Result<Pulled> {
+    let document = fetch_json(context, replica).await?;
+    let coalition =
+        document["bn:coalition"].as_str().ok_or_else(|| FederationError::Malformed("not a coalition replica".into()))?.to_string();
+    let mut next = document["bn:operations"]
+        .as_str()
+        .and_then(|u| url::Url::parse(u).ok())
+        .filter(|u| u.origin() == replica.origin())
+        .ok_or_else(|| FederationError::Malformed("the replica names no operations of its own".into()))?;
+    let mut pulled = Pulled { coalition: coalition.clone(), ..Pulled::default() };
+    for _ in 0..MAX_PAGES {
+        let page = fetch_json(context, &next).await?;
+        for item in page["orderedItems"].as_array().into_iter().flatten() {
+            take(context, &coalition, item, &mut pulled).await;
+        }
+        match page["next"].as_str().and_then(|u| url::Url::parse(u).ok()).filter(|u| u.origin() == replica.origin() && *u != next) {
+            Some(url) => next = url,
+            None => break,
+        }
+    }
+    Ok(pulled)
+}
+
+async fn take(context: &Context, coalition: &str, item: &Value, pulled: &mut Pulled) {
+    let id = item["id"].as_str().unwrap_or_default().to_string();
+    match ops::coalitions::knows(&context.store, &id).await {
+        Ok(true) => {
+            pulled.known += 1;
+            return;
+        }
+        Ok(false) => {}
+        Err(e) => {
+            pulled.refused.push((id, e.to_string()));
+            return;
+        }
+    }
+    let checked = async {
+        let author = item["actor"].as_str().ok_or_else(|| FederationError::Malformed("no actor".into()))?;
+        let actor = crate::objects::actor::resolve(author, context).await?;
+        let key = actor.ed25519_public_multibase.ok_or_else(|| FederationError::Malformed("the author publishes no Ed25519 key".into()))?;
+        let (op, of) = coalition_op::parse_verified(item, &key).map_err(|e| FederationError::Malformed(e.to_string()))?;
+        if of != coalition {
+            return Err(FederationError::Malformed("an operation of another coalition".into()));
+        }
+        ops::coalitions::record(&context.store, coalition, &op, &item.to_string()).await?;
+        Ok(())
+    };
+    match checked.await {
+        Ok(()) => pulled.taken += 1,
+        Err(e) => pulled.refused.push((id, e.to_string())),
+    }
+}

@@ -11,7 +11,7 @@ use buurtnet_tests::harness::{Backend, TestNode};
 use buurtnet_tests::on_both_backends;
 use serde_json::Value;
 
-on_both_backends!(a_founded_coalition_serves_its_replica_and_signed_operations);
+on_both_backends!(a_founded_coalition_serves_its_replica_and_signed_operations, another_node_pulls_the_operations_and_refuses_a_forged_one);
 
 fn charter() -> Charter {
     Charter {
@@ -60,5 +60,45 @@ async fn a_founded_coalition_serves_its_replica_and_signed_operations(backend: B
     assert_eq!(of, coalition);
     assert!(matches!(op.kind, OpKind::Found { .. }));
     assert_eq!(op.author, zorg.ap_id);
+    Ok(())
+}
+
+async fn another_node_pulls_the_operations_and_refuses_a_forged_one(backend: Backend) -> Result<()> {
+    let a = TestNode::start(backend).await?;
+    let b = TestNode::start(backend).await?;
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let a_context = a.node.as_ref().context("running")?.context();
+    let coalition = buurtnet_federation::coalitions::found(&a_context, &fatima, &zorg, "delfshaven", charter()).await?;
+    let replica = url::Url::parse(&format!("{}/coalitions/delfshaven", a.base_url()))?;
+
+    let b_context = b.node.as_ref().context("running")?.context();
+    let pulled = buurtnet_federation::coalitions::pull(&b_context, &replica).await?;
+    assert_eq!((pulled.taken, pulled.known, pulled.refused.len()), (1, 0, 0), "{pulled:?}");
+    assert_eq!(pulled.coalition, coalition);
+    let state = buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?;
+    assert_eq!(state.members.iter().collect::<Vec<_>>(), vec![&zorg.ap_id], "the other node computes the same members");
+    let again = buurtnet_federation::coalitions::pull(&b_context, &replica).await?;
+    assert_eq!((again.taken, again.known), (0, 1), "nothing twice");
+
+    // A forged operation slipped into A's replica (a charter change in Zorg's name, its proof
+    // copied from the founding): B refuses it; the members stay as they were.
+    let (_, page) = get_json(&format!("{replica}/operations")).await?;
+    let mut forged = page["orderedItems"][0].clone();
+    forged["id"] = serde_json::json!(format!("{}/activities/vervalst", a.base_url()));
+    forged["object"]["bn:charter"]["name"] = serde_json::json!("Overgenomen door Mallory");
+    let op = buurtnet_domain::model::coalition::Operation {
+        id: forged["id"].as_str().unwrap_or_default().into(),
+        author: zorg.ap_id.clone(),
+        parents: vec![],
+        published: 0,
+        kind: OpKind::Leave,
+    };
+    buurtnet_domain::ops::coalitions::record(a.store(), &coalition, &op, &forged.to_string()).await?;
+    let pulled = buurtnet_federation::coalitions::pull(&b_context, &replica).await?;
+    assert_eq!((pulled.taken, pulled.refused.len()), (0, 1), "{pulled:?}");
+    assert!(pulled.refused[0].1.contains("does not match"), "{pulled:?}");
+    let state = buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?;
+    assert_eq!(state.charter.map(|c| c.name), Some("Welzijnscoalitie Delfshaven".to_string()));
     Ok(())
 }

@@ -62,3 +62,8 @@ pub async fn found(
 pub async fn replica(store: &Store, slug: &str) -> Result<Option<String>> {
     store::coalitions::replica_by_slug(&mut store.conn().await?, slug).await
 }
+
+/// Whether this node holds an operation already.
+pub async fn knows(store: &Store, op_id: &str) -> Result<bool> {
+    store::coalitions::is_known(&mut store.conn().await?, op_id).await
+}

@@ -48,3 +48,9 @@ pub async fn replica_by_slug(db: &mut impl Handle, slug: &str) -> Result<Option<
     let sql = "SELECT coalition FROM coalition_replicas WHERE slug = $1";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(slug).fetch_optional(c).await)?)
 }
+
+/// Whether an operation is held already.
+pub async fn is_known(db: &mut impl Handle, op_id: &str) -> Result<bool> {
+    let sql = "SELECT COUNT(*) FROM coalition_operations WHERE op_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(op_id).fetch_one(c).await)? > 0)
+}
