@@ -37,6 +37,27 @@ pub async fn found(context: &Context, member: &Actor, initiative: &Actor, slug: 
     Ok(coalition)
 }
 
+/// `member` acts for `initiative` in a coalition: the operation names the current heads as
+/// its parents, is checked against the rules, signed with the initiative's key and kept.
+pub async fn act(context: &Context, member: &Actor, initiative: &Actor, coalition: &str, kind: OpKind) -> Result<Operation> {
+    if !ops::actors::may_act_as(&context.store, member, initiative).await? {
+        return Err(FederationError::Forbidden("only coordinators act for their initiative".into()));
+    }
+    let op = Operation {
+        id: context.urls.new_activity().to_string(),
+        author: initiative.ap_id.clone(),
+        parents: ops::coalitions::current_heads(&context.store, coalition).await?,
+        published: now_ms(),
+        kind,
+    };
+    ops::coalitions::check_new(&context.store, coalition, &op).await?;
+    let private =
+        initiative.ed25519_private_pkcs8.as_deref().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
+    let signed = coalition_op::sign(&op, coalition, private).map_err(|e| FederationError::Internal(e.to_string()))?;
+    ops::coalitions::record(&context.store, coalition, &op, &signed.to_string()).await?;
+    Ok(op)
+}
+
 fn replica_id(context: &Context, slug: &str) -> String {
     format!("{}coalitions/{slug}", context.urls.base())
 }

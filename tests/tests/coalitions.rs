@@ -11,7 +11,11 @@ use buurtnet_tests::harness::{Backend, TestNode};
 use buurtnet_tests::on_both_backends;
 use serde_json::Value;
 
-on_both_backends!(a_founded_coalition_serves_its_replica_and_signed_operations, another_node_pulls_the_operations_and_refuses_a_forged_one);
+on_both_backends!(
+    a_founded_coalition_serves_its_replica_and_signed_operations,
+    another_node_pulls_the_operations_and_refuses_a_forged_one,
+    an_admitted_initiative_hosts_a_replica_that_agrees
+);
 
 fn charter() -> Charter {
     Charter {
@@ -100,5 +104,54 @@ async fn another_node_pulls_the_operations_and_refuses_a_forged_one(backend: Bac
     assert!(pulled.refused[0].1.contains("does not match"), "{pulled:?}");
     let state = buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?;
     assert_eq!(state.charter.map(|c| c.name), Some("Welzijnscoalitie Delfshaven".to_string()));
+    Ok(())
+}
+
+async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::coalition::Change;
+    let a = TestNode::start(backend).await?;
+    let b = TestNode::start(backend).await?;
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    let (a_context, b_context) = (a.node.as_ref().context("running")?.context(), b.node.as_ref().context("running")?.context());
+    // No objection period, so that the test need not wait a week.
+    let quick = Charter { objection_days: 0, ..charter() };
+    let coalition = buurtnet_federation::coalitions::found(&a_context, &fatima, &zorg, "delfshaven", quick).await?;
+
+    let early =
+        buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: "nergens".into() }).await;
+    assert!(matches!(early, Err(FederationError::Domain(DomainError::Invalid(_)))), "an operation the rules refuse is not even signed");
+    let proposal =
+        buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Propose(Change::Admit(paleis.ap_id.clone())))
+            .await?;
+    assert_eq!(proposal.parents.len(), 1, "it names the founding as its parent");
+    buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: proposal.id.clone() }).await?;
+
+    // The new member's node takes the log and hosts a replica of its own.
+    let replica_a = url::Url::parse(&format!("{}/coalitions/delfshaven", a.base_url()))?;
+    assert!(
+        buurtnet_domain::ops::coalitions::host(b.store(), &coalition, "delfshaven", &paleis).await.is_err(),
+        "only members host a replica"
+    );
+    let pulled = buurtnet_federation::coalitions::pull(&b_context, &replica_a).await?;
+    assert_eq!((pulled.taken, pulled.refused.len()), (3, 0), "{pulled:?}");
+    buurtnet_domain::ops::coalitions::host(b.store(), &coalition, "delfshaven", &paleis).await?;
+    let (_, replica_b) = get_json(&format!("{}/coalitions/delfshaven", b.base_url())).await?;
+    assert_eq!(replica_b["bn:coalition"], coalition.as_str(), "the same coalition on both replicas");
+    let mut members: Vec<&str> = replica_b["bn:members"].as_array().context("members")?.iter().filter_map(Value::as_str).collect();
+    members.sort();
+    let mut expected = vec![zorg.ap_id.as_str(), paleis.ap_id.as_str()];
+    expected.sort();
+    assert_eq!(members, expected);
+
+    // Kees acts from his own node; Zorg's replica takes it over by pulling.
+    buurtnet_federation::coalitions::act(&b_context, &kees, &paleis, &coalition, OpKind::Leave).await?;
+    let replica_b_url = url::Url::parse(&format!("{}/coalitions/delfshaven", b.base_url()))?;
+    let back = buurtnet_federation::coalitions::pull(&a_context, &replica_b_url).await?;
+    assert_eq!((back.taken, back.known), (1, 3), "{back:?}");
+    let state = buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?;
+    assert_eq!(state.members.iter().collect::<Vec<_>>(), vec![&zorg.ap_id], "both replicas agree Paleis left");
     Ok(())
 }

@@ -129,6 +129,16 @@ pub fn causal_order(ops: &[Operation]) -> (Vec<&Operation>, BTreeSet<String>) {
     (order, pending)
 }
 
+/// The heads: the operations no other operation names as a parent (what a new operation
+/// names as its parents), sorted.
+pub fn heads(ops: &[Operation]) -> Vec<String> {
+    let named: BTreeSet<&str> = ops.iter().flat_map(|o| o.parents.iter().map(String::as_str)).collect();
+    let mut heads: Vec<String> = ops.iter().map(|o| o.id.clone()).filter(|id| !named.contains(id.as_str())).collect();
+    heads.sort();
+    heads.dedup();
+    heads
+}
+
 /// Folds a set of operations into the coalition's state.
 pub fn fold(ops: &[Operation]) -> CoalitionState {
     let (order, pending) = causal_order(ops);
@@ -379,6 +389,14 @@ mod tests {
         assert_eq!(state.refused.get("op:05").map(String::as_str), Some("only members propose this"));
         assert_eq!(state.refused.get("op:07").map(String::as_str), Some("the coalition was founded already"));
         assert!(state.pending.contains("op:08"), "waits for its parent");
+    }
+
+    #[test]
+    fn heads_are_the_operations_nobody_names_yet() {
+        let mut ops = founding();
+        assert_eq!(heads(&ops), vec!["op:04".to_string()]);
+        ops.push(op("op:05", B, &["op:03"], 2, OpKind::Leave));
+        assert_eq!(heads(&ops), vec!["op:04".to_string(), "op:05".to_string()], "two branches");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! them. A replayed or second copy of an operation changes nothing.
 
 use crate::error::{DomainError, Result};
-use crate::model::coalition::{CoalitionState, Operation, fold};
+use crate::model::coalition::{CoalitionState, Operation, fold, heads};
 use crate::store::{self, Store};
 
 /// Keeps a checked operation with its signed document; false when it was known already.
@@ -19,11 +19,7 @@ pub async fn record(store: &Store, coalition: &str, op: &Operation, raw: &str) -
 
 /// The coalition as its operations here make it.
 pub async fn state(store: &Store, coalition: &str) -> Result<CoalitionState> {
-    let mut ops = Vec::new();
-    for reading in store::coalitions::readings(&mut store.conn().await?, coalition).await? {
-        ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
-    }
-    Ok(fold(&ops))
+    Ok(fold(&operations(store, coalition).await?))
 }
 
 /// Records the founding operation (signed by the caller) and hosts the first replica as
@@ -66,4 +62,41 @@ pub async fn replica(store: &Store, slug: &str) -> Result<Option<String>> {
 /// Whether this node holds an operation already.
 pub async fn knows(store: &Store, op_id: &str) -> Result<bool> {
     store::coalitions::is_known(&mut store.conn().await?, op_id).await
+}
+
+/// The operations held for a coalition.
+async fn operations(store: &Store, coalition: &str) -> Result<Vec<Operation>> {
+    let mut ops = Vec::new();
+    for reading in store::coalitions::readings(&mut store.conn().await?, coalition).await? {
+        ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
+    }
+    Ok(ops)
+}
+
+/// What a new operation names as its parents: the current heads.
+pub async fn current_heads(store: &Store, coalition: &str) -> Result<Vec<String>> {
+    Ok(heads(&operations(store, coalition).await?))
+}
+
+/// Checks that `op` would count (the fold would not refuse it) before it is signed and kept.
+pub async fn check_new(store: &Store, coalition: &str, op: &Operation) -> Result<()> {
+    let mut ops = operations(store, coalition).await?;
+    ops.push(op.clone());
+    match fold(&ops).refused.get(&op.id) {
+        Some(why) => Err(DomainError::invalid("operation", why.clone())),
+        None => Ok(()),
+    }
+}
+
+/// Hosts a replica of a coalition this node's initiative `member_initiative` is a member of.
+pub async fn host(store: &Store, coalition: &str, slug: &str, member_initiative: &crate::model::Actor) -> Result<()> {
+    if !state(store, coalition).await?.members.contains(&member_initiative.ap_id) {
+        return Err(DomainError::Forbidden);
+    }
+    let slug = crate::model::Username::parse(slug)
+        .map_err(|_| DomainError::invalid("slug", "use small letters, digits and _ / gebruik kleine letters, cijfers en _"))?;
+    let mut tx = store.begin().await?;
+    store::coalitions::insert_replica(&mut tx, coalition, slug.as_str()).await?;
+    tx.commit().await?;
+    Ok(())
 }
