@@ -6,7 +6,7 @@
 use crate::error::{FederationError, Result};
 use crate::objects::coalition_op;
 use crate::protocol::with_context;
-use crate::state::Context;
+use crate::state::{Context, FederationState};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -43,6 +43,11 @@ pub async fn act(context: &Context, member: &Actor, initiative: &Actor, coalitio
     if !ops::actors::may_act_as(&context.store, member, initiative).await? {
         return Err(FederationError::Forbidden("only coordinators act for their initiative".into()));
     }
+    issue(context, initiative, coalition, kind).await
+}
+
+/// Makes, checks, signs and keeps an operation of `initiative` (a local actor).
+async fn issue(context: &FederationState, initiative: &Actor, coalition: &str, kind: OpKind) -> Result<Operation> {
     let op = Operation {
         id: context.urls.new_activity().to_string(),
         author: initiative.ap_id.clone(),
@@ -56,6 +61,18 @@ pub async fn act(context: &Context, member: &Actor, initiative: &Actor, coalitio
     let signed = coalition_op::sign(&op, coalition, private).map_err(|e| FederationError::Internal(e.to_string()))?;
     ops::coalitions::record(&context.store, coalition, &op, &signed.to_string()).await?;
     Ok(op)
+}
+
+/// Lets in the candidates whose objection period has passed without objection (each
+/// replica's node may do it; the first `Admit` counts, the others change nothing). Runs with
+/// the node's housekeeping. Returns how many were admitted.
+pub async fn admit_due(state: &FederationState) -> Result<usize> {
+    let mut admitted = 0;
+    for (coalition, proposal, issuer) in ops::coalitions::admissions_due(&state.store, now_ms()).await? {
+        issue(state, &issuer, &coalition, OpKind::Admit { proposal }).await?;
+        admitted += 1;
+    }
+    Ok(admitted)
 }
 
 fn replica_id(context: &Context, slug: &str) -> String {

@@ -107,7 +107,8 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
     Ok(Node { federation, addr, server, worker, housekeeping })
 }
 
-/// Work that runs by itself: offers and needs expire (and their `Delete` goes out).
+/// Work that runs by itself: offers and needs expire (and their `Delete` goes out);
+/// coalition admissions whose objection period passed take effect.
 async fn housekeeping(state: FederationState) {
     let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
@@ -119,6 +120,11 @@ async fn housekeeping(state: FederationState) {
                 state.wake_delivery();
             }
             Err(e) => tracing::error!(error = %e, "expiring offers and needs failed; will try again"),
+        }
+        match buurtnet_federation::coalitions::admit_due(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("{n} initiatives admitted to coalitions"),
+            Err(e) => tracing::error!(error = %e, "admitting to coalitions failed; will try again"),
         }
     }
 }

@@ -14,7 +14,8 @@ use serde_json::Value;
 on_both_backends!(
     a_founded_coalition_serves_its_replica_and_signed_operations,
     another_node_pulls_the_operations_and_refuses_a_forged_one,
-    an_admitted_initiative_hosts_a_replica_that_agrees
+    an_admitted_initiative_hosts_a_replica_that_agrees,
+    admissions_take_effect_by_themselves_once_the_period_is_over
 );
 
 fn charter() -> Charter {
@@ -153,5 +154,26 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
     assert_eq!((back.taken, back.known), (1, 3), "{back:?}");
     let state = buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?;
     assert_eq!(state.members.iter().collect::<Vec<_>>(), vec![&zorg.ap_id], "both replicas agree Paleis left");
+    Ok(())
+}
+
+async fn admissions_take_effect_by_themselves_once_the_period_is_over(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::coalition::Change;
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    let fatima = node.add_member("fatima", Some(&zorg)).await?;
+    let context = node.node.as_ref().context("running")?.context();
+    let state = node.node.as_ref().context("running")?.state();
+    let candidate = "https://elders.example/initiatives/buren";
+    let week = buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "week", charter()).await?;
+    buurtnet_federation::coalitions::act(&context, &fatima, &zorg, &week, OpKind::Propose(Change::Admit(candidate.into()))).await?;
+    assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "a week to object first");
+    let quick =
+        buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "vlug", Charter { objection_days: 0, ..charter() }).await?;
+    buurtnet_federation::coalitions::act(&context, &fatima, &zorg, &quick, OpKind::Propose(Change::Admit(candidate.into()))).await?;
+    assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 1);
+    assert!(buurtnet_domain::ops::coalitions::state(node.store(), &quick).await?.members.contains(candidate));
+    assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "once");
+    assert!(!buurtnet_domain::ops::coalitions::state(node.store(), &week).await?.members.contains(candidate));
     Ok(())
 }

@@ -100,3 +100,39 @@ pub async fn host(store: &Store, coalition: &str, slug: &str, member_initiative:
     tx.commit().await?;
     Ok(())
 }
+
+/// Admissions ready to take effect at `now` (sponsored enough, unopposed, the objection
+/// period over), with a local member initiative to issue the `Admit`: (coalition, proposal,
+/// initiative).
+pub async fn admissions_due(store: &Store, now: i64) -> Result<Vec<(String, String, crate::model::Actor)>> {
+    let replicas = store::coalitions::replicas(&mut store.conn().await?).await?;
+    let mut due = Vec::new();
+    for (coalition, _) in replicas {
+        let state = state(store, &coalition).await?;
+        let Some(charter) = state.charter.clone() else { continue };
+        let window = i64::from(charter.objection_days) * 24 * 3600 * 1000;
+        let Some(issuer) = local_member(store, &state).await? else { continue };
+        for proposal in state.proposals.values() {
+            let ready = matches!(proposal.change, crate::model::coalition::Change::Admit(_))
+                && !proposal.decided
+                && proposal.objections.is_empty()
+                && now >= proposal.published + window
+                && proposal.sponsors.iter().filter(|s| state.members.contains(*s)).count() >= charter.sponsors_needed as usize;
+            if ready {
+                due.push((coalition.clone(), proposal.id.clone(), issuer.clone()));
+            }
+        }
+    }
+    Ok(due)
+}
+
+/// A member initiative hosted on this node, to act for the node's replica.
+async fn local_member(store: &Store, state: &CoalitionState) -> Result<Option<crate::model::Actor>> {
+    let mut conn = store.conn().await?;
+    for member in &state.members {
+        if let Some(actor) = store::actors::by_ap_id(&mut conn, member).await?.filter(|a| a.is_local) {
+            return Ok(Some(actor));
+        }
+    }
+    Ok(None)
+}

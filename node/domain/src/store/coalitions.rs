@@ -54,3 +54,9 @@ pub async fn is_known(db: &mut impl Handle, op_id: &str) -> Result<bool> {
     let sql = "SELECT COUNT(*) FROM coalition_operations WHERE op_id = $1";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(op_id).fetch_one(c).await)? > 0)
 }
+
+/// The coalitions this node hosts a replica of: (coalition, slug).
+pub async fn replicas(db: &mut impl Handle) -> Result<Vec<(String, String)>> {
+    let sql = "SELECT coalition, slug FROM coalition_replicas ORDER BY id";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (String, String)>(sql).fetch_all(c).await)?)
+}
