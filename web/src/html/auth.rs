@@ -140,12 +140,6 @@ struct SignUpPage {
     waiting: bool,
 }
 
-impl SignUpPage {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-}
-
 fn mode_name(mode: Registrations) -> &'static str {
     match mode {
         Registrations::Invitation => "invitation",

@@ -208,12 +208,6 @@ struct EventFormPage {
     preview: Option<String>,
 }
 
-impl EventFormPage {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-}
-
 async fn event_form(
     context: &Context,
     visitor: &Visitor,

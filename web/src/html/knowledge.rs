@@ -123,12 +123,6 @@ struct ArticleFormPage {
     preview: Option<String>,
 }
 
-impl ArticleFormPage {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-}
-
 async fn article_form(
     context: &Context,
     visitor: &Visitor,

@@ -35,13 +35,11 @@ pub struct Frame {
 impl Frame {
     pub async fn new(context: &Context, visitor: &Visitor, title: impl Into<String>) -> Frame {
         let member = match visitor.member() {
-            Some(m) => Some(MemberNav {
-                name: m.display_name.clone(),
-                username: m.username.clone(),
-                coordinator: ops::signup::is_coordinator(&context.store, m).await.unwrap_or(false),
-                admin: ops::federation_health::is_admin(&context.store, m).await.unwrap_or(false),
-                unread: ops::members::unread_notices(&context.store, m).await.unwrap_or(0),
-            }),
+            Some(m) => {
+                let standing = ops::members::standing(&context.store, m).await;
+                let (admin, coordinator, unread) = standing.map(|s| (s.admin, s.coordinator, s.unread)).unwrap_or((false, false, 0));
+                Some(MemberNav { name: m.display_name.clone(), username: m.username.clone(), coordinator, admin, unread })
+            }
             None => None,
         };
         let notice = visitor

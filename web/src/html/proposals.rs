@@ -65,12 +65,6 @@ struct ProposalFormPage {
     preview: Option<String>,
 }
 
-impl ProposalFormPage {
-    fn error(&self, field: &str) -> Option<&String> {
-        self.errors.get(field)
-    }
-}
-
 fn purpose_of(kind: &str) -> Option<Purpose> {
     match kind {
         "hulpvraag" => Some(Purpose::Request),

@@ -164,11 +164,6 @@ pub async fn notices(store: &Store, member: &Actor, limit: i64) -> Result<Vec<No
     Ok(readable)
 }
 
-/// How many notifications a member has not seen.
-pub async fn unread_notices(store: &Store, member: &Actor) -> Result<i64> {
-    store::notifications::unread_count(&mut store.conn().await?, member.id).await
-}
-
 /// Clears all of a member's notifications.
 pub async fn clear_notices(store: &Store, member: &Actor) -> Result<()> {
     let mut tx = store.begin().await?;
@@ -292,4 +287,20 @@ pub async fn export(store: &Store, member: &Actor) -> Result<MemberExport> {
         posts,
         direct_messages_received: received,
     })
+}
+
+/// What the menu needs to know of a member, read on one connection: administrator,
+/// coordinator of some initiative, notifications not seen yet.
+pub struct Standing {
+    pub admin: bool,
+    pub coordinator: bool,
+    pub unread: i64,
+}
+
+pub async fn standing(store: &Store, member: &Actor) -> Result<Standing> {
+    let mut conn = store.conn().await?;
+    let admin = store::actors::is_admin(&mut conn, member.id).await?;
+    let coordinates = store::actors::roles_of(&mut conn, member.id).await?.iter().any(|(_, role)| role == super::actors::ROLE_COORDINATOR);
+    let unread = store::notifications::unread_count(&mut conn, member.id).await?;
+    Ok(Standing { admin, coordinator: admin || coordinates, unread })
 }
