@@ -17,6 +17,11 @@ done
 export PATH
 
 export CARGO_TERM_COLOR=never
+# A clean CI build gains nothing from incremental artefacts, and they doubled the disk a
+# run needs (one CI run failed with "No space left on device").
+if [ "${CI:-}" = "true" ]; then
+  export CARGO_INCREMENTAL=0
+fi
 # Build everything first (the binary too: one scenario runs `buurtnet serve` as a process).
 cargo build --workspace --all-targets
 cargo test --workspace --no-fail-fast "$@"
