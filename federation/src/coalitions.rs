@@ -1,7 +1,9 @@
-//! Coalitions on the wire (issue 6), the part built so far: founding one (the founding
-//! operation signed by the initiative's Ed25519 key), the replica as a `Group` actor at
-//! `/coalitions/{slug}`, and its operations as a paged collection that any replica or
-//! reader can take, proofs included, for anti-entropy.
+//! Coalitions on the wire (issue 6): founding one (the founding operation signed by the
+//! initiative's Ed25519 key), acting in one, the replica as a `Group` at
+//! `/coalitions/{slug}`, its operations as a paged collection that any replica or reader can
+//! take, proofs included, and the ways operations travel: pushed to the other replicas'
+//! inboxes by the node that made them, taken in by the inbox ([`receive`]), and pulled by
+//! anti-entropy ([`pull`], [`sync_round`]) so that a node that was away catches up by itself.
 
 use crate::error::{FederationError, Result};
 use crate::objects::coalition_op;
@@ -11,7 +13,8 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use buurtnet_domain::model::Actor;
-use buurtnet_domain::model::coalition::{Charter, OpKind, Operation};
+use buurtnet_domain::model::coalition::{Change, Charter, CoalitionState, OpKind, Operation};
+use buurtnet_domain::ops::coalitions::Spread;
 use buurtnet_domain::{now_ms, ops, store};
 use serde_json::{Value, json};
 
@@ -34,7 +37,20 @@ pub async fn found(context: &Context, member: &Actor, initiative: &Actor, slug: 
         initiative.ed25519_private_pkcs8.as_deref().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
     let signed = coalition_op::sign(&op, &coalition, private).map_err(|e| FederationError::Internal(e.to_string()))?;
     ops::coalitions::found(&context.store, member, initiative, &coalition, slug, &op, &signed.to_string()).await?;
+    issue(context, initiative, &coalition, OpKind::Host { replica: replica_id(context, slug) }).await?;
     Ok(coalition)
+}
+
+/// `member` applies for `initiative` to the coalition of `replica` (any replica a
+/// coordinator was given): the log is read from there first, so that the application names
+/// what the coalition had decided, and the application goes to every replica.
+pub async fn apply(context: &Context, member: &Actor, initiative: &Actor, replica: &url::Url) -> Result<(String, Operation)> {
+    if !ops::actors::may_act_as(&context.store, member, initiative).await? {
+        return Err(FederationError::Forbidden("only coordinators act for their initiative".into()));
+    }
+    let pulled = pull(context, replica).await?;
+    let op = issue(context, initiative, &pulled.coalition, OpKind::Propose(Change::Admit(initiative.ap_id.clone()))).await?;
+    Ok((pulled.coalition, op))
 }
 
 /// `member` acts for `initiative` in a coalition: the operation names the current heads as
@@ -59,7 +75,8 @@ async fn issue(context: &FederationState, initiative: &Actor, coalition: &str, k
     let private =
         initiative.ed25519_private_pkcs8.as_deref().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
     let signed = coalition_op::sign(&op, coalition, private).map_err(|e| FederationError::Internal(e.to_string()))?;
-    ops::coalitions::record(&context.store, coalition, &op, &signed.to_string()).await?;
+    ops::coalitions::record(&context.store, coalition, &op, &signed.to_string(), Spread::TellOthers).await?;
+    context.wake_delivery();
     Ok(op)
 }
 
@@ -75,8 +92,20 @@ pub async fn admit_due(state: &FederationState) -> Result<usize> {
     Ok(admitted)
 }
 
-fn replica_id(context: &Context, slug: &str) -> String {
+fn replica_id(context: &FederationState, slug: &str) -> String {
     format!("{}coalitions/{slug}", context.urls.base())
+}
+
+#[derive(serde::Deserialize)]
+pub struct Lookup {
+    id: String,
+}
+
+/// `GET /coalitions?id=urn:buurtnet:coalition:…`: this node's replica of that coalition, so
+/// that a node that knows only the coalition's id and a peer finds the peer's replica.
+pub async fn replica_lookup(context: Context, Query(lookup): Query<Lookup>) -> Result<Response> {
+    let slug = ops::coalitions::local_replica(&context.store, &lookup.id).await?.ok_or(FederationError::NotFound)?;
+    replica_document(context, Path(slug)).await
 }
 
 /// `GET /coalitions/{slug}`: the replica, a `Group`.
@@ -92,6 +121,8 @@ pub async fn replica_document(context: Context, Path(slug): Path<String>) -> Res
         "endpoints": {"sharedInbox": context.urls.shared_inbox()},
         "bn:coalition": coalition, "bn:operations": format!("{id}/operations"),
         "bn:members": state.members.iter().collect::<Vec<_>>(),
+        "bn:replicas": state.replicas.values().filter(|r| **r != id).collect::<Vec<_>>(),
+        "bn:heads": ops::coalitions::current_heads(&context.store, &coalition).await?,
     });
     let mut document = with_context(document);
     if let Some(list) = document["@context"].as_array_mut() {
@@ -205,11 +236,158 @@ async fn take(context: &Context, coalition: &str, item: &Value, pulled: &mut Pul
         if of != coalition {
             return Err(FederationError::Malformed("an operation of another coalition".into()));
         }
-        ops::coalitions::record(&context.store, coalition, &op, &item.to_string()).await?;
+        ops::coalitions::record(&context.store, coalition, &op, &item.to_string(), Spread::Keep).await?;
         Ok(())
     };
     match checked.await {
         Ok(()) => pulled.taken += 1,
         Err(e) => pulled.refused.push((id, e.to_string())),
     }
+}
+
+/// What became of an operation the inbox took in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Received {
+    New,
+    Known,
+    /// It names operations we lack: a pull from the sender's replica brings them and it.
+    Deferred,
+}
+
+/// The inbox's part: an operation POSTed by `sender` (whose HTTP signature the inbox
+/// checked; it need not be the author, as replicas forward). The operation counts only on
+/// its own proof, made with its author's published key. `raw` is kept and forwarded as it
+/// came. An application that came straight from its candidate (who hosts no replica to
+/// spread it) is passed on to the other replicas.
+pub async fn receive(context: &Context, document: &Value, raw: &str, sender: &Actor) -> Result<Received> {
+    let id = document["id"].as_str().ok_or_else(|| FederationError::Malformed("no id".into()))?;
+    if ops::coalitions::knows(&context.store, id).await? {
+        return Ok(Received::Known);
+    }
+    let author = document["actor"].as_str().ok_or_else(|| FederationError::Malformed("no actor".into()))?;
+    let author_actor = crate::objects::actor::resolve(author, context).await?;
+    let key =
+        author_actor.ed25519_public_multibase.ok_or_else(|| FederationError::Malformed("the author publishes no Ed25519 key".into()))?;
+    let (op, coalition) = coalition_op::parse_verified(document, &key).map_err(|e| match e {
+        coalition_op::OpError::Proof(p) => FederationError::Forbidden(format!("the operation's proof: {p}")),
+        other => FederationError::Malformed(other.to_string()),
+    })?;
+    if !ops::coalitions::knows_all(&context.store, &op.parents).await? {
+        let state = ops::coalitions::state(&context.store, &coalition).await?;
+        pull_in_background(context, replica_near(context, &coalition, &state, Some(&sender.ap_id)));
+        return Ok(Received::Deferred);
+    }
+    ops::coalitions::admissible(&context.store, &coalition, &op).await?;
+    let state = ops::coalitions::state(&context.store, &coalition).await?;
+    let from_author = crate::protocol::same_origin(&sender.ap_id, &op.author);
+    let spread = if from_author && !state.replicas.contains_key(&op.author) { Spread::TellOthers } else { Spread::Keep };
+    if !ops::coalitions::record(&context.store, &coalition, &op, raw, spread).await? {
+        return Ok(Received::Known);
+    }
+    if spread == Spread::TellOthers {
+        context.wake_delivery();
+    }
+    settle(context, &coalition, Some(&sender.ap_id)).await?;
+    Ok(Received::New)
+}
+
+/// After operations came in: host a replica when one of our initiatives has become a member,
+/// and when some operation waits for parents we lack, pull from the replica of the node
+/// that sent it (in the background).
+async fn settle(context: &Context, coalition: &str, sender: Option<&str>) -> Result<()> {
+    let state = ops::coalitions::state(&context.store, coalition).await?;
+    let preferred = state.replicas.values().next().and_then(|r| r.rsplit('/').next()).map(str::to_string);
+    if let Some((initiative, slug)) = ops::coalitions::host_if_member(&context.store, coalition, preferred.as_deref()).await? {
+        tracing::info!(%coalition, %slug, "one of our initiatives is a member now: hosting a replica");
+        issue(context, &initiative, coalition, OpKind::Host { replica: replica_id(context, &slug) }).await?;
+    }
+    if !state.pending.is_empty() {
+        pull_in_background(context, replica_near(context, coalition, &state, sender));
+    }
+    Ok(())
+}
+
+/// Another node's replica to fill gaps from: the one on the sender's origin if there is one,
+/// else any other.
+fn replica_near(context: &Context, coalition: &str, state: &CoalitionState, sender: Option<&str>) -> Option<url::Url> {
+    let known = sender
+        .and_then(|s| state.replicas.values().find(|r| crate::protocol::same_origin(r, s)))
+        .or_else(|| state.replicas.values().find(|r| !r.starts_with(context.urls.base().as_str())))
+        .and_then(|r| url::Url::parse(r).ok());
+    // A node we know no replica of (an invitation from a coalition we hold nothing of yet)
+    // says where its replica is.
+    known.or_else(|| {
+        let mut lookup = url::Url::parse(sender?).ok()?.join("/coalitions").ok()?;
+        lookup.query_pairs_mut().append_pair("id", coalition);
+        Some(lookup)
+    })
+}
+
+fn pull_in_background(context: &Context, source: Option<url::Url>) {
+    let Some(source) = source else { return };
+    let context = context.reset_request_count();
+    tokio::spawn(async move {
+        if let Err(e) = pull_and_settle(&context, &source).await {
+            tracing::info!(%source, error = %e, "filling a gap in a coalition log failed; the next sync round tries again");
+        }
+    });
+}
+
+/// Pulls from a replica, then settles what came.
+pub async fn pull_and_settle(context: &Context, replica: &url::Url) -> Result<Pulled> {
+    let pulled = pull(context, replica).await?;
+    if pulled.taken > 0 {
+        settle(context, &pulled.coalition, None).await?;
+    }
+    Ok(pulled)
+}
+
+/// Replicas one sync round asks, per coalition.
+const SYNC_FANOUT: usize = 3;
+
+/// One round of anti-entropy: for every coalition this node holds a log of, asks a few other
+/// replicas (at random) for their heads and pulls from those whose heads differ from ours.
+/// Returns how many operations came in.
+pub async fn sync_round(context: &Context) -> Result<usize> {
+    let mut taken = 0;
+    for coalition in ops::coalitions::held(&context.store).await? {
+        let state = ops::coalitions::state(&context.store, &coalition).await?;
+        let ours = ops::coalitions::current_heads(&context.store, &coalition).await?;
+        let mut others: Vec<url::Url> = state
+            .replicas
+            .values()
+            .filter(|r| !r.starts_with(context.urls.base().as_str()))
+            .filter_map(|r| url::Url::parse(r).ok())
+            .collect();
+        shuffle(&mut others);
+        for replica in others.into_iter().take(SYNC_FANOUT) {
+            match heads_of(context, &replica).await {
+                Ok(theirs) if theirs == ours => continue,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::debug!(%replica, error = %e, "a replica did not answer; another round will ask again");
+                    continue;
+                }
+            }
+            match pull_and_settle(context, &replica).await {
+                Ok(pulled) => taken += pulled.taken,
+                Err(e) => tracing::info!(%replica, error = %e, "pulling from a replica failed"),
+            }
+        }
+    }
+    Ok(taken)
+}
+
+fn shuffle<T>(items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, rand::random_range(0..=i));
+    }
+}
+
+async fn heads_of(context: &Context, replica: &url::Url) -> Result<Vec<String>> {
+    let document = fetch_json(context, replica).await?;
+    let mut heads: Vec<String> =
+        document["bn:heads"].as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_string)).collect();
+    heads.sort();
+    Ok(heads)
 }

@@ -44,6 +44,39 @@ fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planne
     Planned { signer_id: signer.id, activity_id, body: with_context(activity).to_string(), inboxes }
 }
 
+/// A coalition operation goes as it is (its proof must stay intact) to the other replicas'
+/// inboxes, and to the candidate's node when it concerns an admission. Signed by its author
+/// when the author is ours, else by the instance actor that passes it on.
+async fn coalition_operation(state: &FederationState, coalition: &str, op_id: &str) -> Result<Planned> {
+    use buurtnet_domain::model::coalition::{Change, OpKind};
+    let mut conn = state.store.conn().await?;
+    let raw = store::coalitions::raw_of(&mut conn, op_id).await?.ok_or(FederationError::NotFound)?;
+    drop(conn);
+    let folded = buurtnet_domain::ops::coalitions::state(&state.store, coalition).await?;
+    let op = buurtnet_domain::ops::coalitions::reading(&state.store, op_id).await?.ok_or(FederationError::NotFound)?;
+    let own = state.urls.base().as_str().to_string();
+    let mut inboxes: BTreeSet<String> = folded.replicas.values().filter(|r| !r.starts_with(&own)).map(|r| format!("{r}/inbox")).collect();
+    let concerned = match &op.kind {
+        OpKind::Propose(Change::Admit(candidate)) => Some(candidate.clone()),
+        OpKind::Sponsor { proposal } | OpKind::Object { proposal } | OpKind::Admit { proposal } => {
+            folded.proposals.get(proposal).and_then(|p| if let Change::Admit(c) = &p.change { Some(c.clone()) } else { None })
+        }
+        _ => None,
+    };
+    let mut conn = state.store.conn().await?;
+    if let Some(candidate) = concerned
+        && let Some(actor) = store::actors::by_ap_id(&mut conn, &candidate).await?.filter(|a| !a.is_local)
+        && !folded.replicas.contains_key(&candidate)
+    {
+        inboxes.insert(actor.delivery_inbox().to_string());
+    }
+    let signer = match store::actors::by_ap_id(&mut conn, &op.author).await?.filter(|a| a.is_local) {
+        Some(author) => author,
+        None => state.instance_actor.clone(),
+    };
+    Ok(Planned { signer_id: signer.id, activity_id: op_id.to_string(), body: raw, inboxes })
+}
+
 /// Turns every waiting outbox entry into deliveries. Returns how many entries it expanded.
 pub async fn expand_pending(state: &FederationState) -> Result<usize> {
     let pending = store::outbox::pending(&mut state.store.conn().await?, 100).await?;
@@ -201,6 +234,10 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let activity =
                 json!({"id": new_id(), "type": "Delete", "actor": actor.ap_id, "to": [crate::protocol::PUBLIC], "object": actor.ap_id});
             vec![planned(&actor, activity, inboxes.iter().cloned().collect())]
+        }
+        Outgoing::CoalitionOperation { coalition, op_id } => {
+            drop(conn);
+            vec![coalition_operation(state, coalition, op_id).await?]
         }
         Outgoing::ReportForwarded { report_id } => {
             let Some((account_id, status_ids, comment)) = store::reports::by_id(&mut conn, *report_id).await? else { return Ok(vec![]) };

@@ -70,7 +70,11 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     let body = read_body(body, context.settings.max_inbox_body).await?;
     signatures::check_digest(&parts.headers, &body)?;
 
-    let activity: ActivityJson = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let document: serde_json::Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    if document["type"].as_str().is_some_and(|t| t.starts_with("bn:")) {
+        return receive_coalition_operation(context, &pending, &document, &body).await;
+    }
+    let activity: ActivityJson = serde_json::from_value(document).map_err(|e| FederationError::Malformed(e.to_string()))?;
     let actor_id = protocol::first_id(Some(&activity.actor)).ok_or_else(|| FederationError::Malformed("no actor".into()))?;
     if !protocol::same_origin(&activity.id, &actor_id) {
         return Err(FederationError::Forbidden("activity id is on another origin than its actor".into()).into());
@@ -106,6 +110,38 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     }
     peer_is_alive(context, &host).await;
     Ok(result?)
+}
+
+/// A coalition operation: the sender (whose HTTP signature must hold) may be any node
+/// passing it on; the operation stands on its own proof, checked against its author's key.
+async fn receive_coalition_operation(
+    context: &Context,
+    pending: &PendingSignature,
+    document: &serde_json::Value,
+    body: &[u8],
+) -> std::result::Result<Outcome, Failure> {
+    let sender_id = pending.key_id().split('#').next().unwrap_or_default().to_string();
+    let author = document["actor"].as_str().ok_or_else(|| FederationError::Malformed("no actor".into()))?;
+    let mut conn = context.store.conn().await.map_err(FederationError::from)?;
+    for actor in [sender_id.as_str(), author] {
+        let host =
+            url::Url::parse(actor).map(|u| crate::host_of(&u)).map_err(|_| FederationError::Malformed("actor is not a URL".into()))?;
+        if store::inbox::is_blocked(&mut conn, actor, &host).await.map_err(FederationError::from)? {
+            return Err(FederationError::Blocked.into());
+        }
+    }
+    drop(conn);
+    let sender = verified_signer(pending, &sender_id, context).await?;
+    let raw = std::str::from_utf8(body).map_err(|_| FederationError::Malformed("not UTF-8".into()))?;
+    let outcome = match crate::coalitions::receive(context, document, raw, &sender).await? {
+        crate::coalitions::Received::New => Outcome::Applied,
+        crate::coalitions::Received::Known => return Err(Duplicate),
+        crate::coalitions::Received::Deferred => Outcome::Ignored("names operations we lack; pulling them"),
+    };
+    if let Ok(url) = url::Url::parse(&sender.ap_id) {
+        peer_is_alive(context, &crate::host_of(&url)).await;
+    }
+    Ok(outcome)
 }
 
 /// Servers announce deleted accounts to everyone they ever talked to; when the account is

@@ -11,6 +11,9 @@ pub struct FederationSettings {
     pub max_inbox_body: usize,
     /// Most remote fetches one incoming request may cause.
     pub fetch_limit: u32,
+    /// Seconds between two anti-entropy rounds, in which the node asks a few other replicas
+    /// of each coalition for what it lacks.
+    pub coalition_sync_secs: u64,
     pub delivery: DeliverySettings,
 }
 
@@ -35,7 +38,13 @@ pub struct DeliverySettings {
 
 impl Default for FederationSettings {
     fn default() -> Self {
-        FederationSettings { authorized_fetch: false, max_inbox_body: 512 * 1024, fetch_limit: 10, delivery: DeliverySettings::default() }
+        FederationSettings {
+            authorized_fetch: false,
+            max_inbox_body: 512 * 1024,
+            fetch_limit: 10,
+            coalition_sync_secs: 300,
+            delivery: DeliverySettings::default(),
+        }
     }
 }
 

@@ -103,13 +103,36 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
         }
     });
     let worker = tokio::spawn(buurtnet_federation::deliver::run_worker(state.clone()));
-    let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let housekeeping = tokio::spawn(housekeeping(state.clone(), federation.clone()));
     Ok(Node { federation, addr, server, worker, housekeeping })
 }
 
+/// Aborts a task when dropped, so that a sub-task ends with the task that started it.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Work that runs by itself: offers and needs expire (and their `Delete` goes out);
-/// coalition admissions whose objection period passed take effect.
-async fn housekeeping(state: FederationState) {
+/// coalition admissions whose objection period passed take effect; coalition logs are
+/// compared with other replicas (anti-entropy).
+async fn housekeeping(state: FederationState, federation: Federation) {
+    let sync_every = std::time::Duration::from_secs(state.settings.coalition_sync_secs.max(1));
+    let coalitions = tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(sync_every);
+        loop {
+            ticks.tick().await;
+            match buurtnet_federation::coalitions::sync_round(&federation.context()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("{n} coalition operations caught up from other replicas"),
+                Err(e) => tracing::warn!(error = %e, "a coalition sync round failed; the next one tries again"),
+            }
+        }
+    });
+    let _stops_with_housekeeping = AbortOnDrop(coalitions);
     let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every_minute.tick().await;

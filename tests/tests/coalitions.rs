@@ -5,9 +5,10 @@
 use anyhow::{Context as _, Result};
 use buurtnet_domain::DomainError;
 use buurtnet_domain::model::coalition::{Charter, OpKind};
+use buurtnet_domain::ops::coalitions::Spread;
 use buurtnet_federation::error::FederationError;
 use buurtnet_federation::objects::coalition_op;
-use buurtnet_tests::harness::{Backend, TestNode};
+use buurtnet_tests::harness::{Backend, TestNode, eventually};
 use buurtnet_tests::on_both_backends;
 use serde_json::Value;
 
@@ -15,8 +16,37 @@ on_both_backends!(
     a_founded_coalition_serves_its_replica_and_signed_operations,
     another_node_pulls_the_operations_and_refuses_a_forged_one,
     an_admitted_initiative_hosts_a_replica_that_agrees,
-    admissions_take_effect_by_themselves_once_the_period_is_over
+    admissions_take_effect_by_themselves_once_the_period_is_over,
+    operations_travel_between_replicas_by_themselves,
+    forged_and_outsider_operations_are_refused_even_when_an_honest_node_forwards_them
 );
+
+/// A node that runs anti-entropy every second, so that scenarios need not wait minutes.
+async fn quick_syncing_node(backend: Backend) -> Result<TestNode> {
+    TestNode::start_with(backend, |config| config.federation.coalition_sync_secs = 1).await
+}
+
+/// (members, replicas other than its own, heads) as a replica document shows them.
+async fn replica_view(url: &str) -> Result<Option<(Vec<String>, Vec<String>, Vec<String>)>> {
+    let (status, document) = get_json(url).await?;
+    if status != 200 {
+        return Ok(None);
+    }
+    let list = |key: &str| {
+        let mut items: Vec<String> =
+            document[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect();
+        items.sort();
+        items
+    };
+    Ok(Some((list("bn:members"), list("bn:replicas"), list("bn:heads"))))
+}
+
+/// The replica a node hosts of `coalition`, once it hosts one.
+async fn replica_url(node: &TestNode, coalition: &str) -> Result<Option<String>> {
+    Ok(buurtnet_domain::ops::coalitions::local_replica(node.store(), coalition)
+        .await?
+        .map(|slug| format!("{}/coalitions/{slug}", node.base_url())))
+}
 
 fn charter() -> Charter {
     Charter {
@@ -57,7 +87,7 @@ async fn a_founded_coalition_serves_its_replica_and_signed_operations(backend: B
 
     let (_, page) = get_json(replica["bn:operations"].as_str().context("operations")?).await?;
     let items = page["orderedItems"].as_array().context("items")?;
-    assert_eq!(items.len(), 1);
+    assert_eq!(items.len(), 2, "the founding, and the founder naming its replica");
     // Anyone can check the founding operation with the key the initiative publishes.
     let (_, actor) = get_json(&zorg.ap_id).await?;
     let key = actor["assertionMethod"][0]["publicKeyMultibase"].as_str().context("the initiative's Ed25519 key")?;
@@ -79,12 +109,12 @@ async fn another_node_pulls_the_operations_and_refuses_a_forged_one(backend: Bac
 
     let b_context = b.node.as_ref().context("running")?.context();
     let pulled = buurtnet_federation::coalitions::pull(&b_context, &replica).await?;
-    assert_eq!((pulled.taken, pulled.known, pulled.refused.len()), (1, 0, 0), "{pulled:?}");
+    assert_eq!((pulled.taken, pulled.known, pulled.refused.len()), (2, 0, 0), "{pulled:?}");
     assert_eq!(pulled.coalition, coalition);
     let state = buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?;
     assert_eq!(state.members.iter().collect::<Vec<_>>(), vec![&zorg.ap_id], "the other node computes the same members");
     let again = buurtnet_federation::coalitions::pull(&b_context, &replica).await?;
-    assert_eq!((again.taken, again.known), (0, 1), "nothing twice");
+    assert_eq!((again.taken, again.known), (0, 2), "nothing twice");
 
     // A forged operation slipped into A's replica (a charter change in Zorg's name, its proof
     // copied from the founding): B refuses it; the members stay as they were.
@@ -99,7 +129,7 @@ async fn another_node_pulls_the_operations_and_refuses_a_forged_one(backend: Bac
         published: 0,
         kind: OpKind::Leave,
     };
-    buurtnet_domain::ops::coalitions::record(a.store(), &coalition, &op, &forged.to_string()).await?;
+    buurtnet_domain::ops::coalitions::record(a.store(), &coalition, &op, &forged.to_string(), Spread::Keep).await?;
     let pulled = buurtnet_federation::coalitions::pull(&b_context, &replica).await?;
     assert_eq!((pulled.taken, pulled.refused.len()), (0, 1), "{pulled:?}");
     assert!(pulled.refused[0].1.contains("does not match"), "{pulled:?}");
@@ -137,7 +167,7 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
         "only members host a replica"
     );
     let pulled = buurtnet_federation::coalitions::pull(&b_context, &replica_a).await?;
-    assert_eq!((pulled.taken, pulled.refused.len()), (3, 0), "{pulled:?}");
+    assert_eq!((pulled.taken, pulled.refused.len()), (4, 0), "{pulled:?}");
     buurtnet_domain::ops::coalitions::host(b.store(), &coalition, "delfshaven", &paleis).await?;
     let (_, replica_b) = get_json(&format!("{}/coalitions/delfshaven", b.base_url())).await?;
     assert_eq!(replica_b["bn:coalition"], coalition.as_str(), "the same coalition on both replicas");
@@ -150,8 +180,9 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
     // Kees acts from his own node; Zorg's replica takes it over by pulling.
     buurtnet_federation::coalitions::act(&b_context, &kees, &paleis, &coalition, OpKind::Leave).await?;
     let replica_b_url = url::Url::parse(&format!("{}/coalitions/delfshaven", b.base_url()))?;
+    // (Kees's node also pushes it to Zorg's replica, so it may be there already.)
     let back = buurtnet_federation::coalitions::pull(&a_context, &replica_b_url).await?;
-    assert_eq!((back.taken, back.known), (1, 3), "{back:?}");
+    assert_eq!((back.taken + back.known, back.refused.len()), (5, 0), "{back:?}");
     let state = buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?;
     assert_eq!(state.members.iter().collect::<Vec<_>>(), vec![&zorg.ap_id], "both replicas agree Paleis left");
     Ok(())
@@ -175,5 +206,140 @@ async fn admissions_take_effect_by_themselves_once_the_period_is_over(backend: B
     assert!(buurtnet_domain::ops::coalitions::state(node.store(), &quick).await?.members.contains(candidate));
     assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "once");
     assert!(!buurtnet_domain::ops::coalitions::state(node.store(), &week).await?.members.contains(candidate));
+    Ok(())
+}
+
+/// Three nodes, no test-driven pulls: applications go to a replica's inbox, sponsorships and
+/// admissions reach the candidate's node, an admitted initiative's node hosts a replica by
+/// itself and names it, and a change no one pushed arrives by anti-entropy.
+async fn operations_travel_between_replicas_by_themselves(backend: Backend) -> Result<()> {
+    let (a, b, c) = (quick_syncing_node(backend).await?, quick_syncing_node(backend).await?, quick_syncing_node(backend).await?);
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    let lander = c.add_initiative("lander", false).await?;
+    let ans = c.add_member("ans", Some(&lander)).await?;
+    let (a_ctx, b_ctx, c_ctx) =
+        (a.node.as_ref().context("a")?.context(), b.node.as_ref().context("b")?.context(), c.node.as_ref().context("c")?.context());
+    let coalition =
+        buurtnet_federation::coalitions::found(&a_ctx, &fatima, &zorg, "delfshaven", Charter { objection_days: 0, ..charter() }).await?;
+    let replica_a = format!("{}/coalitions/delfshaven", a.base_url());
+
+    // Paleis applies through Zorg's replica; Zorg sees the application arrive.
+    let (of, application) = buurtnet_federation::coalitions::apply(&b_ctx, &kees, &paleis, &url::Url::parse(&replica_a)?).await?;
+    assert_eq!(of, coalition);
+    eventually("the application reaches Zorg's replica", || async {
+        Ok(buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?.proposals.contains_key(&application.id).then_some(()))
+    })
+    .await?;
+    buurtnet_federation::coalitions::act(&a_ctx, &fatima, &zorg, &coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
+    assert_eq!(buurtnet_federation::coalitions::admit_due(a.node.as_ref().context("a")?.state()).await?, 1);
+
+    // Paleis's node hears it was admitted, hosts a replica and names it; Zorg's lists it.
+    let replica_b = eventually("Paleis's node hosts a replica", || replica_url(&b, &coalition)).await?;
+    assert!(replica_b.ends_with("/coalitions/delfshaven"), "the same name as the replica it came from: {replica_b}");
+    eventually("Zorg's replica lists Paleis's", || async {
+        Ok(replica_view(&replica_a).await?.filter(|(members, replicas, _)| members.len() == 2 && replicas == &vec![replica_b.clone()]))
+    })
+    .await?;
+
+    // Lander applies through Paleis's replica; Paleis sponsors; Lander ends up with a replica too.
+    let (_, application) = buurtnet_federation::coalitions::apply(&c_ctx, &ans, &lander, &url::Url::parse(&replica_b)?).await?;
+    eventually("the application reaches Paleis's replica", || async {
+        Ok(buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?.proposals.contains_key(&application.id).then_some(()))
+    })
+    .await?;
+    buurtnet_federation::coalitions::act(&b_ctx, &kees, &paleis, &coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
+    assert_eq!(buurtnet_federation::coalitions::admit_due(b.node.as_ref().context("b")?.state()).await?, 1);
+    let replica_c = eventually("Lander's node hosts a replica", || replica_url(&c, &coalition)).await?;
+
+    // All three replicas agree on the members and hold the same operations.
+    let mut all_members = vec![zorg.ap_id.clone(), paleis.ap_id.clone(), lander.ap_id.clone()];
+    all_members.sort();
+    let agreed = eventually("the three replicas agree", || async {
+        let views = [replica_view(&replica_a).await?, replica_view(&replica_b).await?, replica_view(&replica_c).await?];
+        let Some(first) = views[0].clone() else { return Ok(None) };
+        let same = views.iter().all(|v| v.as_ref().is_some_and(|(m, r, h)| *m == all_members && r.len() == 2 && *h == first.2));
+        Ok(same.then_some(first.2))
+    })
+    .await?;
+    assert_eq!(agreed.len(), 1, "one head: every operation saw the ones before it");
+
+    // A change made at Zorg's node that nobody pushes (written straight into its log) reaches
+    // the others by anti-entropy alone.
+    let unpushed = buurtnet_domain::model::coalition::Operation {
+        id: format!("{}/activities/niet-verstuurd", a.base_url()),
+        author: zorg.ap_id.clone(),
+        parents: agreed.clone(),
+        published: buurtnet_domain::now_ms(),
+        kind: OpKind::Propose(buurtnet_domain::model::coalition::Change::Remove(lander.ap_id.clone())),
+    };
+    let signed = coalition_op::sign(&unpushed, &coalition, zorg.ed25519_private_pkcs8.as_deref().context("key")?)?;
+    buurtnet_domain::ops::coalitions::record(a.store(), &coalition, &unpushed, &signed.to_string(), Spread::Keep).await?;
+    for node in [&b, &c] {
+        eventually("the unpushed proposal arrives by anti-entropy", || async {
+            Ok(buurtnet_domain::ops::coalitions::state(node.store(), &coalition).await?.proposals.contains_key(&unpushed.id).then_some(()))
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// An honest node (D, not a member) passes on what it was given, correctly signed over
+/// HTTP by its own initiative: a member's operation altered after signing, one signed with
+/// the wrong key, one by an outsider, and a replay. The replica keeps none of them.
+async fn forged_and_outsider_operations_are_refused_even_when_an_honest_node_forwards_them(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::coalition::{Change, Operation};
+    let a = TestNode::start(backend).await?;
+    let d = TestNode::start(backend).await?;
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let buiten = d.add_initiative("buiten", false).await?;
+    let a_ctx = a.node.as_ref().context("a")?.context();
+    let coalition = buurtnet_federation::coalitions::found(&a_ctx, &fatima, &zorg, "delfshaven", charter()).await?;
+    let inbox = format!("{}/coalitions/delfshaven/inbox", a.base_url());
+    let before = buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?;
+    let heads = buurtnet_domain::ops::coalitions::current_heads(a.store(), &coalition).await?;
+    let forwarder = buurtnet_tests::harness::signer_of(&buiten);
+    let op = |id: &str, author: &str, kind: OpKind| Operation {
+        id: id.to_string(),
+        author: author.to_string(),
+        parents: heads.clone(),
+        published: buurtnet_domain::now_ms(),
+        kind,
+    };
+    let zorg_key = zorg.ed25519_private_pkcs8.as_deref().context("key")?;
+    let buiten_key = buiten.ed25519_private_pkcs8.as_deref().context("key")?;
+
+    // Zorg's own charter change, altered on the way (the new name is not what Zorg signed).
+    let honest = op(&format!("{}/activities/c1", a.base_url()), &zorg.ap_id, OpKind::Propose(Change::Remove(zorg.ap_id.clone())));
+    let mut altered = coalition_op::sign(&honest, &coalition, zorg_key)?;
+    altered["object"]["bn:member"] = serde_json::json!(buiten.ap_id);
+    // An operation in Zorg's name signed with Buiten's key.
+    let posing = op(&format!("{}/activities/c2", a.base_url()), &zorg.ap_id, OpKind::Leave);
+    let wrong_key = coalition_op::sign(&posing, &coalition, buiten_key)?;
+    // An outsider's sponsorship, honestly signed by the outsider.
+    let outsider = op(&format!("{}/activities/c3", d.base_url()), &buiten.ap_id, OpKind::Sponsor { proposal: heads[0].clone() });
+    let outsider_signed = coalition_op::sign(&outsider, &coalition, buiten_key)?;
+    for (what, document, expected) in [("altered", &altered, 403), ("wrong key", &wrong_key, 403), ("outsider", &outsider_signed, 403)] {
+        let body = document.to_string();
+        let status = buurtnet_tests::harness::post_signed(&inbox, body.as_bytes(), Some(&forwarder), None).await?;
+        assert_eq!(status.as_u16(), expected, "{what}");
+    }
+    // Unsigned HTTP is refused before anything else.
+    let status = buurtnet_tests::harness::post_signed(&inbox, altered.to_string().as_bytes(), None, None).await?;
+    assert_eq!(status.as_u16(), 401);
+    // A replay of a genuine operation is acknowledged and changes nothing.
+    let (_, page) = get_json(&format!("{}/coalitions/delfshaven/operations", a.base_url())).await?;
+    let genuine = page["orderedItems"][0].to_string();
+    let status = buurtnet_tests::harness::post_signed(&inbox, genuine.as_bytes(), Some(&forwarder), None).await?;
+    assert_eq!(status.as_u16(), 202);
+    let after = buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?;
+    assert_eq!(after, before, "nothing changed");
+    for id in ["c1", "c2"] {
+        assert!(!buurtnet_domain::ops::coalitions::knows(a.store(), &format!("{}/activities/{id}", a.base_url())).await?);
+    }
+    assert!(!buurtnet_domain::ops::coalitions::knows(a.store(), &outsider.id).await?);
     Ok(())
 }

@@ -360,7 +360,7 @@ async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: S
     // They arrive newest first: the early ones wait in the fold until their parents come.
     for (op, keys) in ops.iter().rev() {
         let raw = coalition_op::sign(op, COALITION, &keys.ed25519_private_pkcs8)?.to_string();
-        assert!(ops::coalitions::record(&store, COALITION, op, &raw).await?);
+        assert!(ops::coalitions::record(&store, COALITION, op, &raw, ops::coalitions::Spread::Keep).await?);
         let state = ops::coalitions::state(&store, COALITION).await?;
         assert!(state.members.len() <= 1 || op.id == "https://a.example/ops/1", "nothing counts before its parents");
     }
@@ -369,7 +369,7 @@ async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: S
     assert!(state.pending.is_empty());
     let (op, keys) = &ops[1];
     let again = coalition_op::sign(op, COALITION, &keys.ed25519_private_pkcs8)?.to_string();
-    assert!(!ops::coalitions::record(&store, COALITION, op, &again).await?, "a second copy changes nothing");
+    assert!(!ops::coalitions::record(&store, COALITION, op, &again, ops::coalitions::Spread::Keep).await?, "a second copy changes nothing");
     let page = store::coalitions::raw_page(&mut store.conn().await?, COALITION, 0, 10).await?;
     assert_eq!(page.len(), 4);
     let (first, key) = (serde_json::from_str::<serde_json::Value>(&page[3].1)?, &a_keys.ed25519_public_multibase);

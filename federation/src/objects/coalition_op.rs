@@ -49,6 +49,7 @@ pub fn to_json(op: &Operation, coalition: &str) -> Value {
         OpKind::Vote { proposal, approve } => ("bn:Vote", json!({"bn:proposal": proposal, "bn:approve": approve})),
         OpKind::Admit { proposal } => ("bn:Admit", json!(proposal)),
         OpKind::Leave => ("bn:Leave", json!(coalition)),
+        OpKind::Host { replica } => ("bn:Host", json!(replica)),
     };
     json!({
         "@context": context(), "id": op.id, "type": kind, "actor": op.author, "bn:coalition": coalition,
@@ -96,6 +97,10 @@ pub fn parse_verified(document: &Value, author_key: &str) -> Result<(Operation, 
         return Err(OpError::WrongSigner(method));
     }
     integrity::verify(document, author_key)?;
+    let id = text(&document["id"], "id")?;
+    if !crate::protocol::same_origin(&id, &author) {
+        return Err(OpError::Malformed("the operation's id is not on its author's origin".into()));
+    }
     let object = &document["object"];
     let kind = match document["type"].as_str().unwrap_or_default() {
         "bn:Found" => OpKind::Found {
@@ -116,13 +121,20 @@ pub fn parse_verified(document: &Value, author_key: &str) -> Result<(Operation, 
         },
         "bn:Admit" => OpKind::Admit { proposal: text(object, "proposal")? },
         "bn:Leave" => OpKind::Leave,
+        "bn:Host" => {
+            let replica = text(object, "replica")?;
+            if !crate::protocol::same_origin(&replica, &author) {
+                return Err(OpError::Malformed("a replica must be on its host's origin".into()));
+            }
+            OpKind::Host { replica }
+        }
         other => return Err(OpError::Malformed(format!("unknown operation {other:?}"))),
     };
     let published = DateTime::parse_from_rfc3339(document["published"].as_str().unwrap_or_default())
         .map_err(|e| OpError::Malformed(format!("published: {e}")))?
         .timestamp_millis();
     let parents = document["bn:parents"].as_array().into_iter().flatten().filter_map(|p| p.as_str().map(str::to_string)).collect();
-    let op = Operation { id: text(&document["id"], "id")?, author, parents, published, kind };
+    let op = Operation { id, author, parents, published, kind };
     Ok((op, text(&document["bn:coalition"], "coalition")?))
 }
 
@@ -220,5 +232,26 @@ mod tests {
             integrity::sign(&posing, "https://m.example/initiatives/i#ed25519-key", &mallory.ed25519_private_pkcs8, "2026-01-01T00:00:00Z")
                 .unwrap();
         assert!(matches!(parse_verified(&forged, &mallory.ed25519_public_multibase), Err(OpError::WrongSigner(_))));
+    }
+
+    #[test]
+    fn ids_and_replicas_must_live_on_the_authors_origin() {
+        let (a, a_keys) = initiative("a.example");
+        let key = &a_keys.ed25519_public_multibase;
+        let elsewhere =
+            Operation { id: "https://m.example/ops/1".into(), author: a.clone(), parents: vec![], published: 0, kind: OpKind::Leave };
+        let signed = sign(&elsewhere, COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
+        assert!(matches!(parse_verified(&signed, key), Err(OpError::Malformed(_))), "an id on another origin");
+        let host = |replica: &str| Operation {
+            id: format!("{a}/ops/2"),
+            author: a.clone(),
+            parents: vec![],
+            published: 0,
+            kind: OpKind::Host { replica: replica.into() },
+        };
+        let foreign = sign(&host("https://m.example/coalitions/d"), COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
+        assert!(matches!(parse_verified(&foreign, key), Err(OpError::Malformed(_))), "a replica on another origin");
+        let own = sign(&host("https://a.example/coalitions/d"), COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
+        assert_eq!(parse_verified(&own, key).unwrap().0.kind, OpKind::Host { replica: "https://a.example/coalitions/d".into() });
     }
 }

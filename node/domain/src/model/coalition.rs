@@ -17,6 +17,8 @@
 //! - Removal and charter changes take effect once more than half of the members at the
 //!   proposal's time vote for them.
 //! - `Leave`: a member goes.
+//! - `Host`: a member names the replica its node hosts (one per member; the latest counts).
+//!   A member that leaves or is removed no longer has a replica in the list.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,13 +45,30 @@ pub enum Change {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OpKind {
-    Found { charter: Charter, founders: Vec<String> },
+    Found {
+        charter: Charter,
+        founders: Vec<String>,
+    },
     Propose(Change),
-    Sponsor { proposal: String },
-    Object { proposal: String },
-    Vote { proposal: String, approve: bool },
-    Admit { proposal: String },
+    Sponsor {
+        proposal: String,
+    },
+    Object {
+        proposal: String,
+    },
+    Vote {
+        proposal: String,
+        approve: bool,
+    },
+    Admit {
+        proposal: String,
+    },
     Leave,
+    /// The author's node hosts a replica of the coalition at this URL (on the author's origin;
+    /// the wire form checks that).
+    Host {
+        replica: String,
+    },
 }
 
 /// One signed operation of the log (its proof is checked before it gets here).
@@ -88,6 +107,10 @@ pub struct CoalitionState {
     pub founded: bool,
     pub charter: Option<Charter>,
     pub members: BTreeSet<String>,
+    /// The replica each member's node hosts: member → replica URL.
+    pub replicas: BTreeMap<String, String>,
+    /// Everyone who was ever a member or a candidate (whose operations are worth keeping).
+    pub participants: BTreeSet<String>,
     pub proposals: BTreeMap<String, Proposal>,
     /// Operations that broke a rule (with the reason), ignored.
     pub refused: BTreeMap<String, String>,
@@ -164,6 +187,7 @@ fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str>
             state.founded = true;
             state.charter = Some(charter.clone());
             state.members = founders.iter().cloned().collect();
+            state.participants.extend(founders.iter().cloned());
             Ok(())
         }
         _ if !state.founded => Err("no coalition yet"),
@@ -196,6 +220,9 @@ fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str>
                 rejections: BTreeSet::new(),
                 decided: false,
             };
+            if let Change::Admit(candidate) = change {
+                state.participants.insert(candidate.clone());
+            }
             state.proposals.insert(op.id.clone(), proposal);
             decide_by_majority(state, &op.id);
             Ok(())
@@ -215,6 +242,7 @@ fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str>
             // An objection in time undoes an admission made meanwhile: removal wins.
             if p.decided && op.published <= deadline {
                 state.members.remove(&candidate);
+                state.replicas.remove(&candidate);
             }
             Ok(())
         }
@@ -256,6 +284,11 @@ fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str>
         }
         OpKind::Leave => {
             state.members.remove(&op.author);
+            state.replicas.remove(&op.author);
+            Ok(())
+        }
+        OpKind::Host { replica } => {
+            state.replicas.insert(op.author.clone(), replica.clone());
             Ok(())
         }
     }
@@ -279,6 +312,7 @@ fn decide_by_majority(state: &mut CoalitionState, proposal: &str) {
     match p.change.clone() {
         Change::Remove(member) => {
             state.members.remove(&member);
+            state.replicas.remove(&member);
         }
         Change::Charter(charter) => state.charter = Some(charter),
         Change::Admit(_) => {}
@@ -408,5 +442,20 @@ mod tests {
         ops.push(op("op:08", B, &["op:07"], 19, OpKind::Admit { proposal: "op:06".into() }));
         let state = all_orders_agree(&ops);
         assert_eq!(state.members, BTreeSet::from([B.to_string(), C.to_string()]));
+    }
+
+    #[test]
+    fn replicas_are_named_by_members_and_go_with_them() {
+        let mut ops = founding();
+        ops.push(op("op:05", A, &["op:04"], 10, OpKind::Host { replica: "https://a.example/coalitions/d".into() }));
+        ops.push(op("op:06", B, &["op:05"], 10, OpKind::Host { replica: "https://b.example/coalitions/d".into() }));
+        ops.push(op("op:07", D, &["op:04"], 10, OpKind::Host { replica: "https://d.example/coalitions/d".into() }));
+        let state = all_orders_agree(&ops);
+        assert_eq!(state.replicas.len(), 2, "an outsider names no replica: {:?}", state.replicas);
+        assert_eq!(state.participants, BTreeSet::from([A.to_string(), B.to_string()]));
+        ops.push(op("op:08", B, &["op:06"], 11, OpKind::Leave));
+        let state = all_orders_agree(&ops);
+        assert_eq!(state.replicas.keys().collect::<Vec<_>>(), vec![A], "who leaves takes the replica along");
+        assert!(state.participants.contains(B), "a former member stays a participant");
     }
 }

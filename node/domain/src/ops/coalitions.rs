@@ -1,20 +1,60 @@
-//! Coalitions (issue 6), the part built so far: keeping the operations of a membership log
-//! (whose proofs the federation layer checked) and computing the coalition's state from
-//! them. A replayed or second copy of an operation changes nothing.
+//! Coalitions (issue 6): keeping the operations of a membership log (whose proofs the
+//! federation layer checked), computing the coalition's state from them, deciding which
+//! operations are worth keeping and when this node hosts a replica. A replayed or second
+//! copy of an operation changes nothing.
 
 use crate::error::{DomainError, Result};
 use crate::model::coalition::{CoalitionState, Operation, fold, heads};
 use crate::store::{self, Store};
 
-/// Keeps a checked operation with its signed document; false when it was known already.
-pub async fn record(store: &Store, coalition: &str, op: &Operation, raw: &str) -> Result<bool> {
+/// Whether a newly kept operation goes out to the other replicas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spread {
+    /// Made here, or an application that came straight from its author: tell the others.
+    TellOthers,
+    /// Came from a replica (pushed or pulled): the others hear of it from there or by pulling.
+    Keep,
+}
+
+/// Keeps a checked operation with its signed document (and, when it must spread, its
+/// delivery in the same transaction); false when it was known already.
+pub async fn record(store: &Store, coalition: &str, op: &Operation, raw: &str, spread: Spread) -> Result<bool> {
     let reading = serde_json::to_string(op).map_err(|e| DomainError::Corrupt(format!("operation: {e}")))?;
     let new =
         store::coalitions::NewOperation { coalition, op_id: &op.id, author: &op.author, published: op.published, reading: &reading, raw };
     let mut tx = store.begin().await?;
     let fresh = store::coalitions::insert(&mut tx, &new).await?;
+    if fresh && spread == Spread::TellOthers {
+        let event = crate::outbox::Outgoing::CoalitionOperation { coalition: coalition.to_string(), op_id: op.id.clone() };
+        store::outbox::push(&mut tx, &event).await?;
+    }
     tx.commit().await?;
     Ok(fresh)
+}
+
+/// Whether an operation that came from elsewhere is worth keeping: it must belong to a
+/// coalition this node takes part in (it holds its log, or the operation concerns one of its
+/// initiatives) and come from someone who is or was a member or candidate, or be an
+/// application. Operations by members that the rules refuse now are kept all the same: a
+/// concurrent operation arriving later may make them count, and the fold decides.
+pub async fn admissible(store: &Store, coalition: &str, op: &Operation) -> Result<()> {
+    let ops = operations(store, coalition).await?;
+    let concerns_us = match &op.kind {
+        crate::model::coalition::OpKind::Propose(crate::model::coalition::Change::Admit(candidate)) => {
+            store::actors::by_ap_id(&mut store.conn().await?, candidate).await?.is_some_and(|a| a.is_local)
+        }
+        _ => false,
+    };
+    if ops.is_empty() && !concerns_us {
+        return Err(DomainError::invalid("coalition", "a coalition this node takes no part in"));
+    }
+    let state = fold(&ops);
+    let applies =
+        matches!(&op.kind, crate::model::coalition::OpKind::Propose(crate::model::coalition::Change::Admit(c)) if c == &op.author);
+    if !applies && !state.participants.contains(&op.author) && !concerns_us {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(())
 }
 
 /// The coalition as its operations here make it.
@@ -64,6 +104,23 @@ pub async fn knows(store: &Store, op_id: &str) -> Result<bool> {
     store::coalitions::is_known(&mut store.conn().await?, op_id).await
 }
 
+/// The operation held here under this id, as read.
+pub async fn reading(store: &Store, op_id: &str) -> Result<Option<Operation>> {
+    let Some(reading) = store::coalitions::reading_of(&mut store.conn().await?, op_id).await? else { return Ok(None) };
+    Ok(Some(serde_json::from_str(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?))
+}
+
+/// Whether this node holds every one of these operations.
+pub async fn knows_all(store: &Store, op_ids: &[String]) -> Result<bool> {
+    let mut conn = store.conn().await?;
+    for id in op_ids {
+        if !store::coalitions::is_known(&mut conn, id).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// The operations held for a coalition.
 async fn operations(store: &Store, coalition: &str) -> Result<Vec<Operation>> {
     let mut ops = Vec::new();
@@ -86,6 +143,66 @@ pub async fn check_new(store: &Store, coalition: &str, op: &Operation) -> Result
         Some(why) => Err(DomainError::invalid("operation", why.clone())),
         None => Ok(()),
     }
+}
+
+/// When one of this node's initiatives is a member of `coalition` and the node hosts no
+/// replica of it yet, hosts one (named after the charter, or `preferred`) and returns the
+/// initiative that will announce it and the replica's name.
+pub async fn host_if_member(store: &Store, coalition: &str, preferred: Option<&str>) -> Result<Option<(crate::model::Actor, String)>> {
+    if store::coalitions::replica_of(&mut store.conn().await?, coalition).await?.is_some() {
+        return Ok(None);
+    }
+    let state = state(store, coalition).await?;
+    let Some(initiative) = local_member(store, &state).await? else { return Ok(None) };
+    let base =
+        preferred.map(str::to_string).unwrap_or_else(|| slug_of(state.charter.as_ref().map(|c| c.name.as_str()).unwrap_or("coalitie")));
+    let mut tx = store.begin().await?;
+    let mut slug = base.clone();
+    let mut n = 2;
+    while store::coalitions::replica_by_slug(&mut tx, &slug).await?.is_some() {
+        slug = format!("{}_{n}", base.chars().take(27).collect::<String>());
+        n += 1;
+    }
+    store::coalitions::insert_replica(&mut tx, coalition, &slug).await?;
+    tx.commit().await?;
+    Ok(Some((initiative, slug)))
+}
+
+/// A replica name from a coalition's name: small letters, digits and `_`, at most 30.
+fn slug_of(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.to_lowercase().chars() {
+        let c = match c {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            other => other,
+        };
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('_') {
+            slug.push('_');
+        }
+    }
+    let slug: String = slug.trim_end_matches('_').chars().take(30).collect();
+    if slug.is_empty() { "coalitie".to_string() } else { slug.trim_end_matches('_').to_string() }
+}
+
+/// The coalitions this node holds a log of.
+pub async fn held(store: &Store) -> Result<Vec<String>> {
+    store::coalitions::held(&mut store.conn().await?).await
+}
+
+/// The name of this node's replica of `coalition`, if it hosts one.
+pub async fn local_replica(store: &Store, coalition: &str) -> Result<Option<String>> {
+    store::coalitions::replica_of(&mut store.conn().await?, coalition).await
+}
+
+/// The signed document of an operation held here.
+pub async fn signed_document(store: &Store, op_id: &str) -> Result<Option<String>> {
+    store::coalitions::raw_of(&mut store.conn().await?, op_id).await
 }
 
 /// Hosts a replica of a coalition this node's initiative `member_initiative` is a member of.
@@ -127,7 +244,7 @@ pub async fn admissions_due(store: &Store, now: i64) -> Result<Vec<(String, Stri
 }
 
 /// A member initiative hosted on this node, to act for the node's replica.
-async fn local_member(store: &Store, state: &CoalitionState) -> Result<Option<crate::model::Actor>> {
+pub async fn local_member(store: &Store, state: &CoalitionState) -> Result<Option<crate::model::Actor>> {
     let mut conn = store.conn().await?;
     for member in &state.members {
         if let Some(actor) = store::actors::by_ap_id(&mut conn, member).await?.filter(|a| a.is_local) {
@@ -135,4 +252,15 @@ async fn local_member(store: &Store, state: &CoalitionState) -> Result<Option<cr
         }
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replica_names_come_from_the_coalition_name() {
+        assert_eq!(super::slug_of("Welzijnscoalitie Delfshaven"), "welzijnscoalitie_delfshaven");
+        assert_eq!(super::slug_of("  Één -- twee!  "), "een_twee");
+        assert_eq!(super::slug_of("???"), "coalitie");
+        assert!(super::slug_of(&"lang ".repeat(20)).len() <= 30);
+    }
 }

@@ -60,3 +60,27 @@ pub async fn replicas(db: &mut impl Handle) -> Result<Vec<(String, String)>> {
     let sql = "SELECT coalition, slug FROM coalition_replicas ORDER BY id";
     Ok(on_db!(db, c => sqlx::query_as::<_, (String, String)>(sql).fetch_all(c).await)?)
 }
+
+/// The signed document of an operation as it came.
+pub async fn raw_of(db: &mut impl Handle, op_id: &str) -> Result<Option<String>> {
+    let sql = "SELECT raw FROM coalition_operations WHERE op_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(op_id).fetch_optional(c).await)?)
+}
+
+/// Every coalition this node holds operations of (hosting a replica or not).
+pub async fn held(db: &mut impl Handle) -> Result<Vec<String>> {
+    let sql = "SELECT DISTINCT coalition FROM coalition_operations ORDER BY coalition";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).fetch_all(c).await)?)
+}
+
+/// The name of this node's replica of `coalition`, if it hosts one.
+pub async fn replica_of(db: &mut impl Handle, coalition: &str) -> Result<Option<String>> {
+    let sql = "SELECT slug FROM coalition_replicas WHERE coalition = $1 ORDER BY id LIMIT 1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(coalition).fetch_optional(c).await)?)
+}
+
+/// The reading of one operation.
+pub async fn reading_of(db: &mut impl Handle, op_id: &str) -> Result<Option<String>> {
+    let sql = "SELECT reading FROM coalition_operations WHERE op_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(op_id).fetch_optional(c).await)?)
+}
