@@ -119,7 +119,7 @@ pub async fn replica_document(context: Context, Path(slug): Path<String>) -> Res
         "id": id, "type": "Group", "preferredUsername": slug, "name": charter.name, "summary": charter.description,
         "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"), "followers": format!("{id}/followers"),
         "endpoints": {"sharedInbox": context.urls.shared_inbox()},
-        "bn:coalition": coalition, "bn:operations": format!("{id}/operations"),
+        "bn:coalition": coalition, "bn:operations": format!("{id}/operations"), "bn:charter": coalition_op::charter_json(&charter),
         "bn:members": state.members.iter().collect::<Vec<_>>(),
         "bn:replicas": state.replicas.values().filter(|r| **r != id).collect::<Vec<_>>(),
         "bn:heads": ops::coalitions::current_heads(&context.store, &coalition).await?,

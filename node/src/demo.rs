@@ -1,5 +1,6 @@
-//! `buurtnet demo`: three neighbourhood nodes on localhost that follow each other, with Dutch
-//! sample members, posts, offers and needs (the needs in coalition scope), a shared meal that
+//! `buurtnet demo`: three neighbourhood nodes on localhost that follow each other and form a
+//! coalition (Welzijnscoalitie Delfshaven, a replica on every node), with Dutch sample
+//! members, posts, offers and needs (the needs in coalition scope), a shared meal that
 //! a neighbouring coordinator joins, and a how-to article, to try Buurtnet in a minute. Data lives under
 //! `<data_dir>/demo/<node>`; a second run reuses it.
 
@@ -112,6 +113,9 @@ pub async fn run(config: &Config, base_port: u16) -> Result<()> {
         nodes.push((node, initiative, fresh));
     }
     connect(&nodes).await?;
+    if nodes.iter().all(|(_, _, fresh)| *fresh) {
+        form_coalition(&nodes).await?;
+    }
     for (node, initiative, fresh) in &nodes {
         if *fresh {
             wait_for_accepts(node, initiative).await;
@@ -273,6 +277,75 @@ fn sample_event(spec: &DemoNode) -> Result<EventDraft> {
     })
 }
 
+/// Name of the demo coalition's replica on every node.
+const COALITION_SLUG: &str = "delfshaven";
+
+/// The three initiatives form Welzijnscoalitie Delfshaven the way coordinators would: the
+/// first founds it, the others apply through its replica and are sponsored; admissions take
+/// effect at once (no objection period), after which a charter change that the members vote
+/// for sets the usual week for objections, so the demo shows a decided vote too.
+async fn form_coalition(nodes: &[(Node, Actor, bool)]) -> Result<()> {
+    use buurtnet_domain::model::coalition::{Change, Charter, OpKind};
+    use buurtnet_federation::coalitions;
+    let fail = |e: buurtnet_federation::error::FederationError| anyhow::anyhow!("forming the demo coalition: {e}");
+    let coordinator_of = |i: usize| async move {
+        let state = nodes[i].0.state();
+        store::actors::local_by_username(&mut state.store.conn().await?, NODES[i].coordinator.0).await?.context("demo coordinator")
+    };
+    let (founder_node, founder, _) = &nodes[0];
+    let fatima = coordinator_of(0).await?;
+    let quick = Charter {
+        name: "Welzijnscoalitie Delfshaven".into(),
+        description: "Initiatieven in Delfshaven die samen zorgen voor hun buren. Niemand is de baas: elk lid heeft een kopie.".into(),
+        sponsors_needed: 1,
+        objection_days: 0,
+    };
+    let coalition = coalitions::found(&founder_node.context(), &fatima, founder, COALITION_SLUG, quick.clone()).await.map_err(fail)?;
+    let replica = url::Url::parse(&format!("http://{}/coalitions/{COALITION_SLUG}", founder_node.state().urls.domain()))?;
+    for (i, (node, initiative, _)) in nodes.iter().enumerate().skip(1) {
+        let coordinator = coordinator_of(i).await?;
+        let (_, application) = coalitions::apply(&node.context(), &coordinator, initiative, &replica).await.map_err(fail)?;
+        wait_until(|| async {
+            Ok(ops::coalitions::state(&founder_node.state().store, &coalition).await?.proposals.contains_key(&application.id))
+        })
+        .await?;
+        let sponsor = OpKind::Sponsor { proposal: application.id.clone() };
+        coalitions::act(&founder_node.context(), &fatima, founder, &coalition, sponsor).await.map_err(fail)?;
+        coalitions::admit_due(founder_node.state()).await.map_err(fail)?;
+    }
+    let everyone: std::collections::BTreeSet<String> = nodes.iter().map(|(_, i, _)| i.ap_id.clone()).collect();
+    for (node, _, _) in nodes {
+        wait_until(|| async { Ok(ops::coalitions::state(&node.state().store, &coalition).await?.members == everyone) }).await?;
+    }
+    let usual = Charter { objection_days: 7, ..quick };
+    let change = coalitions::act(&founder_node.context(), &fatima, founder, &coalition, OpKind::Propose(Change::Charter(usual)))
+        .await
+        .map_err(fail)?;
+    let (second_node, second, _) = &nodes[1];
+    wait_until(|| async { Ok(ops::coalitions::state(&second_node.state().store, &coalition).await?.proposals.contains_key(&change.id)) })
+        .await?;
+    let vote = OpKind::Vote { proposal: change.id.clone(), approve: true };
+    coalitions::act(&second_node.context(), &coordinator_of(1).await?, second, &coalition, vote).await.map_err(fail)?;
+    Ok(())
+}
+
+/// Polls `check` for up to ten seconds; the demo goes on either way (what is late arrives by
+/// the nodes' own anti-entropy).
+async fn wait_until<F, Fut>(mut check: F) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<bool>>,
+{
+    for _ in 0..100 {
+        if check().await? {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tracing::warn!("the demo coalition is taking longer than expected to settle");
+    Ok(())
+}
+
 /// Every initiative follows the other two.
 async fn connect(nodes: &[(Node, Actor, bool)]) -> Result<()> {
     for (node, initiative, _) in nodes {
@@ -289,11 +362,14 @@ async fn connect(nodes: &[(Node, Actor, bool)]) -> Result<()> {
 }
 
 fn print_welcome(nodes: &[(Node, Actor)]) {
-    println!("\nBuurtnet demo: drie buurtnodes volgen elkaar / three neighbourhood nodes follow each other\n");
+    println!(
+        "\nBuurtnet demo: drie buurtnodes volgen elkaar en vormen Welzijnscoalitie Delfshaven / three neighbourhood nodes follow each other and form a coalition\n"
+    );
     for (node, initiative) in nodes {
         let spec = NODES.iter().find(|s| s.slug == initiative.username).expect("demo node");
         println!("  {}  http://{}/", spec.name, node.state().urls.domain());
         println!("    initiatief: {}", initiative.ap_id);
+        println!("    coalitie / coalition: http://{}/coalitions/{COALITION_SLUG}", node.state().urls.domain());
         println!("    inloggen / login: {} / {DEMO_PASSWORD}", spec.coordinator.0);
     }
     println!("\nStoppen / stop: Ctrl-C\n");

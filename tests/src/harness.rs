@@ -399,3 +399,42 @@ impl TestNode {
         .await
     }
 }
+
+/// One initiative's seat in a coalition a test forms: its node, the initiative, and a
+/// coordinator who acts for it.
+pub type Seat<'a> = (&'a TestNode, &'a Actor, &'a Actor);
+
+/// Forms a coalition the way coordinators would, with no objection period so that the test
+/// need not wait a week: the first seat founds it (replica `delfshaven`), every other seat
+/// applies through the founder's replica, the founder sponsors, the admission takes effect.
+/// Returns once every seat's node computes the same members. The coalition's id.
+pub async fn form_coalition(founder: Seat<'_>, others: &[Seat<'_>]) -> Result<String> {
+    use buurtnet_domain::model::coalition::{Charter, OpKind};
+    use buurtnet_federation::coalitions;
+    let (home, initiative, coordinator) = founder;
+    let home_node = home.node.as_ref().context("the founder's node runs")?;
+    let charter =
+        Charter { name: "Welzijnscoalitie Delfshaven".into(), description: "Samen zorgen".into(), sponsors_needed: 1, objection_days: 0 };
+    let coalition = coalitions::found(&home_node.context(), coordinator, initiative, "delfshaven", charter).await?;
+    let replica = url::Url::parse(&format!("{}/coalitions/delfshaven", home.base_url()))?;
+    let mut members = std::collections::BTreeSet::from([initiative.ap_id.clone()]);
+    for (node, candidate, candidate_coordinator) in others {
+        let context = node.node.as_ref().context("the candidate's node runs")?.context();
+        let (_, application) = coalitions::apply(&context, candidate_coordinator, candidate, &replica).await?;
+        eventually("the application reaches the founder", || async {
+            Ok(ops::coalitions::state(home.store(), &coalition).await?.proposals.contains_key(&application.id).then_some(()))
+        })
+        .await?;
+        coalitions::act(&home_node.context(), coordinator, initiative, &coalition, OpKind::Sponsor { proposal: application.id.clone() })
+            .await?;
+        coalitions::admit_due(home_node.state()).await?;
+        members.insert(candidate.ap_id.clone());
+    }
+    for node in std::iter::once(home).chain(others.iter().map(|seat| seat.0)) {
+        eventually("every node computes the same members", || async {
+            Ok((ops::coalitions::state(node.store(), &coalition).await?.members == members).then_some(()))
+        })
+        .await?;
+    }
+    Ok(coalition)
+}

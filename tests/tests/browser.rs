@@ -58,13 +58,15 @@ async fn a_resident_asks_a_volunteer_elsewhere_helps_and_they_talk() -> Result<(
     let a = TestNode::start(Backend::Sqlite).await?;
     let b = TestNode::start(Backend::Sqlite).await?;
     let zorg = a.add_initiative("zorgvrijstaat", false).await?;
-    a.add_admin("fatima", &zorg).await?;
+    let fatima = a.add_admin("fatima", &zorg).await?;
     // A follower on a server that is gone: what goes there fails, for the federation page.
     buurtnet_tests::harness::add_stand_in_follower(a.store(), "http://localhost:9/users/verdwenen", &zorg).await?;
     let paleis = b.add_initiative("wijkpaleis", false).await?;
-    b.add_member("kees", Some(&paleis)).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
     a.follow_and_wait(&zorg, &paleis.ap_id).await?;
     b.follow_and_wait(&paleis, &zorg.ap_id).await?;
+    // Needs go to the coalition by default: the two initiatives form one.
+    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
 
     let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
     let env = [("NODE_A", a.base_url()), ("NODE_B", b.base_url()), ("EVENT_DATE", next_week)];

@@ -148,9 +148,10 @@ fn three_free_ports() -> Result<u16> {
     anyhow::bail!("no three free ports in a row")
 }
 
-/// The newcomer's first command: three nodes that follow each other, each with a post, an
-/// offer, a need (for the coalition, so not in the public outbox), a shared meal and an
-/// article, and a participant from the neighbouring node at each meal.
+/// The newcomer's first command: three nodes that follow each other and form a coalition
+/// (a replica on each node, the same three members everywhere, a charter changed by vote),
+/// each with a post, an offer, a need (for the coalition, so not in the public outbox), a
+/// shared meal and an article, and a participant from the neighbouring node at each meal.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_shows_every_kind_with_an_rsvp_from_the_next_node() -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -188,6 +189,18 @@ async fn the_demo_shows_every_kind_with_an_rsvp_from_the_next_node() -> Result<(
         Ok((event["participantCount"] == 1).then_some(()))
     })
     .await?;
+    for port in base..base + 3 {
+        let replica = format!("http://localhost:{port}/coalitions/delfshaven");
+        buurtnet_tests::harness::eventually("every node hosts a replica with the three members", || async {
+            let Ok(response) = client.get(&replica).header("accept", "application/activity+json").send().await else { return Ok(None) };
+            let document: serde_json::Value = response.json().await.unwrap_or_default();
+            let members = document["bn:members"].as_array().map(Vec::len).unwrap_or(0);
+            let replicas = document["bn:replicas"].as_array().map(Vec::len).unwrap_or(0);
+            let voted = document["bn:charter"]["bn:objectionDays"] == 7;
+            Ok((members == 3 && replicas == 2 && voted && document["name"] == "Welzijnscoalitie Delfshaven").then_some(()))
+        })
+        .await?;
+    }
     child.start_kill()?;
     child.wait().await?;
     Ok(())

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 on_both_backends!(
     a_need_reaches_followers_as_a_proposal_and_its_changes_follow,
-    a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays_anonymous,
+    a_coalition_need_reaches_only_the_coalitions_members_and_the_resident_stays_anonymous,
     a_need_is_answered_from_another_node_accepted_and_fulfilled,
     matching_offers_reach_the_coordinators_concerned_and_nobody_else,
 );
@@ -39,7 +39,7 @@ async fn fetch_as(url: &str, actor: Option<&buurtnet_domain::model::Actor>) -> R
     Ok((response.status().as_u16(), response.text().await?))
 }
 
-async fn a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays_anonymous(backend: Backend) -> Result<()> {
+async fn a_coalition_need_reaches_only_the_coalitions_members_and_the_resident_stays_anonymous(backend: Backend) -> Result<()> {
     let home = TestNode::start(backend).await?;
     let partner = TestNode::start(backend).await?;
     let outsider = TestNode::start(backend).await?;
@@ -49,14 +49,16 @@ async fn a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays
     let outsider_initiative = outsider.add_initiative("elders", false).await?;
     let outsider_member = outsider.add_member("nieuwsgierig", None).await?;
 
-    home.follow(&initiative, &partner_initiative.ap_id).await?;
-    partner.follow(&partner_initiative, &initiative.ap_id).await?;
+    let partner_coordinator = partner.add_member("kees", Some(&partner_initiative)).await?;
+    buurtnet_tests::harness::form_coalition((&home, &initiative, &coordinator), &[(&partner, &partner_initiative, &partner_coordinator)])
+        .await?;
+    // The outsider's initiative and Zorgvrijstaat follow each other, but that makes no coalition.
+    home.follow(&initiative, &outsider_initiative.ap_id).await?;
     outsider.follow(&outsider_initiative, &initiative.ap_id).await?;
     outsider.follow(&outsider_member, &initiative.ap_id).await?;
     eventually("the follows settle", || async {
         let settled = [
-            home.follow_state(&initiative.ap_id, &partner_initiative.ap_id).await?,
-            partner.follow_state(&partner_initiative.ap_id, &initiative.ap_id).await?,
+            home.follow_state(&initiative.ap_id, &outsider_initiative.ap_id).await?,
             outsider.follow_state(&outsider_initiative.ap_id, &initiative.ap_id).await?,
             outsider.follow_state(&outsider_member.ap_id, &initiative.ap_id).await?,
         ];
@@ -80,7 +82,7 @@ async fn a_coalition_need_reaches_only_mutual_initiatives_and_the_resident_stays
 
     let public_post = home.publish_as(&coordinator, &initiative, "Een openbaar bericht", Visibility::Public, vec![]).await?;
     eventually("the outsider gets public posts", || async { outsider.post(&public_post.ap_id).await }).await?;
-    assert!(outsider.post(&post.ap_id).await?.is_none(), "a one-way follower is not in the coalition");
+    assert!(outsider.post(&post.ap_id).await?.is_none(), "following each other is not being in the coalition");
 
     let partner_instance = partner.node.as_ref().expect("running").state().instance_actor.clone();
     let outsider_instance = outsider.node.as_ref().expect("running").state().instance_actor.clone();
@@ -214,14 +216,7 @@ async fn a_need_is_answered_from_another_node_accepted_and_fulfilled(backend: Ba
     let partner = away.add_initiative("wijkpaleis", false).await?;
     let helper = away.add_member("kees", Some(&partner)).await?;
     let other = away.add_member("piet", None).await?;
-    home.follow(&initiative, &partner.ap_id).await?;
-    away.follow(&partner, &initiative.ap_id).await?;
-    eventually("the initiatives follow each other", || async {
-        let both =
-            (home.follow_state(&initiative.ap_id, &partner.ap_id).await?, away.follow_state(&partner.ap_id, &initiative.ap_id).await?);
-        Ok((both.0.as_deref() == Some("accepted") && both.1.as_deref() == Some("accepted")).then_some(()))
-    })
-    .await?;
+    buurtnet_tests::harness::form_coalition((&home, &initiative, &coordinator), &[(&away, &partner, &helper)]).await?;
 
     let home_state = home.node.as_ref().expect("running").state();
     let away_state = away.node.as_ref().expect("running").state();

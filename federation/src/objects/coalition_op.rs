@@ -24,7 +24,7 @@ fn context() -> Value {
     json!([AS, integrity::DATA_INTEGRITY_CONTEXT, {"bn": "urn:buurtnet:ns#"}])
 }
 
-fn charter_json(charter: &Charter) -> Value {
+pub fn charter_json(charter: &Charter) -> Value {
     json!({
         "type": "bn:Charter", "name": charter.name, "summary": charter.description,
         "bn:sponsorsNeeded": charter.sponsors_needed, "bn:objectionDays": charter.objection_days,

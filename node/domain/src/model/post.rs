@@ -15,8 +15,8 @@ pub enum Visibility {
     Followers,
     /// Only the actors named as recipients.
     Direct,
-    /// The initiatives in coalition with the author (until coalitions exist: the initiatives
-    /// it follows that follow it back), and the members of their nodes.
+    /// The member initiatives of the coalitions the author's initiatives are members of (as
+    /// their membership logs say), and the members of their nodes.
     Coalition,
     /// Members of this node only; never federated.
     Local,

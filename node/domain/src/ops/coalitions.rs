@@ -6,6 +6,7 @@
 use crate::error::{DomainError, Result};
 use crate::model::coalition::{CoalitionState, Operation, fold, heads};
 use crate::store::{self, Store};
+use std::collections::BTreeSet;
 
 /// Whether a newly kept operation goes out to the other replicas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +109,29 @@ pub async fn knows(store: &Store, op_id: &str) -> Result<bool> {
 pub async fn reading(store: &Store, op_id: &str) -> Result<Option<Operation>> {
     let Some(reading) = store::coalitions::reading_of(&mut store.conn().await?, op_id).await? else { return Ok(None) };
     Ok(Some(serde_json::from_str(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?))
+}
+
+/// Whom a post with "coalition" visibility by `author_id` is for: every member initiative of
+/// every coalition the author (an initiative) or one of the author's initiatives is a member
+/// of, as the logs held here make them, the author's own initiatives left out.
+pub(crate) async fn partners(tx: &mut store::Tx, author_id: i64) -> Result<Vec<String>> {
+    let author = store::actors::by_id(tx, author_id).await?;
+    let mut own: BTreeSet<String> = BTreeSet::from([author.ap_id.clone()]);
+    for (initiative_id, _) in store::actors::roles_of(tx, author_id).await? {
+        own.insert(store::actors::by_id(tx, initiative_id).await?.ap_id);
+    }
+    let mut partners = BTreeSet::new();
+    for coalition in store::coalitions::held(tx).await? {
+        let mut ops = Vec::new();
+        for reading in store::coalitions::readings(tx, &coalition).await? {
+            ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
+        }
+        let members = fold(&ops).members;
+        if members.iter().any(|m| own.contains(m)) {
+            partners.extend(members.into_iter().filter(|m| !own.contains(m)));
+        }
+    }
+    Ok(partners.into_iter().collect())
 }
 
 /// Whether this node holds every one of these operations.

@@ -77,7 +77,7 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
 /// through here.
 pub(crate) async fn insert_local(tx: &mut store::Tx, urls: &LocalUrls, mut new: NewPost) -> Result<Post> {
     if new.visibility == Visibility::Coalition {
-        new.recipients = store::follows::mutual_groups(tx, new.author_id).await?;
+        new.recipients = super::coalitions::partners(tx, new.author_id).await?;
     }
     let stored = store::posts::insert(tx, &new).await?;
     let ap_id = urls.note(stored.id).to_string();

@@ -92,19 +92,6 @@ pub async fn by_row_id(db: &mut impl Handle, id: i64) -> Result<Option<Follow>> 
     Ok(on_db!(db, c => sqlx::query_as::<_, Follow>(&sql).bind(id).fetch_optional(c).await)?)
 }
 
-/// The ids of initiatives (groups) that `actor_id` (or an initiative it is a member of)
-/// follows and that follow back, both accepted: its coalition until coalitions exist. So a
-/// resident's coalition need reaches the partners of the resident's initiative.
-pub async fn mutual_groups(db: &mut impl Handle, actor_id: i64) -> Result<Vec<String>> {
-    let sql = "SELECT DISTINCT a.ap_id FROM follows out_f
-               JOIN follows in_f ON in_f.follower_id = out_f.followee_id AND in_f.followee_id = out_f.follower_id
-               JOIN actors a ON a.id = out_f.followee_id
-               WHERE (out_f.follower_id = $1 OR out_f.follower_id IN (SELECT initiative_id FROM initiative_members WHERE member_id = $1))
-                 AND out_f.state = 'accepted' AND in_f.state = 'accepted' AND a.kind = 'group'
-               ORDER BY a.ap_id";
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(actor_id).fetch_all(c).await)?)
-}
-
 /// The state of `follower_id`'s follow of `followee_id` (`pending`, `accepted`), if any.
 pub async fn state(db: &mut impl Handle, follower_id: i64, followee_id: i64) -> Result<Option<String>> {
     let sql = "SELECT state FROM follows WHERE follower_id = $1 AND followee_id = $2";
