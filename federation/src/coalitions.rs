@@ -21,18 +21,21 @@ use serde_json::{Value, json};
 /// Operations on one page of the collection.
 const PAGE: i64 = 50;
 
-/// Founds a coalition as `initiative` (which `member` coordinates): a fresh identifier, the
-/// founding operation signed and kept, and the first replica at `/coalitions/{slug}`.
+/// Founds a coalition as `initiative` (which `member` coordinates): the founding operation
+/// (vouching for the initiative's key; the coalition's identifier is its hash) signed and
+/// kept, and the first replica at `/coalitions/{slug}`.
 pub async fn found(context: &Context, member: &Actor, initiative: &Actor, slug: &str, charter: Charter) -> Result<String> {
-    let token: u128 = rand::random();
-    let coalition = format!("urn:buurtnet:coalition:{token:032x}");
+    let own_key =
+        initiative.ed25519_public_multibase.clone().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
     let op = Operation {
         id: context.urls.new_activity().to_string(),
         author: initiative.ap_id.clone(),
         parents: vec![],
         published: now_ms(),
         kind: OpKind::Found { charter, founders: vec![initiative.ap_id.clone()] },
+        keys: [(initiative.ap_id.clone(), own_key)].into(),
     };
+    let coalition = coalition_op::coalition_id(&op);
     let private =
         initiative.ed25519_private_pkcs8.as_deref().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
     let signed = coalition_op::sign(&op, &coalition, private).map_err(|e| FederationError::Internal(e.to_string()))?;
@@ -59,7 +62,42 @@ pub async fn act(context: &Context, member: &Actor, initiative: &Actor, coalitio
     if !ops::actors::may_act_as(&context.store, member, initiative).await? {
         return Err(FederationError::Forbidden("only coordinators act for their initiative".into()));
     }
+    if let Some(candidate) = candidate_of(context, coalition, &kind).await?
+        && let Err(e) = crate::objects::actor::resolve(&candidate, context).await
+    {
+        // Its key is vouched for in the operation when it can be known; without it, other
+        // nodes fetch the key from the candidate's node.
+        tracing::info!(%candidate, error = %e, "the candidate could not be fetched; its key is not vouched for");
+    }
     issue(context, initiative, coalition, kind).await
+}
+
+/// The candidate an operation proposes or sponsors the admission of.
+async fn candidate_of(state: &FederationState, coalition: &str, kind: &OpKind) -> Result<Option<String>> {
+    Ok(match kind {
+        OpKind::Propose(Change::Admit(candidate)) => Some(candidate.clone()),
+        OpKind::Sponsor { proposal } => {
+            let folded = ops::coalitions::state(&state.store, coalition).await?;
+            match folded.proposals.get(proposal).map(|p| &p.change) {
+                Some(Change::Admit(candidate)) => Some(candidate.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
+/// The keys an operation vouches for: the candidate's, as this node knows it, when it
+/// proposes or sponsors an admission.
+async fn vouches(state: &FederationState, coalition: &str, kind: &OpKind) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut keys = std::collections::BTreeMap::new();
+    if let Some(candidate) = candidate_of(state, coalition, kind).await?
+        && let Some(key) =
+            store::actors::by_ap_id(&mut state.store.conn().await?, &candidate).await?.and_then(|a| a.ed25519_public_multibase)
+    {
+        keys.insert(candidate, key);
+    }
+    Ok(keys)
 }
 
 /// Makes, checks, signs and keeps an operation of `initiative` (a local actor).
@@ -69,6 +107,7 @@ async fn issue(context: &FederationState, initiative: &Actor, coalition: &str, k
         author: initiative.ap_id.clone(),
         parents: ops::coalitions::current_heads(&context.store, coalition).await?,
         published: now_ms(),
+        keys: vouches(context, coalition, &kind).await?,
         kind,
     };
     ops::coalitions::check_new(&context.store, coalition, &op).await?;
@@ -172,6 +211,9 @@ const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
 async fn fetch_json(context: &Context, url: &url::Url) -> Result<Value> {
     crate::safety::check_url(url, context.dev).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    if context.faults.is_cut_off(url) {
+        return Err(FederationError::Malformed(format!("{url}: cut off (fault injection)")));
+    }
     let response = context
         .client
         .get(url.clone())
@@ -202,37 +244,53 @@ pub async fn pull(context: &Context, replica: &url::Url) -> Result<Pulled> {
         .filter(|u| u.origin() == replica.origin())
         .ok_or_else(|| FederationError::Malformed("the replica names no operations of its own".into()))?;
     let mut pulled = Pulled { coalition: coalition.clone(), ..Pulled::default() };
+    let mut unchecked = Vec::new();
     for _ in 0..MAX_PAGES {
         let page = fetch_json(context, &next).await?;
         for item in page["orderedItems"].as_array().into_iter().flatten() {
-            take(context, &coalition, item, &mut pulled).await;
+            if let Some(failed) = take(context, &coalition, item, &mut pulled).await {
+                unchecked.push((item.clone(), failed));
+            }
         }
         match page["next"].as_str().and_then(|u| url::Url::parse(u).ok()).filter(|u| u.origin() == replica.origin() && *u != next) {
             Some(url) => next = url,
             None => break,
         }
     }
+    // An operation whose author's node cannot be reached may become checkable once a later
+    // one (a sponsorship) vouched for the author's key: try again while that helps.
+    while !unchecked.is_empty() {
+        let before = unchecked.len();
+        let mut still = Vec::new();
+        for (item, why) in unchecked {
+            if let Some(failed) = take(context, &coalition, &item, &mut pulled).await {
+                still.push((item, if failed.is_empty() { why } else { failed }));
+            }
+        }
+        unchecked = still;
+        if unchecked.len() == before {
+            break;
+        }
+    }
+    for (item, why) in unchecked {
+        pulled.refused.push((item["id"].as_str().unwrap_or_default().to_string(), why));
+    }
     Ok(pulled)
 }
 
-async fn take(context: &Context, coalition: &str, item: &Value, pulled: &mut Pulled) {
+/// Takes one pulled operation; `Some(why)` when it could not be checked or kept.
+async fn take(context: &Context, coalition: &str, item: &Value, pulled: &mut Pulled) -> Option<String> {
     let id = item["id"].as_str().unwrap_or_default().to_string();
     match ops::coalitions::knows(&context.store, &id).await {
         Ok(true) => {
             pulled.known += 1;
-            return;
+            return None;
         }
         Ok(false) => {}
-        Err(e) => {
-            pulled.refused.push((id, e.to_string()));
-            return;
-        }
+        Err(e) => return Some(e.to_string()),
     }
     let checked = async {
-        let author = item["actor"].as_str().ok_or_else(|| FederationError::Malformed("no actor".into()))?;
-        let actor = crate::objects::actor::resolve(author, context).await?;
-        let key = actor.ed25519_public_multibase.ok_or_else(|| FederationError::Malformed("the author publishes no Ed25519 key".into()))?;
-        let (op, of) = coalition_op::parse_verified(item, &key).map_err(|e| FederationError::Malformed(e.to_string()))?;
+        let (op, of) = verified(context, item).await?;
         if of != coalition {
             return Err(FederationError::Malformed("an operation of another coalition".into()));
         }
@@ -240,9 +298,54 @@ async fn take(context: &Context, coalition: &str, item: &Value, pulled: &mut Pul
         Ok(())
     };
     match checked.await {
-        Ok(()) => pulled.taken += 1,
-        Err(e) => pulled.refused.push((id, e.to_string())),
+        Ok(()) => {
+            pulled.taken += 1;
+            None
+        }
+        Err(e) => Some(e.to_string()),
     }
+}
+
+/// Checks an operation's proof and reads it. The key: the one this node knows for the
+/// author; else the one the coalition's log vouches for (so that operations of a node gone
+/// for good stay checkable), or, for a founding, the one it names itself (the coalition's
+/// id is bound to it); else the one the author's node publishes now.
+async fn verified(context: &Context, document: &Value) -> Result<(Operation, String)> {
+    let author = document["actor"].as_str().ok_or_else(|| FederationError::Malformed("no actor".into()))?;
+    let known = store::actors::by_ap_id(&mut context.store.conn().await?, author).await?;
+    let mut keys: Vec<String> = known.as_ref().and_then(|a| a.ed25519_public_multibase.clone()).into_iter().collect();
+    if document["type"] == "bn:Found" {
+        let own = document["bn:keys"].as_array().into_iter().flatten().find(|k| k["bn:actor"] == author);
+        keys.extend(own.and_then(|k| k["publicKeyMultibase"].as_str()).map(str::to_string));
+    } else if let Some(coalition) = document["bn:coalition"].as_str() {
+        keys.extend(ops::coalitions::vouched_keys(&context.store, coalition, author).await?);
+    }
+    let mut last = None;
+    for key in keys {
+        match coalition_op::parse_verified(document, &key) {
+            Ok(read) => return Ok(read),
+            Err(coalition_op::OpError::Proof(e)) => last = Some(e),
+            Err(other) => return Err(FederationError::Malformed(other.to_string())),
+        }
+    }
+    let published = match known {
+        Some(_) if last.is_some() => crate::objects::actor::refetch(author, context).await,
+        Some(actor) => Ok(actor),
+        None => crate::objects::actor::resolve(author, context).await,
+    };
+    let key = match published {
+        Ok(actor) => actor.ed25519_public_multibase,
+        Err(e) if last.is_none() => return Err(FederationError::Malformed(format!("no key for {author} in the log, and its node: {e}"))),
+        Err(_) => None,
+    };
+    let key = key.ok_or_else(|| match &last {
+        Some(e) => FederationError::Forbidden(format!("the operation's proof: {e}")),
+        None => FederationError::Malformed("the author publishes no Ed25519 key".into()),
+    })?;
+    coalition_op::parse_verified(document, &key).map_err(|e| match e {
+        coalition_op::OpError::Proof(p) => FederationError::Forbidden(format!("the operation's proof: {p}")),
+        other => FederationError::Malformed(other.to_string()),
+    })
 }
 
 /// What became of an operation the inbox took in.
@@ -264,14 +367,7 @@ pub async fn receive(context: &Context, document: &Value, raw: &str, sender: &Ac
     if ops::coalitions::knows(&context.store, id).await? {
         return Ok(Received::Known);
     }
-    let author = document["actor"].as_str().ok_or_else(|| FederationError::Malformed("no actor".into()))?;
-    let author_actor = crate::objects::actor::resolve(author, context).await?;
-    let key =
-        author_actor.ed25519_public_multibase.ok_or_else(|| FederationError::Malformed("the author publishes no Ed25519 key".into()))?;
-    let (op, coalition) = coalition_op::parse_verified(document, &key).map_err(|e| match e {
-        coalition_op::OpError::Proof(p) => FederationError::Forbidden(format!("the operation's proof: {p}")),
-        other => FederationError::Malformed(other.to_string()),
-    })?;
+    let (op, coalition) = verified(context, document).await?;
     if !ops::coalitions::knows_all(&context.store, &op.parents).await? {
         let state = ops::coalitions::state(&context.store, &coalition).await?;
         pull_in_background(context, replica_near(context, &coalition, &state, Some(&sender.ap_id)));

@@ -468,6 +468,9 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
         tracing::warn!(inbox = %delivery.inbox, "refusing to deliver: {unsafe_target}");
         return Ok(Attempt::Refused(unsafe_target.to_string()));
     }
+    if state.faults.is_cut_off(&url) {
+        return Ok(Attempt::Retry("network: cut off (fault injection)".into()));
+    }
     let signer_actor = store::actors::by_id(&mut state.store.conn().await?, delivery.signer_id).await?;
     let private_key = signer_actor.private_key_pem.clone().ok_or_else(|| FederationError::Internal("signer has no private key".into()))?;
     let signer = state.signers.get(&signer_actor.public_key_id, &private_key)?;

@@ -16,6 +16,7 @@ pub mod activities;
 pub mod coalitions;
 pub mod deliver;
 pub mod error;
+pub mod faults;
 pub mod http;
 pub mod inbox;
 pub mod integrity;

@@ -30,6 +30,8 @@ pub struct Shared {
     pub delivery_wake: Notify,
     pub instance_actor: Actor,
     pub software_version: &'static str,
+    /// Peers cut off by a test (development mode only).
+    pub faults: Arc<crate::faults::Faults>,
 }
 
 /// Cheap to clone; the app data of activitypub_federation's [`Data`].
@@ -78,6 +80,7 @@ impl FederationState {
             delivery_wake: Notify::new(),
             instance_actor,
             software_version,
+            faults: Arc::new(crate::faults::Faults::new(dev)),
         }))
     }
 
@@ -97,7 +100,7 @@ impl FederationState {
             .allow_http_urls(self.dev)
             .http_fetch_limit(self.settings.fetch_limit)
             .http_signature_compat(true)
-            .url_verifier(Box::new(crate::objects::BlocklistVerifier(self.store.clone())))
+            .url_verifier(Box::new(crate::objects::BlocklistVerifier(self.store.clone(), self.faults.clone())))
             .signed_fetch_actor(&instance)
             .build()
             .await

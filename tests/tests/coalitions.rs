@@ -128,6 +128,7 @@ async fn another_node_pulls_the_operations_and_refuses_a_forged_one(backend: Bac
         parents: vec![],
         published: 0,
         kind: OpKind::Leave,
+        keys: Default::default(),
     };
     buurtnet_domain::ops::coalitions::record(a.store(), &coalition, &op, &forged.to_string(), Spread::Keep).await?;
     let pulled = buurtnet_federation::coalitions::pull(&b_context, &replica).await?;
@@ -274,6 +275,7 @@ async fn operations_travel_between_replicas_by_themselves(backend: Backend) -> R
         parents: agreed.clone(),
         published: buurtnet_domain::now_ms(),
         kind: OpKind::Propose(buurtnet_domain::model::coalition::Change::Remove(lander.ap_id.clone())),
+        keys: Default::default(),
     };
     let signed = coalition_op::sign(&unpushed, &coalition, zorg.ed25519_private_pkcs8.as_deref().context("key")?)?;
     buurtnet_domain::ops::coalitions::record(a.store(), &coalition, &unpushed, &signed.to_string(), Spread::Keep).await?;
@@ -308,6 +310,7 @@ async fn forged_and_outsider_operations_are_refused_even_when_an_honest_node_for
         parents: heads.clone(),
         published: buurtnet_domain::now_ms(),
         kind,
+        keys: Default::default(),
     };
     let zorg_key = zorg.ed25519_private_pkcs8.as_deref().context("key")?;
     let buiten_key = buiten.ed25519_private_pkcs8.as_deref().context("key")?;

@@ -321,7 +321,6 @@ async fn activities_are_remembered_and_domains_blocked(store: Store) -> Result<(
 async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: Store) -> Result<()> {
     use buurtnet_domain::model::coalition::{Change, Charter, OpKind, Operation};
     use buurtnet_federation::objects::coalition_op;
-    const COALITION: &str = "urn:buurtnet:coalition:test";
     let (a, b) = ("https://a.example/initiatives/a", "https://b.example/initiatives/b");
     let (a_keys, b_keys) = (keys::generate(), keys::generate());
     let day = 24 * 3600 * 1000;
@@ -332,9 +331,13 @@ async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: S
         parents: parents.iter().map(|p| p.to_string()).collect(),
         published: at * day,
         kind,
+        keys: Default::default(),
     };
+    let ops = [(made("https://a.example/ops/1", a, &[], 0, OpKind::Found { charter, founders: vec![a.into()] }), &a_keys)];
+    let coalition = coalition_op::coalition_id(&ops[0].0);
+    let coalition = coalition.as_str();
     let ops = [
-        (made("https://a.example/ops/1", a, &[], 0, OpKind::Found { charter, founders: vec![a.into()] }), &a_keys),
+        ops[0].clone(),
         (made("https://b.example/ops/1", b, &["https://a.example/ops/1"], 1, OpKind::Propose(Change::Admit(b.into()))), &b_keys),
         (
             made(
@@ -359,18 +362,18 @@ async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: S
     ];
     // They arrive newest first: the early ones wait in the fold until their parents come.
     for (op, keys) in ops.iter().rev() {
-        let raw = coalition_op::sign(op, COALITION, &keys.ed25519_private_pkcs8)?.to_string();
-        assert!(ops::coalitions::record(&store, COALITION, op, &raw, ops::coalitions::Spread::Keep).await?);
-        let state = ops::coalitions::state(&store, COALITION).await?;
+        let raw = coalition_op::sign(op, coalition, &keys.ed25519_private_pkcs8)?.to_string();
+        assert!(ops::coalitions::record(&store, coalition, op, &raw, ops::coalitions::Spread::Keep).await?);
+        let state = ops::coalitions::state(&store, coalition).await?;
         assert!(state.members.len() <= 1 || op.id == "https://a.example/ops/1", "nothing counts before its parents");
     }
-    let state = ops::coalitions::state(&store, COALITION).await?;
+    let state = ops::coalitions::state(&store, coalition).await?;
     assert_eq!(state.members.iter().map(String::as_str).collect::<Vec<_>>(), vec![a, b]);
     assert!(state.pending.is_empty());
     let (op, keys) = &ops[1];
-    let again = coalition_op::sign(op, COALITION, &keys.ed25519_private_pkcs8)?.to_string();
-    assert!(!ops::coalitions::record(&store, COALITION, op, &again, ops::coalitions::Spread::Keep).await?, "a second copy changes nothing");
-    let page = store::coalitions::raw_page(&mut store.conn().await?, COALITION, 0, 10).await?;
+    let again = coalition_op::sign(op, coalition, &keys.ed25519_private_pkcs8)?.to_string();
+    assert!(!ops::coalitions::record(&store, coalition, op, &again, ops::coalitions::Spread::Keep).await?, "a second copy changes nothing");
+    let page = store::coalitions::raw_page(&mut store.conn().await?, coalition, 0, 10).await?;
     assert_eq!(page.len(), 4);
     let (first, key) = (serde_json::from_str::<serde_json::Value>(&page[3].1)?, &a_keys.ed25519_public_multibase);
     assert_eq!(coalition_op::parse_verified(&first, key)?.0, ops[0].0, "kept byte for byte: the proof still holds");

@@ -51,10 +51,27 @@ pub fn to_json(op: &Operation, coalition: &str) -> Value {
         OpKind::Leave => ("bn:Leave", json!(coalition)),
         OpKind::Host { replica } => ("bn:Host", json!(replica)),
     };
-    json!({
+    let mut document = json!({
         "@context": context(), "id": op.id, "type": kind, "actor": op.author, "bn:coalition": coalition,
         "bn:parents": op.parents, "published": time(op.published), "object": object,
-    })
+    });
+    if !op.keys.is_empty() {
+        document["bn:keys"] =
+            op.keys.iter().map(|(actor, key)| json!({"bn:actor": actor, "publicKeyMultibase": key})).collect::<Vec<_>>().into();
+    }
+    document
+}
+
+/// The identifier of the coalition a founding operation founds: a hash of the founding
+/// itself (its document without the identifier), so that no other founding can claim it.
+pub fn coalition_id(found: &Operation) -> String {
+    let mut document = to_json(found, "");
+    if let Some(fields) = document.as_object_mut() {
+        fields.remove("bn:coalition");
+    }
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, integrity::canonical(&document).as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("urn:buurtnet:coalition:{hex}")
 }
 
 /// Signs an operation with its author's key (`{author}#ed25519-key`).
@@ -134,8 +151,16 @@ pub fn parse_verified(document: &Value, author_key: &str) -> Result<(Operation, 
         .map_err(|e| OpError::Malformed(format!("published: {e}")))?
         .timestamp_millis();
     let parents = document["bn:parents"].as_array().into_iter().flatten().filter_map(|p| p.as_str().map(str::to_string)).collect();
-    let op = Operation { id, author, parents, published, kind };
-    Ok((op, text(&document["bn:coalition"], "coalition")?))
+    let mut keys = std::collections::BTreeMap::new();
+    for vouch in document["bn:keys"].as_array().into_iter().flatten() {
+        keys.insert(text(&vouch["bn:actor"], "the vouched actor")?, text(&vouch["publicKeyMultibase"], "the vouched key")?);
+    }
+    let op = Operation { id, author, parents, published, kind, keys };
+    let coalition = text(&document["bn:coalition"], "coalition")?;
+    if matches!(op.kind, OpKind::Found { .. }) && coalition != coalition_id(&op) {
+        return Err(OpError::Malformed("a founding must found the coalition its id is the hash of".into()));
+    }
+    Ok((op, coalition))
 }
 
 #[cfg(test)]
@@ -144,6 +169,13 @@ mod tests {
     use buurtnet_domain::model::coalition::fold;
 
     const COALITION: &str = "urn:buurtnet:coalition:delfshaven-1";
+
+    fn charter_of(found: &Operation) -> Charter {
+        match &found.kind {
+            OpKind::Found { charter, .. } => charter.clone(),
+            _ => unreachable!("a founding"),
+        }
+    }
 
     fn initiative(host: &str) -> (String, buurtnet_domain::model::ActorKeys) {
         (format!("https://{host}/initiatives/i"), crate::keys::generate())
@@ -163,6 +195,7 @@ mod tests {
                     parents: vec![],
                     published: day,
                     kind: OpKind::Found { charter, founders: vec![a.clone()] },
+                    keys: [(a.clone(), a_keys.ed25519_public_multibase.clone())].into(),
                 },
                 &a_keys,
             ),
@@ -173,6 +206,7 @@ mod tests {
                     parents: vec![format!("{a}/ops/1")],
                     published: 2 * day,
                     kind: OpKind::Propose(Change::Admit(b.clone())),
+                    keys: Default::default(),
                 },
                 &b_keys,
             ),
@@ -183,6 +217,7 @@ mod tests {
                     parents: vec![format!("{b}/ops/1")],
                     published: 2 * day,
                     kind: OpKind::Sponsor { proposal: format!("{b}/ops/1") },
+                    keys: [(b.clone(), b_keys.ed25519_public_multibase.clone())].into(),
                 },
                 &a_keys,
             ),
@@ -193,28 +228,46 @@ mod tests {
                     parents: vec![format!("{a}/ops/2")],
                     published: 10 * day,
                     kind: OpKind::Admit { proposal: format!("{b}/ops/1") },
+                    keys: Default::default(),
                 },
                 &a_keys,
             ),
         ];
+        let coalition = coalition_id(&ops[0].0);
         let mut read = Vec::new();
         for (op, keys) in &ops {
-            let signed = sign(op, COALITION, &keys.ed25519_private_pkcs8).unwrap();
+            let signed = sign(op, &coalition, &keys.ed25519_private_pkcs8).unwrap();
             // What travels is text; what arrives is parsed again.
             let arrived: Value = serde_json::from_str(&signed.to_string()).unwrap();
-            let (back, coalition) = parse_verified(&arrived, &keys.ed25519_public_multibase).unwrap();
-            assert_eq!(coalition, COALITION);
+            let (back, of) = parse_verified(&arrived, &keys.ed25519_public_multibase).unwrap();
+            assert_eq!(of, coalition);
             assert_eq!(&back, op);
             read.push(back);
         }
         assert_eq!(fold(&read).members.len(), 2);
+        assert_eq!(read[2].keys.get(&b), Some(&b_keys.ed25519_public_multibase), "the sponsor's vouch for the newcomer's key travels");
+        // A second founding that claims the same coalition is no founding of it.
+        let (rival, rival_keys) = initiative("m.example");
+        let mut usurper = ops[0].0.clone();
+        usurper.id = format!("{rival}/ops/0");
+        usurper.author = rival.clone();
+        usurper.kind = OpKind::Found { charter: charter_of(&ops[0].0), founders: vec![rival.clone()] };
+        let claimed = sign(&usurper, &coalition, &rival_keys.ed25519_private_pkcs8).unwrap();
+        assert!(matches!(parse_verified(&claimed, &rival_keys.ed25519_public_multibase), Err(OpError::Malformed(_))));
     }
 
     #[test]
     fn forged_and_altered_operations_are_refused() {
         let (a, a_keys) = initiative("a.example");
         let (_, mallory) = initiative("m.example");
-        let op = Operation { id: format!("{a}/ops/9"), author: a.clone(), parents: vec![], published: 0, kind: OpKind::Leave };
+        let op = Operation {
+            id: format!("{a}/ops/9"),
+            author: a.clone(),
+            parents: vec![],
+            published: 0,
+            kind: OpKind::Leave,
+            keys: Default::default(),
+        };
         let signed = sign(&op, COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
         assert_eq!(
             parse_verified(&signed, &mallory.ed25519_public_multibase).unwrap_err(),
@@ -238,8 +291,14 @@ mod tests {
     fn ids_and_replicas_must_live_on_the_authors_origin() {
         let (a, a_keys) = initiative("a.example");
         let key = &a_keys.ed25519_public_multibase;
-        let elsewhere =
-            Operation { id: "https://m.example/ops/1".into(), author: a.clone(), parents: vec![], published: 0, kind: OpKind::Leave };
+        let elsewhere = Operation {
+            id: "https://m.example/ops/1".into(),
+            author: a.clone(),
+            parents: vec![],
+            published: 0,
+            kind: OpKind::Leave,
+            keys: Default::default(),
+        };
         let signed = sign(&elsewhere, COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
         assert!(matches!(parse_verified(&signed, key), Err(OpError::Malformed(_))), "an id on another origin");
         let host = |replica: &str| Operation {
@@ -248,6 +307,7 @@ mod tests {
             parents: vec![],
             published: 0,
             kind: OpKind::Host { replica: replica.into() },
+            keys: Default::default(),
         };
         let foreign = sign(&host("https://m.example/coalitions/d"), COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
         assert!(matches!(parse_verified(&foreign, key), Err(OpError::Malformed(_))), "a replica on another origin");

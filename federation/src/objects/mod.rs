@@ -18,11 +18,14 @@ use url::Url;
 
 /// Refuses to fetch from blocked domains.
 #[derive(Clone)]
-pub struct BlocklistVerifier(pub Store);
+pub struct BlocklistVerifier(pub Store, pub std::sync::Arc<crate::faults::Faults>);
 
 #[async_trait::async_trait]
 impl UrlVerifier for BlocklistVerifier {
     async fn verify(&self, url: &Url) -> Result<(), ApError> {
+        if self.1.is_cut_off(url) {
+            return Err(ApError::UrlVerificationError("cut off (fault injection)"));
+        }
         let domain = crate::host_of(url);
         let mut conn = self.0.conn().await.map_err(|_| ApError::UrlVerificationError("database unavailable"))?;
         match buurtnet_domain::store::inbox::is_blocked(&mut conn, "", &domain).await {

@@ -19,6 +19,11 @@
 //! - `Leave`: a member goes.
 //! - `Host`: a member names the replica its node hosts (one per member; the latest counts).
 //!   A member that leaves or is removed no longer has a replica in the list.
+//!
+//! Operations may also vouch for the keys of initiatives (`keys`), so that the log certifies
+//! itself: a node can check an operation whose author's node it cannot reach (gone for good,
+//! or cut off) with a key the log vouches for (see `ops::coalitions::vouched_keys`). The fold
+//! itself ignores them.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -82,6 +87,9 @@ pub struct Operation {
     /// When the author made it (Unix ms), as it claims.
     pub published: i64,
     pub kind: OpKind,
+    /// Ed25519 public keys (multibase) the author vouches for: initiative → key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<String, String>,
 }
 
 /// A proposal still open, or decided.
@@ -111,6 +119,8 @@ pub struct CoalitionState {
     pub replicas: BTreeMap<String, String>,
     /// Everyone who was ever a member or a candidate (whose operations are worth keeping).
     pub participants: BTreeSet<String>,
+    /// Everyone who was ever a member: founders and everyone admitted (whose vouches count).
+    pub ever_members: BTreeSet<String>,
     pub proposals: BTreeMap<String, Proposal>,
     /// Operations that broke a rule (with the reason), ignored.
     pub refused: BTreeMap<String, String>,
@@ -188,6 +198,7 @@ fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str>
             state.charter = Some(charter.clone());
             state.members = founders.iter().cloned().collect();
             state.participants.extend(founders.iter().cloned());
+            state.ever_members.extend(founders.iter().cloned());
             Ok(())
         }
         _ if !state.founded => Err("no coalition yet"),
@@ -279,6 +290,7 @@ fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str>
                 return Err("not enough sponsors");
             }
             p.decided = true;
+            state.ever_members.insert(candidate.clone());
             state.members.insert(candidate);
             Ok(())
         }
@@ -339,6 +351,7 @@ mod tests {
             parents: parents.iter().map(|p| p.to_string()).collect(),
             published: day * DAY_MS,
             kind,
+            keys: BTreeMap::new(),
         }
     }
 
@@ -457,5 +470,6 @@ mod tests {
         let state = all_orders_agree(&ops);
         assert_eq!(state.replicas.keys().collect::<Vec<_>>(), vec![A], "who leaves takes the replica along");
         assert!(state.participants.contains(B), "a former member stays a participant");
+        assert_eq!(state.ever_members, BTreeSet::from([A.to_string(), B.to_string()]), "and counts as a former member");
     }
 }

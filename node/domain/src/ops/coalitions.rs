@@ -134,6 +134,29 @@ pub(crate) async fn partners(tx: &mut store::Tx, author_id: i64) -> Result<Vec<S
     Ok(partners.into_iter().collect())
 }
 
+/// The keys the log vouches for `actor` (Ed25519, multibase), to check its operations when
+/// its node cannot be reached: the founder's own key in the founding (the coalition's id is
+/// the founding's hash), and the keys any founder or admitted member names for someone else,
+/// in any operation held (also one still waiting for its parents, since the operation that
+/// needs the key may be one of those parents).
+pub async fn vouched_keys(store: &Store, coalition: &str, actor: &str) -> Result<Vec<String>> {
+    let ops = operations(store, coalition).await?;
+    let state = fold(&ops);
+    let mut keys = Vec::new();
+    for op in &ops {
+        let counts = match op.kind {
+            crate::model::coalition::OpKind::Found { .. } if op.author == actor => true,
+            _ => op.author != actor && state.ever_members.contains(&op.author),
+        };
+        if let Some(key) = op.keys.get(actor).filter(|_| counts)
+            && !keys.contains(key)
+        {
+            keys.push(key.clone());
+        }
+    }
+    Ok(keys)
+}
+
 /// Whether this node holds every one of these operations.
 pub async fn knows_all(store: &Store, op_ids: &[String]) -> Result<bool> {
     let mut conn = store.conn().await?;

@@ -1,0 +1,309 @@
+//! Coalitions under stress, across real nodes over HTTP, on both databases: many members
+//! joining through sponsorship and votes, a coalition split in two by cutting the network
+//! between its nodes (fault injection, with every node running) and healed again.
+
+use anyhow::{Context as _, Result};
+use buurtnet_domain::model::coalition::{Change, OpKind};
+use buurtnet_domain::model::{Actor, ProposalDraft, Purpose, When};
+use buurtnet_domain::ops::proposals::Audience;
+use buurtnet_domain::{ops, store};
+use buurtnet_federation::coalitions;
+use buurtnet_tests::harness::{Backend, TestNode, eventually, form_coalition};
+use buurtnet_tests::on_both_backends;
+use std::collections::BTreeSet;
+
+on_both_backends!(
+    seven_nodes_grow_a_coalition_by_sponsorship_and_votes_and_agree,
+    a_coalition_split_in_two_changes_on_both_sides_and_converges_when_healed,
+    the_coalition_goes_on_when_its_founding_node_is_gone_for_good
+);
+
+/// A node, one initiative on it and its coordinator.
+struct Seat {
+    node: TestNode,
+    initiative: Actor,
+    coordinator: Actor,
+}
+
+impl Seat {
+    async fn new(backend: Backend, slug: &str, coordinator: &str) -> Result<Seat> {
+        let node = TestNode::start_with(backend, |config| config.federation.coalition_sync_secs = 1).await?;
+        let initiative = node.add_initiative(slug, false).await?;
+        let coordinator = node.add_member(coordinator, Some(&initiative)).await?;
+        Ok(Seat { node, initiative, coordinator })
+    }
+
+    fn context(&self) -> Result<buurtnet_federation::Context> {
+        Ok(self.node.node.as_ref().context("running")?.context())
+    }
+
+    fn host(&self) -> String {
+        self.node.base_url().trim_start_matches("http://").to_string()
+    }
+
+    async fn members(&self, coalition: &str) -> Result<BTreeSet<String>> {
+        Ok(ops::coalitions::state(self.node.store(), coalition).await?.members)
+    }
+
+    async fn heads(&self, coalition: &str) -> Result<Vec<String>> {
+        Ok(ops::coalitions::current_heads(self.node.store(), coalition).await?)
+    }
+
+    /// A need for the coalition, as a coordinator posts one.
+    async fn post_need(&self, title: &str) -> Result<String> {
+        let state = self.node.node.as_ref().context("running")?.state();
+        let draft = ProposalDraft {
+            purpose: Purpose::Request,
+            title: title.into(),
+            description: "Een uurtje per week.".into(),
+            category: "boodschappen".into(),
+            neighbourhood: None,
+            when: When::Flexible,
+            expires_at: None,
+        };
+        let post =
+            ops::proposals::publish(&state.store, &state.urls, &self.coordinator, &self.initiative, &draft, &Audience::default()).await?;
+        state.wake_delivery();
+        Ok(post.ap_id)
+    }
+
+    /// Whether the node holds the post.
+    async fn holds(&self, ap_id: &str) -> Result<bool> {
+        Ok(store::posts::by_ap_id(&mut self.node.store().conn().await?, ap_id).await?.is_some())
+    }
+
+    async fn act(&self, coalition: &str, kind: OpKind) -> Result<buurtnet_domain::model::coalition::Operation> {
+        Ok(coalitions::act(&self.context()?, &self.coordinator, &self.initiative, coalition, kind).await?)
+    }
+
+    /// Waits until this node holds the operation `op_id`.
+    async fn has_op(&self, op_id: &str) -> Result<()> {
+        eventually("an operation arrives", || async { Ok(ops::coalitions::knows(self.node.store(), op_id).await?.then_some(())) }).await
+    }
+
+    fn replica(&self) -> Result<url::Url> {
+        Ok(url::Url::parse(&format!("{}/coalitions/delfshaven", self.node.base_url()))?)
+    }
+}
+
+/// Seven initiatives on seven nodes. Three form the coalition; a vote raises the sponsors an
+/// admission needs to two; four more apply through different replicas and are sponsored by
+/// two members each; a vote of the majority removes one again. Every node computes the same
+/// members from the same operations, each replica lists the others, and a coalition-only
+/// need reaches every member's node and no other (not the removed one, not a node that
+/// follows the author).
+async fn seven_nodes_grow_a_coalition_by_sponsorship_and_votes_and_agree(backend: Backend) -> Result<()> {
+    let names = [
+        ("zorg", "fatima"),
+        ("paleis", "kees"),
+        ("lander", "anouk"),
+        ("buurman", "piet"),
+        ("tafel", "sara"),
+        ("klus", "joost"),
+        ("praat", "mila"),
+    ];
+    let mut seats = Vec::new();
+    for (slug, coordinator) in names {
+        seats.push(Seat::new(backend, slug, coordinator).await?);
+    }
+    let outsider = Seat::new(backend, "buiten", "henk").await?;
+    let [a, b, c, d, e, f, g] = &seats[..] else { unreachable!() };
+    let coalition = form_coalition(
+        (&a.node, &a.initiative, &a.coordinator),
+        &[(&b.node, &b.initiative, &b.coordinator), (&c.node, &c.initiative, &c.coordinator)],
+    )
+    .await?;
+
+    // A vote: two sponsors per admission from now on (A proposes and so approves, B agrees).
+    let charter = ops::coalitions::state(a.node.store(), &coalition).await?.charter.context("charter")?;
+    let stricter = buurtnet_domain::model::coalition::Charter { sponsors_needed: 2, ..charter };
+    let change = a.act(&coalition, OpKind::Propose(Change::Charter(stricter))).await?;
+    b.has_op(&change.id).await?;
+    b.act(&coalition, OpKind::Vote { proposal: change.id.clone(), approve: true }).await?;
+    a.has_op(&ops::coalitions::current_heads(b.node.store(), &coalition).await?[0]).await?;
+    assert_eq!(ops::coalitions::state(a.node.store(), &coalition).await?.charter.map(|c| c.sponsors_needed), Some(2));
+
+    // Four newcomers, each through another replica, each sponsored by two members.
+    let mut members = vec![a, b, c];
+    for (newcomer, through) in [(d, b), (e, c), (f, a), (g, b)] {
+        let (_, application) =
+            coalitions::apply(&newcomer.context()?, &newcomer.coordinator, &newcomer.initiative, &through.replica()?).await?;
+        let sponsors = [members[members.len() - 1], members[members.len() - 2]];
+        for sponsor in sponsors {
+            sponsor.has_op(&application.id).await?;
+            let op = sponsor.act(&coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
+            through.has_op(&op.id).await?;
+        }
+        let admitted = coalitions::admit_due(through.node.node.as_ref().context("running")?.state()).await?;
+        assert_eq!(admitted, 1, "two sponsors, no objection: admitted");
+        eventually("the newcomer hosts a replica", || async {
+            Ok(ops::coalitions::local_replica(newcomer.node.store(), &coalition).await?)
+        })
+        .await?;
+        members.push(newcomer);
+    }
+
+    // The majority removes G: A proposes, C, D and E vote for it (four of seven).
+    let removal = a.act(&coalition, OpKind::Propose(Change::Remove(g.initiative.ap_id.clone()))).await?;
+    for voter in [c, d, e] {
+        voter.has_op(&removal.id).await?;
+        voter.act(&coalition, OpKind::Vote { proposal: removal.id.clone(), approve: true }).await?;
+    }
+
+    let expected: BTreeSet<String> = [a, b, c, d, e, f].iter().map(|s| s.initiative.ap_id.clone()).collect();
+    eventually("all seven nodes compute the same members from the same operations", || async {
+        let first = a.heads(&coalition).await?;
+        for seat in &seats {
+            if seat.members(&coalition).await? != expected || seat.heads(&coalition).await? != first {
+                return Ok(None);
+            }
+        }
+        Ok(Some(()))
+    })
+    .await?;
+    for seat in [a, b, c, d, e, f] {
+        let document: serde_json::Value =
+            reqwest::Client::new().get(seat.replica()?).header("accept", "application/activity+json").send().await?.json().await?;
+        assert_eq!(document["bn:replicas"].as_array().map(Vec::len), Some(5), "each replica lists the five others");
+    }
+
+    // The outsider and F follow each other; that makes no coalition.
+    outsider.node.follow_and_wait(&outsider.initiative, &f.initiative.ap_id).await?;
+    f.node.follow_and_wait(&f.initiative, &outsider.initiative.ap_id).await?;
+    let need = f.post_need("Een maaltijd voor een zieke buurman").await?;
+    for seat in [a, b, c, d, e] {
+        eventually("the coalition need reaches every member's node", || async { Ok(seat.holds(&need).await?.then_some(())) }).await?;
+    }
+    let public = f.node.publish(&f.initiative, "Een openbaar bericht", buurtnet_domain::model::Visibility::Public).await?;
+    eventually("the outsider gets F's public posts", || async { Ok(outsider.holds(&public.ap_id).await?.then_some(())) }).await?;
+    assert!(!outsider.holds(&need).await?, "a node outside the coalition never gets the need");
+    assert!(!g.holds(&need).await?, "nor does the removed member's node");
+    Ok(())
+}
+
+fn cut(from: &[&Seat], to: &[&Seat]) -> Result<()> {
+    for seat in from {
+        let state = seat.node.node.as_ref().context("running")?.state();
+        state.faults.cut_off(to.iter().map(|s| s.host()));
+    }
+    Ok(())
+}
+
+/// Five nodes: A, B, C, D in the coalition, E a newcomer. The network splits {A, B, E} from
+/// {C, D}. On one side E is admitted and A posts a coalition need; on the other D leaves and
+/// C posts one. After healing, every node computes the same members from the same
+/// operations, and each need reaches the members its author knew of.
+async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_healed(backend: Backend) -> Result<()> {
+    let a = Seat::new(backend, "zorg", "fatima").await?;
+    let b = Seat::new(backend, "paleis", "kees").await?;
+    let c = Seat::new(backend, "lander", "anouk").await?;
+    let d = Seat::new(backend, "buurman", "piet").await?;
+    let e = Seat::new(backend, "nieuwkomer", "els").await?;
+    let coalition = form_coalition(
+        (&a.node, &a.initiative, &a.coordinator),
+        &[(&b.node, &b.initiative, &b.coordinator), (&c.node, &c.initiative, &c.coordinator), (&d.node, &d.initiative, &d.coordinator)],
+    )
+    .await?;
+
+    cut(&[&a, &b, &e], &[&c, &d])?;
+    cut(&[&c, &d], &[&a, &b, &e])?;
+
+    // Side one: E applies through A's replica, A sponsors, E is in; A posts a need.
+    let replica_a = url::Url::parse(&format!("{}/coalitions/delfshaven", a.node.base_url()))?;
+    let (_, application) = coalitions::apply(&e.context()?, &e.coordinator, &e.initiative, &replica_a).await?;
+    eventually("the application reaches A", || async {
+        Ok(ops::coalitions::state(a.node.store(), &coalition).await?.proposals.contains_key(&application.id).then_some(()))
+    })
+    .await?;
+    coalitions::act(&a.context()?, &a.coordinator, &a.initiative, &coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
+    coalitions::admit_due(a.node.node.as_ref().context("a")?.state()).await?;
+    eventually("B hears of E's admission on its side", || async {
+        Ok(b.members(&coalition).await?.contains(&e.initiative.ap_id).then_some(()))
+    })
+    .await?;
+    eventually("E hosts a replica and names it on its side", || async {
+        let named = ops::coalitions::state(a.node.store(), &coalition).await?.replicas.contains_key(&e.initiative.ap_id);
+        Ok(named.then_some(()))
+    })
+    .await?;
+    let need_a = a.post_need("Hulp bij de boodschappen (kant A)").await?;
+
+    // Side two: D leaves; C posts a need.
+    coalitions::act(&d.context()?, &d.coordinator, &d.initiative, &coalition, OpKind::Leave).await?;
+    eventually("C hears that D left", || async { Ok((!c.members(&coalition).await?.contains(&d.initiative.ap_id)).then_some(())) }).await?;
+    let need_c = c.post_need("Iemand om mee te wandelen (kant C)").await?;
+
+    // While split, the sides disagree.
+    assert!(a.members(&coalition).await?.contains(&d.initiative.ap_id), "A does not know D left");
+    assert!(!c.members(&coalition).await?.contains(&e.initiative.ap_id), "C does not know E joined");
+    assert!(!c.holds(&need_a).await?, "nothing crosses the cut");
+    assert!(!a.holds(&need_c).await?, "nothing crosses the cut");
+
+    for seat in [&a, &b, &c, &d, &e] {
+        seat.node.node.as_ref().context("running")?.state().faults.heal();
+    }
+    let expected: BTreeSet<String> = [&a, &b, &c, &e].iter().map(|s| s.initiative.ap_id.clone()).collect();
+    let heads = eventually("every node computes the same members from the same operations", || async {
+        let first = a.heads(&coalition).await?;
+        for seat in [&a, &b, &c, &d, &e] {
+            if seat.members(&coalition).await? != expected || seat.heads(&coalition).await? != first {
+                return Ok(None);
+            }
+        }
+        Ok(Some(first))
+    })
+    .await?;
+    assert_eq!(heads.len(), 2, "the two sides' histories are both kept, side by side: {heads:?}");
+
+    // Each need reaches the members its author knew of when posting.
+    for (need, readers) in [(&need_a, [&b, &c, &e]), (&need_c, [&a, &b, &c])] {
+        for seat in readers {
+            eventually("the need arrives after healing", || async { Ok(seat.holds(need).await?.then_some(())) }).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A founds with B and C; A's node is stopped for good. B and C carry on: D, whose node
+/// never saw A, applies through B's replica and checks A's founding and sponsorships with the
+/// keys the log vouches for; D is admitted; then the members remove A by majority vote.
+async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: Backend) -> Result<()> {
+    let mut a = Seat::new(backend, "zorg", "fatima").await?;
+    let b = Seat::new(backend, "paleis", "kees").await?;
+    let c = Seat::new(backend, "lander", "anouk").await?;
+    let d = Seat::new(backend, "nieuwkomer", "els").await?;
+    let coalition = form_coalition(
+        (&a.node, &a.initiative, &a.coordinator),
+        &[(&b.node, &b.initiative, &b.coordinator), (&c.node, &c.initiative, &c.coordinator)],
+    )
+    .await?;
+    a.node.stop().await;
+    assert!(reqwest::get(a.replica()?).await.is_err(), "the founder's node is gone");
+
+    let (_, application) = coalitions::apply(&d.context()?, &d.coordinator, &d.initiative, &b.replica()?).await?;
+    let founding = ops::coalitions::state(d.node.store(), &coalition).await?;
+    assert!(founding.members.contains(&a.initiative.ap_id), "D checked the founding without reaching its node: {founding:?}");
+    b.has_op(&application.id).await?;
+    b.act(&coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
+    assert_eq!(coalitions::admit_due(b.node.node.as_ref().context("running")?.state()).await?, 1);
+    eventually("D hosts a replica", || async { Ok(ops::coalitions::local_replica(d.node.store(), &coalition).await?) }).await?;
+
+    let removal = b.act(&coalition, OpKind::Propose(Change::Remove(a.initiative.ap_id.clone()))).await?;
+    for voter in [&c, &d] {
+        voter.has_op(&removal.id).await?;
+        voter.act(&coalition, OpKind::Vote { proposal: removal.id.clone(), approve: true }).await?;
+    }
+    let expected: BTreeSet<String> = [&b, &c, &d].iter().map(|s| s.initiative.ap_id.clone()).collect();
+    eventually("B, C and D agree the founder is no longer a member", || async {
+        for seat in [&b, &c, &d] {
+            if seat.members(&coalition).await? != expected {
+                return Ok(None);
+            }
+        }
+        Ok(Some(()))
+    })
+    .await?;
+    let replicas = ops::coalitions::state(c.node.store(), &coalition).await?.replicas;
+    assert!(!replicas.contains_key(&a.initiative.ap_id), "the gone node's replica is off the list");
+    Ok(())
+}
