@@ -40,6 +40,7 @@ pub async fn found(context: &Context, member: &Actor, initiative: &Actor, slug: 
         initiative.ed25519_private_pkcs8.as_deref().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
     let signed = coalition_op::sign(&op, &coalition, private).map_err(|e| FederationError::Internal(e.to_string()))?;
     ops::coalitions::found(&context.store, member, initiative, &coalition, slug, &op, &signed.to_string()).await?;
+    ops::coalitions::ensure_replica_actor(&context.store, &context.urls, &coalition, slug, &crate::keys::generate()).await?;
     issue(context, initiative, &coalition, OpKind::Host { replica: replica_id(context, slug) }).await?;
     Ok(coalition)
 }
@@ -147,22 +148,30 @@ pub async fn replica_lookup(context: Context, Query(lookup): Query<Lookup>) -> R
     replica_document(context, Path(slug)).await
 }
 
-/// `GET /coalitions/{slug}`: the replica, a `Group`.
+/// `GET /coalitions/{slug}`: the replica, a `Group` that anyone can follow (its own keys, as
+/// every local actor has), with the coalition's log as it stands here.
 pub async fn replica_document(context: Context, Path(slug): Path<String>) -> Result<Response> {
     let coalition = ops::coalitions::replica(&context.store, &slug).await?.ok_or(FederationError::NotFound)?;
     let state = ops::coalitions::state(&context.store, &coalition).await?;
-    let id = replica_id(&context, &slug);
+    let actor = match store::actors::local_by_username(&mut context.store.conn().await?, &slug).await? {
+        Some(actor) => actor,
+        None => ops::coalitions::ensure_replica_actor(&context.store, &context.urls, &coalition, &slug, &crate::keys::generate()).await?,
+    };
+    let id = actor.ap_id.clone();
     let charter =
         state.charter.clone().unwrap_or(Charter { name: slug.clone(), description: String::new(), sponsors_needed: 1, objection_days: 7 });
-    let document = json!({
-        "id": id, "type": "Group", "preferredUsername": slug, "name": charter.name, "summary": charter.description,
-        "inbox": format!("{id}/inbox"), "outbox": format!("{id}/outbox"), "followers": format!("{id}/followers"),
-        "endpoints": {"sharedInbox": context.urls.shared_inbox()},
+    let mut document = serde_json::to_value(crate::objects::actor::ApubActor::new(actor).to_json())
+        .map_err(|e| FederationError::Internal(e.to_string()))?;
+    let extra = json!({
+        "name": charter.name, "summary": charter.description, "url": format!("{}coalitie/{slug}", context.urls.base()),
         "bn:coalition": coalition, "bn:operations": format!("{id}/operations"), "bn:charter": coalition_op::charter_json(&charter),
         "bn:members": state.members.iter().collect::<Vec<_>>(),
         "bn:replicas": state.replicas.values().filter(|r| **r != id).collect::<Vec<_>>(),
         "bn:heads": ops::coalitions::current_heads(&context.store, &coalition).await?,
     });
+    if let (Some(fields), Value::Object(extra)) = (document.as_object_mut(), extra) {
+        fields.extend(extra);
+    }
     let mut document = with_context(document);
     if let Some(list) = document["@context"].as_array_mut() {
         list.push(json!({"bn": "urn:buurtnet:ns#"}));
@@ -395,6 +404,7 @@ async fn settle(context: &Context, coalition: &str, sender: Option<&str>) -> Res
     let preferred = state.replicas.values().next().and_then(|r| r.rsplit('/').next()).map(str::to_string);
     if let Some((initiative, slug)) = ops::coalitions::host_if_member(&context.store, coalition, preferred.as_deref()).await? {
         tracing::info!(%coalition, %slug, "one of our initiatives is a member now: hosting a replica");
+        ops::coalitions::ensure_replica_actor(&context.store, &context.urls, coalition, &slug, &crate::keys::generate()).await?;
         issue(context, &initiative, coalition, OpKind::Host { replica: replica_id(context, &slug) }).await?;
     }
     if !state.pending.is_empty() {

@@ -212,7 +212,8 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
                 crate::objects::reaction::undo(new_id(), reaction, &actor)
             };
             let mut inboxes = BTreeSet::new();
-            if !author.is_local {
+            // A replica announcing a member's post does not tell the author each time.
+            if !author.is_local && actor.kind() != buurtnet_domain::model::ActorKind::Coalition {
                 inboxes.insert(author.delivery_inbox().to_string());
             }
             if kind == "announce" {
@@ -314,6 +315,11 @@ async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, r
         Visibility::Direct | Visibility::Coalition => {}
     }
     let mut named: Vec<String> = recipients.to_vec();
+    // An initiative's public posts go to every node of its coalitions, whose replicas
+    // announce them to their followers (the coalition's feed).
+    if matches!(post.visibility, Visibility::Public | Visibility::Unlisted) && author.kind() == buurtnet_domain::model::ActorKind::Group {
+        named.extend(buurtnet_domain::ops::coalitions::partners(conn, author.id).await?);
+    }
     // People on other nodes who take part in an event hear when it changes, whether or not
     // they follow its organiser.
     for participant_id in store::participants::interested_ids(conn, post.id).await? {

@@ -93,6 +93,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
     let store = open_store(config).await?;
     let urls = local_urls(config)?;
     let (instance, _) = ensure_instance(&store, &urls).await?;
+    ops::coalitions::ensure_replica_actors(&store, &urls, keys::generate).await?;
     let state = FederationState::new(store, urls, config.federation.clone(), config.dev, instance, VERSION);
     let federation = Federation::new(&state).await.map_err(|e| anyhow::anyhow!("federation config: {e}"))?;
     let router = buurtnet_web::router(&federation, config.web.clone(), config.data_dir.join("media"));

@@ -407,7 +407,8 @@ pub type Seat<'a> = (&'a TestNode, &'a Actor, &'a Actor);
 /// Forms a coalition the way coordinators would, with no objection period so that the test
 /// need not wait a week: the first seat founds it (replica `delfshaven`), every other seat
 /// applies through the founder's replica, the founder sponsors, the admission takes effect.
-/// Returns once every seat's node computes the same members. The coalition's id.
+/// Returns once every seat's node computes the same members and hosts a replica. The
+/// coalition's id.
 pub async fn form_coalition(founder: Seat<'_>, others: &[Seat<'_>]) -> Result<String> {
     use buurtnet_domain::model::coalition::{Charter, OpKind};
     use buurtnet_federation::coalitions;
@@ -431,8 +432,14 @@ pub async fn form_coalition(founder: Seat<'_>, others: &[Seat<'_>]) -> Result<St
         members.insert(candidate.ap_id.clone());
     }
     for node in std::iter::once(home).chain(others.iter().map(|seat| seat.0)) {
-        eventually("every node computes the same members", || async {
-            Ok((ops::coalitions::state(node.store(), &coalition).await?.members == members).then_some(()))
+        eventually("every node computes the same members and hosts a replica", || async {
+            let agrees = ops::coalitions::state(node.store(), &coalition).await?.members == members;
+            let hosts = match ops::coalitions::local_replica(node.store(), &coalition).await? {
+                // ... with the replica's actor, which is made just after.
+                Some(slug) => store::actors::local_by_username(&mut node.store().conn().await?, &slug).await?.is_some(),
+                None => false,
+            };
+            Ok((agrees && hosts).then_some(()))
         })
         .await?;
     }

@@ -264,9 +264,10 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
     Ok(())
 }
 
-/// A founds with B and C; A's node is stopped for good. B and C carry on: D, whose node
-/// never saw A, applies through B's replica and checks A's founding and sponsorships with the
-/// keys the log vouches for; D is admitted; then the members remove A by majority vote.
+/// A founds with B and C; a reader on another node follows C's replica; A's node is stopped
+/// for good. B and C carry on: D, whose node never saw A, applies through B's replica and
+/// checks A's founding and sponsorships with the keys the log vouches for; D is admitted; the
+/// members remove A by majority vote; and the reader still gets the coalition's feed.
 async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: Backend) -> Result<()> {
     let mut a = Seat::new(backend, "zorg", "fatima").await?;
     let b = Seat::new(backend, "paleis", "kees").await?;
@@ -277,6 +278,9 @@ async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: 
         &[(&b.node, &b.initiative, &b.coordinator), (&c.node, &c.initiative, &c.coordinator)],
     )
     .await?;
+    let reader_node = TestNode::start(backend).await?;
+    let reader = reader_node.add_member("lezer", None).await?;
+    reader_node.follow_and_wait(&reader, c.replica()?.as_str()).await?;
     a.node.stop().await;
     assert!(reqwest::get(a.replica()?).await.is_err(), "the founder's node is gone");
 
@@ -305,5 +309,10 @@ async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: 
     .await?;
     let replicas = ops::coalitions::state(c.node.store(), &coalition).await?.replicas;
     assert!(!replicas.contains_key(&a.initiative.ap_id), "the gone node's replica is off the list");
+
+    for (seat, text) in [(&b, "Het Wijkpaleis zoekt nog koks"), (&d, "De nieuwkomer stelt zich voor")] {
+        let post = seat.node.publish(&seat.initiative, text, buurtnet_domain::model::Visibility::Public).await?;
+        eventually("the reader of C's replica still gets the feed", || async { reader_node.post(&post.ap_id).await }).await?;
+    }
     Ok(())
 }

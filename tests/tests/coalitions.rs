@@ -18,7 +18,8 @@ on_both_backends!(
     an_admitted_initiative_hosts_a_replica_that_agrees,
     admissions_take_effect_by_themselves_once_the_period_is_over,
     operations_travel_between_replicas_by_themselves,
-    forged_and_outsider_operations_are_refused_even_when_an_honest_node_forwards_them
+    forged_and_outsider_operations_are_refused_even_when_an_honest_node_forwards_them,
+    a_replica_is_followed_like_any_group_and_announces_the_members_public_posts
 );
 
 /// A node that runs anti-entropy every second, so that scenarios need not wait minutes.
@@ -344,5 +345,52 @@ async fn forged_and_outsider_operations_are_refused_even_when_an_honest_node_for
         assert!(!buurtnet_domain::ops::coalitions::knows(a.store(), &format!("{}/activities/{id}", a.base_url())).await?);
     }
     assert!(!buurtnet_domain::ops::coalitions::knows(a.store(), &outsider.id).await?);
+    Ok(())
+}
+
+/// A reader on a third node finds a replica by WebFinger and follows it like any group; the
+/// replica announces the public posts of every member initiative (not their followers-only
+/// posts, nor what members post as persons), and the reader's node fetches each from its
+/// author's node.
+async fn a_replica_is_followed_like_any_group_and_announces_the_members_public_posts(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::Visibility;
+    let (a, b, x) = (TestNode::start(backend).await?, TestNode::start(backend).await?, TestNode::start(backend).await?);
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    let lezer = x.add_member("lezer", None).await?;
+    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+
+    let domain_b = b.base_url().trim_start_matches("http://").to_string();
+    let (status, finger) = get_json(&format!("{}/.well-known/webfinger?resource=acct:delfshaven@{domain_b}", b.base_url())).await?;
+    assert_eq!(status, 200, "the replica is found by its handle");
+    let replica_b = finger["links"].as_array().context("links")?.iter().find(|l| l["rel"] == "self").context("self")?["href"]
+        .as_str()
+        .context("href")?
+        .to_string();
+    assert_eq!(replica_b, format!("{}/coalitions/delfshaven", b.base_url()));
+    let (_, document) = get_json(&replica_b).await?;
+    assert_eq!(document["publicKey"]["owner"], replica_b.as_str(), "a replica signs as itself");
+    assert!(document["followers"].as_str().is_some_and(|f| f.starts_with(&replica_b)));
+    x.follow_and_wait(&lezer, &replica_b).await?;
+
+    let public = a.publish(&zorg, "Zaterdag opruimdag in de buurt, doe je mee?", Visibility::Public).await?;
+    let followers_only = a.publish(&zorg, "Alleen voor volgers", Visibility::Followers).await?;
+    let personal = a.publish(&fatima, "Een persoonlijk bericht van Fatima", Visibility::Public).await?;
+    a.node.as_ref().context("a")?.state().wake_delivery();
+    let copy =
+        eventually("the reader's node gets the member's public post through the replica", || async { x.post(&public.ap_id).await }).await?;
+    assert!(copy.content.contains("opruimdag"));
+    let boosted = eventually("the announcement is counted", || async {
+        let (_, boosts) = buurtnet_domain::store::posts::reaction_counts(&mut x.store().conn().await?, copy.id).await?;
+        Ok((boosts > 0).then_some(boosts))
+    })
+    .await?;
+    assert_eq!(boosted, 1, "announced once, by the replica");
+    let later = a.publish(&zorg, "Nog een openbaar bericht", Visibility::Public).await?;
+    eventually("the next one too", || async { x.post(&later.ap_id).await }).await?;
+    assert!(x.post(&followers_only.ap_id).await?.is_none(), "followers-only posts are not the coalition's feed");
+    assert!(x.post(&personal.ap_id).await?.is_none(), "what members post as persons is not the coalition's feed");
     Ok(())
 }

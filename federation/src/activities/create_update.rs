@@ -27,6 +27,25 @@ async fn object_of(activity: &ActivityJson, context: &Context) -> Result<Value> 
     }
 }
 
+/// A public post announced by an actor someone here follows (a coalition replica's feed, a
+/// boost) that we do not hold yet: fetched from its origin (never taken from the announcer)
+/// and kept as its author's.
+pub(super) async fn fetch_announced(id: &str, context: &Context) -> Result<()> {
+    let url = Url::parse(id).map_err(|_| FederationError::Malformed("object id is not a URL".into()))?;
+    let note = parse_note(fetch_object_http::<_, Value>(&url, context).await?.object)?;
+    if !crate::protocol::same_origin(&note.id, id) {
+        return Err(FederationError::Forbidden("the fetched post names another origin".into()));
+    }
+    let author_id = crate::protocol::first_id(Some(&note.attributed_to)).ok_or_else(|| FederationError::Malformed("no author".into()))?;
+    let author = crate::objects::actor::resolve(&author_id, context).await?;
+    let post = note_to_post(&note, &author)?;
+    if !matches!(post.visibility, Visibility::Public | Visibility::Unlisted) {
+        return Err(FederationError::Forbidden("only public posts are taken from an announcement".into()));
+    }
+    ops::posts::receive(&context.store, post, &crate::objects::note::extras(&note)).await?;
+    Ok(())
+}
+
 fn parse_note(object: Value) -> Result<NoteJson> {
     serde_json::from_value(object).map_err(|e| FederationError::Malformed(format!("note: {e}")))
 }
@@ -36,6 +55,12 @@ fn parse_note(object: Value) -> Result<NoteJson> {
 async fn is_wanted(post: &NewPost, author: &Actor, context: &Context) -> Result<bool> {
     let mut conn = context.store.conn().await?;
     if store::follows::has_local_follower(&mut conn, author.id).await? {
+        return Ok(true);
+    }
+    drop(conn);
+    if matches!(post.visibility, Visibility::Public | Visibility::Unlisted)
+        && ops::coalitions::is_member_of_a_hosted_coalition(&context.store, &author.ap_id).await?
+    {
         return Ok(true);
     }
     let urls = &context.urls;

@@ -12,7 +12,18 @@ pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context,
         .ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))?;
     match ops::posts::receive_reaction(&context.store, kind, &activity.id, &signer.ap_id, &target).await {
         Ok(_) => Ok(Outcome::Applied),
+        Err(DomainError::NotFound) if kind == "announce" && followed_here(signer, context).await? => {
+            // A boost by someone followed here (a coalition's replica announcing its feed)
+            // brings the post along.
+            super::create_update::fetch_announced(&target, context).await?;
+            ops::posts::receive_reaction(&context.store, kind, &activity.id, &signer.ap_id, &target).await?;
+            Ok(Outcome::Applied)
+        }
         Err(DomainError::NotFound | DomainError::Gone) => Ok(Outcome::Ignored("reaction to a post we do not hold")),
         Err(e) => Err(e.into()),
     }
+}
+
+async fn followed_here(actor: &Actor, context: &Context) -> Result<bool> {
+    Ok(buurtnet_domain::store::follows::has_local_follower(&mut context.store.conn().await?, actor.id).await?)
 }

@@ -28,6 +28,7 @@ fn wire_type(kind: ActorKind) -> &'static str {
         ActorKind::Group => "Group",
         ActorKind::Person => "Person",
         ActorKind::Service => "Service",
+        ActorKind::Coalition => "Group",
     }
 }
 

@@ -46,6 +46,11 @@ impl LocalUrls {
         self.join(&format!("initiatives/{slug}"))
     }
 
+    /// This node's replica of a coalition.
+    pub fn coalition(&self, slug: &str) -> Url {
+        self.join(&format!("coalitions/{slug}"))
+    }
+
     pub fn shared_inbox(&self) -> Url {
         self.join("inbox")
     }

@@ -17,6 +17,9 @@ pub enum ActorKind {
     Person,
     /// A bot or other automated remote actor (`Service`).
     Service,
+    /// This node's replica of a coalition (a `Group` on the wire, at `/coalitions/{slug}`),
+    /// which people and servers follow for the coalition's feed.
+    Coalition,
 }
 
 impl ActorKind {
@@ -26,6 +29,7 @@ impl ActorKind {
             ActorKind::Group => "group",
             ActorKind::Person => "person",
             ActorKind::Service => "service",
+            ActorKind::Coalition => "coalition",
         }
     }
 
@@ -35,6 +39,7 @@ impl ActorKind {
             "group" => Ok(ActorKind::Group),
             "person" => Ok(ActorKind::Person),
             "service" => Ok(ActorKind::Service),
+            "coalition" => Ok(ActorKind::Coalition),
             other => Err(DomainError::Corrupt(format!("unknown actor kind {other:?}"))),
         }
     }

@@ -15,6 +15,7 @@ fn local_actor(urls: &LocalUrls, kind: ActorKind, username: &str, display_name: 
     let ap_id = match kind {
         ActorKind::Application => urls.instance_actor(),
         ActorKind::Group => urls.group(username),
+        ActorKind::Coalition => urls.coalition(username),
         _ => urls.person(username),
     };
     NewActor {
@@ -38,6 +39,21 @@ fn local_actor(urls: &LocalUrls, kind: ActorKind, username: &str, display_name: 
         summary: String::new(),
         manually_approves_followers: false,
     }
+}
+
+/// The actor of this node's replica `slug` of a coalition named `name`, made (with `keys`)
+/// when it does not exist yet. Its name is taken among the node's usernames, so that
+/// WebFinger finds it as `slug@domain`.
+pub(crate) async fn ensure_replica_actor(store: &Store, urls: &LocalUrls, slug: &str, name: &str, keys: &ActorKeys) -> Result<Actor> {
+    if let Some(actor) = store::actors::local_by_username(&mut store.conn().await?, slug).await? {
+        return match actor.kind() {
+            ActorKind::Coalition => Ok(actor),
+            _ => Err(DomainError::Conflict(format!("the name {slug} is taken / de naam {slug} is al in gebruik"))),
+        };
+    }
+    let mut new = local_actor(urls, ActorKind::Coalition, slug, name, keys);
+    new.summary = "Coalitie / coalition".into();
+    insert_local(store, &new, None).await
 }
 
 /// The instance actor, if the node has been set up.

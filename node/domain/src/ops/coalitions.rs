@@ -86,7 +86,9 @@ pub async fn found(
     let new =
         store::coalitions::NewOperation { coalition, op_id: &op.id, author: &op.author, published: op.published, reading: &reading, raw };
     let mut tx = store.begin().await?;
-    if store::coalitions::replica_by_slug(&mut tx, slug.as_str()).await?.is_some() {
+    if store::coalitions::replica_by_slug(&mut tx, slug.as_str()).await?.is_some()
+        || store::actors::local_by_username(&mut tx, slug.as_str()).await?.is_some()
+    {
         return Err(DomainError::Conflict("that name is taken / die naam is al in gebruik".into()));
     }
     store::coalitions::insert(&mut tx, &new).await?;
@@ -114,7 +116,7 @@ pub async fn reading(store: &Store, op_id: &str) -> Result<Option<Operation>> {
 /// Whom a post with "coalition" visibility by `author_id` is for: every member initiative of
 /// every coalition the author (an initiative) or one of the author's initiatives is a member
 /// of, as the logs held here make them, the author's own initiatives left out.
-pub(crate) async fn partners(tx: &mut store::Tx, author_id: i64) -> Result<Vec<String>> {
+pub async fn partners(tx: &mut impl store::Handle, author_id: i64) -> Result<Vec<String>> {
     let author = store::actors::by_id(tx, author_id).await?;
     let mut own: BTreeSet<String> = BTreeSet::from([author.ap_id.clone()]);
     for (initiative_id, _) in store::actors::roles_of(tx, author_id).await? {
@@ -122,11 +124,7 @@ pub(crate) async fn partners(tx: &mut store::Tx, author_id: i64) -> Result<Vec<S
     }
     let mut partners = BTreeSet::new();
     for coalition in store::coalitions::held(tx).await? {
-        let mut ops = Vec::new();
-        for reading in store::coalitions::readings(tx, &coalition).await? {
-            ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
-        }
-        let members = fold(&ops).members;
+        let members = fold_in(tx, &coalition).await?.members;
         if members.iter().any(|m| own.contains(m)) {
             partners.extend(members.into_iter().filter(|m| !own.contains(m)));
         }
@@ -157,6 +155,77 @@ pub async fn vouched_keys(store: &Store, coalition: &str, actor: &str) -> Result
     Ok(keys)
 }
 
+/// Makes sure every replica this node hosts has its actor (the `Group` people follow), made
+/// with keys from `make_keys`: replicas hosted before replicas had actors get one at start.
+pub async fn ensure_replica_actors(
+    store: &Store,
+    urls: &crate::urls::LocalUrls,
+    make_keys: impl Fn() -> crate::model::ActorKeys,
+) -> Result<()> {
+    for (coalition, slug) in store::coalitions::replicas(&mut store.conn().await?).await? {
+        ensure_replica_actor(store, urls, &coalition, &slug, &make_keys()).await?;
+    }
+    Ok(())
+}
+
+/// The actor of this node's replica `slug` of `coalition`, made with `keys` if missing.
+pub async fn ensure_replica_actor(
+    store: &Store,
+    urls: &crate::urls::LocalUrls,
+    coalition: &str,
+    slug: &str,
+    keys: &crate::model::ActorKeys,
+) -> Result<crate::model::Actor> {
+    let name = state(store, coalition).await?.charter.map(|c| c.name).unwrap_or_else(|| slug.to_string());
+    super::actors::ensure_replica_actor(store, urls, slug, &name, keys).await
+}
+
+/// A public post by a member initiative of a coalition this node hosts a replica of is
+/// announced by the replica to its followers (the coalition's feed). Once per replica and
+/// post: the `Announce` has an id of its own derived from both.
+pub(crate) async fn announce_in_replicas(tx: &mut store::Tx, post: &crate::model::Post) -> Result<()> {
+    use crate::model::{ActorKind, Visibility};
+    if !matches!(post.visibility, Visibility::Public | Visibility::Unlisted) || post.is_deleted() {
+        return Ok(());
+    }
+    let author = store::actors::by_id(tx, post.author_id).await?;
+    if author.kind() != ActorKind::Group {
+        return Ok(());
+    }
+    for (coalition, slug) in store::coalitions::replicas(tx).await? {
+        let Some(replica) = store::actors::local_by_username(tx, &slug).await?.filter(|a| a.kind() == ActorKind::Coalition) else {
+            continue;
+        };
+        if !fold_in(tx, &coalition).await?.members.contains(&author.ap_id) {
+            continue;
+        }
+        let activity = format!("{}/announces/{}", replica.ap_id, post.id);
+        let kind = super::reactions::ANNOUNCE;
+        if store::posts::add_reaction(tx, kind, &activity, &replica.ap_id, post.id).await? {
+            let event = crate::outbox::Outgoing::Reacted { kind: kind.into(), activity, actor_id: replica.id, post_id: post.id };
+            store::outbox::push(tx, &event).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `author` is a member of a coalition this node hosts a replica of (its public
+/// posts are then wanted here, for the replica's feed).
+pub async fn is_member_of_a_hosted_coalition(store: &Store, author: &str) -> Result<bool> {
+    let mut conn = store.conn().await?;
+    for (coalition, _) in store::coalitions::replicas(&mut conn).await? {
+        if fold_in(&mut conn, &coalition).await?.members.contains(author) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The coalition's state from the operations `db` holds (inside a transaction or not).
+async fn fold_in(db: &mut impl store::Handle, coalition: &str) -> Result<CoalitionState> {
+    Ok(fold(&operations_in(db, coalition).await?))
+}
+
 /// Whether this node holds every one of these operations.
 pub async fn knows_all(store: &Store, op_ids: &[String]) -> Result<bool> {
     let mut conn = store.conn().await?;
@@ -170,8 +239,12 @@ pub async fn knows_all(store: &Store, op_ids: &[String]) -> Result<bool> {
 
 /// The operations held for a coalition.
 async fn operations(store: &Store, coalition: &str) -> Result<Vec<Operation>> {
+    operations_in(&mut store.conn().await?, coalition).await
+}
+
+async fn operations_in(db: &mut impl store::Handle, coalition: &str) -> Result<Vec<Operation>> {
     let mut ops = Vec::new();
-    for reading in store::coalitions::readings(&mut store.conn().await?, coalition).await? {
+    for reading in store::coalitions::readings(db, coalition).await? {
         ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
     }
     Ok(ops)
@@ -206,7 +279,9 @@ pub async fn host_if_member(store: &Store, coalition: &str, preferred: Option<&s
     let mut tx = store.begin().await?;
     let mut slug = base.clone();
     let mut n = 2;
-    while store::coalitions::replica_by_slug(&mut tx, &slug).await?.is_some() {
+    while store::coalitions::replica_by_slug(&mut tx, &slug).await?.is_some()
+        || store::actors::local_by_username(&mut tx, &slug).await?.is_some()
+    {
         slug = format!("{}_{n}", base.chars().take(27).collect::<String>());
         n += 1;
     }

@@ -92,7 +92,7 @@ pub(crate) async fn announce_created(tx: &mut store::Tx, post: &Post) -> Result<
     if post.visibility.federates() {
         store::outbox::push(tx, &Outgoing::PostCreated { post_id: post.id }).await?;
     }
-    Ok(())
+    super::coalitions::announce_in_replicas(tx, post).await
 }
 
 pub(crate) async fn own_post(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {
@@ -178,6 +178,7 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
         store::media::insert(&mut tx, stored.author_id, Some(stored.id), attachment).await?;
     }
     apply_extras(&mut tx, &stored, extras).await?;
+    super::coalitions::announce_in_replicas(&mut tx, &stored).await?;
     tx.commit().await?;
     after_receipt(store, &stored, extras).await;
     Ok(stored)
