@@ -201,6 +201,167 @@ pub async fn operations(context: Context, Path(slug): Path<String>, Query(query)
     Ok(crate::http::activity_json(StatusCode::OK, with_context(page)))
 }
 
+/// Posts one content page scans.
+const CONTENT_PAGE: i64 = 50;
+
+/// `GET /coalitions/{slug}/content?after=N`: the coalition's content this node holds (posts
+/// of members and for members, each the author's object with its proof), oldest first, for
+/// the nodes of members only: the request must be signed by an actor on a member's node.
+/// `bn:readUpTo` is where the next page starts.
+pub async fn content(
+    context: Context,
+    Path(slug): Path<String>,
+    Query(query): Query<After>,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Result<Response> {
+    let coalition = ops::coalitions::replica(&context.store, &slug).await?.ok_or(FederationError::NotFound)?;
+    let path = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| uri.path().to_string());
+    let reader = crate::inbox::signed_get_reader(&context, &path, &headers)
+        .await?
+        .ok_or(FederationError::Signature(crate::signatures::SignatureError::Missing))?;
+    let state = ops::coalitions::state(&context.store, &coalition).await?;
+    if !state.members.iter().any(|m| crate::protocol::same_origin(m, &reader)) {
+        return Err(FederationError::Forbidden("coalition content is for the members' nodes".into()));
+    }
+    let after = query.after.unwrap_or(0).max(0);
+    let mut conn = context.store.conn().await?;
+    let candidates = store::posts::coalition_candidates_after(&mut conn, after, CONTENT_PAGE).await?;
+    let mut items = Vec::new();
+    for post in &candidates {
+        let author = store::actors::by_id(&mut conn, post.author_id).await?;
+        let recipients = store::posts::recipients(&mut conn, post.id).await?;
+        let of_this_coalition = state.members.contains(&author.ap_id) || recipients.iter().any(|r| state.members.contains(r));
+        if !of_this_coalition || !crate::objects::coalition_content::is_coalition_content(post, &author) {
+            continue;
+        }
+        let object = if post.is_local {
+            let note = crate::objects::note::local_note(&mut conn, post, &author).await?;
+            Some(crate::objects::coalition_content::signed_object(&note, &author)?)
+        } else {
+            store::posts::original_of(&mut conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok())
+        };
+        items.extend(object);
+    }
+    let read_up_to = candidates.last().map(|p| p.id).unwrap_or(after);
+    let base = format!("{}/content", replica_id(&context, &slug));
+    let mut page = json!({
+        "id": format!("{base}?after={after}"), "type": "OrderedCollectionPage", "partOf": base,
+        "orderedItems": items, "bn:readUpTo": read_up_to,
+    });
+    if candidates.len() as i64 == CONTENT_PAGE {
+        page["next"] = json!(format!("{base}?after={read_up_to}"));
+    }
+    Ok(crate::http::activity_json(StatusCode::OK, with_context(page)))
+}
+
+/// What a content pull brought: posts new here, and those refused (id, why).
+#[derive(Debug, Default)]
+pub struct ContentPulled {
+    pub taken: usize,
+    pub refused: Vec<(String, String)>,
+}
+
+/// Anti-entropy for content: reads another replica's content from where this node stopped
+/// last time and keeps each post new here whose proof holds with its author's key (known,
+/// vouched for in the log, or fetched). "Coalition" posts stay for members only here too.
+pub async fn pull_content(context: &Context, coalition: &str, replica: &url::Url) -> Result<ContentPulled> {
+    let mut pulled = ContentPulled::default();
+    let key = replica.as_str();
+    let mut after = store::coalitions::content_cursor(&mut context.store.conn().await?, coalition, key).await?;
+    for _ in 0..MAX_PAGES {
+        let mut url = url::Url::parse(&format!("{}/content", replica.as_str().trim_end_matches('/')))
+            .map_err(|e| FederationError::Malformed(e.to_string()))?;
+        url.query_pairs_mut().append_pair("after", &after.to_string());
+        let page = get_json(context, &url, true).await?;
+        for item in page["orderedItems"].as_array().into_iter().flatten() {
+            match take_content(context, coalition, item).await {
+                Ok(true) => pulled.taken += 1,
+                Ok(false) => {}
+                Err(e) => pulled.refused.push((item["id"].as_str().unwrap_or_default().to_string(), e.to_string())),
+            }
+        }
+        let read_up_to = page["bn:readUpTo"].as_i64().unwrap_or(after);
+        if read_up_to > after {
+            store::coalitions::set_content_cursor(&mut context.store.conn().await?, coalition, key, read_up_to).await?;
+        }
+        if page.get("next").is_none() || read_up_to <= after {
+            break;
+        }
+        after = read_up_to;
+    }
+    Ok(pulled)
+}
+
+/// Keeps one pulled post; false when it was held already.
+async fn take_content(context: &Context, coalition: &str, object: &Value) -> Result<bool> {
+    let id = object["id"].as_str().ok_or_else(|| FederationError::Malformed("no id".into()))?;
+    if store::posts::by_ap_id(&mut context.store.conn().await?, id).await?.is_some() {
+        return Ok(false);
+    }
+    let author_id = crate::protocol::first_id(object.get("attributedTo")).ok_or_else(|| FederationError::Malformed("no author".into()))?;
+    let vouched = ops::coalitions::vouched_keys(&context.store, coalition, &author_id).await?;
+    let known = store::actors::by_ap_id(&mut context.store.conn().await?, &author_id).await?;
+    let author = match known {
+        Some(actor) => actor,
+        None => match crate::objects::actor::resolve(&author_id, context).await {
+            Ok(actor) => actor,
+            Err(_) if !vouched.is_empty() => remembered_author(context, &author_id, &vouched[0]).await?,
+            Err(e) => return Err(e),
+        },
+    };
+    let mut keys: Vec<String> = author.ed25519_public_multibase.clone().into_iter().collect();
+    keys.extend(vouched);
+    if object.get("proof").is_none() || !keys.iter().any(|key| crate::integrity::verify(object, key).is_ok()) {
+        return Err(FederationError::Forbidden("the post carries no proof by its author that holds".into()));
+    }
+    let note: crate::protocol::note::NoteJson =
+        serde_json::from_value(object.clone()).map_err(|e| FederationError::Malformed(format!("note: {e}")))?;
+    let mut post = crate::objects::note::note_to_post(&note, &author)?;
+    if !matches!(post.visibility, buurtnet_domain::model::Visibility::Public | buurtnet_domain::model::Visibility::Unlisted) {
+        post.visibility = buurtnet_domain::model::Visibility::Coalition;
+    }
+    let mut extras = crate::objects::note::extras(&note);
+    extras.original = Some(object.to_string());
+    ops::posts::receive(&context.store, post, &extras).await?;
+    Ok(true)
+}
+
+/// A member initiative known here only from the coalition's log (its node cannot be
+/// reached, maybe gone for good): a stand-in with the key the log vouches for, so that its
+/// posts can be kept. If its node answers again, the next fetch replaces the stand-in.
+async fn remembered_author(context: &Context, author_id: &str, key: &str) -> Result<Actor> {
+    let ap_id = url::Url::parse(author_id).map_err(|_| FederationError::Malformed("the author is not a URL".into()))?;
+    let host = crate::host_of(&ap_id);
+    let username = ap_id.path().rsplit('/').next().unwrap_or("initiatief").to_string();
+    let new = buurtnet_domain::model::NewActor {
+        inbox: url::Url::parse(&format!("{author_id}/inbox")).map_err(|e| FederationError::Malformed(e.to_string()))?,
+        shared_inbox: None,
+        outbox: None,
+        followers: url::Url::parse(&format!("{author_id}/followers")).ok(),
+        following: None,
+        url: Some(ap_id.clone()),
+        public_key_id: format!("{author_id}#main-key"),
+        // No RSA key is known: nothing it sends over HTTP verifies until it is fetched again.
+        public_key_pem: String::new(),
+        private_key_pem: None,
+        ed25519_public_multibase: Some(key.to_string()),
+        ed25519_private_pkcs8: None,
+        manually_approves_followers: false,
+        kind: buurtnet_domain::model::ActorKind::Group,
+        display_name: username.clone(),
+        username,
+        domain: host,
+        is_local: false,
+        summary: String::new(),
+        ap_id,
+    };
+    let mut tx = context.store.begin().await?;
+    let actor = store::actors::upsert(&mut tx, &new).await?;
+    tx.commit().await?;
+    Ok(actor)
+}
+
 /// What a pull from another replica brought.
 #[derive(Debug, Default)]
 pub struct Pulled {
@@ -219,25 +380,45 @@ const MAX_PAGES: usize = 200;
 const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
 async fn fetch_json(context: &Context, url: &url::Url) -> Result<Value> {
-    crate::safety::check_url(url, context.dev).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    get_json(context, url, false).await
+}
+
+/// GETs a JSON document from another replica (signed by the instance actor when `signed`,
+/// for collections kept for members' nodes), refusing answers over [`MAX_PAGE_BYTES`].
+async fn get_json(context: &Context, url: &url::Url, signed: bool) -> Result<Value> {
+    let failed = |e: &dyn std::fmt::Display| FederationError::Malformed(format!("{url}: {e}"));
+    crate::safety::check_url(url, context.dev).map_err(|e| failed(&e))?;
     if context.faults.is_cut_off(url) {
-        return Err(FederationError::Malformed(format!("{url}: cut off (fault injection)")));
+        return Err(failed(&"cut off (fault injection)"));
     }
-    let response = context
-        .client
-        .get(url.clone())
-        .header("accept", crate::protocol::ACTIVITY_JSON)
-        .send()
-        .await
-        .map_err(|e| FederationError::Malformed(format!("{url}: {e}")))?;
+    let mut request = context.client.get(url.clone()).header("accept", crate::protocol::ACTIVITY_JSON);
+    if signed {
+        let instance = &context.instance_actor;
+        let private =
+            instance.private_key_pem.as_deref().ok_or_else(|| FederationError::Internal("the instance actor has no key".into()))?;
+        let signer = context.signers.get(&instance.public_key_id, private)?;
+        let path = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        let mut headers = std::collections::BTreeMap::from([("host".to_string(), crate::host_of(url))]);
+        signer.sign("GET", &path, &mut headers, None)?;
+        for (name, value) in headers.iter().filter(|(name, _)| name.as_str() != "host") {
+            request = request.header(name.as_str(), value.as_str());
+        }
+    }
+    let mut response = request.send().await.map_err(|e| failed(&e))?;
     if !response.status().is_success() {
-        return Err(FederationError::Malformed(format!("{url}: {}", response.status())));
+        return Err(failed(&response.status()));
     }
-    let body = response.bytes().await.map_err(|e| FederationError::Malformed(format!("{url}: {e}")))?;
-    if body.len() > MAX_PAGE_BYTES {
-        return Err(FederationError::Malformed(format!("{url}: answer too large")));
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| failed(&e))? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_PAGE_BYTES {
+            return Err(failed(&"answer too large"));
+        }
     }
-    serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{url}: {e}")))
+    serde_json::from_slice(&body).map_err(|e| failed(&e))
 }
 
 /// Anti-entropy: reads another replica's operations and keeps those new here whose proof
@@ -466,7 +647,11 @@ pub async fn sync_round(context: &Context) -> Result<usize> {
             .filter_map(|r| url::Url::parse(r).ok())
             .collect();
         shuffle(&mut others);
-        for replica in others.into_iter().take(SYNC_FANOUT) {
+        others.truncate(SYNC_FANOUT);
+        // Content is for members' nodes: only a node that hosts a replica asks for it.
+        let content_from =
+            if ops::coalitions::local_replica(&context.store, &coalition).await?.is_some() { others.clone() } else { vec![] };
+        for replica in others {
             match heads_of(context, &replica).await {
                 Ok(theirs) if theirs == ours => continue,
                 Ok(_) => {}
@@ -478,6 +663,12 @@ pub async fn sync_round(context: &Context) -> Result<usize> {
             match pull_and_settle(context, &replica).await {
                 Ok(pulled) => taken += pulled.taken,
                 Err(e) => tracing::info!(%replica, error = %e, "pulling from a replica failed"),
+            }
+        }
+        for replica in &content_from {
+            match pull_content(context, &coalition, replica).await {
+                Ok(pulled) => taken += pulled.taken,
+                Err(e) => tracing::info!(%replica, error = %e, "pulling content from a replica failed"),
             }
         }
     }

@@ -117,9 +117,15 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let recipients = store::posts::recipients(&mut conn, post.id).await?;
             let note = local_note(&mut conn, &post, &author).await?;
             let kind = if matches!(event, Outgoing::PostCreated { .. }) { "Create" } else { "Update" };
+            // Coalition content carries its author's proof, for replicas to pass on.
+            let object = if crate::objects::coalition_content::is_coalition_content(&post, &author) {
+                crate::objects::coalition_content::signed_object(&note, &author)?
+            } else {
+                serde_json::to_value(&note).map_err(|e| FederationError::Internal(e.to_string()))?
+            };
             let activity = json!({
                 "id": new_id(), "type": kind, "actor": author.ap_id,
-                "published": note.published, "to": note.to, "cc": note.cc, "object": note,
+                "published": note.published, "to": note.to, "cc": note.cc, "object": object,
             });
             let inboxes = audience_inboxes(&mut conn, &post, &author, &recipients).await?;
             vec![planned(&author, activity, inboxes)]

@@ -39,6 +39,7 @@ pub fn routes() -> Router {
         .route("/coalitions/{slug}", get(crate::coalitions::replica_document))
         .route("/coalitions/{slug}/inbox", post(inbox::post_inbox))
         .route("/coalitions/{slug}/operations", get(crate::coalitions::operations))
+        .route("/coalitions/{slug}/content", get(crate::coalitions::content))
         .route("/coalitions/{name}/{collection}", get(collection))
         .route("/users/{name}/{collection}", get(collection))
         .route("/initiatives/{name}/{collection}", get(collection))

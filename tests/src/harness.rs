@@ -336,6 +336,27 @@ pub async fn post_signed(
     Ok(request.send().await?.status())
 }
 
+/// GETs `url` signed by `signer` (or unsigned): the status and the body as JSON (null when
+/// it is not JSON).
+pub async fn get_signed(url: &str, signer: Option<&buurtnet_federation::signatures::Signer>) -> Result<(u16, serde_json::Value)> {
+    let parsed = url::Url::parse(url)?;
+    let path = match parsed.query() {
+        Some(q) => format!("{}?{q}", parsed.path()),
+        None => parsed.path().to_string(),
+    };
+    let mut headers = std::collections::BTreeMap::from([("host".to_string(), buurtnet_federation::host_of(&parsed))]);
+    if let Some(signer) = signer {
+        signer.sign("GET", &path, &mut headers, None)?;
+    }
+    let mut request = reqwest::Client::new().get(parsed.clone()).header("accept", "application/activity+json");
+    for (name, value) in headers.iter().filter(|(name, _)| name.as_str() != "host") {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    Ok((status, response.json().await.unwrap_or(serde_json::Value::Null)))
+}
+
 pub fn signer_of(actor: &Actor) -> buurtnet_federation::signatures::Signer {
     buurtnet_federation::signatures::Signer::from_pem(actor.public_key_id.clone(), actor.private_key_pem.as_deref().expect("local actor"))
         .expect("key parses")
@@ -397,6 +418,20 @@ impl TestNode {
             Ok(store::events::by_post_id(&mut self.store().conn().await?, post.id).await?.map(|_| post))
         })
         .await
+    }
+}
+
+/// A need with this title, flexible in time, as a coordinator posts one for a resident.
+pub fn sample_need(title: &str) -> buurtnet_domain::model::ProposalDraft {
+    use buurtnet_domain::model::{ProposalDraft, Purpose, When};
+    ProposalDraft {
+        purpose: Purpose::Request,
+        title: title.into(),
+        description: "Een uurtje per week.".into(),
+        category: "boodschappen".into(),
+        neighbourhood: None,
+        when: When::Flexible,
+        expires_at: None,
     }
 }
 

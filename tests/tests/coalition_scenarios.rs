@@ -3,8 +3,8 @@
 //! between its nodes (fault injection, with every node running) and healed again.
 
 use anyhow::{Context as _, Result};
+use buurtnet_domain::model::Actor;
 use buurtnet_domain::model::coalition::{Change, OpKind};
-use buurtnet_domain::model::{Actor, ProposalDraft, Purpose, When};
 use buurtnet_domain::ops::proposals::Audience;
 use buurtnet_domain::{ops, store};
 use buurtnet_federation::coalitions;
@@ -52,15 +52,7 @@ impl Seat {
     /// A need for the coalition, as a coordinator posts one.
     async fn post_need(&self, title: &str) -> Result<String> {
         let state = self.node.node.as_ref().context("running")?.state();
-        let draft = ProposalDraft {
-            purpose: Purpose::Request,
-            title: title.into(),
-            description: "Een uurtje per week.".into(),
-            category: "boodschappen".into(),
-            neighbourhood: None,
-            when: When::Flexible,
-            expires_at: None,
-        };
+        let draft = buurtnet_tests::harness::sample_need(title);
         let post =
             ops::proposals::publish(&state.store, &state.urls, &self.coordinator, &self.initiative, &draft, &Audience::default()).await?;
         state.wake_delivery();
@@ -192,7 +184,7 @@ fn cut(from: &[&Seat], to: &[&Seat]) -> Result<()> {
 /// Five nodes: A, B, C, D in the coalition, E a newcomer. The network splits {A, B, E} from
 /// {C, D}. On one side E is admitted and A posts a coalition need; on the other D leaves and
 /// C posts one. After healing, every node computes the same members from the same
-/// operations, and each need reaches the members its author knew of.
+/// operations, and both needs reach every member's node.
 async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_healed(backend: Backend) -> Result<()> {
     let a = Seat::new(backend, "zorg", "fatima").await?;
     let b = Seat::new(backend, "paleis", "kees").await?;
@@ -255,9 +247,10 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
     .await?;
     assert_eq!(heads.len(), 2, "the two sides' histories are both kept, side by side: {heads:?}");
 
-    // Each need reaches the members its author knew of when posting.
-    for (need, readers) in [(&need_a, [&b, &c, &e]), (&need_c, [&a, &b, &c])] {
-        for seat in readers {
+    // Each need reaches every member: those its author knew of by delivery, E (whom C did
+    // not know of) by anti-entropy from a replica.
+    for need in [&need_a, &need_c] {
+        for seat in [&a, &b, &c, &e] {
             eventually("the need arrives after healing", || async { Ok(seat.holds(need).await?.then_some(())) }).await?;
         }
     }
@@ -278,6 +271,8 @@ async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: 
         &[(&b.node, &b.initiative, &b.coordinator), (&c.node, &c.initiative, &c.coordinator)],
     )
     .await?;
+    let need = a.post_need("Soep voor de buurvrouw").await?;
+    eventually("the founder's need reached B", || async { Ok(b.holds(&need).await?.then_some(())) }).await?;
     let reader_node = TestNode::start(backend).await?;
     let reader = reader_node.add_member("lezer", None).await?;
     reader_node.follow_and_wait(&reader, c.replica()?.as_str()).await?;
@@ -291,6 +286,8 @@ async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: 
     b.act(&coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
     assert_eq!(coalitions::admit_due(b.node.node.as_ref().context("running")?.state()).await?, 1);
     eventually("D hosts a replica", || async { Ok(ops::coalitions::local_replica(d.node.store(), &coalition).await?) }).await?;
+    eventually("D gets the gone founder's need from a replica, checked by its proof", || async { Ok(d.holds(&need).await?.then_some(())) })
+        .await?;
 
     let removal = b.act(&coalition, OpKind::Propose(Change::Remove(a.initiative.ap_id.clone()))).await?;
     for voter in [&c, &d] {

@@ -19,7 +19,8 @@ on_both_backends!(
     admissions_take_effect_by_themselves_once_the_period_is_over,
     operations_travel_between_replicas_by_themselves,
     forged_and_outsider_operations_are_refused_even_when_an_honest_node_forwards_them,
-    a_replica_is_followed_like_any_group_and_announces_the_members_public_posts
+    a_replica_is_followed_like_any_group_and_announces_the_members_public_posts,
+    a_newcomer_catches_up_on_coalition_content_and_refuses_what_a_replica_altered
 );
 
 /// A node that runs anti-entropy every second, so that scenarios need not wait minutes.
@@ -391,6 +392,96 @@ async fn a_replica_is_followed_like_any_group_and_announces_the_members_public_p
     let later = a.publish(&zorg, "Nog een openbaar bericht", Visibility::Public).await?;
     eventually("the next one too", || async { x.post(&later.ap_id).await }).await?;
     assert!(x.post(&followers_only.ap_id).await?.is_none(), "followers-only posts are not the coalition's feed");
+
+    // The content collection (for anti-entropy) is for the members' nodes only.
+    let content = format!("{replica_b}/content");
+    assert_eq!(buurtnet_tests::harness::get_signed(&content, None).await?.0, 401, "unsigned");
+    let outsider = buurtnet_tests::harness::signer_of(&x.node.as_ref().context("x")?.state().instance_actor);
+    assert_eq!(buurtnet_tests::harness::get_signed(&content, Some(&outsider)).await?.0, 403, "a node outside the coalition");
+    let member = buurtnet_tests::harness::signer_of(&a.node.as_ref().context("a")?.state().instance_actor);
+    let (status, page) = buurtnet_tests::harness::get_signed(&content, Some(&member)).await?;
+    assert_eq!(status, 200);
+    let items = page["orderedItems"].as_array().context("items")?;
+    assert!(items.iter().any(|i| i["id"] == public.ap_id.as_str() && i["proof"]["cryptosuite"] == "eddsa-jcs-2022"), "{page}");
+    assert!(items.iter().all(|i| i["id"] != followers_only.ap_id.as_str() && i["id"] != personal.ap_id.as_str()), "{page}");
     assert!(x.post(&personal.ap_id).await?.is_none(), "what members post as persons is not the coalition's feed");
+    Ok(())
+}
+
+/// A newcomer's node pulls the coalition's content from a replica (posts made before it
+/// joined, which nobody delivered to it) and keeps them for its members only; a post the
+/// serving replica altered fails its author's proof and is refused.
+async fn a_newcomer_catches_up_on_coalition_content_and_refuses_what_a_replica_altered(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::Visibility;
+    use buurtnet_domain::ops::proposals::Audience;
+    let (a, b, c) = (TestNode::start(backend).await?, TestNode::start(backend).await?, TestNode::start(backend).await?);
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    let lander = c.add_initiative("lander", false).await?;
+    let anouk = c.add_member("anouk", Some(&lander)).await?;
+    let coalition = buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+    let state_a = a.node.as_ref().context("a")?.state();
+    let need = buurtnet_tests::harness::sample_need;
+    let kept = buurtnet_domain::ops::proposals::publish(
+        &state_a.store,
+        &state_a.urls,
+        &fatima,
+        &zorg,
+        &need("Boodschappen"),
+        &Audience::default(),
+    )
+    .await?;
+    let altered =
+        buurtnet_domain::ops::proposals::publish(&state_a.store, &state_a.urls, &fatima, &zorg, &need("Vervoer"), &Audience::default())
+            .await?;
+    let public = a.publish(&zorg, "Iedereen welkom bij de buurtmaaltijd", Visibility::Public).await?;
+    state_a.wake_delivery();
+    for post in [&kept, &altered, &public] {
+        eventually("B holds Zorg's posts", || async { b.post(&post.ap_id).await }).await?;
+    }
+    // B's copy of one need is altered after it arrived (a replica gone bad, or a bad disk).
+    let copy = b.post(&altered.ap_id).await?.context("copy")?;
+    let mut conn = b.store().conn().await?;
+    let raw = buurtnet_domain::store::posts::original_of(&mut conn, copy.id).await?.context("the original was kept with its proof")?;
+    let tampered = raw.replace("Een uurtje per week.", "Stuur geld naar rekening NL00BANK0123456789.");
+    assert_ne!(raw, tampered);
+    buurtnet_domain::store::posts::keep_original(&mut conn, copy.id, &tampered).await?;
+    drop(conn);
+
+    // Lander joins through B's replica; nobody delivered those posts to its node.
+    let replica_b = url::Url::parse(&format!("{}/coalitions/delfshaven", b.base_url()))?;
+    let c_ctx = c.node.as_ref().context("c")?.context();
+    let (_, application) = buurtnet_federation::coalitions::apply(&c_ctx, &anouk, &lander, &replica_b).await?;
+    eventually("the application reaches A", || async {
+        Ok(buurtnet_domain::ops::coalitions::knows(a.store(), &application.id).await?.then_some(()))
+    })
+    .await?;
+    buurtnet_federation::coalitions::act(
+        &a.node.as_ref().context("a")?.context(),
+        &fatima,
+        &zorg,
+        &coalition,
+        OpKind::Sponsor { proposal: application.id.clone() },
+    )
+    .await?;
+    buurtnet_federation::coalitions::admit_due(state_a).await?;
+    eventually("C is in and hosts a replica", || async {
+        Ok(buurtnet_domain::ops::coalitions::local_replica(c.store(), &coalition).await?)
+    })
+    .await?;
+    assert!(c.post(&kept.ap_id).await?.is_none(), "not delivered to the newcomer");
+
+    let pulled = buurtnet_federation::coalitions::pull_content(&c_ctx, &coalition, &replica_b).await?;
+    assert_eq!(pulled.taken, 2, "{pulled:?}");
+    assert_eq!(pulled.refused.len(), 1, "{pulled:?}");
+    assert_eq!(pulled.refused[0].0, altered.ap_id);
+    let caught_up = c.post(&kept.ap_id).await?.context("the need came by anti-entropy")?;
+    assert_eq!(caught_up.visibility, Visibility::Coalition, "still for members only");
+    assert!(c.post(&public.ap_id).await?.is_some());
+    assert!(c.post(&altered.ap_id).await?.is_none(), "the altered copy is refused");
+    let again = buurtnet_federation::coalitions::pull_content(&c_ctx, &coalition, &replica_b).await?;
+    assert_eq!((again.taken, again.refused.len()), (0, 0), "read from where it stopped: nothing twice");
     Ok(())
 }

@@ -84,13 +84,18 @@ async fn coalition_if_addressed_to_our_initiatives(post: &mut NewPost, context: 
 }
 
 pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
-    let note = parse_note(object_of(activity, context).await?)?;
+    let object = object_of(activity, context).await?;
+    let signed = crate::objects::coalition_content::check_if_signed(&object, signer)?;
+    let note = parse_note(object.clone())?;
     let mut post = note_to_post(&note, signer)?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
     if !is_wanted(&post, signer, context).await? {
         return Ok(Outcome::Ignored("nobody here follows the author or is addressed"));
     }
-    ops::posts::receive(&context.store, post, &crate::objects::note::extras(&note)).await?;
+    let mut extras = crate::objects::note::extras(&note);
+    // Kept as it came, for this node's replicas to pass on.
+    extras.original = signed.then(|| object.to_string());
+    ops::posts::receive(&context.store, post, &extras).await?;
     Ok(Outcome::Applied)
 }
 
@@ -108,10 +113,12 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
         tx.commit().await?;
         return Ok(Outcome::Applied);
     }
-    let note = parse_note(object)?;
+    let signed = crate::objects::coalition_content::check_if_signed(&object, signer)?;
+    let note = parse_note(object.clone())?;
     let mut post = note_to_post(&note, signer)?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
-    let extras = crate::objects::note::extras(&note);
+    let mut extras = crate::objects::note::extras(&note);
+    extras.original = signed.then(|| object.to_string());
     match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note), &extras)
         .await
     {

@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod article;
+pub mod coalition_content;
 pub mod coalition_op;
 pub mod event;
 pub mod media;

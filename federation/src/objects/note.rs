@@ -174,6 +174,7 @@ pub fn extras(note: &NoteJson) -> RemoteExtras {
         article: crate::objects::article::read(note),
         proposal: crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES),
         attachments: crate::objects::media::read(note.attachment.as_ref()),
+        original: None,
     }
 }
 

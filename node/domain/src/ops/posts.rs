@@ -159,6 +159,9 @@ pub struct RemoteExtras {
     pub proposal: Option<crate::model::ProposalDraft>,
     /// Images, kept as links.
     pub attachments: Vec<crate::model::media::NewMedia>,
+    /// The object as it came, with its author's integrity proof (coalition content), kept to
+    /// pass on to other replicas.
+    pub original: Option<String>,
 }
 
 /// Stores a post a peer sent us, with its extras. Its HTML is sanitised here, whatever the
@@ -215,6 +218,9 @@ pub async fn receive_update(
 }
 
 async fn apply_extras(tx: &mut store::Tx, post: &Post, extras: &RemoteExtras) -> Result<()> {
+    if let Some(original) = &extras.original {
+        store::posts::keep_original(tx, post.id, original).await?;
+    }
     if let Some((draft, state, organisers)) = &extras.event {
         super::events::apply_remote(tx, post, draft, *state).await?;
         super::events::apply_organisers(tx, post, organisers).await?;

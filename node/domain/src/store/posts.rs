@@ -89,6 +89,31 @@ pub async fn public_by_author(db: &mut impl Handle, author_id: i64, limit: i64, 
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(author_id).bind(limit).bind(offset).fetch_all(c).await)?)
 }
 
+/// Posts after row `after` that may be coalition content: "coalition" posts, and public or
+/// unlisted posts of initiatives; oldest first (the caller keeps those of one coalition).
+pub async fn coalition_candidates_after(db: &mut impl Handle, after: i64, limit: i64) -> Result<Vec<Post>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM posts WHERE id > $1 AND deleted_at IS NULL
+           AND (visibility = 'coalition'
+                OR (visibility IN ('public', 'unlisted') AND author_id IN (SELECT id FROM actors WHERE kind = 'group')))
+         ORDER BY id LIMIT $2"
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(after).bind(limit).fetch_all(c).await)?)
+}
+
+/// Keeps a post's object as it came, with its integrity proof (the latest version).
+pub async fn keep_original(db: &mut impl Handle, post_id: i64, raw: &str) -> Result<()> {
+    let sql = "INSERT INTO post_originals (post_id, raw) VALUES ($1, $2) ON CONFLICT (post_id) DO UPDATE SET raw = excluded.raw";
+    affected!(db, c => sqlx::query(sql).bind(post_id).bind(raw).execute(c).await)?;
+    Ok(())
+}
+
+/// A post's object as it came, if it was kept.
+pub async fn original_of(db: &mut impl Handle, post_id: i64) -> Result<Option<String>> {
+    let sql = "SELECT raw FROM post_originals WHERE post_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_optional(c).await)?)
+}
+
 pub async fn count_public_by_author(db: &mut impl Handle, author_id: i64) -> Result<i64> {
     let sql = "SELECT COUNT(*) FROM posts WHERE author_id = $1 AND deleted_at IS NULL AND visibility IN ('public', 'unlisted')";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(author_id).fetch_one(c).await)?)
