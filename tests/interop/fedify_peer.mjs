@@ -10,7 +10,7 @@
 
 import http from "node:http";
 import {
-  Accept, Create, Endpoints, Follow, Person, Undo,
+  Accept, Announce, Create, Endpoints, Follow, Person, Undo,
   createFederation, generateCryptoKeyPair, InProcessMessageQueue, MemoryKvStore,
 } from "@fedify/fedify";
 
@@ -50,6 +50,7 @@ federation
   .setInboxListeners("/users/{identifier}/inbox", "/inbox")
   .on(Accept, remember("Accept"))
   .on(Create, remember("Create"))
+  .on(Announce, remember("Announce"))
   .on(Undo, remember("Undo"))
   .onError((_ctx, error) => console.error("inbox error:", error));
 

@@ -60,19 +60,8 @@ async fn fedify_peer_follows_a_member_and_receives_her_posts() -> Result<()> {
     }
     let node = TestNode::start(Backend::Sqlite).await?;
     let member = node.add_member("greet", None).await?;
-    let port = free_port()?;
-    let peer_origin = format!("http://localhost:{port}");
-    let mut peer = Command::new("node")
-        .arg("fedify_peer.mjs")
-        .arg(port.to_string())
-        .current_dir(interop_dir())
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting the Fedify peer with `node`")?;
     let client = reqwest::Client::new();
-    let received_url = format!("{peer_origin}/control/received");
-    wait_until_serving(&mut peer, &client, &received_url).await?;
+    let (_peer, peer_origin, received_url) = start_fedify_peer(&client).await?;
 
     // The peer looks our member up by URL (its parser reads our actor JSON-LD) and sends a
     // Follow signed with its key, which we verify.
@@ -122,6 +111,66 @@ async fn fedify_peer_follows_a_member_and_receives_her_posts() -> Result<()> {
     assert_eq!(unsigned.status(), 401, "the Fedify peer must refuse unsigned activities");
     let items = received(&client, &received_url).await?;
     assert!(!items.iter().any(|i| i["id"] == forged["id"]), "the peer logged an unsigned activity: {items:?}");
+    Ok(())
+}
+
+/// Starts the Fedify peer on a free port: (process, origin, the URL of its log).
+async fn start_fedify_peer(client: &reqwest::Client) -> Result<(Child, String, String)> {
+    let port = free_port()?;
+    let origin = format!("http://localhost:{port}");
+    let mut peer = Command::new("node")
+        .arg("fedify_peer.mjs")
+        .arg(port.to_string())
+        .current_dir(interop_dir())
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting the Fedify peer with `node`")?;
+    let received_url = format!("{origin}/control/received");
+    wait_until_serving(&mut peer, client, &received_url).await?;
+    Ok((peer, origin, received_url))
+}
+
+/// A coalition's replica is a group any server can follow: the Fedify peer looks it up,
+/// follows it, verifies the replica's signed `Accept`, and receives (and verifies) the
+/// replica's `Announce` of a member initiative's public post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fedify_peer_follows_a_coalition_replica_and_receives_its_feed() -> Result<()> {
+    if !peers_installed("Fedify", interop_dir().join("node_modules/@fedify/fedify/package.json"))? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    let fatima = node.add_member("fatima", Some(&zorg)).await?;
+    let charter = buurtnet_domain::model::coalition::Charter {
+        name: "Welzijnscoalitie Delfshaven".into(),
+        description: "Samen zorgen".into(),
+        sponsors_needed: 1,
+        objection_days: 7,
+    };
+    buurtnet_federation::coalitions::found(&node.node.as_ref().context("running")?.context(), &fatima, &zorg, "delfshaven", charter)
+        .await?;
+    let replica = format!("{}/coalitions/delfshaven", node.base_url());
+    let client = reqwest::Client::new();
+    let (_peer, peer_origin, received_url) = start_fedify_peer(&client).await?;
+    let mut follow_url = url::Url::parse(&format!("{peer_origin}/control/follow"))?;
+    follow_url.query_pairs_mut().append_pair("target", &replica);
+    let sent = client.post(follow_url).send().await?;
+    let status = sent.status();
+    assert_eq!(status, 202, "the Fedify peer could not look up or follow the replica: {}", sent.text().await?);
+    eventually("the Fedify peer verifies the replica's Accept", || async {
+        let items = received(&client, &received_url).await?;
+        Ok(items.into_iter().find(|i| i["type"] == "Accept" && i["actor"] == replica.as_str()))
+    })
+    .await?;
+
+    let post = node.publish(&zorg, "Zaterdag opruimdag, iedereen welkom", Visibility::Public).await?;
+    let announce = eventually("the Fedify peer receives the replica's Announce", || async {
+        let items = received(&client, &received_url).await?;
+        Ok(items.into_iter().find(|i| i["type"] == "Announce" && i["object"] == post.ap_id.as_str()))
+    })
+    .await?;
+    assert_eq!(announce["actor"], replica.as_str(), "{announce}");
     Ok(())
 }
 
