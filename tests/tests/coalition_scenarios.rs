@@ -153,6 +153,28 @@ async fn seven_nodes_grow_a_coalition_by_sponsorship_and_votes_and_agree(backend
         Ok(Some(()))
     })
     .await?;
+    // A forged operation (B's sponsorship turned into B's leaving, the proof kept), passed
+    // on by an honest member's node, correctly signed over HTTP: every replica refuses it.
+    let (_, page) = buurtnet_tests::harness::get_signed(&format!("{}/operations", b.replica()?), None).await?;
+    let mut forged = page["orderedItems"]
+        .as_array()
+        .context("operations")?
+        .iter()
+        .find(|op| op["type"] == "bn:Sponsor" && op["actor"] == b.initiative.ap_id.as_str())
+        .context("a sponsorship by B")?
+        .clone();
+    forged["type"] = serde_json::json!("bn:Leave");
+    forged["id"] = serde_json::json!(format!("{}/activities/vervalst", b.node.base_url()));
+    let honest = buurtnet_tests::harness::signer_of(&f.node.node.as_ref().context("running")?.state().instance_actor);
+    for seat in [a, b, c, d, e] {
+        let inbox = format!("{}/inbox", seat.replica()?);
+        let status = buurtnet_tests::harness::post_signed(&inbox, forged.to_string().as_bytes(), Some(&honest), None).await?;
+        assert_eq!(status.as_u16(), 403, "a forged operation is refused at every replica");
+    }
+    for seat in &seats {
+        assert!(!ops::coalitions::knows(seat.node.store(), forged["id"].as_str().unwrap_or_default()).await?);
+        assert_eq!(seat.members(&coalition).await?, expected, "nothing changed");
+    }
     for seat in [a, b, c, d, e, f] {
         let document: serde_json::Value =
             reqwest::Client::new().get(seat.replica()?).header("accept", "application/activity+json").send().await?.json().await?;
