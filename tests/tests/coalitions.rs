@@ -20,7 +20,8 @@ on_both_backends!(
     operations_travel_between_replicas_by_themselves,
     forged_and_outsider_operations_are_refused_even_when_an_honest_node_forwards_them,
     a_replica_is_followed_like_any_group_and_announces_the_members_public_posts,
-    a_newcomer_catches_up_on_coalition_content_and_refuses_what_a_replica_altered
+    a_newcomer_catches_up_on_coalition_content_and_refuses_what_a_replica_altered,
+    the_coalition_overview_shows_members_needs_agenda_and_the_help_between_them
 );
 
 /// A node that runs anti-entropy every second, so that scenarios need not wait minutes.
@@ -483,5 +484,94 @@ async fn a_newcomer_catches_up_on_coalition_content_and_refuses_what_a_replica_a
     assert!(c.post(&altered.ap_id).await?.is_none(), "the altered copy is refused");
     let again = buurtnet_federation::coalitions::pull_content(&c_ctx, &coalition, &replica_b).await?;
     assert_eq!((again.taken, again.refused.len()), (0, 0), "read from where it stopped: nothing twice");
+    Ok(())
+}
+
+/// What the coalition's pages show beyond its log, on the founder's node: the members' open
+/// needs (a "coalition" one only to members of the node), their coming events, and the help
+/// that flowed: a volunteer of Paleis's node helped with Zorg's need.
+async fn the_coalition_overview_shows_members_needs_agenda_and_the_help_between_them(backend: Backend) -> Result<()> {
+    use buurtnet_domain::ops::{coalition_overview, proposals::Audience, responses};
+    let (a, b, x) = (TestNode::start(backend).await?, TestNode::start(backend).await?, TestNode::start(backend).await?);
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let henk = a.add_member("henk", None).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    let buiten = x.add_initiative("buiten", false).await?;
+    let coalition = buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+    let (state_a, state_b, state_x) =
+        (a.node.as_ref().context("a")?.state(), b.node.as_ref().context("b")?.state(), x.node.as_ref().context("x")?.state());
+    let need = buurtnet_domain::ops::proposals::publish(
+        &state_a.store,
+        &state_a.urls,
+        &fatima,
+        &zorg,
+        &buurtnet_tests::harness::sample_need("Boodschappen"),
+        &Audience::default(),
+    )
+    .await?;
+    // An outsider's public need, held on A because Henk follows it: not the coalition's.
+    a.follow_and_wait(&henk, &buiten.ap_id).await?;
+    let public = Audience { visibility: Some(buurtnet_domain::model::Visibility::Public), on_behalf_of: None };
+    let outside = buurtnet_domain::ops::proposals::publish(
+        &state_x.store,
+        &state_x.urls,
+        &x.add_member("ria", Some(&buiten)).await?,
+        &buiten,
+        &buurtnet_tests::harness::sample_need("Buiten de coalitie"),
+        &public,
+    )
+    .await?;
+    state_a.wake_delivery();
+    state_x.wake_delivery();
+    eventually("B holds the need", || async { b.post(&need.ap_id).await }).await?;
+    eventually("A holds the outsider's need", || async { a.post(&outside.ap_id).await }).await?;
+
+    let for_members = coalition_overview::open_proposals(&state_a.store, &coalition, Some(&henk), 10).await?;
+    let titles: Vec<&str> = for_members.iter().map(|c| c.proposal.title.as_str()).collect();
+    assert_eq!(titles, vec!["Boodschappen"], "the members' needs, not the outsider's");
+    assert!(
+        coalition_overview::open_proposals(&state_a.store, &coalition, None, 10).await?.is_empty(),
+        "a coalition need is not for the public"
+    );
+
+    // B's shared meal is on the combined agenda A shows.
+    let meal = buurtnet_domain::model::EventDraft {
+        title: "Buurtmaaltijd in het Wijkpaleis".into(),
+        description: "Samen eten".into(),
+        starts_at: chrono::Utc::now() + chrono::Duration::days(7),
+        ends_at: None,
+        timezone: buurtnet_domain::model::DEFAULT_TIMEZONE.into(),
+        place: Some(buurtnet_domain::model::Place { name: "Het Wijkpaleis".into(), address: None, latitude: None, longitude: None }),
+        online_url: None,
+        capacity: None,
+        join_mode: buurtnet_domain::model::JoinMode::Free,
+    };
+    let event = buurtnet_domain::ops::events::publish(
+        &state_b.store,
+        &state_b.urls,
+        &kees,
+        &paleis,
+        &meal,
+        buurtnet_domain::model::Visibility::Public,
+    )
+    .await?;
+    state_b.wake_delivery();
+    a.until_event(&event.ap_id).await?;
+    let agenda = coalition_overview::agenda(&state_a.store, &coalition, None, 10).await?;
+    assert_eq!(agenda.iter().map(|c| c.post.ap_id.as_str()).collect::<Vec<_>>(), vec![event.ap_id.as_str()]);
+
+    let response = responses::respond(&state_b.store, &state_b.urls, &kees, &need.ap_id, "Ik kan dinsdag").await?;
+    state_b.wake_delivery();
+    let arrived = eventually("the response reaches Zorg", || async {
+        let post = a.post(&need.ap_id).await?.context("need")?;
+        Ok(buurtnet_domain::store::responses::for_proposal(&mut a.store().conn().await?, post.id).await?.into_iter().next())
+    })
+    .await?;
+    assert_eq!(arrived.message, response.message);
+    responses::decide(&state_a.store, &state_a.urls, &fatima, arrived.id, true).await?;
+    let flows = coalition_overview::help_flows(&state_a.store, &coalition).await?;
+    assert_eq!(flows, vec![coalition_overview::Flow { from: paleis.ap_id.clone(), to: zorg.ap_id.clone(), times: 1 }]);
     Ok(())
 }

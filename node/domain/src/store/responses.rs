@@ -38,3 +38,9 @@ pub async fn decide(db: &mut impl Handle, id: i64, state: ResponseState, agreeme
     affected!(db, c => sqlx::query(sql).bind(state.as_str()).bind(agreement_ap_id).bind(now_ms()).bind(id).execute(c).await)?;
     Ok(())
 }
+
+/// Every accepted response, with the proposal it answered: help that was given or taken.
+pub async fn accepted(db: &mut impl Handle, limit: i64) -> Result<Vec<Response>> {
+    let sql = format!("SELECT {COLUMNS} FROM responses WHERE state = 'accepted' ORDER BY id DESC LIMIT $1");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(limit).fetch_all(c).await)?)
+}
