@@ -77,6 +77,16 @@ async fn coalition_operation(state: &FederationState, coalition: &str, op_id: &s
     Ok(Planned { signer_id: signer.id, activity_id: op_id.to_string(), body: raw, inboxes })
 }
 
+/// A post's object with its author's proof: signed now for a local post, as it came for a
+/// received one (when it came signed).
+async fn original_object(conn: &mut store::Conn, post: &Post, author: &Actor) -> Result<Option<Value>> {
+    if post.is_local {
+        let note = local_note(conn, post, author).await?;
+        return Ok(Some(crate::objects::coalition_content::signed_object(&note, author)?));
+    }
+    Ok(store::posts::original_of(conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok()))
+}
+
 /// Turns every waiting outbox entry into deliveries. Returns how many entries it expanded.
 pub async fn expand_pending(state: &FederationState) -> Result<usize> {
     let pending = store::outbox::pending(&mut state.store.conn().await?, 100).await?;
@@ -211,8 +221,15 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let actor = store::actors::by_id(&mut conn, *actor_id).await?;
             let post = store::posts::by_id(&mut conn, *post_id).await?;
             let author = store::actors::by_id(&mut conn, post.author_id).await?;
-            let reaction = crate::objects::reaction::reaction(kind, activity, &actor, &post, &author);
+            let mut reaction = crate::objects::reaction::reaction(kind, activity, &actor, &post, &author);
             let activity = if matches!(event, Outgoing::Reacted { .. }) {
+                // A replica passes on the member's post itself, with its author's proof, so
+                // that followers can take it even when its author's node does not answer.
+                if actor.kind() == buurtnet_domain::model::ActorKind::Coalition
+                    && let Some(original) = original_object(&mut conn, &post, &author).await?
+                {
+                    reaction["object"] = original;
+                }
                 reaction
             } else {
                 crate::objects::reaction::undo(new_id(), reaction, &actor)

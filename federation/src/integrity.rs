@@ -19,7 +19,11 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub const CRYPTOSUITE: &str = "eddsa-jcs-2022";
-pub const DATA_INTEGRITY_CONTEXT: &str = "https://w3id.org/security/data-integrity/v2";
+/// The data-integrity context we name in what we sign. v1 rather than v2 (which the FEP's
+/// examples use): JSON-LD processors that only read preloaded contexts (Fedify) know v1 and
+/// refuse a document naming v2. The proof does not depend on it (JCS, not RDF); documents
+/// naming v2 verify all the same.
+pub const DATA_INTEGRITY_CONTEXT: &str = "https://w3id.org/security/data-integrity/v1";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ProofError {

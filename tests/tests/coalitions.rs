@@ -390,8 +390,12 @@ async fn a_replica_is_followed_like_any_group_and_announces_the_members_public_p
     })
     .await?;
     assert_eq!(boosted, 1, "announced once, by the replica");
+    // The reader's node can no longer reach Zorg's node: the replica's announcement carries
+    // the post with Zorg's proof, checked with the key the reader's node knows.
+    let a_host = a.base_url().trim_start_matches("http://").to_string();
+    x.node.as_ref().context("x")?.state().faults.cut_off([a_host]);
     let later = a.publish(&zorg, "Nog een openbaar bericht", Visibility::Public).await?;
-    eventually("the next one too", || async { x.post(&later.ap_id).await }).await?;
+    eventually("the next one too, taken from the announcement", || async { x.post(&later.ap_id).await }).await?;
     assert!(x.post(&followers_only.ap_id).await?.is_none(), "followers-only posts are not the coalition's feed");
 
     // The content collection (for anti-entropy) is for the members' nodes only.

@@ -28,21 +28,41 @@ async fn object_of(activity: &ActivityJson, context: &Context) -> Result<Value> 
 }
 
 /// A public post announced by an actor someone here follows (a coalition replica's feed, a
-/// boost) that we do not hold yet: fetched from its origin (never taken from the announcer)
-/// and kept as its author's.
-pub(super) async fn fetch_announced(id: &str, context: &Context) -> Result<()> {
+/// boost) that we do not hold yet, kept as its author's: taken from the announcement when it
+/// carries the post with a proof by its author that holds, else fetched from its origin
+/// (what the announcer says is never trusted by itself).
+pub(super) async fn take_announced(announced: &Value, id: &str, context: &Context) -> Result<()> {
+    if announced.get("proof").is_some() {
+        match keep_announced(announced.clone(), id, context, true).await {
+            Ok(()) => return Ok(()),
+            Err(e) => tracing::debug!(%id, error = %e, "the announced copy did not check out; fetching the post from its origin"),
+        }
+    }
     let url = Url::parse(id).map_err(|_| FederationError::Malformed("object id is not a URL".into()))?;
-    let note = parse_note(fetch_object_http::<_, Value>(&url, context).await?.object)?;
-    if !crate::protocol::same_origin(&note.id, id) {
-        return Err(FederationError::Forbidden("the fetched post names another origin".into()));
+    let object = fetch_object_http::<_, Value>(&url, context).await?.object;
+    keep_announced(object, id, context, false).await
+}
+
+/// Keeps an announced post after the checks: its id, its author on the same origin, public,
+/// and (when `must_be_signed`) its author's proof.
+async fn keep_announced(object: Value, id: &str, context: &Context, must_be_signed: bool) -> Result<()> {
+    let note = parse_note(object.clone())?;
+    if note.id != id {
+        return Err(FederationError::Forbidden("the post names another id".into()));
     }
     let author_id = crate::protocol::first_id(Some(&note.attributed_to)).ok_or_else(|| FederationError::Malformed("no author".into()))?;
     let author = crate::objects::actor::resolve(&author_id, context).await?;
+    let signed = crate::objects::coalition_content::check_if_signed(&object, &author)?;
+    if must_be_signed && !signed {
+        return Err(FederationError::Forbidden("the announced copy carries no proof".into()));
+    }
     let post = note_to_post(&note, &author)?;
     if !matches!(post.visibility, Visibility::Public | Visibility::Unlisted) {
         return Err(FederationError::Forbidden("only public posts are taken from an announcement".into()));
     }
-    ops::posts::receive(&context.store, post, &crate::objects::note::extras(&note)).await?;
+    let mut extras = crate::objects::note::extras(&note);
+    extras.original = signed.then(|| object.to_string());
+    ops::posts::receive(&context.store, post, &extras).await?;
     Ok(())
 }
 

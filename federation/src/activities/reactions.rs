@@ -15,7 +15,7 @@ pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context,
         Err(DomainError::NotFound) if kind == "announce" && followed_here(signer, context).await? => {
             // A boost by someone followed here (a coalition's replica announcing its feed)
             // brings the post along.
-            super::create_update::fetch_announced(&target, context).await?;
+            super::create_update::take_announced(&activity.object, &target, context).await?;
             ops::posts::receive_reaction(&context.store, kind, &activity.id, &signer.ap_id, &target).await?;
             Ok(Outcome::Applied)
         }
