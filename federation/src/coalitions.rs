@@ -425,6 +425,15 @@ async fn get_json(context: &Context, url: &url::Url, signed: bool) -> Result<Val
 /// holds with their author's published key. What the forwarding replica says is never
 /// trusted: each operation stands on its own proof.
 pub async fn pull(context: &Context, replica: &url::Url) -> Result<Pulled> {
+    let pulled = pull_operations(context, replica).await?;
+    if pulled.taken > 0 {
+        // What came may make one of our initiatives a member, or name operations we lack.
+        settle(context, &pulled.coalition, None).await?;
+    }
+    Ok(pulled)
+}
+
+async fn pull_operations(context: &Context, replica: &url::Url) -> Result<Pulled> {
     let document = fetch_json(context, replica).await?;
     let coalition =
         document["bn:coalition"].as_str().ok_or_else(|| FederationError::Malformed("not a coalition replica".into()))?.to_string();
@@ -614,19 +623,10 @@ fn pull_in_background(context: &Context, source: Option<url::Url>) {
     let Some(source) = source else { return };
     let context = context.reset_request_count();
     tokio::spawn(async move {
-        if let Err(e) = pull_and_settle(&context, &source).await {
+        if let Err(e) = pull(&context, &source).await {
             tracing::info!(%source, error = %e, "filling a gap in a coalition log failed; the next sync round tries again");
         }
     });
-}
-
-/// Pulls from a replica, then settles what came.
-pub async fn pull_and_settle(context: &Context, replica: &url::Url) -> Result<Pulled> {
-    let pulled = pull(context, replica).await?;
-    if pulled.taken > 0 {
-        settle(context, &pulled.coalition, None).await?;
-    }
-    Ok(pulled)
 }
 
 /// Replicas one sync round asks, per coalition.
@@ -660,7 +660,7 @@ pub async fn sync_round(context: &Context) -> Result<usize> {
                     continue;
                 }
             }
-            match pull_and_settle(context, &replica).await {
+            match pull(context, &replica).await {
                 Ok(pulled) => taken += pulled.taken,
                 Err(e) => tracing::info!(%replica, error = %e, "pulling from a replica failed"),
             }
