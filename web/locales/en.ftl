@@ -541,3 +541,128 @@ consent-deny = Deny
 consent-done = Done
 consent-copy-code = Copy this code into the app:
 consent-unknown-app = This app is not known here, or its address is wrong.
+
+## Coalitions
+nav-coalitions = Coalitions
+coalitions-title = Coalitions
+coalitions-intro = A coalition is a partnership of initiatives from different neighbourhoods. Nobody is in charge: the members decide together by their agreements.
+coalitions-none = This neighbourhood is not in a coalition yet.
+coalition-members-count = { $count ->
+    [one] 1 initiative takes part
+   *[other] { $count } initiatives take part
+}
+coalition-kind = Coalition
+coalition-all = All coalitions
+coalition-see-below = That did not work: see below what is still needed.
+coalition-rules-heading = Agreements
+coalition-rule-sponsors = { $count ->
+    [one] 1 initiative must propose or support them
+   *[other] { $count } initiatives must propose or support them
+}
+coalition-rule-objection = { $count ->
+    [0] nobody objects (there is no waiting time)
+    [one] nobody objects within 1 day
+   *[other] nobody objects within { $count } days
+}
+coalition-rule-admission = New members: { $sponsors } and { $objection }.
+coalition-rule-majority = Removing a member or changing the agreements: more than half of the members vote for it.
+coalition-members-heading = { $count ->
+    [one] Members (1 initiative)
+   *[other] Members ({ $count } initiatives)
+}
+coalition-replicas-heading = Also found at
+coalition-replicas-none = So far this coalition is only on this server.
+coalition-replicas-intro = Every member keeps a copy of the coalition on its own server. They are all equal:
+coalition-proposals-heading = Proposals
+coalition-proposals-none = There are no open proposals now.
+coalition-proposed-by = Proposed by
+coalition-proposal-admit = New member: { $who }
+coalition-proposal-remove = Remove a member: { $who }
+coalition-proposal-charter = New agreements for “{ $name }”
+coalition-sponsors = Supported by
+coalition-objections = Objections from
+coalition-votes-for = For
+coalition-votes-against = Against
+coalition-nobody = nobody yet
+coalition-status-objectable = Objections are possible until { $date }.
+coalition-status-needs-sponsors = Waiting for support: { $have } of the { $needed } needed.
+coalition-status-about-to-be-admitted = Enough support and no objection: will be admitted shortly.
+coalition-status-objected = A member objected: not admitted.
+coalition-status-admitted = Admitted.
+coalition-status-voting = Voting is open: { $for } for, { $against } against. Passes with { $needed } votes for.
+coalition-status-passed = Passed.
+coalition-decided-heading = Decided earlier
+coalition-sponsor = Support
+coalition-object = Object
+coalition-vote-for = Vote for
+coalition-vote-against = Vote against
+coalition-act-as = On behalf of
+coalition-act-heading = Taking part in the coalition
+coalition-admission-heading = Propose a new member
+coalition-admission-intro = The initiative becomes a member when it has enough support and nobody objects in time.
+coalition-candidate = Address of the initiative
+coalition-candidate-hint = For example @communityhouse@other-neighbourhood.nl or https://other-neighbourhood.nl/initiatives/communityhouse
+coalition-admission-submit = Propose
+coalition-removal-heading = Propose removing a member
+coalition-removal-intro = The member is removed when more than half of the members vote for it.
+coalition-removal-member = Which member?
+coalition-removal-choose = Choose a member
+coalition-removal-submit = Propose removal
+coalition-charter-heading = Change the agreements
+coalition-charter-intro = Change what should be different. The new agreements apply when more than half of the members vote for them.
+coalition-charter-submit = Propose the change
+coalition-leave-heading = Leave the coalition
+coalition-leave-intro = Your initiative will no longer be a member. Taking part again is only possible by applying again.
+coalition-leave-confirm = I understand that this cannot be undone.
+coalition-leave-submit = Leave the coalition
+coalition-leave-confirm-needed = First tick the box if you are sure you want to leave the coalition.
+coalition-only-coordinators = Only coordinators of member initiatives can propose, support or vote here.
+coalition-field-name = Name of the coalition
+coalition-field-description = What is the coalition about?
+coalition-field-description-hint = A few sentences for visitors. May stay empty.
+coalition-field-sponsors = How many members must support a new member?
+coalition-field-sponsors-hint = Usually 1.
+coalition-field-days = For how many days can members object to a new member?
+coalition-field-days-hint = Usually 7. With 0 a new member can be admitted straight away.
+coalition-number-needed = Enter a number, such as 1 or 7.
+coalition-refused-members-only = Only an initiative that is a member of the coalition can do that.
+coalition-refused-already-member = This initiative is already a member of the coalition.
+coalition-refused-unknown-proposal = We do not know that proposal here (any more). Reload the page.
+coalition-refused-too-early = The time for objections is not over yet.
+coalition-refused-objected = A member objected to this proposal.
+coalition-refused-sponsors = This proposal does not have enough support yet.
+coalition-refused-other = The coalition's agreements do not allow that.
+coalition-candidate-needed = Enter the address of the initiative that should become a member.
+coalition-candidate-not-found = We found no initiative at that address. Check that the address is right.
+coalition-candidate-not-initiative = That address belongs to a person. Only initiatives can become members.
+coalition-candidate-already-proposed = This initiative has been proposed already. Support the proposal above.
+coalition-member-needed = Choose which member you want removed.
+coalition-part-member = { $count ->
+    [one] member (the only member so far)
+   *[other] member (the coalition has { $count } members)
+}
+coordinate-coalitions-none = Your initiatives are not members of a coalition yet.
+coalition-found-heading = Found a coalition
+coalition-found-intro = Your initiative becomes the first member. Other initiatives can then apply.
+coalition-found-initiative = Which initiative founds the coalition?
+coalition-field-slug = Short name for the address
+coalition-field-slug-hint = Small letters, digits and _, such as delfshaven. The address then becomes …/coalitie/delfshaven
+coalition-found-submit = Found the coalition
+coalition-initiative-needed = Choose an initiative you coordinate.
+coalition-slug-invalid = Use 1 to 30 small letters (a-z), digits or _, without spaces.
+coalition-slug-taken = That short name is already in use here. Choose another one.
+coalition-join-heading = Join a coalition
+coalition-join-intro = Ask an initiative that is a member for the address. The members decide whether you join.
+coalition-join-initiative = Which initiative wants to join?
+coalition-join-replica = Address of the coalition
+coalition-join-replica-hint = For example https://other-neighbourhood.nl/coalitions/delfshaven
+coalition-join-submit = Apply
+coalition-replica-needed = Enter the address of the coalition.
+coalition-replica-not-found = We found no coalition at that address. Check that the address is right, or try again later.
+notice-coalitie-opgericht = The coalition has been founded. Your initiative is its first member.
+notice-coalitie-aangemeld = Your application has been sent. The members decide whether you join.
+notice-coalitie-gesteund = Your support has been passed on.
+notice-coalitie-bezwaar = Your objection has been passed on.
+notice-coalitie-gestemd = Your vote has been passed on.
+notice-coalitie-voorgesteld = Your proposal is up. The other members will see it.
+notice-coalitie-verlaten = Your initiative has left the coalition.

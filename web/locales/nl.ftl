@@ -541,3 +541,128 @@ consent-deny = Weigeren
 consent-done = Gelukt
 consent-copy-code = Kopieer deze code naar de app:
 consent-unknown-app = Deze app is hier niet bekend, of het adres klopt niet.
+
+## Coalities
+nav-coalitions = Coalities
+coalitions-title = Coalities
+coalitions-intro = Een coalitie is een samenwerking van initiatieven uit verschillende buurten. Niemand is de baas: de leden beslissen samen volgens hun afspraken.
+coalitions-none = Deze buurt doet nog niet mee aan een coalitie.
+coalition-members-count = { $count ->
+    [one] 1 initiatief doet mee
+   *[other] { $count } initiatieven doen mee
+}
+coalition-kind = Coalitie
+coalition-all = Alle coalities
+coalition-see-below = Dat lukte niet: kijk hieronder wat er nog moet.
+coalition-rules-heading = Afspraken
+coalition-rule-sponsors = { $count ->
+    [one] 1 initiatief moet voorstellen of steunen
+   *[other] { $count } initiatieven moeten voorstellen of steunen
+}
+coalition-rule-objection = { $count ->
+    [0] niemand maakt bezwaar (er is geen wachttijd)
+    [one] niemand maakt binnen 1 dag bezwaar
+   *[other] niemand maakt binnen { $count } dagen bezwaar
+}
+coalition-rule-admission = Nieuwe leden: { $sponsors } en { $objection }.
+coalition-rule-majority = Een lid verwijderen of de afspraken wijzigen: meer dan de helft van de leden stemt voor.
+coalition-members-heading = { $count ->
+    [one] Leden (1 initiatief)
+   *[other] Leden ({ $count } initiatieven)
+}
+coalition-replicas-heading = Ook te vinden op
+coalition-replicas-none = Deze coalitie staat nog alleen op deze server.
+coalition-replicas-intro = Elk lid bewaart een kopie van de coalitie op zijn eigen server. Ze zijn allemaal gelijk:
+coalition-proposals-heading = Voorstellen
+coalition-proposals-none = Er zijn nu geen open voorstellen.
+coalition-proposed-by = Voorgesteld door
+coalition-proposal-admit = Nieuw lid: { $who }
+coalition-proposal-remove = Lid verwijderen: { $who }
+coalition-proposal-charter = Nieuwe afspraken voor “{ $name }”
+coalition-sponsors = Gesteund door
+coalition-objections = Bezwaar van
+coalition-votes-for = Voor
+coalition-votes-against = Tegen
+coalition-nobody = nog niemand
+coalition-status-objectable = Bezwaar maken kan tot { $date }.
+coalition-status-needs-sponsors = Wacht op steun: { $have } van de { $needed } nodig.
+coalition-status-about-to-be-admitted = Genoeg steun en geen bezwaar: wordt binnenkort toegelaten.
+coalition-status-objected = Er is bezwaar gemaakt: niet toegelaten.
+coalition-status-admitted = Toegelaten.
+coalition-status-voting = Stemmen loopt: { $for } voor, { $against } tegen. Aangenomen bij { $needed } stemmen voor.
+coalition-status-passed = Aangenomen.
+coalition-decided-heading = Eerder besloten
+coalition-sponsor = Steunen
+coalition-object = Bezwaar maken
+coalition-vote-for = Voor stemmen
+coalition-vote-against = Tegen stemmen
+coalition-act-as = Namens
+coalition-act-heading = Meedoen in de coalitie
+coalition-admission-heading = Een nieuw lid voorstellen
+coalition-admission-intro = Het initiatief wordt lid als het genoeg steun krijgt en niemand op tijd bezwaar maakt.
+coalition-candidate = Adres van het initiatief
+coalition-candidate-hint = Bijvoorbeeld @buurthuis@andere-buurt.nl of https://andere-buurt.nl/initiatives/buurthuis
+coalition-admission-submit = Voorstellen
+coalition-removal-heading = Een lid laten verwijderen
+coalition-removal-intro = Het lid gaat eruit als meer dan de helft van de leden voor stemt.
+coalition-removal-member = Welk lid?
+coalition-removal-choose = Kies een lid
+coalition-removal-submit = Verwijderen voorstellen
+coalition-charter-heading = De afspraken wijzigen
+coalition-charter-intro = Pas aan wat anders moet. De nieuwe afspraken gelden als meer dan de helft van de leden voor stemt.
+coalition-charter-submit = Wijziging voorstellen
+coalition-leave-heading = De coalitie verlaten
+coalition-leave-intro = Jullie initiatief is dan geen lid meer. Weer meedoen kan alleen door je opnieuw aan te melden.
+coalition-leave-confirm = Ik begrijp dat dit niet ongedaan gemaakt kan worden.
+coalition-leave-submit = Coalitie verlaten
+coalition-leave-confirm-needed = Zet eerst een vinkje als je zeker weet dat jullie de coalitie willen verlaten.
+coalition-only-coordinators = Alleen coördinatoren van initiatieven die lid zijn kunnen hier voorstellen doen, steunen of stemmen.
+coalition-field-name = Naam van de coalitie
+coalition-field-description = Waar gaat de coalitie over?
+coalition-field-description-hint = Een paar zinnen voor bezoekers. Mag leeg blijven.
+coalition-field-sponsors = Hoeveel leden moeten een nieuw lid steunen?
+coalition-field-sponsors-hint = Meestal 1.
+coalition-field-days = Hoeveel dagen kunnen leden bezwaar maken tegen een nieuw lid?
+coalition-field-days-hint = Meestal 7. Bij 0 kan een nieuw lid meteen worden toegelaten.
+coalition-number-needed = Vul een getal in, zoals 1 of 7.
+coalition-refused-members-only = Dat kan alleen een initiatief dat lid is van de coalitie.
+coalition-refused-already-member = Dit initiatief is al lid van de coalitie.
+coalition-refused-unknown-proposal = Dat voorstel kennen we hier niet (meer). Laad de pagina opnieuw.
+coalition-refused-too-early = De tijd om bezwaar te maken is nog niet voorbij.
+coalition-refused-objected = Er is bezwaar gemaakt tegen dit voorstel.
+coalition-refused-sponsors = Dit voorstel heeft nog niet genoeg steun.
+coalition-refused-other = Dat kan volgens de afspraken van de coalitie niet.
+coalition-candidate-needed = Vul het adres in van het initiatief dat lid moet worden.
+coalition-candidate-not-found = Op dat adres vonden we geen initiatief. Kijk of het adres klopt.
+coalition-candidate-not-initiative = Dat adres is van een persoon. Alleen initiatieven kunnen lid worden.
+coalition-candidate-already-proposed = Dit initiatief is al voorgesteld. Steun het voorstel hierboven.
+coalition-member-needed = Kies welk lid je wilt laten verwijderen.
+coalition-part-member = { $count ->
+    [one] lid (nog het enige lid)
+   *[other] lid (de coalitie heeft { $count } leden)
+}
+coordinate-coalitions-none = Jullie initiatieven zijn nog geen lid van een coalitie.
+coalition-found-heading = Een coalitie oprichten
+coalition-found-intro = Jullie initiatief wordt het eerste lid. Daarna kunnen andere initiatieven zich aanmelden.
+coalition-found-initiative = Welk initiatief richt de coalitie op?
+coalition-field-slug = Korte naam voor het adres
+coalition-field-slug-hint = Kleine letters, cijfers en _, zoals delfshaven. Het adres wordt dan …/coalitie/delfshaven
+coalition-found-submit = Coalitie oprichten
+coalition-initiative-needed = Kies een initiatief waarvoor je coördinator bent.
+coalition-slug-invalid = Gebruik 1 tot 30 kleine letters (a-z), cijfers of _, zonder spaties.
+coalition-slug-taken = Die korte naam is hier al in gebruik. Kies een andere.
+coalition-join-heading = Aansluiten bij een coalitie
+coalition-join-intro = Vraag het adres aan een initiatief dat al lid is. De leden beslissen of jullie erbij komen.
+coalition-join-initiative = Welk initiatief wil zich aansluiten?
+coalition-join-replica = Adres van de coalitie
+coalition-join-replica-hint = Bijvoorbeeld https://andere-buurt.nl/coalitions/delfshaven
+coalition-join-submit = Aanmelden
+coalition-replica-needed = Vul het adres van de coalitie in.
+coalition-replica-not-found = Op dat adres vonden we geen coalitie. Kijk of het adres klopt, of probeer het later nog eens.
+notice-coalitie-opgericht = De coalitie is opgericht. Jullie initiatief is het eerste lid.
+notice-coalitie-aangemeld = Jullie aanmelding is verstuurd. De leden beslissen of jullie erbij komen.
+notice-coalitie-gesteund = Je steun is doorgegeven.
+notice-coalitie-bezwaar = Je bezwaar is doorgegeven.
+notice-coalitie-gestemd = Je stem is doorgegeven.
+notice-coalitie-voorgesteld = Je voorstel staat erop. De andere leden krijgen het te zien.
+notice-coalitie-verlaten = Jullie initiatief heeft de coalitie verlaten.

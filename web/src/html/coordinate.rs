@@ -1,5 +1,5 @@
-//! The coordinators' page: invitation codes for new members, and sign-ups waiting for
-//! approval.
+//! The coordinators' page: invitation codes for new members, sign-ups waiting for
+//! approval, and the coalitions of their initiatives (from [`super::coalitions`]).
 
 use super::layout::{Frame, error_page, in_language, render};
 use super::stale_form;
@@ -38,7 +38,7 @@ pub struct WaitingView {
 
 #[derive(Template)]
 #[template(path = "coordinate.html")]
-struct CoordinatePage {
+pub(super) struct CoordinatePage {
     frame: Frame,
     /// (username, name)
     initiatives: Vec<(String, String)>,
@@ -50,9 +50,10 @@ struct CoordinatePage {
     /// A code just made: shown once, with the link that carries it.
     new_code: Option<(String, String)>,
     error: Option<String>,
+    coalitions: super::coalitions::CoordinatorPart,
 }
 
-async fn coordinator(context: &Context, visitor: &Visitor) -> Result<Actor, Response> {
+pub(super) async fn coordinator(context: &Context, visitor: &Visitor) -> Result<Actor, Response> {
     let Some(member) = visitor.member().cloned() else {
         return Err(Redirect::to("/inloggen?terug=/coordinatie").into_response());
     };
@@ -65,13 +66,21 @@ async fn coordinator(context: &Context, visitor: &Visitor) -> Result<Actor, Resp
 
 /// What a coordinator just made, shown once on the page.
 #[derive(Default)]
-struct JustMade {
+pub(super) struct JustMade {
     code: Option<(String, String)>,
     reset_link: Option<(String, String)>,
     error: Option<String>,
+    coalitions: super::coalitions::CoalitionForms,
 }
 
-async fn page(context: &Context, visitor: &Visitor, member: &Actor, made: JustMade) -> Result<CoordinatePage, DomainError> {
+impl JustMade {
+    /// A coalition form sent back with what is wrong with it.
+    pub(super) fn coalition_forms(coalitions: super::coalitions::CoalitionForms) -> JustMade {
+        JustMade { coalitions, ..JustMade::default() }
+    }
+}
+
+pub(super) async fn page(context: &Context, visitor: &Visitor, member: &Actor, made: JustMade) -> Result<CoordinatePage, DomainError> {
     let tr = visitor.tr;
     let now = buurtnet_domain::now_ms();
     let invitations = signup::invitations_made(&context.store, member)
@@ -121,6 +130,7 @@ async fn page(context: &Context, visitor: &Visitor, member: &Actor, made: JustMa
         reset_link: made.reset_link,
         new_code: made.code,
         error: made.error,
+        coalitions: super::coalitions::coordinator_part(context, member, tr, made.coalitions).await?,
     })
 }
 

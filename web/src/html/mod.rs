@@ -7,6 +7,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod coalitions;
 pub mod consent;
 pub mod conversations;
 pub mod coordinate;
@@ -87,6 +88,15 @@ pub fn routes() -> Router {
         .route("/coordinatie/uitnodigingen", post(coordinate::invite))
         .route("/coordinatie/aanmeldingen/{id}", post(coordinate::approve))
         .route("/coordinatie/leden/{id}/wachtwoord", post(coordinate::reset_password))
+        .route("/coordinatie/coalities", post(coalitions::found))
+        .route("/coordinatie/coalities/aansluiten", post(coalitions::join))
+        .route("/coalities", get(coalitions::list))
+        .route("/coalitie/{slug}", get(coalitions::show))
+        .route("/coalitie/{slug}/voorstellen", post(coalitions::on_proposal))
+        .route("/coalitie/{slug}/toelating", post(coalitions::propose_admission))
+        .route("/coalitie/{slug}/verwijdering", post(coalitions::propose_removal))
+        .route("/coalitie/{slug}/afspraken", post(coalitions::propose_charter))
+        .route("/coalitie/{slug}/verlaten", post(coalitions::leave))
         .route("/coordinatie/moderatie", get(moderation::overview))
         .route("/coordinatie/volgverzoeken/{initiative}/{follower}", post(moderation::decide_follow))
         .route("/coordinatie/meldingen/{id}/afgehandeld", post(moderation::handle_report))

@@ -7,6 +7,7 @@ pub mod articles;
 pub mod browse;
 pub mod calendar;
 pub mod coalition_overview;
+pub mod coalition_pages;
 pub mod coalitions;
 pub mod conversations;
 pub mod events;
