@@ -220,6 +220,15 @@ try {
   await coordinator.goto(`${A}/beheer/instellingen`);
   await mainPage(coordinator, 'settings');
 
+  step('the coalition the two initiatives formed has its pages');
+  await coordinator.goto(`${A}/coalities`);
+  await mainPage(coordinator, 'coalitions');
+  await coordinator.getByRole('link', { name: 'Welzijnscoalitie Delfshaven' }).first().click();
+  const coalition = await coordinator.locator('main').innerText();
+  expect(coalition.includes('Wie helpt wie') && coalition.includes('Agenda van de leden'), 'the coalition page shows the members\' agenda and help');
+  expect(coalition.includes('Hulp bij boodschappen') || coalition.includes('Hulpvragen van de leden'), 'and their needs');
+  await mainPage(coordinator, 'coalition');
+
   step('a coordinator gives the resident a link for a new password');
   await coordinator.goto(`${A}/coordinatie`);
   await coordinator.getByRole('button', { name: 'Nieuw wachtwoord voor Truus' }).click();

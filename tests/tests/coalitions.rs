@@ -588,5 +588,12 @@ async fn the_coalition_overview_shows_members_needs_agenda_and_the_help_between_
     responses::decide(&state_a.store, &state_a.urls, &fatima, arrived.id, true).await?;
     let flows = coalition_overview::help_flows(&state_a.store, &coalition).await?;
     assert_eq!(flows, vec![coalition_overview::Flow { from: paleis.ap_id.clone(), to: zorg.ap_id.clone(), times: 1 }]);
+
+    // The coalition's page shows the same, to anyone, minus what is for members only.
+    let page = reqwest::get(format!("{}/coalitie/delfshaven", a.base_url())).await?.text().await?;
+    assert!(page.contains("Wie helpt wie") && page.contains("<svg") && page.contains("hielp"), "the network picture: {page}");
+    assert!(page.contains("één keer"), "said in words too");
+    assert!(page.contains("Buurtmaaltijd in het Wijkpaleis"), "the combined agenda");
+    assert!(!page.contains("Boodschappen"), "a coalition need is not shown to the public");
     Ok(())
 }

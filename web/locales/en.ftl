@@ -666,3 +666,18 @@ notice-coalitie-bezwaar = Your objection has been passed on.
 notice-coalitie-gestemd = Your vote has been passed on.
 notice-coalitie-voorgesteld = Your proposal is up. The other members will see it.
 notice-coalitie-verlaten = Your initiative has left the coalition.
+
+coalition-needs-heading = Needs of the members
+coalition-offers-heading = Offers of the members
+coalition-none-open = Nothing is open right now.
+coalition-agenda-heading = The members' agenda
+coalition-agenda-none = Nothing on the agenda yet.
+coalition-network-heading = Who helps whom
+coalition-network-title = Help between the coalition's initiatives
+coalition-network-caption = Each arrow points from the initiative that helped to the one that was helped; a thicker arrow means more often.
+coalition-network-none = No help between the initiatives is known on this node yet.
+coalition-network-times = { $count ->
+    [one] once
+   *[other] { $count } times
+}
+coalition-network-row = { $from } helped { $to } { $times }

@@ -666,3 +666,18 @@ notice-coalitie-bezwaar = Je bezwaar is doorgegeven.
 notice-coalitie-gestemd = Je stem is doorgegeven.
 notice-coalitie-voorgesteld = Je voorstel staat erop. De andere leden krijgen het te zien.
 notice-coalitie-verlaten = Jullie initiatief heeft de coalitie verlaten.
+
+coalition-needs-heading = Hulpvragen van de leden
+coalition-offers-heading = Hulpaanbod van de leden
+coalition-none-open = Op dit moment staat er niets open.
+coalition-agenda-heading = Agenda van de leden
+coalition-agenda-none = Er staat nog niets in de agenda.
+coalition-network-heading = Wie helpt wie
+coalition-network-title = Hulp tussen de initiatieven van de coalitie
+coalition-network-caption = Elke pijl wijst van het initiatief dat hielp naar het initiatief dat geholpen werd; een dikkere pijl betekent vaker.
+coalition-network-none = Er is nog geen hulp tussen de initiatieven bekend op deze node.
+coalition-network-times = { $count ->
+    [one] één keer
+   *[other] { $count } keer
+}
+coalition-network-row = { $from } hielp { $to } { $times }

@@ -62,21 +62,7 @@ fn picture(site: &str, peers: &[PeerHealth], tr: super::i18n::Tr) -> String {
         lines.push_str(&format!(
             "<line x1=\"{cx:.0}\" y1=\"{cy:.0}\" x2=\"{x:.0}\" y2=\"{y:.0}\" stroke=\"{colour}\" stroke-width=\"4\"{dash}/>"
         ));
-        let anchor = if x < cx - 10.0 {
-            "end"
-        } else if x > cx + 10.0 {
-            "start"
-        } else {
-            "middle"
-        };
-        let label_x = x + if anchor == "end" {
-            -16.0
-        } else if anchor == "start" {
-            16.0
-        } else {
-            0.0
-        };
-        let label_y = y + if anchor == "middle" { if y < cy { -16.0 } else { 28.0 } } else { 5.0 };
+        let (anchor, label_x, label_y) = super::label_beside((x, y), (cx, cy), 16.0);
         let (words, _) = state_words(peer.state, tr);
         nodes.push_str(&format!(
             "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"11\" fill=\"{colour}\"/><text x=\"{label_x:.0}\" y=\"{label_y:.0}\" text-anchor=\"{anchor}\">{} ({})</text>",

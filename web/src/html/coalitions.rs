@@ -15,7 +15,8 @@ use axum::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::coalition::{Change, Charter, CoalitionState, OpKind, Proposal};
-use buurtnet_domain::model::{Actor, ActorKind, Username};
+use buurtnet_domain::model::{Actor, ActorKind, Purpose, Username};
+use buurtnet_domain::ops::coalition_overview::{self, Flow};
 use buurtnet_domain::ops::coalition_pages::{self, Hosted, Part, Standing};
 use buurtnet_domain::ops::{self, browse};
 use buurtnet_domain::{DomainError, now_ms};
@@ -288,6 +289,75 @@ struct CoalitionPage {
     form: CoalitionForm,
     charter: CharterFields,
     errors: Errors,
+    /// The members' open needs and offers and coming events the visitor may see.
+    needs: Vec<super::front::ProposalView>,
+    offers: Vec<super::front::ProposalView>,
+    events: Vec<super::front::EventView>,
+    /// The help between member initiatives: an SVG picture (empty when there was none)
+    /// and the same as sentences.
+    network_picture: String,
+    network_rows: Vec<String>,
+}
+
+/// Member initiatives on a circle, an arrow for each flow of help (thicker for more),
+/// labelled with how often; the sentences beside it say the same without the picture.
+fn network_picture(members: &[String], flows: &[Flow], known: &BTreeMap<String, Actor>, tr: super::i18n::Tr) -> String {
+    use super::escape;
+    if flows.is_empty() {
+        return String::new();
+    }
+    let (cx, cy, radius) = (400.0_f64, 260.0_f64, 190.0_f64);
+    let ids: Vec<&str> = members.iter().map(String::as_str).collect();
+    let count = ids.len().max(1) as f64;
+    let place = |id: &str| {
+        let i = ids.iter().position(|m| *m == id).unwrap_or(0) as f64;
+        let angle = std::f64::consts::TAU * i / count - std::f64::consts::FRAC_PI_2;
+        (cx + radius * angle.cos(), cy + radius * angle.sin())
+    };
+    let mut arrows = String::new();
+    for flow in flows {
+        let ((x1, y1), (x2, y2)) = (place(&flow.from), place(&flow.to));
+        // Stop short of the circles, so the arrow heads show.
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let length = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / length, dy / length);
+        let (sx, sy, ex, ey) = (x1 + ux * 20.0, y1 + uy * 20.0, x2 - ux * 26.0, y2 - uy * 26.0);
+        let width = (2.0 + flow.times as f64).min(10.0);
+        arrows.push_str(&format!(
+            "<line x1=\"{sx:.0}\" y1=\"{sy:.0}\" x2=\"{ex:.0}\" y2=\"{ey:.0}\" stroke=\"#1d5e3a\" stroke-width=\"{width:.0}\" marker-end=\"url(#arrow)\"/><text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\" font-weight=\"700\">{}</text>",
+            (sx + ex) / 2.0 - uy * 14.0,
+            (sy + ey) / 2.0 + ux * 14.0,
+            flow.times
+        ));
+    }
+    let mut dots = String::new();
+    for member in members {
+        let (x, y) = place(member);
+        let (anchor, label_x, label_y) = super::label_beside((x, y), (cx, cy), 18.0);
+        dots.push_str(&format!(
+            "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"14\" fill=\"#0b4f9c\"/><text x=\"{label_x:.0}\" y=\"{label_y:.0}\" text-anchor=\"{anchor}\">{}</text>",
+            escape(&ActorLink::of(member, known).name)
+        ));
+    }
+    format!(
+        "<svg viewBox=\"0 0 800 520\" role=\"img\" aria-labelledby=\"network-title\" class=\"network-picture\" font-size=\"16\" fill=\"#1a1a1a\">\
+         <title id=\"network-title\">{}</title>\
+         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerWidth=\"5\" markerHeight=\"5\" orient=\"auto\">\
+         <path d=\"M0,0 L10,5 L0,10 z\" fill=\"#1d5e3a\"/></marker></defs>{arrows}{dots}</svg>",
+        escape(&tr.t("coalition-network-title"))
+    )
+}
+
+/// The flows of help as sentences: "Het Wijkpaleis hielp Zorgvrijstaat 2 keer".
+fn network_rows(flows: &[Flow], known: &BTreeMap<String, Actor>, tr: super::i18n::Tr) -> Vec<String> {
+    flows
+        .iter()
+        .map(|flow| {
+            let times = tr.count("coalition-network-times", flow.times as i64);
+            let (from, to) = (ActorLink::of(&flow.from, known).name, ActorLink::of(&flow.to, known).name);
+            tr.with("coalition-network-row", &[("from", from), ("to", to), ("times", times)])
+        })
+        .collect()
 }
 
 /// The local initiatives `member` may act for that are members of the coalition.
@@ -338,8 +408,15 @@ async fn coalition_page(
             ids.push(who);
         }
     }
+    let flows = coalition_overview::help_flows(&context.store, &hosted.coalition).await?;
+    ids.extend(flows.iter().flat_map(|f| [&f.from, &f.to]));
     let known = coalition_pages::known_actors(&context.store, ids).await?;
     let members: Vec<ActorLink> = state.members.iter().map(|m| ActorLink::of(m, &known)).collect();
+    let members_for_picture: Vec<String> = state.members.iter().cloned().collect();
+    let reader = visitor.member();
+    let proposals = coalition_overview::open_proposals(&context.store, &hosted.coalition, reader, 40).await?;
+    let (needs, offers): (Vec<_>, Vec<_>) = proposals.into_iter().partition(|c| c.proposal.purpose == Purpose::Request);
+    let agenda = coalition_overview::agenda(&context.store, &hosted.coalition, reader, 20).await?;
     let own = format!("{}coalitions/{}", context.urls.base(), hosted.slug);
     let replicas = state
         .replicas
@@ -380,6 +457,11 @@ async fn coalition_page(
         charter: CharterFields { prefix: "charter-", typed: form.charter.clone(), errors: charter_errors },
         form,
         errors,
+        needs: needs.iter().map(|c| super::front::ProposalView::new(c, tr)).collect(),
+        offers: offers.iter().map(|c| super::front::ProposalView::new(c, tr)).collect(),
+        events: agenda.iter().map(|c| super::front::EventView::new(c, tr)).collect(),
+        network_picture: network_picture(&members_for_picture, &flows, &known, tr),
+        network_rows: network_rows(&flows, &known, tr),
     })
 }
 

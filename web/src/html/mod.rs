@@ -105,6 +105,21 @@ pub fn routes() -> Router {
         .route("/wachtwoord/{code}", get(auth::reset_page).post(auth::reset))
 }
 
+/// Where a label goes beside a dot at `at` on a circle around `centre` in an SVG picture:
+/// (text-anchor, x, y), outward, `gap` away.
+pub fn label_beside(at: (f64, f64), centre: (f64, f64), gap: f64) -> (&'static str, f64, f64) {
+    let ((x, y), (cx, cy)) = (at, centre);
+    if x < cx - 10.0 {
+        ("end", x - gap, y + 5.0)
+    } else if x > cx + 10.0 {
+        ("start", x + gap, y + 5.0)
+    } else if y < cy {
+        ("middle", x, y - gap)
+    } else {
+        ("middle", x, y + gap + 12.0)
+    }
+}
+
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }

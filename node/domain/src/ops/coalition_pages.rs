@@ -222,7 +222,7 @@ mod tests {
 
     fn op(id: &str, author: &str, parent: Option<&str>, day: i64, kind: OpKind) -> Operation {
         let parents = parent.into_iter().map(str::to_string).collect();
-        Operation { id: id.into(), author: author.into(), parents, published: day * DAY_MS, kind }
+        Operation { id: id.into(), author: author.into(), parents, published: day * DAY_MS, kind, keys: Default::default() }
     }
 
     fn application(sponsors_needed: u32) -> CoalitionState {
