@@ -158,8 +158,14 @@ pub async fn replica_document(context: Context, Path(slug): Path<String>) -> Res
         None => ops::coalitions::ensure_replica_actor(&context.store, &context.urls, &coalition, &slug, &crate::keys::generate()).await?,
     };
     let id = actor.ap_id.clone();
-    let charter =
-        state.charter.clone().unwrap_or(Charter { name: slug.clone(), description: String::new(), sponsors_needed: 1, objection_days: 7 });
+    let charter = state.charter.clone().unwrap_or(Charter {
+        name: slug.clone(),
+        description: String::new(),
+        sponsors_needed: 1,
+        objection_days: 7,
+        removal_percent: buurtnet_domain::model::coalition::MAJORITY,
+        change_percent: buurtnet_domain::model::coalition::MAJORITY,
+    });
     let mut document = serde_json::to_value(crate::objects::actor::ApubActor::new(actor).to_json())
         .map_err(|e| FederationError::Internal(e.to_string()))?;
     let extra = json!({

@@ -299,6 +299,8 @@ async fn form_coalition(nodes: &[(Node, Actor, bool)]) -> Result<()> {
         description: "Initiatieven in Delfshaven die samen zorgen voor hun buren. Niemand is de baas: elk lid heeft een kopie.".into(),
         sponsors_needed: 1,
         objection_days: 0,
+        removal_percent: buurtnet_domain::model::coalition::MAJORITY,
+        change_percent: buurtnet_domain::model::coalition::MAJORITY,
     };
     let coalition = coalitions::found(&founder_node.context(), &fatima, founder, COALITION_SLUG, quick.clone()).await.map_err(fail)?;
     let replica = url::Url::parse(&format!("http://{}/coalitions/{COALITION_SLUG}", founder_node.state().urls.domain()))?;
@@ -369,7 +371,7 @@ fn print_welcome(nodes: &[(Node, Actor)]) {
         let spec = NODES.iter().find(|s| s.slug == initiative.username).expect("demo node");
         println!("  {}  http://{}/", spec.name, node.state().urls.domain());
         println!("    initiatief: {}", initiative.ap_id);
-        println!("    coalitie / coalition: http://{}/coalitions/{COALITION_SLUG}", node.state().urls.domain());
+        println!("    coalitie / coalition: http://{}/coalitie/{COALITION_SLUG}", node.state().urls.domain());
         println!("    inloggen / login: {} / {DEMO_PASSWORD}", spec.coordinator.0);
     }
     println!("\nStoppen / stop: Ctrl-C\n");

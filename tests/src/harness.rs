@@ -449,8 +449,14 @@ pub async fn form_coalition(founder: Seat<'_>, others: &[Seat<'_>]) -> Result<St
     use buurtnet_federation::coalitions;
     let (home, initiative, coordinator) = founder;
     let home_node = home.node.as_ref().context("the founder's node runs")?;
-    let charter =
-        Charter { name: "Welzijnscoalitie Delfshaven".into(), description: "Samen zorgen".into(), sponsors_needed: 1, objection_days: 0 };
+    let charter = Charter {
+        name: "Welzijnscoalitie Delfshaven".into(),
+        description: "Samen zorgen".into(),
+        sponsors_needed: 1,
+        objection_days: 0,
+        removal_percent: buurtnet_domain::model::coalition::MAJORITY,
+        change_percent: buurtnet_domain::model::coalition::MAJORITY,
+    };
     let coalition = coalitions::found(&home_node.context(), coordinator, initiative, "delfshaven", charter).await?;
     let replica = url::Url::parse(&format!("{}/coalitions/delfshaven", home.base_url()))?;
     let mut members = std::collections::BTreeSet::from([initiative.ap_id.clone()]);

@@ -222,11 +222,22 @@ async fn the_forms_explain_mistakes_and_refuse_outsiders(backend: Backend) -> Re
     let wrong = fatima.submit("/coalitie/delfshaven", "/coalitie/delfshaven/afspraken", &change).await?;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("Geef de coalitie een naam.") && wrong.body.contains(">Zorg in de hele wijk</textarea>"));
-    let change =
-        [("name", "Zorgcoalitie Delfshaven"), ("description", "Zorg in de hele wijk"), ("sponsors_needed", "1"), ("objection_days", "3")];
+    let mut change = vec![
+        ("name", "Zorgcoalitie Delfshaven"),
+        ("description", "Zorg in de hele wijk"),
+        ("sponsors_needed", "1"),
+        ("objection_days", "3"),
+        ("removal_percent", "40"),
+        ("change_percent", "50"),
+    ];
+    let too_low = fatima.submit("/coalitie/delfshaven", "/coalitie/delfshaven/afspraken", &change).await?;
+    assert_eq!(too_low.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_low.body.contains("Vul een deel in van 50") && too_low.body.contains("value=\"40\""), "a share under half is explained");
+    change[4].1 = "67";
     let passed = fatima.submit("/coalitie/delfshaven", "/coalitie/delfshaven/afspraken", &change).await?;
     assert_eq!(passed.status, StatusCode::SEE_OTHER, "{}", passed.body);
     let page = fatima.get("/coalitie/delfshaven").await?;
     assert!(page.body.contains("<h1>Zorgcoalitie Delfshaven</h1>") && page.body.contains("niemand maakt binnen 3 dagen bezwaar"));
+    assert!(page.body.contains("Een lid verwijderen: meer dan 67% van de leden stemt voor."), "the stricter rule in words");
     Ok(())
 }

@@ -57,6 +57,8 @@ fn charter() -> Charter {
         description: "Samen zorgen in Delfshaven".into(),
         sponsors_needed: 1,
         objection_days: 7,
+        removal_percent: buurtnet_domain::model::coalition::MAJORITY,
+        change_percent: buurtnet_domain::model::coalition::MAJORITY,
     }
 }
 

@@ -147,6 +147,8 @@ async fn fedify_peer_follows_a_coalition_replica_and_receives_its_feed() -> Resu
         description: "Samen zorgen".into(),
         sponsors_needed: 1,
         objection_days: 7,
+        removal_percent: buurtnet_domain::model::coalition::MAJORITY,
+        change_percent: buurtnet_domain::model::coalition::MAJORITY,
     };
     buurtnet_federation::coalitions::found(&node.node.as_ref().context("running")?.context(), &fatima, &zorg, "delfshaven", charter)
         .await?;

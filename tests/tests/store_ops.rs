@@ -324,7 +324,14 @@ async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: S
     let (a, b) = ("https://a.example/initiatives/a", "https://b.example/initiatives/b");
     let (a_keys, b_keys) = (keys::generate(), keys::generate());
     let day = 24 * 3600 * 1000;
-    let charter = Charter { name: "Delfshaven".into(), description: String::new(), sponsors_needed: 1, objection_days: 7 };
+    let charter = Charter {
+        name: "Delfshaven".into(),
+        description: String::new(),
+        sponsors_needed: 1,
+        objection_days: 7,
+        removal_percent: buurtnet_domain::model::coalition::MAJORITY,
+        change_percent: buurtnet_domain::model::coalition::MAJORITY,
+    };
     let made = |id: &str, author: &str, parents: &[&str], at: i64, kind: OpKind| Operation {
         id: id.into(),
         author: author.into(),

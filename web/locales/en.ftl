@@ -681,3 +681,9 @@ coalition-network-times = { $count ->
    *[other] { $count } times
 }
 coalition-network-row = { $from } helped { $to } { $times }
+coalition-field-removal = What share of the members must vote to remove a member (in percent)?
+coalition-field-change = What share of the members must vote to change the agreements (in percent)?
+coalition-field-percent-hint = More than this share must vote for it. Usually 50: more than half. 99 means: everyone.
+coalition-rule-votes = Removing a member: { $removal } of the members vote for it. Changing the agreements: { $change } of the members vote for it.
+coalition-rule-share-half = more than half
+coalition-rule-share-percent = more than { $percent }%

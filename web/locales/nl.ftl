@@ -681,3 +681,9 @@ coalition-network-times = { $count ->
    *[other] { $count } keer
 }
 coalition-network-row = { $from } hielp { $to } { $times }
+coalition-field-removal = Welk deel van de leden moet voor het verwijderen van een lid stemmen (in procent)?
+coalition-field-change = Welk deel van de leden moet voor een wijziging van de afspraken stemmen (in procent)?
+coalition-field-percent-hint = Meer dan dit deel moet voor zijn. Meestal 50: meer dan de helft. 99 betekent: iedereen.
+coalition-rule-votes = Een lid verwijderen: { $removal } van de leden stemt voor. De afspraken wijzigen: { $change } van de leden stemt voor.
+coalition-rule-share-half = meer dan de helft
+coalition-rule-share-percent = meer dan { $percent }%

@@ -14,7 +14,7 @@
 //! ```
 
 use crate::integrity::{self, ProofError};
-use buurtnet_domain::model::coalition::{Change, Charter, OpKind, Operation};
+use buurtnet_domain::model::coalition::{Change, Charter, MAJORITY, OpKind, Operation};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
@@ -25,10 +25,19 @@ fn context() -> Value {
 }
 
 pub fn charter_json(charter: &Charter) -> Value {
-    json!({
+    let mut json = json!({
         "type": "bn:Charter", "name": charter.name, "summary": charter.description,
         "bn:sponsorsNeeded": charter.sponsors_needed, "bn:objectionDays": charter.objection_days,
-    })
+    });
+    // Written only when they differ from "more than half", so that charters written before
+    // these rules existed read (and hash) the same.
+    if charter.removal_percent != MAJORITY {
+        json["bn:removalPercent"] = charter.removal_percent.into();
+    }
+    if charter.change_percent != MAJORITY {
+        json["bn:changePercent"] = charter.change_percent.into();
+    }
+    json
 }
 
 fn time(ms: i64) -> String {
@@ -101,6 +110,8 @@ fn parse_charter(value: &Value) -> Result<Charter, OpError> {
         description: value["summary"].as_str().unwrap_or_default().to_string(),
         sponsors_needed: number("bn:sponsorsNeeded")?,
         objection_days: number("bn:objectionDays")?,
+        removal_percent: if value.get("bn:removalPercent").is_some() { number("bn:removalPercent")? } else { MAJORITY },
+        change_percent: if value.get("bn:changePercent").is_some() { number("bn:changePercent")? } else { MAJORITY },
     })
 }
 
@@ -185,7 +196,14 @@ mod tests {
     fn operations_round_trip_signed_and_fold_the_same() {
         let (a, a_keys) = initiative("a.example");
         let (b, b_keys) = initiative("b.example");
-        let charter = Charter { name: "Delfshaven".into(), description: "Samen zorgen".into(), sponsors_needed: 1, objection_days: 7 };
+        let charter = Charter {
+            name: "Delfshaven".into(),
+            description: "Samen zorgen".into(),
+            sponsors_needed: 1,
+            objection_days: 7,
+            removal_percent: buurtnet_domain::model::coalition::MAJORITY,
+            change_percent: buurtnet_domain::model::coalition::MAJORITY,
+        };
         let day = 24 * 3600 * 1000;
         let ops = vec![
             (
@@ -313,5 +331,28 @@ mod tests {
         assert!(matches!(parse_verified(&foreign, key), Err(OpError::Malformed(_))), "a replica on another origin");
         let own = sign(&host("https://a.example/coalitions/d"), COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
         assert_eq!(parse_verified(&own, key).unwrap().0.kind, OpKind::Host { replica: "https://a.example/coalitions/d".into() });
+    }
+
+    #[test]
+    fn stricter_majorities_travel_and_plain_ones_are_not_written() {
+        let plain = Charter {
+            name: "D".into(),
+            description: String::new(),
+            sponsors_needed: 1,
+            objection_days: 7,
+            removal_percent: MAJORITY,
+            change_percent: MAJORITY,
+        };
+        assert!(charter_json(&plain).get("bn:removalPercent").is_none(), "charters from before these rules hash the same");
+        let strict = Charter { removal_percent: 67, change_percent: 99, ..plain };
+        let json = charter_json(&strict);
+        assert_eq!((json["bn:removalPercent"].as_u64(), json["bn:changePercent"].as_u64()), (Some(67), Some(99)));
+        assert_eq!(parse_charter(&json).unwrap(), strict);
+        assert_eq!(
+            parse_charter(&charter_json(&Charter { removal_percent: MAJORITY, change_percent: MAJORITY, ..strict }))
+                .unwrap()
+                .removal_percent,
+            MAJORITY
+        );
     }
 }

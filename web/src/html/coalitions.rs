@@ -59,7 +59,16 @@ impl ActorLink {
 fn rules(charter: &Charter, tr: super::i18n::Tr) -> (String, String) {
     let sponsors = tr.count("coalition-rule-sponsors", i64::from(charter.sponsors_needed));
     let objection = tr.count("coalition-rule-objection", i64::from(charter.objection_days));
-    (tr.with("coalition-rule-admission", &[("sponsors", sponsors), ("objection", objection)]), tr.t("coalition-rule-majority"))
+    let majority = buurtnet_domain::model::coalition::MAJORITY;
+    let votes = if charter.removal_percent == majority && charter.change_percent == majority {
+        tr.t("coalition-rule-majority")
+    } else {
+        let share = |percent: u32| {
+            if percent == majority { tr.t("coalition-rule-share-half") } else { tr.t1("coalition-rule-share-percent", "percent", percent) }
+        };
+        tr.with("coalition-rule-votes", &[("removal", share(charter.removal_percent)), ("change", share(charter.change_percent))])
+    };
+    (tr.with("coalition-rule-admission", &[("sponsors", sponsors), ("objection", objection)]), votes)
 }
 
 /// Where a coalition's page is, from a replica's address: here for our own, the same page
@@ -210,6 +219,8 @@ impl CoalitionForm {
             description: c.description.clone(),
             sponsors_needed: c.sponsors_needed.to_string(),
             objection_days: c.objection_days.to_string(),
+            removal_percent: c.removal_percent.to_string(),
+            change_percent: c.change_percent.to_string(),
         };
         CoalitionForm { charter, ..self }
     }
@@ -226,12 +237,24 @@ pub struct CharterForm {
     pub sponsors_needed: String,
     #[serde(default)]
     pub objection_days: String,
+    #[serde(default)]
+    pub removal_percent: String,
+    #[serde(default)]
+    pub change_percent: String,
 }
 
 impl Default for CharterForm {
     /// What a new coalition starts from: one sponsor, a week to object.
     fn default() -> CharterForm {
-        CharterForm { name: String::new(), description: String::new(), sponsors_needed: "1".into(), objection_days: "7".into() }
+        let majority = buurtnet_domain::model::coalition::MAJORITY.to_string();
+        CharterForm {
+            name: String::new(),
+            description: String::new(),
+            sponsors_needed: "1".into(),
+            objection_days: "7".into(),
+            removal_percent: majority.clone(),
+            change_percent: majority,
+        }
     }
 }
 
@@ -240,22 +263,35 @@ pub struct CharterFields {
     /// Before each field's id, so that two forms on one page do not clash.
     pub prefix: &'static str,
     pub typed: CharterForm,
-    /// By field: `name`, `description`, `sponsors_needed`, `objection_days`.
+    /// By field: `name`, `description`, `sponsors_needed`, `objection_days`,
+    /// `removal_percent`, `change_percent`.
     pub errors: Errors,
 }
 
 /// A charter from a form's fields, or what is wrong with them.
 fn typed_charter(form: &CharterForm, tr: super::i18n::Tr) -> Result<Charter, Errors> {
     let mut errors = Errors::new();
-    let mut number = |field: &'static str, text: &str| {
-        text.trim().parse::<u32>().unwrap_or_else(|_| {
+    // `when_empty`: the usual value of a field that older forms do not have.
+    let mut number = |field: &'static str, text: &str, when_empty: Option<u32>| match (text.trim(), when_empty) {
+        ("", Some(usual)) => usual,
+        (text, _) => text.parse::<u32>().unwrap_or_else(|_| {
             errors.insert(field, tr.t("coalition-number-needed"));
             1
-        })
+        }),
     };
-    let sponsors_needed = number("sponsors_needed", &form.sponsors_needed);
-    let objection_days = number("objection_days", &form.objection_days);
-    let typed = Charter { name: form.name.clone(), description: form.description.clone(), sponsors_needed, objection_days };
+    let majority = Some(buurtnet_domain::model::coalition::MAJORITY);
+    let sponsors_needed = number("sponsors_needed", &form.sponsors_needed, None);
+    let objection_days = number("objection_days", &form.objection_days, None);
+    let removal_percent = number("removal_percent", &form.removal_percent, majority);
+    let change_percent = number("change_percent", &form.change_percent, majority);
+    let typed = Charter {
+        name: form.name.clone(),
+        description: form.description.clone(),
+        sponsors_needed,
+        objection_days,
+        removal_percent,
+        change_percent,
+    };
     match coalition_pages::checked_charter(typed) {
         Ok(charter) if errors.is_empty() => Ok(charter),
         Ok(_) => Err(errors),
@@ -440,6 +476,8 @@ async fn coalition_page(
         description: String::new(),
         sponsors_needed: 1,
         objection_days: 7,
+        removal_percent: buurtnet_domain::model::coalition::MAJORITY,
+        change_percent: buurtnet_domain::model::coalition::MAJORITY,
     });
     Ok(CoalitionPage {
         frame: Frame::new(context, visitor, charter.name.clone()).await,

@@ -14,8 +14,9 @@
 //!   charter asks, no objection, and the objection period has passed by the time the
 //!   `Admit` was made. An objection made within the period that arrives later (a partition)
 //!   still undoes the admission: removal wins over admission.
-//! - Removal and charter changes take effect once more than half of the members at the
-//!   proposal's time vote for them.
+//! - Removal and charter changes take effect once more than the charter's share of the
+//!   members at the proposal's time vote for them (more than half unless it says more; the
+//!   charter in force when the deciding vote is walked counts).
 //! - `Leave`: a member goes.
 //! - `Host`: a member names the replica its node hosts (one per member; the latest counts).
 //!   A member that leaves or is removed no longer has a replica in the list.
@@ -39,6 +40,19 @@ pub struct Charter {
     pub sponsors_needed: u32,
     /// Days in which a member may object to an admission.
     pub objection_days: u32,
+    /// A removal passes when more than this share (in %) of the members vote for it.
+    #[serde(default = "majority")]
+    pub removal_percent: u32,
+    /// A charter change passes when more than this share (in %) of the members vote for it.
+    #[serde(default = "majority")]
+    pub change_percent: u32,
+}
+
+/// "More than half", the rule for removals and charter changes unless the charter says more.
+pub const MAJORITY: u32 = 50;
+
+fn majority() -> u32 {
+    MAJORITY
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -310,14 +324,18 @@ fn objection_window(state: &CoalitionState) -> i64 {
     i64::from(state.charter.as_ref().map(|c| c.objection_days).unwrap_or(7)) * DAY_MS
 }
 
-/// Removals and charter changes pass with more than half of the members at proposal time.
+/// Removals and charter changes pass with more than the charter's share of the members at
+/// proposal time.
 fn decide_by_majority(state: &mut CoalitionState, proposal: &str) {
+    let percent = |pick: fn(&Charter) -> u32| state.charter.as_ref().map(pick).unwrap_or(MAJORITY).clamp(MAJORITY, 99) as usize;
+    let (removal, change) = (percent(|c| c.removal_percent), percent(|c| c.change_percent));
     let Some(p) = state.proposals.get_mut(proposal) else { return };
     if p.decided || matches!(p.change, Change::Admit(_)) {
         return;
     }
+    let needed = if matches!(p.change, Change::Remove(_)) { removal } else { change };
     let yes = p.approvals.iter().filter(|a| p.electorate.contains(*a)).count();
-    if yes * 2 <= p.electorate.len() {
+    if yes * 100 <= p.electorate.len() * needed {
         return;
     }
     p.decided = true;
@@ -341,7 +359,14 @@ mod tests {
     const D: &str = "https://d.example/initiatives/d";
 
     fn charter() -> Charter {
-        Charter { name: "Delfshaven".into(), description: String::new(), sponsors_needed: 1, objection_days: 7 }
+        Charter {
+            name: "Delfshaven".into(),
+            description: String::new(),
+            sponsors_needed: 1,
+            objection_days: 7,
+            removal_percent: crate::model::coalition::MAJORITY,
+            change_percent: crate::model::coalition::MAJORITY,
+        }
     }
 
     fn op(id: &str, author: &str, parents: &[&str], day: i64, kind: OpKind) -> Operation {
@@ -471,5 +496,25 @@ mod tests {
         assert_eq!(state.replicas.keys().collect::<Vec<_>>(), vec![A], "who leaves takes the replica along");
         assert!(state.participants.contains(B), "a former member stays a participant");
         assert_eq!(state.ever_members, BTreeSet::from([A.to_string(), B.to_string()]), "and counts as a former member");
+    }
+
+    #[test]
+    fn a_charter_can_ask_more_than_half_for_removals_and_changes() {
+        let strict = Charter { removal_percent: 67, change_percent: 99, ..charter() };
+        let mut ops = founding();
+        ops[0].kind = OpKind::Found { charter: strict, founders: vec![A.into()] };
+        ops.push(op("op:05", C, &["op:04"], 10, OpKind::Propose(Change::Admit(C.into()))));
+        ops.push(op("op:06", B, &["op:05"], 10, OpKind::Sponsor { proposal: "op:05".into() }));
+        ops.push(op("op:07", B, &["op:06"], 18, OpKind::Admit { proposal: "op:05".into() }));
+        ops.push(op("op:08", A, &["op:07"], 19, OpKind::Propose(Change::Remove(C.into()))));
+        ops.push(op("op:09", B, &["op:08"], 19, OpKind::Vote { proposal: "op:08".into(), approve: true }));
+        let state = all_orders_agree(&ops);
+        assert!(state.members.contains(C), "two of three is not more than 67%");
+        ops.push(op("op:10", A, &["op:09"], 20, OpKind::Propose(Change::Charter(charter()))));
+        ops.push(op("op:11", B, &["op:10"], 20, OpKind::Vote { proposal: "op:10".into(), approve: true }));
+        assert_eq!(fold(&ops).charter.map(|c| c.change_percent), Some(99), "a change needs everyone under this charter");
+        ops.push(op("op:12", C, &["op:11"], 20, OpKind::Vote { proposal: "op:10".into(), approve: true }));
+        let state = all_orders_agree(&ops);
+        assert_eq!(state.charter.map(|c| c.change_percent), Some(MAJORITY), "everyone agreed: back to more than half");
     }
 }

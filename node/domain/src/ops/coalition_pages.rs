@@ -141,6 +141,14 @@ pub fn checked_charter(charter: Charter) -> Result<Charter> {
             message: format!("Enter a number from 1 to {MAX_SPONSORS}. / Vul een getal in van 1 tot en met {MAX_SPONSORS}."),
         });
     }
+    for (field, percent) in [("removal_percent", charter.removal_percent), ("change_percent", charter.change_percent)] {
+        if !(crate::model::coalition::MAJORITY..=99).contains(&percent) {
+            problems.push(Violation {
+                field,
+                message: "Enter a share from 50 (more than half) to 99 (everyone). / Vul een deel in van 50 (meer dan de helft) tot 99 (iedereen).".into(),
+            });
+        }
+    }
     if charter.objection_days > MAX_OBJECTION_DAYS {
         problems.push(Violation {
             field: "objection_days",
@@ -217,7 +225,14 @@ mod tests {
     const B: &str = "https://b.example/initiatives/b";
 
     fn charter(sponsors_needed: u32, objection_days: u32) -> Charter {
-        Charter { name: "Delfshaven".into(), description: String::new(), sponsors_needed, objection_days }
+        Charter {
+            name: "Delfshaven".into(),
+            description: String::new(),
+            sponsors_needed,
+            objection_days,
+            removal_percent: crate::model::coalition::MAJORITY,
+            change_percent: crate::model::coalition::MAJORITY,
+        }
     }
 
     fn op(id: &str, author: &str, parent: Option<&str>, day: i64, kind: OpKind) -> Operation {
