@@ -32,18 +32,23 @@ pub struct ActorLink {
     pub name: String,
     pub handle: Option<String>,
     pub href: String,
+    /// What the initiative says of itself (where it works, its neighbourhood), as text.
+    pub about: String,
 }
 
 impl ActorLink {
     fn of(id: &str, known: &BTreeMap<String, Actor>) -> ActorLink {
-        let Some(actor) = known.get(id) else { return ActorLink { name: id.to_string(), handle: None, href: id.to_string() } };
+        let Some(actor) = known.get(id) else {
+            return ActorLink { name: id.to_string(), handle: None, href: id.to_string(), about: String::new() };
+        };
         let name = if actor.display_name.is_empty() { actor.username.clone() } else { actor.display_name.clone() };
         let href = match (actor.is_local, actor.kind()) {
             (true, ActorKind::Group) => format!("/initiatives/{}", actor.username),
             (true, _) => format!("/users/{}", actor.username),
             (false, _) => format!("/actor/{}", actor.id),
         };
-        ActorLink { name, handle: Some(actor.handle()), href }
+        let about = buurtnet_domain::model::html::to_plain_text(&actor.summary);
+        ActorLink { name, handle: Some(actor.handle()), href, about }
     }
 
     /// The name with the handle, as plain text.
