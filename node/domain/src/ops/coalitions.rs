@@ -277,6 +277,10 @@ pub async fn host_if_member(store: &Store, coalition: &str, preferred: Option<&s
     let base =
         preferred.map(str::to_string).unwrap_or_else(|| slug_of(state.charter.as_ref().map(|c| c.name.as_str()).unwrap_or("coalitie")));
     let mut tx = store.begin().await?;
+    // Two arrivals may settle at once (a push and a pull): the first one hosts.
+    if store::coalitions::replica_of(&mut tx, coalition).await?.is_some() {
+        return Ok(None);
+    }
     let mut slug = base.clone();
     let mut n = 2;
     while store::coalitions::replica_by_slug(&mut tx, &slug).await?.is_some()
@@ -285,7 +289,11 @@ pub async fn host_if_member(store: &Store, coalition: &str, preferred: Option<&s
         slug = format!("{}_{n}", base.chars().take(27).collect::<String>());
         n += 1;
     }
-    store::coalitions::insert_replica(&mut tx, coalition, &slug).await?;
+    match store::coalitions::insert_replica(&mut tx, coalition, &slug).await {
+        Ok(()) => {}
+        Err(DomainError::Db(ref e)) if store::is_unique_violation(e) => return Ok(None),
+        Err(e) => return Err(e),
+    }
     tx.commit().await?;
     Ok(Some((initiative, slug)))
 }
