@@ -655,30 +655,50 @@ pub async fn sync_round(context: &Context) -> Result<usize> {
         shuffle(&mut others);
         others.truncate(SYNC_FANOUT);
         // Content is for members' nodes: only a node that hosts a replica asks for it.
-        let content_from =
-            if ops::coalitions::local_replica(&context.store, &coalition).await?.is_some() { others.clone() } else { vec![] };
-        for replica in others {
-            match heads_of(context, &replica).await {
-                Ok(theirs) if theirs == ours => continue,
-                Ok(_) => {}
-                Err(e) => {
-                    tracing::debug!(%replica, error = %e, "a replica did not answer; another round will ask again");
-                    continue;
+        let with_content = ops::coalitions::local_replica(&context.store, &coalition).await?.is_some();
+        // The replicas are asked at once, each within a time limit: one that hangs (a node
+        // gone, or cut off) must not hold up the others.
+        let (coalition, ours) = (&coalition, &ours);
+        let rounds = others.iter().map(|replica| async move {
+            let limit = std::time::Duration::from_secs(SYNC_LIMIT_SECS);
+            match tokio::time::timeout(limit, sync_with(context, coalition, ours, replica, with_content)).await {
+                Ok(taken) => taken,
+                Err(_) => {
+                    tracing::info!(%replica, "a replica took too long to answer; another round will ask again");
+                    0
                 }
             }
-            match pull(context, &replica).await {
-                Ok(pulled) => taken += pulled.taken,
-                Err(e) => tracing::info!(%replica, error = %e, "pulling from a replica failed"),
-            }
-        }
-        for replica in &content_from {
-            match pull_content(context, &coalition, replica).await {
-                Ok(pulled) => taken += pulled.taken,
-                Err(e) => tracing::info!(%replica, error = %e, "pulling content from a replica failed"),
-            }
-        }
+        });
+        taken += futures::future::join_all(rounds).await.into_iter().sum::<usize>();
     }
     Ok(taken)
+}
+
+/// Longest a sync round spends on one replica, in seconds.
+const SYNC_LIMIT_SECS: u64 = 20;
+
+/// One replica's part of a sync round: its operations when its heads differ from `ours`,
+/// then its content. How many came in.
+async fn sync_with(context: &Context, coalition: &str, ours: &[String], replica: &url::Url, with_content: bool) -> usize {
+    let mut taken = 0;
+    match heads_of(context, replica).await {
+        Ok(theirs) if theirs == ours => {}
+        Ok(_) => match pull(context, replica).await {
+            Ok(pulled) => taken += pulled.taken,
+            Err(e) => tracing::info!(%replica, error = %e, "pulling from a replica failed"),
+        },
+        Err(e) => {
+            tracing::debug!(%replica, error = %e, "a replica did not answer; another round will ask again");
+            return 0;
+        }
+    }
+    if with_content {
+        match pull_content(context, coalition, replica).await {
+            Ok(pulled) => taken += pulled.taken,
+            Err(e) => tracing::info!(%replica, error = %e, "pulling content from a replica failed"),
+        }
+    }
+    taken
 }
 
 fn shuffle<T>(items: &mut [T]) {

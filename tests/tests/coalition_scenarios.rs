@@ -126,8 +126,9 @@ async fn seven_nodes_grow_a_coalition_by_sponsorship_and_votes_and_agree(backend
             let op = sponsor.act(&coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
             through.has_op(&op.id).await?;
         }
-        let admitted = coalitions::admit_due(through.node.node.as_ref().context("running")?.state()).await?;
-        assert_eq!(admitted, 1, "two sponsors, no objection: admitted");
+        // (The node's own housekeeping may have admitted it already, on its minute.)
+        coalitions::admit_due(through.node.node.as_ref().context("running")?.state()).await?;
+        assert!(through.members(&coalition).await?.contains(&newcomer.initiative.ap_id), "two sponsors, no objection: admitted");
         eventually("the newcomer hosts a replica", || async {
             Ok(ops::coalitions::local_replica(newcomer.node.store(), &coalition).await?)
         })
@@ -306,7 +307,8 @@ async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: 
     assert!(founding.members.contains(&a.initiative.ap_id), "D checked the founding without reaching its node: {founding:?}");
     b.has_op(&application.id).await?;
     b.act(&coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
-    assert_eq!(coalitions::admit_due(b.node.node.as_ref().context("running")?.state()).await?, 1);
+    coalitions::admit_due(b.node.node.as_ref().context("running")?.state()).await?;
+    assert!(b.members(&coalition).await?.contains(&d.initiative.ap_id), "admitted while the founder is gone");
     eventually("D hosts a replica", || async { Ok(ops::coalitions::local_replica(d.node.store(), &coalition).await?) }).await?;
     eventually("D gets the gone founder's need from a replica, checked by its proof", || async { Ok(d.holds(&need).await?.then_some(())) })
         .await?;
