@@ -431,7 +431,13 @@ async fn get_json(context: &Context, url: &url::Url, signed: bool) -> Result<Val
 /// holds with their author's published key. What the forwarding replica says is never
 /// trusted: each operation stands on its own proof.
 pub async fn pull(context: &Context, replica: &url::Url) -> Result<Pulled> {
-    let pulled = pull_operations(context, replica).await?;
+    pull_of(context, replica, None).await
+}
+
+/// [`pull`], refusing a replica that serves another coalition than `expected` (an address
+/// in a coalition's log that now answers for something else).
+async fn pull_of(context: &Context, replica: &url::Url, expected: Option<&str>) -> Result<Pulled> {
+    let pulled = pull_operations(context, replica, expected).await?;
     if pulled.taken > 0 {
         // What came may make one of our initiatives a member, or name operations we lack.
         settle(context, &pulled.coalition, None).await?;
@@ -439,10 +445,13 @@ pub async fn pull(context: &Context, replica: &url::Url) -> Result<Pulled> {
     Ok(pulled)
 }
 
-async fn pull_operations(context: &Context, replica: &url::Url) -> Result<Pulled> {
+async fn pull_operations(context: &Context, replica: &url::Url, expected: Option<&str>) -> Result<Pulled> {
     let document = fetch_json(context, replica).await?;
     let coalition =
         document["bn:coalition"].as_str().ok_or_else(|| FederationError::Malformed("not a coalition replica".into()))?.to_string();
+    if expected.is_some_and(|e| e != coalition) {
+        return Err(FederationError::Malformed(format!("{replica} serves another coalition")));
+    }
     let mut next = document["bn:operations"]
         .as_str()
         .and_then(|u| url::Url::parse(u).ok())
@@ -675,7 +684,7 @@ pub async fn sync_round(context: &Context) -> Result<usize> {
 }
 
 /// Longest a sync round spends on one replica, in seconds.
-const SYNC_LIMIT_SECS: u64 = 20;
+const SYNC_LIMIT_SECS: u64 = 5;
 
 /// One replica's part of a sync round: its operations when its heads differ from `ours`,
 /// then its content. How many came in.
@@ -683,7 +692,7 @@ async fn sync_with(context: &Context, coalition: &str, ours: &[String], replica:
     let mut taken = 0;
     match heads_of(context, replica).await {
         Ok(theirs) if theirs == ours => {}
-        Ok(_) => match pull(context, replica).await {
+        Ok(_) => match pull_of(context, replica, Some(coalition)).await {
             Ok(pulled) => taken += pulled.taken,
             Err(e) => tracing::info!(%replica, error = %e, "pulling from a replica failed"),
         },

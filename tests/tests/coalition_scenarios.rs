@@ -315,6 +315,8 @@ async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: 
 
     let removal = b.act(&coalition, OpKind::Propose(Change::Remove(a.initiative.ap_id.clone()))).await?;
     for voter in [&c, &d] {
+        // They see B's replica (as a sync round would) before voting.
+        coalitions::pull(&voter.context()?, &b.replica()?).await?;
         voter.has_op(&removal.id).await?;
         voter.act(&coalition, OpKind::Vote { proposal: removal.id.clone(), approve: true }).await?;
     }
