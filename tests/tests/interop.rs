@@ -114,21 +114,29 @@ async fn fedify_peer_follows_a_member_and_receives_her_posts() -> Result<()> {
     Ok(())
 }
 
-/// Starts the Fedify peer on a free port: (process, origin, the URL of its log).
+/// Starts the Fedify peer on a free port: (process, origin, the URL of its log). The port is
+/// free when picked but may be taken before the peer binds it (tests start nodes in
+/// parallel): then it is tried again on another port.
 async fn start_fedify_peer(client: &reqwest::Client) -> Result<(Child, String, String)> {
-    let port = free_port()?;
-    let origin = format!("http://localhost:{port}");
-    let mut peer = Command::new("node")
-        .arg("fedify_peer.mjs")
-        .arg(port.to_string())
-        .current_dir(interop_dir())
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting the Fedify peer with `node`")?;
-    let received_url = format!("{origin}/control/received");
-    wait_until_serving(&mut peer, client, &received_url).await?;
-    Ok((peer, origin, received_url))
+    let mut last_error = None;
+    for _ in 0..5 {
+        let port = free_port()?;
+        let origin = format!("http://localhost:{port}");
+        let mut peer = Command::new("node")
+            .arg("fedify_peer.mjs")
+            .arg(port.to_string())
+            .current_dir(interop_dir())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting the Fedify peer with `node`")?;
+        let received_url = format!("{origin}/control/received");
+        match wait_until_serving(&mut peer, client, &received_url).await {
+            Ok(()) => return Ok((peer, origin, received_url)),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(last_error.expect("tried"))
 }
 
 /// A coalition's replica is a group any server can follow: the Fedify peer looks it up,
