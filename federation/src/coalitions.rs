@@ -12,8 +12,8 @@ use crate::state::{Context, FederationState};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
-use buurtnet_domain::model::Actor;
 use buurtnet_domain::model::coalition::{Change, Charter, CoalitionState, OpKind, Operation};
+use buurtnet_domain::model::{Actor, Post};
 use buurtnet_domain::ops::coalitions::Spread;
 use buurtnet_domain::{now_ms, ops, store};
 use serde_json::{Value, json};
@@ -209,15 +209,36 @@ pub async fn operations(context: Context, Path(slug): Path<String>, Query(query)
 
 /// Posts one content page scans.
 const CONTENT_PAGE: i64 = 50;
+/// Changes younger than this may still be joined by slower transactions that stamped an
+/// earlier time: a reader's mark never passes them, so it reads them again next time.
+const SETTLE_MS: i64 = 2_000;
 
-/// `GET /coalitions/{slug}/content?after=N`: the coalition's content this node holds (posts
-/// of members and for members, each the author's object with its proof), oldest first, for
-/// the nodes of members only: the request must be signed by an actor on a member's node.
-/// `bn:readUpTo` is where the next page starts.
+/// The query of a content page: `after` is a mark a previous page gave (`bn:readUpTo`).
+#[derive(serde::Deserialize)]
+pub struct AfterMark {
+    after: Option<String>,
+}
+
+/// A content mark as it travels: `"{changed_at}.{id}"`, opaque to readers.
+fn format_mark((changed_at, id): store::posts::ChangeMark) -> String {
+    format!("{changed_at}.{id}")
+}
+
+fn parse_mark(text: &str) -> Result<store::posts::ChangeMark> {
+    let malformed = || FederationError::Malformed(format!("not a content mark: {text:?}"));
+    let (changed_at, id) = text.split_once('.').ok_or_else(malformed)?;
+    Ok((changed_at.parse().map_err(|_| malformed())?, id.parse().map_err(|_| malformed())?))
+}
+
+/// `GET /coalitions/{slug}/content?after=MARK`: the coalition's content this node holds
+/// (posts of members and for members, each the author's object with its proof; deleted ones
+/// as the author's signed `Tombstone`) in the order they last changed here, for the nodes of
+/// members only: the request must be signed by an actor on a member's node. `bn:readUpTo` is
+/// where the next read starts.
 pub async fn content(
     context: Context,
     Path(slug): Path<String>,
-    Query(query): Query<After>,
+    Query(query): Query<AfterMark>,
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Result<Response> {
@@ -230,47 +251,64 @@ pub async fn content(
     if !state.members.iter().any(|m| crate::protocol::same_origin(m, &reader)) {
         return Err(FederationError::Forbidden("coalition content is for the members' nodes".into()));
     }
-    let after = query.after.unwrap_or(0).max(0);
+    let after = query.after.as_deref().map(parse_mark).transpose()?.unwrap_or((0, 0));
     let mut conn = context.store.conn().await?;
-    let candidates = store::posts::coalition_candidates_after(&mut conn, after, CONTENT_PAGE).await?;
+    let changes = store::posts::coalition_changes_after(&mut conn, after, CONTENT_PAGE).await?;
     let mut items = Vec::new();
-    for post in &candidates {
-        let author = store::actors::by_id(&mut conn, post.author_id).await?;
-        let recipients = store::posts::recipients(&mut conn, post.id).await?;
-        let of_this_coalition = state.members.contains(&author.ap_id) || recipients.iter().any(|r| state.members.contains(r));
-        if !of_this_coalition || !crate::objects::coalition_content::is_coalition_content(post, &author) {
-            continue;
-        }
-        let object = if post.is_local {
-            let note = crate::objects::note::local_note(&mut conn, post, &author).await?;
-            Some(crate::objects::coalition_content::signed_object(&note, &author)?)
-        } else {
-            store::posts::original_of(&mut conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok())
-        };
-        items.extend(object);
+    for (_, post) in &changes {
+        items.extend(content_item(&mut conn, &state, post).await?);
     }
-    let read_up_to = candidates.last().map(|p| p.id).unwrap_or(after);
+    let full = changes.len() as i64 == CONTENT_PAGE;
+    let last = changes.last().map(|(mark, _)| *mark).unwrap_or(after);
+    // A full page is read on from its last item; the last page stops short of the changes
+    // still settling, which the reader gets again next time (recognised, not taken twice).
+    let read_up_to = if full { last } else { last.min((now_ms() - SETTLE_MS, 0)).max(after) };
     let base = format!("{}/content", replica_id(&context, &slug));
     let mut page = json!({
-        "id": format!("{base}?after={after}"), "type": "OrderedCollectionPage", "partOf": base,
-        "orderedItems": items, "bn:readUpTo": read_up_to,
+        "id": format!("{base}?after={}", format_mark(after)), "type": "OrderedCollectionPage", "partOf": base,
+        "orderedItems": items, "bn:readUpTo": format_mark(read_up_to),
     });
-    if candidates.len() as i64 == CONTENT_PAGE {
-        page["next"] = json!(format!("{base}?after={read_up_to}"));
+    if full {
+        page["next"] = json!(format!("{base}?after={}", format_mark(read_up_to)));
     }
     Ok(crate::http::activity_json(StatusCode::OK, with_context(page)))
 }
 
-/// What a content pull brought: posts new here, and those refused (id, why).
+/// What a content page shows of one post, if it is this coalition's: the author's signed
+/// object, or the signed tombstone of a deleted one.
+async fn content_item(conn: &mut store::Conn, state: &CoalitionState, post: &Post) -> Result<Option<Value>> {
+    let author = store::actors::by_id(conn, post.author_id).await?;
+    let recipients = store::posts::recipients(conn, post.id).await?;
+    let of_this_coalition = state.members.contains(&author.ap_id) || recipients.iter().any(|r| state.members.contains(r));
+    if !of_this_coalition || !crate::objects::coalition_content::is_coalition_content(post, &author) {
+        return Ok(None);
+    }
+    if post.is_local && post.is_deleted() {
+        return Ok(Some(crate::objects::coalition_content::signed_tombstone(post, &author)?));
+    }
+    if post.is_local {
+        let note = crate::objects::note::local_note(conn, post, &author).await?;
+        return Ok(Some(crate::objects::coalition_content::signed_object(&note, &author)?));
+    }
+    let original: Option<Value> = store::posts::original_of(conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok());
+    // A deleted post whose deletion came unsigned has nothing to show that others could check.
+    Ok(original.filter(|object| !post.is_deleted() || crate::objects::coalition_content::is_tombstone(object)))
+}
+
+/// What a content pull brought: posts new or changed here, deletions, and what was refused
+/// (id, why).
 #[derive(Debug, Default)]
 pub struct ContentPulled {
     pub taken: usize,
+    pub changed: usize,
+    pub deleted: usize,
     pub refused: Vec<(String, String)>,
 }
 
 /// Anti-entropy for content: reads another replica's content from where this node stopped
-/// last time and keeps each post new here whose proof holds with its author's key (known,
-/// vouched for in the log, or fetched). "Coalition" posts stay for members only here too.
+/// last time and keeps each post new or newer here, and each deletion, whose proof holds with
+/// its author's key (known, vouched for in the log, or fetched). "Coalition" posts stay for
+/// members only here too.
 pub async fn pull_content(context: &Context, coalition: &str, replica: &url::Url) -> Result<ContentPulled> {
     let mut pulled = ContentPulled::default();
     let key = replica.as_str();
@@ -278,20 +316,25 @@ pub async fn pull_content(context: &Context, coalition: &str, replica: &url::Url
     for _ in 0..MAX_PAGES {
         let mut url = url::Url::parse(&format!("{}/content", replica.as_str().trim_end_matches('/')))
             .map_err(|e| FederationError::Malformed(e.to_string()))?;
-        url.query_pairs_mut().append_pair("after", &after.to_string());
+        if let Some(mark) = &after {
+            url.query_pairs_mut().append_pair("after", mark);
+        }
         let page = get_json(context, &url, true).await?;
         for item in page["orderedItems"].as_array().into_iter().flatten() {
             match take_content(context, coalition, item).await {
-                Ok(true) => pulled.taken += 1,
-                Ok(false) => {}
+                Ok(Taken::New) => pulled.taken += 1,
+                Ok(Taken::Changed) => pulled.changed += 1,
+                Ok(Taken::Deleted) => pulled.deleted += 1,
+                Ok(Taken::Held) => {}
                 Err(e) => pulled.refused.push((item["id"].as_str().unwrap_or_default().to_string(), e.to_string())),
             }
         }
-        let read_up_to = page["bn:readUpTo"].as_i64().unwrap_or(after);
-        if read_up_to > after {
-            store::coalitions::set_content_cursor(&mut context.store.conn().await?, coalition, key, read_up_to).await?;
+        let read_up_to = page["bn:readUpTo"].as_str().map(str::to_string);
+        let moved = read_up_to.is_some() && read_up_to != after;
+        if let Some(mark) = read_up_to.as_deref().filter(|_| moved) {
+            store::coalitions::set_content_cursor(&mut context.store.conn().await?, coalition, key, mark).await?;
         }
-        if page.get("next").is_none() || read_up_to <= after {
+        if page.get("next").is_none() || !moved {
             break;
         }
         after = read_up_to;
@@ -299,13 +342,66 @@ pub async fn pull_content(context: &Context, coalition: &str, replica: &url::Url
     Ok(pulled)
 }
 
-/// Keeps one pulled post; false when it was held already.
-async fn take_content(context: &Context, coalition: &str, object: &Value) -> Result<bool> {
+/// What became of one pulled item.
+enum Taken {
+    New,
+    Changed,
+    Deleted,
+    Held,
+}
+
+/// Keeps one pulled post (or deletion) once its author's proof holds.
+async fn take_content(context: &Context, coalition: &str, object: &Value) -> Result<Taken> {
     let id = object["id"].as_str().ok_or_else(|| FederationError::Malformed("no id".into()))?;
-    if store::posts::by_ap_id(&mut context.store.conn().await?, id).await?.is_some() {
-        return Ok(false);
+    let held = store::posts::by_ap_id(&mut context.store.conn().await?, id).await?;
+    if held.as_ref().is_some_and(Post::is_deleted) {
+        return Ok(Taken::Held);
     }
+    let is_tombstone = crate::objects::coalition_content::is_tombstone(object);
+    if held.is_none() && is_tombstone {
+        // Nothing to delete: a post this node never held needs no stand-in from a pull.
+        return Ok(Taken::Held);
+    }
+    let newer = |held: &Post| {
+        let updated = object["updated"].as_str().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+        updated.is_some_and(|t| t.timestamp_millis() > held.updated.unwrap_or(held.published))
+    };
+    if let Some(held) = &held
+        && !is_tombstone
+        && !newer(held)
+    {
+        return Ok(Taken::Held);
+    }
+    let author = checked_author(context, coalition, object, id).await?;
+    if is_tombstone {
+        let raw = object.to_string();
+        ops::posts::receive_delete(&context.store, &author, id, Some(&raw)).await?;
+        return Ok(Taken::Deleted);
+    }
+    let note: crate::protocol::note::NoteJson =
+        serde_json::from_value(object.clone()).map_err(|e| FederationError::Malformed(format!("note: {e}")))?;
+    let mut post = crate::objects::note::note_to_post(&note, &author)?;
+    if !matches!(post.visibility, buurtnet_domain::model::Visibility::Public | buurtnet_domain::model::Visibility::Unlisted) {
+        post.visibility = buurtnet_domain::model::Visibility::Coalition;
+    }
+    let mut extras = crate::objects::note::extras(&note);
+    extras.original = Some(object.to_string());
+    if held.is_some() {
+        let updated = post.updated.unwrap_or(post.published);
+        ops::posts::receive_update(&context.store, &author, id, &post.content, post.summary, updated, &extras).await?;
+        return Ok(Taken::Changed);
+    }
+    ops::posts::receive(&context.store, post, &extras).await?;
+    Ok(Taken::New)
+}
+
+/// The author of a pulled object, once the object's proof holds with one of its keys (the
+/// one it publishes, or those the coalition's log vouches for when its node is gone).
+async fn checked_author(context: &Context, coalition: &str, object: &Value, id: &str) -> Result<Actor> {
     let author_id = crate::protocol::first_id(object.get("attributedTo")).ok_or_else(|| FederationError::Malformed("no author".into()))?;
+    if !crate::protocol::same_origin(id, &author_id) {
+        return Err(FederationError::Forbidden("the post's id is not on its author's node".into()));
+    }
     let vouched = ops::coalitions::vouched_keys(&context.store, coalition, &author_id).await?;
     let known = store::actors::by_ap_id(&mut context.store.conn().await?, &author_id).await?;
     let author = match known {
@@ -318,19 +414,12 @@ async fn take_content(context: &Context, coalition: &str, object: &Value) -> Res
     };
     let mut keys: Vec<String> = author.ed25519_public_multibase.clone().into_iter().collect();
     keys.extend(vouched);
-    if object.get("proof").is_none() || !keys.iter().any(|key| crate::integrity::verify(object, key).is_ok()) {
+    let method_is_authors =
+        crate::integrity::verification_method(object).is_ok_and(|method| method.split('#').next() == Some(author.ap_id.as_str()));
+    if object.get("proof").is_none() || !method_is_authors || !keys.iter().any(|key| crate::integrity::verify(object, key).is_ok()) {
         return Err(FederationError::Forbidden("the post carries no proof by its author that holds".into()));
     }
-    let note: crate::protocol::note::NoteJson =
-        serde_json::from_value(object.clone()).map_err(|e| FederationError::Malformed(format!("note: {e}")))?;
-    let mut post = crate::objects::note::note_to_post(&note, &author)?;
-    if !matches!(post.visibility, buurtnet_domain::model::Visibility::Public | buurtnet_domain::model::Visibility::Unlisted) {
-        post.visibility = buurtnet_domain::model::Visibility::Coalition;
-    }
-    let mut extras = crate::objects::note::extras(&note);
-    extras.original = Some(object.to_string());
-    ops::posts::receive(&context.store, post, &extras).await?;
-    Ok(true)
+    Ok(author)
 }
 
 /// A member initiative known here only from the coalition's log (its node cannot be

@@ -144,7 +144,14 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let post = store::posts::by_id(&mut conn, *post_id).await?;
             let author = store::actors::by_id(&mut conn, post.author_id).await?;
             let (to, cc) = crate::objects::note::addressing(post.visibility, &author, recipients);
-            let activity = json!({"id": new_id(), "type": "Delete", "actor": author.ap_id, "to": to, "cc": cc, "object": tombstone(&post)});
+            // Coalition content is deleted with its author's signed tombstone, for replicas
+            // to pass on to members that missed the deletion.
+            let object = if crate::objects::coalition_content::is_coalition_content(&post, &author) {
+                crate::objects::coalition_content::signed_tombstone(&post, &author)?
+            } else {
+                serde_json::to_value(tombstone(&post)).map_err(|e| FederationError::Internal(e.to_string()))?
+            };
+            let activity = json!({"id": new_id(), "type": "Delete", "actor": author.ap_id, "to": to, "cc": cc, "object": object});
             let inboxes = audience_inboxes(&mut conn, &post, &author, recipients).await?;
             vec![planned(&author, activity, inboxes)]
         }

@@ -206,8 +206,9 @@ fn cut(from: &[&Seat], to: &[&Seat]) -> Result<()> {
 
 /// Five nodes: A, B, C, D in the coalition, E a newcomer. The network splits {A, B, E} from
 /// {C, D}. On one side E is admitted and A posts a coalition need; on the other D leaves and
-/// C posts one. After healing, every node computes the same members from the same
-/// operations, and both needs reach every member's node.
+/// C posts one and withdraws an earlier one. After healing, every node computes the same
+/// members from the same operations, both needs reach every member's node, and the withdrawn
+/// need is gone from every node.
 async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_healed(backend: Backend) -> Result<()> {
     let a = Seat::new(backend, "zorg", "fatima").await?;
     let b = Seat::new(backend, "paleis", "kees").await?;
@@ -219,6 +220,10 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
         &[(&b.node, &b.initiative, &b.coordinator), (&c.node, &c.initiative, &c.coordinator), (&d.node, &d.initiative, &d.coordinator)],
     )
     .await?;
+    let withdrawn = c.post_need("Vervoer naar het ziekenhuis").await?;
+    for seat in [&a, &b, &d] {
+        eventually("C's first need reaches every member", || async { Ok(seat.holds(&withdrawn).await?.then_some(())) }).await?;
+    }
 
     cut(&[&a, &b, &e], &[&c, &d])?;
     cut(&[&c, &d], &[&a, &b, &e])?;
@@ -247,6 +252,8 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
     coalitions::act(&d.context()?, &d.coordinator, &d.initiative, &coalition, OpKind::Leave).await?;
     eventually("C hears that D left", || async { Ok((!c.members(&coalition).await?.contains(&d.initiative.ap_id)).then_some(())) }).await?;
     let need_c = c.post_need("Iemand om mee te wandelen (kant C)").await?;
+    let withdrawn_at_c = store::posts::by_ap_id(&mut c.node.store().conn().await?, &withdrawn).await?.context("C's need")?;
+    ops::proposals::withdraw(c.node.store(), &c.coordinator, withdrawn_at_c.id).await?;
 
     // While split, the sides disagree.
     assert!(a.members(&coalition).await?.contains(&d.initiative.ap_id), "A does not know D left");
@@ -276,6 +283,15 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
         for seat in [&a, &b, &c, &e] {
             eventually("the need arrives after healing", || async { Ok(seat.holds(need).await?.then_some(())) }).await?;
         }
+    }
+    // The need C withdrew while split is gone on A and B too (C's signed tombstone comes by
+    // anti-entropy, or by the delivery retried once the nodes see each other again).
+    for seat in [&a, &b] {
+        eventually("the withdrawal arrives after healing", || async {
+            let post = store::posts::by_ap_id(&mut seat.node.store().conn().await?, &withdrawn).await?;
+            Ok(post.filter(|p| p.is_deleted()).map(|_| ()))
+        })
+        .await?;
     }
     Ok(())
 }

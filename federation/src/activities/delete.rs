@@ -6,6 +6,7 @@ use crate::protocol::{self, activities::ActivityJson};
 use crate::state::Context;
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::ops;
+use serde_json::Value;
 
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
     let target = protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed("Delete without object".into()))?;
@@ -16,6 +17,20 @@ pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context)
     if !protocol::same_origin(&target, &signer.ap_id) {
         return Err(FederationError::Forbidden("an actor can only delete its own objects".into()));
     }
-    ops::posts::receive_delete(&context.store, signer, &target).await?;
+    let tombstone = signed_tombstone(&activity.object, signer, &target)?;
+    ops::posts::receive_delete(&context.store, signer, &target, tombstone.as_deref()).await?;
     Ok(Outcome::Applied)
+}
+
+/// The author's signed `Tombstone`, when the `Delete` carries one (coalition content): kept
+/// to pass the deletion on. One whose proof fails was altered on the way and is refused.
+pub(crate) fn signed_tombstone(object: &Value, author: &Actor, target: &str) -> Result<Option<String>> {
+    if !crate::objects::coalition_content::is_tombstone(object) || object.get("proof").is_none() {
+        return Ok(None);
+    }
+    if object["id"] != target || protocol::first_id(object.get("attributedTo")).as_deref() != Some(author.ap_id.as_str()) {
+        return Err(FederationError::Forbidden("the tombstone is not of this post or not by its author".into()));
+    }
+    crate::objects::coalition_content::check_if_signed(object, author)?;
+    Ok(Some(object.to_string()))
 }

@@ -9,7 +9,7 @@ use crate::integrity;
 use crate::protocol::note::NoteJson;
 use crate::protocol::with_context;
 use buurtnet_domain::model::{Actor, ActorKind, Post, Visibility};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Whether a post travels with its author's proof.
 pub fn is_coalition_content(post: &Post, author: &Actor) -> bool {
@@ -22,12 +22,32 @@ pub fn is_coalition_content(post: &Post, author: &Actor) -> bool {
 
 /// The object of a local post, with `@context` and its author's proof.
 pub fn signed_object(note: &NoteJson, author: &Actor) -> Result<Value> {
+    let document = with_context(serde_json::to_value(note).map_err(|e| FederationError::Internal(e.to_string()))?);
+    sign_as_author(&document, author)
+}
+
+/// A deleted local post's `Tombstone` with its author and its author's proof: a deletion any
+/// replica can pass on and every node can check without trusting the replica.
+pub fn signed_tombstone(post: &Post, author: &Actor) -> Result<Value> {
+    let deleted = post.deleted_at.and_then(chrono::DateTime::from_timestamp_millis).unwrap_or_else(chrono::Utc::now);
+    let document = with_context(json!({
+        "id": post.ap_id, "type": "Tombstone", "formerType": "Note", "attributedTo": author.ap_id,
+        "deleted": deleted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }));
+    sign_as_author(&document, author)
+}
+
+/// Whether a received object is a `Tombstone`.
+pub fn is_tombstone(object: &Value) -> bool {
+    object["type"] == "Tombstone"
+}
+
+fn sign_as_author(document: &Value, author: &Actor) -> Result<Value> {
     let private =
         author.ed25519_private_pkcs8.as_deref().ok_or_else(|| FederationError::Internal("the author has no Ed25519 key".into()))?;
-    let document = with_context(serde_json::to_value(note).map_err(|e| FederationError::Internal(e.to_string()))?);
     let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    integrity::sign(&document, &format!("{}#ed25519-key", author.ap_id), private, &created)
-        .map_err(|e| FederationError::Internal(format!("signing a post: {e}")))
+    integrity::sign(document, &format!("{}#ed25519-key", author.ap_id), private, &created)
+        .map_err(|e| FederationError::Internal(format!("signing as {}: {e}", author.ap_id)))
 }
 
 /// Checks a received object's proof, when it carries one: it must be made with `author`'s

@@ -209,6 +209,24 @@ pub(crate) async fn announce_in_replicas(tx: &mut store::Tx, post: &crate::model
     Ok(())
 }
 
+/// A post the replicas here announced is gone: each takes its `Announce` back (`Undo`), so
+/// that their followers drop it too.
+pub(crate) async fn unannounce_in_replicas(tx: &mut store::Tx, post: &crate::model::Post) -> Result<()> {
+    for (_, slug) in store::coalitions::replicas(tx).await? {
+        let Some(replica) = store::actors::local_by_username(tx, &slug).await?.filter(|a| a.kind() == crate::model::ActorKind::Coalition)
+        else {
+            continue;
+        };
+        let activity = format!("{}/announces/{}", replica.ap_id, post.id);
+        if store::posts::remove_reaction(tx, &activity, &replica.ap_id).await? {
+            let kind = super::reactions::ANNOUNCE.to_string();
+            let event = crate::outbox::Outgoing::ReactionUndone { kind, activity, actor_id: replica.id, post_id: post.id };
+            store::outbox::push(tx, &event).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Whether `author` is a member of a coalition this node hosts a replica of (its public
 /// posts are then wanted here, for the replica's feed).
 pub async fn is_member_of_a_hosted_coalition(store: &Store, author: &str) -> Result<bool> {

@@ -129,6 +129,7 @@ pub async fn add_co_organiser(store: &Store, member: &Actor, post_id: i64, organ
     let mut tx = store.begin().await?;
     store::events::add_organiser(&mut tx, post.id, &organiser.ap_id, true).await?;
     store::posts::add_recipient(&mut tx, post.id, &organiser.ap_id).await?;
+    store::posts::touch(&mut tx, post.id).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }

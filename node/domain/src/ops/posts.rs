@@ -142,6 +142,7 @@ pub async fn delete(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     let recipients = store::posts::recipients(&mut tx, post.id).await?;
     store::posts::mark_deleted(&mut tx, post.id).await?;
+    super::coalitions::unannounce_in_replicas(&mut tx, &post).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id: post.id, recipients }).await?;
     }
@@ -256,7 +257,6 @@ async fn after_receipt(store: &Store, post: &Post, extras: &RemoteExtras) {
     }
 }
 
-/// Applies a peer's `Delete` of a post it authored. Unknown posts are fine (nothing to do).
 /// A remote actor deleted its account: its posts go, and so do follows from and of it.
 pub async fn receive_account_deletion(store: &Store, actor: &Actor) -> Result<()> {
     if actor.is_local {
@@ -269,17 +269,49 @@ pub async fn receive_account_deletion(store: &Store, actor: &Actor) -> Result<()
     Ok(())
 }
 
-pub async fn receive_delete(store: &Store, author: &Actor, ap_id: &str) -> Result<()> {
+/// Applies a peer's `Delete` of a post it authored. Unknown posts are fine (nothing to do).
+/// `tombstone` is the author's signed `Tombstone`, when the deletion came with one (coalition
+/// content): it is kept, so that replicas can pass the deletion on, and for a post not held
+/// here it stands in for the post, so that a late copy cannot bring it back. Returns whether
+/// anything changed.
+pub async fn receive_delete(store: &Store, author: &Actor, ap_id: &str, tombstone: Option<&str>) -> Result<bool> {
     let mut tx = store.begin().await?;
-    let Some(post) = store::posts::by_ap_id(&mut tx, ap_id).await? else {
-        return Ok(());
+    let post = match store::posts::by_ap_id(&mut tx, ap_id).await? {
+        Some(post) if post.is_deleted() => return Ok(false),
+        Some(post) => post,
+        None if tombstone.is_some() => store::posts::insert(&mut tx, &stand_in_for_deleted(author, ap_id)).await?,
+        None => return Ok(false),
     };
     if post.author_id != author.id || post.is_local {
         return Err(DomainError::Forbidden);
     }
     store::posts::mark_deleted(&mut tx, post.id).await?;
+    match tombstone {
+        Some(raw) => store::posts::keep_original(&mut tx, post.id, raw).await?,
+        None => store::posts::forget_original(&mut tx, post.id).await?,
+    }
+    super::coalitions::unannounce_in_replicas(&mut tx, &post).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(true)
+}
+
+/// The row of a post known only as deleted: no text, for members only.
+fn stand_in_for_deleted(author: &Actor, ap_id: &str) -> NewPost {
+    NewPost {
+        ap_id: ap_id.to_string(),
+        author_id: author.id,
+        content: String::new(),
+        source: None,
+        summary: None,
+        visibility: crate::model::Visibility::Coalition,
+        in_reply_to: None,
+        url: None,
+        published: now_ms(),
+        updated: None,
+        is_local: false,
+        recipients: vec![],
+        language: None,
+    }
 }
 
 /// Records a `Like` or `Announce` of one of our posts (or a post we hold).

@@ -139,6 +139,7 @@ async fn end(store: &Store, post_id: i64, state: ProposalState) -> Result<()> {
     let recipients = store::posts::recipients(&mut tx, post_id).await?;
     store::proposals::set_state(&mut tx, post_id, state).await?;
     store::posts::mark_deleted(&mut tx, post_id).await?;
+    super::coalitions::unannounce_in_replicas(&mut tx, &post).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id, recipients }).await?;
     }

@@ -245,6 +245,7 @@ async fn recount(tx: &mut Tx, post: &Post) -> Result<()> {
         return Ok(());
     }
     store::events::set_participant_count(tx, post.id, count).await?;
+    store::posts::touch(tx, post.id).await?;
     if post.visibility.federates() {
         store::outbox::push(tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }

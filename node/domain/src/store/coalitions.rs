@@ -85,15 +85,15 @@ pub async fn reading_of(db: &mut impl Handle, op_id: &str) -> Result<Option<Stri
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(op_id).fetch_optional(c).await)?)
 }
 
-/// How far this node has read another replica's content (0 at first).
-pub async fn content_cursor(db: &mut impl Handle, coalition: &str, replica: &str) -> Result<i64> {
-    let sql = "SELECT read_up_to FROM coalition_content_cursors WHERE coalition = $1 AND replica = $2";
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(coalition).bind(replica).fetch_optional(c).await)?.unwrap_or(0))
+/// The mark up to which this node has read another replica's content (none at first).
+pub async fn content_cursor(db: &mut impl Handle, coalition: &str, replica: &str) -> Result<Option<String>> {
+    let sql = "SELECT mark FROM coalition_content_cursors WHERE coalition = $1 AND replica = $2";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(coalition).bind(replica).fetch_optional(c).await)?)
 }
 
-pub async fn set_content_cursor(db: &mut impl Handle, coalition: &str, replica: &str, after: i64) -> Result<()> {
-    let sql = "INSERT INTO coalition_content_cursors (coalition, replica, read_up_to) VALUES ($1, $2, $3)
-               ON CONFLICT (coalition, replica) DO UPDATE SET read_up_to = excluded.read_up_to";
-    affected!(db, c => sqlx::query(sql).bind(coalition).bind(replica).bind(after).execute(c).await)?;
+pub async fn set_content_cursor(db: &mut impl Handle, coalition: &str, replica: &str, mark: &str) -> Result<()> {
+    let sql = "INSERT INTO coalition_content_cursors (coalition, replica, mark) VALUES ($1, $2, $3)
+               ON CONFLICT (coalition, replica) DO UPDATE SET mark = excluded.mark";
+    affected!(db, c => sqlx::query(sql).bind(coalition).bind(replica).bind(mark).execute(c).await)?;
     Ok(())
 }

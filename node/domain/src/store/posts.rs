@@ -11,8 +11,8 @@ const COLUMNS: &str = "id, ap_id, author_id, content, source, summary, visibilit
 /// and returned (deliveries can repeat).
 pub async fn insert(db: &mut impl Handle, post: &NewPost) -> Result<Post> {
     let sql = format!(
-        "INSERT INTO posts (ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at, language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        "INSERT INTO posts (ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at, language, changed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)
          ON CONFLICT (ap_id) DO NOTHING RETURNING {COLUMNS}"
     );
     let inserted = on_db!(db, c => sqlx::query_as::<_, Post>(&sql)
@@ -49,14 +49,15 @@ pub async fn by_ap_id(db: &mut impl Handle, ap_id: &str) -> Result<Option<Post>>
 
 pub async fn edit(db: &mut impl Handle, id: i64, edit: &PostEdit) -> Result<()> {
     set_tags(db, id, &edit.content).await?;
-    let sql = "UPDATE posts SET content = $1, source = $2, summary = $3, updated = $4 WHERE id = $5 AND deleted_at IS NULL";
-    affected!(db, c => sqlx::query(sql).bind(&edit.content).bind(&edit.source).bind(&edit.summary).bind(edit.updated).bind(id).execute(c).await)?;
+    let sql =
+        "UPDATE posts SET content = $1, source = $2, summary = $3, updated = $4, changed_at = $5 WHERE id = $6 AND deleted_at IS NULL";
+    affected!(db, c => sqlx::query(sql).bind(&edit.content).bind(&edit.source).bind(&edit.summary).bind(edit.updated).bind(now_ms()).bind(id).execute(c).await)?;
     Ok(())
 }
 
 /// Marks a post deleted and forgets its text; the row stays so that its id answers 410 Gone.
 pub async fn mark_deleted(db: &mut impl Handle, id: i64) -> Result<()> {
-    let sql = "UPDATE posts SET deleted_at = $1, content = '', source = NULL, summary = NULL WHERE id = $2";
+    let sql = "UPDATE posts SET deleted_at = $1, changed_at = $1, content = '', source = NULL, summary = NULL WHERE id = $2";
     affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(id).execute(c).await)?;
     affected!(db, c => sqlx::query("DELETE FROM post_recipients WHERE post_id = $1").bind(id).execute(c).await)?;
     Ok(())
@@ -91,20 +92,41 @@ pub async fn public_by_author(db: &mut impl Handle, author_id: i64, limit: i64, 
 
 /// Posts after row `after` that may be coalition content: "coalition" posts, and public or
 /// unlisted posts of initiatives; oldest first (the caller keeps those of one coalition).
-pub async fn coalition_candidates_after(db: &mut impl Handle, after: i64, limit: i64) -> Result<Vec<Post>> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM posts WHERE id > $1 AND deleted_at IS NULL
+/// Marks that a post's federated form changed without its row changing (an event's
+/// participants, a proposal's state): anti-entropy serves it again.
+pub async fn touch(db: &mut impl Handle, id: i64) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE posts SET changed_at = $1 WHERE id = $2").bind(now_ms()).bind(id).execute(c).await)?;
+    Ok(())
+}
+
+/// A point in the order posts changed in on this node: (changed_at, id).
+pub type ChangeMark = (i64, i64);
+
+/// Posts that may be coalition content (a "coalition" post, or a public or unlisted one by an
+/// initiative), deleted ones included, that changed after `mark`, in the order they changed.
+pub async fn coalition_changes_after(db: &mut impl Handle, mark: ChangeMark, limit: i64) -> Result<Vec<(ChangeMark, Post)>> {
+    let sql = "SELECT changed_at, id FROM posts WHERE (changed_at > $1 OR (changed_at = $1 AND id > $2))
            AND (visibility = 'coalition'
                 OR (visibility IN ('public', 'unlisted') AND author_id IN (SELECT id FROM actors WHERE kind = 'group')))
-         ORDER BY id LIMIT $2"
-    );
-    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(after).bind(limit).fetch_all(c).await)?)
+         ORDER BY changed_at, id LIMIT $3";
+    let marks = on_db!(db, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(mark.0).bind(mark.1).bind(limit).fetch_all(c).await)?;
+    let mut changed = Vec::with_capacity(marks.len());
+    for mark in marks {
+        changed.push((mark, by_id(db, mark.1).await?));
+    }
+    Ok(changed)
 }
 
 /// Keeps a post's object as it came, with its integrity proof (the latest version).
 pub async fn keep_original(db: &mut impl Handle, post_id: i64, raw: &str) -> Result<()> {
     let sql = "INSERT INTO post_originals (post_id, raw) VALUES ($1, $2) ON CONFLICT (post_id) DO UPDATE SET raw = excluded.raw";
     affected!(db, c => sqlx::query(sql).bind(post_id).bind(raw).execute(c).await)?;
+    Ok(())
+}
+
+/// Forgets a post's kept object (a deletion that came without a signed tombstone).
+pub async fn forget_original(db: &mut impl Handle, post_id: i64) -> Result<()> {
+    affected!(db, c => sqlx::query("DELETE FROM post_originals WHERE post_id = $1").bind(post_id).execute(c).await)?;
     Ok(())
 }
 
@@ -304,6 +326,6 @@ pub async fn direct_partners(db: &mut impl Handle, member_id: i64, member_ap_id:
 
 /// Marks every post of an author deleted (their account goes); returns how many.
 pub async fn mark_all_deleted_of(db: &mut impl Handle, author_id: i64, now: i64) -> Result<u64> {
-    let sql = "UPDATE posts SET deleted_at = $1 WHERE author_id = $2 AND deleted_at IS NULL";
+    let sql = "UPDATE posts SET deleted_at = $1, changed_at = $1 WHERE author_id = $2 AND deleted_at IS NULL";
     Ok(affected!(db, c => sqlx::query(sql).bind(now).bind(author_id).execute(c).await)?)
 }
