@@ -11,7 +11,7 @@ use crate::protocol::with_context;
 use crate::state::{Context, FederationState};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use buurtnet_domain::model::coalition::{Change, Charter, CoalitionState, OpKind, Operation};
 use buurtnet_domain::model::{Actor, Post};
 use buurtnet_domain::ops::coalitions::Spread;
@@ -143,15 +143,21 @@ pub struct Lookup {
 
 /// `GET /coalitions?id=urn:buurtnet:coalition:…`: this node's replica of that coalition, so
 /// that a node that knows only the coalition's id and a peer finds the peer's replica.
-pub async fn replica_lookup(context: Context, Query(lookup): Query<Lookup>) -> Result<Response> {
+pub async fn replica_lookup(context: Context, Query(lookup): Query<Lookup>, headers: axum::http::HeaderMap) -> Result<Response> {
     let slug = ops::coalitions::local_replica(&context.store, &lookup.id).await?.ok_or(FederationError::NotFound)?;
-    replica_document(context, Path(slug)).await
+    replica_document(context, Path(slug), headers).await
 }
 
 /// `GET /coalitions/{slug}`: the replica, a `Group` that anyone can follow (its own keys, as
-/// every local actor has), with the coalition's log as it stands here.
-pub async fn replica_document(context: Context, Path(slug): Path<String>) -> Result<Response> {
+/// every local actor has), with the coalition's log as it stands here. A browser (asking for
+/// HTML, not ActivityStreams) is sent to the coalition's page, `/coalitie/{slug}`.
+pub async fn replica_document(context: Context, Path(slug): Path<String>, headers: axum::http::HeaderMap) -> Result<Response> {
     let coalition = ops::coalitions::replica(&context.store, &slug).await?.ok_or(FederationError::NotFound)?;
+    let asks_for_a_page = headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+    if asks_for_a_page && !crate::http::wants_activity_json(&headers) {
+        let page = format!("{}coalitie/{slug}", context.urls.base());
+        return Ok((StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, page)]).into_response());
+    }
     let state = ops::coalitions::state(&context.store, &coalition).await?;
     let actor = match store::actors::local_by_username(&mut context.store.conn().await?, &slug).await? {
         Some(actor) => actor,

@@ -90,6 +90,16 @@ async fn a_coalition_is_founded_joined_and_left_through_the_pages(backend: Backe
     })
     .await?;
     assert!(!has_action_forms(&page.body), "a visitor who is not logged in sees no forms");
+    // The replica's address (what Mastodon shows as the group's profile) leads a browser to
+    // the page, and gives servers the actor.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let replica = format!("{}/coalitions/delfshaven", a.base_url());
+    let browser = client.get(&replica).header("accept", "text/html,application/xhtml+xml,*/*;q=0.8").send().await?;
+    assert_eq!(browser.status(), StatusCode::SEE_OTHER);
+    assert_eq!(browser.headers()["location"], format!("{}/coalitie/delfshaven", a.base_url()).as_str());
+    let server = client.get(&replica).header("accept", "application/activity+json").send().await?;
+    assert_eq!(server.status(), StatusCode::OK);
+    assert_eq!(server.json::<serde_json::Value>().await?["type"], "Group");
     let proposal = first_proposal(&fatima.get("/coalitie/delfshaven").await?.body)?;
     let sponsored = fatima
         .submit(
