@@ -289,16 +289,7 @@ async fn content_item(conn: &mut store::Conn, state: &CoalitionState, post: &Pos
     if !of_this_coalition || !crate::objects::coalition_content::is_coalition_content(post, &author) {
         return Ok(None);
     }
-    if post.is_local && post.is_deleted() {
-        return Ok(Some(crate::objects::coalition_content::signed_tombstone(post, &author)?));
-    }
-    if post.is_local {
-        let note = crate::objects::note::local_note(conn, post, &author).await?;
-        return Ok(Some(crate::objects::coalition_content::signed_object(&note, &author)?));
-    }
-    let original: Option<Value> = store::posts::original_of(conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok());
-    // A deleted post whose deletion came unsigned has nothing to show that others could check.
-    Ok(original.filter(|object| !post.is_deleted() || crate::objects::coalition_content::is_tombstone(object)))
+    crate::deliver::passed_on_object(conn, post, &author).await
 }
 
 /// What a content pull brought: posts new or changed here, deletions, and what was refused

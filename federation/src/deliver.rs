@@ -87,6 +87,19 @@ async fn original_object(conn: &mut store::Conn, post: &Post, author: &Actor) ->
     Ok(store::posts::original_of(conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok()))
 }
 
+/// What a replica passes on of a changed post: its author's signed current version, or the
+/// author's signed tombstone once it is deleted (nothing when there is none to check).
+pub(crate) async fn passed_on_object(conn: &mut store::Conn, post: &Post, author: &Actor) -> Result<Option<Value>> {
+    if !post.is_deleted() {
+        return original_object(conn, post, author).await;
+    }
+    if post.is_local {
+        return Ok(Some(crate::objects::coalition_content::signed_tombstone(post, author)?));
+    }
+    let original: Option<Value> = store::posts::original_of(conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok());
+    Ok(original.filter(crate::objects::coalition_content::is_tombstone))
+}
+
 /// Turns every waiting outbox entry into deliveries. Returns how many entries it expanded.
 pub async fn expand_pending(state: &FederationState) -> Result<usize> {
     let pending = store::outbox::pending(&mut state.store.conn().await?, 100).await?;
@@ -250,6 +263,16 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
                 inboxes.extend(store::follows::remote_follower_inboxes(&mut conn, actor.id).await?);
             }
             vec![planned(&actor, activity, inboxes)]
+        }
+        Outgoing::ReplicaPassedOn { activity, replica_id, post_id } => {
+            let replica = store::actors::by_id(&mut conn, *replica_id).await?;
+            let post = store::posts::by_id(&mut conn, *post_id).await?;
+            let author = store::actors::by_id(&mut conn, post.author_id).await?;
+            let Some(object) = passed_on_object(&mut conn, &post, &author).await? else { return Ok(vec![]) };
+            let mut announce = crate::objects::reaction::reaction("announce", activity, &replica, &post, &author);
+            announce["object"] = object;
+            let inboxes = store::follows::remote_follower_inboxes(&mut conn, replica.id).await?.into_iter().collect();
+            vec![planned(&replica, announce, inboxes)]
         }
         Outgoing::ProfileUpdated { actor_id } => {
             let actor = store::actors::by_id(&mut conn, *actor_id).await?;

@@ -43,6 +43,10 @@ pub enum Outgoing {
     Reacted { kind: String, activity: String, actor_id: i64, post_id: i64 },
     /// ... and took it back: `Undo` of it, to the same people.
     ReactionUndone { kind: String, activity: String, actor_id: i64, post_id: i64 },
+    /// A post a local replica announced was changed or deleted by its author: the replica
+    /// passes the author's signed new version (or tombstone) on to its followers in a fresh
+    /// `Announce` with id `activity`.
+    ReplicaPassedOn { activity: String, replica_id: i64, post_id: i64 },
     /// A local actor changed its profile: `Update` of the actor, to its followers.
     ProfileUpdated { actor_id: i64 },
     /// A member reported an account on another node and asked to tell its node: `Flag`,

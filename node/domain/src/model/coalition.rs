@@ -517,4 +517,46 @@ mod tests {
         let state = all_orders_agree(&ops);
         assert_eq!(state.charter.map(|c| c.change_percent), Some(MAJORITY), "everyone agreed: back to more than half");
     }
+
+    /// A coalition the size of Welzijnscoalitie Delfshaven: 64 initiatives join in batches of
+    /// eight whose operations are concurrent (naming the same parents), each sponsored by a
+    /// different member; then a majority of 33 of the 65 removes one. Every order of arrival
+    /// gives the same 64 members.
+    #[test]
+    fn sixty_four_initiatives_join_concurrently_and_a_majority_removes_one() {
+        let member = |i: usize| format!("https://n{i}.example/initiatives/i{i}");
+        let mut ops = vec![op("op:0000", A, &[], 0, OpKind::Found { charter: charter(), founders: vec![A.into()] })];
+        let mut heads = vec!["op:0000".to_string()];
+        let mut members = vec![A.to_string()];
+        let mut day = 1;
+        for batch in 0..8 {
+            let mut admitted = Vec::new();
+            for k in 0..8 {
+                let i = batch * 8 + k + 1;
+                let (apply, sponsor, admit) = (format!("op:{i:02}a"), format!("op:{i:02}b"), format!("op:{i:02}c"));
+                let parents: Vec<&str> = heads.iter().map(String::as_str).collect();
+                ops.push(op(&apply, &member(i), &parents, day, OpKind::Propose(Change::Admit(member(i)))));
+                let sponsor_of = &members[i % members.len()];
+                ops.push(op(&sponsor, sponsor_of, &[&apply], day, OpKind::Sponsor { proposal: apply.clone() }));
+                ops.push(op(&admit, sponsor_of, &[&sponsor], day + 8, OpKind::Admit { proposal: apply.clone() }));
+                admitted.push((member(i), admit));
+            }
+            heads = admitted.iter().map(|(_, admit)| admit.clone()).collect();
+            members.extend(admitted.into_iter().map(|(m, _)| m));
+            day += 9;
+        }
+        assert_eq!(fold(&ops).members.len(), 65);
+        let removed = member(64);
+        let parents: Vec<&str> = heads.iter().map(String::as_str).collect();
+        ops.push(op("op:r", A, &parents, day, OpKind::Propose(Change::Remove(removed.clone()))));
+        for voter in members.iter().skip(1).take(31) {
+            ops.push(op(&format!("op:v-{voter}"), voter, &["op:r"], day, OpKind::Vote { proposal: "op:r".into(), approve: true }));
+        }
+        assert!(fold(&ops).members.contains(&removed), "32 of 65 is no majority");
+        ops.push(op("op:v-last", &members[40], &["op:r"], day, OpKind::Vote { proposal: "op:r".into(), approve: true }));
+        let state = all_orders_agree(&ops);
+        assert_eq!(state.members.len(), 64);
+        assert!(!state.members.contains(&removed));
+        assert!(state.refused.is_empty() && state.pending.is_empty(), "{:?}", state.refused);
+    }
 }

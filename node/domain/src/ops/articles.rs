@@ -144,6 +144,7 @@ async fn record_revision(tx: &mut Tx, post: &Post, article: &Article, source: &s
     let edit =
         PostEdit { content: render(&article.title, &source, &origin), source: Some(source.clone()), summary: None, updated: now_ms() };
     store::posts::edit(tx, post.id, &edit).await?;
+    super::coalitions::pass_on_in_replicas(tx, post).await?;
     if post.visibility.federates() {
         store::outbox::push(tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }

@@ -209,22 +209,43 @@ pub(crate) async fn announce_in_replicas(tx: &mut store::Tx, post: &crate::model
     Ok(())
 }
 
-/// A post the replicas here announced is gone: each takes its `Announce` back (`Undo`), so
-/// that their followers drop it too.
+/// A post the replicas here announced changed: each passes the new version on to its
+/// followers (whose copies would otherwise stay as they were).
+pub(crate) async fn pass_on_in_replicas(tx: &mut store::Tx, post: &crate::model::Post) -> Result<()> {
+    for (replica, _) in replicas_that_announced(tx, post).await? {
+        let activity = format!("{}/announces/{}/{}", replica.ap_id, post.id, crate::now_ms());
+        store::outbox::push(tx, &crate::outbox::Outgoing::ReplicaPassedOn { activity, replica_id: replica.id, post_id: post.id }).await?;
+    }
+    Ok(())
+}
+
+/// A post the replicas here announced is gone: each passes the author's tombstone on and
+/// takes its `Announce` back (`Undo`, for servers that do not read the tombstone), so that
+/// their followers drop the post too.
 pub(crate) async fn unannounce_in_replicas(tx: &mut store::Tx, post: &crate::model::Post) -> Result<()> {
+    pass_on_in_replicas(tx, post).await?;
+    for (replica, announce) in replicas_that_announced(tx, post).await? {
+        store::posts::remove_reaction(tx, &announce, &replica.ap_id).await?;
+        let kind = super::reactions::ANNOUNCE.to_string();
+        let event = crate::outbox::Outgoing::ReactionUndone { kind, activity: announce, actor_id: replica.id, post_id: post.id };
+        store::outbox::push(tx, &event).await?;
+    }
+    Ok(())
+}
+
+/// The local replicas that announced `post`, each with the id of its `Announce`.
+async fn replicas_that_announced(tx: &mut store::Tx, post: &crate::model::Post) -> Result<Vec<(crate::model::Actor, String)>> {
+    let mut announcers = Vec::new();
     for (_, slug) in store::coalitions::replicas(tx).await? {
         let Some(replica) = store::actors::local_by_username(tx, &slug).await?.filter(|a| a.kind() == crate::model::ActorKind::Coalition)
         else {
             continue;
         };
-        let activity = format!("{}/announces/{}", replica.ap_id, post.id);
-        if store::posts::remove_reaction(tx, &activity, &replica.ap_id).await? {
-            let kind = super::reactions::ANNOUNCE.to_string();
-            let event = crate::outbox::Outgoing::ReactionUndone { kind, activity, actor_id: replica.id, post_id: post.id };
-            store::outbox::push(tx, &event).await?;
+        if let Some(announce) = store::posts::reaction_of(tx, super::reactions::ANNOUNCE, &replica.ap_id, post.id).await? {
+            announcers.push((replica, announce));
         }
     }
-    Ok(())
+    Ok(announcers)
 }
 
 /// Whether `author` is a member of a coalition this node hosts a replica of (its public

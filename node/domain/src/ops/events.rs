@@ -102,6 +102,7 @@ async fn rewrite_post(tx: &mut store::Tx, post: &Post, draft: &EventDraft, cance
         updated: now_ms(),
     };
     store::posts::edit(tx, post.id, &change).await?;
+    super::coalitions::pass_on_in_replicas(tx, post).await?;
     if post.visibility.federates() {
         store::outbox::push(tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }

@@ -128,6 +128,7 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, conte
     };
     let mut tx = store.begin().await?;
     store::posts::edit(&mut tx, post.id, &change).await?;
+    super::coalitions::pass_on_in_replicas(&mut tx, &post).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }
@@ -212,6 +213,7 @@ pub async fn receive_update(
     store::posts::edit(&mut tx, post.id, &change).await?;
     if !post.is_deleted() {
         apply_extras(&mut tx, &post, extras).await?;
+        super::coalitions::pass_on_in_replicas(&mut tx, &post).await?;
     }
     tx.commit().await?;
     after_receipt(store, &post, extras).await;

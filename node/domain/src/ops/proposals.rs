@@ -110,6 +110,7 @@ pub async fn change(store: &Store, member: &Actor, post_id: i64, draft: &Proposa
         updated: now_ms(),
     };
     store::posts::edit(&mut tx, post.id, &edit).await?;
+    super::coalitions::pass_on_in_replicas(&mut tx, &post).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }
