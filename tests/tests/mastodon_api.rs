@@ -14,6 +14,7 @@ on_both_backends!(
     tokens_expire_when_the_node_limits_them_and_refresh_renews_them,
     posting_reading_and_visibility,
     interactions_reach_notifications_here_and_across_nodes,
+    a_resident_follows_a_coalition_from_a_client_and_reads_its_feed,
     images_are_checked_cleaned_described_and_federated,
     profile_markers_tags_and_reports,
     server_sent_events_carry_new_posts_and_need_a_token_for_the_user_stream
@@ -502,6 +503,51 @@ async fn interactions_reach_notifications_here_and_across_nodes(backend: Backend
     assert!(f.get("/api/v1/notifications").await?.as_array().is_some_and(|l| l.iter().all(|n| n["id"] != first.as_str())));
     f.post("/api/v1/notifications/clear", json!({})).await?;
     assert_eq!(f.get("/api/v1/notifications").await?, json!([]));
+    Ok(())
+}
+
+/// Noor, on a node outside the coalition, finds the coalition by its handle in a Mastodon
+/// client (a group), follows it, and her home timeline shows what member initiatives post
+/// publicly (boosted by the replica); a post withdrawn by its author leaves her timeline.
+async fn a_resident_follows_a_coalition_from_a_client_and_reads_its_feed(backend: Backend) -> Result<()> {
+    let (a, b, x) = (TestNode::start(backend).await?, TestNode::start(backend).await?, TestNode::start(backend).await?);
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    x.add_member("noor", None).await?;
+    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+    let noor = Session::start(&x, "noor").await?;
+
+    let handle = format!("delfshaven@{}", b.base_url().trim_start_matches("http://"));
+    let found = noor.get(&format!("/api/v2/search?q=@{handle}&resolve=true&type=accounts")).await?;
+    let coalition = &found["accounts"][0];
+    assert_eq!(coalition["acct"], handle.as_str(), "{found}");
+    assert_eq!(coalition["display_name"], "Welzijnscoalitie Delfshaven");
+    assert_eq!(coalition["group"], true);
+    let coalition_id = coalition["id"].as_str().context("id")?.to_string();
+    let relationship = noor.post(&format!("/api/v1/accounts/{coalition_id}/follow"), json!({})).await?;
+    assert!(relationship["following"] == true || relationship["requested"] == true, "{relationship}");
+    buurtnet_tests::harness::eventually("the replica accepts", || async {
+        let relationships = noor.get(&format!("/api/v1/accounts/relationships?id[]={coalition_id}")).await?;
+        Ok((relationships[0]["following"] == true).then_some(()))
+    })
+    .await?;
+
+    let kept = a.publish(&zorg, "Zaterdag opruimdag in de Schiemond, doe je mee?", Visibility::Public).await?;
+    let withdrawn = a.publish(&zorg, "Buurtmaaltijd gaat niet door", Visibility::Public).await?;
+    a.node.as_ref().context("a")?.state().wake_delivery();
+    for post in [&kept, &withdrawn] {
+        let status = eventually_status(&noor, &post.ap_id).await?;
+        assert_eq!(status["account"]["acct"], format!("zorg@{}", a.base_url().trim_start_matches("http://")).as_str());
+    }
+    a.delete(&zorg, &withdrawn).await?;
+    buurtnet_tests::harness::eventually("the deleted post leaves the timeline", || async {
+        let home = noor.get("/api/v1/timelines/home").await?;
+        let uris: Vec<&str> = home.as_array().into_iter().flatten().filter_map(|s| s["uri"].as_str()).collect();
+        Ok((!uris.contains(&withdrawn.ap_id.as_str()) && uris.contains(&kept.ap_id.as_str())).then_some(()))
+    })
+    .await?;
     Ok(())
 }
 

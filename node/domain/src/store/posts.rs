@@ -192,14 +192,20 @@ impl Page {
 }
 
 /// Candidates for a member's home timeline: their own posts, posts of those they follow,
-/// and posts addressed to them. The caller still checks visibility.
+/// posts addressed to them, and public posts boosted by those they follow (a coalition's
+/// feed, followed through a replica). The caller still checks visibility.
 pub async fn home_timeline(db: &mut impl Handle, member_id: i64, member_ap_id: &str, page: Page) -> Result<Vec<Post>> {
     let (before, after, order) = page.bounds();
     let sql = format!(
         "SELECT {COLUMNS} FROM posts WHERE deleted_at IS NULL AND id < $1 AND id > $2 AND (
              author_id = $3
              OR author_id IN (SELECT followee_id FROM follows WHERE follower_id = $3 AND state = 'accepted')
-             OR id IN (SELECT post_id FROM post_recipients WHERE actor_ap_id = $4))
+             OR id IN (SELECT post_id FROM post_recipients WHERE actor_ap_id = $4)
+             OR (visibility IN ('public', 'unlisted') AND id IN (
+                 SELECT r.post_id FROM reactions r
+                   JOIN actors booster ON booster.ap_id = r.actor_ap_id
+                   JOIN follows f ON f.followee_id = booster.id
+                  WHERE r.kind = 'announce' AND f.follower_id = $3 AND f.state = 'accepted')))
          ORDER BY id {order} LIMIT $5"
     );
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(before).bind(after).bind(member_id).bind(member_ap_id).bind(page.limit)
