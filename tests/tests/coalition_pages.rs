@@ -34,6 +34,7 @@ async fn a_coalition_is_founded_joined_and_left_through_the_pages(backend: Backe
     let (a, b) = (quick_syncing_node(backend).await?, quick_syncing_node(backend).await?);
     let zorg = a.add_initiative("zorg", false).await?;
     a.add_member("fatima", Some(&zorg)).await?;
+    a.add_member("henk", None).await?;
     let paleis = b.add_initiative("paleis", false).await?;
     b.add_member("kees", Some(&paleis)).await?;
 
@@ -100,6 +101,23 @@ async fn a_coalition_is_founded_joined_and_left_through_the_pages(backend: Backe
     let server = client.get(&replica).header("accept", "application/activity+json").send().await?;
     assert_eq!(server.status(), StatusCode::OK);
     assert_eq!(server.json::<serde_json::Value>().await?["type"], "Group");
+    // Anyone can follow the coalition: from Mastodon by its handle, or here with a button.
+    let handle = format!("@delfshaven@{}", a.base_url().trim_start_matches("http://"));
+    assert!(page.body.contains(&format!("<code>{handle}</code>")), "{}", page.body);
+    let mut henk = PageVisitor::new(&a.base_url())?;
+    henk.log_in("henk", PASSWORD).await?;
+    let before = henk.get("/coalitie/delfshaven").await?;
+    let follow_action = before
+        .body
+        .split("action=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .find(|action| action.starts_with("/actor/") && action.ends_with("/volgen"))
+        .context("a follow button on the coalition's page")?
+        .to_string();
+    let followed = henk.submit("/coalitie/delfshaven", &follow_action, &[("as", "self"), ("action", "follow")]).await?;
+    assert_eq!(followed.location.as_deref(), Some("/coalitie/delfshaven?gedaan=gevolgd"), "{}", followed.body);
+    assert!(henk.get("/coalitie/delfshaven").await?.body.contains("Niet meer volgen"), "henk follows the coalition now");
     let proposal = first_proposal(&fatima.get("/coalitie/delfshaven").await?.body)?;
     let sponsored = fatima
         .submit(

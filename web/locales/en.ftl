@@ -572,6 +572,7 @@ coalition-members-heading = { $count ->
 }
 coalition-replicas-heading = Also found at
 coalition-replicas-none = So far this coalition is only on this server.
+coalition-follow-hint = Follow the coalition from your own Mastodon app or server: everything its members share publicly then reaches you. The address:
 coalition-replicas-intro = Every member keeps a copy of the coalition on its own server. They are all equal:
 coalition-proposals-heading = Proposals
 coalition-proposals-none = There are no open proposals now.

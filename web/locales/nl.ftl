@@ -572,6 +572,7 @@ coalition-members-heading = { $count ->
 }
 coalition-replicas-heading = Ook te vinden op
 coalition-replicas-none = Deze coalitie staat nog alleen op deze server.
+coalition-follow-hint = Volg de coalitie met je eigen Mastodon-app of -server: alles wat de leden openbaar delen komt dan bij je binnen. Het adres:
 coalition-replicas-intro = Elk lid bewaart een kopie van de coalitie op zijn eigen server. Ze zijn allemaal gelijk:
 coalition-proposals-heading = Voorstellen
 coalition-proposals-none = Er zijn nu geen open voorstellen.

@@ -19,7 +19,7 @@ use buurtnet_domain::model::{Actor, ActorKind, Purpose, Username};
 use buurtnet_domain::ops::coalition_overview::{self, Flow};
 use buurtnet_domain::ops::coalition_pages::{self, Hosted, Part, Standing};
 use buurtnet_domain::ops::{self, browse};
-use buurtnet_domain::{DomainError, now_ms};
+use buurtnet_domain::{DomainError, now_ms, store};
 use buurtnet_federation::Context;
 use buurtnet_federation::error::FederationError;
 use std::collections::BTreeMap;
@@ -338,6 +338,11 @@ struct CoalitionPage {
     /// and the same as sentences.
     network_picture: String,
     network_rows: Vec<String>,
+    /// The replica's actor here (to follow it), its handle and name.
+    id: i64,
+    handle: String,
+    username: String,
+    follow_options: Vec<super::people::FollowOption>,
 }
 
 /// Member initiatives on a circle, an arrow for each flow of help (thicker for more),
@@ -484,7 +489,16 @@ async fn coalition_page(
         removal_percent: buurtnet_domain::model::coalition::MAJORITY,
         change_percent: buurtnet_domain::model::coalition::MAJORITY,
     });
+    let replica = store::actors::local_by_username(&mut context.store.conn().await?, &hosted.slug).await?.ok_or(DomainError::NotFound)?;
+    let follow_options = match visitor.member() {
+        Some(member) => super::people::follow_options(context, member, &replica, tr).await?,
+        None => vec![],
+    };
     Ok(CoalitionPage {
+        id: replica.id,
+        handle: replica.handle(),
+        username: replica.username.clone(),
+        follow_options,
         frame: Frame::new(context, visitor, charter.name.clone()).await,
         slug: hosted.slug.clone(),
         name: charter.name.clone(),

@@ -215,9 +215,21 @@ pub async fn follow(context: Context, visitor: Visitor, Path(id): Path<i64>, For
     match result.await {
         Ok(done) => {
             context.wake_delivery();
-            Redirect::to(&format!("/actor/{id}?gedaan={done}")).into_response()
+            Redirect::to(&format!("{}?gedaan={done}", page_of(&context, id).await)).into_response()
         }
         Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// Where to go back to after following actor `id`: a coalition's own page for a replica
+/// here, else the actor's page.
+async fn page_of(context: &Context, id: i64) -> String {
+    let actor = async { store::actors::by_id(&mut context.store.conn().await?, id).await };
+    match actor.await {
+        Ok(actor) if actor.is_local && actor.kind() == buurtnet_domain::model::ActorKind::Coalition => {
+            format!("/coalitie/{}", actor.username)
+        }
+        _ => format!("/actor/{id}"),
     }
 }
 
