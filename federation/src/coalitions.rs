@@ -202,15 +202,20 @@ pub async fn operations(context: Context, Path(slug): Path<String>, Query(query)
     let coalition = ops::coalitions::replica(&context.store, &slug).await?.ok_or(FederationError::NotFound)?;
     let after = query.after.unwrap_or(0).max(0);
     let rows = store::coalitions::raw_page(&mut context.store.conn().await?, &coalition, after, PAGE).await?;
-    let items: Vec<Value> = rows.iter().filter_map(|(_, raw)| serde_json::from_str(raw).ok()).collect();
+    // Each operation byte for byte as its author signed it.
+    let readable = rows.iter().map(|(_, raw)| raw.as_str()).filter(|raw| serde_json::from_str::<Value>(raw).is_ok());
+    let items = format!("[{}]", readable.collect::<Vec<_>>().join(","));
     let base = format!("{}/operations", replica_id(&context, &slug));
-    let mut page = json!({"id": format!("{base}?after={after}"), "type": "OrderedCollectionPage", "partOf": base, "orderedItems": items});
+    let mut page = json!({"id": format!("{base}?after={after}"), "type": "OrderedCollectionPage", "partOf": base});
     if rows.len() as i64 == PAGE
         && let Some((last, _)) = rows.last()
     {
         page["next"] = json!(format!("{base}?after={last}"));
     }
-    Ok(crate::http::activity_json(StatusCode::OK, with_context(page)))
+    Ok(crate::http::activity_json_text(
+        StatusCode::OK,
+        crate::protocol::activities::with_verbatim(with_context(page), "orderedItems", &items),
+    ))
 }
 
 /// Posts one content page scans.
@@ -272,17 +277,22 @@ pub async fn content(
     let base = format!("{}/content", replica_id(&context, &slug));
     let mut page = json!({
         "id": format!("{base}?after={}", format_mark(after)), "type": "OrderedCollectionPage", "partOf": base,
-        "orderedItems": items, "bn:readUpTo": format_mark(read_up_to),
+        "bn:readUpTo": format_mark(read_up_to),
     });
     if full {
         page["next"] = json!(format!("{base}?after={}", format_mark(read_up_to)));
     }
-    Ok(crate::http::activity_json(StatusCode::OK, with_context(page)))
+    // Each item byte for byte as its author wrote it.
+    let items = format!("[{}]", items.join(","));
+    Ok(crate::http::activity_json_text(
+        StatusCode::OK,
+        crate::protocol::activities::with_verbatim(with_context(page), "orderedItems", &items),
+    ))
 }
 
 /// What a content page shows of one post, if it is this coalition's: the author's signed
-/// object, or the signed tombstone of a deleted one.
-async fn content_item(conn: &mut store::Conn, state: &CoalitionState, post: &Post) -> Result<Option<Value>> {
+/// object, or the signed tombstone of a deleted one (as text, byte for byte).
+async fn content_item(conn: &mut store::Conn, state: &CoalitionState, post: &Post) -> Result<Option<String>> {
     let author = store::actors::by_id(conn, post.author_id).await?;
     let recipients = store::posts::recipients(conn, post.id).await?;
     let of_this_coalition = state.members.contains(&author.ap_id) || recipients.iter().any(|r| state.members.contains(r));
@@ -316,9 +326,11 @@ pub async fn pull_content(context: &Context, coalition: &str, replica: &url::Url
         if let Some(mark) = &after {
             url.query_pairs_mut().append_pair("after", mark);
         }
-        let page = get_json(context, &url, true).await?;
-        for item in page["orderedItems"].as_array().into_iter().flatten() {
-            match take_content(context, coalition, item).await {
+        let body = get_body(context, &url, true).await?;
+        let page: Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{url}: {e}")))?;
+        for text in item_texts(&body) {
+            let Ok(item) = serde_json::from_str::<Value>(&text) else { continue };
+            match take_content(context, coalition, &item, text).await {
                 Ok(Taken::New) => pulled.taken += 1,
                 Ok(Taken::Changed) => pulled.changed += 1,
                 Ok(Taken::Deleted) => pulled.deleted += 1,
@@ -347,8 +359,19 @@ enum Taken {
     Held,
 }
 
-/// Keeps one pulled post (or deletion) once its author's proof holds.
-async fn take_content(context: &Context, coalition: &str, object: &Value) -> Result<Taken> {
+/// The items of a collection page, each byte for byte as the page has it.
+fn item_texts(body: &[u8]) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Page<'a> {
+        #[serde(borrow, default, rename = "orderedItems")]
+        items: Vec<&'a serde_json::value::RawValue>,
+    }
+    serde_json::from_slice::<Page>(body).map(|page| page.items.iter().map(|item| item.get().to_string()).collect()).unwrap_or_default()
+}
+
+/// Keeps one pulled post (or deletion) once its author's proof holds; `text` is the item as
+/// the page had it, kept byte for byte.
+async fn take_content(context: &Context, coalition: &str, object: &Value, text: String) -> Result<Taken> {
     let id = object["id"].as_str().ok_or_else(|| FederationError::Malformed("no id".into()))?;
     let held = store::posts::by_ap_id(&mut context.store.conn().await?, id).await?;
     if held.as_ref().is_some_and(Post::is_deleted) {
@@ -371,8 +394,7 @@ async fn take_content(context: &Context, coalition: &str, object: &Value) -> Res
     }
     let author = checked_author(context, coalition, object, id).await?;
     if is_tombstone {
-        let raw = object.to_string();
-        ops::posts::receive_delete(&context.store, &author, id, Some(&raw)).await?;
+        ops::posts::receive_delete(&context.store, &author, id, Some(&text)).await?;
         return Ok(Taken::Deleted);
     }
     let note: crate::protocol::note::NoteJson =
@@ -382,7 +404,7 @@ async fn take_content(context: &Context, coalition: &str, object: &Value) -> Res
         post.visibility = buurtnet_domain::model::Visibility::Coalition;
     }
     let mut extras = crate::objects::note::extras(&note);
-    extras.original = Some(object.to_string());
+    extras.original = Some(text);
     if held.is_some() {
         let updated = post.updated.unwrap_or(post.published);
         ops::posts::receive_update(&context.store, &author, id, &post.content, post.summary, updated, &extras).await?;
@@ -478,6 +500,12 @@ async fn fetch_json(context: &Context, url: &url::Url) -> Result<Value> {
 /// GETs a JSON document from another replica (signed by the instance actor when `signed`,
 /// for collections kept for members' nodes), refusing answers over [`MAX_PAGE_BYTES`].
 async fn get_json(context: &Context, url: &url::Url, signed: bool) -> Result<Value> {
+    let body = get_body(context, url, signed).await?;
+    serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{url}: {e}")))
+}
+
+/// The body of a GET from another replica, as [`get_json`] asks for it.
+async fn get_body(context: &Context, url: &url::Url, signed: bool) -> Result<Vec<u8>> {
     let failed = |e: &dyn std::fmt::Display| FederationError::Malformed(format!("{url}: {e}"));
     crate::safety::check_url(url, context.dev).map_err(|e| failed(&e))?;
     if context.faults.is_cut_off(url) {
@@ -510,7 +538,7 @@ async fn get_json(context: &Context, url: &url::Url, signed: bool) -> Result<Val
             return Err(failed(&"answer too large"));
         }
     }
-    serde_json::from_slice(&body).map_err(|e| failed(&e))
+    Ok(body)
 }
 
 /// Anti-entropy: reads another replica's operations and keeps those new here whose proof
@@ -546,10 +574,11 @@ async fn pull_operations(context: &Context, replica: &url::Url, expected: Option
     let mut pulled = Pulled { coalition: coalition.clone(), ..Pulled::default() };
     let mut unchecked = Vec::new();
     for _ in 0..MAX_PAGES {
-        let page = fetch_json(context, &next).await?;
-        for item in page["orderedItems"].as_array().into_iter().flatten() {
-            if let Some(failed) = take(context, &coalition, item, &mut pulled).await {
-                unchecked.push((item.clone(), failed));
+        let body = get_body(context, &next, false).await?;
+        let page: Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{next}: {e}")))?;
+        for text in item_texts(&body) {
+            if let Some(failed) = take(context, &coalition, &text, &mut pulled).await {
+                unchecked.push((text, failed));
             }
         }
         match page["next"].as_str().and_then(|u| url::Url::parse(u).ok()).filter(|u| u.origin() == replica.origin() && *u != next) {
@@ -572,14 +601,20 @@ async fn pull_operations(context: &Context, replica: &url::Url, expected: Option
             break;
         }
     }
-    for (item, why) in unchecked {
-        pulled.refused.push((item["id"].as_str().unwrap_or_default().to_string(), why));
+    for (text, why) in unchecked {
+        let id = serde_json::from_str::<Value>(&text).ok().and_then(|item| item["id"].as_str().map(str::to_string));
+        pulled.refused.push((id.unwrap_or_default(), why));
     }
     Ok(pulled)
 }
 
-/// Takes one pulled operation; `Some(why)` when it could not be checked or kept.
-async fn take(context: &Context, coalition: &str, item: &Value, pulled: &mut Pulled) -> Option<String> {
+/// Takes one pulled operation (`text`, kept byte for byte); `Some(why)` when it could not be
+/// checked or kept.
+async fn take(context: &Context, coalition: &str, text: &str, pulled: &mut Pulled) -> Option<String> {
+    let item: Value = match serde_json::from_str(text) {
+        Ok(item) => item,
+        Err(e) => return Some(format!("not JSON: {e}")),
+    };
     let id = item["id"].as_str().unwrap_or_default().to_string();
     match ops::coalitions::knows(&context.store, &id).await {
         Ok(true) => {
@@ -590,11 +625,11 @@ async fn take(context: &Context, coalition: &str, item: &Value, pulled: &mut Pul
         Err(e) => return Some(e.to_string()),
     }
     let checked = async {
-        let (op, of) = verified(context, item).await?;
+        let (op, of) = verified(context, &item).await?;
         if of != coalition {
             return Err(FederationError::Malformed("an operation of another coalition".into()));
         }
-        ops::coalitions::record(&context.store, coalition, &op, &item.to_string(), Spread::Keep).await?;
+        ops::coalitions::record(&context.store, coalition, &op, text, Spread::Keep).await?;
         Ok(())
     };
     match checked.await {

@@ -44,6 +44,13 @@ fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planne
     Planned { signer_id: signer.id, activity_id, body: with_context(activity).to_string(), inboxes }
 }
 
+/// Like [`planned`], with the activity's `object` the JSON text `object`, byte for byte.
+fn planned_with_object(signer: &Actor, activity: Value, object: &str, inboxes: BTreeSet<String>) -> Planned {
+    let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
+    let body = crate::protocol::activities::with_verbatim(with_context(activity), "object", object);
+    Planned { signer_id: signer.id, activity_id, body, inboxes }
+}
+
 /// A coalition operation goes as it is (its proof must stay intact) to the other replicas'
 /// inboxes, and to the candidate's node when it concerns an admission. Signed by its author
 /// when the author is ours, else by the instance actor that passes it on.
@@ -77,27 +84,28 @@ async fn coalition_operation(state: &FederationState, coalition: &str, op_id: &s
     Ok(Planned { signer_id: signer.id, activity_id: op_id.to_string(), body: raw, inboxes })
 }
 
-/// A post's object with its author's proof: signed now for a local post, as it came for a
-/// received one (when it came signed).
-async fn original_object(conn: &mut store::Conn, post: &Post, author: &Actor) -> Result<Option<Value>> {
+/// A post's object with its author's proof, as text: signed now for a local post, byte for
+/// byte as it came for a received one (when it came signed).
+async fn original_object(conn: &mut store::Conn, post: &Post, author: &Actor) -> Result<Option<String>> {
     if post.is_local {
         let note = local_note(conn, post, author).await?;
-        return Ok(Some(crate::objects::coalition_content::signed_object(&note, author)?));
+        return Ok(Some(crate::objects::coalition_content::signed_object(&note, author)?.to_string()));
     }
-    Ok(store::posts::original_of(conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok()))
+    Ok(store::posts::original_of(conn, post.id).await?.filter(|raw| serde_json::from_str::<Value>(raw).is_ok_and(|v| v.is_object())))
 }
 
-/// What a replica passes on of a changed post: its author's signed current version, or the
-/// author's signed tombstone once it is deleted (nothing when there is none to check).
-pub(crate) async fn passed_on_object(conn: &mut store::Conn, post: &Post, author: &Actor) -> Result<Option<Value>> {
+/// What a replica passes on of a post (also what the content collection lists), as text: its
+/// author's signed current version, or the author's signed tombstone once it is deleted
+/// (nothing when there is none to check).
+pub(crate) async fn passed_on_object(conn: &mut store::Conn, post: &Post, author: &Actor) -> Result<Option<String>> {
     if !post.is_deleted() {
         return original_object(conn, post, author).await;
     }
     if post.is_local {
-        return Ok(Some(crate::objects::coalition_content::signed_tombstone(post, author)?));
+        return Ok(Some(crate::objects::coalition_content::signed_tombstone(post, author)?.to_string()));
     }
-    let original: Option<Value> = store::posts::original_of(conn, post.id).await?.and_then(|raw| serde_json::from_str(&raw).ok());
-    Ok(original.filter(crate::objects::coalition_content::is_tombstone))
+    let original = store::posts::original_of(conn, post.id).await?;
+    Ok(original.filter(|raw| serde_json::from_str::<Value>(raw).is_ok_and(|v| crate::objects::coalition_content::is_tombstone(&v))))
 }
 
 /// Turns every waiting outbox entry into deliveries. Returns how many entries it expanded.
@@ -241,15 +249,16 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let actor = store::actors::by_id(&mut conn, *actor_id).await?;
             let post = store::posts::by_id(&mut conn, *post_id).await?;
             let author = store::actors::by_id(&mut conn, post.author_id).await?;
-            let mut reaction = crate::objects::reaction::reaction(kind, activity, &actor, &post, &author);
-            let activity = if matches!(event, Outgoing::Reacted { .. }) {
-                // A replica passes on the member's post itself, with its author's proof, so
-                // that followers can take it even when its author's node does not answer.
-                if actor.kind() == buurtnet_domain::model::ActorKind::Coalition
-                    && let Some(original) = original_object(&mut conn, &post, &author).await?
-                {
-                    reaction["object"] = original;
+            let reaction = crate::objects::reaction::reaction(kind, activity, &actor, &post, &author);
+            // A replica passes on the member's post itself, byte for byte with its author's
+            // proof, so that followers can take it even when its author's node does not answer.
+            let original = match event {
+                Outgoing::Reacted { .. } if actor.kind() == buurtnet_domain::model::ActorKind::Coalition => {
+                    original_object(&mut conn, &post, &author).await?
                 }
+                _ => None,
+            };
+            let activity = if matches!(event, Outgoing::Reacted { .. }) {
                 reaction
             } else {
                 crate::objects::reaction::undo(new_id(), reaction, &actor)
@@ -262,17 +271,19 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             if kind == "announce" {
                 inboxes.extend(store::follows::remote_follower_inboxes(&mut conn, actor.id).await?);
             }
-            vec![planned(&actor, activity, inboxes)]
+            match original {
+                Some(original) => vec![planned_with_object(&actor, activity, &original, inboxes)],
+                None => vec![planned(&actor, activity, inboxes)],
+            }
         }
         Outgoing::ReplicaPassedOn { activity, replica_id, post_id } => {
             let replica = store::actors::by_id(&mut conn, *replica_id).await?;
             let post = store::posts::by_id(&mut conn, *post_id).await?;
             let author = store::actors::by_id(&mut conn, post.author_id).await?;
             let Some(object) = passed_on_object(&mut conn, &post, &author).await? else { return Ok(vec![]) };
-            let mut announce = crate::objects::reaction::reaction("announce", activity, &replica, &post, &author);
-            announce["object"] = object;
+            let announce = crate::objects::reaction::reaction("announce", activity, &replica, &post, &author);
             let inboxes = store::follows::remote_follower_inboxes(&mut conn, replica.id).await?.into_iter().collect();
-            vec![planned(&replica, announce, inboxes)]
+            vec![planned_with_object(&replica, announce, &object, inboxes)]
         }
         Outgoing::ProfileUpdated { actor_id } => {
             let actor = store::actors::by_id(&mut conn, *actor_id).await?;

@@ -47,7 +47,12 @@ pub fn routes() -> Router {
 
 /// An ActivityStreams JSON response.
 pub fn activity_json(status: StatusCode, value: Value) -> Response {
-    (status, [(header::CONTENT_TYPE, ACTIVITY_JSON)], value.to_string()).into_response()
+    activity_json_text(status, value.to_string())
+}
+
+/// An ActivityStreams JSON response written out already.
+pub fn activity_json_text(status: StatusCode, text: String) -> Response {
+    (status, [(header::CONTENT_TYPE, ACTIVITY_JSON)], text).into_response()
 }
 
 /// Whether a client asks for ActivityStreams JSON rather than a page.

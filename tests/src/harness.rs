@@ -339,6 +339,12 @@ pub async fn post_signed(
 /// GETs `url` signed by `signer` (or unsigned): the status and the body as JSON (null when
 /// it is not JSON).
 pub async fn get_signed(url: &str, signer: Option<&buurtnet_federation::signatures::Signer>) -> Result<(u16, serde_json::Value)> {
+    let (status, body) = get_signed_text(url, signer).await?;
+    Ok((status, serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)))
+}
+
+/// Like [`get_signed`], with the body as the server wrote it.
+pub async fn get_signed_text(url: &str, signer: Option<&buurtnet_federation::signatures::Signer>) -> Result<(u16, String)> {
     let parsed = url::Url::parse(url)?;
     let path = match parsed.query() {
         Some(q) => format!("{}?{q}", parsed.path()),
@@ -354,7 +360,7 @@ pub async fn get_signed(url: &str, signer: Option<&buurtnet_federation::signatur
     }
     let response = request.send().await?;
     let status = response.status().as_u16();
-    Ok((status, response.json().await.unwrap_or(serde_json::Value::Null)))
+    Ok((status, response.text().await?))
 }
 
 pub fn signer_of(actor: &Actor) -> buurtnet_federation::signatures::Signer {

@@ -22,6 +22,7 @@ on_both_backends!(
     a_replica_is_followed_like_any_group_and_announces_the_members_public_posts,
     a_newcomer_catches_up_on_coalition_content_and_refuses_what_a_replica_altered,
     edits_and_deletions_reach_a_member_cut_off_from_the_author_through_another_replica,
+    a_members_post_is_passed_on_byte_for_byte,
     the_coalition_overview_shows_members_needs_agenda_and_the_help_between_them
 );
 
@@ -43,6 +44,21 @@ async fn three_initiatives(
         seats.push((initiative, member));
     }
     seats.try_into().map_err(|_| anyhow::anyhow!("three seats"))
+}
+
+/// Zorg (coordinator Fatima) on the first node and Paleis on the second found the coalition;
+/// Lezer, on the third, is outside it. Returns (Zorg, Fatima, Lezer).
+async fn coalition_and_reader(
+    nodes: [&TestNode; 3],
+) -> Result<(buurtnet_domain::model::Actor, buurtnet_domain::model::Actor, buurtnet_domain::model::Actor)> {
+    let [a, b, x] = nodes;
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    let lezer = x.add_member("lezer", None).await?;
+    buurtnet_tests::harness::form_coalition((a, &zorg, &fatima), &[(b, &paleis, &kees)]).await?;
+    Ok((zorg, fatima, lezer))
 }
 
 /// (members, replicas other than its own, heads) as a replica document shows them.
@@ -381,12 +397,7 @@ async fn forged_and_outsider_operations_are_refused_even_when_an_honest_node_for
 async fn a_replica_is_followed_like_any_group_and_announces_the_members_public_posts(backend: Backend) -> Result<()> {
     use buurtnet_domain::model::Visibility;
     let (a, b, x) = (TestNode::start(backend).await?, TestNode::start(backend).await?, TestNode::start(backend).await?);
-    let zorg = a.add_initiative("zorg", false).await?;
-    let fatima = a.add_member("fatima", Some(&zorg)).await?;
-    let paleis = b.add_initiative("paleis", false).await?;
-    let kees = b.add_member("kees", Some(&paleis)).await?;
-    let lezer = x.add_member("lezer", None).await?;
-    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+    let (zorg, fatima, lezer) = coalition_and_reader([&a, &b, &x]).await?;
 
     let domain_b = b.base_url().trim_start_matches("http://").to_string();
     let (status, finger) = get_json(&format!("{}/.well-known/webfinger?resource=acct:delfshaven@{domain_b}", b.base_url())).await?;
@@ -638,6 +649,53 @@ async fn edits_and_deletions_reach_a_member_cut_off_from_the_author_through_anot
     .await?;
     assert_eq!(status, 403, "a tombstone whose proof fails is refused");
     assert!(!c.post(&kept.ap_id).await?.context("kept at C")?.is_deleted());
+    Ok(())
+}
+
+/// A member's post reaches the replica's followers and the content collection byte for byte
+/// as its author wrote it, proof included: here written the way another implementation might
+/// (indented, keys in its own order), which the replica does not write out again.
+async fn a_members_post_is_passed_on_byte_for_byte(backend: Backend) -> Result<()> {
+    use buurtnet_domain::store::posts;
+    let (a, b, x) = (TestNode::start(backend).await?, TestNode::start(backend).await?, TestNode::start(backend).await?);
+    let (zorg, _, lezer) = coalition_and_reader([&a, &b, &x]).await?;
+    let replica_b = format!("{}/coalitions/delfshaven", b.base_url());
+    x.follow_and_wait(&lezer, &replica_b).await?;
+
+    let public = "https://www.w3.org/ns/activitystreams#Public";
+    let note_id = format!("{}/notes/handgeschreven-1", a.base_url());
+    let note = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/data-integrity/v1"],
+        "id": note_id, "type": "Note", "attributedTo": zorg.ap_id, "to": [public], "cc": [format!("{}/followers", zorg.ap_id)],
+        "content": "<p>Soep voor iedereen, donderdag in De Ark</p>", "published": "2026-11-23T09:00:00Z",
+    });
+    let key = zorg.ed25519_private_pkcs8.as_deref().context("zorg's Ed25519 key")?;
+    let signed = buurtnet_federation::integrity::sign(&note, &format!("{}#ed25519-key", zorg.ap_id), key, "2026-11-23T09:00:01Z")?;
+    // Indented and with `type` first: not how serde_json would write it out again.
+    let written =
+        serde_json::to_string_pretty(&signed)?.replacen("{\n", "{\n  \"type\": \"Note\",\n", 1).replacen(",\n  \"type\": \"Note\"", "", 1);
+    let compact = signed.to_string();
+    assert!(serde_json::from_str::<Value>(&written)? == signed && written != compact, "{written}");
+    let create = format!(
+        r#"{{"@context": "https://www.w3.org/ns/activitystreams", "id": "{}/activities/handgeschreven-1", "type": "Create", "actor": "{}", "to": ["{public}"], "object": {written}}}"#,
+        a.base_url(),
+        zorg.ap_id
+    );
+    let zorg_signs = buurtnet_tests::harness::signer_of(&zorg);
+    let status =
+        buurtnet_tests::harness::post_signed(&format!("{}/inbox", b.base_url()), create.as_bytes(), Some(&zorg_signs), None).await?;
+    assert_eq!(status, 202, "the replica's node takes the member's post");
+
+    let kept_at_b = eventually("B holds the post", || async { b.post(&note_id).await }).await?;
+    let original_at_b = posts::original_of(&mut b.store().conn().await?, kept_at_b.id).await?.context("kept with its proof")?;
+    assert_eq!(original_at_b, written, "kept byte for byte");
+    let copy_at_x = eventually("the replica's follower gets it", || async { x.post(&note_id).await }).await?;
+    let original_at_x = posts::original_of(&mut x.store().conn().await?, copy_at_x.id).await?.context("kept with its proof")?;
+    assert_eq!(original_at_x, written, "passed on byte for byte");
+    let member = buurtnet_tests::harness::signer_of(&a.node.as_ref().context("a")?.state().instance_actor);
+    let (status, page) = buurtnet_tests::harness::get_signed_text(&format!("{replica_b}/content"), Some(&member)).await?;
+    assert_eq!(status, 200);
+    assert!(page.contains(&written), "the content collection lists it byte for byte: {page}");
     Ok(())
 }
 

@@ -31,21 +31,24 @@ async fn object_of(activity: &ActivityJson, context: &Context) -> Result<Value> 
 /// boost) that we do not hold yet, kept as its author's: taken from the announcement when it
 /// carries the post with a proof by its author that holds, else fetched from its origin
 /// (what the announcer says is never trusted by itself).
-pub(super) async fn take_announced(announced: &Value, id: &str, context: &Context) -> Result<()> {
+pub(super) async fn take_announced(announce: &ActivityJson, id: &str, context: &Context) -> Result<()> {
+    let announced = &announce.object;
     if announced.get("proof").is_some() {
-        match keep_announced(announced.clone(), id, context, true).await {
+        match keep_announced(announced.clone(), Some(announce.text_of(announced)), id, context).await {
             Ok(()) => return Ok(()),
             Err(e) => tracing::debug!(%id, error = %e, "the announced copy did not check out; fetching the post from its origin"),
         }
     }
     let url = Url::parse(id).map_err(|_| FederationError::Malformed("object id is not a URL".into()))?;
     let object = fetch_object_http::<_, Value>(&url, context).await?.object;
-    keep_announced(object, id, context, false).await
+    keep_announced(object, None, id, context).await
 }
 
 /// Keeps an announced post after the checks: its id, its author on the same origin, public,
-/// and (when `must_be_signed`) its author's proof.
-async fn keep_announced(object: Value, id: &str, context: &Context, must_be_signed: bool) -> Result<()> {
+/// and, for a copy the announcement carried (`carried`: its text as it came), its author's
+/// proof.
+async fn keep_announced(object: Value, carried: Option<String>, id: &str, context: &Context) -> Result<()> {
+    let must_be_signed = carried.is_some();
     let note = parse_note(object.clone())?;
     if note.id != id {
         return Err(FederationError::Forbidden("the post names another id".into()));
@@ -61,7 +64,7 @@ async fn keep_announced(object: Value, id: &str, context: &Context, must_be_sign
         return Err(FederationError::Forbidden("only public posts are taken from an announcement".into()));
     }
     let mut extras = crate::objects::note::extras(&note);
-    extras.original = signed.then(|| object.to_string());
+    extras.original = signed.then(|| carried.unwrap_or_else(|| object.to_string()));
     ops::posts::receive(&context.store, post, &extras).await?;
     Ok(())
 }
@@ -114,7 +117,7 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     }
     let mut extras = crate::objects::note::extras(&note);
     // Kept as it came, for this node's replicas to pass on.
-    extras.original = signed.then(|| object.to_string());
+    extras.original = signed.then(|| activity.text_of(&object));
     ops::posts::receive(&context.store, post, &extras).await?;
     Ok(Outcome::Applied)
 }
@@ -138,7 +141,7 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
     let mut post = note_to_post(&note, signer)?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
     let mut extras = crate::objects::note::extras(&note);
-    extras.original = signed.then(|| object.to_string());
+    extras.original = signed.then(|| activity.text_of(&object));
     match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note), &extras)
         .await
     {

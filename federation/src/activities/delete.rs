@@ -17,20 +17,19 @@ pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context)
     if !protocol::same_origin(&target, &signer.ap_id) {
         return Err(FederationError::Forbidden("an actor can only delete its own objects".into()));
     }
-    let tombstone = signed_tombstone(&activity.object, signer, &target)?;
+    let tombstone = is_signed_tombstone(&activity.object, signer, &target)?.then(|| activity.text_of(&activity.object));
     ops::posts::receive_delete(&context.store, signer, &target, tombstone.as_deref()).await?;
     Ok(Outcome::Applied)
 }
 
-/// The author's signed `Tombstone`, when the `Delete` carries one (coalition content): kept
-/// to pass the deletion on. One whose proof fails was altered on the way and is refused.
-pub(crate) fn signed_tombstone(object: &Value, author: &Actor, target: &str) -> Result<Option<String>> {
+/// Whether `object` is the author's signed `Tombstone` of `target` (coalition content: kept
+/// to pass the deletion on). One whose proof fails was altered on the way and is refused.
+pub(crate) fn is_signed_tombstone(object: &Value, author: &Actor, target: &str) -> Result<bool> {
     if !crate::objects::coalition_content::is_tombstone(object) || object.get("proof").is_none() {
-        return Ok(None);
+        return Ok(false);
     }
     if object["id"] != target || protocol::first_id(object.get("attributedTo")).as_deref() != Some(author.ap_id.as_str()) {
         return Err(FederationError::Forbidden("the tombstone is not of this post or not by its author".into()));
     }
-    crate::objects::coalition_content::check_if_signed(object, author)?;
-    Ok(Some(object.to_string()))
+    crate::objects::coalition_content::check_if_signed(object, author)
 }

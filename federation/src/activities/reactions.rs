@@ -6,13 +6,12 @@ use crate::protocol::{self, activities::ActivityJson};
 use crate::state::Context;
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::{DomainError, ops, store};
-use serde_json::Value;
 
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context, kind: &'static str) -> Result<Outcome> {
     let target = protocol::first_id(Some(&activity.object))
         .ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))?;
     if kind == "announce"
-        && let Some(outcome) = take_passed_on(&activity.object, signer, &target, context).await?
+        && let Some(outcome) = take_passed_on(activity, signer, &target, context).await?
     {
         return Ok(outcome);
     }
@@ -21,7 +20,7 @@ pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context,
         Err(DomainError::NotFound) if kind == "announce" && followed_here(signer, context).await? => {
             // A boost by someone followed here (a coalition's replica announcing its feed)
             // brings the post along.
-            super::create_update::take_announced(&activity.object, &target, context).await?;
+            super::create_update::take_announced(activity, &target, context).await?;
             ops::posts::receive_reaction(&context.store, kind, &activity.id, &signer.ap_id, &target).await?;
             Ok(Outcome::Applied)
         }
@@ -35,7 +34,8 @@ pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context,
 /// `Delete` (each only when the author's proof holds: what the announcer says is never
 /// trusted); the same version again is not counted as another boost. `None` when the
 /// announcement is an ordinary boost.
-async fn take_passed_on(object: &Value, announcer: &Actor, target: &str, context: &Context) -> Result<Option<Outcome>> {
+async fn take_passed_on(activity: &ActivityJson, announcer: &Actor, target: &str, context: &Context) -> Result<Option<Outcome>> {
+    let object = &activity.object;
     if object.get("proof").is_none() || object["id"] != target {
         return Ok(None);
     }
@@ -48,8 +48,10 @@ async fn take_passed_on(object: &Value, announcer: &Actor, target: &str, context
         return Ok(Some(Outcome::Ignored("announcement of a deleted post")));
     }
     if crate::objects::coalition_content::is_tombstone(object) {
-        let tombstone = super::delete::signed_tombstone(object, &author, target)?.ok_or(FederationError::Forbidden("unsigned".into()))?;
-        ops::posts::receive_delete(&context.store, &author, target, Some(&tombstone)).await?;
+        if !super::delete::is_signed_tombstone(object, &author, target)? {
+            return Err(FederationError::Forbidden("the tombstone carries no proof by its author".into()));
+        }
+        ops::posts::receive_delete(&context.store, &author, target, Some(&activity.text_of(object))).await?;
         return Ok(Some(Outcome::Applied));
     }
     let note: crate::protocol::note::NoteJson =
@@ -63,7 +65,7 @@ async fn take_passed_on(object: &Value, announcer: &Actor, target: &str, context
         return Ok(None);
     }
     let mut extras = crate::objects::note::extras(&note);
-    extras.original = Some(object.to_string());
+    extras.original = Some(activity.text_of(object));
     let updated = post.updated.unwrap_or(post.published);
     ops::posts::receive_update(&context.store, &author, target, &post.content, post.summary, updated, &extras).await?;
     Ok(Some(Outcome::Applied))
