@@ -477,6 +477,12 @@ pub async fn form_coalition(founder: Seat<'_>, others: &[Seat<'_>]) -> Result<St
             .await?;
         coalitions::admit_due(home_node.state()).await?;
         members.insert(candidate.ap_id.clone());
+        // The founder pushes later operations to the replicas it knows: wait until it knows
+        // the newcomer's, so that no member has to wait for a sync round to hear of the next.
+        eventually("the founder hears of the newcomer's replica", || async {
+            Ok(ops::coalitions::state(home.store(), &coalition).await?.replicas.contains_key(&candidate.ap_id).then_some(()))
+        })
+        .await?;
     }
     for node in std::iter::once(home).chain(others.iter().map(|seat| seat.0)) {
         eventually("every node computes the same members and hosts a replica", || async {
