@@ -649,6 +649,30 @@ async fn edits_and_deletions_reach_a_member_cut_off_from_the_author_through_anot
     .await?;
     assert_eq!(status, 403, "a tombstone whose proof fails is refused");
     assert!(!c.post(&kept.ap_id).await?.context("kept at C")?.is_deleted());
+
+    // A genuine tombstone of a post Lander's node never held stands in for it there (a member's
+    // deletion); on the reader's node, which hosts no replica, it leaves nothing behind.
+    let never_held = format!("{}/notes/nooit-ontvangen", a.base_url());
+    let mut unsigned = tombstone.clone();
+    unsigned.as_object_mut().context("object")?.remove("proof");
+    unsigned["id"] = Value::from(never_held.as_str());
+    let key = zorg.ed25519_private_pkcs8.as_deref().context("zorg's Ed25519 key")?;
+    let signed = buurtnet_federation::integrity::sign(&unsigned, &format!("{}#ed25519-key", zorg.ap_id), key, "2026-11-23T10:00:00Z")?;
+    for (node, activity, stands_in) in [(c, "nooit-1", true), (&x, "nooit-2", false)] {
+        let delete = serde_json::json!({
+            "@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}/activities/{activity}", a.base_url()),
+            "type": "Delete", "actor": zorg.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"], "object": signed,
+        });
+        let status = buurtnet_tests::harness::post_signed(
+            &format!("{}/inbox", node.base_url()),
+            &serde_json::to_vec(&delete)?,
+            Some(&zorg_signs),
+            None,
+        )
+        .await?;
+        assert_eq!(status, 202);
+        assert_eq!(node.post(&never_held).await?.is_some_and(|p| p.is_deleted()), stands_in, "{}", node.base_url());
+    }
     Ok(())
 }
 

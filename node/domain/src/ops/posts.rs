@@ -274,14 +274,16 @@ pub async fn receive_account_deletion(store: &Store, actor: &Actor) -> Result<()
 /// Applies a peer's `Delete` of a post it authored. Unknown posts are fine (nothing to do).
 /// `tombstone` is the author's signed `Tombstone`, when the deletion came with one (coalition
 /// content): it is kept, so that replicas can pass the deletion on, and for a post not held
-/// here it stands in for the post, so that a late copy cannot bring it back. Returns whether
-/// anything changed.
+/// here by a member of a coalition this node hosts a replica of, it stands in for the post, so
+/// that a late copy cannot bring it back (nobody else gets rows for what they delete).
+/// Returns whether anything changed.
 pub async fn receive_delete(store: &Store, author: &Actor, ap_id: &str, tombstone: Option<&str>) -> Result<bool> {
+    let may_stand_in = tombstone.is_some() && super::coalitions::is_member_of_a_hosted_coalition(store, &author.ap_id).await?;
     let mut tx = store.begin().await?;
     let post = match store::posts::by_ap_id(&mut tx, ap_id).await? {
         Some(post) if post.is_deleted() => return Ok(false),
         Some(post) => post,
-        None if tombstone.is_some() => store::posts::insert(&mut tx, &stand_in_for_deleted(author, ap_id)).await?,
+        None if may_stand_in => store::posts::insert(&mut tx, &stand_in_for_deleted(author, ap_id)).await?,
         None => return Ok(false),
     };
     if post.author_id != author.id || post.is_local {
