@@ -222,14 +222,31 @@ pub async fn operations(context: Context, Path(slug): Path<String>, Query(query)
     ))
 }
 
-/// The items of a collection page, each byte for byte as the page has it.
-pub(crate) fn item_texts(body: &[u8]) -> Vec<String> {
-    #[derive(serde::Deserialize)]
-    struct Page<'a> {
-        #[serde(borrow, default, rename = "orderedItems")]
-        items: Vec<&'a serde_json::value::RawValue>,
+/// A page of another replica's collection, read once: its items each byte for byte as the
+/// page has them, and where to read on.
+pub(crate) struct CollectionPage {
+    pub items: Vec<String>,
+    pub next: Option<String>,
+    /// The content collection's mark (`bn:readUpTo`).
+    pub read_up_to: Option<String>,
+}
+
+impl CollectionPage {
+    pub fn parse(body: &[u8], url: &url::Url) -> Result<CollectionPage> {
+        #[derive(serde::Deserialize)]
+        struct Page<'a> {
+            #[serde(borrow, default, rename = "orderedItems")]
+            items: Vec<&'a serde_json::value::RawValue>,
+            #[serde(default)]
+            next: Value,
+            #[serde(default, rename = "bn:readUpTo")]
+            read_up_to: Value,
+        }
+        let page: Page = serde_json::from_slice(body).map_err(|e| FederationError::Malformed(format!("{url}: {e}")))?;
+        let items = page.items.iter().map(|item| item.get().to_string()).collect();
+        let text = |value: &Value| value.as_str().map(str::to_string);
+        Ok(CollectionPage { items, next: text(&page.next), read_up_to: text(&page.read_up_to) })
     }
-    serde_json::from_slice::<Page>(body).map(|page| page.items.iter().map(|item| item.get().to_string()).collect()).unwrap_or_default()
 }
 
 /// What a pull from another replica brought.
@@ -330,14 +347,13 @@ async fn pull_operations(context: &Context, replica: &url::Url, expected: Option
     let mut pulled = Pulled { coalition: coalition.clone(), ..Pulled::default() };
     let mut unchecked = Vec::new();
     for _ in 0..MAX_PAGES {
-        let body = get_body(context, &next, false).await?;
-        let page: Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{next}: {e}")))?;
-        for text in item_texts(&body) {
+        let page = CollectionPage::parse(&get_body(context, &next, false).await?, &next)?;
+        for text in page.items {
             if let Some(failed) = take(context, &coalition, &text, &mut pulled).await {
                 unchecked.push((text, failed));
             }
         }
-        match page["next"].as_str().and_then(|u| url::Url::parse(u).ok()).filter(|u| u.origin() == replica.origin() && *u != next) {
+        match page.next.and_then(|u| url::Url::parse(&u).ok()).filter(|u| u.origin() == replica.origin() && *u != next) {
             Some(url) => next = url,
             None => break,
         }

@@ -250,18 +250,14 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
             let post = store::posts::by_id(&mut conn, *post_id).await?;
             let author = store::actors::by_id(&mut conn, post.author_id).await?;
             let reaction = crate::objects::reaction::reaction(kind, activity, &actor, &post, &author);
-            // A replica passes on the member's post itself, byte for byte with its author's
-            // proof, so that followers can take it even when its author's node does not answer.
-            let original = match event {
+            let (activity, original) = match event {
+                // A replica passes on the member's post itself, byte for byte with its author's
+                // proof, so that followers can take it even when its author's node does not answer.
                 Outgoing::Reacted { .. } if actor.kind() == buurtnet_domain::model::ActorKind::Coalition => {
-                    original_object(&mut conn, &post, &author).await?
+                    (reaction, original_object(&mut conn, &post, &author).await?)
                 }
-                _ => None,
-            };
-            let activity = if matches!(event, Outgoing::Reacted { .. }) {
-                reaction
-            } else {
-                crate::objects::reaction::undo(new_id(), reaction, &actor)
+                Outgoing::Reacted { .. } => (reaction, None),
+                _ => (crate::objects::reaction::undo(new_id(), reaction, &actor), None),
             };
             let mut inboxes = BTreeSet::new();
             // A replica announcing a member's post does not tell the author each time.

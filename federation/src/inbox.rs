@@ -75,7 +75,10 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
         return receive_coalition_operation(context, &pending, &document, &body).await;
     }
     let mut activity: ActivityJson = serde_json::from_value(document).map_err(|e| FederationError::Malformed(e.to_string()))?;
-    activity.object_text = protocol::activities::embedded_object_text(&body);
+    // Only signed objects are kept as they came (coalition content): plain ones need no second parse.
+    if activity.object.get("proof").is_some() {
+        activity.object_text = protocol::activities::embedded_object_text(&body);
+    }
     let actor_id = protocol::first_id(Some(&activity.actor)).ok_or_else(|| FederationError::Malformed("no actor".into()))?;
     if !protocol::same_origin(&activity.id, &actor_id) {
         return Err(FederationError::Forbidden("activity id is on another origin than its actor".into()).into());

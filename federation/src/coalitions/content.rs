@@ -3,7 +3,7 @@
 //! author and passed on byte for byte, for members' nodes only; and [`pull_content`], the
 //! anti-entropy that reads it from another replica and keeps what the authors' proofs back.
 
-use super::{MAX_PAGES, get_body, item_texts, replica_id};
+use super::{CollectionPage, MAX_PAGES, get_body, replica_id};
 use crate::error::{FederationError, Result};
 use crate::protocol::with_context;
 use crate::state::Context;
@@ -123,9 +123,8 @@ pub async fn pull_content(context: &Context, coalition: &str, replica: &url::Url
         if let Some(mark) = &after {
             url.query_pairs_mut().append_pair("after", mark);
         }
-        let body = get_body(context, &url, true).await?;
-        let page: Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{url}: {e}")))?;
-        for text in item_texts(&body) {
+        let page = CollectionPage::parse(&get_body(context, &url, true).await?, &url)?;
+        for text in page.items {
             let Ok(item) = serde_json::from_str::<Value>(&text) else { continue };
             match take_content(context, coalition, &item, text).await {
                 Ok(Taken::New) => pulled.taken += 1,
@@ -135,12 +134,12 @@ pub async fn pull_content(context: &Context, coalition: &str, replica: &url::Url
                 Err(e) => pulled.refused.push((item["id"].as_str().unwrap_or_default().to_string(), e.to_string())),
             }
         }
-        let read_up_to = page["bn:readUpTo"].as_str().map(str::to_string);
+        let read_up_to = page.read_up_to;
         let moved = read_up_to.is_some() && read_up_to != after;
         if let Some(mark) = read_up_to.as_deref().filter(|_| moved) {
             store::coalitions::set_content_cursor(&mut context.store.conn().await?, coalition, key, mark).await?;
         }
-        if page.get("next").is_none() || !moved {
+        if page.next.is_none() || !moved {
             break;
         }
         after = read_up_to;

@@ -143,8 +143,7 @@ async fn record_revision(tx: &mut Tx, post: &Post, article: &Article, source: &s
     let origin = Origin { forked_from: article.forked_from.clone(), forked_from_author: article.forked_from_author.clone() };
     let edit =
         PostEdit { content: render(&article.title, &source, &origin), source: Some(source.clone()), summary: None, updated: now_ms() };
-    store::posts::edit(tx, post.id, &edit).await?;
-    super::coalitions::pass_on_in_replicas(tx, post).await?;
+    super::posts::change_text(tx, post, &edit).await?;
     if post.visibility.federates() {
         store::outbox::push(tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }

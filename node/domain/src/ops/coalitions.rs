@@ -213,9 +213,14 @@ pub(crate) async fn announce_in_replicas(tx: &mut store::Tx, post: &crate::model
 /// followers (whose copies would otherwise stay as they were).
 pub(crate) async fn pass_on_in_replicas(tx: &mut store::Tx, post: &crate::model::Post) -> Result<()> {
     for (replica, _) in replicas_that_announced(tx, post).await? {
-        let activity = format!("{}/announces/{}/{}", replica.ap_id, post.id, crate::now_ms());
-        store::outbox::push(tx, &crate::outbox::Outgoing::ReplicaPassedOn { activity, replica_id: replica.id, post_id: post.id }).await?;
+        pass_on(tx, &replica, post).await?;
     }
+    Ok(())
+}
+
+async fn pass_on(tx: &mut store::Tx, replica: &crate::model::Actor, post: &crate::model::Post) -> Result<()> {
+    let activity = format!("{}/announces/{}/{}", replica.ap_id, post.id, crate::now_ms());
+    store::outbox::push(tx, &crate::outbox::Outgoing::ReplicaPassedOn { activity, replica_id: replica.id, post_id: post.id }).await?;
     Ok(())
 }
 
@@ -223,8 +228,8 @@ pub(crate) async fn pass_on_in_replicas(tx: &mut store::Tx, post: &crate::model:
 /// takes its `Announce` back (`Undo`, for servers that do not read the tombstone), so that
 /// their followers drop the post too.
 pub(crate) async fn unannounce_in_replicas(tx: &mut store::Tx, post: &crate::model::Post) -> Result<()> {
-    pass_on_in_replicas(tx, post).await?;
     for (replica, announce) in replicas_that_announced(tx, post).await? {
+        pass_on(tx, &replica, post).await?;
         store::posts::remove_reaction(tx, &announce, &replica.ap_id).await?;
         let kind = super::reactions::ANNOUNCE.to_string();
         let event = crate::outbox::Outgoing::ReactionUndone { kind, activity: announce, actor_id: replica.id, post_id: post.id };

@@ -101,8 +101,7 @@ async fn rewrite_post(tx: &mut store::Tx, post: &Post, draft: &EventDraft, cance
         summary: None,
         updated: now_ms(),
     };
-    store::posts::edit(tx, post.id, &change).await?;
-    super::coalitions::pass_on_in_replicas(tx, post).await?;
+    super::posts::change_text(tx, post, &change).await?;
     if post.visibility.federates() {
         store::outbox::push(tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }

@@ -127,8 +127,7 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, conte
         updated: now_ms(),
     };
     let mut tx = store.begin().await?;
-    store::posts::edit(&mut tx, post.id, &change).await?;
-    super::coalitions::pass_on_in_replicas(&mut tx, &post).await?;
+    change_text(&mut tx, &post, &change).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }
@@ -137,13 +136,26 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, conte
     Ok(post)
 }
 
+/// Changes a post's text. Every edit goes through here: the replicas here that announced the
+/// post pass the new version on to their followers.
+pub(crate) async fn change_text(tx: &mut store::Tx, post: &Post, change: &PostEdit) -> Result<()> {
+    store::posts::edit(tx, post.id, change).await?;
+    super::coalitions::pass_on_in_replicas(tx, post).await
+}
+
+/// Marks a post deleted. Every deletion goes through here: the replicas here that announced
+/// the post take it back.
+pub(crate) async fn mark_deleted(tx: &mut store::Tx, post: &Post) -> Result<()> {
+    store::posts::mark_deleted(tx, post.id).await?;
+    super::coalitions::unannounce_in_replicas(tx, post).await
+}
+
 /// Deletes a local post (it answers 410 Gone afterwards) and announces the `Delete`.
 pub async fn delete(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
     let post = own_post(store, member, post_id).await?;
     let mut tx = store.begin().await?;
     let recipients = store::posts::recipients(&mut tx, post.id).await?;
-    store::posts::mark_deleted(&mut tx, post.id).await?;
-    super::coalitions::unannounce_in_replicas(&mut tx, &post).await?;
+    mark_deleted(&mut tx, &post).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id: post.id, recipients }).await?;
     }
@@ -210,10 +222,9 @@ pub async fn receive_update(
         summary: summary.map(|s| html::to_plain_text(&html::sanitize(&s))),
         updated,
     };
-    store::posts::edit(&mut tx, post.id, &change).await?;
+    change_text(&mut tx, &post, &change).await?;
     if !post.is_deleted() {
         apply_extras(&mut tx, &post, extras).await?;
-        super::coalitions::pass_on_in_replicas(&mut tx, &post).await?;
     }
     tx.commit().await?;
     after_receipt(store, &post, extras).await;
@@ -289,12 +300,11 @@ pub async fn receive_delete(store: &Store, author: &Actor, ap_id: &str, tombston
     if post.author_id != author.id || post.is_local {
         return Err(DomainError::Forbidden);
     }
-    store::posts::mark_deleted(&mut tx, post.id).await?;
+    mark_deleted(&mut tx, &post).await?;
     match tombstone {
         Some(raw) => store::posts::keep_original(&mut tx, post.id, raw).await?,
         None => store::posts::forget_original(&mut tx, post.id).await?,
     }
-    super::coalitions::unannounce_in_replicas(&mut tx, &post).await?;
     tx.commit().await?;
     Ok(true)
 }

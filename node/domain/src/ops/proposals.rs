@@ -109,8 +109,7 @@ pub async fn change(store: &Store, member: &Actor, post_id: i64, draft: &Proposa
         summary: None,
         updated: now_ms(),
     };
-    store::posts::edit(&mut tx, post.id, &edit).await?;
-    super::coalitions::pass_on_in_replicas(&mut tx, &post).await?;
+    super::posts::change_text(&mut tx, &post, &edit).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }
@@ -139,8 +138,7 @@ async fn end(store: &Store, post_id: i64, state: ProposalState) -> Result<()> {
     let post = store::posts::by_id(&mut tx, post_id).await?;
     let recipients = store::posts::recipients(&mut tx, post_id).await?;
     store::proposals::set_state(&mut tx, post_id, state).await?;
-    store::posts::mark_deleted(&mut tx, post_id).await?;
-    super::coalitions::unannounce_in_replicas(&mut tx, &post).await?;
+    super::posts::mark_deleted(&mut tx, &post).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id, recipients }).await?;
     }

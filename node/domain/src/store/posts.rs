@@ -90,8 +90,6 @@ pub async fn public_by_author(db: &mut impl Handle, author_id: i64, limit: i64, 
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(author_id).bind(limit).bind(offset).fetch_all(c).await)?)
 }
 
-/// Posts after row `after` that may be coalition content: "coalition" posts, and public or
-/// unlisted posts of initiatives; oldest first (the caller keeps those of one coalition).
 /// Marks that a post's federated form changed without its row changing (an event's
 /// participants, a proposal's state): anti-entropy serves it again.
 pub async fn touch(db: &mut impl Handle, id: i64) -> Result<()> {
@@ -103,18 +101,23 @@ pub async fn touch(db: &mut impl Handle, id: i64) -> Result<()> {
 pub type ChangeMark = (i64, i64);
 
 /// Posts that may be coalition content (a "coalition" post, or a public or unlisted one by an
-/// initiative), deleted ones included, that changed after `mark`, in the order they changed.
+/// initiative), deleted ones included, that changed after `mark`, in the order they changed;
+/// the caller keeps those of one coalition.
 pub async fn coalition_changes_after(db: &mut impl Handle, mark: ChangeMark, limit: i64) -> Result<Vec<(ChangeMark, Post)>> {
-    let sql = "SELECT changed_at, id FROM posts WHERE (changed_at > $1 OR (changed_at = $1 AND id > $2))
+    #[derive(sqlx::FromRow)]
+    struct Changed {
+        changed_at: i64,
+        #[sqlx(flatten)]
+        post: Post,
+    }
+    let sql = format!(
+        "SELECT changed_at, {COLUMNS} FROM posts WHERE (changed_at > $1 OR (changed_at = $1 AND id > $2))
            AND (visibility = 'coalition'
                 OR (visibility IN ('public', 'unlisted') AND author_id IN (SELECT id FROM actors WHERE kind = 'group')))
-         ORDER BY changed_at, id LIMIT $3";
-    let marks = on_db!(db, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(mark.0).bind(mark.1).bind(limit).fetch_all(c).await)?;
-    let mut changed = Vec::with_capacity(marks.len());
-    for mark in marks {
-        changed.push((mark, by_id(db, mark.1).await?));
-    }
-    Ok(changed)
+         ORDER BY changed_at, id LIMIT $3"
+    );
+    let rows = on_db!(db, c => sqlx::query_as::<_, Changed>(&sql).bind(mark.0).bind(mark.1).bind(limit).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|row| ((row.changed_at, row.post.id), row.post)).collect())
 }
 
 /// Keeps a post's object as it came, with its integrity proof (the latest version).
