@@ -166,9 +166,10 @@ async fn a_coalition_is_founded_joined_and_left_through_the_pages(backend: Backe
 async fn the_forms_explain_mistakes_and_refuse_outsiders(backend: Backend) -> Result<()> {
     let node = TestNode::start(backend).await?;
     let zorg = node.add_initiative("zorg", false).await?;
-    node.add_initiative("buren", false).await?;
+    let buren_initiative = node.add_initiative("buren", false).await?;
     node.add_member("fatima", Some(&zorg)).await?;
     node.add_member("henk", None).await?;
+    node.add_member("els", Some(&buren_initiative)).await?;
     let mut fatima = PageVisitor::new(&node.base_url())?;
     fatima.log_in("fatima", PASSWORD).await?;
 
@@ -232,6 +233,20 @@ async fn the_forms_explain_mistakes_and_refuse_outsiders(backend: Backend) -> Re
         henk.submit("/coalitie/delfshaven", "/coalitie/delfshaven/voorstellen", &[("proposal", &proposal), ("choice", "object")]).await?;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(unchanged().await?, "no objection was recorded");
+
+    // Proposed by a member, the admission is an invitation: Buren's coordinator answers it on
+    // the coordinators' page; a coordinator of another initiative cannot answer for Buren.
+    let answer = [("initiative", "buren"), ("coalition", coalition.as_str()), ("proposal", proposal.as_str()), ("answer", "yes")];
+    let not_hers = fatima.submit("/coordinatie", "/coordinatie/coalities/uitnodiging", &answer).await?;
+    assert_eq!(not_hers.status, StatusCode::FORBIDDEN);
+    let mut els = PageVisitor::new(&node.base_url())?;
+    els.log_in("els", PASSWORD).await?;
+    let invited = els.get("/coordinatie").await?;
+    assert!(invited.body.contains("Jullie initiatief is uitgenodigd om lid te worden"), "{}", invited.body);
+    let answered = els.submit("/coordinatie", "/coordinatie/coalities/uitnodiging", &answer).await?;
+    assert_eq!(answered.location.as_deref(), Some("/coordinatie?gedaan=uitnodiging-aangenomen"), "{}", answered.body);
+    assert!(coalitions::state(node.store(), &coalition).await?.proposals[&proposal].approvals.contains(&buren_initiative.ap_id));
+    assert!(!els.get("/coordinatie").await?.body.contains("Jullie initiatief is uitgenodigd"), "answered once");
 
     // A rule refusal in plain words; then a real objection.
     let vote =

@@ -201,13 +201,27 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
         buurtnet_domain::ops::coalitions::host(b.store(), &coalition, "delfshaven", &paleis).await.is_err(),
         "only members host a replica"
     );
+    // An invitation: Paleis is not let in before it says yes.
+    let too_soon =
+        buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: proposal.id.clone() }).await;
+    assert!(matches!(too_soon, Err(FederationError::Domain(DomainError::Invalid(_)))), "not admitted without its yes");
+    eventually("the invitation reaches Paleis's node", || async {
+        Ok(buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?.proposals.contains_key(&proposal.id).then_some(()))
+    })
+    .await?;
+    let yes = OpKind::Vote { proposal: proposal.id.clone(), approve: true };
+    let answer = buurtnet_federation::coalitions::act(&b_context, &kees, &paleis, &coalition, yes).await?;
+    eventually("the yes reaches Zorg's node", || async {
+        Ok(buurtnet_domain::ops::coalitions::knows(a.store(), &answer.id).await?.then_some(()))
+    })
+    .await?;
     buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: proposal.id.clone() }).await?;
 
     // The new member's node takes the log and hosts a replica of its own.
     let replica_a = url::Url::parse(&format!("{}/coalitions/delfshaven", a.base_url()))?;
     // (A pushes what concerns the candidate to its node too, so some may be there already.)
     let pulled = buurtnet_federation::coalitions::pull(&b_context, &replica_a).await?;
-    assert_eq!((pulled.taken + pulled.known, pulled.refused.len()), (4, 0), "{pulled:?}");
+    assert_eq!((pulled.taken + pulled.known, pulled.refused.len()), (5, 0), "{pulled:?}");
     // Paleis's node sees its initiative is a member and hosts a replica by itself.
     eventually("Paleis's node hosts a replica", || async {
         Ok(buurtnet_domain::ops::coalitions::local_replica(b.store(), &coalition).await?)
@@ -237,24 +251,47 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
     Ok(())
 }
 
+/// Zorg invites Buren (an initiative on the same node) into two coalitions; Buren says yes to
+/// both. The node admits it by itself where the objection period is over, and not before it
+/// said yes.
 async fn admissions_take_effect_by_themselves_once_the_period_is_over(backend: Backend) -> Result<()> {
     use buurtnet_domain::model::coalition::Change;
     let node = TestNode::start(backend).await?;
     let zorg = node.add_initiative("zorg", false).await?;
     let fatima = node.add_member("fatima", Some(&zorg)).await?;
+    let buren = node.add_initiative("buren", false).await?;
+    let els = node.add_member("els", Some(&buren)).await?;
     let context = node.node.as_ref().context("running")?.context();
     let state = node.node.as_ref().context("running")?.state();
-    let candidate = "https://elders.example/initiatives/buren";
+    let candidate = buren.ap_id.clone();
+    let invite = |coalition: String| {
+        let (context, fatima, zorg, candidate) = (&context, &fatima, &zorg, candidate.clone());
+        async move {
+            let invitation =
+                buurtnet_federation::coalitions::act(context, fatima, zorg, &coalition, OpKind::Propose(Change::Admit(candidate))).await?;
+            anyhow::Ok(invitation.id)
+        }
+    };
+    let say_yes = |coalition: String, proposal: String| {
+        let (context, els, buren) = (&context, &els, &buren);
+        async move {
+            buurtnet_federation::coalitions::act(context, els, buren, &coalition, OpKind::Vote { proposal, approve: true }).await?;
+            anyhow::Ok(())
+        }
+    };
     let week = buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "week", charter()).await?;
-    buurtnet_federation::coalitions::act(&context, &fatima, &zorg, &week, OpKind::Propose(Change::Admit(candidate.into()))).await?;
+    let invitation = invite(week.clone()).await?;
+    say_yes(week.clone(), invitation).await?;
     assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "a week to object first");
     let quick =
         buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "vlug", Charter { objection_days: 0, ..charter() }).await?;
-    buurtnet_federation::coalitions::act(&context, &fatima, &zorg, &quick, OpKind::Propose(Change::Admit(candidate.into()))).await?;
+    let invitation = invite(quick.clone()).await?;
+    assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "not before Buren said yes");
+    say_yes(quick.clone(), invitation).await?;
     assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 1);
-    assert!(buurtnet_domain::ops::coalitions::state(node.store(), &quick).await?.members.contains(candidate));
+    assert!(buurtnet_domain::ops::coalitions::state(node.store(), &quick).await?.members.contains(&candidate));
     assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "once");
-    assert!(!buurtnet_domain::ops::coalitions::state(node.store(), &week).await?.members.contains(candidate));
+    assert!(!buurtnet_domain::ops::coalitions::state(node.store(), &week).await?.members.contains(&candidate));
     Ok(())
 }
 

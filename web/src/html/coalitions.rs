@@ -166,6 +166,8 @@ fn proposal_view(state: &CoalitionState, p: &Proposal, known: &BTreeMap<String, 
         }
         Standing::AboutToBeAdmitted => tr.t("coalition-status-about-to-be-admitted"),
         Standing::Objected => tr.t("coalition-status-objected"),
+        Standing::AwaitsAnswer => tr.t("coalition-status-awaits-answer"),
+        Standing::Declined => tr.t("coalition-status-declined"),
         Standing::Admitted => tr.t("coalition-status-admitted"),
         Standing::Voting { needed } => tr.with(
             "coalition-status-voting",
@@ -718,6 +720,8 @@ pub struct InvolvementView {
     pub href: String,
     pub initiative: String,
     pub part: String,
+    /// (coalition, proposal, initiative's username) of an invitation still to be answered.
+    pub invitation: Option<(String, String, String)>,
 }
 
 /// The founding form.
@@ -780,11 +784,16 @@ pub async fn coordinator_part(
             Some(slug) => format!("/coalitie/{slug}"),
             None => state.replicas.values().next().map(|r| page_of_replica(context, r)).unwrap_or_default(),
         };
-        let part = match &involvement.part {
-            Part::Member => tr.count("coalition-part-member", state.members.len() as i64),
+        let (part, invitation) = match &involvement.part {
+            Part::Member => (tr.count("coalition-part-member", state.members.len() as i64), None),
             Part::Candidate { proposal } => match state.proposals.get(proposal) {
-                Some(p) => proposal_view(state, p, &BTreeMap::new(), tr).status,
-                None => String::new(),
+                Some(p) => {
+                    let unanswered = p.invitee().is_some() && !p.accepted_by_candidate() && !p.decided;
+                    let invitation =
+                        unanswered.then(|| (involvement.coalition.clone(), p.id.clone(), involvement.initiative.username.clone()));
+                    (proposal_view(state, p, &BTreeMap::new(), tr).status, invitation)
+                }
+                None => (String::new(), None),
             },
         };
         coalitions.push(InvolvementView {
@@ -792,6 +801,7 @@ pub async fn coordinator_part(
             href,
             initiative: involvement.initiative.display_name.clone(),
             part,
+            invitation,
         });
     }
     let found = forms.found;
@@ -823,6 +833,46 @@ async fn coordinator_form(context: &Context, visitor: &Visitor, csrf: &str, user
     match acting_initiatives(context, &member).await {
         Ok(initiatives) => Ok((member, chosen(initiatives, username))),
         Err(e) => Err(error_page(context, visitor, &e).await),
+    }
+}
+
+/// The answer to an invitation, from the coordinators' page.
+#[derive(serde::Deserialize, Default)]
+pub struct InvitationForm {
+    #[serde(default)]
+    csrf: String,
+    /// The invited initiative's username.
+    #[serde(default)]
+    initiative: String,
+    #[serde(default)]
+    coalition: String,
+    #[serde(default)]
+    proposal: String,
+    /// `yes` or `no`.
+    #[serde(default)]
+    answer: String,
+}
+
+/// "Uitgenodigd": the invited initiative says yes (the admission goes on by the coalition's
+/// rules) or no (it ends), signed by the initiative like any operation.
+pub async fn answer_invitation(context: Context, visitor: Visitor, Form(form): Form<InvitationForm>) -> Response {
+    let (member, initiative) = match coordinator_form(&context, &visitor, &form.csrf, &form.initiative).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let Some(initiative) = initiative else { return error_page(&context, &visitor, &DomainError::Forbidden).await };
+    let approve = form.answer == "yes";
+    let vote = OpKind::Vote { proposal: form.proposal.clone(), approve };
+    match buurtnet_federation::coalitions::act(&context, &member, &initiative, &form.coalition, vote).await {
+        Ok(_) => {
+            let done = if approve { "uitnodiging-aangenomen" } else { "uitnodiging-afgeslagen" };
+            Redirect::to(&format!("/coordinatie?gedaan={done}")).into_response()
+        }
+        Err(FederationError::Domain(e)) => error_page(&context, &visitor, &e).await,
+        Err(e) => {
+            tracing::info!(error = %e, "answering an invitation failed");
+            error_page(&context, &visitor, &DomainError::Forbidden).await
+        }
     }
 }
 

@@ -90,6 +90,7 @@ pub fn routes() -> Router {
         .route("/coordinatie/leden/{id}/wachtwoord", post(coordinate::reset_password))
         .route("/coordinatie/coalities", post(coalitions::found))
         .route("/coordinatie/coalities/aansluiten", post(coalitions::join))
+        .route("/coordinatie/coalities/uitnodiging", post(coalitions::answer_invitation))
         .route("/coalities", get(coalitions::list))
         .route("/coalitie/{slug}", get(coalitions::show))
         .route("/coalitie/{slug}/voorstellen", post(coalitions::on_proposal))

@@ -7,12 +7,14 @@
 //! order is a function of the set alone; an operation whose parents are not all known yet
 //! waits (it is reported as pending) until they arrive. Rules, checked during the walk:
 //! - `Found` starts the coalition (the first one only) with its founders and charter.
-//! - Anyone may `Propose` the admission of a candidate (an application, when the candidate
-//!   proposes itself); members propose removals and charter changes.
+//! - A candidate may `Propose` its own admission (an application); a member may propose
+//!   another initiative's (an invitation); members propose removals and charter changes.
 //! - Members `Sponsor`, `Object` and `Vote`; only what members do counts, each member once.
+//!   The one exception: an invited initiative answers its invitation with a `Vote` (yes lets
+//!   it go on, no ends it).
 //! - `Admit` (by any member) lets a candidate in when the proposal has the sponsors the
-//!   charter asks, no objection, and the objection period has passed by the time the
-//!   `Admit` was made. An objection made within the period that arrives later (a partition)
+//!   charter asks, no objection, an invitation's yes, and the objection period has passed
+//!   by the time the `Admit` was made. An objection made within the period that arrives later (a partition)
 //!   still undoes the admission: removal wins over admission.
 //! - Removal and charter changes take effect once more than the charter's share of the
 //!   members at the proposal's time vote for them (more than half unless it says more; the
@@ -121,6 +123,28 @@ pub struct Proposal {
     pub approvals: BTreeSet<String>,
     pub rejections: BTreeSet<String>,
     pub decided: bool,
+}
+
+impl Proposal {
+    /// The initiative an invitation is for: an admission proposed by a member, which the
+    /// invited initiative must accept (its own `Vote`) before it can be admitted. None for an
+    /// application (proposed by the candidate itself) and for other proposals.
+    pub fn invitee(&self) -> Option<&str> {
+        match &self.change {
+            Change::Admit(candidate) if *candidate != self.proposer => Some(candidate),
+            _ => None,
+        }
+    }
+
+    /// Whether the invited initiative said yes (always true for an application).
+    pub fn accepted_by_candidate(&self) -> bool {
+        self.invitee().is_none_or(|invitee| self.approvals.contains(invitee))
+    }
+
+    /// Whether the invited initiative said no.
+    pub fn declined_by_candidate(&self) -> bool {
+        self.invitee().is_some_and(|invitee| self.rejections.contains(invitee))
+    }
 }
 
 /// What a set of operations amounts to.
@@ -252,6 +276,21 @@ fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str>
             decide_by_majority(state, &op.id);
             Ok(())
         }
+        OpKind::Vote { proposal, approve } if state.proposals.get(proposal).and_then(Proposal::invitee) == Some(op.author.as_str()) => {
+            // The invited initiative answers its invitation: yes lets the admission go on,
+            // no ends it.
+            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
+            if p.decided {
+                return Err("the invitation was decided already");
+            }
+            if *approve {
+                p.approvals.insert(op.author.clone());
+            } else {
+                p.rejections.insert(op.author.clone());
+                p.decided = true;
+            }
+            Ok(())
+        }
         _ if !is_member => Err("only members do this"),
         OpKind::Sponsor { proposal } => {
             let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
@@ -293,6 +332,9 @@ fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str>
             let Change::Admit(candidate) = p.change.clone() else { return Err("only admissions are admitted") };
             if p.decided {
                 return Ok(());
+            }
+            if !p.accepted_by_candidate() {
+                return Err("the invited initiative has not accepted");
             }
             if op.published < p.published + window {
                 return Err("the objection period has not passed");
@@ -558,5 +600,29 @@ mod tests {
         assert_eq!(state.members.len(), 64);
         assert!(!state.members.contains(&removed));
         assert!(state.refused.is_empty() && state.pending.is_empty(), "{:?}", state.refused);
+    }
+
+    /// An admission a member proposes is an invitation: sponsored and unopposed, it still
+    /// waits for the invited initiative's yes; a no ends it for good.
+    #[test]
+    fn an_invitation_needs_the_invited_initiatives_yes() {
+        let mut ops = vec![op("op:01", A, &[], 0, OpKind::Found { charter: charter(), founders: vec![A.into()] })];
+        ops.push(op("op:02", A, &["op:01"], 1, OpKind::Propose(Change::Admit(B.into()))));
+        ops.push(op("op:03", A, &["op:02"], 9, OpKind::Admit { proposal: "op:02".into() }));
+        let state = fold(&ops);
+        assert!(!state.members.contains(B), "not without its yes");
+        assert!(state.refused.contains_key("op:03"));
+        let mut accepted = ops.clone();
+        accepted.push(op("op:04", B, &["op:02"], 2, OpKind::Vote { proposal: "op:02".into(), approve: true }));
+        accepted.push(op("op:05", A, &["op:04"], 9, OpKind::Admit { proposal: "op:02".into() }));
+        let state = all_orders_agree(&accepted);
+        assert!(state.members.contains(B), "admitted once it said yes");
+        let mut declined = ops;
+        declined.push(op("op:04", B, &["op:02"], 2, OpKind::Vote { proposal: "op:02".into(), approve: false }));
+        declined.push(op("op:05", A, &["op:04"], 9, OpKind::Admit { proposal: "op:02".into() }));
+        declined.push(op("op:06", C, &["op:02"], 2, OpKind::Vote { proposal: "op:02".into(), approve: true }));
+        let state = all_orders_agree(&declined);
+        assert!(!state.members.contains(B), "a no ends the invitation");
+        assert!(state.refused.contains_key("op:06"), "only the invited initiative answers");
     }
 }

@@ -177,6 +177,10 @@ pub enum Standing {
     AboutToBeAdmitted,
     /// A member objected: the admission does not go through.
     Objected,
+    /// An invitation past its objection period that the invited initiative has not answered.
+    AwaitsAnswer,
+    /// The invited initiative said no.
+    Declined,
     Admitted,
     /// A removal or charter change still voted on: `needed` votes for it make it pass.
     Voting {
@@ -187,7 +191,14 @@ pub enum Standing {
 
 impl Standing {
     pub fn is_open(&self) -> bool {
-        matches!(self, Standing::Objectable { .. } | Standing::NeedsSponsors { .. } | Standing::AboutToBeAdmitted | Standing::Voting { .. })
+        matches!(
+            self,
+            Standing::Objectable { .. }
+                | Standing::NeedsSponsors { .. }
+                | Standing::AwaitsAnswer
+                | Standing::AboutToBeAdmitted
+                | Standing::Voting { .. }
+        )
     }
 }
 
@@ -195,6 +206,9 @@ impl Standing {
 pub fn standing(state: &CoalitionState, proposal: &Proposal, now: i64) -> Standing {
     if !matches!(proposal.change, Change::Admit(_)) {
         return if proposal.decided { Standing::Passed } else { Standing::Voting { needed: proposal.electorate.len() / 2 + 1 } };
+    }
+    if proposal.declined_by_candidate() {
+        return Standing::Declined;
     }
     if proposal.decided {
         return Standing::Admitted;
@@ -208,7 +222,13 @@ pub fn standing(state: &CoalitionState, proposal: &Proposal, now: i64) -> Standi
     }
     let needed = state.charter.as_ref().map(|c| c.sponsors_needed).unwrap_or(1) as usize;
     let have = proposal.sponsors.iter().filter(|s| state.members.contains(*s)).count();
-    if have < needed { Standing::NeedsSponsors { have, needed } } else { Standing::AboutToBeAdmitted }
+    if have < needed {
+        Standing::NeedsSponsors { have, needed }
+    } else if !proposal.accepted_by_candidate() {
+        Standing::AwaitsAnswer
+    } else {
+        Standing::AboutToBeAdmitted
+    }
 }
 
 /// Until when members may object to an admission.

@@ -406,6 +406,7 @@ pub async fn admissions_due(store: &Store, now: i64) -> Result<Vec<(String, Stri
         for proposal in state.proposals.values() {
             let ready = matches!(proposal.change, crate::model::coalition::Change::Admit(_))
                 && !proposal.decided
+                && proposal.accepted_by_candidate()
                 && proposal.objections.is_empty()
                 && now >= proposal.published + window
                 && proposal.sponsors.iter().filter(|s| state.members.contains(*s)).count() >= charter.sponsors_needed as usize;
