@@ -300,18 +300,11 @@ async fn get_body(context: &Context, url: &url::Url, signed: bool) -> Result<Vec
             request = request.header(name.as_str(), value.as_str());
         }
     }
-    let mut response = request.send().await.map_err(|e| failed(&e))?;
+    let response = request.send().await.map_err(|e| failed(&e))?;
     if !response.status().is_success() {
         return Err(failed(&response.status()));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| failed(&e))? {
-        body.extend_from_slice(&chunk);
-        if body.len() > MAX_PAGE_BYTES {
-            return Err(failed(&"answer too large"));
-        }
-    }
-    Ok(body)
+    crate::bounded::read(response, MAX_PAGE_BYTES, crate::bounded::READ_TIME).await.map_err(|e| failed(&e))
 }
 
 /// Anti-entropy: reads another replica's operations and keeps those new here whose proof

@@ -77,6 +77,8 @@ impl FederationError {
             FederationError::Signature(SignatureError::Missing) => "signature_missing",
             FederationError::Signature(SignatureError::BadDigest) => "digest_invalid",
             FederationError::Signature(SignatureError::Expired) => "signature_expired",
+            FederationError::Signature(SignatureError::Repeated(_)) => "signature_header_repeated",
+            FederationError::Signature(SignatureError::WrongHost) => "signature_for_another_host",
             FederationError::Signature(_) => "signature_invalid",
             FederationError::Malformed(_) => "malformed",
             FederationError::Forbidden(_) => "forbidden",

@@ -9,13 +9,13 @@ use crate::activities::{self, Outcome};
 use crate::error::{FederationError, Result};
 use crate::objects::actor;
 use crate::protocol::{self, activities::ActivityJson};
-use crate::signatures::{self, PendingSignature, SignatureError};
+use crate::signatures::{self, Expected, PendingSignature, SignatureError};
 use crate::state::Context;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use buurtnet_domain::model::Actor;
+use buurtnet_domain::model::{Actor, NewActor};
 use buurtnet_domain::store;
 use http::HeaderMap;
 
@@ -66,9 +66,11 @@ impl<E: Into<FederationError>> From<E> for Failure {
 async fn receive(context: &Context, request: Request) -> std::result::Result<Outcome, Failure> {
     let (parts, body) = request.into_parts();
     let path_and_query = parts.uri.path_and_query().map(|pq| pq.as_str().to_string()).unwrap_or_else(|| parts.uri.path().to_string());
-    let pending = signatures::begin_verify("POST", &path_and_query, &parts.headers, true)?;
+    let domain = context.urls.domain();
+    let expected = Expected { method: "POST", path_and_query: &path_and_query, host: &domain, digest: true };
+    let pending = signatures::begin_verify(&expected, &parts.headers)?;
     let body = read_body(body, context.settings.max_inbox_body).await?;
-    signatures::check_digest(&parts.headers, &body)?;
+    pending.check_body(&body)?;
 
     let document: serde_json::Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
     if document["type"].as_str().is_some_and(|t| t.starts_with("bn:")) {
@@ -162,32 +164,67 @@ async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes> {
 }
 
 /// The actor whose key made the signature, which must be `actor_id`. Keys come from the
-/// database; an unknown actor is fetched, and a key that fails is fetched once more in case
-/// it was rotated.
+/// database; for an unknown actor, or one whose stored key fails (it may have been rotated),
+/// from its document on its origin, fetched at most once a minute ([`ActorFetches`]) and
+/// stored only once the signature holds.
 async fn verified_signer(pending: &PendingSignature, actor_id: &str, context: &Context) -> Result<Actor> {
     let known = store::actors::by_key_id(&mut context.store.conn().await?, pending.key_id()).await?;
-    let signer = match known {
-        Some(actor) if actor.ap_id == actor_id => actor,
-        Some(_) => return Err(SignatureError::Invalid.into()),
-        None => actor::resolve(actor_id, context).await.map_err(|e| {
-            tracing::info!(%actor_id, error = %e, "could not fetch the signing actor");
-            FederationError::Signature(SignatureError::BadKey(format!("cannot fetch {actor_id}")))
-        })?,
+    if let Some(actor) = &known {
+        if actor.ap_id != actor_id || actor.is_local {
+            return Err(SignatureError::Invalid.into());
+        }
+        // (A stand-in kept from a coalition's log has no RSA key: its key is fetched anew.)
+        if context.public_keys.get(&actor.public_key_pem).is_ok_and(|key| pending.verify_with(&key).is_ok()) {
+            return Ok(actor.clone());
+        }
+    }
+    let document = match context.actor_fetches.recent(actor_id) {
+        Some(document) => document,
+        None => {
+            let fetched = actor::fetch_unstored(actor_id, context).await;
+            if let Err(e) = &fetched {
+                tracing::info!(%actor_id, error = %e, "could not fetch the signing actor");
+            }
+            context.actor_fetches.remember(actor_id, fetched.as_ref().ok().cloned());
+            fetched.ok()
+        }
     };
-    if signer.is_local {
+    let document = document.ok_or_else(|| SignatureError::BadKey(format!("cannot fetch {actor_id}")))?;
+    if document.public_key_id != pending.key_id() {
         return Err(SignatureError::Invalid.into());
     }
-    // (A stand-in kept from a coalition's log has no RSA key: its key is fetched anew.)
-    let holds = context.public_keys.get(&signer.public_key_pem).is_ok_and(|key| pending.verify_with(&key).is_ok());
-    if signer.public_key_id == pending.key_id() && holds {
-        return Ok(signer);
+    pending.verify_with(&*context.public_keys.get(&document.public_key_pem)?)?;
+    Ok(actor::keep(&document, context).await?)
+}
+
+/// Actor documents this node fetched in the last minute to check a signature, kept (also
+/// when the fetch failed) so that requests whose signature fails make us fetch an actor at
+/// most once a minute: otherwise anyone could have this node hammer a third server by naming
+/// its actors. An actor is stored only once a signature holds with its key.
+#[derive(Default)]
+pub struct ActorFetches {
+    recent: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Option<NewActor>)>>,
+}
+
+impl ActorFetches {
+    pub const INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+    const MAX_ENTRIES: usize = 10_000;
+
+    /// The document fetched within the interval: `Some(None)` when that fetch failed.
+    fn recent(&self, actor_id: &str) -> Option<Option<NewActor>> {
+        let recent = self.recent.lock().expect("actor fetches lock");
+        recent.get(actor_id).filter(|(at, _)| at.elapsed() < Self::INTERVAL).map(|(_, document)| document.clone())
     }
-    let refreshed = actor::refetch(actor_id, context).await.map_err(|_| SignatureError::Invalid)?;
-    if refreshed.public_key_id != pending.key_id() {
-        return Err(SignatureError::Invalid.into());
+
+    fn remember(&self, actor_id: &str, document: Option<NewActor>) {
+        let mut recent = self.recent.lock().expect("actor fetches lock");
+        if recent.len() >= Self::MAX_ENTRIES {
+            recent.retain(|_, (at, _)| at.elapsed() < Self::INTERVAL);
+        }
+        if recent.len() < Self::MAX_ENTRIES {
+            recent.insert(actor_id.to_string(), (std::time::Instant::now(), document));
+        }
     }
-    pending.verify_with(&*context.public_keys.get(&refreshed.public_key_pem)?)?;
-    Ok(refreshed)
 }
 
 /// A peer that sends us something is up: deliveries waiting for it need not wait longer.
@@ -203,7 +240,9 @@ async fn peer_is_alive(context: &Context, host: &str) {
 
 /// For signed GETs (authorized fetch): the verified signer's id, `None` when unsigned.
 pub async fn signed_get_reader(context: &Context, path_and_query: &str, headers: &HeaderMap) -> Result<Option<String>> {
-    let pending = match signatures::begin_verify("GET", path_and_query, headers, false) {
+    let domain = context.urls.domain();
+    let expected = Expected { method: "GET", path_and_query, host: &domain, digest: false };
+    let pending = match signatures::begin_verify(&expected, headers) {
         Err(SignatureError::Missing) => return Ok(None),
         other => other?,
     };

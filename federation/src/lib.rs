@@ -13,6 +13,7 @@
 #![recursion_limit = "256"]
 
 pub mod activities;
+pub mod bounded;
 pub mod coalitions;
 pub mod deliver;
 pub mod error;

@@ -36,10 +36,9 @@ pub async fn subscribe_url(their_handle: &str, target: &str, context: &Context) 
     if !response.status().is_success() {
         return Err(FederationError::Malformed(format!("{host} does not know {user} ({})", response.status())));
     }
-    let body = response.bytes().await.map_err(|e| FederationError::Malformed(e.to_string()))?;
-    if body.len() > MAX_BYTES {
-        return Err(FederationError::Malformed(format!("{host}: WebFinger answer too large")));
-    }
+    let body = crate::bounded::read(response, MAX_BYTES, crate::bounded::READ_TIME)
+        .await
+        .map_err(|e| FederationError::Malformed(format!("{host}: WebFinger: {e}")))?;
     let document: serde_json::Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{host}: {e}")))?;
     let template = document["links"]
         .as_array()

@@ -5,6 +5,7 @@
 use crate::metrics::Metrics;
 use crate::safety::PublicOnlyResolver;
 use crate::settings::FederationSettings;
+use crate::inbox::ActorFetches;
 use crate::signatures::{PublicKeyCache, SignerCache};
 use activitypub_federation::config::{Data, FederationConfig};
 use buurtnet_domain::Store;
@@ -24,7 +25,8 @@ pub struct Shared {
     pub metrics: Metrics,
     pub public_keys: PublicKeyCache,
     pub signers: SignerCache,
-    /// Client for deliveries (fetches go through activitypub_federation's client).
+    pub actor_fetches: ActorFetches,
+    /// The one HTTP client: deliveries, our own reads and activitypub_federation's fetches.
     pub client: reqwest::Client,
     /// Wakes the delivery worker when new work was committed.
     pub delivery_wake: Notify,
@@ -76,6 +78,7 @@ impl FederationState {
             metrics: Metrics::default(),
             public_keys: PublicKeyCache::default(),
             signers: SignerCache::default(),
+            actor_fetches: ActorFetches::default(),
             client,
             delivery_wake: Notify::new(),
             instance_actor,
@@ -99,6 +102,9 @@ impl FederationState {
             .debug(self.dev)
             .allow_http_urls(self.dev)
             .http_fetch_limit(self.settings.fetch_limit)
+            // Our client: its time limits, no redirects, and outside development mode the
+            // resolver that refuses non-public addresses at connect time.
+            .client(self.client.clone().into())
             .http_signature_compat(true)
             .url_verifier(Box::new(crate::objects::BlocklistVerifier(self.store.clone(), self.faults.clone())))
             .signed_fetch_actor(&instance)

@@ -1,8 +1,9 @@
 //! # buurtnet-tests
 //!
 //! Tooling for scenario tests through public surfaces: [`harness`] starts real nodes,
-//! [`pg`] a throwaway PostgreSQL cluster.
+//! [`pg`] a throwaway PostgreSQL cluster, [`hostile`] a peer that captures what nodes send it.
 
 pub mod harness;
+pub mod hostile;
 pub mod pages;
 pub mod pg;

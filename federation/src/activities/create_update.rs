@@ -130,11 +130,7 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
         if json.id.as_str() != signer.ap_id {
             return Err(FederationError::Forbidden("an actor can only update itself".into()));
         }
-        let new = ApubActor::from_remote(&json)?;
-        let mut tx = context.store.begin().await?;
-        store::actors::upsert(&mut tx, &new).await?;
-        tx.commit().await?;
-        return Ok(Outcome::Applied);
+        return update_actor(&json, signer, context).await;
     }
     let signed = crate::objects::coalition_content::check_if_signed(&object, signer)?;
     let note = parse_note(object.clone())?;
@@ -154,4 +150,24 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
         Err(buurtnet_domain::DomainError::NotFound) => Ok(Outcome::Ignored("update of a post we do not hold")),
         Err(e) => Err(e.into()),
     }
+}
+
+/// An actor's own `Update` is believed for its profile. Its keys are not: a key is taken only
+/// from the actor's document fetched from its own origin, so a signature that was replayed or
+/// a body that was altered can never hand its name to someone else's key.
+async fn update_actor(json: &ActorJson, signer: &Actor, context: &Context) -> Result<Outcome> {
+    let mut new = ApubActor::from_remote(json)?;
+    let claims_new_keys = new.public_key_id != signer.public_key_id
+        || new.public_key_pem != signer.public_key_pem
+        || new.ed25519_public_multibase != signer.ed25519_public_multibase;
+    new.public_key_id.clone_from(&signer.public_key_id);
+    new.public_key_pem.clone_from(&signer.public_key_pem);
+    new.ed25519_public_multibase.clone_from(&signer.ed25519_public_multibase);
+    let mut tx = context.store.begin().await?;
+    store::actors::upsert(&mut tx, &new).await?;
+    tx.commit().await?;
+    if claims_new_keys && let Err(error) = crate::objects::actor::refetch(&signer.ap_id, context).await {
+        tracing::info!(actor = %signer.ap_id, %error, "an Update names new keys, but the actor's own document could not be fetched");
+    }
+    Ok(Outcome::Applied)
 }

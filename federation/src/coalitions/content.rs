@@ -41,7 +41,7 @@ fn parse_mark(text: &str) -> Result<store::posts::ChangeMark> {
 /// `GET /coalitions/{slug}/content?after=MARK`: the coalition's content this node holds
 /// (posts of members and for members, each the author's object with its proof; deleted ones
 /// as the author's signed `Tombstone`) in the order they last changed here, for the nodes of
-/// members only: the request must be signed by an actor on a member's node. `bn:readUpTo` is
+/// members only: the request must be signed by a member's node (its instance actor). `bn:readUpTo` is
 /// where the next read starts.
 pub async fn content(
     context: Context,
@@ -56,11 +56,11 @@ pub async fn content(
         .await?
         .ok_or(FederationError::Signature(crate::signatures::SignatureError::Missing))?;
     let state = ops::coalitions::state(&context.store, &coalition).await?;
-    if !state.members.iter().any(|m| crate::protocol::same_origin(m, &reader)) {
+    let mut conn = context.store.conn().await?;
+    if !ops::visibility::speaks_for_a_node_of(&mut conn, &reader, state.members.iter().map(String::as_str)).await? {
         return Err(FederationError::Forbidden("coalition content is for the members' nodes".into()));
     }
     let after = query.after.as_deref().map(parse_mark).transpose()?.unwrap_or((0, 0));
-    let mut conn = context.store.conn().await?;
     let changes = store::posts::coalition_changes_after(&mut conn, after, CONTENT_PAGE).await?;
     let mut items = Vec::new();
     for (_, post) in &changes {

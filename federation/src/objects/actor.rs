@@ -195,6 +195,25 @@ pub async fn refetch(ap_id: &str, context: &Context) -> Result<Actor, Federation
     Ok(id.dereference_forced(context).await?.0)
 }
 
+/// An actor's document as its own server serves it now, checked but not stored: the inbox
+/// keeps an actor only once a signature by its key holds.
+pub async fn fetch_unstored(ap_id: &str, context: &Context) -> Result<NewActor, FederationError> {
+    let url = Url::parse(ap_id).map_err(|e| FederationError::Malformed(format!("actor id {ap_id}: {e}")))?;
+    let fetched = activitypub_federation::fetch::fetch_object_http::<_, ActorJson>(&url, context).await?;
+    if fetched.object.id != url {
+        return Err(FederationError::Forbidden("the actor document names another id".into()));
+    }
+    ApubActor::from_remote(&fetched.object)
+}
+
+/// Keeps an actor fetched by [`fetch_unstored`].
+pub async fn keep(new: &NewActor, context: &Context) -> Result<Actor, FederationError> {
+    let mut tx = context.store.begin().await?;
+    let actor = store::actors::upsert(&mut tx, new).await?;
+    tx.commit().await?;
+    Ok(actor)
+}
+
 /// Finds an actor by `user@domain` through WebFinger (then fetched and stored as by id).
 pub async fn resolve_handle(handle: &str, context: &Context) -> Result<Actor, FederationError> {
     let handle = handle.trim().trim_start_matches('@');

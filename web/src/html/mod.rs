@@ -135,10 +135,15 @@ pub fn url_encode(text: &str) -> String {
         .collect()
 }
 
-/// A path on this site to go back to; anything else (another site, `//host`) becomes `/`.
+/// A path on this site to go back to; anything else becomes `/`. The candidate is read the
+/// way a browser reads a link (the WHATWG URL parser, which drops tabs and newlines and takes
+/// `\\` for `/`), so `/\t/evil.example` cannot turn into `//evil.example` on the way.
 pub fn local_path(candidate: Option<&str>) -> String {
-    match candidate {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+    static BASE: std::sync::LazyLock<url::Url> =
+        std::sync::LazyLock::new(|| url::Url::parse("https://buurtnet.invalid/").expect("valid base"));
+    let Some(candidate) = candidate.filter(|c| c.starts_with('/')) else { return "/".to_string() };
+    match BASE.join(candidate) {
+        Ok(url) if url.origin() == BASE.origin() => url[url::Position::BeforePath..].to_string(),
         _ => "/".to_string(),
     }
 }
@@ -199,4 +204,18 @@ pub async fn stale_form(context: &Context, visitor: &Visitor) -> Response {
 pub fn local_time(ms: i64) -> String {
     use chrono::TimeZone;
     chrono_tz::Europe::Amsterdam.timestamp_millis_opt(ms).single().map(|t| t.format("%d-%m-%Y %H:%M").to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_kept() {
+        assert_eq!(local_path(Some("/hulp?soort=vraag#lijst")), "/hulp?soort=vraag#lijst");
+        for off_site in ["//evil.example", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "\\/evil.example", "https://evil.example/", " /x", "x"] {
+            assert_eq!(local_path(Some(off_site)), "/", "{off_site:?}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
 }

@@ -216,7 +216,7 @@ pub async fn receive_patch(
 ) -> Result<ArticlePatch> {
     let post = store::posts::by_ap_id(&mut store.conn().await?, article_ap_id).await?.ok_or(DomainError::NotFound)?;
     let article = of_post(store, post.id).await?.ok_or(DomainError::NotFound)?;
-    if !post.is_local || !super::visibility::may_read(store, &post, Some(&from.ap_id)).await? {
+    if !post.is_local || !super::visibility::may_act_on(store, &post, &from.ap_id).await? {
         return Err(DomainError::NotFound);
     }
     if post.is_deleted() {

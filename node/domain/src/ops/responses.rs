@@ -76,7 +76,7 @@ pub async fn respond(store: &Store, urls: &LocalUrls, member: &Actor, proposal_a
 /// A response from another node to one of our proposals.
 pub async fn receive(store: &Store, responder: &Actor, proposal_ap_id: &str, offer_ap_id: &str, message: &str) -> Result<Response> {
     let (post, _) = open_proposal(store, proposal_ap_id).await?;
-    if !post.is_local || !super::visibility::may_read(store, &post, Some(&responder.ap_id)).await? {
+    if !post.is_local || !super::visibility::may_act_on(store, &post, &responder.ap_id).await? {
         return Err(DomainError::NotFound);
     }
     let message: String =

@@ -29,7 +29,7 @@ async fn joinable_event(store: &Store, event_ap_id: &str, reader: &Actor) -> Res
     let post = store::posts::by_ap_id(&mut conn, event_ap_id).await?.ok_or(DomainError::NotFound)?;
     let event = store::events::by_post_id(&mut conn, post.id).await?.ok_or(DomainError::NotFound)?;
     drop(conn);
-    if !super::visibility::may_read(store, &post, Some(&reader.ap_id)).await? {
+    if !super::visibility::may_act_on(store, &post, &reader.ap_id).await? {
         return Err(DomainError::NotFound);
     }
     if post.is_deleted() || event.is_cancelled() {

@@ -1,7 +1,7 @@
 //! Who may read what. Every read path (HTML, Mastodon API, ActivityPub GETs, feeds) asks here.
 
 use crate::error::{DomainError, Result};
-use crate::model::{Post, Visibility};
+use crate::model::{ActorKind, Post, Visibility};
 use crate::store::{self, Store};
 
 /// Whether the actor `reader` (by id; `None` for an anonymous or unsigned reader) may read `post`.
@@ -15,7 +15,7 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
     if author.ap_id == reader {
         return Ok(true);
     }
-    if author.kind() == crate::model::ActorKind::Group && author.is_local && is_member_of(&mut conn, reader, author.id).await? {
+    if author.kind() == ActorKind::Group && author.is_local && is_member_of(&mut conn, reader, author.id).await? {
         return Ok(true);
     }
     if store::posts::recipients(&mut conn, post.id).await?.iter().any(|r| r == reader) {
@@ -28,9 +28,8 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
             if is_member_here(&mut conn, reader).await? {
                 return Ok(true);
             }
-            // A node that hosts one of the coalition's initiatives may read it.
-            let recipients = store::posts::recipients(&mut conn, post.id).await?;
-            Ok(recipients.iter().any(|r| same_origin(r, reader)))
+            let reader_is_a_node = store::actors::by_ap_id(&mut conn, reader).await?.is_some_and(|a| a.kind() == ActorKind::Application);
+            Ok(reader_is_a_node && hosts_an_addressed_initiative(&mut conn, post, reader).await?)
         }
         _ => Ok(false),
     }
@@ -40,6 +39,40 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
 async fn is_member_of(conn: &mut store::Conn, reader: &str, initiative_id: i64) -> Result<bool> {
     let Some(actor) = store::actors::by_ap_id(conn, reader).await?.filter(|a| a.is_local) else { return Ok(false) };
     Ok(store::actors::initiative_role(conn, initiative_id, actor.id).await?.is_some())
+}
+
+/// Whether `actor` (on another node) may act on `post`: respond to it, take part, propose an
+/// edit. What it may read, and coalition content also for the people of a node hosting an
+/// addressed initiative, who were shown it there.
+pub async fn may_act_on(store: &Store, post: &Post, actor: &str) -> Result<bool> {
+    if may_read(store, post, Some(actor)).await? {
+        return Ok(true);
+    }
+    if post.visibility != Visibility::Coalition {
+        return Ok(false);
+    }
+    hosts_an_addressed_initiative(&mut store.conn().await?, post, actor).await
+}
+
+/// Whether `actor` lives on the node of one of the initiatives `post` is addressed to (not
+/// of any recipient: a person mentioned on a big server does not open it to that server).
+async fn hosts_an_addressed_initiative(conn: &mut store::Conn, post: &Post, actor: &str) -> Result<bool> {
+    for recipient in store::posts::recipients(conn, post.id).await?.iter().filter(|r| same_origin(r, actor)) {
+        if store::actors::by_ap_id(conn, recipient).await?.is_some_and(|r| r.kind() == ActorKind::Group) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether `reader` is the node (its instance actor, an `Application`) of one of `actors`.
+pub async fn speaks_for_a_node_of<'a>(
+    conn: &mut store::Conn,
+    reader: &str,
+    mut actors: impl Iterator<Item = &'a str>,
+) -> Result<bool> {
+    let is_a_node = store::actors::by_ap_id(conn, reader).await?.is_some_and(|a| a.kind() == ActorKind::Application);
+    Ok(is_a_node && actors.any(|actor| same_origin(actor, reader)))
 }
 
 /// Whether the reader is an actor of this node.

@@ -1,0 +1,273 @@
+//! Attacks performed against running nodes over HTTP (issue 12). Each test does what an
+//! attacker would and asserts that it fails and changes nothing. `docs/security.md` lists
+//! what each test proves.
+
+use anyhow::Result;
+use buurtnet_domain::model::{Actor, Visibility};
+use buurtnet_domain::store;
+use buurtnet_federation::keys;
+use buurtnet_federation::signatures::{Signer, digest_header};
+use buurtnet_tests::harness::{Backend, TestNode, add_stand_in_follower, eventually, get_signed_text, post_signed, signer_of};
+use buurtnet_tests::hostile::{Captured, HostilePeer};
+use buurtnet_tests::pages::PageVisitor;
+use serde_json::json;
+
+/// A coordinator on node A, a resident on node B who knows of her, and an attacker's server
+/// that follows the coordinator, so that A delivers to it.
+struct Impersonation {
+    a: TestNode,
+    b: TestNode,
+    coordinator: Actor,
+    resident: Actor,
+    attacker: HostilePeer,
+}
+
+async fn impersonation(backend: Backend) -> Result<Impersonation> {
+    let a = TestNode::start(backend).await?;
+    let b = TestNode::start(backend).await?;
+    let initiative = a.add_initiative("zorgvrijstaat", false).await?;
+    let coordinator = a.add_member("fatima", Some(&initiative)).await?;
+    let resident = b.add_member("sanne", None).await?;
+    b.resolve(&coordinator.ap_id).await?;
+    let attacker = HostilePeer::start().await?;
+    add_stand_in_follower(a.store(), &format!("{}/users/eve", attacker.base_url()), &coordinator).await?;
+    Ok(Impersonation { a, b, coordinator, resident, attacker })
+}
+
+/// The attacker waits for one delivery signed by the coordinator.
+async fn capture_a_delivery(s: &Impersonation) -> Result<Captured> {
+    s.a.publish(&s.coordinator, "Wie helpt zaterdag met de soep?", Visibility::Public).await?;
+    eventually("a delivery reaches the attacker", || async { Ok(s.attacker.received().into_iter().find(|r| r.method == "POST")) }).await
+}
+
+/// A direct message "from" the coordinator to the resident, which she never wrote.
+fn forged_message(s: &Impersonation, n: u32) -> serde_json::Value {
+    let note = format!("{}/forged/{n}", s.coordinator.ap_id);
+    json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{note}/activity"), "type": "Create", "actor": s.coordinator.ap_id, "to": [s.resident.ap_id],
+        "object": {"id": note, "type": "Note", "attributedTo": s.coordinator.ap_id, "to": [s.resident.ap_id],
+                   "content": "Stuur je pincode even naar mij, dan regel ik de boodschappen.", "published": "2026-12-06T10:00:00Z"}
+    })
+}
+
+/// Sends the captured headers (with `digests` as the Digest headers, in this order) and `body`
+/// to `url`, as a replay would.
+async fn replay(captured: &Captured, url: &str, digests: &[String], body: Vec<u8>) -> Result<u16> {
+    let mut request = reqwest::Client::new().post(url).body(body);
+    for name in ["host", "date", "signature", "content-type"] {
+        if let Some(value) = captured.headers.get(name) {
+            request = request.header(name, value.to_str()?);
+        }
+    }
+    for digest in digests {
+        request = request.header("digest", digest);
+    }
+    Ok(request.send().await?.status().as_u16())
+}
+
+async fn nothing_stored(node: &TestNode, s: &Impersonation, n: u32) -> Result<()> {
+    let forged = format!("{}/forged/{n}", s.coordinator.ap_id);
+    assert!(node.post(&forged).await?.is_none(), "the forged message {n} must not be stored");
+    let mut conn = node.store().conn().await?;
+    if let Some(resident) = store::actors::by_ap_id(&mut conn, &s.resident.ap_id).await? {
+        assert!(store::notifications::for_recipient(&mut conn, resident.id, 50).await?.is_empty(), "nobody may be notified");
+    }
+    Ok(())
+}
+
+/// A captured signature replayed to another node with a forged body and a second `Digest`
+/// (the inbox used to check the first while the signature covered the last).
+async fn a_replayed_signature_with_a_second_digest_is_refused(backend: Backend) -> Result<()> {
+    let s = impersonation(backend).await?;
+    let captured = capture_a_delivery(&s).await?;
+    let signed_digest = captured.headers.get("digest").expect("deliveries carry a Digest").to_str()?.to_string();
+    let forged = serde_json::to_vec(&forged_message(&s, 1))?;
+    let inbox = format!("{}/inbox", s.b.base_url());
+
+    let status = replay(&captured, &inbox, &[digest_header(&forged), signed_digest.clone()], forged.clone()).await?;
+    assert_eq!(status, 401, "a second Digest header must refuse the request");
+    let status = replay(&captured, &inbox, &[signed_digest, digest_header(&forged)], forged).await?;
+    assert_eq!(status, 401, "in either order");
+    nothing_stored(&s.b, &s, 1).await?;
+    Ok(())
+}
+
+/// The captured delivery replayed unchanged to another node: signed for the attacker's host,
+/// not for this one.
+async fn a_signature_made_for_another_server_is_refused(backend: Backend) -> Result<()> {
+    let s = impersonation(backend).await?;
+    let captured = capture_a_delivery(&s).await?;
+    let digest = captured.headers.get("digest").expect("deliveries carry a Digest").to_str()?.to_string();
+    let status = replay(&captured, &format!("{}/inbox", s.b.base_url()), &[digest], captured.body.to_vec()).await?;
+    assert_eq!(status, 401, "a signature for another host must be refused");
+    let post = serde_json::from_slice::<serde_json::Value>(&captured.body)?["object"]["id"].as_str().unwrap_or_default().to_string();
+    assert!(s.b.post(&post).await?.is_none(), "nothing of the replay may be stored");
+    Ok(())
+}
+
+/// An `Update` of the coordinator's profile naming the attacker's key, signed so that it
+/// verifies (as a replayed signature did): the key must come only from her own server, so
+/// the attacker's key still cannot speak for her.
+async fn a_key_named_only_in_an_update_is_not_taken(backend: Backend) -> Result<()> {
+    let s = impersonation(backend).await?;
+    let attackers_keys = keys::generate();
+    let mut profile: serde_json::Value = reqwest::Client::new()
+        .get(&s.coordinator.ap_id)
+        .header("accept", "application/activity+json")
+        .send()
+        .await?
+        .json()
+        .await?;
+    profile["publicKey"]["publicKeyPem"] = json!(attackers_keys.rsa_public_pem);
+    profile["name"] = json!("Fatima (nieuw nummer)");
+    let update = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}#updates/1", s.coordinator.ap_id),
+                        "type": "Update", "actor": s.coordinator.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"], "object": profile});
+    let inbox = format!("{}/inbox", s.b.base_url());
+    assert_eq!(post_signed(&inbox, &serde_json::to_vec(&update)?, Some(&signer_of(&s.coordinator)), None).await?, 202);
+
+    let held = s.b.actor(&s.coordinator.ap_id).await?.expect("B knows the coordinator");
+    assert_eq!(held.public_key_pem, s.coordinator.public_key_pem, "the key is still the one her own server publishes");
+    assert_eq!(held.display_name, s.coordinator.display_name, "an Update naming new keys sends us to her own document");
+    let as_attacker = Signer::from_pem(s.coordinator.public_key_id.clone(), &attackers_keys.rsa_private_pem)?;
+    let forged = serde_json::to_vec(&forged_message(&s, 2))?;
+    assert_eq!(post_signed(&inbox, &forged, Some(&as_attacker), None).await?, 401, "the attacker's key must not speak for her");
+    nothing_stored(&s.b, &s, 2).await?;
+    Ok(())
+}
+
+/// With authorized fetch, a GET signed for another server (as a captured fetch would be)
+/// must not count as that reader's.
+async fn a_signed_get_for_another_server_is_refused(backend: Backend) -> Result<()> {
+    let s = impersonation(backend).await?;
+    let mut b = s.b;
+    b.stop().await;
+    b.config.federation.authorized_fetch = true;
+    b.restart().await?;
+    let signer = signer_of(&s.coordinator);
+    let path = format!("/users/{}", s.resident.username);
+    let url = format!("{}{path}", b.base_url());
+    let (status, _) = get_signed_text(&url, Some(&signer)).await?;
+    assert_eq!(status, 200, "a GET signed for this node is a reader's");
+
+    let mut headers = std::collections::BTreeMap::from([("host".to_string(), format!("localhost:{}", s.attacker.port))]);
+    signer.sign("GET", &path, &mut headers, None)?;
+    let mut request = reqwest::Client::new().get(&url).header("accept", "application/activity+json");
+    for (name, value) in &headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    assert_eq!(request.send().await?.status().as_u16(), 401, "a GET signed for another host must be refused");
+    Ok(())
+}
+
+/// Requests signed with a wrong key in the name of an actor on a third server: the node must
+/// verify before it stores anything, and fetch that actor at most once a minute, so it
+/// cannot be used to hammer the third server.
+async fn a_failing_signature_neither_stores_nor_refetches_its_actor(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let member = node.add_member("sanne", None).await?;
+    let post = node.publish(&member, "Soep op zaterdag", Visibility::Public).await?;
+    let third = HostilePeer::start().await?;
+    let actor_id = format!("{}/users/mallory", third.base_url());
+    let published = keys::generate();
+    let document = json!({"@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "id": actor_id, "type": "Person", "preferredUsername": "mallory", "inbox": format!("{actor_id}/inbox"),
+        "publicKey": {"id": format!("{actor_id}#main-key"), "owner": actor_id, "publicKeyPem": published.rsa_public_pem}});
+    third.serve("/users/mallory", "application/activity+json", serde_json::to_vec(&document)?);
+    let wrong_key = Signer::from_pem(format!("{actor_id}#main-key"), &keys::generate().rsa_private_pem)?;
+
+    let inbox = format!("{}/inbox", node.base_url());
+    for n in 0..5 {
+        let like = json!({"id": format!("{actor_id}/likes/{n}"), "type": "Like", "actor": actor_id, "object": post.ap_id});
+        assert_eq!(post_signed(&inbox, &serde_json::to_vec(&like)?, Some(&wrong_key), None).await?, 401);
+    }
+    let fetches = third.received().iter().filter(|r| r.method == "GET" && r.uri.path() == "/users/mallory").count();
+    assert!(fetches <= 1, "the third server was asked {fetches} times");
+    assert!(node.actor(&actor_id).await?.is_none(), "an actor whose signature failed must not be stored");
+    // The forgeries must not lock the real actor out: its own key still speaks for it, at once.
+    let real = Signer::from_pem(format!("{actor_id}#main-key"), &published.rsa_private_pem)?;
+    let like = json!({"id": format!("{actor_id}/likes/real"), "type": "Like", "actor": actor_id, "object": post.ap_id});
+    assert_eq!(post_signed(&inbox, &serde_json::to_vec(&like)?, Some(&real), None).await?, 202, "the real actor is heard");
+    assert!(node.actor(&actor_id).await?.is_some(), "and kept, now that its signature held");
+    Ok(())
+}
+
+/// `terug` values that browsers would read as another site, after the language switch and
+/// after logging in: the node must only ever send people to its own pages.
+async fn going_back_never_leaves_the_site(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    node.add_member("sanne", None).await?;
+    let off_site = ["/%09/evil.example", "/%0a/evil.example", "/%5Cevil.example", "//evil.example", "/%2F/evil.example/../"];
+    for terug in off_site {
+        let mut visitor = PageVisitor::new(&node.base_url())?;
+        let switched = visitor.get(&format!("/taal/en?terug={terug}")).await?;
+        assert_local(switched.location.as_deref(), terug)?;
+        let login = visitor.get(&format!("/inloggen?terug={terug}")).await?;
+        let csrf = login.csrf()?;
+        let back = login.body.split("name=\"terug\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("/").to_string();
+        let answer = visitor.post("/inloggen", &[("username", "sanne"), ("password", "geheim-wachtwoord"), ("terug", &back), ("csrf", &csrf)]).await?;
+        assert_local(answer.location.as_deref(), terug)?;
+        // Also when the form itself is sent with the hostile value.
+        let mut again = PageVisitor::new(&node.base_url())?;
+        let csrf = again.get("/inloggen").await?.csrf()?;
+        let raw = url_decode(terug);
+        let answer = again.post("/inloggen", &[("username", "sanne"), ("password", "geheim-wachtwoord"), ("terug", &raw), ("csrf", &csrf)]).await?;
+        assert_local(answer.location.as_deref(), terug)?;
+    }
+    Ok(())
+}
+
+/// A `Location` a browser would follow to this site only.
+fn assert_local(location: Option<&str>, terug: &str) -> Result<()> {
+    let location = location.unwrap_or_default();
+    let followed = url::Url::parse("http://buurt.test/inloggen")?.join(location)?;
+    assert_eq!(followed.host_str(), Some("buurt.test"), "terug={terug} sent the browser to {location:?}");
+    Ok(())
+}
+
+fn url_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A coalition need is for the nodes of the coalition's members, not for every account on
+/// such a node's server: on a mixed server, any user could otherwise read it.
+async fn coalition_posts_are_for_member_nodes_not_their_other_accounts(backend: Backend) -> Result<()> {
+    let (a, b) = (TestNode::start(backend).await?, TestNode::start(backend).await?);
+    let zorg = a.add_initiative("zorg", false).await?;
+    let fatima = a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+    let need = a.publish_as(&fatima, &zorg, "Wie kan mevrouw De Vries naar de huisarts brengen?", Visibility::Coalition, vec![]).await?;
+    let node_b = signer_of(&b.node.as_ref().expect("b runs").state().instance_actor);
+    let someone_on_b = signer_of(&b.add_member("eve", None).await?);
+
+    assert_eq!(get_signed_text(&need.ap_id, Some(&node_b)).await?.0, 200, "the member's node reads it");
+    assert_eq!(get_signed_text(&need.ap_id, Some(&someone_on_b)).await?.0, 404, "another account on that server does not");
+    let content = format!("{}/coalitions/delfshaven/content", a.base_url());
+    assert_eq!(get_signed_text(&content, Some(&node_b)).await?.0, 200, "the member's node reads the coalition's content");
+    assert_eq!(get_signed_text(&content, Some(&someone_on_b)).await?.0, 403, "another account on that server does not");
+    Ok(())
+}
+
+buurtnet_tests::on_both_backends!(
+    coalition_posts_are_for_member_nodes_not_their_other_accounts,
+    going_back_never_leaves_the_site,
+    a_failing_signature_neither_stores_nor_refetches_its_actor,
+    a_replayed_signature_with_a_second_digest_is_refused,
+    a_signature_made_for_another_server_is_refused,
+    a_key_named_only_in_an_update_is_not_taken,
+    a_signed_get_for_another_server_is_refused,
+);
