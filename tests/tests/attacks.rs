@@ -262,7 +262,60 @@ async fn coalition_posts_are_for_member_nodes_not_their_other_accounts(backend: 
     Ok(())
 }
 
+/// Someone guesses a coordinator's password from one address, by her name and by her
+/// e-mail address: they are slowed down, one bucket for the account, while she, from her
+/// own address, still logs in. Behind the node's proxy the limits see real clients.
+async fn guessing_a_password_slows_the_guesser_and_never_locks_out_the_owner(backend: Backend) -> Result<()> {
+    let node = TestNode::start_with(backend, |config| config.web.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await?;
+    let state = node.node.as_ref().expect("runs").state();
+    let draft = buurtnet_domain::ops::actors::MemberDraft {
+        username: "fatima".into(),
+        display_name: "Fatima".into(),
+        password: "geheim-wachtwoord".into(),
+        email: Some("fatima@buurt.example".into()),
+        is_admin: true,
+        initiative: None,
+    };
+    buurtnet_domain::ops::actors::add_member(&state.store, &state.urls, &draft, &keys::generate()).await?;
+    let base = node.base_url();
+    let client = reqwest::Client::new();
+    let app: serde_json::Value = client
+        .post(format!("{base}/api/v1/apps"))
+        .json(&json!({"client_name": "app", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let login = |from: &'static str, username: &'static str, password: &'static str| {
+        let (client, base, app) = (client.clone(), base.clone(), app.clone());
+        async move {
+            let form = [
+                ("grant_type", "password"),
+                ("client_id", app["client_id"].as_str().unwrap_or_default()),
+                ("client_secret", app["client_secret"].as_str().unwrap_or_default()),
+                ("username", username),
+                ("password", password),
+            ];
+            let response = client.post(format!("{base}/oauth/token")).header("x-forwarded-for", from).form(&form).send().await?;
+            anyhow::Ok(response.status().as_u16())
+        }
+    };
+    let guesser = "203.0.113.9";
+    let mut answers = Vec::new();
+    for n in 0..12 {
+        let name = if n % 2 == 0 { "fatima" } else { "fatima@buurt.example" };
+        answers.push(login(guesser, name, "raden").await?);
+    }
+    assert_eq!(answers.iter().filter(|s| **s == 400).count(), 5, "five free tries for name and e-mail together: {answers:?}");
+    assert!(answers[5..].iter().all(|s| *s == 429), "then the guesser waits: {answers:?}");
+    assert_eq!(login(guesser, "fatima", "geheim-wachtwoord").await?, 429, "even with the right password, for now");
+    assert_eq!(login("198.51.100.7", "fatima", "geheim-wachtwoord").await?, 200, "the owner, elsewhere, logs in");
+    assert_eq!(login("198.51.100.7", "fatima@buurt.example", "geheim-wachtwoord").await?, 200, "by her e-mail address too");
+    Ok(())
+}
+
 buurtnet_tests::on_both_backends!(
+    guessing_a_password_slows_the_guesser_and_never_locks_out_the_owner,
     coalition_posts_are_for_member_nodes_not_their_other_accounts,
     going_back_never_leaves_the_site,
     a_failing_signature_neither_stores_nor_refetches_its_actor,

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod error;
 pub mod feeds;
 pub mod html;
+pub mod limits;
 pub mod ops_endpoints;
 pub mod settings;
 
@@ -48,7 +49,8 @@ pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::pa
         .merge(buurtnet_federation::http::routes())
         .fallback(html::not_found)
         .layer(axum::Extension(api::media::MediaDir(media_dir)))
-        .layer(axum::Extension(std::sync::Arc::new(settings)));
+        .layer(axum::Extension(std::sync::Arc::new(settings)))
+        .layer(axum::Extension(std::sync::Arc::new(limits::Limits::default())));
     // A layer on a router runs after its routing; the slash must go before, so the routes
     // sit behind a router of their own.
     Router::new()

@@ -13,6 +13,9 @@ pub struct WebSettings {
     pub access_token_lifetime_secs: Option<u64>,
     /// How long a login on the web pages lasts without use, in hours.
     pub session_idle_hours: u64,
+    /// Addresses of reverse proxies in front of the node, whose `X-Forwarded-For` tells the
+    /// client's address for the rate limits. Empty: every connection is its own client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,7 +28,12 @@ pub enum Registrations {
 
 impl Default for WebSettings {
     fn default() -> Self {
-        WebSettings { registrations: Registrations::Invitation, access_token_lifetime_secs: None, session_idle_hours: 24 * 14 }
+        WebSettings {
+            registrations: Registrations::Invitation,
+            access_token_lifetime_secs: None,
+            session_idle_hours: 24 * 14,
+            trusted_proxies: Vec::new(),
+        }
     }
 }
 

@@ -132,6 +132,15 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<crate::limits::TooMany> for ApiError {
+    fn from(too_many: crate::limits::TooMany) -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many requests; try again in {} s / te veel verzoeken", too_many.0.as_secs().max(1)),
+        )
+    }
+}
+
 impl From<DomainError> for ApiError {
     fn from(error: DomainError) -> ApiError {
         let status = crate::error::status_of(&error);

@@ -3,6 +3,7 @@
 //! login and consent page at `/oauth/authorize` (plain HTML, no JavaScript).
 
 use super::{ApiError, ApiResult, Params};
+use crate::limits::{ClientAddress, Kind, Limits};
 use axum::Json;
 
 use axum::http::{HeaderMap, StatusCode, header};
@@ -11,9 +12,6 @@ use buurtnet_domain::ops::oauth::{self as oauth_ops, Grant, OUT_OF_BAND};
 use buurtnet_federation::Context;
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
-use std::time::{Duration, Instant};
 
 /// Scopes may come as `scopes` (apps) or `scope` (token), as a string or a list.
 #[derive(Debug, Deserialize, Default)]
@@ -118,11 +116,12 @@ fn base64_decode(text: &str) -> Option<String> {
 pub async fn token(
     context: Context,
     axum::Extension(settings): axum::Extension<std::sync::Arc<crate::WebSettings>>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    axum::Extension(limits): axum::Extension<std::sync::Arc<Limits>>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Params(form): Params<TokenForm>,
 ) -> ApiResult<Response> {
-    TOKEN_REQUESTS.check(&context.urls.domain(), peer.ip())?;
+    limits.check(Kind::Login, client)?;
     let (client_id, secret) = client_credentials(&headers, &form);
     let client_id = needed(client_id, "client_id")?;
     let scope = form.scope.text();
@@ -131,7 +130,7 @@ pub async fn token(
     let grant = match grant_type.as_str() {
         "password" => {
             let username = needed(form.username.clone(), "username")?;
-            LOGIN_ATTEMPTS.check(&context.urls.domain(), &username)?;
+            let attempt = limits.begin_password(&context.store, &username, client).await?;
             let result = oauth_ops::password_grant(
                 &context.store,
                 &client_id,
@@ -142,8 +141,8 @@ pub async fn token(
                 lifetime,
             )
             .await;
-            if matches!(result, Err(oauth_ops::OAuthFailure::InvalidGrant(_))) {
-                LOGIN_ATTEMPTS.failed(&context.urls.domain(), &username);
+            if result.is_ok() || matches!(result, Err(oauth_ops::OAuthFailure::InvalidGrant(_))) {
+                limits.end_password(&attempt, result.is_ok());
             }
             result?
         }
@@ -249,56 +248,3 @@ pub(crate) fn redirect_with(uri: &str, pairs: &[(&str, &str)], state: Option<&st
     Redirect::to(url.as_str()).into_response()
 }
 
-/// At most ten wrong passwords per account in fifteen minutes, then 429 until they age out.
-pub struct LoginAttempts(Mutex<HashMap<String, Vec<Instant>>>);
-
-const WINDOW: Duration = Duration::from_secs(15 * 60);
-const MAX_FAILURES: usize = 10;
-
-pub static LOGIN_ATTEMPTS: LazyLock<LoginAttempts> = LazyLock::new(|| LoginAttempts(Mutex::new(HashMap::new())));
-
-impl LoginAttempts {
-    /// Per node (several may share a process) and account.
-    fn key(node: &str, username: &str) -> String {
-        format!("{node} {}", username.trim().to_lowercase())
-    }
-
-    pub fn check(&self, node: &str, username: &str) -> ApiResult<()> {
-        let mut map = self.0.lock().expect("login attempts");
-        let recent = map.entry(Self::key(node, username)).or_default();
-        recent.retain(|t| t.elapsed() < WINDOW);
-        if recent.len() >= MAX_FAILURES {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many failed logins; try again later / te veel mislukte pogingen",
-            ));
-        }
-        Ok(())
-    }
-
-    pub fn failed(&self, node: &str, username: &str) {
-        self.0.lock().expect("login attempts").entry(Self::key(node, username)).or_default().push(Instant::now());
-    }
-}
-
-/// At most 60 token and login requests a minute from one address (per node), then 429.
-/// Behind a reverse proxy every request comes from the proxy; such setups must limit there.
-pub struct RequestsPerAddress(Mutex<HashMap<(String, std::net::IpAddr), Vec<Instant>>>);
-
-const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
-const MAX_PER_ADDRESS: usize = 60;
-
-pub static TOKEN_REQUESTS: LazyLock<RequestsPerAddress> = LazyLock::new(|| RequestsPerAddress(Mutex::new(HashMap::new())));
-
-impl RequestsPerAddress {
-    pub fn check(&self, node: &str, address: std::net::IpAddr) -> ApiResult<()> {
-        let mut map = self.0.lock().expect("requests per address");
-        let recent = map.entry((node.to_string(), address)).or_default();
-        recent.retain(|t| t.elapsed() < ADDRESS_WINDOW);
-        if recent.len() >= MAX_PER_ADDRESS {
-            return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too many requests; try again in a minute / te veel verzoeken"));
-        }
-        recent.push(Instant::now());
-        Ok(())
-    }
-}

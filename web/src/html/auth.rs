@@ -3,10 +3,10 @@
 use super::layout::{Frame, in_language, render};
 use super::visitor::{SESSION_COOKIE, Visitor};
 use super::{local_path, stale_form};
-use crate::api::oauth::{LOGIN_ATTEMPTS, TOKEN_REQUESTS};
+use crate::limits::{ClientAddress, Kind, Limits};
 use crate::{Registrations, WebSettings};
 use askama::Template;
-use axum::extract::{ConnectInfo, Extension, Form, Query};
+use axum::extract::{Extension, Form, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
@@ -15,7 +15,6 @@ use buurtnet_domain::ops::signup::{SignUpPath, SignedUp};
 use buurtnet_domain::ops::{self, sessions};
 use buurtnet_federation::Context;
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 #[derive(Template)]
@@ -53,23 +52,30 @@ pub struct LoginForm {
 pub async fn login(
     context: Context,
     visitor: Visitor,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(limits): Extension<Arc<Limits>>,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Response {
     if !visitor.form_is_genuine(&form.csrf) {
         return stale_form(&context, &visitor).await;
     }
-    let domain = context.urls.domain();
     let refuse = async |status: StatusCode, key: &str| {
         let frame = Frame::new(&context, &visitor, visitor.tr.t("login-title")).await;
         let page =
             LoginPage { frame, username: form.username.clone(), back: local_path(form.terug.as_deref()), error: Some(visitor.tr.t(key)) };
         render(&visitor, status, &page)
     };
-    if TOKEN_REQUESTS.check(&domain, peer.ip()).is_err() || LOGIN_ATTEMPTS.check(&domain, &form.username).is_err() {
+    if limits.check(Kind::Login, client).is_err() {
         return refuse(StatusCode::TOO_MANY_REQUESTS, "login-too-many").await;
     }
-    match ops::actors::login(&context.store, &form.username, &form.password).await {
+    let Ok(attempt) = limits.begin_password(&context.store, &form.username, client).await else {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, "login-too-many").await;
+    };
+    let outcome = ops::actors::login(&context.store, &form.username, &form.password).await;
+    if let Ok(outcome) = &outcome {
+        limits.end_password(&attempt, !matches!(outcome, LoginOutcome::Refused));
+    }
+    match outcome {
         Ok(LoginOutcome::Member(member)) => match sessions::start(&context.store, &member).await {
             Ok(token) => {
                 let back = local_path(form.terug.as_deref());
@@ -80,10 +86,7 @@ pub async fn login(
             Err(e) => super::layout::error_page(&context, &visitor, &e).await,
         },
         Ok(LoginOutcome::WaitingForApproval) => refuse(StatusCode::FORBIDDEN, "login-waiting").await,
-        Ok(LoginOutcome::Refused) => {
-            LOGIN_ATTEMPTS.failed(&domain, &form.username);
-            refuse(StatusCode::UNAUTHORIZED, "login-wrong").await
-        }
+        Ok(LoginOutcome::Refused) => refuse(StatusCode::UNAUTHORIZED, "login-wrong").await,
         Err(e) => super::layout::error_page(&context, &visitor, &e).await,
     }
 }
@@ -170,7 +173,8 @@ pub async fn signup(
     context: Context,
     visitor: Visitor,
     Extension(settings): Extension<Arc<WebSettings>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(limits): Extension<Arc<Limits>>,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<SignUpForm>,
 ) -> Response {
     if !visitor.form_is_genuine(&form.csrf) {
@@ -178,7 +182,7 @@ pub async fn signup(
     }
     let mode = crate::settings::in_force(&context.store, &settings, &context.urls.domain()).await.registrations;
     let mut errors = BTreeMap::new();
-    if TOKEN_REQUESTS.check(&context.urls.domain(), peer.ip()).is_err() {
+    if limits.check(Kind::Outward, client).is_err() {
         errors.insert("form", visitor.tr.t("login-too-many"));
     }
     if form.password != form.password_again {

@@ -5,16 +5,17 @@
 
 use super::layout::{Frame, render};
 use super::visitor::Visitor;
-use crate::api::oauth::{AuthorizeQuery, LOGIN_ATTEMPTS, TOKEN_REQUESTS, redirect_with};
+use crate::api::oauth::{AuthorizeQuery, redirect_with};
+use crate::limits::{ClientAddress, Kind, Limits};
 use crate::api::{ApiError, ApiResult};
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, Query};
+use axum::extract::{Extension, Form, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use buurtnet_domain::model::{Actor, OAuthApp};
 use buurtnet_domain::ops::oauth::{self as oauth_ops, OUT_OF_BAND};
 use buurtnet_federation::Context;
-use std::net::SocketAddr;
+use std::sync::Arc;
 
 #[derive(Template)]
 #[template(path = "consent.html")]
@@ -118,15 +119,16 @@ pub struct ConsentForm {
 pub async fn submit(
     context: Context,
     visitor: Visitor,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(limits): Extension<Arc<Limits>>,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<ConsentForm>,
 ) -> ApiResult<Response> {
-    TOKEN_REQUESTS.check(&context.urls.domain(), peer.ip())?;
     let app = oauth_ops::client(&context.store, &form.query.client_id, None, false).await?;
     if !app.allows_redirect(&form.query.redirect_uri) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "redirect_uri was not registered for this app"));
     }
     let query = &form.query;
+    limits.check(Kind::Login, client)?;
     let member = if form.use_session.is_some() {
         match visitor.member().cloned().filter(|_| visitor.form_is_genuine(&form.csrf)) {
             Some(member) => member,
@@ -139,7 +141,7 @@ pub async fn submit(
         if form.decision != "allow" {
             return Ok(redirect_with(&query.redirect_uri, &[("error", "access_denied")], query.state.as_deref()));
         }
-        match password_login(&context, &visitor, &app, &form).await? {
+        match password_login(&context, &visitor, &app, &form, (&limits, client)).await? {
             Ok(member) => member,
             Err(refused) => return Ok(refused),
         }
@@ -165,12 +167,19 @@ pub async fn submit(
 }
 
 /// The member behind username and password, or the page again (401) when they are wrong.
-async fn password_login(context: &Context, visitor: &Visitor, app: &OAuthApp, form: &ConsentForm) -> ApiResult<Result<Actor, Response>> {
-    LOGIN_ATTEMPTS.check(&context.urls.domain(), &form.username)?;
-    match buurtnet_domain::ops::actors::check_login(&context.store, &form.username, &form.password).await? {
+async fn password_login(
+    context: &Context,
+    visitor: &Visitor,
+    app: &OAuthApp,
+    form: &ConsentForm,
+    (limits, client): (&Limits, std::net::IpAddr),
+) -> ApiResult<Result<Actor, Response>> {
+    let attempt = limits.begin_password(&context.store, &form.username, client).await?;
+    let member = buurtnet_domain::ops::actors::check_login(&context.store, &form.username, &form.password).await?;
+    limits.end_password(&attempt, member.is_some());
+    match member {
         Some(member) => Ok(Ok(member)),
         None => {
-            LOGIN_ATTEMPTS.failed(&context.urls.domain(), &form.username);
             let page = consent(context, visitor, app, &form.query, true, form.username.clone(), Some(visitor.tr.t("login-wrong"))).await;
             Ok(Err(render(visitor, StatusCode::UNAUTHORIZED, &page)))
         }

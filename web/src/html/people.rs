@@ -266,9 +266,21 @@ pub struct RemoteFollowForm {
 }
 
 /// "Volg vanaf je eigen server": off to the visitor's server to confirm.
-pub async fn remote_follow(context: Context, visitor: Visitor, Form(form): Form<RemoteFollowForm>) -> Response {
+pub async fn remote_follow(
+    context: Context,
+    visitor: Visitor,
+    axum::Extension(limits): axum::Extension<std::sync::Arc<crate::limits::Limits>>,
+    crate::limits::ClientAddress(client): crate::limits::ClientAddress,
+    Form(form): Form<RemoteFollowForm>,
+) -> Response {
     if !visitor.form_is_genuine(&form.csrf) {
         return stale_form(&context, &visitor).await;
+    }
+    // Anyone may ask, and each asking makes us read another server: a few a minute per address.
+    if limits.check(crate::limits::Kind::Outward, client).is_err() {
+        let mut response = error_page(&context, &visitor, &DomainError::invalid("handle", visitor.tr.t("login-too-many"))).await;
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return response;
     }
     let target = format!("{}@{}", form.account.trim_start_matches('@').split('@').next().unwrap_or_default(), context.urls.domain());
     match buurtnet_federation::remote_follow::subscribe_url(&form.handle, &target, &context).await {

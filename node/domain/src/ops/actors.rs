@@ -212,6 +212,16 @@ pub enum LoginOutcome {
     Refused,
 }
 
+/// The account a login names, the same whether its username or its e-mail address was
+/// typed (`id:{n}`), or what was typed when no account has it: rate limits count per account.
+pub async fn login_key(store: &Store, username_or_email: &str) -> Result<String> {
+    let typed = username_or_email.trim();
+    Ok(match store::actors::password_hash_for(&mut store.conn().await?, typed).await? {
+        Some((actor_id, _, _)) => format!("id:{actor_id}"),
+        None => format!("name:{}", typed.to_lowercase()),
+    })
+}
+
 /// Checks a login by username or email.
 pub async fn login(store: &Store, username_or_email: &str, password: &str) -> Result<LoginOutcome> {
     let mut conn = store.conn().await?;

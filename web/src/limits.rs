@@ -1,0 +1,232 @@
+//! The node's rate limits, all in one place (governor's GCRA, one state per key, pruned once
+//! a key has recovered, so memory stays bounded). Requests count per client address, which
+//! [`ClientAddress`] takes from the connection or, when the connection comes from one of the
+//! node's `web.trusted_proxies`, from the `X-Forwarded-For` that proxy added.
+//!
+//! - **Outward**: anonymous forms that make this node work for someone it does not know:
+//!   following from elsewhere (which reads another server's WebFinger) and signing up.
+//!   [`OUTWARD_PER_MINUTE`] a minute per address.
+//! - **Logins**: the login form, the consent page's login and OAuth token requests:
+//!   [`LOGINS_PER_MINUTE`] a minute per address.
+//! - **Wrong passwords** slow down whoever guesses, never the owner: counted per account (the
+//!   same bucket whether the name or the e-mail address was typed) *and* client address. After
+//!   [`FREE_FAILURES`] a client must wait before it may try that account again, two seconds
+//!   doubling with each further failure up to [`LONGEST_WAIT`]. The owner, on another
+//!   address, is not held up; a successful login clears the client's count.
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const OUTWARD_PER_MINUTE: u32 = 10;
+pub const LOGINS_PER_MINUTE: u32 = 60;
+pub const FREE_FAILURES: u32 = 5;
+pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+/// How many keys a limiter holds before it drops those that have recovered.
+const PRUNE_ABOVE: usize = 10_000;
+
+/// Which limit a request counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Outward,
+    Login,
+}
+
+/// The limits of one node (several nodes in one process each have their own).
+pub struct Limits {
+    outward: DefaultKeyedRateLimiter<IpAddr>,
+    logins: DefaultKeyedRateLimiter<IpAddr>,
+    failures: Mutex<HashMap<(String, IpAddr), Failures>>,
+}
+
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    /// No try of this account from this client before this moment.
+    wait_until: Instant,
+}
+
+/// A password check under way, for [`Limits::end_password`].
+pub struct PasswordAttempt {
+    account: String,
+    client: IpAddr,
+}
+
+/// Refused: try again after this long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany(pub Duration);
+
+impl Default for Limits {
+    fn default() -> Self {
+        let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).expect("a limit above zero"));
+        Limits {
+            outward: RateLimiter::keyed(per_minute(OUTWARD_PER_MINUTE)),
+            logins: RateLimiter::keyed(per_minute(LOGINS_PER_MINUTE)),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Limits {
+    /// Counts a request of `kind` from `client`.
+    pub fn check(&self, kind: Kind, client: IpAddr) -> Result<(), TooMany> {
+        let limiter = match kind {
+            Kind::Outward => &self.outward,
+            Kind::Login => &self.logins,
+        };
+        if limiter.len() > PRUNE_ABOVE {
+            limiter.retain_recent();
+        }
+        limiter.check_key(&client).map_err(|not_until| {
+            TooMany(not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default())))
+        })
+    }
+
+    /// Before checking a password typed as `username_or_email` by `client`: refuses when this
+    /// client must wait for this account. (The request itself is counted by [`Kind::Login`].)
+    pub async fn begin_password(
+        &self,
+        store: &buurtnet_domain::Store,
+        username_or_email: &str,
+        client: IpAddr,
+    ) -> Result<PasswordAttempt, TooMany> {
+        let account = buurtnet_domain::ops::actors::login_key(store, username_or_email)
+            .await
+            .unwrap_or_else(|_| format!("name:{}", username_or_email.trim().to_lowercase()));
+        self.may_try_password(&account, client)?;
+        Ok(PasswordAttempt { account, client })
+    }
+
+    /// How the attempt begun by [`Limits::begin_password`] ended.
+    pub fn end_password(&self, attempt: &PasswordAttempt, right: bool) {
+        if right {
+            self.right_password(&attempt.account, attempt.client);
+        } else {
+            self.wrong_password(&attempt.account, attempt.client);
+        }
+    }
+
+    /// Whether `client` may try a password for `account` now (see the module's rules).
+    pub fn may_try_password(&self, account: &str, client: IpAddr) -> Result<(), TooMany> {
+        let failures = self.failures.lock().expect("failures lock");
+        match failures.get(&(account.to_string(), client)) {
+            Some(f) if f.wait_until > Instant::now() => Err(TooMany(f.wait_until - Instant::now())),
+            _ => Ok(()),
+        }
+    }
+
+    /// A wrong password for `account` from `client`.
+    pub fn wrong_password(&self, account: &str, client: IpAddr) {
+        let now = Instant::now();
+        let mut failures = self.failures.lock().expect("failures lock");
+        if failures.len() > PRUNE_ABOVE {
+            failures.retain(|_, f| now.duration_since(f.wait_until) < LONGEST_WAIT);
+        }
+        let entry = failures.entry((account.to_string(), client)).or_insert(Failures { count: 0, wait_until: now });
+        entry.count += 1;
+        entry.wait_until = now + wait_after(entry.count);
+    }
+
+    /// A right password: the client starts afresh on this account.
+    pub fn right_password(&self, account: &str, client: IpAddr) {
+        self.failures.lock().expect("failures lock").remove(&(account.to_string(), client));
+    }
+}
+
+/// How long a client waits after its `count`th wrong password for one account.
+fn wait_after(count: u32) -> Duration {
+    if count < FREE_FAILURES {
+        return Duration::ZERO;
+    }
+    let doublings = (count - FREE_FAILURES + 1).min(20);
+    Duration::from_secs(1 << doublings).min(LONGEST_WAIT)
+}
+
+/// The client's address: the connection's, or, when that is a trusted proxy, the last
+/// address in `X-Forwarded-For` that is not itself a trusted proxy (what the nearest proxy
+/// saw; earlier entries are the client's own word and could be anything).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+impl ClientAddress {
+    pub fn from_parts(connection: IpAddr, forwarded_for: Option<&str>, trusted: &[IpAddr]) -> ClientAddress {
+        if !trusted.contains(&connection) {
+            return ClientAddress(connection);
+        }
+        let hops = forwarded_for.unwrap_or_default().split(',').rev().map(str::trim);
+        let client = hops.filter_map(|hop| hop.parse::<IpAddr>().ok()).find(|ip| !trusted.contains(ip));
+        ClientAddress(client.unwrap_or(connection))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let connection = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let trusted = parts.extensions.get::<Arc<crate::WebSettings>>().map(|s| s.trusted_proxies.clone()).unwrap_or_default();
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+        Ok(ClientAddress::from_parts(connection, Some(&forwarded), &trusted))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_passwords_slow_the_guesser_not_the_owner() {
+        let limits = Limits::default();
+        let (guesser, owner) = (IpAddr::from([203, 0, 113, 9]), IpAddr::from([198, 51, 100, 7]));
+        for _ in 0..FREE_FAILURES - 1 {
+            limits.wrong_password("id:1", guesser);
+            assert_eq!(limits.may_try_password("id:1", guesser), Ok(()), "the first tries are free");
+        }
+        limits.wrong_password("id:1", guesser);
+        assert!(limits.may_try_password("id:1", guesser).is_err(), "then the guesser waits");
+        assert_eq!(limits.may_try_password("id:1", owner), Ok(()), "the owner elsewhere does not");
+        assert_eq!(limits.may_try_password("id:2", guesser), Ok(()), "nor does another account");
+        limits.right_password("id:1", guesser);
+        assert_eq!(limits.may_try_password("id:1", guesser), Ok(()), "a right password clears it");
+    }
+
+    #[test]
+    fn the_wait_grows_and_is_capped() {
+        assert_eq!(wait_after(1), Duration::ZERO);
+        assert_eq!(wait_after(FREE_FAILURES), Duration::from_secs(2));
+        assert_eq!(wait_after(FREE_FAILURES + 3), Duration::from_secs(16));
+        assert_eq!(wait_after(FREE_FAILURES + 40), LONGEST_WAIT);
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let proxy = IpAddr::from([10, 0, 0, 2]);
+        let trusted = [proxy];
+        let client = IpAddr::from([145, 97, 1, 1]);
+        let direct = IpAddr::from([203, 0, 113, 9]);
+        assert_eq!(ClientAddress::from_parts(direct, Some("1.2.3.4"), &trusted).0, direct, "anyone can write the header");
+        assert_eq!(ClientAddress::from_parts(proxy, Some("1.2.3.4, 145.97.1.1"), &trusted).0, client, "the proxy's word");
+        assert_eq!(ClientAddress::from_parts(proxy, Some("145.97.1.1, 10.0.0.2"), &trusted).0, client, "past trusted hops");
+        assert_eq!(ClientAddress::from_parts(proxy, None, &trusted).0, proxy);
+    }
+
+    #[test]
+    fn requests_per_address_are_limited() {
+        let limits = Limits::default();
+        let client = IpAddr::from([145, 97, 1, 1]);
+        for _ in 0..OUTWARD_PER_MINUTE {
+            assert_eq!(limits.check(Kind::Outward, client), Ok(()));
+        }
+        assert!(limits.check(Kind::Outward, client).is_err());
+        assert_eq!(limits.check(Kind::Outward, IpAddr::from([145, 97, 1, 2])), Ok(()), "per address");
+    }
+}
