@@ -314,7 +314,51 @@ async fn guessing_a_password_slows_the_guesser_and_never_locks_out_the_owner(bac
     Ok(())
 }
 
+/// Two notes of 480 KiB of nested `<div>`s at once, to a member (sanitising used to grow with
+/// the square of the nesting: 41 s of CPU each). Each must be taken in within five seconds
+/// (a debug build), and the node must answer `/health` within a second all the while.
+async fn hostile_html_neither_stalls_the_node_nor_takes_long(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let peer = TestNode::start(backend).await?;
+    let member = node.add_member("sanne", None).await?;
+    let sender = peer.add_member("afzender", None).await?;
+    let depth = 480 * 1024 / 11;
+    let content = format!("{}Hallo{}", "<div>".repeat(depth), "</div>".repeat(depth));
+    let inbox = format!("{}/users/sanne/inbox", node.base_url());
+    let mut notes = Vec::new();
+    for n in 1..=2 {
+        let note = format!("{}/diep/{n}", sender.ap_id);
+        let create = json!({"id": format!("{note}/create"), "type": "Create", "actor": sender.ap_id, "to": [member.ap_id],
+            "object": {"id": note, "type": "Note", "attributedTo": sender.ap_id, "to": [member.ap_id], "content": content}});
+        let (inbox, signer, body) = (inbox.clone(), signer_of(&sender), serde_json::to_vec(&create)?);
+        notes.push(tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let status = post_signed(&inbox, &body, Some(&signer), None).await?;
+            anyhow::Ok((status, started.elapsed()))
+        }));
+    }
+    let health = format!("{}/health", node.base_url());
+    let mut slowest = std::time::Duration::ZERO;
+    while notes.iter().any(|n| !n.is_finished()) {
+        let started = std::time::Instant::now();
+        let status = reqwest::Client::new().get(&health).timeout(std::time::Duration::from_secs(5)).send().await?.status();
+        assert_eq!(status, 200);
+        slowest = slowest.max(started.elapsed());
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for note in notes {
+        let (status, took) = note.await??;
+        assert_eq!(status, 202);
+        assert!(took < std::time::Duration::from_secs(5), "a hostile note took {took:?}");
+    }
+    assert!(slowest < std::time::Duration::from_secs(1), "/health took {slowest:?} while the notes were read");
+    let kept = node.post(&format!("{}/diep/1", sender.ap_id)).await?.expect("the note is kept, as its text");
+    assert!(kept.content.contains("Hallo") && !kept.content.contains("<div>"), "{}", &kept.content[..kept.content.len().min(200)]);
+    Ok(())
+}
+
 buurtnet_tests::on_both_backends!(
+    hostile_html_neither_stalls_the_node_nor_takes_long,
     guessing_a_password_slows_the_guesser_and_never_locks_out_the_owner,
     coalition_posts_are_for_member_nodes_not_their_other_accounts,
     going_back_never_leaves_the_site,

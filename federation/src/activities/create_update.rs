@@ -10,6 +10,7 @@ use crate::protocol::note::NoteJson;
 use crate::state::Context;
 use activitypub_federation::fetch::fetch_object_http;
 use buurtnet_domain::model::{Actor, ActorKind, NewPost, Visibility};
+use buurtnet_domain::ops::posts::RemoteExtras;
 use buurtnet_domain::{ops, store};
 use serde_json::Value;
 use url::Url;
@@ -69,7 +70,21 @@ async fn keep_announced(object: Value, carried: Option<String>, id: &str, contex
     Ok(())
 }
 
-fn parse_note(object: Value) -> Result<NoteJson> {
+/// A post and what it carries (event, proposal, article, pictures), read off the async
+/// workers: reading a peer's HTML is the costly part of taking a post in.
+async fn read_note(object: Value, author: &Actor) -> Result<(NoteJson, NewPost, RemoteExtras)> {
+    let author = author.clone();
+    tokio::task::spawn_blocking(move || {
+        let note = parse_note(object)?;
+        let post = note_to_post(&note, &author)?;
+        let extras = crate::objects::note::extras(&note);
+        Ok((note, post, extras))
+    })
+    .await
+    .map_err(|e| FederationError::Internal(format!("reading a note failed: {e}")))?
+}
+
+pub fn parse_note(object: Value) -> Result<NoteJson> {
     serde_json::from_value(object).map_err(|e| FederationError::Malformed(format!("note: {e}")))
 }
 
@@ -109,13 +124,11 @@ async fn coalition_if_addressed_to_our_initiatives(post: &mut NewPost, context: 
 pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
     let object = object_of(activity, context).await?;
     let signed = crate::objects::coalition_content::check_if_signed(&object, signer)?;
-    let note = parse_note(object.clone())?;
-    let mut post = note_to_post(&note, signer)?;
+    let (_, mut post, mut extras) = read_note(object.clone(), signer).await?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
     if !is_wanted(&post, signer, context).await? {
         return Ok(Outcome::Ignored("nobody here follows the author or is addressed"));
     }
-    let mut extras = crate::objects::note::extras(&note);
     // Kept as it came, for this node's replicas to pass on.
     extras.original = signed.then(|| activity.text_of(&object));
     ops::posts::receive(&context.store, post, &extras).await?;
@@ -133,10 +146,8 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
         return update_actor(&json, signer, context).await;
     }
     let signed = crate::objects::coalition_content::check_if_signed(&object, signer)?;
-    let note = parse_note(object.clone())?;
-    let mut post = note_to_post(&note, signer)?;
+    let (note, mut post, mut extras) = read_note(object.clone(), signer).await?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
-    let mut extras = crate::objects::note::extras(&note);
     extras.original = signed.then(|| activity.text_of(&object));
     match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note), &extras)
         .await

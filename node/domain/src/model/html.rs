@@ -54,15 +54,59 @@ static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(||
     builder
 });
 
+/// Most elements an HTML fragment may have to be read as HTML.
+pub const MAX_ELEMENTS: usize = 4_000;
+/// Deepest nesting an HTML fragment may have to be read as HTML. Parsing and cleaning grow
+/// with the square of the nesting (488 KiB of nested `<div>`s took 41 s of CPU); no post
+/// anyone writes comes near this.
+pub const MAX_DEPTH: usize = 64;
+
 /// As [`sanitize`], for articles: headings, tables and rules stay.
 pub fn sanitize_article(html: &str) -> String {
-    ARTICLE_SANITIZER.clean(html).to_string()
+    clean_within_limits(&ARTICLE_SANITIZER, html)
 }
 
 /// Cleans HTML from another server down to the tags we show; scripts, styles and event
-/// handlers are dropped.
+/// handlers are dropped. HTML past [`MAX_ELEMENTS`] or [`MAX_DEPTH`] is not parsed at all:
+/// it is shown as its text.
 pub fn sanitize(html: &str) -> String {
-    SANITIZER.clean(html).to_string()
+    clean_within_limits(&SANITIZER, html)
+}
+
+fn clean_within_limits(sanitizer: &ammonia::Builder<'static>, html: &str) -> String {
+    if within_limits(html) { sanitizer.clean(html).to_string() } else { text_to_html(&to_plain_text(html)) }
+}
+
+/// Elements that never hold others, so they do not nest.
+const VOID_ELEMENTS: [&str; 14] = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+
+/// Whether `html` has at most [`MAX_ELEMENTS`] start tags nested at most [`MAX_DEPTH`] deep,
+/// by one linear pass over its tags, before any parser sees it. (Tags a parser would close
+/// by itself count as open: sloppy HTML is held to the limits a little early, never late.)
+pub fn within_limits(html: &str) -> bool {
+    let (mut elements, mut depth) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if let Some(closing) = tag.strip_prefix('/') {
+            if closing.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            elements += 1;
+            let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+            if !VOID_ELEMENTS.contains(&name.as_str()) && !tag.ends_with('/') {
+                depth += 1;
+            }
+            if elements > MAX_ELEMENTS || depth > MAX_DEPTH {
+                return false;
+            }
+        }
+        rest = &rest[end.min(rest.len())..];
+    }
+    true
 }
 
 /// Turns what a person typed into HTML: text escaped, blank lines as paragraphs, line breaks
@@ -149,5 +193,32 @@ mod tests {
             "<p>Wie helpt &lt;mij&gt;?<br>Met boodschappen</p><p>Zie <a href=\"https://buurt.example/x\" rel=\"nofollow noopener noreferrer\">https://buurt.example/x</a></p>"
         );
         assert_eq!(to_plain_text(&html), "Wie helpt <mij>?\nMet boodschappen\n\nZie https://buurt.example/x");
+    }
+
+    #[test]
+    fn html_past_the_limits_is_shown_as_its_text_without_parsing() {
+        let nested = format!("{}Help{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let started = std::time::Instant::now();
+        assert_eq!(sanitize(&nested), "<p>Help</p>");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+        let many = "<b>x</b> ".repeat(MAX_ELEMENTS + 1);
+        assert!(!within_limits(&many));
+        assert!(!sanitize_article(&many).contains("<b>"));
+        for text in ["<".repeat(300_000), format!("{}>", "<a".repeat(150_000)), "<!--".repeat(100_000)] {
+            let started = std::time::Instant::now();
+            let _ = sanitize(&text);
+            assert!(started.elapsed() < std::time::Duration::from_secs(2), "linear even for {}", &text[..8]);
+        }
+    }
+
+    #[test]
+    fn ordinary_html_is_within_the_limits() {
+        let post = "<p>Hoi <a href=\"https://buurt.example\">buurt</a><br>Wie helpt?</p><ul><li><b>soep</b></li><li>brood<br/></li></ul>";
+        assert!(within_limits(post));
+        assert!(sanitize(post).contains("<li><b>soep</b></li>"));
+        let deep_enough = format!("{}x{}", "<blockquote>".repeat(MAX_DEPTH), "</blockquote>".repeat(MAX_DEPTH));
+        assert!(within_limits(&deep_enough));
+        let closed_again = "<p>a</p>".repeat(MAX_DEPTH * 2);
+        assert!(within_limits(&closed_again), "depth goes down at closing tags");
     }
 }

@@ -182,8 +182,7 @@ pub struct RemoteExtras {
 /// caller did. A post we hold already (or deleted once) is returned as it is: a late
 /// `Create` must not bring a deleted post back.
 pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) -> Result<Post> {
-    post.content = html::sanitize(&post.content);
-    post.summary = post.summary.map(|s| html::to_plain_text(&html::sanitize(&s)));
+    (post.content, post.summary) = sanitized(std::mem::take(&mut post.content), post.summary.take()).await?;
     post.is_local = false;
     let mut tx = store.begin().await?;
     if let Some(existing) = store::posts::by_ap_id(&mut tx, &post.ap_id).await? {
@@ -201,6 +200,14 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
     Ok(stored)
 }
 
+/// A peer's HTML and summary, cleaned off the async workers (the cost is bounded by
+/// [`html::MAX_ELEMENTS`] and [`html::MAX_DEPTH`], but a 512 KiB post still takes a while).
+async fn sanitized(content: String, summary: Option<String>) -> Result<(String, Option<String>)> {
+    tokio::task::spawn_blocking(move || (html::sanitize(&content), summary.map(|s| html::to_plain_text(&html::sanitize(&s)))))
+        .await
+        .map_err(|e| DomainError::Corrupt(format!("sanitising failed: {e}")))
+}
+
 /// Applies a peer's `Update` to a post it authored, with its extras, in one transaction.
 pub async fn receive_update(
     store: &Store,
@@ -216,12 +223,8 @@ pub async fn receive_update(
     if post.author_id != author.id || post.is_local {
         return Err(DomainError::Forbidden);
     }
-    let change = PostEdit {
-        content: html::sanitize(content),
-        source: None,
-        summary: summary.map(|s| html::to_plain_text(&html::sanitize(&s))),
-        updated,
-    };
+    let (content, summary) = sanitized(content.to_string(), summary).await?;
+    let change = PostEdit { content, source: None, summary, updated };
     change_text(&mut tx, &post, &change).await?;
     if !post.is_deleted() {
         apply_extras(&mut tx, &post, extras).await?;
