@@ -24,6 +24,7 @@ pub struct Config {
     pub log_format: String,
     pub federation: FederationSettings,
     pub web: WebSettings,
+    pub server: crate::server::ServerSettings,
 }
 
 impl Default for Config {
@@ -37,6 +38,7 @@ impl Default for Config {
             log_format: "text".into(),
             federation: FederationSettings::default(),
             web: WebSettings::default(),
+            server: crate::server::ServerSettings::default(),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod server;
 
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::Actor;
@@ -98,11 +99,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
     let federation = Federation::new(&state).await.map_err(|e| anyhow::anyhow!("federation config: {e}"))?;
     let router = buurtnet_web::router(&federation, config.web.clone(), config.data_dir.join("media"));
     let addr = listener.local_addr()?;
-    let server = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await {
-            tracing::error!(error = %e, "server stopped");
-        }
-    });
+    let server = tokio::spawn(server::serve(listener, router, config.server.clone()));
     let worker = tokio::spawn(buurtnet_federation::deliver::run_worker(state.clone()));
     let housekeeping = tokio::spawn(housekeeping(state.clone(), federation.clone()));
     Ok(Node { federation, addr, server, worker, housekeeping })

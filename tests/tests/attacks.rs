@@ -357,7 +357,56 @@ async fn hostile_html_neither_stalls_the_node_nor_takes_long(backend: Backend) -
     Ok(())
 }
 
+/// Clients that open connections and never finish their headers, or their body: the node
+/// closes them after its time limits, serves at most its cap at once, and keeps answering.
+async fn slow_clients_are_cut_off_and_the_node_keeps_answering(backend: Backend) -> Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let node = TestNode::start_with(backend, |config| {
+        config.server.header_timeout_secs = 2;
+        config.server.body_timeout_secs = 2;
+        config.server.max_connections = 100;
+    })
+    .await?;
+    let address = format!("127.0.0.1:{}", node.port);
+    let mut stalled = Vec::new();
+    for _ in 0..150 {
+        let mut connection = tokio::net::TcpStream::connect(&address).await?;
+        connection.write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\n").await?;
+        stalled.push(connection);
+    }
+    let mut body_stalled = tokio::net::TcpStream::connect(&address).await?;
+    // (An endpoint that reads the whole body before it answers.)
+    let headers = "POST /api/v1/apps HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+    body_stalled.write_all(format!("{headers}{{\"client_name\":").as_bytes()).await?;
+
+    let started = std::time::Instant::now();
+    let health = reqwest::Client::new().get(format!("{}/health", node.base_url())).timeout(std::time::Duration::from_secs(10)).send().await?;
+    assert_eq!(health.status(), 200);
+    assert!(started.elapsed() < std::time::Duration::from_secs(6), "/health took {:?} behind 150 stalled clients", started.elapsed());
+
+    let closed_within = |mut connection: tokio::net::TcpStream| async move {
+        let mut buffer = [0u8; 1024];
+        let started = std::time::Instant::now();
+        // Whatever the node says last (perhaps a 408), it must close the connection.
+        loop {
+            match tokio::time::timeout(std::time::Duration::from_secs(10), connection.read(&mut buffer)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return Ok(started.elapsed()),
+                Ok(Ok(_)) => continue,
+                Err(_) => anyhow::bail!("the connection is still open after 10 s"),
+            }
+        }
+    };
+    for connection in stalled.drain(..).take(5) {
+        let took = closed_within(connection).await?;
+        assert!(took < std::time::Duration::from_secs(5), "a client that never finished its headers was kept {took:?}");
+    }
+    let took = closed_within(body_stalled).await?;
+    assert!(took < std::time::Duration::from_secs(6), "a client that never finished its body was kept {took:?}");
+    Ok(())
+}
+
 buurtnet_tests::on_both_backends!(
+    slow_clients_are_cut_off_and_the_node_keeps_answering,
     hostile_html_neither_stalls_the_node_nor_takes_long,
     guessing_a_password_slows_the_guesser_and_never_locks_out_the_owner,
     coalition_posts_are_for_member_nodes_not_their_other_accounts,
