@@ -31,6 +31,16 @@ pub struct HostilePeer {
 struct Shared {
     received: Mutex<Vec<Captured>>,
     documents: Mutex<HashMap<String, (String, Vec<u8>)>>,
+    /// Paths answered with this many bytes, streamed without a length (or with a false one).
+    floods: Mutex<HashMap<String, Flood>>,
+}
+
+/// An answer far larger than any document.
+#[derive(Clone, Copy)]
+pub struct Flood {
+    pub bytes: usize,
+    /// A `Content-Length` to announce (true or not); none: chunked.
+    pub announced: Option<u64>,
 }
 
 impl HostilePeer {
@@ -55,6 +65,11 @@ impl HostilePeer {
         format!("http://localhost:{}", self.port)
     }
 
+    /// From now on, a GET of `path` answers `flood.bytes` bytes of JSON-looking text.
+    pub fn flood(&self, path: &str, flood: Flood) {
+        self.shared.floods.lock().expect("floods lock").insert(path.to_string(), flood);
+    }
+
     /// What it has received so far.
     pub fn received(&self) -> Vec<Captured> {
         self.shared.received.lock().expect("capture lock").clone()
@@ -72,8 +87,23 @@ async fn answer(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, hea
     if method != Method::GET {
         return StatusCode::ACCEPTED.into_response();
     }
+    if let Some(flood) = shared.floods.lock().expect("floods lock").get(uri.path()).copied() {
+        return flooding(flood);
+    }
     match shared.documents.lock().expect("documents lock").get(uri.path()) {
         Some((content_type, body)) => ([(header::CONTENT_TYPE, content_type.clone())], body.clone()).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+fn flooding(flood: Flood) -> Response {
+    const CHUNK: usize = 64 * 1024;
+    let chunk = Bytes::from(vec![b' '; CHUNK]);
+    let chunks = (0..flood.bytes.div_ceil(CHUNK)).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+    let body = axum::body::Body::from_stream(futures::stream::iter(chunks));
+    let mut response = ([(header::CONTENT_TYPE, "application/jrd+json")], body).into_response();
+    if let Some(length) = flood.announced {
+        response.headers_mut().insert(header::CONTENT_LENGTH, length.into());
+    }
+    response
 }

@@ -8,7 +8,7 @@ use buurtnet_domain::store;
 use buurtnet_federation::keys;
 use buurtnet_federation::signatures::{Signer, digest_header};
 use buurtnet_tests::harness::{Backend, TestNode, add_stand_in_follower, eventually, get_signed_text, post_signed, signer_of};
-use buurtnet_tests::hostile::{Captured, HostilePeer};
+use buurtnet_tests::hostile::{Captured, Flood, HostilePeer};
 use buurtnet_tests::pages::PageVisitor;
 use serde_json::json;
 
@@ -405,7 +405,62 @@ async fn slow_clients_are_cut_off_and_the_node_keeps_answering(backend: Backend)
     Ok(())
 }
 
+/// An anonymous visitor asks to follow from an address whose server answers WebFinger with
+/// 512 MiB (one such request took a node from 33 MB to 6.4 GB), or announces 10 GB: the node
+/// stops reading at its limit, answers at once, and the form is limited per address.
+async fn a_huge_webfinger_answer_is_never_read_into_memory(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    node.add_initiative("zorg", false).await?;
+    let peer = HostilePeer::start().await?;
+    let handle = format!("@eve@localhost:{}", peer.port);
+    let follow = async || {
+        let mut visitor = PageVisitor::new(&node.base_url())?;
+        let started = std::time::Instant::now();
+        let answer = visitor.submit("/initiatives/zorg", "/volg-op-afstand", &[("account", "zorg"), ("handle", &handle)]).await?;
+        anyhow::Ok((answer.status.as_u16(), started.elapsed()))
+    };
+    peer.flood("/.well-known/webfinger", Flood { bytes: 512 << 20, announced: None });
+    let before = reset_peak_memory()?;
+    let (status, took) = follow().await?;
+    let grew = peak_memory()?.saturating_sub(before);
+    assert_eq!(status, 422, "no subscribe address in that answer");
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+    assert!(grew < 64 << 20, "the node grew by {} MiB reading a stranger's answer", grew >> 20);
+
+    peer.flood("/.well-known/webfinger", Flood { bytes: 1 << 20, announced: Some(10 << 30) });
+    let (status, took) = follow().await?;
+    assert_eq!(status, 422);
+    assert!(took < std::time::Duration::from_secs(5), "a 10 GB announcement is refused at once; took {took:?}");
+
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(follow().await?.0);
+    }
+    assert_eq!(statuses.last(), Some(&429), "anonymous follow requests are limited per address: {statuses:?}");
+    Ok(())
+}
+
+/// Resets this test process's peak resident memory (the nodes run in it) and returns the
+/// memory in use now, in bytes.
+fn reset_peak_memory() -> Result<u64> {
+    std::fs::write("/proc/self/clear_refs", "5")?;
+    memory_field("VmRSS:")
+}
+
+/// The peak resident memory since the last reset, in bytes.
+fn peak_memory() -> Result<u64> {
+    memory_field("VmHWM:")
+}
+
+fn memory_field(name: &str) -> Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status.lines().find(|l| l.starts_with(name)).ok_or_else(|| anyhow::anyhow!("no {name}"))?;
+    let kib: u64 = line.split_whitespace().nth(1).unwrap_or("0").parse()?;
+    Ok(kib * 1024)
+}
+
 buurtnet_tests::on_both_backends!(
+    a_huge_webfinger_answer_is_never_read_into_memory,
     slow_clients_are_cut_off_and_the_node_keeps_answering,
     hostile_html_neither_stalls_the_node_nor_takes_long,
     guessing_a_password_slows_the_guesser_and_never_locks_out_the_owner,
