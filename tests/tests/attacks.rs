@@ -459,7 +459,123 @@ fn memory_field(name: &str) -> Result<u64> {
     Ok(kib * 1024)
 }
 
+/// Pictures carry where they were taken and with what phone, in EXIF, XMP, text chunks or
+/// comments. Whatever the format, what the node serves holds the pixels only.
+async fn no_picture_keeps_its_hidden_metadata(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    node.add_member("fatima", None).await?;
+    let token = app_token(&node, "fatima").await?;
+    const SECRET: &[u8] = b"GPS-51.9225-4.4792-GAFFELSTRAAT-iPhone15";
+    for (name, file) in [("foto.jpg", jpeg_with(SECRET)?), ("foto.png", png_with(SECRET)?), ("foto.webp", webp_with(SECRET)?), ("foto.gif", gif_with(SECRET)?)] {
+        assert!(file.windows(SECRET.len()).any(|w| w == SECRET), "{name}: the test file carries the secret");
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(file).file_name(name))
+            .text("description", "De moestuin");
+        let media: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/v2/media", node.base_url()))
+            .bearer_auth(&token)
+            .multipart(form)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let served = reqwest::get(media["url"].as_str().unwrap_or_default()).await?.error_for_status()?.bytes().await?;
+        assert!(!served.windows(SECRET.len()).any(|w| w == SECRET), "{name}: the served file still holds the secret");
+        assert!(image::load_from_memory(&served).is_ok(), "{name}: still a picture");
+    }
+    // 49 megapixels in a few kilobytes: refused before it is decoded.
+    let huge = encoded(image::DynamicImage::ImageLuma8(image::GrayImage::new(7000, 7000)), image::ImageFormat::Png)?;
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(huge).file_name("groot.png"));
+    let refused = reqwest::Client::new().post(format!("{}/api/v2/media", node.base_url())).bearer_auth(&token).multipart(form).send().await?;
+    assert_eq!(refused.status(), 422, "too many pixels");
+    Ok(())
+}
+
+/// An access token of `username` (password grant), for the Mastodon API.
+async fn app_token(node: &TestNode, username: &str) -> Result<String> {
+    let client = reqwest::Client::new();
+    let app: serde_json::Value = client
+        .post(format!("{}/api/v1/apps", node.base_url()))
+        .json(&json!({"client_name": "test", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": "read write"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token: serde_json::Value = client
+        .post(format!("{}/oauth/token", node.base_url()))
+        .json(&json!({"grant_type": "password", "client_id": app["client_id"], "client_secret": app["client_secret"],
+                      "username": username, "password": "geheim-wachtwoord", "scope": "read write"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(token["access_token"].as_str().unwrap_or_default().to_string())
+}
+
+fn encoded(image: image::DynamicImage, format: image::ImageFormat) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    image.write_to(&mut std::io::Cursor::new(&mut out), format)?;
+    Ok(out)
+}
+
+fn picture() -> image::DynamicImage {
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(48, 32, |x, y| image::Rgb([x as u8 * 5, y as u8 * 7, 90])))
+}
+
+/// A JPEG with an EXIF segment (APP1) right after its start.
+fn jpeg_with(secret: &[u8]) -> Result<Vec<u8>> {
+    let plain = encoded(picture(), image::ImageFormat::Jpeg)?;
+    let exif = [b"Exif\0\0".as_slice(), secret].concat();
+    let length = u16::try_from(exif.len() + 2)?.to_be_bytes();
+    Ok([&plain[..2], &[0xFF, 0xE1, length[0], length[1]], &exif[..], &plain[2..]].concat())
+}
+
+/// A PNG with a tEXt chunk just before its end.
+fn png_with(secret: &[u8]) -> Result<Vec<u8>> {
+    let plain = encoded(picture(), image::ImageFormat::Png)?;
+    let data = [b"Comment\0".as_slice(), secret].concat();
+    let kind_and_data = [b"tEXt".as_slice(), &data].concat();
+    let chunk = [&(data.len() as u32).to_be_bytes()[..], &kind_and_data, &crc32(&kind_and_data).to_be_bytes()].concat();
+    let end = plain.len() - 12; // IEND
+    Ok([&plain[..end], &chunk[..], &plain[end..]].concat())
+}
+
+/// A WebP (extended format) with an EXIF chunk.
+fn webp_with(secret: &[u8]) -> Result<Vec<u8>> {
+    let plain = encoded(picture(), image::ImageFormat::WebP)?;
+    let image_chunk = &plain[12..]; // after "RIFF", its size and "WEBP"
+    let (w, h) = (47u32.to_le_bytes(), 31u32.to_le_bytes());
+    let vp8x = [b"VP8X".as_slice(), &10u32.to_le_bytes(), &[0x08, 0, 0, 0], &w[..3], &h[..3]].concat();
+    let mut exif = [b"EXIF".as_slice(), &(secret.len() as u32).to_le_bytes(), secret].concat();
+    if secret.len() % 2 == 1 {
+        exif.push(0);
+    }
+    let body = [b"WEBP".as_slice(), &vp8x, image_chunk, &exif].concat();
+    Ok([b"RIFF".as_slice(), &(body.len() as u32).to_le_bytes(), &body].concat())
+}
+
+/// A GIF with a comment extension before its trailer.
+fn gif_with(secret: &[u8]) -> Result<Vec<u8>> {
+    let plain = encoded(picture(), image::ImageFormat::Gif)?;
+    let comment = [&[0x21, 0xFE, secret.len() as u8][..], secret, &[0x00]].concat();
+    let end = plain.len() - 1; // the trailer, 0x3B
+    Ok([&plain[..end], &comment[..], &plain[end..]].concat())
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in bytes {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
 buurtnet_tests::on_both_backends!(
+    no_picture_keeps_its_hidden_metadata,
     a_huge_webfinger_answer_is_never_read_into_memory,
     slow_clients_are_cut_off_and_the_node_keeps_answering,
     hostile_html_neither_stalls_the_node_nor_takes_long,

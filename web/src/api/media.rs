@@ -1,8 +1,9 @@
 //! Images: upload (`/api/v1/media`, `/api/v2/media`), alt text, and serving the files.
 //!
-//! An upload is checked by its bytes, not its name: PNG, JPEG, WebP or GIF, at most 8 MiB and
-//! 8000 pixels a side, decoded with memory limits on the blocking pool. JPEG and PNG are
-//! written anew, which drops their metadata (a phone photo's location must not leak); the
+//! An upload is checked by its bytes, not its name: PNG, JPEG, WebP or GIF, at most 8 MiB,
+//! 8000 pixels a side and 48 megapixels, decoded with memory limits on the blocking pool, one
+//! at a time. Every upload is written anew, which drops its metadata (a phone photo's
+//! location must not leak): WebP becomes JPEG or PNG, GIFs are written frame by frame; the
 //! width, height and a blurhash go with the entity. Files get random names.
 
 use super::{ApiError, ApiResult, require};
@@ -32,41 +33,89 @@ struct Processed {
     blurhash: Option<String>,
 }
 
+/// Most pixels an upload may have (a 48-megapixel phone photo; 8000x8000 is 64): decoding
+/// takes four bytes a pixel.
+const MAX_PIXELS: u64 = 48_000_000;
+/// Most pixels all frames of an animation may have together.
+const MAX_ANIMATION_PIXELS: u64 = 100_000_000;
+
+/// Image work runs one at a time per process: six 8000x8000 uploads at once took 1.2 GB.
+static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Reads an upload and writes it anew, whatever its format, so that nothing but the pixels
+/// leaves: no camera metadata (location, device), no comments or XMP. WebP becomes JPEG (or
+/// PNG when it has transparency); GIF stays GIF, frame by frame.
 fn process(bytes: Vec<u8>) -> Result<Processed, String> {
     let reader = ImageReader::new(Cursor::new(&bytes)).with_guessed_format().map_err(|e| e.to_string())?;
     let format = reader.format().ok_or("not an image we know / geen afbeelding die we kennen")?;
-    let (extension, content_type) = match format {
-        ImageFormat::Png => ("png", "image/png"),
-        ImageFormat::Jpeg => ("jpg", "image/jpeg"),
-        ImageFormat::WebP => ("webp", "image/webp"),
-        ImageFormat::Gif => ("gif", "image/gif"),
-        _ => return Err("only PNG, JPEG, WebP and GIF / alleen PNG, JPEG, WebP en GIF".into()),
+    if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif) {
+        return Err("only PNG, JPEG, WebP and GIF / alleen PNG, JPEG, WebP en GIF".into());
+    }
+    let (width, height) = reader.into_dimensions().map_err(|e| format!("the image cannot be read / de afbeelding is niet te lezen: {e}"))?;
+    if width > 8000 || height > 8000 || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err("the image has too many pixels / de afbeelding heeft te veel pixels".into());
+    }
+    if format == ImageFormat::Gif {
+        return gif_anew(&bytes, width, height);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(&bytes), format);
+    reader.limits(limits());
+    let image = reader.decode().map_err(|e| format!("the image cannot be read / de afbeelding is niet te lezen: {e}"))?;
+    let blurhash = blurhash_of(&image);
+    let (bytes, extension, content_type) = if format == ImageFormat::Png || image.color().has_alpha() {
+        (encode(&image, ImageFormat::Png)?, "png", "image/png")
+    } else {
+        (encode(&image.to_rgb8().into(), ImageFormat::Jpeg)?, "jpg", "image/jpeg")
     };
+    Ok(Processed { bytes, extension, content_type, width, height, blurhash })
+}
+
+fn limits() -> Limits {
     let mut limits = Limits::default();
     limits.max_image_width = Some(8000);
     limits.max_image_height = Some(8000);
-    limits.max_alloc = Some(256 * 1024 * 1024);
-    let mut reader = reader;
-    reader.limits(limits);
-    let image = reader.decode().map_err(|e| format!("the image cannot be read / de afbeelding is niet te lezen: {e}"))?;
-    let (width, height) = (image.width(), image.height());
+    limits.max_alloc = Some(4 * MAX_PIXELS + 16 * 1024 * 1024);
+    limits
+}
+
+fn encode(image: &image::DynamicImage, format: ImageFormat) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    image.write_to(&mut Cursor::new(&mut out), format).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn blurhash_of(image: &image::DynamicImage) -> Option<String> {
     let thumbnail = image.thumbnail(32, 32).to_rgba8();
-    let blurhash = blurhash::encode(4, 3, thumbnail.width(), thumbnail.height(), thumbnail.as_raw()).ok();
-    let bytes = match format {
-        // Written anew: what the camera put in (location, device) stays out.
-        ImageFormat::Jpeg => {
-            let mut out = Vec::new();
-            image.to_rgb8().write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg).map_err(|e| e.to_string())?;
-            out
+    blurhash::encode(4, 3, thumbnail.width(), thumbnail.height(), thumbnail.as_raw()).ok()
+}
+
+/// A GIF written anew frame by frame (one frame in memory at a time), repeating for ever as
+/// animations on the web do; only the pixels and timing are kept.
+fn gif_anew(bytes: &[u8], width: u32, height: u32) -> Result<Processed, String> {
+    use image::AnimationDecoder;
+    use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
+    let unreadable = |e: image::ImageError| format!("the image cannot be read / de afbeelding is niet te lezen: {e}");
+    let mut decoder = GifDecoder::new(Cursor::new(bytes)).map_err(unreadable)?;
+    image::ImageDecoder::set_limits(&mut decoder, limits()).map_err(unreadable)?;
+    let mut out = Vec::new();
+    let mut blurhash = None;
+    {
+        let mut encoder = GifEncoder::new(&mut out);
+        encoder.set_repeat(Repeat::Infinite).map_err(|e| e.to_string())?;
+        let mut pixels = 0u64;
+        for frame in decoder.into_frames() {
+            let frame = frame.map_err(unreadable)?;
+            pixels += u64::from(frame.buffer().width()) * u64::from(frame.buffer().height());
+            if pixels > MAX_ANIMATION_PIXELS {
+                return Err("the animation is too long / de animatie is te lang".into());
+            }
+            if blurhash.is_none() {
+                blurhash = blurhash_of(&image::DynamicImage::ImageRgba8(frame.buffer().clone()));
+            }
+            encoder.encode_frame(frame).map_err(|e| e.to_string())?;
         }
-        ImageFormat::Png => {
-            let mut out = Vec::new();
-            image.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).map_err(|e| e.to_string())?;
-            out
-        }
-        _ => bytes,
-    };
-    Ok(Processed { bytes, extension, content_type, width, height, blurhash })
+    }
+    Ok(Processed { bytes: out, extension: "gif", content_type: "image/gif", width, height, blurhash })
 }
 
 /// The MediaAttachment entity.
@@ -80,7 +129,7 @@ pub enum ImageProblem {
     Domain(buurtnet_domain::DomainError),
 }
 
-/// Checks, cleans (JPEG and PNG are encoded anew, which drops their metadata) and stores an
+/// Checks, cleans (every image is encoded anew, which drops its metadata) and stores an
 /// uploaded image for `member`, with its description. The API and the pages both use this.
 pub async fn store_image(
     context: &Context,
@@ -92,6 +141,7 @@ pub async fn store_image(
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(ImageProblem::TooLarge);
     }
+    let _turn = IMAGE_WORK.acquire().await.map_err(|e| ImageProblem::Ours(format!("image work: {e}")))?;
     let processed = tokio::task::spawn_blocking(move || process(bytes))
         .await
         .map_err(|e| ImageProblem::Ours(format!("processing failed: {e}")))?
