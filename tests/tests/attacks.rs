@@ -574,7 +574,58 @@ fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
+/// An anonymous app subscribes one WebSocket to a thousand hashtags, and opens socket after
+/// socket (three such sockets used 1.6 of 2 cores): a connection holds at most 16 streams, an
+/// address at most 8 connections, and what was accepted still works.
+async fn streaming_is_capped_per_connection_and_per_address(backend: Backend) -> Result<()> {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let node = TestNode::start(backend).await?;
+    let author = node.add_member("fatima", None).await?;
+    let url = format!("ws://localhost:{}/api/v1/streaming", node.port);
+    let (mut socket, _) = tokio_tungstenite::connect_async(&url).await?;
+    for n in 0..1000 {
+        socket.send(Message::text(json!({"type": "subscribe", "stream": "hashtag", "tag": format!("soep{n}")}).to_string())).await?;
+    }
+    socket.send(Message::text(json!({"type": "subscribe", "stream": "hashtag", "tag": "x".repeat(101)}).to_string())).await?;
+    let mut refusals = 0;
+    while refusals < 985 {
+        let Ok(Some(message)) = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next()).await else { break };
+        if message?.to_text()?.contains("\"error\"") {
+            refusals += 1;
+        }
+    }
+    assert_eq!(refusals, 985, "984 streams past the sixteenth and one hashtag too long are refused");
+
+    let mut others = Vec::new();
+    for _ in 0..7 {
+        others.push(tokio_tungstenite::connect_async(&url).await?.0);
+    }
+    match tokio_tungstenite::connect_async(&url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 429),
+        other => anyhow::bail!("a ninth connection from one address must be refused, got {:?}", other.map(|_| "a socket")),
+    }
+    drop(others.pop());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    others.push(tokio_tungstenite::connect_async(&url).await.map_err(|e| anyhow::anyhow!("a closed one frees its place: {e}"))?.0);
+
+    node.publish(&author, "Wie komt er #soep3 eten?", Visibility::Public).await?;
+    let update = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(message) = socket.next().await {
+            let text = message?.into_text()?.to_string();
+            if text.contains("\"update\"") {
+                return anyhow::Ok(text);
+            }
+        }
+        anyhow::bail!("the socket closed")
+    })
+    .await??;
+    assert!(update.contains("soep3"), "an accepted stream still delivers: {update}");
+    Ok(())
+}
+
 buurtnet_tests::on_both_backends!(
+    streaming_is_capped_per_connection_and_per_address,
     no_picture_keeps_its_hidden_metadata,
     a_huge_webfinger_answer_is_never_read_into_memory,
     slow_clients_are_cut_off_and_the_node_keeps_answering,

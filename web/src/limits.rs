@@ -13,6 +13,8 @@
 //!   [`FREE_FAILURES`] a client must wait before it may try that account again, two seconds
 //!   doubling with each further failure up to [`LONGEST_WAIT`]. The owner, on another
 //!   address, is not held up; a successful login clears the client's count.
+//! - **Streams**: at most [`STREAMS_PER_ADDRESS`] streaming connections open at once from one
+//!   address ([`Limits::open_stream`]).
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -27,6 +29,8 @@ pub const OUTWARD_PER_MINUTE: u32 = 10;
 pub const LOGINS_PER_MINUTE: u32 = 60;
 pub const FREE_FAILURES: u32 = 5;
 pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+/// Streaming connections (WebSocket or server-sent events) open at once from one address.
+pub const STREAMS_PER_ADDRESS: usize = 8;
 /// How many keys a limiter holds before it drops those that have recovered.
 const PRUNE_ABOVE: usize = 10_000;
 
@@ -42,6 +46,25 @@ pub struct Limits {
     outward: DefaultKeyedRateLimiter<IpAddr>,
     logins: DefaultKeyedRateLimiter<IpAddr>,
     failures: Mutex<HashMap<(String, IpAddr), Failures>>,
+    streams: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// A streaming connection counted against its address while it lives.
+pub struct OpenStream {
+    limits: Arc<Limits>,
+    client: IpAddr,
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        let mut streams = self.limits.streams.lock().expect("streams lock");
+        if let Some(count) = streams.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                streams.remove(&self.client);
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -68,6 +91,7 @@ impl Default for Limits {
             outward: RateLimiter::keyed(per_minute(OUTWARD_PER_MINUTE)),
             logins: RateLimiter::keyed(per_minute(LOGINS_PER_MINUTE)),
             failures: Mutex::new(HashMap::new()),
+            streams: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -85,6 +109,18 @@ impl Limits {
         limiter.check_key(&client).map_err(|not_until| {
             TooMany(not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default())))
         })
+    }
+
+    /// Counts a streaming connection from `client` while the returned value lives; `None`
+    /// when that address has [`STREAMS_PER_ADDRESS`] open already.
+    pub fn open_stream(self: &Arc<Self>, client: IpAddr) -> Option<OpenStream> {
+        let mut streams = self.streams.lock().expect("streams lock");
+        let count = streams.entry(client).or_insert(0);
+        if *count >= STREAMS_PER_ADDRESS {
+            return None;
+        }
+        *count += 1;
+        Some(OpenStream { limits: self.clone(), client })
     }
 
     /// Before checking a password typed as `username_or_email` by `client`: refuses when this
@@ -228,5 +264,16 @@ mod tests {
         }
         assert!(limits.check(Kind::Outward, client).is_err());
         assert_eq!(limits.check(Kind::Outward, IpAddr::from([145, 97, 1, 2])), Ok(()), "per address");
+    }
+
+    #[test]
+    fn streams_are_counted_per_address_while_they_live() {
+        let limits = Arc::new(Limits::default());
+        let client = IpAddr::from([145, 97, 1, 1]);
+        let open: Vec<_> = (0..STREAMS_PER_ADDRESS).map(|_| limits.open_stream(client).expect("within the cap")).collect();
+        assert!(limits.open_stream(client).is_none(), "one more is refused");
+        assert!(limits.open_stream(IpAddr::from([145, 97, 1, 2])).is_some(), "per address");
+        drop(open);
+        assert!(limits.open_stream(client).is_some(), "closed ones no longer count");
     }
 }

@@ -3,11 +3,15 @@
 //! (Mastodon.py). Streams: `user` (home timeline and notifications), `public`,
 //! `public:local`, `hashtag` and `hashtag:local`.
 //!
-//! Each connection looks for what is new once a second, from where it started, and sends
-//! only what its member may read. A small node does not need more machinery than that.
+//! Each connection looks once a second whether anything is new (one query: the newest post
+//! and notification ids), reads its streams only when something is, from where they got to,
+//! and sends only what its member may read. A connection holds at most
+//! [`MAX_SUBSCRIPTIONS`] streams and an address at most
+//! [`STREAMS_PER_ADDRESS`](crate::limits::STREAMS_PER_ADDRESS) connections (429 past that).
 
 use super::{Caller, entities};
-use axum::extract::Query;
+use crate::limits::{ClientAddress, Limits, OpenStream, STREAMS_PER_ADDRESS};
+use axum::extract::{Extension, Query};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -18,9 +22,16 @@ use buurtnet_domain::{ops, store};
 use buurtnet_federation::Context;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::time::Duration;
 
 const POLL: Duration = Duration::from_secs(1);
+/// Streams one connection may follow (apps follow a handful).
+pub const MAX_SUBSCRIPTIONS: usize = 16;
+/// Longest hashtag a stream may name.
+const MAX_TAG_CHARS: usize = 100;
+/// Posts or notifications one stream reads in one look.
+const PAGE: i64 = 40;
 
 #[derive(Debug, Deserialize, Default)]
 pub struct StreamQuery {
@@ -43,17 +54,35 @@ struct Streams {
     context: Context,
     member: Option<Actor>,
     subscriptions: Vec<Subscription>,
+    /// The newest post and notification ids at the last look that read everything.
+    seen: (i64, i64),
+}
+
+/// Why a subscription was refused, as the message the app gets.
+fn refusal(why: &str) -> Value {
+    json!({"error": why, "status": 400})
 }
 
 impl Streams {
-    async fn subscribe(&mut self, name: &str, tag: Option<String>) {
+    fn new(context: Context, member: Option<Actor>) -> Streams {
+        Streams { context, member, subscriptions: vec![], seen: (-1, -1) }
+    }
+
+    /// Follows a stream; an error message for the app when it cannot.
+    async fn subscribe(&mut self, name: &str, tag: Option<String>) -> Option<Value> {
         let known = ["user", "user:notification", "public", "public:local", "hashtag", "hashtag:local"];
         let needs_member = name.starts_with("user");
-        if !known.contains(&name)
-            || (needs_member && self.member.is_none())
-            || self.subscriptions.iter().any(|s| s.name == name && s.tag == tag)
-        {
-            return;
+        if !known.contains(&name) || (needs_member && self.member.is_none()) {
+            return Some(refusal("Unknown stream type, or one that needs an access token"));
+        }
+        if tag.as_ref().is_some_and(|t| t.chars().count() > MAX_TAG_CHARS) {
+            return Some(refusal("The hashtag is too long"));
+        }
+        if self.subscriptions.iter().any(|s| s.name == name && s.tag == tag) {
+            return None;
+        }
+        if self.subscriptions.len() >= MAX_SUBSCRIPTIONS {
+            return Some(refusal("Too many streams on one connection"));
         }
         let (last_post, last_notification) = match self.context.store.conn().await {
             Ok(mut conn) => (
@@ -66,27 +95,54 @@ impl Streams {
             Err(_) => (0, 0),
         };
         self.subscriptions.push(Subscription { name: name.into(), tag, last_post, last_notification });
+        None
     }
 
     fn unsubscribe(&mut self, name: &str) {
         self.subscriptions.retain(|s| s.name != name);
     }
 
-    /// Everything new since the last look, as Mastodon stream messages.
+    /// Everything new since the last look, as Mastodon stream messages: nothing, after one
+    /// query, when no post or notification came since.
     async fn poll(&mut self) -> Vec<Value> {
+        if self.subscriptions.is_empty() {
+            return vec![];
+        }
+        let recipient = self.member.as_ref().map(|m| m.id).unwrap_or(0);
+        let latest = match self.context.store.conn().await {
+            Ok(mut conn) => store::posts::latest_ids(&mut conn, recipient).await,
+            Err(e) => Err(e),
+        };
+        let latest = match latest {
+            Ok(latest) if latest == self.seen => return vec![],
+            Ok(latest) => latest,
+            Err(e) => {
+                tracing::warn!(error = %e, "streaming poll failed");
+                return vec![];
+            }
+        };
         let mut out = Vec::new();
+        let mut read_everything = true;
         for index in 0..self.subscriptions.len() {
             match self.poll_one(index).await {
-                Ok(mut messages) => out.append(&mut messages),
+                Ok((mut messages, full)) => {
+                    out.append(&mut messages);
+                    read_everything &= !full;
+                }
                 Err(e) => tracing::warn!(error = %e, "streaming poll failed"),
             }
+        }
+        // A full page may have left more behind: look again next time.
+        if read_everything {
+            self.seen = latest;
         }
         out
     }
 
-    async fn poll_one(&mut self, index: usize) -> Result<Vec<Value>, buurtnet_domain::DomainError> {
+    /// One stream's new posts and notifications, and whether a page came back full.
+    async fn poll_one(&mut self, index: usize) -> Result<(Vec<Value>, bool), buurtnet_domain::DomainError> {
         let sub = self.subscriptions[index].clone();
-        let page = Page { before: None, after: Some(sub.last_post), oldest_first: true, limit: 40 };
+        let page = Page { before: None, after: Some(sub.last_post), oldest_first: true, limit: PAGE };
         let mut conn = self.context.store.conn().await?;
         let posts = match (sub.name.as_str(), &self.member) {
             ("user", Some(member)) => store::posts::home_timeline(&mut conn, member.id, &member.ap_id, page).await?,
@@ -99,6 +155,7 @@ impl Streams {
         };
         drop(conn);
         let reader = self.member.as_ref().map(|m| m.ap_id.clone());
+        let mut full = posts.len() as i64 == PAGE;
         let mut messages = Vec::new();
         for post in &posts {
             self.subscriptions[index].last_post = post.id;
@@ -109,7 +166,8 @@ impl Streams {
         }
         if let (Some(member), true) = (&self.member, sub.name.starts_with("user")) {
             let rows =
-                store::notifications::page(&mut self.context.store.conn().await?, member.id, i64::MAX, sub.last_notification, 40).await?;
+                store::notifications::page(&mut self.context.store.conn().await?, member.id, i64::MAX, sub.last_notification, PAGE).await?;
+            full |= rows.len() as i64 == PAGE;
             for row in rows.iter().rev() {
                 self.subscriptions[index].last_notification = row.id;
                 if let Ok(Some(entity)) = super::notifications::entity(&self.context, member, row).await {
@@ -117,7 +175,7 @@ impl Streams {
                 }
             }
         }
-        Ok(messages)
+        Ok((messages, full))
     }
 }
 
@@ -152,7 +210,15 @@ fn member_with_read(caller: Option<Caller>) -> Option<Actor> {
 }
 
 /// `GET /api/v1/streaming` with an upgrade to a WebSocket.
-pub async fn websocket(context: Context, headers: HeaderMap, Query(query): Query<StreamQuery>, upgrade: WebSocketUpgrade) -> Response {
+pub async fn websocket(
+    context: Context,
+    Extension(limits): Extension<Arc<Limits>>,
+    ClientAddress(client): ClientAddress,
+    headers: HeaderMap,
+    Query(query): Query<StreamQuery>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let Some(open) = limits.open_stream(client) else { return too_many_streams() };
     let token = token_of(&headers, &query);
     let member = match caller(&context, token.as_deref()).await {
         Ok(caller) => member_with_read(caller),
@@ -160,14 +226,26 @@ pub async fn websocket(context: Context, headers: HeaderMap, Query(query): Query
     };
     let via_protocol = headers.get("sec-websocket-protocol").is_some() && query.access_token.is_none();
     let upgrade = if via_protocol { upgrade.protocols(token.into_iter().collect::<Vec<_>>()) } else { upgrade };
-    let mut streams = Streams { context, member, subscriptions: vec![] };
-    if let Some(name) = query.stream.as_deref() {
-        streams.subscribe(name, query.tag.clone()).await;
-    }
-    upgrade.on_upgrade(move |socket| serve_socket(socket, streams))
+    let mut streams = Streams::new(context, member);
+    let refused = match query.stream.as_deref() {
+        Some(name) => streams.subscribe(name, query.tag.clone()).await,
+        None => None,
+    };
+    upgrade.on_upgrade(move |socket| serve_socket(socket, streams, refused, open))
 }
 
-async fn serve_socket(mut socket: WebSocket, mut streams: Streams) {
+fn too_many_streams() -> Response {
+    let why = format!("At most {STREAMS_PER_ADDRESS} streaming connections from one address");
+    (StatusCode::TOO_MANY_REQUESTS, axum::Json(json!({"error": why}))).into_response()
+}
+
+/// Serves a WebSocket until it closes; `_open` counts it against its address meanwhile.
+async fn serve_socket(mut socket: WebSocket, mut streams: Streams, refused: Option<Value>, _open: OpenStream) {
+    if let Some(refusal) = refused
+        && socket.send(Message::Text(refusal.to_string().into())).await.is_err()
+    {
+        return;
+    }
     let mut ticks = tokio::time::interval(POLL);
     loop {
         tokio::select! {
@@ -176,10 +254,18 @@ async fn serve_socket(mut socket: WebSocket, mut streams: Streams) {
                     let Ok(command) = serde_json::from_str::<Value>(&text) else { continue };
                     let stream = command["stream"].as_str().unwrap_or_default().to_string();
                     let tag = command["tag"].as_str().map(String::from);
-                    match command["type"].as_str() {
+                    let refused = match command["type"].as_str() {
                         Some("subscribe") => streams.subscribe(&stream, tag).await,
-                        Some("unsubscribe") => streams.unsubscribe(&stream),
-                        _ => {}
+                        Some("unsubscribe") => {
+                            streams.unsubscribe(&stream);
+                            None
+                        }
+                        _ => None,
+                    };
+                    if let Some(refusal) = refused
+                        && socket.send(Message::Text(refusal.to_string().into())).await.is_err()
+                    {
+                        return;
                     }
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
@@ -196,8 +282,23 @@ async fn serve_socket(mut socket: WebSocket, mut streams: Streams) {
     }
 }
 
+/// The route of server-sent events for the stream `name`.
+pub fn sse_route(name: &'static str) -> axum::routing::MethodRouter {
+    axum::routing::get(move |context: Context, limits: Extension<Arc<Limits>>, client: ClientAddress, headers: HeaderMap, query| {
+        sse(context, limits, client, headers, name, query)
+    })
+}
+
 /// Server-sent events for one stream, named by the path.
-pub async fn sse(context: Context, headers: HeaderMap, name: &'static str, Query(query): Query<StreamQuery>) -> Response {
+async fn sse(
+    context: Context,
+    Extension(limits): Extension<Arc<Limits>>,
+    ClientAddress(client): ClientAddress,
+    headers: HeaderMap,
+    name: &'static str,
+    Query(query): Query<StreamQuery>,
+) -> Response {
+    let Some(open) = limits.open_stream(client) else { return too_many_streams() };
     let token = token_of(&headers, &query);
     let caller = match caller(&context, token.as_deref()).await {
         Ok(caller) => caller,
@@ -208,9 +309,11 @@ pub async fn sse(context: Context, headers: HeaderMap, name: &'static str, Query
         return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "This stream requires an access token with read scope"})))
             .into_response();
     }
-    let mut streams = Streams { context, member, subscriptions: vec![] };
-    streams.subscribe(name, query.tag.clone()).await;
-    let events = futures::stream::unfold((streams, Vec::<Value>::new()), |(mut streams, mut queue)| async move {
+    let mut streams = Streams::new(context, member);
+    if let Some(refusal) = streams.subscribe(name, query.tag.clone()).await {
+        return (StatusCode::BAD_REQUEST, axum::Json(refusal)).into_response();
+    }
+    let events = futures::stream::unfold((streams, Vec::<Value>::new(), open), |(mut streams, mut queue, open)| async move {
         while queue.is_empty() {
             tokio::time::sleep(POLL).await;
             queue = streams.poll().await;
@@ -218,7 +321,7 @@ pub async fn sse(context: Context, headers: HeaderMap, name: &'static str, Query
         }
         let message = queue.pop()?;
         let event = Event::default().event(message["event"].as_str().unwrap_or("update")).data(message["payload"].as_str().unwrap_or(""));
-        Some((Ok::<_, std::convert::Infallible>(event), (streams, queue)))
+        Some((Ok::<_, std::convert::Infallible>(event), (streams, queue, open)))
     });
     Sse::new(events).keep_alive(KeepAlive::default()).into_response()
 }

@@ -304,6 +304,15 @@ pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Pag
 }
 
 /// The highest post id so far (0 when there are none): where a live stream starts.
+/// The newest post id and the newest notification id of `recipient_id`, in one query: a
+/// streaming connection looks here every second and does more only when one moved.
+pub async fn latest_ids(db: &mut impl Handle, recipient_id: i64) -> Result<(i64, i64)> {
+    let sql = "SELECT (SELECT MAX(id) FROM posts), (SELECT MAX(id) FROM notifications WHERE recipient_id = $1)";
+    let (posts, notifications) =
+        on_db!(db, c => sqlx::query_as::<_, (Option<i64>, Option<i64>)>(sql).bind(recipient_id).fetch_one(c).await)?;
+    Ok((posts.unwrap_or(0), notifications.unwrap_or(0)))
+}
+
 pub async fn max_id(db: &mut impl Handle) -> Result<i64> {
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM posts").fetch_one(c).await)?.unwrap_or(0))
 }
