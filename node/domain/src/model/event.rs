@@ -93,6 +93,9 @@ impl EventDraft {
         if self.place.is_none() && self.online_url.is_none() {
             problem("place", "give a place or an online link / geef een plek of een online link");
         }
+        if self.online_url.as_deref().is_some_and(|u| super::links::web_address(u).is_none()) {
+            problem("online_url", "give a web address that starts with https:// / geef een webadres dat begint met https://");
+        }
         if self.place.as_ref().is_some_and(|p| p.name.trim().is_empty() || p.name.chars().count() > 200) {
             problem("place", "give the place a name of at most 200 characters / geef de plek een naam van hoogstens 200 tekens");
         }

@@ -11,6 +11,7 @@ pub mod coalition;
 mod event;
 mod follow;
 pub mod html;
+pub mod links;
 pub mod matching;
 pub mod media;
 mod oauth;
