@@ -533,7 +533,12 @@ fn jpeg_with(secret: &[u8]) -> Result<Vec<u8>> {
 
 /// A PNG with a tEXt chunk just before its end.
 fn png_with(secret: &[u8]) -> Result<Vec<u8>> {
-    let plain = encoded(picture(), image::ImageFormat::Png)?;
+    png_of(picture(), secret)
+}
+
+/// `image` as a PNG with a tEXt chunk holding `secret` just before its end.
+fn png_of(image: image::DynamicImage, secret: &[u8]) -> Result<Vec<u8>> {
+    let plain = encoded(image, image::ImageFormat::Png)?;
     let data = [b"Comment\0".as_slice(), secret].concat();
     let kind_and_data = [b"tEXt".as_slice(), &data].concat();
     let chunk = [&(data.len() as u32).to_be_bytes()[..], &kind_and_data, &crc32(&kind_and_data).to_be_bytes()].concat();
@@ -667,7 +672,54 @@ async fn links_are_web_addresses_only(backend: Backend) -> Result<()> {
     Ok(())
 }
 
+/// A peer's post with a picture held on yet another server: a resident reading it must not
+/// tell that server what she reads. The page shows the picture through the node (fetched
+/// once, made smaller, metadata gone), the page's policy allows images only from the node,
+/// and forms only to it.
+async fn pictures_from_peers_are_shown_through_the_node(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let peer = TestNode::start(backend).await?;
+    let reader = node.add_member("sanne", None).await?;
+    let sender = peer.add_member("afzender", None).await?;
+    node.follow_and_wait(&reader, &sender.ap_id).await?;
+    let host = HostilePeer::start().await?;
+    const SECRET: &[u8] = b"GPS-51.9225-4.4792-GAFFELSTRAAT-iPhone15";
+    let big = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(3000, 2000, image::Rgb([10, 200, 90])));
+    host.serve("/plaatje.png", "image/png", png_of(big, SECRET)?);
+    let picture = format!("{}/plaatje.png", host.base_url());
+    let note = format!("{}/met-plaatje", sender.ap_id);
+    let create = json!({"id": format!("{note}/create"), "type": "Create", "actor": sender.ap_id,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {"id": note, "type": "Note", "attributedTo": sender.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                   "content": "<p>De moestuin</p>", "published": "2026-12-06T10:00:00Z",
+                   "attachment": [{"type": "Document", "mediaType": "image/png", "url": picture, "name": "Een moestuin"}]}});
+    let inbox = format!("{}/inbox", node.base_url());
+    assert_eq!(post_signed(&inbox, &serde_json::to_vec(&create)?, Some(&signer_of(&sender)), None).await?, 202);
+    let post = eventually("the post arrives", || async { node.post(&note).await }).await?;
+
+    let page = PageVisitor::new(&node.base_url())?.get(&format!("/bericht/{}", post.id)).await?;
+    assert!(!page.body.contains(&picture), "the page does not send the reader's browser to the picture's server");
+    let shown = page.body.split("src=\"").filter_map(|r| r.split('"').next()).find(|src| src.contains("/media/remote/"));
+    let shown = shown.ok_or_else(|| anyhow::anyhow!("the picture is shown through the node: {}", page.body))?.to_string();
+    let policy = page.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(policy.contains("img-src 'self' data:;") && !policy.contains("https:"), "{policy}");
+    assert!(policy.contains("form-action 'self'"), "{policy}");
+
+    for _ in 0..3 {
+        let served = reqwest::get(&shown).await?.error_for_status()?.bytes().await?;
+        let image = image::load_from_memory(&served)?;
+        assert!(image.width() <= 1600 && image.height() <= 1600, "made smaller: {}x{}", image.width(), image.height());
+        assert!(!served.windows(SECRET.len()).any(|w| w == SECRET), "without its metadata");
+    }
+    let asked = host.received().iter().filter(|r| r.uri.path() == "/plaatje.png").count();
+    assert_eq!(asked, 1, "fetched once for all readers, then kept");
+    let guessed = format!("{}-{}", shown.rsplit_once('-').map(|(start, _)| start).unwrap_or_default(), "0".repeat(24));
+    assert_eq!(reqwest::get(&guessed).await?.status(), 404, "the address cannot be guessed from the number");
+    Ok(())
+}
+
 buurtnet_tests::on_both_backends!(
+    pictures_from_peers_are_shown_through_the_node,
     links_are_web_addresses_only,
     streaming_is_capped_per_connection_and_per_address,
     no_picture_keeps_its_hidden_metadata,

@@ -40,7 +40,7 @@ const MAX_PIXELS: u64 = 48_000_000;
 const MAX_ANIMATION_PIXELS: u64 = 100_000_000;
 
 /// Image work runs one at a time per process: six 8000x8000 uploads at once took 1.2 GB.
-static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+pub(crate) static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// Reads an upload and writes it anew, whatever its format, so that nothing but the pixels
 /// leaves: no camera metadata (location, device), no comments or XMP. WebP becomes JPEG (or
@@ -68,6 +68,25 @@ fn process(bytes: Vec<u8>) -> Result<Processed, String> {
         (encode(&image.to_rgb8().into(), ImageFormat::Jpeg)?, "jpg", "image/jpeg")
     };
     Ok(Processed { bytes, extension, content_type, width, height, blurhash })
+}
+
+/// A picture read from any of our formats (the first frame of an animation) and written anew
+/// at most `max_side` pixels wide and high, as JPEG, or PNG when it has transparency.
+pub(crate) fn shrunk(bytes: &[u8], max_side: u32) -> Result<(Vec<u8>, &'static str), String> {
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| e.to_string())?;
+    if !matches!(reader.format(), Some(ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif)) {
+        return Err("not a picture we show".into());
+    }
+    reader.limits(limits());
+    let mut image = reader.decode().map_err(|e| e.to_string())?;
+    if image.width() > max_side || image.height() > max_side {
+        image = image.resize(max_side, max_side, image::imageops::FilterType::Triangle);
+    }
+    if image.color().has_alpha() {
+        Ok((encode(&image, ImageFormat::Png)?, "image/png"))
+    } else {
+        Ok((encode(&image.to_rgb8().into(), ImageFormat::Jpeg)?, "image/jpeg"))
+    }
 }
 
 fn limits() -> Limits {
@@ -181,11 +200,13 @@ pub fn entity(media: &Media, url: Option<String>) -> Value {
     })
 }
 
-/// Where a picture is shown from: our copy, or the peer's address.
+/// Where a picture is shown from: our copy, or, for a peer's picture, this node's copy of it
+/// ([`super::remote_media`]), so that no reader's browser or app asks the peer.
 pub fn local_url(context: &Context, media: &Media) -> Option<String> {
     match (&media.file_name, &media.remote_url) {
         (Some(file), _) => Some(context.urls.media(file).to_string()),
-        (None, remote) => remote.clone(),
+        (None, Some(remote)) => Some(super::remote_media::url(context, media.id, remote)),
+        (None, None) => None,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod entities;
 pub mod instance;
 pub mod media;
+pub mod remote_media;
 pub mod notifications;
 pub mod oauth;
 pub mod search;
@@ -37,6 +38,7 @@ pub fn routes(media_dir: std::path::PathBuf) -> Router {
         .merge(uploads)
         .route("/api/v1/media/{id}", get(media::get).put(media::describe))
         .route("/media/{file}", get(media::serve))
+        .route("/media/remote/{name}", get(remote_media::serve))
         .route("/api/v1/instance", get(instance::v1))
         .route("/api/v2/instance", get(instance::v2))
         .route("/api/v1/apps", post(oauth::register_app))

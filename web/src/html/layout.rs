@@ -133,23 +133,42 @@ pub fn in_language(message: &str, tr: Tr) -> String {
     }
 }
 
-/// The headers every answer gets: no framing, no sniffing, scripts and styles only from
-/// here, images also from peers (their media are shown where they are).
+/// The headers every answer gets: no framing, no sniffing, scripts, styles and images only
+/// from here (peers' pictures are shown through this node, so no page tells a peer who
+/// reads what), forms sent only here.
 pub async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let form_action = form_action(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let is_html = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
     if is_html {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; style-src 'self'; img-src 'self' https: http: data:; script-src 'self'; \
-                 connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
-            ),
+            HeaderValue::from_str(&format!(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; \
+                 connect-src 'self'; base-uri 'none'; frame-ancestors 'none'{form_action}"
+            ))
+            .expect("a valid header"),
         );
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
+}
+
+/// Where forms on the page at `path` may send the browser (browsers hold redirects after a
+/// form to this too): only here, except on the pages whose forms send people on to another
+/// server: following from one's own server (profiles, a coalition's page), joining through
+/// another replica (`/coordinatie`), and an app's sign-in, which ends at the address the app
+/// chose, whatever its scheme (so that page names none).
+fn form_action(path: &str) -> &'static str {
+    let onward = ["/users/", "/initiatives/", "/coalitie/"].iter().any(|p| path.starts_with(p)) || path == "/coordinatie";
+    if path.starts_with("/oauth/authorize") {
+        ""
+    } else if onward {
+        "; form-action 'self' https: http:"
+    } else {
+        "; form-action 'self'"
+    }
 }
