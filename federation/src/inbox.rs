@@ -208,12 +208,17 @@ pub struct ActorFetches {
 
 impl ActorFetches {
     pub const INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+    /// A fetch that failed (a peer starting up, a slow moment) is tried again sooner.
+    pub const AFTER_FAILURE: std::time::Duration = std::time::Duration::from_secs(10);
     const MAX_ENTRIES: usize = 10_000;
 
     /// The document fetched within the interval: `Some(None)` when that fetch failed.
     fn recent(&self, actor_id: &str) -> Option<Option<NewActor>> {
         let recent = self.recent.lock().expect("actor fetches lock");
-        recent.get(actor_id).filter(|(at, _)| at.elapsed() < Self::INTERVAL).map(|(_, document)| document.clone())
+        let fresh = |(at, document): &&(std::time::Instant, Option<NewActor>)| {
+            at.elapsed() < if document.is_some() { Self::INTERVAL } else { Self::AFTER_FAILURE }
+        };
+        recent.get(actor_id).filter(fresh).map(|(_, document)| document.clone())
     }
 
     fn remember(&self, actor_id: &str, document: Option<NewActor>) {
