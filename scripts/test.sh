@@ -25,3 +25,11 @@ fi
 # Build everything first (the binary too: one scenario runs `buurtnet serve` as a process).
 cargo build --workspace --all-targets
 cargo test --workspace --no-fail-fast "$@"
+
+# Fuzzing every parser of foreign input for a bounded time (docs/security.md "Fuzzing").
+# Building the targets takes a quarter of an hour from clean, so it runs in CI and when asked.
+if [ "${CI:-}" = "true" ] || [ "${BUURTNET_FUZZ:-}" = "1" ]; then
+  scripts/fuzz.sh
+else
+  echo "test.sh: FUZZING NOT RUN here (it runs in CI; BUURTNET_FUZZ=1 scripts/test.sh or scripts/fuzz.sh runs it)"
+fi

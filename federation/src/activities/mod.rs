@@ -14,6 +14,10 @@ mod reactions;
 mod rsvp;
 mod undo;
 
+/// For the fuzz targets (`fuzz/`): how Create and Update read their object.
+#[doc(hidden)]
+pub use create_update::parse_note;
+
 use crate::error::Result;
 use crate::protocol::activities::ActivityJson;
 use crate::state::Context;

@@ -64,10 +64,32 @@ pub fn read(note: &NoteJson, categories: &[&str]) -> Option<ProposalDraft> {
         description: text.chars().take(4000).collect(),
         category: from_intent.or_else(from_tags).unwrap_or_else(|| "overig".into()),
         neighbourhood: note.location.as_ref().and_then(|l| l.get("name")).and_then(Value::as_str).map(|n| n.chars().take(80).collect()),
+        // The date of a time (`2026-11-22T10:00:00Z`); a text with no date there reads as none.
         when: When::from_columns(
-            note.start_time.as_deref().map(|t| &t[..t.len().min(10)]),
-            note.end_time.as_deref().map(|t| &t[..t.len().min(10)]),
+            note.start_time.as_deref().map(|t| t.get(..10).unwrap_or(t)),
+            note.end_time.as_deref().map(|t| t.get(..10).unwrap_or(t)),
         ),
         expires_at: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_with_a_wide_character_at_its_tenth_byte_reads_as_no_date() {
+        let note: NoteJson = serde_json::from_value(json!({
+            "id": "https://a.example/notes/1", "type": "Note", "attributedTo": "https://a.example/users/anna",
+            "purpose": "offer", "startTime": "2026-11-2\u{20ac}", "endTime": "2026-11-30T10:00:00+01:00",
+        }))
+        .unwrap();
+        assert_eq!(read(&note, &["overig"]).map(|p| p.when), Some(When::Flexible));
+        let note = NoteJson { start_time: Some("2026-11-23T09:00:00Z".into()), ..note };
+        assert_eq!(read(&note, &["overig"]).map(|p| p.when), Some(When::Between(date(2026, 11, 23), date(2026, 11, 30))));
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
 }

@@ -164,9 +164,11 @@ fn transitions(tz: Tz, from: i32, to: i32) -> Vec<(NaiveDateTime, ZoneOffset, Zo
     found
 }
 
-/// RFC 5545 TEXT: backslash, semicolon, comma and newlines escaped.
+/// RFC 5545 TEXT: backslash, semicolon, comma and line breaks escaped (a lone carriage
+/// return too: some calendar apps take it for a line break, which would let a peer's title
+/// start a property of its own).
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace('\n', "\\n")
+    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace(['\n', '\r'], "\\n")
 }
 
 /// One content line, folded at 75 octets on character boundaries, with its CRLF.
@@ -245,5 +247,13 @@ mod tests {
         let text = calendar("x", &[entry]);
         assert!(text.contains("STATUS:CANCELLED"));
         assert!(text.contains("DTSTART:20261203T163000Z\r\n") && !text.contains("VTIMEZONE"), "{text}");
+    }
+
+    #[test]
+    fn no_line_break_in_a_text_survives_escaping() {
+        let title = "Soep\rEND:VEVENT\r\nBEGIN:VEVENT\nSUMMARY:nep";
+        let escaped = escape(title);
+        assert!(!escaped.contains('\r') && !escaped.contains('\n'), "{escaped:?}");
+        assert_eq!(escaped, "Soep\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:nep");
     }
 }
