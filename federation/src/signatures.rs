@@ -135,8 +135,7 @@ pub fn begin_verify(expected: &Expected<'_>, headers: &HeaderMap) -> Result<Pend
         return Err(SignatureError::Missing);
     }
     let map = header_map(headers)?;
-    let mut config =
-        Config::new().mastodon_compat().require_header("(request-target)").set_expiration(SIGNATURE_MAX_AGE);
+    let mut config = Config::new().mastodon_compat().require_header("(request-target)").set_expiration(SIGNATURE_MAX_AGE);
     if expected.digest {
         config = config.require_digest();
     }
@@ -179,11 +178,7 @@ fn check_date(date: Option<&String>) -> Result<(), SignatureError> {
     let date = date.ok_or_else(|| SignatureError::Malformed("no Date header".into()))?;
     let parsed = chrono::DateTime::parse_from_rfc2822(date).map_err(|_| SignatureError::Malformed("unreadable Date header".into()))?;
     let age = chrono::Utc::now().timestamp() - parsed.timestamp();
-    if age > SIGNATURE_MAX_AGE.as_secs() as i64 || -age > MAX_CLOCK_SKEW.as_secs() as i64 {
-        Err(SignatureError::Expired)
-    } else {
-        Ok(())
-    }
+    if age > SIGNATURE_MAX_AGE.as_secs() as i64 || -age > MAX_CLOCK_SKEW.as_secs() as i64 { Err(SignatureError::Expired) } else { Ok(()) }
 }
 
 /// The current time as an HTTP date (`Sun, 22 Nov 2026 09:22:04 GMT`).
@@ -380,7 +375,9 @@ mod tests {
     fn sign_listing(pem: &str, method: &str, path: &str, headers: &BTreeMap<String, String>, signed: &[String]) -> String {
         let signing_string = signed
             .iter()
-            .map(|h| if h == "(request-target)" { format!("{h}: {} {path}", method.to_lowercase()) } else { format!("{h}: {}", headers[h]) })
+            .map(
+                |h| if h == "(request-target)" { format!("{h}: {} {path}", method.to_lowercase()) } else { format!("{h}: {}", headers[h]) },
+            )
             .collect::<Vec<_>>()
             .join("\n");
         let key = RsaKeyPair::from_pkcs8(&pem_to_der(pem).unwrap()).unwrap();

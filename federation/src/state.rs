@@ -2,10 +2,10 @@
 //! key caches, the HTTP client and the delivery wake-up. Passed in, never global, so several
 //! nodes run in one process.
 
+use crate::inbox::ActorFetches;
 use crate::metrics::Metrics;
 use crate::safety::PublicOnlyResolver;
 use crate::settings::FederationSettings;
-use crate::inbox::ActorFetches;
 use crate::signatures::{PublicKeyCache, SignerCache};
 use activitypub_federation::config::{Data, FederationConfig};
 use buurtnet_domain::Store;

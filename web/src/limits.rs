@@ -106,9 +106,9 @@ impl Limits {
         if limiter.len() > PRUNE_ABOVE {
             limiter.retain_recent();
         }
-        limiter.check_key(&client).map_err(|not_until| {
-            TooMany(not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default())))
-        })
+        limiter
+            .check_key(&client)
+            .map_err(|not_until| TooMany(not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()))))
     }
 
     /// Counts a streaming connection from `client` while the returned value lives; `None`

@@ -51,7 +51,8 @@ fn process(bytes: Vec<u8>) -> Result<Processed, String> {
     if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif) {
         return Err("only PNG, JPEG, WebP and GIF / alleen PNG, JPEG, WebP en GIF".into());
     }
-    let (width, height) = reader.into_dimensions().map_err(|e| format!("the image cannot be read / de afbeelding is niet te lezen: {e}"))?;
+    let (width, height) =
+        reader.into_dimensions().map_err(|e| format!("the image cannot be read / de afbeelding is niet te lezen: {e}"))?;
     if width > 8000 || height > 8000 || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err("the image has too many pixels / de afbeelding heeft te veel pixels".into());
     }

@@ -247,4 +247,3 @@ pub(crate) fn redirect_with(uri: &str, pairs: &[(&str, &str)], state: Option<&st
     }
     Redirect::to(url.as_str()).into_response()
 }
-

@@ -11,8 +11,8 @@
 
 use super::{Caller, entities};
 use crate::limits::{ClientAddress, Limits, OpenStream, STREAMS_PER_ADDRESS};
-use axum::extract::{Extension, Query};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Extension, Query};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};

@@ -6,8 +6,8 @@
 use super::layout::{Frame, render};
 use super::visitor::Visitor;
 use crate::api::oauth::{AuthorizeQuery, redirect_with};
-use crate::limits::{ClientAddress, Kind, Limits};
 use crate::api::{ApiError, ApiResult};
+use crate::limits::{ClientAddress, Kind, Limits};
 use askama::Template;
 use axum::extract::{Extension, Form, Query};
 use axum::http::StatusCode;

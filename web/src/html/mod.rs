@@ -213,7 +213,16 @@ mod tests {
     #[test]
     fn only_paths_on_this_site_are_kept() {
         assert_eq!(local_path(Some("/hulp?soort=vraag#lijst")), "/hulp?soort=vraag#lijst");
-        for off_site in ["//evil.example", "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "\\/evil.example", "https://evil.example/", " /x", "x"] {
+        for off_site in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "https://evil.example/",
+            " /x",
+            "x",
+        ] {
             assert_eq!(local_path(Some(off_site)), "/", "{off_site:?}");
         }
         assert_eq!(local_path(None), "/");

@@ -78,7 +78,8 @@ fn clean_within_limits(sanitizer: &ammonia::Builder<'static>, html: &str) -> Str
 }
 
 /// Elements that never hold others, so they do not nest.
-const VOID_ELEMENTS: [&str; 14] = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+const VOID_ELEMENTS: [&str; 14] =
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
 
 /// Whether `html` has at most [`MAX_ELEMENTS`] start tags nested at most [`MAX_DEPTH`] deep,
 /// by one linear pass over its tags, before any parser sees it. (Tags a parser would close

@@ -17,7 +17,17 @@ mod tests {
     fn only_http_and_https_addresses_are_links() {
         assert_eq!(web_address(" https://meet.example/soep ").as_deref(), Some("https://meet.example/soep"));
         assert_eq!(web_address("http://buurt.example").as_deref(), Some("http://buurt.example/"));
-        for refused in ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd", "vbscript:x", "https:/", "meet.example/soep", ""] {
+        for refused in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "data:text/html,<b>x</b>",
+            "file:///etc/passwd",
+            "vbscript:x",
+            "https:/",
+            "meet.example/soep",
+            "",
+        ] {
             assert_eq!(web_address(refused), None, "{refused:?}");
         }
     }

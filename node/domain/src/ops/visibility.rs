@@ -66,11 +66,7 @@ async fn hosts_an_addressed_initiative(conn: &mut store::Conn, post: &Post, acto
 }
 
 /// Whether `reader` is the node (its instance actor, an `Application`) of one of `actors`.
-pub async fn speaks_for_a_node_of<'a>(
-    conn: &mut store::Conn,
-    reader: &str,
-    mut actors: impl Iterator<Item = &'a str>,
-) -> Result<bool> {
+pub async fn speaks_for_a_node_of<'a>(conn: &mut store::Conn, reader: &str, mut actors: impl Iterator<Item = &'a str>) -> Result<bool> {
     let is_a_node = store::actors::by_ap_id(conn, reader).await?.is_some_and(|a| a.kind() == ActorKind::Application);
     Ok(is_a_node && actors.any(|actor| same_origin(actor, reader)))
 }
