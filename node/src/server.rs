@@ -42,14 +42,22 @@ pub async fn serve(listener: TcpListener, router: Router, settings: ServerSettin
     let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(Duration::from_secs(settings.body_timeout_secs)));
     let slots = Arc::new(Semaphore::new(settings.max_connections.max(1)));
     let mut connections = JoinSet::new();
+    // Said once each time the node fills up, not for every connection that waits.
+    let mut said_full = false;
     loop {
         let slot = match slots.clone().try_acquire_owned() {
-            Ok(slot) => slot,
+            Ok(slot) => {
+                said_full = false;
+                slot
+            }
             Err(_) => {
-                tracing::warn!(
-                    max_connections = settings.max_connections,
-                    "connection limit reached: new connections wait until one closes"
-                );
+                if !said_full {
+                    tracing::warn!(
+                        max_connections = settings.max_connections,
+                        "connection limit reached: new connections wait until one closes"
+                    );
+                    said_full = true;
+                }
                 slots.clone().acquire_owned().await.expect("the semaphore is never closed")
             }
         };

@@ -97,8 +97,9 @@ pub fn within_limits(html: &str) -> bool {
             }
         } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
             elements += 1;
-            let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
-            if !VOID_ELEMENTS.contains(&name.as_str()) && !tag.ends_with('/') {
+            let name = &tag[..tag.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(tag.len())];
+            let is_void = VOID_ELEMENTS.iter().any(|void| void.eq_ignore_ascii_case(name));
+            if !is_void && !tag.ends_with('/') {
                 depth += 1;
             }
             if elements > MAX_ELEMENTS || depth > MAX_DEPTH {
