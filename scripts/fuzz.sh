@@ -4,13 +4,21 @@
 # (fuzz/seeds/<target> into fuzz/corpus/<target>, which grows between local runs).
 # Exits non-zero when a target crashes, naming the input that did it (fuzz/artifacts/...).
 # Usage: scripts/fuzz.sh [target ...]   (all targets by default)
-# Needs the nightly toolchain; installs cargo-fuzz (pinned) when it is missing.
+# Needs the nightly toolchain (or falls back to stable with RUSTC_BOOTSTRAP); installs
+# cargo-fuzz (pinned) when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 
 cargo_fuzz_version=0.13.1
 seconds=${FUZZ_SECONDS:-10}
 toolchain=${FUZZ_TOOLCHAIN:-nightly}
+# cargo-fuzz needs nightly's -Z flags. Where no nightly toolchain is installed (and none can be
+# fetched), the stable compiler is allowed them with RUSTC_BOOTSTRAP, and we say so.
+if ! rustup run "$toolchain" rustc --version >/dev/null 2>&1; then
+  echo "fuzz: NO $toolchain TOOLCHAIN here; building with stable and RUSTC_BOOTSTRAP=1 instead"
+  toolchain=stable
+  export RUSTC_BOOTSTRAP=1
+fi
 sanitizer=${FUZZ_SANITIZER:-address}
 
 # Longest input per target: large enough for what peers send, small enough that a run does not
