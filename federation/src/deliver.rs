@@ -380,10 +380,13 @@ async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, r
     if matches!(post.visibility, Visibility::Public | Visibility::Unlisted) && author.kind() == buurtnet_domain::model::ActorKind::Group {
         named.extend(buurtnet_domain::ops::coalitions::partners(conn, author.id).await?);
     }
-    // People on other nodes who take part in an event hear when it changes, whether or not
-    // they follow its organiser.
+    // People on other nodes who take part in an event, or who responded to an offer or need,
+    // hear when it changes, whether or not they follow its author.
     for participant_id in store::participants::interested_ids(conn, post.id).await? {
         named.push(store::actors::by_id(conn, participant_id).await?.ap_id);
+    }
+    for response in store::responses::for_proposal(conn, post.id).await? {
+        named.push(store::actors::by_id(conn, response.responder_id).await?.ap_id);
     }
     if let Some(parent) = &post.in_reply_to
         && let Some(parent) = store::posts::by_ap_id(conn, parent).await?
@@ -591,6 +594,8 @@ async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) 
             tracing::warn!(inbox = %delivery.inbox, activity = %delivery.activity_ap_id, %why, "delivery refused; not retrying");
             store::deliveries::mark_failed(&mut tx, delivery.id, &why).await?;
             Metrics::count(&state.metrics.deliveries_failed);
+            tx.commit().await?;
+            return gave_up(state, delivery).await;
         }
         Attempt::Retry(why) => {
             store::deliveries::record_peer_failure(&mut tx, &delivery.host, &why, settings.unreachable_after_failures).await?;
@@ -600,6 +605,8 @@ async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) 
                 tracing::warn!(inbox = %delivery.inbox, %why, "giving up on a delivery after {} attempts", delivery.attempts + 1);
                 store::deliveries::mark_failed(&mut tx, delivery.id, &why).await?;
                 Metrics::count(&state.metrics.deliveries_failed);
+                tx.commit().await?;
+                return gave_up(state, delivery).await;
             } else {
                 tracing::info!(inbox = %delivery.inbox, %why, attempt = delivery.attempts + 1, "delivery failed; will retry");
                 store::deliveries::schedule_retry(&mut tx, delivery.id, next, &why).await?;
@@ -608,6 +615,13 @@ async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) 
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// A delivery that will never be made: whoever waits for an answer to it is told (today: a
+/// member's response to an offer or need on another node).
+async fn gave_up(state: &FederationState, delivery: &Delivery) -> Result<()> {
+    buurtnet_domain::ops::responses::undeliverable(&state.store, &delivery.activity_ap_id).await?;
     Ok(())
 }
 

@@ -58,6 +58,9 @@ pub fn test_config(port: u16, dir: &TempDir, database_url: String) -> Config {
     config
 }
 
+/// The password of every account a test adds.
+pub const PASSWORD: &str = "geheim-wachtwoord";
+
 /// A node started by a test. Stopping it keeps its data, so it can start again.
 pub struct TestNode {
     pub node: Option<Node>,
@@ -135,7 +138,7 @@ impl TestNode {
         let draft = MemberDraft {
             username: username.into(),
             display_name: username.to_uppercase(),
-            password: "geheim-wachtwoord".into(),
+            password: PASSWORD.into(),
             email: None,
             is_admin,
             initiative: initiative.map(|i| (i.username.clone(), ROLE_COORDINATOR.to_string())),

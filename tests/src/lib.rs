@@ -1,8 +1,10 @@
 //! # buurtnet-tests
 //!
 //! Tooling for scenario tests through public surfaces: [`harness`] starts real nodes,
-//! [`pg`] a throwaway PostgreSQL cluster, [`hostile`] a peer that captures what nodes send it.
+//! [`pg`] a throwaway PostgreSQL cluster, [`hostile`] a peer that captures what nodes send it,
+//! [`pages`] a visitor of the web pages, [`app`] a Mastodon app's bearer token.
 
+pub mod app;
 pub mod harness;
 pub mod hostile;
 pub mod pages;

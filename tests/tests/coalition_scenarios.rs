@@ -3,8 +3,8 @@
 //! between its nodes (fault injection, with every node running) and healed again.
 
 use anyhow::{Context as _, Result};
-use buurtnet_domain::model::Actor;
 use buurtnet_domain::model::coalition::{Change, OpKind};
+use buurtnet_domain::model::{Actor, ProposalState};
 use buurtnet_domain::ops::proposals::Audience;
 use buurtnet_domain::{ops, store};
 use buurtnet_federation::coalitions;
@@ -221,8 +221,12 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
     )
     .await?;
     let withdrawn = c.post_need("Vervoer naar het ziekenhuis").await?;
+    let deleted = c.post_need("Een oppas voor de kat").await?;
     for seat in [&a, &b, &d] {
-        eventually("C's first need reaches every member", || async { Ok(seat.holds(&withdrawn).await?.then_some(())) }).await?;
+        eventually("C's first needs reach every member", || async {
+            Ok((seat.holds(&withdrawn).await? && seat.holds(&deleted).await?).then_some(()))
+        })
+        .await?;
     }
 
     cut(&[&a, &b, &e], &[&c, &d])?;
@@ -254,6 +258,8 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
     let need_c = c.post_need("Iemand om mee te wandelen (kant C)").await?;
     let withdrawn_at_c = store::posts::by_ap_id(&mut c.node.store().conn().await?, &withdrawn).await?.context("C's need")?;
     ops::proposals::withdraw(c.node.store(), &c.coordinator, withdrawn_at_c.id).await?;
+    let deleted_at_c = store::posts::by_ap_id(&mut c.node.store().conn().await?, &deleted).await?.context("C's other need")?;
+    ops::posts::delete(c.node.store(), &c.coordinator, deleted_at_c.id).await?;
 
     // While split, the sides disagree.
     assert!(a.members(&coalition).await?.contains(&d.initiative.ap_id), "A does not know D left");
@@ -284,11 +290,19 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
             eventually("the need arrives after healing", || async { Ok(seat.holds(need).await?.then_some(())) }).await?;
         }
     }
-    // The need C withdrew while split is gone on A and B too (C's signed tombstone comes by
-    // anti-entropy, or by the delivery retried once the nodes see each other again).
+    // The need C withdrew while split shows as withdrawn on A and B too (C's signed new
+    // version comes by anti-entropy, or by the delivery retried once the nodes see each other
+    // again), and so does the need C deleted (C's signed tombstone).
     for seat in [&a, &b] {
         eventually("the withdrawal arrives after healing", || async {
-            let post = store::posts::by_ap_id(&mut seat.node.store().conn().await?, &withdrawn).await?;
+            let mut conn = seat.node.store().conn().await?;
+            let Some(post) = store::posts::by_ap_id(&mut conn, &withdrawn).await? else { return Ok(None) };
+            let proposal = store::proposals::by_post_id(&mut conn, post.id).await?;
+            Ok(proposal.filter(|p| p.state == ProposalState::Withdrawn).map(|_| ()))
+        })
+        .await?;
+        eventually("the deletion arrives after healing", || async {
+            let post = store::posts::by_ap_id(&mut seat.node.store().conn().await?, &deleted).await?;
             Ok(post.filter(|p| p.is_deleted()).map(|_| ()))
         })
         .await?;

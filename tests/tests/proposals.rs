@@ -68,6 +68,12 @@ async fn a_coalition_need_reaches_only_the_coalitions_members_and_the_resident_s
 
     let state = home.node.as_ref().expect("running").state();
     let on_behalf = Audience { visibility: None, on_behalf_of: Some("mevrouw Jansen, Gaffelstraat 3".into()) };
+    let naming = ProposalDraft { title: "Boodschappen voor mevrouw Jansen".into(), ..need() };
+    assert!(
+        matches!(ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &naming, &on_behalf).await,
+            Err(buurtnet_domain::DomainError::Invalid(v)) if v[0].field == "title"),
+        "a title that names the resident is refused: it would leave the node"
+    );
     let anonymous_need = ProposalDraft { title: "Hulp bij boodschappen".into(), ..need() };
     let post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &anonymous_need, &on_behalf).await?;
     state.wake_delivery();
@@ -172,7 +178,14 @@ async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: 
 
     ops::proposals::withdraw(&state.store, &coordinator, post.id).await?;
     state.wake_delivery();
-    eventually("the withdrawal arrives", || async { Ok(away.post(&post.ap_id).await?.filter(|p| p.is_deleted())) }).await?;
+    eventually("the withdrawal arrives, as a state and not a deletion", || async {
+        let p = store::proposals::by_post_id(&mut away.store().conn().await?, received.id).await?;
+        Ok(p.filter(|p| p.state == ProposalState::Withdrawn))
+    })
+    .await?;
+    let note: Value = reqwest::Client::new().get(&post.ap_id).header("accept", "application/activity+json").send().await?.json().await?;
+    assert_eq!(note["proposalState"], "withdrawn");
+    assert!(note["content"].as_str().unwrap_or_default().starts_with("<p><strong>Ingetrokken."), "Mastodon readers see it: {note}");
     assert!(matches!(ops::proposals::withdraw(&state.store, &coordinator, post.id).await, Err(buurtnet_domain::DomainError::Gone)));
 
     // An offer that expires stops showing everywhere.
@@ -189,7 +202,12 @@ async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: 
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     assert_eq!(ops::proposals::expire_due(&state.store).await?, 1);
     state.wake_delivery();
-    eventually("the expiry arrives", || async { Ok(away.post(&offer_post.ap_id).await?.filter(|p| p.is_deleted())) }).await?;
+    eventually("the expiry arrives", || async {
+        let Some(copy) = away.post(&offer_post.ap_id).await? else { return Ok(None) };
+        let p = store::proposals::by_post_id(&mut away.store().conn().await?, copy.id).await?;
+        Ok(p.filter(|p| p.state == ProposalState::Expired))
+    })
+    .await?;
     let home_copy = store::proposals::by_post_id(&mut home.store().conn().await?, offer_post.id).await?.expect("kept");
     assert_eq!(home_copy.state, ProposalState::Expired);
     assert!(store::proposals::open(&mut away.store().conn().await?, Purpose::Offer, 10).await?.is_empty(), "nothing expired shows as open");
@@ -240,12 +258,16 @@ async fn a_need_is_answered_from_another_node_accepted_and_fulfilled(backend: Ba
     assert_eq!(told.iter().filter(|n| n.kind == ops::responses::KIND_RESPONSE).count(), 2, "the coordinator hears of both responses");
 
     ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_helper.id, true).await?;
-    ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_other.id, false).await?;
     home_state.wake_delivery();
-    assert!(matches!(
-        ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_other.id, true).await,
-        Err(buurtnet_domain::DomainError::Conflict(_))
-    ));
+    assert!(
+        matches!(
+            ops::responses::decide(&home_state.store, &home_state.urls, &coordinator, from_other.id, true).await,
+            Err(buurtnet_domain::DomainError::Conflict(_))
+        ),
+        "accepting one declines the others: a second yes is refused"
+    );
+    let declined = store::responses::by_id(&mut home.store().conn().await?, from_other.id).await?;
+    assert_eq!((declined.state, declined.reason.as_deref()), (ResponseState::Rejected, Some("other_chosen")));
     eventually("the decisions arrive", || async {
         let mut conn = away.store().conn().await?;
         let accepted = store::responses::by_id(&mut conn, response.id).await?.state == ResponseState::Accepted;
@@ -268,20 +290,24 @@ async fn a_need_is_answered_from_another_node_accepted_and_fulfilled(backend: Ba
     assert!(ops::visibility::may_read(&away_state.store, &conversation, Some(&helper.ap_id)).await?);
     assert!(!ops::visibility::may_read(&away_state.store, &conversation, Some(&other.ap_id)).await?, "only between the two");
 
-    ops::responses::fulfil(&home_state.store, &coordinator, post.id, Some(2.5)).await?;
+    let fulfilment = buurtnet_domain::model::Fulfilment { hours: Some(2.5), thanks: Some("Dank je wel, Kees!".into()) };
+    ops::responses::fulfil(&home_state.store, &coordinator, post.id, &fulfilment).await?;
     home_state.wake_delivery();
     assert_eq!(store::proposals::hours_given(&mut home.store().conn().await?, post.id).await?, Some(2.5));
     eventually("the hours given reach the helper's node (FEP-3264)", || async {
         let copy = store::proposals::by_post_id(&mut away.store().conn().await?, copy.id).await?.expect("proposal");
-        Ok((copy.state == ProposalState::Fulfilled && copy.hours_given == Some(2.5)).then_some(()))
+        Ok((copy.state == ProposalState::Fulfilled && copy.hours_given == Some(2.5)).then_some(copy))
     })
-    .await?;
+    .await
+    .map(|copy| assert_eq!(copy.thanks.as_deref(), Some("Dank je wel, Kees!"), "the helper sees the thanks"))?;
+    let helper_told = store::notifications::for_recipient(&mut away.store().conn().await?, helper.id, 20).await?;
+    assert!(helper_told.iter().any(|n| n.kind == ops::responses::KIND_PROPOSAL_FULFILLED), "the helper hears it was helped");
     assert!(
         matches!(
             ops::responses::respond(&away_state.store, &away_state.urls, &helper, &copy.ap_id, "nog eens").await,
-            Err(buurtnet_domain::DomainError::Gone)
+            Err(buurtnet_domain::DomainError::Conflict(_))
         ),
-        "no new responses once in progress"
+        "no new responses once helped"
     );
     let own = ops::proposals::publish(&home_state.store, &home_state.urls, &coordinator, &initiative, &need(), &public()).await?;
     assert!(

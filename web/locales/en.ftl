@@ -159,7 +159,7 @@ when-between = from { $from } to { $to }
 ## A post
 field-state = State
 state-open = open
-state-in-progress = in progress
+state-in-progress = someone is helping
 state-fulfilled = helped
 state-withdrawn = withdrawn
 state-expired = expired
@@ -179,6 +179,44 @@ response-accepted = accepted
 response-declined = declined
 response-accept = Accept
 response-decline = Decline
+
+# Closing the loop (issue 13)
+change-need-title = Change the request
+change-offer-title = Change the offer
+form-save-change = Save the change
+response-undelivered = not delivered
+response-yours-heading = Your response
+response-yours-pending = Your response was sent. You will hear when there is an answer.
+response-yours-accepted = Your help is welcome! Agree together how and when; see your conversations.
+response-yours-declined = Someone else was chosen this time. Thank you for offering!
+response-yours-undelivered = Your response did not reach the initiative. Please get in touch another way, for example by phone.
+decline-reason-other-chosen = Someone else is helping already. Thank you for offering!
+decline-reason-in-progress = Someone was already helping when your response arrived. Thank you for offering!
+decline-reason-fulfilled = The help had already been given when your response arrived. Thank you for offering!
+decline-reason-withdrawn = This request or offer was withdrawn.
+decline-reason-expired = This request or offer has expired.
+manage-heading = Wrapping up
+helped-heading = Was the help given?
+helped-hours = How many hours of help?
+helped-hours-hint = (optional; for example 1.5)
+helped-hours-unreadable = Give the hours as a number, for example 1.5, or leave it empty.
+helped-thanks = A short thank-you for whoever helped
+helped-thanks-hint = (optional; only the helpers see it)
+helped-submit = Yes, the help was given
+helped-thanks-shown = Thanks:
+helped-with-hours = helped, { $hours } hours
+withdraw-heading = No longer needed?
+withdraw-confirm = Yes, I withdraw this
+withdraw-not-sure = Tick the box first if you really want to withdraw it.
+withdraw-submit = Withdraw
+change-link = Change
+notice-geholpen = Marked as helped. The helpers will hear it.
+notice-ingetrokken = Withdrawn. Whoever responded will hear it.
+notice-gewijzigd = The change is online.
+notice-kind-response-closed = Your response is no longer needed. The page says why.
+notice-kind-response-undelivered = Your response did not arrive. Please get in touch another way.
+notice-kind-proposal-fulfilled = { $who } says the help was given. Thank you!
+notice-kind-proposal-closed = { $who } withdrew something you were going to help with.
 
 ## Events
 event-starts = Starts

@@ -159,7 +159,7 @@ when-between = van { $from } tot en met { $to }
 ## Een bericht
 field-state = Stand
 state-open = open
-state-in-progress = er wordt aan gewerkt
+state-in-progress = er wordt al geholpen
 state-fulfilled = geholpen
 state-withdrawn = ingetrokken
 state-expired = verlopen
@@ -179,6 +179,44 @@ response-accepted = geaccepteerd
 response-declined = afgewezen
 response-accept = Accepteren
 response-decline = Afwijzen
+
+# Closing the loop (issue 13)
+change-need-title = Hulpvraag wijzigen
+change-offer-title = Aanbod wijzigen
+form-save-change = Wijziging opslaan
+response-undelivered = niet aangekomen
+response-yours-heading = Jouw reactie
+response-yours-pending = Je reactie is verstuurd. Je hoort het als er antwoord is.
+response-yours-accepted = Je hulp is welkom! Spreek samen af hoe en wanneer; kijk bij je gesprekken.
+response-yours-declined = Deze keer is er voor iemand anders gekozen. Dank je wel voor je aanbod!
+response-yours-undelivered = Je reactie is niet aangekomen bij het initiatief. Neem op een andere manier contact op, bijvoorbeeld met de telefoon.
+decline-reason-other-chosen = Er helpt al iemand anders. Dank je wel voor je aanbod!
+decline-reason-in-progress = Er werd al geholpen toen je reactie aankwam. Dank je wel voor je aanbod!
+decline-reason-fulfilled = Er was al geholpen toen je reactie aankwam. Dank je wel voor je aanbod!
+decline-reason-withdrawn = Deze vraag of dit aanbod is ingetrokken.
+decline-reason-expired = Deze vraag of dit aanbod is verlopen.
+manage-heading = Afronden
+helped-heading = Is er geholpen?
+helped-hours = Hoeveel uur is er geholpen?
+helped-hours-hint = (mag leeg blijven; bijvoorbeeld 1,5)
+helped-hours-unreadable = Vul het aantal uren in als getal, bijvoorbeeld 1,5, of laat het leeg.
+helped-thanks = Een kort bedankje voor wie hielp
+helped-thanks-hint = (mag leeg blijven; alleen wie hielp ziet het)
+helped-submit = Ja, er is geholpen
+helped-thanks-shown = Bedankje:
+helped-with-hours = geholpen, { $hours } uur
+withdraw-heading = Niet meer nodig?
+withdraw-confirm = Ja, ik trek dit in
+withdraw-not-sure = Zet eerst het vinkje als je het echt wilt intrekken.
+withdraw-submit = Intrekken
+change-link = Wijzigen
+notice-geholpen = Gemarkeerd als geholpen. Wie hielp, hoort het.
+notice-ingetrokken = Ingetrokken. Wie reageerde, hoort het.
+notice-gewijzigd = De wijziging staat erop.
+notice-kind-response-closed = Je reactie is niet meer nodig. Op de pagina staat waarom.
+notice-kind-response-undelivered = Je reactie is niet aangekomen. Neem op een andere manier contact op.
+notice-kind-proposal-fulfilled = { $who } laat weten dat er geholpen is. Dank je wel!
+notice-kind-proposal-closed = { $who } heeft iets ingetrokken waar je bij zou helpen.
 
 ## Activiteiten
 event-starts = Begint

@@ -5,7 +5,8 @@ use super::Outcome;
 use crate::error::{FederationError, Result};
 use crate::protocol::{self, activities::ActivityJson};
 use crate::state::Context;
-use buurtnet_domain::model::{Actor, RsvpAnswer};
+use buurtnet_domain::model::{Actor, DeclineReason, RsvpAnswer};
+use buurtnet_domain::ops::responses::Decision;
 use buurtnet_domain::{DomainError, ops};
 
 fn follow_id(activity: &ActivityJson) -> Result<String> {
@@ -17,7 +18,8 @@ pub async fn accept(activity: &ActivityJson, signer: &Actor, context: &Context) 
     let object = follow_id(activity)?;
     if is_our_response(&object, context).await? {
         let agreement = activity.result.as_ref().and_then(|r| r.get("id")).and_then(serde_json::Value::as_str);
-        ops::responses::receive_decision(&context.store, signer, &object, true, agreement).await?;
+        let decision = Decision { accepted: true, agreement_ap_id: agreement, reason: None };
+        ops::responses::receive_decision(&context.store, signer, &object, &decision).await?;
         return Ok(Outcome::Applied);
     }
     if ops::articles::is_patch(&context.store, &object).await? {
@@ -41,7 +43,10 @@ pub async fn accept(activity: &ActivityJson, signer: &Actor, context: &Context) 
 pub async fn reject(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
     let object = follow_id(activity)?;
     if is_our_response(&object, context).await? {
-        ops::responses::receive_decision(&context.store, signer, &object, false, None).await?;
+        // Our own code when the author's node is ours, else the words it sent, if any.
+        let reason = activity.decline_reason.as_deref().filter(|code| DeclineReason::parse(code).is_some()).or(activity.content.as_deref());
+        let decision = Decision { accepted: false, agreement_ap_id: None, reason };
+        ops::responses::receive_decision(&context.store, signer, &object, &decision).await?;
         return Ok(Outcome::Applied);
     }
     if ops::articles::is_patch(&context.store, &object).await? {

@@ -54,6 +54,7 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         name: None,
         purpose: None,
         publishes: None,
+        proposal_state: None,
         location: None,
         start_time: None,
         end_time: None,
@@ -174,6 +175,7 @@ pub fn extras(note: &NoteJson) -> RemoteExtras {
             .map(|draft| (draft, crate::objects::event::remote_state(note), crate::objects::event::organiser_ids(note))),
         article: crate::objects::article::read(note),
         proposal: crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES),
+        proposal_state: crate::objects::proposal::state(note),
         attachments: crate::objects::media::read(note.attachment.as_ref()),
         original: None,
     }

@@ -3,7 +3,7 @@
 //! sees a proposal. `Proposal` objects from others (Mitra) are read the same way.
 
 use crate::protocol::note::NoteJson;
-use buurtnet_domain::model::{Proposal, ProposalDraft, Purpose, When, category_tag};
+use buurtnet_domain::model::{Proposal, ProposalDraft, ProposalState, Purpose, When, category_tag};
 use serde_json::{Value, json};
 
 /// Where a category's IRI points: `{origin}/categories/{tag}`.
@@ -16,6 +16,7 @@ fn category_iri(note_id: &str, category: &str) -> String {
 pub fn decorate(note: &mut NoteJson, proposal: &Proposal) {
     note.name = Some(proposal.title.clone());
     note.purpose = Some(proposal.purpose.as_str().to_string());
+    note.proposal_state = Some(proposal.state.as_str().to_string());
     note.publishes = Some(json!({
         "type": "Intent",
         "id": format!("{}#primary", note.id),
@@ -30,6 +31,11 @@ pub fn decorate(note: &mut NoteJson, proposal: &Proposal) {
     note.end_time = proposal.when_to.clone();
     let hashtag = |name: String| json!({"type": "Hashtag", "name": format!("#{name}"), "href": format!("{}/tags/{name}", note.id.split("/notes/").next().unwrap_or_default())});
     note.tag = Some(json!([hashtag(proposal.purpose.label().to_string()), hashtag(category_tag(&proposal.category))]));
+}
+
+/// The state the author gives its proposal, when it says one we know.
+pub fn state(note: &NoteJson) -> Option<ProposalState> {
+    note.proposal_state.as_deref().and_then(ProposalState::parse)
 }
 
 /// The proposal in a note or `Proposal` from a peer, if it is one. The category comes from

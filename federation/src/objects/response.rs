@@ -29,7 +29,14 @@ pub fn decision(id: String, response: &Response, post: &Post, author: &Actor, re
             "result": {"type": "Agreement", "id": agreement, "attributedTo": author.ap_id, "stipulates": commitment(post)},
         })
     } else {
-        json!({"id": id, "type": "Reject", "actor": author.ap_id, "to": [responder.ap_id], "object": response.ap_id})
+        let mut reject = json!({"id": id, "type": "Reject", "actor": author.ap_id, "to": [responder.ap_id], "object": response.ap_id});
+        if let Some(reason) = response.decline_reason() {
+            let (nl, en) = reason.words();
+            reject["content"] = json!(nl);
+            reject["contentMap"] = json!({"nl": nl, "en": en});
+            reject["declineReason"] = json!(reason.as_str());
+        }
+        reject
     }
 }
 
@@ -41,19 +48,18 @@ pub fn economic_event(id: String, response: &Response, post: &Post, proposal: &P
         Purpose::Offer => (&author.ap_id, &responder.ap_id),
     };
     let agreement = response.agreement_ap_id.clone().unwrap_or_else(|| response.ap_id.clone());
-    json!({
-        "id": id, "type": "Create", "actor": author.ap_id, "to": [responder.ap_id],
-        "object": {
-            "type": "EconomicEvent", "id": format!("{}#fulfilled", post.ap_id), "attributedTo": author.ap_id,
-            "context": post.ap_id, "fulfills": format!("{agreement}#primary"), "action": "work",
-            "effortQuantity": {"hasUnit": "hour", "hasNumericalValue": proposal_hours(proposal)},
-            "provider": provider, "receiver": receiver, "finished": true,
-        },
-    })
-}
-
-fn proposal_hours(proposal: &Proposal) -> String {
-    proposal.hours_given.map(|h| format!("{h}")).unwrap_or_else(|| "0".into())
+    let mut event = json!({
+        "type": "EconomicEvent", "id": format!("{}#fulfilled", post.ap_id), "attributedTo": author.ap_id,
+        "context": post.ap_id, "fulfills": format!("{agreement}#primary"), "action": "work",
+        "provider": provider, "receiver": receiver, "finished": true,
+    });
+    if let Some(hours) = proposal.hours_given {
+        event["effortQuantity"] = json!({"hasUnit": "hour", "hasNumericalValue": format!("{hours}")});
+    }
+    if let Some(thanks) = &proposal.thanks {
+        event["note"] = json!(thanks);
+    }
+    json!({"id": id, "type": "Create", "actor": author.ap_id, "to": [responder.ap_id], "object": event})
 }
 
 /// The proposal an `Offer{Agreement}` answers: `stipulates.satisfies` without its fragment.

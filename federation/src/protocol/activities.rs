@@ -22,6 +22,9 @@ pub struct ActivityJson {
     /// Text that goes with the activity (the message of a response, the reason of a Reject).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// Why a response was declined (`bn:declineReason`, one of our codes), beside `content`.
+    #[serde(default, rename = "declineReason", skip_serializing_if = "Option::is_none")]
+    pub decline_reason: Option<String>,
     /// What an `Accept` produced (an `Agreement`, FEP-0837).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<serde_json::Value>,

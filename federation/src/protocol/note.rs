@@ -44,6 +44,10 @@ pub struct NoteJson {
     /// FEP-0837: the `Intent` a proposal publishes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publishes: Option<Value>,
+    /// Buurtnet (`bn:proposalState`): `open`, `in_progress`, `fulfilled`, `withdrawn` or
+    /// `expired`, so that every copy of an offer or need shows the same state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Value>,
     /// Buurtnet: when help is wanted or offered (dates, `YYYY-MM-DD`).

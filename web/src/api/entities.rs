@@ -89,6 +89,7 @@ pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> R
             mentions.push(json!({"id": actor.id.to_string(), "username": actor.username, "acct": acct, "url": actor.url.clone().unwrap_or(actor.ap_id.clone())}));
         }
     }
+    let proposal = store::proposals::by_post_id(&mut conn, post.id).await?;
     drop(conn);
     let (favourited, reblogged, bookmarked) = match viewer {
         Some(viewer) => buurtnet_domain::ops::reactions::flags(&context.store, viewer, post.id).await?,
@@ -126,7 +127,20 @@ pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> R
         "bookmarked": bookmarked,
         "pinned": false,
         "filtered": [],
+        "buurtnet_proposal": proposal.map(|p| proposal_entity(&p)),
     }))
+}
+
+/// An offer's or need's own fields beside the status (Mastodon apps ignore them; the content
+/// says the same in words): what it is, its state, and once helped the hours.
+fn proposal_entity(proposal: &buurtnet_domain::model::Proposal) -> serde_json::Value {
+    json!({
+        "purpose": proposal.purpose.as_str(),
+        "title": proposal.title,
+        "category": proposal.category,
+        "state": proposal.state.as_str(),
+        "hours_given": proposal.hours_given,
+    })
 }
 
 /// Hashtags in a post's text, as Tag entities.

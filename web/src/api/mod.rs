@@ -9,6 +9,7 @@ pub mod instance;
 pub mod media;
 pub mod notifications;
 pub mod oauth;
+pub mod proposals;
 pub mod remote_media;
 pub mod search;
 pub mod statuses;
@@ -69,6 +70,8 @@ pub fn routes(media_dir: std::path::PathBuf) -> Router {
         .route("/api/v1/statuses/{id}", get(statuses::get).delete(statuses::delete))
         .route("/api/v1/statuses/{id}/context", get(statuses::context))
         .route("/api/v1/statuses/{id}/{action}", post(statuses::action))
+        .route("/api/v1/buurtnet/proposals/{id}/fulfil", post(proposals::fulfil))
+        .route("/api/v1/buurtnet/proposals/{id}/withdraw", post(proposals::withdraw))
         .route("/api/v1/notifications", get(notifications::list))
         .route("/api/v1/notifications/clear", post(notifications::clear))
         .route("/api/v1/notifications/{id}", get(notifications::get))

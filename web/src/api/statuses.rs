@@ -140,7 +140,7 @@ async fn create_proposal(
 }
 
 /// A post by its status id that `reader` may read; 404 otherwise (never a hint it exists).
-async fn readable(context: &Context, id: &str, reader: Option<&Actor>) -> ApiResult<Post> {
+pub(super) async fn readable(context: &Context, id: &str, reader: Option<&Actor>) -> ApiResult<Post> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let post = store::posts::by_id(&mut context.store.conn().await?, id).await.map_err(|_| ApiError::not_found())?;
     if post.is_deleted() || !ops::visibility::may_read(&context.store, &post, reader.map(|r| r.ap_id.as_str())).await? {

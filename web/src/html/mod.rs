@@ -21,6 +21,7 @@ pub mod notes;
 pub mod notices;
 pub mod people;
 pub mod posts;
+pub mod proposal_actions;
 pub mod proposals;
 pub mod visitor;
 
@@ -69,6 +70,9 @@ pub fn routes() -> Router {
         .route("/bericht/{id}", get(posts::page))
         .route("/bericht/{id}/reageren", post(proposals::respond))
         .route("/bericht/{id}/reacties/{response}", post(posts::decide))
+        .route("/bericht/{id}/geholpen", post(proposal_actions::helped))
+        .route("/bericht/{id}/intrekken", post(proposal_actions::withdraw))
+        .route("/bericht/{id}/aanpassen", get(proposal_actions::change_page).post(proposal_actions::change))
         .route("/zoeken", get(people::search))
         .route("/actor/{id}", get(people::actor))
         .route("/actor/{id}/volgen", post(people::follow))

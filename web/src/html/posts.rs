@@ -19,7 +19,18 @@ pub struct ResponseView {
     pub who: String,
     pub message: String,
     pub state: String,
+    /// Why it was declined without the author choosing to, in words.
+    pub reason: Option<String>,
+    /// Waiting for a decision the author can still make (the proposal is open).
     pub pending: bool,
+}
+
+/// The visitor's own response to someone else's offer or need, and what became of it.
+pub struct MyResponse {
+    pub message: String,
+    /// In words: waiting, welcome, not needed (and why), not delivered.
+    pub outcome: String,
+    pub welcome: bool,
 }
 
 pub struct ProposalDetails {
@@ -31,6 +42,13 @@ pub struct ProposalDetails {
     pub state: String,
     pub open: bool,
     pub description: String,
+    /// Once helped: "Geholpen, 1,5 uur." when the hours are known.
+    pub helped: Option<String>,
+    /// The author's thanks, for the author's side and the helpers.
+    pub thanks: Option<String>,
+    /// The visitor speaks for the author and it is still open or being helped: the forms
+    /// to mark it helped, withdraw it or change it are shown.
+    pub manage: bool,
 }
 
 pub struct EventDetails {
@@ -74,8 +92,10 @@ struct PostPage {
     respond_to_need: bool,
     /// The visitor decides on responses (the author or its coordinator).
     responses: Option<Vec<ResponseView>>,
-    /// (message kept, what was wrong) after a refused response.
+    /// (message kept, what was wrong) after a refused response or form.
     response_error: Option<(String, String)>,
+    /// The visitor's own response to this offer or need.
+    mine: Option<MyResponse>,
 }
 
 fn actor_href(actor: &Actor) -> String {
@@ -127,9 +147,14 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
     let open = proposal.as_ref().is_some_and(|p| p.state == ProposalState::Open);
     let respond_to_need = proposal.as_ref().is_some_and(|p| p.purpose == Purpose::Request);
     let responses = match (&proposal, is_authors_side && post.is_local) {
-        (Some(_), true) => Some(response_views(context, &post, tr).await?),
+        (Some(_), true) => Some(response_views(context, &post, open, tr).await?),
         _ => None,
     };
+    let mine = match (&proposal, reader) {
+        (Some(_), Some(reader)) if !is_authors_side => my_response(context, &post, reader, tr).await?,
+        _ => None,
+    };
+    let sees_thanks = is_authors_side || mine.as_ref().is_some_and(|m| m.welcome);
     let rsvp = match &event {
         Some(e) => {
             let joinable = !e.is_cancelled() && e.join_mode != buurtnet_domain::model::JoinMode::External;
@@ -181,6 +206,12 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
             state: tr.t(state_key(p.state)),
             open: p.state == ProposalState::Open,
             description: html::text_to_html(&p.description),
+            helped: (p.state == ProposalState::Fulfilled).then(|| match p.hours_given {
+                Some(hours) => tr.with("helped-with-hours", &[("hours", hours_in_words(hours, tr))]),
+                None => tr.t("state-fulfilled"),
+            }),
+            thanks: p.thanks.clone().filter(|_| sees_thanks),
+            manage: is_authors_side && post.is_local && !post.is_deleted() && p.state.is_active(),
         }),
         calendar_href: event.as_ref().map(|_| format!("/bericht/{}/agenda.ics", post.id)),
         rsvp,
@@ -201,26 +232,65 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
             description: html::text_to_html(&e.description),
         }),
         original_href: (!post.is_local).then(|| post.url.clone().unwrap_or_else(|| post.ap_id.clone())),
-        can_respond: reader.is_some() && open && !is_authors_side,
+        can_respond: reader.is_some() && open && !is_authors_side && mine.is_none(),
         respond_to_need,
         responses,
         response_error,
+        mine,
     })
 }
 
-async fn response_views(context: &Context, post: &Post, tr: super::i18n::Tr) -> Result<Vec<ResponseView>, DomainError> {
+/// Hours as people write them here: "1,5" in Dutch, "1.5" in English.
+fn hours_in_words(hours: f64, tr: super::i18n::Tr) -> String {
+    let text = format!("{}", (hours * 100.0).round() / 100.0);
+    if tr.lang == super::i18n::Lang::Nl { text.replace('.', ",") } else { text }
+}
+
+/// Why a response was declined, in words: one of our reasons, or the words another server
+/// sent.
+fn reason_in_words(response: &buurtnet_domain::model::Response, tr: super::i18n::Tr) -> Option<String> {
+    use buurtnet_domain::model::DeclineReason;
+    match response.decline_reason() {
+        Some(reason) => Some(tr.t(match reason {
+            DeclineReason::OtherChosen => "decline-reason-other-chosen",
+            DeclineReason::BeingHelped => "decline-reason-in-progress",
+            DeclineReason::Helped => "decline-reason-fulfilled",
+            DeclineReason::Withdrawn => "decline-reason-withdrawn",
+            DeclineReason::Expired => "decline-reason-expired",
+        })),
+        None => response.reason.clone().filter(|r| !r.trim().is_empty()),
+    }
+}
+
+/// The visitor's own response to this proposal, if she gave one.
+async fn my_response(context: &Context, post: &Post, reader: &Actor, tr: super::i18n::Tr) -> Result<Option<MyResponse>, DomainError> {
+    let Some(response) = store::responses::of_responder(&mut context.store.conn().await?, post.id, reader.id).await? else {
+        return Ok(None);
+    };
+    let outcome = match response.state {
+        ResponseState::Pending => tr.t("response-yours-pending"),
+        ResponseState::Accepted => tr.t("response-yours-accepted"),
+        ResponseState::Undelivered => tr.t("response-yours-undelivered"),
+        ResponseState::Rejected => reason_in_words(&response, tr).unwrap_or_else(|| tr.t("response-yours-declined")),
+    };
+    Ok(Some(MyResponse { message: response.message.clone(), outcome, welcome: response.state == ResponseState::Accepted }))
+}
+
+async fn response_views(context: &Context, post: &Post, open: bool, tr: super::i18n::Tr) -> Result<Vec<ResponseView>, DomainError> {
     let mut conn = context.store.conn().await?;
     let mut views = Vec::new();
     for response in store::responses::for_proposal(&mut conn, post.id).await? {
         let who = store::actors::by_id(&mut conn, response.responder_id).await?;
         let (state, pending) = match response.state {
-            ResponseState::Pending => (tr.t("response-pending"), true),
+            ResponseState::Pending => (tr.t("response-pending"), open),
             ResponseState::Accepted => (tr.t("response-accepted"), false),
-            _ => (tr.t("response-declined"), false),
+            ResponseState::Undelivered => (tr.t("response-undelivered"), false),
+            ResponseState::Rejected => (tr.t("response-declined"), false),
         };
         views.push(ResponseView {
             id: response.id,
             who: format!("{} (@{})", who.display_name, who.handle()),
+            reason: reason_in_words(&response, tr),
             message: response.message,
             state,
             pending,
@@ -256,6 +326,10 @@ pub async fn decide(
             Redirect::to(&format!("/bericht/{id}?gedaan={done}")).into_response()
         }
         Ok(_) => super::not_found(context, visitor).await,
+        Err(DomainError::Conflict(message)) => {
+            let problem = super::layout::in_language(&message, visitor.tr);
+            show(&context, &visitor, id, Some((String::new(), problem)), StatusCode::CONFLICT).await
+        }
         Err(e) => error_page(&context, &visitor, &e).await,
     }
 }

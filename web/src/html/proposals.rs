@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct ProposalForm {
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
     /// `self` or the username of an initiative the member coordinates.
     #[serde(default)]
     pub author: String,
@@ -47,7 +47,7 @@ pub struct ProposalForm {
     pub visibility: String,
     /// `preview` or `publish`.
     #[serde(default)]
-    action: String,
+    pub(super) action: String,
 }
 
 #[derive(Template)]
@@ -55,7 +55,6 @@ pub struct ProposalForm {
 struct ProposalFormPage {
     frame: Frame,
     is_need: bool,
-    kind: String,
     form: ProposalForm,
     /// (username, name) of the initiatives the member may post for.
     initiatives: Vec<(String, String)>,
@@ -63,6 +62,10 @@ struct ProposalFormPage {
     errors: BTreeMap<&'static str, String>,
     /// The text as readers will see it (sanitised HTML).
     preview: Option<String>,
+    /// Where the form goes: `/nieuw/{kind}`, or the proposal's change address.
+    target: String,
+    /// Changing an existing one: no author, resident or audience to choose, no preview.
+    changing: bool,
 }
 
 fn purpose_of(kind: &str) -> Option<Purpose> {
@@ -74,7 +77,7 @@ fn purpose_of(kind: &str) -> Option<Purpose> {
 }
 
 /// Sends a visitor without a login to the login page, to come back here.
-fn login_first(visitor: &Visitor) -> Response {
+pub(super) fn login_first(visitor: &Visitor) -> Response {
     Redirect::to(&format!("/inloggen?terug={}", super::url_encode(&visitor.path))).into_response()
 }
 
@@ -94,16 +97,36 @@ async fn form_page(
 ) -> ProposalFormPage {
     let is_need = purpose == Purpose::Request;
     let title = visitor.tr.t(if is_need { "new-need-title" } else { "new-offer-title" });
+    let kind = if is_need { "hulpvraag" } else { "hulpaanbod" };
     ProposalFormPage {
         frame: Frame::new(context, visitor, title).await,
         is_need,
-        kind: if is_need { "hulpvraag" } else { "hulpaanbod" }.into(),
         form,
         initiatives: initiatives_for(context, member).await,
         categories: categories(visitor.tr),
         errors,
         preview,
+        target: format!("/nieuw/{kind}"),
+        changing: false,
     }
+}
+
+/// The form to change proposal `id` (whose fields `form` holds).
+pub(super) async fn change_form(
+    context: &Context,
+    visitor: &Visitor,
+    member: &Actor,
+    purpose: Purpose,
+    id: i64,
+    form: ProposalForm,
+    errors: BTreeMap<&'static str, String>,
+) -> impl Template {
+    let mut page = form_page(context, visitor, member, purpose, form, errors, None).await;
+    page.frame.title = visitor.tr.t(if purpose == Purpose::Request { "change-need-title" } else { "change-offer-title" });
+    page.target = format!("/bericht/{id}/aanpassen");
+    page.changing = true;
+    page.initiatives.clear();
+    page
 }
 
 pub async fn new_page(context: Context, visitor: Visitor, Path(kind): Path<String>) -> Response {
@@ -119,7 +142,11 @@ fn date(text: &str) -> Option<NaiveDate> {
 }
 
 /// The draft, or the fields the form layer itself must refuse.
-fn draft_of(purpose: Purpose, form: &ProposalForm, tr: super::i18n::Tr) -> Result<ProposalDraft, BTreeMap<&'static str, String>> {
+pub(super) fn draft_of(
+    purpose: Purpose,
+    form: &ProposalForm,
+    tr: super::i18n::Tr,
+) -> Result<ProposalDraft, BTreeMap<&'static str, String>> {
     let mut errors = BTreeMap::new();
     let when = match form.when.as_str() {
         "on" => match date(&form.date_from) {
@@ -240,6 +267,11 @@ pub async fn respond(context: Context, visitor: Visitor, Path(id): Path<i64>, Fo
         Err(DomainError::Invalid(list)) => {
             let message = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
             super::posts::show(&context, &visitor, id, Some((form.message, message)), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        // No longer open: someone helps already, or it was withdrawn. Said kindly, on the page.
+        Err(DomainError::Conflict(message)) => {
+            let message = in_language(&message, visitor.tr);
+            super::posts::show(&context, &visitor, id, Some((form.message, message)), StatusCode::CONFLICT).await
         }
         Err(e) => error_page(&context, &visitor, &e).await,
     }

@@ -89,6 +89,7 @@ mod tests {
             state: ProposalState::Open,
             created_at: 0,
             hours_given: None,
+            thanks: None,
         }
     }
 

@@ -64,17 +64,36 @@ impl ProposalState {
     }
 }
 
+impl ProposalState {
+    pub const ALL: [ProposalState; 5] =
+        [ProposalState::Open, ProposalState::InProgress, ProposalState::Fulfilled, ProposalState::Withdrawn, ProposalState::Expired];
+
+    /// The state named as stored and as sent (`proposalState` on the wire).
+    pub fn parse(name: &str) -> Option<ProposalState> {
+        ProposalState::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Whether the author can still change it, fulfil it or withdraw it.
+    pub fn is_active(self) -> bool {
+        matches!(self, ProposalState::Open | ProposalState::InProgress)
+    }
+
+    /// The line Mastodon readers see above the proposal once it is no longer open.
+    pub fn headline_nl(self) -> Option<&'static str> {
+        match self {
+            ProposalState::Open => None,
+            ProposalState::InProgress => Some("Er wordt al geholpen."),
+            ProposalState::Fulfilled => Some("Geholpen!"),
+            ProposalState::Withdrawn => Some("Ingetrokken."),
+            ProposalState::Expired => Some("Verlopen."),
+        }
+    }
+}
+
 impl TryFrom<String> for ProposalState {
     type Error = DomainError;
     fn try_from(value: String) -> Result<Self> {
-        Ok(match value.as_str() {
-            "open" => ProposalState::Open,
-            "in_progress" => ProposalState::InProgress,
-            "fulfilled" => ProposalState::Fulfilled,
-            "withdrawn" => ProposalState::Withdrawn,
-            "expired" => ProposalState::Expired,
-            other => return Err(DomainError::Corrupt(format!("unknown proposal state {other:?}"))),
-        })
+        ProposalState::parse(&value).ok_or_else(|| DomainError::Corrupt(format!("unknown proposal state {value:?}")))
     }
 }
 
@@ -166,6 +185,22 @@ impl ProposalDraft {
     }
 }
 
+/// Words in how a coordinator writes down a resident that say nothing about who she is.
+const NOT_A_NAME: &[&str] = &["mevrouw", "mevr", "meneer", "heer", "dhr", "van", "der", "den", "het", "ter", "bij", "een", "aan"];
+
+/// Whether a need's title or description gives away the resident it was posted for: a word of
+/// her name or address as written down (`"mevrouw De Boer, Gaffelstraat 3"`) appears in it as
+/// a whole word. The text goes to other initiatives; the name must stay on this node.
+pub fn names_resident(draft: &ProposalDraft, resident: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    };
+    let telling: Vec<String> =
+        words(resident).into_iter().filter(|w| w.chars().count() >= 3 && !NOT_A_NAME.contains(&w.as_str())).collect();
+    let text = words(&format!("{} {}", draft.title, draft.description));
+    telling.iter().any(|name| text.contains(name))
+}
+
 /// A proposal as stored, next to its post.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Proposal {
@@ -184,11 +219,57 @@ pub struct Proposal {
     pub created_at: i64,
     /// Hours given, recorded when it was fulfilled.
     pub hours_given: Option<f64>,
+    /// The author's thank-you to the helper, given when it was fulfilled (local proposals,
+    /// and copies whose author sent one to a helper here).
+    pub thanks: Option<String>,
 }
 
 impl Proposal {
     pub fn when(&self) -> When {
         When::from_columns(self.when_from.as_deref(), self.when_to.as_deref())
+    }
+
+    /// The fields as a draft, to render or change it.
+    pub fn draft(&self) -> ProposalDraft {
+        ProposalDraft {
+            purpose: self.purpose,
+            title: self.title.clone(),
+            description: self.description.clone(),
+            category: self.category.clone(),
+            neighbourhood: self.neighbourhood.clone(),
+            when: self.when(),
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+/// Longest thank-you that goes with "geholpen".
+pub const MAX_THANKS_CHARS: usize = 500;
+/// Most hours one fulfilment may record.
+pub const MAX_HOURS: f64 = 1000.0;
+
+/// How an offer or need ended well: the hours given (when known) and the author's thanks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fulfilment {
+    pub hours: Option<f64>,
+    pub thanks: Option<String>,
+}
+
+impl Fulfilment {
+    /// Checks the hours and the thank-you; an empty thank-you is none.
+    pub fn checked(hours: Option<f64>, thanks: Option<&str>) -> Result<Fulfilment> {
+        let mut problems = Vec::new();
+        if hours.is_some_and(|h| !h.is_finite() || !(0.0..=MAX_HOURS).contains(&h)) {
+            problems.push(Violation { field: "hours", message: "between 0 and 1000 hours / tussen 0 en 1000 uur".into() });
+        }
+        let thanks = thanks.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+        if thanks.as_deref().is_some_and(|t| t.chars().count() > MAX_THANKS_CHARS) {
+            problems.push(Violation {
+                field: "thanks",
+                message: format!("at most {MAX_THANKS_CHARS} characters / hoogstens {MAX_THANKS_CHARS} tekens"),
+            });
+        }
+        if problems.is_empty() { Ok(Fulfilment { hours, thanks }) } else { Err(DomainError::Invalid(problems)) }
     }
 }
 
@@ -246,6 +327,16 @@ mod tests {
             when: When::Flexible,
             expires_at: None,
         }
+    }
+
+    #[test]
+    fn a_residents_name_or_street_in_the_text_is_noticed_and_titles_are_not() {
+        let draft = |title: &str, description: &str| ProposalDraft { title: title.into(), description: description.into(), ..draft() };
+        let resident = "mevrouw De Boer, Gaffelstraat 3";
+        assert!(names_resident(&draft("Wie helpt mevrouw De Boer met haar tuin?", ""), resident));
+        assert!(names_resident(&draft("Hulp in de tuin", "Aan de Gaffelstraat, achterom."), resident));
+        assert!(!names_resident(&draft("Wie helpt een buurvrouw met haar tuin?", "Mevrouw heeft een kleine tuin."), resident));
+        assert!(!names_resident(&draft("Boodschappen", "Boerenkool halen"), resident), "whole words only");
     }
 
     #[test]

@@ -155,6 +155,7 @@ pub async fn delete(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
     let post = own_post(store, member, post_id).await?;
     let mut tx = store.begin().await?;
     let recipients = store::posts::recipients(&mut tx, post.id).await?;
+    super::proposals::on_deleted(&mut tx, &post).await?;
     mark_deleted(&mut tx, &post).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id: post.id, recipients }).await?;
@@ -171,6 +172,8 @@ pub struct RemoteExtras {
     pub event: Option<(crate::model::EventDraft, super::events::RemoteEventState, Vec<String>)>,
     pub article: Option<super::articles::RemoteArticle>,
     pub proposal: Option<crate::model::ProposalDraft>,
+    /// The state its author gives an offer or need (open, being helped, helped, ...).
+    pub proposal_state: Option<crate::model::ProposalState>,
     /// Images, kept as links.
     pub attachments: Vec<crate::model::media::NewMedia>,
     /// The object as it came, with its author's integrity proof (coalition content), kept to
@@ -223,6 +226,10 @@ pub async fn receive_update(
     if post.author_id != author.id || post.is_local {
         return Err(DomainError::Forbidden);
     }
+    // An update that arrives after a newer one (a retry, a slow path) must not undo it.
+    if post.updated.is_some_and(|newer| updated < newer) {
+        return Ok(());
+    }
     let (content, summary) = sanitized(content.to_string(), summary).await?;
     let change = PostEdit { content, source: None, summary, updated };
     change_text(&mut tx, &post, &change).await?;
@@ -246,7 +253,7 @@ async fn apply_extras(tx: &mut store::Tx, post: &Post, extras: &RemoteExtras) ->
         super::articles::apply_remote(tx, post, article).await?;
     }
     if let Some(draft) = &extras.proposal {
-        super::proposals::apply_remote(tx, post, draft).await?;
+        super::proposals::apply_remote(tx, post, draft, extras.proposal_state).await?;
     }
     Ok(())
 }

@@ -22,6 +22,15 @@ fn row(draft: &ProposalDraft) -> ProposalRow<'_> {
     }
 }
 
+/// The text Mastodon readers see of a proposal in `state`: once it is no longer open, a line
+/// that says so ("Er wordt al geholpen.", "Geholpen!") above the rest.
+pub fn render_in_state(draft: &ProposalDraft, state: ProposalState) -> String {
+    match state.headline_nl() {
+        Some(headline) => format!("<p><strong>{headline}</strong></p>{}", render(draft)),
+        None => render(draft),
+    }
+}
+
 /// The text Mastodon readers see: title first, then the description, the details in words,
 /// and the hashtags.
 pub fn render(draft: &ProposalDraft) -> String {
@@ -77,6 +86,12 @@ pub async fn publish(
     if audience.on_behalf_of.is_some() && (author.kind() != crate::model::ActorKind::Group || member.id == author.id) {
         return Err(DomainError::invalid("on_behalf_of", "only a coordinator posting for the initiative can ask on behalf of a resident"));
     }
+    if audience.on_behalf_of.as_deref().is_some_and(|resident| crate::model::names_resident(draft, resident)) {
+        return Err(DomainError::invalid(
+            "title",
+            "the title or text names the resident; leave the name out, others read it / de titel of tekst noemt de bewoner; laat de naam weg, want anderen lezen mee",
+        ));
+    }
     let new = NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility);
     let mut tx = store.begin().await?;
     let post = super::posts::insert_local(&mut tx, urls, new).await?;
@@ -99,12 +114,12 @@ pub(crate) async fn suggest_matches(store: &Store, post_id: i64) {
 
 /// Changes an open proposal and announces the `Update`.
 pub async fn change(store: &Store, member: &Actor, post_id: i64, draft: &ProposalDraft) -> Result<Post> {
-    let post = own_open_proposal(store, member, post_id).await?;
+    let (post, proposal) = own_active_proposal(store, member, post_id).await?;
     draft.validate(DEFAULT_CATEGORIES, now_ms())?;
     let mut tx = store.begin().await?;
     store::proposals::update(&mut tx, post.id, &row(draft)).await?;
     let edit = crate::model::PostEdit {
-        content: render(draft),
+        content: render_in_state(draft, proposal.state),
         source: Some(draft.description.trim().to_string()),
         summary: None,
         updated: now_ms(),
@@ -118,52 +133,87 @@ pub async fn change(store: &Store, member: &Actor, post_id: i64, draft: &Proposa
     Ok(post)
 }
 
-/// Withdraws a proposal: it stops showing everywhere (`Delete`).
+/// Withdraws a proposal: every copy shows it as withdrawn (an `Update`, not a `Delete`: the
+/// figures still count it as asked), and whoever responded and was not chosen hears why.
 pub async fn withdraw(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
-    let post = own_open_proposal(store, member, post_id).await?;
-    end(store, post.id, ProposalState::Withdrawn).await
+    let (post, _) = own_active_proposal(store, member, post_id).await?;
+    close(store, &post, ProposalState::Withdrawn).await
 }
 
 /// Expires every local proposal whose time has come. Returns how many.
 pub async fn expire_due(store: &Store) -> Result<usize> {
     let due = store::proposals::due_for_expiry(&mut store.conn().await?, now_ms()).await?;
     for post_id in &due {
-        end(store, *post_id, ProposalState::Expired).await?;
+        let post = store::posts::by_id(&mut store.conn().await?, *post_id).await?;
+        close(store, &post, ProposalState::Expired).await?;
     }
     Ok(due.len())
 }
 
-async fn end(store: &Store, post_id: i64, state: ProposalState) -> Result<()> {
+async fn close(store: &Store, post: &Post, state: ProposalState) -> Result<()> {
     let mut tx = store.begin().await?;
-    let post = store::posts::by_id(&mut tx, post_id).await?;
-    let recipients = store::posts::recipients(&mut tx, post_id).await?;
-    store::proposals::set_state(&mut tx, post_id, state).await?;
-    super::posts::mark_deleted(&mut tx, &post).await?;
-    if post.visibility.federates() {
-        store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id, recipients }).await?;
+    if !move_to(&mut tx, post, &[ProposalState::Open, ProposalState::InProgress], state).await? {
+        return Err(DomainError::Gone);
     }
+    if let Some(reason) = crate::model::DeclineReason::for_state(state) {
+        super::responses::decline_pending(&mut tx, post, reason).await?;
+    }
+    super::responses::tell_accepted_helpers(&mut tx, post, state).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn own_open_proposal(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {
+/// Moves a local proposal from one of `from` to `to`, rewrites the text readers see, and
+/// sends the `Update` to everyone who holds a copy. Returns false (changing nothing) when it
+/// was in none of `from`.
+pub(crate) async fn move_to(tx: &mut store::Tx, post: &Post, from: &[ProposalState], to: ProposalState) -> Result<bool> {
+    if !store::proposals::transition(tx, post.id, from, to).await? {
+        return Ok(false);
+    }
+    let proposal = store::proposals::by_post_id(tx, post.id).await?.ok_or(DomainError::NotFound)?;
+    let edit = crate::model::PostEdit {
+        content: render_in_state(&proposal.draft(), to),
+        source: post.source.clone(),
+        summary: post.summary.clone(),
+        updated: now_ms(),
+    };
+    super::posts::change_text(tx, post, &edit).await?;
+    if post.visibility.federates() {
+        store::outbox::push(tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
+    }
+    Ok(true)
+}
+
+/// A local post is being deleted: an offer or need among them counts as withdrawn from now
+/// on, and pending responses are declined (the `Delete` itself goes out with the post's).
+pub(crate) async fn on_deleted(tx: &mut store::Tx, post: &Post) -> Result<()> {
+    if store::proposals::transition(tx, post.id, &[ProposalState::Open, ProposalState::InProgress], ProposalState::Withdrawn).await? {
+        super::responses::decline_pending(tx, post, crate::model::DeclineReason::Withdrawn).await?;
+    }
+    Ok(())
+}
+
+/// A local proposal `member` may change, with its fields, while it is open or being helped.
+pub async fn own_active_proposal(store: &Store, member: &Actor, post_id: i64) -> Result<(Post, crate::model::Proposal)> {
     let mut conn = store.conn().await?;
     let post = store::posts::by_id(&mut conn, post_id).await?;
     let proposal = store::proposals::by_post_id(&mut conn, post_id).await?.ok_or(DomainError::NotFound)?;
-    if post.is_deleted() || !matches!(proposal.state, ProposalState::Open | ProposalState::InProgress) {
-        return Err(DomainError::Gone);
-    }
     let author = store::actors::by_id(&mut conn, post.author_id).await?;
     drop(conn);
     if !post.is_local || !super::actors::may_act_as(store, member, &author).await? {
         return Err(DomainError::Forbidden);
     }
-    Ok(post)
+    if post.is_deleted() || !proposal.state.is_active() {
+        return Err(DomainError::Gone);
+    }
+    Ok((post, proposal))
 }
 
 /// Stores the fields of a proposal a peer sent, beside its post (in the caller's
 /// transaction). An unknown category becomes `overig`.
-pub(crate) async fn apply_remote(tx: &mut store::Tx, post: &Post, draft: &ProposalDraft) -> Result<()> {
+/// A state the author sent moves the copy too; a member here whose help was accepted hears
+/// when the author withdraws it.
+pub(crate) async fn apply_remote(tx: &mut store::Tx, post: &Post, draft: &ProposalDraft, state: Option<ProposalState>) -> Result<()> {
     let mut checked = draft.clone();
     if !DEFAULT_CATEGORIES.iter().any(|c| c.eq_ignore_ascii_case(checked.category.trim())) {
         checked.category = "overig".into();
@@ -174,6 +224,13 @@ pub(crate) async fn apply_remote(tx: &mut store::Tx, post: &Post, draft: &Propos
         store::proposals::update(tx, post.id, &row(&checked)).await?;
     } else {
         store::proposals::insert(tx, post.id, &row(&checked)).await?;
+    }
+    if let Some(state) = state {
+        let before = store::proposals::by_post_id(tx, post.id).await?.map(|p| p.state);
+        store::proposals::set_state(tx, post.id, state).await?;
+        if before != Some(state) {
+            super::responses::tell_accepted_helpers(tx, post, state).await?;
+        }
     }
     Ok(())
 }

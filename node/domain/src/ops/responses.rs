@@ -1,10 +1,13 @@
-//! Responding to offers and needs, and deciding on responses. An accepted response moves the
-//! proposal to "in progress" and opens a private conversation (a direct message from the
-//! proposal's author to the responder); fulfilling records the hours given.
+//! Responding to offers and needs, and deciding on responses: the help loop. An accepted
+//! response moves the proposal to "in progress" everywhere and opens a private conversation
+//! (a direct message from the proposal's author to the responder); the responses not chosen,
+//! and those that come too late, are declined with the reason in words; fulfilling records
+//! the hours given and the author's thanks, and the helper hears it. Nobody who offered help
+//! is left in silence, also when their node could not deliver the response.
 
 use super::posts::PostDraft;
 use crate::error::{DomainError, Result};
-use crate::model::{Actor, Post, Proposal, ProposalState, Response, ResponseState, Visibility};
+use crate::model::{Actor, DeclineReason, Fulfilment, Post, Proposal, ProposalState, Response, ResponseState, Visibility};
 use crate::outbox::Outgoing;
 use crate::store::{self, Store};
 use crate::urls::LocalUrls;
@@ -15,6 +18,15 @@ pub const MAX_MESSAGE_CHARS: usize = 1000;
 pub const KIND_RESPONSE: &str = "response";
 pub const KIND_RESPONSE_ACCEPTED: &str = "response_accepted";
 pub const KIND_RESPONSE_DECLINED: &str = "response_declined";
+/// A response was declined without the author choosing to (someone else helps, too late,
+/// withdrawn): the page of the proposal says why.
+pub const KIND_RESPONSE_CLOSED: &str = "response_closed";
+/// A response could not be delivered to the proposal's node.
+pub const KIND_RESPONSE_UNDELIVERED: &str = "response_undelivered";
+/// Help a member gave (or received) was marked "geholpen", with the author's thanks.
+pub const KIND_PROPOSAL_FULFILLED: &str = "proposal_fulfilled";
+/// A proposal a member was accepted to help with was withdrawn or expired.
+pub const KIND_PROPOSAL_CLOSED: &str = "proposal_closed";
 
 /// Tells the people behind a local proposal that someone responded.
 async fn tell_author(tx: &mut store::Tx, post: &Post, responder: &Actor) -> Result<()> {
@@ -25,24 +37,24 @@ async fn tell_author(tx: &mut store::Tx, post: &Post, responder: &Actor) -> Resu
     Ok(())
 }
 
-/// Tells a local responder that the author answered.
-async fn tell_responder(tx: &mut store::Tx, post: &Post, responder_id: i64, accepted: bool) -> Result<()> {
-    let kind = if accepted { KIND_RESPONSE_ACCEPTED } else { KIND_RESPONSE_DECLINED };
-    store::notifications::insert_by(tx, responder_id, kind, Some(post.id), post.author_id).await
+/// Tells a local responder that the author answered (`reason`: declined without choosing).
+async fn tell_responder(tx: &mut store::Tx, post: &Post, responder_id: i64, accepted: bool, reason: Option<&str>) -> Result<()> {
+    let kind = match (accepted, reason) {
+        (true, _) => KIND_RESPONSE_ACCEPTED,
+        (false, None) => KIND_RESPONSE_DECLINED,
+        (false, Some(_)) => KIND_RESPONSE_CLOSED,
+    };
+    store::notifications::insert_once_by(tx, responder_id, kind, post.id, post.author_id).await?;
+    Ok(())
 }
 
-async fn open_proposal(store: &Store, proposal_ap_id: &str) -> Result<(Post, Proposal)> {
-    let mut conn = store.conn().await?;
-    let post = store::posts::by_ap_id(&mut conn, proposal_ap_id).await?.ok_or(DomainError::NotFound)?;
-    let proposal = store::proposals::by_post_id(&mut conn, post.id).await?.ok_or(DomainError::NotFound)?;
-    if post.is_deleted() || proposal.state != ProposalState::Open {
-        return Err(DomainError::Gone);
-    }
-    Ok((post, proposal))
+/// Why a response to this proposal cannot be taken now (`None`: it is open).
+fn closed_reason(post: &Post, proposal: &Proposal) -> Option<DeclineReason> {
+    if post.is_deleted() { Some(DeclineReason::Withdrawn) } else { DeclineReason::for_state(proposal.state) }
 }
 
 /// A local member says "Ik kan helpen" / "Dit wil ik graag" to an open proposal, here or on
-/// another node.
+/// another node. A proposal that is no longer open here is refused with why, in words.
 pub async fn respond(store: &Store, urls: &LocalUrls, member: &Actor, proposal_ap_id: &str, message: &str) -> Result<Response> {
     if message.chars().count() > MAX_MESSAGE_CHARS {
         return Err(DomainError::invalid(
@@ -50,9 +62,16 @@ pub async fn respond(store: &Store, urls: &LocalUrls, member: &Actor, proposal_a
             format!("at most {MAX_MESSAGE_CHARS} characters / hoogstens {MAX_MESSAGE_CHARS} tekens"),
         ));
     }
-    let (post, _) = open_proposal(store, proposal_ap_id).await?;
+    let mut conn = store.conn().await?;
+    let post = store::posts::by_ap_id(&mut conn, proposal_ap_id).await?.ok_or(DomainError::NotFound)?;
+    let proposal = store::proposals::by_post_id(&mut conn, post.id).await?.ok_or(DomainError::NotFound)?;
+    drop(conn);
     if !super::visibility::may_read(store, &post, Some(&member.ap_id)).await? {
         return Err(DomainError::NotFound);
+    }
+    if let Some(reason) = closed_reason(&post, &proposal) {
+        let (nl, en) = reason.words();
+        return Err(DomainError::Conflict(format!("{en} / {nl}")));
     }
     let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
     if super::actors::may_act_as(store, member, &author).await? {
@@ -73,24 +92,76 @@ pub async fn respond(store: &Store, urls: &LocalUrls, member: &Actor, proposal_a
     Ok(response)
 }
 
-/// A response from another node to one of our proposals.
+/// A response from another node to one of our proposals. One that comes when the proposal is
+/// no longer open is kept, declined and answered with a `Reject` that says why, so that the
+/// responder hears it instead of nothing. The same `Offer` twice is taken once.
 pub async fn receive(store: &Store, responder: &Actor, proposal_ap_id: &str, offer_ap_id: &str, message: &str) -> Result<Response> {
-    let (post, _) = open_proposal(store, proposal_ap_id).await?;
-    if !post.is_local || !super::visibility::may_act_on(store, &post, &responder.ap_id).await? {
+    let mut conn = store.conn().await?;
+    if let Some(known) = store::responses::by_ap_id(&mut conn, offer_ap_id).await? {
+        return if known.responder_id == responder.id { Ok(known) } else { Err(DomainError::Forbidden) };
+    }
+    let post = store::posts::by_ap_id(&mut conn, proposal_ap_id).await?.ok_or(DomainError::NotFound)?;
+    let proposal = store::proposals::by_post_id(&mut conn, post.id).await?.ok_or(DomainError::NotFound)?;
+    drop(conn);
+    let reason = closed_reason(&post, &proposal);
+    // A deleted post has no audience left to check against; a Reject tells nothing new.
+    if !post.is_local || (!post.is_deleted() && !super::visibility::may_act_on(store, &post, &responder.ap_id).await?) {
         return Err(DomainError::NotFound);
     }
     let message: String =
         crate::model::html::to_plain_text(&crate::model::html::sanitize(message)).chars().take(MAX_MESSAGE_CHARS).collect();
     let mut tx = store.begin().await?;
     let response = store::responses::insert(&mut tx, offer_ap_id, post.id, responder.id, &message).await?;
-    tell_author(&mut tx, &post, responder).await?;
+    match reason {
+        Some(reason) if response.state == ResponseState::Pending => decline(&mut tx, &post, &response, Some(reason)).await?,
+        Some(_) => {}
+        None => tell_author(&mut tx, &post, responder).await?,
+    }
     tx.commit().await?;
-    Ok(response)
+    store::responses::by_id(&mut store.conn().await?, response.id).await
 }
 
-/// The proposal's author (or a coordinator acting for it) accepts or declines a response.
-/// Accepting moves the proposal to "in progress" and opens a private conversation.
-pub async fn decide(store: &Store, urls: &LocalUrls, member: &Actor, response_id: i64, accept: bool) -> Result<Response> {
+/// Declines one pending response (`reason`: without the author choosing to) and tells the
+/// responder, here or on their node.
+async fn decline(tx: &mut store::Tx, post: &Post, response: &Response, reason: Option<DeclineReason>) -> Result<()> {
+    let code = reason.map(DeclineReason::as_str);
+    if !store::responses::decide(tx, response.id, ResponseState::Rejected, None, code).await? {
+        return Ok(());
+    }
+    let responder = store::actors::by_id(tx, response.responder_id).await?;
+    if responder.is_local {
+        tell_responder(tx, post, responder.id, false, code).await
+    } else {
+        store::outbox::push(tx, &Outgoing::ResponseRejected { response_id: response.id }).await?;
+        Ok(())
+    }
+}
+
+/// Declines every response still pending on a local proposal, for `reason`.
+pub(crate) async fn decline_pending(tx: &mut store::Tx, post: &Post, reason: DeclineReason) -> Result<()> {
+    for response in store::responses::in_state(tx, post.id, ResponseState::Pending).await? {
+        decline(tx, post, &response, Some(reason)).await?;
+    }
+    Ok(())
+}
+
+/// Tells the local members whose help on `post` was accepted that it was withdrawn or
+/// expired (helped is told with the thanks, by [`fulfil`] and [`receive_fulfilment`]).
+pub(crate) async fn tell_accepted_helpers(tx: &mut store::Tx, post: &Post, state: ProposalState) -> Result<()> {
+    if !matches!(state, ProposalState::Withdrawn | ProposalState::Expired) {
+        return Ok(());
+    }
+    for response in store::responses::in_state(tx, post.id, ResponseState::Accepted).await? {
+        if store::actors::by_id(tx, response.responder_id).await?.is_local {
+            store::notifications::insert_once_by(tx, response.responder_id, KIND_PROPOSAL_CLOSED, post.id, post.author_id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The parts of a decision on a response to a local proposal, checked: `member` speaks for
+/// its author.
+async fn decision_parts(store: &Store, member: &Actor, response_id: i64) -> Result<(Response, Post, Actor, Actor)> {
     let mut conn = store.conn().await?;
     let response = store::responses::by_id(&mut conn, response_id).await?;
     let post = store::posts::by_id(&mut conn, response.proposal_post_id).await?;
@@ -103,23 +174,37 @@ pub async fn decide(store: &Store, urls: &LocalUrls, member: &Actor, response_id
     if response.state != ResponseState::Pending {
         return Err(DomainError::Conflict("this response was already answered / op deze reactie is al geantwoord".into()));
     }
+    Ok((response, post, author, responder))
+}
+
+/// The proposal's author (or a coordinator acting for it) accepts or declines a response.
+/// Accepting is possible only while the proposal is open: it moves to "in progress" on every
+/// node that holds it, the other responders are told kindly that someone else helps, and a
+/// private conversation opens.
+pub async fn decide(store: &Store, urls: &LocalUrls, member: &Actor, response_id: i64, accept: bool) -> Result<Response> {
+    let (response, post, author, responder) = decision_parts(store, member, response_id).await?;
     let mut tx = store.begin().await?;
-    if accept {
-        store::responses::decide(&mut tx, response.id, ResponseState::Accepted, Some(urls.new_activity().as_str())).await?;
-        store::proposals::set_state(&mut tx, post.id, ProposalState::InProgress).await?;
-    } else {
-        store::responses::decide(&mut tx, response.id, ResponseState::Rejected, None).await?;
+    if !accept {
+        decline(&mut tx, &post, &response, None).await?;
+        tx.commit().await?;
+        return store::responses::by_id(&mut store.conn().await?, response_id).await;
+    }
+    if !super::proposals::move_to(&mut tx, &post, &[ProposalState::Open], ProposalState::InProgress).await? {
+        return Err(DomainError::Conflict(
+            "someone is already helping, or it is no longer open / er wordt al geholpen, of het staat niet meer open".into(),
+        ));
+    }
+    if !store::responses::decide(&mut tx, response.id, ResponseState::Accepted, Some(urls.new_activity().as_str()), None).await? {
+        return Err(DomainError::Conflict("this response was already answered / op deze reactie is al geantwoord".into()));
     }
     if responder.is_local {
-        tell_responder(&mut tx, &post, responder.id, accept).await?;
+        tell_responder(&mut tx, &post, responder.id, true, None).await?;
     } else {
-        let event = if accept { Outgoing::ResponseAccepted { response_id } } else { Outgoing::ResponseRejected { response_id } };
-        store::outbox::push(&mut tx, &event).await?;
+        store::outbox::push(&mut tx, &Outgoing::ResponseAccepted { response_id }).await?;
     }
+    decline_pending(&mut tx, &post, DeclineReason::OtherChosen).await?;
     tx.commit().await?;
-    if accept {
-        open_conversation(store, urls, member, &author, &responder, &post).await?;
-    }
+    open_conversation(store, urls, member, &author, &responder, &post).await?;
     store::responses::by_id(&mut store.conn().await?, response_id).await
 }
 
@@ -139,61 +224,94 @@ async fn open_conversation(store: &Store, urls: &LocalUrls, member: &Actor, auth
     Ok(())
 }
 
-/// The author of a proposal on another node answered our response.
-pub async fn receive_decision(store: &Store, from: &Actor, offer_ap_id: &str, accepted: bool, agreement_ap_id: Option<&str>) -> Result<()> {
+/// What the author of a proposal on another node answered to our response.
+pub struct Decision<'a> {
+    pub accepted: bool,
+    pub agreement_ap_id: Option<&'a str>,
+    /// Why it was declined: one of our codes, or another server's words.
+    pub reason: Option<&'a str>,
+}
+
+/// The author of a proposal on another node answered our response. The same answer twice
+/// changes nothing and tells nobody twice.
+pub async fn receive_decision(store: &Store, from: &Actor, offer_ap_id: &str, decision: &Decision<'_>) -> Result<()> {
     let mut tx = store.begin().await?;
     let response = store::responses::by_ap_id(&mut tx, offer_ap_id).await?.ok_or(DomainError::NotFound)?;
     let post = store::posts::by_id(&mut tx, response.proposal_post_id).await?;
     if post.author_id != from.id {
         return Err(DomainError::Forbidden);
     }
-    let state = if accepted { ResponseState::Accepted } else { ResponseState::Rejected };
-    store::responses::decide(&mut tx, response.id, state, agreement_ap_id).await?;
-    if accepted {
+    let state = if decision.accepted { ResponseState::Accepted } else { ResponseState::Rejected };
+    let reason =
+        decision.reason.map(|r| crate::model::html::to_plain_text(&crate::model::html::sanitize(r)).chars().take(300).collect::<String>());
+    // An answer after our node gave up delivering still counts: the peer did get it.
+    if response.state == ResponseState::Undelivered {
+        store::responses::reopen(&mut tx, response.id).await?;
+    }
+    if !store::responses::decide(&mut tx, response.id, state, decision.agreement_ap_id, reason.as_deref()).await? {
+        return Ok(());
+    }
+    if decision.accepted {
         store::proposals::set_state(&mut tx, post.id, ProposalState::InProgress).await?;
     }
-    tell_responder(&mut tx, &post, response.responder_id, accepted).await?;
+    tell_responder(&mut tx, &post, response.responder_id, decision.accepted, reason.as_deref()).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The author marks a proposal fulfilled, with the hours given if known.
-pub async fn fulfil(store: &Store, member: &Actor, post_id: i64, hours: Option<f64>) -> Result<()> {
-    if hours.is_some_and(|h| !(0.0..=1000.0).contains(&h)) {
-        return Err(DomainError::invalid("hours", "between 0 and 1000 hours / tussen 0 en 1000 uur"));
+/// Our node gave up delivering `activity_ap_id` (the peer refused it for good, or never
+/// answered): when it was a member's response, it is marked undelivered and the member told,
+/// so that she can reach the author another way.
+pub async fn undeliverable(store: &Store, activity_ap_id: &str) -> Result<bool> {
+    let mut tx = store.begin().await?;
+    let Some(response) = store::responses::by_ap_id(&mut tx, activity_ap_id).await? else { return Ok(false) };
+    if !store::responses::decide(&mut tx, response.id, ResponseState::Undelivered, None, None).await? {
+        return Ok(false);
     }
-    let mut conn = store.conn().await?;
-    let post = store::posts::by_id(&mut conn, post_id).await?;
-    let proposal = store::proposals::by_post_id(&mut conn, post_id).await?.ok_or(DomainError::NotFound)?;
-    let author = store::actors::by_id(&mut conn, post.author_id).await?;
-    drop(conn);
-    if !post.is_local || !super::actors::may_act_as(store, member, &author).await? {
-        return Err(DomainError::Forbidden);
-    }
-    if !matches!(proposal.state, ProposalState::Open | ProposalState::InProgress) {
+    let post = store::posts::by_id(&mut tx, response.proposal_post_id).await?;
+    store::notifications::insert_once_by(&mut tx, response.responder_id, KIND_RESPONSE_UNDELIVERED, post.id, post.author_id).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The author marks a proposal fulfilled ("geholpen"), with the hours given and a thank-you
+/// when there are. Every copy shows it; the helpers hear it, with the thanks.
+pub async fn fulfil(store: &Store, member: &Actor, post_id: i64, fulfilment: &Fulfilment) -> Result<()> {
+    let fulfilment = Fulfilment::checked(fulfilment.hours, fulfilment.thanks.as_deref())?;
+    let (post, _) = super::proposals::own_active_proposal(store, member, post_id).await?;
+    let mut tx = store.begin().await?;
+    if !super::proposals::move_to(&mut tx, &post, &[ProposalState::Open, ProposalState::InProgress], ProposalState::Fulfilled).await? {
         return Err(DomainError::Gone);
     }
-    let mut tx = store.begin().await?;
-    store::proposals::fulfil(&mut tx, post_id, hours).await?;
-    if hours.is_some() && post.visibility.federates() {
+    store::proposals::fulfil(&mut tx, post_id, fulfilment.hours, fulfilment.thanks.as_deref()).await?;
+    decline_pending(&mut tx, &post, DeclineReason::Helped).await?;
+    for response in store::responses::in_state(&mut tx, post.id, ResponseState::Accepted).await? {
+        if store::actors::by_id(&mut tx, response.responder_id).await?.is_local {
+            store::notifications::insert_once_by(&mut tx, response.responder_id, KIND_PROPOSAL_FULFILLED, post.id, post.author_id).await?;
+        }
+    }
+    if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::ProposalFulfilled { post_id }).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-/// A peer reports the hours given on one of its proposals that we hold a copy of.
-pub async fn receive_fulfilment(store: &Store, from: &Actor, proposal_ap_id: &str, hours: f64) -> Result<()> {
-    if !(0.0..=1000.0).contains(&hours) {
-        return Err(DomainError::invalid("hours", "between 0 and 1000"));
-    }
+/// A peer reports that one of its proposals we hold was fulfilled (FEP-3264
+/// `EconomicEvent`), with the hours and the author's thanks when given: our copy becomes
+/// fulfilled and the member here who helped hears it.
+pub async fn receive_fulfilment(store: &Store, from: &Actor, proposal_ap_id: &str, fulfilment: &Fulfilment) -> Result<()> {
+    let fulfilment = Fulfilment::checked(fulfilment.hours, fulfilment.thanks.as_deref())?;
     let mut tx = store.begin().await?;
     let post = store::posts::by_ap_id(&mut tx, proposal_ap_id).await?.ok_or(DomainError::NotFound)?;
     if post.author_id != from.id || post.is_local {
         return Err(DomainError::Forbidden);
     }
     store::proposals::by_post_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;
-    store::proposals::fulfil(&mut tx, post.id, Some(hours)).await?;
+    store::proposals::fulfil(&mut tx, post.id, fulfilment.hours, fulfilment.thanks.as_deref()).await?;
+    for response in store::responses::in_state(&mut tx, post.id, ResponseState::Accepted).await? {
+        store::notifications::insert_once_by(&mut tx, response.responder_id, KIND_PROPOSAL_FULFILLED, post.id, post.author_id).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -35,6 +35,17 @@ pub async fn insert_by(db: &mut impl Handle, recipient_id: i64, kind: &str, post
     Ok(())
 }
 
+/// Like [`insert_by`], unless the same recipient already has one of this kind about this post
+/// (a message that arrives twice tells nobody twice). Returns whether it was new.
+pub async fn insert_once_by(db: &mut impl Handle, recipient_id: i64, kind: &str, post_id: i64, actor_id: i64) -> Result<bool> {
+    let sql = "INSERT INTO notifications (recipient_id, kind, post_id, actor_id, created_at)
+               SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS
+                 (SELECT 1 FROM notifications WHERE recipient_id = $1 AND kind = $2 AND post_id = $3)";
+    let added =
+        affected!(db, c => sqlx::query(sql).bind(recipient_id).bind(kind).bind(post_id).bind(actor_id).bind(now_ms()).execute(c).await)?;
+    Ok(added > 0)
+}
+
 pub async fn for_recipient(db: &mut impl Handle, recipient_id: i64, limit: i64) -> Result<Vec<Notification>> {
     let sql = format!("SELECT {COLUMNS} FROM notifications WHERE recipient_id = $1 ORDER BY id DESC LIMIT $2");
     Ok(on_db!(db, c => sqlx::query_as::<_, Notification>(&sql).bind(recipient_id).bind(limit).fetch_all(c).await)?)

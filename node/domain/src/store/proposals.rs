@@ -6,7 +6,7 @@ use crate::model::{Proposal, ProposalState, Purpose, When};
 use crate::now_ms;
 
 const COLUMNS: &str =
-    "post_id, purpose, title, description, category, neighbourhood, when_from, when_to, expires_at, state, created_at, hours_given";
+    "post_id, purpose, title, description, category, neighbourhood, when_from, when_to, expires_at, state, created_at, hours_given, thanks";
 
 /// The structured fields of a proposal, however it arrived.
 pub struct ProposalRow<'a> {
@@ -50,6 +50,14 @@ pub async fn set_state(db: &mut impl Handle, post_id: i64, state: ProposalState)
     Ok(())
 }
 
+/// Moves a proposal to `to` only while it is in one of `from`, in one statement, so that two
+/// decisions made at once cannot both succeed. Returns whether it moved.
+pub async fn transition(db: &mut impl Handle, post_id: i64, from: &[ProposalState], to: ProposalState) -> Result<bool> {
+    let states = from.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
+    let sql = format!("UPDATE proposals SET state = $1 WHERE post_id = $2 AND state IN ({states})");
+    Ok(affected!(db, c => sqlx::query(&sql).bind(to.as_str()).bind(post_id).execute(c).await)? == 1)
+}
+
 /// Local open or in-progress proposals whose expiry has passed.
 pub async fn due_for_expiry(db: &mut impl Handle, now: i64) -> Result<Vec<i64>> {
     let sql = "SELECT p.post_id FROM proposals p JOIN posts ON posts.id = p.post_id
@@ -79,10 +87,10 @@ pub async fn resident(db: &mut impl Handle, post_id: i64) -> Result<Option<Strin
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<String>>(sql).bind(post_id).fetch_optional(c).await)?.flatten())
 }
 
-/// Marks a proposal fulfilled, with the hours given if they were recorded.
-pub async fn fulfil(db: &mut impl Handle, post_id: i64, hours: Option<f64>) -> Result<()> {
-    let sql = "UPDATE proposals SET state = 'fulfilled', hours_given = $1 WHERE post_id = $2";
-    affected!(db, c => sqlx::query(sql).bind(hours).bind(post_id).execute(c).await)?;
+/// Marks a proposal fulfilled, with the hours given and the thank-you when there are.
+pub async fn fulfil(db: &mut impl Handle, post_id: i64, hours: Option<f64>, thanks: Option<&str>) -> Result<()> {
+    let sql = "UPDATE proposals SET state = 'fulfilled', hours_given = $1, thanks = $2 WHERE post_id = $3";
+    affected!(db, c => sqlx::query(sql).bind(hours).bind(thanks).bind(post_id).execute(c).await)?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use crate::error::{DomainError, Result};
 use crate::model::{Response, ResponseState};
 use crate::now_ms;
 
-const COLUMNS: &str = "id, ap_id, proposal_post_id, responder_id, message, state, agreement_ap_id, created_at, decided_at";
+const COLUMNS: &str = "id, ap_id, proposal_post_id, responder_id, message, state, agreement_ap_id, created_at, decided_at, reason";
 
 /// Records a response; the same responder answering the same proposal again gets the first.
 pub async fn insert(db: &mut impl Handle, ap_id: &str, proposal_post_id: i64, responder_id: i64, message: &str) -> Result<Response> {
@@ -33,10 +33,36 @@ pub async fn for_proposal(db: &mut impl Handle, proposal_post_id: i64) -> Result
     Ok(on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(proposal_post_id).fetch_all(c).await)?)
 }
 
-pub async fn decide(db: &mut impl Handle, id: i64, state: ResponseState, agreement_ap_id: Option<&str>) -> Result<()> {
-    let sql = "UPDATE responses SET state = $1, agreement_ap_id = $2, decided_at = $3 WHERE id = $4";
-    affected!(db, c => sqlx::query(sql).bind(state.as_str()).bind(agreement_ap_id).bind(now_ms()).bind(id).execute(c).await)?;
+/// Records the answer to a response that is still pending; returns whether it was (a second
+/// decision on the same response changes nothing).
+pub async fn decide(
+    db: &mut impl Handle,
+    id: i64,
+    state: ResponseState,
+    agreement_ap_id: Option<&str>,
+    reason: Option<&str>,
+) -> Result<bool> {
+    let sql = "UPDATE responses SET state = $1, agreement_ap_id = $2, reason = $3, decided_at = $4 WHERE id = $5 AND state = 'pending'";
+    let changed = affected!(db, c => sqlx::query(sql).bind(state.as_str()).bind(agreement_ap_id).bind(reason).bind(now_ms()).bind(id).execute(c).await)?;
+    Ok(changed == 1)
+}
+
+/// Makes an undelivered response pending again (the peer answered it after all).
+pub async fn reopen(db: &mut impl Handle, id: i64) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE responses SET state = 'pending' WHERE id = $1 AND state = 'undelivered'").bind(id).execute(c).await)?;
     Ok(())
+}
+
+/// The responses to a proposal in `state`, oldest first.
+pub async fn in_state(db: &mut impl Handle, proposal_post_id: i64, state: ResponseState) -> Result<Vec<Response>> {
+    let sql = format!("SELECT {COLUMNS} FROM responses WHERE proposal_post_id = $1 AND state = $2 ORDER BY id");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(proposal_post_id).bind(state.as_str()).fetch_all(c).await)?)
+}
+
+/// The response a member here gave to a proposal, if any.
+pub async fn of_responder(db: &mut impl Handle, proposal_post_id: i64, responder_id: i64) -> Result<Option<Response>> {
+    let sql = format!("SELECT {COLUMNS} FROM responses WHERE proposal_post_id = $1 AND responder_id = $2");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(proposal_post_id).bind(responder_id).fetch_optional(c).await)?)
 }
 
 /// Every accepted response, with the proposal it answered: help that was given or taken.

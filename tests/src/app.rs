@@ -1,0 +1,28 @@
+//! A Mastodon app as a test needs one: registered, with a member's bearer token from the
+//! password grant (the test accounts' password is the harness's).
+
+use anyhow::{Context as _, Result};
+use serde_json::{Value, json};
+
+/// `Bearer …` for `username` on the node at `base`, with `scope`.
+pub async fn bearer(base: &str, username: &str, scope: &str) -> Result<String> {
+    let client = reqwest::Client::new();
+    let app: Value = client
+        .post(format!("{base}/api/v1/apps"))
+        .json(&json!({"client_name": "test", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob", "scopes": scope}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let form = [
+        ("grant_type", "password"),
+        ("client_id", app["client_id"].as_str().context("client_id")?),
+        ("client_secret", app["client_secret"].as_str().context("client_secret")?),
+        ("username", username),
+        ("password", crate::harness::PASSWORD),
+        ("scope", scope),
+    ];
+    let token: Value = client.post(format!("{base}/oauth/token")).form(&form).send().await?.error_for_status()?.json().await?;
+    Ok(format!("Bearer {}", token["access_token"].as_str().context("access_token")?))
+}

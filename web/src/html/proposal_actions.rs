@@ -1,0 +1,158 @@
+//! Closing the loop on an offer's or need's own page: the person who asked (or a coordinator
+//! of the initiative) marks it helped, with the hours given and a short thank-you, withdraws
+//! it, or changes it. Every copy on other nodes follows (the use cases send the `Update`).
+
+use super::layout::{error_page, field_errors, in_language, render};
+use super::visitor::Visitor;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::model::{Fulfilment, When};
+use buurtnet_domain::{DomainError, ops};
+use buurtnet_federation::Context;
+use std::collections::BTreeMap;
+
+#[derive(serde::Deserialize)]
+pub struct HelpedForm {
+    #[serde(default)]
+    csrf: String,
+    /// Hours as typed: empty for unknown; a comma is read as a decimal point.
+    #[serde(default)]
+    hours: String,
+    #[serde(default)]
+    thanks: String,
+}
+
+/// The hours a person typed ("1,5", "2", ""), or why they cannot be read.
+fn hours_typed(text: &str) -> Result<Option<f64>, ()> {
+    let text = text.trim().replace(',', ".");
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<f64>().map(Some).map_err(|_| ())
+}
+
+fn back_to(id: i64, done: &str) -> Response {
+    Redirect::to(&format!("/bericht/{id}?gedaan={done}")).into_response()
+}
+
+/// "Er is geholpen": marks the proposal fulfilled.
+pub async fn helped(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<HelpedForm>) -> Response {
+    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return super::stale_form(&context, &visitor).await;
+    }
+    let Ok(hours) = hours_typed(&form.hours) else {
+        let problem = visitor.tr.t("helped-hours-unreadable");
+        return super::posts::show(&context, &visitor, id, Some((String::new(), problem)), StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let fulfilment = Fulfilment { hours, thanks: Some(form.thanks) };
+    match ops::responses::fulfil(&context.store, &member, id, &fulfilment).await {
+        Ok(()) => {
+            context.wake_delivery();
+            back_to(id, "geholpen")
+        }
+        Err(DomainError::Invalid(list)) => {
+            let problem = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            super::posts::show(&context, &visitor, id, Some((String::new(), problem)), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    csrf: String,
+    /// The checkbox that says "yes, withdraw it": nothing happens without it.
+    #[serde(default)]
+    sure: String,
+}
+
+/// "Niet meer nodig": withdraws the proposal.
+pub async fn withdraw(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<WithdrawForm>) -> Response {
+    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return super::stale_form(&context, &visitor).await;
+    }
+    if form.sure != "ja" {
+        let problem = visitor.tr.t("withdraw-not-sure");
+        return super::posts::show(&context, &visitor, id, Some((String::new(), problem)), StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    match ops::proposals::withdraw(&context.store, &member, id).await {
+        Ok(()) => {
+            context.wake_delivery();
+            back_to(id, "ingetrokken")
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// The form to change a proposal, filled with what it says now.
+pub async fn change_page(context: Context, visitor: Visitor, Path(id): Path<i64>) -> Response {
+    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
+    let proposal = match ops::proposals::own_active_proposal(&context.store, &member, id).await {
+        Ok((_, proposal)) => proposal,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let (when, date_from, date_to) = match proposal.when() {
+        When::Flexible => ("flexible", String::new(), String::new()),
+        When::On(day) => ("on", day.to_string(), String::new()),
+        When::Between(from, to) => ("between", from.to_string(), to.to_string()),
+    };
+    let form = super::proposals::ProposalForm {
+        title: proposal.title.clone(),
+        description: proposal.description.clone(),
+        category: proposal.category.clone(),
+        neighbourhood: proposal.neighbourhood.clone().unwrap_or_default(),
+        when: when.into(),
+        date_from,
+        date_to,
+        ..Default::default()
+    };
+    let page = super::proposals::change_form(&context, &visitor, &member, proposal.purpose, id, form, BTreeMap::new()).await;
+    render(&visitor, StatusCode::OK, &page)
+}
+
+/// Saves a change; the copies on other nodes follow.
+pub async fn change(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<super::proposals::ProposalForm>) -> Response {
+    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return super::stale_form(&context, &visitor).await;
+    }
+    let proposal = match ops::proposals::own_active_proposal(&context.store, &member, id).await {
+        Ok((_, proposal)) => proposal,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let again = async |form, errors| {
+        let page = super::proposals::change_form(&context, &visitor, &member, proposal.purpose, id, form, errors).await;
+        render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+    };
+    let draft = match super::proposals::draft_of(proposal.purpose, &form, visitor.tr) {
+        Ok(draft) => draft,
+        Err(errors) => return again(form, errors).await,
+    };
+    match ops::proposals::change(&context.store, &member, id, &draft).await {
+        Ok(_) => {
+            context.wake_delivery();
+            back_to(id, "gewijzigd")
+        }
+        Err(e) => match field_errors(e, visitor.tr) {
+            Ok(errors) => again(form, errors).await,
+            Err(e) => error_page(&context, &visitor, &e).await,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hours_typed;
+
+    #[test]
+    fn hours_are_read_as_people_type_them() {
+        assert_eq!(hours_typed(" "), Ok(None));
+        assert_eq!(hours_typed("1,5"), Ok(Some(1.5)));
+        assert_eq!(hours_typed("2"), Ok(Some(2.0)));
+        assert_eq!(hours_typed("twee"), Err(()));
+    }
+}
