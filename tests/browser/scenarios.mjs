@@ -242,6 +242,36 @@ try {
   await stranger.waitForURL(/gedaan=wachtwoord/);
   await login(stranger, A, 'truus', 'een nieuwe lange zin');
 
+  step('a visitor without an account asks for help on a phone ("Vraag het ons"); the coordinator makes it a need');
+  const asker = await person(browser);
+  await asker.setViewportSize({ width: 390, height: 844 });
+  await asker.goto(`${A}/`);
+  await asker.getByRole('link', { name: 'Ik zoek hulp' }).click();
+  await asker.waitForURL(/\/vraag-het-ons$/);
+  await audit(asker, 'ask-us-phone');
+  await asker.getByRole('link', { name: /^Stel je vraag aan/ }).first().click();
+  await asker.waitForURL(/\/initiatives\//);
+  await audit(asker, 'initiative-phone');
+  await shoot(asker, 'initiative');
+  await asker.getByLabel('Je naam').fill('Mevrouw Bakker');
+  await asker.getByLabel('Hoe bereiken we je?').fill('010-7654321');
+  await asker.getByLabel('Je vraag', { exact: false }).fill('Mijn tuin groeit dicht en ik kan niet meer bukken.');
+  const sum = (await asker.locator('label[for="answer"]').innerText()).match(/Hoeveel is (\d+) plus (\d+)\?/);
+  expect(sum, 'the form asks a sum');
+  await asker.locator('#answer').fill(String(Number(sum[1]) + Number(sum[2])));
+  await asker.getByRole('button', { name: 'Verstuur mijn vraag' }).click();
+  await asker.getByRole('heading', { name: 'Je vraag is verstuurd' }).waitFor();
+  expect((await asker.locator('main').innerText()).includes('010-7654321'), 'the thank-you page says how she will be reached');
+  await audit(asker, 'asked-phone');
+  await shoot(asker, 'asked');
+  await coordinator.goto(`${A}/coordinatie`);
+  expect((await coordinator.locator('#vragen').innerText()).includes('Mevrouw Bakker'), 'the coordinator reads the question');
+  await coordinator.getByRole('link', { name: 'Maak er een hulpvraag van' }).first().click();
+  expect(await coordinator.locator('#resident').inputValue() === 'Mevrouw Bakker', 'the need form names the resident');
+  await mainPage(coordinator, 'need-from-question');
+  await coordinator.goto(`${A}/coordinatie/initiatief/zorgvrijstaat`);
+  await mainPage(coordinator, 'initiative-details');
+
   step('the pages speak English when asked');
   await stranger.getByRole('link', { name: 'English' }).click();
   expect(await stranger.locator('html').getAttribute('lang') === 'en', 'switched to English');

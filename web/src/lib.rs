@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod challenge;
 pub mod error;
 pub mod feeds;
 pub mod html;
@@ -50,7 +51,8 @@ pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::pa
         .fallback(html::not_found)
         .layer(axum::Extension(api::media::MediaDir(media_dir)))
         .layer(axum::Extension(std::sync::Arc::new(settings)))
-        .layer(axum::Extension(std::sync::Arc::new(limits::Limits::default())));
+        .layer(axum::Extension(std::sync::Arc::new(limits::Limits::default())))
+        .layer(axum::Extension(std::sync::Arc::new(challenge::Challenges::default())));
     // A layer on a router runs after its routing; the slash must go before, so the routes
     // sit behind a router of their own.
     Router::new()
@@ -79,8 +81,20 @@ async fn person(context: Context, visitor: Visitor, Path(name): Path<String>, ur
     actor_page(context, visitor, name, ActorKind::Person, uri, headers).await
 }
 
-async fn group(context: Context, visitor: Visitor, Path(name): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
-    actor_page(context, visitor, name, ActorKind::Group, uri, headers).await
+/// An initiative: its actor document for servers, its page (with how to reach it and
+/// "Vraag het ons") for people.
+async fn group(
+    context: Context,
+    visitor: Visitor,
+    challenges: axum::Extension<std::sync::Arc<challenge::Challenges>>,
+    Path(name): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if wants_activity_json(&headers) {
+        return actor_document(&context, &name, ActorKind::Group, &uri, &headers).await.into_response();
+    }
+    html::initiatives::page(&context, &visitor, &challenges, &name).await
 }
 
 async fn actor_page(context: Context, visitor: Visitor, name: String, kind: ActorKind, uri: Uri, headers: HeaderMap) -> Response {

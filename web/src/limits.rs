@@ -13,6 +13,9 @@
 //!   [`FREE_FAILURES`] a client must wait before it may try that account again, two seconds
 //!   doubling with each further failure up to [`LONGEST_WAIT`]. The owner, on another
 //!   address, is not held up; a successful login clears the client's count.
+//! - **Questions**: "Vraag het ons", the form anyone may send to an initiative's
+//!   coordinators: [`QUESTIONS_PER_HOUR`] an hour per address, counted whether or not the
+//!   question was taken (so the simple sum on the form cannot be guessed at).
 //! - **Streams**: at most [`STREAMS_PER_ADDRESS`] streaming connections open at once from one
 //!   address ([`Limits::open_stream`]).
 
@@ -27,6 +30,7 @@ use std::time::{Duration, Instant};
 
 pub const OUTWARD_PER_MINUTE: u32 = 10;
 pub const LOGINS_PER_MINUTE: u32 = 60;
+pub const QUESTIONS_PER_HOUR: u32 = 5;
 pub const FREE_FAILURES: u32 = 5;
 pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
 /// Streaming connections (WebSocket or server-sent events) open at once from one address.
@@ -39,12 +43,14 @@ const PRUNE_ABOVE: usize = 10_000;
 pub enum Kind {
     Outward,
     Login,
+    Question,
 }
 
 /// The limits of one node (several nodes in one process each have their own).
 pub struct Limits {
     outward: DefaultKeyedRateLimiter<IpAddr>,
     logins: DefaultKeyedRateLimiter<IpAddr>,
+    questions: DefaultKeyedRateLimiter<IpAddr>,
     failures: Mutex<HashMap<(String, IpAddr), Failures>>,
     streams: Mutex<HashMap<IpAddr, usize>>,
 }
@@ -90,6 +96,7 @@ impl Default for Limits {
         Limits {
             outward: RateLimiter::keyed(per_minute(OUTWARD_PER_MINUTE)),
             logins: RateLimiter::keyed(per_minute(LOGINS_PER_MINUTE)),
+            questions: RateLimiter::keyed(Quota::per_hour(NonZeroU32::new(QUESTIONS_PER_HOUR).expect("a limit above zero"))),
             failures: Mutex::new(HashMap::new()),
             streams: Mutex::new(HashMap::new()),
         }
@@ -102,6 +109,7 @@ impl Limits {
         let limiter = match kind {
             Kind::Outward => &self.outward,
             Kind::Login => &self.logins,
+            Kind::Question => &self.questions,
         };
         if limiter.len() > PRUNE_ABOVE {
             limiter.retain_recent();

@@ -39,6 +39,10 @@ pub async fn entity(context: &Context, member: &Actor, notification: &Notificati
         Some(id) => Some(store::posts::by_id(&mut conn, id).await?),
         None => None,
     };
+    // Ours about no post (a "Vraag het ons" question: for the pages only) is not shown here.
+    if post.is_none() && mastodon_type(&notification.kind) == "status" {
+        return Ok(None);
+    }
     let actor_id = notification.actor_id.or(post.as_ref().map(|p| p.author_id));
     let Some(actor_id) = actor_id else { return Ok(None) };
     let actor = store::actors::by_id(&mut conn, actor_id).await?;

@@ -1,5 +1,8 @@
 //! The coordinators' page: invitation codes for new members, sign-ups waiting for
-//! approval, and the coalitions of their initiatives (from [`super::coalitions`]).
+//! approval, the members (new password links, making one a coordinator), the recent
+//! "Vraag het ons" questions to their initiatives (turning one into a need opens the need
+//! form filled in, see [`super::proposals`]), and the coalitions of their initiatives (from
+//! [`super::coalitions`]).
 
 use super::layout::{Frame, error_page, in_language, render};
 use super::stale_form;
@@ -9,7 +12,7 @@ use axum::extract::{Form, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::Actor;
-use buurtnet_domain::ops::{browse, signup};
+use buurtnet_domain::ops::{browse, initiatives, questions, signup};
 use buurtnet_domain::{DomainError, store};
 use buurtnet_federation::Context;
 
@@ -24,8 +27,44 @@ pub struct MemberView {
     pub name: String,
     pub handle: String,
     pub initiative: String,
+    pub initiative_username: String,
     pub role: String,
+    pub is_coordinator: bool,
     pub is_me: bool,
+}
+
+/// A "Vraag het ons" question as its initiative's coordinators see it.
+pub struct QuestionView {
+    pub id: i64,
+    pub initiative: String,
+    pub name: String,
+    pub contact: String,
+    pub question: String,
+    pub when: String,
+    /// "Handled by … on …", once handled.
+    pub handled: Option<String>,
+    /// The need made of it, if any.
+    pub need_href: Option<String>,
+}
+
+impl QuestionView {
+    fn new(view: &questions::QuestionView, tr: super::i18n::Tr) -> QuestionView {
+        let q = &view.question;
+        let handled = q.handled_at.map(|at| {
+            let who = view.handled_by.as_ref().map(|a| a.display_name.clone()).unwrap_or_default();
+            tr.with("question-handled-by", &[("who", who), ("when", super::local_time(at))])
+        });
+        QuestionView {
+            id: q.id,
+            initiative: view.initiative.display_name.clone(),
+            name: q.name.clone(),
+            contact: q.contact.clone(),
+            question: q.question.clone(),
+            when: super::local_time(q.created_at),
+            handled,
+            need_href: q.need_post_id.map(|id| format!("/bericht/{id}")),
+        }
+    }
 }
 
 pub struct WaitingView {
@@ -45,6 +84,7 @@ pub(super) struct CoordinatePage {
     invitations: Vec<InvitationView>,
     waiting: Vec<WaitingView>,
     members: Vec<MemberView>,
+    questions: Vec<QuestionView>,
     /// A password link just made: (for whom, link), shown once.
     reset_link: Option<(String, String)>,
     /// A code just made: shown once, with the link that carries it.
@@ -62,6 +102,15 @@ pub(super) async fn coordinator(context: &Context, visitor: &Visitor) -> Result<
         Ok(false) => Err(error_page(context, visitor, &DomainError::Forbidden).await),
         Err(e) => Err(error_page(context, visitor, &e).await),
     }
+}
+
+/// The coordinator who sent a form, when the form is genuine; otherwise the answer to give.
+pub(super) async fn coordinator_sending(context: &Context, visitor: &Visitor, csrf: &str) -> Result<Actor, Response> {
+    let member = coordinator(context, visitor).await?;
+    if !visitor.form_is_genuine(csrf) {
+        return Err(stale_form(context, visitor).await);
+    }
+    Ok(member)
 }
 
 /// What a coordinator just made, shown once on the page.
@@ -117,7 +166,9 @@ pub(super) async fn page(context: &Context, visitor: &Visitor, member: &Actor, m
             name: m.member.display_name.clone(),
             handle: m.member.handle(),
             initiative: m.initiative,
+            initiative_username: m.initiative_username,
             role: tr.t(if m.role == "coordinator" { "role-coordinator" } else { "role-member" }),
+            is_coordinator: m.role == "coordinator",
             is_me: m.member.id == member.id,
         })
         .collect();
@@ -127,6 +178,7 @@ pub(super) async fn page(context: &Context, visitor: &Visitor, member: &Actor, m
         invitations,
         waiting,
         members,
+        questions: questions::recent_for(&context.store, member).await?.iter().map(|q| QuestionView::new(q, tr)).collect(),
         reset_link: made.reset_link,
         new_code: made.code,
         error: made.error,
@@ -156,13 +208,10 @@ pub struct InviteForm {
 }
 
 pub async fn invite(context: Context, visitor: Visitor, Form(form): Form<InviteForm>) -> Response {
-    let member = match coordinator(&context, &visitor).await {
+    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
         Ok(m) => m,
         Err(response) => return response,
     };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     let initiative = match context.store.conn().await {
         Ok(mut conn) => store::actors::local_by_username(&mut conn, &form.initiative).await,
         Err(e) => Err(e),
@@ -197,13 +246,10 @@ pub struct ApproveForm {
 }
 
 pub async fn approve(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ApproveForm>) -> Response {
-    let member = match coordinator(&context, &visitor).await {
+    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
         Ok(m) => m,
         Err(response) => return response,
     };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     match signup::approve(&context.store, &member, id).await {
         Ok(()) => Redirect::to("/coordinatie?gedaan=goedgekeurd").into_response(),
         Err(e) => error_page(&context, &visitor, &e).await,
@@ -212,13 +258,10 @@ pub async fn approve(context: Context, visitor: Visitor, Path(id): Path<i64>, Fo
 
 /// A coordinator makes a one-time link with which a member chooses a new password.
 pub async fn reset_password(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ApproveForm>) -> Response {
-    let member = match coordinator(&context, &visitor).await {
+    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
         Ok(m) => m,
         Err(response) => return response,
     };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     let made = async {
         let code = signup::start_password_reset(&context.store, &member, id).await?;
         let whom = store::actors::by_id(&mut context.store.conn().await?, id).await?.display_name;
@@ -230,6 +273,42 @@ pub async fn reset_password(context: Context, visitor: Visitor, Path(id): Path<i
     };
     match page(&context, &visitor, &member, JustMade { reset_link: Some(reset_link), ..Default::default() }).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct MakeCoordinatorForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    initiative: String,
+}
+
+/// A coordinator makes a member of one of their initiatives a coordinator of it.
+pub async fn make_coordinator(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<MakeCoordinatorForm>) -> Response {
+    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    let made = async {
+        let initiative = initiatives::local(&context.store, &form.initiative).await?;
+        initiatives::make_coordinator(&context.store, &member, &initiative, id).await
+    };
+    match made.await {
+        Ok(()) => Redirect::to("/coordinatie?gedaan=coordinator#leden").into_response(),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// A coordinator marks a "Vraag het ons" question handled.
+pub async fn question_handled(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ApproveForm>) -> Response {
+    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
+        Ok(m) => m,
+        Err(response) => return response,
+    };
+    match questions::mark_handled(&context.store, &member, id).await {
+        Ok(()) => Redirect::to("/coordinatie?gedaan=vraag-afgehandeld#vragen").into_response(),
         Err(e) => error_page(&context, &visitor, &e).await,
     }
 }

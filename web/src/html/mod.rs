@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod ask;
 pub mod auth;
 pub mod coalitions;
 pub mod consent;
@@ -14,6 +15,7 @@ pub mod coordinate;
 pub mod events;
 pub mod front;
 pub mod i18n;
+pub mod initiatives;
 pub mod knowledge;
 pub mod layout;
 pub mod moderation;
@@ -41,6 +43,8 @@ pub fn routes() -> Router {
     Router::new()
         .route("/", get(front::front_page))
         .route("/hulp", get(front::browse))
+        .route("/vraag-het-ons", get(ask::choose))
+        .route("/initiatives/{name}/vraag-het-ons", post(ask::submit))
         .route("/agenda", get(front::agenda))
         .route("/taal/{code}", get(choose_language))
         .route("/static/buurtnet.css", get(stylesheet))
@@ -92,6 +96,9 @@ pub fn routes() -> Router {
         .route("/coordinatie/uitnodigingen", post(coordinate::invite))
         .route("/coordinatie/aanmeldingen/{id}", post(coordinate::approve))
         .route("/coordinatie/leden/{id}/wachtwoord", post(coordinate::reset_password))
+        .route("/coordinatie/leden/{id}/coordinator", post(coordinate::make_coordinator))
+        .route("/coordinatie/vragen/{id}/afgehandeld", post(coordinate::question_handled))
+        .route("/coordinatie/initiatief/{name}", get(initiatives::edit_page).post(initiatives::save))
         .route("/coordinatie/coalities", post(coalitions::found))
         .route("/coordinatie/coalities/aansluiten", post(coalitions::join))
         .route("/coordinatie/coalities/uitnodiging", post(coalitions::answer_invitation))
@@ -201,6 +208,13 @@ pub async fn not_found(context: Context, visitor: Visitor) -> Response {
 pub async fn stale_form(context: &Context, visitor: &Visitor) -> Response {
     let mut response = error_page(context, visitor, &DomainError::Forbidden).await;
     *response.status_mut() = StatusCode::FORBIDDEN;
+    response
+}
+
+/// Too many requests from this address: say so (`message`), change nothing.
+pub async fn too_many(context: &Context, visitor: &Visitor, message: String) -> Response {
+    let mut response = error_page(context, visitor, &DomainError::invalid("form", message)).await;
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     response
 }
 

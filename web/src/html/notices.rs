@@ -32,6 +32,7 @@ fn line(view: &NoticeView, tr: super::i18n::Tr) -> NoticeLine {
         .map(|_| tr.with(&key, &[("who", who.clone().unwrap_or_else(|| tr.t("someone")))]))
         .unwrap_or_else(|| tr.t("notice-kind-other"));
     let href = match (&view.post, &view.actor) {
+        _ if view.notification.kind == buurtnet_domain::ops::questions::KIND_QUESTION => Some("/coordinatie#vragen".to_string()),
         (Some(post), _) => Some(format!("/bericht/{}", post.id)),
         (None, Some(actor)) => Some(format!("/actor/{}", actor.id)),
         _ => None,

@@ -278,9 +278,7 @@ pub async fn remote_follow(
     }
     // Anyone may ask, and each asking makes us read another server: a few a minute per address.
     if limits.check(crate::limits::Kind::Outward, client).is_err() {
-        let mut response = error_page(&context, &visitor, &DomainError::invalid("handle", visitor.tr.t("login-too-many"))).await;
-        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        return response;
+        return super::too_many(&context, &visitor, visitor.tr.t("login-too-many")).await;
     }
     let target = format!("{}@{}", form.account.trim_start_matches('@').split('@').next().unwrap_or_default(), context.urls.domain());
     match buurtnet_federation::remote_follow::subscribe_url(&form.handle, &target, &context).await {

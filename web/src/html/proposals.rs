@@ -1,12 +1,13 @@
 //! Asking and offering help: the form for a need or an offer (with a preview, and for
-//! coordinators "on behalf of a resident"), and responding to someone else's.
+//! coordinators "on behalf of a resident", also filled in from a "Vraag het ons" question,
+//! which is marked handled once the need is published), and responding to someone else's.
 
 use super::front::categories;
 use super::layout::{Frame, error_page, in_language, render};
 use super::stale_form;
 use super::visitor::Visitor;
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::{Form, Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, ProposalDraft, Purpose, Visibility, When};
@@ -45,9 +46,35 @@ pub struct ProposalForm {
     /// Empty: the default (needs: the initiative's choice; offers: public).
     #[serde(default)]
     pub visibility: String,
+    /// The "Vraag het ons" question this need is made of, if any (its id).
+    #[serde(default)]
+    pub question: String,
     /// `preview` or `publish`.
     #[serde(default)]
     pub(super) action: String,
+}
+
+/// `/nieuw/hulpvraag?vraag=7`: a need made of question 7.
+#[derive(serde::Deserialize)]
+pub struct FromQuestion {
+    vraag: Option<i64>,
+}
+
+impl ProposalForm {
+    /// The form filled in from a question: the initiative as author, the asker as the
+    /// resident (whose name stays on this node), the question as the description. The title
+    /// is left to the coordinator, who writes one without the name.
+    async fn of_question(context: &Context, member: &Actor, id: i64) -> Result<ProposalForm, DomainError> {
+        let view = ops::questions::for_coordinator(&context.store, member, id).await?;
+        Ok(ProposalForm {
+            author: view.initiative.username,
+            resident: view.question.name,
+            description: view.question.question,
+            question: id.to_string(),
+            when: "flexible".into(),
+            ..Default::default()
+        })
+    }
 }
 
 #[derive(Template)]
@@ -129,10 +156,16 @@ pub(super) async fn change_form(
     page
 }
 
-pub async fn new_page(context: Context, visitor: Visitor, Path(kind): Path<String>) -> Response {
+pub async fn new_page(context: Context, visitor: Visitor, Path(kind): Path<String>, Query(from): Query<FromQuestion>) -> Response {
     let Some(purpose) = purpose_of(&kind) else { return super::not_found(context, visitor).await };
     let Some(member) = visitor.member().cloned() else { return login_first(&visitor) };
-    let form = ProposalForm { when: "flexible".into(), author: "self".into(), ..Default::default() };
+    let form = match from.vraag.filter(|_| purpose == Purpose::Request) {
+        Some(id) => match ProposalForm::of_question(&context, &member, id).await {
+            Ok(form) => form,
+            Err(e) => return error_page(&context, &visitor, &e).await,
+        },
+        None => ProposalForm { when: "flexible".into(), author: "self".into(), ..Default::default() },
+    };
     let page = form_page(&context, &visitor, &member, purpose, form, BTreeMap::new(), None).await;
     render(&visitor, StatusCode::OK, &page)
 }
@@ -215,7 +248,11 @@ pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>
     };
     let on_behalf_of = Some(form.resident.trim().to_string()).filter(|r| !r.is_empty() && author.id != member.id);
     let audience = Audience { visibility, on_behalf_of };
-    match ops::proposals::publish(&context.store, &context.urls, &member, &author, &draft, &audience).await {
+    let published = match form.question.parse::<i64>() {
+        Ok(question) => ops::questions::publish_need(&context.store, &context.urls, &member, question, &author, &draft, &audience).await,
+        Err(_) => ops::proposals::publish(&context.store, &context.urls, &member, &author, &draft, &audience).await,
+    };
+    match published {
         Ok(post) => super::layout::posted(&context, post.id),
         Err(e) => match super::layout::field_errors(e, tr) {
             Ok(errors) => again(form, errors, None).await,

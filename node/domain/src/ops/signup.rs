@@ -164,6 +164,8 @@ pub const RESET_LIFETIME_MS: i64 = 24 * 3600 * 1000;
 pub struct Member {
     pub member: Actor,
     pub initiative: String,
+    /// The initiative's username, for forms that name it.
+    pub initiative_username: String,
     pub role: String,
 }
 
@@ -179,7 +181,12 @@ pub async fn members_of(store: &Store, coordinator: &Actor) -> Result<Vec<Member
                     continue;
                 }
                 let member = store::actors::by_id(&mut conn, id).await?;
-                list.push(Member { member, initiative: initiative.display_name.clone(), role: role.to_string() });
+                list.push(Member {
+                    member,
+                    initiative: initiative.display_name.clone(),
+                    initiative_username: initiative.username.clone(),
+                    role: role.to_string(),
+                });
             }
         }
     }

@@ -14,6 +14,7 @@
 pub mod actors;
 pub mod articles;
 pub mod coalitions;
+pub mod contacts;
 pub mod deliveries;
 pub mod events;
 pub mod follows;
@@ -27,6 +28,7 @@ pub mod outbox;
 pub mod participants;
 pub mod posts;
 pub mod proposals;
+pub mod questions;
 pub mod reports;
 pub mod responses;
 pub mod sessions;

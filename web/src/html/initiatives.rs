@@ -1,0 +1,237 @@
+//! An initiative's page for people: how to reach it ("Zo bereik je ons") and "Vraag het ons"
+//! (the form goes to [`super::ask`]) above what every profile shows (description, following,
+//! its open needs and offers, its posts); and the page where its coordinators change its
+//! name, description and contact details.
+
+use super::ask::AskPart;
+use super::front::ProposalView;
+use super::layout::{Frame, error_page, field_errors, render};
+use super::visitor::Visitor;
+use super::{local_time, stale_form};
+use crate::challenge::Challenges;
+use askama::Template;
+use axum::extract::{Form, Path};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::DomainError;
+use buurtnet_domain::model::{Actor, html};
+use buurtnet_domain::ops::{self, initiatives::Details, signup};
+use buurtnet_domain::store::{self, contacts::Contact};
+use buurtnet_federation::Context;
+use std::collections::BTreeMap;
+
+/// How to reach an initiative, as its pages show it.
+pub struct ReachView {
+    pub phone: String,
+    /// `tel:` and the number's digits, so a phone dials it.
+    pub phone_href: String,
+    pub address: String,
+    pub walk_in_hours: String,
+    pub contact_text: String,
+}
+
+impl ReachView {
+    pub fn new(contact: &Contact) -> ReachView {
+        let dialled: String = contact.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        ReachView {
+            phone: contact.phone.clone(),
+            phone_href: format!("tel:{dialled}"),
+            address: contact.address.clone(),
+            walk_in_hours: contact.walk_in_hours.clone(),
+            contact_text: contact.contact_text.clone(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.phone.is_empty() && self.address.is_empty() && self.walk_in_hours.is_empty() && self.contact_text.is_empty()
+    }
+}
+
+/// How to reach `initiative`, for a page.
+pub(super) async fn reach_of(context: &Context, initiative: &Actor) -> Result<ReachView, DomainError> {
+    Ok(ReachView::new(&ops::initiatives::contact(&context.store, initiative).await?))
+}
+
+#[derive(Template)]
+#[template(path = "initiative.html")]
+pub(super) struct InitiativePage {
+    frame: Frame,
+    name: String,
+    handle: String,
+    /// Sanitised HTML.
+    summary: String,
+    is_initiative: bool,
+    proposals: Vec<ProposalView>,
+    posts: Vec<(String, String, String)>,
+    calendar_href: String,
+    feed_base: String,
+    id: i64,
+    username: String,
+    follow_options: Vec<super::people::FollowOption>,
+    reach: ReachView,
+    ask: AskPart,
+    /// The visitor coordinates it: a link to change its details.
+    may_edit: bool,
+}
+
+/// The page of `initiative`, with the "Vraag het ons" form as `ask` holds it.
+pub(super) async fn initiative_page(
+    context: &Context,
+    visitor: &Visitor,
+    initiative: &Actor,
+    ask: AskPart,
+) -> Result<InitiativePage, DomainError> {
+    let tr = visitor.tr;
+    let posts = store::posts::public_by_author(&mut context.store.conn().await?, initiative.id, 20, 0).await?;
+    let all = ops::browse::open_proposals(&context.store, visitor.member(), &Default::default(), 200).await?;
+    let (follow_options, may_edit) = match visitor.member() {
+        Some(member) => (
+            super::people::follow_options(context, member, initiative, tr).await?,
+            signup::coordinates(&context.store, member, initiative).await?,
+        ),
+        None => (vec![], false),
+    };
+    Ok(InitiativePage {
+        frame: Frame::new(context, visitor, initiative.display_name.clone()).await,
+        name: initiative.display_name.clone(),
+        handle: initiative.handle(),
+        summary: html::sanitize(&initiative.summary),
+        is_initiative: true,
+        proposals: all.iter().filter(|c| c.author.id == initiative.id).map(|c| ProposalView::new(c, tr)).collect(),
+        posts: posts.iter().map(|p| (format!("/bericht/{}", p.id), local_time(p.published), p.content.clone())).collect(),
+        calendar_href: format!("{}/calendar.ics", initiative.ap_id),
+        feed_base: format!("{}/feed", initiative.ap_id),
+        id: initiative.id,
+        username: initiative.username.clone(),
+        follow_options,
+        reach: reach_of(context, initiative).await?,
+        ask,
+        may_edit,
+    })
+}
+
+/// `/initiatives/{name}` for people.
+pub async fn page(context: &Context, visitor: &Visitor, challenges: &Challenges, name: &str) -> Response {
+    let built = async {
+        let initiative = ops::initiatives::local(&context.store, name).await?;
+        initiative_page(context, visitor, &initiative, AskPart::fresh(challenges, visitor)).await
+    };
+    match built.await {
+        Ok(page) => render(visitor, StatusCode::OK, &page),
+        Err(e) => error_page(context, visitor, &e).await,
+    }
+}
+
+/// The coordinators' form for the initiative's details.
+#[derive(serde::Deserialize, Default)]
+pub struct DetailsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    walk_in_hours: String,
+    #[serde(default)]
+    contact_text: String,
+}
+
+impl DetailsForm {
+    fn details(&self) -> Details {
+        Details {
+            display_name: self.display_name.clone(),
+            description: self.description.clone(),
+            contact: Contact {
+                phone: self.phone.clone(),
+                address: self.address.clone(),
+                walk_in_hours: self.walk_in_hours.clone(),
+                contact_text: self.contact_text.clone(),
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "initiative_edit.html")]
+struct EditPage {
+    frame: Frame,
+    username: String,
+    form: DetailsForm,
+    errors: BTreeMap<&'static str, String>,
+}
+
+/// The initiative called `name` when `visitor` coordinates it; otherwise the answer to give.
+async fn coordinated(context: &Context, visitor: &Visitor, name: &str) -> Result<(Actor, Actor), Response> {
+    let member = super::coordinate::coordinator(context, visitor).await?;
+    let initiative = match ops::initiatives::local(&context.store, name).await {
+        Ok(initiative) => initiative,
+        Err(e) => return Err(error_page(context, visitor, &e).await),
+    };
+    match signup::coordinates(&context.store, &member, &initiative).await {
+        Ok(true) => Ok((member, initiative)),
+        Ok(false) => Err(error_page(context, visitor, &DomainError::Forbidden).await),
+        Err(e) => Err(error_page(context, visitor, &e).await),
+    }
+}
+
+async fn edit_form(
+    context: &Context,
+    visitor: &Visitor,
+    username: &str,
+    form: DetailsForm,
+    errors: BTreeMap<&'static str, String>,
+) -> EditPage {
+    let title = visitor.tr.t1("initiative-edit-title", "name", &form.display_name);
+    EditPage { frame: Frame::new(context, visitor, title).await, username: username.to_string(), form, errors }
+}
+
+/// `/coordinatie/initiatief/{name}`: the form, filled in with what is there now.
+pub async fn edit_page(context: Context, visitor: Visitor, Path(name): Path<String>) -> Response {
+    let (_, initiative) = match coordinated(&context, &visitor, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let contact = match ops::initiatives::contact(&context.store, &initiative).await {
+        Ok(contact) => contact,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let form = DetailsForm {
+        display_name: initiative.display_name.clone(),
+        description: html::to_plain_text(&initiative.summary),
+        phone: contact.phone,
+        address: contact.address,
+        walk_in_hours: contact.walk_in_hours,
+        contact_text: contact.contact_text,
+        ..Default::default()
+    };
+    let page = edit_form(&context, &visitor, &initiative.username, form, BTreeMap::new()).await;
+    render(&visitor, StatusCode::OK, &page)
+}
+
+pub async fn save(context: Context, visitor: Visitor, Path(name): Path<String>, Form(form): Form<DetailsForm>) -> Response {
+    let (member, initiative) = match coordinated(&context, &visitor, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return stale_form(&context, &visitor).await;
+    }
+    match ops::initiatives::update_details(&context.store, &member, &initiative, &form.details()).await {
+        Ok(()) => {
+            context.wake_delivery();
+            Redirect::to(&format!("/initiatives/{}?gedaan=gegevens", initiative.username)).into_response()
+        }
+        Err(e) => match field_errors(e, visitor.tr) {
+            Ok(errors) => {
+                let page = edit_form(&context, &visitor, &initiative.username, form, errors).await;
+                render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+            }
+            Err(e) => error_page(&context, &visitor, &e).await,
+        },
+    }
+}
