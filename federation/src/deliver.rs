@@ -368,7 +368,7 @@ async fn follow_by_id(conn: &mut store::Conn, follow_id: i64) -> Result<Option<(
 async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, recipients: &[String]) -> Result<BTreeSet<String>> {
     let mut inboxes = BTreeSet::new();
     match post.visibility {
-        Visibility::Local => return Ok(inboxes),
+        Visibility::Local | Visibility::Coordinators => return Ok(inboxes),
         Visibility::Public | Visibility::Unlisted | Visibility::Followers => {
             inboxes.extend(store::follows::remote_follower_inboxes(conn, author.id).await?);
         }

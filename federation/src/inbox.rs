@@ -194,7 +194,7 @@ async fn verified_signer(pending: &PendingSignature, actor_id: &str, context: &C
         return Err(SignatureError::Invalid.into());
     }
     pending.verify_with(&*context.public_keys.get(&document.public_key_pem)?)?;
-    Ok(actor::keep(&document, context).await?)
+    actor::keep(&document, context).await
 }
 
 /// Actor documents this node fetched in the last minute to check a signature, kept (also

@@ -81,8 +81,13 @@ try {
   await resident.getByLabel('Beschrijving').fill('Ik kan slecht lopen. Wie doet op donderdag mijn boodschappen?');
   await resident.getByLabel('Categorie').selectOption('boodschappen');
   await resident.locator('#neighbourhood').fill('Oud-Mathenesse');
+  expect(await resident.getByLabel(/^Alleen de coördinatoren van mijn initiatief/).isChecked(), 'her own need is for her coordinators unless she chooses');
+  await resident.getByRole('button', { name: 'Voorbeeld bekijken' }).click();
+  expect((await resident.locator('main').innerText()).includes('Je naam gaat niet verder'), 'the preview says her name stays');
+  await resident.getByLabel(/^De initiatieven van de coalitie/).check();
   await resident.getByRole('button', { name: 'Voorbeeld bekijken' }).click();
   expect((await resident.locator('.preview').innerText()).includes('Hulpvraag: Hulp bij de boodschappen'), 'the preview shows the text');
+  expect((await resident.locator('main').innerText()).includes('Je naam staat erbij'), 'the preview says who sees it, with her name');
   await shoot(resident, 'new-need-preview');
   await resident.getByRole('button', { name: 'Hulpvraag plaatsen' }).click();
   await resident.waitForURL(/\/bericht\/\d+\?gedaan=geplaatst/);
@@ -269,6 +274,35 @@ try {
   await coordinator.getByRole('link', { name: 'Maak er een hulpvraag van' }).first().click();
   expect(await coordinator.locator('#resident').inputValue() === 'Mevrouw Bakker', 'the need form names the resident');
   await mainPage(coordinator, 'need-from-question');
+  await coordinator.getByLabel('Titel').fill('Wie helpt een buurvrouw in de tuin?');
+  await coordinator.getByLabel('Categorie').selectOption('tuin');
+  await coordinator.locator('#visibility').selectOption('coalition');
+  await coordinator.getByRole('button', { name: 'Hulpvraag plaatsen' }).click();
+  await coordinator.waitForURL(/gedaan=geplaatst/);
+  const gardenUrl = coordinator.url().split('?')[0];
+
+  step('a volunteer on the other node helps; the coordinator marks it helped with hours and thanks');
+  await until(volunteer, `${B}/hulp?woorden=tuin`, 'the garden need on the other node',
+    async (p) => (await p.getByRole('link', { name: 'Wie helpt een buurvrouw in de tuin?' }).count()) > 0);
+  await volunteer.getByRole('link', { name: 'Wie helpt een buurvrouw in de tuin?' }).click();
+  expect(!(await volunteer.content()).includes('Bakker'), 'the resident\'s name never leaves the node');
+  await volunteer.getByLabel('Je bericht').fill('Ik kom zaterdag met een snoeischaar.');
+  await volunteer.getByRole('button', { name: 'Reactie versturen' }).click();
+  await volunteer.waitForURL(/gedaan=gereageerd/);
+  const gardenAtB = volunteer.url().split('?')[0];
+  await until(coordinator, gardenUrl, 'the response on the garden need', async (p) => (await p.getByRole('button', { name: 'Accepteren' }).count()) > 0);
+  await coordinator.getByRole('button', { name: 'Accepteren' }).click();
+  await coordinator.waitForURL(/gedaan=geaccepteerd/);
+  await coordinator.goto(gardenUrl);
+  await coordinator.getByLabel('Hoeveel uur is er geholpen?').fill('2,5');
+  await coordinator.getByLabel('Een kort bedankje voor wie hielp').fill('De tuin is weer mooi, dank je wel!');
+  await coordinator.getByRole('button', { name: 'Ja, er is geholpen' }).click();
+  await coordinator.waitForURL(/gedaan=geholpen/);
+  expect((await coordinator.locator('dl.details').innerText()).includes('geholpen, 2,5 uur'), 'helped, with the hours');
+  await mainPage(coordinator, 'need-helped');
+  await until(volunteer, gardenAtB, 'the thanks on the volunteer\'s node',
+    async (p) => (await p.locator('main').innerText()).includes('De tuin is weer mooi'));
+  await mainPage(volunteer, 'helped-thanks');
   await coordinator.goto(`${A}/coordinatie/initiatief/zorgvrijstaat`);
   await mainPage(coordinator, 'initiative-details');
 

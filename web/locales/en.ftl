@@ -143,7 +143,7 @@ visibility-default-offer = Everyone
 visibility-public = Everyone
 visibility-coalition = The initiatives we work with
 visibility-followers = Only those who follow us
-visibility-local = Only members of this node
+visibility-local = Only those who take part here
 form-preview = Show a preview
 form-publish-need = Post the need
 form-publish-offer = Post the offer
@@ -179,6 +179,59 @@ response-accepted = accepted
 response-declined = declined
 response-accept = Accept
 response-decline = Decline
+
+# The coordinator's desk (issue 13)
+desk-heading = Help
+desk-to-pass-on = Residents' requests for you alone: still to pass on
+desk-waiting = Responses waiting for your decision
+desk-waiting-none = No response is waiting for a decision.
+desk-unanswered = No response after { $days } days
+desk-unanswered-none = Every open request and offer has a response, or is still new.
+desk-for-residents = Requests you posted for residents
+desk-for-residents-hint = Only your initiative's coordinators see for whom.
+desk-for-residents-none = No requests for residents are open now.
+desk-for = For:
+desk-suggestions = These may fit together
+desk-fits = fits:
+desk-days-ago = { $count ->
+    [0] posted today
+    [one] posted 1 day ago
+   *[other] posted { $count } days ago
+}
+desk-responses = { $count ->
+    [0] no response yet
+    [one] 1 response
+   *[other] { $count } responses
+}
+desk-pending = { $count ->
+    [one] 1 waiting for you
+   *[other] { $count } waiting for you
+}
+
+# Who may see a need (issue 13)
+who-may-see = Who may see your request?
+who-coordinators = Only the coordinators of my initiative. They look for someone and pass your request on without your name.
+who-local = My neighbourhood initiative: everyone who takes part here.
+who-coalition = The initiatives of the coalition we belong to.
+who-everyone = Everyone, also outside the neighbourhood.
+audience-heading = Who sees this?
+audience-coordinators = Only { $people } ({ $initiatives }) will see this.
+audience-local = Everyone who takes part in { $initiatives } will see this.
+audience-coalition = The people of { $initiatives } will see this.
+audience-followers = Whoever follows you will see this.
+audience-everyone = Everyone can see this, also outside the neighbourhood.
+audience-name-shown = Your name is shown with it.
+audience-name-stays = Your name goes no further: whoever they ask to help does not see your name.
+audience-nobody-yet = nobody yet
+and = and
+pass-on-heading = Pass on without the name
+pass-on-intro = Only you and the other coordinators see this request. Pass it on as the initiative's request; the resident's name does not go with it. Write the title and text so that nobody can tell who it is about.
+pass-on-button = Pass on without the name
+pass-on-see = See the request as passed on
+pass-on-submit = Pass it on
+pass-on-done = Your coordinator passed your request on, without your name.
+notice-doorgegeven = Passed on. The resident sees what happens with it.
+notice-kind-helper-found = Someone was found to help you. { $who } keeps in touch with you.
 
 # Closing the loop (issue 13)
 change-need-title = Change the request

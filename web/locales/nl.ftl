@@ -143,7 +143,7 @@ visibility-default-offer = Iedereen
 visibility-public = Iedereen
 visibility-coalition = De initiatieven waar we mee samenwerken
 visibility-followers = Alleen wie ons volgt
-visibility-local = Alleen leden van deze buurtnode
+visibility-local = Alleen wie hier bij ons meedoet
 form-preview = Voorbeeld bekijken
 form-publish-need = Hulpvraag plaatsen
 form-publish-offer = Aanbod plaatsen
@@ -179,6 +179,59 @@ response-accepted = geaccepteerd
 response-declined = afgewezen
 response-accept = Accepteren
 response-decline = Afwijzen
+
+# The coordinator's desk (issue 13)
+desk-heading = Hulp
+desk-to-pass-on = Hulpvragen van bewoners, alleen voor jullie: nog door te geven
+desk-waiting = Reacties die op jullie besluit wachten
+desk-waiting-none = Er wacht geen reactie op een besluit.
+desk-unanswered = Nog geen reactie na { $days } dagen
+desk-unanswered-none = Alle open hulpvragen en aanbiedingen hebben een reactie, of staan er nog maar kort.
+desk-for-residents = Hulpvragen die jullie voor bewoners plaatsten
+desk-for-residents-hint = Alleen coördinatoren van jullie initiatief zien voor wie.
+desk-for-residents-none = Er staan nu geen hulpvragen voor bewoners open.
+desk-for = Voor:
+desk-suggestions = Dit past misschien bij elkaar
+desk-fits = past bij:
+desk-days-ago = { $count ->
+    [0] vandaag geplaatst
+    [one] 1 dag geleden geplaatst
+   *[other] { $count } dagen geleden geplaatst
+}
+desk-responses = { $count ->
+    [0] nog geen reactie
+    [one] 1 reactie
+   *[other] { $count } reacties
+}
+desk-pending = { $count ->
+    [one] 1 wacht op jullie
+   *[other] { $count } wachten op jullie
+}
+
+# Who may see a need (issue 13)
+who-may-see = Wie mag je hulpvraag zien?
+who-coordinators = Alleen de coördinatoren van mijn initiatief. Zij zoeken iemand en geven je vraag door zonder je naam.
+who-local = Mijn buurtinitiatief: iedereen die hier meedoet.
+who-coalition = De initiatieven van de coalitie waar wij bij horen.
+who-everyone = Iedereen, ook buiten de buurt.
+audience-heading = Wie ziet dit?
+audience-coordinators = Alleen { $people } ({ $initiatives }) ziet dit.
+audience-local = Iedereen die meedoet bij { $initiatives } ziet dit.
+audience-coalition = De mensen van { $initiatives } zien dit.
+audience-followers = Wie jou volgt, ziet dit.
+audience-everyone = Iedereen kan dit zien, ook buiten de buurt.
+audience-name-shown = Je naam staat erbij.
+audience-name-stays = Je naam gaat niet verder: wie zij vragen om te helpen, ziet je naam niet.
+audience-nobody-yet = nog niemand
+and = en
+pass-on-heading = Doorgeven zonder naam
+pass-on-intro = Alleen jij en de andere coördinatoren zien deze hulpvraag. Geef hem door als hulpvraag van het initiatief; de naam van de bewoner gaat niet mee. Schrijf de titel en de tekst zo dat niemand weet om wie het gaat.
+pass-on-button = Doorgeven zonder naam
+pass-on-see = Bekijk de doorgegeven hulpvraag
+pass-on-submit = Doorgeven
+pass-on-done = Je coördinator heeft je vraag doorgegeven, zonder je naam.
+notice-doorgegeven = Doorgegeven. De bewoner ziet wat ermee gebeurt.
+notice-kind-helper-found = Er is iemand gevonden die je helpt. { $who } houdt contact met je.
 
 # Closing the loop (issue 13)
 change-need-title = Hulpvraag wijzigen

@@ -25,7 +25,7 @@ pub fn addressing(visibility: Visibility, author: &Actor, recipients: &[String])
         Visibility::Unlisted => (vec![followers], [vec![PUBLIC.into()], others].concat()),
         Visibility::Followers => (vec![followers], others),
         Visibility::Direct | Visibility::Coalition => (others, vec![]),
-        Visibility::Local => (vec![], vec![]),
+        Visibility::Local | Visibility::Coordinators => (vec![], vec![]),
     }
 }
 
@@ -221,7 +221,7 @@ mod tests {
                     cc.push(PUBLIC.to_string());
                 }
                 Visibility::Followers => to.push(followers.to_string()),
-                Visibility::Direct | Visibility::Coalition | Visibility::Local => {}
+                Visibility::Direct | Visibility::Coalition | Visibility::Local | Visibility::Coordinators => {}
             }
             cc.extend(recipients.clone());
             let (seen, named) = visibility_of(&json!(to), &json!(cc), Some(followers));

@@ -18,7 +18,7 @@ pub fn visibility_name(visibility: Visibility) -> &'static str {
     match visibility {
         Visibility::Public => "public",
         Visibility::Unlisted => "unlisted",
-        Visibility::Followers | Visibility::Coalition | Visibility::Local => "private",
+        Visibility::Followers | Visibility::Coalition | Visibility::Local | Visibility::Coordinators => "private",
         Visibility::Direct => "direct",
     }
 }

@@ -1,6 +1,7 @@
 //! The coordinators' page: invitation codes for new members, sign-ups waiting for
 //! approval, the members (new password links, making one a coordinator), the recent
-//! "Vraag het ons" questions to their initiatives (turning one into a need opens the need
+//! "Vraag het ons" questions to their initiatives, the help loop's desk (from
+//! [`super::desk`]), (turning one into a need opens the need
 //! form filled in, see [`super::proposals`]), and the coalitions of their initiatives (from
 //! [`super::coalitions`]).
 
@@ -91,6 +92,7 @@ pub(super) struct CoordinatePage {
     new_code: Option<(String, String)>,
     error: Option<String>,
     coalitions: super::coalitions::CoordinatorPart,
+    desk: super::desk::DeskPart,
 }
 
 pub(super) async fn coordinator(context: &Context, visitor: &Visitor) -> Result<Actor, Response> {
@@ -183,6 +185,7 @@ pub(super) async fn page(context: &Context, visitor: &Visitor, member: &Actor, m
         new_code: made.code,
         error: made.error,
         coalitions: super::coalitions::coordinator_part(context, member, tr, made.coalitions).await?,
+        desk: super::desk::part(context, member, tr).await?,
     })
 }
 

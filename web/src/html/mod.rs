@@ -12,6 +12,7 @@ pub mod coalitions;
 pub mod consent;
 pub mod conversations;
 pub mod coordinate;
+pub mod desk;
 pub mod events;
 pub mod front;
 pub mod i18n;
@@ -77,6 +78,7 @@ pub fn routes() -> Router {
         .route("/bericht/{id}/geholpen", post(proposal_actions::helped))
         .route("/bericht/{id}/intrekken", post(proposal_actions::withdraw))
         .route("/bericht/{id}/aanpassen", get(proposal_actions::change_page).post(proposal_actions::change))
+        .route("/bericht/{id}/doorgeven", get(proposal_actions::pass_on_page).post(proposal_actions::pass_on))
         .route("/zoeken", get(people::search))
         .route("/actor/{id}", get(people::actor))
         .route("/actor/{id}/volgen", post(people::follow))

@@ -49,6 +49,10 @@ pub struct ProposalDetails {
     /// The visitor speaks for the author and it is still open or being helped: the forms
     /// to mark it helped, withdraw it or change it are shown.
     pub manage: bool,
+    /// For the coordinators alone (a resident's own need): a coordinator may pass it on.
+    pub may_pass_on: bool,
+    /// Passed on already: the page of the initiative's need it became.
+    pub passed_on_href: Option<String>,
 }
 
 pub struct EventDetails {
@@ -107,7 +111,7 @@ fn actor_href(actor: &Actor) -> String {
     }
 }
 
-fn state_key(state: ProposalState) -> &'static str {
+pub(super) fn state_key(state: ProposalState) -> &'static str {
     match state {
         ProposalState::Open => "state-open",
         ProposalState::InProgress => "state-in-progress",
@@ -155,6 +159,18 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         _ => None,
     };
     let sees_thanks = is_authors_side || mine.as_ref().is_some_and(|m| m.welcome);
+    let passed_on_to = match &proposal {
+        Some(_) if post.visibility == buurtnet_domain::model::Visibility::Coordinators => {
+            store::proposals::passed_on_to(&mut context.store.conn().await?, post.id).await?
+        }
+        _ => None,
+    };
+    let may_pass_on = match (&proposal, reader) {
+        (Some(p), Some(reader)) if passed_on_to.is_none() && p.state.is_active() && reader.id != post.author_id => {
+            ops::proposals::readable_for_passing_on(&context.store, reader, post.id).await.is_ok()
+        }
+        _ => false,
+    };
     let rsvp = match &event {
         Some(e) => {
             let joinable = !e.is_cancelled() && e.join_mode != buurtnet_domain::model::JoinMode::External;
@@ -212,6 +228,8 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
             }),
             thanks: p.thanks.clone().filter(|_| sees_thanks),
             manage: is_authors_side && post.is_local && !post.is_deleted() && p.state.is_active(),
+            may_pass_on,
+            passed_on_href: passed_on_to.map(|id| format!("/bericht/{id}")),
         }),
         calendar_href: event.as_ref().map(|_| format!("/bericht/{}/agenda.ics", post.id)),
         rsvp,

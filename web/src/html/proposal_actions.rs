@@ -1,6 +1,7 @@
 //! Closing the loop on an offer's or need's own page: the person who asked (or a coordinator
 //! of the initiative) marks it helped, with the hours given and a short thank-you, withdraws
 //! it, or changes it. Every copy on other nodes follows (the use cases send the `Update`).
+//! A coordinator passes a resident's need that only the coordinators see on without her name.
 
 use super::layout::{error_page, field_errors, in_language, render};
 use super::visitor::Visitor;
@@ -95,21 +96,7 @@ pub async fn change_page(context: Context, visitor: Visitor, Path(id): Path<i64>
         Ok((_, proposal)) => proposal,
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
-    let (when, date_from, date_to) = match proposal.when() {
-        When::Flexible => ("flexible", String::new(), String::new()),
-        When::On(day) => ("on", day.to_string(), String::new()),
-        When::Between(from, to) => ("between", from.to_string(), to.to_string()),
-    };
-    let form = super::proposals::ProposalForm {
-        title: proposal.title.clone(),
-        description: proposal.description.clone(),
-        category: proposal.category.clone(),
-        neighbourhood: proposal.neighbourhood.clone().unwrap_or_default(),
-        when: when.into(),
-        date_from,
-        date_to,
-        ..Default::default()
-    };
+    let form = form_of(&proposal);
     let page = super::proposals::change_form(&context, &visitor, &member, proposal.purpose, id, form, BTreeMap::new()).await;
     render(&visitor, StatusCode::OK, &page)
 }
@@ -141,6 +128,74 @@ pub async fn change(context: Context, visitor: Visitor, Path(id): Path<i64>, For
             Ok(errors) => again(form, errors).await,
             Err(e) => error_page(&context, &visitor, &e).await,
         },
+    }
+}
+
+/// The form to pass a resident's need (for the coordinators alone) on without her name,
+/// filled in from hers.
+pub async fn pass_on_page(context: Context, visitor: Visitor, Path(id): Path<i64>) -> Response {
+    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
+    let proposal = match ops::proposals::readable_for_passing_on(&context.store, &member, id).await {
+        Ok(proposal) => proposal,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let form = form_of(&proposal);
+    let page = super::proposals::pass_on_form(&context, &visitor, &member, id, form, BTreeMap::new()).await;
+    render(&visitor, StatusCode::OK, &page)
+}
+
+/// Passes it on: a need of the chosen initiative, which her own need then follows.
+pub async fn pass_on(
+    context: Context,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(form): Form<super::proposals::ProposalForm>,
+) -> Response {
+    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
+    if !visitor.form_is_genuine(&form.csrf) {
+        return super::stale_form(&context, &visitor).await;
+    }
+    let again = async |form, errors| {
+        let page = super::proposals::pass_on_form(&context, &visitor, &member, id, form, errors).await;
+        render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+    };
+    let draft = match super::proposals::draft_of(buurtnet_domain::model::Purpose::Request, &form, visitor.tr) {
+        Ok(draft) => draft,
+        Err(errors) => return again(form, errors).await,
+    };
+    let initiative = match super::proposals::chosen_author(&context, &member, &form.author).await {
+        Ok(initiative) => initiative,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let visibility = buurtnet_domain::model::Visibility::parse(&form.visibility).ok();
+    match ops::proposals::pass_on(&context.store, &context.urls, &member, &initiative, id, &draft, visibility).await {
+        Ok(post) => {
+            context.wake_delivery();
+            Redirect::to(&format!("/bericht/{}?gedaan=doorgegeven", post.id)).into_response()
+        }
+        Err(e) => match field_errors(e, visitor.tr) {
+            Ok(errors) => again(form, errors).await,
+            Err(e) => error_page(&context, &visitor, &e).await,
+        },
+    }
+}
+
+/// The need form filled with what `proposal` says now.
+fn form_of(proposal: &buurtnet_domain::model::Proposal) -> super::proposals::ProposalForm {
+    let (when, date_from, date_to) = match proposal.when() {
+        When::Flexible => ("flexible", String::new(), String::new()),
+        When::On(day) => ("on", day.to_string(), String::new()),
+        When::Between(from, to) => ("between", from.to_string(), to.to_string()),
+    };
+    super::proposals::ProposalForm {
+        title: proposal.title.clone(),
+        description: proposal.description.clone(),
+        category: proposal.category.clone(),
+        neighbourhood: proposal.neighbourhood.clone().unwrap_or_default(),
+        when: when.into(),
+        date_from,
+        date_to,
+        ..Default::default()
     }
 }
 

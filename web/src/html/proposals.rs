@@ -93,6 +93,14 @@ struct ProposalFormPage {
     target: String,
     /// Changing an existing one: no author, resident or audience to choose, no preview.
     changing: bool,
+    /// A person asking for herself (no initiative to post for): she chooses in plain words
+    /// who may see it, most private first.
+    for_herself: bool,
+    /// With the preview: who will see it, by name, and whether her name goes with it.
+    audience: Vec<String>,
+    /// A coordinator passing a resident's need on: for an initiative only, the resident is
+    /// known (not typed), no preview.
+    passing_on: bool,
 }
 
 fn purpose_of(kind: &str) -> Option<Purpose> {
@@ -125,17 +133,58 @@ async fn form_page(
     let is_need = purpose == Purpose::Request;
     let title = visitor.tr.t(if is_need { "new-need-title" } else { "new-offer-title" });
     let kind = if is_need { "hulpvraag" } else { "hulpaanbod" };
+    let initiatives = initiatives_for(context, member).await;
     ProposalFormPage {
         frame: Frame::new(context, visitor, title).await,
         is_need,
+        for_herself: is_need && initiatives.is_empty(),
         form,
-        initiatives: initiatives_for(context, member).await,
+        initiatives,
         categories: categories(visitor.tr),
         errors,
         preview,
         target: format!("/nieuw/{kind}"),
         changing: false,
+        audience: vec![],
+        passing_on: false,
     }
+}
+
+/// The form to pass resident's need `id` on as an initiative's need (filled from hers).
+pub(super) async fn pass_on_form(
+    context: &Context,
+    visitor: &Visitor,
+    member: &Actor,
+    id: i64,
+    form: ProposalForm,
+    errors: BTreeMap<&'static str, String>,
+) -> impl Template {
+    let mut page = form_page(context, visitor, member, Purpose::Request, form, errors, None).await;
+    page.frame.title = visitor.tr.t("pass-on-heading");
+    page.target = format!("/bericht/{id}/doorgeven");
+    page.passing_on = true;
+    page.for_herself = false;
+    page
+}
+
+/// Who will see it, in sentences for the preview.
+fn audience_sentences(view: &ops::proposals::AudienceView, tr: super::i18n::Tr) -> Vec<String> {
+    let list = |names: &[String]| match names {
+        [] => tr.t("audience-nobody-yet"),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {} {last}", rest.join(", "), tr.t("and")),
+    };
+    let (who, name) = match view.visibility {
+        Visibility::Coordinators => (
+            tr.with("audience-coordinators", &[("people", list(&view.people)), ("initiatives", list(&view.initiatives))]),
+            tr.t("audience-name-stays"),
+        ),
+        Visibility::Local => (tr.with("audience-local", &[("initiatives", list(&view.initiatives))]), tr.t("audience-name-shown")),
+        Visibility::Coalition => (tr.with("audience-coalition", &[("initiatives", list(&view.initiatives))]), tr.t("audience-name-shown")),
+        Visibility::Followers => (tr.t("audience-followers"), tr.t("audience-name-shown")),
+        _ => (tr.t("audience-everyone"), tr.t("audience-name-shown")),
+    };
+    vec![who, name]
 }
 
 /// The form to change proposal `id` (whose fields `form` holds).
@@ -234,10 +283,6 @@ pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>
             Err(e) => error_page(&context, &visitor, &e).await,
         };
     }
-    if form.action != "publish" {
-        let preview = ops::proposals::render(&draft);
-        return again(form, BTreeMap::new(), Some(preview)).await;
-    }
     let author = match chosen_author(&context, &member, &form.author).await {
         Ok(author) => author,
         Err(e) => return error_page(&context, &visitor, &e).await,
@@ -246,6 +291,16 @@ pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>
         "" => None,
         other => Visibility::parse(other).ok(),
     };
+    if form.action != "publish" {
+        let preview = ops::proposals::render(&draft);
+        let audience = match ops::proposals::audience_of(&context.store, &author, purpose, visibility).await {
+            Ok(view) => audience_sentences(&view, tr),
+            Err(e) => return error_page(&context, &visitor, &e).await,
+        };
+        let mut page = form_page(&context, &visitor, &member, purpose, form, BTreeMap::new(), Some(preview)).await;
+        page.audience = audience;
+        return render(&visitor, StatusCode::OK, &page);
+    }
     let on_behalf_of = Some(form.resident.trim().to_string()).filter(|r| !r.is_empty() && author.id != member.id);
     let audience = Audience { visibility, on_behalf_of };
     let published = match form.question.parse::<i64>() {

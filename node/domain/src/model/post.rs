@@ -20,6 +20,10 @@ pub enum Visibility {
     Coalition,
     /// Members of this node only; never federated.
     Local,
+    /// The author and the coordinators of the initiatives the author belongs to here: a
+    /// resident's need that she wants only her coordinators to see (they pass it on without
+    /// her name). Never federated, never listed for anyone else.
+    Coordinators,
 }
 
 impl Visibility {
@@ -31,6 +35,7 @@ impl Visibility {
             Visibility::Direct => "direct",
             Visibility::Coalition => "coalition",
             Visibility::Local => "local",
+            Visibility::Coordinators => "coordinators",
         }
     }
 
@@ -42,7 +47,8 @@ impl Visibility {
             "direct" => Ok(Visibility::Direct),
             "coalition" => Ok(Visibility::Coalition),
             "local" => Ok(Visibility::Local),
-            _ => Err(DomainError::invalid("visibility", "use public, unlisted, followers, direct, coalition or local")),
+            "coordinators" => Ok(Visibility::Coordinators),
+            _ => Err(DomainError::invalid("visibility", "use public, unlisted, followers, direct, coalition, local or coordinators")),
         }
     }
 }
@@ -50,7 +56,7 @@ impl Visibility {
 impl Visibility {
     /// Whether peers ever hear of a post with this visibility.
     pub fn federates(self) -> bool {
-        self != Visibility::Local
+        !matches!(self, Visibility::Local | Visibility::Coordinators)
     }
 }
 

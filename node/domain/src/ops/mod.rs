@@ -10,6 +10,7 @@ pub mod coalition_overview;
 pub mod coalition_pages;
 pub mod coalitions;
 pub mod conversations;
+pub mod desk;
 pub mod events;
 pub mod federation_health;
 pub mod follows;

@@ -76,12 +76,12 @@ pub async fn publish(
         return Err(DomainError::Forbidden);
     }
     draft.validate(DEFAULT_CATEGORIES, now_ms())?;
-    let visibility = audience.visibility.unwrap_or(match draft.purpose {
-        crate::model::Purpose::Request => author.default_need_visibility,
-        crate::model::Purpose::Offer => Visibility::Public,
-    });
+    let visibility = audience.visibility.unwrap_or_else(|| default_visibility(author, draft.purpose));
     if visibility == Visibility::Direct {
         return Err(DomainError::invalid("visibility", "offers and needs are not direct messages"));
+    }
+    if visibility == Visibility::Coordinators && author.kind() != crate::model::ActorKind::Person {
+        return Err(DomainError::invalid("visibility", "only a person's own need can be for the coordinators alone"));
     }
     if audience.on_behalf_of.is_some() && (author.kind() != crate::model::ActorKind::Group || member.id == author.id) {
         return Err(DomainError::invalid("on_behalf_of", "only a coordinator posting for the initiative can ask on behalf of a resident"));
@@ -103,6 +103,137 @@ pub async fn publish(
     tx.commit().await?;
     suggest_matches(store, post.id).await;
     Ok(post)
+}
+
+/// Who sees an offer or need when nobody chose: a resident's own need only her coordinators
+/// (the most private choice that still reaches someone who can help; she may choose wider),
+/// an initiative's need its own default, offers everyone.
+pub fn default_visibility(author: &Actor, purpose: crate::model::Purpose) -> Visibility {
+    match (purpose, author.kind()) {
+        (crate::model::Purpose::Offer, _) => Visibility::Public,
+        (crate::model::Purpose::Request, crate::model::ActorKind::Person) => Visibility::Coordinators,
+        (crate::model::Purpose::Request, _) => author.default_need_visibility,
+    }
+}
+
+/// Who will see an offer or need, by name, for the preview a person reads before posting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AudienceView {
+    pub visibility: Visibility,
+    /// The people who will see it, when that is a small circle (the coordinators).
+    pub people: Vec<String>,
+    /// The initiatives whose members will see it (here, or in the coalition).
+    pub initiatives: Vec<String>,
+    /// Whether the author's name goes with it.
+    pub name_shown: bool,
+}
+
+/// Who would see what `author` posts with `visibility` (`None`: the default for `purpose`).
+pub async fn audience_of(
+    store: &Store,
+    author: &Actor,
+    purpose: crate::model::Purpose,
+    visibility: Option<Visibility>,
+) -> Result<AudienceView> {
+    let visibility = visibility.unwrap_or_else(|| default_visibility(author, purpose));
+    let mut conn = store.conn().await?;
+    let name = |a: &Actor| if a.display_name.trim().is_empty() { a.username.clone() } else { a.display_name.clone() };
+    let mut view = AudienceView { visibility, people: vec![], initiatives: vec![], name_shown: true };
+    match visibility {
+        Visibility::Coordinators => {
+            view.name_shown = false;
+            let hers: Vec<i64> = store::actors::roles_of(&mut conn, author.id).await?.into_iter().map(|(i, _)| i).collect();
+            let initiatives = if hers.is_empty() { store::actors::local_initiative_ids(&mut conn).await? } else { hers };
+            for initiative in initiatives {
+                view.initiatives.push(name(&store::actors::by_id(&mut conn, initiative).await?));
+                for id in store::actors::initiative_members_with_role(&mut conn, initiative, super::actors::ROLE_COORDINATOR).await? {
+                    let person = name(&store::actors::by_id(&mut conn, id).await?);
+                    if !view.people.contains(&person) {
+                        view.people.push(person);
+                    }
+                }
+            }
+        }
+        Visibility::Local => {
+            for id in store::actors::local_initiative_ids(&mut conn).await? {
+                view.initiatives.push(name(&store::actors::by_id(&mut conn, id).await?));
+            }
+        }
+        Visibility::Coalition => {
+            for (initiative, _) in store::actors::roles_of(&mut conn, author.id).await? {
+                view.initiatives.push(name(&store::actors::by_id(&mut conn, initiative).await?));
+            }
+            for partner in super::coalitions::partners(&mut conn, author.id).await? {
+                if let Some(actor) = store::actors::by_ap_id(&mut conn, &partner).await? {
+                    view.initiatives.push(name(&actor));
+                }
+            }
+            view.initiatives.dedup();
+        }
+        _ => {}
+    }
+    Ok(view)
+}
+
+/// A resident's need (for the coordinators alone) that `coordinator` may pass on, not yet
+/// passed on and still active.
+pub async fn readable_for_passing_on(store: &Store, coordinator: &Actor, post_id: i64) -> Result<crate::model::Proposal> {
+    let mut conn = store.conn().await?;
+    let post = store::posts::by_id(&mut conn, post_id).await?;
+    let proposal = store::proposals::by_post_id(&mut conn, post_id).await?.ok_or(DomainError::NotFound)?;
+    let already = store::proposals::passed_on_to(&mut conn, post_id).await?;
+    drop(conn);
+    let may = post.visibility == Visibility::Coordinators
+        && post.author_id != coordinator.id
+        && super::visibility::may_read(store, &post, Some(&coordinator.ap_id)).await?;
+    if !may {
+        return Err(DomainError::NotFound);
+    }
+    if already.is_some() || !proposal.state.is_active() {
+        return Err(DomainError::Conflict("this need was passed on already / deze hulpvraag is al doorgegeven".into()));
+    }
+    Ok(proposal)
+}
+
+/// A coordinator passes a resident's need that only the coordinators see on as a need of the
+/// initiative, without her name (`draft` is what the coordinator wrote; naming her is refused
+/// as for any need on behalf of a resident). Her own need then follows its state: she sees
+/// when someone helps and when it is done.
+pub async fn pass_on(
+    store: &Store,
+    urls: &LocalUrls,
+    coordinator: &Actor,
+    initiative: &Actor,
+    original_id: i64,
+    draft: &ProposalDraft,
+    visibility: Option<Visibility>,
+) -> Result<Post> {
+    readable_for_passing_on(store, coordinator, original_id).await?;
+    let mut conn = store.conn().await?;
+    let original = store::posts::by_id(&mut conn, original_id).await?;
+    let resident = store::actors::by_id(&mut conn, original.author_id).await?;
+    drop(conn);
+    let name = if resident.display_name.trim().is_empty() { resident.username.clone() } else { resident.display_name.clone() };
+    let audience = Audience { visibility, on_behalf_of: Some(format!("{name} (@{})", resident.username)) };
+    let passed_on = publish(store, urls, coordinator, initiative, draft, &audience).await?;
+    let mut tx = store.begin().await?;
+    store::proposals::set_passed_on(&mut tx, original_id, passed_on.id).await?;
+    tx.commit().await?;
+    Ok(passed_on)
+}
+
+/// A need passed on for a resident moved to `state`: her own need follows, and she hears it.
+async fn follow_passed_on(tx: &mut store::Tx, passed_on: &Post, state: ProposalState) -> Result<()> {
+    let Some(original_id) = store::proposals::passed_on_from(tx, passed_on.id).await? else { return Ok(()) };
+    store::proposals::set_state(tx, original_id, state).await?;
+    let original = store::posts::by_id(tx, original_id).await?;
+    let kind = match state {
+        ProposalState::InProgress => super::responses::KIND_HELPER_FOUND,
+        ProposalState::Fulfilled => super::responses::KIND_PROPOSAL_FULFILLED,
+        _ => return Ok(()),
+    };
+    store::notifications::insert_once_by(tx, original.author_id, kind, original_id, passed_on.author_id).await?;
+    Ok(())
 }
 
 /// Matching is a courtesy: a failure is logged, never fails the publication.
@@ -181,6 +312,7 @@ pub(crate) async fn move_to(tx: &mut store::Tx, post: &Post, from: &[ProposalSta
     if post.visibility.federates() {
         store::outbox::push(tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
     }
+    follow_passed_on(tx, post, to).await?;
     Ok(true)
 }
 

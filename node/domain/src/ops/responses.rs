@@ -25,6 +25,8 @@ pub const KIND_RESPONSE_CLOSED: &str = "response_closed";
 pub const KIND_RESPONSE_UNDELIVERED: &str = "response_undelivered";
 /// Help a member gave (or received) was marked "geholpen", with the author's thanks.
 pub const KIND_PROPOSAL_FULFILLED: &str = "proposal_fulfilled";
+/// Someone helps with a resident's need that her coordinators passed on for her.
+pub const KIND_HELPER_FOUND: &str = "helper_found";
 /// A proposal a member was accepted to help with was withdrawn or expired.
 pub const KIND_PROPOSAL_CLOSED: &str = "proposal_closed";
 

@@ -24,6 +24,7 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
     match post.visibility {
         Visibility::Followers => store::follows::is_accepted_follower(&mut conn, reader, author.id).await,
         Visibility::Local => is_member_here(&mut conn, reader).await,
+        Visibility::Coordinators => coordinates_for(&mut conn, reader, author.id).await,
         Visibility::Coalition => {
             if is_member_here(&mut conn, reader).await? {
                 return Ok(true);
@@ -33,6 +34,17 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
         }
         _ => Ok(false),
     }
+}
+
+/// Whether the reader coordinates an initiative here that `person` belongs to (any initiative
+/// here, for someone who belongs to none: the node's coordinators are hers).
+async fn coordinates_for(conn: &mut store::Conn, reader: &str, person_id: i64) -> Result<bool> {
+    let Some(actor) = store::actors::by_ap_id(conn, reader).await?.filter(|a| a.is_local) else { return Ok(false) };
+    let hers: Vec<i64> = store::actors::roles_of(conn, person_id).await?.into_iter().map(|(initiative, _)| initiative).collect();
+    let coordinated = store::actors::roles_of(conn, actor.id).await?;
+    Ok(coordinated
+        .iter()
+        .any(|(initiative, role)| role == super::actors::ROLE_COORDINATOR && (hers.is_empty() || hers.contains(initiative))))
 }
 
 /// Whether the reader belongs to the (local) initiative: its members read what it posts.

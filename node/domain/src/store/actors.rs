@@ -157,6 +157,12 @@ pub async fn set_default_need_visibility(db: &mut impl Handle, actor_id: i64, vi
     Ok(())
 }
 
+/// The initiatives of this node, oldest first.
+pub async fn local_initiative_ids(db: &mut impl Handle) -> Result<Vec<i64>> {
+    let sql = "SELECT id FROM actors WHERE is_local AND kind = 'group' ORDER BY id";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).fetch_all(c).await)?)
+}
+
 /// The members with the given role in an initiative.
 pub async fn initiative_members_with_role(db: &mut impl Handle, initiative_id: i64, role: &str) -> Result<Vec<i64>> {
     let sql = "SELECT member_id FROM initiative_members WHERE initiative_id = $1 AND role = $2 ORDER BY member_id";

@@ -75,6 +75,24 @@ pub async fn open(db: &mut impl Handle, purpose: Purpose, limit: i64) -> Result<
     Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(purpose.as_str()).bind(limit).fetch_all(c).await)?)
 }
 
+/// Records that a coordinator passed a resident's need (`original`) on as `passed_on`.
+pub async fn set_passed_on(db: &mut impl Handle, original: i64, passed_on: i64) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE proposals SET passed_on_to = $1 WHERE post_id = $2").bind(passed_on).bind(original).execute(c).await)?;
+    Ok(())
+}
+
+/// The resident's need that `passed_on` was passed on for, if any.
+pub async fn passed_on_from(db: &mut impl Handle, passed_on: i64) -> Result<Option<i64>> {
+    let sql = "SELECT post_id FROM proposals WHERE passed_on_to = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(passed_on).fetch_optional(c).await)?)
+}
+
+/// The need a resident's need was passed on as, if it was.
+pub async fn passed_on_to(db: &mut impl Handle, original: i64) -> Result<Option<i64>> {
+    let sql = "SELECT passed_on_to FROM proposals WHERE post_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>(sql).bind(original).fetch_optional(c).await)?.flatten())
+}
+
 /// Records the resident a need was posted for (never federated).
 pub async fn set_resident(db: &mut impl Handle, post_id: i64, resident: &str) -> Result<()> {
     affected!(db, c => sqlx::query("UPDATE proposals SET resident = $1 WHERE post_id = $2").bind(resident).bind(post_id).execute(c).await)?;
@@ -98,4 +116,30 @@ pub async fn fulfil(db: &mut impl Handle, post_id: i64, hours: Option<f64>, than
 pub async fn hours_given(db: &mut impl Handle, post_id: i64) -> Result<Option<f64>> {
     let sql = "SELECT hours_given FROM proposals WHERE post_id = $1";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<f64>>(sql).bind(post_id).fetch_optional(c).await)?.flatten())
+}
+
+/// The proposals of the initiatives `coordinator_id` coordinates, with their posts' states
+/// read off the caller: those still open or being helped, newest first.
+pub async fn active_of_coordinated(db: &mut impl Handle, coordinator_id: i64, limit: i64) -> Result<Vec<Proposal>> {
+    let sql = format!(
+        "SELECT {} FROM proposals p JOIN posts ON posts.id = p.post_id
+         WHERE posts.deleted_at IS NULL AND p.state IN ('open', 'in_progress') AND posts.author_id IN
+               (SELECT initiative_id FROM initiative_members WHERE member_id = $1 AND role = 'coordinator')
+         ORDER BY p.post_id DESC LIMIT $2",
+        COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(coordinator_id).bind(limit).fetch_all(c).await)?)
+}
+
+/// Residents' own needs for the coordinators alone that nobody passed on yet, still active,
+/// newest first (the caller checks which of them a coordinator may read).
+pub async fn waiting_to_be_passed_on(db: &mut impl Handle, limit: i64) -> Result<Vec<Proposal>> {
+    let sql = format!(
+        "SELECT {} FROM proposals p JOIN posts ON posts.id = p.post_id
+         WHERE posts.deleted_at IS NULL AND posts.visibility = 'coordinators' AND p.passed_on_to IS NULL
+           AND p.state IN ('open', 'in_progress')
+         ORDER BY p.post_id DESC LIMIT $1",
+        COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(limit).fetch_all(c).await)?)
 }
