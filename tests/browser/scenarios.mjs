@@ -303,6 +303,18 @@ try {
   await until(volunteer, gardenAtB, 'the thanks on the volunteer\'s node',
     async (p) => (await p.locator('main').innerText()).includes('De tuin is weer mooi'));
   await mainPage(volunteer, 'helped-thanks');
+
+  step('the figures page counts it, and its CSV opens in a spreadsheet');
+  await coordinator.goto(`${A}/initiatives/zorgvrijstaat/cijfers`);
+  const figures = await coordinator.locator('main').innerText();
+  expect(figures.includes('Uren hulp gegeven') && figures.includes('2,5'), 'the hours are counted');
+  expect(!figures.includes('Bakker'), 'no names in the figures');
+  await mainPage(coordinator, 'figures');
+  const csv = await coordinator.request.get(`${A}/initiatives/zorgvrijstaat/cijfers.csv`);
+  expect(csv.headers()['content-type'].startsWith('text/csv'), 'a CSV file');
+  const rows = (await csv.text()).trim().split(/\r\n/).map((line) => line.split(','));
+  expect(rows[0].join(',') === 'key,label,category,value' && rows.every((r) => r.length === 4), 'every row has four fields');
+  expect(rows.some((r) => r[0] === 'hours_given' && r[3] === '2.5'), 'the hours in the CSV');
   await coordinator.goto(`${A}/coordinatie/initiatief/zorgvrijstaat`);
   await mainPage(coordinator, 'initiative-details');
 

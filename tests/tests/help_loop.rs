@@ -17,6 +17,8 @@ on_both_backends!(
     a_withdrawn_need_shows_as_withdrawn_everywhere_and_its_responders_hear_it,
     a_response_refused_for_good_is_marked_undelivered_and_the_helper_told,
     the_loop_closes_on_the_pages_and_through_the_api,
+    the_figures_and_who_helps_whom_are_the_same_on_every_replica_after_a_partition,
+    a_need_and_an_offer_in_neighbouring_categories_meet_across_the_coalition,
 );
 
 /// An initiative with its coordinator and one more member, on its own node.
@@ -403,4 +405,123 @@ async fn page_until(visitor: &mut buurtnet_tests::pages::PageVisitor, path: &str
         anyhow::ensure!(std::time::Instant::now() < deadline, "timed out waiting for: {what}\n{body}");
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
+}
+
+/// C is cut off from A and B while A's need for a resident is helped by B's volunteer (with
+/// hours) and B's need gets A's volunteer. Once the cut heals, the three replicas count the
+/// same figures and draw the same "who helps whom", counted from the facts that travel with
+/// the needs; the initiative's own figures and the CSV say the same.
+async fn the_figures_and_who_helps_whom_are_the_same_on_every_replica_after_a_partition(backend: Backend) -> Result<()> {
+    use buurtnet_domain::ops::figures::{self, Period};
+    let (a, b, c) = coalition_of_three(backend).await?;
+    let coalition = ops::coalitions::replica(a.node.store(), "delfshaven").await?.context("the coalition")?;
+    for (seat, others) in [(&a, [&c]), (&b, [&c]), (&c, [&a])] {
+        seat.state()?.faults.cut_off(others.iter().map(|o| o.host()));
+    }
+    c.state()?.faults.cut_off([b.host()]);
+
+    let a_state = a.state()?;
+    let for_resident = Audience { visibility: None, on_behalf_of: Some("mevrouw Visser".into()) };
+    let need_a = ops::proposals::publish(
+        &a_state.store,
+        &a_state.urls,
+        &a.coordinator,
+        &a.initiative,
+        &sample_need("Boodschappen halen"),
+        &for_resident,
+    )
+    .await?;
+    a_state.wake_delivery();
+    let need_b = b.post_need("Een kast in elkaar zetten").await?;
+    let need_c = c.post_need("Iemand om mee te praten").await?;
+    b.wait_for_state(&need_a.ap_id, ProposalState::Open, "A's need reaches B").await?;
+    a.wait_for_state(&need_b.ap_id, ProposalState::Open, "B's need reaches A").await?;
+
+    let from_jan = b.respond(&b.volunteer, &need_a.ap_id, "Ik ga wel.").await?;
+    let from_els = a.respond(&a.volunteer, &need_b.ap_id, "Ik heb een schroevendraaier.").await?;
+    let at_a = eventually("jan's response reaches A", || async {
+        Ok(store::responses::by_ap_id(&mut a.node.store().conn().await?, &from_jan.ap_id).await?)
+    })
+    .await?;
+    let at_b = eventually("els's response reaches B", || async {
+        Ok(store::responses::by_ap_id(&mut b.node.store().conn().await?, &from_els.ap_id).await?)
+    })
+    .await?;
+    ops::responses::decide(&a_state.store, &a_state.urls, &a.coordinator, at_a.id, true).await?;
+    let b_state = b.state()?;
+    ops::responses::decide(&b_state.store, &b_state.urls, &b.coordinator, at_b.id, true).await?;
+    ops::responses::fulfil(&a_state.store, &a.coordinator, need_a.id, &Fulfilment { hours: Some(2.0), thanks: None }).await?;
+    a_state.wake_delivery();
+    b_state.wake_delivery();
+
+    for seat in [&a, &b, &c] {
+        seat.state()?.faults.heal();
+        seat.state()?.wake_delivery();
+    }
+    let all_time = Period { from: 0, until: i64::MAX };
+    let agreed = eventually("every replica counts the same", || async {
+        let mut counted = Vec::new();
+        for seat in [&a, &b, &c] {
+            counted.push(figures::of_coalition(seat.node.store(), &coalition, all_time).await?);
+        }
+        let same = counted.windows(2).all(|w| w[0] == w[1]);
+        Ok((same && counted[0].needs_asked_total() == 3 && counted[0].needs_helped_total() == 1 && counted[0].flows.len() == 2)
+            .then(|| counted.remove(0)))
+    })
+    .await?;
+    assert_eq!((agreed.residents_helped, agreed.hours_given, agreed.times_helped), (1, 2.0, 1));
+    let flow = |from: &Actor, to: &Actor| buurtnet_domain::ops::figures::Flow { from: from.ap_id.clone(), to: to.ap_id.clone(), times: 1 };
+    let mut expected = vec![flow(&a.initiative, &b.initiative), flow(&b.initiative, &a.initiative)];
+    expected.sort_by(|x, y| (&x.from, &x.to).cmp(&(&y.from, &y.to)));
+    assert_eq!(agreed.flows, expected, "who helps whom, help to a resident included");
+    assert!(c.copy(&need_c.ap_id).await?.is_some() || a.copy(&need_c.ap_id).await?.is_some(), "C's need travels once healed");
+
+    let own = figures::of_initiative(a.node.store(), &a.initiative, all_time).await?;
+    assert_eq!((own.needs_asked_total(), own.needs_helped_total(), own.residents_helped, own.volunteers), (1, 1, 1, Some(1)));
+    let csv = reqwest::get(format!("{}/initiatives/zorgvrijstaat/cijfers.csv?van=2000-01-01&tot=2100-01-01", a.node.base_url())).await?;
+    assert!(csv.headers()["content-type"].to_str()?.starts_with("text/csv"));
+    let text = csv.text().await?;
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 4), "every row has its four fields: {text}");
+    assert!(rows.iter().any(|r| r[0] == "hours_given" && r[3] == "2"), "{text}");
+    let page =
+        reqwest::get(format!("{}/coalitie/delfshaven/cijfers?van=2000-01-01&tot=2100-01-01", c.node.base_url())).await?.text().await?;
+    assert!(page.contains("Uren hulp gegeven") && page.contains("hielp"), "the figures page on C says it too");
+    Ok(())
+}
+
+/// A's need about money worries and B's offer of help with forms (neighbouring categories,
+/// on two nodes of the coalition) are suggested to the coordinators behind each, on their
+/// desks and in their notifications; C's coordinator, behind neither, hears nothing.
+async fn a_need_and_an_offer_in_neighbouring_categories_meet_across_the_coalition(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::{ProposalDraft, Purpose};
+    let (a, b, c) = coalition_of_three(backend).await?;
+    let a_state = a.state()?;
+    let need = ProposalDraft { title: "Hulp bij geldzaken en post".into(), category: "geldzorg".into(), ..sample_need("geld") };
+    let need = ops::proposals::publish(&a_state.store, &a_state.urls, &a.coordinator, &a.initiative, &need, &Audience::default()).await?;
+    a_state.wake_delivery();
+    b.wait_for_state(&need.ap_id, ProposalState::Open, "A's need reaches B").await?;
+    let b_state = b.state()?;
+    let offer = ProposalDraft {
+        purpose: Purpose::Offer,
+        title: "Wij helpen met post en formulieren".into(),
+        category: "administratie".into(),
+        ..sample_need("formulieren")
+    };
+    let offer = ops::proposals::publish(&b_state.store, &b_state.urls, &b.coordinator, &b.initiative, &offer, &Audience::default()).await?;
+    b_state.wake_delivery();
+    let matches = |seat: &Seat, who: &Actor| {
+        let (store, id) = (seat.node.store().clone(), who.id);
+        async move {
+            let all = store::notifications::for_recipient(&mut store.conn().await?, id, 50).await?;
+            anyhow::Ok(all.into_iter().filter(|n| n.kind == ops::matching::KIND_MATCH).count())
+        }
+    };
+    eventually("B's coordinator hears of A's need", || async { Ok((matches(&b, &b.coordinator).await? > 0).then_some(())) }).await?;
+    eventually("A's coordinator hears of B's offer", || async { Ok((matches(&a, &a.coordinator).await? > 0).then_some(())) }).await?;
+    let desk = ops::desk::of(&a_state.store, &a.coordinator, buurtnet_domain::now_ms()).await?;
+    assert!(desk.suggestions.iter().any(|s| s.about.id == need.id), "on A's desk");
+    c.wait_for_state(&offer.ap_id, ProposalState::Open, "B's offer reaches C").await?;
+    assert_eq!(matches(&c, &c.coordinator).await?, 0, "C's coordinator, behind neither, hears nothing");
+    Ok(())
 }

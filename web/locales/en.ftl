@@ -180,6 +180,35 @@ response-declined = declined
 response-accept = Accept
 response-decline = Decline
 
+# Figures (issue 13)
+figures-title = What { $whose } did
+figures-period = From { $from } up to and including { $to }
+figures-from = From
+figures-to = Up to and including
+figures-show = Show this period
+figures-csv = Download as a spreadsheet (CSV)
+figures-print-hint = To print: choose Print in your browser. It all fits on one A4.
+figures-caption = In this period
+figures-by-category = Requests by kind
+figures-asked = asked
+figures-helped = helped
+figures-who-helps-whom = Who helps whom
+figures-no-names = Counted, never named: who asked for or gave help is not shown here.
+figures-needs-asked = Requests for help asked
+figures-needs-helped = Requests helped
+figures-residents-helped = Residents helped (requests for residents)
+figures-hours-given = Hours of help given
+figures-times-helped = Times someone helped
+figures-volunteers = Volunteers who helped
+figures-first-response = Time to the first response (middle value)
+figures-hours = { $hours } hours
+figures-offers-made = Offers of help posted
+figures-offers-taken = Offers of help taken up
+figures-events-held = Activities held
+figures-participants = Participants in activities
+figures-first-response-hours = Hours to the first response (middle value)
+figures-link = What we did: the figures
+
 # The coordinator's desk (issue 13)
 desk-heading = Help
 desk-to-pass-on = Residents' requests for you alone: still to pass on

@@ -180,6 +180,35 @@ response-declined = afgewezen
 response-accept = Accepteren
 response-decline = Afwijzen
 
+# Figures (issue 13)
+figures-title = Wat { $whose } deed
+figures-period = Van { $from } tot en met { $to }
+figures-from = Van
+figures-to = Tot en met
+figures-show = Toon deze periode
+figures-csv = Download als spreadsheet (CSV)
+figures-print-hint = Om af te drukken: kies Afdrukken in je browser. Alles past op één A4.
+figures-caption = In deze periode
+figures-by-category = Hulpvragen per soort
+figures-asked = gevraagd
+figures-helped = geholpen
+figures-who-helps-whom = Wie helpt wie
+figures-no-names = Geteld, nooit met namen: wie hulp vroeg of gaf, staat hier niet.
+figures-needs-asked = Hulpvragen gesteld
+figures-needs-helped = Hulpvragen geholpen
+figures-residents-helped = Bewoners geholpen (hulpvragen voor bewoners)
+figures-hours-given = Uren hulp gegeven
+figures-times-helped = Keren dat iemand hielp
+figures-volunteers = Vrijwilligers die hielpen
+figures-first-response = Tijd tot de eerste reactie (middelste waarde)
+figures-hours = { $hours } uur
+figures-offers-made = Hulpaanbod geplaatst
+figures-offers-taken = Hulpaanbod gebruikt
+figures-events-held = Activiteiten gehouden
+figures-participants = Deelnemers aan activiteiten
+figures-first-response-hours = Uren tot de eerste reactie (middelste waarde)
+figures-link = Wat we deden: de cijfers
+
 # The coordinator's desk (issue 13)
 desk-heading = Hulp
 desk-to-pass-on = Hulpvragen van bewoners, alleen voor jullie: nog door te geven

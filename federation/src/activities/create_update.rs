@@ -149,13 +149,19 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
     let (note, mut post, mut extras) = read_note(object.clone(), signer).await?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
     extras.original = signed.then(|| activity.text_of(&object));
-    match ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated_time(&note), &extras)
-        .await
-    {
+    let updated = updated_time(&note);
+    let apply = async || {
+        ops::posts::receive_update(&context.store, signer, &post.ap_id, &post.content, post.summary.clone(), updated, &extras).await
+    };
+    match apply().await {
         Ok(()) => Ok(Outcome::Applied),
-        // An update of a post we never stored: take it as new if someone here wants it.
+        // An update of a post we never stored: take it as new if someone here wants it. When
+        // its `Create` got in first meanwhile, this newer version is applied over it.
         Err(buurtnet_domain::DomainError::NotFound) if is_wanted(&post, signer, context).await? => {
-            ops::posts::receive(&context.store, post, &extras).await?;
+            let stored = ops::posts::receive(&context.store, post.clone(), &extras).await?;
+            if stored.updated.unwrap_or(stored.published) < updated {
+                apply().await?;
+            }
             Ok(Outcome::Applied)
         }
         Err(buurtnet_domain::DomainError::NotFound) => Ok(Outcome::Ignored("update of a post we do not hold")),

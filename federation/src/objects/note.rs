@@ -8,8 +8,10 @@ use buurtnet_domain::ops::posts::RemoteExtras;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
+/// A time as we send it: to the millisecond, so that two changes within one second keep
+/// their order on every node that compares them.
 fn rfc3339(ms: i64) -> Option<String> {
-    DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+    DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
 fn parse_time(text: Option<&str>) -> Option<i64> {
@@ -55,6 +57,11 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         purpose: None,
         publishes: None,
         proposal_state: None,
+        for_resident: None,
+        first_response_at: None,
+        fulfilled_at: None,
+        hours_given: None,
+        helped_by: None,
         location: None,
         start_time: None,
         end_time: None,
@@ -79,6 +86,8 @@ pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, au
     let mut note = post_to_note(post, author, &recipients);
     if let Some(proposal) = buurtnet_domain::store::proposals::by_post_id(conn, post.id).await? {
         super::proposal::decorate(&mut note, &proposal);
+        let helpers = buurtnet_domain::store::proposals::helpers(conn, post.id).await?;
+        super::proposal::state_facts(&mut note, &proposal, &helpers);
     }
     if let Some(event) = buurtnet_domain::store::events::by_post_id(conn, post.id).await? {
         let co_organisers = buurtnet_domain::store::events::organisers(conn, post.id).await?;
@@ -176,6 +185,7 @@ pub fn extras(note: &NoteJson) -> RemoteExtras {
         article: crate::objects::article::read(note),
         proposal: crate::objects::proposal::read(note, buurtnet_domain::model::DEFAULT_CATEGORIES),
         proposal_state: crate::objects::proposal::state(note),
+        proposal_facts: crate::objects::proposal::facts(note),
         attachments: crate::objects::media::read(note.attachment.as_ref()),
         original: None,
     }
@@ -196,8 +206,10 @@ pub async fn fetch_and_store(url: &str, context: &crate::state::Context) -> Resu
     Ok(buurtnet_domain::ops::posts::receive(&context.store, post, &extras(&note)).await?)
 }
 
+/// When a note was last changed: `updated`, else `published` (never "now": a late copy of an
+/// old version must not pass for the newest), else now for a note that says neither.
 pub fn updated_time(note: &NoteJson) -> i64 {
-    parse_time(note.updated.as_deref()).unwrap_or_else(buurtnet_domain::now_ms)
+    parse_time(note.updated.as_deref()).or_else(|| parse_time(note.published.as_deref())).unwrap_or_else(buurtnet_domain::now_ms)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! sees a proposal. `Proposal` objects from others (Mitra) are read the same way.
 
 use crate::protocol::note::NoteJson;
-use buurtnet_domain::model::{Proposal, ProposalDraft, ProposalState, Purpose, When, category_tag};
+use buurtnet_domain::model::{MAX_HOURS, Proposal, ProposalDraft, ProposalFacts, ProposalState, Purpose, When, category_tag};
 use serde_json::{Value, json};
 
 /// Where a category's IRI points: `{origin}/categories/{tag}`.
@@ -31,6 +31,47 @@ pub fn decorate(note: &mut NoteJson, proposal: &Proposal) {
     note.end_time = proposal.when_to.clone();
     let hashtag = |name: String| json!({"type": "Hashtag", "name": format!("#{name}"), "href": format!("{}/tags/{name}", note.id.split("/notes/").next().unwrap_or_default())});
     note.tag = Some(json!([hashtag(proposal.purpose.label().to_string()), hashtag(category_tag(&proposal.category))]));
+}
+
+/// What the figures count, as the author's node states it (see `ProposalFacts`).
+pub fn state_facts(note: &mut NoteJson, proposal: &Proposal, helpers: &[(String, i64)]) {
+    let time = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    note.for_resident = Some(proposal.for_resident);
+    note.first_response_at = proposal.first_response_at.and_then(time);
+    note.fulfilled_at = proposal.fulfilled_at.and_then(time);
+    note.hours_given = proposal.hours_given.map(|h| format!("{h}"));
+    if !helpers.is_empty() {
+        note.helped_by = Some(Value::Array(helpers.iter().map(|(side, n)| json!({"id": side, "helpers": n})).collect()));
+    }
+}
+
+/// The facts a peer's proposal carries, when it carries any (a proposal from other software
+/// carries none: `None`, and what we hold stays as it is).
+pub fn facts(note: &NoteJson) -> Option<ProposalFacts> {
+    note.for_resident?;
+    let time = |text: Option<&str>| text.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()).map(|t| t.timestamp_millis());
+    let hours = note.hours_given.as_deref().and_then(|h| h.parse::<f64>().ok()).filter(|h| h.is_finite() && (0.0..=MAX_HOURS).contains(h));
+    let helped_by = note
+        .helped_by
+        .as_ref()
+        .and_then(Value::as_array)
+        .map(|sides| {
+            sides
+                .iter()
+                .take(50)
+                .filter_map(|s| {
+                    Some((s.get("id")?.as_str()?.chars().take(300).collect::<String>(), s.get("helpers")?.as_i64()?.clamp(1, 1000)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(ProposalFacts {
+        for_resident: note.for_resident.unwrap_or(false),
+        first_response_at: time(note.first_response_at.as_deref()),
+        fulfilled_at: time(note.fulfilled_at.as_deref()),
+        hours_given: hours,
+        helped_by,
+    })
 }
 
 /// The state the author gives its proposal, when it says one we know.

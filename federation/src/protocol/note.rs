@@ -48,6 +48,19 @@ pub struct NoteJson {
     /// `expired`, so that every copy of an offer or need shows the same state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposal_state: Option<String>,
+    /// Buurtnet (`bn:forResident`, `bn:firstResponseAt`, `bn:fulfilledAt`, `bn:hoursGiven`,
+    /// `bn:helpedBy`): what the figures count, stated by the author's node so that every copy
+    /// counts the same. Never who the resident or the helpers are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_resident: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_response_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fulfilled_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_given: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helped_by: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Value>,
     /// Buurtnet: when help is wanted or offered (dates, `YYYY-MM-DD`).

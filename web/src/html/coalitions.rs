@@ -401,7 +401,7 @@ fn network_rows(flows: &[Flow], known: &BTreeMap<String, Actor>, tr: super::i18n
     flows
         .iter()
         .map(|flow| {
-            let times = tr.count("coalition-network-times", flow.times as i64);
+            let times = tr.count("coalition-network-times", flow.times);
             let (from, to) = (ActorLink::of(&flow.from, known).name, ActorLink::of(&flow.to, known).name);
             tr.with("coalition-network-row", &[("from", from), ("to", to), ("times", times)])
         })

@@ -14,6 +14,7 @@ pub mod conversations;
 pub mod coordinate;
 pub mod desk;
 pub mod events;
+pub mod figures;
 pub mod front;
 pub mod i18n;
 pub mod initiatives;
@@ -106,6 +107,10 @@ pub fn routes() -> Router {
         .route("/coordinatie/coalities/uitnodiging", post(coalitions::answer_invitation))
         .route("/coalities", get(coalitions::list))
         .route("/coalitie/{slug}", get(coalitions::show))
+        .route("/coalitie/{slug}/cijfers", get(figures::of_coalition))
+        .route("/coalitie/{slug}/cijfers.csv", get(figures::of_coalition_csv))
+        .route("/initiatives/{name}/cijfers", get(figures::of_initiative))
+        .route("/initiatives/{name}/cijfers.csv", get(figures::of_initiative_csv))
         .route("/coalitie/{slug}/voorstellen", post(coalitions::on_proposal))
         .route("/coalitie/{slug}/toelating", post(coalitions::propose_admission))
         .route("/coalitie/{slug}/verwijdering", post(coalitions::propose_removal))

@@ -48,6 +48,22 @@ pub fn overlaps(a: When, b: When) -> bool {
     }
 }
 
+/// Categories whose help often overlaps: someone good with forms helps with money worries,
+/// someone with a car takes the shopping along.
+const NEIGHBOURS: &[(&str, &str)] = &[
+    ("geldzorg", "administratie"),
+    ("digitale hulp", "administratie"),
+    ("klussen", "tuin"),
+    ("gezelschap", "maaltijd"),
+    ("boodschappen", "vervoer"),
+];
+
+/// Whether two categories are neighbours (in either order).
+pub fn neighbouring(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim().to_lowercase(), b.trim().to_lowercase());
+    NEIGHBOURS.iter().any(|(x, y)| (a == *x && b == *y) || (a == *y && b == *x))
+}
+
 /// The fit of two proposals, or `None` when they cannot match (same purpose, or times that
 /// never meet).
 pub fn score(a: &Proposal, b: &Proposal) -> Option<u32> {
@@ -57,6 +73,8 @@ pub fn score(a: &Proposal, b: &Proposal) -> Option<u32> {
     let mut score = 0;
     if a.category.eq_ignore_ascii_case(&b.category) && a.category != "overig" {
         score += 50;
+    } else if neighbouring(&a.category, &b.category) {
+        score += 30;
     }
     let shared = keywords(&format!("{} {}", a.title, a.description))
         .intersection(&keywords(&format!("{} {}", b.title, b.description)))
@@ -90,7 +108,20 @@ mod tests {
             created_at: 0,
             hours_given: None,
             thanks: None,
+            for_resident: false,
+            first_response_at: None,
+            fulfilled_at: None,
         }
+    }
+
+    #[test]
+    fn neighbouring_categories_can_still_match() {
+        let need = proposal(Purpose::Request, "Hulp bij mijn geldzaken en post", "geldzorg", None, None);
+        let offer = proposal(Purpose::Offer, "Ik help met post en formulieren", "administratie", None, None);
+        assert!(score(&need, &offer).is_some_and(|s| s >= THRESHOLD), "{:?}", score(&need, &offer));
+        let far = proposal(Purpose::Offer, "Ik help met post en formulieren", "tuin", None, None);
+        assert!(score(&need, &far).is_some_and(|s| s < THRESHOLD), "not every category is a neighbour");
+        assert!(neighbouring("Administratie", "geldzorg"));
     }
 
     #[test]

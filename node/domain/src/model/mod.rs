@@ -31,7 +31,7 @@ pub use oauth::{OAuthApp, OAuthToken, Scopes};
 pub use participation::{Participation, ParticipationState, RsvpAnswer, has_room};
 pub use post::{NewPost, Post, PostEdit, Visibility, language_code};
 pub use proposal::{
-    DEFAULT_CATEGORIES, Fulfilment, MAX_HOURS, MAX_THANKS_CHARS, Proposal, ProposalDraft, ProposalState, Purpose, When, category_tag,
-    from_hashtag_post, names_resident,
+    DEFAULT_CATEGORIES, Fulfilment, MAX_HOURS, MAX_THANKS_CHARS, Proposal, ProposalDraft, ProposalFacts, ProposalState, Purpose, When,
+    category_tag, from_hashtag_post, names_resident,
 };
 pub use response::{DeclineReason, Response, ResponseState};

@@ -222,6 +222,22 @@ pub struct Proposal {
     /// The author's thank-you to the helper, given when it was fulfilled (local proposals,
     /// and copies whose author sent one to a helper here).
     pub thanks: Option<String>,
+    /// Asked for a resident (by a coordinator for her, or by herself): counted, never named.
+    pub for_resident: bool,
+    pub first_response_at: Option<i64>,
+    pub fulfilled_at: Option<i64>,
+}
+
+/// What the figures count of one offer or need, as its author's node states it and sends it
+/// along, so that every node holding a copy counts the same.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProposalFacts {
+    pub for_resident: bool,
+    pub first_response_at: Option<i64>,
+    pub fulfilled_at: Option<i64>,
+    pub hours_given: Option<f64>,
+    /// The sides whose people help (an initiative's id, or a server's origin), with how many.
+    pub helped_by: Vec<(String, i64)>,
 }
 
 impl Proposal {

@@ -13,6 +13,7 @@ pub mod conversations;
 pub mod desk;
 pub mod events;
 pub mod federation_health;
+pub mod figures;
 pub mod follows;
 pub mod initiatives;
 pub mod matching;

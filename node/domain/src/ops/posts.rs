@@ -174,6 +174,8 @@ pub struct RemoteExtras {
     pub proposal: Option<crate::model::ProposalDraft>,
     /// The state its author gives an offer or need (open, being helped, helped, ...).
     pub proposal_state: Option<crate::model::ProposalState>,
+    /// What the figures count of it, as its author states it.
+    pub proposal_facts: Option<crate::model::ProposalFacts>,
     /// Images, kept as links.
     pub attachments: Vec<crate::model::media::NewMedia>,
     /// The object as it came, with its author's integrity proof (coalition content), kept to
@@ -191,7 +193,12 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
     if let Some(existing) = store::posts::by_ap_id(&mut tx, &post.ap_id).await? {
         return Ok(existing);
     }
-    let stored = store::posts::insert(&mut tx, &post).await?;
+    // Another request (the same post's `Create` and `Update` arriving together) may have
+    // stored it since: its version stands, this one's extras must not overwrite it.
+    let Some(stored) = store::posts::insert_if_new(&mut tx, &post).await? else {
+        drop(tx);
+        return store::posts::by_ap_id(&mut store.conn().await?, &post.ap_id).await?.ok_or(DomainError::NotFound);
+    };
     notify_mentioned(&mut tx, &stored, &post.recipients).await?;
     for attachment in extras.attachments.iter().take(crate::model::media::MAX_ATTACHMENTS) {
         store::media::insert(&mut tx, stored.author_id, Some(stored.id), attachment).await?;
@@ -254,6 +261,9 @@ async fn apply_extras(tx: &mut store::Tx, post: &Post, extras: &RemoteExtras) ->
     }
     if let Some(draft) = &extras.proposal {
         super::proposals::apply_remote(tx, post, draft, extras.proposal_state).await?;
+        if let Some(facts) = &extras.proposal_facts {
+            store::proposals::set_facts(tx, post.id, facts).await?;
+        }
     }
     Ok(())
 }

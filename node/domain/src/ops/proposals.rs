@@ -98,6 +98,9 @@ pub async fn publish(
     store::proposals::insert(&mut tx, post.id, &row(draft)).await?;
     if let Some(resident) = audience.on_behalf_of.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         store::proposals::set_resident(&mut tx, post.id, resident).await?;
+        store::proposals::mark_for_resident(&mut tx, post.id).await?;
+    } else if draft.purpose == crate::model::Purpose::Request && author.kind() == crate::model::ActorKind::Person {
+        store::proposals::mark_for_resident(&mut tx, post.id).await?;
     }
     super::posts::announce_created(&mut tx, &post).await?;
     tx.commit().await?;

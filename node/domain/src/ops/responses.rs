@@ -88,6 +88,7 @@ pub async fn respond(store: &Store, urls: &LocalUrls, member: &Actor, proposal_a
         store::outbox::push(&mut tx, &Outgoing::ResponseSent { response_id: response.id }).await?;
     }
     if post.is_local {
+        store::proposals::first_response(&mut tx, post.id, response.created_at).await?;
         tell_author(&mut tx, &post, member).await?;
     }
     tx.commit().await?;
@@ -117,7 +118,10 @@ pub async fn receive(store: &Store, responder: &Actor, proposal_ap_id: &str, off
     match reason {
         Some(reason) if response.state == ResponseState::Pending => decline(&mut tx, &post, &response, Some(reason)).await?,
         Some(_) => {}
-        None => tell_author(&mut tx, &post, responder).await?,
+        None => {
+            store::proposals::first_response(&mut tx, post.id, response.created_at).await?;
+            tell_author(&mut tx, &post, responder).await?;
+        }
     }
     tx.commit().await?;
     store::responses::by_id(&mut store.conn().await?, response.id).await
@@ -204,10 +208,26 @@ pub async fn decide(store: &Store, urls: &LocalUrls, member: &Actor, response_id
     } else {
         store::outbox::push(&mut tx, &Outgoing::ResponseAccepted { response_id }).await?;
     }
+    let side = side_of(&mut tx, &responder).await?;
+    store::proposals::add_helper(&mut tx, post.id, &side).await?;
     decline_pending(&mut tx, &post, DeclineReason::OtherChosen).await?;
     tx.commit().await?;
     open_conversation(store, urls, member, &author, &responder, &post).await?;
     store::responses::by_id(&mut store.conn().await?, response_id).await
+}
+
+/// The side a helper helps from, for the figures: an initiative itself, the first initiative
+/// of one of our members, else the helper's server (its origin), never the person.
+async fn side_of(tx: &mut store::Tx, helper: &Actor) -> Result<String> {
+    if helper.kind() == crate::model::ActorKind::Group {
+        return Ok(helper.ap_id.clone());
+    }
+    if helper.is_local
+        && let Some((initiative, _)) = store::actors::roles_of(tx, helper.id).await?.into_iter().next()
+    {
+        return Ok(store::actors::by_id(tx, initiative).await?.ap_id);
+    }
+    Ok(url::Url::parse(&helper.ap_id).map(|u| u.origin().ascii_serialization()).unwrap_or_default())
 }
 
 /// A direct message from the proposal's author to the responder, in reply to the proposal.
@@ -253,8 +273,9 @@ pub async fn receive_decision(store: &Store, from: &Actor, offer_ap_id: &str, de
     if !store::responses::decide(&mut tx, response.id, state, decision.agreement_ap_id, reason.as_deref()).await? {
         return Ok(());
     }
+    // Only an open copy moves: the author's later word (helped, withdrawn) may have come first.
     if decision.accepted {
-        store::proposals::set_state(&mut tx, post.id, ProposalState::InProgress).await?;
+        store::proposals::transition(&mut tx, post.id, &[ProposalState::Open], ProposalState::InProgress).await?;
     }
     tell_responder(&mut tx, &post, response.responder_id, decision.accepted, reason.as_deref()).await?;
     tx.commit().await?;

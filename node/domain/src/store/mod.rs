@@ -17,6 +17,7 @@ pub mod coalitions;
 pub mod contacts;
 pub mod deliveries;
 pub mod events;
+pub mod figures;
 pub mod follows;
 pub mod inbox;
 pub mod invitations;

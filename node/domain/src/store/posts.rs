@@ -10,6 +10,15 @@ const COLUMNS: &str = "id, ap_id, author_id, content, source, summary, visibilit
 /// Stores a post and its recipients. A remote post already known by `ap_id` is left as it is
 /// and returned (deliveries can repeat).
 pub async fn insert(db: &mut impl Handle, post: &NewPost) -> Result<Post> {
+    match insert_if_new(db, post).await? {
+        Some(stored) => Ok(stored),
+        None => by_ap_id(db, &post.ap_id).await?.ok_or(DomainError::NotFound),
+    }
+}
+
+/// Inserts a post unless one with its id is there already (also one another request stored a
+/// moment ago): `None` then, and nothing is written.
+pub async fn insert_if_new(db: &mut impl Handle, post: &NewPost) -> Result<Option<Post>> {
     let sql = format!(
         "INSERT INTO posts (ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at, language, changed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)
@@ -20,15 +29,13 @@ pub async fn insert(db: &mut impl Handle, post: &NewPost) -> Result<Post> {
         .bind(post.visibility.as_str()).bind(&post.in_reply_to).bind(&post.url).bind(post.published)
         .bind(post.updated).bind(post.is_local).bind(now_ms()).bind(&post.language)
         .fetch_optional(c).await)?;
-    let Some(stored) = inserted else {
-        return by_ap_id(db, &post.ap_id).await?.ok_or(DomainError::NotFound);
-    };
+    let Some(stored) = inserted else { return Ok(None) };
     for recipient in &post.recipients {
         let sql = "INSERT INTO post_recipients (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
         affected!(db, c => sqlx::query(sql).bind(stored.id).bind(recipient).execute(c).await)?;
     }
     set_tags(db, stored.id, &stored.content).await?;
-    Ok(stored)
+    Ok(Some(stored))
 }
 
 /// Sets the id of a local post once its row id is known (ids are built from row ids).

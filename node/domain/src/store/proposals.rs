@@ -5,8 +5,7 @@ use crate::error::Result;
 use crate::model::{Proposal, ProposalState, Purpose, When};
 use crate::now_ms;
 
-const COLUMNS: &str =
-    "post_id, purpose, title, description, category, neighbourhood, when_from, when_to, expires_at, state, created_at, hours_given, thanks";
+const COLUMNS: &str = "post_id, purpose, title, description, category, neighbourhood, when_from, when_to, expires_at, state, created_at, hours_given, thanks, for_resident, first_response_at, fulfilled_at";
 
 /// The structured fields of a proposal, however it arrived.
 pub struct ProposalRow<'a> {
@@ -107,9 +106,59 @@ pub async fn resident(db: &mut impl Handle, post_id: i64) -> Result<Option<Strin
 
 /// Marks a proposal fulfilled, with the hours given and the thank-you when there are.
 pub async fn fulfil(db: &mut impl Handle, post_id: i64, hours: Option<f64>, thanks: Option<&str>) -> Result<()> {
-    let sql = "UPDATE proposals SET state = 'fulfilled', hours_given = $1, thanks = $2 WHERE post_id = $3";
-    affected!(db, c => sqlx::query(sql).bind(hours).bind(thanks).bind(post_id).execute(c).await)?;
+    let sql = "UPDATE proposals SET state = 'fulfilled', hours_given = $1, thanks = $2, fulfilled_at = COALESCE(fulfilled_at, $3) WHERE post_id = $4";
+    affected!(db, c => sqlx::query(sql).bind(hours).bind(thanks).bind(now_ms()).bind(post_id).execute(c).await)?;
     Ok(())
+}
+
+/// Marks a proposal as asked for a resident (counted in the figures, never named).
+pub async fn mark_for_resident(db: &mut impl Handle, post_id: i64) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE proposals SET for_resident = TRUE WHERE post_id = $1").bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
+/// Records when the first response came (later ones change nothing).
+pub async fn first_response(db: &mut impl Handle, post_id: i64, at: i64) -> Result<()> {
+    let sql = "UPDATE proposals SET first_response_at = $1 WHERE post_id = $2 AND first_response_at IS NULL";
+    affected!(db, c => sqlx::query(sql).bind(at).bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
+/// Counts one more helper on `side` (an initiative's id or a server's origin).
+pub async fn add_helper(db: &mut impl Handle, post_id: i64, side: &str) -> Result<()> {
+    let sql = "INSERT INTO proposal_helpers (post_id, side, helpers) VALUES ($1, $2, 1)
+               ON CONFLICT (post_id, side) DO UPDATE SET helpers = proposal_helpers.helpers + 1";
+    affected!(db, c => sqlx::query(sql).bind(post_id).bind(side).execute(c).await)?;
+    Ok(())
+}
+
+/// The sides whose people help with a proposal, with how many.
+pub async fn helpers(db: &mut impl Handle, post_id: i64) -> Result<Vec<(String, i64)>> {
+    let sql = "SELECT side, helpers FROM proposal_helpers WHERE post_id = $1 ORDER BY side";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (String, i64)>(sql).bind(post_id).fetch_all(c).await)?)
+}
+
+/// Takes the facts a proposal's author states for its copy here.
+pub async fn set_facts(db: &mut impl Handle, post_id: i64, facts: &crate::model::ProposalFacts) -> Result<()> {
+    let sql = "UPDATE proposals SET for_resident = $1, first_response_at = $2, fulfilled_at = $3,
+               hours_given = COALESCE($4, hours_given) WHERE post_id = $5";
+    affected!(db, c => sqlx::query(sql).bind(facts.for_resident).bind(facts.first_response_at).bind(facts.fulfilled_at)
+        .bind(facts.hours_given).bind(post_id).execute(c).await)?;
+    affected!(db, c => sqlx::query("DELETE FROM proposal_helpers WHERE post_id = $1").bind(post_id).execute(c).await)?;
+    for (side, helpers) in &facts.helped_by {
+        let sql = "INSERT INTO proposal_helpers (post_id, side, helpers) VALUES ($1, $2, $3) ON CONFLICT (post_id, side) DO NOTHING";
+        affected!(db, c => sqlx::query(sql).bind(post_id).bind(side).bind(*helpers).execute(c).await)?;
+    }
+    Ok(())
+}
+
+/// Every proposal this node holds with its facts (for the figures), created before `until`.
+pub async fn all_until(db: &mut impl Handle, until: i64) -> Result<Vec<Proposal>> {
+    let sql = format!(
+        "SELECT {} FROM proposals p JOIN posts ON posts.id = p.post_id WHERE posts.deleted_at IS NULL AND p.created_at < $1 ORDER BY p.post_id",
+        COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(until).fetch_all(c).await)?)
 }
 
 /// The hours recorded for a fulfilled proposal.

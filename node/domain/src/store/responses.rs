@@ -65,8 +65,12 @@ pub async fn of_responder(db: &mut impl Handle, proposal_post_id: i64, responder
     Ok(on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(proposal_post_id).bind(responder_id).fetch_optional(c).await)?)
 }
 
-/// Every accepted response, with the proposal it answered: help that was given or taken.
-pub async fn accepted(db: &mut impl Handle, limit: i64) -> Result<Vec<Response>> {
-    let sql = format!("SELECT {COLUMNS} FROM responses WHERE state = 'accepted' ORDER BY id DESC LIMIT $1");
-    Ok(on_db!(db, c => sqlx::query_as::<_, Response>(&sql).bind(limit).fetch_all(c).await)?)
+/// How many distinct people of this node had their help accepted in [from, until): members of
+/// `initiative_id`, and people here who belong to no initiative.
+pub async fn helpers_here_between(db: &mut impl Handle, initiative_id: i64, from: i64, until: i64) -> Result<i64> {
+    let sql = "SELECT COUNT(DISTINCT r.responder_id) FROM responses r JOIN actors a ON a.id = r.responder_id
+               WHERE r.state = 'accepted' AND a.is_local AND r.decided_at >= $2 AND r.decided_at < $3
+                 AND (EXISTS (SELECT 1 FROM initiative_members m WHERE m.member_id = a.id AND m.initiative_id = $1)
+                      OR NOT EXISTS (SELECT 1 FROM initiative_members m WHERE m.member_id = a.id))";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(initiative_id).bind(from).bind(until).fetch_one(c).await)?)
 }
