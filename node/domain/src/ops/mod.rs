@@ -15,6 +15,7 @@ pub mod events;
 pub mod federation_health;
 pub mod follows;
 pub mod initiatives;
+pub mod mail;
 pub mod matching;
 pub mod media;
 pub mod members;

@@ -20,6 +20,7 @@ pub mod events;
 pub mod follows;
 pub mod inbox;
 pub mod invitations;
+pub mod mail;
 pub mod markers;
 pub mod media;
 pub mod notifications;
