@@ -29,7 +29,8 @@ on_both_backends!(
     the_one_click_unsubscribe_of_a_mail_program_turns_mail_off,
     the_daily_digest_is_one_mail_with_several_notifications,
     an_answer_to_a_question_reaches_the_askers_address,
-    a_mail_written_while_the_smtp_server_is_down_arrives_once_it_is_up
+    a_mail_written_while_the_smtp_server_is_down_arrives_once_it_is_up,
+    a_participant_is_reminded_of_an_event_once
 );
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -312,6 +313,40 @@ async fn a_mail_written_while_the_smtp_server_is_down_arrives_once_it_is_up(back
     tokio::time::sleep(QUIET).await;
     assert_eq!(sink.to("anna@example.nl")?.len(), 1, "sent once");
     assert_eq!(ops::mail::queue_counts(&state.store).await?, (0, 1, 0));
+    Ok(())
+}
+
+async fn a_participant_is_reminded_of_an_event_once(backend: Backend) -> Result<()> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, JoinMode, Place};
+    let Some((sink, node)) = sink_and_node(backend, 3600).await? else { return Ok(()) };
+    let initiative = node.add_initiative("samen_eten", false).await?;
+    let organiser = node.add_member("fatima", Some(&initiative)).await?;
+    let (anna, piet) = (node.add_member("anna", None).await?, node.add_member("piet", None).await?);
+    choose_on_page(&node, &anna, "anna@example.nl", "daily").await?;
+    let state = node.node.as_ref().context("running")?.state();
+    let starts_at = chrono::Utc::now() + chrono::Duration::hours(3);
+    let draft = EventDraft {
+        title: "Samen eten in De Ark".into(),
+        description: "Iedereen welkom.".into(),
+        starts_at,
+        ends_at: Some(starts_at + chrono::Duration::hours(2)),
+        timezone: DEFAULT_TIMEZONE.into(),
+        place: Some(Place { name: "Buurthuis De Ark".into(), ..Place::default() }),
+        online_url: None,
+        capacity: None,
+        join_mode: JoinMode::Free,
+    };
+    let event = ops::events::publish(&state.store, &state.urls, &organiser, &initiative, &draft, Visibility::Public).await?;
+    ops::rsvp::join(&state.store, &state.urls, &anna, &event.ap_id).await?;
+    ops::rsvp::join(&state.store, &state.urls, &piet, &event.ap_id).await?;
+
+    let reminder = sink.wait_for("anna@example.nl", 1).await?.remove(0);
+    assert_eq!(reminder["subject"], "Herinnering: Samen eten in De Ark", "a reminder goes also to who chose the daily digest");
+    let body = reminder["body"].as_str().context("body")?;
+    assert!(body.contains("je doet mee aan \"Samen eten in De Ark\"") && body.contains("in Buurthuis De Ark"), "{body}");
+    assert_eq!(line_starting(body, &format!("{}/bericht/", node.base_url()))?, format!("{}/bericht/{}", node.base_url(), event.id));
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(sink.received()?.len(), 1, "once, and not to a participant without mail");
     Ok(())
 }
 
