@@ -25,6 +25,8 @@ pub struct Config {
     pub federation: FederationSettings,
     pub web: WebSettings,
     pub server: crate::server::ServerSettings,
+    /// E-mail; without it the node sends none.
+    pub mail: Option<crate::mail::MailSettings>,
 }
 
 impl Default for Config {
@@ -39,6 +41,7 @@ impl Default for Config {
             federation: FederationSettings::default(),
             web: WebSettings::default(),
             server: crate::server::ServerSettings::default(),
+            mail: None,
         }
     }
 }
@@ -86,6 +89,9 @@ impl Config {
         if let Some(v) = env("BUURTNET_LOG_FORMAT") {
             self.log_format = v;
         }
+        if let (Some(v), Some(mail)) = (env("BUURTNET_MAIL_PASSWORD"), self.mail.as_mut()) {
+            mail.password = Some(v);
+        }
         Ok(())
     }
 
@@ -108,6 +114,9 @@ impl Config {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("log_format must be text or json");
         }
+        if let Some(mail) = &self.mail {
+            mail.check(self.dev)?;
+        }
         Ok(())
     }
 
@@ -115,8 +124,18 @@ impl Config {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("buurtnet.db").display()))
     }
 
+    /// The settings as TOML, the mail password left out.
     pub fn to_toml(&self) -> String {
-        toml::to_string_pretty(self).expect("config serialises")
+        let mut shown = self.clone();
+        if let Some(password) = shown.mail.as_mut().and_then(|m| m.password.as_mut()) {
+            *password = "***".into();
+        }
+        toml::to_string_pretty(&shown).expect("config serialises")
+    }
+
+    /// The web settings, with whether the node sends e-mail.
+    pub fn web_settings(&self) -> buurtnet_web::WebSettings {
+        buurtnet_web::WebSettings { mail: self.mail.as_ref().map(crate::mail::MailSettings::status), ..self.web.clone() }
     }
 }
 
@@ -140,6 +159,22 @@ mod tests {
         assert_eq!(config.domain, "localhost:9000");
         assert!(config.apply_env(|n| (n == "BUURTNET_DEV").then(|| "misschien".to_string())).is_err());
         assert!(toml::from_str::<Config>("domian = \"typo\"").is_err(), "unknown keys are refused");
+    }
+
+    #[test]
+    fn mail_settings_are_checked_and_the_password_never_shown() {
+        let text =
+            "domain = \"buurt.example\"\n[mail]\nhost = \"smtp.example.nl\"\nfrom = \"Buurt <buurt@example.nl>\"\nusername = \"buurt\"\n";
+        let mut config: Config = toml::from_str(text).unwrap();
+        config.apply_env(|n| (n == "BUURTNET_MAIL_PASSWORD").then(|| "geheim".to_string())).unwrap();
+        assert!(config.check().is_ok());
+        assert!(!config.to_toml().contains("geheim") && !format!("{config:?}").contains("geheim"));
+        assert!(config.web_settings().mail.is_some());
+        config.mail.as_mut().unwrap().tls = crate::mail::TlsMode::None;
+        assert!(config.check().is_err(), "no plain SMTP to another machine");
+        config.mail.as_mut().unwrap().from = "geen adres".into();
+        assert!(config.check().is_err());
+        assert!(Config::default().web_settings().mail.is_none(), "no [mail]: no e-mail");
     }
 
     #[test]

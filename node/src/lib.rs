@@ -2,10 +2,11 @@
 //!
 //! Config, start-up and wiring; no business logic. [`start`] opens the store, makes sure the
 //! instance actor exists, builds the federation state, serves the web router and runs the
-//! delivery worker. Nothing is global, so tests run several nodes in one process.
+//! delivery worker and, with `[mail]` settings, the mail worker. Nothing is global, so tests run several nodes in one process.
 
 pub mod config;
 pub mod demo;
+pub mod mail;
 pub mod server;
 
 use anyhow::{Context as _, Result};
@@ -57,6 +58,8 @@ pub struct Node {
     server: JoinHandle<()>,
     worker: JoinHandle<()>,
     housekeeping: JoinHandle<()>,
+    /// Sends e-mail; `None` without `[mail]` settings.
+    mailer: Option<JoinHandle<()>>,
 }
 
 impl Node {
@@ -77,6 +80,10 @@ impl Node {
         let _ = self.server.await;
         let _ = self.worker.await;
         let _ = self.housekeeping.await;
+        if let Some(mailer) = self.mailer {
+            mailer.abort();
+            let _ = mailer.await;
+        }
         self.federation.state().store.close().await;
     }
 
@@ -85,6 +92,9 @@ impl Node {
         let _ = self.server.await;
         self.worker.abort();
         self.housekeeping.abort();
+        if let Some(mailer) = self.mailer {
+            mailer.abort();
+        }
     }
 }
 
@@ -97,12 +107,15 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
     ops::coalitions::ensure_replica_actors(&store, &urls, keys::generate).await?;
     let state = FederationState::new(store, urls, config.federation.clone(), config.dev, instance, VERSION);
     let federation = Federation::new(&state).await.map_err(|e| anyhow::anyhow!("federation config: {e}"))?;
-    let router = buurtnet_web::router(&federation, config.web.clone(), config.data_dir.join("media"));
+    let router = buurtnet_web::router(&federation, config.web_settings(), config.data_dir.join("media"));
+    let mail_worker =
+        config.mail.as_ref().map(|s| mail::MailWorker::new(state.store.clone(), state.urls.clone(), s.clone())).transpose()?;
     let addr = listener.local_addr()?;
     let server = tokio::spawn(server::serve(listener, router, config.server.clone()));
     let worker = tokio::spawn(buurtnet_federation::deliver::run_worker(state.clone()));
     let housekeeping = tokio::spawn(housekeeping(state.clone(), federation.clone()));
-    Ok(Node { federation, addr, server, worker, housekeeping })
+    let mailer = mail_worker.map(|worker| tokio::spawn(worker.run()));
+    Ok(Node { federation, addr, server, worker, housekeeping, mailer })
 }
 
 /// Aborts a task when dropped, so that a sub-task ends with the task that started it.

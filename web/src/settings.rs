@@ -16,6 +16,18 @@ pub struct WebSettings {
     /// Addresses of reverse proxies in front of the node, whose `X-Forwarded-For` tells the
     /// client's address for the rate limits. Empty: every connection is its own client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Whether the node sends e-mail (from the config's `[mail]`, not a `[web]` setting).
+    #[serde(skip)]
+    pub mail: Option<MailStatus>,
+}
+
+/// How the node sends e-mail, as its pages tell it.
+#[derive(Debug, Clone, Default)]
+pub struct MailStatus {
+    /// The SMTP server, as `host:port`.
+    pub relay: String,
+    /// The sender address.
+    pub from: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +45,7 @@ impl Default for WebSettings {
             access_token_lifetime_secs: None,
             session_idle_hours: 24 * 14,
             trusted_proxies: Vec::new(),
+            mail: None,
         }
     }
 }

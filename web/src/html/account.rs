@@ -1,7 +1,9 @@
-//! A member's own data: a page with the export (one JSON file) and deleting the account
-//! (the password is asked again; the deletion federates).
+//! A member's own data: a page with the export (one JSON file), her e-mail choice (handled
+//! in [`super::mail_pages`]) and deleting the account (the password is asked again; the
+//! deletion federates).
 
 use super::layout::{Frame, error_page, in_language, render};
+use super::mail_pages::AccountMailPart;
 use super::stale_form;
 use super::visitor::{SESSION_COOKIE, Visitor};
 use askama::Template;
@@ -9,6 +11,7 @@ use axum::extract::Form;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
+use buurtnet_domain::model::Actor;
 use buurtnet_domain::ops::members;
 use buurtnet_federation::Context;
 
@@ -18,6 +21,7 @@ struct AccountPage {
     frame: Frame,
     username: String,
     error: Option<String>,
+    mail: AccountMailPart,
 }
 
 fn login_first() -> Response {
@@ -26,9 +30,15 @@ fn login_first() -> Response {
 
 pub async fn page(context: Context, visitor: Visitor) -> Response {
     let Some(member) = visitor.member().cloned() else { return login_first() };
-    let page =
-        AccountPage { frame: Frame::new(&context, &visitor, visitor.tr.t("account-title")).await, username: member.username, error: None };
-    render(&visitor, StatusCode::OK, &page)
+    let mail = AccountMailPart::of(&context, &visitor, &member).await;
+    page_with(&context, &visitor, member, mail, StatusCode::OK).await
+}
+
+/// The page with its e-mail part as given (a choice that was refused shows why).
+pub(super) async fn page_with(context: &Context, visitor: &Visitor, member: Actor, mail: AccountMailPart, status: StatusCode) -> Response {
+    let title = visitor.tr.t("account-title");
+    let page = AccountPage { frame: Frame::new(context, visitor, title).await, username: member.username, error: None, mail };
+    render(visitor, status, &page)
 }
 
 /// The export, as a download.
@@ -80,10 +90,12 @@ pub async fn delete(context: Context, visitor: Visitor, Form(form): Form<DeleteF
         }
         Err(DomainError::Invalid(list)) => {
             let error = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            let mail = AccountMailPart::of(&context, &visitor, &member).await;
             let page = AccountPage {
                 frame: Frame::new(&context, &visitor, visitor.tr.t("account-title")).await,
                 username: member.username,
                 error: Some(error),
+                mail,
             };
             render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

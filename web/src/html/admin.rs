@@ -2,7 +2,8 @@
 //! a line to each peer: solid when healthy, dashed when failing, dotted and red when
 //! unreachable) and as a table with what is pending or given up and since when, with a
 //! button to try a peer again. And the node's settings: its name, description, rules and
-//! how people sign up, with the config file's fixed settings shown beside them.
+//! how people sign up, with the config file's fixed settings shown beside them, and whether
+//! the node sends e-mail ([`super::mail_pages`]).
 
 use super::layout::{Frame, error_page, render};
 use super::visitor::Visitor;
@@ -147,6 +148,7 @@ struct SettingsPage {
     /// From the config file, read only: (setting, value).
     fixed: Vec<(&'static str, String)>,
     error: Option<String>,
+    mail: super::mail_pages::AdminMailPart,
 }
 
 async fn settings_page(
@@ -177,6 +179,7 @@ async fn settings_page(
         registrations,
         fixed,
         error,
+        mail: super::mail_pages::AdminMailPart::of(context, visitor).await,
     })
 }
 

@@ -46,6 +46,8 @@ pub struct QuestionView {
     pub handled: Option<String>,
     /// The need made of it, if any.
     pub need_href: Option<String>,
+    /// "Answered by … on …:", the answer, and whether it was mailed or she is to be phoned.
+    pub answer: Option<(String, String, String)>,
 }
 
 impl QuestionView {
@@ -64,8 +66,23 @@ impl QuestionView {
             when: super::local_time(q.created_at),
             handled,
             need_href: q.need_post_id.map(|id| format!("/bericht/{id}")),
+            answer: answer_of(view, tr),
         }
     }
+}
+
+/// A coordinator's answer to a question, in words.
+fn answer_of(view: &questions::QuestionView, tr: super::i18n::Tr) -> Option<(String, String, String)> {
+    let q = &view.question;
+    let (answer, at) = (q.answer.clone()?, q.answered_at?);
+    let who = view.answered_by.as_ref().map(|a| a.display_name.clone()).unwrap_or_default();
+    let by = tr.with("question-answered-by", &[("who", who), ("when", super::local_time(at))]);
+    let how = if q.answer_mailed {
+        tr.t1("question-answered-mailed", "contact", &q.contact)
+    } else {
+        tr.with("question-answered-call", &[("name", q.name.clone()), ("contact", q.contact.clone())])
+    };
+    Some((by, answer, how))
 }
 
 pub struct WaitingView {

@@ -20,6 +20,8 @@ pub mod i18n;
 pub mod initiatives;
 pub mod knowledge;
 pub mod layout;
+pub mod mail_pages;
+pub mod mail_text;
 pub mod moderation;
 pub mod notes;
 pub mod notices;
@@ -88,6 +90,10 @@ pub fn routes() -> Router {
         .route("/mijn-gegevens", get(account::page))
         .route("/mijn-gegevens/export.json", get(account::export))
         .route("/mijn-gegevens/verwijderen", post(account::delete))
+        .route("/mijn-gegevens/email", post(mail_pages::choose))
+        .route("/afmelden/{token}", get(mail_pages::unsubscribe_confirm).post(mail_pages::unsubscribe))
+        .route("/beheer/instellingen/proefmail", post(mail_pages::test_mail))
+        .route("/coordinatie/vragen/{id}/antwoord", post(mail_pages::answer))
         .route("/meldingen", get(notices::list))
         .route("/meldingen/wissen", post(notices::clear))
         .route("/gesprekken", get(conversations::list))

@@ -16,6 +16,7 @@ pub mod federation_health;
 pub mod figures;
 pub mod follows;
 pub mod initiatives;
+pub mod mail;
 pub mod matching;
 pub mod media;
 pub mod members;

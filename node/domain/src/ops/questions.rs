@@ -4,7 +4,10 @@
 //! coordinator of the initiative is what counts here; an administrator of the node who is
 //! not one does not read them. Nothing of it ever leaves this node. A coordinator turns a
 //! question into a need on the asker's behalf (the name becomes the need's resident, which
-//! is not federated either) or marks it handled.
+//! is not federated either) or marks it handled. A coordinator can also answer it with a
+//! short text: mailed to the asker when she left an e-mail address and the node sends mail
+//! (queued in the same transaction that records the answer), else the coordinator is told to
+//! phone her.
 
 use super::actors::ROLE_COORDINATOR;
 use super::proposals::Audience;
@@ -17,6 +20,7 @@ use crate::urls::LocalUrls;
 pub const MAX_NAME_CHARS: usize = 80;
 pub const MAX_CONTACT_CHARS: usize = 120;
 pub const MAX_QUESTION_CHARS: usize = 1000;
+pub const MAX_ANSWER_CHARS: usize = 2000;
 /// The notification each coordinator gets; it names the initiative, never the asker.
 pub const KIND_QUESTION: &str = "question";
 /// How many questions per initiative the coordinators' page lists.
@@ -84,6 +88,8 @@ pub struct QuestionView {
     pub initiative: Actor,
     /// The coordinator who handled it, once handled.
     pub handled_by: Option<Actor>,
+    /// The coordinator who answered it, once answered.
+    pub answered_by: Option<Actor>,
 }
 
 async fn view(conn: &mut impl store::Handle, question: Question) -> Result<QuestionView> {
@@ -92,7 +98,11 @@ async fn view(conn: &mut impl store::Handle, question: Question) -> Result<Quest
         Some(id) => Some(store::actors::by_id(conn, id).await?),
         None => None,
     };
-    Ok(QuestionView { question, initiative, handled_by })
+    let answered_by = match question.answered_by {
+        Some(id) => Some(store::actors::by_id(conn, id).await?),
+        None => None,
+    };
+    Ok(QuestionView { question, initiative, handled_by, answered_by })
 }
 
 /// The recent questions to the initiatives `member` coordinates, open ones first.
@@ -151,4 +161,39 @@ pub async fn publish_need(
     store::questions::mark_handled(&mut tx, question_id, member.id, Some(post.id)).await?;
     tx.commit().await?;
     Ok(post)
+}
+
+/// Writes the e-mail of an answer to the asker (the words are the web crate's).
+pub type AnswerMailer<'a> = &'a (dyn Fn(&QuestionView, &str) -> store::mail::NewMail + Sync);
+
+/// How a coordinator's answer reached the asker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answered {
+    /// Queued as an e-mail to the address she gave.
+    Mailed,
+    /// Not mailed (no address, or the node sends no mail): the coordinator gets in touch.
+    GetInTouch,
+}
+
+/// A coordinator answers a question. `mail` writes the e-mail to the address the asker gave
+/// (`None`: this node sends no mail); it is used only when her contact is an e-mail address.
+/// The question counts as handled with it.
+pub async fn answer(store: &Store, member: &Actor, id: i64, text: &str, mail: Option<AnswerMailer<'_>>) -> Result<Answered> {
+    let view = for_coordinator(store, member, id).await?;
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_ANSWER_CHARS {
+        return Err(DomainError::invalid("answer", format!("1 to {MAX_ANSWER_CHARS} characters / 1 tot {MAX_ANSWER_CHARS} tekens")));
+    }
+    let address = view.question.contact.trim();
+    let mail = mail.filter(|_| super::mail::valid_address(address)).map(|compose| compose(&view, text));
+    let mut tx = store.begin().await?;
+    if !store::questions::record_answer(&mut tx, id, member.id, text, mail.is_some()).await? {
+        return Err(DomainError::Conflict("answered already / al beantwoord".into()));
+    }
+    store::questions::mark_handled(&mut tx, id, member.id, view.question.need_post_id).await?;
+    if let Some(mail) = &mail {
+        store::mail::enqueue(&mut tx, mail).await?;
+    }
+    tx.commit().await?;
+    Ok(if mail.is_some() { Answered::Mailed } else { Answered::GetInTouch })
 }

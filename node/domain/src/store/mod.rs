@@ -21,6 +21,7 @@ pub mod figures;
 pub mod follows;
 pub mod inbox;
 pub mod invitations;
+pub mod mail;
 pub mod markers;
 pub mod media;
 pub mod notifications;
