@@ -37,7 +37,7 @@ declare -A max_len=(
 declare -A dict=([inbox_activity]=activitystreams [coalition_op]=activitystreams [webfinger_nodeinfo]=activitystreams)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(inbox_activity http_signature html_sanitiser markdown article_patch mastodon_api_bodies webfinger_nodeinfo coalition_op)
+  targets=(inbox_activity http_signature html_sanitiser markdown article_patch mastodon_api_bodies webfinger_nodeinfo coalition_op help_forms)
 fi
 
 if ! cargo fuzz --version 2>/dev/null | grep -qF "$cargo_fuzz_version"; then

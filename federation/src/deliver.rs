@@ -618,10 +618,11 @@ async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) 
     Ok(())
 }
 
-/// A delivery that will never be made: whoever waits for an answer to it is told (today: a
-/// member's response to an offer or need on another node).
+/// A delivery that will never be made: whoever waits for an answer to it is told (a member's
+/// response to an offer or need, request to take part, or proposed edit on another node).
 async fn gave_up(state: &FederationState, delivery: &Delivery) -> Result<()> {
-    buurtnet_domain::ops::responses::undeliverable(&state.store, &delivery.activity_ap_id).await?;
+    let carried = serde_json::from_str::<Value>(&delivery.body).ok().and_then(|body| crate::protocol::first_id(body.get("object")));
+    buurtnet_domain::ops::responses::gave_up(&state.store, &delivery.activity_ap_id, carried.as_deref()).await?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 #![no_main]
 
 use axum::extract::{FromRequest, Query};
-use buurtnet_web::api::{Params, accounts, media, oauth, search, statuses, timelines};
+use buurtnet_web::api::{Params, accounts, media, oauth, proposals, search, statuses, timelines};
 use http::Uri;
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
@@ -30,6 +30,7 @@ fuzz_target!(|body: &[u8]| {
             params::<accounts::ReportForm>(content_type, body).await;
             params::<accounts::MarkersForm>(content_type, body).await;
             params::<media::DescribeForm>(content_type, body).await;
+            params::<proposals::HelpedParams>(content_type, body).await;
         }
     });
     let Ok(uri) = format!("/api/v1/timelines/home?{}", String::from_utf8_lossy(body)).parse::<Uri>() else { return };

@@ -232,7 +232,8 @@ async fn a_withdrawn_need_shows_as_withdrawn_everywhere_and_its_responders_hear_
 
 /// A's node refuses B's node for good (blocked): B's volunteer responds to a need she holds,
 /// the delivery is refused (403), and instead of "Je hoort het als er antwoord is" forever,
-/// her response shows as not delivered and she is told.
+/// her response shows as not delivered and she is told; so too when she asks to take part
+/// in one of A's activities.
 async fn a_response_refused_for_good_is_marked_undelivered_and_the_helper_told(backend: Backend) -> Result<()> {
     let home = TestNode::start(backend).await?;
     let away = TestNode::start(backend).await?;
@@ -245,8 +246,22 @@ async fn a_response_refused_for_good_is_marked_undelivered_and_the_helper_told(b
     let need =
         ops::proposals::publish(&home_state.store, &home_state.urls, &coordinator, &initiative, &sample_need("Een lamp ophangen"), &public)
             .await?;
+    let meal = buurtnet_domain::model::EventDraft {
+        title: "Soep op zaterdag".into(),
+        description: "Samen eten".into(),
+        starts_at: chrono::Utc::now() + chrono::Duration::days(7),
+        ends_at: None,
+        timezone: buurtnet_domain::model::DEFAULT_TIMEZONE.into(),
+        place: None,
+        online_url: Some("https://meet.example/soep".into()),
+        capacity: None,
+        join_mode: buurtnet_domain::model::JoinMode::Free,
+    };
+    let public_visibility = buurtnet_domain::model::Visibility::Public;
+    let event = ops::events::publish(&home_state.store, &home_state.urls, &coordinator, &initiative, &meal, public_visibility).await?;
     home_state.wake_delivery();
     eventually("the need arrives", || async { away.post(&need.ap_id).await }).await?;
+    away.until_event(&event.ap_id).await?;
 
     let away_host = away.base_url().trim_start_matches("http://").to_string();
     let own = home.base_url().trim_start_matches("http://").to_string();
@@ -262,6 +277,14 @@ async fn a_response_refused_for_good_is_marked_undelivered_and_the_helper_told(b
     let told = store::notifications::for_recipient(&mut away.store().conn().await?, helper.id, 20).await?;
     assert_eq!(told.iter().filter(|n| n.kind == ops::responses::KIND_RESPONSE_UNDELIVERED).count(), 1);
     assert!(store::responses::for_proposal(&mut home.store().conn().await?, need.id).await?.is_empty(), "the refusing node kept nothing");
+    // Asking to take part is not left in silence either.
+    ops::rsvp::join(&away_state.store, &away_state.urls, &helper, &event.ap_id).await?;
+    away_state.wake_delivery();
+    eventually("the member hears that her request did not arrive", || async {
+        let told = store::notifications::for_recipient(&mut away.store().conn().await?, helper.id, 20).await?;
+        Ok(told.iter().any(|n| n.kind == ops::responses::KIND_JOIN_UNDELIVERED).then_some(()))
+    })
+    .await?;
     Ok(())
 }
 

@@ -347,6 +347,8 @@ notice-kind-response-closed = Your response is no longer needed. The page says w
 notice-kind-response-undelivered = Your response did not arrive. Please get in touch another way.
 notice-kind-proposal-fulfilled = { $who } says the help was given. Thank you!
 notice-kind-proposal-closed = { $who } withdrew something you were going to help with.
+notice-kind-join-undelivered = Your request to take part in an activity did not arrive. Please get in touch with the organisers another way.
+notice-kind-patch-undelivered = Your proposed change did not reach the article's initiative.
 
 ## Events
 event-starts = Starts

@@ -347,6 +347,8 @@ notice-kind-response-closed = Je reactie is niet meer nodig. Op de pagina staat 
 notice-kind-response-undelivered = Je reactie is niet aangekomen. Neem op een andere manier contact op.
 notice-kind-proposal-fulfilled = { $who } laat weten dat er geholpen is. Dank je wel!
 notice-kind-proposal-closed = { $who } heeft iets ingetrokken waar je bij zou helpen.
+notice-kind-join-undelivered = Je aanmelding voor een activiteit is niet aangekomen. Neem op een andere manier contact op met de organisatie.
+notice-kind-patch-undelivered = Je voorstel voor een wijziging is niet aangekomen bij het initiatief van het artikel.
 
 ## Activiteiten
 event-starts = Begint

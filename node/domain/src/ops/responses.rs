@@ -282,9 +282,36 @@ pub async fn receive_decision(store: &Store, from: &Actor, offer_ap_id: &str, de
     Ok(())
 }
 
-/// Our node gave up delivering `activity_ap_id` (the peer refused it for good, or never
-/// answered): when it was a member's response, it is marked undelivered and the member told,
-/// so that she can reach the author another way.
+/// A member's request to take part in an event on another node could not be delivered.
+pub const KIND_JOIN_UNDELIVERED: &str = "join_undelivered";
+/// A member's proposed edit of an article on another node could not be delivered.
+pub const KIND_PATCH_UNDELIVERED: &str = "patch_undelivered";
+
+/// Our node gave up delivering an activity (the peer refused it for good, or never answered):
+/// whoever waits for an answer to it is told, so that she can reach the other side another
+/// way. `object_ap_id` is what the activity carried (a proposed edit's id).
+pub async fn gave_up(store: &Store, activity_ap_id: &str, object_ap_id: Option<&str>) -> Result<()> {
+    if undeliverable(store, activity_ap_id).await? {
+        return Ok(());
+    }
+    let mut tx = store.begin().await?;
+    if let Some(join) = store::participants::by_join_ap_id(&mut tx, activity_ap_id).await? {
+        let event = store::posts::by_id(&mut tx, join.event_post_id).await?;
+        store::notifications::insert_once_by(&mut tx, join.participant_id, KIND_JOIN_UNDELIVERED, event.id, event.author_id).await?;
+    } else if let Some(patch) = match object_ap_id {
+        Some(id) => store::articles::patch_by_ap_id(&mut tx, id).await?,
+        None => None,
+    } {
+        let article = store::posts::by_id(&mut tx, patch.article_post_id).await?;
+        if store::actors::by_id(&mut tx, patch.author_id).await?.is_local {
+            store::notifications::insert_once_by(&mut tx, patch.author_id, KIND_PATCH_UNDELIVERED, article.id, article.author_id).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// When `activity_ap_id` was a member's response, it is marked undelivered and she is told.
 pub async fn undeliverable(store: &Store, activity_ap_id: &str) -> Result<bool> {
     let mut tx = store.begin().await?;
     let Some(response) = store::responses::by_ap_id(&mut tx, activity_ap_id).await? else { return Ok(false) };
