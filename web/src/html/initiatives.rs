@@ -4,10 +4,9 @@
 //! name, description and contact details.
 
 use super::ask::AskPart;
-use super::front::ProposalView;
 use super::layout::{Frame, error_page, field_errors, render};
+use super::stale_form;
 use super::visitor::Visitor;
-use super::{local_time, stale_form};
 use crate::challenge::Challenges;
 use askama::Template;
 use axum::extract::{Form, Path};
@@ -16,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
 use buurtnet_domain::model::{Actor, html};
 use buurtnet_domain::ops::{self, initiatives::Details, signup};
-use buurtnet_domain::store::{self, contacts::Contact};
+use buurtnet_domain::store::contacts::Contact;
 use buurtnet_federation::Context;
 use std::collections::BTreeMap;
 
@@ -55,23 +54,19 @@ pub(super) async fn reach_of(context: &Context, initiative: &Actor) -> Result<Re
 #[derive(Template)]
 #[template(path = "initiative.html")]
 pub(super) struct InitiativePage {
-    frame: Frame,
-    name: String,
-    handle: String,
-    /// Sanitised HTML.
-    summary: String,
-    is_initiative: bool,
-    proposals: Vec<ProposalView>,
-    posts: Vec<(String, String, String)>,
-    calendar_href: String,
-    feed_base: String,
-    id: i64,
-    username: String,
-    follow_options: Vec<super::people::FollowOption>,
+    /// What every profile shows (the template reads its fields through `Deref`).
+    profile: super::posts::ProfilePage,
     reach: ReachView,
     ask: AskPart,
     /// The visitor coordinates it: a link to change its details.
     may_edit: bool,
+}
+
+impl std::ops::Deref for InitiativePage {
+    type Target = super::posts::ProfilePage;
+    fn deref(&self) -> &Self::Target {
+        &self.profile
+    }
 }
 
 /// The page of `initiative`, with the "Vraag het ons" form as `ask` holds it.
@@ -81,29 +76,12 @@ pub(super) async fn initiative_page(
     initiative: &Actor,
     ask: AskPart,
 ) -> Result<InitiativePage, DomainError> {
-    let tr = visitor.tr;
-    let posts = store::posts::public_by_author(&mut context.store.conn().await?, initiative.id, 20, 0).await?;
-    let all = ops::browse::open_proposals(&context.store, visitor.member(), &Default::default(), 200).await?;
-    let (follow_options, may_edit) = match visitor.member() {
-        Some(member) => (
-            super::people::follow_options(context, member, initiative, tr).await?,
-            signup::coordinates(&context.store, member, initiative).await?,
-        ),
-        None => (vec![], false),
+    let may_edit = match visitor.member() {
+        Some(member) => signup::coordinates(&context.store, member, initiative).await?,
+        None => false,
     };
     Ok(InitiativePage {
-        frame: Frame::new(context, visitor, initiative.display_name.clone()).await,
-        name: initiative.display_name.clone(),
-        handle: initiative.handle(),
-        summary: html::sanitize(&initiative.summary),
-        is_initiative: true,
-        proposals: all.iter().filter(|c| c.author.id == initiative.id).map(|c| ProposalView::new(c, tr)).collect(),
-        posts: posts.iter().map(|p| (format!("/bericht/{}", p.id), local_time(p.published), p.content.clone())).collect(),
-        calendar_href: format!("{}/calendar.ics", initiative.ap_id),
-        feed_base: format!("{}/feed", initiative.ap_id),
-        id: initiative.id,
-        username: initiative.username.clone(),
-        follow_options,
+        profile: super::posts::profile_of(context, visitor, initiative).await?,
         reach: reach_of(context, initiative).await?,
         ask,
         may_edit,

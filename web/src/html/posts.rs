@@ -352,23 +352,25 @@ pub async fn decide(
     }
 }
 
+/// A member's or initiative's page (an initiative's adds how to reach it, see
+/// [`super::initiatives`], whose page derefs to this one for the shared template).
 #[derive(Template)]
 #[template(path = "profile.html")]
-struct ProfilePage {
-    frame: Frame,
-    name: String,
-    handle: String,
+pub(super) struct ProfilePage {
+    pub(super) frame: Frame,
+    pub(super) name: String,
+    pub(super) handle: String,
     /// Sanitised HTML.
-    summary: String,
-    is_initiative: bool,
-    proposals: Vec<ProposalView>,
-    posts: Vec<(String, String, String)>,
-    calendar_href: String,
+    pub(super) summary: String,
+    pub(super) is_initiative: bool,
+    pub(super) proposals: Vec<ProposalView>,
+    pub(super) posts: Vec<(String, String, String)>,
+    pub(super) calendar_href: String,
     /// The feeds' address without `.atom` / `.rss`.
-    feed_base: String,
-    id: i64,
-    username: String,
-    follow_options: Vec<super::people::FollowOption>,
+    pub(super) feed_base: String,
+    pub(super) id: i64,
+    pub(super) username: String,
+    pub(super) follow_options: Vec<super::people::FollowOption>,
 }
 
 /// The page of a member or initiative of this node.
@@ -380,18 +382,24 @@ pub async fn profile(context: &Context, visitor: &Visitor, name: &str, kind: Act
 }
 
 async fn profile_page(context: &Context, visitor: &Visitor, name: &str, kind: ActorKind) -> Result<ProfilePage, DomainError> {
-    let tr = visitor.tr;
     let mut conn = context.store.conn().await?;
     let actor = store::actors::local_by_username(&mut conn, name).await?.filter(|a| a.kind() == kind).ok_or(DomainError::NotFound)?;
     if store::actors::is_deleted(&mut conn, actor.id).await? {
         return Err(DomainError::Gone);
     }
-    let posts = store::posts::public_by_author(&mut conn, actor.id, 20, 0).await?;
     drop(conn);
+    profile_of(context, visitor, &actor).await
+}
+
+/// The page of a local member or initiative: its recent public posts, its open offers and
+/// needs as the visitor may see them, and how to follow it.
+pub(super) async fn profile_of(context: &Context, visitor: &Visitor, actor: &Actor) -> Result<ProfilePage, DomainError> {
+    let tr = visitor.tr;
+    let posts = store::posts::public_by_author(&mut context.store.conn().await?, actor.id, 20, 0).await?;
     let all = ops::browse::open_proposals(&context.store, visitor.member(), &Default::default(), 200).await?;
     let proposals = all.iter().filter(|c| c.author.id == actor.id).map(|c| ProposalView::new(c, tr)).collect();
     let follow_options = match visitor.member() {
-        Some(member) => super::people::follow_options(context, member, &actor, tr).await?,
+        Some(member) => super::people::follow_options(context, member, actor, tr).await?,
         None => vec![],
     };
     Ok(ProfilePage {
@@ -399,7 +407,7 @@ async fn profile_page(context: &Context, visitor: &Visitor, name: &str, kind: Ac
         name: actor.display_name.clone(),
         handle: actor.handle(),
         summary: html::sanitize(&actor.summary),
-        is_initiative: kind == ActorKind::Group,
+        is_initiative: actor.kind() == ActorKind::Group,
         proposals,
         posts: posts.iter().map(|p| (format!("/bericht/{}", p.id), super::local_time(p.published), p.content.clone())).collect(),
         calendar_href: format!("{}/calendar.ics", actor.ap_id),
