@@ -1,0 +1,271 @@
+//! Durable delivery. Two steps, each in its own transaction:
+//!
+//! 1. **Expand**: an outbox entry becomes its activity (built here, once, so every retry sends
+//!    the same bytes) and one delivery row per inbox (shared inboxes where peers have them).
+//! 2. **Deliver**: due rows are claimed with a lease, signed (on the blocking pool) and POSTed,
+//!    with bounded concurrency overall and per peer. Failures back off exponentially for
+//!    `give_up_after_hours` (at least two days); peers that keep failing are recorded as
+//!    unreachable. A node killed mid-way finds every unfinished row again on restart.
+//!
+//! activitypub_federation's own queue is not used: it lives in memory and, in debug mode,
+//! drops failures silently.
+
+mod plan;
+
+pub use plan::expand_pending;
+pub(crate) use plan::passed_on_object;
+
+use crate::error::{FederationError, Result};
+use crate::metrics::Metrics;
+use crate::safety;
+use crate::state::FederationState;
+use buurtnet_domain::store::deliveries::Delivery;
+use buurtnet_domain::{now_ms, store};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use url::Url;
+
+/// How long a claimed delivery is reserved for the worker that claimed it. Longer than a
+/// request can take (timeouts are 10 s), so no delivery is sent twice at once.
+const LEASE_MS: i64 = 60_000;
+
+/// Runs until the task is aborted: expands the outbox and delivers what is due.
+pub async fn run_worker(state: FederationState) {
+    let settings = state.settings.delivery.clone();
+    let slots = Arc::new(Semaphore::new(settings.concurrency));
+    let per_peer: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
+    release_leases_of_previous_run(&state).await;
+    loop {
+        if let Err(e) = expand_pending(&state).await {
+            tracing::error!(error = %e, "could not expand the outbox; will try again");
+        }
+        let busy_hosts: Vec<String> = per_peer
+            .lock()
+            .expect("peer map")
+            .iter()
+            .filter(|(_, slots)| slots.available_permits() == 0)
+            .map(|(host, _)| host.clone())
+            .collect();
+        let claimed = match claim(&state, slots.available_permits(), &busy_hosts).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::error!(error = %e, "could not claim deliveries; will try again");
+                vec![]
+            }
+        };
+        if claimed.is_empty() {
+            idle(&state).await;
+            continue;
+        }
+        let mut deferred = Vec::new();
+        for delivery in claimed {
+            let peer = per_peer
+                .lock()
+                .expect("peer map")
+                .entry(delivery.host.clone())
+                .or_insert_with(|| Arc::new(Semaphore::new(settings.per_peer_concurrency)))
+                .clone();
+            // A peer with all its slots busy must not hold up deliveries to others: its rows
+            // go back to the queue and are claimed again once it has room.
+            let Ok(peer_slot) = peer.try_acquire_owned() else {
+                deferred.push(delivery.id);
+                continue;
+            };
+            let slot = slots.clone().acquire_owned().await.expect("semaphore open");
+            let state = state.clone();
+            tokio::spawn(async move {
+                deliver_one(&state, delivery).await;
+                drop(peer_slot);
+                drop(slot);
+            });
+        }
+        if !deferred.is_empty() {
+            release(&state, &deferred).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// Puts claimed deliveries back in the queue at once.
+async fn release(state: &FederationState, ids: &[i64]) {
+    let released = async {
+        let mut tx = state.store.begin().await?;
+        store::deliveries::release_leases(&mut tx, ids).await?;
+        tx.commit().await?;
+        Ok::<_, FederationError>(())
+    };
+    if let Err(e) = released.await {
+        tracing::warn!(error = %e, "could not release deferred deliveries; they resume when their lease runs out");
+    }
+}
+
+async fn release_leases_of_previous_run(state: &FederationState) {
+    let released = async {
+        let mut tx = state.store.begin().await?;
+        let n = store::deliveries::release_all_leases(&mut tx).await?;
+        tx.commit().await?;
+        Ok::<_, FederationError>(n)
+    };
+    match released.await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("resuming {n} deliveries that were in flight when the node last stopped"),
+        Err(e) => tracing::error!(error = %e, "could not release old delivery leases; they resume when their lease runs out"),
+    }
+}
+
+async fn claim(state: &FederationState, free: usize, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
+    if free == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        return Ok(vec![]);
+    }
+    let mut tx = state.store.begin().await?;
+    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, LEASE_MS, busy_hosts).await?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Waits for new work: a wake-up, the next due retry, or a poll (other processes, such as
+/// the CLI, write to the same database).
+async fn idle(state: &FederationState) {
+    let next_due = match state.store.conn().await {
+        Ok(mut conn) => store::deliveries::next_due_at(&mut conn).await.ok().flatten(),
+        Err(_) => None,
+    };
+    let poll = Duration::from_millis(1000);
+    let wait = next_due.map(|due| Duration::from_millis((due - now_ms()).clamp(0, 1000) as u64)).unwrap_or(poll);
+    tokio::select! {
+        _ = state.delivery_wake.notified() => {}
+        _ = tokio::time::sleep(wait) => {}
+    }
+}
+
+/// How a delivery attempt ended.
+enum Attempt {
+    Delivered,
+    /// Worth trying again later.
+    Retry(String),
+    /// The peer said no for good, or we must never send there.
+    Refused(String),
+}
+
+async fn deliver_one(state: &FederationState, delivery: Delivery) {
+    let attempt = match send(state, &delivery).await {
+        Ok(attempt) => attempt,
+        Err(e) => Attempt::Retry(e.to_string()),
+    };
+    if let Err(e) = record(state, &delivery, attempt).await {
+        tracing::error!(error = %e, delivery = delivery.id, "could not record a delivery outcome; it will be retried");
+    }
+}
+
+async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
+    let url = Url::parse(&delivery.inbox).map_err(|_| FederationError::Malformed(format!("inbox {}", delivery.inbox)))?;
+    if let Err(unsafe_target) = safety::check_url(&url, state.dev) {
+        tracing::warn!(inbox = %delivery.inbox, "refusing to deliver: {unsafe_target}");
+        return Ok(Attempt::Refused(unsafe_target.to_string()));
+    }
+    if state.faults.is_cut_off(&url) {
+        return Ok(Attempt::Retry("network: cut off (fault injection)".into()));
+    }
+    let signer_actor = store::actors::by_id(&mut state.store.conn().await?, delivery.signer_id).await?;
+    let private_key = signer_actor.private_key_pem.clone().ok_or_else(|| FederationError::Internal("signer has no private key".into()))?;
+    let signer = state.signers.get(&signer_actor.public_key_id, &private_key)?;
+    let path_and_query = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    let body = delivery.body.clone();
+    let mut headers = BTreeMap::from([
+        ("host".to_string(), crate::host_of(&url)),
+        ("content-type".to_string(), crate::protocol::ACTIVITY_JSON.to_string()),
+    ]);
+    let headers =
+        tokio::task::spawn_blocking(move || signer.sign("POST", &path_and_query, &mut headers, Some(body.as_bytes())).map(|()| headers))
+            .await
+            .map_err(|e| FederationError::Internal(e.to_string()))??;
+    let mut request = state.client.post(url.clone()).body(delivery.body.clone());
+    for (name, value) in &headers {
+        if name != "host" {
+            request = request.header(name.as_str(), value.as_str());
+        }
+    }
+    let response = match request.send().await {
+        Ok(response) => response,
+        Err(e) => return Ok(Attempt::Retry(format!("network: {e}"))),
+    };
+    let status = response.status();
+    Ok(match status.as_u16() {
+        200..=299 => Attempt::Delivered,
+        408 | 429 | 401 | 500..=599 => Attempt::Retry(format!("HTTP {status}")),
+        _ => Attempt::Refused(format!("HTTP {status}")),
+    })
+}
+
+/// Wait before attempt `attempts + 1`: base × 2^attempts, capped, with ±10% jitter.
+pub fn backoff_ms(attempts: i64, base_ms: u64, max_ms: u64) -> i64 {
+    let exp = base_ms.saturating_mul(1u64 << attempts.clamp(0, 40)).min(max_ms);
+    let jitter = (exp / 10).max(1);
+    (exp - jitter + rand::random_range(0..=2 * jitter)) as i64
+}
+
+async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) -> Result<()> {
+    let settings = &state.settings.delivery;
+    let mut tx = state.store.begin().await?;
+    match attempt {
+        Attempt::Delivered => {
+            store::deliveries::mark_delivered(&mut tx, delivery.id).await?;
+            store::deliveries::record_peer_success(&mut tx, &delivery.host).await?;
+            Metrics::count(&state.metrics.deliveries_delivered);
+        }
+        Attempt::Refused(why) => {
+            tracing::warn!(inbox = %delivery.inbox, activity = %delivery.activity_ap_id, %why, "delivery refused; not retrying");
+            store::deliveries::mark_failed(&mut tx, delivery.id, &why).await?;
+            Metrics::count(&state.metrics.deliveries_failed);
+            tx.commit().await?;
+            return gave_up(state, delivery).await;
+        }
+        Attempt::Retry(why) => {
+            store::deliveries::record_peer_failure(&mut tx, &delivery.host, &why, settings.unreachable_after_failures).await?;
+            let give_up_at = delivery.created_at + (settings.give_up_after_hours as i64) * 3600 * 1000;
+            let next = now_ms() + backoff_ms(delivery.attempts, settings.retry_base_ms, settings.retry_max_ms);
+            if next > give_up_at {
+                tracing::warn!(inbox = %delivery.inbox, %why, "giving up on a delivery after {} attempts", delivery.attempts + 1);
+                store::deliveries::mark_failed(&mut tx, delivery.id, &why).await?;
+                Metrics::count(&state.metrics.deliveries_failed);
+                tx.commit().await?;
+                return gave_up(state, delivery).await;
+            } else {
+                tracing::info!(inbox = %delivery.inbox, %why, attempt = delivery.attempts + 1, "delivery failed; will retry");
+                store::deliveries::schedule_retry(&mut tx, delivery.id, next, &why).await?;
+                Metrics::count(&state.metrics.deliveries_retried);
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A delivery that will never be made: whoever waits for an answer to it is told (a member's
+/// response to an offer or need, request to take part, or proposed edit on another node).
+async fn gave_up(state: &FederationState, delivery: &Delivery) -> Result<()> {
+    let carried = serde_json::from_str::<Value>(&delivery.body).ok().and_then(|body| crate::protocol::first_id(body.get("object")));
+    buurtnet_domain::ops::responses::gave_up(&state.store, &delivery.activity_ap_id, carried.as_deref()).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let first = backoff_ms(0, 1000, 60_000);
+        assert!((900..=1100).contains(&first));
+        let third = backoff_ms(2, 1000, 60_000);
+        assert!((3600..=4400).contains(&third));
+        assert!(backoff_ms(30, 1000, 60_000) <= 66_000);
+    }
+}
