@@ -1,6 +1,7 @@
-//! Images on the wire: `attachment` items of type `Document` (as Mastodon sends them) with
-//! `mediaType`, `url`, `name` (the alt text), `width`, `height` and `blurhash`. Peers' images
-//! are kept as links: only http(s) images, alt text sanitised and cut to our limit.
+//! Attachments on the wire: `attachment` items of type `Document` (as Mastodon sends them) with
+//! `mediaType`, `url`, `name` (the alt text), `width`, `height` and `blurhash`. Peers'
+//! attachments are kept as links: only http(s) addresses, alt text sanitised and cut to our
+//! limit; pictures are shown through this node, other files as links.
 
 use buurtnet_domain::model::html;
 use buurtnet_domain::model::media::{MAX_ATTACHMENTS, MAX_DESCRIPTION_CHARS, Media, NewMedia};
@@ -30,38 +31,77 @@ pub fn attachments(media: &[Media], post_ap_id: &str) -> Value {
     Value::Array(items)
 }
 
-/// The images among a peer's attachments.
+/// The address a `url` or `href` names: a string, a `Link` (its `href`), an object with an
+/// `id`, or the first of an array that names one.
+pub fn href_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(url) => Some(url.clone()),
+        Value::Object(link) => link.get("href").or_else(|| link.get("url")).or_else(|| link.get("id")).and_then(href_of),
+        Value::Array(items) => items.iter().find_map(href_of),
+        _ => None,
+    }
+}
+
+/// Of several addresses, the `Link` of `media_type` (as Mastodon picks the `text/html` one for
+/// a post's `url`), else the first.
+pub fn preferred_href(value: &Value, media_type: &str) -> Option<String> {
+    let of_type = |item: &Value| item.get("mediaType").and_then(Value::as_str) == Some(media_type);
+    match value {
+        Value::Array(items) => items.iter().find(|i| of_type(i)).and_then(href_of).or_else(|| href_of(value)),
+        other => href_of(other),
+    }
+}
+
+/// A media type from the file name, for attachments that do not say theirs; what we cannot
+/// tell is `application/octet-stream` (shown as `unknown`, a link, as Mastodon does).
+fn guessed_type(url: &Url) -> &'static str {
+    let extension = url.path().rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "mp4" | "m4v" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "ogg" | "oga" => "audio/ogg",
+        "wav" => "audio/wav",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A peer's attachments that have a `url` (a string, a `Link` or an array of them: the first),
+/// kept as links: pictures, videos, audio and other files. Alt text is `name`, else
+/// `summary`, as Mastodon reads it.
 pub fn read(attachment: Option<&Value>) -> Vec<NewMedia> {
     let items = match attachment {
         Some(Value::Array(items)) => items.clone(),
         Some(one @ Value::Object(_)) => vec![one.clone()],
         _ => return vec![],
     };
-    items
-        .iter()
-        .filter_map(|item| {
-            let url = match item.get("url")? {
-                Value::String(u) => u.clone(),
-                other => crate::protocol::first_id(Some(other)).or_else(|| other.get("href").and_then(Value::as_str).map(String::from))?,
-            };
-            let parsed = Url::parse(&url).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
-            let content_type = item.get("mediaType").and_then(Value::as_str).unwrap_or("image/jpeg").to_string();
-            if !content_type.starts_with("image/") {
-                return None;
-            }
-            let description = html::to_plain_text(&html::sanitize(item.get("name").and_then(Value::as_str).unwrap_or("")));
-            let dimension = |key: &str| item.get(key).and_then(Value::as_i64).filter(|v| (1..=100_000).contains(v));
-            Some(NewMedia {
-                file_name: None,
-                remote_url: Some(parsed.to_string()),
-                content_type,
-                size: 0,
-                width: dimension("width"),
-                height: dimension("height"),
-                description: description.chars().take(MAX_DESCRIPTION_CHARS).collect(),
-                blurhash: item.get("blurhash").and_then(Value::as_str).filter(|b| b.len() <= 100).map(String::from),
-            })
-        })
-        .take(MAX_ATTACHMENTS)
-        .collect()
+    items.iter().filter_map(read_one).take(MAX_ATTACHMENTS).collect()
+}
+
+fn read_one(item: &Value) -> Option<NewMedia> {
+    let url = href_of(item.get("url")?)?;
+    let parsed = Url::parse(&url).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
+    let named_type = item.get("mediaType").or_else(|| item["url"].get(0).and_then(|l| l.get("mediaType")));
+    let content_type = match named_type.and_then(Value::as_str) {
+        Some(given) if given.len() <= 100 && given.contains('/') => given.to_ascii_lowercase(),
+        _ => guessed_type(&parsed).to_string(),
+    };
+    let text = |key: &str| item.get(key).and_then(Value::as_str).filter(|t| !t.trim().is_empty());
+    let description = html::to_plain_text(&html::sanitize(text("name").or_else(|| text("summary")).unwrap_or("")));
+    let dimension = |key: &str| item.get(key).and_then(Value::as_i64).filter(|v| (1..=100_000).contains(v));
+    Some(NewMedia {
+        file_name: None,
+        remote_url: Some(parsed.to_string()),
+        content_type,
+        size: 0,
+        width: dimension("width"),
+        height: dimension("height"),
+        description: description.chars().take(MAX_DESCRIPTION_CHARS).collect(),
+        blurhash: item.get("blurhash").and_then(Value::as_str).filter(|b| b.len() <= 100).map(String::from),
+    })
 }

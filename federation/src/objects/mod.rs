@@ -11,6 +11,7 @@ pub mod proposal;
 pub mod reaction;
 pub mod response;
 pub mod rsvp;
+pub mod shown;
 
 use activitypub_federation::config::UrlVerifier;
 use activitypub_federation::error::Error as ApError;

@@ -134,8 +134,14 @@ pub fn visibility_of(to: &Value, cc: &Value, author_followers: Option<&str>) -> 
 /// A `Note` a peer sent, checked and turned into a post to store. The note must come from the
 /// same origin as its author, who must be `author`.
 pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, FederationError> {
-    if !matches!(note.kind.as_str(), "Note" | "Article" | "Page" | "Question" | "Proposal" | "Event") {
+    if note.kind.is_empty() {
+        return Err(FederationError::Malformed("the object's type is null, missing or not a name".into()));
+    }
+    if !super::shown::is_shown(&note.kind) {
         return Err(FederationError::Malformed(format!("cannot show objects of type {}", note.kind)));
+    }
+    if note.attributed_to.is_null() {
+        return Err(FederationError::Forbidden("the object's attributedTo is null or missing".into()));
     }
     let attributed = protocol::first_id(Some(&note.attributed_to)).unwrap_or_default();
     if attributed != author.ap_id {
@@ -145,23 +151,16 @@ pub fn note_to_post(note: &NoteJson, author: &Actor) -> Result<NewPost, Federati
         return Err(FederationError::Forbidden("the note's id is on another origin than its author".into()));
     }
     let (visibility, recipients) = visibility_of(&note.to, &note.cc, author.followers.as_deref());
-    let url = match &note.url {
-        Some(Value::String(u)) => Some(u.clone()),
-        Some(other) => protocol::first_id(Some(other)).or_else(|| other.get("href").and_then(Value::as_str).map(String::from)),
-        None => None,
-    }
-    .and_then(|u| buurtnet_domain::model::links::web_address(&u));
+    let is_ours = crate::objects::article::read(note).is_some() || crate::objects::event::read(note).is_some();
     Ok(NewPost {
         ap_id: note.id.clone(),
         author_id: author.id,
-        content: note.content.clone(),
+        content: super::shown::content_of(note, is_ours),
         source: None,
-        // A content warning on notes; on events and articles a description (Mastodon shows it
-        // as text), which their own fields already hold.
-        summary: note.summary.clone().filter(|s| !s.is_empty() && matches!(note.kind.as_str(), "Note" | "Question" | "Proposal")),
+        summary: super::shown::warning_of(note),
         visibility,
-        in_reply_to: protocol::first_id(note.in_reply_to.as_ref()),
-        url,
+        in_reply_to: protocol::first_id(note.in_reply_to.as_ref()).or_else(|| note.in_reply_to.as_ref().and_then(super::media::href_of)),
+        url: super::shown::url_of(note).and_then(|u| buurtnet_domain::model::links::web_address(&u)),
         published: parse_time(note.published.as_deref()).unwrap_or_else(buurtnet_domain::now_ms),
         updated: parse_time(note.updated.as_deref()),
         is_local: false,
@@ -187,6 +186,8 @@ pub fn extras(note: &NoteJson) -> RemoteExtras {
         proposal_state: crate::objects::proposal::state(note),
         proposal_facts: crate::objects::proposal::facts(note),
         attachments: crate::objects::media::read(note.attachment.as_ref()),
+        hashtags: super::shown::hashtags(note),
+        mentions: super::shown::mentions(note),
         original: None,
     }
 }

@@ -1,13 +1,13 @@
 //! `Note` (plain posts) and `Tombstone`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoteJson {
     pub id: String,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "one_type")]
     pub kind: String,
     /// Mastodon and most servers: one id; some send an array or an object.
     pub attributed_to: Value,
@@ -96,6 +96,22 @@ pub struct NoteJson {
     pub revision_number: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forked_from: Option<String>,
+}
+
+/// The types of objects we show, in the order we prefer one when an object names several.
+pub const SHOWN_TYPES: [&str; 10] = ["Note", "Question", "Proposal", "Article", "Page", "Event", "Image", "Video", "Audio", "Document"];
+
+/// `type` as one name: a string, or of an array the first type we show (Mastodon shows
+/// `["Note", "Article"]` as a note), else its first; null, absent or anything else is "".
+fn one_type<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(match Value::deserialize(deserializer)? {
+        Value::String(kind) => kind,
+        Value::Array(kinds) => {
+            let names: Vec<&str> = kinds.iter().filter_map(Value::as_str).collect();
+            SHOWN_TYPES.iter().find(|k| names.contains(k)).or(names.first()).map(|k| k.to_string()).unwrap_or_default()
+        }
+        _ => String::new(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

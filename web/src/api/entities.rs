@@ -83,13 +83,14 @@ pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> R
         None => None,
     };
     let mut mentions = Vec::new();
-    for recipient in store::posts::recipients(&mut conn, post.id).await? {
+    for recipient in store::posts::mentions(&mut conn, post.id).await? {
         if let Some(actor) = store::actors::by_ap_id(&mut conn, &recipient).await? {
             let acct = if actor.is_local { actor.username.clone() } else { actor.handle() };
             mentions.push(json!({"id": actor.id.to_string(), "username": actor.username, "acct": acct, "url": actor.url.clone().unwrap_or(actor.ap_id.clone())}));
         }
     }
     let proposal = store::proposals::by_post_id(&mut conn, post.id).await?;
+    let tags = tags(&post.content, store::posts::tags(&mut conn, post.id).await?);
     drop(conn);
     let (favourited, reblogged, bookmarked) = match viewer {
         Some(viewer) => buurtnet_domain::ops::reactions::flags(&context.store, viewer, post.id).await?,
@@ -109,7 +110,7 @@ pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> R
         "media_attachments": super::media::of_post(context, post.id, &post.ap_id).await?,
         "application": null,
         "mentions": mentions,
-        "tags": tags(&post.content),
+        "tags": tags,
         "emojis": [],
         "reblogs_count": boosts,
         "favourites_count": likes,
@@ -143,7 +144,9 @@ fn proposal_entity(proposal: &buurtnet_domain::model::Proposal) -> serde_json::V
     })
 }
 
-/// Hashtags in a post's text, as Tag entities.
-fn tags(content: &str) -> Vec<Value> {
-    buurtnet_domain::model::html::hashtags(content).into_iter().map(|name| json!({"name": name, "url": format!("/tags/{name}")})).collect()
+/// Hashtags in a post's text, then those given beside it (`stored`), as Tag entities.
+fn tags(content: &str, stored: Vec<String>) -> Vec<Value> {
+    let mut names = buurtnet_domain::model::html::hashtags(content);
+    names.extend(stored.into_iter().filter(|tag| !names.contains(tag)).collect::<Vec<_>>());
+    names.into_iter().map(|name| json!({"name": name, "url": format!("/tags/{name}")})).collect()
 }

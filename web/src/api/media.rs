@@ -183,6 +183,17 @@ pub async fn store_image(
     ops::media::record_upload(&context.store, member, new).await.map_err(ImageProblem::Domain)
 }
 
+/// Mastodon's attachment type for a media type; a peer's file we cannot show is `unknown`.
+fn kind_of(content_type: &str) -> &'static str {
+    match content_type.split_once('/').map_or(content_type, |(kind, _)| kind) {
+        _ if content_type == "image/gif" => "gifv",
+        "image" if matches!(content_type, "image/png" | "image/jpeg" | "image/webp" | "image/avif" | "image/heic") => "image",
+        "video" => "video",
+        "audio" => "audio",
+        _ => "unknown",
+    }
+}
+
 pub fn entity(media: &Media, url: Option<String>) -> Value {
     let original = match (media.width, media.height) {
         (Some(w), Some(h)) if h > 0 => json!({"width": w, "height": h, "size": format!("{w}x{h}"), "aspect": w as f64 / h as f64}),
@@ -190,7 +201,7 @@ pub fn entity(media: &Media, url: Option<String>) -> Value {
     };
     json!({
         "id": media.id.to_string(),
-        "type": if media.content_type == "image/gif" { "gifv" } else { "image" },
+        "type": kind_of(&media.content_type),
         "url": url,
         "preview_url": url,
         "remote_url": media.remote_url,

@@ -70,7 +70,39 @@ pub fn sanitize_article(html: &str) -> String {
 /// handlers are dropped. HTML past [`MAX_ELEMENTS`] or [`MAX_DEPTH`] is not parsed at all:
 /// it is shown as its text.
 pub fn sanitize(html: &str) -> String {
-    clean_within_limits(&SANITIZER, html)
+    clean_within_limits(&SANITIZER, &headings_as_paragraphs(html))
+}
+
+/// Headings as paragraphs in bold, as Mastodon shows them, so that two headings do not run
+/// together once their tags are gone.
+fn headings_as_paragraphs(html: &str) -> std::borrow::Cow<'_, str> {
+    let is_heading = |tag: &str| {
+        let bytes = tag.as_bytes();
+        bytes.len() >= 2
+            && bytes[0].eq_ignore_ascii_case(&b'h')
+            && (b'1'..=b'6').contains(&bytes[1])
+            && bytes.get(2).is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
+    };
+    if !html.contains(['h', 'H']) || !html.split('<').skip(1).any(|t| is_heading(t.trim_start_matches('/'))) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 32);
+    let mut pieces = html.split('<');
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        let (closing, tag) = piece.strip_prefix('/').map_or((false, piece), |t| (true, t));
+        match tag.find('>') {
+            Some(end) if is_heading(tag) => {
+                out.push_str(if closing { "</strong></p>" } else { "<p><strong>" });
+                out.push_str(&tag[end + 1..]);
+            }
+            _ => {
+                out.push('<');
+                out.push_str(piece);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn clean_within_limits(sanitizer: &ammonia::Builder<'static>, html: &str) -> String {

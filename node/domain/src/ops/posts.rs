@@ -66,6 +66,7 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
     };
     let mut tx = store.begin().await?;
     let post = insert_local(&mut tx, urls, new).await?;
+    store::posts::add_mentions(&mut tx, post.id, &draft.recipients).await?;
     super::media::attach(&mut tx, member, post.id, &draft.media_ids).await?;
     announce_created(&mut tx, &post).await?;
     tx.commit().await?;
@@ -176,8 +177,12 @@ pub struct RemoteExtras {
     pub proposal_state: Option<crate::model::ProposalState>,
     /// What the figures count of it, as its author states it.
     pub proposal_facts: Option<crate::model::ProposalFacts>,
-    /// Images, kept as links.
+    /// Pictures and other files, kept as links.
     pub attachments: Vec<crate::model::media::NewMedia>,
+    /// Hashtags given beside the text (`Hashtag` tags).
+    pub hashtags: Vec<String>,
+    /// The actors the post mentions (`Mention` tags), by id.
+    pub mentions: Vec<String>,
     /// The object as it came, with its author's integrity proof (coalition content), kept to
     /// pass on to other replicas.
     pub original: Option<String>,
@@ -199,7 +204,9 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
         drop(tx);
         return store::posts::by_ap_id(&mut store.conn().await?, &post.ap_id).await?.ok_or(DomainError::NotFound);
     };
-    notify_mentioned(&mut tx, &stored, &post.recipients).await?;
+    store::posts::add_tags(&mut tx, stored.id, &extras.hashtags).await?;
+    store::posts::add_mentions(&mut tx, stored.id, &extras.mentions).await?;
+    notify_mentioned(&mut tx, &stored, &[post.recipients.clone(), extras.mentions.clone()].concat()).await?;
     for attachment in extras.attachments.iter().take(crate::model::media::MAX_ATTACHMENTS) {
         store::media::insert(&mut tx, stored.author_id, Some(stored.id), attachment).await?;
     }
@@ -213,7 +220,10 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
 /// A peer's HTML and summary, cleaned off the async workers (the cost is bounded by
 /// [`html::MAX_ELEMENTS`] and [`html::MAX_DEPTH`], but a 512 KiB post still takes a while).
 async fn sanitized(content: String, summary: Option<String>) -> Result<(String, Option<String>)> {
-    tokio::task::spawn_blocking(move || (html::sanitize(&content), summary.map(|s| html::to_plain_text(&html::sanitize(&s)))))
+    // A summary that cleans down to nothing (only a `<script>`) is no warning; an empty one
+    // (a post only marked `sensitive`) stays one.
+    let warning = |s: String| Some(html::to_plain_text(&html::sanitize(&s))).filter(|clean| !clean.is_empty() || s.is_empty());
+    tokio::task::spawn_blocking(move || (html::sanitize(&content), summary.and_then(warning)))
         .await
         .map_err(|e| DomainError::Corrupt(format!("sanitising failed: {e}")))
 }
@@ -273,7 +283,10 @@ pub const KIND_MENTION: &str = "mention";
 
 /// Tells the local members a post names (addresses) about it.
 pub(crate) async fn notify_mentioned(tx: &mut store::Tx, post: &Post, recipients: &[String]) -> Result<()> {
-    for recipient in recipients {
+    let mut named: Vec<&String> = recipients.iter().collect();
+    named.sort();
+    named.dedup();
+    for recipient in named {
         if let Some(member) = store::actors::by_ap_id(tx, recipient).await?.filter(|a| a.is_local && a.id != post.author_id)
             && member.kind() == crate::model::ActorKind::Person
         {

@@ -298,6 +298,36 @@ pub async fn set_tags(db: &mut impl Handle, post_id: i64, content: &str) -> Resu
     Ok(())
 }
 
+/// Adds hashtags a peer gave a post beside its text (its `Hashtag` tags).
+pub async fn add_tags(db: &mut impl Handle, post_id: i64, tags: &[String]) -> Result<()> {
+    for tag in tags.iter().take(20) {
+        let sql = "INSERT INTO post_tags (post_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        affected!(db, c => sqlx::query(sql).bind(post_id).bind(tag.to_lowercase()).execute(c).await)?;
+    }
+    Ok(())
+}
+
+/// The hashtags of a post, in the order of their names.
+pub async fn tags(db: &mut impl Handle, post_id: i64) -> Result<Vec<String>> {
+    let sql = "SELECT tag FROM post_tags WHERE post_id = $1 ORDER BY tag";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_all(c).await)?)
+}
+
+/// Records the actors a post mentions.
+pub async fn add_mentions(db: &mut impl Handle, post_id: i64, actor_ap_ids: &[String]) -> Result<()> {
+    for actor in actor_ap_ids.iter().take(50) {
+        let sql = "INSERT INTO post_mentions (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        affected!(db, c => sqlx::query(sql).bind(post_id).bind(actor).execute(c).await)?;
+    }
+    Ok(())
+}
+
+/// The actors a post mentions.
+pub async fn mentions(db: &mut impl Handle, post_id: i64) -> Result<Vec<String>> {
+    let sql = "SELECT actor_ap_id FROM post_mentions WHERE post_id = $1 ORDER BY actor_ap_id";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_all(c).await)?)
+}
+
 /// Public posts with a hashtag, in a page.
 pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Page) -> Result<Vec<Post>> {
     let (before, after, order) = page.bounds();
