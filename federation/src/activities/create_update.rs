@@ -131,7 +131,8 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     }
     // Kept as it came, for this node's replicas to pass on.
     extras.original = signed.then(|| activity.text_of(&object));
-    ops::posts::receive(&context.store, post, &extras).await?;
+    let stored = ops::posts::receive(&context.store, post, &extras).await?;
+    crate::objects::note::fetch_parents(&stored, context).await?;
     Ok(Outcome::Applied)
 }
 

@@ -76,6 +76,11 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         revision: None,
         revision_number: None,
         forked_from: None,
+        context: None,
+        quote: None,
+        quote_uri: None,
+        quote_url: None,
+        misskey_quote: None,
     }
 }
 
@@ -95,6 +100,16 @@ pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, au
         organisers.extend(co_organisers.into_iter().filter(|(_, confirmed)| *confirmed).map(|(id, _)| id));
         super::event::decorate(&mut note, &event, &organisers);
     }
+    note.context = buurtnet_domain::store::posts::context_of(conn, post.id).await?.map(Value::String);
+    let mentions = mention_tags(conn, post.id).await?;
+    if !mentions.is_empty() {
+        let mut tags = match note.tag.take() {
+            Some(Value::Array(tags)) => tags,
+            _ => vec![],
+        };
+        tags.extend(mentions);
+        note.tag = Some(Value::Array(tags));
+    }
     let media = buurtnet_domain::store::media::for_post(conn, post.id).await?;
     if !media.is_empty() {
         note.attachment = Some(super::media::attachments(&media, &post.ap_id));
@@ -103,6 +118,17 @@ pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, au
         super::article::decorate(&mut note, &article, &post.ap_id);
     }
     Ok(note)
+}
+
+/// The `Mention` tags of a post (Mastodon notifies the accounts they name).
+async fn mention_tags(conn: &mut buurtnet_domain::store::Conn, post_id: i64) -> buurtnet_domain::Result<Vec<Value>> {
+    let mut tags = Vec::new();
+    for ap_id in buurtnet_domain::store::posts::mentions(conn, post_id).await? {
+        if let Some(actor) = buurtnet_domain::store::actors::by_ap_id(conn, &ap_id).await? {
+            tags.push(json!({"type": "Mention", "href": actor.ap_id, "name": format!("@{}", actor.handle())}));
+        }
+    }
+    Ok(tags)
 }
 
 /// What a deleted post answers: a `Tombstone`.
@@ -188,6 +214,7 @@ pub fn extras(note: &NoteJson) -> RemoteExtras {
         attachments: crate::objects::media::read(note.attachment.as_ref()),
         hashtags: super::shown::hashtags(note),
         mentions: super::shown::mentions(note),
+        context: note.context.as_ref().and_then(super::media::href_of).filter(|c| c.starts_with("http") && c.len() <= 2048),
         original: None,
     }
 }
@@ -205,6 +232,32 @@ pub async fn fetch_and_store(url: &str, context: &crate::state::Context) -> Resu
     let author = super::actor::resolve(&author_id, context).await?;
     let post = note_to_post(&note, &author)?;
     Ok(buurtnet_domain::ops::posts::receive(&context.store, post, &extras(&note)).await?)
+}
+
+/// How far up a thread we fetch the posts a reply answers.
+pub const MAX_THREAD_DEPTH: usize = 3;
+
+/// Fetches the posts a received reply answers that we do not hold yet, at most
+/// [`MAX_THREAD_DEPTH`] up the thread, so that it shows threaded (Mastodon fetches them too).
+/// Each goes through [`fetch_and_store`]: the federation client's address rules and size
+/// limits, the object's id on the origin it was fetched from, its author on the same origin.
+/// A parent that cannot be had leaves the reply as it is.
+pub async fn fetch_parents(reply: &Post, context: &crate::state::Context) -> Result<(), FederationError> {
+    let mut next = reply.in_reply_to.clone();
+    for _ in 0..MAX_THREAD_DEPTH {
+        let Some(parent) = next.take().filter(|p| !context.urls.is_local(p)) else { break };
+        if buurtnet_domain::store::posts::by_ap_id(&mut context.store.conn().await?, &parent).await?.is_some() {
+            break;
+        }
+        match fetch_and_store(&parent, context).await {
+            Ok(stored) => next = stored.in_reply_to,
+            Err(error) => {
+                tracing::info!(%parent, %error, "the post a reply answers could not be fetched");
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// When a note was last changed: `updated`, else `published` (never "now": a late copy of an

@@ -27,11 +27,35 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The post a note quotes: `quote`, `quoteUri`, `quoteUrl`, `_misskey_quote`, or a `Link` tag
+/// with the Misskey quote relation (FEP-e232).
+pub fn quote_of(note: &NoteJson) -> Option<String> {
+    let named = [&note.quote, &note.quote_uri, &note.quote_url, &note.misskey_quote].into_iter().flatten().find_map(super::media::href_of);
+    named
+        .or_else(|| {
+            tags(note)
+                .into_iter()
+                .filter(|t| t.get("type").and_then(Value::as_str) == Some("Link"))
+                .find(|t| t.get("rel").and_then(Value::as_str).is_some_and(|rel| rel.ends_with("_misskey_quote")))
+                .and_then(|t| t.get("href").and_then(Value::as_str).map(String::from))
+        })
+        .filter(|url| url.starts_with("http"))
+}
+
+/// A quote we cannot show inline as Mastodon's own fallback: "RE: " and a link, after the
+/// text, unless the text links the quoted post already.
+fn with_quote(text: String, note: &NoteJson) -> String {
+    match quote_of(note) {
+        Some(url) if !text.contains(&url) => format!("{text}<p>RE: <a href=\"{0}\">{0}</a></p>", escape(&url)),
+        _ => text,
+    }
+}
+
 /// The post's HTML before sanitising. An article, page, event or media object that is not one
 /// of ours (whose own fields already carry the title) starts with its `name` and `summary`
 /// and ends with a link to it: Mastodon shows those three alone; we keep the content between.
 pub fn content_of(note: &NoteJson, is_ours: bool) -> String {
-    let text = text_of(note);
+    let text = with_quote(text_of(note), note);
     if PLAIN_TYPES.contains(&note.kind.as_str()) || is_ours {
         return text;
     }

@@ -96,6 +96,19 @@ pub struct NoteJson {
     pub revision_number: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forked_from: Option<String>,
+    /// FEP-7888: the conversation the post belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Value>,
+    /// The post this one quotes: FEP-044f `quote`, and the older `quoteUri` (Fedibird),
+    /// `quoteUrl` (Akkoma) and `_misskey_quote` (Misskey).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_uri: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_url: Option<Value>,
+    #[serde(default, rename = "_misskey_quote", skip_serializing_if = "Option::is_none")]
+    pub misskey_quote: Option<Value>,
 }
 
 /// The types of objects we show, in the order we prefer one when an object names several.

@@ -9,3 +9,9 @@ CREATE TABLE post_mentions (
 INSERT INTO post_mentions (post_id, actor_ap_id)
     SELECT r.post_id, r.actor_ap_id FROM post_recipients r JOIN posts p ON p.id = r.post_id
     WHERE p.is_local AND p.visibility <> 'coalition';
+-- The conversation a post belongs to (FEP-7888 `context`), as its author gave it; a local reply
+-- takes its parent's.
+CREATE TABLE post_contexts (
+    post_id BIGINT PRIMARY KEY REFERENCES posts (id),
+    context TEXT NOT NULL
+);

@@ -174,6 +174,51 @@ fn linkify_escaped(line: &str) -> String {
         .join(" ")
 }
 
+/// An account a post mentions, to link where the text names it.
+pub struct Mentioned<'a> {
+    pub username: &'a str,
+    pub host: &'a str,
+    /// Whether `@username` alone names it (an account of this node).
+    pub is_local: bool,
+    pub url: &'a str,
+}
+
+/// Our HTML with each `@user@host` (or `@user` of this node) that names one of `mentioned`
+/// made into a link as Mastodon writes it (`h-card`, `u-url mention`), so that apps show it
+/// as a mention and open the account.
+pub fn link_mentions(html: &str, mentioned: &[Mentioned<'_>]) -> String {
+    let is_handle_char = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '@' | ':');
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('@') {
+        let before = rest[..at].chars().next_back();
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        let length = tail[1..].find(|c: char| !is_handle_char(c)).map_or(tail.len() - 1, |n| n);
+        let handle = tail[1..1 + length].trim_end_matches(['.', ':', '-']);
+        let (username, host) = handle.split_once('@').map_or((handle, None), |(u, h)| (u, Some(h)));
+        let found = mentioned
+            .iter()
+            .find(|m| m.username.eq_ignore_ascii_case(username) && host.map_or(m.is_local, |h| m.host.eq_ignore_ascii_case(h)));
+        match found.filter(|_| before.is_none_or(|c| !c.is_alphanumeric() && c != '/')) {
+            Some(m) => {
+                let url = escape(m.url);
+                let name = escape(m.username);
+                out.push_str(&format!(
+                    r#"<span class="h-card" translate="no"><a href="{url}" class="u-url mention">@<span>{name}</span></a></span>"#
+                ));
+                rest = &tail[1 + handle.len()..];
+            }
+            None => {
+                out.push('@');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Plain text of an HTML fragment, for summaries and search.
 pub fn to_plain_text(html: &str) -> String {
     let mut out = String::new();

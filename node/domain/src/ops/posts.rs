@@ -57,7 +57,7 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
         return Err(DomainError::Forbidden);
     }
     validate(draft)?;
-    let new = NewPost {
+    let mut new = NewPost {
         summary: draft.content_warning.clone().filter(|s| !s.trim().is_empty()),
         in_reply_to: draft.in_reply_to.clone(),
         recipients: draft.recipients.clone(),
@@ -65,8 +65,10 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
         ..NewPost::local(author.id, html::text_to_html(&draft.text), draft.text.trim().to_string(), draft.visibility)
     };
     let mut tx = store.begin().await?;
+    new.content = with_mention_links(&mut tx, &new.content, &draft.recipients).await?;
     let post = insert_local(&mut tx, urls, new).await?;
     store::posts::add_mentions(&mut tx, post.id, &draft.recipients).await?;
+    join_parents_context(&mut tx, &post).await?;
     super::media::attach(&mut tx, member, post.id, &draft.media_ids).await?;
     announce_created(&mut tx, &post).await?;
     tx.commit().await?;
@@ -86,6 +88,34 @@ pub(crate) async fn insert_local(tx: &mut store::Tx, urls: &LocalUrls, mut new: 
     let stored = store::posts::by_id(tx, stored.id).await?;
     notify_mentioned(tx, &stored, &new.recipients).await?;
     Ok(stored)
+}
+
+/// A local post's HTML with the accounts it mentions linked where the text names them.
+async fn with_mention_links(tx: &mut store::Tx, content: &str, mentioned: &[String]) -> Result<String> {
+    let mut actors = Vec::new();
+    for ap_id in mentioned {
+        actors.extend(store::actors::by_ap_id(tx, ap_id).await?);
+    }
+    let named: Vec<html::Mentioned<'_>> = actors
+        .iter()
+        .map(|a| html::Mentioned {
+            username: &a.username,
+            host: &a.domain,
+            is_local: a.is_local,
+            url: a.url.as_deref().unwrap_or(&a.ap_id),
+        })
+        .collect();
+    Ok(html::link_mentions(content, &named))
+}
+
+/// A reply belongs to the conversation (FEP-7888 `context`) of the post it answers.
+async fn join_parents_context(tx: &mut store::Tx, post: &Post) -> Result<()> {
+    let Some(parent) = post.in_reply_to.as_deref() else { return Ok(()) };
+    let Some(parent) = store::posts::by_ap_id(tx, parent).await? else { return Ok(()) };
+    if let Some(context) = store::posts::context_of(tx, parent.id).await? {
+        store::posts::set_context(tx, post.id, &context).await?;
+    }
+    Ok(())
 }
 
 /// Queues the `Create` of a post for peers, unless it never leaves this node.
@@ -121,13 +151,14 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, conte
         language: None,
     };
     validate(&draft)?;
+    let mut tx = store.begin().await?;
+    let mentioned = store::posts::mentions(&mut tx, post.id).await?;
     let change = PostEdit {
-        content: html::text_to_html(text),
+        content: with_mention_links(&mut tx, &html::text_to_html(text), &mentioned).await?,
         source: Some(text.trim().to_string()),
         summary: content_warning.filter(|s| !s.trim().is_empty()),
         updated: now_ms(),
     };
-    let mut tx = store.begin().await?;
     change_text(&mut tx, &post, &change).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostUpdated { post_id: post.id }).await?;
@@ -183,6 +214,8 @@ pub struct RemoteExtras {
     pub hashtags: Vec<String>,
     /// The actors the post mentions (`Mention` tags), by id.
     pub mentions: Vec<String>,
+    /// The conversation it belongs to (FEP-7888 `context`).
+    pub context: Option<String>,
     /// The object as it came, with its author's integrity proof (coalition content), kept to
     /// pass on to other replicas.
     pub original: Option<String>,
@@ -206,6 +239,9 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
     };
     store::posts::add_tags(&mut tx, stored.id, &extras.hashtags).await?;
     store::posts::add_mentions(&mut tx, stored.id, &extras.mentions).await?;
+    if let Some(context) = &extras.context {
+        store::posts::set_context(&mut tx, stored.id, context).await?;
+    }
     notify_mentioned(&mut tx, &stored, &[post.recipients.clone(), extras.mentions.clone()].concat()).await?;
     for attachment in extras.attachments.iter().take(crate::model::media::MAX_ATTACHMENTS) {
         store::media::insert(&mut tx, stored.author_id, Some(stored.id), attachment).await?;

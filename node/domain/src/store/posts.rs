@@ -328,6 +328,19 @@ pub async fn mentions(db: &mut impl Handle, post_id: i64) -> Result<Vec<String>>
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_all(c).await)?)
 }
 
+/// Records the conversation (FEP-7888 `context`) a post belongs to.
+pub async fn set_context(db: &mut impl Handle, post_id: i64, context: &str) -> Result<()> {
+    let sql = "INSERT INTO post_contexts (post_id, context) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+    affected!(db, c => sqlx::query(sql).bind(post_id).bind(context).execute(c).await)?;
+    Ok(())
+}
+
+/// The conversation a post belongs to, if known.
+pub async fn context_of(db: &mut impl Handle, post_id: i64) -> Result<Option<String>> {
+    let sql = "SELECT context FROM post_contexts WHERE post_id = $1";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_optional(c).await)?)
+}
+
 /// Public posts with a hashtag, in a page.
 pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Page) -> Result<Vec<Post>> {
     let (before, after, order) = page.bounds();
