@@ -26,3 +26,17 @@ pub async fn bearer(base: &str, username: &str, scope: &str) -> Result<String> {
     let token: Value = client.post(format!("{base}/oauth/token")).form(&form).send().await?.error_for_status()?.json().await?;
     Ok(format!("Bearer {}", token["access_token"].as_str().context("access_token")?))
 }
+
+/// The status `uri` as `bearer`'s member finds it through search (without fetching it), if any.
+pub async fn find_status(base: &str, bearer: &str, uri: &str) -> Result<Option<Value>> {
+    let found: Value = reqwest::Client::new()
+        .get(format!("{base}/api/v2/search"))
+        .query(&[("q", uri), ("type", "statuses"), ("resolve", "false")])
+        .header("authorization", bearer)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(found["statuses"].get(0).cloned())
+}

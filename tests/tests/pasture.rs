@@ -26,20 +26,6 @@ fn table_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("pasture/expected.json")
 }
 
-/// The status the member finds for an object id (search, without fetching), if any.
-async fn status_of(client: &reqwest::Client, base: &str, token: &str, object_id: &str) -> Result<Option<Value>> {
-    let found: Value = client
-        .get(format!("{base}/api/v2/search"))
-        .query(&[("q", object_id), ("type", "statuses"), ("resolve", "false")])
-        .header("authorization", token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok(found["statuses"].as_array().and_then(|s| s.first()).cloned())
-}
-
 /// What the table compares of a status: what a reader sees, without ids and times.
 fn shown(status: &Value) -> Value {
     let list = |key: &str, field: &str| -> Vec<Value> {
@@ -106,14 +92,13 @@ async fn pasture_inputs_show_as_the_table_says() -> Result<()> {
     let member = node.add_member("weide", None).await?;
     let pasture_port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let (sender, sent) = send_all(&node, &member.ap_id, pasture_port).await?;
-    let client = reqwest::Client::new();
     let base = node.base_url();
     let token = buurtnet_tests::app::bearer(&base, "weide", "read").await?;
     let mut outcomes = Map::new();
     for item in &sent {
         let key = item["key"].as_str().context("key")?;
         let status = match item["id"].as_str() {
-            Some(id) => status_of(&client, &base, &token, id).await?,
+            Some(id) => buurtnet_tests::app::find_status(&base, &token, id).await?,
             None => None,
         };
         let outcome = json!({"inbox": item["status"], "shown": status.as_ref().map(shown)});

@@ -30,16 +30,7 @@ async fn post_on(node: &TestNode, author: &Actor, text: &str, in_reply_to: Optio
 /// The status a member of `node` is shown for the post `ap_id`.
 async fn status_of(node: &TestNode, username: &str, ap_id: &str) -> Result<Value> {
     let token = buurtnet_tests::app::bearer(&node.base_url(), username, "read").await?;
-    let found: Value = reqwest::Client::new()
-        .get(format!("{}/api/v2/search", node.base_url()))
-        .query(&[("q", ap_id), ("type", "statuses")])
-        .header("authorization", token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    found["statuses"].get(0).cloned().with_context(|| format!("{username} is not shown {ap_id}: {found}"))
+    buurtnet_tests::app::find_status(&node.base_url(), &token, ap_id).await?.with_context(|| format!("{username} is not shown {ap_id}"))
 }
 
 async fn a_reply_from_a_peer_is_threaded_three_posts_up(backend: buurtnet_tests::harness::Backend) -> Result<()> {
