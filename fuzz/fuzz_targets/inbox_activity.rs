@@ -4,7 +4,7 @@
 
 use buurtnet_domain::model::{Actor, ActorKind, ActorKindColumn, Visibility};
 use buurtnet_federation::activities::parse_note;
-use buurtnet_federation::objects::{actor::ApubActor, coalition_content, note, response};
+use buurtnet_federation::objects::{actor::ApubActor, coalition_content, media, note, response, shown};
 use buurtnet_federation::protocol::{self, activities::ActivityJson, actor::ActorJson};
 use buurtnet_federation::{integrity, keys, signatures::PublicKeyCache};
 use libfuzzer_sys::fuzz_target;
@@ -44,6 +44,13 @@ fn object(value: &Value) {
     let _ = note::note_to_post(&note, &author);
     let _ = note::extras(&note);
     let _ = note::updated_time(&note);
+    // What the pasture sends: `url` as Link arrays, arrays of types, text only in contentMap,
+    // quotes in four spellings.
+    let _ = shown::quote_of(&note);
+    let _ = shown::content_of(&note, false);
+    if let Some(url) = &note.url {
+        let _ = media::preferred_href(url, "text/html");
+    }
 }
 
 fn author(ap_id: String) -> Actor {

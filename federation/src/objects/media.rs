@@ -105,3 +105,29 @@ fn read_one(item: &Value) -> Option<NewMedia> {
         blurhash: item.get("blurhash").and_then(Value::as_str).filter(|b| b.len() <= 100).map(String::from),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachments_are_read_from_link_arrays_with_their_kind() {
+        let read = read(Some(&json!([
+            {"type": "Image", "url": [{"type": "Link", "href": "https://p.example/a.png"}, {"type": "Link", "href": "https://p.example/b.jpg"}]},
+            {"type": "Document", "url": "https://p.example/notes.txt", "summary": "notities"},
+            {"type": "Video", "url": "https://p.example/koe.mp4"},
+            {"type": "Image", "url": "data:image/png;base64,AAAA"},
+            {"type": "Link", "href": "https://p.example/elders"},
+        ])));
+        let seen: Vec<(&str, &str, &str)> =
+            read.iter().map(|m| (m.remote_url.as_deref().unwrap_or(""), m.content_type.as_str(), m.description.as_str())).collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("https://p.example/a.png", "image/png", ""),
+                ("https://p.example/notes.txt", "application/octet-stream", "notities"),
+                ("https://p.example/koe.mp4", "video/mp4", ""),
+            ]
+        );
+    }
+}

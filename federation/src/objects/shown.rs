@@ -129,3 +129,44 @@ pub fn mentions(note: &NoteJson) -> Vec<String> {
     hrefs.truncate(50);
     hrefs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn note(value: Value) -> NoteJson {
+        let mut base = json!({"id": "https://p.example/1", "type": "Note", "attributedTo": "https://p.example/a"});
+        base.as_object_mut().unwrap().extend(value.as_object().unwrap().clone());
+        serde_json::from_value(base).unwrap()
+    }
+
+    #[test]
+    fn types_text_and_titles_read_as_mastodon_reads_them() {
+        assert_eq!(note(json!({"type": ["Note", "Article"]})).kind, "Note");
+        assert_eq!(note(json!({"type": null})).kind, "");
+        assert_eq!(text_of(&note(json!({"contentMap": {"de": "Deutsch"}}))), "Deutsch");
+        let page =
+            note(json!({"type": "Page", "name": "Titel <b>", "summary": "Kort", "content": "Lang", "url": "https://p.example/page"}));
+        assert_eq!(
+            content_of(&page, false),
+            r#"<p><strong>Titel &lt;b&gt;</strong></p><p>Kort</p>Lang<p><a href="https://p.example/page">https://p.example/page</a></p>"#
+        );
+        assert_eq!(warning_of(&page), None);
+        assert_eq!(warning_of(&note(json!({"sensitive": true}))), Some(String::new()));
+    }
+
+    #[test]
+    fn tags_quotes_and_addresses() {
+        let tagged = note(json!({"tag": [
+            {"type": "Hashtag", "name": "#Ladder"}, {"type": "Hashtag", "name": "#1234"}, {"type": "Hashtag", "name": "#met spatie"},
+            {"type": "Mention", "href": "https://p.example/b"}, {"type": "Mention", "href": "https://p.example/b"}, {"type": "as:Mention", "href": "https://p.example/c"},
+        ]}));
+        assert_eq!(hashtags(&tagged), vec!["ladder"]);
+        assert_eq!(mentions(&tagged), vec!["https://p.example/b"]);
+        assert_eq!(quote_of(&note(json!({"_misskey_quote": "https://p.example/q"}))).as_deref(), Some("https://p.example/q"));
+        assert_eq!(quote_of(&note(json!({"quote": "javascript:alert(1)"}))), None);
+        let links = json!([{"type": "Link", "mediaType": "video/mp4", "href": "https://v.example"}, {"type": "Link", "mediaType": "text/html", "href": "https://h.example"}]);
+        assert_eq!(url_of(&note(json!({"url": links}))).as_deref(), Some("https://h.example"));
+    }
+}

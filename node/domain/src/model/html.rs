@@ -254,6 +254,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn headings_become_bold_paragraphs() {
+        assert_eq!(sanitize("<h1>h1</h1><H2 class=\"x\">h2</h2>"), "<p><strong>h1</strong></p><p><strong>h2</strong></p>");
+        assert_eq!(sanitize("<hr><header>x</header>"), "x");
+    }
+
+    #[test]
+    fn mentions_are_linked_where_the_text_names_them() {
+        let koe = Mentioned { username: "koe", host: "wei.example", is_local: false, url: "https://wei.example/@koe" };
+        let linked = link_mentions("<p>Hoi @koe@wei.example, en @koe, en mail@koe.nl</p>", &[koe]);
+        assert_eq!(
+            linked,
+            r#"<p>Hoi <span class="h-card" translate="no"><a href="https://wei.example/@koe" class="u-url mention">@<span>koe</span></a></span>, en @koe, en mail@koe.nl</p>"#
+        );
+    }
+
+    #[test]
     fn sanitize_drops_scripts_and_handlers() {
         let dirty = r#"<p onclick="x()">Hoi <script>alert(1)</script><a href="javascript:alert(1)">x</a><img src=x onerror=y></p>"#;
         let clean = sanitize(dirty);
