@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 on_both_backends!(
     a_reply_from_a_peer_is_threaded_three_posts_up,
     a_forged_parent_is_not_taken_and_the_reply_stays,
-    a_mention_is_a_tag_and_a_link_and_reaches_the_mentioned
+    a_mention_is_a_tag_and_a_link_and_reaches_the_mentioned,
+    a_public_post_that_only_tags_a_member_reaches_her
 );
 
 /// Publishes a post on `node` as `author`: a reply to `in_reply_to` if given, addressed to
@@ -31,6 +32,13 @@ async fn post_on(node: &TestNode, author: &Actor, text: &str, in_reply_to: Optio
 async fn status_of(node: &TestNode, username: &str, ap_id: &str) -> Result<Value> {
     let token = buurtnet_tests::app::bearer(&node.base_url(), username, "read").await?;
     buurtnet_tests::app::find_status(&node.base_url(), &token, ap_id).await?.with_context(|| format!("{username} is not shown {ap_id}"))
+}
+
+/// The notifications a member of `node` is shown, newest first.
+async fn notifications_of(node: &TestNode, username: &str) -> Result<Value> {
+    let token = buurtnet_tests::app::bearer(&node.base_url(), username, "read").await?;
+    let request = reqwest::Client::new().get(format!("{}/api/v1/notifications", node.base_url())).header("authorization", token);
+    Ok(request.send().await?.error_for_status()?.json().await?)
 }
 
 async fn a_reply_from_a_peer_is_threaded_three_posts_up(backend: buurtnet_tests::harness::Backend) -> Result<()> {
@@ -126,14 +134,29 @@ async fn a_mention_is_a_tag_and_a_link_and_reaches_the_mentioned(backend: buurtn
     eventually("koe's node gets the post", || async { away.post(&uri).await }).await?;
     let shown = status_of(&away, "koe", &uri).await?;
     assert_eq!(shown["mentions"][0]["acct"], "koe", "{shown}");
-    let token = buurtnet_tests::app::bearer(&away.base_url(), "koe", "read").await?;
-    let notifications: Value = reqwest::Client::new()
-        .get(format!("{}/api/v1/notifications", away.base_url()))
-        .header("authorization", token)
-        .send()
-        .await?
-        .json()
-        .await?;
+    let notifications = notifications_of(&away, "koe").await?;
+    assert_eq!(notifications[0]["type"], "mention", "{notifications}");
+    Ok(())
+}
+
+async fn a_public_post_that_only_tags_a_member_reaches_her(backend: buurtnet_tests::harness::Backend) -> Result<()> {
+    let (home, away) = (TestNode::start(backend).await?, TestNode::start(backend).await?);
+    let weide = home.add_member("weide", None).await?;
+    let koe = away.add_member("koe", None).await?;
+    let id = format!("{}/tagged/1", away.base_url());
+    let create = json!({
+        "@context": "https://www.w3.org/ns/activitystreams", "id": format!("{id}/create"), "type": "Create",
+        "actor": koe.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": {
+            "id": id, "type": "Note", "attributedTo": koe.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "content": "<p>Dank je @weide!</p>", "tag": [{"type": "Mention", "href": weide.ap_id, "name": "@weide"}],
+        },
+    });
+    let status = post_signed(&format!("{}/inbox", home.base_url()), create.to_string().as_bytes(), Some(&signer_of(&koe)), None).await?;
+    assert_eq!(status, 202);
+    let shown = status_of(&home, "weide", &id).await?;
+    assert_eq!(shown["mentions"][0]["acct"], "weide", "{shown}");
+    let notifications = notifications_of(&home, "weide").await?;
     assert_eq!(notifications[0]["type"], "mention", "{notifications}");
     Ok(())
 }

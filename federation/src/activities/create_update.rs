@@ -88,9 +88,9 @@ pub fn parse_note(object: Value) -> Result<NoteJson> {
     serde_json::from_value(object).map_err(|e| FederationError::Malformed(format!("note: {e}")))
 }
 
-/// Whether anyone here wants the post: a local follower of its author, a local recipient, or
-/// a reply to a local post.
-async fn is_wanted(post: &NewPost, author: &Actor, context: &Context) -> Result<bool> {
+/// Whether anyone here wants the post: a local follower of its author, a local recipient or
+/// mentioned account, or a reply to a local post.
+async fn is_wanted(post: &NewPost, mentions: &[String], author: &Actor, context: &Context) -> Result<bool> {
     let mut conn = context.store.conn().await?;
     if store::follows::has_local_follower(&mut conn, author.id).await? {
         return Ok(true);
@@ -102,7 +102,7 @@ async fn is_wanted(post: &NewPost, author: &Actor, context: &Context) -> Result<
         return Ok(true);
     }
     let urls = &context.urls;
-    Ok(post.recipients.iter().any(|r| urls.is_local(r)) || post.in_reply_to.as_deref().is_some_and(|r| urls.is_local(r)))
+    Ok(post.recipients.iter().chain(mentions).any(|r| urls.is_local(r)) || post.in_reply_to.as_deref().is_some_and(|r| urls.is_local(r)))
 }
 
 /// A post addressed only to named actors, among them initiatives here, is coalition content:
@@ -126,7 +126,7 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     let signed = crate::objects::coalition_content::check_if_signed(&object, signer)?;
     let (_, mut post, mut extras) = read_note(object.clone(), signer).await?;
     coalition_if_addressed_to_our_initiatives(&mut post, context).await?;
-    if !is_wanted(&post, signer, context).await? {
+    if !is_wanted(&post, &extras.mentions, signer, context).await? {
         return Ok(Outcome::Ignored("nobody here follows the author or is addressed"));
     }
     // Kept as it came, for this node's replicas to pass on.
@@ -158,7 +158,7 @@ pub async fn update(activity: &ActivityJson, signer: &Actor, context: &Context) 
         Ok(()) => Ok(Outcome::Applied),
         // An update of a post we never stored: take it as new if someone here wants it. When
         // its `Create` got in first meanwhile, this newer version is applied over it.
-        Err(buurtnet_domain::DomainError::NotFound) if is_wanted(&post, signer, context).await? => {
+        Err(buurtnet_domain::DomainError::NotFound) if is_wanted(&post, &extras.mentions, signer, context).await? => {
             let stored = ops::posts::receive(&context.store, post.clone(), &extras).await?;
             if stored.updated.unwrap_or(stored.published) < updated {
                 apply().await?;
