@@ -6,15 +6,16 @@
 //! one and applying to one. Every operation is checked against the rules and signed by
 //! `buurtnet_federation::coalitions`; a refusal comes back here in plain words.
 
-use super::coordinate::{JustMade, coordinator};
-use super::layout::{Frame, error_page, field_errors, render};
+use super::coordinate::JustMade;
+use super::extract::{CoordinatorForm, MemberForm};
+use super::layout::{Frame, error_page, field_errors, in_language, render};
+use super::local_time;
 use super::visitor::Visitor;
-use super::{local_time, stale_form};
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use buurtnet_domain::model::coalition::{Change, Charter, CoalitionState, OpKind, Proposal};
+use buurtnet_domain::model::coalition::{Change, Charter, CoalitionState, OpKind, Proposal, Refusal};
 use buurtnet_domain::model::{Actor, ActorKind, Purpose, Username};
 use buurtnet_domain::ops::coalition_overview::{self, Flow};
 use buurtnet_domain::ops::coalition_pages::{self, Hosted, Part, Standing};
@@ -194,8 +195,6 @@ fn proposal_view(state: &CoalitionState, p: &Proposal, known: &BTreeMap<String, 
 /// What the forms of a coalition's page hold; kept when something must be corrected.
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct CoalitionForm {
-    #[serde(default)]
-    csrf: String,
     /// The username of the initiative that acts.
     #[serde(default, rename = "as")]
     pub as_whom: String,
@@ -570,15 +569,18 @@ impl Action {
 }
 
 /// A refusal by the coalition's rules, in plain words.
-fn refusal(message: &str, tr: super::i18n::Tr) -> String {
-    match message {
-        "only members propose this" | "only members do this" => tr.t("coalition-refused-members-only"),
-        "already a member" => tr.t("coalition-refused-already-member"),
-        "unknown proposal" => tr.t("coalition-refused-unknown-proposal"),
-        "the objection period has not passed" => tr.t("coalition-refused-too-early"),
-        "a member objected" => tr.t("coalition-refused-objected"),
-        "not enough sponsors" => tr.t("coalition-refused-sponsors"),
-        _ => tr.t("coalition-refused-other"),
+fn refusal(refusal: Refusal, tr: super::i18n::Tr) -> String {
+    tr.t(&format!("coalition-refused-{}", refusal.code()))
+}
+
+/// What to say when the use case refused: the rule that was broken, or what was wrong.
+fn refused_because(error: &FederationError, tr: super::i18n::Tr) -> Option<String> {
+    match error {
+        FederationError::Domain(DomainError::CoalitionRefused(why)) => Some(refusal(*why, tr)),
+        FederationError::Domain(DomainError::Invalid(list)) => {
+            Some(list.iter().map(|v| in_language(&v.message, tr)).collect::<Vec<_>>().join(" "))
+        }
+        _ => None,
     }
 }
 
@@ -634,13 +636,7 @@ async fn operation(
 }
 
 /// Acting on a coalition's page: checked, signed and kept, then back to the page.
-async fn act(context: Context, visitor: Visitor, slug: String, form: CoalitionForm, action: Action) -> Response {
-    let Some(member) = visitor.member().cloned() else {
-        return Redirect::to(&format!("/inloggen?terug=/coalitie/{}", super::url_encode(&slug))).into_response();
-    };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+async fn act(context: Context, visitor: Visitor, member: Actor, slug: String, form: CoalitionForm, action: Action) -> Response {
     let hosted = match hosted_or_not_found(&context, &visitor, &slug).await {
         Ok(hosted) => hosted,
         Err(response) => return response,
@@ -656,11 +652,10 @@ async fn act(context: Context, visitor: Visitor, slug: String, form: CoalitionFo
     };
     match buurtnet_federation::coalitions::act(&context, &member, &initiative, &hosted.coalition, kind).await {
         Ok(_) => Redirect::to(&format!("/coalitie/{slug}?gedaan={done}")).into_response(),
-        Err(FederationError::Domain(DomainError::Invalid(list))) => {
-            let why = list.first().map(|v| refusal(&v.message, visitor.tr)).unwrap_or_else(|| visitor.tr.t("coalition-refused-other"));
-            again(&context, &visitor, hosted, form, action, Errors::new(), Errors::from([(action.field(), why)])).await
-        }
-        Err(e) => federation_failure(&context, &visitor, e).await,
+        Err(e) => match refused_because(&e, visitor.tr) {
+            Some(why) => again(&context, &visitor, hosted, form, action, Errors::new(), Errors::from([(action.field(), why)])).await,
+            None => federation_failure(&context, &visitor, e).await,
+        },
     }
 }
 
@@ -692,24 +687,44 @@ async fn federation_failure(context: &Context, visitor: &Visitor, error: Federat
     error_page(context, visitor, &domain).await
 }
 
-pub async fn on_proposal(context: Context, visitor: Visitor, Path(slug): Path<String>, Form(form): Form<CoalitionForm>) -> Response {
-    act(context, visitor, slug, form, Action::OnProposal).await
+pub async fn on_proposal(
+    context: Context,
+    Path(slug): Path<String>,
+    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
+) -> Response {
+    act(context, visitor, member, slug, form, Action::OnProposal).await
 }
 
-pub async fn propose_admission(context: Context, visitor: Visitor, Path(slug): Path<String>, Form(form): Form<CoalitionForm>) -> Response {
-    act(context, visitor, slug, form, Action::ProposeAdmission).await
+pub async fn propose_admission(
+    context: Context,
+    Path(slug): Path<String>,
+    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
+) -> Response {
+    act(context, visitor, member, slug, form, Action::ProposeAdmission).await
 }
 
-pub async fn propose_removal(context: Context, visitor: Visitor, Path(slug): Path<String>, Form(form): Form<CoalitionForm>) -> Response {
-    act(context, visitor, slug, form, Action::ProposeRemoval).await
+pub async fn propose_removal(
+    context: Context,
+    Path(slug): Path<String>,
+    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
+) -> Response {
+    act(context, visitor, member, slug, form, Action::ProposeRemoval).await
 }
 
-pub async fn propose_charter(context: Context, visitor: Visitor, Path(slug): Path<String>, Form(form): Form<CoalitionForm>) -> Response {
-    act(context, visitor, slug, form, Action::ProposeCharter).await
+pub async fn propose_charter(
+    context: Context,
+    Path(slug): Path<String>,
+    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
+) -> Response {
+    act(context, visitor, member, slug, form, Action::ProposeCharter).await
 }
 
-pub async fn leave(context: Context, visitor: Visitor, Path(slug): Path<String>, Form(form): Form<CoalitionForm>) -> Response {
-    act(context, visitor, slug, form, Action::Leave).await
+pub async fn leave(
+    context: Context,
+    Path(slug): Path<String>,
+    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
+) -> Response {
+    act(context, visitor, member, slug, form, Action::Leave).await
 }
 
 // The coordinators' page: their coalitions, founding one, applying to one.
@@ -728,8 +743,6 @@ pub struct InvolvementView {
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct FoundForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     pub initiative: String,
     #[serde(flatten)]
     pub charter: CharterForm,
@@ -740,8 +753,6 @@ pub struct FoundForm {
 /// The form for applying to a coalition.
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct JoinForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     pub initiative: String,
     /// The address of any of its replicas.
@@ -825,13 +836,9 @@ async fn coordinate_again(context: &Context, visitor: &Visitor, member: &Actor, 
 
 /// A coordinator's form on the coordinators' page: the coordinator, and the initiative
 /// chosen to act (if it is one they may sign for).
-async fn coordinator_form(context: &Context, visitor: &Visitor, csrf: &str, username: &str) -> Result<(Actor, Option<Actor>), Response> {
-    let member = coordinator(context, visitor).await?;
-    if !visitor.form_is_genuine(csrf) {
-        return Err(stale_form(context, visitor).await);
-    }
-    match acting_initiatives(context, &member).await {
-        Ok(initiatives) => Ok((member, chosen(initiatives, username))),
+async fn coordinator_form(context: &Context, visitor: &Visitor, member: &Actor, username: &str) -> Result<Option<Actor>, Response> {
+    match acting_initiatives(context, member).await {
+        Ok(initiatives) => Ok(chosen(initiatives, username)),
         Err(e) => Err(error_page(context, visitor, &e).await),
     }
 }
@@ -839,8 +846,6 @@ async fn coordinator_form(context: &Context, visitor: &Visitor, csrf: &str, user
 /// The answer to an invitation, from the coordinators' page.
 #[derive(serde::Deserialize, Default)]
 pub struct InvitationForm {
-    #[serde(default)]
-    csrf: String,
     /// The invited initiative's username.
     #[serde(default)]
     initiative: String,
@@ -855,8 +860,8 @@ pub struct InvitationForm {
 
 /// "Uitgenodigd": the invited initiative says yes (the admission goes on by the coalition's
 /// rules) or no (it ends), signed by the initiative like any operation.
-pub async fn answer_invitation(context: Context, visitor: Visitor, Form(form): Form<InvitationForm>) -> Response {
-    let (member, initiative) = match coordinator_form(&context, &visitor, &form.csrf, &form.initiative).await {
+pub async fn answer_invitation(context: Context, CoordinatorForm { visitor, member, form }: CoordinatorForm<InvitationForm>) -> Response {
+    let initiative = match coordinator_form(&context, &visitor, &member, &form.initiative).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -877,8 +882,8 @@ pub async fn answer_invitation(context: Context, visitor: Visitor, Form(form): F
 }
 
 /// "Een coalitie oprichten": founded, then off to its page.
-pub async fn found(context: Context, visitor: Visitor, Form(form): Form<FoundForm>) -> Response {
-    let (member, initiative) = match coordinator_form(&context, &visitor, &form.csrf, &form.initiative).await {
+pub async fn found(context: Context, CoordinatorForm { visitor, member, form }: CoordinatorForm<FoundForm>) -> Response {
+    let initiative = match coordinator_form(&context, &visitor, &member, &form.initiative).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -909,8 +914,8 @@ pub async fn found(context: Context, visitor: Visitor, Form(form): Form<FoundFor
 
 /// "Aansluiten bij een coalitie": the application goes to the coalition's replicas; the
 /// coordinator sees it on the coalition's page (on the replica that was given).
-pub async fn join(context: Context, visitor: Visitor, Form(form): Form<JoinForm>) -> Response {
-    let (member, initiative) = match coordinator_form(&context, &visitor, &form.csrf, &form.initiative).await {
+pub async fn join(context: Context, CoordinatorForm { visitor, member, form }: CoordinatorForm<JoinForm>) -> Response {
+    let initiative = match coordinator_form(&context, &visitor, &member, &form.initiative).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -937,14 +942,11 @@ pub async fn join(context: Context, visitor: Visitor, Form(form): Form<JoinForm>
             };
             return Redirect::to(&page).into_response();
         }
-        Err(FederationError::Domain(DomainError::Invalid(list))) => {
-            list.first().map(|v| refusal(&v.message, tr)).unwrap_or_else(|| tr.t("coalition-refused-other"))
-        }
         Err(FederationError::Forbidden(_)) => return error_page(&context, &visitor, &DomainError::Forbidden).await,
-        Err(e) => {
+        Err(e) => refused_because(&e, tr).unwrap_or_else(|| {
             tracing::info!(%replica, error = %e, "applying to a coalition failed");
             tr.t("coalition-replica-not-found")
-        }
+        }),
     };
     let errors = Errors::from([("join-replica", why)]);
     coordinate_again(&context, &visitor, &member, CoalitionForms { join: form, errors, ..Default::default() }).await
