@@ -48,16 +48,32 @@ pub struct PageQuery {
     pub min_id: Option<String>,
     pub limit: Option<String>,
     pub local: Option<String>,
+    /// Account statuses only: Mastodon's filters.
+    pub exclude_reblogs: Option<String>,
+    pub exclude_replies: Option<String>,
+    pub pinned: Option<String>,
 }
 
-/// A member's statuses that the caller may read, newest first.
-pub async fn statuses(context: Context, headers: HeaderMap, Path(id): Path<String>, Query(page): Query<PageQuery>) -> ApiResult<Response> {
+/// A boolean query parameter as Mastodon reads them (`true`, `1`).
+pub fn truthy(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| v == "true" || v == "1")
+}
+
+/// An account's posts and boosts that the caller may read, newest first. Nothing is pinned
+/// here, so `pinned=true` is an empty list.
+pub async fn statuses(context: Context, headers: HeaderMap, Path(id): Path<String>, Query(query): Query<PageQuery>) -> ApiResult<Response> {
     let caller = super::optional(&context, &headers).await?;
     let viewer = caller.and_then(|c| c.member);
     let actor = actor_by_id(&context, &id).await?;
-    let page = super::timelines::page(&page);
-    let posts = store::posts::by_author_page(&mut context.store.conn().await?, actor.id, page).await?;
-    super::timelines::answer(&context, posts, viewer.as_ref(), page, "/api/v1/accounts/statuses").await
+    let page = super::timelines::page(&query);
+    let entries = if truthy(&query.pinned) {
+        Vec::new()
+    } else {
+        let (no_boosts, no_replies) = (truthy(&query.exclude_reblogs), truthy(&query.exclude_replies));
+        store::timelines::of_account(&mut context.store.conn().await?, actor.id, no_boosts, no_replies, page).await?
+    };
+    let path = format!("/api/v1/accounts/{}/statuses", actor.id);
+    super::timelines::answer_entries(&context, entries, viewer.as_ref(), page, &path).await
 }
 
 /// The `key[]` (or `key`) values of a query string.

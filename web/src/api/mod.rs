@@ -59,6 +59,7 @@ pub fn routes(media_dir: std::path::PathBuf) -> Router {
         .route("/api/v1/streaming/public/local", streaming::sse_route("public:local"))
         .route("/api/v1/streaming/hashtag", streaming::sse_route("hashtag"))
         .route("/api/v1/accounts/lookup", get(accounts::lookup))
+        .route("/api/v1/accounts/search", get(search::accounts))
         .route("/api/v1/accounts/relationships", get(accounts::relationships))
         .route("/api/v1/accounts/{id}", get(accounts::get))
         .route("/api/v1/accounts/{id}/statuses", get(accounts::statuses))
