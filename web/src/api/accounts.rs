@@ -54,9 +54,9 @@ pub struct PageQuery {
     pub pinned: Option<String>,
 }
 
-/// A boolean query parameter as Mastodon reads them (`true`, `1`).
+/// A boolean parameter as Mastodon (Rails) reads it: given and not `0`, `f`, `false`, `off`.
 pub fn truthy(value: &Option<String>) -> bool {
-    value.as_deref().is_some_and(|v| v == "true" || v == "1")
+    value.as_deref().is_some_and(|v| !v.is_empty() && !["0", "f", "false", "off"].contains(&v.to_ascii_lowercase().as_str()))
 }
 
 /// An account's posts and boosts that the caller may read, newest first. Nothing is pinned

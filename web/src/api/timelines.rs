@@ -73,7 +73,7 @@ pub async fn home(context: Context, headers: HeaderMap, Query(query): Query<Page
 pub async fn public(context: Context, headers: HeaderMap, Query(query): Query<PageQuery>) -> ApiResult<Response> {
     let caller = super::optional(&context, &headers).await?;
     let viewer = caller.and_then(|c| c.member);
-    let local = query.local.as_deref().is_some_and(|l| l == "true" || l == "1");
+    let local = super::accounts::truthy(&query.local);
     let page = page(&query);
     let posts = store::posts::public_timeline(&mut context.store.conn().await?, local, page).await?;
     answer(&context, posts, viewer.as_ref(), page, "/api/v1/timelines/public").await
@@ -88,7 +88,7 @@ pub async fn tag(
 ) -> ApiResult<Response> {
     let caller = super::optional(&context, &headers).await?;
     let viewer = caller.and_then(|c| c.member);
-    let local = query.local.as_deref().is_some_and(|l| l == "true" || l == "1");
+    let local = super::accounts::truthy(&query.local);
     let page = page(&query);
     let posts = store::posts::tagged(&mut context.store.conn().await?, tag.trim_start_matches('#'), local, page).await?;
     answer(&context, posts, viewer.as_ref(), page, &format!("/api/v1/timelines/tag/{tag}")).await
