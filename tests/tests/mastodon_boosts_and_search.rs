@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 on_both_backends!(
     boosts_are_reblogs_in_home_and_profile_and_page_with_posts,
     a_boost_of_a_post_the_reader_may_not_see_is_not_shown,
-    accounts_search_matches_pages_resolves_and_hides_blocked
+    accounts_search_matches_pages_resolves_and_hides_blocked,
+    first_screens_of_elk_and_phanpy_get_mastodon_shaped_answers
 );
 
 fn ids(list: &Value) -> Vec<String> {
@@ -132,7 +133,7 @@ async fn accounts_search_matches_pages_resolves_and_hides_blocked(backend: Backe
     let fatima = here.add_member("fatima", None).await?;
     let kees = here.add_member("kees", None).await?;
     here.add_member("keetje", None).await?;
-    here.add_member("karim", None).await?;
+    let karim = here.add_member("karim", None).await?;
     there.add_member("noor", None).await?;
     let base = here.base_url();
     let f = Session::start(&base, "fatima").await?;
@@ -175,5 +176,96 @@ async fn accounts_search_matches_pages_resolves_and_hides_blocked(backend: Backe
     assert_eq!(f.get(&format!("/api/v1/accounts/search?q={handle}&resolve=true")).await?, json!([]));
     let v2 = f.get(&format!("/api/v2/search?q={handle}&resolve=true&type=accounts")).await?;
     assert_eq!(v2["accounts"], json!([]), "nor through /api/v2/search");
+
+    // A deleted account is not found either.
+    assert_eq!(usernames(&f.get("/api/v1/accounts/search?q=kar").await?), vec!["karim"]);
+    buurtnet_domain::ops::members::delete_account(here.store(), &karim, buurtnet_tests::harness::PASSWORD).await?;
+    assert_eq!(f.get("/api/v1/accounts/search?q=kar").await?, json!([]));
     Ok(())
+}
+
+/// What Elk and Phanpy ask on their first screens (README's endpoint table), with a member's
+/// token: each answers 200 with Mastodon's shape, or 404 where Mastodon does.
+async fn first_screens_of_elk_and_phanpy_get_mastodon_shaped_answers(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let fatima = node.add_member("fatima", None).await?;
+    let kees = node.add_member("kees", None).await?;
+    let base = node.base_url();
+    let (f, k) = (Session::start(&base, "fatima").await?, Session::start(&base, "kees").await?);
+    k.post(&format!("/api/v1/accounts/{}/follow", fatima.id), json!({})).await?;
+    k.post("/api/v1/statuses", json!({"status": "Hallo @fatima, tot morgen!"})).await?;
+
+    let empty_lists = [
+        "/api/v1/lists",
+        "/api/v1/filters",
+        "/api/v2/filters",
+        "/api/v1/followed_tags",
+        "/api/v1/announcements",
+        "/api/v1/custom_emojis",
+        "/api/v1/instance/rules",
+        "/api/v1/trends/tags",
+        "/api/v1/trends/statuses",
+        "/api/v1/trends/links",
+        "/api/v1/follow_requests?limit=1",
+        "/api/v1/notifications/requests",
+        "/api/v1/featured_tags",
+        "/api/v2/suggestions",
+        "/api/v1/scheduled_statuses",
+        "/api/v1/conversations",
+    ];
+    for path in empty_lists {
+        assert_eq!(f.get(path).await?, json!([]), "{path}");
+    }
+    for path in [format!("/api/v1/accounts/{}/featured_tags", kees.id), format!("/api/v1/accounts/{}/lists", kees.id)] {
+        assert_eq!(f.get(&path).await?, json!([]), "{path}");
+    }
+    let familiar = f.get(&format!("/api/v1/accounts/familiar_followers?id[]={}", kees.id)).await?;
+    assert_eq!(familiar, json!([{"id": kees.id.to_string(), "accounts": []}]));
+    assert_eq!(f.get("/api/v1/preferences").await?["posting:default:visibility"], "public");
+    assert_eq!(f.get("/api/v2/notifications/policy").await?["summary"]["pending_requests_count"], 0);
+    assert!(f.get("/api/v1/markers?timeline[]=notifications").await?.is_object());
+    let instance = f.get("/api/v2/instance").await?;
+    assert_eq!(instance["api_versions"]["mastodon"], 2, "which is why Phanpy asks for grouped notifications");
+    assert_eq!(f.response("/api/v1/push/subscription").await?.status(), StatusCode::FORBIDDEN, "outside the token's scopes");
+    let with_push = buurtnet_tests::app::bearer(&base, "fatima", "read write follow push").await?;
+    let no_push = f.client.get(format!("{base}/api/v1/push/subscription")).header("authorization", with_push).send().await?;
+    assert_eq!(no_push.status(), StatusCode::NOT_FOUND, "no subscription: 404, as Mastodon and Elk expect");
+    let anonymous = reqwest::get(format!("{base}/api/v1/lists")).await?;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED, "guarded as in Mastodon");
+
+    // Grouped notifications (Phanpy): a group of one per notification, accounts and statuses beside.
+    let flat = f.get("/api/v1/notifications").await?;
+    let grouped = f.get("/api/v2/notifications").await?;
+    let groups = grouped["notification_groups"].as_array().context("groups")?;
+    let types: Vec<&Value> = groups.iter().map(|g| &g["type"]).collect();
+    assert_eq!(types, flat.as_array().context("flat")?.iter().map(|n| &n["type"]).collect::<Vec<_>>(), "{grouped}");
+    assert!(types.contains(&&json!("mention")) && types.contains(&&json!("follow")), "{grouped}");
+    let mention = groups.iter().find(|g| g["type"] == "mention").context("mention")?;
+    assert_eq!(
+        (mention["notifications_count"].as_i64(), mention["sample_account_ids"][0].as_str()),
+        (Some(1), Some(kees.id.to_string().as_str()))
+    );
+    let status_id = mention["status_id"].as_str().context("status_id")?;
+    assert!(grouped["statuses"].as_array().is_some_and(|s| s.iter().any(|s| s["id"] == status_id)), "{grouped}");
+    assert_eq!(grouped["accounts"].as_array().map(Vec::len), Some(1), "kees once, though in two groups");
+    let oldest = groups.last().context("oldest")?["page_max_id"].as_str().context("id")?;
+    let older = f.get(&format!("/api/v2/notifications?max_id={oldest}")).await?;
+    assert_eq!(older["notification_groups"], json!([]), "paged like v1");
+
+    // A profile's media tab shows posts with images only.
+    let with_image = upload_image(&k).await?;
+    let pictured = k.post("/api/v1/statuses", json!({"status": "De nieuwe bank", "media_ids": [with_image]})).await?;
+    let media = f.get(&format!("/api/v1/accounts/{}/statuses?only_media=true", kees.id)).await?;
+    assert_eq!(ids(&media), vec![id_of(&pictured)?]);
+    Ok(())
+}
+
+/// Uploads a small PNG as `session`; the media id.
+async fn upload_image(session: &Session) -> Result<String> {
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(8, 8, image::Rgb([40, 140, 80])).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(png).file_name("bank.png"));
+    let request = session.client.post(format!("{}/api/v2/media", session.base)).header("authorization", &session.bearer).multipart(form);
+    let media: Value = request.send().await?.error_for_status()?.json().await?;
+    id_of(&media)
 }

@@ -51,6 +51,7 @@ pub struct PageQuery {
     /// Account statuses only: Mastodon's filters.
     pub exclude_reblogs: Option<String>,
     pub exclude_replies: Option<String>,
+    pub only_media: Option<String>,
     pub pinned: Option<String>,
 }
 
@@ -69,8 +70,12 @@ pub async fn statuses(context: Context, headers: HeaderMap, Path(id): Path<Strin
     let entries = if truthy(&query.pinned) {
         Vec::new()
     } else {
-        let (no_boosts, no_replies) = (truthy(&query.exclude_reblogs), truthy(&query.exclude_replies));
-        store::timelines::of_account(&mut context.store.conn().await?, actor.id, no_boosts, no_replies, page).await?
+        let filter = store::timelines::AccountFilter {
+            without_boosts: truthy(&query.exclude_reblogs),
+            without_replies: truthy(&query.exclude_replies),
+            only_media: truthy(&query.only_media),
+        };
+        store::timelines::of_account(&mut context.store.conn().await?, actor.id, filter, page).await?
     };
     let path = format!("/api/v1/accounts/{}/statuses", actor.id);
     super::timelines::answer_entries(&context, entries, viewer.as_ref(), page, &path).await

@@ -74,6 +74,7 @@ pub fn routes(media_dir: std::path::PathBuf) -> Router {
         .route("/api/v1/buurtnet/proposals/{id}/fulfil", post(proposals::fulfil))
         .route("/api/v1/buurtnet/proposals/{id}/withdraw", post(proposals::withdraw))
         .route("/api/v1/notifications", get(notifications::list))
+        .route("/api/v2/notifications", get(notifications::grouped))
         .route("/api/v1/notifications/clear", post(notifications::clear))
         .route("/api/v1/notifications/{id}", get(notifications::get))
         .route("/api/v1/notifications/{id}/dismiss", post(notifications::dismiss))

@@ -96,19 +96,27 @@ pub async fn home(db: &mut impl Handle, member_id: i64, member_ap_id: &str, page
     Ok(rows.into_iter().map(Entry::from).collect())
 }
 
-/// What an account shows: its posts and, unless `without_boosts`, its boosts; without
-/// replies when `without_replies`.
-pub async fn of_account(
-    db: &mut impl Handle,
-    actor_id: i64,
-    without_boosts: bool,
-    without_replies: bool,
-    page: Page,
-) -> Result<Vec<Entry>> {
+/// Which of an account's statuses a profile asks for (Mastodon's `exclude_reblogs`,
+/// `exclude_replies`, `only_media`; with media there are no boosts, as in Mastodon).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccountFilter {
+    pub without_boosts: bool,
+    pub without_replies: bool,
+    pub only_media: bool,
+}
+
+/// What an account shows: its posts and its boosts, as `filter` says.
+pub async fn of_account(db: &mut impl Handle, actor_id: i64, filter: AccountFilter, page: Page) -> Result<Vec<Entry>> {
     let (before, after, order) = page.bounds();
-    let replies = if without_replies { " AND p.in_reply_to IS NULL" } else { "" };
-    let boosts = if without_boosts { "FALSE" } else { "b.id = $4" };
-    let sql = merged(&format!("p.author_id = $4{replies}"), boosts, order);
+    let mut posts = String::from("p.author_id = $4");
+    if filter.without_replies {
+        posts.push_str(" AND p.in_reply_to IS NULL");
+    }
+    if filter.only_media {
+        posts.push_str(" AND p.id IN (SELECT post_id FROM media WHERE post_id IS NOT NULL)");
+    }
+    let boosts = if filter.without_boosts || filter.only_media { "FALSE" } else { "b.id = $4" };
+    let sql = merged(&posts, boosts, order);
     let rows = on_db!(db, c => sqlx::query_as::<_, Row>(&sql).bind(before).bind(after).bind(page.limit).bind(actor_id).fetch_all(c).await)?;
     Ok(rows.into_iter().map(Entry::from).collect())
 }
