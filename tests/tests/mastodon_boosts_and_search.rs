@@ -38,8 +38,18 @@ async fn boosts_are_reblogs_in_home_and_profile_and_page_with_posts(backend: Bac
 
     let original = a.post("/api/v1/statuses", json!({"status": "Wie heeft er een ladder te leen?", "visibility": "public"})).await?;
     let original_id = id_of(&original)?;
+    let mut stream = f.client.get(format!("{base}/api/v1/streaming/user")).header("authorization", &f.bearer).send().await?;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let boost = k.post(&format!("/api/v1/statuses/{original_id}/reblog"), json!({})).await?;
     let boost_id = id_of(&boost)?;
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !seen.contains(&format!("\"id\":\"{boost_id}\"")) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.context("no reblog streamed within 15 s")??.context("ended")?;
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("event: update") && seen.contains("\"reblog\":{"), "the user stream carries the reblog: {seen}");
+    drop(stream);
     assert_ne!(boost_id, original_id, "a reblog has its own id: {boost}");
     assert_eq!((boost["account"]["acct"].as_str(), boost["content"].as_str()), (Some("kees"), Some("")));
     assert_eq!((boost["reblog"]["id"].as_str(), boost["reblogged"].as_bool()), (Some(original_id.as_str()), Some(true)));

@@ -215,27 +215,6 @@ impl Page {
     }
 }
 
-/// Candidates for a member's home timeline: their own posts, posts of those they follow,
-/// posts addressed to them, and public posts boosted by those they follow (a coalition's
-/// feed, followed through a replica). The caller still checks visibility.
-pub async fn home_timeline(db: &mut impl Handle, member_id: i64, member_ap_id: &str, page: Page) -> Result<Vec<Post>> {
-    let (before, after, order) = page.bounds();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM posts WHERE deleted_at IS NULL AND id < $1 AND id > $2 AND (
-             author_id = $3
-             OR author_id IN (SELECT followee_id FROM follows WHERE follower_id = $3 AND state = 'accepted')
-             OR id IN (SELECT post_id FROM post_recipients WHERE actor_ap_id = $4)
-             OR (visibility IN ('public', 'unlisted') AND id IN (
-                 SELECT r.post_id FROM reactions r
-                   JOIN actors booster ON booster.ap_id = r.actor_ap_id
-                   JOIN follows f ON f.followee_id = booster.id
-                  WHERE r.kind = 'announce' AND f.follower_id = $3 AND f.state = 'accepted')))
-         ORDER BY id {order} LIMIT $5"
-    );
-    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(before).bind(after).bind(member_id).bind(member_ap_id).bind(page.limit)
-        .fetch_all(c).await)?)
-}
-
 /// Public posts, of this node only when `local_only`.
 pub async fn public_timeline(db: &mut impl Handle, local_only: bool, page: Page) -> Result<Vec<Post>> {
     let (before, after, order) = page.bounds();
@@ -324,18 +303,19 @@ pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Pag
         .fetch_all(c).await)?)
 }
 
-/// The highest post id so far (0 when there are none): where a live stream starts.
-/// The newest post id and the newest notification id of `recipient_id`, in one query: a
-/// streaming connection looks here every second and does more only when one moved.
+/// The newest status id (post or boost) and the newest notification id of `recipient_id`, in
+/// one query: a streaming connection looks here every second and does more only when one moved.
 pub async fn latest_ids(db: &mut impl Handle, recipient_id: i64) -> Result<(i64, i64)> {
-    let sql = "SELECT (SELECT MAX(id) FROM posts), (SELECT MAX(id) FROM notifications WHERE recipient_id = $1)";
+    let sql = "SELECT (SELECT MAX(id) FROM status_ids), (SELECT MAX(id) FROM notifications WHERE recipient_id = $1)";
     let (posts, notifications) =
         on_db!(db, c => sqlx::query_as::<_, (Option<i64>, Option<i64>)>(sql).bind(recipient_id).fetch_one(c).await)?;
     Ok((posts.unwrap_or(0), notifications.unwrap_or(0)))
 }
 
+/// The highest status id so far, of a post or a boost (0 when there are none): where a live
+/// stream starts.
 pub async fn max_id(db: &mut impl Handle) -> Result<i64> {
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM posts").fetch_one(c).await)?.unwrap_or(0))
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM status_ids").fetch_one(c).await)?.unwrap_or(0))
 }
 
 /// Direct messages between two actors, either way, oldest first (the newest `limit`).
