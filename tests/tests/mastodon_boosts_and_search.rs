@@ -91,8 +91,20 @@ async fn boosts_are_reblogs_in_home_and_profile_and_page_with_posts(backend: Bac
     let public = ids(&f.get("/api/v1/timelines/public").await?);
     assert!(public.contains(&original_id) && !public.contains(&boost_id), "no reblogs in public, as in Mastodon: {public:?}");
 
+    // Deleting a reblog takes one's own boost back, never the post; nobody else's.
+    let by_other = f.client.delete(format!("{base}/api/v1/statuses/{boost_id}")).header("authorization", &f.bearer).send().await?;
+    assert_eq!(by_other.status(), StatusCode::NOT_FOUND, "Fatima cannot delete Kees's boost");
+    let by_author = a.client.delete(format!("{base}/api/v1/statuses/{boost_id}")).header("authorization", &a.bearer).send().await?;
+    assert_eq!(by_author.status(), StatusCode::NOT_FOUND, "nor can Anna, whose post it boosts");
+    assert_eq!(ids(&f.get("/api/v1/timelines/home").await?), vec![later_id.clone(), boost_id.clone()], "nothing changed");
+    let own_post = k.post("/api/v1/statuses", json!({"status": "Mijn eigen bericht, ook doorgestuurd"})).await?;
+    let own_boost = id_of(&k.post(&format!("/api/v1/statuses/{}/reblog", id_of(&own_post)?), json!({})).await?)?;
+    let undone = k.client.delete(format!("{base}/api/v1/statuses/{own_boost}")).header("authorization", &k.bearer).send().await?;
+    assert_eq!(undone.status(), StatusCode::OK);
+    assert_eq!(k.get(&format!("/api/v1/statuses/{}", id_of(&own_post)?)).await?["reblogs_count"], 0, "the post stays, unboosted");
     k.post(&format!("/api/v1/statuses/{original_id}/unreblog"), json!({})).await?;
-    assert_eq!(ids(&f.get("/api/v1/timelines/home").await?), vec![later_id], "the boost taken back leaves the timeline");
+    let home = ids(&f.get("/api/v1/timelines/home").await?);
+    assert_eq!(home, vec![id_of(&own_post)?, later_id], "the boosts taken back leave the timeline");
     let gone = f.response(&format!("/api/v1/statuses/{boost_id}")).await?;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     Ok(())

@@ -175,7 +175,18 @@ pub async fn get(context: Context, headers: HeaderMap, Path(id): Path<String>) -
 pub async fn delete(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
     let caller = require(&context, &headers, "write:statuses").await?;
     let member = caller.member()?;
-    let post = readable(&context, &id, Some(member)).await?;
+    let entry = readable_entry(&context, &id, Some(member)).await?;
+    if let Some(boost) = &entry.boost {
+        // Deleting a reblog takes one's own boost back, as in Mastodon; never the post itself.
+        if boost.booster_id != member.id {
+            return Err(ApiError::not_found());
+        }
+        let entity = entities::entry(&context, &entry, Some(member)).await?;
+        ops::reactions::unreact(&context.store, member, entry.post.id, ops::reactions::ANNOUNCE).await?;
+        context.wake_delivery();
+        return Ok(Json(entity).into_response());
+    }
+    let post = entry.post;
     let mut entity = entities::status(&context, &post, Some(member)).await?;
     entity["text"] = serde_json::json!(post.source.clone().unwrap_or_default());
     ops::posts::delete(&context.store, member, post.id).await?;
