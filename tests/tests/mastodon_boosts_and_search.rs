@@ -81,6 +81,10 @@ async fn boosts_are_reblogs_in_home_and_profile_and_page_with_posts(backend: Bac
     assert_eq!((fetched["id"].as_str(), fetched["reblog"]["id"].as_str()), (Some(boost_id.as_str()), Some(original_id.as_str())));
     let liked = f.post(&format!("/api/v1/statuses/{boost_id}/favourite"), json!({})).await?;
     assert_eq!((liked["id"].as_str(), liked["favourites_count"].as_i64()), (Some(original_id.as_str()), Some(1)));
+    let boosters = f.get(&format!("/api/v1/statuses/{original_id}/reblogged_by")).await?;
+    let likers = f.get(&format!("/api/v1/statuses/{original_id}/favourited_by")).await?;
+    assert_eq!((boosters[0]["acct"].as_str(), likers[0]["acct"].as_str()), (Some("kees"), Some("fatima")), "{boosters} {likers}");
+    assert_eq!((boosters.as_array().map(Vec::len), likers.as_array().map(Vec::len)), (Some(1), Some(1)));
 
     // Kees's profile shows his boost unless asked not to; nothing is pinned; public shows posts.
     let profile = f.get(&format!("/api/v1/accounts/{}/statuses", kees.id)).await?;

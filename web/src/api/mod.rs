@@ -70,7 +70,7 @@ pub fn routes(media_dir: std::path::PathBuf) -> Router {
         .route("/api/v1/statuses", post(statuses::create))
         .route("/api/v1/statuses/{id}", get(statuses::get).delete(statuses::delete))
         .route("/api/v1/statuses/{id}/context", get(statuses::context))
-        .route("/api/v1/statuses/{id}/{action}", post(statuses::action))
+        .route("/api/v1/statuses/{id}/{action}", get(statuses::reacted_by).post(statuses::action))
         .route("/api/v1/buurtnet/proposals/{id}/fulfil", post(proposals::fulfil))
         .route("/api/v1/buurtnet/proposals/{id}/withdraw", post(proposals::withdraw))
         .route("/api/v1/notifications", get(notifications::list))

@@ -222,6 +222,26 @@ pub async fn context(context: Context, headers: HeaderMap, Path(id): Path<String
     Ok(Json(serde_json::json!({"ancestors": ancestors, "descendants": descendants})).into_response())
 }
 
+/// `GET /api/v1/statuses/{id}/reblogged_by` and `/favourited_by`: who boosted or liked a
+/// status the caller may read (the latest 80 known here).
+pub async fn reacted_by(context: Context, headers: HeaderMap, Path((id, what)): Path<(String, String)>) -> ApiResult<Response> {
+    use buurtnet_domain::ops::reactions::{ANNOUNCE, LIKE};
+    let kind = match what.as_str() {
+        "reblogged_by" => ANNOUNCE,
+        "favourited_by" => LIKE,
+        _ => return Err(ApiError::not_found()),
+    };
+    let reader = reader(&context, &headers).await?;
+    let post = readable(&context, &id, reader.as_ref()).await?;
+    let ids = store::posts::reactors(&mut context.store.conn().await?, post.id, kind, 80).await?;
+    let mut accounts = Vec::with_capacity(ids.len());
+    for id in ids {
+        let actor = store::actors::by_id(&mut context.store.conn().await?, id).await?;
+        accounts.push(entities::account(&context, &actor).await?);
+    }
+    Ok(Json(accounts).into_response())
+}
+
 /// Favourite, reblog and bookmark, and their undo: `POST /api/v1/statuses/{id}/{action}`.
 pub async fn action(context: Context, headers: HeaderMap, Path((id, action)): Path<(String, String)>) -> ApiResult<Response> {
     use buurtnet_domain::ops::reactions::{self, ANNOUNCE, LIKE};

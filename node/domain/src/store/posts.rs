@@ -186,6 +186,13 @@ pub async fn remove_reaction(db: &mut impl Handle, activity_ap_id: &str, actor_a
     Ok(done > 0)
 }
 
+/// The ids of the actors known here who reacted to a post with `kind`, latest first.
+pub async fn reactors(db: &mut impl Handle, post_id: i64, kind: &str, limit: i64) -> Result<Vec<i64>> {
+    let sql = "SELECT a.id FROM reactions r JOIN actors a ON a.ap_id = r.actor_ap_id WHERE r.post_id = $1 AND r.kind = $2
+               ORDER BY r.id DESC LIMIT $3";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(post_id).bind(kind).bind(limit).fetch_all(c).await)?)
+}
+
 /// (likes, boosts) of a post.
 pub async fn reaction_counts(db: &mut impl Handle, post_id: i64) -> Result<(i64, i64)> {
     let sql = "SELECT COALESCE(SUM(CASE WHEN kind = 'like' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN kind = 'announce' THEN 1 ELSE 0 END), 0) FROM reactions WHERE post_id = $1";
