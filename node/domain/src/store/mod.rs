@@ -35,6 +35,7 @@ pub mod reports;
 pub mod responses;
 pub mod sessions;
 pub mod settings;
+pub mod timelines;
 
 use crate::error::{DomainError, Result};
 use sqlx::pool::PoolConnection;
