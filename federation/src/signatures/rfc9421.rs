@@ -247,13 +247,14 @@ fn text(s: &str) -> Result<&StringRef, SignatureError> {
     StringRef::from_str(s).map_err(|e| SignatureError::Malformed(format!("cannot write {s:?}: {e}")))
 }
 
-/// The values of the components we sign, for a request to `target`.
-pub(super) fn our_component_values(
-    components: &[&'static str],
+/// The values of the components we sign, for a request to `target`: derived ones from
+/// `method` and `target`, fields from `headers`.
+pub(super) fn our_component_values<'a>(
+    components: &[&'a str],
     method: &str,
     target: &url::Url,
-    content_digest: Option<&str>,
-) -> Vec<(&'static str, String)> {
+    headers: &std::collections::BTreeMap<String, String>,
+) -> Vec<(&'a str, String)> {
     components
         .iter()
         .map(|name| {
@@ -261,7 +262,9 @@ pub(super) fn our_component_values(
                 "@method" => method.to_string(),
                 "@target-uri" => target.as_str().to_string(),
                 "@authority" => crate::host_of(target).to_ascii_lowercase(),
-                _ => content_digest.unwrap_or_default().to_string(),
+                "@path" => target.path().to_string(),
+                "@query" => format!("?{}", target.query().unwrap_or_default()),
+                field => headers.get(field).cloned().unwrap_or_default(),
             };
             (*name, value)
         })

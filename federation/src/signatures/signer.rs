@@ -85,18 +85,31 @@ impl Signer {
         headers: &mut BTreeMap<String, String>,
         body: Option<&[u8]>,
     ) -> Result<(), SignatureError> {
-        let now = SystemTime::now();
-        headers.insert("date".into(), http_date(now));
-        let content_digest = body.map(rfc9421::content_digest_header);
-        let components: &[&'static str] = if body.is_some() { &rfc9421::COVERED_POST } else { &rfc9421::COVERED_GET };
-        let created = chrono::DateTime::<chrono::Utc>::from(now).timestamp();
+        let components: &[&str] = if body.is_some() { &rfc9421::COVERED_POST } else { &rfc9421::COVERED_GET };
+        let created = chrono::Utc::now().timestamp();
+        self.sign_rfc9421_covering(method, target, headers, body, components, created)
+    }
+
+    /// [`Signer::sign_rfc9421`] covering exactly `components` (derived ones we know, or
+    /// fields in `headers`), made at `created` (Unix seconds): for tests that must send
+    /// what we never would.
+    pub fn sign_rfc9421_covering(
+        &self,
+        method: &str,
+        target: &url::Url,
+        headers: &mut BTreeMap<String, String>,
+        body: Option<&[u8]>,
+        components: &[&str],
+        created: i64,
+    ) -> Result<(), SignatureError> {
+        headers.insert("date".into(), http_date(SystemTime::now()));
+        if let Some(body) = body {
+            headers.insert("content-digest".into(), rfc9421::content_digest_header(body));
+        }
         let params = rfc9421::params_for(components, created, &self.key_id, "rsa-v1_5-sha256")?;
-        let lines = rfc9421::our_component_values(components, method, target, content_digest.as_deref());
+        let lines = rfc9421::our_component_values(components, method, target, headers);
         let base = rfc9421::signature_base(&lines, &params);
         let signature = self.signature_of(base.as_bytes())?;
-        if let Some(content_digest) = content_digest {
-            headers.insert("content-digest".into(), content_digest);
-        }
         headers.insert("signature-input".into(), format!("{}={params}", rfc9421::LABEL));
         headers.insert("signature".into(), format!("{}=:{}:", rfc9421::LABEL, STANDARD.encode(signature)));
         Ok(())
