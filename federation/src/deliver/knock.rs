@@ -1,6 +1,6 @@
 //! Signed requests to peers, with the "double knock" Fedify uses: a request is signed with
 //! RFC 9421 unless the peer is known to refuse it; when the peer answers an RFC 9421
-//! request with 401 (or 400), the same request goes once more signed draft-cavage. What worked is
+//! request with 401 (or 400, or 500), the same request goes once more signed draft-cavage. What worked is
 //! remembered per host in the database (`store::peer_signatures`), so a cavage-only peer
 //! costs one extra request once, not on every delivery, also across restarts. A peer
 //! remembered as cavage-only is asked with RFC 9421 again after [`RETRY_RFC9421_AFTER`],
@@ -38,15 +38,16 @@ pub enum SendError {
 }
 
 /// Signs `request` as `signer` in the style the peer takes, sends it, and knocks again with
-/// draft-cavage after a 401 or 400 to RFC 9421. Gives the last answer.
+/// draft-cavage after a 401, 400 or 500 to RFC 9421. Gives the last answer.
 pub async fn send(shared: &Shared, signer: Arc<Signer>, request: &Outgoing<'_>) -> Result<reqwest::Response, SendError> {
     let host = crate::host_of(request.url);
     let known = known_style(shared, &host).await;
     let first = known.unwrap_or(Style::Rfc9421);
     let response = attempt(shared, signer.clone(), first, request).await?;
     let status = response.status();
-    // Fedify knocks again after 400 too: some servers answer a signature they cannot read so.
-    if first == Style::Rfc9421 && matches!(status.as_u16(), 400 | 401) {
+    // Fedify knocks again after 400 too; some servers (bovine) fail with 500 on a `Signature`
+    // they cannot parse. A peer failing for other reasons costs one extra request.
+    if first == Style::Rfc9421 && matches!(status.as_u16(), 400 | 401 | 500) {
         let retried = attempt(shared, signer, Style::Cavage, request).await?;
         if retried.status().is_success() {
             tracing::info!(%host, "peer refused an RFC 9421 signature and took draft-cavage; remembering");
