@@ -204,8 +204,47 @@ async fn rfc9421_attacks_fail_and_change_nothing(backend: Backend) -> Result<()>
     Ok(())
 }
 
+/// GETs `url` with `headers` (their `host` left to the client): the status.
+async fn get(url: &str, headers: &BTreeMap<String, String>) -> Result<u16> {
+    let mut request = reqwest::Client::new().get(url).header("accept", "application/activity+json");
+    for (name, value) in headers.iter().filter(|(name, _)| name.as_str() != "host") {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    Ok(request.send().await?.status().as_u16())
+}
+
+/// With authorized fetch, an RFC 9421 signed GET is a reader's; one signed for another
+/// server, for another path, without `@method`, or too old is refused.
+async fn rfc9421_signed_gets_follow_the_same_rules(backend: Backend) -> Result<()> {
+    let s = attack(backend).await?;
+    let mut b = s.b;
+    b.stop().await;
+    b.config.federation.authorized_fetch = true;
+    b.restart().await?;
+    let signer = signer_of(&s.fatima);
+    let outbox = url::Url::parse(&format!("{}/outbox?page=1", s.sanne.ap_id))?;
+    let signed = |target: &url::Url, components: &[&str], age: i64| -> Result<BTreeMap<String, String>> {
+        let mut headers = BTreeMap::from([("host".to_string(), host_of(target))]);
+        signer.sign_rfc9421_covering("GET", target, &mut headers, None, components, chrono::Utc::now().timestamp() - age)?;
+        Ok(headers)
+    };
+    let ours = ["@method", "@target-uri", "@authority"];
+    assert_eq!(get(outbox.as_str(), &BTreeMap::new()).await?, 401, "unsigned, with authorized fetch");
+    assert_eq!(get(outbox.as_str(), &signed(&outbox, &ours, 0)?).await?, 200, "signed RFC 9421 for this node");
+    let elsewhere = url::Url::parse(&format!("{}/users/sanne/outbox?page=1", s.a.base_url()))?;
+    assert_eq!(get(outbox.as_str(), &signed(&elsewhere, &ours, 0)?).await?, 401, "signed for another server");
+    let first_page = url::Url::parse(&format!("{}/outbox", s.sanne.ap_id))?;
+    assert_eq!(get(outbox.as_str(), &signed(&first_page, &ours, 0)?).await?, 401, "signed for another target");
+    assert_eq!(get(outbox.as_str(), &signed(&outbox, &["@target-uri"], 0)?).await?, 401, "@method not covered");
+    let unqueried = signed(&outbox, &["@method", "@path", "@authority"], 0)?;
+    assert_eq!(get(outbox.as_str(), &unqueried).await?, 401, "@path without @query when there is a query");
+    assert_eq!(get(outbox.as_str(), &signed(&outbox, &ours, 7200)?).await?, 401, "created two hours ago");
+    Ok(())
+}
+
 buurtnet_tests::on_both_backends!(
     two_nodes_deliver_to_each_other_with_rfc9421,
     a_peer_refusing_rfc9421_gets_the_double_knock_and_is_remembered,
     rfc9421_attacks_fail_and_change_nothing,
+    rfc9421_signed_gets_follow_the_same_rules,
 );
