@@ -28,6 +28,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod outbox;
 pub mod participants;
+pub mod peer_signatures;
 pub mod posts;
 pub mod proposals;
 pub mod questions;
