@@ -26,6 +26,7 @@ sanitizer=${FUZZ_SANITIZER:-address}
 declare -A max_len=(
   [inbox_activity]=16384
   [http_signature]=4096
+  [http_signature_rfc9421]=4096
   [html_sanitiser]=65536
   [markdown]=65536
   [article_patch]=16384
@@ -37,7 +38,7 @@ declare -A max_len=(
 declare -A dict=([inbox_activity]=activitystreams [coalition_op]=activitystreams [webfinger_nodeinfo]=activitystreams)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(inbox_activity http_signature html_sanitiser markdown article_patch mastodon_api_bodies webfinger_nodeinfo coalition_op help_forms)
+  targets=(inbox_activity http_signature http_signature_rfc9421 html_sanitiser markdown article_patch mastodon_api_bodies webfinger_nodeinfo coalition_op help_forms)
 fi
 
 if ! cargo fuzz --version 2>/dev/null | grep -qF "$cargo_fuzz_version"; then

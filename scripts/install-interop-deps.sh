@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the independent ActivityPub peers for tests/tests/interop.rs, pinned:
-#   tests/interop/node_modules  (npm ci from package-lock.json: @fedify/fedify 1.5.9, Node 20)
+#   tests/interop/node_modules  (npm ci from package-lock.json: @fedify/fedify 1.5.9, and 2.3.6 as the alias
+#                                `fedify2`, Node 20; Fedify 2 declares Node 22+ but runs on 20 for our peer)
 #   tests/interop/.venv         (pip from requirements.lock: bovine 0.5.19, icalendar 7.3.0, feedparser 6.0.14,
 #                                aiosmtpd 1.4.6 (the SMTP sink of tests/tests/mail.rs), fediverse-pasture-inputs 0.3.0
 #                                with its runner fediverse-pasture 0.2.25 (tests/tests/pasture.rs) and their pinned deps)
@@ -25,7 +26,7 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-if [ ! -f node_modules/@fedify/fedify/package.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -f node_modules/@fedify/fedify/package.json ] || [ ! -f node_modules/fedify2/package.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step="installing @fedify/fedify with npm ci (tests/interop/package-lock.json)"
   echo "install-interop-deps: npm ci"
   npm ci --no-audit --no-fund --loglevel=error

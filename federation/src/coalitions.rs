@@ -284,23 +284,17 @@ async fn get_body(context: &Context, url: &url::Url, signed: bool) -> Result<Vec
     if context.faults.is_cut_off(url) {
         return Err(failed(&"cut off (fault injection)"));
     }
-    let mut request = context.client.get(url.clone()).header("accept", crate::protocol::ACTIVITY_JSON);
-    if signed {
+    let response = if signed {
         let instance = &context.instance_actor;
         let private =
             instance.private_key_pem.as_deref().ok_or_else(|| FederationError::Internal("the instance actor has no key".into()))?;
         let signer = context.signers.get(&instance.public_key_id, private)?;
-        let path = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
-        let mut headers = std::collections::BTreeMap::from([("host".to_string(), crate::host_of(url))]);
-        signer.sign("GET", &path, &mut headers, None)?;
-        for (name, value) in headers.iter().filter(|(name, _)| name.as_str() != "host") {
-            request = request.header(name.as_str(), value.as_str());
-        }
-    }
-    let response = request.send().await.map_err(|e| failed(&e))?;
+        let outgoing =
+            crate::deliver::knock::Outgoing { method: http::Method::GET, url, body: None, media_type: crate::protocol::ACTIVITY_JSON };
+        crate::deliver::knock::send(context, signer, &outgoing).await.map_err(|e| failed(&e))?
+    } else {
+        context.client.get(url.clone()).header("accept", crate::protocol::ACTIVITY_JSON).send().await.map_err(|e| failed(&e))?
+    };
     if !response.status().is_success() {
         return Err(failed(&response.status()));
     }

@@ -1,9 +1,12 @@
-//! The inbox: every POST must carry a valid draft-cavage signature by the activity's actor.
+//! The inbox: every POST must carry a valid HTTP signature (RFC 9421 or draft-cavage, see
+//! [`crate::signatures`]) by the activity's actor.
 //!
 //! Order of checks (cheap first): signature header present, body size, digest, JSON shape,
 //! origins, blocklist, key lookup (database first, then one fetch), signature, replay. A
-//! missing, invalid or expired signature answers 401 (Fedify 2.x falls back to draft-cavage
-//! only after a 401); an activity id seen before answers 202 and changes nothing.
+//! missing, invalid or expired signature answers 401 with `Accept-Signature` saying what an
+//! RFC 9421 signature must cover; an activity id seen before answers 202 and changes nothing.
+//! A verified RFC 9421 signature is remembered for its sender's host
+//! (`store::peer_signatures`).
 
 use crate::activities::{self, Outcome};
 use crate::error::{FederationError, Result};
@@ -46,7 +49,13 @@ pub async fn post_inbox(context: Context, request: Request) -> Response {
         Err(Refused(error)) => {
             context.metrics.inbox("rejected", error.reason());
             tracing::info!(reason = error.reason(), %error, "inbox refused an activity");
-            error.into_response()
+            let signature_refused = matches!(error, FederationError::Signature(_));
+            let mut response = error.into_response();
+            if signature_refused {
+                let accept = signatures::rfc9421::accept_signature(true);
+                response.headers_mut().insert("accept-signature", accept.parse().expect("an ASCII header value"));
+            }
+            response
         }
     }
 }
@@ -67,7 +76,8 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     let (parts, body) = request.into_parts();
     let path_and_query = parts.uri.path_and_query().map(|pq| pq.as_str().to_string()).unwrap_or_else(|| parts.uri.path().to_string());
     let domain = context.urls.domain();
-    let expected = Expected { method: "POST", path_and_query: &path_and_query, host: &domain, digest: true };
+    let scheme = context.urls.base().scheme().to_string();
+    let expected = Expected { method: "POST", path_and_query: &path_and_query, host: &domain, scheme: &scheme, digest: true };
     let pending = signatures::begin_verify(&expected, &parts.headers)?;
     let body = read_body(body, context.settings.max_inbox_body).await?;
     pending.check_body(&body)?;
@@ -174,7 +184,8 @@ async fn verified_signer(pending: &PendingSignature, actor_id: &str, context: &C
             return Err(SignatureError::Invalid.into());
         }
         // (A stand-in kept from a coalition's log has no RSA key: its key is fetched anew.)
-        if context.public_keys.get(&actor.public_key_pem).is_ok_and(|key| pending.verify_with(&key).is_ok()) {
+        if pending.verify(&context.public_keys, &actor.public_key_pem).is_ok() {
+            remember_style(context, pending, actor_id).await;
             return Ok(actor.clone());
         }
     }
@@ -193,8 +204,22 @@ async fn verified_signer(pending: &PendingSignature, actor_id: &str, context: &C
     if document.public_key_id != pending.key_id() {
         return Err(SignatureError::Invalid.into());
     }
-    pending.verify_with(&*context.public_keys.get(&document.public_key_pem)?)?;
+    pending.verify(&context.public_keys, &document.public_key_pem)?;
+    remember_style(context, pending, actor_id).await;
     actor::keep(&document, context).await
+}
+
+/// A peer whose RFC 9421 signature verified here speaks RFC 9421: noted for its host (at
+/// most once an hour), for operators and for what we send it.
+async fn remember_style(context: &Context, pending: &PendingSignature, actor_id: &str) {
+    if pending.style() != signatures::Style::Rfc9421 {
+        return;
+    }
+    let Ok(url) = url::Url::parse(actor_id) else { return };
+    let Ok(mut tx) = context.store.begin().await else { return };
+    if store::peer_signatures::received_rfc9421(&mut tx, &crate::host_of(&url)).await.is_ok() {
+        let _ = tx.commit().await;
+    }
 }
 
 /// Actor documents this node fetched in the last minute to check a signature, kept (also
@@ -246,7 +271,8 @@ async fn peer_is_alive(context: &Context, host: &str) {
 /// For signed GETs (authorized fetch): the verified signer's id, `None` when unsigned.
 pub async fn signed_get_reader(context: &Context, path_and_query: &str, headers: &HeaderMap) -> Result<Option<String>> {
     let domain = context.urls.domain();
-    let expected = Expected { method: "GET", path_and_query, host: &domain, digest: false };
+    let scheme = context.urls.base().scheme().to_string();
+    let expected = Expected { method: "GET", path_and_query, host: &domain, scheme: &scheme, digest: false };
     let pending = match signatures::begin_verify(&expected, headers) {
         Err(SignatureError::Missing) => return Ok(None),
         other => other?,

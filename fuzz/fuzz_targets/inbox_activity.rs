@@ -31,7 +31,7 @@ fn object(value: &Value) {
     let _ = response::proposal_of(value);
     if let Ok(json) = serde_json::from_value::<ActorJson>(value.clone()) {
         let _ = ApubActor::from_remote(&json);
-        let _ = PublicKeyCache::default().get(&json.public_key.public_key_pem);
+        let _ = PublicKeyCache::default().get(&json.public_key.public_key_pem, None);
         for key in &json.assertion_method {
             let _ = keys::ed25519_from_multibase(&key.public_key_multibase);
         }

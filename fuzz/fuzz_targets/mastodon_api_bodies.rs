@@ -36,8 +36,10 @@ fuzz_target!(|body: &[u8]| {
     let Ok(uri) = format!("/api/v1/timelines/home?{}", String::from_utf8_lossy(body)).parse::<Uri>() else { return };
     if let Ok(Query(page)) = Query::<accounts::PageQuery>::try_from_uri(&uri) {
         let _ = timelines::page(&page);
+        let _ = (accounts::truthy(&page.pinned), accounts::truthy(&page.only_media));
     }
     let _ = Query::<search::SearchQuery>::try_from_uri(&uri);
+    let _ = Query::<search::AccountSearchQuery>::try_from_uri(&uri);
     let _ = Query::<accounts::LookupQuery>::try_from_uri(&uri);
     let _ = Query::<oauth::AuthorizeQuery>::try_from_uri(&uri);
     let _ = accounts::query_list(&uri, "id");

@@ -40,3 +40,34 @@ pub async fn find_status(base: &str, bearer: &str, uri: &str) -> Result<Option<V
         .await?;
     Ok(found["statuses"].get(0).cloned())
 }
+
+/// A member's app: calls with their bearer token, JSON in and out.
+pub struct Session {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub bearer: String,
+}
+
+impl Session {
+    /// Registers an app and logs `username` in with the scopes `read write follow`.
+    pub async fn start(base: &str, username: &str) -> Result<Session> {
+        let bearer = bearer(base, username, "read write follow").await?;
+        Ok(Session { client: reqwest::Client::new(), base: base.to_string(), bearer })
+    }
+
+    /// The answer to a GET, whatever its status.
+    pub async fn response(&self, path: &str) -> Result<reqwest::Response> {
+        Ok(self.client.get(format!("{}{path}", self.base)).header("authorization", &self.bearer).send().await?)
+    }
+
+    /// The JSON of a GET that must succeed.
+    pub async fn get(&self, path: &str) -> Result<Value> {
+        Ok(self.response(path).await?.error_for_status()?.json().await?)
+    }
+
+    /// The JSON of a POST (JSON body) that must succeed.
+    pub async fn post(&self, path: &str, body: Value) -> Result<Value> {
+        let request = self.client.post(format!("{}{path}", self.base)).header("authorization", &self.bearer).json(&body);
+        Ok(request.send().await?.error_for_status()?.json().await?)
+    }
+}

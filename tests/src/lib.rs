@@ -2,7 +2,7 @@
 //!
 //! Tooling for scenario tests through public surfaces: [`harness`] starts real nodes,
 //! [`pg`] a throwaway PostgreSQL cluster, [`hostile`] a peer that captures what nodes send it,
-//! [`pages`] a visitor of the web pages, [`app`] a Mastodon app's bearer token.
+//! [`pages`] a visitor of the web pages, [`app`] a Mastodon app (bearer token, session).
 
 pub mod app;
 pub mod harness;

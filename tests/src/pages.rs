@@ -77,15 +77,26 @@ impl PageVisitor {
 
     /// Posts a form claiming to come from `origin`.
     pub async fn post_from(&mut self, path: &str, form: &[(&str, &str)], origin: &str) -> Result<Answer> {
-        let response = self
+        self.send_form(path, form, origin, None).await
+    }
+
+    /// Posts a form from the page at `page`, naming it as the browser does (`Referer`).
+    pub async fn post_on_page(&mut self, page: &str, path: &str, form: &[(&str, &str)]) -> Result<Answer> {
+        let (origin, referer) = (self.base.clone(), format!("{}{page}", self.base));
+        self.send_form(path, form, &origin, Some(&referer)).await
+    }
+
+    async fn send_form(&mut self, path: &str, form: &[(&str, &str)], origin: &str, referer: Option<&str>) -> Result<Answer> {
+        let mut request = self
             .client
             .post(format!("{}{path}", self.base))
             .header(header::COOKIE, self.cookie_header())
             .header(header::ACCEPT_LANGUAGE, &self.accept_language)
-            .header(header::ORIGIN, origin)
-            .form(form)
-            .send()
-            .await?;
+            .header(header::ORIGIN, origin);
+        if let Some(referer) = referer {
+            request = request.header(header::REFERER, referer);
+        }
+        let response = request.form(form).send().await?;
         self.keep(response).await
     }
 
@@ -123,7 +134,7 @@ impl PageVisitor {
         let csrf = self.get(page).await?.csrf()?;
         let mut form: Vec<(&str, &str)> = fields.to_vec();
         form.push(("csrf", &csrf));
-        self.post(action, &form).await
+        self.post_on_page(page, action, &form).await
     }
 
     /// Logs in through the login page.

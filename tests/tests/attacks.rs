@@ -30,6 +30,12 @@ async fn impersonation(backend: Backend) -> Result<Impersonation> {
     let resident = b.add_member("sanne", None).await?;
     b.resolve(&coordinator.ap_id).await?;
     let attacker = HostilePeer::start().await?;
+    // These attacks replay draft-cavage signatures (tests/tests/rfc9421.rs has RFC 9421's):
+    // the attacker's server is remembered as taking only those.
+    let mut tx = a.store().begin().await?;
+    store::peer_signatures::learned_outgoing(&mut tx, &buurtnet_federation::host_of(&url::Url::parse(&attacker.base_url())?), "cavage")
+        .await?;
+    tx.commit().await?;
     add_stand_in_follower(a.store(), &format!("{}/users/eve", attacker.base_url()), &coordinator).await?;
     Ok(Impersonation { a, b, coordinator, resident, attacker })
 }

@@ -236,3 +236,43 @@ async fn masto_js_posts_and_reads_and_megalodon_detects_mastodon() -> Result<()>
     assert!(arrived("Hulpaanbod: Klussen") && arrived("Hulpvraag: Wie rijdt mee") && arrived("Samen eten"), "{home:?}");
     Ok(())
 }
+
+/// Mention autocomplete and a boost in home, as Mastodon.py sees them: Kees (here) boosts a
+/// post by Noor (another node); Fatima follows Kees and reads it as a reblog, and finds Kees by
+/// the start of his name and Bart (on Noor's node) by his handle once she lets the node ask.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mastodon_py_searches_accounts_and_reads_a_reblog_in_home() -> Result<()> {
+    if !installed()? {
+        return Ok(());
+    }
+    let (here, there) = (TestNode::start(Backend::Sqlite).await?, TestNode::start(Backend::Sqlite).await?);
+    let fatima = here.add_member("fatima", None).await?;
+    let kees = here.add_member("kees", None).await?;
+    let noor = there.add_member("noor", None).await?;
+    there.add_member("bart", None).await?;
+    here.follow(&fatima, &kees.ap_id).await?;
+    here.follow_and_wait(&kees, &noor.ap_id).await?;
+    let post = there.publish(&noor, "Gevonden: een blauwe fiets bij de speeltuin", Visibility::Public).await?;
+    let held = eventually("Noor's post reaches Kees's node", || async { here.post(&post.ap_id).await }).await?;
+    let state = here.node.as_ref().context("running")?.state();
+    ops::reactions::react(&state.store, &state.urls, &kees, held.id, ops::reactions::ANNOUNCE).await?;
+
+    let host = there.base_url().trim_start_matches("http://").to_string();
+    let bart = format!("bart@{host}");
+    let config = tempfile::tempdir()?;
+    let base = here.base_url();
+    let args = ["mastodon_py_mentions.py", &base, "fatima", "geheim-wachtwoord", "kee", &bart, &post.ap_id];
+    let out = run("python", &args, "", config.path()).await?;
+    let result: Value = serde_json::from_str(&out).with_context(|| format!("Mastodon.py output: {out}"))?;
+    assert_eq!(result["prefix"], serde_json::json!(["kees"]), "{result}");
+    assert_eq!(result["unresolved"], serde_json::json!([]), "not known yet and not resolved: {result}");
+    assert_eq!(result["resolved"], serde_json::json!([bart]), "found through WebFinger: {result}");
+    let reblog = &result["reblog"];
+    assert_eq!((reblog["by"].as_str(), reblog["content"].as_str()), (Some("kees"), Some("")), "{result}");
+    assert_eq!(reblog["original_by"], format!("noor@{host}").as_str());
+    assert!(reblog["original_content"].as_str().is_some_and(|c| c.contains("blauwe fiets")), "{result}");
+    assert_eq!(reblog["original_id"], held.id.to_string().as_str());
+    assert_ne!(reblog["id"], reblog["original_id"], "the reblog has its own id");
+    assert_eq!(reblog["fetched_reblog_of"], reblog["original_id"], "GET /api/v1/statuses/{{reblog id}} is the reblog");
+    Ok(())
+}

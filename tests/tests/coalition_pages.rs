@@ -252,7 +252,10 @@ async fn the_forms_explain_mistakes_and_refuse_outsiders(backend: Backend) -> Re
     let vote =
         fatima.submit("/coalitie/delfshaven", "/coalitie/delfshaven/voorstellen", &[("proposal", &proposal), ("choice", "for")]).await?;
     assert_eq!(vote.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(vote.body.contains("Dat kan volgens de afspraken van de coalitie niet."), "admissions are not voted on");
+    assert!(
+        vote.body.contains("Over een nieuw lid stem je niet: je kunt het steunen of er bezwaar tegen maken."),
+        "the rule that was broken, in plain words: admissions are not voted on"
+    );
     let objected =
         fatima.submit("/coalitie/delfshaven", "/coalitie/delfshaven/voorstellen", &[("proposal", &proposal), ("choice", "object")]).await?;
     assert_eq!(objected.status, StatusCode::SEE_OTHER);

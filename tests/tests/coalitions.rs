@@ -4,7 +4,7 @@
 
 use anyhow::{Context as _, Result};
 use buurtnet_domain::DomainError;
-use buurtnet_domain::model::coalition::{Charter, OpKind};
+use buurtnet_domain::model::coalition::{Charter, OpKind, Refusal};
 use buurtnet_domain::ops::coalitions::Spread;
 use buurtnet_federation::error::FederationError;
 use buurtnet_federation::objects::coalition_op;
@@ -192,7 +192,10 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
     let founding_heads = buurtnet_domain::ops::coalitions::current_heads(a.store(), &coalition).await?;
     let early =
         buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: "nergens".into() }).await;
-    assert!(matches!(early, Err(FederationError::Domain(DomainError::Invalid(_)))), "an operation the rules refuse is not even signed");
+    assert!(
+        matches!(early, Err(FederationError::Domain(DomainError::CoalitionRefused(Refusal::UnknownProposal)))),
+        "an operation the rules refuse is not even signed, and the refusal names the rule"
+    );
     let proposal =
         buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Propose(Change::Admit(paleis.ap_id.clone())))
             .await?;
@@ -204,7 +207,10 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
     // An invitation: Paleis is not let in before it says yes.
     let too_soon =
         buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: proposal.id.clone() }).await;
-    assert!(matches!(too_soon, Err(FederationError::Domain(DomainError::Invalid(_)))), "not admitted without its yes");
+    assert!(
+        matches!(too_soon, Err(FederationError::Domain(DomainError::CoalitionRefused(Refusal::NotAcceptedByInvitee)))),
+        "not admitted without its yes"
+    );
     eventually("the invitation reaches Paleis's node", || async {
         Ok(buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?.proposals.contains_key(&proposal.id).then_some(()))
     })

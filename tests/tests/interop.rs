@@ -118,12 +118,17 @@ async fn fedify_peer_follows_a_member_and_receives_her_posts() -> Result<()> {
 /// free when picked but may be taken before the peer binds it (tests start nodes in
 /// parallel): then it is tried again on another port.
 async fn start_fedify_peer(client: &reqwest::Client) -> Result<(Child, String, String)> {
+    start_peer_script(client, "fedify_peer.mjs").await
+}
+
+/// [`start_fedify_peer`] with another peer script of tests/interop.
+async fn start_peer_script(client: &reqwest::Client, script: &str) -> Result<(Child, String, String)> {
     let mut last_error = None;
     for _ in 0..5 {
         let port = free_port()?;
         let origin = format!("http://localhost:{port}");
         let mut peer = Command::new("node")
-            .arg("fedify_peer.mjs")
+            .arg(script)
             .arg(port.to_string())
             .current_dir(interop_dir())
             .stdout(Stdio::null())
@@ -137,6 +142,45 @@ async fn start_fedify_peer(client: &reqwest::Client) -> Result<(Child, String, S
         }
     }
     Err(last_error.expect("tried"))
+}
+
+/// Fedify 2 signs RFC 9421 first and knocks again draft-cavage only after a 401: its Follow
+/// must be taken at the first knock (no refused inbox request at all), and our Accept, signed
+/// RFC 9421, verified by Fedify 2 at ours.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fedify2_follows_a_member_with_rfc9421_at_the_first_knock() -> Result<()> {
+    if !peers_installed("Fedify 2", interop_dir().join("node_modules/fedify2/package.json"))? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let member = node.add_member("greet", None).await?;
+    let client = reqwest::Client::new();
+    let (_peer, peer_origin, received_url) = start_peer_script(&client, "fedify2_peer.mjs").await?;
+    let mut follow_url = url::Url::parse(&format!("{peer_origin}/control/follow"))?;
+    follow_url.query_pairs_mut().append_pair("target", &member.ap_id);
+    let sent = client.post(follow_url).send().await?;
+    let status = sent.status();
+    assert_eq!(status, 202, "Fedify 2 could not look up our actor or deliver its Follow: {}", sent.text().await?);
+    let peer_actor = format!("{peer_origin}/users/peer");
+    eventually("Buurtnet accepts Fedify 2's follow", || async {
+        Ok(node.follow_state(&peer_actor, &member.ap_id).await?.filter(|s| s == "accepted"))
+    })
+    .await?;
+    let metrics = client.get(format!("{}/metrics", node.base_url())).send().await?.text().await?;
+    assert!(!metrics.contains("outcome=\"rejected\""), "no inbox request was refused (no 401 before success): {metrics}");
+    let peer_host = buurtnet_federation::host_of(&url::Url::parse(&peer_origin)?);
+    let known = eventually("Fedify 2's Accept delivered", || async {
+        let mut conn = node.store().conn().await?;
+        Ok(buurtnet_domain::store::peer_signatures::get(&mut conn, &peer_host).await?.filter(|m| m.outgoing_style.is_some()))
+    })
+    .await?;
+    assert!(known.rfc9421_received_at.is_some(), "the Follow was verified as RFC 9421: {known:?}");
+    assert_eq!(known.outgoing_style.as_deref(), Some("rfc9421"), "Fedify 2 took our RFC 9421 Accept at once: {known:?}");
+    eventually("Fedify 2 verifies our Accept", || async {
+        Ok(received(&client, &received_url).await?.into_iter().find(|i| i["type"] == "Accept" && i["actor"] == member.ap_id.as_str()))
+    })
+    .await?;
+    Ok(())
 }
 
 /// A coalition's replica is a group any server can follow: the Fedify peer looks it up,
@@ -218,7 +262,12 @@ async fn bovine_signed_post_is_accepted_and_tampered_copy_rejected() -> Result<(
     assert_eq!(node.follow_state(&bovine_actor, &other.ap_id).await?, None, "the tampered Follows changed nothing");
 
     let received = result["received"].as_array().context("received")?;
-    let accept = received.iter().find(|i| i["type"] == "Accept").with_context(|| format!("no Accept reached bovine: {result}"))?;
+    // bovine takes only draft-cavage: our RFC 9421 knock is logged unverified, answered 401,
+    // and the same Accept follows signed draft-cavage.
+    let accept = received
+        .iter()
+        .find(|i| i["type"] == "Accept" && !i["verified_by"].is_null())
+        .with_context(|| format!("no Accept reached bovine: {result}"))?;
     assert_eq!(accept["object"], activity(5), "the Accept names the signed Follow: {result}");
     assert_eq!(accept["verified_by"], member.ap_id.as_str(), "bovine.crypto verifies our Accept's signature: {result}");
     for item in received {

@@ -80,6 +80,21 @@ impl Sink {
         Ok(Sink { _process: process, dir })
     }
 
+    /// A sink on a port nobody holds. Another process can take a free port between our
+    /// look and the sink's bind (the tests run beside others), so a sink that could not
+    /// start is tried again on another port.
+    async fn start_on_a_free_port() -> Result<(Sink, u16)> {
+        let mut last = None;
+        for _ in 0..3 {
+            let port = free_port()?;
+            match Sink::start(port).await {
+                Ok(sink) => return Ok((sink, port)),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| anyhow::anyhow!("the SMTP sink did not start")))
+    }
+
     /// Every message received so far, oldest first.
     fn received(&self) -> Result<Vec<Value>> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.dir.path())?
@@ -131,8 +146,7 @@ async fn sink_and_node(backend: Backend, digest_every_secs: u64) -> Result<Optio
     if !sink_installed()? {
         return Ok(None);
     }
-    let smtp_port = free_port()?;
-    let sink = Sink::start(smtp_port).await?;
+    let (sink, smtp_port) = Sink::start_on_a_free_port().await?;
     Ok(Some((sink, mailing_node(backend, smtp_port, digest_every_secs).await?)))
 }
 

@@ -249,6 +249,15 @@ async fn posting_a_need_keeps_what_was_typed_until_it_is_right(backend: Backend)
     assert_eq!(store::proposals::resident(&mut conn, id).await?.as_deref(), Some("mevrouw Jansen"));
     drop(conn);
 
+    // A form sent without a login leads to the login page, then back to the page it was on.
+    let mut stranger = PageVisitor::new(&node.base_url())?;
+    let help = format!("/bericht/{id}/reageren");
+    let csrf = stranger.get("/inloggen").await?.csrf()?;
+    let from_page = stranger.post_on_page(&format!("/bericht/{id}"), &help, &[("message", "Ik help graag"), ("csrf", &csrf)]).await?;
+    assert_eq!(from_page.location, Some(format!("/inloggen?terug=/bericht/{id}")));
+    let nowhere = stranger.post_from(&help, &[("message", "Ik help graag")], &node.base_url()).await?;
+    assert_eq!(nowhere.location.as_deref(), Some("/inloggen?terug=/"), "without a page to go back to: the front page");
+
     // Browsing by day: a need on one day shows on that day only; flexible ones always.
     let urls = &node.node.as_ref().context("running")?.state().urls;
     let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 5).context("date")?;
@@ -488,6 +497,25 @@ async fn coordinators_let_followers_in_handle_reports_block_and_see_suggestions(
         .and_then(|s| s.split('/').next())
         .context("the report's form")?
         .to_string();
+    // A member who coordinates nothing, with a genuine token of her own, is refused each
+    // coordinators' action, and the report stays open.
+    let mut henk_pages = PageVisitor::new(&a.base_url())?;
+    henk_pages.log_in("henk", PASSWORD).await?;
+    for action in [
+        format!("/coordinatie/meldingen/{report_id}/afgehandeld"),
+        "/coordinatie/blokkeren".to_string(),
+        "/coordinatie/deblokkeren".to_string(),
+        format!("/coordinatie/volgverzoeken/zorg/{}", kees_here.id),
+        format!("/coordinatie/leden/{}/wachtwoord", fatima.id),
+        format!("/coordinatie/leden/{}/coordinator", henk.id),
+        "/coordinatie/uitnodigingen".to_string(),
+        "/coordinatie/initiatief/zorg".to_string(),
+        "/coordinatie/coalities".to_string(),
+    ] {
+        let refused = henk_pages.submit("/", &action, &[("kind", "domain"), ("what", "buurt.example"), ("initiative", "zorg")]).await?;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{action} is for coordinators");
+    }
+    assert!(coordinator.get("/coordinatie/moderatie").await?.body.contains("Hij stuurt steeds reclame"), "the report is still open");
     coordinator.submit("/coordinatie/moderatie", &format!("/coordinatie/meldingen/{report_id}/afgehandeld"), &[]).await?;
     assert!(!coordinator.get("/coordinatie/moderatie").await?.body.contains("Hij stuurt steeds reclame"), "handled reports leave the list");
 

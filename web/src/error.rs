@@ -1,5 +1,6 @@
 //! Domain errors as HTTP answers: a plain message for people, the cause only in the log.
 
+use crate::html::i18n::{Lang, Tr};
 use axum::http::StatusCode;
 use buurtnet_domain::DomainError;
 
@@ -8,7 +9,7 @@ pub fn status_of(error: &DomainError) -> StatusCode {
     match error {
         DomainError::NotFound => StatusCode::NOT_FOUND,
         DomainError::Forbidden => StatusCode::FORBIDDEN,
-        DomainError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        DomainError::Invalid(_) | DomainError::CoalitionRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
         DomainError::Conflict(_) => StatusCode::CONFLICT,
         DomainError::Gone => StatusCode::GONE,
         DomainError::Db(_) | DomainError::Migrate(_) | DomainError::Corrupt(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -22,5 +23,33 @@ pub fn public_message(error: &DomainError) -> String {
         tracing::error!(%error, "request failed on our side");
         return "Er ging iets mis aan onze kant. / Something went wrong on our side.".into();
     }
-    error.to_string()
+    match error {
+        DomainError::CoalitionRefused(refusal) => {
+            let key = format!("coalition-refused-{}", refusal.code());
+            format!("{} / {}", Tr::new(Lang::En).t(&key), Tr::new(Lang::Nl).t(&key))
+        }
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use buurtnet_domain::model::coalition::Refusal;
+
+    /// Each rule of the coalition has its own words in both languages (none falls through to
+    /// a general message), and the API says them with the same status as invalid input.
+    #[test]
+    fn every_coalition_refusal_says_which_rule() {
+        let mut seen = std::collections::BTreeSet::new();
+        for refusal in Refusal::ALL {
+            let error = DomainError::CoalitionRefused(refusal);
+            assert_eq!(status_of(&error), StatusCode::UNPROCESSABLE_ENTITY);
+            let message = public_message(&error);
+            let (en, nl) = message.split_once(" / ").expect("English / Dutch");
+            assert!(!en.contains("coalition-refused") && !nl.contains("coalition-refused"), "{message}");
+            assert_ne!(en, nl, "{message}");
+            assert!(seen.insert(message.clone()), "two rules share the words {message}");
+        }
+    }
 }

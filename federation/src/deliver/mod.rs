@@ -2,7 +2,8 @@
 //!
 //! 1. **Expand**: an outbox entry becomes its activity (built here, once, so every retry sends
 //!    the same bytes) and one delivery row per inbox (shared inboxes where peers have them).
-//! 2. **Deliver**: due rows are claimed with a lease, signed (on the blocking pool) and POSTed,
+//! 2. **Deliver**: due rows are claimed with a lease, signed (on the blocking pool, RFC 9421 or
+//!    draft-cavage as the peer takes it: [`knock`]) and POSTed,
 //!    with bounded concurrency overall and per peer. Failures back off exponentially for
 //!    `give_up_after_hours` (at least two days); peers that keep failing are recorded as
 //!    unreachable. A node killed mid-way finds every unfinished row again on restart.
@@ -10,6 +11,7 @@
 //! activitypub_federation's own queue is not used: it lives in memory and, in debug mode,
 //! drops failures silently.
 
+pub mod knock;
 mod plan;
 
 pub use plan::expand_pending;
@@ -22,7 +24,7 @@ use crate::state::FederationState;
 use buurtnet_domain::store::deliveries::Delivery;
 use buurtnet_domain::{now_ms, store};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -173,28 +175,16 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
     let signer_actor = store::actors::by_id(&mut state.store.conn().await?, delivery.signer_id).await?;
     let private_key = signer_actor.private_key_pem.clone().ok_or_else(|| FederationError::Internal("signer has no private key".into()))?;
     let signer = state.signers.get(&signer_actor.public_key_id, &private_key)?;
-    let path_and_query = match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_string(),
+    let outgoing = knock::Outgoing {
+        method: http::Method::POST,
+        url: &url,
+        body: Some(delivery.body.clone()),
+        media_type: crate::protocol::ACTIVITY_JSON,
     };
-    let body = delivery.body.clone();
-    let mut headers = BTreeMap::from([
-        ("host".to_string(), crate::host_of(&url)),
-        ("content-type".to_string(), crate::protocol::ACTIVITY_JSON.to_string()),
-    ]);
-    let headers =
-        tokio::task::spawn_blocking(move || signer.sign("POST", &path_and_query, &mut headers, Some(body.as_bytes())).map(|()| headers))
-            .await
-            .map_err(|e| FederationError::Internal(e.to_string()))??;
-    let mut request = state.client.post(url.clone()).body(delivery.body.clone());
-    for (name, value) in &headers {
-        if name != "host" {
-            request = request.header(name.as_str(), value.as_str());
-        }
-    }
-    let response = match request.send().await {
+    let response = match knock::send(state, signer, &outgoing).await {
         Ok(response) => response,
-        Err(e) => return Ok(Attempt::Retry(format!("network: {e}"))),
+        Err(knock::SendError::Network(e)) => return Ok(Attempt::Retry(format!("network: {e}"))),
+        Err(knock::SendError::Ours(e)) => return Err(e),
     };
     let status = response.status();
     Ok(match status.as_u16() {

@@ -27,6 +27,9 @@ pub enum DomainError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The coalition's rules do not allow the operation (the code says which rule).
+    #[error("the coalition's rules do not allow this: {0}")]
+    CoalitionRefused(crate::model::coalition::Refusal),
 }
 
 impl DomainError {

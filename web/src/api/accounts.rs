@@ -48,16 +48,37 @@ pub struct PageQuery {
     pub min_id: Option<String>,
     pub limit: Option<String>,
     pub local: Option<String>,
+    /// Account statuses only: Mastodon's filters.
+    pub exclude_reblogs: Option<String>,
+    pub exclude_replies: Option<String>,
+    pub only_media: Option<String>,
+    pub pinned: Option<String>,
 }
 
-/// A member's statuses that the caller may read, newest first.
-pub async fn statuses(context: Context, headers: HeaderMap, Path(id): Path<String>, Query(page): Query<PageQuery>) -> ApiResult<Response> {
+/// A boolean parameter as Mastodon (Rails) reads it: given and not `0`, `f`, `false`, `off`.
+pub fn truthy(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| !v.is_empty() && !["0", "f", "false", "off"].contains(&v.to_ascii_lowercase().as_str()))
+}
+
+/// An account's posts and boosts that the caller may read, newest first. Nothing is pinned
+/// here, so `pinned=true` is an empty list.
+pub async fn statuses(context: Context, headers: HeaderMap, Path(id): Path<String>, Query(query): Query<PageQuery>) -> ApiResult<Response> {
     let caller = super::optional(&context, &headers).await?;
     let viewer = caller.and_then(|c| c.member);
     let actor = actor_by_id(&context, &id).await?;
-    let page = super::timelines::page(&page);
-    let posts = store::posts::by_author_page(&mut context.store.conn().await?, actor.id, page).await?;
-    super::timelines::answer(&context, posts, viewer.as_ref(), page, "/api/v1/accounts/statuses").await
+    let page = super::timelines::page(&query);
+    let entries = if truthy(&query.pinned) {
+        Vec::new()
+    } else {
+        let filter = store::timelines::AccountFilter {
+            without_boosts: truthy(&query.exclude_reblogs),
+            without_replies: truthy(&query.exclude_replies),
+            only_media: truthy(&query.only_media),
+        };
+        store::timelines::of_account(&mut context.store.conn().await?, actor.id, filter, page).await?
+    };
+    let path = format!("/api/v1/accounts/{}/statuses", actor.id);
+    super::timelines::answer_entries(&context, entries, viewer.as_ref(), page, &path).await
 }
 
 /// The `key[]` (or `key`) values of a query string.

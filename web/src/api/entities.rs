@@ -150,3 +150,41 @@ fn tags(content: &str, stored: Vec<String>) -> Vec<Value> {
     names.extend(stored.into_iter().filter(|tag| !names.contains(tag)).collect::<Vec<_>>());
     names.into_iter().map(|name| json!({"name": name, "url": format!("/tags/{name}")})).collect()
 }
+
+/// The Status entity of a timeline entry: a post as it is, or a boost as Mastodon shows a
+/// reblog (its own id, the booster as account, the post in `reblog`, no content of its own;
+/// `favourited`, `reblogged` and `bookmarked` are the viewer's for the post).
+pub async fn entry(context: &Context, entry: &store::timelines::Entry, viewer: Option<&Actor>) -> Result<Value, DomainError> {
+    let original = status(context, &entry.post, viewer).await?;
+    let Some(boost) = &entry.boost else { return Ok(original) };
+    let booster = store::actors::by_id(&mut context.store.conn().await?, boost.booster_id).await?;
+    let mut wrapper = original.clone();
+    let own = json!({
+        "id": boost.status_id.to_string(),
+        "uri": boost.activity_ap_id,
+        "url": boost.activity_ap_id,
+        "created_at": time(boost.created_at),
+        "edited_at": null,
+        "account": account(context, &booster).await?,
+        "content": "",
+        "sensitive": false,
+        "spoiler_text": "",
+        "media_attachments": [],
+        "mentions": [],
+        "tags": [],
+        "reblogs_count": 0,
+        "favourites_count": 0,
+        "replies_count": 0,
+        "in_reply_to_id": null,
+        "in_reply_to_account_id": null,
+        "card": null,
+        "poll": null,
+        "language": null,
+        "buurtnet_proposal": null,
+        "reblog": original,
+    });
+    if let (Some(wrapper), Value::Object(own)) = (wrapper.as_object_mut(), own) {
+        wrapper.extend(own);
+    }
+    Ok(wrapper)
+}

@@ -68,12 +68,12 @@ pub async fn entity(context: &Context, member: &Actor, notification: &Notificati
     })))
 }
 
-pub async fn list(context: Context, headers: HeaderMap, uri: Uri, Query(query): Query<PageQuery>) -> ApiResult<Response> {
-    let caller = require(&context, &headers, "read:notifications").await?;
-    let member = caller.member()?;
-    let types = query_list(&uri, "types");
-    let excluded = query_list(&uri, "exclude_types");
-    let page = super::timelines::page(&query);
+/// The notifications a query asks for, as (id, entity), newest first (oldest first with
+/// `min_id`, as [`super::timelines::page`] reads it).
+async fn collect(context: &Context, member: &Actor, uri: &Uri, query: &PageQuery) -> ApiResult<Vec<(i64, Value)>> {
+    let types = query_list(uri, "types");
+    let excluded = query_list(uri, "exclude_types");
+    let page = super::timelines::page(query);
     let rows = store::notifications::page(
         &mut context.store.conn().await?,
         member.id,
@@ -90,24 +90,67 @@ pub async fn list(context: Context, headers: HeaderMap, uri: Uri, Query(query): 
         if !wanted {
             continue;
         }
-        if let Some(entity) = entity(&context, member, &row).await? {
+        if let Some(entity) = entity(context, member, &row).await? {
             out.push((row.id, entity));
         }
         if out.len() as i64 >= page.limit {
             break;
         }
     }
-    let mut response = Json(out.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>()).into_response();
+    Ok(out)
+}
+
+/// RFC 8288 links to the older and newer pages of `path`.
+fn with_links(context: &Context, mut response: Response, path: &str, out: &[(i64, Value)]) -> Response {
     if let (Some((newest, _)), Some((oldest, _))) = (out.first(), out.last()) {
         let base = context.urls.base().as_str().trim_end_matches('/').to_string();
-        let link = format!(
-            "<{base}/api/v1/notifications?max_id={oldest}>; rel=\"next\", <{base}/api/v1/notifications?min_id={newest}>; rel=\"prev\""
-        );
+        let link = format!("<{base}{path}?max_id={oldest}>; rel=\"next\", <{base}{path}?min_id={newest}>; rel=\"prev\"");
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, value);
         }
     }
-    Ok(response)
+    response
+}
+
+pub async fn list(context: Context, headers: HeaderMap, uri: Uri, Query(query): Query<PageQuery>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:notifications").await?;
+    let member = caller.member()?;
+    let out = collect(&context, member, &uri, &query).await?;
+    let response = Json(out.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>()).into_response();
+    Ok(with_links(&context, response, "/api/v1/notifications", &out))
+}
+
+/// `GET /api/v2/notifications`: Mastodon 4.3's grouped notifications, which apps ask for when
+/// the instance says `api_versions.mastodon` 2 (Phanpy does). Nothing is grouped here: each
+/// notification is a group of one, with its account and status beside the groups.
+pub async fn grouped(context: Context, headers: HeaderMap, uri: Uri, Query(query): Query<PageQuery>) -> ApiResult<Response> {
+    let caller = require(&context, &headers, "read:notifications").await?;
+    let member = caller.member()?;
+    let out = collect(&context, member, &uri, &query).await?;
+    let (mut accounts, mut statuses, mut groups) = (Vec::<Value>::new(), Vec::<Value>::new(), Vec::new());
+    for (id, notification) in &out {
+        let (account, status) = (&notification["account"], &notification["status"]);
+        if !accounts.iter().any(|a| a["id"] == account["id"]) {
+            accounts.push(account.clone());
+        }
+        if status.is_object() && !statuses.iter().any(|s| s["id"] == status["id"]) {
+            statuses.push(status.clone());
+        }
+        groups.push(json!({
+            "group_key": notification["group_key"],
+            "notifications_count": 1,
+            "type": notification["type"],
+            "buurtnet_type": notification["buurtnet_type"],
+            "most_recent_notification_id": id.to_string(),
+            "page_min_id": id.to_string(),
+            "page_max_id": id.to_string(),
+            "latest_page_notification_at": notification["created_at"],
+            "sample_account_ids": [account["id"]],
+            "status_id": status["id"],
+        }));
+    }
+    let body = json!({"accounts": accounts, "statuses": statuses, "notification_groups": groups});
+    Ok(with_links(&context, Json(body).into_response(), "/api/v2/notifications", &out))
 }
 
 fn id_of(id: &str) -> ApiResult<i64> {

@@ -9,6 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use buurtnet_domain::model::{Actor, Post, Visibility};
 use buurtnet_domain::ops::posts::PostDraft;
+use buurtnet_domain::store::timelines::Entry;
 use buurtnet_domain::{ops, store};
 use buurtnet_federation::Context;
 use serde::Deserialize;
@@ -140,13 +141,25 @@ async fn create_proposal(
 }
 
 /// A post by its status id that `reader` may read; 404 otherwise (never a hint it exists).
+/// A boost's id stands for the post it boosts, as in Mastodon.
 pub(super) async fn readable(context: &Context, id: &str, reader: Option<&Actor>) -> ApiResult<Post> {
+    Ok(readable_entry(context, id, reader).await?.post)
+}
+
+/// The post or boost with status id `id`, if `reader` may read the post.
+async fn readable_entry(context: &Context, id: &str, reader: Option<&Actor>) -> ApiResult<Entry> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
-    let post = store::posts::by_id(&mut context.store.conn().await?, id).await.map_err(|_| ApiError::not_found())?;
-    if post.is_deleted() || !ops::visibility::may_read(&context.store, &post, reader.map(|r| r.ap_id.as_str())).await? {
+    let mut conn = context.store.conn().await?;
+    let entry = match store::posts::by_id(&mut conn, id).await {
+        Ok(post) => Entry::from(post),
+        Err(_) => store::timelines::boost(&mut conn, id).await?.ok_or_else(ApiError::not_found)?,
+    };
+    drop(conn);
+    let post = &entry.post;
+    if post.is_deleted() || !ops::visibility::may_read(&context.store, post, reader.map(|r| r.ap_id.as_str())).await? {
         return Err(ApiError::not_found());
     }
-    Ok(post)
+    Ok(entry)
 }
 
 async fn reader(context: &Context, headers: &HeaderMap) -> ApiResult<Option<Actor>> {
@@ -155,14 +168,25 @@ async fn reader(context: &Context, headers: &HeaderMap) -> ApiResult<Option<Acto
 
 pub async fn get(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
     let reader = reader(&context, &headers).await?;
-    let post = readable(&context, &id, reader.as_ref()).await?;
-    Ok(Json(entities::status(&context, &post, reader.as_ref()).await?).into_response())
+    let entry = readable_entry(&context, &id, reader.as_ref()).await?;
+    Ok(Json(entities::entry(&context, &entry, reader.as_ref()).await?).into_response())
 }
 
 pub async fn delete(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
     let caller = require(&context, &headers, "write:statuses").await?;
     let member = caller.member()?;
-    let post = readable(&context, &id, Some(member)).await?;
+    let entry = readable_entry(&context, &id, Some(member)).await?;
+    if let Some(boost) = &entry.boost {
+        // Deleting a reblog takes one's own boost back, as in Mastodon; never the post itself.
+        if boost.booster_id != member.id {
+            return Err(ApiError::not_found());
+        }
+        let entity = entities::entry(&context, &entry, Some(member)).await?;
+        ops::reactions::unreact(&context.store, member, entry.post.id, ops::reactions::ANNOUNCE).await?;
+        context.wake_delivery();
+        return Ok(Json(entity).into_response());
+    }
+    let post = entry.post;
     let mut entity = entities::status(&context, &post, Some(member)).await?;
     entity["text"] = serde_json::json!(post.source.clone().unwrap_or_default());
     ops::posts::delete(&context.store, member, post.id).await?;
@@ -198,6 +222,26 @@ pub async fn context(context: Context, headers: HeaderMap, Path(id): Path<String
     Ok(Json(serde_json::json!({"ancestors": ancestors, "descendants": descendants})).into_response())
 }
 
+/// `GET /api/v1/statuses/{id}/reblogged_by` and `/favourited_by`: who boosted or liked a
+/// status the caller may read (the latest 80 known here).
+pub async fn reacted_by(context: Context, headers: HeaderMap, Path((id, what)): Path<(String, String)>) -> ApiResult<Response> {
+    use buurtnet_domain::ops::reactions::{ANNOUNCE, LIKE};
+    let kind = match what.as_str() {
+        "reblogged_by" => ANNOUNCE,
+        "favourited_by" => LIKE,
+        _ => return Err(ApiError::not_found()),
+    };
+    let reader = reader(&context, &headers).await?;
+    let post = readable(&context, &id, reader.as_ref()).await?;
+    let ids = store::posts::reactors(&mut context.store.conn().await?, post.id, kind, 80).await?;
+    let mut accounts = Vec::with_capacity(ids.len());
+    for id in ids {
+        let actor = store::actors::by_id(&mut context.store.conn().await?, id).await?;
+        accounts.push(entities::account(&context, &actor).await?);
+    }
+    Ok(Json(accounts).into_response())
+}
+
 /// Favourite, reblog and bookmark, and their undo: `POST /api/v1/statuses/{id}/{action}`.
 pub async fn action(context: Context, headers: HeaderMap, Path((id, action)): Path<(String, String)>) -> ApiResult<Response> {
     use buurtnet_domain::ops::reactions::{self, ANNOUNCE, LIKE};
@@ -224,5 +268,10 @@ pub async fn action(context: Context, headers: HeaderMap, Path((id, action)): Pa
         other => other.into(),
     })?;
     context.wake_delivery();
+    if action == "reblog" {
+        // Mastodon answers a reblog with the reblog itself, the post inside.
+        let boost = store::timelines::boost_by(&mut context.store.conn().await?, &member.ap_id, post.id).await?;
+        return Ok(Json(entities::entry(&context, &boost.unwrap_or_else(|| Entry::from(post)), Some(&member)).await?).into_response());
+    }
     Ok(Json(entities::status(&context, &post, Some(&member)).await?).into_response())
 }

@@ -18,6 +18,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::store::posts::Page;
+use buurtnet_domain::store::timelines::Entry;
 use buurtnet_domain::{ops, store};
 use buurtnet_federation::Context;
 use serde::Deserialize;
@@ -145,7 +146,7 @@ impl Streams {
         let page = Page { before: None, after: Some(sub.last_post), oldest_first: true, limit: PAGE };
         let mut conn = self.context.store.conn().await?;
         let posts = match (sub.name.as_str(), &self.member) {
-            ("user", Some(member)) => store::posts::home_timeline(&mut conn, member.id, &member.ap_id, page).await?,
+            (name, Some(member)) if name.starts_with("user") => return self.poll_user(index, member.clone(), page).await,
             ("public", _) => store::posts::public_timeline(&mut conn, false, page).await?,
             ("public:local", _) => store::posts::public_timeline(&mut conn, true, page).await?,
             ("hashtag" | "hashtag:local", _) => {
@@ -154,25 +155,44 @@ impl Streams {
             _ => vec![],
         };
         drop(conn);
-        let reader = self.member.as_ref().map(|m| m.ap_id.clone());
-        let mut full = posts.len() as i64 == PAGE;
-        let mut messages = Vec::new();
-        for post in &posts {
-            self.subscriptions[index].last_post = post.id;
-            if ops::visibility::may_read(&self.context.store, post, reader.as_deref()).await? {
-                let status = entities::status(&self.context, post, self.member.as_ref()).await?;
-                messages.push(json!({"stream": [sub.name], "event": "update", "payload": status.to_string()}));
+        let entries: Vec<Entry> = posts.into_iter().map(Entry::from).collect();
+        self.updates(index, &entries).await
+    }
+
+    /// The user streams: new posts and boosts of the home timeline (`user` only), and new
+    /// notifications.
+    async fn poll_user(&mut self, index: usize, member: Actor, page: Page) -> Result<(Vec<Value>, bool), buurtnet_domain::DomainError> {
+        let sub = self.subscriptions[index].clone();
+        let (mut messages, mut full) = if sub.name == "user" {
+            let entries = store::timelines::home(&mut self.context.store.conn().await?, member.id, &member.ap_id, page).await?;
+            self.updates(index, &entries).await?
+        } else {
+            (Vec::new(), false)
+        };
+        let rows =
+            store::notifications::page(&mut self.context.store.conn().await?, member.id, i64::MAX, sub.last_notification, PAGE).await?;
+        full |= rows.len() as i64 == PAGE;
+        for row in rows.iter().rev() {
+            self.subscriptions[index].last_notification = row.id;
+            if let Ok(Some(entity)) = super::notifications::entity(&self.context, &member, row).await {
+                messages.push(json!({"stream": [sub.name], "event": "notification", "payload": entity.to_string()}));
             }
         }
-        if let (Some(member), true) = (&self.member, sub.name.starts_with("user")) {
-            let rows =
-                store::notifications::page(&mut self.context.store.conn().await?, member.id, i64::MAX, sub.last_notification, PAGE).await?;
-            full |= rows.len() as i64 == PAGE;
-            for row in rows.iter().rev() {
-                self.subscriptions[index].last_notification = row.id;
-                if let Ok(Some(entity)) = super::notifications::entity(&self.context, member, row).await {
-                    messages.push(json!({"stream": [sub.name], "event": "notification", "payload": entity.to_string()}));
-                }
+        Ok((messages, full))
+    }
+
+    /// `update` events for the entries the reader may see (a boost as a reblog), and whether
+    /// the page came back full; the stream moves past every entry.
+    async fn updates(&mut self, index: usize, entries: &[Entry]) -> Result<(Vec<Value>, bool), buurtnet_domain::DomainError> {
+        let name = self.subscriptions[index].name.clone();
+        let reader = self.member.as_ref().map(|m| m.ap_id.clone());
+        let full = entries.len() as i64 == PAGE;
+        let mut messages = Vec::new();
+        for entry in entries {
+            self.subscriptions[index].last_post = entry.id();
+            if ops::visibility::may_read(&self.context.store, &entry.post, reader.as_deref()).await? {
+                let status = entities::entry(&self.context, entry, self.member.as_ref()).await?;
+                messages.push(json!({"stream": [name], "event": "update", "payload": status.to_string()}));
             }
         }
         Ok((messages, full))

@@ -1,5 +1,6 @@
-//! Timelines: home (the member's own posts, those of whom they follow, and posts addressed
-//! to them) and public (local or federated), paged with `max_id`, `since_id`, `min_id` and
+//! Timelines: home (the member's own posts and boosts, those of whom they follow, and posts
+//! addressed to them; boosts as Mastodon's reblogs) and public (local or federated, posts
+//! only, as in Mastodon), paged with `max_id`, `since_id`, `min_id` and
 //! `limit`, and RFC 8288 `Link` headers for the next and previous pages.
 
 use super::accounts::PageQuery;
@@ -10,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use buurtnet_domain::model::{Actor, Post};
 use buurtnet_domain::store::posts::Page;
+use buurtnet_domain::store::timelines::Entry;
 use buurtnet_domain::{ops, store};
 use buurtnet_federation::Context;
 
@@ -25,19 +27,24 @@ pub fn page(query: &PageQuery) -> Page {
 
 /// The statuses `viewer` may read, newest first, with `Link` headers.
 pub async fn answer(context: &Context, posts: Vec<Post>, viewer: Option<&Actor>, page: Page, path: &str) -> ApiResult<Response> {
+    answer_entries(context, posts.into_iter().map(Entry::from).collect(), viewer, page, path).await
+}
+
+/// Like [`answer`] for posts and boosts: a boost shows only if `viewer` may read its post.
+pub async fn answer_entries(context: &Context, entries: Vec<Entry>, viewer: Option<&Actor>, page: Page, path: &str) -> ApiResult<Response> {
     let reader = viewer.map(|v| v.ap_id.as_str());
     let mut visible = Vec::new();
-    for post in posts {
-        if ops::visibility::may_read(&context.store, &post, reader).await? {
-            visible.push(post);
+    for entry in entries {
+        if ops::visibility::may_read(&context.store, &entry.post, reader).await? {
+            visible.push(entry);
         }
     }
     if page.oldest_first {
         visible.reverse();
     }
     let mut statuses = Vec::with_capacity(visible.len());
-    for post in &visible {
-        statuses.push(entities::status(context, post, viewer).await?);
+    for entry in &visible {
+        statuses.push(entities::entry(context, entry, viewer).await?);
     }
     let mut response = Json(statuses).into_response();
     if let (Some(newest), Some(oldest)) = (visible.first(), visible.last()) {
@@ -45,8 +52,8 @@ pub async fn answer(context: &Context, posts: Vec<Post>, viewer: Option<&Actor>,
         let link = format!(
             "<{base}{path}?limit={limit}&max_id={oldest}>; rel=\"next\", <{base}{path}?limit={limit}&min_id={newest}>; rel=\"prev\"",
             limit = page.limit,
-            oldest = oldest.id,
-            newest = newest.id
+            oldest = oldest.id(),
+            newest = newest.id()
         );
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, value);
@@ -59,14 +66,14 @@ pub async fn home(context: Context, headers: HeaderMap, Query(query): Query<Page
     let caller = require(&context, &headers, "read:statuses").await?;
     let member = caller.member()?;
     let page = page(&query);
-    let posts = store::posts::home_timeline(&mut context.store.conn().await?, member.id, &member.ap_id, page).await?;
-    answer(&context, posts, Some(member), page, "/api/v1/timelines/home").await
+    let entries = store::timelines::home(&mut context.store.conn().await?, member.id, &member.ap_id, page).await?;
+    answer_entries(&context, entries, Some(member), page, "/api/v1/timelines/home").await
 }
 
 pub async fn public(context: Context, headers: HeaderMap, Query(query): Query<PageQuery>) -> ApiResult<Response> {
     let caller = super::optional(&context, &headers).await?;
     let viewer = caller.and_then(|c| c.member);
-    let local = query.local.as_deref().is_some_and(|l| l == "true" || l == "1");
+    let local = super::accounts::truthy(&query.local);
     let page = page(&query);
     let posts = store::posts::public_timeline(&mut context.store.conn().await?, local, page).await?;
     answer(&context, posts, viewer.as_ref(), page, "/api/v1/timelines/public").await
@@ -81,7 +88,7 @@ pub async fn tag(
 ) -> ApiResult<Response> {
     let caller = super::optional(&context, &headers).await?;
     let viewer = caller.and_then(|c| c.member);
-    let local = query.local.as_deref().is_some_and(|l| l == "true" || l == "1");
+    let local = super::accounts::truthy(&query.local);
     let page = page(&query);
     let posts = store::posts::tagged(&mut context.store.conn().await?, tag.trim_start_matches('#'), local, page).await?;
     answer(&context, posts, viewer.as_ref(), page, &format!("/api/v1/timelines/tag/{tag}")).await

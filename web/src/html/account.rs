@@ -2,12 +2,11 @@
 //! in [`super::mail_pages`]) and deleting the account (the password is asked again; the
 //! deletion federates).
 
+use super::extract::{LoggedIn, MemberForm};
 use super::layout::{Frame, error_page, in_language, render};
 use super::mail_pages::AccountMailPart;
-use super::stale_form;
 use super::visitor::{SESSION_COOKIE, Visitor};
 use askama::Template;
-use axum::extract::Form;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
@@ -24,12 +23,7 @@ struct AccountPage {
     mail: AccountMailPart,
 }
 
-fn login_first() -> Response {
-    Redirect::to("/inloggen?terug=/mijn-gegevens").into_response()
-}
-
-pub async fn page(context: Context, visitor: Visitor) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first() };
+pub async fn page(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
     let mail = AccountMailPart::of(&context, &visitor, &member).await;
     page_with(&context, &visitor, member, mail, StatusCode::OK).await
 }
@@ -42,8 +36,7 @@ pub(super) async fn page_with(context: &Context, visitor: &Visitor, member: Acto
 }
 
 /// The export, as a download.
-pub async fn export(context: Context, visitor: Visitor) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first() };
+pub async fn export(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
     match members::export(&context.store, &member).await {
         Ok(data) => {
             let body = serde_json::to_string_pretty(&data).unwrap_or_default();
@@ -64,18 +57,12 @@ pub async fn export(context: Context, visitor: Visitor) -> Response {
 #[derive(serde::Deserialize)]
 pub struct DeleteForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     password: String,
     #[serde(default)]
     confirm: String,
 }
 
-pub async fn delete(context: Context, visitor: Visitor, Form(form): Form<DeleteForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first() };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn delete(context: Context, MemberForm { visitor, member, form }: MemberForm<DeleteForm>) -> Response {
     let result = if form.confirm.trim() != member.username {
         Err(DomainError::invalid("confirm", visitor.tr.t("account-delete-confirm-wrong")))
     } else {

@@ -5,11 +5,12 @@
 //! how people sign up, with the config file's fixed settings shown beside them, and whether
 //! the node sends e-mail ([`super::mail_pages`]).
 
+use super::extract::{ButtonForm, LoggedIn, MemberForm, administrators_only};
 use super::layout::{Frame, error_page, render};
 use super::visitor::Visitor;
-use super::{escape, local_time, stale_form};
+use super::{escape, local_time};
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::ops::federation_health::{self, PeerHealth, PeerState};
@@ -81,8 +82,7 @@ fn picture(site: &str, peers: &[PeerHealth], tr: super::i18n::Tr) -> String {
     )
 }
 
-pub async fn overview(context: Context, visitor: Visitor) -> Response {
-    let Some(admin) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/beheer/federatie").into_response() };
+pub async fn overview(context: Context, LoggedIn { visitor, member: admin }: LoggedIn) -> Response {
     let tr = visitor.tr;
     let peers = match federation_health::overview(&context.store, &admin).await {
         Ok(peers) => peers,
@@ -116,17 +116,11 @@ pub async fn overview(context: Context, visitor: Visitor) -> Response {
     render(&visitor, StatusCode::OK, &page)
 }
 
-#[derive(serde::Deserialize)]
-pub struct RetryForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn retry(context: Context, visitor: Visitor, Path(host): Path<String>, Form(form): Form<RetryForm>) -> Response {
-    let Some(admin) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/beheer/federatie").into_response() };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn retry(
+    context: Context,
+    Path(host): Path<String>,
+    MemberForm { visitor, member: admin, form: _ }: MemberForm<ButtonForm>,
+) -> Response {
     match federation_health::retry(&context.store, &admin, &host).await {
         Ok(_) => {
             context.wake_delivery();
@@ -183,18 +177,9 @@ async fn settings_page(
     })
 }
 
-async fn admin_only(context: &Context, visitor: &Visitor) -> Result<buurtnet_domain::model::Actor, Response> {
-    let Some(member) = visitor.member().cloned() else { return Err(Redirect::to("/inloggen?terug=/beheer/instellingen").into_response()) };
-    match federation_health::is_admin(&context.store, &member).await {
-        Ok(true) => Ok(member),
-        Ok(false) => Err(error_page(context, visitor, &DomainError::Forbidden).await),
-        Err(e) => Err(error_page(context, visitor, &e).await),
-    }
-}
-
-pub async fn settings(context: Context, visitor: Visitor) -> Response {
-    if let Err(response) = admin_only(&context, &visitor).await {
-        return response;
+pub async fn settings(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
+    if let Err(refused) = administrators_only(&context, &visitor, &member).await {
+        return refused;
     }
     match settings_page(&context, &visitor, None, None).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
@@ -204,8 +189,6 @@ pub async fn settings(context: Context, visitor: Visitor) -> Response {
 
 #[derive(serde::Deserialize)]
 pub struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -217,13 +200,9 @@ pub struct SettingsForm {
     registrations: String,
 }
 
-pub async fn save_settings(context: Context, visitor: Visitor, Form(form): Form<SettingsForm>) -> Response {
-    let admin = match admin_only(&context, &visitor).await {
-        Ok(admin) => admin,
-        Err(response) => return response,
-    };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
+pub async fn save_settings(context: Context, MemberForm { visitor, member: admin, form }: MemberForm<SettingsForm>) -> Response {
+    if let Err(refused) = administrators_only(&context, &visitor, &admin).await {
+        return refused;
     }
     let settings = ops::node_settings::NodeSettings {
         name: form.name.clone(),

@@ -7,15 +7,15 @@
 //! how. `/vraag-het-ons` is the way in from "Ik zoek hulp" for visitors: every initiative
 //! with how to reach it.
 
+use super::extract::GenuineForm;
 use super::initiatives::{ReachView, initiative_page, reach_of};
 use super::layout::{Frame, error_page, field_errors, render};
-use super::stale_form;
 use super::visitor::Visitor;
 use crate::challenge::{Challenge, Challenges};
 use crate::limits::{ClientAddress, Kind, Limits};
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use buurtnet_domain::DomainError;
@@ -28,8 +28,6 @@ use std::sync::Arc;
 /// What the form holds.
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct AskForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     pub name: String,
     #[serde(default)]
@@ -106,16 +104,12 @@ async fn again(
 /// `POST /initiatives/{name}/vraag-het-ons`.
 pub async fn submit(
     context: Context,
-    visitor: Visitor,
     Extension(limits): Extension<Arc<Limits>>,
     Extension(challenges): Extension<Arc<Challenges>>,
     ClientAddress(client): ClientAddress,
     Path(name): Path<String>,
-    Form(form): Form<AskForm>,
+    GenuineForm { visitor, form }: GenuineForm<AskForm>,
 ) -> Response {
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     if limits.check(Kind::Question, client).is_err() {
         return super::too_many(&context, &visitor, visitor.tr.t("ask-too-many")).await;
     }

@@ -1,12 +1,13 @@
 //! Logging in and out, and signing up (with an invitation code, or asking a coordinator).
 
+use super::extract::{ButtonForm, GenuineForm};
 use super::layout::{Frame, in_language, render};
+use super::local_path;
 use super::visitor::{SESSION_COOKIE, Visitor};
-use super::{local_path, stale_form};
 use crate::limits::{ClientAddress, Kind, Limits};
 use crate::{Registrations, WebSettings};
 use askama::Template;
-use axum::extract::{Extension, Form, Query};
+use axum::extract::{Extension, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
@@ -40,8 +41,6 @@ pub async fn login_page(context: Context, visitor: Visitor, Query(query): Query<
 #[derive(serde::Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     username: String,
     #[serde(default)]
     password: String,
@@ -51,14 +50,10 @@ pub struct LoginForm {
 
 pub async fn login(
     context: Context,
-    visitor: Visitor,
     Extension(limits): Extension<Arc<Limits>>,
     ClientAddress(client): ClientAddress,
-    Form(form): Form<LoginForm>,
+    GenuineForm { visitor, form }: GenuineForm<LoginForm>,
 ) -> Response {
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     let refuse = async |status: StatusCode, key: &str| {
         let frame = Frame::new(&context, &visitor, visitor.tr.t("login-title")).await;
         let page =
@@ -91,16 +86,7 @@ pub async fn login(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn logout(context: Context, visitor: Visitor, Form(form): Form<CsrfOnly>) -> Response {
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn logout(context: Context, GenuineForm { visitor, form: _ }: GenuineForm<ButtonForm>) -> Response {
     if let Some(session) = &visitor.session
         && let Err(e) = sessions::end(&context.store, session.id).await
     {
@@ -114,8 +100,6 @@ pub async fn logout(context: Context, visitor: Visitor, Form(form): Form<CsrfOnl
 /// What the sign-up form holds (kept when something must be corrected).
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct SignUpForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     pub display_name: String,
     #[serde(default)]
@@ -171,15 +155,11 @@ pub async fn signup_page(
 
 pub async fn signup(
     context: Context,
-    visitor: Visitor,
     Extension(settings): Extension<Arc<WebSettings>>,
     Extension(limits): Extension<Arc<Limits>>,
     ClientAddress(client): ClientAddress,
-    Form(form): Form<SignUpForm>,
+    GenuineForm { visitor, form }: GenuineForm<SignUpForm>,
 ) -> Response {
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     let mode = crate::settings::in_force(&context.store, &settings, &context.urls.domain()).await.registrations;
     let mut errors = BTreeMap::new();
     if limits.check(Kind::Outward, client).is_err() {
@@ -283,8 +263,6 @@ pub async fn reset_page(context: Context, visitor: Visitor, axum::extract::Path(
 #[derive(serde::Deserialize)]
 pub struct ResetForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     password: String,
     #[serde(default)]
     password_again: String,
@@ -292,13 +270,9 @@ pub struct ResetForm {
 
 pub async fn reset(
     context: Context,
-    visitor: Visitor,
     axum::extract::Path(code): axum::extract::Path<String>,
-    Form(form): Form<ResetForm>,
+    GenuineForm { visitor, form }: GenuineForm<ResetForm>,
 ) -> Response {
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     let refuse = async |error: String| match ops::signup::reset_member(&context.store, &code).await {
         Ok(member) => {
             let frame = Frame::new(&context, &visitor, visitor.tr.t("reset-title")).await;

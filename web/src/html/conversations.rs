@@ -1,11 +1,11 @@
 //! Private conversations: the people a member writes with, and one conversation with a form
 //! to answer.
 
+use super::extract::{LoggedIn, MemberForm};
 use super::layout::{Frame, error_page, in_language, render};
-use super::stale_form;
 use super::visitor::Visitor;
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::Actor;
@@ -47,12 +47,7 @@ struct ConversationPage {
     problem: Option<(String, String)>,
 }
 
-fn login_first() -> Response {
-    Redirect::to("/inloggen?terug=/gesprekken").into_response()
-}
-
-pub async fn list(context: Context, visitor: Visitor) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first() };
+pub async fn list(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
     match conversations::partners(&context.store, &member).await {
         Ok(partners) => {
             let partners = partners
@@ -106,8 +101,7 @@ async fn conversation_page(
     })
 }
 
-pub async fn show(context: Context, visitor: Visitor, Path(other_id): Path<i64>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first() };
+pub async fn show(context: Context, LoggedIn { visitor, member }: LoggedIn, Path(other_id): Path<i64>) -> Response {
     match conversation_page(&context, &visitor, &member, other_id, None).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(e) => error_page(&context, &visitor, &e).await,
@@ -117,16 +111,10 @@ pub async fn show(context: Context, visitor: Visitor, Path(other_id): Path<i64>)
 #[derive(serde::Deserialize)]
 pub struct MessageForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     text: String,
 }
 
-pub async fn send(context: Context, visitor: Visitor, Path(other_id): Path<i64>, Form(form): Form<MessageForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first() };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn send(context: Context, Path(other_id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<MessageForm>) -> Response {
     let result = match other(&context, other_id).await {
         Ok(other) => conversations::send(&context.store, &context.urls, &member, &other, &form.text).await,
         Err(e) => Err(e),

@@ -5,11 +5,11 @@
 //! form filled in, see [`super::proposals`]), and the coalitions of their initiatives (from
 //! [`super::coalitions`]).
 
+use super::extract::{ButtonForm, Coordinator, CoordinatorForm};
 use super::layout::{Frame, error_page, in_language, render};
-use super::stale_form;
 use super::visitor::Visitor;
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::Actor;
@@ -112,26 +112,6 @@ pub(super) struct CoordinatePage {
     desk: super::desk::DeskPart,
 }
 
-pub(super) async fn coordinator(context: &Context, visitor: &Visitor) -> Result<Actor, Response> {
-    let Some(member) = visitor.member().cloned() else {
-        return Err(Redirect::to("/inloggen?terug=/coordinatie").into_response());
-    };
-    match signup::is_coordinator(&context.store, &member).await {
-        Ok(true) => Ok(member),
-        Ok(false) => Err(error_page(context, visitor, &DomainError::Forbidden).await),
-        Err(e) => Err(error_page(context, visitor, &e).await),
-    }
-}
-
-/// The coordinator who sent a form, when the form is genuine; otherwise the answer to give.
-pub(super) async fn coordinator_sending(context: &Context, visitor: &Visitor, csrf: &str) -> Result<Actor, Response> {
-    let member = coordinator(context, visitor).await?;
-    if !visitor.form_is_genuine(csrf) {
-        return Err(stale_form(context, visitor).await);
-    }
-    Ok(member)
-}
-
 /// What a coordinator just made, shown once on the page.
 #[derive(Default)]
 pub(super) struct JustMade {
@@ -206,11 +186,7 @@ pub(super) async fn page(context: &Context, visitor: &Visitor, member: &Actor, m
     })
 }
 
-pub async fn overview(context: Context, visitor: Visitor) -> Response {
-    let member = match coordinator(&context, &visitor).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn overview(context: Context, Coordinator { visitor, member }: Coordinator) -> Response {
     match page(&context, &visitor, &member, JustMade::default()).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(e) => error_page(&context, &visitor, &e).await,
@@ -220,18 +196,12 @@ pub async fn overview(context: Context, visitor: Visitor) -> Response {
 #[derive(serde::Deserialize)]
 pub struct InviteForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     initiative: String,
     #[serde(default)]
     note: String,
 }
 
-pub async fn invite(context: Context, visitor: Visitor, Form(form): Form<InviteForm>) -> Response {
-    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn invite(context: Context, CoordinatorForm { visitor, member, form }: CoordinatorForm<InviteForm>) -> Response {
     let initiative = match context.store.conn().await {
         Ok(mut conn) => store::actors::local_by_username(&mut conn, &form.initiative).await,
         Err(e) => Err(e),
@@ -259,17 +229,11 @@ pub async fn invite(context: Context, visitor: Visitor, Form(form): Form<InviteF
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct ApproveForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn approve(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ApproveForm>) -> Response {
-    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn approve(
+    context: Context,
+    Path(id): Path<i64>,
+    CoordinatorForm { visitor, member, form: _ }: CoordinatorForm<ButtonForm>,
+) -> Response {
     match signup::approve(&context.store, &member, id).await {
         Ok(()) => Redirect::to("/coordinatie?gedaan=goedgekeurd").into_response(),
         Err(e) => error_page(&context, &visitor, &e).await,
@@ -277,11 +241,11 @@ pub async fn approve(context: Context, visitor: Visitor, Path(id): Path<i64>, Fo
 }
 
 /// A coordinator makes a one-time link with which a member chooses a new password.
-pub async fn reset_password(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ApproveForm>) -> Response {
-    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn reset_password(
+    context: Context,
+    Path(id): Path<i64>,
+    CoordinatorForm { visitor, member, form: _ }: CoordinatorForm<ButtonForm>,
+) -> Response {
     let made = async {
         let code = signup::start_password_reset(&context.store, &member, id).await?;
         let whom = store::actors::by_id(&mut context.store.conn().await?, id).await?.display_name;
@@ -300,17 +264,15 @@ pub async fn reset_password(context: Context, visitor: Visitor, Path(id): Path<i
 #[derive(serde::Deserialize)]
 pub struct MakeCoordinatorForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     initiative: String,
 }
 
 /// A coordinator makes a member of one of their initiatives a coordinator of it.
-pub async fn make_coordinator(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<MakeCoordinatorForm>) -> Response {
-    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn make_coordinator(
+    context: Context,
+    Path(id): Path<i64>,
+    CoordinatorForm { visitor, member, form }: CoordinatorForm<MakeCoordinatorForm>,
+) -> Response {
     let made = async {
         let initiative = initiatives::local(&context.store, &form.initiative).await?;
         initiatives::make_coordinator(&context.store, &member, &initiative, id).await
@@ -322,11 +284,11 @@ pub async fn make_coordinator(context: Context, visitor: Visitor, Path(id): Path
 }
 
 /// A coordinator marks a "Vraag het ons" question handled.
-pub async fn question_handled(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ApproveForm>) -> Response {
-    let member = match coordinator_sending(&context, &visitor, &form.csrf).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn question_handled(
+    context: Context,
+    Path(id): Path<i64>,
+    CoordinatorForm { visitor, member, form: _ }: CoordinatorForm<ButtonForm>,
+) -> Response {
     match questions::mark_handled(&context.store, &member, id).await {
         Ok(()) => Redirect::to("/coordinatie?gedaan=vraag-afgehandeld#vragen").into_response(),
         Err(e) => error_page(&context, &visitor, &e).await,

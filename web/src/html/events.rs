@@ -2,11 +2,11 @@
 //! approval mode, the event's calendar file for any event the visitor may see, and the form
 //! for a new event.
 
+use super::extract::{LoggedIn, MemberForm};
 use super::layout::{Frame, error_page, in_language, render};
-use super::stale_form;
 use super::visitor::Visitor;
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, EventDraft, JoinMode, ParticipationState, Place, Visibility};
@@ -67,8 +67,6 @@ pub async fn rsvp_view(
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     decision: String,
 }
 
@@ -76,22 +74,8 @@ async fn post_ap_id(context: &Context, id: i64) -> Result<String, DomainError> {
     Ok(store::posts::by_id(&mut context.store.conn().await?, id).await.map_err(|_| DomainError::NotFound)?.ap_id)
 }
 
-async fn member_and_form(context: &Context, visitor: &Visitor, csrf: &str, id: i64) -> Result<Actor, Response> {
-    let Some(member) = visitor.member().cloned() else {
-        return Err(Redirect::to(&format!("/inloggen?terug=/bericht/{id}")).into_response());
-    };
-    if !visitor.form_is_genuine(csrf) {
-        return Err(stale_form(context, visitor).await);
-    }
-    Ok(member)
-}
-
 /// "Ik doe mee".
-pub async fn join(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<CsrfForm>) -> Response {
-    let member = match member_and_form(&context, &visitor, &form.csrf, id).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn join(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form: _ }: MemberForm<CsrfForm>) -> Response {
     let result = match post_ap_id(&context, id).await {
         Ok(ap_id) => ops::rsvp::join(&context.store, &context.urls, &member, &ap_id).await,
         Err(e) => Err(e),
@@ -107,11 +91,7 @@ pub async fn join(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(
 }
 
 /// "Ik kan toch niet".
-pub async fn leave(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<CsrfForm>) -> Response {
-    let member = match member_and_form(&context, &visitor, &form.csrf, id).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn leave(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form: _ }: MemberForm<CsrfForm>) -> Response {
     let result = match post_ap_id(&context, id).await {
         Ok(ap_id) => ops::rsvp::leave(&context.store, &member, &ap_id).await,
         Err(e) => Err(e),
@@ -128,14 +108,9 @@ pub async fn leave(context: Context, visitor: Visitor, Path(id): Path<i64>, Form
 /// An organiser lets a participant in, or not.
 pub async fn decide(
     context: Context,
-    visitor: Visitor,
     Path((id, participation)): Path<(i64, i64)>,
-    Form(form): Form<CsrfForm>,
+    MemberForm { visitor, member, form }: MemberForm<CsrfForm>,
 ) -> Response {
-    let member = match member_and_form(&context, &visitor, &form.csrf, id).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
     match ops::rsvp::decide(&context.store, &member, participation, form.decision == "accept").await {
         Ok(p) if p.event_post_id == id => {
             context.wake_delivery();
@@ -165,8 +140,6 @@ pub async fn calendar_file(context: Context, visitor: Visitor, Path(id): Path<i6
 /// What the event form holds; kept when something must be corrected.
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct EventForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     pub author: String,
     #[serde(default)]
@@ -220,10 +193,7 @@ async fn event_form(
     EventFormPage { frame: Frame::new(context, visitor, visitor.tr.t("new-event-title")).await, form, initiatives, errors, preview }
 }
 
-pub async fn new_page(context: Context, visitor: Visitor) -> Response {
-    let Some(member) = visitor.member().cloned() else {
-        return Redirect::to("/inloggen?terug=/nieuw/activiteit").into_response();
-    };
+pub async fn new_page(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
     let form = EventForm { join_mode: "free".into(), author: "self".into(), ..Default::default() };
     let page = event_form(&context, &visitor, &member, form, BTreeMap::new(), None).await;
     render(&visitor, StatusCode::OK, &page)
@@ -289,13 +259,7 @@ fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<EventDraft, BTre
     })
 }
 
-pub async fn submit(context: Context, visitor: Visitor, Form(form): Form<EventForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else {
-        return Redirect::to("/inloggen?terug=/nieuw/activiteit").into_response();
-    };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn submit(context: Context, MemberForm { visitor, member, form }: MemberForm<EventForm>) -> Response {
     let tr = visitor.tr;
     let again = async |form: EventForm, errors: BTreeMap<&'static str, String>, preview: Option<String>| {
         let status = if preview.is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };

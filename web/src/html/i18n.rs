@@ -191,6 +191,15 @@ mod tests {
         assert!(missing.is_empty(), "keys used but not in the .ftl files: {missing:?}");
     }
 
+    /// Every message code the domain can give has its words in both languages.
+    #[test]
+    fn every_refusal_code_has_both_translations() {
+        let (nl, en) = (keys(Lang::Nl.source()), keys(Lang::En.source()));
+        let coalition = buurtnet_domain::model::coalition::Refusal::ALL.map(|r| format!("coalition-refused-{}", r.code()));
+        let missing: Vec<&String> = coalition.iter().filter(|key| !nl.contains(*key) || !en.contains(*key)).collect();
+        assert!(missing.is_empty(), "codes without words: {missing:?}");
+    }
+
     #[test]
     fn the_browser_preference_and_the_cookie_choose() {
         let mut headers = HeaderMap::new();

@@ -4,12 +4,12 @@
 //! name, description and contact details.
 
 use super::ask::AskPart;
+use super::extract::{Coordinator, CoordinatorForm};
 use super::layout::{Frame, error_page, field_errors, render};
-use super::stale_form;
 use super::visitor::Visitor;
 use crate::challenge::Challenges;
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
@@ -104,8 +104,6 @@ pub async fn page(context: &Context, visitor: &Visitor, challenges: &Challenges,
 #[derive(serde::Deserialize, Default)]
 pub struct DetailsForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     display_name: String,
     #[serde(default)]
     description: String,
@@ -144,14 +142,13 @@ struct EditPage {
 }
 
 /// The initiative called `name` when `visitor` coordinates it; otherwise the answer to give.
-async fn coordinated(context: &Context, visitor: &Visitor, name: &str) -> Result<(Actor, Actor), Response> {
-    let member = super::coordinate::coordinator(context, visitor).await?;
+async fn coordinated(context: &Context, visitor: &Visitor, member: &Actor, name: &str) -> Result<Actor, Response> {
     let initiative = match ops::initiatives::local(&context.store, name).await {
         Ok(initiative) => initiative,
         Err(e) => return Err(error_page(context, visitor, &e).await),
     };
-    match signup::coordinates(&context.store, &member, &initiative).await {
-        Ok(true) => Ok((member, initiative)),
+    match signup::coordinates(&context.store, member, &initiative).await {
+        Ok(true) => Ok(initiative),
         Ok(false) => Err(error_page(context, visitor, &DomainError::Forbidden).await),
         Err(e) => Err(error_page(context, visitor, &e).await),
     }
@@ -169,8 +166,8 @@ async fn edit_form(
 }
 
 /// `/coordinatie/initiatief/{name}`: the form, filled in with what is there now.
-pub async fn edit_page(context: Context, visitor: Visitor, Path(name): Path<String>) -> Response {
-    let (_, initiative) = match coordinated(&context, &visitor, &name).await {
+pub async fn edit_page(context: Context, Coordinator { visitor, member }: Coordinator, Path(name): Path<String>) -> Response {
+    let initiative = match coordinated(&context, &visitor, &member, &name).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -185,20 +182,20 @@ pub async fn edit_page(context: Context, visitor: Visitor, Path(name): Path<Stri
         address: contact.address,
         walk_in_hours: contact.walk_in_hours,
         contact_text: contact.contact_text,
-        ..Default::default()
     };
     let page = edit_form(&context, &visitor, &initiative.username, form, BTreeMap::new()).await;
     render(&visitor, StatusCode::OK, &page)
 }
 
-pub async fn save(context: Context, visitor: Visitor, Path(name): Path<String>, Form(form): Form<DetailsForm>) -> Response {
-    let (member, initiative) = match coordinated(&context, &visitor, &name).await {
+pub async fn save(
+    context: Context,
+    Path(name): Path<String>,
+    CoordinatorForm { visitor, member, form }: CoordinatorForm<DetailsForm>,
+) -> Response {
+    let initiative = match coordinated(&context, &visitor, &member, &name).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     match ops::initiatives::update_details(&context.store, &member, &initiative, &form.details()).await {
         Ok(()) => {
             context.wake_delivery();

@@ -3,11 +3,12 @@
 //! or refused with the conflict), the history of revisions with their differences, reviewing
 //! proposed edits, and taking an article over into this node's own knowledge (a fork).
 
+use super::extract::{LoggedIn, MemberForm};
 use super::layout::{Frame, error_page, in_language, render};
+use super::local_time;
 use super::visitor::Visitor;
-use super::{local_time, stale_form};
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, Article, ArticleDraft, EditPolicy, PatchState, Post, Visibility, render_markdown};
@@ -97,8 +98,6 @@ pub async fn details(context: &Context, visitor: &Visitor, post: &Post, article:
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct ArticleForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     pub author: String,
     #[serde(default)]
     pub title: String,
@@ -135,12 +134,7 @@ async fn article_form(
     ArticleFormPage { frame: Frame::new(context, visitor, visitor.tr.t("new-article-title")).await, form, initiatives, errors, preview }
 }
 
-fn login_first(back: &str) -> Response {
-    Redirect::to(&format!("/inloggen?terug={back}")).into_response()
-}
-
-pub async fn new_page(context: Context, visitor: Visitor) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first("/nieuw/artikel") };
+pub async fn new_page(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
     let form = ArticleForm { author: "self".into(), edit_policy: "initiative".into(), ..Default::default() };
     let page = article_form(&context, &visitor, &member, form, BTreeMap::new(), None).await;
     render(&visitor, StatusCode::OK, &page)
@@ -154,11 +148,7 @@ fn policy(text: &str) -> EditPolicy {
     }
 }
 
-pub async fn submit(context: Context, visitor: Visitor, Form(form): Form<ArticleForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first("/nieuw/artikel") };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn submit(context: Context, MemberForm { visitor, member, form }: MemberForm<ArticleForm>) -> Response {
     let tr = visitor.tr;
     let again = async |form: ArticleForm, errors: BTreeMap<&'static str, String>, preview: Option<String>| {
         let status = if preview.is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -209,8 +199,7 @@ async fn article_of(context: &Context, visitor: &Visitor, id: i64) -> Result<(Po
     Ok((post, article))
 }
 
-pub async fn edit_page(context: Context, visitor: Visitor, Path(id): Path<i64>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first(&format!("/bericht/{id}/bewerken")) };
+pub async fn edit_page(context: Context, LoggedIn { visitor, member }: LoggedIn, Path(id): Path<i64>) -> Response {
     match article_of(&context, &visitor, id).await {
         Ok((post, article)) => {
             let may_edit = ops::articles::may_edit(&context.store, &member, &post, &article).await.unwrap_or(false);
@@ -232,8 +221,6 @@ pub async fn edit_page(context: Context, visitor: Visitor, Path(id): Path<i64>) 
 #[derive(serde::Deserialize)]
 pub struct EditForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     source: String,
     #[serde(default)]
     summary: String,
@@ -241,11 +228,7 @@ pub struct EditForm {
     base_version: i64,
 }
 
-pub async fn edit(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<EditForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first(&format!("/bericht/{id}/bewerken")) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn edit(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<EditForm>) -> Response {
     let (post, article) = match article_of(&context, &visitor, id).await {
         Ok(found) => found,
         Err(e) => return error_page(&context, &visitor, &e).await,
@@ -330,18 +313,16 @@ pub async fn history(context: Context, visitor: Visitor, Path(id): Path<i64>) ->
 #[derive(serde::Deserialize)]
 pub struct ReviewForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     decision: String,
     #[serde(default, rename = "as")]
     as_whom: String,
 }
 
-pub async fn review(context: Context, visitor: Visitor, Path((id, patch)): Path<(i64, i64)>, Form(form): Form<ReviewForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first(&format!("/bericht/{id}")) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn review(
+    context: Context,
+    Path((id, patch)): Path<(i64, i64)>,
+    MemberForm { visitor, member, form }: MemberForm<ReviewForm>,
+) -> Response {
     match ops::articles::review(&context.store, &member, patch, form.decision == "accept").await {
         Ok(p) if p.article_post_id == id => {
             context.wake_delivery();
@@ -355,11 +336,7 @@ pub async fn review(context: Context, visitor: Visitor, Path((id, patch)): Path<
 }
 
 /// Takes an article over into this node's knowledge, as the member or an initiative.
-pub async fn fork(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ReviewForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first(&format!("/bericht/{id}")) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn fork(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<ReviewForm>) -> Response {
     let result = async {
         let (post, _) = article_of(&context, &visitor, id).await?;
         let author = super::proposals::chosen_author(&context, &member, &form.as_whom).await?;

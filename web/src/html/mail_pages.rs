@@ -5,13 +5,13 @@
 //! administrator's part of `/beheer/instellingen` (on or off, and how to turn it on; a test
 //! mail), and a coordinator's answer to a "Vraag het ons" question.
 
+use super::extract::{ButtonForm, CoordinatorForm, MemberForm};
 use super::layout::{Frame, error_page, field_errors, render};
 use super::mail_text::{self, Sender};
-use super::stale_form;
 use super::visitor::Visitor;
 use crate::limits::{ClientAddress, Kind, Limits};
 use askama::Template;
-use axum::extract::{Extension, Form, Path};
+use axum::extract::{Extension, Path};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::Actor;
@@ -64,19 +64,13 @@ impl AdminMailPart {
 #[derive(serde::Deserialize)]
 pub struct ChoiceForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
     #[serde(default)]
     mode: String,
 }
 
 /// `POST /mijn-gegevens/email`: the member's address and how often she gets mail.
-pub async fn choose(context: Context, visitor: Visitor, Form(form): Form<ChoiceForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/mijn-gegevens").into_response() };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn choose(context: Context, MemberForm { visitor, member, form }: MemberForm<ChoiceForm>) -> Response {
     let mode = MailMode::parse(&form.mode).unwrap_or_default();
     match mail::choose(&context.store, &member, &form.email, mode, visitor.tr.lang_code()).await {
         Ok(()) => Redirect::to("/mijn-gegevens?gedaan=mail-gekozen#email").into_response(),
@@ -147,18 +141,8 @@ pub async fn unsubscribe(
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /beheer/instellingen/proefmail`: a test mail to the administrator's own address.
-pub async fn test_mail(context: Context, visitor: Visitor, Form(form): Form<CsrfForm>) -> Response {
-    let Some(admin) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/beheer/instellingen").into_response() };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn test_mail(context: Context, MemberForm { visitor, member: admin, form: _ }: MemberForm<ButtonForm>) -> Response {
     if visitor.settings.mail.is_none() {
         return Redirect::to("/beheer/instellingen#email").into_response();
     }
@@ -172,18 +156,16 @@ pub async fn test_mail(context: Context, visitor: Visitor, Form(form): Form<Csrf
 #[derive(serde::Deserialize)]
 pub struct AnswerForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     answer: String,
 }
 
 /// `POST /coordinatie/vragen/{id}/antwoord`: a coordinator answers a question; mailed when
 /// the asker gave an e-mail address and this node sends mail, else she is to be phoned.
-pub async fn answer(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<AnswerForm>) -> Response {
-    let member = match super::coordinate::coordinator_sending(&context, &visitor, &form.csrf).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn answer(
+    context: Context,
+    Path(id): Path<i64>,
+    CoordinatorForm { visitor, member, form }: CoordinatorForm<AnswerForm>,
+) -> Response {
     let sender = Sender::of(&context.store, &context.urls).await;
     let compose = |view: &QuestionView, text: &str| -> NewMail { mail_text::answer_mail(&sender, view, text) };
     let mailer: Option<AnswerMailer<'_>> = visitor.settings.mail.as_ref().map(|_| &compose as _);

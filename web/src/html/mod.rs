@@ -14,6 +14,7 @@ pub mod conversations;
 pub mod coordinate;
 pub mod desk;
 pub mod events;
+pub mod extract;
 pub mod figures;
 pub mod front;
 pub mod i18n;

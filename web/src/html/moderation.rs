@@ -1,15 +1,16 @@
 //! The coordinators' moderation page: follow requests of their initiatives, reports,
 //! blocked actors and servers, and the match suggestions made for them.
 
+use super::extract::{Coordinator, CoordinatorForm};
 use super::layout::{Frame, error_page, in_language, render};
+use super::local_time;
 use super::visitor::Visitor;
-use super::{local_time, stale_form};
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, html};
-use buurtnet_domain::ops::{moderation, signup};
+use buurtnet_domain::ops::moderation;
 use buurtnet_domain::{DomainError, ops, store};
 use buurtnet_federation::Context;
 
@@ -58,17 +59,6 @@ fn who(actor: &Actor) -> String {
 fn summary_of(content: &str) -> String {
     let text = html::to_plain_text(content);
     if text.chars().count() > 140 { format!("{}…", text.chars().take(140).collect::<String>()) } else { text }
-}
-
-async fn coordinator(context: &Context, visitor: &Visitor) -> Result<Actor, Response> {
-    let Some(member) = visitor.member().cloned() else {
-        return Err(Redirect::to("/inloggen?terug=/coordinatie/moderatie").into_response());
-    };
-    match signup::is_coordinator(&context.store, &member).await {
-        Ok(true) => Ok(member),
-        Ok(false) => Err(error_page(context, visitor, &DomainError::Forbidden).await),
-        Err(e) => Err(error_page(context, visitor, &e).await),
-    }
 }
 
 async fn page(context: &Context, visitor: &Visitor, member: &Actor, error: Option<String>) -> Result<ModerationPage, DomainError> {
@@ -120,11 +110,7 @@ async fn page(context: &Context, visitor: &Visitor, member: &Actor, error: Optio
     })
 }
 
-pub async fn overview(context: Context, visitor: Visitor) -> Response {
-    let member = match coordinator(&context, &visitor).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
+pub async fn overview(context: Context, Coordinator { visitor, member }: Coordinator) -> Response {
     match page(&context, &visitor, &member, None).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(e) => error_page(&context, &visitor, &e).await,
@@ -133,8 +119,6 @@ pub async fn overview(context: Context, visitor: Visitor) -> Response {
 
 #[derive(serde::Deserialize)]
 pub struct ModerationForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     decision: String,
     /// `actor` or `domain`, for blocking.
@@ -148,18 +132,11 @@ pub struct ModerationForm {
 
 /// Runs one moderation action after the usual checks, then back to the page (or the page
 /// again with the problem).
-async fn act<F, Fut>(context: Context, visitor: Visitor, form: &ModerationForm, action: F) -> Response
+async fn act<F, Fut>(context: Context, visitor: Visitor, member: Actor, action: F) -> Response
 where
     F: FnOnce(Context, Actor) -> Fut,
     Fut: std::future::Future<Output = Result<&'static str, DomainError>>,
 {
-    let member = match coordinator(&context, &visitor).await {
-        Ok(m) => m,
-        Err(response) => return response,
-    };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     match action(context.clone(), member.clone()).await {
         Ok(done) => {
             context.wake_delivery();
@@ -178,12 +155,11 @@ where
 
 pub async fn decide_follow(
     context: Context,
-    visitor: Visitor,
     Path((initiative, follower)): Path<(String, i64)>,
-    Form(form): Form<ModerationForm>,
+    CoordinatorForm { visitor, member, form }: CoordinatorForm<ModerationForm>,
 ) -> Response {
     let accept = form.decision == "accept";
-    act(context, visitor, &form, |context, member| async move {
+    act(context, visitor, member, |context, member| async move {
         let mut conn = context.store.conn().await?;
         let initiative = store::actors::local_by_username(&mut conn, &initiative).await?.ok_or(DomainError::NotFound)?;
         let follower = store::actors::by_id(&mut conn, follower).await?;
@@ -199,17 +175,21 @@ pub async fn decide_follow(
     .await
 }
 
-pub async fn handle_report(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ModerationForm>) -> Response {
-    act(context, visitor, &form, |context, member| async move {
+pub async fn handle_report(
+    context: Context,
+    Path(id): Path<i64>,
+    CoordinatorForm { visitor, member, form: _ }: CoordinatorForm<ModerationForm>,
+) -> Response {
+    act(context, visitor, member, |context, member| async move {
         moderation::mark_report_handled(&context.store, &member, id).await?;
         Ok("afgehandeld")
     })
     .await
 }
 
-pub async fn block(context: Context, visitor: Visitor, Form(form): Form<ModerationForm>) -> Response {
+pub async fn block(context: Context, CoordinatorForm { visitor, member, form }: CoordinatorForm<ModerationForm>) -> Response {
     let (kind, what, reason) = (form.kind.clone(), form.what.trim().to_string(), form.reason.clone());
-    act(context, visitor, &form, |context, member| async move {
+    act(context, visitor, member, |context, member| async move {
         if kind == "domain" {
             moderation::block_domain(&context.store, &member, &what, &reason, &context.urls.domain()).await?;
         } else {
@@ -222,9 +202,9 @@ pub async fn block(context: Context, visitor: Visitor, Form(form): Form<Moderati
     .await
 }
 
-pub async fn unblock(context: Context, visitor: Visitor, Form(form): Form<ModerationForm>) -> Response {
+pub async fn unblock(context: Context, CoordinatorForm { visitor, member, form }: CoordinatorForm<ModerationForm>) -> Response {
     let what = form.what.clone();
-    act(context, visitor, &form, |context, member| async move {
+    act(context, visitor, member, |context, member| async move {
         moderation::unblock(&context.store, &member, &what).await?;
         Ok("gedeblokkeerd")
     })

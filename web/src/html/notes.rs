@@ -3,6 +3,7 @@
 //! description of it is asked for (for people who cannot see it); it is kept between the
 //! preview and posting.
 
+use super::extract::LoggedIn;
 use super::layout::{Frame, error_page, in_language, render};
 use super::stale_form;
 use super::visitor::Visitor;
@@ -10,7 +11,7 @@ use crate::api::media::{ImageProblem, MediaDir, store_image};
 use askama::Template;
 use axum::extract::{Extension, Multipart};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use buurtnet_domain::DomainError;
 use buurtnet_domain::model::{Actor, Visibility, html};
 use buurtnet_domain::ops::{self, posts::PostDraft};
@@ -76,8 +77,7 @@ async fn note_page(context: &Context, visitor: &Visitor, member: &Actor, form: N
     }
 }
 
-pub async fn new_page(context: Context, visitor: Visitor) -> Response {
-    let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/nieuw/bericht").into_response() };
+pub async fn new_page(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
     let form = NoteForm { author: "self".into(), visibility: "public".into(), ..Default::default() };
     let page = note_page(&context, &visitor, &member, form, Shown { problem: None, image_problem: None, preview: None }).await;
     render(&visitor, StatusCode::OK, &page)
@@ -110,8 +110,12 @@ async fn read_form(mut multipart: Multipart) -> Result<(NoteForm, Option<Vec<u8>
     Ok((form, image))
 }
 
-pub async fn submit(context: Context, visitor: Visitor, Extension(dir): Extension<MediaDir>, multipart: Multipart) -> Response {
-    let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/nieuw/bericht").into_response() };
+pub async fn submit(
+    context: Context,
+    LoggedIn { visitor, member }: LoggedIn,
+    Extension(dir): Extension<MediaDir>,
+    multipart: Multipart,
+) -> Response {
     let (mut form, image) = match read_form(multipart).await {
         Ok(read) => read,
         Err(why) => return error_page(&context, &visitor, &DomainError::invalid("form", why)).await,

@@ -1,10 +1,9 @@
 //! A member's notifications: who did what, with a link to it; seen once the page is shown.
 
+use super::extract::{ButtonForm, LoggedIn, MemberForm};
 use super::layout::{Frame, error_page, render};
-use super::visitor::Visitor;
-use super::{local_time, stale_form};
+use super::local_time;
 use askama::Template;
-use axum::extract::Form;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::ops::members::{self, NoticeView};
@@ -40,8 +39,7 @@ fn line(view: &NoticeView, tr: super::i18n::Tr) -> NoticeLine {
     NoticeLine { text, href, when: local_time(view.notification.created_at), unread: view.notification.read_at.is_none() }
 }
 
-pub async fn list(context: Context, visitor: Visitor) -> Response {
-    let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/meldingen").into_response() };
+pub async fn list(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
     match members::notices(&context.store, &member, 100).await {
         Ok(views) => {
             let notices = views.iter().map(|v| line(v, visitor.tr)).collect();
@@ -53,17 +51,7 @@ pub async fn list(context: Context, visitor: Visitor) -> Response {
     }
 }
 
-#[derive(serde::Deserialize)]
-pub struct ClearForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn clear(context: Context, visitor: Visitor, Form(form): Form<ClearForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen?terug=/meldingen").into_response() };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn clear(context: Context, MemberForm { visitor, member, form: _ }: MemberForm<ButtonForm>) -> Response {
     match members::clear_notices(&context.store, &member).await {
         Ok(()) => Redirect::to("/meldingen?gedaan=gewist").into_response(),
         Err(e) => error_page(&context, &visitor, &e).await,

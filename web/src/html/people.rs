@@ -4,12 +4,13 @@
 //! people to follow from here), and "follow from your own server" for visitors of our
 //! profiles (the remote-follow pattern, [`buurtnet_federation::remote_follow`]).
 
+use super::extract::{GenuineForm, MemberForm};
 use super::front::ProposalView;
 use super::layout::{Frame, error_page, render};
 use super::visitor::Visitor;
-use super::{local_time, stale_form, url_encode};
+use super::{local_time, url_encode};
 use askama::Template;
-use axum::extract::{Form, Path, Query};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, ActorKind, FollowState, html};
@@ -183,8 +184,6 @@ async fn actor_page(context: &Context, visitor: &Visitor, id: i64) -> Result<Res
 
 #[derive(serde::Deserialize)]
 pub struct FollowForm {
-    #[serde(default)]
-    csrf: String,
     /// `self` or an initiative's name.
     #[serde(default, rename = "as")]
     as_whom: String,
@@ -193,11 +192,7 @@ pub struct FollowForm {
     action: String,
 }
 
-pub async fn follow(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<FollowForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return Redirect::to(&format!("/inloggen?terug=/actor/{id}")).into_response() };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn follow(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<FollowForm>) -> Response {
     let result = async {
         let follower = super::proposals::chosen_author(&context, &member, &form.as_whom).await?;
         if !ops::actors::may_act_as(&context.store, &member, &follower).await? {
@@ -255,8 +250,6 @@ pub async fn authorize_interaction(context: Context, visitor: Visitor, Query(que
 
 #[derive(serde::Deserialize)]
 pub struct RemoteFollowForm {
-    #[serde(default)]
-    csrf: String,
     /// Our actor's handle.
     #[serde(default)]
     account: String,
@@ -268,14 +261,10 @@ pub struct RemoteFollowForm {
 /// "Volg vanaf je eigen server": off to the visitor's server to confirm.
 pub async fn remote_follow(
     context: Context,
-    visitor: Visitor,
     axum::Extension(limits): axum::Extension<std::sync::Arc<crate::limits::Limits>>,
     crate::limits::ClientAddress(client): crate::limits::ClientAddress,
-    Form(form): Form<RemoteFollowForm>,
+    GenuineForm { visitor, form }: GenuineForm<RemoteFollowForm>,
 ) -> Response {
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     // Anyone may ask, and each asking makes us read another server: a few a minute per address.
     if limits.check(crate::limits::Kind::Outward, client).is_err() {
         return super::too_many(&context, &visitor, visitor.tr.t("login-too-many")).await;

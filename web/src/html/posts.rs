@@ -2,11 +2,12 @@
 //! `/notes/{id}`): a need or offer with its details and responses, an event with its time,
 //! place and calendar link, or a plain post. Profiles of members and initiatives.
 
+use super::extract::MemberForm;
 use super::front::{ProposalView, category_label, describe_when};
 use super::layout::{Frame, error_page, render};
 use super::visitor::Visitor;
 use askama::Template;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, ActorKind, Post, ProposalState, Purpose, ResponseState, html};
@@ -319,8 +320,6 @@ async fn response_views(context: &Context, post: &Post, open: bool, tr: super::i
 
 #[derive(serde::Deserialize)]
 pub struct DecisionForm {
-    #[serde(default)]
-    csrf: String,
     /// `accept` or `decline`.
     #[serde(default)]
     decision: String,
@@ -329,14 +328,9 @@ pub struct DecisionForm {
 /// The author (or its coordinator) accepts or declines a response.
 pub async fn decide(
     context: Context,
-    visitor: Visitor,
     Path((id, response_id)): Path<(i64, i64)>,
-    Form(form): Form<DecisionForm>,
+    MemberForm { visitor, member, form }: MemberForm<DecisionForm>,
 ) -> Response {
-    let Some(member) = visitor.member().cloned() else { return Redirect::to("/inloggen").into_response() };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return super::stale_form(&context, &visitor).await;
-    }
     match ops::responses::decide(&context.store, &context.urls, &member, response_id, form.decision == "accept").await {
         Ok(response) if response.proposal_post_id == id => {
             context.wake_delivery();

@@ -3,9 +3,9 @@
 //! it, or changes it. Every copy on other nodes follows (the use cases send the `Update`).
 //! A coordinator passes a resident's need that only the coordinators see on without her name.
 
+use super::extract::{LoggedIn, MemberForm};
 use super::layout::{error_page, field_errors, in_language, render};
-use super::visitor::Visitor;
-use axum::extract::{Form, Path};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Fulfilment, When};
@@ -15,8 +15,6 @@ use std::collections::BTreeMap;
 
 #[derive(serde::Deserialize)]
 pub struct HelpedForm {
-    #[serde(default)]
-    csrf: String,
     /// Hours as typed: empty for unknown; a comma is read as a decimal point.
     #[serde(default)]
     hours: String,
@@ -38,11 +36,7 @@ fn back_to(id: i64, done: &str) -> Response {
 }
 
 /// "Er is geholpen": marks the proposal fulfilled.
-pub async fn helped(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<HelpedForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return super::stale_form(&context, &visitor).await;
-    }
+pub async fn helped(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<HelpedForm>) -> Response {
     let Ok(hours) = hours_typed(&form.hours) else {
         let problem = visitor.tr.t("helped-hours-unreadable");
         return super::posts::show(&context, &visitor, id, Some((String::new(), problem)), StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -63,19 +57,13 @@ pub async fn helped(context: Context, visitor: Visitor, Path(id): Path<i64>, For
 
 #[derive(serde::Deserialize)]
 pub struct WithdrawForm {
-    #[serde(default)]
-    csrf: String,
     /// The checkbox that says "yes, withdraw it": nothing happens without it.
     #[serde(default)]
     sure: String,
 }
 
 /// "Niet meer nodig": withdraws the proposal.
-pub async fn withdraw(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<WithdrawForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return super::stale_form(&context, &visitor).await;
-    }
+pub async fn withdraw(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<WithdrawForm>) -> Response {
     if form.sure != "ja" {
         let problem = visitor.tr.t("withdraw-not-sure");
         return super::posts::show(&context, &visitor, id, Some((String::new(), problem)), StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -90,8 +78,7 @@ pub async fn withdraw(context: Context, visitor: Visitor, Path(id): Path<i64>, F
 }
 
 /// The form to change a proposal, filled with what it says now.
-pub async fn change_page(context: Context, visitor: Visitor, Path(id): Path<i64>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
+pub async fn change_page(context: Context, LoggedIn { visitor, member }: LoggedIn, Path(id): Path<i64>) -> Response {
     let proposal = match ops::proposals::own_active_proposal(&context.store, &member, id).await {
         Ok((_, proposal)) => proposal,
         Err(e) => return error_page(&context, &visitor, &e).await,
@@ -102,11 +89,11 @@ pub async fn change_page(context: Context, visitor: Visitor, Path(id): Path<i64>
 }
 
 /// Saves a change; the copies on other nodes follow.
-pub async fn change(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<super::proposals::ProposalForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return super::stale_form(&context, &visitor).await;
-    }
+pub async fn change(
+    context: Context,
+    Path(id): Path<i64>,
+    MemberForm { visitor, member, form }: MemberForm<super::proposals::ProposalForm>,
+) -> Response {
     let proposal = match ops::proposals::own_active_proposal(&context.store, &member, id).await {
         Ok((_, proposal)) => proposal,
         Err(e) => return error_page(&context, &visitor, &e).await,
@@ -133,8 +120,7 @@ pub async fn change(context: Context, visitor: Visitor, Path(id): Path<i64>, For
 
 /// The form to pass a resident's need (for the coordinators alone) on without her name,
 /// filled in from hers.
-pub async fn pass_on_page(context: Context, visitor: Visitor, Path(id): Path<i64>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
+pub async fn pass_on_page(context: Context, LoggedIn { visitor, member }: LoggedIn, Path(id): Path<i64>) -> Response {
     let proposal = match ops::proposals::readable_for_passing_on(&context.store, &member, id).await {
         Ok(proposal) => proposal,
         Err(e) => return error_page(&context, &visitor, &e).await,
@@ -147,14 +133,9 @@ pub async fn pass_on_page(context: Context, visitor: Visitor, Path(id): Path<i64
 /// Passes it on: a need of the chosen initiative, which her own need then follows.
 pub async fn pass_on(
     context: Context,
-    visitor: Visitor,
     Path(id): Path<i64>,
-    Form(form): Form<super::proposals::ProposalForm>,
+    MemberForm { visitor, member, form }: MemberForm<super::proposals::ProposalForm>,
 ) -> Response {
-    let Some(member) = visitor.member().cloned() else { return super::proposals::login_first(&visitor) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return super::stale_form(&context, &visitor).await;
-    }
     let again = async |form, errors| {
         let page = super::proposals::pass_on_form(&context, &visitor, &member, id, form, errors).await;
         render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)

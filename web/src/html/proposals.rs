@@ -2,12 +2,12 @@
 //! coordinators "on behalf of a resident", also filled in from a "Vraag het ons" question,
 //! which is marked handled once the need is published), and responding to someone else's.
 
+use super::extract::{LoggedIn, MemberForm};
 use super::front::categories;
 use super::layout::{Frame, error_page, in_language, render};
-use super::stale_form;
 use super::visitor::Visitor;
 use askama::Template;
-use axum::extract::{Form, Path, Query};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, ProposalDraft, Purpose, Visibility, When};
@@ -21,8 +21,6 @@ use std::collections::BTreeMap;
 /// What the form holds; every field is kept when something must be corrected.
 #[derive(serde::Deserialize, Default, Clone)]
 pub struct ProposalForm {
-    #[serde(default)]
-    pub(super) csrf: String,
     /// `self` or the username of an initiative the member coordinates.
     #[serde(default)]
     pub author: String,
@@ -109,11 +107,6 @@ fn purpose_of(kind: &str) -> Option<Purpose> {
         "hulpaanbod" => Some(Purpose::Offer),
         _ => None,
     }
-}
-
-/// Sends a visitor without a login to the login page, to come back here.
-pub(super) fn login_first(visitor: &Visitor) -> Response {
-    Redirect::to(&format!("/inloggen?terug={}", super::url_encode(&visitor.path))).into_response()
 }
 
 /// The initiatives a member may post for, as (name, display name) for a form.
@@ -205,9 +198,13 @@ pub(super) async fn change_form(
     page
 }
 
-pub async fn new_page(context: Context, visitor: Visitor, Path(kind): Path<String>, Query(from): Query<FromQuestion>) -> Response {
+pub async fn new_page(
+    context: Context,
+    LoggedIn { visitor, member }: LoggedIn,
+    Path(kind): Path<String>,
+    Query(from): Query<FromQuestion>,
+) -> Response {
     let Some(purpose) = purpose_of(&kind) else { return super::not_found(context, visitor).await };
-    let Some(member) = visitor.member().cloned() else { return login_first(&visitor) };
     let form = match from.vraag.filter(|_| purpose == Purpose::Request) {
         Some(id) => match ProposalForm::of_question(&context, &member, id).await {
             Ok(form) => form,
@@ -261,12 +258,12 @@ pub(super) fn draft_of(
     })
 }
 
-pub async fn submit(context: Context, visitor: Visitor, Path(kind): Path<String>, Form(form): Form<ProposalForm>) -> Response {
+pub async fn submit(
+    context: Context,
+    Path(kind): Path<String>,
+    MemberForm { visitor, member, form }: MemberForm<ProposalForm>,
+) -> Response {
     let Some(purpose) = purpose_of(&kind) else { return super::not_found(context, visitor).await };
-    let Some(member) = visitor.member().cloned() else { return login_first(&visitor) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
     let tr = visitor.tr;
     let again = async |form: ProposalForm, errors: BTreeMap<&'static str, String>, preview: Option<String>| {
         let status = if preview.is_some() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -328,17 +325,11 @@ pub async fn chosen_author(context: &Context, member: &Actor, choice: &str) -> R
 #[derive(serde::Deserialize)]
 pub struct ResponseForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     message: String,
 }
 
 /// "Ik kan helpen" / "Dit wil ik graag": a response to someone's need or offer.
-pub async fn respond(context: Context, visitor: Visitor, Path(id): Path<i64>, Form(form): Form<ResponseForm>) -> Response {
-    let Some(member) = visitor.member().cloned() else { return login_first(&visitor) };
-    if !visitor.form_is_genuine(&form.csrf) {
-        return stale_form(&context, &visitor).await;
-    }
+pub async fn respond(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<ResponseForm>) -> Response {
     let post = match store::posts::by_id(
         &mut match context.store.conn().await {
             Ok(c) => c,

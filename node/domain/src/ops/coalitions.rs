@@ -304,7 +304,7 @@ pub async fn check_new(store: &Store, coalition: &str, op: &Operation) -> Result
     let mut ops = operations(store, coalition).await?;
     ops.push(op.clone());
     match fold(&ops).refused.get(&op.id) {
-        Some(why) => Err(DomainError::invalid("operation", why.clone())),
+        Some(why) => Err(DomainError::CoalitionRefused(*why)),
         None => Ok(()),
     }
 }

@@ -189,14 +189,31 @@ pub async fn by_handle(db: &mut impl Handle, username: &str, domain: &str) -> Re
     Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(username).bind(domain).fetch_optional(c).await)?)
 }
 
-/// Actors whose username or display name starts with `prefix`, local ones first.
-pub async fn search(db: &mut impl Handle, prefix: &str, limit: i64) -> Result<Vec<Actor>> {
-    let pattern = format!("{}%", prefix.to_lowercase().replace(['%', '_'], ""));
+/// What to look for among the actors this node knows.
+#[derive(Debug, Clone, Copy)]
+pub struct ActorSearch<'a> {
+    /// The start of a username, a display name or an `acct` (`user@domain`).
+    pub prefix: &'a str,
+    /// Only actors this member follows.
+    pub followed_by: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Actors whose username, display name or `user@domain` starts with the prefix, local ones
+/// first; never those blocked on this node (or on a blocked domain), nor deleted accounts.
+pub async fn search(db: &mut impl Handle, search: &ActorSearch<'_>) -> Result<Vec<Actor>> {
+    let pattern = format!("{}%", search.prefix.to_lowercase().replace(['%', '_'], ""));
     let sql = format!(
-        "SELECT {COLUMNS} FROM actors WHERE kind <> 'application' AND (LOWER(username) LIKE $1 OR LOWER(display_name) LIKE $1)
-         ORDER BY is_local DESC, username LIMIT $2"
+        "SELECT {COLUMNS} FROM actors WHERE kind <> 'application'
+           AND (LOWER(username) LIKE $1 OR LOWER(display_name) LIKE $1 OR LOWER(username || '@' || domain) LIKE $1)
+           AND ap_id NOT IN (SELECT ap_id FROM blocked_actors) AND LOWER(domain) NOT IN (SELECT domain FROM blocked_domains)
+           AND id NOT IN (SELECT actor_id FROM deleted_accounts)
+           AND (CAST($2 AS BIGINT) IS NULL OR id IN (SELECT followee_id FROM follows WHERE follower_id = $2 AND state = 'accepted'))
+         ORDER BY is_local DESC, username, id LIMIT $3 OFFSET $4"
     );
-    Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(pattern).bind(limit).fetch_all(c).await)?)
+    Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(pattern).bind(search.followed_by).bind(search.limit).bind(search.offset)
+        .fetch_all(c).await)?)
 }
 
 /// Changes a local actor's name, note (HTML) and whether it approves followers by hand.

@@ -28,6 +28,7 @@ pub mod notifications;
 pub mod oauth;
 pub mod outbox;
 pub mod participants;
+pub mod peer_signatures;
 pub mod posts;
 pub mod proposals;
 pub mod questions;
@@ -35,6 +36,7 @@ pub mod reports;
 pub mod responses;
 pub mod sessions;
 pub mod settings;
+pub mod timelines;
 
 use crate::error::{DomainError, Result};
 use sqlx::pool::PoolConnection;

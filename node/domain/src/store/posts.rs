@@ -19,15 +19,16 @@ pub async fn insert(db: &mut impl Handle, post: &NewPost) -> Result<Post> {
 /// Inserts a post unless one with its id is there already (also one another request stored a
 /// moment ago): `None` then, and nothing is written.
 pub async fn insert_if_new(db: &mut impl Handle, post: &NewPost) -> Result<Option<Post>> {
+    let id = next_status_id(db).await?;
     let sql = format!(
-        "INSERT INTO posts (ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at, language, changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)
+        "INSERT INTO posts (id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at, language, changed_at)
+         VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)
          ON CONFLICT (ap_id) DO NOTHING RETURNING {COLUMNS}"
     );
     let inserted = on_db!(db, c => sqlx::query_as::<_, Post>(&sql)
         .bind(&post.ap_id).bind(post.author_id).bind(&post.content).bind(&post.source).bind(&post.summary)
         .bind(post.visibility.as_str()).bind(&post.in_reply_to).bind(&post.url).bind(post.published)
-        .bind(post.updated).bind(post.is_local).bind(now_ms()).bind(&post.language)
+        .bind(post.updated).bind(post.is_local).bind(now_ms()).bind(&post.language).bind(id)
         .fetch_optional(c).await)?;
     let Some(stored) = inserted else { return Ok(None) };
     for recipient in &post.recipients {
@@ -36,6 +37,17 @@ pub async fn insert_if_new(db: &mut impl Handle, post: &NewPost) -> Result<Optio
     }
     set_tags(db, stored.id, &stored.content).await?;
     Ok(Some(stored))
+}
+
+/// The next id of a status, a post or a boost: both are paged in one timeline by id, so they
+/// share one counter (migration 0029). Its older rows are cleared now and then, never the last.
+pub async fn next_status_id(db: &mut impl Handle) -> Result<i64> {
+    let sql = "INSERT INTO status_ids DEFAULT VALUES RETURNING id";
+    let id = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).fetch_one(c).await)?;
+    if id % 1000 == 0 {
+        affected!(db, c => sqlx::query("DELETE FROM status_ids WHERE id < $1").bind(id).execute(c).await)?;
+    }
+    Ok(id)
 }
 
 /// Sets the id of a local post once its row id is known (ids are built from row ids).
@@ -156,12 +168,14 @@ pub async fn replies_to(db: &mut impl Handle, ap_id: &str) -> Result<Vec<Post>> 
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(ap_id).fetch_all(c).await)?)
 }
 
-/// Records a like or boost; a repeat of the same (kind, actor, post) is ignored.
-/// Returns whether it was new.
+/// Records a like or boost; a repeat of the same (kind, actor, post) is ignored. A boost gets
+/// a status id of its own (it is a status in timelines). Returns whether it was new.
 pub async fn add_reaction(db: &mut impl Handle, kind: &str, activity_ap_id: &str, actor_ap_id: &str, post_id: i64) -> Result<bool> {
-    let sql =
-        "INSERT INTO reactions (kind, activity_ap_id, actor_ap_id, post_id, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
-    let done = affected!(db, c => sqlx::query(sql).bind(kind).bind(activity_ap_id).bind(actor_ap_id).bind(post_id).bind(now_ms()).execute(c).await)?;
+    let status_id = if kind == "announce" { Some(next_status_id(db).await?) } else { None };
+    let sql = "INSERT INTO reactions (kind, activity_ap_id, actor_ap_id, post_id, created_at, status_id) VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT DO NOTHING";
+    let done = affected!(db, c => sqlx::query(sql).bind(kind).bind(activity_ap_id).bind(actor_ap_id).bind(post_id).bind(now_ms()).bind(status_id)
+        .execute(c).await)?;
     Ok(done > 0)
 }
 
@@ -170,6 +184,13 @@ pub async fn remove_reaction(db: &mut impl Handle, activity_ap_id: &str, actor_a
     let sql = "DELETE FROM reactions WHERE activity_ap_id = $1 AND actor_ap_id = $2";
     let done = affected!(db, c => sqlx::query(sql).bind(activity_ap_id).bind(actor_ap_id).execute(c).await)?;
     Ok(done > 0)
+}
+
+/// The ids of the actors known here who reacted to a post with `kind`, latest first.
+pub async fn reactors(db: &mut impl Handle, post_id: i64, kind: &str, limit: i64) -> Result<Vec<i64>> {
+    let sql = "SELECT a.id FROM reactions r JOIN actors a ON a.ap_id = r.actor_ap_id WHERE r.post_id = $1 AND r.kind = $2
+               ORDER BY r.id DESC LIMIT $3";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(post_id).bind(kind).bind(limit).fetch_all(c).await)?)
 }
 
 /// (likes, boosts) of a post.
@@ -196,30 +217,9 @@ pub struct Page {
 }
 
 impl Page {
-    fn bounds(&self) -> (i64, i64, &'static str) {
+    pub(crate) fn bounds(&self) -> (i64, i64, &'static str) {
         (self.before.unwrap_or(i64::MAX), self.after.unwrap_or(0), if self.oldest_first { "ASC" } else { "DESC" })
     }
-}
-
-/// Candidates for a member's home timeline: their own posts, posts of those they follow,
-/// posts addressed to them, and public posts boosted by those they follow (a coalition's
-/// feed, followed through a replica). The caller still checks visibility.
-pub async fn home_timeline(db: &mut impl Handle, member_id: i64, member_ap_id: &str, page: Page) -> Result<Vec<Post>> {
-    let (before, after, order) = page.bounds();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM posts WHERE deleted_at IS NULL AND id < $1 AND id > $2 AND (
-             author_id = $3
-             OR author_id IN (SELECT followee_id FROM follows WHERE follower_id = $3 AND state = 'accepted')
-             OR id IN (SELECT post_id FROM post_recipients WHERE actor_ap_id = $4)
-             OR (visibility IN ('public', 'unlisted') AND id IN (
-                 SELECT r.post_id FROM reactions r
-                   JOIN actors booster ON booster.ap_id = r.actor_ap_id
-                   JOIN follows f ON f.followee_id = booster.id
-                  WHERE r.kind = 'announce' AND f.follower_id = $3 AND f.state = 'accepted')))
-         ORDER BY id {order} LIMIT $5"
-    );
-    Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(before).bind(after).bind(member_id).bind(member_ap_id).bind(page.limit)
-        .fetch_all(c).await)?)
 }
 
 /// Public posts, of this node only when `local_only`.
@@ -353,18 +353,19 @@ pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Pag
         .fetch_all(c).await)?)
 }
 
-/// The highest post id so far (0 when there are none): where a live stream starts.
-/// The newest post id and the newest notification id of `recipient_id`, in one query: a
-/// streaming connection looks here every second and does more only when one moved.
+/// The newest status id (post or boost) and the newest notification id of `recipient_id`, in
+/// one query: a streaming connection looks here every second and does more only when one moved.
 pub async fn latest_ids(db: &mut impl Handle, recipient_id: i64) -> Result<(i64, i64)> {
-    let sql = "SELECT (SELECT MAX(id) FROM posts), (SELECT MAX(id) FROM notifications WHERE recipient_id = $1)";
+    let sql = "SELECT (SELECT MAX(id) FROM status_ids), (SELECT MAX(id) FROM notifications WHERE recipient_id = $1)";
     let (posts, notifications) =
         on_db!(db, c => sqlx::query_as::<_, (Option<i64>, Option<i64>)>(sql).bind(recipient_id).fetch_one(c).await)?;
     Ok((posts.unwrap_or(0), notifications.unwrap_or(0)))
 }
 
+/// The highest status id so far, of a post or a boost (0 when there are none): where a live
+/// stream starts.
 pub async fn max_id(db: &mut impl Handle) -> Result<i64> {
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM posts").fetch_one(c).await)?.unwrap_or(0))
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM status_ids").fetch_one(c).await)?.unwrap_or(0))
 }
 
 /// Direct messages between two actors, either way, oldest first (the newest `limit`).

@@ -5,7 +5,9 @@
 //! The operations form a DAG (each names the operations its author had seen, `parents`).
 //! [`fold`] walks them in a topological order with ties broken by operation id, so the
 //! order is a function of the set alone; an operation whose parents are not all known yet
-//! waits (it is reported as pending) until they arrive. Rules, checked during the walk:
+//! waits (it is reported as pending) until they arrive. Rules, checked during the walk
+//! (`rules.rs`: who may do what, then what each operation does; a refusal is a [`Refusal`]
+//! code that pages and API answers translate):
 //! - `Found` starts the coalition (the first one only) with its founders and charter.
 //! - A candidate may `Propose` its own admission (an application); a member may propose
 //!   another initiative's (an invitation); members propose removals and charter changes.
@@ -28,11 +30,14 @@
 //! or cut off) with a key the log vouches for (see `ops::coalitions::vouched_keys`). The fold
 //! itself ignores them.
 
+mod rules;
+
+pub use rules::Refusal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Milliseconds in a day.
-const DAY_MS: i64 = 24 * 3600 * 1000;
+pub(crate) const DAY_MS: i64 = 24 * 3600 * 1000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charter {
@@ -161,7 +166,7 @@ pub struct CoalitionState {
     pub ever_members: BTreeSet<String>,
     pub proposals: BTreeMap<String, Proposal>,
     /// Operations that broke a rule (with the reason), ignored.
-    pub refused: BTreeMap<String, String>,
+    pub refused: BTreeMap<String, Refusal>,
     /// Operations waiting for parents we do not hold yet.
     pub pending: BTreeSet<String>,
 }
@@ -215,180 +220,11 @@ pub fn fold(ops: &[Operation]) -> CoalitionState {
     let (order, pending) = causal_order(ops);
     let mut state = CoalitionState { pending, ..CoalitionState::default() };
     for op in order {
-        if let Err(why) = apply(&mut state, op) {
-            state.refused.insert(op.id.clone(), why.to_string());
+        if let Err(why) = rules::apply(&mut state, op) {
+            state.refused.insert(op.id.clone(), why);
         }
     }
     state
-}
-
-fn apply(state: &mut CoalitionState, op: &Operation) -> Result<(), &'static str> {
-    let is_member = state.members.contains(&op.author);
-    match &op.kind {
-        OpKind::Found { charter, founders } => {
-            if state.founded {
-                return Err("the coalition was founded already");
-            }
-            if !founders.contains(&op.author) {
-                return Err("the founder must be among the founders");
-            }
-            state.founded = true;
-            state.charter = Some(charter.clone());
-            state.members = founders.iter().cloned().collect();
-            state.participants.extend(founders.iter().cloned());
-            state.ever_members.extend(founders.iter().cloned());
-            Ok(())
-        }
-        _ if !state.founded => Err("no coalition yet"),
-        OpKind::Propose(change) => {
-            let allowed = match change {
-                Change::Admit(candidate) => is_member || candidate == &op.author,
-                Change::Remove(_) | Change::Charter(_) => is_member,
-            };
-            if !allowed {
-                return Err("only members propose this");
-            }
-            if let Change::Admit(candidate) = change
-                && state.members.contains(candidate)
-            {
-                return Err("already a member");
-            }
-            let sponsors =
-                if is_member && matches!(change, Change::Admit(_)) { BTreeSet::from([op.author.clone()]) } else { BTreeSet::new() };
-            let approvals =
-                if is_member && !matches!(change, Change::Admit(_)) { BTreeSet::from([op.author.clone()]) } else { BTreeSet::new() };
-            let proposal = Proposal {
-                id: op.id.clone(),
-                proposer: op.author.clone(),
-                change: change.clone(),
-                published: op.published,
-                electorate: state.members.clone(),
-                sponsors,
-                objections: BTreeMap::new(),
-                approvals,
-                rejections: BTreeSet::new(),
-                decided: false,
-            };
-            if let Change::Admit(candidate) = change {
-                state.participants.insert(candidate.clone());
-            }
-            state.proposals.insert(op.id.clone(), proposal);
-            decide_by_majority(state, &op.id);
-            Ok(())
-        }
-        OpKind::Vote { proposal, approve } if state.proposals.get(proposal).and_then(Proposal::invitee) == Some(op.author.as_str()) => {
-            // The invited initiative answers its invitation: yes lets the admission go on,
-            // no ends it.
-            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
-            if p.decided {
-                return Err("the invitation was decided already");
-            }
-            if *approve {
-                p.approvals.insert(op.author.clone());
-            } else {
-                p.rejections.insert(op.author.clone());
-                p.decided = true;
-            }
-            Ok(())
-        }
-        _ if !is_member => Err("only members do this"),
-        OpKind::Sponsor { proposal } => {
-            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
-            p.sponsors.insert(op.author.clone());
-            Ok(())
-        }
-        OpKind::Object { proposal } => {
-            let window = objection_window(state);
-            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
-            let Change::Admit(candidate) = p.change.clone() else { return Err("objections are for admissions") };
-            let deadline = p.published + window;
-            p.objections.insert(op.author.clone(), op.published);
-            // An objection in time undoes an admission made meanwhile: removal wins.
-            if p.decided && op.published <= deadline {
-                state.members.remove(&candidate);
-                state.replicas.remove(&candidate);
-            }
-            Ok(())
-        }
-        OpKind::Vote { proposal, approve } => {
-            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
-            if matches!(p.change, Change::Admit(_)) {
-                return Err("admissions are sponsored, not voted");
-            }
-            if *approve {
-                p.rejections.remove(&op.author);
-                p.approvals.insert(op.author.clone());
-            } else {
-                p.approvals.remove(&op.author);
-                p.rejections.insert(op.author.clone());
-            }
-            decide_by_majority(state, proposal);
-            Ok(())
-        }
-        OpKind::Admit { proposal } => {
-            let window = objection_window(state);
-            let needed = state.charter.as_ref().map(|c| c.sponsors_needed).unwrap_or(1) as usize;
-            let p = state.proposals.get_mut(proposal).ok_or("unknown proposal")?;
-            let Change::Admit(candidate) = p.change.clone() else { return Err("only admissions are admitted") };
-            if p.decided {
-                return Ok(());
-            }
-            if !p.accepted_by_candidate() {
-                return Err("the invited initiative has not accepted");
-            }
-            if op.published < p.published + window {
-                return Err("the objection period has not passed");
-            }
-            if !p.objections.is_empty() {
-                return Err("a member objected");
-            }
-            if p.sponsors.iter().filter(|s| state.members.contains(*s)).count() < needed {
-                return Err("not enough sponsors");
-            }
-            p.decided = true;
-            state.ever_members.insert(candidate.clone());
-            state.members.insert(candidate);
-            Ok(())
-        }
-        OpKind::Leave => {
-            state.members.remove(&op.author);
-            state.replicas.remove(&op.author);
-            Ok(())
-        }
-        OpKind::Host { replica } => {
-            state.replicas.insert(op.author.clone(), replica.clone());
-            Ok(())
-        }
-    }
-}
-
-fn objection_window(state: &CoalitionState) -> i64 {
-    i64::from(state.charter.as_ref().map(|c| c.objection_days).unwrap_or(7)) * DAY_MS
-}
-
-/// Removals and charter changes pass with more than the charter's share of the members at
-/// proposal time.
-fn decide_by_majority(state: &mut CoalitionState, proposal: &str) {
-    let percent = |pick: fn(&Charter) -> u32| state.charter.as_ref().map(pick).unwrap_or(MAJORITY).clamp(MAJORITY, 99) as usize;
-    let (removal, change) = (percent(|c| c.removal_percent), percent(|c| c.change_percent));
-    let Some(p) = state.proposals.get_mut(proposal) else { return };
-    if p.decided || matches!(p.change, Change::Admit(_)) {
-        return;
-    }
-    let needed = if matches!(p.change, Change::Remove(_)) { removal } else { change };
-    let yes = p.approvals.iter().filter(|a| p.electorate.contains(*a)).count();
-    if yes * 100 <= p.electorate.len() * needed {
-        return;
-    }
-    p.decided = true;
-    match p.change.clone() {
-        Change::Remove(member) => {
-            state.members.remove(&member);
-            state.replicas.remove(&member);
-        }
-        Change::Charter(charter) => state.charter = Some(charter),
-        Change::Admit(_) => {}
-    }
 }
 
 #[cfg(test)]
@@ -457,7 +293,7 @@ mod tests {
         early[3].published = 3 * DAY_MS;
         let state = fold(&early);
         assert_eq!(state.members, BTreeSet::from([A.to_string()]));
-        assert_eq!(state.refused.get("op:04").map(String::as_str), Some("the objection period has not passed"));
+        assert_eq!(state.refused.get("op:04"), Some(&Refusal::TooEarly));
     }
 
     #[test]
@@ -500,8 +336,8 @@ mod tests {
         ops.push(op("op:08", B, &["op:unknown"], 10, OpKind::Leave));
         let state = all_orders_agree(&ops);
         assert_eq!(state.members, BTreeSet::from([A.to_string(), B.to_string()]));
-        assert_eq!(state.refused.get("op:05").map(String::as_str), Some("only members propose this"));
-        assert_eq!(state.refused.get("op:07").map(String::as_str), Some("the coalition was founded already"));
+        assert_eq!(state.refused.get("op:05"), Some(&Refusal::MembersOnly));
+        assert_eq!(state.refused.get("op:07"), Some(&Refusal::FoundedAlready));
         assert!(state.pending.contains("op:08"), "waits for its parent");
     }
 

@@ -1,0 +1,81 @@
+//! The rules of ARCHITECTURE.md that a reading of the source tree can check. Each rule names
+//! the places it still allows and why, so the list can only shrink on purpose.
+
+use std::path::{Path, PathBuf};
+
+/// Production files allowed over [`MAX_LINES`] lines (unit tests not counted) for now, with
+/// the reason (issue 14 splits them).
+const LONG_FILES: &[(&str, &str)] = &[
+    ("federation/src/coalitions.rs", "coalition use cases still in the federation crate: to move to node/domain/src/ops"),
+];
+
+const MAX_LINES: usize = 500;
+
+/// The lines of a file that are not its unit tests (everything before `#[cfg(test)]`).
+fn production_lines(text: &str) -> usize {
+    text.lines().take_while(|line| line.trim() != "#[cfg(test)]").count()
+}
+
+/// Page handlers that read a form without `GenuineForm`/`MemberForm`, with the reason.
+const OWN_TOKEN_CHECK: &[(&str, &str)] =
+    &[("web/src/html/consent.rs", "the OAuth consent form: checks the token only when the session is used")];
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace holds tests/").to_path_buf()
+}
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("a source folder") {
+        let path = entry.expect("an entry").path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// Every production source file, as (path relative to the workspace, text).
+fn production_sources() -> Vec<(String, String)> {
+    let root = workspace();
+    let mut files = Vec::new();
+    for crate_src in ["node/src", "node/domain/src", "federation/src", "web/src"] {
+        rust_files(&root.join(crate_src), &mut files);
+    }
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("readable source");
+            (path.strip_prefix(&root).expect("inside").to_string_lossy().into_owned(), text)
+        })
+        .collect()
+}
+
+#[test]
+fn no_production_file_is_longer_than_the_limit_unless_listed() {
+    let sources = production_sources();
+    assert!(sources.len() > 100, "the source tree was found ({} files)", sources.len());
+    let too_long: Vec<String> = sources
+        .iter()
+        .filter(|(path, text)| production_lines(text) > MAX_LINES && !LONG_FILES.iter().any(|(listed, _)| listed == path))
+        .map(|(path, text)| format!("{path}: {} lines", production_lines(text)))
+        .collect();
+    assert!(too_long.is_empty(), "split these files or list them with a reason: {too_long:?}");
+    let now_short: Vec<&str> = LONG_FILES
+        .iter()
+        .filter(|(listed, _)| sources.iter().any(|(path, text)| path == listed && production_lines(text) <= MAX_LINES))
+        .map(|(listed, _)| *listed)
+        .collect();
+    assert!(now_short.is_empty(), "these files are short now; take them off the list: {now_short:?}");
+}
+
+#[test]
+fn page_forms_are_checked_before_the_handler_runs() {
+    let unchecked: Vec<String> = production_sources()
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("web/src/html/") && !OWN_TOKEN_CHECK.iter().any(|(listed, _)| listed == path))
+        .filter(|(_, text)| text.contains("Form(form): Form<") || text.contains("axum::extract::Form"))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(unchecked.is_empty(), "page handlers take forms through GenuineForm or MemberForm: {unchecked:?}");
+}
