@@ -168,22 +168,31 @@ mod tests {
         assert!(only_nl.is_empty() && only_en.is_empty(), "only in nl.ftl: {only_nl:?}; only in en.ftl: {only_en:?}");
     }
 
+    fn files_under(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() { files_under(&path, found) } else { found.push(path) }
+        }
+    }
+
     /// Every `t("…")`, `t1("…"` and `count("…"` in the templates and the page code names a
     /// message that exists.
     #[test]
     fn every_key_used_exists() {
         let nl = keys(Lang::Nl.source());
         let mut missing = BTreeSet::new();
-        let dirs = [concat!(env!("CARGO_MANIFEST_DIR"), "/templates"), concat!(env!("CARGO_MANIFEST_DIR"), "/src/html")];
-        for dir in dirs {
-            for entry in std::fs::read_dir(dir).expect("dir") {
-                let text = std::fs::read_to_string(entry.expect("entry").path()).expect("file");
-                for call in [".t(\"", ".t1(\"", ".count(\"", ".with(\""] {
-                    for part in text.split(call).skip(1) {
-                        let key = part.split('"').next().unwrap_or_default();
-                        if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !nl.contains(key) {
-                            missing.insert(key.to_string());
-                        }
+        let mut files = Vec::new();
+        for dir in [concat!(env!("CARGO_MANIFEST_DIR"), "/templates"), concat!(env!("CARGO_MANIFEST_DIR"), "/src/html")] {
+            files_under(std::path::Path::new(dir), &mut files);
+        }
+        assert!(files.iter().any(|f| f.ends_with("coalitions/page.rs")), "page modules in folders are read too");
+        for path in files {
+            let text = std::fs::read_to_string(path).expect("file");
+            for call in [".t(\"", ".t1(\"", ".count(\"", ".with(\""] {
+                for part in text.split(call).skip(1) {
+                    let key = part.split('"').next().unwrap_or_default();
+                    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !nl.contains(key) {
+                        missing.insert(key.to_string());
                     }
                 }
             }
