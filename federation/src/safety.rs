@@ -50,10 +50,10 @@ fn is_global_v6(ip: Ipv6Addr) -> bool {
     let s = ip.segments();
     // Only 2000::/3 is global unicast; within it, these are not ours to reach.
     let global_unicast = (s[0] & 0xe000) == 0x2000;
-    let special = (s[0] == 0x2001 && s[1] < 0x0200)       // 2001::/23 IETF assignments (Teredo 2001::/32 among them)
-        || (s[0] == 0x2001 && s[1] == 0x0db8)            // documentation
-        || s[0] == 0x2002                                // 6to4, embeds an IPv4 address
-        || (s[0] == 0x3fff && s[1] < 0x1000); // documentation 3fff::/20
+    // 2001::/23 holds the IETF assignments (Teredo 2001::/32 among them); 2001:db8::/32 and
+    // 3fff::/20 are for documentation; 2002::/16 (6to4) embeds an IPv4 address.
+    let in_2001 = s[0] == 0x2001 && (s[1] < 0x0200 || s[1] == 0x0db8);
+    let special = in_2001 || s[0] == 0x2002 || (s[0] == 0x3fff && s[1] < 0x1000);
     global_unicast && !special
 }
 
