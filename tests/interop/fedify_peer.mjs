@@ -6,15 +6,19 @@
 //   POST /control/follow?target=URL   looks the actor at URL up and sends it a Follow;
 //                                     202 {"follow": id} once delivered, 500 with the error
 //   GET  /control/received            the verified activities, as JSON
-// Usage: node fedify_peer.mjs PORT    (listens on 127.0.0.1, calls itself localhost:PORT)
+// Usage: node fedify_peer.mjs PORT [PACKAGE]   (listens on 127.0.0.1, calls itself
+// localhost:PORT). PACKAGE is `@fedify/fedify` (1.5.9, draft-cavage only; the default) or
+// `fedify2` (the npm alias of Fedify 2.x, which signs RFC 9421 first and falls back to
+// draft-cavage only after a refusal). Fedify 2 moved the vocabulary to `PACKAGE/vocab`.
 
 import http from "node:http";
-import {
-  Accept, Announce, Create, Endpoints, Follow, Person, Undo,
-  createFederation, generateCryptoKeyPair, InProcessMessageQueue, MemoryKvStore,
-} from "@fedify/fedify";
 
 const port = Number(process.argv[2]);
+const fedify = process.argv[3] ?? "@fedify/fedify";
+const core = await import(fedify);
+const vocab = fedify === "@fedify/fedify" ? core : await import(`${fedify}/vocab`);
+const { createFederation, generateCryptoKeyPair, InProcessMessageQueue, MemoryKvStore } = core;
+const { Accept, Announce, Create, Endpoints, Follow, Person, Undo } = vocab;
 const origin = `http://localhost:${port}`;
 const received = [];
 const keyPairs = [await generateCryptoKeyPair("RSASSA-PKCS1-v1_5"), await generateCryptoKeyPair("Ed25519")];
@@ -32,7 +36,7 @@ federation
     return new Person({
       id: ctx.getActorUri(identifier),
       preferredUsername: identifier,
-      name: "Fedify peer",
+      name: `Fedify peer (${fedify})`,
       inbox: ctx.getInboxUri(identifier),
       endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
       publicKey: keys[0].cryptographicKey,
@@ -95,4 +99,4 @@ http
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   })
-  .listen(port, "127.0.0.1", () => console.log(`fedify peer on ${origin}`));
+  .listen(port, "127.0.0.1", () => console.log(`fedify peer (${fedify}) on ${origin}`));

@@ -118,18 +118,19 @@ async fn fedify_peer_follows_a_member_and_receives_her_posts() -> Result<()> {
 /// free when picked but may be taken before the peer binds it (tests start nodes in
 /// parallel): then it is tried again on another port.
 async fn start_fedify_peer(client: &reqwest::Client) -> Result<(Child, String, String)> {
-    start_peer_script(client, "fedify_peer.mjs").await
+    start_peer_with(client, "@fedify/fedify").await
 }
 
-/// [`start_fedify_peer`] with another peer script of tests/interop.
-async fn start_peer_script(client: &reqwest::Client, script: &str) -> Result<(Child, String, String)> {
+/// [`start_fedify_peer`] built on another Fedify package (`fedify2`: the npm alias of 2.x).
+async fn start_peer_with(client: &reqwest::Client, package: &str) -> Result<(Child, String, String)> {
     let mut last_error = None;
     for _ in 0..5 {
         let port = free_port()?;
         let origin = format!("http://localhost:{port}");
         let mut peer = Command::new("node")
-            .arg(script)
+            .arg("fedify_peer.mjs")
             .arg(port.to_string())
+            .arg(package)
             .current_dir(interop_dir())
             .stdout(Stdio::null())
             .kill_on_drop(true)
@@ -155,7 +156,7 @@ async fn fedify2_follows_a_member_with_rfc9421_at_the_first_knock() -> Result<()
     let node = TestNode::start(Backend::Sqlite).await?;
     let member = node.add_member("greet", None).await?;
     let client = reqwest::Client::new();
-    let (_peer, peer_origin, received_url) = start_peer_script(&client, "fedify2_peer.mjs").await?;
+    let (_peer, peer_origin, received_url) = start_peer_with(&client, "fedify2").await?;
     let mut follow_url = url::Url::parse(&format!("{peer_origin}/control/follow"))?;
     follow_url.query_pairs_mut().append_pair("target", &member.ap_id);
     let sent = client.post(follow_url).send().await?;
