@@ -1,11 +1,13 @@
 //! HTML in posts: local text turned into safe HTML, remote HTML sanitised to the same subset.
+//! The subset is Mastodon's (`MASTODON_STRICT` in its `lib/sanitize_ext/sanitize_config.rb`)
+//! for the inline and block elements a post uses; other elements keep only their text.
 
 use std::sync::LazyLock;
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::default();
     builder
-        .tags(["p", "br", "a", "span", "em", "strong", "b", "i", "u", "ul", "ol", "li", "blockquote", "code", "pre", "del"].into())
+        .tags(["p", "br", "a", "span", "em", "strong", "b", "i", "u", "ul", "ol", "li", "blockquote", "code", "pre", "del", "s"].into())
         .link_rel(Some("nofollow noopener noreferrer"))
         .url_schemes(["http", "https", "mailto"].into());
     builder
@@ -33,6 +35,7 @@ static ARTICLE_SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(||
                 "code",
                 "pre",
                 "del",
+                "s",
                 "h1",
                 "h2",
                 "h3",
@@ -257,6 +260,12 @@ mod tests {
     fn headings_become_bold_paragraphs() {
         assert_eq!(sanitize("<h1>h1</h1><H2 class=\"x\">h2</h2>"), "<p><strong>h1</strong></p><p><strong>h2</strong></p>");
         assert_eq!(sanitize("<hr><header>x</header>"), "x");
+    }
+
+    #[test]
+    fn struck_text_stays_and_elements_outside_the_subset_keep_their_text() {
+        assert_eq!(sanitize("<s>stricken</s> <del>old</del>"), "<s>stricken</s> <del>old</del>");
+        assert_eq!(sanitize("<mark>mark</mark> <small>small</small> <sup>2</sup>"), "mark small 2");
     }
 
     #[test]
