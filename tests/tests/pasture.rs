@@ -5,10 +5,11 @@
 //! `tests/pasture/expected.json`. Any difference fails the test.
 //!
 //! The table holds, per example (`group/index`), the inbox's answer, what the API shows (or
-//! null: not shown) and `mastodon`: "same" when Mastodon shows the same, else the deliberate
-//! difference and its reason, or "known difference, not yet fixed: ...". After a deliberate
-//! change of behaviour, `PASTURE_BLESS=1` rewrites the outcomes (keeping the notes); review
-//! the diff of the table like code.
+//! null: not shown) and `mastodon`: "same" when Mastodon shows the same, else "differs
+//! (deliberate): " and the reason, each read from Mastodon's source (cited in the note). A note
+//! that leaves a difference unexplained ("unverified", "not yet fixed", "not yet compared")
+//! fails the test too. After a deliberate change of behaviour, `PASTURE_BLESS=1` rewrites the
+//! outcomes (keeping the notes); review the diff of the table like code.
 
 use anyhow::{Context as _, Result};
 use buurtnet_tests::harness::{Backend, PATIENCE, TestNode};
@@ -128,6 +129,7 @@ fn compare(outcomes: Map<String, Value>) -> Result<()> {
     for key in table.keys().filter(|k| !outcomes.contains_key(*k)) {
         differences.push(format!("{key}: in the table but not sent"));
     }
+    differences.extend(unexplained_notes(&table));
     anyhow::ensure!(
         differences.is_empty(),
         "{} of {} pasture inputs differ from tests/pasture/expected.json (PASTURE_BLESS=1 rewrites it):\n{}",
@@ -136,6 +138,20 @@ fn compare(outcomes: Map<String, Value>) -> Result<()> {
         differences.join("\n")
     );
     Ok(())
+}
+
+/// Words of a note that does not (yet) say why we differ from Mastodon.
+const UNEXPLAINED: [&str; 3] = ["unverified", "not yet fixed", "not yet compared"];
+
+/// The entries whose note leaves a difference from Mastodon unexplained.
+fn unexplained_notes(table: &Map<String, Value>) -> Vec<String> {
+    table
+        .iter()
+        .filter_map(|(key, entry)| {
+            let note = entry["mastodon"].as_str().unwrap_or("not yet compared");
+            UNEXPLAINED.iter().any(|word| note.contains(word)).then(|| format!("{key}: unexplained note: {note}"))
+        })
+        .collect()
 }
 
 fn bless(table: Map<String, Value>, outcomes: Map<String, Value>, path: &std::path::Path) -> Result<()> {
