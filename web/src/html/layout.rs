@@ -133,9 +133,9 @@ pub fn in_language(message: &str, tr: Tr) -> String {
     }
 }
 
-/// The headers every answer gets: no framing, no sniffing, scripts, styles and images only
-/// from here (peers' pictures are shown through this node, so no page tells a peer who
-/// reads what), forms sent only here.
+/// The headers every answer gets: no framing, no sniffing, scripts, styles, images, video and
+/// audio only from here (peers' pictures, video and audio are shown through this node, so no
+/// page tells a peer who reads what), forms sent only here.
 pub async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let form_action = form_action(request.uri().path());
     let mut response = next.run(request).await;
@@ -145,7 +145,7 @@ pub async fn security_headers(request: axum::extract::Request, next: axum::middl
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_str(&format!(
-                "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; \
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self'; script-src 'self'; \
                  connect-src 'self'; base-uri 'none'; frame-ancestors 'none'{form_action}"
             ))
             .expect("a valid header"),
