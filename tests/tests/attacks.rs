@@ -694,30 +694,53 @@ async fn links_are_web_addresses_only(backend: Backend) -> Result<()> {
     Ok(())
 }
 
-/// A peer's post with a picture held on yet another server: a resident reading it must not
-/// tell that server what she reads. The page shows the picture through the node (fetched
-/// once, made smaller, metadata gone), the page's policy allows images only from the node,
-/// and forms only to it.
-async fn pictures_from_peers_are_shown_through_the_node(backend: Backend) -> Result<()> {
+/// A member of a node who follows a member of a peer, and a third server that holds the
+/// peer's files (the peer node is kept so that it keeps answering).
+struct ReaderOfAPeer {
+    node: TestNode,
+    _peer: TestNode,
+    sender: Actor,
+    host: HostilePeer,
+}
+
+async fn a_reader_of_a_peer(backend: Backend) -> Result<ReaderOfAPeer> {
     let node = TestNode::start(backend).await?;
     let peer = TestNode::start(backend).await?;
     let reader = node.add_member("sanne", None).await?;
     let sender = peer.add_member("afzender", None).await?;
     node.follow_and_wait(&reader, &sender.ap_id).await?;
-    let host = HostilePeer::start().await?;
+    Ok(ReaderOfAPeer { node, _peer: peer, sender, host: HostilePeer::start().await? })
+}
+
+impl ReaderOfAPeer {
+    /// The sender's public note `path` with `attachment`, delivered to the node's inbox; the
+    /// post once it has arrived.
+    async fn deliver_note(&self, path: &str, content: &str, attachment: serde_json::Value) -> Result<buurtnet_domain::model::Post> {
+        let sender = &self.sender;
+        let note = format!("{}/{path}", sender.ap_id);
+        let create = json!({"id": format!("{note}/create"), "type": "Create", "actor": sender.ap_id,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {"id": note, "type": "Note", "attributedTo": sender.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                       "content": content, "published": "2026-12-06T10:00:00Z", "attachment": attachment}});
+        let inbox = format!("{}/inbox", self.node.base_url());
+        assert_eq!(post_signed(&inbox, &serde_json::to_vec(&create)?, Some(&signer_of(sender)), None).await?, 202);
+        eventually("the post arrives", || async { self.node.post(&note).await }).await
+    }
+}
+
+/// A peer's post with a picture held on yet another server: a resident reading it must not
+/// tell that server what she reads. The page shows the picture through the node (fetched
+/// once, made smaller, metadata gone), the page's policy allows images only from the node,
+/// and forms only to it.
+async fn pictures_from_peers_are_shown_through_the_node(backend: Backend) -> Result<()> {
+    let a_reader = a_reader_of_a_peer(backend).await?;
+    let (node, host) = (&a_reader.node, &a_reader.host);
     const SECRET: &[u8] = b"GPS-51.9225-4.4792-GAFFELSTRAAT-iPhone15";
     let big = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(3000, 2000, image::Rgb([10, 200, 90])));
     host.serve("/plaatje.png", "image/png", png_of(big, SECRET)?);
     let picture = format!("{}/plaatje.png", host.base_url());
-    let note = format!("{}/met-plaatje", sender.ap_id);
-    let create = json!({"id": format!("{note}/create"), "type": "Create", "actor": sender.ap_id,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"],
-        "object": {"id": note, "type": "Note", "attributedTo": sender.ap_id, "to": ["https://www.w3.org/ns/activitystreams#Public"],
-                   "content": "<p>De moestuin</p>", "published": "2026-12-06T10:00:00Z",
-                   "attachment": [{"type": "Document", "mediaType": "image/png", "url": picture, "name": "Een moestuin"}]}});
-    let inbox = format!("{}/inbox", node.base_url());
-    assert_eq!(post_signed(&inbox, &serde_json::to_vec(&create)?, Some(&signer_of(&sender)), None).await?, 202);
-    let post = eventually("the post arrives", || async { node.post(&note).await }).await?;
+    let attachment = json!([{"type": "Document", "mediaType": "image/png", "url": picture, "name": "Een moestuin"}]);
+    let post = a_reader.deliver_note("met-plaatje", "<p>De moestuin</p>", attachment).await?;
 
     let page = PageVisitor::new(&node.base_url())?.get(&format!("/bericht/{}", post.id)).await?;
     assert!(!page.body.contains(&picture), "the page does not send the reader's browser to the picture's server");
@@ -740,8 +763,59 @@ async fn pictures_from_peers_are_shown_through_the_node(backend: Backend) -> Res
     Ok(())
 }
 
+/// A peer's post with a video, a sound and a text file: the page shows a player for the video
+/// and the sound, each loading through the node only when pressed (no picture that cannot
+/// show), and a link named after the text file. The node passes the video on as it is, with
+/// the media type it names and a policy under which nothing in it runs.
+async fn video_audio_and_other_files_from_peers_are_players_and_links(backend: Backend) -> Result<()> {
+    let a_reader = a_reader_of_a_peer(backend).await?;
+    let (node, host) = (&a_reader.node, &a_reader.host);
+    const VIDEO: &[u8] = b"\x00\x00\x00\x18ftypmp42 not really a film";
+    host.serve("/koe.mp4", "video/mp4", VIDEO.to_vec());
+    host.serve("/boe.mp3", "audio/mpeg", b"ID3 not really a sound".to_vec());
+    host.serve("/notities.txt", "text/plain", b"<script>alert(1)</script>".to_vec());
+    let file = |name: &str| format!("{}/{name}", host.base_url());
+    let attachment = json!([
+        {"type": "Video", "mediaType": "video/mp4", "url": file("koe.mp4"), "name": "Een koe die graast"},
+        {"type": "Audio", "mediaType": "audio/mpeg", "url": file("boe.mp3"), "name": "Het loeien van de koe"},
+        {"type": "Document", "mediaType": "text/plain", "url": file("notities.txt")},
+    ]);
+    let post = a_reader.deliver_note("met-film", "<p>De koe</p>", attachment).await?;
+
+    let page = PageVisitor::new(&node.base_url())?.get(&format!("/bericht/{}", post.id)).await?;
+    let body = &page.body;
+    assert!(body.contains("<video controls preload=\"none\" src=\""), "a player for the video: {body}");
+    assert!(body.contains("<audio controls preload=\"none\" src=\""), "a player for the sound: {body}");
+    let pictures_of_attachments =
+        body.split("<img").skip(1).filter(|tag| tag.split('>').next().unwrap_or_default().contains("/media/remote/"));
+    assert_eq!(pictures_of_attachments.count(), 0, "no picture for what is not one: {body}");
+    let link = format!("<a href=\"{}\" rel=\"nofollow noopener noreferrer\">", file("notities.txt"));
+    assert!(
+        body.contains(&format!("{link}Bijlage: notities.txt</a>")) || body.contains(&format!("{link}Attachment: notities.txt</a>")),
+        "a link to the text file, named after it: {body}"
+    );
+    assert!(!body.contains(&file("koe.mp4")) && !body.contains(&file("boe.mp3")), "the players do not send the browser to the peer");
+    let policy = page.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(policy.contains("media-src 'self';") && !policy.contains("https:"), "{policy}");
+
+    let src =
+        body.split("<video controls preload=\"none\" src=\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default().to_string();
+    assert!(src.contains("/media/remote/"), "the video comes through the node: {src}");
+    for _ in 0..2 {
+        let served = reqwest::get(&src).await?.error_for_status()?;
+        let header = |name: &str| served.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        assert_eq!(header("content-type"), "video/mp4");
+        assert!(header("content-security-policy").contains("sandbox"), "nothing in it runs");
+        assert_eq!(served.bytes().await?.as_ref(), VIDEO, "passed on as it is");
+    }
+    assert_eq!(host.received().iter().filter(|r| r.uri.path() == "/koe.mp4").count(), 1, "fetched once, then kept");
+    assert_eq!(host.received().iter().filter(|r| r.uri.path() == "/notities.txt").count(), 0, "the text file is only linked to");
+    Ok(())
+}
+
 buurtnet_tests::on_both_backends!(
     pictures_from_peers_are_shown_through_the_node,
+    video_audio_and_other_files_from_peers_are_players_and_links,
     links_are_web_addresses_only,
     streaming_is_capped_per_connection_and_per_address,
     no_picture_keeps_its_hidden_metadata,

@@ -701,6 +701,7 @@ image-file-hint = PNG, JPEG, WebP or GIF, at most 8 MB. Data such as where it wa
 image-description = What is in the picture?
 image-description-hint = For those who cannot see it. Required with a picture.
 image-description-needed = Describe what is in the picture, for those who cannot see it.
+attachment-file = Attachment: { $name }
 
 ## Letting an app in
 consent-title = { $app } wants to use your account

@@ -701,6 +701,7 @@ image-file-hint = PNG, JPEG, WebP of GIF, hoogstens 8 MB. Gegevens als de plaats
 image-description = Wat staat er op de foto?
 image-description-hint = Voor wie de foto niet kan zien. Verplicht bij een foto.
 image-description-needed = Beschrijf wat er op de foto staat, voor wie hem niet kan zien.
+attachment-file = Bijlage: { $name }
 
 ## Een app toegang geven
 consent-title = { $app } wil je account gebruiken

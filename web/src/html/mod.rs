@@ -7,6 +7,7 @@
 pub mod account;
 pub mod admin;
 pub mod ask;
+pub mod attachments;
 pub mod auth;
 pub mod coalitions;
 pub mod consent;

@@ -2,6 +2,7 @@
 //! `/notes/{id}`): a need or offer with its details and responses, an event with its time,
 //! place and calendar link, or a plain post. Profiles of members and initiatives.
 
+use super::attachments::{AttachmentView, Shown};
 use super::extract::MemberForm;
 use super::front::{ProposalView, category_label, describe_when};
 use super::layout::{Frame, error_page, render};
@@ -81,8 +82,8 @@ struct PostPage {
     /// Sanitised HTML of the post (shown when it is neither a proposal nor an event).
     content: String,
     content_warning: Option<String>,
-    /// Pictures with the post: (address, description).
-    images: Vec<(String, String)>,
+    /// Pictures, video, audio and other files with the post.
+    attachments: Vec<AttachmentView>,
     proposal: Option<ProposalDetails>,
     event: Option<EventDetails>,
     calendar_href: Option<String>,
@@ -209,10 +210,10 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         published: super::local_time(post.published),
         content: post.content.clone(),
         content_warning: post.summary.clone(),
-        images: ops::media::of_post(&context.store, post.id)
+        attachments: ops::media::of_post(&context.store, post.id)
             .await?
             .iter()
-            .filter_map(|m| crate::api::media::local_url(context, m).map(|url| (url, m.description.clone())))
+            .filter_map(|m| super::attachments::view(context, m, tr))
             .collect(),
         proposal: proposal.map(|p| ProposalDetails {
             is_need: p.purpose == Purpose::Request,
