@@ -1,7 +1,7 @@
 //! Attachments on the wire: `attachment` items of type `Document` (as Mastodon sends them) with
 //! `mediaType`, `url`, `name` (the alt text), `width`, `height` and `blurhash`. Peers'
 //! attachments are kept as links: only http(s) addresses, alt text sanitised and cut to our
-//! limit; pictures are shown through this node, other files as links.
+//! limit; our pages show pictures, video and audio through this node, other files as links.
 
 use buurtnet_domain::model::html;
 use buurtnet_domain::model::media::{MAX_ATTACHMENTS, MAX_DESCRIPTION_CHARS, Media, NewMedia};
