@@ -1,6 +1,6 @@
-//! Coalitions on the wire (issue 6): founding one (the founding operation signed by the
-//! initiative's Ed25519 key), acting in one, the replica as a `Group` at
-//! `/coalitions/{slug}`, its operations as a paged collection that any replica or reader can
+//! Coalitions on the wire (issue 6): the wire side of acting in one ([`Wire`]: operations
+//! signed with the initiative's Ed25519 key; the use cases are `ops::coalition_acts`), the
+//! replica as a `Group` at `/coalitions/{slug}`, its operations as a paged collection that any replica or reader can
 //! take, proofs included, and the ways operations travel: pushed to the other replicas'
 //! inboxes by the node that made them, taken in by the inbox ([`receive`]), and pulled by
 //! anti-entropy ([`pull`], [`sync_round`]) so that a node that was away catches up by itself.
@@ -9,135 +9,70 @@
 use crate::error::{FederationError, Result};
 use crate::objects::coalition_op;
 use crate::protocol::with_context;
-use crate::state::{Context, FederationState};
+use crate::state::Context;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use buurtnet_domain::model::Actor;
-use buurtnet_domain::model::coalition::{Change, Charter, CoalitionState, OpKind, Operation};
+use buurtnet_domain::model::coalition::{Charter, CoalitionState, Operation};
+use buurtnet_domain::model::{Actor, ActorKeys};
+use buurtnet_domain::ops::coalition_acts::{Acting, CoalitionWire};
 use buurtnet_domain::ops::coalitions::Spread;
-use buurtnet_domain::{now_ms, ops, store};
+use buurtnet_domain::{DomainError, ops, store};
 use serde_json::{Value, json};
 
 mod content;
+mod sync;
 pub use content::{ContentPulled, content, pull_content};
+pub use sync::sync_round;
 
 /// Operations on one page of the collection.
 const PAGE: i64 = 50;
 
-/// Founds a coalition as `initiative` (which `member` coordinates): the founding operation
-/// (vouching for the initiative's key; the coalition's identifier is its hash) signed and
-/// kept, and the first replica at `/coalitions/{slug}`.
-pub async fn found(context: &Context, member: &Actor, initiative: &Actor, slug: &str, charter: Charter) -> Result<String> {
-    let own_key =
-        initiative.ed25519_public_multibase.clone().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
-    let op = Operation {
-        id: context.urls.new_activity().to_string(),
-        author: initiative.ap_id.clone(),
-        parents: vec![],
-        published: now_ms(),
-        kind: OpKind::Found { charter, founders: vec![initiative.ap_id.clone()] },
-        keys: [(initiative.ap_id.clone(), own_key)].into(),
-    };
-    let coalition = coalition_op::coalition_id(&op);
-    let private =
-        initiative.ed25519_private_pkcs8.as_deref().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
-    let signed = coalition_op::sign(&op, &coalition, private).map_err(|e| FederationError::Internal(e.to_string()))?;
-    ops::coalitions::found(&context.store, member, initiative, &coalition, slug, &op, &signed.to_string()).await?;
-    ops::coalitions::ensure_replica_actor(&context.store, &context.urls, &coalition, slug, &crate::keys::generate()).await?;
-    issue(context, initiative, &coalition, OpKind::Host { replica: replica_id(context, slug) }).await?;
-    Ok(coalition)
+/// This node acting in coalitions (`ops::coalition_acts`), over the wire below.
+pub fn acting(context: &Context) -> Acting<'_, Wire<'_>> {
+    Acting { store: &context.store, urls: &context.urls, wire: Wire(context) }
 }
 
-/// `member` applies for `initiative` to the coalition of `replica` (any replica a
-/// coordinator was given): the log is read from there first, so that the application names
-/// what the coalition had decided, and the application goes to every replica.
-pub async fn apply(context: &Context, member: &Actor, initiative: &Actor, replica: &url::Url) -> Result<(String, Operation)> {
-    if !ops::actors::may_act_as(&context.store, member, initiative).await? {
-        return Err(FederationError::Forbidden("only coordinators act for their initiative".into()));
-    }
-    let pulled = pull(context, replica).await?;
-    let op = issue(context, initiative, &pulled.coalition, OpKind::Propose(Change::Admit(initiative.ap_id.clone()))).await?;
-    Ok((pulled.coalition, op))
-}
+/// The wire side of acting in a coalition (`ops::coalition_acts`): operations signed in their
+/// wire form, other replicas' logs read, candidates looked up, the delivery worker woken.
+pub struct Wire<'a>(pub &'a Context);
 
-/// `member` acts for `initiative` in a coalition: the operation names the current heads as
-/// its parents, is checked against the rules, signed with the initiative's key and kept.
-pub async fn act(context: &Context, member: &Actor, initiative: &Actor, coalition: &str, kind: OpKind) -> Result<Operation> {
-    if !ops::actors::may_act_as(&context.store, member, initiative).await? {
-        return Err(FederationError::Forbidden("only coordinators act for their initiative".into()));
+impl CoalitionWire for Wire<'_> {
+    fn coalition_id(&self, founding: &Operation) -> String {
+        coalition_op::coalition_id(founding)
     }
-    if let Some(candidate) = candidate_of(context, coalition, &kind).await?
-        && let Err(e) = crate::objects::actor::resolve(&candidate, context).await
-    {
-        // Its key is vouched for in the operation when it can be known; without it, other
-        // nodes fetch the key from the candidate's node.
-        tracing::info!(%candidate, error = %e, "the candidate could not be fetched; its key is not vouched for");
-    }
-    issue(context, initiative, coalition, kind).await
-}
 
-/// The candidate an operation proposes or sponsors the admission of.
-async fn candidate_of(state: &FederationState, coalition: &str, kind: &OpKind) -> Result<Option<String>> {
-    Ok(match kind {
-        OpKind::Propose(Change::Admit(candidate)) => Some(candidate.clone()),
-        OpKind::Sponsor { proposal } => {
-            let folded = ops::coalitions::state(&state.store, coalition).await?;
-            match folded.proposals.get(proposal).map(|p| &p.change) {
-                Some(Change::Admit(candidate)) => Some(candidate.clone()),
-                _ => None,
+    fn signed(&self, op: &Operation, coalition: &str, private_pkcs8: &str) -> Result<String, DomainError> {
+        let signed =
+            coalition_op::sign(op, coalition, private_pkcs8).map_err(|e| DomainError::Corrupt(format!("signing an operation: {e}")))?;
+        Ok(signed.to_string())
+    }
+
+    fn new_keys(&self) -> ActorKeys {
+        crate::keys::generate()
+    }
+
+    async fn read_log(&self, replica: &url::Url) -> Result<String, DomainError> {
+        match pull(self.0, replica).await {
+            Ok(pulled) => Ok(pulled.coalition),
+            Err(FederationError::Domain(e)) => Err(e),
+            Err(e) => {
+                tracing::info!(%replica, error = %e, "reading a coalition's log from a replica failed");
+                Err(DomainError::NotFound)
             }
         }
-        _ => None,
-    })
-}
-
-/// The keys an operation vouches for: the candidate's, as this node knows it, when it
-/// proposes or sponsors an admission.
-async fn vouches(state: &FederationState, coalition: &str, kind: &OpKind) -> Result<std::collections::BTreeMap<String, String>> {
-    let mut keys = std::collections::BTreeMap::new();
-    if let Some(candidate) = candidate_of(state, coalition, kind).await?
-        && let Some(key) =
-            store::actors::by_ap_id(&mut state.store.conn().await?, &candidate).await?.and_then(|a| a.ed25519_public_multibase)
-    {
-        keys.insert(candidate, key);
     }
-    Ok(keys)
-}
 
-/// Makes, checks, signs and keeps an operation of `initiative` (a local actor).
-async fn issue(context: &FederationState, initiative: &Actor, coalition: &str, kind: OpKind) -> Result<Operation> {
-    let op = Operation {
-        id: context.urls.new_activity().to_string(),
-        author: initiative.ap_id.clone(),
-        parents: ops::coalitions::current_heads(&context.store, coalition).await?,
-        published: now_ms(),
-        keys: vouches(context, coalition, &kind).await?,
-        kind,
-    };
-    ops::coalitions::check_new(&context.store, coalition, &op).await?;
-    let private =
-        initiative.ed25519_private_pkcs8.as_deref().ok_or_else(|| FederationError::Internal("the initiative has no Ed25519 key".into()))?;
-    let signed = coalition_op::sign(&op, coalition, private).map_err(|e| FederationError::Internal(e.to_string()))?;
-    ops::coalitions::record(&context.store, coalition, &op, &signed.to_string(), Spread::TellOthers).await?;
-    context.wake_delivery();
-    Ok(op)
-}
-
-/// Lets in the candidates whose objection period has passed without objection (each
-/// replica's node may do it; the first `Admit` counts, the others change nothing). Runs with
-/// the node's housekeeping. Returns how many were admitted.
-pub async fn admit_due(state: &FederationState) -> Result<usize> {
-    let mut admitted = 0;
-    for (coalition, proposal, issuer) in ops::coalitions::admissions_due(&state.store, now_ms()).await? {
-        issue(state, &issuer, &coalition, OpKind::Admit { proposal }).await?;
-        admitted += 1;
+    async fn learn_actor(&self, ap_id: &str) {
+        if let Err(e) = crate::objects::actor::resolve(ap_id, self.0).await {
+            // Without it, other nodes fetch the key from the candidate's node.
+            tracing::info!(candidate = %ap_id, error = %e, "the candidate could not be fetched; its key is not vouched for");
+        }
     }
-    Ok(admitted)
-}
 
-fn replica_id(context: &FederationState, slug: &str) -> String {
-    format!("{}coalitions/{slug}", context.urls.base())
+    fn sent(&self) {
+        self.0.wake_delivery();
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -209,7 +144,7 @@ pub async fn operations(context: Context, Path(slug): Path<String>, Query(query)
     // Each operation byte for byte as its author signed it.
     let readable = rows.iter().map(|(_, raw)| raw.as_str()).filter(|raw| serde_json::from_str::<Value>(raw).is_ok());
     let items = format!("[{}]", readable.collect::<Vec<_>>().join(","));
-    let base = format!("{}/operations", replica_id(&context, &slug));
+    let base = format!("{}/operations", context.urls.coalition(&slug));
     let mut page = json!({"id": format!("{base}?after={after}"), "type": "OrderedCollectionPage", "partOf": base});
     if rows.len() as i64 == PAGE
         && let Some((last, _)) = rows.last()
@@ -487,10 +422,8 @@ pub async fn receive(context: &Context, document: &Value, raw: &str, sender: &Ac
 async fn settle(context: &Context, coalition: &str, sender: Option<&str>) -> Result<()> {
     let state = ops::coalitions::state(&context.store, coalition).await?;
     let preferred = state.replicas.values().next().and_then(|r| r.rsplit('/').next()).map(str::to_string);
-    if let Some((initiative, slug)) = ops::coalitions::host_if_member(&context.store, coalition, preferred.as_deref()).await? {
+    if let Some(slug) = acting(context).host_if_member(coalition, preferred.as_deref()).await? {
         tracing::info!(%coalition, %slug, "one of our initiatives is a member now: hosting a replica");
-        ops::coalitions::ensure_replica_actor(&context.store, &context.urls, coalition, &slug, &crate::keys::generate()).await?;
-        issue(context, &initiative, coalition, OpKind::Host { replica: replica_id(context, &slug) }).await?;
     }
     if !state.pending.is_empty() {
         pull_in_background(context, replica_near(context, coalition, &state, sender));
@@ -522,84 +455,4 @@ fn pull_in_background(context: &Context, source: Option<url::Url>) {
             tracing::info!(%source, error = %e, "filling a gap in a coalition log failed; the next sync round tries again");
         }
     });
-}
-
-/// Replicas one sync round asks, per coalition.
-const SYNC_FANOUT: usize = 3;
-
-/// One round of anti-entropy: for every coalition this node holds a log of, asks a few other
-/// replicas (at random) for their heads and pulls from those whose heads differ from ours.
-/// Returns how many operations came in.
-pub async fn sync_round(context: &Context) -> Result<usize> {
-    let mut taken = 0;
-    for coalition in ops::coalitions::held(&context.store).await? {
-        let state = ops::coalitions::state(&context.store, &coalition).await?;
-        let ours = ops::coalitions::current_heads(&context.store, &coalition).await?;
-        let mut others: Vec<url::Url> = state
-            .replicas
-            .values()
-            .filter(|r| !r.starts_with(context.urls.base().as_str()))
-            .filter_map(|r| url::Url::parse(r).ok())
-            .collect();
-        shuffle(&mut others);
-        others.truncate(SYNC_FANOUT);
-        // Content is for members' nodes: only a node that hosts a replica asks for it.
-        let with_content = ops::coalitions::local_replica(&context.store, &coalition).await?.is_some();
-        // The replicas are asked at once, each within a time limit: one that hangs (a node
-        // gone, or cut off) must not hold up the others.
-        let (coalition, ours) = (&coalition, &ours);
-        let rounds = others.iter().map(|replica| async move {
-            let limit = std::time::Duration::from_secs(SYNC_LIMIT_SECS);
-            match tokio::time::timeout(limit, sync_with(context, coalition, ours, replica, with_content)).await {
-                Ok(taken) => taken,
-                Err(_) => {
-                    tracing::info!(%replica, "a replica took too long to answer; another round will ask again");
-                    0
-                }
-            }
-        });
-        taken += futures::future::join_all(rounds).await.into_iter().sum::<usize>();
-    }
-    Ok(taken)
-}
-
-/// Longest a sync round spends on one replica, in seconds.
-const SYNC_LIMIT_SECS: u64 = 5;
-
-/// One replica's part of a sync round: its operations when its heads differ from `ours`,
-/// then its content. How many came in.
-async fn sync_with(context: &Context, coalition: &str, ours: &[String], replica: &url::Url, with_content: bool) -> usize {
-    let mut taken = 0;
-    match heads_of(context, replica).await {
-        Ok(theirs) if theirs == ours => {}
-        Ok(_) => match pull_of(context, replica, Some(coalition)).await {
-            Ok(pulled) => taken += pulled.taken,
-            Err(e) => tracing::info!(%replica, error = %e, "pulling from a replica failed"),
-        },
-        Err(e) => {
-            tracing::debug!(%replica, error = %e, "a replica did not answer; another round will ask again");
-            return 0;
-        }
-    }
-    if with_content {
-        match pull_content(context, coalition, replica).await {
-            Ok(pulled) => taken += pulled.taken,
-            Err(e) => tracing::info!(%replica, error = %e, "pulling content from a replica failed"),
-        }
-    }
-    taken
-}
-
-fn shuffle<T>(items: &mut [T]) {
-    for i in (1..items.len()).rev() {
-        items.swap(i, rand::random_range(0..=i));
-    }
-}
-
-async fn heads_of(context: &Context, replica: &url::Url) -> Result<Vec<String>> {
-    let document = fetch_json(context, replica).await?;
-    let mut heads: Vec<String> =
-        document["bn:heads"].as_array().into_iter().flatten().filter_map(|h| h.as_str().map(str::to_string)).collect();
-    heads.sort();
-    Ok(heads)
 }

@@ -287,7 +287,7 @@ const COALITION_SLUG: &str = "delfshaven";
 async fn form_coalition(nodes: &[(Node, Actor, bool)]) -> Result<()> {
     use buurtnet_domain::model::coalition::{Change, Charter, OpKind};
     use buurtnet_federation::coalitions;
-    let fail = |e: buurtnet_federation::error::FederationError| anyhow::anyhow!("forming the demo coalition: {e}");
+    let fail = |e: buurtnet_domain::DomainError| anyhow::anyhow!("forming the demo coalition: {e}");
     let coordinator_of = |i: usize| async move {
         let state = nodes[i].0.state();
         store::actors::local_by_username(&mut state.store.conn().await?, NODES[i].coordinator.0).await?.context("demo coordinator")
@@ -302,32 +302,34 @@ async fn form_coalition(nodes: &[(Node, Actor, bool)]) -> Result<()> {
         removal_percent: buurtnet_domain::model::coalition::MAJORITY,
         change_percent: buurtnet_domain::model::coalition::MAJORITY,
     };
-    let coalition = coalitions::found(&founder_node.context(), &fatima, founder, COALITION_SLUG, quick.clone()).await.map_err(fail)?;
+    let coalition =
+        coalitions::acting(&founder_node.context()).found(&fatima, founder, COALITION_SLUG, quick.clone()).await.map_err(fail)?;
     let replica = url::Url::parse(&format!("http://{}/coalitions/{COALITION_SLUG}", founder_node.state().urls.domain()))?;
     for (i, (node, initiative, _)) in nodes.iter().enumerate().skip(1) {
         let coordinator = coordinator_of(i).await?;
-        let (_, application) = coalitions::apply(&node.context(), &coordinator, initiative, &replica).await.map_err(fail)?;
+        let (_, application) = coalitions::acting(&node.context()).apply(&coordinator, initiative, &replica).await.map_err(fail)?;
         wait_until(|| async {
             Ok(ops::coalitions::state(&founder_node.state().store, &coalition).await?.proposals.contains_key(&application.id))
         })
         .await?;
         let sponsor = OpKind::Sponsor { proposal: application.id.clone() };
-        coalitions::act(&founder_node.context(), &fatima, founder, &coalition, sponsor).await.map_err(fail)?;
-        coalitions::admit_due(founder_node.state()).await.map_err(fail)?;
+        coalitions::acting(&founder_node.context()).act(&fatima, founder, &coalition, sponsor).await.map_err(fail)?;
+        coalitions::acting(&founder_node.context()).admit_due().await.map_err(fail)?;
     }
     let everyone: std::collections::BTreeSet<String> = nodes.iter().map(|(_, i, _)| i.ap_id.clone()).collect();
     for (node, _, _) in nodes {
         wait_until(|| async { Ok(ops::coalitions::state(&node.state().store, &coalition).await?.members == everyone) }).await?;
     }
     let usual = Charter { objection_days: 7, ..quick };
-    let change = coalitions::act(&founder_node.context(), &fatima, founder, &coalition, OpKind::Propose(Change::Charter(usual)))
+    let change = coalitions::acting(&founder_node.context())
+        .act(&fatima, founder, &coalition, OpKind::Propose(Change::Charter(usual)))
         .await
         .map_err(fail)?;
     let (second_node, second, _) = &nodes[1];
     wait_until(|| async { Ok(ops::coalitions::state(&second_node.state().store, &coalition).await?.proposals.contains_key(&change.id)) })
         .await?;
     let vote = OpKind::Vote { proposal: change.id.clone(), approve: true };
-    coalitions::act(&second_node.context(), &coordinator_of(1).await?, second, &coalition, vote).await.map_err(fail)?;
+    coalitions::acting(&second_node.context()).act(&coordinator_of(1).await?, second, &coalition, vote).await.map_err(fail)?;
     Ok(())
 }
 

@@ -132,6 +132,7 @@ impl Drop for AbortOnDrop {
 /// compared with other replicas (anti-entropy).
 async fn housekeeping(state: FederationState, federation: Federation) {
     let sync_every = std::time::Duration::from_secs(state.settings.coalition_sync_secs.max(1));
+    let context = federation.context();
     let coalitions = tokio::spawn(async move {
         let mut ticks = tokio::time::interval(sync_every);
         loop {
@@ -155,7 +156,7 @@ async fn housekeeping(state: FederationState, federation: Federation) {
             }
             Err(e) => tracing::error!(error = %e, "expiring offers and needs failed; will try again"),
         }
-        match buurtnet_federation::coalitions::admit_due(&state).await {
+        match buurtnet_federation::coalitions::acting(&context).admit_due().await {
             Ok(0) => {}
             Ok(n) => tracing::info!("{n} initiatives admitted to coalitions"),
             Err(e) => tracing::error!(error = %e, "admitting to coalitions failed; will try again"),

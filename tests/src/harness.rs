@@ -466,19 +466,20 @@ pub async fn form_coalition(founder: Seat<'_>, others: &[Seat<'_>]) -> Result<St
         removal_percent: buurtnet_domain::model::coalition::MAJORITY,
         change_percent: buurtnet_domain::model::coalition::MAJORITY,
     };
-    let coalition = coalitions::found(&home_node.context(), coordinator, initiative, "delfshaven", charter).await?;
+    let coalition = coalitions::acting(&home_node.context()).found(coordinator, initiative, "delfshaven", charter).await?;
     let replica = url::Url::parse(&format!("{}/coalitions/delfshaven", home.base_url()))?;
     let mut members = std::collections::BTreeSet::from([initiative.ap_id.clone()]);
     for (node, candidate, candidate_coordinator) in others {
         let context = node.node.as_ref().context("the candidate's node runs")?.context();
-        let (_, application) = coalitions::apply(&context, candidate_coordinator, candidate, &replica).await?;
+        let (_, application) = coalitions::acting(&context).apply(candidate_coordinator, candidate, &replica).await?;
         eventually("the application reaches the founder", || async {
             Ok(ops::coalitions::state(home.store(), &coalition).await?.proposals.contains_key(&application.id).then_some(()))
         })
         .await?;
-        coalitions::act(&home_node.context(), coordinator, initiative, &coalition, OpKind::Sponsor { proposal: application.id.clone() })
+        coalitions::acting(&home_node.context())
+            .act(coordinator, initiative, &coalition, OpKind::Sponsor { proposal: application.id.clone() })
             .await?;
-        coalitions::admit_due(home_node.state()).await?;
+        coalitions::acting(&home_node.context()).admit_due().await?;
         members.insert(candidate.ap_id.clone());
         // The founder pushes later operations to the replicas it knows: wait until it knows
         // the newcomer's, so that no member has to wait for a sync round to hear of the next.

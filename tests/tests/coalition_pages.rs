@@ -130,7 +130,7 @@ async fn a_coalition_is_founded_joined_and_left_through_the_pages(backend: Backe
     let page = fatima.get(sponsored.location.as_deref().context("back to the page")?).await?;
     assert!(page.body.contains("Je steun is doorgegeven."));
     assert!(page.body.contains("Genoeg steun en geen bezwaar"), "sponsored, unopposed, period over");
-    assert_eq!(buurtnet_federation::coalitions::admit_due(a.node.as_ref().context("a")?.state()).await?, 1);
+    assert_eq!(buurtnet_federation::coalitions::acting(&a.node.as_ref().context("a")?.context()).admit_due().await?, 1);
 
     // Paleis's node hosts a replica; its page lists both members, Zorg by name.
     let page = eventually("Paleis's node shows its own replica with both members", || async {

@@ -65,7 +65,7 @@ impl Seat {
     }
 
     async fn act(&self, coalition: &str, kind: OpKind) -> Result<buurtnet_domain::model::coalition::Operation> {
-        Ok(coalitions::act(&self.context()?, &self.coordinator, &self.initiative, coalition, kind).await?)
+        Ok(coalitions::acting(&self.context()?).act(&self.coordinator, &self.initiative, coalition, kind).await?)
     }
 
     /// Waits until this node holds the operation `op_id`.
@@ -119,7 +119,7 @@ async fn seven_nodes_grow_a_coalition_by_sponsorship_and_votes_and_agree(backend
     let mut members = vec![a, b, c];
     for (newcomer, through) in [(d, b), (e, c), (f, a), (g, b)] {
         let (_, application) =
-            coalitions::apply(&newcomer.context()?, &newcomer.coordinator, &newcomer.initiative, &through.replica()?).await?;
+            coalitions::acting(&newcomer.context()?).apply(&newcomer.coordinator, &newcomer.initiative, &through.replica()?).await?;
         let sponsors = [members[members.len() - 1], members[members.len() - 2]];
         for sponsor in sponsors {
             sponsor.has_op(&application.id).await?;
@@ -127,7 +127,7 @@ async fn seven_nodes_grow_a_coalition_by_sponsorship_and_votes_and_agree(backend
             through.has_op(&op.id).await?;
         }
         // (The node's own housekeeping may have admitted it already, on its minute.)
-        coalitions::admit_due(through.node.node.as_ref().context("running")?.state()).await?;
+        coalitions::acting(&through.node.node.as_ref().context("running")?.context()).admit_due().await?;
         assert!(through.members(&coalition).await?.contains(&newcomer.initiative.ap_id), "two sponsors, no objection: admitted");
         eventually("the newcomer hosts a replica", || async {
             Ok(ops::coalitions::local_replica(newcomer.node.store(), &coalition).await?)
@@ -234,13 +234,15 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
 
     // Side one: E applies through A's replica, A sponsors, E is in; A posts a need.
     let replica_a = url::Url::parse(&format!("{}/coalitions/delfshaven", a.node.base_url()))?;
-    let (_, application) = coalitions::apply(&e.context()?, &e.coordinator, &e.initiative, &replica_a).await?;
+    let (_, application) = coalitions::acting(&e.context()?).apply(&e.coordinator, &e.initiative, &replica_a).await?;
     eventually("the application reaches A", || async {
         Ok(ops::coalitions::state(a.node.store(), &coalition).await?.proposals.contains_key(&application.id).then_some(()))
     })
     .await?;
-    coalitions::act(&a.context()?, &a.coordinator, &a.initiative, &coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
-    coalitions::admit_due(a.node.node.as_ref().context("a")?.state()).await?;
+    coalitions::acting(&a.context()?)
+        .act(&a.coordinator, &a.initiative, &coalition, OpKind::Sponsor { proposal: application.id.clone() })
+        .await?;
+    coalitions::acting(&a.node.node.as_ref().context("a")?.context()).admit_due().await?;
     eventually("B hears of E's admission on its side", || async {
         Ok(b.members(&coalition).await?.contains(&e.initiative.ap_id).then_some(()))
     })
@@ -253,7 +255,7 @@ async fn a_coalition_split_in_two_changes_on_both_sides_and_converges_when_heale
     let need_a = a.post_need("Hulp bij de boodschappen (kant A)").await?;
 
     // Side two: D leaves; C posts a need.
-    coalitions::act(&d.context()?, &d.coordinator, &d.initiative, &coalition, OpKind::Leave).await?;
+    coalitions::acting(&d.context()?).act(&d.coordinator, &d.initiative, &coalition, OpKind::Leave).await?;
     eventually("C hears that D left", || async { Ok((!c.members(&coalition).await?.contains(&d.initiative.ap_id)).then_some(())) }).await?;
     let need_c = c.post_need("Iemand om mee te wandelen (kant C)").await?;
     let withdrawn_at_c = store::posts::by_ap_id(&mut c.node.store().conn().await?, &withdrawn).await?.context("C's need")?;
@@ -332,12 +334,12 @@ async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: 
     a.node.stop().await;
     assert!(reqwest::get(a.replica()?).await.is_err(), "the founder's node is gone");
 
-    let (_, application) = coalitions::apply(&d.context()?, &d.coordinator, &d.initiative, &b.replica()?).await?;
+    let (_, application) = coalitions::acting(&d.context()?).apply(&d.coordinator, &d.initiative, &b.replica()?).await?;
     let founding = ops::coalitions::state(d.node.store(), &coalition).await?;
     assert!(founding.members.contains(&a.initiative.ap_id), "D checked the founding without reaching its node: {founding:?}");
     b.has_op(&application.id).await?;
     b.act(&coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
-    coalitions::admit_due(b.node.node.as_ref().context("running")?.state()).await?;
+    coalitions::acting(&b.node.node.as_ref().context("running")?.context()).admit_due().await?;
     assert!(b.members(&coalition).await?.contains(&d.initiative.ap_id), "admitted while the founder is gone");
     eventually("D hosts a replica", || async { Ok(ops::coalitions::local_replica(d.node.store(), &coalition).await?) }).await?;
     eventually("D gets the gone founder's need from a replica, checked by its proof", || async { Ok(d.holds(&need).await?.then_some(())) })

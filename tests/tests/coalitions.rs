@@ -6,7 +6,6 @@ use anyhow::{Context as _, Result};
 use buurtnet_domain::DomainError;
 use buurtnet_domain::model::coalition::{Charter, OpKind, Refusal};
 use buurtnet_domain::ops::coalitions::Spread;
-use buurtnet_federation::error::FederationError;
 use buurtnet_federation::objects::coalition_op;
 use buurtnet_tests::harness::{Backend, TestNode, eventually};
 use buurtnet_tests::on_both_backends;
@@ -106,12 +105,12 @@ async fn a_founded_coalition_serves_its_replica_and_signed_operations(backend: B
     let fatima = node.add_member("fatima", Some(&zorg)).await?;
     let henk = node.add_member("henk", None).await?;
     let context = node.node.as_ref().context("running")?.context();
-    let refused = buurtnet_federation::coalitions::found(&context, &henk, &zorg, "delfshaven", charter()).await;
-    assert!(matches!(refused, Err(FederationError::Forbidden(_))), "only the initiative's coordinators found");
-    let coalition = buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "delfshaven", charter()).await?;
+    let refused = buurtnet_federation::coalitions::acting(&context).found(&henk, &zorg, "delfshaven", charter()).await;
+    assert!(matches!(refused, Err(DomainError::Forbidden)), "only the initiative's coordinators found");
+    let coalition = buurtnet_federation::coalitions::acting(&context).found(&fatima, &zorg, "delfshaven", charter()).await?;
     assert!(coalition.starts_with("urn:buurtnet:coalition:"));
-    let taken = buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "delfshaven", charter()).await;
-    assert!(matches!(taken, Err(FederationError::Domain(DomainError::Conflict(_)))), "one replica per name");
+    let taken = buurtnet_federation::coalitions::acting(&context).found(&fatima, &zorg, "delfshaven", charter()).await;
+    assert!(matches!(taken, Err(DomainError::Conflict(_))), "one replica per name");
 
     let base = node.base_url();
     let (status, replica) = get_json(&format!("{base}/coalitions/delfshaven")).await?;
@@ -141,7 +140,7 @@ async fn another_node_pulls_the_operations_and_refuses_a_forged_one(backend: Bac
     let zorg = a.add_initiative("zorg", false).await?;
     let fatima = a.add_member("fatima", Some(&zorg)).await?;
     let a_context = a.node.as_ref().context("running")?.context();
-    let coalition = buurtnet_federation::coalitions::found(&a_context, &fatima, &zorg, "delfshaven", charter()).await?;
+    let coalition = buurtnet_federation::coalitions::acting(&a_context).found(&fatima, &zorg, "delfshaven", charter()).await?;
     let replica = url::Url::parse(&format!("{}/coalitions/delfshaven", a.base_url()))?;
 
     let b_context = b.node.as_ref().context("running")?.context();
@@ -187,41 +186,42 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
     let (a_context, b_context) = (a.node.as_ref().context("running")?.context(), b.node.as_ref().context("running")?.context());
     // No objection period, so that the test need not wait a week.
     let quick = Charter { objection_days: 0, ..charter() };
-    let coalition = buurtnet_federation::coalitions::found(&a_context, &fatima, &zorg, "delfshaven", quick).await?;
+    let coalition = buurtnet_federation::coalitions::acting(&a_context).found(&fatima, &zorg, "delfshaven", quick).await?;
 
     let founding_heads = buurtnet_domain::ops::coalitions::current_heads(a.store(), &coalition).await?;
-    let early =
-        buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: "nergens".into() }).await;
+    let early = buurtnet_federation::coalitions::acting(&a_context)
+        .act(&fatima, &zorg, &coalition, OpKind::Admit { proposal: "nergens".into() })
+        .await;
     assert!(
-        matches!(early, Err(FederationError::Domain(DomainError::CoalitionRefused(Refusal::UnknownProposal)))),
+        matches!(early, Err(DomainError::CoalitionRefused(Refusal::UnknownProposal))),
         "an operation the rules refuse is not even signed, and the refusal names the rule"
     );
-    let proposal =
-        buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Propose(Change::Admit(paleis.ap_id.clone())))
-            .await?;
+    let proposal = buurtnet_federation::coalitions::acting(&a_context)
+        .act(&fatima, &zorg, &coalition, OpKind::Propose(Change::Admit(paleis.ap_id.clone())))
+        .await?;
     assert_eq!(proposal.parents, vec![founding_heads[0].clone()], "it names the current head as its parent");
     assert!(
         buurtnet_domain::ops::coalitions::host(b.store(), &coalition, "delfshaven", &paleis).await.is_err(),
         "only members host a replica"
     );
     // An invitation: Paleis is not let in before it says yes.
-    let too_soon =
-        buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: proposal.id.clone() }).await;
-    assert!(
-        matches!(too_soon, Err(FederationError::Domain(DomainError::CoalitionRefused(Refusal::NotAcceptedByInvitee)))),
-        "not admitted without its yes"
-    );
+    let too_soon = buurtnet_federation::coalitions::acting(&a_context)
+        .act(&fatima, &zorg, &coalition, OpKind::Admit { proposal: proposal.id.clone() })
+        .await;
+    assert!(matches!(too_soon, Err(DomainError::CoalitionRefused(Refusal::NotAcceptedByInvitee))), "not admitted without its yes");
     eventually("the invitation reaches Paleis's node", || async {
         Ok(buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?.proposals.contains_key(&proposal.id).then_some(()))
     })
     .await?;
     let yes = OpKind::Vote { proposal: proposal.id.clone(), approve: true };
-    let answer = buurtnet_federation::coalitions::act(&b_context, &kees, &paleis, &coalition, yes).await?;
+    let answer = buurtnet_federation::coalitions::acting(&b_context).act(&kees, &paleis, &coalition, yes).await?;
     eventually("the yes reaches Zorg's node", || async {
         Ok(buurtnet_domain::ops::coalitions::knows(a.store(), &answer.id).await?.then_some(()))
     })
     .await?;
-    buurtnet_federation::coalitions::act(&a_context, &fatima, &zorg, &coalition, OpKind::Admit { proposal: proposal.id.clone() }).await?;
+    buurtnet_federation::coalitions::acting(&a_context)
+        .act(&fatima, &zorg, &coalition, OpKind::Admit { proposal: proposal.id.clone() })
+        .await?;
 
     // The new member's node takes the log and hosts a replica of its own.
     let replica_a = url::Url::parse(&format!("{}/coalitions/delfshaven", a.base_url()))?;
@@ -242,7 +242,7 @@ async fn an_admitted_initiative_hosts_a_replica_that_agrees(backend: Backend) ->
     assert_eq!(members, expected);
 
     // Kees acts from his own node; Zorg's replica takes it over by pulling.
-    buurtnet_federation::coalitions::act(&b_context, &kees, &paleis, &coalition, OpKind::Leave).await?;
+    buurtnet_federation::coalitions::acting(&b_context).act(&kees, &paleis, &coalition, OpKind::Leave).await?;
     let replica_b_url = url::Url::parse(&format!("{}/coalitions/delfshaven", b.base_url()))?;
     // (Kees's node also pushes it to Zorg's replica, so it may be there already.)
     let back = buurtnet_federation::coalitions::pull(&a_context, &replica_b_url).await?;
@@ -268,35 +268,35 @@ async fn admissions_take_effect_by_themselves_once_the_period_is_over(backend: B
     let buren = node.add_initiative("buren", false).await?;
     let els = node.add_member("els", Some(&buren)).await?;
     let context = node.node.as_ref().context("running")?.context();
-    let state = node.node.as_ref().context("running")?.state();
     let candidate = buren.ap_id.clone();
     let invite = |coalition: String| {
         let (context, fatima, zorg, candidate) = (&context, &fatima, &zorg, candidate.clone());
         async move {
-            let invitation =
-                buurtnet_federation::coalitions::act(context, fatima, zorg, &coalition, OpKind::Propose(Change::Admit(candidate))).await?;
+            let invitation = buurtnet_federation::coalitions::acting(context)
+                .act(fatima, zorg, &coalition, OpKind::Propose(Change::Admit(candidate)))
+                .await?;
             anyhow::Ok(invitation.id)
         }
     };
     let say_yes = |coalition: String, proposal: String| {
         let (context, els, buren) = (&context, &els, &buren);
         async move {
-            buurtnet_federation::coalitions::act(context, els, buren, &coalition, OpKind::Vote { proposal, approve: true }).await?;
+            buurtnet_federation::coalitions::acting(context).act(els, buren, &coalition, OpKind::Vote { proposal, approve: true }).await?;
             anyhow::Ok(())
         }
     };
-    let week = buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "week", charter()).await?;
+    let week = buurtnet_federation::coalitions::acting(&context).found(&fatima, &zorg, "week", charter()).await?;
     let invitation = invite(week.clone()).await?;
     say_yes(week.clone(), invitation).await?;
-    assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "a week to object first");
+    assert_eq!(buurtnet_federation::coalitions::acting(&context).admit_due().await?, 0, "a week to object first");
     let quick =
-        buurtnet_federation::coalitions::found(&context, &fatima, &zorg, "vlug", Charter { objection_days: 0, ..charter() }).await?;
+        buurtnet_federation::coalitions::acting(&context).found(&fatima, &zorg, "vlug", Charter { objection_days: 0, ..charter() }).await?;
     let invitation = invite(quick.clone()).await?;
-    assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "not before Buren said yes");
+    assert_eq!(buurtnet_federation::coalitions::acting(&context).admit_due().await?, 0, "not before Buren said yes");
     say_yes(quick.clone(), invitation).await?;
-    assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 1);
+    assert_eq!(buurtnet_federation::coalitions::acting(&context).admit_due().await?, 1);
     assert!(buurtnet_domain::ops::coalitions::state(node.store(), &quick).await?.members.contains(&candidate));
-    assert_eq!(buurtnet_federation::coalitions::admit_due(state).await?, 0, "once");
+    assert_eq!(buurtnet_federation::coalitions::acting(&context).admit_due().await?, 0, "once");
     assert!(!buurtnet_domain::ops::coalitions::state(node.store(), &week).await?.members.contains(&candidate));
     Ok(())
 }
@@ -309,19 +309,22 @@ async fn operations_travel_between_replicas_by_themselves(backend: Backend) -> R
     let [(zorg, fatima), (paleis, kees), (lander, ans)] = three_initiatives([&a, &b, &c], "ans").await?;
     let (a_ctx, b_ctx, c_ctx) =
         (a.node.as_ref().context("a")?.context(), b.node.as_ref().context("b")?.context(), c.node.as_ref().context("c")?.context());
-    let coalition =
-        buurtnet_federation::coalitions::found(&a_ctx, &fatima, &zorg, "delfshaven", Charter { objection_days: 0, ..charter() }).await?;
+    let coalition = buurtnet_federation::coalitions::acting(&a_ctx)
+        .found(&fatima, &zorg, "delfshaven", Charter { objection_days: 0, ..charter() })
+        .await?;
     let replica_a = format!("{}/coalitions/delfshaven", a.base_url());
 
     // Paleis applies through Zorg's replica; Zorg sees the application arrive.
-    let (of, application) = buurtnet_federation::coalitions::apply(&b_ctx, &kees, &paleis, &url::Url::parse(&replica_a)?).await?;
+    let (of, application) = buurtnet_federation::coalitions::acting(&b_ctx).apply(&kees, &paleis, &url::Url::parse(&replica_a)?).await?;
     assert_eq!(of, coalition);
     eventually("the application reaches Zorg's replica", || async {
         Ok(buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?.proposals.contains_key(&application.id).then_some(()))
     })
     .await?;
-    buurtnet_federation::coalitions::act(&a_ctx, &fatima, &zorg, &coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
-    assert_eq!(buurtnet_federation::coalitions::admit_due(a.node.as_ref().context("a")?.state()).await?, 1);
+    buurtnet_federation::coalitions::acting(&a_ctx)
+        .act(&fatima, &zorg, &coalition, OpKind::Sponsor { proposal: application.id.clone() })
+        .await?;
+    assert_eq!(buurtnet_federation::coalitions::acting(&a.node.as_ref().context("a")?.context()).admit_due().await?, 1);
 
     // Paleis's node hears it was admitted, hosts a replica and names it; Zorg's lists it.
     let replica_b = eventually("Paleis's node hosts a replica", || replica_url(&b, &coalition)).await?;
@@ -332,13 +335,15 @@ async fn operations_travel_between_replicas_by_themselves(backend: Backend) -> R
     .await?;
 
     // Lander applies through Paleis's replica; Paleis sponsors; Lander ends up with a replica too.
-    let (_, application) = buurtnet_federation::coalitions::apply(&c_ctx, &ans, &lander, &url::Url::parse(&replica_b)?).await?;
+    let (_, application) = buurtnet_federation::coalitions::acting(&c_ctx).apply(&ans, &lander, &url::Url::parse(&replica_b)?).await?;
     eventually("the application reaches Paleis's replica", || async {
         Ok(buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?.proposals.contains_key(&application.id).then_some(()))
     })
     .await?;
-    buurtnet_federation::coalitions::act(&b_ctx, &kees, &paleis, &coalition, OpKind::Sponsor { proposal: application.id.clone() }).await?;
-    assert_eq!(buurtnet_federation::coalitions::admit_due(b.node.as_ref().context("b")?.state()).await?, 1);
+    buurtnet_federation::coalitions::acting(&b_ctx)
+        .act(&kees, &paleis, &coalition, OpKind::Sponsor { proposal: application.id.clone() })
+        .await?;
+    assert_eq!(buurtnet_federation::coalitions::acting(&b.node.as_ref().context("b")?.context()).admit_due().await?, 1);
     let replica_c = eventually("Lander's node hosts a replica", || replica_url(&c, &coalition)).await?;
 
     // All three replicas agree on the members and hold the same operations.
@@ -385,7 +390,7 @@ async fn forged_and_outsider_operations_are_refused_even_when_an_honest_node_for
     let fatima = a.add_member("fatima", Some(&zorg)).await?;
     let buiten = d.add_initiative("buiten", false).await?;
     let a_ctx = a.node.as_ref().context("a")?.context();
-    let coalition = buurtnet_federation::coalitions::found(&a_ctx, &fatima, &zorg, "delfshaven", charter()).await?;
+    let coalition = buurtnet_federation::coalitions::acting(&a_ctx).found(&fatima, &zorg, "delfshaven", charter()).await?;
     let inbox = format!("{}/coalitions/delfshaven/inbox", a.base_url());
     let before = buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?;
     let heads = buurtnet_domain::ops::coalitions::current_heads(a.store(), &coalition).await?;
@@ -531,20 +536,15 @@ async fn a_newcomer_catches_up_on_coalition_content_and_refuses_what_a_replica_a
     // Lander joins through B's replica; nobody delivered those posts to its node.
     let replica_b = url::Url::parse(&format!("{}/coalitions/delfshaven", b.base_url()))?;
     let c_ctx = c.node.as_ref().context("c")?.context();
-    let (_, application) = buurtnet_federation::coalitions::apply(&c_ctx, &anouk, &lander, &replica_b).await?;
+    let (_, application) = buurtnet_federation::coalitions::acting(&c_ctx).apply(&anouk, &lander, &replica_b).await?;
     eventually("the application reaches A", || async {
         Ok(buurtnet_domain::ops::coalitions::knows(a.store(), &application.id).await?.then_some(()))
     })
     .await?;
-    buurtnet_federation::coalitions::act(
-        &a.node.as_ref().context("a")?.context(),
-        &fatima,
-        &zorg,
-        &coalition,
-        OpKind::Sponsor { proposal: application.id.clone() },
-    )
-    .await?;
-    buurtnet_federation::coalitions::admit_due(state_a).await?;
+    buurtnet_federation::coalitions::acting(&a.node.as_ref().context("a")?.context())
+        .act(&fatima, &zorg, &coalition, OpKind::Sponsor { proposal: application.id.clone() })
+        .await?;
+    buurtnet_federation::coalitions::acting(&a.node.as_ref().context("a")?.context()).admit_due().await?;
     eventually("C is in and hosts a replica", || async {
         Ok(buurtnet_domain::ops::coalitions::local_replica(c.store(), &coalition).await?)
     })

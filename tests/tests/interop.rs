@@ -203,7 +203,8 @@ async fn fedify_peer_follows_a_coalition_replica_and_receives_its_feed() -> Resu
         removal_percent: buurtnet_domain::model::coalition::MAJORITY,
         change_percent: buurtnet_domain::model::coalition::MAJORITY,
     };
-    buurtnet_federation::coalitions::found(&node.node.as_ref().context("running")?.context(), &fatima, &zorg, "delfshaven", charter)
+    buurtnet_federation::coalitions::acting(&node.node.as_ref().context("running")?.context())
+        .found(&fatima, &zorg, "delfshaven", charter)
         .await?;
     let replica = format!("{}/coalitions/delfshaven", node.base_url());
     let client = reqwest::Client::new();

@@ -3,7 +3,7 @@
 //! author and passed on byte for byte, for members' nodes only; and [`pull_content`], the
 //! anti-entropy that reads it from another replica and keeps what the authors' proofs back.
 
-use super::{CollectionPage, MAX_PAGES, get_body, replica_id};
+use super::{CollectionPage, MAX_PAGES, get_body};
 use crate::error::{FederationError, Result};
 use crate::protocol::with_context;
 use crate::state::Context;
@@ -71,7 +71,7 @@ pub async fn content(
     // A full page is read on from its last item; the last page stops short of the changes
     // still settling, which the reader gets again next time (recognised, not taken twice).
     let read_up_to = if full { last } else { last.min((now_ms() - SETTLE_MS, 0)).max(after) };
-    let base = format!("{}/content", replica_id(&context, &slug));
+    let base = format!("{}/content", context.urls.coalition(&slug));
     let mut page = json!({
         "id": format!("{base}?after={}", format_mark(after)), "type": "OrderedCollectionPage", "partOf": base,
         "bn:readUpTo": format_mark(read_up_to),

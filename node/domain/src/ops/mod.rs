@@ -6,6 +6,7 @@ pub mod actors;
 pub mod articles;
 pub mod browse;
 pub mod calendar;
+pub mod coalition_acts;
 pub mod coalition_overview;
 pub mod coalition_pages;
 pub mod coalitions;

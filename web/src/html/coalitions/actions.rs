@@ -105,11 +105,11 @@ async fn act(context: Context, visitor: Visitor, member: Actor, slug: String, fo
         Ok(made) => made,
         Err((charter_errors, errors)) => return again(&context, &visitor, hosted, form, action, charter_errors, errors).await,
     };
-    match buurtnet_federation::coalitions::act(&context, &member, &initiative, &hosted.coalition, kind).await {
+    match buurtnet_federation::coalitions::acting(&context).act(&member, &initiative, &hosted.coalition, kind).await {
         Ok(_) => Redirect::to(&format!("/coalitie/{slug}?gedaan={done}")).into_response(),
         Err(e) => match refused_because(&e, visitor.tr) {
             Some(why) => again(&context, &visitor, hosted, form, action, Errors::new(), Errors::from([(action.field(), why)])).await,
-            None => federation_failure(&context, &visitor, e).await,
+            None => error_page(&context, &visitor, &e).await,
         },
     }
 }

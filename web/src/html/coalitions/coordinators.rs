@@ -14,7 +14,6 @@ use buurtnet_domain::model::coalition::OpKind;
 use buurtnet_domain::model::{Actor, Username};
 use buurtnet_domain::ops::coalition_pages::{self, Part};
 use buurtnet_federation::Context;
-use buurtnet_federation::error::FederationError;
 use std::collections::BTreeMap;
 
 /// A coalition one of the coordinator's initiatives takes part in.
@@ -156,16 +155,12 @@ pub async fn answer_invitation(context: Context, CoordinatorForm { visitor, memb
     let Some(initiative) = initiative else { return error_page(&context, &visitor, &DomainError::Forbidden).await };
     let approve = form.answer == "yes";
     let vote = OpKind::Vote { proposal: form.proposal.clone(), approve };
-    match buurtnet_federation::coalitions::act(&context, &member, &initiative, &form.coalition, vote).await {
+    match buurtnet_federation::coalitions::acting(&context).act(&member, &initiative, &form.coalition, vote).await {
         Ok(_) => {
             let done = if approve { "uitnodiging-aangenomen" } else { "uitnodiging-afgeslagen" };
             Redirect::to(&format!("/coordinatie?gedaan={done}")).into_response()
         }
-        Err(FederationError::Domain(e)) => error_page(&context, &visitor, &e).await,
-        Err(e) => {
-            tracing::info!(error = %e, "answering an invitation failed");
-            error_page(&context, &visitor, &DomainError::Forbidden).await
-        }
+        Err(e) => error_page(&context, &visitor, &e).await,
     }
 }
 
@@ -190,13 +185,13 @@ pub async fn found(context: Context, CoordinatorForm { visitor, member, form }: 
         return coordinate_again(&context, &visitor, &member, CoalitionForms { found: form, charter_errors, errors, ..Default::default() })
             .await;
     };
-    match buurtnet_federation::coalitions::found(&context, &member, &initiative, &slug, charter.clone()).await {
+    match buurtnet_federation::coalitions::acting(&context).found(&member, &initiative, &slug, charter.clone()).await {
         Ok(_) => Redirect::to(&format!("/coalitie/{slug}?gedaan=coalitie-opgericht")).into_response(),
-        Err(FederationError::Domain(DomainError::Conflict(_))) => {
+        Err(DomainError::Conflict(_)) => {
             let errors = Errors::from([("found-slug", tr.t("coalition-slug-taken"))]);
             coordinate_again(&context, &visitor, &member, CoalitionForms { found: form, errors, ..Default::default() }).await
         }
-        Err(e) => federation_failure(&context, &visitor, e).await,
+        Err(e) => error_page(&context, &visitor, &e).await,
     }
 }
 
@@ -220,7 +215,7 @@ pub async fn join(context: Context, CoordinatorForm { visitor, member, form }: C
         let errors = problem.into_iter().collect();
         return coordinate_again(&context, &visitor, &member, CoalitionForms { join: form, errors, ..Default::default() }).await;
     };
-    let why = match buurtnet_federation::coalitions::apply(&context, &member, &initiative, &replica).await {
+    let why = match buurtnet_federation::coalitions::acting(&context).apply(&member, &initiative, &replica).await {
         Ok(_) => {
             let page = page_of_replica(&context, replica.as_str());
             let page = if page.ends_with("/coalitie/") || page == replica.as_str() {
@@ -230,7 +225,7 @@ pub async fn join(context: Context, CoordinatorForm { visitor, member, form }: C
             };
             return Redirect::to(&page).into_response();
         }
-        Err(FederationError::Forbidden(_)) => return error_page(&context, &visitor, &DomainError::Forbidden).await,
+        Err(DomainError::Forbidden) => return error_page(&context, &visitor, &DomainError::Forbidden).await,
         Err(e) => refused_because(&e, tr).unwrap_or_else(|| {
             tracing::info!(%replica, error = %e, "applying to a coalition failed");
             tr.t("coalition-replica-not-found")

@@ -29,7 +29,6 @@ use buurtnet_domain::model::{Actor, ActorKind};
 use buurtnet_domain::ops::coalition_pages;
 use buurtnet_domain::ops::{self, browse};
 use buurtnet_federation::Context;
-use buurtnet_federation::error::FederationError;
 use std::collections::BTreeMap;
 
 type Errors = BTreeMap<&'static str, String>;
@@ -286,23 +285,10 @@ fn refusal(refusal: Refusal, tr: super::i18n::Tr) -> String {
 }
 
 /// What to say when the use case refused: the rule that was broken, or what was wrong.
-fn refused_because(error: &FederationError, tr: super::i18n::Tr) -> Option<String> {
+fn refused_because(error: &DomainError, tr: super::i18n::Tr) -> Option<String> {
     match error {
-        FederationError::Domain(DomainError::CoalitionRefused(why)) => Some(refusal(*why, tr)),
-        FederationError::Domain(DomainError::Invalid(list)) => {
-            Some(list.iter().map(|v| in_language(&v.message, tr)).collect::<Vec<_>>().join(" "))
-        }
+        DomainError::CoalitionRefused(why) => Some(refusal(*why, tr)),
+        DomainError::Invalid(list) => Some(list.iter().map(|v| in_language(&v.message, tr)).collect::<Vec<_>>().join(" ")),
         _ => None,
     }
-}
-
-/// A failure of the federation layer as a page: refusals as such, the rest as our fault.
-async fn federation_failure(context: &Context, visitor: &Visitor, error: FederationError) -> Response {
-    let domain = match error {
-        FederationError::Forbidden(_) => DomainError::Forbidden,
-        FederationError::NotFound => DomainError::NotFound,
-        FederationError::Domain(e) => e,
-        other => DomainError::Corrupt(other.to_string()),
-    };
-    error_page(context, visitor, &domain).await
 }
