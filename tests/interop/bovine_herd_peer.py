@@ -23,7 +23,8 @@ The test drives the actor through control routes on the same port (JSON in and o
                           owner, newest first, objects embedded
   GET  /control/following ["actor id", ...] and GET /control/followers likewise
 
-The process ends on SIGTERM or SIGINT (hypercorn shuts down); the test kills its process group.
+The process ends on SIGTERM or SIGINT (hypercorn shuts down), or by itself when the test that
+started it is gone; the test kills its process group.
 
 Usage: bovine_herd_peer.py --port PORT --data-dir DIR [--name NAME]
 """
@@ -32,6 +33,7 @@ import argparse
 import asyncio
 import html
 import logging
+import os
 import signal
 import sys
 
@@ -209,7 +211,17 @@ async def main(args):
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signal_number, stop.set)
+    watch = asyncio.create_task(stop_when_orphaned(stop))
     await serve(app, config, shutdown_trigger=stop.wait)
+    watch.cancel()
+
+
+async def stop_when_orphaned(stop):
+    """Stops the server if the test that started it dies without killing it."""
+    parent = os.getppid()
+    while os.getppid() == parent:
+        await asyncio.sleep(0.5)
+    stop.set()
 
 
 if __name__ == "__main__":
