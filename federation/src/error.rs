@@ -99,7 +99,14 @@ impl IntoResponse for FederationError {
             tracing::error!(error = %self, "federation request failed on our side");
             return (status, "internal error").into_response();
         }
-        (status, self.to_string()).into_response()
+        let signature_refused = matches!(self, FederationError::Signature(_));
+        let mut response = (status, self.to_string()).into_response();
+        // RFC 9421 §5.1: say what a signature must cover (the inbox adds the body's digest).
+        if signature_refused {
+            let accept = crate::signatures::rfc9421::accept_signature(false);
+            response.headers_mut().insert("accept-signature", accept.parse().expect("an ASCII header value"));
+        }
+        response
     }
 }
 

@@ -1,5 +1,5 @@
 //! ActivityPub's read side and discovery: WebFinger, host-meta, NodeInfo, actor documents,
-//! notes, and the paged outbox, followers and following collections. Also the routes of the
+//! notes, the activities we sent (by their ids), and the paged outbox, followers and following collections. Also the routes of the
 //! inboxes. Pages for people (HTML) belong to the web crate, which calls
 //! [`actor_document`] and [`note_document`] when a client asks for ActivityStreams JSON.
 
@@ -35,6 +35,7 @@ pub fn routes() -> Router {
         .route("/users/{name}/inbox", post(inbox::post_inbox))
         .route("/initiatives/{name}/inbox", post(inbox::post_inbox))
         .route("/actor", get(instance_actor))
+        .route("/activities/{token}", get(activity_document))
         .route("/coalitions", get(crate::coalitions::replica_lookup))
         .route("/coalitions/{slug}", get(crate::coalitions::replica_document))
         .route("/coalitions/{slug}/inbox", post(inbox::post_inbox))
@@ -210,6 +211,18 @@ pub async fn note_document(context: &Context, id: i64, uri: &Uri, headers: &Head
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// An activity this node sent, by its id, for readers its addressing allows (the post it
+/// publishes decides for a `Create` or `Update`): 404 for others, 410 once gone.
+async fn activity_document(context: Context, Path(token): Path<String>, uri: Uri, headers: HeaderMap) -> Result<Response> {
+    let reader = reader(&context, &uri, &headers).await?;
+    let ap_id = context.urls.activity(&token).to_string();
+    let body = store::published::body(&mut context.store.conn().await?, &ap_id).await?.ok_or(FederationError::NotFound)?;
+    let activity: Value = serde_json::from_str(&body).map_err(|e| FederationError::Internal(format!("stored activity {ap_id}: {e}")))?;
+    let sent = crate::protocol::activities::addressing_of(&activity);
+    ops::visibility::readable_activity(&context.store, &sent, reader.as_deref()).await?;
+    Ok(activity_json_text(StatusCode::OK, body))
 }
 
 #[derive(Deserialize)]

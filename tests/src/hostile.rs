@@ -20,7 +20,7 @@ pub struct Captured {
 }
 
 /// A server that keeps what it receives. GETs of a path it was given a document for get
-/// that document; other GETs 404; everything else 202.
+/// that document; other GETs 404; everything else 202 (or what it is told to answer).
 pub struct HostilePeer {
     pub port: u16,
     shared: Arc<Shared>,
@@ -33,6 +33,8 @@ struct Shared {
     documents: Mutex<HashMap<String, (String, Vec<u8>)>>,
     /// Paths answered with this many bytes, streamed without a length (or with a false one).
     floods: Mutex<HashMap<String, Flood>>,
+    /// What POSTs are answered; 202 until told otherwise.
+    post_status: Mutex<Option<StatusCode>>,
 }
 
 /// An answer far larger than any document.
@@ -70,6 +72,11 @@ impl HostilePeer {
         self.shared.floods.lock().expect("floods lock").insert(path.to_string(), flood);
     }
 
+    /// From now on, every POST is answered with `status`.
+    pub fn answer_posts_with(&self, status: StatusCode) {
+        *self.shared.post_status.lock().expect("status lock") = Some(status);
+    }
+
     /// What it has received so far.
     pub fn received(&self) -> Vec<Captured> {
         self.shared.received.lock().expect("capture lock").clone()
@@ -85,7 +92,7 @@ impl Drop for HostilePeer {
 async fn answer(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     shared.received.lock().expect("capture lock").push(Captured { method: method.clone(), uri: uri.clone(), headers, body });
     if method != Method::GET {
-        return StatusCode::ACCEPTED.into_response();
+        return shared.post_status.lock().expect("status lock").unwrap_or(StatusCode::ACCEPTED).into_response();
     }
     if let Some(flood) = shared.floods.lock().expect("floods lock").get(uri.path()).copied() {
         return flooding(flood);

@@ -230,6 +230,10 @@ async fn rfc9421_signed_gets_follow_the_same_rules(backend: Backend) -> Result<(
     };
     let ours = ["@method", "@target-uri", "@authority"];
     assert_eq!(get(outbox.as_str(), &BTreeMap::new()).await?, 401, "unsigned, with authorized fetch");
+    let refused = reqwest::Client::new().get(outbox.as_str()).header("accept", "application/activity+json").send().await?;
+    let asked = refused.headers().get("accept-signature").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(asked.contains("\"@method\"") && asked.contains("\"@target-uri\""), "the 401 says what to sign: {asked:?}");
+    assert!(!asked.contains("content-digest"), "a GET has no body to digest: {asked}");
     assert_eq!(get(outbox.as_str(), &signed(&outbox, &ours, 0)?).await?, 200, "signed RFC 9421 for this node");
     let elsewhere = url::Url::parse(&format!("{}/users/sanne/outbox?page=1", s.a.base_url()))?;
     assert_eq!(get(outbox.as_str(), &signed(&elsewhere, &ours, 0)?).await?, 401, "signed for another server");

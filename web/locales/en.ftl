@@ -540,6 +540,7 @@ notice-kind-rsvp-accepted = You are taking part in the event.
 notice-kind-rsvp-rejected = Taking part in the event did not work out.
 notice-kind-follow = { $who } follows you now.
 notice-kind-follow-request = { $who } wants to follow you.
+notice-kind-follow-undelivered = Your request to follow { $who } did not arrive, so you are not following { $who }. You can try again later.
 notice-kind-patch-proposed = A change was proposed for an article.
 notice-kind-patch-merged = Your change to an article was taken over.
 notice-kind-patch-rejected = Your change to an article could not be taken over.

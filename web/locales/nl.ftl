@@ -540,6 +540,7 @@ notice-kind-rsvp-accepted = Je doet mee aan de activiteit.
 notice-kind-rsvp-rejected = Het lukte niet om mee te doen aan de activiteit.
 notice-kind-follow = { $who } volgt je nu.
 notice-kind-follow-request = { $who } wil je volgen.
+notice-kind-follow-undelivered = Je volgverzoek is niet aangekomen bij { $who }. Je volgt { $who } dus niet. Je kunt het later nog eens proberen.
 notice-kind-patch-proposed = Er is een wijziging voorgesteld voor een artikel.
 notice-kind-patch-merged = Je wijziging van een artikel is overgenomen.
 notice-kind-patch-rejected = Je wijziging van een artikel kon niet worden overgenomen.

@@ -186,12 +186,30 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
         Err(knock::SendError::Network(e)) => return Ok(Attempt::Retry(format!("network: {e}"))),
         Err(knock::SendError::Ours(e)) => return Err(e),
     };
-    let status = response.status();
-    Ok(match status.as_u16() {
-        200..=299 => Attempt::Delivered,
-        408 | 429 | 401 | 500..=599 => Attempt::Retry(format!("HTTP {status}")),
-        _ => Attempt::Refused(format!("HTTP {status}")),
-    })
+    Ok(judge(response.status(), &delivery.body))
+}
+
+/// What an answer means for a delivery. A 401 is usually passing (the peer could not fetch
+/// our key yet), so it is tried again, except for an `Undo`: a peer that does not take
+/// back what it never had (a relay that forgot us, an account gone) would be asked for
+/// days.
+fn judge(status: http::StatusCode, body: &str) -> Attempt {
+    let passing = match status.as_u16() {
+        200..=299 => return Attempt::Delivered,
+        408 | 429 | 500..=599 => true,
+        401 => !is_undo(body),
+        _ => false,
+    };
+    if passing { Attempt::Retry(format!("HTTP {status}")) } else { Attempt::Refused(format!("HTTP {status}")) }
+}
+
+fn is_undo(body: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Kind<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: std::borrow::Cow<'a, str>,
+    }
+    serde_json::from_str::<Kind>(body).is_ok_and(|k| k.kind == "Undo")
 }
 
 /// Wait before attempt `attempts + 1`: base × 2^attempts, capped, with ±10% jitter.
@@ -239,8 +257,12 @@ async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) 
 }
 
 /// A delivery that will never be made: whoever waits for an answer to it is told (a member's
-/// response to an offer or need, request to take part, or proposed edit on another node).
+/// request to follow, response to an offer or need, request to take part, or proposed edit
+/// on another node).
 async fn gave_up(state: &FederationState, delivery: &Delivery) -> Result<()> {
+    if buurtnet_domain::ops::follows::request_undeliverable(&state.store, &delivery.activity_ap_id).await? {
+        return Ok(());
+    }
     let carried = serde_json::from_str::<Value>(&delivery.body).ok().and_then(|body| crate::protocol::first_id(body.get("object")));
     buurtnet_domain::ops::responses::gave_up(&state.store, &delivery.activity_ap_id, carried.as_deref()).await?;
     Ok(())
@@ -248,7 +270,17 @@ async fn gave_up(state: &FederationState, delivery: &Delivery) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{Attempt, backoff_ms, judge};
+
+    #[test]
+    fn a_401_is_passing_except_for_an_undo() {
+        let unauthorized = http::StatusCode::UNAUTHORIZED;
+        assert!(matches!(judge(unauthorized, r#"{"type":"Create","object":{}}"#), Attempt::Retry(_)));
+        assert!(matches!(judge(unauthorized, r#"{"type":"Undo","object":{"type":"Follow"}}"#), Attempt::Refused(_)));
+        assert!(matches!(judge(http::StatusCode::FORBIDDEN, r#"{"type":"Undo"}"#), Attempt::Refused(_)));
+        assert!(matches!(judge(http::StatusCode::SERVICE_UNAVAILABLE, r#"{"type":"Undo"}"#), Attempt::Retry(_)));
+        assert!(matches!(judge(http::StatusCode::ACCEPTED, r#"{"type":"Undo"}"#), Attempt::Delivered));
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

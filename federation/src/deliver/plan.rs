@@ -106,6 +106,10 @@ pub async fn expand_pending(state: &FederationState) -> Result<usize> {
         };
         let mut tx = state.store.begin().await?;
         for plan in plans {
+            // Its id now leaves the node: it must resolve (`http::activity_document`).
+            if !plan.inboxes.is_empty() && state.urls.is_activity(&plan.activity_id) {
+                store::published::keep(&mut tx, &plan.activity_id, &plan.body).await?;
+            }
             for inbox in &plan.inboxes {
                 let host = Url::parse(inbox).map(|u| crate::host_of(&u)).unwrap_or_default();
                 store::deliveries::insert(&mut tx, *outbox_id, &plan.activity_id, plan.signer_id, inbox, &host, &plan.body).await?;

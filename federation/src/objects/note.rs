@@ -138,7 +138,7 @@ pub fn tombstone(post: &Post) -> TombstoneJson {
 
 /// The visibility a remote post's addressing gives it, and the actors it names.
 pub fn visibility_of(to: &Value, cc: &Value, author_followers: Option<&str>) -> (Visibility, Vec<String>) {
-    let is_public = |id: &str| id == PUBLIC || id == "as:Public" || id == "Public";
+    let is_public = crate::protocol::activities::is_public;
     let to = protocol::ids(Some(to));
     let cc = protocol::ids(Some(cc));
     let visibility = if to.iter().any(|id| is_public(id)) {

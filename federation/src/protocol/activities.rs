@@ -63,3 +63,81 @@ pub fn with_verbatim(mut document: Value, key: &str, text: &str) -> String {
     document[key] = Value::String(PLACEHOLDER.into());
     document.to_string().replacen(&format!("\"{PLACEHOLDER}\""), text, 1)
 }
+
+/// Who an activity we sent was for, from its addressing: what `ops::visibility` needs to
+/// decide who may fetch it by its id.
+pub fn addressing_of(activity: &Value) -> buurtnet_domain::ops::visibility::SentActivity {
+    let field = |name: &str| super::ids(activity.get(name));
+    let mut addressed: Vec<String> = ["to", "cc", "bto", "audience"].into_iter().flat_map(field).collect();
+    let kind = activity.get("type").and_then(Value::as_str).unwrap_or_default();
+    let object = activity.get("object");
+    let inner_kind = object.and_then(|o| o.get("type")).and_then(Value::as_str);
+    match (kind, object) {
+        // A Follow (and its Undo) is for the actor it is about, named only as its object.
+        ("Follow", Some(Value::String(followee))) => addressed.push(followee.clone()),
+        ("Undo", Some(inner)) if inner_kind == Some("Follow") => addressed.extend(super::ids(inner.get("object"))),
+        // An answer is for whoever asked.
+        ("Accept" | "Reject", Some(inner)) => addressed.extend(super::ids(inner.get("actor"))),
+        // A report names whom it is about, not whom it is for (their moderators, whom we
+        // cannot tell apart): it resolves for nobody.
+        ("Flag", _) => addressed.clear(),
+        _ => {}
+    }
+    let public = addressed.iter().any(|id| is_public(id));
+    // A profile `Update` carries an actor, which is public; a post's follows the post.
+    let object_is_actor = inner_kind.is_some_and(|t| ACTOR_TYPES.contains(&t));
+    let publishes = match kind {
+        "Create" | "Update" if !object_is_actor => super::first_id(object),
+        _ => None,
+    };
+    buurtnet_domain::ops::visibility::SentActivity {
+        actor: super::first_id(activity.get("actor")).unwrap_or_default(),
+        public,
+        addressed,
+        publishes,
+    }
+}
+
+const ACTOR_TYPES: [&str; 5] = ["Person", "Group", "Application", "Service", "Organization"];
+
+/// The public collection, in any of the three ways it is written.
+pub fn is_public(id: &str) -> bool {
+    id == super::PUBLIC || id == "as:Public" || id == "Public"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::addressing_of;
+    use serde_json::json;
+
+    const WEIDE: &str = "https://a.example/users/weide";
+    const KOE: &str = "https://b.example/users/koe";
+
+    #[test]
+    fn a_post_decides_for_its_create_and_a_profile_update_is_public() {
+        let create =
+            json!({"type": "Create", "actor": WEIDE, "to": ["as:Public"], "object": {"id": "https://a.example/notes/1", "type": "Note"}});
+        let sent = addressing_of(&create);
+        assert_eq!(sent.publishes.as_deref(), Some("https://a.example/notes/1"));
+        assert!(sent.public);
+        let update = json!({"type": "Update", "actor": WEIDE, "to": [crate::protocol::PUBLIC], "object": {"id": WEIDE, "type": "Person"}});
+        assert_eq!(addressing_of(&update).publishes, None);
+    }
+
+    #[test]
+    fn follows_and_answers_are_for_the_other_side() {
+        let follow = json!({"type": "Follow", "actor": WEIDE, "object": KOE});
+        assert_eq!(addressing_of(&follow).addressed, vec![KOE]);
+        let undo = json!({"type": "Undo", "actor": WEIDE, "object": {"type": "Follow", "actor": WEIDE, "object": KOE}});
+        assert_eq!(addressing_of(&undo).addressed, vec![KOE]);
+        let accept = json!({"type": "Accept", "actor": KOE, "object": {"type": "Follow", "actor": WEIDE, "object": KOE}});
+        assert_eq!(addressing_of(&accept).addressed, vec![WEIDE]);
+        assert!(!addressing_of(&accept).public);
+    }
+
+    #[test]
+    fn a_report_is_for_nobody_it_names() {
+        let flag = json!({"type": "Flag", "actor": "https://a.example/actor", "to": [KOE], "object": [KOE], "content": "waarom"});
+        assert!(addressing_of(&flag).addressed.is_empty());
+    }
+}

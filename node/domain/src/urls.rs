@@ -76,7 +76,17 @@ impl LocalUrls {
     /// A fresh id for an activity.
     pub fn new_activity(&self) -> Url {
         let token: u128 = rand::random();
-        self.join(&format!("activities/{token:032x}"))
+        self.activity(&format!("{token:032x}"))
+    }
+
+    /// The activity with this token (the last part of a [`LocalUrls::new_activity`] id).
+    pub fn activity(&self, token: &str) -> Url {
+        self.join(&format!("activities/{token}"))
+    }
+
+    /// Whether `id` is an activity id made by [`LocalUrls::new_activity`] here.
+    pub fn is_activity(&self, id: &str) -> bool {
+        id.strip_prefix(self.join("activities/").as_str()).is_some_and(|token| !token.is_empty() && !token.contains(['/', '?', '#']))
     }
 
     /// Whether `url` points at this node.
@@ -98,5 +108,9 @@ mod tests {
         assert!(urls.is_local("http://localhost:8081/notes/1"));
         assert!(!urls.is_local("http://localhost:8082/notes/1"));
         assert_ne!(urls.new_activity(), urls.new_activity());
+        assert!(urls.is_activity(urls.new_activity().as_str()));
+        assert!(!urls.is_activity("http://localhost:8081/activities/"));
+        assert!(!urls.is_activity("http://localhost:8082/activities/ab"));
+        assert!(!urls.is_activity("http://localhost:8081/notes/1"));
     }
 }

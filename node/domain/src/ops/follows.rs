@@ -134,9 +134,31 @@ pub async fn receive_undo_follow(store: &Store, from: &Actor, followee: &Actor) 
     Ok(())
 }
 
+/// A request to follow that will never arrive (the peer refused it for good, or it could
+/// not be delivered for days): the request is cleared, so that it does not stay "requested"
+/// for ever and can be made again, and whoever made it is told. False when `activity_ap_id`
+/// is no waiting request of ours.
+pub async fn request_undeliverable(store: &Store, activity_ap_id: &str) -> Result<bool> {
+    let mut tx = store.begin().await?;
+    let Some(follow) = store::follows::by_activity(&mut tx, activity_ap_id).await? else { return Ok(false) };
+    let follower = store::actors::by_id(&mut tx, follow.follower_id).await?;
+    if follow.state != FollowState::Pending || !follower.is_local {
+        return Ok(false);
+    }
+    store::follows::delete(&mut tx, follow.id).await?;
+    for person in super::matching::people_behind(&mut tx, &follower).await? {
+        store::notifications::insert_by(&mut tx, person.id, KIND_FOLLOW_UNDELIVERED, None, follow.followee_id).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Notification kinds, as Mastodon names them.
 pub const KIND_FOLLOW: &str = "follow";
 pub const KIND_FOLLOW_REQUEST: &str = "follow_request";
+/// Ours: a request to follow did not arrive and was cleared (pages only; the API shows the
+/// relationship as not requested).
+pub const KIND_FOLLOW_UNDELIVERED: &str = "follow_undelivered";
 
 /// Tells a local followee (a member, or an initiative's coordinators) of a new follower or
 /// a request to follow.

@@ -107,3 +107,43 @@ pub async fn readable_post(store: &Store, ap_id: &str, reader: Option<&str>) -> 
     }
     Ok(post)
 }
+
+/// Who an activity this node sent was for, read from its addressing by the federation crate.
+#[derive(Debug, Default)]
+pub struct SentActivity {
+    /// The actor that sent it (one of ours).
+    pub actor: String,
+    /// Addressed to the public collection.
+    pub public: bool,
+    /// Everyone it names as its audience: `to`, `cc`, `bto`, `audience`, and the actor it is
+    /// about when its object is an actor (a `Follow`).
+    pub addressed: Vec<String>,
+    /// The post it publishes (`Create` or `Update`): then the post's own visibility decides.
+    pub publishes: Option<String>,
+}
+
+/// Whether `reader` may read an activity this node sent (its id resolves for them):
+/// NotFound when not, Gone when its actor's account or the post it publishes was deleted.
+pub async fn readable_activity(store: &Store, sent: &SentActivity, reader: Option<&str>) -> Result<()> {
+    let mut conn = store.conn().await?;
+    let actor = store::actors::by_ap_id(&mut conn, &sent.actor).await?.filter(|a| a.is_local).ok_or(DomainError::NotFound)?;
+    if store::actors::is_deleted(&mut conn, actor.id).await? {
+        return Err(DomainError::Gone);
+    }
+    drop(conn);
+    if let Some(post) = &sent.publishes {
+        return readable_post(store, post, reader).await.map(|_| ());
+    }
+    if sent.public {
+        return Ok(());
+    }
+    let Some(reader) = reader else { return Err(DomainError::NotFound) };
+    if reader == actor.ap_id || sent.addressed.iter().any(|a| a == reader) {
+        return Ok(());
+    }
+    let to_followers = actor.followers.as_ref().is_some_and(|f| sent.addressed.contains(f));
+    if to_followers && store::follows::is_accepted_follower(&mut store.conn().await?, reader, actor.id).await? {
+        return Ok(());
+    }
+    Err(DomainError::NotFound)
+}

@@ -31,6 +31,7 @@ pub mod participants;
 pub mod peer_signatures;
 pub mod posts;
 pub mod proposals;
+pub mod published;
 pub mod questions;
 pub mod reports;
 pub mod responses;
