@@ -2,9 +2,11 @@
 # Installs the independent ActivityPub peers for tests/tests/interop.rs, pinned:
 #   tests/interop/node_modules  (npm ci from package-lock.json: @fedify/fedify 1.5.9, and 2.3.6 as the alias
 #                                `fedify2`, Node 20; Fedify 2 declares Node 22+ but runs on 20 for our peer)
-#   tests/interop/.venv         (pip from requirements.lock: bovine 0.5.19, icalendar 7.3.0, feedparser 6.0.14,
-#                                aiosmtpd 1.4.6 (the SMTP sink of tests/tests/mail.rs), fediverse-pasture-inputs 0.3.0
-#                                with its runner fediverse-pasture 0.2.25 (tests/tests/pasture.rs) and their pinned deps)
+#   tests/interop/.venv         (pip from requirements.lock: bovine 0.5.19, the bovine-herd 0.5.19 server with
+#                                bovine-tool 0.5.6 (tests/tests/bovine_herd.rs; they hold Quart at 0.19 and
+#                                tortoise-orm at 0.21), icalendar 7.3.0, feedparser 6.0.14, aiosmtpd 1.4.6 (the SMTP
+#                                sink of tests/tests/mail.rs), fediverse-pasture-inputs 0.3.0 with its runner
+#                                fediverse-pasture 0.2.25 (tests/tests/pasture.rs) and their pinned deps)
 # Only the npm registry and PyPI (or their configured mirrors) are used.
 # Quick when they are already there; run again after either lock file changes.
 set -euo pipefail
@@ -34,12 +36,12 @@ fi
 
 if [ ! -x .venv/bin/python ] || [ ! -f .venv/installed ] || [ requirements.lock -nt .venv/installed ]; then
   step="creating tests/interop/.venv (python3 -m venv; Debian needs the python3-venv package)"
-  echo "install-interop-deps: python venv with bovine, icalendar, feedparser, aiosmtpd and fediverse-pasture-inputs"
+  echo "install-interop-deps: python venv with bovine, bovine-herd, icalendar, feedparser, aiosmtpd and fediverse-pasture-inputs"
   python3 -m venv .venv
   step="installing bovine with pip (tests/interop/requirements.lock)"
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
   step="checking the bovine install"
-  .venv/bin/python -c 'import bovine.crypto, bovine.clients.signed_http, aiohttp, icalendar, feedparser, aiosmtpd.controller, fediverse_pasture_inputs'
+  .venv/bin/python -c 'import bovine.crypto, bovine.clients.signed_http, bovine_herd, bovine_tool.register, hypercorn, aiohttp, icalendar, feedparser, aiosmtpd.controller, fediverse_pasture_inputs'
   touch .venv/installed
 fi
 echo "install-interop-deps: ok"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Buurtnet: installs what the tests need (pinned: PostgreSQL server
-# binaries, the Fedify and bovine peers, the toot and Mastodon.py clients), then cargo test.
+# binaries, the Fedify, bovine and bovine-herd peers, the toot and Mastodon.py clients), then
+# cargo test.
 # PostgreSQL: the tests start their own throwaway cluster (tests/src/pg.rs) with the server
 # binaries of this machine; this script only makes sure they are there.
 set -euo pipefail

@@ -7,31 +7,11 @@
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::Visibility;
 use buurtnet_tests::harness::{Backend, PATIENCE, TestNode, eventually};
+use buurtnet_tests::peers::{free_port, interop_dir, peers_installed};
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 use tokio::process::{Child, Command};
-
-fn interop_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("interop")
-}
-
-/// Whether the peers are installed; outside CI a missing install skips the test loudly.
-fn peers_installed(what: &str, marker: PathBuf) -> Result<bool> {
-    if marker.exists() {
-        return Ok(true);
-    }
-    if std::env::var_os("CI").is_some() {
-        anyhow::bail!("{} is missing: scripts/install-interop-deps.sh must run before the tests in CI", marker.display());
-    }
-    eprintln!("SKIPPED INTEROP: {what} is not installed ({} is missing); run scripts/install-interop-deps.sh", marker.display());
-    Ok(false)
-}
-
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
 
 /// Waits until the peer answers `url`, failing at once if its process ends.
 async fn wait_until_serving(peer: &mut Child, client: &reqwest::Client, url: &str) -> Result<()> {
