@@ -25,7 +25,7 @@ pub const MAX_SIDE: u32 = 1600;
 pub const MAX_PLAYABLE_BYTES: usize = 40 * 1024 * 1024;
 /// How long reading a peer's video or audio file may take.
 const PLAYABLE_READ_TIME: std::time::Duration = std::time::Duration::from_secs(60);
-/// Video and audio fetches at once: each holds up to [`MAX_PLAYABLE_BYTES`] in memory.
+/// Video and audio fetches at once (each written to disk as it comes).
 static PLAYABLE_FETCHES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 /// What this node passes on of a peer's file.
@@ -104,23 +104,17 @@ pub async fn serve(context: Context, Extension(dir): Extension<MediaDir>, Path(r
     }
 }
 
-/// A peer's video or audio: our copy, fetched first when we have none.
+/// A peer's video or audio: our copy, fetched first when we have none (written to disk as it
+/// comes, never held in memory whole).
 async fn playable(context: &Context, remote: &str, kept: &std::path::Path, content_type: &'static str) -> Response {
     if tokio::fs::metadata(kept).await.is_err() {
         let fetched = match PLAYABLE_FETCHES.acquire().await {
-            Ok(_turn) => fetch_as_is(context, remote, MAX_PLAYABLE_BYTES, PLAYABLE_READ_TIME).await,
+            Ok(_turn) => save_as_is(context, remote, kept).await,
             Err(e) => Err(e.to_string()),
         };
-        let kept_now = match fetched {
-            Ok(bytes) => keep(kept, &bytes).await,
-            Err(why) => {
-                tracing::info!(%remote, %why, "a peer's video or audio could not be shown");
-                return StatusCode::NOT_FOUND.into_response();
-            }
-        };
-        if let Err(e) = kept_now {
-            tracing::warn!(error = %e, "could not keep a peer's video or audio");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        if let Err(why) = fetched {
+            tracing::info!(%remote, %why, "a peer's video or audio could not be shown");
+            return StatusCode::NOT_FOUND.into_response();
         }
     }
     match tokio::fs::File::open(kept).await {
@@ -155,20 +149,33 @@ fn chunks_of(file: tokio::fs::File) -> impl futures::Stream<Item = std::io::Resu
     })
 }
 
-/// The peer's file as it is, at most `limit` bytes within `time`.
-async fn fetch_as_is(context: &Context, remote: &str, limit: usize, time: std::time::Duration) -> Result<Vec<u8>, String> {
+/// The answer to a GET of the peer's file, from the address it gave, through the federation
+/// client's address checks.
+async fn get_remote(context: &Context, remote: &str) -> Result<buurtnet_federation::bounded::Response, String> {
     let url = url::Url::parse(remote).map_err(|e| e.to_string())?;
     buurtnet_federation::safety::check_url(&url, context.dev).map_err(|e| e.to_string())?;
     let response = context.client.get(url).send().await.map_err(|e| e.to_string())?;
     if !response.status().is_success() {
         return Err(format!("the peer answered {}", response.status()));
     }
-    buurtnet_federation::bounded::read(response, limit, time).await.map_err(|e| e.to_string())
+    Ok(response)
+}
+
+/// The peer's video or audio file kept at `kept` as it is.
+async fn save_as_is(context: &Context, remote: &str, kept: &std::path::Path) -> Result<(), String> {
+    let response = get_remote(context, remote).await?;
+    if let Some(folder) = kept.parent() {
+        tokio::fs::create_dir_all(folder).await.map_err(|e| e.to_string())?;
+    }
+    buurtnet_federation::bounded::save(response, kept, MAX_PLAYABLE_BYTES, PLAYABLE_READ_TIME).await.map_err(|e| e.to_string())
 }
 
 /// The peer's picture, written anew.
 async fn fetch(context: &Context, remote: &str) -> Result<Vec<u8>, String> {
-    let bytes = fetch_as_is(context, remote, MAX_IMAGE_BYTES, buurtnet_federation::bounded::READ_TIME).await?;
+    let response = get_remote(context, remote).await?;
+    let bytes = buurtnet_federation::bounded::read(response, MAX_IMAGE_BYTES, buurtnet_federation::bounded::READ_TIME)
+        .await
+        .map_err(|e| e.to_string())?;
     let _turn = IMAGE_WORK.acquire().await.map_err(|e| e.to_string())?;
     let (bytes, _) = tokio::task::spawn_blocking(move || shrunk(&bytes, MAX_SIDE)).await.map_err(|e| e.to_string())??;
     Ok(bytes)
