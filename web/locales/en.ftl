@@ -745,9 +745,9 @@ coalition-members-heading = { $count ->
    *[other] Members ({ $count } initiatives)
 }
 coalition-replicas-heading = Also found at
-coalition-replicas-none = So far this coalition is only on this server.
+coalition-replicas-none = So far this coalition is only on this website.
 coalition-follow-hint = Follow the coalition from your own Mastodon app or server: everything its members share publicly then reaches you. The address:
-coalition-replicas-intro = Every member keeps a copy of the coalition on its own server. They are all equal:
+coalition-replicas-intro = Every initiative that takes part has the coalition on its own website too. They all show the same:
 coalition-proposals-heading = Proposals
 coalition-proposals-none = There are no open proposals now.
 coalition-proposed-by = Proposed by
@@ -865,7 +865,7 @@ coalition-agenda-none = Nothing on the agenda yet.
 coalition-network-heading = Who helps whom
 coalition-network-title = Help between the coalition's initiatives
 coalition-network-caption = Each arrow points from the initiative that helped to the one that was helped; a thicker arrow means more often.
-coalition-network-none = No help between the initiatives is known on this node yet.
+coalition-network-none = No help between the initiatives is known yet.
 coalition-network-times = { $count ->
     [one] once
    *[other] { $count } times
@@ -945,3 +945,49 @@ signup-code-where = A coordinator of an initiative near you gives you the code. 
 signup-code-initiatives = How to reach the initiatives.
 signup-code-no-account = Only looking for help? You do not need an account for that.
 signup-code-ask-us = Ask an initiative your question.
+
+# A coalition's week (issue 16)
+week-day-heading = { $weekday ->
+    [mon] Monday
+    [tue] Tuesday
+    [wed] Wednesday
+    [thu] Thursday
+    [fri] Friday
+    [sat] Saturday
+   *[sun] Sunday
+} { $day } { $month ->
+    [jan] January
+    [feb] February
+    [mar] March
+    [apr] April
+    [may] May
+    [jun] June
+    [jul] July
+    [aug] August
+    [sep] September
+    [oct] October
+    [nov] November
+   *[dec] December
+}
+week-time-range = { $from } to { $until }
+week-title = This week at { $name }
+week-meals-title = Where can I eat this week?
+week-period = { $from } to { $until }
+week-all-link = Everything on this week
+week-meals-link = Where can I eat this week?
+week-back = To the page of { $name }
+week-calendar-link = Put this agenda in your phone or computer
+week-none = The members have nothing on the agenda this week.
+week-meals-none = The members have no meals on the agenda this week.
+week-meals-hint = Organising a meal? Put #samenEten in the description and it shows here.
+week-nav-label = Other weeks
+week-previous = Previous week
+week-next = Next week
+coalition-week-heading = This week
+coalition-week-none = The members have nothing on the agenda this week.
+coalition-week-more = Everything on this week
+coalition-governance-link = Agreements, proposals and votes (for coordinators)
+coalition-governance-title = Agreements of { $name }
+coalition-governance-intro = Here the members' coordinators decide together: who joins, who leaves and which agreements hold.
+coalition-governance-back = Back to { $name }
+week-meal-mark = shared meal

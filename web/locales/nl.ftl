@@ -744,10 +744,10 @@ coalition-members-heading = { $count ->
     [one] Leden (1 initiatief)
    *[other] Leden ({ $count } initiatieven)
 }
-coalition-replicas-heading = Ook te vinden op
-coalition-replicas-none = Deze coalitie staat nog alleen op deze server.
+coalition-replicas-heading = Ook te vinden bij
+coalition-replicas-none = Deze coalitie staat nog alleen op deze website.
 coalition-follow-hint = Volg de coalitie met je eigen Mastodon-app of -server: alles wat de leden openbaar delen komt dan bij je binnen. Het adres:
-coalition-replicas-intro = Elk lid bewaart een kopie van de coalitie op zijn eigen server. Ze zijn allemaal gelijk:
+coalition-replicas-intro = Elk initiatief dat meedoet, heeft de coalitie ook op zijn eigen website. Overal staat hetzelfde:
 coalition-proposals-heading = Voorstellen
 coalition-proposals-none = Er zijn nu geen open voorstellen.
 coalition-proposed-by = Voorgesteld door
@@ -865,7 +865,7 @@ coalition-agenda-none = Er staat nog niets in de agenda.
 coalition-network-heading = Wie helpt wie
 coalition-network-title = Hulp tussen de initiatieven van de coalitie
 coalition-network-caption = Elke pijl wijst van het initiatief dat hielp naar het initiatief dat geholpen werd; een dikkere pijl betekent vaker.
-coalition-network-none = Er is nog geen hulp tussen de initiatieven bekend op deze node.
+coalition-network-none = Er is nog geen hulp tussen de initiatieven bekend.
 coalition-network-times = { $count ->
     [one] één keer
    *[other] { $count } keer
@@ -945,3 +945,49 @@ signup-code-where = Een coördinator van een initiatief bij jou in de buurt geef
 signup-code-initiatives = Zo bereik je de initiatieven.
 signup-code-no-account = Zoek je alleen hulp? Daarvoor heb je geen account nodig.
 signup-code-ask-us = Stel je vraag aan een initiatief.
+
+# A coalition's week (issue 16)
+week-day-heading = { $weekday ->
+    [mon] maandag
+    [tue] dinsdag
+    [wed] woensdag
+    [thu] donderdag
+    [fri] vrijdag
+    [sat] zaterdag
+   *[sun] zondag
+} { $day } { $month ->
+    [jan] januari
+    [feb] februari
+    [mar] maart
+    [apr] april
+    [may] mei
+    [jun] juni
+    [jul] juli
+    [aug] augustus
+    [sep] september
+    [oct] oktober
+    [nov] november
+   *[dec] december
+}
+week-time-range = { $from } tot { $until }
+week-title = Deze week bij { $name }
+week-meals-title = Waar kan ik deze week eten?
+week-period = { $from } tot en met { $until }
+week-all-link = Alle activiteiten van deze week
+week-meals-link = Waar kan ik deze week eten?
+week-back = Naar de pagina van { $name }
+week-calendar-link = Zet deze agenda in je telefoon of computer
+week-none = In deze week staan geen activiteiten van de leden.
+week-meals-none = In deze week staan geen maaltijden van de leden.
+week-meals-hint = Organiseer je een maaltijd? Zet #samenEten in de beschrijving, dan staat hij hier.
+week-nav-label = Andere weken
+week-previous = Vorige week
+week-next = Volgende week
+coalition-week-heading = Deze week
+coalition-week-none = Deze week staat er niets in de agenda van de leden.
+coalition-week-more = Alle activiteiten van deze week
+coalition-governance-link = Afspraken, voorstellen en stemmen (voor coördinatoren)
+coalition-governance-title = Afspraken van { $name }
+coalition-governance-intro = Hier beslissen de coördinatoren van de leden samen: wie er lid wordt, wie eruit gaat en welke afspraken gelden.
+coalition-governance-back = Terug naar { $name }
+week-meal-mark = samen eten

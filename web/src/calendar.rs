@@ -1,5 +1,5 @@
 //! iCalendar feeds (`text/calendar`) for calendar apps: one event, an initiative's or a
-//! member's agenda, and the whole node's. Calendar apps fetch anonymously, so feeds hold
+//! member's agenda, the whole node's, and a coalition's (all its members' events). Calendar apps fetch anonymously, so feeds hold
 //! public and unlisted events only.
 
 use crate::error::{public_message, status_of};
@@ -43,4 +43,14 @@ pub async fn actor(context: Context, Path(name): Path<String>) -> Response {
 pub async fn node(context: Context) -> Response {
     let name = format!("Buurtnet {}", context.urls.domain());
     ics("buurtnet", ops::calendar::feed(&context.store, &name, None, None).await)
+}
+
+/// `/coalitie/{slug}/agenda.ics`: the events of all members of a coalition hosted here.
+pub async fn coalition(context: Context, Path(slug): Path<String>) -> Response {
+    let result = async {
+        let hosted = ops::coalition_pages::hosted_as(&context.store, &slug).await?.ok_or(DomainError::NotFound)?;
+        ops::coalition_week::feed(&context.store, &hosted.coalition, hosted.name(), None).await
+    }
+    .await;
+    ics(&slug, result)
 }

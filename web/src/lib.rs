@@ -37,6 +37,7 @@ pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::pa
         .route("/initiatives/{name}/calendar.ics", get(calendar::actor))
         .route("/users/{name}/calendar.ics", get(calendar::actor))
         .route("/calendar.ics", get(calendar::node))
+        .route("/coalitie/{slug}/agenda.ics", get(calendar::coalition))
         .route("/feed.atom", get(feeds::node_atom))
         .route("/feed.rss", get(feeds::node_rss))
         .route("/initiatives/{name}/feed.atom", get(feeds::actor_atom))

@@ -46,7 +46,7 @@ pub async fn feed(store: &Store, name: &str, author: Option<&Actor>, reader: Opt
     Ok(calendar(name, &entries))
 }
 
-async fn entry(store: &Store, post: &Post, event: &Event) -> Result<CalendarEntry> {
+pub(crate) async fn entry(store: &Store, post: &Post, event: &Event) -> Result<CalendarEntry> {
     let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
     let at = |ms: i64| DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
     let location = match (&event.place_name, &event.place_address) {

@@ -10,11 +10,23 @@ use crate::store::Store;
 /// Rows looked at before keeping the members' own.
 const SCAN: usize = 200;
 
-/// Open offers and needs of the coalition's members that `reader` may see, newest first.
+/// Open offers and needs of the coalition's members that `reader` may see, newest first:
+/// the initiatives' own and those of the people here who belong to one (a resident's need
+/// she posted herself).
 pub async fn open_proposals(store: &Store, coalition: &str, reader: Option<&Actor>, limit: usize) -> Result<Vec<ProposalCard>> {
     let members = super::coalitions::state(store, coalition).await?.members;
     let cards = browse::open_proposals(store, reader, &ProposalFilter::default(), SCAN).await?;
-    Ok(cards.into_iter().filter(|c| members.contains(&c.author.ap_id)).take(limit).collect())
+    let mut conn = store.conn().await?;
+    let mut kept = Vec::new();
+    for card in cards {
+        if kept.len() == limit {
+            break;
+        }
+        if super::coalition_week::belongs_to_a_member(&mut conn, &members, &card.author).await? {
+            kept.push(card);
+        }
+    }
+    Ok(kept)
 }
 
 /// Coming events of the coalition's members that `reader` may see: the combined agenda.

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod coalition_acts;
 pub mod coalition_overview;
 pub mod coalition_pages;
+pub mod coalition_week;
 pub mod coalitions;
 pub mod conversations;
 pub mod desk;

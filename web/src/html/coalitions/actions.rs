@@ -1,7 +1,9 @@
-//! The forms on a coalition's page: sponsor, object, vote, propose and leave; each checked
-//! against the rules, signed for the chosen initiative, then back to the page.
+//! The forms on a coalition's agreements page: sponsor, object, vote, propose and leave;
+//! each checked against the rules, signed for the chosen initiative, then back to the
+//! agreements (to the coalition's page after leaving).
 
-use super::page::{coalition_page, hosted_or_not_found};
+use super::governance::governance_page;
+use super::page::hosted_or_not_found;
 use super::*;
 use crate::html::extract::MemberForm;
 use crate::html::layout::{error_page, render};
@@ -103,21 +105,26 @@ async fn act(context: Context, visitor: Visitor, member: Actor, slug: String, fo
     let Some(initiative) = initiative else { return error_page(&context, &visitor, &DomainError::Forbidden).await };
     let (kind, done) = match operation(&context, &hosted.state, &form, action, visitor.tr).await {
         Ok(made) => made,
-        Err((charter_errors, errors)) => return again(&context, &visitor, hosted, form, action, charter_errors, errors).await,
+        Err((charter_errors, errors)) => return again(&context, &visitor, &member, hosted, form, action, charter_errors, errors).await,
     };
+    let back = if action == Action::Leave { format!("/coalitie/{slug}") } else { format!("/coalitie/{slug}/afspraken") };
     match buurtnet_federation::coalitions::acting(&context).act(&member, &initiative, &hosted.coalition, kind).await {
-        Ok(_) => Redirect::to(&format!("/coalitie/{slug}?gedaan={done}")).into_response(),
+        Ok(_) => Redirect::to(&format!("{back}?gedaan={done}")).into_response(),
         Err(e) => match refused_because(&e, visitor.tr) {
-            Some(why) => again(&context, &visitor, hosted, form, action, Errors::new(), Errors::from([(action.field(), why)])).await,
+            Some(why) => {
+                again(&context, &visitor, &member, hosted, form, action, Errors::new(), Errors::from([(action.field(), why)])).await
+            }
             None => error_page(&context, &visitor, &e).await,
         },
     }
 }
 
-/// The page again with what was typed and what is wrong.
+/// The agreements again with what was typed and what is wrong.
+#[allow(clippy::too_many_arguments)]
 async fn again(
     context: &Context,
     visitor: &Visitor,
+    member: &Actor,
     hosted: Hosted,
     form: CoalitionForm,
     action: Action,
@@ -125,7 +132,7 @@ async fn again(
     errors: Errors,
 ) -> Response {
     let form = if action == Action::ProposeCharter { form } else { form.with_charter(hosted.state.charter.as_ref()) };
-    match coalition_page(context, visitor, hosted, form, charter_errors, errors).await {
+    match governance_page(context, visitor, member, hosted, form, charter_errors, errors).await {
         Ok(page) => render(visitor, StatusCode::UNPROCESSABLE_ENTITY, &page),
         Err(e) => error_page(context, visitor, &e).await,
     }

@@ -1,7 +1,7 @@
 //! The coordinators' page's "Coalities" part: their coalitions, founding one, applying to
 //! one, and answering an invitation.
 
-use super::page::proposal_view;
+use super::governance::proposal_view;
 use super::*;
 use crate::html::coordinate::JustMade;
 use crate::html::extract::CoordinatorForm;

@@ -1,22 +1,29 @@
-//! The coalitions' pages (issue 6). `/coalities` lists the coalitions this node hosts a
-//! replica of; `/coalitie/{slug}` shows one as its replica here sees it (the charter in
-//! plain words, the members, the other replicas, the proposals), with the forms through
-//! which coordinators of member initiatives sponsor, object, vote, propose and leave. The
+//! The coalitions' pages (issues 6 and 16). `/coalities` lists the coalitions this node
+//! hosts a replica of; `/coalitie/{slug}` shows one for people as its replica here sees it
+//! (this week, the members' needs and offers, who helps whom, the members);
+//! `/coalitie/{slug}/week` and `/eten` its week and meals; `/coalitie/{slug}/afspraken`
+//! the agreements for coordinators of member initiatives (the charter in plain words, the
+//! proposals, the forms through which they sponsor, object, vote, propose and leave). The
 //! coordinators' page takes its "Coalities" section from here: their coalitions, founding
 //! one and applying to one. Every operation is checked against the rules and signed by
 //! `buurtnet_federation::coalitions`; a refusal comes back here in plain words.
 //!
-//! `page.rs` shows a coalition, `actions.rs` takes its forms, `coordinators.rs` is the
+//! `page.rs` shows a coalition, `week.rs` its week, `governance.rs` its agreements,
+//! `actions.rs` takes their forms, `coordinators.rs` is the
 //! coordinators' part (founding, applying, answering an invitation); this module holds
 //! what they share: how an actor is named, the charter in words, the forms, refusals.
 
 mod actions;
 mod coordinators;
+mod governance;
 mod page;
+mod week;
 
 pub use actions::{leave, on_proposal, propose_admission, propose_charter, propose_removal};
 pub use coordinators::{CoalitionForms, CoordinatorPart, InvolvementView, answer_invitation, coordinator_part, found, join};
-pub use page::{ProposalView, show};
+pub use governance::{ProposalView, governance};
+pub use page::show;
+pub use week::{meals, week};
 
 use super::layout::{Frame, error_page, field_errors, in_language, render};
 use super::visitor::Visitor;

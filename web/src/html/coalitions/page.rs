@@ -1,93 +1,26 @@
-//! One coalition's page as the replica here sees it: the charter in plain words, the members,
-//! the network of who passes on what, the replicas and the proposals with their standing.
+//! One coalition's page for people (issue 16): content first (this week's activities, the
+//! members' open needs and offers, who helps whom), then the members and where else the
+//! coalition is found, named by initiative. The agreements, proposals and forms are on
+//! their own page for coordinators (`governance.rs`), linked from here for them only.
 
+use super::governance::charter_of;
 use super::*;
 use crate::html::layout::{Frame, error_page, render};
-use crate::html::local_time;
 use crate::html::visitor::Visitor;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use buurtnet_domain::model::coalition::{Change, Charter, CoalitionState, Proposal};
 use buurtnet_domain::model::{Actor, Purpose};
 use buurtnet_domain::ops::coalition_overview::{self, Flow};
-use buurtnet_domain::ops::coalition_pages::{self, Hosted, Standing};
-use buurtnet_domain::{DomainError, now_ms, store};
+use buurtnet_domain::ops::coalition_pages::{self, Hosted};
+use buurtnet_domain::ops::coalition_week::{self, Show};
+use buurtnet_domain::{DomainError, store};
 use buurtnet_federation::Context;
 use std::collections::BTreeMap;
 
-/// One proposal as the page shows it.
-pub struct ProposalView {
-    pub id: String,
-    pub what: String,
-    /// A charter change: the proposed description and rules.
-    pub details: Vec<String>,
-    pub by: ActorLink,
-    pub when: String,
-    pub is_admission: bool,
-    /// Names, or "nobody".
-    pub sponsors: String,
-    pub objections: String,
-    pub approvals: String,
-    pub rejections: String,
-    pub status: String,
-    pub open: bool,
-}
-
-fn names(ids: impl IntoIterator<Item = impl AsRef<str>>, known: &BTreeMap<String, Actor>, tr: crate::html::i18n::Tr) -> String {
-    let list: Vec<String> = ids.into_iter().map(|id| ActorLink::of(id.as_ref(), known).name).collect();
-    if list.is_empty() { tr.t("coalition-nobody") } else { list.join(", ") }
-}
-
-pub(super) fn proposal_view(
-    state: &CoalitionState,
-    p: &Proposal,
-    known: &BTreeMap<String, Actor>,
-    tr: crate::html::i18n::Tr,
-) -> ProposalView {
-    let standing = coalition_pages::standing(state, p, now_ms());
-    let (what, details) = match &p.change {
-        Change::Admit(who) => (tr.t1("coalition-proposal-admit", "who", ActorLink::of(who, known).label()), vec![]),
-        Change::Remove(who) => (tr.t1("coalition-proposal-remove", "who", ActorLink::of(who, known).label()), vec![]),
-        Change::Charter(charter) => {
-            let (admission, majority) = rules(charter, tr);
-            let mut details = vec![charter.description.clone(), admission, majority];
-            details.retain(|d| !d.is_empty());
-            (tr.t1("coalition-proposal-charter", "name", &charter.name), details)
-        }
-    };
-    let status = match &standing {
-        Standing::Objectable { until } => tr.t1("coalition-status-objectable", "date", local_time(*until)),
-        Standing::NeedsSponsors { have, needed } => {
-            tr.with("coalition-status-needs-sponsors", &[("have", have.to_string()), ("needed", needed.to_string())])
-        }
-        Standing::AboutToBeAdmitted => tr.t("coalition-status-about-to-be-admitted"),
-        Standing::Objected => tr.t("coalition-status-objected"),
-        Standing::AwaitsAnswer => tr.t("coalition-status-awaits-answer"),
-        Standing::Declined => tr.t("coalition-status-declined"),
-        Standing::Admitted => tr.t("coalition-status-admitted"),
-        Standing::Voting { needed } => tr.with(
-            "coalition-status-voting",
-            &[("for", p.approvals.len().to_string()), ("against", p.rejections.len().to_string()), ("needed", needed.to_string())],
-        ),
-        Standing::Passed => tr.t("coalition-status-passed"),
-    };
-    ProposalView {
-        id: p.id.clone(),
-        what,
-        details,
-        by: ActorLink::of(&p.proposer, known),
-        when: local_time(p.published),
-        is_admission: matches!(p.change, Change::Admit(_)),
-        sponsors: names(&p.sponsors, known, tr),
-        objections: names(p.objections.keys(), known, tr),
-        approvals: names(&p.approvals, known, tr),
-        rejections: names(&p.rejections, known, tr),
-        status,
-        open: standing.is_open(),
-    }
-}
+/// How many of this week's activities the page shows before "the whole week".
+const WEEK_ON_PAGE: usize = 5;
 
 #[derive(Template)]
 #[template(path = "coalition.html")]
@@ -96,24 +29,16 @@ pub(super) struct CoalitionPage {
     slug: String,
     name: String,
     description: String,
-    rules: (String, String),
+    /// This week's first activities, by day.
+    week: Vec<super::week::DayView>,
     members: Vec<ActorLink>,
-    /// (href, host) of the other replicas.
+    /// (href, initiative's name) of the other places the coalition is found.
     replicas: Vec<(String, String)>,
-    open: Vec<ProposalView>,
-    decided: Vec<ProposalView>,
-    /// (username, name) of the initiatives the visitor may act for here; no forms when empty.
-    acting: Vec<(String, String)>,
-    logged_in: bool,
-    /// (id, label) of the members that can be proposed for removal.
-    removable: Vec<(String, String)>,
-    form: CoalitionForm,
-    charter: CharterFields,
-    errors: Errors,
-    /// The members' open needs and offers and coming events the visitor may see.
+    /// Whether the visitor coordinates a member initiative (then a link to the agreements).
+    coordinator: bool,
+    /// The members' open needs and offers the visitor may see.
     needs: Vec<crate::html::front::ProposalView>,
     offers: Vec<crate::html::front::ProposalView>,
-    events: Vec<crate::html::front::EventView>,
     /// The help between member initiatives: an SVG picture (empty when there was none)
     /// and the same as sentences.
     network_picture: String,
@@ -186,61 +111,50 @@ fn network_rows(flows: &[Flow], known: &BTreeMap<String, Actor>, tr: crate::html
         .collect()
 }
 
-pub(super) async fn coalition_page(
-    context: &Context,
-    visitor: &Visitor,
-    hosted: Hosted,
-    form: CoalitionForm,
-    charter_errors: Errors,
-    errors: Errors,
-) -> Result<CoalitionPage, DomainError> {
+/// This week's activities as the page shows them: the first few, by day.
+async fn short_week(context: &Context, visitor: &Visitor, coalition: &str) -> Result<Vec<super::week::DayView>, DomainError> {
+    let mut days = coalition_week::week(&context.store, coalition, visitor.member(), coalition_week::today(), Show::All).await?;
+    let mut left = WEEK_ON_PAGE;
+    for day in &mut days {
+        day.items.truncate(left);
+        left -= day.items.len();
+    }
+    Ok(super::week::day_views(&days, visitor.tr))
+}
+
+/// The other places the coalition is found, each named by the initiative whose it is.
+fn other_replicas(context: &Context, hosted: &Hosted, known: &BTreeMap<String, Actor>) -> Vec<(String, String)> {
+    let own = format!("{}coalitions/{}", context.urls.base(), hosted.slug);
+    hosted
+        .state
+        .replicas
+        .iter()
+        .filter(|(_, replica)| **replica != own)
+        .map(|(member, replica)| (page_of_replica(context, replica), ActorLink::of(member, known).name))
+        .collect()
+}
+
+pub(super) async fn coalition_page(context: &Context, visitor: &Visitor, hosted: Hosted) -> Result<CoalitionPage, DomainError> {
     let tr = visitor.tr;
     let state = &hosted.state;
-    let mut ids: Vec<&String> = state.members.iter().collect();
-    for p in state.proposals.values() {
-        ids.push(&p.proposer);
-        ids.extend(p.sponsors.iter().chain(p.objections.keys()).chain(&p.approvals).chain(&p.rejections));
-        if let Change::Admit(who) | Change::Remove(who) = &p.change {
-            ids.push(who);
-        }
-    }
     let flows = coalition_overview::help_flows(&context.store, &hosted.coalition).await?;
-    ids.extend(flows.iter().flat_map(|f| [&f.from, &f.to]));
+    let mut ids: Vec<&String> = state.members.iter().chain(state.replicas.keys()).collect();
+    for flow in &flows {
+        ids.extend([&flow.from, &flow.to]);
+    }
     let known = coalition_pages::known_actors(&context.store, ids).await?;
     let members: Vec<ActorLink> = state.members.iter().map(|m| ActorLink::of(m, &known)).collect();
     let members_for_picture: Vec<String> = state.members.iter().cloned().collect();
     let reader = visitor.member();
     let proposals = coalition_overview::open_proposals(&context.store, &hosted.coalition, reader, 40).await?;
     let (needs, offers): (Vec<_>, Vec<_>) = proposals.into_iter().partition(|c| c.proposal.purpose == Purpose::Request);
-    let agenda = coalition_overview::agenda(&context.store, &hosted.coalition, reader, 20).await?;
-    let own = format!("{}coalitions/{}", context.urls.base(), hosted.slug);
-    let replicas = state
-        .replicas
-        .values()
-        .filter(|r| **r != own)
-        .map(|r| (page_of_replica(context, r), url::Url::parse(r).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or(r.clone())))
-        .collect();
-    let mut proposals: Vec<ProposalView> = state.proposals.values().map(|p| proposal_view(state, p, &known, tr)).collect();
-    proposals.sort_by_key(|p| std::cmp::Reverse(state.proposals.get(&p.id).map(|p| p.published)));
-    let (open, mut decided): (Vec<_>, Vec<_>) = proposals.into_iter().partition(|p| p.open);
-    decided.truncate(10);
-    let acting = match visitor.member() {
-        Some(member) => acting_for(context, member, state).await?,
-        None => vec![],
+    let coordinator = match reader {
+        Some(member) => !acting_for(context, member, state).await?.is_empty(),
+        None => false,
     };
-    let mine: Vec<&str> = acting.iter().map(|a| a.ap_id.as_str()).collect();
-    let removable =
-        state.members.iter().filter(|m| !mine.contains(&m.as_str())).map(|m| (m.clone(), ActorLink::of(m, &known).label())).collect();
-    let charter = state.charter.clone().unwrap_or(Charter {
-        name: hosted.slug.clone(),
-        description: String::new(),
-        sponsors_needed: 1,
-        objection_days: 7,
-        removal_percent: buurtnet_domain::model::coalition::MAJORITY,
-        change_percent: buurtnet_domain::model::coalition::MAJORITY,
-    });
+    let charter = charter_of(&hosted);
     let replica = store::actors::local_by_username(&mut context.store.conn().await?, &hosted.slug).await?.ok_or(DomainError::NotFound)?;
-    let follow_options = match visitor.member() {
+    let follow_options = match reader {
         Some(member) => crate::html::people::follow_options(context, member, &replica, tr).await?,
         None => vec![],
     };
@@ -253,20 +167,12 @@ pub(super) async fn coalition_page(
         slug: hosted.slug.clone(),
         name: charter.name.clone(),
         description: charter.description.clone(),
-        rules: rules(&charter, tr),
+        week: short_week(context, visitor, &hosted.coalition).await?,
+        replicas: other_replicas(context, &hosted, &known),
         members,
-        replicas,
-        open,
-        decided,
-        acting: acting.into_iter().map(|a| (a.username.clone(), a.display_name.clone())).collect(),
-        logged_in: visitor.member().is_some(),
-        removable,
-        charter: CharterFields { prefix: "charter-", typed: form.charter.clone(), errors: charter_errors },
-        form,
-        errors,
+        coordinator,
         needs: needs.iter().map(|c| crate::html::front::ProposalView::new(c, tr)).collect(),
         offers: offers.iter().map(|c| crate::html::front::ProposalView::new(c, tr)).collect(),
-        events: agenda.iter().map(|c| crate::html::front::EventView::new(c, tr)).collect(),
         network_picture: network_picture(&members_for_picture, &flows, &known, tr),
         network_rows: network_rows(&flows, &known, tr),
     })
@@ -286,8 +192,7 @@ pub async fn show(context: Context, visitor: Visitor, Path(slug): Path<String>) 
         Ok(hosted) => hosted,
         Err(response) => return response,
     };
-    let form = CoalitionForm::default().with_charter(hosted.state.charter.as_ref());
-    match coalition_page(&context, &visitor, hosted, form, Errors::new(), Errors::new()).await {
+    match coalition_page(&context, &visitor, hosted).await {
         Ok(page) => render(&visitor, StatusCode::OK, &page),
         Err(e) => error_page(&context, &visitor, &e).await,
     }
