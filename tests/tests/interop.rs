@@ -370,6 +370,45 @@ async fn ical_feeds_are_valid_for_a_real_parser_and_show_only_public_events() ->
     Ok(())
 }
 
+/// A coalition's feed (issue 16), read by a real calendar parser: its members' public
+/// events only (not a coalition-only one, not an outsider's), a meal among them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coalitions_ical_feed_holds_its_members_public_events() -> Result<()> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, JoinMode, Place};
+    use buurtnet_domain::ops;
+    if !peers_installed("icalendar", interop_dir().join(".venv/installed"))? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    let fatima = node.add_member("fatima", Some(&zorg)).await?;
+    let anders = node.add_initiative("anders", false).await?;
+    let ans = node.add_member("ans", Some(&anders)).await?;
+    buurtnet_tests::harness::form_coalition((&node, &zorg, &fatima), &[]).await?;
+    let state = node.node.as_ref().expect("running").state();
+    let starts_at = chrono::Utc::now() + chrono::Duration::days(2);
+    let draft = |title: &str| EventDraft {
+        title: title.into(),
+        description: "Aanschuiven kan. #samenEten".into(),
+        starts_at,
+        ends_at: Some(starts_at + chrono::Duration::hours(2)),
+        timezone: DEFAULT_TIMEZONE.into(),
+        place: Some(Place { name: "Buurthuis De Pijler".into(), ..Place::default() }),
+        online_url: None,
+        capacity: None,
+        join_mode: JoinMode::Free,
+    };
+    let meal = ops::events::publish(&state.store, &state.urls, &fatima, &zorg, &draft("Soep in De Pijler"), Visibility::Public).await?;
+    ops::events::publish(&state.store, &state.urls, &fatima, &zorg, &draft("Overleg"), Visibility::Coalition).await?;
+    ops::events::publish(&state.store, &state.urls, &ans, &anders, &draft("Bingo"), Visibility::Public).await?;
+    let feed = reqwest::get(format!("{}/coalitie/delfshaven/agenda.ics", node.base_url())).await?.text().await?;
+    let parsed = parse_ical(&feed).await?;
+    let uids: Vec<&str> = parsed["events"].as_array().context("events")?.iter().filter_map(|e| e["uid"].as_str()).collect();
+    assert_eq!(uids, vec![meal.ap_id.as_str()], "only the member's public event: {parsed}");
+    assert_eq!(parsed["events"][0]["location"], "Buurthuis De Pijler");
+    Ok(())
+}
+
 /// Atom and RSS feeds of the node and of an initiative, read by a real feed parser: well
 /// formed, titled, linked, and holding public posts only (no followers-only post, no reply).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
