@@ -92,3 +92,52 @@ async fn a_resident_asks_a_volunteer_elsewhere_helps_and_they_talk() -> Result<(
     assert!(gone.consecutive_failures >= 1, "{gone:?}");
     Ok(())
 }
+
+/// The coalition's page and week on a phone (issue 16): a coalition of two nodes with a week
+/// of fourteen meals and eight open needs; `tests/browser/coalition.mjs` measures and checks
+/// the pages at 360 px and the meals as printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_coalition_page_and_week_fit_a_phone_and_a_notice_board() -> Result<()> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, JoinMode, Place};
+    use buurtnet_domain::ops;
+    if !installed()? {
+        return Ok(());
+    }
+    let a = TestNode::start(Backend::Sqlite).await?;
+    let b = TestNode::start(Backend::Sqlite).await?;
+    let zorg = a.add_initiative("zorgvrijstaat", false).await?;
+    let fatima = a.add_admin("fatima", &zorg).await?;
+    let paleis = b.add_initiative("wijkpaleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+    let state = a.node.as_ref().context("running")?.state();
+    let today = ops::coalition_week::today();
+    for day in 0..7 {
+        for (time, place) in [("12:00", "Buurthuis De Pijler"), ("17:30", "Wijkkeuken Oud-Mathenesse")] {
+            let date = today + chrono::Duration::days(day);
+            let local = chrono::NaiveDateTime::parse_from_str(&format!("{date} {time}"), "%Y-%m-%d %H:%M")?;
+            let starts_at = EventDraft::local_to_utc(local, DEFAULT_TIMEZONE)?;
+            let draft = EventDraft {
+                title: format!("Samen eten in {place}"),
+                description: "Aanschuiven voor 4 euro. #samenEten".into(),
+                starts_at,
+                ends_at: Some(starts_at + chrono::Duration::hours(2)),
+                timezone: DEFAULT_TIMEZONE.into(),
+                place: Some(Place { name: place.into(), address: Some("Rotterdam".into()), ..Place::default() }),
+                online_url: None,
+                capacity: Some(20),
+                join_mode: JoinMode::Free,
+            };
+            ops::events::publish(&state.store, &state.urls, &fatima, &zorg, &draft, Visibility::Public).await?;
+        }
+    }
+    let audience = ops::proposals::Audience { visibility: Some(Visibility::Public), on_behalf_of: None };
+    for n in 1..=8 {
+        let need = buurtnet_tests::harness::sample_need(&format!("Boodschappen voor buurvrouw {n}"));
+        ops::proposals::publish(&state.store, &state.urls, &fatima, &zorg, &need, &audience).await?;
+    }
+    let output = run_scenario("coalition.mjs", &[("NODE_A", a.base_url())]).await?;
+    assert!(output.contains("\"ok\":true"), "{output}");
+    eprintln!("{}", output.lines().last().unwrap_or_default());
+    Ok(())
+}

@@ -8,7 +8,7 @@
 //! one and applying to one. Every operation is checked against the rules and signed by
 //! `buurtnet_federation::coalitions`; a refusal comes back here in plain words.
 //!
-//! `page.rs` shows a coalition, `week.rs` its week, `governance.rs` its agreements,
+//! `page.rs` shows a coalition (`picture.rs` draws who helps whom), `week.rs` its week, `governance.rs` its agreements,
 //! `actions.rs` takes their forms, `coordinators.rs` is the
 //! coordinators' part (founding, applying, answering an invitation); this module holds
 //! what they share: how an actor is named, the charter in words, the forms, refusals.
@@ -17,6 +17,7 @@ mod actions;
 mod coordinators;
 mod governance;
 mod page;
+mod picture;
 mod week;
 
 pub use actions::{leave, on_proposal, propose_admission, propose_charter, propose_removal};
@@ -51,7 +52,7 @@ pub struct ActorLink {
 }
 
 impl ActorLink {
-    fn of(id: &str, known: &BTreeMap<String, Actor>) -> ActorLink {
+    pub(super) fn of(id: &str, known: &BTreeMap<String, Actor>) -> ActorLink {
         let Some(actor) = known.get(id) else {
             return ActorLink { name: id.to_string(), handle: None, href: id.to_string(), about: String::new() };
         };

@@ -20,7 +20,7 @@ use buurtnet_federation::Context;
 use std::collections::BTreeMap;
 
 /// How many of this week's activities the page shows before "the whole week".
-const WEEK_ON_PAGE: usize = 5;
+const WEEK_ON_PAGE: usize = 3;
 
 #[derive(Template)]
 #[template(path = "coalition.html")]
@@ -48,55 +48,6 @@ pub(super) struct CoalitionPage {
     handle: String,
     username: String,
     follow_options: Vec<crate::html::people::FollowOption>,
-}
-
-/// Member initiatives on a circle, an arrow for each flow of help (thicker for more),
-/// labelled with how often; the sentences beside it say the same without the picture.
-fn network_picture(members: &[String], flows: &[Flow], known: &BTreeMap<String, Actor>, tr: crate::html::i18n::Tr) -> String {
-    use crate::html::escape;
-    if flows.is_empty() {
-        return String::new();
-    }
-    let (cx, cy, radius) = (400.0_f64, 260.0_f64, 190.0_f64);
-    let ids: Vec<&str> = members.iter().map(String::as_str).collect();
-    let count = ids.len().max(1) as f64;
-    let place = |id: &str| {
-        let i = ids.iter().position(|m| *m == id).unwrap_or(0) as f64;
-        let angle = std::f64::consts::TAU * i / count - std::f64::consts::FRAC_PI_2;
-        (cx + radius * angle.cos(), cy + radius * angle.sin())
-    };
-    let mut arrows = String::new();
-    for flow in flows {
-        let ((x1, y1), (x2, y2)) = (place(&flow.from), place(&flow.to));
-        // Stop short of the circles, so the arrow heads show.
-        let (dx, dy) = (x2 - x1, y2 - y1);
-        let length = (dx * dx + dy * dy).sqrt().max(1.0);
-        let (ux, uy) = (dx / length, dy / length);
-        let (sx, sy, ex, ey) = (x1 + ux * 20.0, y1 + uy * 20.0, x2 - ux * 26.0, y2 - uy * 26.0);
-        let width = (2.0 + flow.times as f64).min(10.0);
-        arrows.push_str(&format!(
-            "<line x1=\"{sx:.0}\" y1=\"{sy:.0}\" x2=\"{ex:.0}\" y2=\"{ey:.0}\" stroke=\"#1d5e3a\" stroke-width=\"{width:.0}\" marker-end=\"url(#arrow)\"/><text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"middle\" font-weight=\"700\">{}</text>",
-            (sx + ex) / 2.0 - uy * 14.0,
-            (sy + ey) / 2.0 + ux * 14.0,
-            flow.times
-        ));
-    }
-    let mut dots = String::new();
-    for member in members {
-        let (x, y) = place(member);
-        let (anchor, label_x, label_y) = crate::html::label_beside((x, y), (cx, cy), 18.0);
-        dots.push_str(&format!(
-            "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"14\" fill=\"#0b4f9c\"/><text x=\"{label_x:.0}\" y=\"{label_y:.0}\" text-anchor=\"{anchor}\">{}</text>",
-            escape(&ActorLink::of(member, known).name)
-        ));
-    }
-    format!(
-        "<svg viewBox=\"0 0 800 520\" role=\"img\" aria-labelledby=\"network-title\" class=\"network-picture\" font-size=\"16\" fill=\"#1a1a1a\">\
-         <title id=\"network-title\">{}</title>\
-         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerWidth=\"5\" markerHeight=\"5\" orient=\"auto\">\
-         <path d=\"M0,0 L10,5 L0,10 z\" fill=\"#1d5e3a\"/></marker></defs>{arrows}{dots}</svg>",
-        escape(&tr.t("coalition-network-title"))
-    )
 }
 
 /// The flows of help as sentences: "Het Wijkpaleis hielp Zorgvrijstaat 2 keer".
@@ -173,7 +124,7 @@ pub(super) async fn coalition_page(context: &Context, visitor: &Visitor, hosted:
         coordinator,
         needs: needs.iter().map(|c| crate::html::front::ProposalView::new(c, tr)).collect(),
         offers: offers.iter().map(|c| crate::html::front::ProposalView::new(c, tr)).collect(),
-        network_picture: network_picture(&members_for_picture, &flows, &known, tr),
+        network_picture: super::picture::network_picture(&members_for_picture, &flows, &known, tr),
         network_rows: network_rows(&flows, &known, tr),
     })
 }
