@@ -235,6 +235,9 @@ fn our_events_and_articles_round_trip() {
         participant_count: 12,
         sequence: 3,
         updated_at: None,
+        registration_closed: true,
+        asks_lift: true,
+        asks_diet: true,
     };
     let mut note = buurtnet_federation::objects::note::post_to_note(&post, &author, &[]);
     buurtnet_federation::objects::event::decorate(&mut note, &event, &[author.ap_id.clone(), "https://elders.example/g/x".into()]);

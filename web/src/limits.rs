@@ -16,6 +16,8 @@
 //! - **Questions**: "Vraag het ons", the form anyone may send to an initiative's
 //!   coordinators: [`QUESTIONS_PER_HOUR`] an hour per address, counted whether or not the
 //!   question was taken (so the simple sum on the form cannot be guessed at).
+//! - **Guests**: signing up for an event without an account: [`GUESTS_PER_HOUR`] an hour
+//!   per address, counted whether or not the sign-up was taken.
 //! - **Streams**: at most [`STREAMS_PER_ADDRESS`] streaming connections open at once from one
 //!   address ([`Limits::open_stream`]).
 
@@ -31,6 +33,8 @@ use std::time::{Duration, Instant};
 pub const OUTWARD_PER_MINUTE: u32 = 10;
 pub const LOGINS_PER_MINUTE: u32 = 60;
 pub const QUESTIONS_PER_HOUR: u32 = 5;
+/// Sign-ups for events without an account (a family at one address signs up together).
+pub const GUESTS_PER_HOUR: u32 = 10;
 pub const FREE_FAILURES: u32 = 5;
 pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
 /// Streaming connections (WebSocket or server-sent events) open at once from one address.
@@ -44,6 +48,7 @@ pub enum Kind {
     Outward,
     Login,
     Question,
+    Guest,
 }
 
 /// The limits of one node (several nodes in one process each have their own).
@@ -51,6 +56,7 @@ pub struct Limits {
     outward: DefaultKeyedRateLimiter<IpAddr>,
     logins: DefaultKeyedRateLimiter<IpAddr>,
     questions: DefaultKeyedRateLimiter<IpAddr>,
+    guests: DefaultKeyedRateLimiter<IpAddr>,
     failures: Mutex<HashMap<(String, IpAddr), Failures>>,
     streams: Mutex<HashMap<IpAddr, usize>>,
 }
@@ -93,10 +99,12 @@ pub struct TooMany(pub Duration);
 impl Default for Limits {
     fn default() -> Self {
         let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n).expect("a limit above zero"));
+        let per_hour = |n: u32| Quota::per_hour(NonZeroU32::new(n).expect("a limit above zero"));
         Limits {
             outward: RateLimiter::keyed(per_minute(OUTWARD_PER_MINUTE)),
             logins: RateLimiter::keyed(per_minute(LOGINS_PER_MINUTE)),
-            questions: RateLimiter::keyed(Quota::per_hour(NonZeroU32::new(QUESTIONS_PER_HOUR).expect("a limit above zero"))),
+            questions: RateLimiter::keyed(per_hour(QUESTIONS_PER_HOUR)),
+            guests: RateLimiter::keyed(per_hour(GUESTS_PER_HOUR)),
             failures: Mutex::new(HashMap::new()),
             streams: Mutex::new(HashMap::new()),
         }
@@ -110,6 +118,7 @@ impl Limits {
             Kind::Outward => &self.outward,
             Kind::Login => &self.logins,
             Kind::Question => &self.questions,
+            Kind::Guest => &self.guests,
         };
         if limiter.len() > PRUNE_ABOVE {
             limiter.retain_recent();

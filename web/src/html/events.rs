@@ -1,6 +1,7 @@
-//! Events on the pages: taking part (and leaving), organisers deciding on participants in
-//! approval mode, the event's calendar file for any event the visitor may see, and the form
-//! for a new event.
+//! Events on the pages: taking part (and leaving, answering the organiser's questions),
+//! organisers deciding on participants in approval mode, the event's calendar file for any
+//! event the visitor may see, and the form for a new event (whose fields the organisers'
+//! page, [`super::organise`], shares).
 
 use super::extract::{LoggedIn, MemberForm};
 use super::layout::{Frame, error_page, in_language, render};
@@ -9,7 +10,7 @@ use askama::Template;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use buurtnet_domain::model::{Actor, EventDraft, JoinMode, ParticipationState, Place, Visibility};
+use buurtnet_domain::model::{Actor, Answers, Event, EventDraft, EventQuestions, JoinMode, ParticipationState, Place, Visibility};
 use buurtnet_domain::ops;
 use buurtnet_domain::{DomainError, store};
 use buurtnet_federation::Context;
@@ -23,16 +24,26 @@ pub struct RsvpView {
     pub can_join: bool,
     /// (participation id, who, state, pending) for the organisers.
     pub participants: Option<Vec<(i64, String, String, bool)>>,
+    /// What the organiser asks of those who join.
+    pub questions: EventQuestions,
+    /// The organisers closed registration.
+    pub closed: bool,
+    /// The organisers' own page, for them.
+    pub organise_href: Option<String>,
+    /// The sign-up form for visitors without an account (a public event of ours, open).
+    pub guest: Option<super::guests::GuestPart>,
 }
 
 /// The RSVP part of an event's page.
 pub async fn rsvp_view(
     context: &Context,
     visitor: &Visitor,
-    post_id: i64,
+    post: &buurtnet_domain::model::Post,
+    event: &Event,
     organiser: bool,
-    joinable: bool,
 ) -> Result<RsvpView, DomainError> {
+    let post_id = post.id;
+    let joinable = !event.is_cancelled() && event.join_mode != JoinMode::External;
     let tr = visitor.tr;
     let mine = match visitor.member() {
         Some(member) => match ops::rsvp::mine(&context.store, member, post_id).await?.map(|p| p.state) {
@@ -61,13 +72,38 @@ pub async fn rsvp_view(
         ),
         _ => None,
     };
-    Ok(RsvpView { mine, can_join: joinable && visitor.member().is_some() && !organiser, participants })
+    let open = joinable && !event.registration_closed;
+    let for_guests = open && post.is_local && visitor.member().is_none() && ops::visibility::may_read(&context.store, post, None).await?;
+    Ok(RsvpView {
+        mine,
+        can_join: joinable && visitor.member().is_some() && !organiser,
+        participants,
+        questions: event.questions(),
+        closed: event.registration_closed,
+        organise_href: organiser.then(|| format!("/bericht/{post_id}/organiseren")),
+        guest: for_guests.then(super::guests::GuestPart::default),
+    })
 }
 
 #[derive(serde::Deserialize)]
 pub struct CsrfForm {
     #[serde(default)]
-    decision: String,
+    pub decision: String,
+}
+
+/// "Ik doe mee", with the answers to the organiser's questions.
+#[derive(serde::Deserialize)]
+pub struct JoinForm {
+    /// `ja` when a lift is needed.
+    #[serde(default)]
+    lift: String,
+    #[serde(default)]
+    diet: String,
+}
+
+/// The answers as the domain takes them (it keeps only those asked).
+pub fn answers(lift: &str, diet: &str) -> Answers {
+    Answers { needs_lift: Some(lift == "ja"), diet: Some(diet.to_string()) }
 }
 
 async fn post_ap_id(context: &Context, id: i64) -> Result<String, DomainError> {
@@ -75,9 +111,9 @@ async fn post_ap_id(context: &Context, id: i64) -> Result<String, DomainError> {
 }
 
 /// "Ik doe mee".
-pub async fn join(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form: _ }: MemberForm<CsrfForm>) -> Response {
+pub async fn join(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<JoinForm>) -> Response {
     let result = match post_ap_id(&context, id).await {
-        Ok(ap_id) => ops::rsvp::join(&context.store, &context.urls, &member, &ap_id).await,
+        Ok(ap_id) => ops::rsvp::join_answering(&context.store, &context.urls, &member, &ap_id, answers(&form.lift, &form.diet)).await,
         Err(e) => Err(e),
     };
     match result {
@@ -165,9 +201,49 @@ pub struct EventForm {
     pub join_mode: String,
     #[serde(default)]
     pub visibility: String,
+    /// `ja` when those who join are asked whether they need a lift.
+    #[serde(default)]
+    pub asks_lift: String,
+    /// `ja` when those who join are asked for a diet wish.
+    #[serde(default)]
+    pub asks_diet: String,
     /// `preview` or `publish`.
     #[serde(default)]
     action: String,
+}
+
+impl EventForm {
+    /// The questions the form chose.
+    pub fn questions(&self) -> EventQuestions {
+        EventQuestions { lift: self.asks_lift == "ja", diet: self.asks_diet == "ja" }
+    }
+
+    /// The form filled in with an event as it is, in its own time zone.
+    pub fn of(event: &Event) -> EventForm {
+        let zone: chrono_tz::Tz = event.timezone.parse().unwrap_or(chrono_tz::Europe::Amsterdam);
+        let at = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().with_timezone(&zone);
+        let yes = |b: bool| if b { "ja".to_string() } else { String::new() };
+        EventForm {
+            title: event.title.clone(),
+            description: event.description.clone(),
+            date: at(event.starts_at).format("%Y-%m-%d").to_string(),
+            start: at(event.starts_at).format("%H:%M").to_string(),
+            end: event.ends_at.map(|e| at(e).format("%H:%M").to_string()).unwrap_or_default(),
+            place: event.place_name.clone().unwrap_or_default(),
+            address: event.place_address.clone().unwrap_or_default(),
+            online_url: event.online_url.clone().unwrap_or_default(),
+            capacity: event.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            join_mode: match event.join_mode {
+                JoinMode::Free => "free",
+                JoinMode::Approval => "approval",
+                JoinMode::External => "external",
+            }
+            .into(),
+            asks_lift: yes(event.asks_lift),
+            asks_diet: yes(event.asks_diet),
+            ..EventForm::default()
+        }
+    }
 }
 
 #[derive(Template)]
@@ -200,7 +276,7 @@ pub async fn new_page(context: Context, LoggedIn { visitor, member }: LoggedIn) 
 }
 
 /// The draft, or the fields the form itself refuses (dates and times people type).
-fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<EventDraft, BTreeMap<&'static str, String>> {
+pub(super) fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<EventDraft, BTreeMap<&'static str, String>> {
     let mut errors = BTreeMap::new();
     let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").ok();
     let time = |t: &str| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok();
@@ -287,7 +363,7 @@ pub async fn submit(context: Context, MemberForm { visitor, member, form }: Memb
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
     let visibility = Visibility::parse(&form.visibility).unwrap_or(Visibility::Public);
-    match ops::events::publish(&context.store, &context.urls, &member, &author, &draft, visibility).await {
+    match ops::events::publish_asking(&context.store, &context.urls, (&member, &author), &draft, visibility, form.questions()).await {
         Ok(post) => super::layout::posted(&context, post.id),
         Err(DomainError::Invalid(list)) => {
             let errors = list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect();

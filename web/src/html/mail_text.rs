@@ -155,3 +155,29 @@ pub fn test_mail(sender: &Sender, tr: Tr, address: &str) -> NewMail {
         unsubscribe_url: None,
     }
 }
+
+/// The mail to a guest who signed up for an event: when it is, and her cancel link.
+pub fn guest_mail(
+    sender: &Sender,
+    tr: Tr,
+    event: &buurtnet_domain::model::Event,
+    guest: &buurtnet_domain::model::Guest,
+    cancel_url: &str,
+) -> NewMail {
+    let text = format!(
+        "{}\n\n{}\n{}\n\n{}\n{cancel_url}\n\n-- \n{}\n{}\n",
+        tr.t1("mail-greeting", "name", &guest.name),
+        tr.t1("mail-guest-signed-up", "title", &event.title),
+        event.draft().summary_nl(),
+        tr.t("mail-guest-cancel"),
+        sender.site,
+        sender.link(&format!("/bericht/{}", event.post_id)),
+    );
+    NewMail {
+        member_id: None,
+        recipient: guest.email.clone().unwrap_or_default(),
+        subject: tr.t1("mail-guest-subject", "title", &event.title),
+        body: text,
+        unsubscribe_url: None,
+    }
+}

@@ -18,6 +18,7 @@ pub mod events;
 pub mod extract;
 pub mod figures;
 pub mod front;
+pub mod guests;
 pub mod i18n;
 pub mod initiatives;
 pub mod knowledge;
@@ -27,6 +28,7 @@ pub mod mail_text;
 pub mod moderation;
 pub mod notes;
 pub mod notices;
+pub mod organise;
 pub mod people;
 pub mod posts;
 pub mod proposal_actions;
@@ -77,6 +79,13 @@ pub fn routes() -> Router {
         .route("/bericht/{id}/afmelden", post(events::leave))
         .route("/bericht/{id}/deelnemers/{participation}", post(events::decide))
         .route("/bericht/{id}/agenda.ics", get(events::calendar_file))
+        .route("/bericht/{id}/organiseren", get(organise::page).post(organise::save))
+        .route("/bericht/{id}/afgelasten", post(organise::cancel))
+        .route("/bericht/{id}/inschrijving", post(organise::registration))
+        .route("/bericht/{id}/gasten", post(organise::add_guest))
+        .route("/bericht/{id}/gasten/{guest}", post(organise::decide_guest))
+        .route("/bericht/{id}/aanmelden-als-gast", post(guests::sign_up))
+        .route("/activiteit-afmelden/{token}", get(guests::cancel_confirm).post(guests::cancel))
         .route("/bericht/{id}", get(posts::page))
         .route("/bericht/{id}/reageren", post(proposals::respond))
         .route("/bericht/{id}/reacties/{response}", post(posts::decide))

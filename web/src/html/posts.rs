@@ -136,6 +136,19 @@ pub async fn show(context: &Context, visitor: &Visitor, id: i64, response_error:
     }
 }
 
+/// An event's page again, with its sign-up form for guests as sent and what is wrong.
+pub async fn show_with_guest_form(context: &Context, visitor: &Visitor, id: i64, guest: super::guests::GuestPart) -> Response {
+    match build(context, visitor, id, None).await {
+        Ok(mut page) => {
+            if let Some(rsvp) = page.rsvp.as_mut().filter(|r| r.guest.is_some()) {
+                rsvp.guest = Some(guest);
+            }
+            render(visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => error_page(context, visitor, &e).await,
+    }
+}
+
 async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Option<(String, String)>) -> Result<PostPage, DomainError> {
     let tr = visitor.tr;
     let reader = visitor.member();
@@ -174,10 +187,7 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         _ => false,
     };
     let rsvp = match &event {
-        Some(e) => {
-            let joinable = !e.is_cancelled() && e.join_mode != buurtnet_domain::model::JoinMode::External;
-            Some(super::events::rsvp_view(context, visitor, post.id, is_authors_side && post.is_local, joinable).await?)
-        }
+        Some(e) => Some(super::events::rsvp_view(context, visitor, &post, e, is_authors_side && post.is_local).await?),
         None => None,
     };
     let article = ops::articles::of_post(&context.store, post.id).await?;

@@ -168,6 +168,21 @@ pub struct Event {
     /// Bumped on every change of time, place or state.
     pub sequence: i64,
     pub updated_at: Option<i64>,
+    /// Closed by an organiser: nobody new may join (members, peers' members, guests).
+    pub registration_closed: bool,
+    /// The organiser asks those who join whether they need a lift.
+    pub asks_lift: bool,
+    /// The organiser asks those who join for a diet wish.
+    pub asks_diet: bool,
+}
+
+/// The optional questions an organiser chose for an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EventQuestions {
+    /// "Heeft vervoer nodig".
+    pub lift: bool,
+    /// "Dieetwens" (free text).
+    pub diet: bool,
 }
 
 pub const EVENT_SCHEDULED: &str = "scheduled";
@@ -176,6 +191,11 @@ pub const EVENT_CANCELLED: &str = "cancelled";
 impl Event {
     pub fn is_cancelled(&self) -> bool {
         self.state == EVENT_CANCELLED
+    }
+
+    /// What the organiser asks of those who join.
+    pub fn questions(&self) -> EventQuestions {
+        EventQuestions { lift: self.asks_lift, diet: self.asks_diet }
     }
 
     /// Whether a change to `draft` moves the event in time or place (what participants must hear).

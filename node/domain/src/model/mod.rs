@@ -10,6 +10,7 @@ pub mod article_limits {
 pub mod coalition;
 mod event;
 mod follow;
+mod guest;
 pub mod html;
 pub mod links;
 pub mod matching;
@@ -25,10 +26,11 @@ pub use article::{
     Article, ArticleDraft, ArticlePatch, EditPolicy, MergeFailure, PatchState, Revision, diff, merge_patch, normalise, render_markdown,
     validate_source,
 };
-pub use event::{DEFAULT_TIMEZONE, EVENT_CANCELLED, EVENT_SCHEDULED, Event, EventDraft, JoinMode, Place};
+pub use event::{DEFAULT_TIMEZONE, EVENT_CANCELLED, EVENT_SCHEDULED, Event, EventDraft, EventQuestions, JoinMode, Place};
 pub use follow::{Follow, FollowState};
+pub use guest::{Guest, GuestDraft, MAX_GUEST_NAME_CHARS, check_name, normal_phone};
 pub use oauth::{OAuthApp, OAuthToken, Scopes};
-pub use participation::{Participation, ParticipationState, RsvpAnswer, has_room};
+pub use participation::{Admission, Answers, MAX_DIET_CHARS, Participation, ParticipationState, RsvpAnswer, admission, has_room};
 pub use post::{NewPost, Post, PostEdit, Visibility, language_code};
 pub use proposal::{
     DEFAULT_CATEGORIES, Fulfilment, MAX_HOURS, MAX_THANKS_CHARS, Proposal, ProposalDraft, ProposalFacts, ProposalState, Purpose, When,

@@ -4,7 +4,7 @@
 //! notification, elsewhere by the `Update` their node receives. RSVP lives in `rsvp`.
 
 use crate::error::{DomainError, Result};
-use crate::model::{Actor, EVENT_CANCELLED, Event, EventDraft, NewPost, Post, PostEdit, Visibility, html};
+use crate::model::{Actor, EVENT_CANCELLED, Event, EventDraft, EventQuestions, NewPost, Post, PostEdit, Visibility, html};
 use crate::now_ms;
 use crate::outbox::Outgoing;
 use crate::store::{self, Store};
@@ -40,6 +40,19 @@ pub async fn publish(
     draft: &EventDraft,
     visibility: Visibility,
 ) -> Result<Post> {
+    publish_asking(store, urls, (member, author), draft, visibility, EventQuestions::default()).await
+}
+
+/// As [`publish`], with the questions asked of those who join (`who`: the member, and whom
+/// she posts as).
+pub async fn publish_asking(
+    store: &Store,
+    urls: &LocalUrls,
+    (member, author): (&Actor, &Actor),
+    draft: &EventDraft,
+    visibility: Visibility,
+    questions: EventQuestions,
+) -> Result<Post> {
     if !super::actors::may_act_as(store, member, author).await? {
         return Err(DomainError::Forbidden);
     }
@@ -51,6 +64,7 @@ pub async fn publish(
     let mut tx = store.begin().await?;
     let post = super::posts::insert_local(&mut tx, urls, new).await?;
     store::events::upsert(&mut tx, post.id, draft).await?;
+    store::events::set_questions(&mut tx, post.id, questions).await?;
     super::posts::announce_created(&mut tx, &post).await?;
     tx.commit().await?;
     Ok(post)
@@ -64,11 +78,25 @@ pub async fn of_post(store: &Store, post_id: i64) -> Result<Option<Event>> {
 /// A local event changes (a new time, another place, other details). Everyone taking part
 /// hears of a move.
 pub async fn update(store: &Store, member: &Actor, post_id: i64, draft: &EventDraft) -> Result<Event> {
+    update_asking(store, member, post_id, draft, None).await
+}
+
+/// As [`update`], also changing the questions asked of those who join when `questions` is given.
+pub async fn update_asking(
+    store: &Store,
+    member: &Actor,
+    post_id: i64,
+    draft: &EventDraft,
+    questions: Option<EventQuestions>,
+) -> Result<Event> {
     let post = super::posts::own_post(store, member, post_id).await?;
     let old = of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
     draft.validate()?;
     let mut tx = store.begin().await?;
     store::events::upsert(&mut tx, post.id, draft).await?;
+    if let Some(questions) = questions {
+        store::events::set_questions(&mut tx, post.id, questions).await?;
+    }
     rewrite_post(&mut tx, &post, draft, old.is_cancelled()).await?;
     if old.is_moved_by(draft) {
         tell_local_participants(&mut tx, post.id, KIND_EVENT_MOVED).await?;

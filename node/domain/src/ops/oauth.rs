@@ -81,7 +81,7 @@ pub enum TokenCheck {
     Expired,
 }
 
-fn random_secret() -> String {
+pub(crate) fn random_secret() -> String {
     let bytes: [u8; 32] = rand::random();
     URL_SAFE_NO_PAD.encode(bytes)
 }

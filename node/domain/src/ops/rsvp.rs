@@ -9,7 +9,7 @@
 //! the same number.
 
 use crate::error::{DomainError, Result};
-use crate::model::{Actor, Event, JoinMode, Participation, ParticipationState, Post, RsvpAnswer, has_room};
+use crate::model::{Actor, Admission, Answers, Event, JoinMode, Participation, ParticipationState, Post, RsvpAnswer, admission, has_room};
 use crate::outbox::Outgoing;
 use crate::store::{self, Store, Tx};
 use crate::urls::LocalUrls;
@@ -19,8 +19,16 @@ pub const KIND_RSVP_REQUEST: &str = "rsvp_request";
 pub const KIND_RSVP_ACCEPTED: &str = "rsvp_accepted";
 pub const KIND_RSVP_REJECTED: &str = "rsvp_rejected";
 
-fn full() -> DomainError {
+pub(crate) fn full() -> DomainError {
     DomainError::Conflict("this event is full / deze activiteit is vol".into())
+}
+
+/// Why a request is refused at once, in words for the one who asked.
+pub(crate) fn refusal(admission: Admission) -> DomainError {
+    match admission {
+        Admission::Full => full(),
+        _ => DomainError::Conflict("registration is closed / aanmelden is gesloten".into()),
+    }
 }
 
 /// A scheduled event that `reader` may see.
@@ -40,13 +48,20 @@ async fn joinable_event(store: &Store, event_ap_id: &str, reader: &Actor) -> Res
 
 /// A local member asks to take part in an event, here or on another node.
 pub async fn join(store: &Store, urls: &LocalUrls, member: &Actor, event_ap_id: &str) -> Result<Participation> {
+    join_answering(store, urls, member, event_ap_id, Answers::default()).await
+}
+
+/// As [`join`], with the answers to the questions the organiser chose (kept for our own
+/// events only: they do not travel to other nodes).
+pub async fn join_answering(store: &Store, urls: &LocalUrls, member: &Actor, event_ap_id: &str, answers: Answers) -> Result<Participation> {
     let (post, event) = joinable_event(store, event_ap_id, member).await?;
     if event.join_mode == JoinMode::External {
         return Err(DomainError::invalid("event", "sign up through the organisers' link / meld je aan via de link van de organisatie"));
     }
     let join_id = urls.new_activity().to_string();
     if post.is_local {
-        return admit(store, &post, &event, member, &join_id, false).await;
+        let answers = answers.to(event.questions())?;
+        return admit(store, &post, &event, member, &join_id, false, Some(&answers)).await;
     }
     let mut tx = store.begin().await?;
     let participation = store::participants::upsert(&mut tx, post.id, member.id, &join_id, ParticipationState::Pending).await?;
@@ -81,22 +96,34 @@ pub async fn receive_join(store: &Store, participant: &Actor, event_ap_id: &str,
         tx.commit().await?;
         return Ok(participation);
     }
-    admit(store, &post, &event, participant, join_ap_id, false).await
+    admit(store, &post, &event, participant, join_ap_id, false, None).await
 }
 
-/// Decides a request to join a local event: accepted while there is room (free mode), left
-/// to the organisers (approval mode). `quiet` answers nobody (Friendica-style answers expect
-/// no reply). Remote participants get their `Accept` or `Reject`.
-async fn admit(store: &Store, post: &Post, event: &Event, participant: &Actor, join_id: &str, quiet: bool) -> Result<Participation> {
+/// Decides a request to join a local event by [`admission`]: accepted while there is room
+/// (free mode), left to the organisers (approval mode), refused when full or closed.
+/// `answers` come with a local member's request. `quiet` answers nobody (Friendica-style
+/// answers expect no reply). Remote participants get their `Accept` or `Reject`.
+async fn admit(
+    store: &Store,
+    post: &Post,
+    event: &Event,
+    participant: &Actor,
+    join_id: &str,
+    quiet: bool,
+    answers: Option<&Answers>,
+) -> Result<Participation> {
     let mut tx = store.begin().await?;
     let accepted = store::participants::count_accepted(&mut tx, post.id).await?;
-    let state = match event.join_mode {
-        JoinMode::Approval => ParticipationState::Pending,
-        _ if has_room(event.capacity, accepted) => ParticipationState::Accepted,
-        _ if participant.is_local => return Err(full()),
+    let state = match admission(event, accepted) {
+        Admission::Pending => ParticipationState::Pending,
+        Admission::Accepted => ParticipationState::Accepted,
+        refused if participant.is_local => return Err(refusal(refused)),
         _ => ParticipationState::Rejected,
     };
     let participation = store::participants::upsert(&mut tx, post.id, participant.id, join_id, state).await?;
+    if let Some(answers) = answers {
+        store::participants::set_answers(&mut tx, participation.id, answers).await?;
+    }
     match state {
         ParticipationState::Pending => tell_organisers(&mut tx, post, KIND_RSVP_REQUEST).await?,
         ParticipationState::Accepted => recount(&mut tx, post).await?,
@@ -203,7 +230,7 @@ pub async fn receive_answer_on_event(
         return Err(DomainError::NotFound);
     }
     let state = match answer {
-        RsvpAnswer::Attending => return admit(store, &post, &event, participant, activity_ap_id, true).await,
+        RsvpAnswer::Attending => return admit(store, &post, &event, participant, activity_ap_id, true, None).await,
         RsvpAnswer::Maybe => ParticipationState::Tentative,
         RsvpAnswer::NotAttending => ParticipationState::Left,
     };
@@ -238,7 +265,7 @@ pub async fn mine(store: &Store, member: &Actor, post_id: i64) -> Result<Option<
 
 /// Keeps the stored count equal to the accepted participants and, when it changed, tells
 /// the peers with an `Update` of the event.
-async fn recount(tx: &mut Tx, post: &Post) -> Result<()> {
+pub(crate) async fn recount(tx: &mut Tx, post: &Post) -> Result<()> {
     let count = store::participants::count_accepted(tx, post.id).await?;
     let Some(event) = store::events::by_post_id(tx, post.id).await? else { return Ok(()) };
     if event.participant_count == count {
@@ -253,7 +280,7 @@ async fn recount(tx: &mut Tx, post: &Post) -> Result<()> {
 }
 
 /// Notifies the coordinators (or the member) behind a local event.
-async fn tell_organisers(tx: &mut Tx, post: &Post, kind: &str) -> Result<()> {
+pub(crate) async fn tell_organisers(tx: &mut Tx, post: &Post, kind: &str) -> Result<()> {
     let author = store::actors::by_id(tx, post.author_id).await?;
     for person in super::matching::people_behind(tx, &author).await? {
         store::notifications::insert(tx, person.id, kind, post.id, None).await?;

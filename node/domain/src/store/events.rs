@@ -2,10 +2,10 @@
 
 use super::{Handle, affected, on_db};
 use crate::error::Result;
-use crate::model::{Event, EventDraft};
+use crate::model::{Event, EventDraft, EventQuestions};
 use crate::now_ms;
 
-const COLUMNS: &str = "post_id, title, description, starts_at, ends_at, timezone, place_name, place_address, latitude, longitude, online_url, capacity, join_mode, state, created_at, participant_count, sequence, updated_at";
+const COLUMNS: &str = "post_id, title, description, starts_at, ends_at, timezone, place_name, place_address, latitude, longitude, online_url, capacity, join_mode, state, created_at, participant_count, sequence, updated_at, registration_closed, asks_lift, asks_diet";
 
 /// Stores or replaces the fields of the event of `post_id`.
 pub async fn upsert(db: &mut impl Handle, post_id: i64, draft: &EventDraft) -> Result<()> {
@@ -72,4 +72,18 @@ pub async fn add_organiser(db: &mut impl Handle, post_id: i64, organiser_ap_id: 
 pub async fn organisers(db: &mut impl Handle, post_id: i64) -> Result<Vec<(String, bool)>> {
     let sql = "SELECT organiser_ap_id, confirmed FROM event_organisers WHERE event_post_id = $1 ORDER BY organiser_ap_id";
     Ok(on_db!(db, c => sqlx::query_as::<_, (String, bool)>(sql).bind(post_id).fetch_all(c).await)?)
+}
+
+/// Closes or reopens registration for an event.
+pub async fn set_registration_closed(db: &mut impl Handle, post_id: i64, closed: bool) -> Result<()> {
+    let sql = "UPDATE events SET registration_closed = $1 WHERE post_id = $2";
+    affected!(db, c => sqlx::query(sql).bind(closed).bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
+/// What the organiser asks of those who join.
+pub async fn set_questions(db: &mut impl Handle, post_id: i64, questions: EventQuestions) -> Result<()> {
+    let sql = "UPDATE events SET asks_lift = $1, asks_diet = $2 WHERE post_id = $3";
+    affected!(db, c => sqlx::query(sql).bind(questions.lift).bind(questions.diet).bind(post_id).execute(c).await)?;
+    Ok(())
 }

@@ -19,6 +19,7 @@ pub mod deliveries;
 pub mod events;
 pub mod figures;
 pub mod follows;
+pub mod guests;
 pub mod inbox;
 pub mod invitations;
 pub mod mail;

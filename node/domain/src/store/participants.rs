@@ -2,10 +2,10 @@
 
 use super::{Handle, affected, on_db};
 use crate::error::{DomainError, Result};
-use crate::model::{Participation, ParticipationState};
+use crate::model::{Answers, Participation, ParticipationState};
 use crate::now_ms;
 
-const COLUMNS: &str = "id, event_post_id, participant_id, join_ap_id, state, created_at, decided_at";
+const COLUMNS: &str = "id, event_post_id, participant_id, join_ap_id, state, created_at, decided_at, needs_lift, diet";
 
 /// Records that `participant_id` asks to take part (or answered), replacing an earlier answer
 /// of theirs for the same event.
@@ -52,8 +52,10 @@ pub async fn set_state(db: &mut impl Handle, id: i64, state: ParticipationState)
     Ok(())
 }
 
+/// Everyone taking part: accepted participants with an account and accepted guests.
 pub async fn count_accepted(db: &mut impl Handle, event_post_id: i64) -> Result<i64> {
-    let sql = "SELECT COUNT(*) FROM event_participants WHERE event_post_id = $1 AND state = 'accepted'";
+    let sql = "SELECT (SELECT COUNT(*) FROM event_participants WHERE event_post_id = $1 AND state = 'accepted')
+                    + (SELECT COUNT(*) FROM event_guests WHERE event_post_id = $1 AND state = 'accepted')";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(event_post_id).fetch_one(c).await)?)
 }
 
@@ -62,4 +64,11 @@ pub async fn count_accepted(db: &mut impl Handle, event_post_id: i64) -> Result<
 pub async fn interested_ids(db: &mut impl Handle, event_post_id: i64) -> Result<Vec<i64>> {
     let sql = "SELECT participant_id FROM event_participants WHERE event_post_id = $1 AND state IN ('pending', 'accepted', 'tentative') ORDER BY id";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(event_post_id).fetch_all(c).await)?)
+}
+
+/// The answers a member gave to the organiser's questions.
+pub async fn set_answers(db: &mut impl Handle, id: i64, answers: &Answers) -> Result<()> {
+    let sql = "UPDATE event_participants SET needs_lift = $1, diet = $2 WHERE id = $3";
+    affected!(db, c => sqlx::query(sql).bind(answers.needs_lift).bind(&answers.diet).bind(id).execute(c).await)?;
+    Ok(())
 }

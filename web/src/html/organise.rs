@@ -1,0 +1,246 @@
+//! The organisers' page of an event (`/bericht/{id}/organiseren`), for its author or a
+//! coordinator of the initiative that posted it: change its text and details or move it
+//! (everyone taking part hears, here and on other nodes: `ops::events::update_asking`),
+//! cancel it, close or reopen registration, add a guest by name, and the list of everyone
+//! taking part with the answers to the chosen questions and, for guests, how to reach them.
+//! The domain decides who may; anyone else gets "not allowed" and nothing changes.
+
+use super::events::{CsrfForm, EventForm, answers, event_draft};
+use super::extract::{LoggedIn, MemberForm};
+use super::i18n::Tr;
+use super::layout::{Frame, error_page, field_errors, render};
+use super::visitor::Visitor;
+use askama::Template;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::model::{Actor, ParticipationState};
+use buurtnet_domain::ops::registrations::{self, Registrant};
+use buurtnet_domain::{DomainError, ops};
+use buurtnet_federation::Context;
+use std::collections::BTreeMap;
+
+/// One line of the list, in words.
+pub struct RegistrantView {
+    pub who: String,
+    /// How to reach a guest who signed up herself.
+    pub contact: Option<String>,
+    pub state: String,
+    /// "Heeft vervoer nodig", the diet wish: the answers given.
+    pub answers: Vec<String>,
+    /// For a guest waiting for a decision: where the decision goes.
+    pub decide_href: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "event_organise.html")]
+struct OrganisePage {
+    frame: Frame,
+    id: i64,
+    form: EventForm,
+    errors: BTreeMap<&'static str, String>,
+    cancelled: bool,
+    closed: bool,
+    asks_lift: bool,
+    asks_diet: bool,
+    /// The add-a-guest form as sent.
+    guest_name: String,
+    registrants: Vec<RegistrantView>,
+    /// `opgeslagen`, `afgelast`, ... after a redirect.
+    done: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    gedaan: Option<String>,
+}
+
+fn state_words(state: ParticipationState, tr: Tr) -> String {
+    tr.t(match state {
+        ParticipationState::Pending => "rsvp-state-pending",
+        ParticipationState::Rejected => "rsvp-state-rejected",
+        ParticipationState::Left => "organise-state-left",
+        _ => "rsvp-state-accepted",
+    })
+}
+
+fn view(id: i64, registrant: &Registrant, tr: Tr) -> RegistrantView {
+    let (needs_lift, diet) = match registrant {
+        Registrant::Member(p, _) => (p.needs_lift, p.diet.clone()),
+        Registrant::Guest(g) => (g.needs_lift, g.diet.clone()),
+    };
+    let mut answers = Vec::new();
+    if needs_lift == Some(true) {
+        answers.push(tr.t("organise-needs-lift"));
+    }
+    if let Some(diet) = diet {
+        answers.push(tr.t1("organise-diet", "diet", diet));
+    }
+    let (who, contact, decide_href) = match registrant {
+        Registrant::Member(_, actor) => (format!("{} (@{})", actor.display_name, actor.handle()), None, None),
+        Registrant::Guest(g) => {
+            let contact = [g.phone.clone(), g.email.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+            let kind = if g.added_by.is_some() { "organise-guest-added" } else { "organise-guest" };
+            let decide = (g.state == ParticipationState::Pending).then(|| format!("/bericht/{id}/gasten/{}", g.id));
+            (format!("{} ({})", g.name, tr.t(kind)), Some(contact).filter(|c| !c.is_empty()), decide)
+        }
+    };
+    RegistrantView { who, contact, state: state_words(registrant.state(), tr), answers, decide_href }
+}
+
+/// The page as it is, with `form` and `errors` when something must be corrected.
+async fn page_of(
+    context: &Context,
+    visitor: &Visitor,
+    member: &Actor,
+    id: i64,
+    form: Option<EventForm>,
+    errors: BTreeMap<&'static str, String>,
+) -> Result<OrganisePage, DomainError> {
+    let tr = visitor.tr;
+    let (event, registrants) = registrations::list(&context.store, member, id).await?;
+    Ok(OrganisePage {
+        frame: Frame::new(context, visitor, tr.with("organise-title", &[("title", event.title.clone())])).await,
+        id,
+        form: form.unwrap_or_else(|| EventForm::of(&event)),
+        errors,
+        cancelled: event.is_cancelled(),
+        closed: event.registration_closed,
+        asks_lift: event.asks_lift,
+        asks_diet: event.asks_diet,
+        guest_name: String::new(),
+        registrants: registrants.iter().filter(|r| r.state() != ParticipationState::Left).map(|r| view(id, r, tr)).collect(),
+        done: None,
+    })
+}
+
+async fn show(context: &Context, visitor: &Visitor, page: Result<OrganisePage, DomainError>, status: StatusCode) -> Response {
+    match page {
+        Ok(page) => render(visitor, status, &page),
+        Err(e) => error_page(context, visitor, &e).await,
+    }
+}
+
+/// `GET /bericht/{id}/organiseren`.
+pub async fn page(
+    context: Context,
+    Path(id): Path<i64>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+    LoggedIn { visitor, member }: LoggedIn,
+) -> Response {
+    let page = page_of(&context, &visitor, &member, id, None, BTreeMap::new()).await.map(|p| OrganisePage { done: done.gedaan, ..p });
+    show(&context, &visitor, page, StatusCode::OK).await
+}
+
+fn back(id: i64, done: &str) -> Response {
+    Redirect::to(&format!("/bericht/{id}/organiseren?gedaan={done}")).into_response()
+}
+
+/// `POST /bericht/{id}/organiseren`: new text, details, time or place, and the questions.
+pub async fn save(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<EventForm>) -> Response {
+    let draft = match event_draft(&form, visitor.tr) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            let page = page_of(&context, &visitor, &member, id, Some(form), errors).await;
+            return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match ops::events::update_asking(&context.store, &member, id, &draft, Some(form.questions())).await {
+        Ok(_) => {
+            context.wake_delivery();
+            back(id, "opgeslagen")
+        }
+        Err(e) => match field_errors(e, visitor.tr) {
+            Ok(errors) => {
+                let page = page_of(&context, &visitor, &member, id, Some(form), errors).await;
+                show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(e) => error_page(&context, &visitor, &e).await,
+        },
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct SureForm {
+    #[serde(default)]
+    sure: String,
+}
+
+/// `POST /bericht/{id}/afgelasten`: only with "ja, afgelasten" ticked.
+pub async fn cancel(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<SureForm>) -> Response {
+    if form.sure != "ja" {
+        let errors = BTreeMap::from([("sure", visitor.tr.t("organise-cancel-sure-needed"))]);
+        let page = page_of(&context, &visitor, &member, id, None, errors).await;
+        return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    match ops::events::cancel(&context.store, &member, id).await {
+        Ok(_) => {
+            context.wake_delivery();
+            back(id, "afgelast")
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct OpenForm {
+    #[serde(default)]
+    open: String,
+}
+
+/// `POST /bericht/{id}/inschrijving`: `open=ja` reopens, anything else closes.
+pub async fn registration(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<OpenForm>) -> Response {
+    let open = form.open == "ja";
+    match registrations::set_open(&context.store, &member, id, open).await {
+        Ok(_) => back(id, if open { "geopend" } else { "gesloten" }),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct AddGuestForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    lift: String,
+    #[serde(default)]
+    diet: String,
+}
+
+/// `POST /bericht/{id}/gasten`: someone without an account, by name.
+pub async fn add_guest(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<AddGuestForm>) -> Response {
+    match ops::guests::add(&context.store, &member, id, &form.name, answers(&form.lift, &form.diet)).await {
+        Ok(_) => {
+            context.wake_delivery();
+            back(id, "gast-toegevoegd")
+        }
+        Err(e) => match field_errors(e, visitor.tr) {
+            Ok(errors) => {
+                let errors = errors
+                    .into_iter()
+                    .map(|(field, message)| (if field == "name" { "guest_name" } else { "guest_diet" }, message))
+                    .collect();
+                let page =
+                    page_of(&context, &visitor, &member, id, None, errors).await.map(|p| OrganisePage { guest_name: form.name, ..p });
+                show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            Err(e) => error_page(&context, &visitor, &e).await,
+        },
+    }
+}
+
+/// `POST /bericht/{id}/gasten/{guest}`: an organiser lets a guest in, or not.
+pub async fn decide_guest(
+    context: Context,
+    Path((id, guest)): Path<(i64, i64)>,
+    MemberForm { visitor, member, form }: MemberForm<CsrfForm>,
+) -> Response {
+    match ops::guests::decide(&context.store, &member, guest, form.decision == "accept").await {
+        Ok(g) if g.event_post_id == id => {
+            context.wake_delivery();
+            back(id, "beslist")
+        }
+        Ok(_) => super::not_found(context, visitor).await,
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
