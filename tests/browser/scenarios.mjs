@@ -230,7 +230,7 @@ try {
   await mainPage(coordinator, 'coalitions');
   await coordinator.getByRole('link', { name: 'Welzijnscoalitie Delfshaven' }).first().click();
   const coalition = await coordinator.locator('main').innerText();
-  expect(coalition.includes('Wie helpt wie') && coalition.includes('Agenda van de leden'), 'the coalition page shows the members\' agenda and help');
+  expect(coalition.includes('Wie helpt wie') && coalition.includes('Deze week'), 'the coalition page shows this week and who helps whom');
   expect(coalition.includes('Hulp bij boodschappen') || coalition.includes('Hulpvragen van de leden'), 'and their needs');
   await mainPage(coordinator, 'coalition');
 
