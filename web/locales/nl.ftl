@@ -945,3 +945,19 @@ signup-code-where = Een coördinator van een initiatief bij jou in de buurt geef
 signup-code-initiatives = Zo bereik je de initiatieven.
 signup-code-no-account = Zoek je alleen hulp? Daarvoor heb je geen account nodig.
 signup-code-ask-us = Stel je vraag aan een initiatief.
+
+## What the domain says (buurtnet_domain::words::Say), by code
+say-title-length = Geef een titel van 3 tot 120 tekens.
+say-at-most-chars = Hoogstens { $max } tekens.
+say-choose-category = Kies een van de categorieën.
+say-end-before-start = Het einde ligt voor het begin.
+say-expiry-passed = De einddatum is al voorbij.
+say-hours-range = Tussen 0 en 1000 uur.
+say-names-the-resident = De titel of tekst noemt de bewoner. Laat de naam weg, want anderen lezen mee.
+say-on-behalf-only-for-initiative = Alleen een coördinator die voor het initiatief schrijft, kan namens een bewoner vragen.
+say-need-passed-on-already = Deze hulpvraag is al doorgegeven.
+say-respond-to-own = Je kunt niet reageren op je eigen vraag of aanbod.
+say-response-answered-already = Op deze reactie is al geantwoord.
+say-no-longer-open = Er wordt al geholpen, of het staat niet meer open.
+say-name-taken = De naam { $name } is al in gebruik.
+say-email-taken = Er is al een account met dit e-mailadres.

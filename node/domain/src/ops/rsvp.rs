@@ -20,7 +20,7 @@ pub const KIND_RSVP_ACCEPTED: &str = "rsvp_accepted";
 pub const KIND_RSVP_REJECTED: &str = "rsvp_rejected";
 
 fn full() -> DomainError {
-    DomainError::Conflict("this event is full / deze activiteit is vol".into())
+    DomainError::conflict("this event is full / deze activiteit is vol")
 }
 
 /// A scheduled event that `reader` may see.
@@ -117,7 +117,7 @@ pub async fn decide(store: &Store, member: &Actor, participation_id: i64, accept
     drop(conn);
     let post = super::posts::own_post(store, member, participation.event_post_id).await?;
     if participation.state != ParticipationState::Pending {
-        return Err(DomainError::Conflict("this request was already answered / op dit verzoek is al geantwoord".into()));
+        return Err(DomainError::conflict("this request was already answered / op dit verzoek is al geantwoord"));
     }
     let mut tx = store.begin().await?;
     let event = store::events::by_post_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;

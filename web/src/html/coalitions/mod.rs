@@ -18,7 +18,7 @@ pub use actions::{leave, on_proposal, propose_admission, propose_charter, propos
 pub use coordinators::{CoalitionForms, CoordinatorPart, InvolvementView, answer_invitation, coordinator_part, found, join};
 pub use page::{ProposalView, show};
 
-use super::layout::{Frame, error_page, field_errors, in_language, render};
+use super::layout::{Frame, error_page, field_errors, render, say};
 use super::visitor::Visitor;
 use askama::Template;
 use axum::http::StatusCode;
@@ -288,7 +288,7 @@ fn refusal(refusal: Refusal, tr: super::i18n::Tr) -> String {
 fn refused_because(error: &DomainError, tr: super::i18n::Tr) -> Option<String> {
     match error {
         DomainError::CoalitionRefused(why) => Some(refusal(*why, tr)),
-        DomainError::Invalid(list) => Some(list.iter().map(|v| in_language(&v.message, tr)).collect::<Vec<_>>().join(" ")),
+        DomainError::Invalid(list) => Some(list.iter().map(|v| say(&v.message, tr)).collect::<Vec<_>>().join(" ")),
         _ => None,
     }
 }
