@@ -77,3 +77,27 @@ fn page_forms_are_checked_before_the_handler_runs() {
         .collect();
     assert!(unchecked.is_empty(), "page handlers take forms through GenuineForm or MemberForm: {unchecked:?}");
 }
+
+/// Domain files whose messages to people are all codes (`words::Say`), never the older
+/// "English / Nederlands" strings: the help loop's first (issue 14 moves the rest).
+const SAYS_IN_CODES: &[&str] =
+    &["node/domain/src/model/proposal.rs", "node/domain/src/ops/proposals.rs", "node/domain/src/ops/responses.rs"];
+
+/// A string literal holding " / " between words, as the two-language messages are written.
+fn two_language_literal(line: &str) -> bool {
+    let code = line.split("//").next().unwrap_or_default();
+    code.split('"').skip(1).step_by(2).any(|literal| literal.contains(" / "))
+}
+
+#[test]
+fn the_help_loop_says_everything_in_codes() {
+    let sources = production_sources();
+    let mut found = Vec::new();
+    for listed in SAYS_IN_CODES {
+        let (_, text) = sources.iter().find(|(path, _)| path == listed).unwrap_or_else(|| panic!("{listed} exists"));
+        let production = text.lines().take_while(|line| line.trim() != "#[cfg(test)]");
+        found.extend(production.filter(|line| two_language_literal(line)).map(|line| format!("{listed}: {}", line.trim())));
+    }
+    assert!(found.is_empty(), "say these with a words::Say code: {found:?}");
+    assert!(two_language_literal(r#"    problem("x", "at most 4 / hoogstens 4");"#), "the check sees such a message");
+}

@@ -5,7 +5,8 @@
 //! of them for the late cases and a message delivered twice.
 
 use anyhow::{Context as _, Result};
-use buurtnet_domain::model::{Actor, Fulfilment, Post, ProposalState, Response, ResponseState};
+use buurtnet_domain::error::{Say, Words};
+use buurtnet_domain::model::{Actor, DeclineReason, Fulfilment, Post, ProposalState, Response, ResponseState};
 use buurtnet_domain::ops::proposals::Audience;
 use buurtnet_domain::{DomainError, ops, store};
 use buurtnet_tests::harness::{Backend, TestNode, eventually, form_coalition, post_signed, sample_need, signer_of};
@@ -225,7 +226,9 @@ async fn a_withdrawn_need_shows_as_withdrawn_everywhere_and_its_responders_hear_
     })
     .await?;
     assert_eq!(jan.decline_reason(), Some(buurtnet_domain::model::DeclineReason::Withdrawn));
-    assert!(matches!(c.respond(&c.volunteer, &need.ap_id, "nog iemand?").await, Err(e) if e.to_string().contains("ingetrokken")));
+    let refused = c.respond(&c.volunteer, &need.ap_id, "nog iemand?").await.expect_err("a withdrawn need takes no responses");
+    let closed = Words::Say(Say::Closed(DeclineReason::Withdrawn));
+    assert!(matches!(refused.downcast_ref::<DomainError>(), Some(DomainError::Conflict(said)) if *said == closed), "{refused}");
     assert!(store::proposals::open(&mut c.node.store().conn().await?, buurtnet_domain::model::Purpose::Request, 10).await?.is_empty());
     Ok(())
 }

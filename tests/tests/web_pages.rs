@@ -220,8 +220,8 @@ async fn posting_a_need_keeps_what_was_typed_until_it_is_right(backend: Backend)
             &[("title", "Hi"), ("category", "onzin"), ("when", "flexible"), ("action", "publish")],
         )
         .await?;
-    assert!(refused.body.contains("id=\"title-error\">geef een titel van 3 tot 120 tekens"), "{}", refused.body);
-    assert!(refused.body.contains("id=\"category-error\">kies een van de categorieën"));
+    assert!(refused.body.contains("id=\"title-error\">Geef een titel van 3 tot 120 tekens."), "{}", refused.body);
+    assert!(refused.body.contains("id=\"category-error\">Kies een van de categorieën."));
     assert!(refused.body.contains("aria-invalid=\"true\" aria-describedby=\"title-error\""), "the field says it is wrong");
 
     let right = [

@@ -1049,3 +1049,19 @@ guest-cancelled = You have cancelled for { $title }. Your place is free for some
 mail-guest-subject = Signed up: { $title }
 mail-guest-signed-up = You are signed up for { $title }:
 mail-guest-cancel = Can't make it after all? Cancel with this link:
+
+## What the domain says (buurtnet_domain::words::Say), by code
+say-title-length = Give a title of 3 to 120 characters.
+say-at-most-chars = At most { $max } characters.
+say-choose-category = Choose one of the categories.
+say-end-before-start = The end comes before the start.
+say-expiry-passed = The end date has already passed.
+say-hours-range = Between 0 and 1000 hours.
+say-names-the-resident = The title or text names the resident. Leave the name out: others read it too.
+say-on-behalf-only-for-initiative = Only a coordinator writing for the initiative can ask on behalf of a resident.
+say-need-passed-on-already = This need was passed on already.
+say-respond-to-own = You cannot respond to your own need or offer.
+say-response-answered-already = This response was answered already.
+say-no-longer-open = Someone is already helping, or it is no longer open.
+say-name-taken = The name { $name } is taken.
+say-email-taken = There is already an account with this e-mail address.

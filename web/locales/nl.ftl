@@ -1049,3 +1049,19 @@ guest-cancelled = Je bent afgemeld voor { $title }. Je plek is vrij voor een and
 mail-guest-subject = Aangemeld: { $title }
 mail-guest-signed-up = Je bent aangemeld voor { $title }:
 mail-guest-cancel = Kun je toch niet? Meld je dan af met deze link:
+
+## What the domain says (buurtnet_domain::words::Say), by code
+say-title-length = Geef een titel van 3 tot 120 tekens.
+say-at-most-chars = Hoogstens { $max } tekens.
+say-choose-category = Kies een van de categorieën.
+say-end-before-start = Het einde ligt voor het begin.
+say-expiry-passed = De einddatum is al voorbij.
+say-hours-range = Tussen 0 en 1000 uur.
+say-names-the-resident = De titel of tekst noemt de bewoner. Laat de naam weg, want anderen lezen mee.
+say-on-behalf-only-for-initiative = Alleen een coördinator die voor het initiatief schrijft, kan namens een bewoner vragen.
+say-need-passed-on-already = Deze hulpvraag is al doorgegeven.
+say-respond-to-own = Je kunt niet reageren op je eigen vraag of aanbod.
+say-response-answered-already = Op deze reactie is al geantwoord.
+say-no-longer-open = Er wordt al geholpen, of het staat niet meer open.
+say-name-taken = De naam { $name } is al in gebruik.
+say-email-taken = Er is al een account met dit e-mailadres.

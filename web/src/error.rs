@@ -1,8 +1,10 @@
 //! Domain errors as HTTP answers: a plain message for people, the cause only in the log.
 
 use crate::html::i18n::{Lang, Tr};
+use crate::html::layout::say;
 use axum::http::StatusCode;
 use buurtnet_domain::DomainError;
+use buurtnet_domain::error::Words;
 
 /// The status code for a domain error.
 pub fn status_of(error: &DomainError) -> StatusCode {
@@ -23,11 +25,14 @@ pub fn public_message(error: &DomainError) -> String {
         tracing::error!(%error, "request failed on our side");
         return "Er ging iets mis aan onze kant. / Something went wrong on our side.".into();
     }
+    let both = |words: &Words| format!("{} / {}", say(words, Tr::new(Lang::En)), say(words, Tr::new(Lang::Nl)));
     match error {
         DomainError::CoalitionRefused(refusal) => {
             let key = format!("coalition-refused-{}", refusal.code());
             format!("{} / {}", Tr::new(Lang::En).t(&key), Tr::new(Lang::Nl).t(&key))
         }
+        DomainError::Invalid(list) => list.iter().map(|v| format!("{}: {}", v.field, both(&v.message))).collect::<Vec<_>>().join("; "),
+        DomainError::Conflict(words) => both(words),
         _ => error.to_string(),
     }
 }

@@ -1,12 +1,13 @@
 //! The domain's error type. The web and federation edges map it to status codes.
 
+pub use crate::words::{Say, Words};
 use thiserror::Error;
 
 /// One rule that input broke, in words fit to show the person who sent it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Violation {
     pub field: &'static str,
-    pub message: String,
+    pub message: Words,
 }
 
 #[derive(Debug, Error)]
@@ -18,7 +19,7 @@ pub enum DomainError {
     #[error("invalid input: {}", .0.iter().map(|v| format!("{}: {}", v.field, v.message)).collect::<Vec<_>>().join("; "))]
     Invalid(Vec<Violation>),
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(Words),
     #[error("gone")]
     Gone,
     #[error("database: {0}")]
@@ -33,7 +34,12 @@ pub enum DomainError {
 }
 
 impl DomainError {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+    /// Something clashes with what is there already, said in words for the person.
+    pub fn conflict(message: impl Into<Words>) -> Self {
+        DomainError::Conflict(message.into())
+    }
+
+    pub fn invalid(field: &'static str, message: impl Into<Words>) -> Self {
         DomainError::Invalid(vec![Violation { field, message: message.into() }])
     }
 }

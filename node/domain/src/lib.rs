@@ -17,6 +17,7 @@ pub mod ops;
 pub mod outbox;
 pub mod store;
 pub mod urls;
+pub mod words;
 
 pub use error::{DomainError, Result};
 pub use store::Store;

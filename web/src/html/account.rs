@@ -3,7 +3,7 @@
 //! deletion federates).
 
 use super::extract::{LoggedIn, MemberForm};
-use super::layout::{Frame, error_page, in_language, render};
+use super::layout::{Frame, error_page, render, say};
 use super::mail_pages::AccountMailPart;
 use super::visitor::{SESSION_COOKIE, Visitor};
 use askama::Template;
@@ -76,7 +76,7 @@ pub async fn delete(context: Context, MemberForm { visitor, member, form }: Memb
             response
         }
         Err(DomainError::Invalid(list)) => {
-            let error = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            let error = list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
             let mail = AccountMailPart::of(&context, &visitor, &member).await;
             let page = AccountPage {
                 frame: Frame::new(&context, &visitor, visitor.tr.t("account-title")).await,

@@ -213,7 +213,7 @@ pub async fn save_settings(context: Context, MemberForm { visitor, member: admin
     match ops::node_settings::save(&context.store, &admin, &settings).await {
         Ok(()) => Redirect::to("/beheer/instellingen?gedaan=opgeslagen").into_response(),
         Err(DomainError::Invalid(list)) => {
-            let error = list.iter().map(|v| super::layout::in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            let error = list.iter().map(|v| super::layout::say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
             match settings_page(&context, &visitor, Some(&form), Some(error)).await {
                 Ok(page) => render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(e) => error_page(&context, &visitor, &e).await,

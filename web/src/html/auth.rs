@@ -1,7 +1,7 @@
 //! Logging in and out, and signing up (with an invitation code, or asking a coordinator).
 
 use super::extract::{ButtonForm, GenuineForm};
-use super::layout::{Frame, in_language, render};
+use super::layout::{Frame, render, say};
 use super::local_path;
 use super::visitor::{SESSION_COOKIE, Visitor};
 use crate::limits::{ClientAddress, Kind, Limits};
@@ -11,6 +11,7 @@ use axum::extract::{Extension, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
+use buurtnet_domain::error::{Say, Words};
 use buurtnet_domain::ops::actors::{LoginOutcome, MemberDraft};
 use buurtnet_domain::ops::signup::{SignUpPath, SignedUp};
 use buurtnet_domain::ops::{self, sessions};
@@ -211,13 +212,13 @@ pub async fn signup(
         }
         Some(Err(DomainError::Invalid(violations))) => {
             for v in violations {
-                errors.insert(v.field, in_language(&v.message, visitor.tr));
+                errors.insert(v.field, say(&v.message, visitor.tr));
             }
             signup_again(&context, &visitor, form, mode, errors).await
         }
         Some(Err(DomainError::Conflict(message))) => {
-            let field = if message.contains("email") { "email" } else { "username" };
-            errors.insert(field, in_language(&message, visitor.tr));
+            let field = if message == Words::Say(Say::EmailTaken) { "email" } else { "username" };
+            errors.insert(field, say(&message, visitor.tr));
             signup_again(&context, &visitor, form, mode, errors).await
         }
         Some(Err(e)) => super::layout::error_page(&context, &visitor, &e).await,
@@ -286,9 +287,7 @@ pub async fn reset(
     }
     match ops::signup::finish_password_reset(&context.store, &code, &form.password).await {
         Ok(_) => Redirect::to("/inloggen?gedaan=wachtwoord").into_response(),
-        Err(DomainError::Invalid(list)) => {
-            refuse(list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ")).await
-        }
+        Err(DomainError::Invalid(list)) => refuse(list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ")).await,
         Err(_) => super::layout::error_page(&context, &visitor, &DomainError::invalid("code", visitor.tr.t("reset-unusable"))).await,
     }
 }

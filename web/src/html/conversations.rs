@@ -2,7 +2,7 @@
 //! to answer.
 
 use super::extract::{LoggedIn, MemberForm};
-use super::layout::{Frame, error_page, in_language, render};
+use super::layout::{Frame, error_page, render, say};
 use super::visitor::Visitor;
 use askama::Template;
 use axum::extract::Path;
@@ -125,7 +125,7 @@ pub async fn send(context: Context, Path(other_id): Path<i64>, MemberForm { visi
             Redirect::to(&format!("/gesprekken/{other_id}?gedaan=verstuurd")).into_response()
         }
         Err(DomainError::Invalid(list)) => {
-            let why = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            let why = list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
             match conversation_page(&context, &visitor, &member, other_id, Some((form.text, why))).await {
                 Ok(page) => render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(e) => error_page(&context, &visitor, &e).await,

@@ -6,7 +6,7 @@
 //! [`super::coalitions`]).
 
 use super::extract::{ButtonForm, Coordinator, CoordinatorForm};
-use super::layout::{Frame, error_page, in_language, render};
+use super::layout::{Frame, error_page, render, say};
 use super::visitor::Visitor;
 use askama::Template;
 use axum::extract::Path;
@@ -216,11 +216,9 @@ pub async fn invite(context: Context, CoordinatorForm { visitor, member, form }:
             let link = format!("{}aanmelden?code={code}", context.urls.base());
             (Some((code, link)), None, StatusCode::OK)
         }
-        Err(DomainError::Invalid(list)) => (
-            None,
-            Some(list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ")),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(DomainError::Invalid(list)) => {
+            (None, Some(list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ")), StatusCode::UNPROCESSABLE_ENTITY)
+        }
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
     match page(&context, &visitor, &member, JustMade { code: new_code, error, ..Default::default() }).await {

@@ -4,7 +4,7 @@
 //! page, [`super::organise`], shares).
 
 use super::extract::{LoggedIn, MemberForm};
-use super::layout::{Frame, error_page, in_language, render};
+use super::layout::{Frame, error_page, render, say};
 use super::visitor::Visitor;
 use askama::Template;
 use axum::extract::Path;
@@ -366,7 +366,7 @@ pub async fn submit(context: Context, MemberForm { visitor, member, form }: Memb
     match ops::events::publish_asking(&context.store, &context.urls, (&member, &author), &draft, visibility, form.questions()).await {
         Ok(post) => super::layout::posted(&context, post.id),
         Err(DomainError::Invalid(list)) => {
-            let errors = list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect();
+            let errors = list.into_iter().map(|v| (v.field, say(&v.message, tr))).collect();
             again(form, errors, None).await
         }
         Err(e) => error_page(&context, &visitor, &e).await,

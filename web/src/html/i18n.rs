@@ -209,6 +209,24 @@ mod tests {
         assert!(missing.is_empty(), "codes without words: {missing:?}");
     }
 
+    /// Every message the domain says by code is put in words in both languages, with its
+    /// values, and the two differ.
+    #[test]
+    fn every_domain_message_code_is_said_in_both_languages() {
+        use buurtnet_domain::error::{Say, Words};
+        for say in Say::examples() {
+            let words = Words::Say(say.clone());
+            let (nl, en) = (super::super::layout::say(&words, Tr::new(Lang::Nl)), super::super::layout::say(&words, Tr::new(Lang::En)));
+            for said in [&nl, &en] {
+                assert!(!said.is_empty() && !said.contains("say-") && !said.contains('{'), "{say:?}: {said}");
+                for (_, value) in say.values() {
+                    assert!(said.contains(&value), "{say:?} names {value}: {said}");
+                }
+            }
+            assert_ne!(nl, en, "{say:?}");
+        }
+    }
+
     #[test]
     fn the_browser_preference_and_the_cookie_choose() {
         let mut headers = HeaderMap::new();

@@ -4,7 +4,7 @@
 //! proposed edits, and taking an article over into this node's own knowledge (a fork).
 
 use super::extract::{LoggedIn, MemberForm};
-use super::layout::{Frame, error_page, in_language, render};
+use super::layout::{Frame, error_page, render, say};
 use super::local_time;
 use super::visitor::Visitor;
 use askama::Template;
@@ -248,8 +248,8 @@ pub async fn edit(context: Context, Path(id): Path<i64>, MemberForm { visitor, m
         }
         Err(e @ (DomainError::Conflict(_) | DomainError::Invalid(_))) => {
             let problem = match &e {
-                DomainError::Conflict(why) => format!("{} {}", visitor.tr.t("edit-conflict"), why),
-                DomainError::Invalid(list) => list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" "),
+                DomainError::Conflict(why) => format!("{} {}", visitor.tr.t("edit-conflict"), super::layout::say(why, visitor.tr)),
+                DomainError::Invalid(list) => list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" "),
                 _ => String::new(),
             };
             // Start again from the newest text; what the person wrote stays in the box.

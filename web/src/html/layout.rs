@@ -6,6 +6,7 @@ use super::visitor::Visitor;
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use buurtnet_domain::error::{Say, Words};
 use buurtnet_domain::{DomainError, ops};
 use buurtnet_federation::Context;
 
@@ -101,7 +102,7 @@ pub async fn error_page(context: &Context, visitor: &Visitor, error: &DomainErro
         StatusCode::NOT_FOUND => (tr.t("error-not-found"), tr.t("error-not-found-text")),
         StatusCode::GONE => (tr.t("error-gone"), tr.t("error-gone-text")),
         StatusCode::FORBIDDEN => (tr.t("error-forbidden"), tr.t("error-forbidden-text")),
-        _ if status.is_client_error() => (tr.t("error-bad-request"), in_language(&crate::error::public_message(error), tr)),
+        _ if status.is_client_error() => (tr.t("error-bad-request"), what_was_wrong(error, tr)),
         _ => {
             crate::error::public_message(error);
             (tr.t("error-ours"), tr.t("error-ours-text"))
@@ -111,10 +112,19 @@ pub async fn error_page(context: &Context, visitor: &Visitor, error: &DomainErro
     render(visitor, status, &ErrorPage { frame, heading, text })
 }
 
+/// What a person did that could not be done, in her language.
+fn what_was_wrong(error: &DomainError, tr: Tr) -> String {
+    match error {
+        DomainError::Invalid(list) => list.iter().map(|v| say(&v.message, tr)).collect::<Vec<_>>().join(" "),
+        DomainError::Conflict(words) => say(words, tr),
+        other => in_language(&crate::error::public_message(other), tr),
+    }
+}
+
 /// The per-field problems of an invalid form, in the visitor's language; other errors as they are.
 pub fn field_errors(error: DomainError, tr: Tr) -> Result<std::collections::BTreeMap<&'static str, String>, DomainError> {
     match error {
-        DomainError::Invalid(list) => Ok(list.into_iter().map(|v| (v.field, in_language(&v.message, tr))).collect()),
+        DomainError::Invalid(list) => Ok(list.into_iter().map(|v| (v.field, say(&v.message, tr))).collect()),
         other => Err(other),
     }
 }
@@ -126,6 +136,22 @@ pub fn posted(context: &Context, post_id: i64) -> Response {
 }
 
 /// Domain messages come as "English / Nederlands"; the visitor's half.
+/// The domain's words in the visitor's language: a code through the locales (`say-<code>`),
+/// or the half of an "English / Nederlands" message.
+pub fn say(words: &Words, tr: Tr) -> String {
+    match words {
+        Words::Say(Say::Closed(reason)) => {
+            let (nl, en) = reason.words();
+            if tr.lang == super::i18n::Lang::Nl { nl } else { en }.to_string()
+        }
+        Words::Say(say) => {
+            let key = format!("say-{}", say.code());
+            tr.with(&key, &say.values())
+        }
+        Words::Both(both) => in_language(both, tr),
+    }
+}
+
 pub fn in_language(message: &str, tr: Tr) -> String {
     match message.split_once(" / ") {
         Some((en, nl)) => if tr.lang == super::i18n::Lang::Nl { nl } else { en }.to_string(),

@@ -2,7 +2,7 @@
 //! blocked actors and servers, and the match suggestions made for them.
 
 use super::extract::{Coordinator, CoordinatorForm};
-use super::layout::{Frame, error_page, in_language, render};
+use super::layout::{Frame, error_page, render, say};
 use super::local_time;
 use super::visitor::Visitor;
 use askama::Template;
@@ -143,7 +143,7 @@ where
             Redirect::to(&format!("/coordinatie/moderatie?gedaan={done}")).into_response()
         }
         Err(DomainError::Invalid(list)) => {
-            let error = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            let error = list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
             match page(&context, &visitor, &member, Some(error)).await {
                 Ok(page) => render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(e) => error_page(&context, &visitor, &e).await,

@@ -4,7 +4,7 @@
 //! preview and posting.
 
 use super::extract::LoggedIn;
-use super::layout::{Frame, error_page, in_language, render};
+use super::layout::{Frame, error_page, render, say};
 use super::stale_form;
 use super::visitor::Visitor;
 use crate::api::media::{ImageProblem, MediaDir, store_image};
@@ -170,7 +170,7 @@ pub async fn submit(
     match result.await {
         Ok(post) => super::layout::posted(&context, post.id),
         Err(DomainError::Invalid(list)) => {
-            let problem = list.iter().map(|v| in_language(&v.message, tr)).collect::<Vec<_>>().join(" ");
+            let problem = list.iter().map(|v| say(&v.message, tr)).collect::<Vec<_>>().join(" ");
             again(form, Shown { problem: Some(problem), image_problem: None, preview: None }, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => error_page(&context, &visitor, &e).await,

@@ -350,7 +350,7 @@ pub async fn decide(
         }
         Ok(_) => super::not_found(context, visitor).await,
         Err(DomainError::Conflict(message)) => {
-            let problem = super::layout::in_language(&message, visitor.tr);
+            let problem = super::layout::say(&message, visitor.tr);
             show(&context, &visitor, id, Some((String::new(), problem)), StatusCode::CONFLICT).await
         }
         Err(e) => error_page(&context, &visitor, &e).await,

@@ -4,7 +4,7 @@
 //! A coordinator passes a resident's need that only the coordinators see on without her name.
 
 use super::extract::{LoggedIn, MemberForm};
-use super::layout::{error_page, field_errors, in_language, render};
+use super::layout::{error_page, field_errors, render, say};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -48,7 +48,7 @@ pub async fn helped(context: Context, Path(id): Path<i64>, MemberForm { visitor,
             back_to(id, "geholpen")
         }
         Err(DomainError::Invalid(list)) => {
-            let problem = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            let problem = list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
             super::posts::show(&context, &visitor, id, Some((String::new(), problem)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => error_page(&context, &visitor, &e).await,

@@ -4,7 +4,7 @@
 
 use super::extract::{LoggedIn, MemberForm};
 use super::front::categories;
-use super::layout::{Frame, error_page, in_language, render};
+use super::layout::{Frame, error_page, render, say};
 use super::visitor::Visitor;
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -348,12 +348,12 @@ pub async fn respond(context: Context, Path(id): Path<i64>, MemberForm { visitor
             Redirect::to(&format!("/bericht/{id}?gedaan=gereageerd")).into_response()
         }
         Err(DomainError::Invalid(list)) => {
-            let message = list.iter().map(|v| in_language(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
+            let message = list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
             super::posts::show(&context, &visitor, id, Some((form.message, message)), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         // No longer open: someone helps already, or it was withdrawn. Said kindly, on the page.
         Err(DomainError::Conflict(message)) => {
-            let message = in_language(&message, visitor.tr);
+            let message = say(&message, visitor.tr);
             super::posts::show(&context, &visitor, id, Some((form.message, message)), StatusCode::CONFLICT).await
         }
         Err(e) => error_page(&context, &visitor, &e).await,

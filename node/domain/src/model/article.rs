@@ -56,7 +56,8 @@ impl ArticleDraft {
         if !(3..=MAX_TITLE_CHARS).contains(&self.title.trim().chars().count()) {
             problems.push(Violation {
                 field: "title",
-                message: format!("give a title of 3 to {MAX_TITLE_CHARS} characters / geef een titel van 3 tot {MAX_TITLE_CHARS} tekens"),
+                message: format!("give a title of 3 to {MAX_TITLE_CHARS} characters / geef een titel van 3 tot {MAX_TITLE_CHARS} tekens")
+                    .into(),
             });
         }
         if let Err(DomainError::Invalid(more)) = validate_source(&self.source) {

@@ -1,7 +1,7 @@
 //! Offers (hulpaanbod) and needs (hulpvragen): FEP-0837 proposals with a purpose, a title, a
 //! category from the node's list, a neighbourhood, a time and a lifecycle.
 
-use crate::error::{DomainError, Result, Violation};
+use crate::error::{DomainError, Result, Say, Violation};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -159,27 +159,27 @@ impl ProposalDraft {
     /// Checks every field; all problems at once, in words for the person filling the form.
     pub fn validate(&self, categories: &[&str], now_ms: i64) -> Result<()> {
         let mut problems = Vec::new();
-        let mut problem = |field: &'static str, message: &str| problems.push(Violation { field, message: message.to_string() });
+        let mut problem = |field: &'static str, say: Say| problems.push(Violation { field, message: say.into() });
         let title = self.title.trim().chars().count();
         if !(3..=120).contains(&title) {
-            problem("title", "give a title of 3 to 120 characters / geef een titel van 3 tot 120 tekens");
+            problem("title", Say::TitleLength);
         }
         if self.description.chars().count() > 4000 {
-            problem("description", "at most 4000 characters / hoogstens 4000 tekens");
+            problem("description", Say::AtMostChars(4000));
         }
         if !categories.iter().any(|c| c.eq_ignore_ascii_case(self.category.trim())) {
-            problem("category", "choose one of the categories / kies een van de categorieën");
+            problem("category", Say::ChooseCategory);
         }
         if self.neighbourhood.as_deref().is_some_and(|n| n.chars().count() > 80) {
-            problem("neighbourhood", "at most 80 characters / hoogstens 80 tekens");
+            problem("neighbourhood", Say::AtMostChars(80));
         }
         if let When::Between(a, b) = self.when
             && b < a
         {
-            problem("when", "the end comes before the start / het einde ligt voor het begin");
+            problem("when", Say::EndBeforeStart);
         }
         if self.expires_at.is_some_and(|t| t <= now_ms) {
-            problem("expires_at", "the expiry date has already passed / de einddatum is al voorbij");
+            problem("expires_at", Say::ExpiryPassed);
         }
         if problems.is_empty() { Ok(()) } else { Err(DomainError::Invalid(problems)) }
     }
@@ -276,14 +276,11 @@ impl Fulfilment {
     pub fn checked(hours: Option<f64>, thanks: Option<&str>) -> Result<Fulfilment> {
         let mut problems = Vec::new();
         if hours.is_some_and(|h| !h.is_finite() || !(0.0..=MAX_HOURS).contains(&h)) {
-            problems.push(Violation { field: "hours", message: "between 0 and 1000 hours / tussen 0 en 1000 uur".into() });
+            problems.push(Violation { field: "hours", message: Say::HoursRange.into() });
         }
         let thanks = thanks.map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
         if thanks.as_deref().is_some_and(|t| t.chars().count() > MAX_THANKS_CHARS) {
-            problems.push(Violation {
-                field: "thanks",
-                message: format!("at most {MAX_THANKS_CHARS} characters / hoogstens {MAX_THANKS_CHARS} tekens"),
-            });
+            problems.push(Violation { field: "thanks", message: Say::AtMostChars(MAX_THANKS_CHARS).into() });
         }
         if problems.is_empty() { Ok(Fulfilment { hours, thanks }) } else { Err(DomainError::Invalid(problems)) }
     }

@@ -1,6 +1,6 @@
 //! Creating the node's own actors: the instance actor, initiatives and members.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, ActorKeys, ActorKind, NewActor, Username};
 use crate::store::{self, Store};
 use crate::urls::{INSTANCE_ACTOR_USERNAME, LocalUrls};
@@ -48,7 +48,7 @@ pub(crate) async fn ensure_replica_actor(store: &Store, urls: &LocalUrls, slug: 
     if let Some(actor) = store::actors::local_by_username(&mut store.conn().await?, slug).await? {
         return match actor.kind() {
             ActorKind::Coalition => Ok(actor),
-            _ => Err(DomainError::Conflict(format!("the name {slug} is taken / de naam {slug} is al in gebruik"))),
+            _ => Err(DomainError::conflict(Say::NameTaken(slug.to_string()))),
         };
     }
     let mut new = local_actor(urls, ActorKind::Coalition, slug, name, keys);
@@ -168,7 +168,7 @@ async fn insert_local(store: &Store, new: &NewActor, login: Option<Login>) -> Re
 
 async fn insert_local_in(tx: &mut store::Tx, new: &NewActor, login: Option<Login>) -> Result<Actor> {
     if store::actors::local_by_username(tx, &new.username).await?.is_some() || new.username == INSTANCE_ACTOR_USERNAME {
-        return Err(DomainError::Conflict(format!("the name {} is taken / de naam {} is al in gebruik", new.username, new.username)));
+        return Err(DomainError::conflict(Say::NameTaken(new.username.to_string())));
     }
     let actor = store::actors::upsert(tx, new).await?;
     if let Some(login) = login {
@@ -181,7 +181,7 @@ async fn insert_local_in(tx: &mut store::Tx, new: &NewActor, login: Option<Login
             application: login.application.as_deref(),
         };
         store::actors::insert_account(tx, &account).await.map_err(|e| match e {
-            DomainError::Db(ref db) if store::is_unique_violation(db) => DomainError::Conflict("that email address is taken".into()),
+            DomainError::Db(ref db) if store::is_unique_violation(db) => DomainError::conflict(Say::EmailTaken),
             other => other,
         })?;
         if let Some((slug, role)) = login.initiative {

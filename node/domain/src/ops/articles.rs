@@ -122,7 +122,7 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, base_version: i64
     let mut tx = store.begin().await?;
     let base = store::articles::revision(&mut tx, post_id, base_version).await?.ok_or(DomainError::NotFound)?;
     let merged = merge_patch(&base.source, &article.source, &diff(&base.source, source))
-        .map_err(|failure| DomainError::Conflict(failure.explain()))?;
+        .map_err(|failure| DomainError::conflict(failure.explain()))?;
     record_revision(&mut tx, &post, &article, &merged, &member.ap_id, summary).await?;
     tx.commit().await?;
     of_post(store, post_id).await?.ok_or(DomainError::NotFound)
@@ -249,7 +249,7 @@ pub async fn review(store: &Store, member: &Actor, patch_id: i64, accept: bool) 
         return Err(DomainError::Forbidden);
     }
     if patch.state != PatchState::Pending {
-        return Err(DomainError::Conflict("this edit was already handled / deze wijziging is al behandeld".into()));
+        return Err(DomainError::conflict("this edit was already handled / deze wijziging is al behandeld"));
     }
     let mut tx = store.begin().await?;
     let patch = if accept {

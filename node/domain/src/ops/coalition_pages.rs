@@ -126,19 +126,19 @@ pub fn checked_charter(charter: Charter) -> Result<Charter> {
     } else if name.chars().count() > MAX_NAME {
         problems.push(Violation {
             field: "name",
-            message: format!("Use at most {MAX_NAME} characters. / Gebruik hoogstens {MAX_NAME} tekens."),
+            message: format!("Use at most {MAX_NAME} characters. / Gebruik hoogstens {MAX_NAME} tekens.").into(),
         });
     }
     if description.chars().count() > MAX_DESCRIPTION {
         problems.push(Violation {
             field: "description",
-            message: format!("Use at most {MAX_DESCRIPTION} characters. / Gebruik hoogstens {MAX_DESCRIPTION} tekens."),
+            message: format!("Use at most {MAX_DESCRIPTION} characters. / Gebruik hoogstens {MAX_DESCRIPTION} tekens.").into(),
         });
     }
     if !(1..=MAX_SPONSORS).contains(&charter.sponsors_needed) {
         problems.push(Violation {
             field: "sponsors_needed",
-            message: format!("Enter a number from 1 to {MAX_SPONSORS}. / Vul een getal in van 1 tot en met {MAX_SPONSORS}."),
+            message: format!("Enter a number from 1 to {MAX_SPONSORS}. / Vul een getal in van 1 tot en met {MAX_SPONSORS}.").into(),
         });
     }
     for (field, percent) in [("removal_percent", charter.removal_percent), ("change_percent", charter.change_percent)] {
@@ -152,7 +152,8 @@ pub fn checked_charter(charter: Charter) -> Result<Charter> {
     if charter.objection_days > MAX_OBJECTION_DAYS {
         problems.push(Violation {
             field: "objection_days",
-            message: format!("Enter a number from 0 to {MAX_OBJECTION_DAYS}. / Vul een getal in van 0 tot en met {MAX_OBJECTION_DAYS}."),
+            message: format!("Enter a number from 0 to {MAX_OBJECTION_DAYS}. / Vul een getal in van 0 tot en met {MAX_OBJECTION_DAYS}.")
+                .into(),
         });
     }
     if !problems.is_empty() {

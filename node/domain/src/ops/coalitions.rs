@@ -3,7 +3,7 @@
 //! operations are worth keeping and when this node hosts a replica. A replayed or second
 //! copy of an operation changes nothing.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::coalition::{CoalitionState, Operation, fold, heads};
 use crate::store::{self, Store};
 use std::collections::BTreeSet;
@@ -89,7 +89,7 @@ pub async fn found(
     if store::coalitions::replica_by_slug(&mut tx, slug.as_str()).await?.is_some()
         || store::actors::local_by_username(&mut tx, slug.as_str()).await?.is_some()
     {
-        return Err(DomainError::Conflict("that name is taken / die naam is al in gebruik".into()));
+        return Err(DomainError::conflict(Say::NameTaken(slug.as_str().to_string())));
     }
     store::coalitions::insert(&mut tx, &new).await?;
     store::coalitions::insert_replica(&mut tx, coalition, slug.as_str()).await?;

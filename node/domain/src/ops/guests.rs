@@ -129,7 +129,7 @@ pub async fn decide(store: &Store, member: &crate::model::Actor, guest_id: i64, 
     let guest = store::guests::by_id(&mut store.conn().await?, guest_id).await?;
     let post = super::posts::own_post(store, member, guest.event_post_id).await?;
     if guest.state != ParticipationState::Pending {
-        return Err(DomainError::Conflict("this request was already answered / op dit verzoek is al geantwoord".into()));
+        return Err(DomainError::conflict("this request was already answered / op dit verzoek is al geantwoord"));
     }
     let event = super::events::of_post(store, post.id).await?.ok_or(DomainError::NotFound)?;
     let mut tx = store.begin().await?;

@@ -43,7 +43,7 @@ pub async fn local(store: &Store, username: &str) -> Result<Actor> {
 }
 
 fn too_long(field: &'static str, text: &str, max: usize) -> Option<Violation> {
-    (text.chars().count() > max).then(|| Violation { field, message: format!("at most {max} characters / hoogstens {max} tekens") })
+    (text.chars().count() > max).then(|| Violation { field, message: format!("at most {max} characters / hoogstens {max} tekens").into() })
 }
 
 /// A phone number as people write it: digits, spaces and `+ - ( ) . /`.

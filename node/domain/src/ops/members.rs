@@ -25,12 +25,14 @@ pub async fn update_profile(
     if display_name.is_some_and(|n| n.chars().count() > MAX_DISPLAY_NAME_CHARS) {
         problems.push(Violation {
             field: "display_name",
-            message: format!("at most {MAX_DISPLAY_NAME_CHARS} characters / hoogstens {MAX_DISPLAY_NAME_CHARS} tekens"),
+            message: format!("at most {MAX_DISPLAY_NAME_CHARS} characters / hoogstens {MAX_DISPLAY_NAME_CHARS} tekens").into(),
         });
     }
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
-        problems
-            .push(Violation { field: "note", message: format!("at most {MAX_NOTE_CHARS} characters / hoogstens {MAX_NOTE_CHARS} tekens") });
+        problems.push(Violation {
+            field: "note",
+            message: format!("at most {MAX_NOTE_CHARS} characters / hoogstens {MAX_NOTE_CHARS} tekens").into(),
+        });
     }
     if !problems.is_empty() {
         return Err(DomainError::Invalid(problems));

@@ -37,7 +37,7 @@ pub async fn load(store: &Store) -> Result<NodeSettings> {
 
 fn check(settings: &NodeSettings) -> Result<()> {
     let mut problems = Vec::new();
-    let mut problem = |field: &'static str, message: String| problems.push(Violation { field, message });
+    let mut problem = |field: &'static str, message: String| problems.push(Violation { field, message: message.into() });
     if settings.name.trim().chars().count() > MAX_NAME_CHARS {
         problem("name", format!("at most {MAX_NAME_CHARS} characters / hoogstens {MAX_NAME_CHARS} tekens"));
     }

@@ -2,7 +2,7 @@
 //! send. A proposal is a post (readable text, visibility, federation id) plus its fields; both
 //! are written with the outbox entry in one transaction.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, DEFAULT_CATEGORIES, NewPost, Post, ProposalDraft, ProposalState, Visibility, category_tag, html};
 use crate::now_ms;
 use crate::outbox::Outgoing;
@@ -84,13 +84,10 @@ pub async fn publish(
         return Err(DomainError::invalid("visibility", "only a person's own need can be for the coordinators alone"));
     }
     if audience.on_behalf_of.is_some() && (author.kind() != crate::model::ActorKind::Group || member.id == author.id) {
-        return Err(DomainError::invalid("on_behalf_of", "only a coordinator posting for the initiative can ask on behalf of a resident"));
+        return Err(DomainError::invalid("on_behalf_of", Say::OnBehalfOnlyForInitiative));
     }
     if audience.on_behalf_of.as_deref().is_some_and(|resident| crate::model::names_resident(draft, resident)) {
-        return Err(DomainError::invalid(
-            "title",
-            "the title or text names the resident; leave the name out, others read it / de titel of tekst noemt de bewoner; laat de naam weg, want anderen lezen mee",
-        ));
+        return Err(DomainError::invalid("title", Say::NamesTheResident));
     }
     let new = NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility);
     let mut tx = store.begin().await?;
@@ -193,7 +190,7 @@ pub async fn readable_for_passing_on(store: &Store, coordinator: &Actor, post_id
         return Err(DomainError::NotFound);
     }
     if already.is_some() || !proposal.state.is_active() {
-        return Err(DomainError::Conflict("this need was passed on already / deze hulpvraag is al doorgegeven".into()));
+        return Err(DomainError::conflict(Say::NeedPassedOnAlready));
     }
     Ok(proposal)
 }

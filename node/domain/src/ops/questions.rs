@@ -50,7 +50,7 @@ fn field_problem(field: &'static str, text: &str, max: usize) -> Option<Violatio
     } else {
         return None;
     };
-    Some(Violation { field, message })
+    Some(Violation { field, message: message.into() })
 }
 
 impl QuestionDraft {
@@ -188,7 +188,7 @@ pub async fn answer(store: &Store, member: &Actor, id: i64, text: &str, mail: Op
     let mail = mail.filter(|_| super::mail::valid_address(address)).map(|compose| compose(&view, text));
     let mut tx = store.begin().await?;
     if !store::questions::record_answer(&mut tx, id, member.id, text, mail.is_some()).await? {
-        return Err(DomainError::Conflict("answered already / al beantwoord".into()));
+        return Err(DomainError::conflict("answered already / al beantwoord"));
     }
     store::questions::mark_handled(&mut tx, id, member.id, view.question.need_post_id).await?;
     if let Some(mail) = &mail {

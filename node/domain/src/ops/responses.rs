@@ -6,7 +6,7 @@
 //! is left in silence, also when their node could not deliver the response.
 
 use super::posts::PostDraft;
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, DeclineReason, Fulfilment, Post, Proposal, ProposalState, Response, ResponseState, Visibility};
 use crate::outbox::Outgoing;
 use crate::store::{self, Store};
@@ -59,10 +59,7 @@ fn closed_reason(post: &Post, proposal: &Proposal) -> Option<DeclineReason> {
 /// another node. A proposal that is no longer open here is refused with why, in words.
 pub async fn respond(store: &Store, urls: &LocalUrls, member: &Actor, proposal_ap_id: &str, message: &str) -> Result<Response> {
     if message.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(DomainError::invalid(
-            "message",
-            format!("at most {MAX_MESSAGE_CHARS} characters / hoogstens {MAX_MESSAGE_CHARS} tekens"),
-        ));
+        return Err(DomainError::invalid("message", Say::AtMostChars(MAX_MESSAGE_CHARS)));
     }
     let mut conn = store.conn().await?;
     let post = store::posts::by_ap_id(&mut conn, proposal_ap_id).await?.ok_or(DomainError::NotFound)?;
@@ -72,15 +69,11 @@ pub async fn respond(store: &Store, urls: &LocalUrls, member: &Actor, proposal_a
         return Err(DomainError::NotFound);
     }
     if let Some(reason) = closed_reason(&post, &proposal) {
-        let (nl, en) = reason.words();
-        return Err(DomainError::Conflict(format!("{en} / {nl}")));
+        return Err(DomainError::conflict(Say::Closed(reason)));
     }
     let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
     if super::actors::may_act_as(store, member, &author).await? {
-        return Err(DomainError::invalid(
-            "proposal",
-            "you cannot respond to your own offer or need / je kunt niet reageren op je eigen vraag of aanbod",
-        ));
+        return Err(DomainError::invalid("proposal", Say::RespondToOwn));
     }
     let mut tx = store.begin().await?;
     let response = store::responses::insert(&mut tx, urls.new_activity().as_str(), post.id, member.id, message.trim()).await?;
@@ -178,7 +171,7 @@ async fn decision_parts(store: &Store, member: &Actor, response_id: i64) -> Resu
         return Err(DomainError::Forbidden);
     }
     if response.state != ResponseState::Pending {
-        return Err(DomainError::Conflict("this response was already answered / op deze reactie is al geantwoord".into()));
+        return Err(DomainError::conflict(Say::ResponseAnsweredAlready));
     }
     Ok((response, post, author, responder))
 }
@@ -196,12 +189,10 @@ pub async fn decide(store: &Store, urls: &LocalUrls, member: &Actor, response_id
         return store::responses::by_id(&mut store.conn().await?, response_id).await;
     }
     if !super::proposals::move_to(&mut tx, &post, &[ProposalState::Open], ProposalState::InProgress).await? {
-        return Err(DomainError::Conflict(
-            "someone is already helping, or it is no longer open / er wordt al geholpen, of het staat niet meer open".into(),
-        ));
+        return Err(DomainError::conflict(Say::NoLongerOpen));
     }
     if !store::responses::decide(&mut tx, response.id, ResponseState::Accepted, Some(urls.new_activity().as_str()), None).await? {
-        return Err(DomainError::Conflict("this response was already answered / op deze reactie is al geantwoord".into()));
+        return Err(DomainError::conflict(Say::ResponseAnsweredAlready));
     }
     if responder.is_local {
         tell_responder(&mut tx, &post, responder.id, true, None).await?;

@@ -20,14 +20,14 @@ pub const KIND_RSVP_ACCEPTED: &str = "rsvp_accepted";
 pub const KIND_RSVP_REJECTED: &str = "rsvp_rejected";
 
 pub(crate) fn full() -> DomainError {
-    DomainError::Conflict("this event is full / deze activiteit is vol".into())
+    DomainError::conflict("this event is full / deze activiteit is vol")
 }
 
 /// Why a request is refused at once, in words for the one who asked.
 pub(crate) fn refusal(admission: Admission) -> DomainError {
     match admission {
         Admission::Full => full(),
-        _ => DomainError::Conflict("registration is closed / aanmelden is gesloten".into()),
+        _ => DomainError::conflict("registration is closed / aanmelden is gesloten"),
     }
 }
 
@@ -144,7 +144,7 @@ pub async fn decide(store: &Store, member: &Actor, participation_id: i64, accept
     drop(conn);
     let post = super::posts::own_post(store, member, participation.event_post_id).await?;
     if participation.state != ParticipationState::Pending {
-        return Err(DomainError::Conflict("this request was already answered / op dit verzoek is al geantwoord".into()));
+        return Err(DomainError::conflict("this request was already answered / op dit verzoek is al geantwoord"));
     }
     let mut tx = store.begin().await?;
     let event = store::events::by_post_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;

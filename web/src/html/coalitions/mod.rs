@@ -26,7 +26,7 @@ pub use governance::{ProposalView, governance};
 pub use page::show;
 pub use week::{meals, week};
 
-use super::layout::{Frame, error_page, field_errors, in_language, render};
+use super::layout::{Frame, error_page, field_errors, render, say};
 use super::visitor::Visitor;
 use askama::Template;
 use axum::http::StatusCode;
@@ -296,7 +296,7 @@ fn refusal(refusal: Refusal, tr: super::i18n::Tr) -> String {
 fn refused_because(error: &DomainError, tr: super::i18n::Tr) -> Option<String> {
     match error {
         DomainError::CoalitionRefused(why) => Some(refusal(*why, tr)),
-        DomainError::Invalid(list) => Some(list.iter().map(|v| in_language(&v.message, tr)).collect::<Vec<_>>().join(" ")),
+        DomainError::Invalid(list) => Some(list.iter().map(|v| say(&v.message, tr)).collect::<Vec<_>>().join(" ")),
         _ => None,
     }
 }

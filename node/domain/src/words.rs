@@ -1,0 +1,130 @@
+//! What the domain tells a person, as codes ([`Say`]) that the edges put into Dutch or English
+//! (the web crate's locales, `say-<code>`), so that the domain decides what is said and not in
+//! which language. Older messages still carry both languages in one string ("English /
+//! Nederlands", [`Words::Both`]); they move to codes one area at a time (issue 14): the help
+//! loop's (offers, needs and responses) first.
+
+use crate::model::DeclineReason;
+
+/// A message for a person.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Words {
+    Say(Say),
+    /// "English / Nederlands", in one string.
+    Both(String),
+}
+
+/// What the domain can say, each with its own words in the locales.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Say {
+    /// A title of 3 to 120 characters is needed.
+    TitleLength,
+    /// A text is longer than it may be.
+    AtMostChars(usize),
+    ChooseCategory,
+    EndBeforeStart,
+    ExpiryPassed,
+    /// Hours given must be between 0 and 1000.
+    HoursRange,
+    /// A coordinator asking for a resident named her in the title or text.
+    NamesTheResident,
+    /// Only a coordinator posting for the initiative can ask on behalf of a resident.
+    OnBehalfOnlyForInitiative,
+    NeedPassedOnAlready,
+    RespondToOwn,
+    ResponseAnsweredAlready,
+    /// Someone is already helping, or it is no longer open.
+    NoLongerOpen,
+    /// The name (of a member, an initiative or a coalition's page) is in use.
+    NameTaken(String),
+    /// An account with that e-mail address exists.
+    EmailTaken,
+    /// A response came when the offer or need was closed, for this reason (its words travel
+    /// to peers too, so they live with the reason).
+    Closed(DeclineReason),
+}
+
+impl Say {
+    /// Its key in the locales, `say-<code>` (`Closed` has the reason's words instead).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Say::TitleLength => "title-length",
+            Say::AtMostChars(_) => "at-most-chars",
+            Say::ChooseCategory => "choose-category",
+            Say::EndBeforeStart => "end-before-start",
+            Say::ExpiryPassed => "expiry-passed",
+            Say::HoursRange => "hours-range",
+            Say::NamesTheResident => "names-the-resident",
+            Say::OnBehalfOnlyForInitiative => "on-behalf-only-for-initiative",
+            Say::NeedPassedOnAlready => "need-passed-on-already",
+            Say::RespondToOwn => "respond-to-own",
+            Say::ResponseAnsweredAlready => "response-answered-already",
+            Say::NoLongerOpen => "no-longer-open",
+            Say::NameTaken(_) => "name-taken",
+            Say::EmailTaken => "email-taken",
+            Say::Closed(_) => "closed",
+        }
+    }
+
+    /// The values its words name.
+    pub fn values(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Say::AtMostChars(n) => vec![("max", n.to_string())],
+            Say::NameTaken(name) => vec![("name", name.clone())],
+            _ => vec![],
+        }
+    }
+
+    /// One of each, for tests that every code has words in every language.
+    pub fn examples() -> Vec<Say> {
+        vec![
+            Say::TitleLength,
+            Say::AtMostChars(80),
+            Say::ChooseCategory,
+            Say::EndBeforeStart,
+            Say::ExpiryPassed,
+            Say::HoursRange,
+            Say::NamesTheResident,
+            Say::OnBehalfOnlyForInitiative,
+            Say::NeedPassedOnAlready,
+            Say::RespondToOwn,
+            Say::ResponseAnsweredAlready,
+            Say::NoLongerOpen,
+            Say::NameTaken("buurtkeuken".into()),
+            Say::EmailTaken,
+            Say::Closed(DeclineReason::Expired),
+        ]
+    }
+}
+
+impl From<Say> for Words {
+    fn from(say: Say) -> Self {
+        Words::Say(say)
+    }
+}
+
+impl From<&str> for Words {
+    fn from(both: &str) -> Self {
+        Words::Both(both.to_string())
+    }
+}
+
+impl From<String> for Words {
+    fn from(both: String) -> Self {
+        Words::Both(both)
+    }
+}
+
+/// For the log: the code (with its values), or the words as they are.
+impl std::fmt::Display for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Words::Say(Say::Closed(reason)) => write!(f, "closed: {}", reason.as_str()),
+            Words::Say(say) => {
+                write!(f, "{}", say.code())?;
+                say.values().iter().try_for_each(|(name, value)| write!(f, " {name}={value}"))
+            }
+            Words::Both(both) => f.write_str(both),
+        }
+    }
+}
