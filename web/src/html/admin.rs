@@ -99,8 +99,8 @@ pub async fn overview(context: Context, LoggedIn { visitor, member: admin }: Log
                 state_class,
                 pending: p.pending,
                 failed: p.failed,
-                since: p.failing_since.or(p.pending_since).map(local_time).unwrap_or_default(),
-                last_success: p.last_success_at.map(local_time).unwrap_or_else(|| never.clone()),
+                since: p.failing_since.or(p.pending_since).map(|t| local_time(t, tr)).unwrap_or_default(),
+                last_success: p.last_success_at.map(|t| local_time(t, tr)).unwrap_or_else(|| never.clone()),
                 last_error: p.last_error.clone().unwrap_or_default(),
             }
         })

@@ -56,7 +56,7 @@ pub async fn list(context: Context, LoggedIn { visitor, member }: LoggedIn) -> R
                     href: format!("/gesprekken/{}", p.actor.id),
                     name: p.actor.display_name.clone(),
                     handle: p.actor.handle(),
-                    when: super::local_time(p.newest.published),
+                    when: super::local_time(p.newest.published, visitor.tr),
                 })
                 .collect();
             let page = ConversationsPage { frame: Frame::new(&context, &visitor, visitor.tr.t("conversations-title")).await, partners };
@@ -86,7 +86,7 @@ async fn conversation_page(
             MessageView {
                 mine,
                 who: if mine { visitor.tr.t("conversation-me") } else { other.display_name.clone() },
-                when: super::local_time(p.published),
+                when: super::local_time(p.published, visitor.tr),
                 content: p.content,
             }
         })

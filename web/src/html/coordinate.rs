@@ -55,7 +55,7 @@ impl QuestionView {
         let q = &view.question;
         let handled = q.handled_at.map(|at| {
             let who = view.handled_by.as_ref().map(|a| a.display_name.clone()).unwrap_or_default();
-            tr.with("question-handled-by", &[("who", who), ("when", super::local_time(at))])
+            tr.with("question-handled-by", &[("who", who), ("when", super::local_time(at, tr))])
         });
         QuestionView {
             id: q.id,
@@ -63,7 +63,7 @@ impl QuestionView {
             name: q.name.clone(),
             contact: q.contact.clone(),
             question: q.question.clone(),
-            when: super::local_time(q.created_at),
+            when: super::local_time(q.created_at, tr),
             handled,
             need_href: q.need_post_id.map(|id| format!("/bericht/{id}")),
             answer: answer_of(view, tr),
@@ -76,7 +76,7 @@ fn answer_of(view: &questions::QuestionView, tr: super::i18n::Tr) -> Option<(Str
     let q = &view.question;
     let (answer, at) = (q.answer.clone()?, q.answered_at?);
     let who = view.answered_by.as_ref().map(|a| a.display_name.clone()).unwrap_or_default();
-    let by = tr.with("question-answered-by", &[("who", who), ("when", super::local_time(at))]);
+    let by = tr.with("question-answered-by", &[("who", who), ("when", super::local_time(at, tr))]);
     let how = if q.answer_mailed {
         tr.t1("question-answered-mailed", "contact", &q.contact)
     } else {
@@ -136,13 +136,13 @@ pub(super) async fn page(context: &Context, visitor: &Visitor, member: &Actor, m
         .into_iter()
         .map(|i| InvitationView {
             note: i.note,
-            made: super::local_time(i.created_at),
+            made: super::local_time(i.created_at, tr),
             status: if i.used_by.is_some() {
                 tr.t("invitation-used")
             } else if i.expires_at < now {
                 tr.t("invitation-expired")
             } else {
-                tr.t1("invitation-valid-until", "date", super::local_time(i.expires_at))
+                tr.t1("invitation-valid-until", "date", super::local_time(i.expires_at, tr))
             },
         })
         .collect();
@@ -154,7 +154,7 @@ pub(super) async fn page(context: &Context, visitor: &Visitor, member: &Actor, m
             name: w.member.display_name.clone(),
             handle: w.member.handle(),
             application: w.application.unwrap_or_default(),
-            since: super::local_time(w.since),
+            since: super::local_time(w.since, tr),
         })
         .collect();
     let members = signup::members_of(&context.store, member)

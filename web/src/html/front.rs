@@ -57,7 +57,7 @@ impl EventView {
         EventView {
             href: format!("/bericht/{}", card.post.id),
             title: card.event.title.clone(),
-            starts: super::local_time(card.event.starts_at),
+            starts: super::local_time(card.event.starts_at, tr),
             place,
             author: card.author.display_name.clone(),
             cancelled: card.event.is_cancelled(),
@@ -65,9 +65,9 @@ impl EventView {
     }
 }
 
-/// "in overleg", "op 03-12-2026", "van … tot en met …" and the English equivalents.
+/// "in overleg", "op donderdag 3 december", "van … tot en met …" and the English equivalents.
 pub fn describe_when(when: When, tr: Tr) -> String {
-    let day = |d: NaiveDate| d.format("%d-%m-%Y").to_string();
+    let day = |d: NaiveDate| super::dates::local_day(d, tr);
     match when {
         When::Flexible => tr.t("when-flexible"),
         When::On(d) => tr.t1("when-on", "date", day(d)),
@@ -138,7 +138,7 @@ pub async fn front_page(context: Context, visitor: Visitor) -> Response {
             .map(|(post, author)| NewsView {
                 href: format!("/bericht/{}", post.id),
                 author: author.display_name,
-                when: super::local_time(post.published),
+                when: super::local_time(post.published, tr),
                 content: post.content,
             })
             .collect(),

@@ -41,7 +41,7 @@ pub async fn list(context: Context, visitor: Visitor) -> Response {
                     href: format!("/bericht/{}", c.post.id),
                     title: c.article.title.clone(),
                     author: c.author.display_name.clone(),
-                    updated: local_time(c.article.updated_at),
+                    updated: local_time(c.article.updated_at, visitor.tr),
                     version: c.article.version,
                 })
                 .collect();
@@ -87,7 +87,7 @@ pub async fn details(context: &Context, visitor: &Visitor, post: &Post, article:
         title: article.title.clone(),
         body,
         version: article.version,
-        updated: local_time(article.updated_at),
+        updated: local_time(article.updated_at, visitor.tr),
         forked_from: article.forked_from.clone(),
         may_edit,
         waiting,
@@ -296,7 +296,13 @@ pub async fn history(context: Context, visitor: Visitor, Path(id): Path<i64>) ->
                 Some(actor) => format!("{} (@{})", actor.display_name, actor.handle()),
                 None => r.editor_ap_id.clone(),
             };
-            revisions.push(RevisionView { version: r.version, editor, summary: r.summary, when: local_time(r.created_at), diff: r.diff });
+            revisions.push(RevisionView {
+                version: r.version,
+                editor,
+                summary: r.summary,
+                when: local_time(r.created_at, visitor.tr),
+                diff: r.diff,
+            });
         }
         Ok::<_, DomainError>((article.title, revisions))
     };

@@ -107,7 +107,7 @@ pub fn notice_mails(sender: &Sender, due: &DueNotices) -> Vec<NewMail> {
 /// A reminder of an event the member takes part in.
 pub fn reminder_mail(sender: &Sender, member: &buurtnet_domain::model::Actor, reminder: &DueReminder) -> NewMail {
     let tr = tr_for(&reminder.language);
-    let when = local_time(reminder.starts_at);
+    let when = local_time(reminder.starts_at, tr);
     let place = reminder.place_name.clone().filter(|p| !p.trim().is_empty());
     let about = match place {
         Some(place) => tr.with("mail-reminder-text-place", &[("title", reminder.title.clone()), ("when", when), ("place", place)]),

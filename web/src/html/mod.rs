@@ -13,6 +13,7 @@ pub mod coalitions;
 pub mod consent;
 pub mod conversations;
 pub mod coordinate;
+pub mod dates;
 pub mod desk;
 pub mod events;
 pub mod extract;
@@ -244,11 +245,7 @@ pub async fn too_many(context: &Context, visitor: &Visitor, message: String) -> 
     response
 }
 
-/// Formats a moment for people, in the node's time zone (Europe/Amsterdam).
-pub fn local_time(ms: i64) -> String {
-    use chrono::TimeZone;
-    chrono_tz::Europe::Amsterdam.timestamp_millis_opt(ms).single().map(|t| t.format("%d-%m-%Y %H:%M").to_string()).unwrap_or_default()
-}
+pub use dates::local_time;
 
 #[cfg(test)]
 mod tests {

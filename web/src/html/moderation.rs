@@ -84,11 +84,12 @@ async fn page(context: &Context, visitor: &Visitor, member: &Actor, error: Optio
             is_remote: !r.account.is_local,
             posts: r.posts.iter().map(|p| (format!("/bericht/{}", p.id), summary_of(&p.content))).collect(),
             comment: r.comment,
-            when: local_time(r.created_at),
+            when: local_time(r.created_at, visitor.tr),
         })
         .collect();
     let (actors, domains) = moderation::blocks(&context.store, member).await?;
-    let since = |list: Vec<(String, String, i64)>| list.into_iter().map(|(what, why, at)| (what, why, local_time(at))).collect();
+    let since =
+        |list: Vec<(String, String, i64)>| list.into_iter().map(|(what, why, at)| (what, why, local_time(at, visitor.tr))).collect();
     let suggestions = moderation::suggestions(&context.store, member)
         .await?
         .into_iter()

@@ -36,7 +36,7 @@ fn line(view: &NoticeView, tr: super::i18n::Tr) -> NoticeLine {
         (None, Some(actor)) => Some(format!("/actor/{}", actor.id)),
         _ => None,
     };
-    NoticeLine { text, href, when: local_time(view.notification.created_at), unread: view.notification.read_at.is_none() }
+    NoticeLine { text, href, when: local_time(view.notification.created_at, tr), unread: view.notification.read_at.is_none() }
 }
 
 pub async fn list(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {

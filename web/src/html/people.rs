@@ -160,7 +160,7 @@ async fn actor_page(context: &Context, visitor: &Visitor, id: i64) -> Result<Res
     let mut posts = vec![];
     for post in store::posts::by_author(&mut conn, actor.id, 20, 0).await? {
         if !post.is_deleted() && ops::visibility::may_read(&context.store, &post, visitor.member().map(|m| m.ap_id.as_str())).await? {
-            posts.push((format!("/bericht/{}", post.id), local_time(post.published), post.content));
+            posts.push((format!("/bericht/{}", post.id), local_time(post.published, tr), post.content));
         }
     }
     drop(conn);

@@ -217,7 +217,7 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         author_name: author.display_name.clone(),
         author_href: actor_href(&author),
         author_handle: author.handle(),
-        published: super::local_time(post.published),
+        published: super::local_time(post.published, tr),
         content: post.content.clone(),
         content_warning: post.summary.clone(),
         attachments: ops::media::of_post(&context.store, post.id)
@@ -249,8 +249,8 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         fork_as,
         event: event.map(|e| EventDetails {
             title: e.title.clone(),
-            starts: super::local_time(e.starts_at),
-            ends: e.ends_at.map(super::local_time),
+            starts: super::local_time(e.starts_at, tr),
+            ends: e.ends_at.map(|t| super::local_time(t, tr)),
             place: e.place_name.clone(),
             address: e.place_address.clone(),
             online_url: e.online_url.clone(),
@@ -414,7 +414,7 @@ pub(super) async fn profile_of(context: &Context, visitor: &Visitor, actor: &Act
         summary: html::sanitize(&actor.summary),
         is_initiative: actor.kind() == ActorKind::Group,
         proposals,
-        posts: posts.iter().map(|p| (format!("/bericht/{}", p.id), super::local_time(p.published), p.content.clone())).collect(),
+        posts: posts.iter().map(|p| (format!("/bericht/{}", p.id), super::local_time(p.published, tr), p.content.clone())).collect(),
         calendar_href: format!("{}/calendar.ics", actor.ap_id),
         feed_base: format!("{}/feed", actor.ap_id),
         id: actor.id,

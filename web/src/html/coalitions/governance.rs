@@ -62,7 +62,7 @@ pub(super) fn proposal_view(
         }
     };
     let status = match &standing {
-        Standing::Objectable { until } => tr.t1("coalition-status-objectable", "date", local_time(*until)),
+        Standing::Objectable { until } => tr.t1("coalition-status-objectable", "date", local_time(*until, tr)),
         Standing::NeedsSponsors { have, needed } => {
             tr.with("coalition-status-needs-sponsors", &[("have", have.to_string()), ("needed", needed.to_string())])
         }
@@ -82,7 +82,7 @@ pub(super) fn proposal_view(
         what,
         details,
         by: ActorLink::of(&p.proposer, known),
-        when: local_time(p.published),
+        when: local_time(p.published, tr),
         is_admission: matches!(p.change, Change::Admit(_)),
         sponsors: names(&p.sponsors, known, tr),
         objections: names(p.objections.keys(), known, tr),

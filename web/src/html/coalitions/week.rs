@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use buurtnet_domain::ops::coalition_week::{self, Day, Item, Show};
 use buurtnet_federation::Context;
-use chrono::{Datelike, Days, NaiveDate, TimeZone};
+use chrono::{Days, NaiveDate, TimeZone};
 
 /// One activity as the week shows it: "17:30 tot 19:30", its title, place and initiative.
 pub struct ItemView {
@@ -36,16 +36,7 @@ pub struct DayView {
 
 /// "maandag 14 december" / "Monday 14 December".
 pub fn day_heading(date: NaiveDate, tr: Tr) -> String {
-    const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    tr.with(
-        "week-day-heading",
-        &[
-            ("weekday", WEEKDAYS[date.weekday().num_days_from_monday() as usize].to_string()),
-            ("day", date.day().to_string()),
-            ("month", MONTHS[date.month0() as usize].to_string()),
-        ],
-    )
+    crate::html::dates::weekday_day_month(date, tr)
 }
 
 /// "17:30" or "17:30 tot 19:30", in the event's own time zone.
