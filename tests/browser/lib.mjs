@@ -28,8 +28,14 @@ export async function person(browser, locale = 'nl-NL') {
   return context.newPage();
 }
 
-/** Runs axe-core on the page; serious or critical violations fail the run. */
+/** Runs axe-core on the page (serious or critical violations fail the run), then
+ * checks that it does not scroll sideways on a 360 px phone. */
 export async function audit(page, name) {
+  await axe(page, name);
+  await fitsPhone(page, name);
+}
+
+async function axe(page, name) {
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async () => {
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
@@ -39,6 +45,29 @@ export async function audit(page, name) {
   const bad = result.filter(v => v.impact === 'serious' || v.impact === 'critical');
   if (bad.length) {
     throw new Error(`accessibility: ${name} (${page.url()}) has ${bad.length} serious or critical violations: ${JSON.stringify(bad, null, 1)}`);
+  }
+}
+
+/** The page at 360 x 740 must not scroll sideways: the document's scroll width against the
+ * layout viewport (clientWidth), not innerWidth (which grows when a phone zooms out). The
+ * widths and the header's height are kept in the report; the widest elements are named. */
+async function fitsPhone(page, name) {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 360, height: 740 });
+  const seen = await page.evaluate(() => {
+    const root = document.documentElement;
+    const header = document.querySelector('header.site');
+    const wide = [...document.querySelectorAll('body *')]
+      .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+      .map(e => `${e.tagName.toLowerCase()}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} (${Math.round(e.getBoundingClientRect().right)})`)
+      .slice(0, 8);
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, header: header ? Math.round(header.getBoundingClientRect().height) : 0, wide };
+  });
+  await page.setViewportSize(before);
+  Object.assign(audits[audits.length - 1], { phone: seen });
+  console.log(`${name}: ${seen.scrollWidth} px wide at 360, header ${seen.header} px`);
+  if (seen.scrollWidth > seen.clientWidth) {
+    throw new Error(`${name} (${page.url()}) scrolls sideways at 360 px: ${seen.scrollWidth} > ${seen.clientWidth}; too wide: ${seen.wide.join(', ')}`);
   }
 }
 
