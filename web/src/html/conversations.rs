@@ -16,7 +16,6 @@ use buurtnet_federation::Context;
 pub struct PartnerView {
     pub href: String,
     pub name: String,
-    pub handle: String,
     pub when: String,
 }
 
@@ -41,7 +40,6 @@ struct ConversationPage {
     frame: Frame,
     other_id: i64,
     other_name: String,
-    other_handle: String,
     messages: Vec<MessageView>,
     /// (text kept, what was wrong)
     problem: Option<(String, String)>,
@@ -55,7 +53,7 @@ pub async fn list(context: Context, LoggedIn { visitor, member }: LoggedIn) -> R
                 .map(|p| PartnerView {
                     href: format!("/gesprekken/{}", p.actor.id),
                     name: p.actor.display_name.clone(),
-                    handle: p.actor.handle(),
+
                     when: super::local_time(p.newest.published, visitor.tr),
                 })
                 .collect();
@@ -95,7 +93,6 @@ async fn conversation_page(
         frame: Frame::new(context, visitor, visitor.tr.t1("conversation-title", "name", &other.display_name)).await,
         other_id,
         other_name: other.display_name.clone(),
-        other_handle: other.handle(),
         messages,
         problem,
     })

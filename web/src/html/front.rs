@@ -78,7 +78,6 @@ pub fn describe_when(when: When, tr: Tr) -> String {
 pub struct InitiativeView {
     pub href: String,
     pub name: String,
-    pub handle: String,
 }
 
 #[derive(Template)]
@@ -128,7 +127,7 @@ pub async fn front_page(context: Context, visitor: Visitor) -> Response {
         frame: Frame::new(&context, &visitor, tr.t("front-title")).await,
         initiatives: initiatives
             .iter()
-            .map(|i| InitiativeView { href: format!("/initiatives/{}", i.username), name: i.display_name.clone(), handle: i.handle() })
+            .map(|i| InitiativeView { href: format!("/initiatives/{}", i.username), name: i.display_name.clone() })
             .collect(),
         needs: needs.iter().map(|c| ProposalView::new(c, tr)).collect(),
         offers: offers.iter().map(|c| ProposalView::new(c, tr)).collect(),

@@ -77,7 +77,6 @@ struct PostPage {
     id: i64,
     author_name: String,
     author_href: String,
-    author_handle: String,
     published: String,
     /// Sanitised HTML of the post (shown when it is neither a proposal nor an event).
     content: String,
@@ -216,7 +215,6 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         id: post.id,
         author_name: author.display_name.clone(),
         author_href: actor_href(&author),
-        author_handle: author.handle(),
         published: super::local_time(post.published, tr),
         content: post.content.clone(),
         content_warning: post.summary.clone(),
