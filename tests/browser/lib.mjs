@@ -66,6 +66,9 @@ async function fitsPhone(page, name) {
   await page.setViewportSize(before);
   Object.assign(audits[audits.length - 1], { phone: seen });
   console.log(`${name}: ${seen.scrollWidth} px wide at 360, header ${seen.header} px`);
+  if (seen.header > 200) {
+    throw new Error(`${name}: the header takes ${seen.header} of 740 px on a phone; about a quarter (at most 200) is the aim`);
+  }
   if (seen.scrollWidth > seen.clientWidth) {
     throw new Error(`${name} (${page.url()}) scrolls sideways at 360 px: ${seen.scrollWidth} > ${seen.clientWidth}; too wide: ${seen.wide.join(', ')}`);
   }

@@ -74,6 +74,8 @@ browse-results = { $count ->
     [one] 1 found
    *[other] { $count } found
 }
+browse-offer-instead = Nothing here that you can do?
+browse-offer-instead-link = Say what you would like to offer
 browse-none = Try fewer filters.
 
 ## Agenda
@@ -546,6 +548,7 @@ notice-kind-patch-merged = Your change to an article was taken over.
 notice-kind-patch-rejected = Your change to an article could not be taken over.
 
 ## My data
+nav-profile = My profile
 nav-account = My data
 account-title = My data
 account-export-heading = Download everything

@@ -74,6 +74,8 @@ browse-results = { $count ->
     [one] 1 gevonden
    *[other] { $count } gevonden
 }
+browse-offer-instead = Staat er niets bij wat jij kunt doen?
+browse-offer-instead-link = Zet zelf neer wat je wilt aanbieden
 browse-none = Probeer het met minder filters.
 
 ## Agenda
@@ -546,6 +548,7 @@ notice-kind-patch-merged = Je wijziging van een artikel is overgenomen.
 notice-kind-patch-rejected = Je wijziging van een artikel kon niet worden overgenomen.
 
 ## Mijn gegevens
+nav-profile = Mijn profiel
 nav-account = Mijn gegevens
 account-title = Mijn gegevens
 account-export-heading = Alles downloaden
