@@ -159,6 +159,7 @@ async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: 
     );
     assert_eq!(proposal.title, "Boodschappen voor mevrouw Jansen");
     assert_eq!(proposal.when(), need().when);
+    assert_eq!(proposal.description, need().description, "only what the author wrote: the text for Mastodon readers is not kept twice");
 
     let note: Value = reqwest::Client::new().get(&post.ap_id).header("accept", "application/activity+json").send().await?.json().await?;
     assert_eq!(note["type"], "Note", "Mastodon reads it as a post");

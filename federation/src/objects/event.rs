@@ -114,13 +114,12 @@ pub fn read(note: &NoteJson) -> Option<EventDraft> {
         .and_then(Value::as_str)
         .and_then(buurtnet_domain::model::links::web_address);
     let text = buurtnet_domain::model::html::to_plain_text(&buurtnet_domain::model::html::sanitize(&note.content));
+    let title =
+        note.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| text.lines().next().unwrap_or("Activiteit").to_string());
+    let description = super::fallback::description(&text, &title, &[note.summary.as_deref().unwrap_or_default()]);
     Some(EventDraft {
-        title: note
-            .name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| text.lines().next().unwrap_or("Activiteit").to_string()),
-        description: text,
+        title,
+        description,
         starts_at,
         ends_at,
         timezone,

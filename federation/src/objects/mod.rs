@@ -5,6 +5,7 @@ pub mod article;
 pub mod coalition_content;
 pub mod coalition_op;
 pub mod event;
+pub mod fallback;
 pub mod media;
 pub mod note;
 pub mod proposal;

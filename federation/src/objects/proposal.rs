@@ -108,7 +108,7 @@ pub fn read(note: &NoteJson, categories: &[&str]) -> Option<ProposalDraft> {
     Some(ProposalDraft {
         purpose,
         title: title.chars().take(120).collect(),
-        description: text.chars().take(4000).collect(),
+        description: super::fallback::description(&text, &title, &[]).chars().take(4000).collect(),
         category: from_intent.or_else(from_tags).unwrap_or_else(|| "overig".into()),
         neighbourhood: note.location.as_ref().and_then(|l| l.get("name")).and_then(Value::as_str).map(|n| n.chars().take(80).collect()),
         // The date of a time (`2026-11-22T10:00:00Z`); a text with no date there reads as none.
