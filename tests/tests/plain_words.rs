@@ -2,7 +2,8 @@
 //! rendered in Dutch logged out and logged in, with its tags stripped, must be free of the
 //! words in `FORBIDDEN` and of handles (`@naam@host`). The administrator's pages (`/beheer/…`)
 //! and the help for people who already use Mastodon are not visited; the few parts of a page
-//! that are excepted are in `EXCEPTED`, each with its reason.
+//! that are excepted are in `EXCEPTED`, each with its reason. And "Ik wil helpen" opens the
+//! open needs, not a form.
 
 use anyhow::{Context as _, Result};
 use buurtnet_tests::harness::{Backend, TestNode, form_coalition};
@@ -143,6 +144,25 @@ async fn residents_pages_speak_plain_dutch() -> Result<()> {
         found.extend(check(&mut fatima, path, "logged in").await?);
     }
     assert!(found.is_empty(), "technical words on residents' pages:\n{}", found.join("\n"));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn i_want_to_help_opens_the_open_needs() -> Result<()> {
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    node.add_member("fatima", Some(&zorg)).await?;
+    let mut fatima = PageVisitor::new(&node.base_url())?;
+    fatima.log_in("fatima", PASSWORD).await?;
+    post_everything(&mut fatima).await?;
+    let mut visitor = PageVisitor::new(&node.base_url())?;
+    let front = visitor.get("/").await?.body;
+    let link = "<a class=\"button secondary\" href=\"/hulp?soort=hulpvraag#resultaten\">Ik wil helpen</a>";
+    assert!(front.contains(link), "{front}");
+    let needs = visitor.get("/hulp?soort=hulpvraag").await?.body;
+    let (list, offer) = (needs.find("Hulp bij de boodschappen"), needs.find("href=\"/nieuw/hulpaanbod\""));
+    assert!(list.is_some() && list < offer, "the open needs first, then a way to offer: {needs}");
+    assert!(!needs.contains("Ik help met de computer"), "no offers among them");
     Ok(())
 }
 
