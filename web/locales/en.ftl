@@ -1065,3 +1065,7 @@ say-response-answered-already = This response was answered already.
 say-no-longer-open = Someone is already helping, or it is no longer open.
 say-name-taken = The name { $name } is taken.
 say-email-taken = There is already an account with this e-mail address.
+say-repeat-unknown = Choose how often the activity comes back: not, every week, every two weeks or every month.
+say-repeat-count-range = Choose a number of times from 1 to 104.
+say-repeat-ends-before-start = The last date is before the first.
+say-repeat-too-long = A repeat runs for at most two years.

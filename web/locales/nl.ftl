@@ -1065,3 +1065,7 @@ say-response-answered-already = Op deze reactie is al geantwoord.
 say-no-longer-open = Er wordt al geholpen, of het staat niet meer open.
 say-name-taken = De naam { $name } is al in gebruik.
 say-email-taken = Er is al een account met dit e-mailadres.
+say-repeat-unknown = Kies hoe vaak de activiteit terugkomt: niet, elke week, elke twee weken of elke maand.
+say-repeat-count-range = Kies een aantal keer van 1 tot 104.
+say-repeat-ends-before-start = De laatste datum ligt voor de eerste.
+say-repeat-too-long = Een herhaling loopt hoogstens twee jaar.
