@@ -222,6 +222,44 @@ fn end_of_day(date: NaiveDate, tz: rrule::Tz) -> Result<DateTime<rrule::Tz>> {
         .ok_or_else(|| DomainError::invalid("repeat_until", Say::RepeatEndsBeforeStart))
 }
 
+/// A series as stored by the organiser's node.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Series {
+    pub id: i64,
+    pub author_id: i64,
+    /// The first date's event, whose details every date copies.
+    pub template_post_id: i64,
+    #[sqlx(try_from = "String")]
+    pub repeat: Repeat,
+    /// `YYYY-MM-DD`.
+    pub until_date: Option<String>,
+    pub repeat_count: Option<i32>,
+    /// The first start in local time, `YYYY-MM-DD HH:MM`.
+    pub first_local: String,
+    pub timezone: String,
+    pub duration_ms: Option<i64>,
+    pub stopped: bool,
+    pub created_at: i64,
+}
+
+/// The format of [`Series::first_local`].
+pub const LOCAL_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+impl Series {
+    pub fn rule(&self) -> SeriesRule {
+        let until = self.until_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let end = match (until, self.repeat_count) {
+            (Some(last), _) => SeriesEnd::Until(last),
+            (None, count) => SeriesEnd::Count(count.map_or(MAX_OCCURRENCES, |n| n.clamp(1, MAX_OCCURRENCES as i32) as u32)),
+        };
+        SeriesRule { repeat: self.repeat, end }
+    }
+
+    pub fn first(&self) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(&self.first_local, LOCAL_FORMAT).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

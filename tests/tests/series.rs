@@ -1,0 +1,129 @@
+//! Issue 16 item 2: repeating events. The organiser's node keeps the series and publishes
+//! each date in the coming weeks as an event of its own; another node shows single dates,
+//! a member there joins one date, hears when it moves, and sees a skipped date cancelled.
+
+use anyhow::{Context as _, Result};
+use buurtnet_domain::model::{
+    Actor, DEFAULT_TIMEZONE, EventDraft, EventQuestions, JoinMode, Place, Repeat, SeriesEnd, SeriesRule, Visibility,
+};
+use buurtnet_domain::ops::{events, rsvp, series};
+use buurtnet_domain::store;
+use buurtnet_tests::harness::{Backend, TestNode, eventually};
+use buurtnet_tests::on_both_backends;
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
+use chrono_tz::Tz;
+
+on_both_backends!(a_weekly_meal_shows_as_single_dates_elsewhere_with_a_skip_and_a_move);
+
+fn amsterdam(t: NaiveDateTime) -> chrono::DateTime<Utc> {
+    EventDraft::local_to_utc(t, DEFAULT_TIMEZONE).unwrap()
+}
+
+/// A meal at 17:30 on the day after tomorrow, Amsterdam time.
+fn meal() -> EventDraft {
+    let day = (Utc::now() + Duration::days(2)).date_naive();
+    let at = |h, m| amsterdam(day.and_hms_opt(h, m, 0).unwrap());
+    EventDraft {
+        title: "Samen eten op donderdag".into(),
+        description: "Elke week, iedereen is welkom.".into(),
+        starts_at: at(17, 30),
+        ends_at: Some(at(19, 30)),
+        timezone: DEFAULT_TIMEZONE.into(),
+        place: Some(Place { name: "Buurthuis De Ark".into(), address: Some("Gaffelstraat 1".into()), ..Place::default() }),
+        online_url: None,
+        capacity: Some(30),
+        join_mode: JoinMode::Free,
+    }
+}
+
+async fn ap_id(node: &TestNode, post_id: i64) -> Result<String> {
+    Ok(store::posts::by_id(&mut node.store().conn().await?, post_id).await?.ap_id)
+}
+
+async fn copy(node: &TestNode, ap_id: &str) -> Result<buurtnet_domain::model::Event> {
+    let post = node.post(ap_id).await?.context("copy")?;
+    store::events::by_post_id(&mut node.store().conn().await?, post.id).await?.context("event")
+}
+
+async fn told(node: &TestNode, member: &Actor, kind: &str) -> Result<usize> {
+    let all = store::notifications::for_recipient(&mut node.store().conn().await?, member.id, 100).await?;
+    Ok(all.iter().filter(|n| n.kind == kind).count())
+}
+
+async fn a_weekly_meal_shows_as_single_dates_elsewhere_with_a_skip_and_a_move(backend: Backend) -> Result<()> {
+    let home = TestNode::start(backend).await?;
+    let initiative = home.add_initiative("buurtkeuken", false).await?;
+    let fatima = home.add_member("fatima", Some(&initiative)).await?;
+    let away = TestNode::start(backend).await?;
+    let kees = away.add_member("kees", None).await?;
+    away.follow_and_wait(&kees, &initiative.ap_id).await?;
+
+    let state = home.node.as_ref().context("running")?.state();
+    let rule = SeriesRule { repeat: Repeat::Weekly, end: SeriesEnd::Count(4) };
+    let draft = meal();
+    let (series_id, _) =
+        series::start(&state.store, &state.urls, (&fatima, &initiative), (&draft, Visibility::Public, EventQuestions::default()), rule)
+            .await?;
+    state.wake_delivery();
+    let dates = series::dates(&state.store, series_id).await?;
+    assert_eq!(dates.len(), 4, "four weeks fall within the window: {dates:?}");
+
+    // The other node holds four single events, a week apart, each at 17:30 Amsterdam time.
+    let tz: Tz = DEFAULT_TIMEZONE.parse()?;
+    let mut ids = Vec::new();
+    for date in &dates {
+        let id = ap_id(&home, date.post_id.context("published")?).await?;
+        away.until_event(&id).await?;
+        let there = copy(&away, &id).await?;
+        let start = chrono::DateTime::<Utc>::from_timestamp_millis(there.starts_at).context("time")?.with_timezone(&tz);
+        assert_eq!((start.hour(), start.minute()), (17, 30));
+        assert_eq!(start.date_naive(), NaiveDate::parse_from_str(&date.planned_date, "%Y-%m-%d")?);
+        ids.push(id);
+    }
+    let first = copy(&away, &ids[0]).await?.starts_at;
+    let weekdays: Vec<_> = {
+        let mut days = Vec::new();
+        for id in &ids {
+            let at = chrono::DateTime::<Utc>::from_timestamp_millis(copy(&away, id).await?.starts_at).context("time")?;
+            days.push(at.with_timezone(&tz).weekday());
+        }
+        days
+    };
+    assert!(weekdays.iter().all(|d| *d == weekdays[0]), "the same weekday: {weekdays:?}");
+    assert!(copy(&away, &ids[3]).await?.starts_at > first);
+
+    // Kees joins the second date only.
+    {
+        let there = away.node.as_ref().context("running")?.state();
+        rsvp::join(&there.store, &there.urls, &kees, &ids[1]).await?;
+        there.wake_delivery();
+    }
+    let second = dates[1].post_id.context("second")?;
+    eventually("kees is in on the second date", || async {
+        let count = store::events::by_post_id(&mut home.store().conn().await?, second).await?.context("event")?.participant_count;
+        Ok((count == 1).then_some(()))
+    })
+    .await?;
+
+    // The organiser skips the third date and moves the second by an hour.
+    let third_day = NaiveDate::parse_from_str(&dates[2].planned_date, "%Y-%m-%d")?;
+    series::skip(&state.store, &fatima, series_id, third_day).await?;
+    let mut moved = events::of_post(&state.store, second).await?.context("second")?.draft();
+    moved.starts_at += Duration::hours(1);
+    moved.ends_at = moved.ends_at.map(|end| end + Duration::hours(1));
+    events::update(&state.store, &fatima, second, &moved).await?;
+    state.wake_delivery();
+
+    eventually("the move reaches kees", || async { Ok((told(&away, &kees, events::KIND_EVENT_MOVED).await? == 1).then_some(())) }).await?;
+    assert_eq!(copy(&away, &ids[1]).await?.starts_at, moved.starts_at.timestamp_millis());
+    eventually("the skipped date is cancelled there", || async { Ok(copy(&away, &ids[2]).await?.is_cancelled().then_some(())) }).await?;
+    assert!(!copy(&away, &ids[0]).await?.is_cancelled() && !copy(&away, &ids[3]).await?.is_cancelled());
+    assert_eq!(told(&away, &kees, events::KIND_EVENT_CANCELLED).await?, 0, "kees did not join the skipped date");
+
+    // Housekeeping publishes nothing twice, and nothing for a skipped date.
+    assert_eq!(series::extend_due(&state.store, &state.urls).await?, 0);
+    let after = series::dates(&state.store, series_id).await?;
+    assert_eq!(after.len(), 4);
+    assert!(after[2].skipped);
+    Ok(())
+}
