@@ -8,10 +8,12 @@ use buurtnet_domain::model::{
 };
 use buurtnet_domain::ops::{events, rsvp, series};
 use buurtnet_domain::store;
-use buurtnet_tests::harness::{Backend, TestNode, eventually};
+use buurtnet_tests::harness::{Backend, PASSWORD, TestNode, eventually};
 use buurtnet_tests::on_both_backends;
+use buurtnet_tests::pages::PageVisitor;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
+use reqwest::StatusCode;
 
 on_both_backends!(a_weekly_meal_shows_as_single_dates_elsewhere_with_a_skip_and_a_move);
 
@@ -125,5 +127,56 @@ async fn a_weekly_meal_shows_as_single_dates_elsewhere_with_a_skip_and_a_move(ba
     let after = series::dates(&state.store, series_id).await?;
     assert_eq!(after.len(), 4);
     assert!(after[2].skipped);
+    Ok(())
+}
+
+/// The new-event form with "Herhalen": a weekly meal of three dates is three events; an
+/// unknown choice, a count of 0 and a last date before the first are refused with the
+/// field named, and nothing is published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_form_repeats_and_explains_what_is_wrong() -> Result<()> {
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let initiative = node.add_initiative("buurtkeuken", false).await?;
+    node.add_member("fatima", Some(&initiative)).await?;
+    let mut fatima = PageVisitor::new(&node.base_url())?;
+    fatima.log_in("fatima", PASSWORD).await?;
+    let day = (Utc::now() + Duration::days(2)).date_naive().to_string();
+    let before = (Utc::now() - Duration::days(2)).date_naive().to_string();
+    let form = |repeat: &'static str, until: String, count: &'static str| {
+        vec![
+            ("title", "Samen eten".to_string()),
+            ("date", day.clone()),
+            ("start", "17:30".into()),
+            ("end", "19:30".into()),
+            ("place", "Buurthuis De Ark".into()),
+            ("join_mode", "free".into()),
+            ("visibility", "public".into()),
+            ("action", "publish".into()),
+            ("repeat", repeat.into()),
+            ("repeat_until", until),
+            ("repeat_count", count.into()),
+        ]
+    };
+    let send = async |fatima: &mut PageVisitor, fields: Vec<(&str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fatima.submit("/nieuw/activiteit", "/nieuw/activiteit", &fields).await
+    };
+    let page = fatima.get("/nieuw/activiteit").await?.body;
+    assert!(page.contains("name=\"repeat\"") && page.contains("Elke week"), "the choice is on the form");
+    for (fields, field) in [
+        (form("daily", String::new(), ""), "repeat"),
+        (form("weekly", String::new(), "0"), "repeat_count"),
+        (form("weekly", before.clone(), ""), "repeat_until"),
+    ] {
+        let answer = send(&mut fatima, fields).await?;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(answer.body.contains(&format!("id=\"{field}-error\"")), "{field} explained: {}", answer.body);
+    }
+    let events = store::events::upcoming(&mut node.store().conn().await?, None, true, 0, 100).await?;
+    assert!(events.is_empty(), "nothing published");
+    let answer = send(&mut fatima, form("weekly", String::new(), "3")).await?;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let events = store::events::upcoming(&mut node.store().conn().await?, None, true, 0, 100).await?;
+    assert_eq!(events.len(), 3, "three dates");
     Ok(())
 }
