@@ -178,5 +178,29 @@ async fn the_event_form_repeats_and_explains_what_is_wrong() -> Result<()> {
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let events = store::events::upcoming(&mut node.store().conn().await?, None, true, 0, 100).await?;
     assert_eq!(events.len(), 3, "three dates");
+
+    // On the organiser's page of the first date: skip the second, then stop the series.
+    let first = events.iter().min_by_key(|e| e.starts_at).context("first")?.post_id;
+    let second = events.iter().filter(|e| e.post_id != first).min_by_key(|e| e.starts_at).context("second")?;
+    let organise = format!("/bericht/{first}/organiseren");
+    assert!(fatima.get(&organise).await?.body.contains("Deze datum overslaan"));
+    let second_day =
+        chrono::DateTime::<Utc>::from_timestamp_millis(second.starts_at).context("time")?.with_timezone(&"Europe/Amsterdam".parse::<Tz>()?);
+    let skip = format!("/bericht/{first}/reeks/overslaan");
+    assert_eq!(fatima.submit(&organise, &skip, &[("date", "gisteren")]).await?.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let skipped = fatima.submit(&organise, &skip, &[("date", &second_day.date_naive().to_string())]).await?;
+    assert_eq!(skipped.status, StatusCode::SEE_OTHER, "{}", skipped.body);
+    let node = &node;
+    let cancelled = async |id: i64| -> Result<bool> {
+        Ok(store::events::by_post_id(&mut node.store().conn().await?, id).await?.context("event")?.is_cancelled())
+    };
+    assert!(cancelled(second.post_id).await?);
+    let stop = format!("/bericht/{first}/reeks/stoppen");
+    assert_eq!(fatima.submit(&organise, &stop, &[]).await?.status, StatusCode::UNPROCESSABLE_ENTITY, "stopping asks to be sure");
+    assert_eq!(fatima.submit(&organise, &stop, &[("sure", "ja")]).await?.status, StatusCode::SEE_OTHER);
+    for event in &events {
+        assert!(cancelled(event.post_id).await?, "every date to come is cancelled");
+    }
+    assert!(!fatima.get(&organise).await?.body.contains("Deze datum overslaan"), "a stopped series offers nothing more");
     Ok(())
 }
