@@ -8,7 +8,7 @@ use buurtnet_domain::model::{
 };
 use buurtnet_domain::ops::{events, rsvp, series};
 use buurtnet_domain::store;
-use buurtnet_tests::harness::{Backend, PASSWORD, TestNode, eventually};
+use buurtnet_tests::harness::{Backend, PASSWORD, TestNode, eventually, form_coalition};
 use buurtnet_tests::on_both_backends;
 use buurtnet_tests::pages::PageVisitor;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Utc};
@@ -57,8 +57,10 @@ async fn a_weekly_meal_shows_as_single_dates_elsewhere_with_a_skip_and_a_move(ba
     let initiative = home.add_initiative("buurtkeuken", false).await?;
     let fatima = home.add_member("fatima", Some(&initiative)).await?;
     let away = TestNode::start(backend).await?;
-    let kees = away.add_member("kees", None).await?;
+    let buurtwerk = away.add_initiative("buurtwerk", false).await?;
+    let kees = away.add_member("kees", Some(&buurtwerk)).await?;
     away.follow_and_wait(&kees, &initiative.ap_id).await?;
+    form_coalition((&home, &initiative, &fatima), &[(&away, &buurtwerk, &kees)]).await?;
 
     let state = home.node.as_ref().context("running")?.state();
     let rule = SeriesRule { repeat: Repeat::Weekly, end: SeriesEnd::Count(4) };
@@ -93,6 +95,18 @@ async fn a_weekly_meal_shows_as_single_dates_elsewhere_with_a_skip_and_a_move(ba
     };
     assert!(weekdays.iter().all(|d| *d == weekdays[0]), "the same weekday: {weekdays:?}");
     assert!(copy(&away, &ids[3]).await?.starts_at > first);
+
+    // The coalition's week on the other node shows one date a week, a single meal each.
+    let mut times_shown = Vec::new();
+    for date in &dates[..2] {
+        let week = PageVisitor::new(&away.base_url())?.get(&format!("/coalitie/delfshaven/week?van={}", date.planned_date)).await?;
+        assert_eq!(week.status, StatusCode::OK);
+        times_shown.push(week.body.matches("Samen eten op donderdag").count());
+    }
+    let after_last = NaiveDate::parse_from_str(&dates[3].planned_date, "%Y-%m-%d")? + Duration::days(1);
+    let later = PageVisitor::new(&away.base_url())?.get(&format!("/coalitie/delfshaven/week?van={after_last}")).await?;
+    times_shown.push(later.body.matches("Samen eten op donderdag").count());
+    assert!(times_shown[0] > 0 && times_shown[0] == times_shown[1] && times_shown[2] == 0, "one date in each week: {times_shown:?}");
 
     // Kees joins the second date only.
     {
