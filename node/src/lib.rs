@@ -129,7 +129,8 @@ impl Drop for AbortOnDrop {
 
 /// Work that runs by itself: offers and needs expire (and their `Delete` goes out);
 /// coalition admissions whose objection period passed take effect; coalition logs are
-/// compared with other replicas (anti-entropy).
+/// compared with other replicas (anti-entropy); repeating events get the dates that came
+/// within their window.
 async fn housekeeping(state: FederationState, federation: Federation) {
     let sync_every = std::time::Duration::from_secs(state.settings.coalition_sync_secs.max(1));
     let context = federation.context();
@@ -155,6 +156,14 @@ async fn housekeeping(state: FederationState, federation: Federation) {
                 state.wake_delivery();
             }
             Err(e) => tracing::error!(error = %e, "expiring offers and needs failed; will try again"),
+        }
+        match ops::series::extend_due(&state.store, &state.urls).await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!("{n} dates of repeating events published");
+                state.wake_delivery();
+            }
+            Err(e) => tracing::error!(error = %e, "publishing the dates of repeating events failed; will try again"),
         }
         match buurtnet_federation::coalitions::acting(&context).admit_due().await {
             Ok(0) => {}

@@ -409,6 +409,61 @@ async fn a_coalitions_ical_feed_holds_its_members_public_events() -> Result<()> 
     Ok(())
 }
 
+/// A weekly meal in the initiative's iCal feed, read by a real calendar parser: each date
+/// once (its own UID), at 17:30 Amsterdam time also across the change of clocks, the
+/// skipped date cancelled, and no recurrence rule beside the dates (that would show every
+/// date twice in a calendar app).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeating_meal_is_in_the_ical_feed_date_by_date_and_never_twice() -> Result<()> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, EventQuestions, JoinMode, Place, Repeat, SeriesEnd, SeriesRule};
+    use buurtnet_domain::ops::series;
+    if !peers_installed("icalendar", interop_dir().join(".venv/installed"))? {
+        return Ok(());
+    }
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    let fatima = node.add_member("fatima", Some(&zorg)).await?;
+    let state = node.node.as_ref().expect("running").state();
+    let day = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive();
+    let at = |h, m| EventDraft::local_to_utc(day.and_hms_opt(h, m, 0).expect("time"), DEFAULT_TIMEZONE).expect("local");
+    let draft = EventDraft {
+        title: "Soep op dinsdag".into(),
+        description: "Elke week.".into(),
+        starts_at: at(17, 30),
+        ends_at: Some(at(19, 0)),
+        timezone: DEFAULT_TIMEZONE.into(),
+        place: Some(Place { name: "Buurthuis De Pijler".into(), ..Place::default() }),
+        online_url: None,
+        capacity: None,
+        join_mode: JoinMode::Free,
+    };
+    let rule = SeriesRule { repeat: Repeat::Weekly, end: SeriesEnd::Count(6) };
+    let (id, _) =
+        series::start(&state.store, &state.urls, (&fatima, &zorg), (&draft, Visibility::Public, EventQuestions::default()), rule).await?;
+    let skipped = chrono::NaiveDate::parse_from_str(&series::dates(&state.store, id).await?[2].planned_date, "%Y-%m-%d")?;
+    series::skip(&state.store, &fatima, id, skipped).await?;
+
+    let feed = reqwest::get(format!("{}/initiatives/zorg/calendar.ics", node.base_url())).await?.text().await?;
+    assert!(!feed.contains("RRULE") && !feed.contains("RECURRENCE-ID"), "dates only: {feed}");
+    let parsed = parse_ical(&feed).await?;
+    let events = parsed["events"].as_array().context("events")?;
+    assert_eq!(events.len(), 6, "{parsed}");
+    let tz: chrono_tz::Tz = DEFAULT_TIMEZONE.parse()?;
+    let mut starts = Vec::new();
+    for event in events {
+        let start = chrono::DateTime::parse_from_rfc3339(event["start_utc"].as_str().context("start")?)?.with_timezone(&tz);
+        assert_eq!(start.format("%H:%M").to_string(), "17:30", "{event}");
+        let cancelled = event["status"] == "CANCELLED";
+        assert_eq!(cancelled, start.date_naive() == skipped, "{event}");
+        starts.push(start.date_naive());
+    }
+    let mut once = starts.clone();
+    once.dedup();
+    assert_eq!(once, starts, "no date twice");
+    assert!(starts.windows(2).all(|w| (w[1] - w[0]).num_days() == 7), "a week apart: {starts:?}");
+    Ok(())
+}
+
 /// Atom and RSS feeds of the node and of an initiative, read by a real feed parser: well
 /// formed, titled, linked, and holding public posts only (no followers-only post, no reply).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

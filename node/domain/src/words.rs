@@ -42,6 +42,14 @@ pub enum Say {
     /// A response came when the offer or need was closed, for this reason (its words travel
     /// to peers too, so they live with the reason).
     Closed(DeclineReason),
+    /// The repeat choice on the event form is none of the offered ones.
+    RepeatUnknown,
+    /// A repeating event runs 1 to 104 times.
+    RepeatCountRange,
+    /// A repeating event's last date lies before its first.
+    RepeatEndsBeforeStart,
+    /// A repeating event runs at most two years.
+    RepeatTooLong,
 }
 
 impl Say {
@@ -63,6 +71,10 @@ impl Say {
             Say::NameTaken(_) => "name-taken",
             Say::EmailTaken => "email-taken",
             Say::Closed(_) => "closed",
+            Say::RepeatUnknown => "repeat-unknown",
+            Say::RepeatCountRange => "repeat-count-range",
+            Say::RepeatEndsBeforeStart => "repeat-ends-before-start",
+            Say::RepeatTooLong => "repeat-too-long",
         }
     }
 
@@ -93,6 +105,10 @@ impl Say {
             Say::NameTaken("buurtkeuken".into()),
             Say::EmailTaken,
             Say::Closed(DeclineReason::Expired),
+            Say::RepeatUnknown,
+            Say::RepeatCountRange,
+            Say::RepeatEndsBeforeStart,
+            Say::RepeatTooLong,
         ]
     }
 }

@@ -10,7 +10,9 @@ use askama::Template;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use buurtnet_domain::model::{Actor, Answers, Event, EventDraft, EventQuestions, JoinMode, ParticipationState, Place, Visibility};
+use buurtnet_domain::model::{
+    Actor, Answers, Event, EventDraft, EventQuestions, JoinMode, ParticipationState, Place, SeriesRule, Visibility,
+};
 use buurtnet_domain::ops;
 use buurtnet_domain::{DomainError, store};
 use buurtnet_federation::Context;
@@ -207,6 +209,14 @@ pub struct EventForm {
     /// `ja` when those who join are asked for a diet wish.
     #[serde(default)]
     pub asks_diet: String,
+    /// How often it comes back: empty (once), `weekly`, `fortnightly`, `monthly_day` or
+    /// `monthly_weekday` (see `model::Repeat`); with a last date or a count.
+    #[serde(default)]
+    pub repeat: String,
+    #[serde(default)]
+    pub repeat_until: String,
+    #[serde(default)]
+    pub repeat_count: String,
     /// `preview` or `publish`.
     #[serde(default)]
     action: String,
@@ -335,6 +345,24 @@ pub(super) fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<Event
     })
 }
 
+/// One event, or the first date of a series with the dates of the coming weeks.
+async fn publish(
+    context: &Context,
+    who: (&Actor, &Actor),
+    form: &EventForm,
+    draft: &EventDraft,
+    visibility: Visibility,
+) -> Result<buurtnet_domain::model::Post, DomainError> {
+    let first = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d").unwrap_or_default();
+    match SeriesRule::from_form(&form.repeat, &form.repeat_until, &form.repeat_count, first)? {
+        None => ops::events::publish_asking(&context.store, &context.urls, who, draft, visibility, form.questions()).await,
+        Some(rule) => {
+            let what = (draft, visibility, form.questions());
+            Ok(ops::series::start(&context.store, &context.urls, who, what, rule).await?.1)
+        }
+    }
+}
+
 pub async fn submit(context: Context, MemberForm { visitor, member, form }: MemberForm<EventForm>) -> Response {
     let tr = visitor.tr;
     let again = async |form: EventForm, errors: BTreeMap<&'static str, String>, preview: Option<String>| {
@@ -363,7 +391,7 @@ pub async fn submit(context: Context, MemberForm { visitor, member, form }: Memb
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
     let visibility = Visibility::parse(&form.visibility).unwrap_or(Visibility::Public);
-    match ops::events::publish_asking(&context.store, &context.urls, (&member, &author), &draft, visibility, form.questions()).await {
+    match publish(&context, (&member, &author), &form, &draft, visibility).await {
         Ok(post) => super::layout::posted(&context, post.id),
         Err(DomainError::Invalid(list)) => {
             let errors = list.into_iter().map(|v| (v.field, say(&v.message, tr))).collect();

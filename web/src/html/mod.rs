@@ -82,6 +82,8 @@ pub fn routes() -> Router {
         .route("/bericht/{id}/agenda.ics", get(events::calendar_file))
         .route("/bericht/{id}/organiseren", get(organise::page).post(organise::save))
         .route("/bericht/{id}/afgelasten", post(organise::cancel))
+        .route("/bericht/{id}/reeks/overslaan", post(organise::skip))
+        .route("/bericht/{id}/reeks/stoppen", post(organise::stop))
         .route("/bericht/{id}/inschrijving", post(organise::registration))
         .route("/bericht/{id}/gasten", post(organise::add_guest))
         .route("/bericht/{id}/gasten/{guest}", post(organise::decide_guest))

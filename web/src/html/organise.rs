@@ -48,6 +48,8 @@ struct OrganisePage {
     registrants: Vec<RegistrantView>,
     /// `opgeslagen`, `afgelast`, ... after a redirect.
     done: Option<String>,
+    /// Whether this is a date of a repeating event that still runs (skip a date, stop).
+    in_series: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -99,6 +101,7 @@ async fn page_of(
 ) -> Result<OrganisePage, DomainError> {
     let tr = visitor.tr;
     let (event, registrants) = registrations::list(&context.store, member, id).await?;
+    let in_series = ops::series::of_post(&context.store, id).await?.is_some_and(|s| !s.stopped);
     Ok(OrganisePage {
         frame: Frame::new(context, visitor, tr.with("organise-title", &[("title", event.title.clone())])).await,
         id,
@@ -111,6 +114,7 @@ async fn page_of(
         guest_name: String::new(),
         registrants: registrants.iter().filter(|r| r.state() != ParticipationState::Left).map(|r| view(id, r, tr)).collect(),
         done: None,
+        in_series,
     })
 }
 
@@ -177,6 +181,56 @@ pub async fn cancel(context: Context, Path(id): Path<i64>, MemberForm { visitor,
         Ok(_) => {
             context.wake_delivery();
             back(id, "afgelast")
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct SkipForm {
+    #[serde(default)]
+    date: String,
+}
+
+/// `POST /bericht/{id}/reeks/overslaan`: a date (`YYYY-MM-DD`) of this event's series does
+/// not take place; cancelled (and its participants told) when it was published.
+pub async fn skip(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<SkipForm>) -> Response {
+    let Ok(date) = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d") else {
+        let errors = BTreeMap::from([("skip_date", visitor.tr.t("form-date-needed"))]);
+        let page = page_of(&context, &visitor, &member, id, None, errors).await;
+        return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let result = async {
+        let series = ops::series::of_post(&context.store, id).await?.ok_or(DomainError::NotFound)?;
+        ops::series::skip(&context.store, &member, series.id, date).await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            context.wake_delivery();
+            back(id, "overgeslagen")
+        }
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// `POST /bericht/{id}/reeks/stoppen`: with `sure=ja`, no new dates; the dates to come are
+/// cancelled.
+pub async fn stop(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<SureForm>) -> Response {
+    if form.sure != "ja" {
+        let errors = BTreeMap::from([("stop_sure", visitor.tr.t("organise-series-stop-sure-needed"))]);
+        let page = page_of(&context, &visitor, &member, id, None, errors).await;
+        return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let result = async {
+        let series = ops::series::of_post(&context.store, id).await?.ok_or(DomainError::NotFound)?;
+        ops::series::stop(&context.store, &member, series.id).await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            context.wake_delivery();
+            back(id, "gestopt")
         }
         Err(e) => error_page(&context, &visitor, &e).await,
     }

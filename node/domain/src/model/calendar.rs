@@ -1,9 +1,11 @@
-//! iCalendar (RFC 5545) for events: one VEVENT per event with its ActivityPub id as UID,
-//! local times with a TZID and a VTIMEZONE built from the time zone database, text escaped
-//! and lines folded at 75 octets, CRLF line ends.
+//! iCalendar (RFC 5545) for events: one VEVENT per event with its ActivityPub id as UID
+//! (a date of a repeating event too: each is an event of its own), local times with a TZID
+//! and a VTIMEZONE built from the time zone database. Written with the `icalendar` crate
+//! (escaping, folding at 75 octets, CRLF line ends).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus, Property};
 use std::collections::BTreeSet;
 
 /// One event in a calendar.
@@ -28,73 +30,80 @@ pub struct CalendarEntry {
     pub last_modified: DateTime<Utc>,
 }
 
-/// A whole VCALENDAR named `name`.
+/// A whole VCALENDAR named `name`. Calendar, events, escaping and folding are the
+/// `icalendar` crate's; the VTIMEZONEs are built here from the time zone database (the
+/// crate writes none) and put before the first event.
 pub fn calendar(name: &str, entries: &[CalendarEntry]) -> String {
-    let mut lines = vec![
-        "BEGIN:VCALENDAR".to_string(),
-        "VERSION:2.0".into(),
-        "PRODID:-//Buurtnet//Buurtnet//NL".into(),
-        "CALSCALE:GREGORIAN".into(),
-        "METHOD:PUBLISH".into(),
-        format!("X-WR-CALNAME:{}", escape(name)),
-    ];
+    let mut calendar = Calendar::empty();
+    for (key, value) in [("VERSION", "2.0"), ("PRODID", "-//Buurtnet//Buurtnet//NL"), ("CALSCALE", "GREGORIAN"), ("METHOD", "PUBLISH")] {
+        calendar.append_property(Property::new(key, value));
+    }
+    calendar.append_property(Property::new("X-WR-CALNAME", one_line(name)));
     let zones: BTreeSet<&str> = entries.iter().filter(|e| e.timezone.parse::<Tz>().is_ok()).map(|e| e.timezone.as_str()).collect();
     if zones.len() == 1 && entries.iter().all(|e| zones.contains(e.timezone.as_str())) {
-        lines.push(format!("X-WR-TIMEZONE:{}", zones.first().expect("one")));
+        calendar.append_property(Property::new("X-WR-TIMEZONE", *zones.first().expect("one")));
     }
+    for entry in entries {
+        calendar.push(vevent(entry));
+    }
+    let mut zone_lines = Vec::new();
     for zone in &zones {
         let used = entries.iter().filter(|e| e.timezone == *zone);
         let first = used.clone().map(|e| e.starts_at.year()).min().unwrap_or(1970);
         let last = used.map(|e| e.ends_at.unwrap_or(e.starts_at).year()).max().unwrap_or(1970);
-        lines.extend(vtimezone(zone.parse().expect("checked"), first - 1, last + 1));
+        zone_lines.extend(vtimezone(zone.parse().expect("checked"), first - 1, last + 1));
     }
-    for entry in entries {
-        lines.extend(vevent(entry));
-    }
-    lines.push("END:VCALENDAR".into());
-    lines.iter().map(|l| fold(l)).collect::<Vec<_>>().join("")
+    with_zones(&calendar.to_string(), &zone_lines)
 }
 
-fn vevent(e: &CalendarEntry) -> Vec<String> {
-    let mut lines = vec![
-        "BEGIN:VEVENT".to_string(),
-        format!("UID:{}", escape(&e.uid)),
-        format!("DTSTAMP:{}", utc(e.last_modified)),
-        format!("CREATED:{}", utc(e.created)),
-        format!("LAST-MODIFIED:{}", utc(e.last_modified)),
-        format!("SEQUENCE:{}", e.sequence.max(0)),
-        time_property("DTSTART", e.starts_at, &e.timezone),
-    ];
+/// The calendar's text with the VTIMEZONE lines before its first component.
+fn with_zones(text: &str, zone_lines: &[String]) -> String {
+    let zones: String = zone_lines.iter().map(|l| fold(l)).collect();
+    let at = text.find("BEGIN:VEVENT\r\n").or_else(|| text.rfind("END:VCALENDAR")).unwrap_or(text.len());
+    format!("{}{zones}{}", &text[..at], &text[at..])
+}
+
+fn vevent(e: &CalendarEntry) -> Event {
+    let mut event = Event::new();
+    event
+        .uid(&one_line(&e.uid))
+        .timestamp(e.last_modified)
+        .add_property("CREATED", utc(e.created))
+        .add_property("LAST-MODIFIED", utc(e.last_modified))
+        .sequence(u32::try_from(e.sequence.max(0)).unwrap_or(u32::MAX))
+        .starts(time(e.starts_at, &e.timezone))
+        .summary(&one_line(&e.title))
+        .status(if e.cancelled { EventStatus::Cancelled } else { EventStatus::Confirmed });
     if let Some(end) = e.ends_at {
-        lines.push(time_property("DTEND", end, &e.timezone));
+        event.ends(time(end, &e.timezone));
     }
-    lines.push(format!("SUMMARY:{}", escape(&e.title)));
     if !e.description.trim().is_empty() {
-        lines.push(format!("DESCRIPTION:{}", escape(e.description.trim())));
+        event.description(&one_line(e.description.trim()));
     }
     if let Some(location) = &e.location {
-        lines.push(format!("LOCATION:{}", escape(location)));
+        event.location(&one_line(location));
     }
     if let Some((lat, lon)) = e.geo {
-        lines.push(format!("GEO:{lat:.6};{lon:.6}"));
+        event.add_property("GEO", format!("{lat:.6};{lon:.6}"));
     }
     if let Some(url) = &e.url {
-        lines.push(format!("URL:{url}"));
+        event.url(&one_line(url));
     }
-    lines.push(format!("ORGANIZER;CN=\"{}\":{}", e.organizer_name.replace('"', ""), e.organizer_uri));
-    lines.push(format!("STATUS:{}", if e.cancelled { "CANCELLED" } else { "CONFIRMED" }));
-    lines.push("END:VEVENT".into());
-    lines
+    let mut organizer = Property::new("ORGANIZER", one_line(&e.organizer_uri));
+    organizer.add_parameter("CN", &e.organizer_name.replace('"', ""));
+    event.append_property(organizer);
+    event.done()
 }
 
 fn utc(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-fn time_property(name: &str, t: DateTime<Utc>, timezone: &str) -> String {
+/// Local time with its zone, or UTC when the zone is unknown.
+fn time(t: DateTime<Utc>, timezone: &str) -> CalendarDateTime {
     match timezone.parse::<Tz>() {
-        Ok(tz) => format!("{name};TZID={timezone}:{}", t.with_timezone(&tz).format("%Y%m%dT%H%M%S")),
-        Err(_) => format!("{name}:{}", utc(t)),
+        Ok(tz) => CalendarDateTime::WithTimezone { date_time: t.with_timezone(&tz).naive_local(), tzid: timezone.to_string() },
+        Err(_) => CalendarDateTime::Utc(t),
     }
 }
 
@@ -125,7 +134,7 @@ fn observance(kind: &str, start: String, from: i32, to: i32, name: &str) -> Vec<
         format!("TZOFFSETTO:{}", offset_text(to)),
     ];
     if !name.is_empty() {
-        lines.push(format!("TZNAME:{}", escape(name)));
+        lines.push(format!("TZNAME:{}", name.replace(['\\', ';', ',', '\r', '\n'], "")));
     }
     lines.push(format!("END:{kind}"));
     lines
@@ -164,11 +173,11 @@ fn transitions(tz: Tz, from: i32, to: i32) -> Vec<(NaiveDateTime, ZoneOffset, Zo
     found
 }
 
-/// RFC 5545 TEXT: backslash, semicolon, comma and line breaks escaped (a lone carriage
-/// return too: some calendar apps take it for a line break, which would let a peer's title
-/// start a property of its own).
-fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace("\r\n", "\\n").replace(['\n', '\r'], "\\n")
+/// Every line break as `\n` before the crate escapes it: a lone carriage return would pass
+/// its escaping, and some calendar apps take it for a line break, which would let a peer's
+/// title start a property of its own.
+fn one_line(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// One content line, folded at 75 octets on character boundaries, with its CRLF.
@@ -252,8 +261,8 @@ mod tests {
     #[test]
     fn no_line_break_in_a_text_survives_escaping() {
         let title = "Soep\rEND:VEVENT\r\nBEGIN:VEVENT\nSUMMARY:nep";
-        let escaped = escape(title);
-        assert!(!escaped.contains('\r') && !escaped.contains('\n'), "{escaped:?}");
-        assert_eq!(escaped, "Soep\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:nep");
+        let text = calendar("x", &[CalendarEntry { title: title.into(), ..meal() }]);
+        assert!(text.contains("SUMMARY:Soep\\nEND:VEVENT\\nBEGIN:VEVENT\\nSUMMARY:nep\r\n"), "{text}");
+        assert_eq!(text.split("\r\n").filter(|line| line.starts_with("BEGIN:VEVENT") || line.starts_with("SUMMARY")).count(), 2);
     }
 }

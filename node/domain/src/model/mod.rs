@@ -20,6 +20,7 @@ mod participation;
 mod post;
 mod proposal;
 mod response;
+mod series;
 
 pub use actor::{Actor, ActorKeys, ActorKind, ActorKindColumn, NewActor, Username};
 pub use article::{
@@ -37,3 +38,4 @@ pub use proposal::{
     category_tag, from_hashtag_post, names_resident,
 };
 pub use response::{DeclineReason, Response, ResponseState};
+pub use series::{LOCAL_FORMAT, MAX_OCCURRENCES, Occurrence, Repeat, Series, SeriesEnd, SeriesRule};

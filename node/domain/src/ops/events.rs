@@ -60,13 +60,25 @@ pub async fn publish_asking(
     if visibility == Visibility::Direct {
         return Err(DomainError::invalid("visibility", "events are not direct messages"));
     }
-    let new = NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility);
     let mut tx = store.begin().await?;
-    let post = super::posts::insert_local(&mut tx, urls, new).await?;
-    store::events::upsert(&mut tx, post.id, draft).await?;
-    store::events::set_questions(&mut tx, post.id, questions).await?;
-    super::posts::announce_created(&mut tx, &post).await?;
+    let post = insert(&mut tx, urls, author, draft, (visibility, questions)).await?;
     tx.commit().await?;
+    Ok(post)
+}
+
+/// Stores a checked local event and queues its `Create` (in the caller's transaction).
+pub(crate) async fn insert(
+    tx: &mut store::Tx,
+    urls: &LocalUrls,
+    author: &Actor,
+    draft: &EventDraft,
+    (visibility, questions): (Visibility, EventQuestions),
+) -> Result<Post> {
+    let new = NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility);
+    let post = super::posts::insert_local(tx, urls, new).await?;
+    store::events::upsert(tx, post.id, draft).await?;
+    store::events::set_questions(tx, post.id, questions).await?;
+    super::posts::announce_created(tx, &post).await?;
     Ok(post)
 }
 

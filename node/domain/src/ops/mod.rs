@@ -33,6 +33,7 @@ pub mod reactions;
 pub mod registrations;
 pub mod responses;
 pub mod rsvp;
+pub mod series;
 pub mod sessions;
 pub mod signup;
 pub mod visibility;

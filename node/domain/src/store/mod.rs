@@ -36,6 +36,7 @@ pub mod published;
 pub mod questions;
 pub mod reports;
 pub mod responses;
+pub mod series;
 pub mod sessions;
 pub mod settings;
 pub mod timelines;
