@@ -819,7 +819,8 @@ async fn the_coalition_overview_shows_members_needs_agenda_and_the_help_between_
     let meal = buurtnet_domain::model::EventDraft {
         title: "Buurtmaaltijd in het Wijkpaleis".into(),
         description: "Samen eten".into(),
-        starts_at: chrono::Utc::now() + chrono::Duration::days(7),
+        // This week: the coalition's page shows the week ahead.
+        starts_at: chrono::Utc::now() + chrono::Duration::days(2),
         ends_at: None,
         timezone: buurtnet_domain::model::DEFAULT_TIMEZONE.into(),
         place: Some(buurtnet_domain::model::Place { name: "Het Wijkpaleis".into(), address: None, latitude: None, longitude: None }),
@@ -857,7 +858,7 @@ async fn the_coalition_overview_shows_members_needs_agenda_and_the_help_between_
     let page = reqwest::get(format!("{}/coalitie/delfshaven", a.base_url())).await?.text().await?;
     assert!(page.contains("Wie helpt wie") && page.contains("<svg") && page.contains("hielp"), "the network picture: {page}");
     assert!(page.contains("één keer"), "said in words too");
-    assert!(page.contains("Buurtmaaltijd in het Wijkpaleis"), "the combined agenda");
+    assert!(page.contains("Buurtmaaltijd in het Wijkpaleis"), "this week of all members");
     assert!(!page.contains("Boodschappen"), "a coalition need is not shown to the public");
     Ok(())
 }
