@@ -6,7 +6,7 @@
 //! Without Chromium or the npm packages the test fails in CI and is skipped loudly elsewhere.
 
 use anyhow::{Context as _, Result};
-use buurtnet_domain::model::{Purpose, ResponseState, Visibility};
+use buurtnet_domain::model::{Actor, Purpose, ResponseState, Visibility};
 use buurtnet_domain::store;
 use buurtnet_tests::harness::{Backend, PATIENCE, TestNode};
 use std::path::PathBuf;
@@ -50,23 +50,37 @@ async fn run_scenario(file: &str, env: &[(&str, String)]) -> Result<String> {
     Ok(stdout)
 }
 
+/// Two nodes, an initiative on each (fatima coordinates Zorgvrijstaat), in one coalition
+/// (needs go to the coalition by default).
+struct Pair {
+    a: TestNode,
+    b: TestNode,
+    zorg: Actor,
+    fatima: Actor,
+    paleis: Actor,
+}
+
+async fn two_initiatives_in_a_coalition() -> Result<Pair> {
+    let a = TestNode::start(Backend::Sqlite).await?;
+    let b = TestNode::start(Backend::Sqlite).await?;
+    let zorg = a.add_initiative("zorgvrijstaat", false).await?;
+    let fatima = a.add_admin("fatima", &zorg).await?;
+    let paleis = b.add_initiative("wijkpaleis", false).await?;
+    let kees = b.add_member("kees", Some(&paleis)).await?;
+    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+    Ok(Pair { a, b, zorg, fatima, paleis })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resident_asks_a_volunteer_elsewhere_helps_and_they_talk() -> Result<()> {
     if !installed()? {
         return Ok(());
     }
-    let a = TestNode::start(Backend::Sqlite).await?;
-    let b = TestNode::start(Backend::Sqlite).await?;
-    let zorg = a.add_initiative("zorgvrijstaat", false).await?;
-    let fatima = a.add_admin("fatima", &zorg).await?;
+    let Pair { a, b, zorg, paleis, .. } = two_initiatives_in_a_coalition().await?;
     // A follower on a server that is gone: what goes there fails, for the federation page.
     buurtnet_tests::harness::add_stand_in_follower(a.store(), "http://localhost:9/users/verdwenen", &zorg).await?;
-    let paleis = b.add_initiative("wijkpaleis", false).await?;
-    let kees = b.add_member("kees", Some(&paleis)).await?;
     a.follow_and_wait(&zorg, &paleis.ap_id).await?;
     b.follow_and_wait(&paleis, &zorg.ap_id).await?;
-    // Needs go to the coalition by default: the two initiatives form one.
-    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
 
     let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
     let env = [("NODE_A", a.base_url()), ("NODE_B", b.base_url()), ("EVENT_DATE", next_week)];
@@ -103,13 +117,8 @@ async fn the_coalition_page_and_week_fit_a_phone_and_a_notice_board() -> Result<
     if !installed()? {
         return Ok(());
     }
-    let a = TestNode::start(Backend::Sqlite).await?;
-    let b = TestNode::start(Backend::Sqlite).await?;
-    let zorg = a.add_initiative("zorgvrijstaat", false).await?;
-    let fatima = a.add_admin("fatima", &zorg).await?;
-    let paleis = b.add_initiative("wijkpaleis", false).await?;
-    let kees = b.add_member("kees", Some(&paleis)).await?;
-    buurtnet_tests::harness::form_coalition((&a, &zorg, &fatima), &[(&b, &paleis, &kees)]).await?;
+    // b stays bound: its node must run for the whole scenario.
+    let Pair { a, b: _b, zorg, fatima, .. } = two_initiatives_in_a_coalition().await?;
     let state = a.node.as_ref().context("running")?.state();
     let today = ops::coalition_week::today();
     for day in 0..7 {
