@@ -4,7 +4,7 @@
 //! `summary` with date, time and place in words and a `url`, since Mastodon shows only those.
 
 use crate::protocol::note::NoteJson;
-use buurtnet_domain::model::{DEFAULT_TIMEZONE, Event, EventDraft, JoinMode, Place};
+use buurtnet_domain::model::{DEFAULT_TIMEZONE, Event, EventDraft, JoinMode, Place, Repeat};
 use buurtnet_domain::ops::events::RemoteEventState;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -65,6 +65,20 @@ pub fn decorate(note: &mut NoteJson, event: &Event, organisers: &[String]) {
         (None, Some(link)) => Some(json!({"type": "VirtualLocation", "url": link})),
         (None, None) => None,
     };
+}
+
+/// A date of a repeating event: `series` names the series' page, and the text gets the
+/// line "Komt elke week terug." before the hashtag, for readers who see only the text.
+pub fn mark_series(note: &mut NoteJson, page: String, repeat: Repeat) {
+    let line = format!("<p>{}</p>", repeat.comes_back_nl());
+    let at = note.content.rfind("<p>#activiteit</p>").unwrap_or(note.content.len());
+    note.content.insert_str(at, &line);
+    if let Some(Value::Object(map)) = note.content_map.as_mut() {
+        for text in map.values_mut() {
+            *text = Value::String(note.content.clone());
+        }
+    }
+    note.series = Some(page);
 }
 
 fn address_text(address: &Value) -> Option<String> {

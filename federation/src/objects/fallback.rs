@@ -1,9 +1,10 @@
 //! The text a need, offer or event carries for Mastodon readers repeats what our pages show
 //! as details: the title ("Hulpvraag: …", "Afgelast: …"), the state ("Geholpen!"), the time
-//! and place, "Categorie: … · Wanneer: …", and the hashtags. What remains is the description
-//! the author wrote; that is what we keep, so that a remote post does not say things twice.
+//! and place, "Categorie: … · Wanneer: …", "Komt elke week terug.", and the hashtags. What
+//! remains is the description the author wrote; that is what we keep, so that a remote post
+//! does not say things twice.
 
-use buurtnet_domain::model::ProposalState;
+use buurtnet_domain::model::{ProposalState, Repeat};
 
 /// The paragraphs of `text` (plain text, paragraphs apart by a blank line) that are not a
 /// repetition of the `title`, of one of `details`, a state line, a details line or hashtags.
@@ -14,6 +15,7 @@ pub fn description(text: &str, title: &str, details: &[&str]) -> String {
             || p.rsplit_once(": ").is_some_and(|(_, rest)| rest == title)
             || details.iter().any(|d| !d.trim().is_empty() && p == d.trim())
             || is_state_line(p)
+            || Repeat::ALL.iter().any(|r| r.comes_back_nl() == p)
             || p.starts_with("Categorie: ")
             || is_hashtags(p)
     };
@@ -44,7 +46,7 @@ mod tests {
     #[test]
     fn an_event_keeps_only_what_its_author_wrote() {
         let when = "donderdag 3 december 2026, 17:30 tot 20:00, Buurthuis De Ark";
-        let text = format!("Afgelast: Soep\n\n{when}\n\nIedereen welkom.\n\nNeem een pan mee.\n\n#activiteit");
+        let text = format!("Afgelast: Soep\n\n{when}\n\nIedereen welkom.\n\nNeem een pan mee.\n\nKomt elke week terug.\n\n#activiteit");
         assert_eq!(description(&text, "Soep", &[when]), "Iedereen welkom.\n\nNeem een pan mee.");
     }
 

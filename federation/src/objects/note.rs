@@ -71,6 +71,7 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         participant_count: None,
         event_status: None,
         organizers: None,
+        series: None,
         attachment: None,
         source: None,
         revision: None,
@@ -99,6 +100,10 @@ pub async fn local_note(conn: &mut buurtnet_domain::store::Conn, post: &Post, au
         let mut organisers = vec![author.ap_id.clone()];
         organisers.extend(co_organisers.into_iter().filter(|(_, confirmed)| *confirmed).map(|(id, _)| id));
         super::event::decorate(&mut note, &event, &organisers);
+        if let Some(series) = buurtnet_domain::store::series::of_post(conn, post.id).await? {
+            let first = buurtnet_domain::store::posts::by_id(conn, series.template_post_id).await?;
+            super::event::mark_series(&mut note, buurtnet_domain::model::series_page(&first.ap_id, first.id), series.repeat);
+        }
     }
     note.context = buurtnet_domain::store::posts::context_of(conn, post.id).await?.map(Value::String);
     let mentions = mention_tags(conn, post.id).await?;

@@ -65,6 +65,7 @@ pub fn context() -> Value {
             "helpedBy": "bn:helpedBy",
             "helpers": "bn:helpers",
             "previousVersion": {"@id": "bn:previousVersion", "@type": "@id"},
+            "series": {"@id": "bn:series", "@type": "@id"},
             "joinMode": "mz:joinMode",
             "participantCount": "mz:participantCount",
             "maximumAttendeeCapacity": "https://schema.org/maximumAttendeeCapacity",

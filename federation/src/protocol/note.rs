@@ -80,6 +80,9 @@ pub struct NoteJson {
     /// FEP-8a8e: the actors organising an event (a collection, an array or null).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organizers: Option<Value>,
+    /// Buurtnet: the page of the repeating event (series) this event is one date of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
     /// Mobilizon's event state: `CONFIRMED`, `TENTATIVE` or `CANCELLED`.
     #[serde(default, rename = "ical:status", skip_serializing_if = "Option::is_none")]
     pub event_status: Option<String>,

@@ -38,4 +38,4 @@ pub use proposal::{
     category_tag, from_hashtag_post, names_resident,
 };
 pub use response::{DeclineReason, Response, ResponseState};
-pub use series::{LOCAL_FORMAT, MAX_OCCURRENCES, Occurrence, Repeat, Series, SeriesEnd, SeriesRule};
+pub use series::{LOCAL_FORMAT, MAX_OCCURRENCES, Occurrence, Repeat, Series, SeriesEnd, SeriesRule, series_page, week_of_month};

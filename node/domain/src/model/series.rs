@@ -32,6 +32,18 @@ pub enum Repeat {
 }
 
 impl Repeat {
+    pub const ALL: [Repeat; 4] = [Repeat::Weekly, Repeat::Fortnightly, Repeat::MonthlyDay, Repeat::MonthlyWeekday];
+
+    /// The line a date's event carries for readers elsewhere (Mastodon shows only the text);
+    /// peers that read the event take it out again (`federation::objects::fallback`).
+    pub fn comes_back_nl(self) -> &'static str {
+        match self {
+            Repeat::Weekly => "Komt elke week terug.",
+            Repeat::Fortnightly => "Komt elke twee weken terug.",
+            Repeat::MonthlyDay | Repeat::MonthlyWeekday => "Komt elke maand terug.",
+        }
+    }
+
     /// The form's and the store's word for it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -179,7 +191,7 @@ impl SeriesRule {
 }
 
 /// "First" to "fourth" of the month; the fifth week is "the last".
-fn week_of_month(day: u32) -> i16 {
+pub fn week_of_month(day: u32) -> i16 {
     match (day - 1) / 7 + 1 {
         5 => -1,
         n => n as i16,
@@ -242,6 +254,14 @@ pub struct Series {
     pub created_at: i64,
 }
 
+/// The page of the series whose first date is the local post `first_ap_id` (number
+/// `first_post_id`): `{origin}/bericht/{id}/reeks`. Also the series' id on the wire and
+/// its UID in calendars.
+pub fn series_page(first_ap_id: &str, first_post_id: i64) -> String {
+    let origin = url::Url::parse(first_ap_id).map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    format!("{origin}/bericht/{first_post_id}/reeks")
+}
+
 /// The format of [`Series::first_local`].
 pub const LOCAL_FORMAT: &str = "%Y-%m-%d %H:%M";
 
@@ -257,6 +277,12 @@ impl Series {
 
     pub fn first(&self) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(&self.first_local, LOCAL_FORMAT).unwrap_or_default()
+    }
+
+    /// Each date's planned start, from the first to the rule's end.
+    pub fn planned(&self) -> Result<Vec<Occurrence>> {
+        let always = (DateTime::<Utc>::UNIX_EPOCH, Utc.with_ymd_and_hms(2200, 1, 1, 0, 0, 0).single().unwrap_or_default());
+        self.rule().occurrences(self.first(), &self.timezone, &[], always)
     }
 }
 
@@ -340,6 +366,12 @@ mod tests {
         let dates = rule.occurrences(local("2026-12-03 17:30"), AMS, &[], (from, from + Duration::weeks(2))).unwrap();
         assert_eq!(local_times(&dates), ["2026-12-10 17:30", "2026-12-17 17:30"]);
         assert_eq!(dates[0].date, day("2026-12-10"));
+    }
+
+    #[test]
+    fn the_series_page_is_on_the_node_of_its_first_date() {
+        assert_eq!(series_page("https://buurt.example/notes/40", 40), "https://buurt.example/bericht/40/reeks");
+        assert_eq!(series_page("http://localhost:8080/notes/7", 7), "http://localhost:8080/bericht/7/reeks");
     }
 
     #[test]
