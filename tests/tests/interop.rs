@@ -273,14 +273,15 @@ async fn parse_feed(feed: &str) -> Result<Value> {
 
 /// Runs one of the Python checkers of tests/interop over `input`; its JSON answer.
 async fn run_checker(script: &str, input: &str) -> Result<Value> {
-    run_checker_with(script, "-", input).await
+    run_checker_with(script, &["-"], input).await
 }
 
-/// Runs a Python checker of tests/interop with one argument and `input` on its stdin.
-async fn run_checker_with(script: &str, argument: &str, input: &str) -> Result<Value> {
+/// Runs a Python checker of tests/interop with `arguments` and `input` on its stdin.
+async fn run_checker_with(script: &str, arguments: &[&str], input: &str) -> Result<Value> {
     let feed = input;
     let mut child = Command::new(interop_dir().join(".venv/bin/python"))
-        .args([script, argument])
+        .arg(script)
+        .args(arguments)
         .current_dir(interop_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -409,17 +410,10 @@ async fn a_coalitions_ical_feed_holds_its_members_public_events() -> Result<()> 
     Ok(())
 }
 
-/// A weekly meal in the initiative's iCal feed, read by a real calendar parser: each date
-/// once (its own UID), at 17:30 Amsterdam time also across the change of clocks, the
-/// skipped date cancelled, and no recurrence rule beside the dates (that would show every
-/// date twice in a calendar app).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_repeating_meal_is_in_the_ical_feed_date_by_date_and_never_twice() -> Result<()> {
+/// A node where Fatima's initiative serves soup at 17:30 from tomorrow, six weeks running:
+/// the node, Fatima, the series and its first date.
+async fn six_weekly_soups() -> Result<(TestNode, buurtnet_domain::model::Actor, i64, buurtnet_domain::model::Post)> {
     use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, EventQuestions, JoinMode, Place, Repeat, SeriesEnd, SeriesRule};
-    use buurtnet_domain::ops::series;
-    if !peers_installed("icalendar", interop_dir().join(".venv/installed"))? {
-        return Ok(());
-    }
     let node = TestNode::start(Backend::Sqlite).await?;
     let zorg = node.add_initiative("zorg", false).await?;
     let fatima = node.add_member("fatima", Some(&zorg)).await?;
@@ -438,8 +432,24 @@ async fn a_repeating_meal_is_in_the_ical_feed_date_by_date_and_never_twice() -> 
         join_mode: JoinMode::Free,
     };
     let rule = SeriesRule { repeat: Repeat::Weekly, end: SeriesEnd::Count(6) };
-    let (id, _) =
-        series::start(&state.store, &state.urls, (&fatima, &zorg), (&draft, Visibility::Public, EventQuestions::default()), rule).await?;
+    let audience = (&draft, Visibility::Public, EventQuestions::default());
+    let (id, first) = buurtnet_domain::ops::series::start(&state.store, &state.urls, (&fatima, &zorg), audience, rule).await?;
+    Ok((node, fatima, id, first))
+}
+
+/// A weekly meal in the initiative's iCal feed, read by a real calendar parser: each date
+/// once (its own UID), at 17:30 Amsterdam time also across the change of clocks, the
+/// skipped date cancelled, and no recurrence rule beside the dates (that would show every
+/// date twice in a calendar app).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeating_meal_is_in_the_ical_feed_date_by_date_and_never_twice() -> Result<()> {
+    use buurtnet_domain::model::DEFAULT_TIMEZONE;
+    use buurtnet_domain::ops::series;
+    if !peers_installed("icalendar", interop_dir().join(".venv/installed"))? {
+        return Ok(());
+    }
+    let (node, fatima, id, _) = six_weekly_soups().await?;
+    let state = node.node.as_ref().expect("running").state();
     let skipped = chrono::NaiveDate::parse_from_str(&series::dates(&state.store, id).await?[2].planned_date, "%Y-%m-%d")?;
     series::skip(&state.store, &fatima, id, skipped).await?;
 
@@ -461,6 +471,67 @@ async fn a_repeating_meal_is_in_the_ical_feed_date_by_date_and_never_twice() -> 
     once.dedup();
     assert_eq!(once, starts, "no date twice");
     assert!(starts.windows(2).all(|w| (w[1] - w[0]).num_days() == 7), "a week apart: {starts:?}");
+    Ok(())
+}
+
+/// The whole series as one calendar entry, read as a calendar app does (pinned `icalendar`,
+/// expanded with `dateutil.rrule`): its rule expands to the series' dates once the EXDATE of
+/// the skipped date is taken out, and the moved date is an entry of the same UID with the
+/// planned start as RECURRENCE-ID and its new time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeating_meal_is_one_calendar_entry_with_its_rule_skips_and_moves() -> Result<()> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, Repeat, SeriesEnd, SeriesRule};
+    use buurtnet_domain::ops::{events, series};
+    if !peers_installed("icalendar", interop_dir().join(".venv/installed"))? {
+        return Ok(());
+    }
+    let (node, fatima, id, first) = six_weekly_soups().await?;
+    let state = node.node.as_ref().expect("running").state();
+    let dates = series::dates(&state.store, id).await?;
+    assert_eq!(dates.len(), 6, "six weeks fall within the window");
+    series::skip(&state.store, &fatima, id, chrono::NaiveDate::parse_from_str(&dates[2].planned_date, "%Y-%m-%d")?).await?;
+    let second = dates[1].post_id.context("second")?;
+    let mut moved = events::of_post(&state.store, second).await?.context("second")?.draft();
+    moved.starts_at += chrono::Duration::hours(1);
+    moved.ends_at = moved.ends_at.map(|end| end + chrono::Duration::hours(1));
+    events::update(&state.store, &fatima, second, &moved).await?;
+
+    let file = reqwest::get(format!("{}/bericht/{second}/reeks.ics", node.base_url())).await?.text().await?;
+    parse_ical(&file).await?;
+    let read = run_checker_with("ical_series_check.py", &["series"], &file).await?;
+    let planned = |d: &buurtnet_domain::store::series::SeriesDate| format!("{} 17:30", d.planned_date);
+    let taking_place: Vec<String> = dates.iter().enumerate().filter(|(i, _)| *i != 2).map(|(_, d)| planned(d)).collect();
+    assert_eq!(read["dates"], json!(taking_place), "the rule's dates without the EXDATE: {read}");
+    assert_eq!(read["exdates"], json!([planned(&dates[2])]), "{read}");
+    let origin = url::Url::parse(&first.ap_id)?.origin().ascii_serialization();
+    assert_eq!(read["uid"], format!("{origin}/bericht/{}/reeks", first.id));
+    assert_eq!(
+        read["overrides"],
+        json!([{"uid": read["uid"], "recurrence_id": planned(&dates[1]), "start": format!("{} 18:30", dates[1].planned_date)}]),
+        "{read}"
+    );
+    let node_feed = reqwest::get(format!("{}/initiatives/zorg/calendar.ics", node.base_url())).await?.text().await?;
+    assert!(!node_feed.contains("RRULE"), "the initiative's feed stays date by date");
+
+    // "Every first Tuesday" as we write it is what dateutil makes of it, in our time zone.
+    let first_tuesday = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).context("day")?.and_hms_opt(19, 0, 0).context("time")?;
+    let monthly = SeriesRule { repeat: Repeat::MonthlyWeekday, end: SeriesEnd::Count(8) };
+    let text = monthly.to_ical(first_tuesday, DEFAULT_TIMEZONE)?;
+    let tz: chrono_tz::Tz = DEFAULT_TIMEZONE.parse()?;
+    let ours: Vec<String> = monthly
+        .occurrences(
+            first_tuesday,
+            DEFAULT_TIMEZONE,
+            &[],
+            (chrono::DateTime::UNIX_EPOCH, chrono::Utc::now() + chrono::Duration::days(3650)),
+        )?
+        .iter()
+        .map(|o| o.starts_at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        .collect();
+    let theirs = run_checker_with("ical_series_check.py", &["expand", "2026-12-01T19:00", DEFAULT_TIMEZONE, &text], "").await?;
+    assert_eq!(theirs["dates"], json!(ours), "{text}");
+    assert_eq!(ours[..3], ["2026-12-01 19:00", "2027-01-05 19:00", "2027-02-02 19:00"]);
+    assert!(ours.contains(&"2027-04-06 19:00".to_string()), "the first Tuesday after the clocks change: {ours:?}");
     Ok(())
 }
 
@@ -519,7 +590,7 @@ async fn news_feeds_are_valid_for_a_real_parser_and_show_only_public_posts() -> 
 
 /// Runs tests/interop/proof_check.py (bovine's FEP-8b32 implementation) in `mode`.
 async fn bovine_proofs(mode: &str, request: &Value) -> Result<Value> {
-    run_checker_with("proof_check.py", mode, &request.to_string()).await
+    run_checker_with("proof_check.py", &[mode], &request.to_string()).await
 }
 
 /// FEP-8b32 `eddsa-jcs-2022` proofs and independent implementations: Python's `jcs` and

@@ -141,6 +141,81 @@ async fn a_weekly_meal_shows_as_single_dates_elsewhere_with_a_skip_and_a_move(ba
     let after = series::dates(&state.store, series_id).await?;
     assert_eq!(after.len(), 4);
     assert!(after[2].skipped);
+
+    let post_ids: Vec<i64> = dates.iter().map(|d| d.post_id.context("published")).collect::<Result<_>>()?;
+    the_series_page_lists_every_date(&home, &post_ids, weekdays[0]).await?;
+    the_dates_are_tied_together_on_the_wire(&away, &ids, post_ids[0]).await
+}
+
+const DUTCH_WEEKDAYS: [&str; 7] = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"];
+
+/// The page of the series, reached from any date: the rule in words, the first and last
+/// date linked, the moved second with its new time, the skipped third marked.
+async fn the_series_page_lists_every_date(home: &TestNode, post_ids: &[i64], weekday: chrono::Weekday) -> Result<()> {
+    let mut anyone = PageVisitor::new(&home.base_url())?;
+    let date_page = anyone.get(&format!("/bericht/{}", post_ids[3])).await?;
+    let link = format!("Komt elke week terug · <a href=\"/bericht/{}/reeks\">alle datums</a>", post_ids[3]);
+    assert!(date_page.body.contains(&link), "{}", date_page.body);
+    let page = anyone.get(&format!("/bericht/{}/reeks", post_ids[3])).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    let rule = format!("Elke week op {}, 17:30", DUTCH_WEEKDAYS[weekday.num_days_from_monday() as usize]);
+    assert!(page.body.contains(&rule), "{rule}: {}", page.body);
+    for (id, linked) in post_ids.iter().zip([true, true, false, true]) {
+        assert_eq!(page.body.contains(&format!("href=\"/bericht/{id}\"")), linked, "date {id}: {}", page.body);
+    }
+    assert_eq!(page.body.matches("gaat niet door").count(), 1, "the skipped date");
+    assert!(page.body.contains("verplaatst naar") && page.body.contains(", 18:30</strong>"), "the moved date: {}", page.body);
+    assert!(page.body.contains("href=\"/bericht/") && page.body.contains("/reeks.ics\""), "Zet alle datums in je agenda");
+    Ok(())
+}
+
+/// Each date says on the wire which series it belongs to, and a line for Mastodon readers
+/// that the other node does not show as part of the description.
+async fn the_dates_are_tied_together_on_the_wire(away: &TestNode, ids: &[String], first: i64) -> Result<()> {
+    let (status, document) = buurtnet_tests::harness::get_signed(&ids[3], None).await?;
+    assert_eq!(status, 200, "{document}");
+    let origin = url::Url::parse(&ids[3])?.origin().ascii_serialization();
+    assert_eq!(document["series"], format!("{origin}/bericht/{first}/reeks"), "{document}");
+    assert!(document["@context"].to_string().contains("bn:series"), "the term is declared");
+    assert_eq!(document["content"].as_str().unwrap_or_default().matches("Komt elke week terug.").count(), 1);
+    let there = away.post(&ids[3]).await?.context("copy")?;
+    assert!(there.content.contains("Komt elke week terug."), "received as sent: {}", there.content);
+    assert!(!copy(away, &ids[3]).await?.description.contains("Komt elke"), "not part of what the organiser wrote");
+    let page = PageVisitor::new(&away.base_url())?.get(&format!("/bericht/{}", there.id)).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Elke week, iedereen is welkom."));
+    assert!(page.body.matches("Komt elke week terug").count() <= 1, "never twice: {}", page.body);
+    Ok(())
+}
+
+/// A series for followers only: its page and calendar are not found for someone else, as
+/// its first date is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_series_for_followers_is_not_found_by_outsiders() -> Result<()> {
+    let node = TestNode::start(Backend::Sqlite).await?;
+    let initiative = node.add_initiative("buurtkeuken", false).await?;
+    let fatima = node.add_member("fatima", Some(&initiative)).await?;
+    node.add_member("piet", None).await?;
+    let state = node.node.as_ref().context("running")?.state();
+    let rule = SeriesRule { repeat: Repeat::Weekly, end: SeriesEnd::Count(3) };
+    let (series_id, first) =
+        series::start(&state.store, &state.urls, (&fatima, &initiative), (&meal(), Visibility::Followers, EventQuestions::default()), rule)
+            .await?;
+    let last = series::dates(&state.store, series_id).await?.last().and_then(|d| d.post_id).context("last")?;
+    for path in [format!("/bericht/{}/reeks", first.id), format!("/bericht/{last}/reeks"), format!("/bericht/{last}/reeks.ics")] {
+        assert_eq!(PageVisitor::new(&node.base_url())?.get(&path).await?.status, StatusCode::NOT_FOUND, "{path}: anonymous");
+        let mut piet = PageVisitor::new(&node.base_url())?;
+        piet.log_in("piet", PASSWORD).await?;
+        assert_eq!(piet.get(&path).await?.status, StatusCode::NOT_FOUND, "{path}: not a follower");
+        let mut fatima = PageVisitor::new(&node.base_url())?;
+        fatima.log_in("fatima", PASSWORD).await?;
+        assert_eq!(fatima.get(&path).await?.status, StatusCode::OK, "{path}: the organiser");
+    }
+    let not_a_series = node.publish(&fatima, "Gewoon een bericht", Visibility::Public).await?;
+    assert_eq!(
+        PageVisitor::new(&node.base_url())?.get(&format!("/bericht/{}/reeks", not_a_series.id)).await?.status,
+        StatusCode::NOT_FOUND
+    );
     Ok(())
 }
 
@@ -197,9 +272,20 @@ async fn the_event_form_repeats_and_explains_what_is_wrong() -> Result<()> {
     let first = events.iter().min_by_key(|e| e.starts_at).context("first")?.post_id;
     let second = events.iter().filter(|e| e.post_id != first).min_by_key(|e| e.starts_at).context("second")?;
     let organise = format!("/bericht/{first}/organiseren");
-    assert!(fatima.get(&organise).await?.body.contains("Deze datum overslaan"));
     let second_day =
         chrono::DateTime::<Utc>::from_timestamp_millis(second.starts_at).context("time")?.with_timezone(&"Europe/Amsterdam".parse::<Tz>()?);
+    let page = fatima.get(&organise).await?.body;
+    assert!(page.contains("Deze datum overslaan"));
+    let options: Vec<&str> = page.match_indices("<option value=\"20").map(|(at, _)| &page[at + 15..at + 25]).collect();
+    let amsterdam: Tz = DEFAULT_TIMEZONE.parse()?;
+    let mut coming: Vec<String> = events
+        .iter()
+        .filter_map(|e| chrono::DateTime::<Utc>::from_timestamp_millis(e.starts_at))
+        .map(|t| t.with_timezone(&amsterdam).date_naive().to_string())
+        .collect();
+    coming.sort();
+    assert_eq!(options, coming, "the coming dates to choose from");
+    assert_eq!(page.matches(", 17:30</option>").count(), 3, "as weekday, date and time");
     let skip = format!("/bericht/{first}/reeks/overslaan");
     assert_eq!(fatima.submit(&organise, &skip, &[("date", "gisteren")]).await?.status, StatusCode::UNPROCESSABLE_ENTITY);
     let skipped = fatima.submit(&organise, &skip, &[("date", &second_day.date_naive().to_string())]).await?;

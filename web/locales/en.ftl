@@ -1088,3 +1088,40 @@ say-repeat-unknown = Choose how often the activity comes back: not, every week, 
 say-repeat-count-range = Choose a number of times from 1 to 104.
 say-repeat-ends-before-start = The last date is before the first.
 say-repeat-too-long = A repeat runs for at most two years.
+
+## The page of a repeating event
+weekday-name = { $weekday ->
+    [mon] Monday
+    [tue] Tuesday
+    [wed] Wednesday
+    [thu] Thursday
+    [fri] Friday
+    [sat] Saturday
+   *[sun] Sunday
+}
+series-title = All dates: { $title }
+series-rule = { $repeat ->
+    [weekly] Every week on { $weekday }, { $time }
+    [fortnightly] Every two weeks on { $weekday }, { $time }
+    [monthly_day] Every month on day { $day }, { $time }
+   *[monthly_weekday] Every { $nth ->
+        [first] first
+        [second] second
+        [third] third
+        [fourth] fourth
+       *[last] last
+    } { $weekday } of the month, { $time }
+}
+series-comes-back = { $repeat ->
+    [weekly] Comes back every week
+    [fortnightly] Comes back every two weeks
+   *[other] Comes back every month
+}
+series-all-dates = all dates
+series-dates = Dates
+series-not-happening = does not take place
+series-moved-to = moved to { $time }
+series-stopped = This activity no longer comes back.
+series-add-to-calendar = Put all dates in your calendar
+organise-series-choose = Choose a date
+organise-series-other-date = Or a later date

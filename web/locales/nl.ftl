@@ -1088,3 +1088,40 @@ say-repeat-unknown = Kies hoe vaak de activiteit terugkomt: niet, elke week, elk
 say-repeat-count-range = Kies een aantal keer van 1 tot 104.
 say-repeat-ends-before-start = De laatste datum ligt voor de eerste.
 say-repeat-too-long = Een herhaling loopt hoogstens twee jaar.
+
+## The page of a repeating event
+weekday-name = { $weekday ->
+    [mon] maandag
+    [tue] dinsdag
+    [wed] woensdag
+    [thu] donderdag
+    [fri] vrijdag
+    [sat] zaterdag
+   *[sun] zondag
+}
+series-title = Alle datums: { $title }
+series-rule = { $repeat ->
+    [weekly] Elke week op { $weekday }, { $time }
+    [fortnightly] Elke twee weken op { $weekday }, { $time }
+    [monthly_day] Elke maand op de { $day }e, { $time }
+   *[monthly_weekday] Elke { $nth ->
+        [first] eerste
+        [second] tweede
+        [third] derde
+        [fourth] vierde
+       *[last] laatste
+    } { $weekday } van de maand, { $time }
+}
+series-comes-back = { $repeat ->
+    [weekly] Komt elke week terug
+    [fortnightly] Komt elke twee weken terug
+   *[other] Komt elke maand terug
+}
+series-all-dates = alle datums
+series-dates = Datums
+series-not-happening = gaat niet door
+series-moved-to = verplaatst naar { $time }
+series-stopped = Deze activiteit komt niet meer terug.
+series-add-to-calendar = Zet alle datums in je agenda
+organise-series-choose = Kies een datum
+organise-series-other-date = Of een latere datum

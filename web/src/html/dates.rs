@@ -31,6 +31,16 @@ pub fn weekday_day_month(date: NaiveDate, tr: Tr) -> String {
     )
 }
 
+/// "dinsdag" / "Tuesday".
+pub fn weekday_name(date: NaiveDate, tr: Tr) -> String {
+    tr.t1("weekday-name", "weekday", WEEKDAYS[date.weekday().num_days_from_monday() as usize])
+}
+
+/// "17:30", in the node's time zone.
+pub fn clock_time(ms: i64) -> String {
+    moment(ms).map(|t| t.format("%H:%M").to_string()).unwrap_or_default()
+}
+
 /// A day as people read it, the year added when it is not the year of `today`.
 fn day_seen_from(date: NaiveDate, today: NaiveDate, tr: Tr) -> String {
     let day = weekday_day_month(date, tr);

@@ -8,7 +8,7 @@ use super::layout::{Frame, error_page, render, say};
 use super::visitor::Visitor;
 use askama::Template;
 use axum::extract::Path;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{
     Actor, Answers, Event, EventDraft, EventQuestions, JoinMode, ParticipationState, Place, SeriesRule, Visibility,
@@ -162,16 +162,21 @@ pub async fn decide(
 /// The event as an iCalendar file, for any event this node holds that the visitor may see.
 pub async fn calendar_file(context: Context, visitor: Visitor, Path(id): Path<i64>) -> Response {
     let reader = visitor.member().map(|m| m.ap_id.clone());
-    match ops::calendar::for_event(&context.store, id, reader.as_deref()).await {
+    calendar_download(&context, &visitor, "activiteit", ops::calendar::for_event(&context.store, id, reader.as_deref()).await).await
+}
+
+/// A calendar file to download as `{name}.ics`, or the page saying why not.
+pub(super) async fn calendar_download(context: &Context, visitor: &Visitor, name: &str, ics: Result<String, DomainError>) -> Response {
+    match ics {
         Ok(ics) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8")),
-                (header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"activiteit.ics\"")),
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.ics\"")),
             ],
             ics,
         )
             .into_response(),
-        Err(e) => error_page(&context, &visitor, &e).await,
+        Err(e) => error_page(context, visitor, &e).await,
     }
 }
 

@@ -34,6 +34,7 @@ pub mod people;
 pub mod posts;
 pub mod proposal_actions;
 pub mod proposals;
+pub mod series;
 pub mod visitor;
 
 use axum::Router;
@@ -82,6 +83,8 @@ pub fn routes() -> Router {
         .route("/bericht/{id}/agenda.ics", get(events::calendar_file))
         .route("/bericht/{id}/organiseren", get(organise::page).post(organise::save))
         .route("/bericht/{id}/afgelasten", post(organise::cancel))
+        .route("/bericht/{id}/reeks", get(series::page))
+        .route("/bericht/{id}/reeks.ics", get(series::calendar_file))
         .route("/bericht/{id}/reeks/overslaan", post(organise::skip))
         .route("/bericht/{id}/reeks/stoppen", post(organise::stop))
         .route("/bericht/{id}/inschrijving", post(organise::registration))

@@ -3,6 +3,8 @@
 //! (everyone taking part hears, here and on other nodes: `ops::events::update_asking`),
 //! cancel it, close or reopen registration, add a guest by name, and the list of everyone
 //! taking part with the answers to the chosen questions and, for guests, how to reach them.
+//! For a date of a repeating event: skip one of its coming dates (chosen from a list, or
+//! typed in when further ahead) or stop the series.
 //! The domain decides who may; anyone else gets "not allowed" and nothing changes.
 
 use super::events::{CsrfForm, EventForm, answers, event_draft};
@@ -50,6 +52,8 @@ struct OrganisePage {
     done: Option<String>,
     /// Whether this is a date of a repeating event that still runs (skip a date, stop).
     in_series: bool,
+    /// (`YYYY-MM-DD`, "dinsdag 15 december, 17:30") of the series' coming dates, to skip one.
+    coming: Vec<(String, String)>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -101,7 +105,11 @@ async fn page_of(
 ) -> Result<OrganisePage, DomainError> {
     let tr = visitor.tr;
     let (event, registrants) = registrations::list(&context.store, member, id).await?;
-    let in_series = ops::series::of_post(&context.store, id).await?.is_some_and(|s| !s.stopped);
+    let series = ops::series::of_post(&context.store, id).await?.filter(|s| !s.stopped);
+    let coming = match &series {
+        Some(s) => ops::series::coming(&context.store, member, s.id).await?,
+        None => vec![],
+    };
     Ok(OrganisePage {
         frame: Frame::new(context, visitor, tr.with("organise-title", &[("title", event.title.clone())])).await,
         id,
@@ -114,7 +122,11 @@ async fn page_of(
         guest_name: String::new(),
         registrants: registrants.iter().filter(|r| r.state() != ParticipationState::Left).map(|r| view(id, r, tr)).collect(),
         done: None,
-        in_series,
+        in_series: series.is_some(),
+        coming: coming
+            .iter()
+            .filter_map(|d| d.event.as_ref().map(|e| (d.planned.to_string(), super::local_time(e.starts_at, tr))))
+            .collect(),
     })
 }
 
@@ -188,14 +200,19 @@ pub async fn cancel(context: Context, Path(id): Path<i64>, MemberForm { visitor,
 
 #[derive(serde::Deserialize)]
 pub struct SkipForm {
+    /// One of the coming dates, chosen from the list.
     #[serde(default)]
     date: String,
+    /// A date further ahead, typed in.
+    #[serde(default)]
+    other_date: String,
 }
 
 /// `POST /bericht/{id}/reeks/overslaan`: a date (`YYYY-MM-DD`) of this event's series does
 /// not take place; cancelled (and its participants told) when it was published.
 pub async fn skip(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<SkipForm>) -> Response {
-    let Ok(date) = chrono::NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d") else {
+    let chosen = if form.date.trim().is_empty() { &form.other_date } else { &form.date };
+    let Ok(date) = chrono::NaiveDate::parse_from_str(chosen.trim(), "%Y-%m-%d") else {
         let errors = BTreeMap::from([("skip_date", visitor.tr.t("form-date-needed"))]);
         let page = page_of(&context, &visitor, &member, id, None, errors).await;
         return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;

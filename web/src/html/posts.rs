@@ -86,6 +86,8 @@ struct PostPage {
     proposal: Option<ProposalDetails>,
     event: Option<EventDetails>,
     calendar_href: Option<String>,
+    /// A date of a repeating event: "Komt elke week terug · alle datums".
+    series: Option<super::series::SeriesLink>,
     rsvp: Option<super::events::RsvpView>,
     article: Option<super::knowledge::ArticleDetails>,
     /// (value, label) of whom the visitor may take an article over as.
@@ -189,6 +191,10 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         Some(e) => Some(super::events::rsvp_view(context, visitor, &post, e, is_authors_side && post.is_local).await?),
         None => None,
     };
+    let series = match &event {
+        Some(_) => ops::series::of_post(&context.store, post.id).await?.map(|s| super::series::link(&s, post.id, tr)),
+        None => None,
+    };
     let article = ops::articles::of_post(&context.store, post.id).await?;
     let article_details = match &article {
         Some(a) => Some(super::knowledge::details(context, visitor, &post, a).await?),
@@ -242,6 +248,7 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
             passed_on_href: passed_on_to.map(|id| format!("/bericht/{id}")),
         }),
         calendar_href: event.as_ref().map(|_| format!("/bericht/{}/agenda.ics", post.id)),
+        series,
         rsvp,
         article: article_details,
         fork_as,

@@ -1,6 +1,7 @@
 //! iCalendar (RFC 5545) for events: one VEVENT per event with its ActivityPub id as UID
 //! (a date of a repeating event too: each is an event of its own), local times with a TZID
-//! and a VTIMEZONE built from the time zone database. Written with the `icalendar` crate
+//! and a VTIMEZONE built from the time zone database. Only a series' own file
+//! ([`series_calendar`]) is one VEVENT with an RRULE. Written with the `icalendar` crate
 //! (escaping, folding at 75 octets, CRLF line ends).
 
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Offset, TimeZone, Utc};
@@ -34,6 +35,55 @@ pub struct CalendarEntry {
 /// `icalendar` crate's; the VTIMEZONEs are built here from the time zone database (the
 /// crate writes none) and put before the first event.
 pub fn calendar(name: &str, entries: &[CalendarEntry]) -> String {
+    assemble(name, entries, entries.iter().map(vevent).collect(), 0)
+}
+
+/// A repeating event as one calendar entry: `master` (its first planned date) with the
+/// `RRULE`, an `EXDATE` for each date that does not take place, and for each moved date an
+/// entry with the same UID and a `RECURRENCE-ID` (the planned start) at its new time.
+pub struct Repeating<'a> {
+    pub master: &'a CalendarEntry,
+    /// The RRULE value (`SeriesRule::to_ical`).
+    pub rule: &'a str,
+    pub skipped: &'a [DateTime<Utc>],
+    /// (planned start, the date as it now is).
+    pub moved: &'a [(DateTime<Utc>, CalendarEntry)],
+}
+
+/// The VCALENDAR of a repeating event; its time zone rules cover the two years a series
+/// may run.
+pub fn series_calendar(name: &str, series: &Repeating<'_>) -> String {
+    let mut master = vevent(series.master);
+    master.add_property("RRULE", series.rule);
+    for skipped in series.skipped {
+        master.append_multi_property(local_property("EXDATE", *skipped, &series.master.timezone));
+    }
+    let mut events = vec![master.done()];
+    for (planned, entry) in series.moved {
+        let mut moved = vevent(entry);
+        moved.append_property(local_property("RECURRENCE-ID", *planned, &entry.timezone));
+        events.push(moved.done());
+    }
+    let mut entries = vec![series.master.clone()];
+    entries.extend(series.moved.iter().map(|(_, entry)| entry.clone()));
+    assemble(name, &entries, events, 3)
+}
+
+/// `key` at `t` in local time with its TZID, or in UTC when the zone is unknown.
+fn local_property(key: &str, t: DateTime<Utc>, timezone: &str) -> Property {
+    match timezone.parse::<Tz>() {
+        Ok(tz) => {
+            let mut property = Property::new(key, t.with_timezone(&tz).format("%Y%m%dT%H%M%S").to_string());
+            property.add_parameter("TZID", timezone);
+            property
+        }
+        Err(_) => Property::new(key, utc(t)),
+    }
+}
+
+/// The VCALENDAR around `events` (made of `entries`), with the zone rules of the years of
+/// `entries` and `more_years` after them.
+fn assemble(name: &str, entries: &[CalendarEntry], events: Vec<Event>, more_years: i32) -> String {
     let mut calendar = Calendar::empty();
     for (key, value) in [("VERSION", "2.0"), ("PRODID", "-//Buurtnet//Buurtnet//NL"), ("CALSCALE", "GREGORIAN"), ("METHOD", "PUBLISH")] {
         calendar.append_property(Property::new(key, value));
@@ -43,15 +93,15 @@ pub fn calendar(name: &str, entries: &[CalendarEntry]) -> String {
     if zones.len() == 1 && entries.iter().all(|e| zones.contains(e.timezone.as_str())) {
         calendar.append_property(Property::new("X-WR-TIMEZONE", *zones.first().expect("one")));
     }
-    for entry in entries {
-        calendar.push(vevent(entry));
+    for event in events {
+        calendar.push(event);
     }
     let mut zone_lines = Vec::new();
     for zone in &zones {
         let used = entries.iter().filter(|e| e.timezone == *zone);
         let first = used.clone().map(|e| e.starts_at.year()).min().unwrap_or(1970);
         let last = used.map(|e| e.ends_at.unwrap_or(e.starts_at).year()).max().unwrap_or(1970);
-        zone_lines.extend(vtimezone(zone.parse().expect("checked"), first - 1, last + 1));
+        zone_lines.extend(vtimezone(zone.parse().expect("checked"), first - 1, last + 1 + more_years));
     }
     with_zones(&calendar.to_string(), &zone_lines)
 }
@@ -239,6 +289,26 @@ mod tests {
         assert!(text.contains("UID:https://zorgvrijstaat.example/notes/40\r\n"));
         assert!(text.contains("STATUS:CONFIRMED") && text.contains("SEQUENCE:2"));
         assert!(text.contains("X-WR-TIMEZONE:Europe/Amsterdam\r\n"), "calendar apps that read only this get the zone too");
+    }
+
+    #[test]
+    fn a_series_is_one_entry_with_its_rule_skipped_and_moved_dates() {
+        let master = meal();
+        let planned = master.starts_at + Duration::weeks(1);
+        let moved = CalendarEntry { starts_at: planned + Duration::hours(1), ends_at: None, ..meal() };
+        let series = Repeating {
+            master: &master,
+            rule: "FREQ=WEEKLY;COUNT=4",
+            skipped: &[master.starts_at + Duration::weeks(2)],
+            moved: &[(planned, moved)],
+        };
+        let text = series_calendar("Soep", &series);
+        assert!(text.contains("RRULE:FREQ=WEEKLY;COUNT=4\r\n"), "{text}");
+        assert!(text.contains("EXDATE;TZID=Europe/Amsterdam:20261217T173000\r\n"), "{text}");
+        assert!(text.contains("RECURRENCE-ID;TZID=Europe/Amsterdam:20261210T173000\r\n"), "{text}");
+        assert!(text.contains("DTSTART;TZID=Europe/Amsterdam:20261210T183000\r\n"), "{text}");
+        assert_eq!(text.matches("BEGIN:VEVENT").count(), 2);
+        assert!(text.contains("TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST") && text.contains("DTSTART:20280326T020000"));
     }
 
     #[test]

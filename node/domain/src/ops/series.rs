@@ -6,7 +6,8 @@
 //! was; a moved date is an ordinary change of that date's event (`events::update`).
 
 use crate::error::{DomainError, Result};
-use crate::model::{Actor, EventDraft, EventQuestions, LOCAL_FORMAT, Post, Series, SeriesRule, Visibility};
+use crate::model::calendar::{Repeating, series_calendar};
+use crate::model::{Actor, Event, EventDraft, EventQuestions, LOCAL_FORMAT, Post, Series, SeriesEnd, SeriesRule, Visibility, series_page};
 use crate::now_ms;
 use crate::store::series::{NewSeries, SeriesDate};
 use crate::store::{self, Store};
@@ -127,6 +128,120 @@ pub async fn of_post(store: &Store, post_id: i64) -> Result<Option<Series>> {
 /// The dates known so far: published or skipped.
 pub async fn dates(store: &Store, series_id: i64) -> Result<Vec<SeriesDate>> {
     store::series::dates(&mut store.conn().await?, series_id).await
+}
+
+/// One date of a series as its page shows it.
+#[derive(Debug, Clone)]
+pub struct SeriesDay {
+    pub planned: NaiveDate,
+    pub planned_start: DateTime<Utc>,
+    /// The date's event; `None` when it was skipped before it was published.
+    pub event: Option<Event>,
+    pub skipped: bool,
+}
+
+impl SeriesDay {
+    /// Not skipped, not cancelled.
+    pub fn takes_place(&self) -> bool {
+        !self.skipped && self.event.as_ref().is_some_and(|e| !e.is_cancelled())
+    }
+
+    /// The new start of a date that takes place at another time than planned.
+    pub fn moved_to(&self) -> Option<i64> {
+        let planned = self.planned_start.timestamp_millis();
+        self.event.as_ref().filter(|e| self.takes_place() && e.starts_at != planned).map(|e| e.starts_at)
+    }
+}
+
+/// A series with its first date and every date known so far, in order.
+#[derive(Debug, Clone)]
+pub struct SeriesOverview {
+    pub series: Series,
+    pub first: Post,
+    pub first_event: Event,
+    pub days: Vec<SeriesDay>,
+}
+
+impl SeriesOverview {
+    /// Its page, also its id on the wire and its UID in calendars.
+    pub fn page(&self) -> String {
+        series_page(&self.first.ap_id, self.first.id)
+    }
+
+    /// The rule as it now stands: a stopped series ends at its last known date.
+    pub fn rule(&self) -> SeriesRule {
+        let rule = self.series.rule();
+        match self.days.last() {
+            Some(last) if self.series.stopped => SeriesRule { end: SeriesEnd::Until(last.planned), ..rule },
+            _ => rule,
+        }
+    }
+}
+
+/// The series that the local event `post_id` is a date of, for `reader` (an actor id;
+/// `None` for anyone): NotFound when there is none or when she may not read its first date.
+pub async fn overview(store: &Store, post_id: i64, reader: Option<&str>) -> Result<SeriesOverview> {
+    let series = of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
+    let first = store::posts::by_id(&mut store.conn().await?, series.template_post_id).await?;
+    if first.is_deleted() || !super::visibility::may_read(store, &first, reader).await? {
+        return Err(DomainError::NotFound);
+    }
+    let first_event = super::events::of_post(store, first.id).await?.ok_or(DomainError::NotFound)?;
+    let days = days_of(store, &series).await?;
+    Ok(SeriesOverview { series, first, first_event, days })
+}
+
+/// The series as one iCalendar entry (see [`series_calendar`]), for `reader`.
+pub async fn calendar(store: &Store, post_id: i64, reader: Option<&str>) -> Result<String> {
+    let overview = overview(store, post_id, reader).await?;
+    let series = &overview.series;
+    let first_start = overview.days.first().map_or(overview.first_event.starts_at, |d| d.planned_start.timestamp_millis());
+    let master_event = Event {
+        starts_at: first_start,
+        ends_at: series.duration_ms.map(|ms| first_start + ms),
+        state: crate::model::EVENT_SCHEDULED.into(),
+        ..overview.first_event.clone()
+    };
+    let page = overview.page();
+    let master = super::calendar::entry(store, &overview.first, &master_event).await?;
+    let master = crate::model::calendar::CalendarEntry { uid: page.clone(), url: Some(page.clone()), ..master };
+    let mut moved = Vec::new();
+    for day in overview.days.iter().filter(|d| d.moved_to().is_some()) {
+        let event = day.event.as_ref().ok_or(DomainError::NotFound)?;
+        let post = store::posts::by_id(&mut store.conn().await?, event.post_id).await?;
+        let entry = super::calendar::entry(store, &post, event).await?;
+        moved.push((day.planned_start, crate::model::calendar::CalendarEntry { uid: page.clone(), ..entry }));
+    }
+    let skipped: Vec<_> = overview.days.iter().filter(|d| !d.takes_place()).map(|d| d.planned_start).collect();
+    let rule = overview.rule().to_ical(series.first(), &series.timezone)?;
+    Ok(series_calendar(&overview.first_event.title, &Repeating { master: &master, rule: &rule, skipped: &skipped, moved: &moved }))
+}
+
+/// The coming dates of a series that still take place, for its organiser to choose from.
+pub async fn coming(store: &Store, member: &Actor, series_id: i64) -> Result<Vec<SeriesDay>> {
+    let series = own_series(store, member, series_id).await?;
+    let now = now_ms();
+    Ok(days_of(store, &series)
+        .await?
+        .into_iter()
+        .filter(|d| d.takes_place() && d.event.as_ref().is_some_and(|e| e.starts_at > now))
+        .collect())
+}
+
+/// Every date known so far, with its planned start and its event.
+async fn days_of(store: &Store, series: &Series) -> Result<Vec<SeriesDay>> {
+    let planned = series.planned()?;
+    let mut days = Vec::new();
+    for date in dates(store, series.id).await? {
+        let Ok(day) = NaiveDate::parse_from_str(&date.planned_date, "%Y-%m-%d") else { continue };
+        let Some(start) = planned.iter().find(|o| o.date == day) else { continue };
+        let event = match date.post_id {
+            Some(id) => super::events::of_post(store, id).await?,
+            None => None,
+        };
+        days.push(SeriesDay { planned: day, planned_start: start.starts_at, event, skipped: date.skipped });
+    }
+    Ok(days)
 }
 
 /// The series, if `member` may organise it (as she may its first date).
