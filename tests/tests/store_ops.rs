@@ -122,15 +122,7 @@ async fn logins_check_passwords(store: Store) -> Result<()> {
 async fn publishing_writes_the_post_and_its_outbox_entry_together(store: Store) -> Result<()> {
     let urls = urls();
     let author = ops::actors::add_member(&store, &urls, &member("schrijver"), &keys::generate()).await?;
-    let draft = PostDraft {
-        text: "Hallo <buren>".into(),
-        content_warning: None,
-        visibility: Visibility::Public,
-        in_reply_to: None,
-        recipients: vec![],
-        media_ids: vec![],
-        language: None,
-    };
+    let draft = PostDraft::plain("Hallo <buren>", Visibility::Public, vec![]);
     let post = ops::posts::publish(&store, &urls, &author, &author, &draft).await?;
     assert_eq!(post.ap_id, urls.note(post.id).to_string());
     assert_eq!(post.content, "<p>Hallo &lt;buren&gt;</p>");
