@@ -1093,3 +1093,9 @@ notice-gestopt = The activity will not come back. Everyone who signed up is told
 notice-overgeslagen = That date will not take place. Everyone who signed up is told.
 notice-geopend = Signing up is open again.
 notice-gesloten = Signing up is closed.
+federation-set-aside = Not sent
+federation-set-aside-intro = { $count ->
+    [one] One message could not be sent and was set aside, so the rest went on. Tell whoever maintains the node.
+   *[other] { $count } messages could not be sent and were set aside, so the rest went on. Tell whoever maintains the node.
+}
+federation-set-aside-stored = As it is stored

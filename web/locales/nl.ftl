@@ -1093,3 +1093,9 @@ notice-gestopt = De activiteit komt niet meer terug. Wie zich had aangemeld krij
 notice-overgeslagen = Die datum gaat niet door. Wie zich had aangemeld krijgt bericht.
 notice-geopend = Aanmelden is weer open.
 notice-gesloten = Aanmelden is gesloten.
+federation-set-aside = Niet verstuurd
+federation-set-aside-intro = { $count ->
+    [one] Eén bericht kon niet worden verstuurd en is apart gezet, zodat de rest doorging. Meld het aan wie de node onderhoudt.
+   *[other] { $count } berichten konden niet worden verstuurd en zijn apart gezet, zodat de rest doorging. Meld het aan wie de node onderhoudt.
+}
+federation-set-aside-stored = Zoals het is opgeslagen
