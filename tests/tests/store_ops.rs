@@ -34,6 +34,7 @@ on_both_databases!(
     deliveries_are_leased_retried_and_counted,
     activities_are_remembered_and_domains_blocked,
     coalition_operations_are_kept_once_and_fold_alike_in_any_order,
+    status_ids_are_time_ordered_and_never_handed_out_again,
 );
 
 /// A fresh, migrated database, and the directory that holds it (the caller keeps it alive).
@@ -383,4 +384,30 @@ async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: S
 async fn waiting(store: &Store) -> Result<Vec<Outgoing>> {
     let pending = store::outbox::pending(&mut store.conn().await?, 10).await?;
     pending.into_iter().map(|(_, e)| e).collect::<Result<Vec<Outgoing>, _>>().map_err(anyhow::Error::msg)
+}
+
+/// A post's id is part of the id its peers keep. A node brought back from an older backup has
+/// the counter of then: its next id must still be one it never handed out (issue 17).
+async fn status_ids_are_time_ordered_and_never_handed_out_again(store: Store) -> Result<()> {
+    use buurtnet_domain::store::{Handle as _, Raw};
+    let before = buurtnet_domain::now_ms();
+    let mut tx = store.begin().await?;
+    let handed_out = store::posts::next_status_id(&mut tx).await?;
+    tx.commit().await?;
+    assert!(handed_out >= before << 16, "time-ordered, as Mastodon's: {handed_out}");
+    // The counter as the backup had it: without the id handed out since.
+    let mut conn = store.conn().await?;
+    let sql = "DELETE FROM status_ids WHERE id >= $1";
+    match conn.raw() {
+        Raw::Sqlite(c) => sqlx::query(sql).bind(handed_out).execute(c).await.map(|_| ()),
+        Raw::Postgres(c) => sqlx::query(sql).bind(handed_out).execute(c).await.map(|_| ()),
+    }?;
+    drop(conn);
+    // A restore takes longer than the millisecond the ids are counted in.
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    let mut tx = store.begin().await?;
+    let next = store::posts::next_status_id(&mut tx).await?;
+    tx.commit().await?;
+    assert!(next > handed_out, "{next} must come after {handed_out}");
+    Ok(())
 }
