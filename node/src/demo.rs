@@ -191,15 +191,7 @@ async fn publish_samples(node: &Node, initiative: &Actor) -> Result<()> {
     let coordinator =
         store::actors::local_by_username(&mut state.store.conn().await?, spec.coordinator.0).await?.context("demo coordinator")?;
     for (author, text) in [(initiative, spec.posts[0]), (&coordinator, spec.posts[1])] {
-        let draft = PostDraft {
-            text: text.into(),
-            content_warning: None,
-            visibility: Visibility::Public,
-            in_reply_to: None,
-            recipients: vec![],
-            media_ids: vec![],
-            language: None,
-        };
+        let draft = PostDraft::plain(text, Visibility::Public, vec![]);
         ops::posts::publish(&state.store, &state.urls, &coordinator, author, &draft).await?;
     }
     for (purpose, (title, category, description)) in [(Purpose::Offer, spec.offer), (Purpose::Request, spec.need)] {

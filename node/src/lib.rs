@@ -13,11 +13,13 @@ use anyhow::{Context as _, Result};
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::urls::LocalUrls;
 use buurtnet_domain::{Store, ops};
+use buurtnet_federation::deliver::Stopping;
 use buurtnet_federation::state::Federation;
 use buurtnet_federation::{Context, FederationState, keys};
 use config::Config;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -55,8 +57,12 @@ pub async fn ensure_instance(store: &Store, urls: &LocalUrls) -> Result<(Actor, 
 pub struct Node {
     pub federation: Federation,
     pub addr: SocketAddr,
-    server: JoinHandle<()>,
-    worker: JoinHandle<()>,
+    /// Set to ask the server and the delivery worker to finish.
+    stop: watch::Sender<bool>,
+    /// Ends with the number of connections cut off at a stop.
+    server: JoinHandle<usize>,
+    /// Ends with the number of deliveries parked at a stop.
+    worker: JoinHandle<usize>,
     housekeeping: JoinHandle<()>,
     /// Sends e-mail; `None` without `[mail]` settings.
     mailer: Option<JoinHandle<()>>,
@@ -87,6 +93,24 @@ impl Node {
         self.federation.state().store.close().await;
     }
 
+    /// Stops gracefully: no new connections, requests and deliveries in flight get the grace
+    /// period (`[server] shutdown_grace_secs`) to finish, what is left of the deliveries is
+    /// parked for the next start; then the database is closed.
+    pub async fn shut_down(self) -> Stopped {
+        let _ = self.stop.send(true);
+        let cut_connections = self.server.await.unwrap_or(0);
+        let parked_deliveries = self.worker.await.unwrap_or(0);
+        self.housekeeping.abort();
+        let _ = self.housekeeping.await;
+        if let Some(mailer) = self.mailer {
+            // Mail is sent from its queue in the database; what was being sent goes again.
+            mailer.abort();
+            let _ = mailer.await;
+        }
+        self.federation.state().store.close().await;
+        Stopped { cut_connections, parked_deliveries }
+    }
+
     /// Waits until the server ends (it ends on its own only on error).
     pub async fn wait(self) {
         let _ = self.server.await;
@@ -96,6 +120,13 @@ impl Node {
             mailer.abort();
         }
     }
+}
+
+/// What a graceful stop could not finish in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped {
+    pub cut_connections: usize,
+    pub parked_deliveries: usize,
 }
 
 /// Starts a node on an already bound listener (tests bind port 0 first so that the domain
@@ -111,11 +142,13 @@ pub async fn start(config: &Config, listener: TcpListener) -> Result<Node> {
     let mail_worker =
         config.mail.as_ref().map(|s| mail::MailWorker::new(state.store.clone(), state.urls.clone(), s.clone())).transpose()?;
     let addr = listener.local_addr()?;
-    let server = tokio::spawn(server::serve(listener, router, config.server.clone()));
-    let worker = tokio::spawn(buurtnet_federation::deliver::run_worker(state.clone()));
+    let (stop, signal) = watch::channel(false);
+    let stopping = Stopping { signal, grace: std::time::Duration::from_secs(config.server.shutdown_grace_secs) };
+    let server = tokio::spawn(server::serve(listener, router, config.server.clone(), stopping.clone()));
+    let worker = tokio::spawn(buurtnet_federation::deliver::run_worker(state.clone(), stopping));
     let housekeeping = tokio::spawn(housekeeping(state.clone(), federation.clone()));
     let mailer = mail_worker.map(|worker| tokio::spawn(worker.run()));
-    Ok(Node { federation, addr, server, worker, housekeeping, mailer })
+    Ok(Node { federation, addr, stop, server, worker, housekeeping, mailer })
 }
 
 /// Aborts a task when dropped, so that a sub-task ends with the task that started it.

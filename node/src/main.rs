@@ -161,12 +161,19 @@ async fn serve(config: Config) -> Result<()> {
             "\nDeze node heeft nog geen initiatief. / This node has no initiative yet.\n  buurtnet initiative add SLUG --name \"Naam van het initiatief\"\n  buurtnet member add NAAM --admin --initiative SLUG --coordinator   (wachtwoord via BUURTNET_PASSWORD of stdin)\n"
         );
     }
-    tokio::select! {
-        _ = node_shutdown_signal() => {
-            tracing::info!("stopping; unfinished deliveries stay queued and resume at the next start");
-        }
-    }
-    node.stop().await;
+    node_shutdown_signal().await;
+    tracing::info!(grace_secs = config.server.shutdown_grace_secs, "stopping: no new requests; what is in flight may finish");
+    tokio::spawn(async {
+        node_shutdown_signal().await;
+        tracing::warn!("a second signal: stopping at once; unfinished deliveries resume at the next start");
+        std::process::exit(130);
+    });
+    let stopped = node.shut_down().await;
+    tracing::info!(
+        cut_connections = stopped.cut_connections,
+        parked_deliveries = stopped.parked_deliveries,
+        "stopped cleanly: the database is closed; parked deliveries go out at the next start"
+    );
     Ok(())
 }
 

@@ -3,46 +3,15 @@
 // axe clean, no sideways scrolling (the layout viewport: clientWidth against scrollWidth),
 // the first need within two screens, the picture's names whole, apart and 12 px or more;
 // the meals printed fit one A4 without navigation or forms. Prints the heights measured.
-import { launch, person, audit, shoot, expect, writeReport } from './lib.mjs';
+import { scenario, person, login, audit, shoot, expect, readablePicture } from './lib.mjs';
 
 const A = process.env.NODE_A;
-const PASSWORD = process.env.PASSWORD;
 const measured = {};
-
-async function login(page, username) {
-  await page.goto(`${A}/inloggen`);
-  await page.getByLabel('Gebruikersnaam of e-mailadres').fill(username);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL(`${A}/`);
-}
 
 async function noSideScroll(page, name) {
   const { client, scroll } = await page.evaluate(() => ({
     client: document.documentElement.clientWidth, scroll: document.documentElement.scrollWidth }));
   expect(scroll <= client, `${name}: the page is ${scroll} px wide in a layout viewport of ${client} px`);
-}
-
-/** The names in the picture: inside it, not on each other, at least 12 px high on screen. */
-async function readablePicture(page, name) {
-  const problems = await page.evaluate(() => {
-    const svg = document.querySelector('svg.network-picture');
-    if (!svg) return [];
-    const box = svg.getBoundingClientRect();
-    const scale = svg.getScreenCTM().a;
-    const names = [...svg.querySelectorAll('text.name')].map((t) => t.getBoundingClientRect());
-    const found = [];
-    const size = 14 * scale;
-    if (size < 12) found.push(`text is ${size.toFixed(1)} px`);
-    names.forEach((r, i) => {
-      if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) found.push(`name ${i} is cut off`);
-      names.slice(i + 1).forEach((o, j) => {
-        if (r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom) found.push(`names ${i} and ${i + j + 1} overlap`);
-      });
-    });
-    return found;
-  });
-  expect(problems.length === 0, `${name}: ${problems.join(', ')}`);
 }
 
 async function coalitionOnPhone(page, who) {
@@ -59,12 +28,11 @@ async function coalitionOnPhone(page, who) {
   await shoot(page, `coalition-${who}`);
 }
 
-const browser = await launch();
-try {
+await scenario(async (browser, step) => {
   const visitor = await person(browser);
   await coalitionOnPhone(visitor, 'visitor');
   const coordinator = await person(browser);
-  await login(coordinator, 'fatima');
+  await login(coordinator, A, 'fatima');
   await coalitionOnPhone(coordinator, 'coordinator');
   await coordinator.getByRole('link', { name: /Afspraken, voorstellen en stemmen/ }).click();
   await coordinator.waitForURL(/\/afspraken$/);
@@ -95,11 +63,5 @@ try {
   expect(printed.height <= 1009, `the week of meals is ${printed.height} px printed: more than one A4`);
   await visitor.pdf?.({ path: `${process.env.SCREENSHOTS_DIR}/coalition-meals.pdf`, format: 'A4' }).catch(() => {});
 
-  console.log(JSON.stringify({ ok: true, measured }));
-} catch (error) {
-  console.error(`FAILED: ${error.stack || error}; measured so far ${JSON.stringify(measured)}`);
-  process.exitCode = 1;
-} finally {
-  writeReport();
-  await browser.close();
-}
+  return { measured };
+});

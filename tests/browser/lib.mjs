@@ -100,10 +100,61 @@ export async function until(page, url, what, check) {
   }
 }
 
+/** The names in "who helps whom": inside the picture, not on each other, at least 12 px high on screen. */
+export async function readablePicture(page, name, { required = false } = {}) {
+  const problems = await page.evaluate(() => {
+    const svg = document.querySelector('svg.network-picture');
+    if (!svg) return null;
+    const box = svg.getBoundingClientRect();
+    const scale = svg.getScreenCTM().a;
+    const names = [...svg.querySelectorAll('text.name')].map((t) => t.getBoundingClientRect());
+    const found = [];
+    const size = 14 * scale;
+    if (size < 12) found.push(`text is ${size.toFixed(1)} px`);
+    names.forEach((r, i) => {
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) found.push(`name ${i} is cut off`);
+      names.slice(i + 1).forEach((o, j) => {
+        if (r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom) found.push(`names ${i} and ${i + j + 1} overlap`);
+      });
+    });
+    return found;
+  });
+  expect(problems !== null || !required, `${name}: no picture of who helps whom`);
+  expect(!problems || problems.length === 0, `${name}: ${(problems || []).join(', ')}`);
+}
+
 export function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-export function writeReport() {
+/** Logs in on the node at `base` (the test's password unless another is given). */
+export async function login(page, base, username, password = process.env.PASSWORD) {
+  await page.goto(`${base}/inloggen`);
+  await page.getByLabel('Gebruikersnaam of e-mailadres').fill(username);
+  await page.getByLabel('Wachtwoord', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL(`${base}/`);
+}
+
+/** Runs a scenario, `body(browser, step)`, naming each step as it starts. Prints
+ * `{"ok":true, steps, ...what body returns}` for tests/tests/browser.rs, or the failure with
+ * the steps done; writes the axe report either way. */
+export async function scenario(body) {
+  const steps = [];
+  const step = (name) => { steps.push(name); console.log(`step: ${name}`); };
+  const browser = await launch();
+  try {
+    const extra = await body(browser, step);
+    console.log(JSON.stringify({ ok: true, steps, ...extra }));
+  } catch (error) {
+    console.error(`FAILED after steps ${JSON.stringify(steps)}: ${error.stack || error}`);
+    process.exitCode = 1;
+  } finally {
+    writeReport();
+    await browser.close();
+  }
+}
+
+function writeReport() {
   writeFileSync(path.join(screenshotDir, 'axe-report.json'), JSON.stringify(audits, null, 1));
 }

@@ -1,24 +1,12 @@
 // End-to-end scenarios of the web pages in Chromium, driven by tests/tests/browser.rs with
 // two running nodes: NODE_A (the resident's) and NODE_B (the volunteer's).
 // Every main page is audited with axe-core and photographed at phone and desktop width.
-import { launch, person, mainPage, audit, shoot, until, expect, writeReport } from './lib.mjs';
+import { scenario, person, login, mainPage, audit, shoot, until, expect, readablePicture } from './lib.mjs';
 
 const A = process.env.NODE_A;
 const B = process.env.NODE_B;
-const PASSWORD = process.env.PASSWORD;
-const steps = [];
-const step = (name) => { steps.push(name); console.log(`step: ${name}`); };
 
-async function login(page, base, username, password = PASSWORD) {
-  await page.goto(`${base}/inloggen`);
-  await page.getByLabel('Gebruikersnaam of e-mailadres').fill(username);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await page.waitForURL(`${base}/`);
-}
-
-const browser = await launch();
-try {
+await scenario(async (browser, step) => {
   step('everyone sees the front page, browse, agenda, login and a missing page');
   const visitor = await person(browser);
   await visitor.goto(`${A}/`);
@@ -304,6 +292,13 @@ try {
     async (p) => (await p.locator('main').innerText()).includes('De tuin is weer mooi'));
   await mainPage(volunteer, 'helped-thanks');
 
+  step('who helps whom: the coalition page draws the help between the two initiatives, readable on a phone');
+  const phone = await person(browser);
+  await phone.setViewportSize({ width: 360, height: 740 });
+  await phone.goto(`${A}/coalitie/delfshaven`);
+  await readablePicture(phone, 'coalition page after help', { required: true });
+  await shoot(phone, 'coalition-with-help');
+
   step('the figures page counts it, and its CSV opens in a spreadsheet');
   await coordinator.goto(`${A}/initiatives/zorgvrijstaat/cijfers`);
   const figures = await coordinator.locator('main').innerText();
@@ -327,11 +322,4 @@ try {
   await stranger.getByRole('link', { name: 'Nederlands' }).click();
   expect(await stranger.locator('html').getAttribute('lang') === 'nl', 'and back to Dutch');
 
-  console.log(JSON.stringify({ ok: true, steps }));
-} catch (error) {
-  console.error(`FAILED after steps ${JSON.stringify(steps)}: ${error.stack || error}`);
-  process.exitCode = 1;
-} finally {
-  writeReport();
-  await browser.close();
-}
+});

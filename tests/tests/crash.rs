@@ -7,76 +7,27 @@ use buurtnet_domain::ops::posts::PostDraft;
 use buurtnet_domain::urls::LocalUrls;
 use buurtnet_domain::{Store, ops, store};
 use buurtnet_tests::harness::{Backend, TestNode, eventually};
-use std::path::PathBuf;
-use std::process::Stdio;
-use tokio::process::{Child, Command};
-
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-struct Process {
-    binary: PathBuf,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl Process {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.binary);
-        command
-            .args(args)
-            .env("BUURTNET_CONFIG", self.dir.path().join("buurtnet.toml"))
-            .env("BUURTNET_DOMAIN", format!("localhost:{}", self.port))
-            .env("BUURTNET_LISTEN", format!("127.0.0.1:{}", self.port))
-            .env("BUURTNET_DATA_DIR", self.dir.path())
-            .env("BUURTNET_DEV", "1")
-            .env("BUURTNET_LOG", "warn")
-            .stdin(Stdio::null())
-            .kill_on_drop(true);
-        command
-    }
-
-    async fn serve(&self) -> Result<Child> {
-        let child = self.command(&["serve"]).stdout(Stdio::null()).spawn()?;
-        let health = format!("http://localhost:{}/health", self.port);
-        eventually("node process answers", || async {
-            Ok(reqwest::get(&health).await.ok().filter(|r| r.status().is_success()).map(|_| ()))
-        })
-        .await?;
-        Ok(child)
-    }
-}
+use buurtnet_tests::process::NodeProcess;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_node_delivers_everything_after_restart() -> Result<()> {
     let receiver = TestNode::start(Backend::Sqlite).await?;
     let reader = receiver.add_member("lezer", None).await?;
 
-    let process = Process { binary: buurtnet_tests::harness::buurtnet_binary()?, dir: tempfile::tempdir()?, port: free_port()? };
-    std::fs::write(process.dir.path().join("buurtnet.toml"), "[federation.delivery]\nretry_base_ms = 200\nretry_max_ms = 1000\n")?;
-    let added = process.command(&["member", "add", "schrijver"]).env("BUURTNET_PASSWORD", "lang-genoeg-wachtwoord").output().await?;
-    anyhow::ensure!(added.status.success(), "member add failed: {}", String::from_utf8_lossy(&added.stderr));
+    let process = NodeProcess::new("[federation.delivery]\nretry_base_ms = 200\nretry_max_ms = 1000\n")?;
+    process.add_member("schrijver").await?;
 
     let mut child = process.serve().await?;
     let author_id = format!("http://localhost:{}/users/schrijver", process.port);
     receiver.follow_and_wait(&reader, &author_id).await?;
 
     // Publish through the domain on the process's own database, as a second writer would.
-    let sender_store = Store::connect(&format!("sqlite://{}", process.dir.path().join("buurtnet.db").display())).await?;
+    let sender_store = Store::connect(&process.database_url()).await?;
     let urls = LocalUrls::new(&format!("localhost:{}", process.port), false)?;
     let author = store::actors::local_by_username(&mut sender_store.conn().await?, "schrijver").await?.context("author")?;
     let mut ids = Vec::new();
     for i in 0..30 {
-        let draft = PostDraft {
-            text: format!("Bericht nummer {i}"),
-            content_warning: None,
-            visibility: Visibility::Public,
-            in_reply_to: None,
-            recipients: vec![],
-            media_ids: vec![],
-            language: None,
-        };
+        let draft = PostDraft::plain(format!("Bericht nummer {i}"), Visibility::Public, vec![]);
         ids.push(ops::posts::publish(&sender_store, &urls, &author, &author, &draft).await?.ap_id);
     }
     eventually("the first post arrives", || async {

@@ -1,5 +1,5 @@
 //! No technical words on the pages residents read (issue 16 item 6): every residents' page,
-//! rendered in Dutch logged out and logged in, with its tags stripped, must be free of the
+//! rendered in Dutch and in English, logged out and logged in, with its tags stripped, must be free of the
 //! words in `FORBIDDEN` and of handles (`@naam@host`). The administrator's pages (`/beheer/…`)
 //! and the help for people who already use Mastodon are not visited; the few parts of a page
 //! that are excepted are in `EXCEPTED`, each with its reason. And "Ik wil helpen" opens the
@@ -20,6 +20,7 @@ const FORBIDDEN: &[&str] = &[
     "server",
     "servers",
     "federatie",
+    "federation",
     "activitypub",
     "mastodon",
     "instance",
@@ -115,7 +116,7 @@ async fn post_everything(fatima: &mut PageVisitor) -> Result<Vec<String>> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn residents_pages_speak_plain_dutch() -> Result<()> {
+async fn residents_pages_speak_plain_dutch_and_english() -> Result<()> {
     let node = TestNode::start(Backend::Sqlite).await?;
     let zorg = node.add_initiative("zorg", false).await?;
     let fatima_actor = node.add_member("fatima", Some(&zorg)).await?;
@@ -136,12 +137,19 @@ async fn residents_pages_speak_plain_dutch() -> Result<()> {
     let public: Vec<String> = public.collect();
     let mut found = vec![];
     let mut visitor = PageVisitor::new(&node.base_url())?;
-    for path in public.iter().chain(["/inloggen".to_string(), "/aanmelden".to_string()].iter()) {
-        found.extend(check(&mut visitor, path, "logged out").await?);
-    }
     let own = ["/meldingen", "/mijn-gegevens", "/gesprekken", talk.as_str(), "/nieuw", "/nieuw/hulpvraag", "/nieuw/hulpaanbod"];
-    for path in public.iter().map(String::as_str).chain(own) {
-        found.extend(check(&mut fatima, path, "logged in").await?);
+    for language in ["nl", "en"] {
+        for reader in [&mut visitor, &mut fatima] {
+            reader.get(&format!("/taal/{language}")).await?;
+            let front = reader.get("/").await?.body;
+            anyhow::ensure!(front.contains(&format!("<html lang=\"{language}\"")), "the pages are in {language} now");
+        }
+        for path in public.iter().chain(["/inloggen".to_string(), "/aanmelden".to_string()].iter()) {
+            found.extend(check(&mut visitor, path, &format!("{language}, logged out")).await?);
+        }
+        for path in public.iter().map(String::as_str).chain(own) {
+            found.extend(check(&mut fatima, path, &format!("{language}, logged in")).await?);
+        }
     }
     assert!(found.is_empty(), "technical words on residents' pages:\n{}", found.join("\n"));
     Ok(())

@@ -34,6 +34,7 @@ on_both_databases!(
     deliveries_are_leased_retried_and_counted,
     activities_are_remembered_and_domains_blocked,
     coalition_operations_are_kept_once_and_fold_alike_in_any_order,
+    status_ids_are_time_ordered_and_never_handed_out_again,
 );
 
 /// A fresh, migrated database, and the directory that holds it (the caller keeps it alive).
@@ -122,24 +123,16 @@ async fn logins_check_passwords(store: Store) -> Result<()> {
 async fn publishing_writes_the_post_and_its_outbox_entry_together(store: Store) -> Result<()> {
     let urls = urls();
     let author = ops::actors::add_member(&store, &urls, &member("schrijver"), &keys::generate()).await?;
-    let draft = PostDraft {
-        text: "Hallo <buren>".into(),
-        content_warning: None,
-        visibility: Visibility::Public,
-        in_reply_to: None,
-        recipients: vec![],
-        media_ids: vec![],
-        language: None,
-    };
+    let draft = PostDraft::plain("Hallo <buren>", Visibility::Public, vec![]);
     let post = ops::posts::publish(&store, &urls, &author, &author, &draft).await?;
     assert_eq!(post.ap_id, urls.note(post.id).to_string());
     assert_eq!(post.content, "<p>Hallo &lt;buren&gt;</p>");
     let pending = store::outbox::pending(&mut store.conn().await?, 10).await?;
-    assert_eq!(pending.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>(), vec![Outgoing::PostCreated { post_id: post.id }]);
+    assert_eq!(pending.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>(), vec![Ok(Outgoing::PostCreated { post_id: post.id })]);
 
     ops::posts::edit(&store, &author, post.id, "Hallo buren!", None).await?;
     ops::posts::delete(&store, &author, post.id).await?;
-    let events: Vec<Outgoing> = store::outbox::pending(&mut store.conn().await?, 10).await?.into_iter().map(|(_, e)| e).collect();
+    let events = waiting(&store).await?;
     assert_eq!(events[1], Outgoing::PostUpdated { post_id: post.id });
     assert_eq!(events[2], Outgoing::PostDeleted { post_id: post.id, recipients: vec![] });
     assert!(matches!(ops::visibility::readable_post(&store, &post.ap_id, None).await, Err(DomainError::Gone)));
@@ -213,7 +206,7 @@ async fn follows_follow_the_rules(store: Store) -> Result<()> {
     let pending = ops::follows::receive_follow(&store, &remote_actor, &initiative, "http://localhost:9001/follows/8").await?;
     assert_eq!(pending.state, FollowState::Pending);
     ops::follows::reject(&store, &kees, &initiative, &remote_actor).await?;
-    let events: Vec<Outgoing> = store::outbox::pending(&mut store.conn().await?, 10).await?.into_iter().map(|(_, e)| e).collect();
+    let events = waiting(&store).await?;
     assert_eq!(events[0], Outgoing::FollowAccepted { follow_id: follow.id });
     assert!(matches!(events[1], Outgoing::FollowRejected { .. }));
     let inboxes = store::follows::remote_follower_inboxes(&mut store.conn().await?, greet.id).await?;
@@ -384,5 +377,37 @@ async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: S
     assert_eq!(page.len(), 4);
     let (first, key) = (serde_json::from_str::<serde_json::Value>(&page[3].1)?, &a_keys.ed25519_public_multibase);
     assert_eq!(coalition_op::parse_verified(&first, key)?.0, ops[0].0, "kept byte for byte: the proof still holds");
+    Ok(())
+}
+
+/// The outbox entries waiting, each readable.
+async fn waiting(store: &Store) -> Result<Vec<Outgoing>> {
+    let pending = store::outbox::pending(&mut store.conn().await?, 10).await?;
+    pending.into_iter().map(|(_, e)| e).collect::<Result<Vec<Outgoing>, _>>().map_err(anyhow::Error::msg)
+}
+
+/// A post's id is part of the id its peers keep. A node brought back from an older backup has
+/// the counter of then: its next id must still be one it never handed out (issue 17).
+async fn status_ids_are_time_ordered_and_never_handed_out_again(store: Store) -> Result<()> {
+    use buurtnet_domain::store::{Handle as _, Raw};
+    let before = buurtnet_domain::now_ms();
+    let mut tx = store.begin().await?;
+    let handed_out = store::posts::next_status_id(&mut tx).await?;
+    tx.commit().await?;
+    assert!(handed_out >= before << 16, "time-ordered, as Mastodon's: {handed_out}");
+    // The counter as the backup had it: without the id handed out since.
+    let mut conn = store.conn().await?;
+    let sql = "DELETE FROM status_ids WHERE id >= $1";
+    match conn.raw() {
+        Raw::Sqlite(c) => sqlx::query(sql).bind(handed_out).execute(c).await.map(|_| ()),
+        Raw::Postgres(c) => sqlx::query(sql).bind(handed_out).execute(c).await.map(|_| ()),
+    }?;
+    drop(conn);
+    // A restore takes longer than the millisecond the ids are counted in.
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    let mut tx = store.begin().await?;
+    let next = store::posts::next_status_id(&mut tx).await?;
+    tx.commit().await?;
+    assert!(next > handed_out, "{next} must come after {handed_out}");
     Ok(())
 }

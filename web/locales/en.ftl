@@ -1015,7 +1015,6 @@ rsvp-closed = Registration is closed.
 organise-link = Organise: participants, change, cancel
 organise-title = Organise: { $title }
 organise-back = Back to the activity
-organise-done = Done.
 organise-state-left = cancelled
 organise-needs-lift = Needs a lift
 organise-diet = Diet wish: { $diet }
@@ -1125,3 +1124,15 @@ series-stopped = This activity no longer comes back.
 series-add-to-calendar = Put all dates in your calendar
 organise-series-choose = Choose a date
 organise-series-other-date = Or a later date
+notice-afgelast = The activity is cancelled. Everyone taking part is told.
+notice-gast-toegevoegd = Signed up.
+notice-gestopt = The activity will not come back. Everyone who signed up is told.
+notice-overgeslagen = That date will not take place. Everyone who signed up is told.
+notice-geopend = Signing up is open again.
+notice-gesloten = Signing up is closed.
+federation-set-aside = Not sent
+federation-set-aside-intro = { $count ->
+    [one] One message could not be sent and was set aside, so the rest went on. Tell whoever maintains the node.
+   *[other] { $count } messages could not be sent and were set aside, so the rest went on. Tell whoever maintains the node.
+}
+federation-set-aside-stored = As it is stored

@@ -1015,7 +1015,6 @@ rsvp-closed = Aanmelden is gesloten.
 organise-link = Organiseren: deelnemers, wijzigen, afgelasten
 organise-title = Organiseren: { $title }
 organise-back = Terug naar de activiteit
-organise-done = Gelukt.
 organise-state-left = afgemeld
 organise-needs-lift = Heeft vervoer nodig
 organise-diet = Dieetwens: { $diet }
@@ -1125,3 +1124,15 @@ series-stopped = Deze activiteit komt niet meer terug.
 series-add-to-calendar = Zet alle datums in je agenda
 organise-series-choose = Kies een datum
 organise-series-other-date = Of een latere datum
+notice-afgelast = De activiteit is afgelast. Wie meedeed krijgt bericht.
+notice-gast-toegevoegd = Aangemeld.
+notice-gestopt = De activiteit komt niet meer terug. Wie zich had aangemeld krijgt bericht.
+notice-overgeslagen = Die datum gaat niet door. Wie zich had aangemeld krijgt bericht.
+notice-geopend = Aanmelden is weer open.
+notice-gesloten = Aanmelden is gesloten.
+federation-set-aside = Niet verstuurd
+federation-set-aside-intro = { $count ->
+    [one] Eén bericht kon niet worden verstuurd en is apart gezet, zodat de rest doorging. Meld het aan wie de node onderhoudt.
+   *[other] { $count } berichten konden niet worden verstuurd en zijn apart gezet, zodat de rest doorging. Meld het aan wie de node onderhoudt.
+}
+federation-set-aside-stored = Zoals het is opgeslagen

@@ -29,6 +29,7 @@ async fn render(context: &Context) -> Result<String, buurtnet_domain::DomainErro
     let mut conn = context.store.conn().await?;
     let (pending, delivered, failed) = store::deliveries::counts(&mut conn).await?;
     let outbox = store::outbox::count_pending(&mut conn).await?;
+    let set_aside = store::outbox::count_set_aside(&mut conn).await?;
     let mut out = String::new();
     let m = &context.metrics;
     let _ = writeln!(out, "# HELP buurtnet_deliveries Deliveries by state, as stored.\n# TYPE buurtnet_deliveries gauge");
@@ -38,6 +39,10 @@ async fn render(context: &Context) -> Result<String, buurtnet_domain::DomainErro
     let _ = writeln!(
         out,
         "# HELP buurtnet_outbox_pending Outbox entries not yet expanded into deliveries.\n# TYPE buurtnet_outbox_pending gauge\nbuurtnet_outbox_pending {outbox}"
+    );
+    let _ = writeln!(
+        out,
+        "# HELP buurtnet_outbox_set_aside Outbox entries that could not be read or planned, kept aside.\n# TYPE buurtnet_outbox_set_aside gauge\nbuurtnet_outbox_set_aside {set_aside}"
     );
     let _ = writeln!(
         out,

@@ -6,16 +6,19 @@
 //!    draft-cavage as the peer takes it: [`knock`]) and POSTed,
 //!    with bounded concurrency overall and per peer. Failures back off exponentially for
 //!    `give_up_after_hours` (at least two days); peers that keep failing are recorded as
-//!    unreachable. A node killed mid-way finds every unfinished row again on restart.
+//!    unreachable (the loop is in [`worker`]). A node killed mid-way finds every unfinished
+//!    row again on restart; a node stopped gracefully parks what it was sending.
 //!
 //! activitypub_federation's own queue is not used: it lives in memory and, in debug mode,
 //! drops failures silently.
 
 pub mod knock;
 mod plan;
+mod worker;
 
 pub use plan::expand_pending;
 pub(crate) use plan::passed_on_object;
+pub use worker::{Stopping, run_worker};
 
 use crate::error::{FederationError, Result};
 use crate::metrics::Metrics;
@@ -24,125 +27,11 @@ use crate::state::FederationState;
 use buurtnet_domain::store::deliveries::Delivery;
 use buurtnet_domain::{now_ms, store};
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use tokio::sync::Semaphore;
 use url::Url;
 
 /// How long a claimed delivery is reserved for the worker that claimed it. Longer than a
 /// request can take (timeouts are 10 s), so no delivery is sent twice at once.
-const LEASE_MS: i64 = 60_000;
-
-/// Runs until the task is aborted: expands the outbox and delivers what is due.
-pub async fn run_worker(state: FederationState) {
-    let settings = state.settings.delivery.clone();
-    let slots = Arc::new(Semaphore::new(settings.concurrency));
-    let per_peer: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
-    release_leases_of_previous_run(&state).await;
-    loop {
-        if let Err(e) = expand_pending(&state).await {
-            tracing::error!(error = %e, "could not expand the outbox; will try again");
-        }
-        let busy_hosts: Vec<String> = per_peer
-            .lock()
-            .expect("peer map")
-            .iter()
-            .filter(|(_, slots)| slots.available_permits() == 0)
-            .map(|(host, _)| host.clone())
-            .collect();
-        let claimed = match claim(&state, slots.available_permits(), &busy_hosts).await {
-            Ok(claimed) => claimed,
-            Err(e) => {
-                tracing::error!(error = %e, "could not claim deliveries; will try again");
-                vec![]
-            }
-        };
-        if claimed.is_empty() {
-            idle(&state).await;
-            continue;
-        }
-        let mut deferred = Vec::new();
-        for delivery in claimed {
-            let peer = per_peer
-                .lock()
-                .expect("peer map")
-                .entry(delivery.host.clone())
-                .or_insert_with(|| Arc::new(Semaphore::new(settings.per_peer_concurrency)))
-                .clone();
-            // A peer with all its slots busy must not hold up deliveries to others: its rows
-            // go back to the queue and are claimed again once it has room.
-            let Ok(peer_slot) = peer.try_acquire_owned() else {
-                deferred.push(delivery.id);
-                continue;
-            };
-            let slot = slots.clone().acquire_owned().await.expect("semaphore open");
-            let state = state.clone();
-            tokio::spawn(async move {
-                deliver_one(&state, delivery).await;
-                drop(peer_slot);
-                drop(slot);
-            });
-        }
-        if !deferred.is_empty() {
-            release(&state, &deferred).await;
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-/// Puts claimed deliveries back in the queue at once.
-async fn release(state: &FederationState, ids: &[i64]) {
-    let released = async {
-        let mut tx = state.store.begin().await?;
-        store::deliveries::release_leases(&mut tx, ids).await?;
-        tx.commit().await?;
-        Ok::<_, FederationError>(())
-    };
-    if let Err(e) = released.await {
-        tracing::warn!(error = %e, "could not release deferred deliveries; they resume when their lease runs out");
-    }
-}
-
-async fn release_leases_of_previous_run(state: &FederationState) {
-    let released = async {
-        let mut tx = state.store.begin().await?;
-        let n = store::deliveries::release_all_leases(&mut tx).await?;
-        tx.commit().await?;
-        Ok::<_, FederationError>(n)
-    };
-    match released.await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!("resuming {n} deliveries that were in flight when the node last stopped"),
-        Err(e) => tracing::error!(error = %e, "could not release old delivery leases; they resume when their lease runs out"),
-    }
-}
-
-async fn claim(state: &FederationState, free: usize, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
-    if free == 0 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        return Ok(vec![]);
-    }
-    let mut tx = state.store.begin().await?;
-    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, LEASE_MS, busy_hosts).await?;
-    tx.commit().await?;
-    Ok(claimed)
-}
-
-/// Waits for new work: a wake-up, the next due retry, or a poll (other processes, such as
-/// the CLI, write to the same database).
-async fn idle(state: &FederationState) {
-    let next_due = match state.store.conn().await {
-        Ok(mut conn) => store::deliveries::next_due_at(&mut conn).await.ok().flatten(),
-        Err(_) => None,
-    };
-    let poll = Duration::from_millis(1000);
-    let wait = next_due.map(|due| Duration::from_millis((due - now_ms()).clamp(0, 1000) as u64)).unwrap_or(poll);
-    tokio::select! {
-        _ = state.delivery_wake.notified() => {}
-        _ = tokio::time::sleep(wait) => {}
-    }
-}
+pub(super) const LEASE_MS: i64 = 60_000;
 
 /// How a delivery attempt ended.
 enum Attempt {
@@ -153,7 +42,7 @@ enum Attempt {
     Refused(String),
 }
 
-async fn deliver_one(state: &FederationState, delivery: Delivery) {
+pub(super) async fn deliver_one(state: &FederationState, delivery: Delivery) {
     let attempt = match send(state, &delivery).await {
         Ok(attempt) => attempt,
         Err(e) => Attempt::Retry(e.to_string()),

@@ -8,7 +8,7 @@ use crate::protocol::with_context;
 use crate::state::FederationState;
 use buurtnet_domain::model::{Actor, Participation, Post, ResponseState, Visibility};
 use buurtnet_domain::outbox::Outgoing;
-use buurtnet_domain::store;
+use buurtnet_domain::{DomainError, store};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use url::Url;
@@ -94,7 +94,11 @@ pub(crate) async fn passed_on_object(conn: &mut store::Conn, post: &Post, author
 pub async fn expand_pending(state: &FederationState) -> Result<usize> {
     let pending = store::outbox::pending(&mut state.store.conn().await?, 100).await?;
     for (outbox_id, event) in &pending {
-        let plans = match plan(state, event).await {
+        let planned = match event {
+            Ok(event) => plan(state, event).await,
+            Err(unreadable) => Err(FederationError::Internal(unreadable.clone())),
+        };
+        let plans = match planned {
             Ok(plans) => plans,
             // What the entry names is gone from the database: nothing can ever be sent for
             // it, and it must not hold up the entries behind it.
@@ -102,7 +106,12 @@ pub async fn expand_pending(state: &FederationState) -> Result<usize> {
                 tracing::error!(outbox_id, ?event, "outbox entry names rows that do not exist; skipping it");
                 vec![]
             }
-            Err(e) => return Err(e),
+            // The database may answer again soon: the entry stays first in line.
+            Err(FederationError::Domain(DomainError::Db(e))) => return Err(DomainError::Db(e).into()),
+            Err(e) => {
+                set_aside(state, *outbox_id, &e.to_string()).await?;
+                continue;
+            }
         };
         let mut tx = state.store.begin().await?;
         for plan in plans {
@@ -119,6 +128,16 @@ pub async fn expand_pending(state: &FederationState) -> Result<usize> {
         tx.commit().await?;
     }
     Ok(pending.len())
+}
+
+/// An entry that can never be planned is kept aside with the reason, for the administrator
+/// (`/beheer/federatie`, `buurtnet_outbox_set_aside`), and the entries behind it go on.
+async fn set_aside(state: &FederationState, outbox_id: i64, reason: &str) -> Result<()> {
+    tracing::error!(outbox_id, reason, "an outbox entry cannot be sent; it is set aside and the ones behind it go on");
+    let mut tx = state.store.begin().await?;
+    store::outbox::set_aside(&mut tx, outbox_id, reason).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>> {

@@ -37,6 +37,9 @@ struct FederationPage {
     rows: Vec<PeerRow>,
     healthy: usize,
     troubled: usize,
+    /// Outbox entries set aside: (when, reason, the stored text), and how many in all.
+    set_aside: Vec<(String, String, String)>,
+    set_aside_count: i64,
 }
 
 fn state_words(state: PeerState, tr: super::i18n::Tr) -> (String, &'static str) {
@@ -106,12 +109,19 @@ pub async fn overview(context: Context, LoggedIn { visitor, member: admin }: Log
         })
         .collect();
     let healthy = peers.iter().filter(|p| p.state == PeerState::Healthy).count();
+    let (set_aside, set_aside_count) = match federation_health::set_aside(&context.store, &admin, 20).await {
+        Ok(found) => found,
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
+    let set_aside = set_aside.into_iter().map(|e| (local_time(e.set_aside_at, tr), e.set_aside_reason, e.event)).collect();
     let page = FederationPage {
         frame: Frame::new(&context, &visitor, tr.t("federation-title")).await,
         picture: picture(&context.urls.domain(), &peers, tr),
         rows,
         healthy,
         troubled: peers.len() - healthy,
+        set_aside,
+        set_aside_count,
     };
     render(&visitor, StatusCode::OK, &page)
 }

@@ -48,17 +48,10 @@ struct OrganisePage {
     /// The add-a-guest form as sent.
     guest_name: String,
     registrants: Vec<RegistrantView>,
-    /// `opgeslagen`, `afgelast`, ... after a redirect.
-    done: Option<String>,
     /// Whether this is a date of a repeating event that still runs (skip a date, stop).
     in_series: bool,
     /// (`YYYY-MM-DD`, "dinsdag 15 december, 17:30") of the series' coming dates, to skip one.
     coming: Vec<(String, String)>,
-}
-
-#[derive(serde::Deserialize, Default)]
-pub struct Done {
-    gedaan: Option<String>,
 }
 
 fn state_words(state: ParticipationState, tr: Tr) -> String {
@@ -121,7 +114,6 @@ async fn page_of(
         asks_diet: event.asks_diet,
         guest_name: String::new(),
         registrants: registrants.iter().filter(|r| r.state() != ParticipationState::Left).map(|r| view(id, r, tr)).collect(),
-        done: None,
         in_series: series.is_some(),
         coming: coming
             .iter()
@@ -138,16 +130,12 @@ async fn show(context: &Context, visitor: &Visitor, page: Result<OrganisePage, D
 }
 
 /// `GET /bericht/{id}/organiseren`.
-pub async fn page(
-    context: Context,
-    Path(id): Path<i64>,
-    axum::extract::Query(done): axum::extract::Query<Done>,
-    LoggedIn { visitor, member }: LoggedIn,
-) -> Response {
-    let page = page_of(&context, &visitor, &member, id, None, BTreeMap::new()).await.map(|p| OrganisePage { done: done.gedaan, ..p });
+pub async fn page(context: Context, Path(id): Path<i64>, LoggedIn { visitor, member }: LoggedIn) -> Response {
+    let page = page_of(&context, &visitor, &member, id, None, BTreeMap::new()).await;
     show(&context, &visitor, page, StatusCode::OK).await
 }
 
+/// Back to the organiser's page; the layout says what was done (`notice-{done}`).
 fn back(id: i64, done: &str) -> Response {
     Redirect::to(&format!("/bericht/{id}/organiseren?gedaan={done}")).into_response()
 }

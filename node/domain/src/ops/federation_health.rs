@@ -1,5 +1,6 @@
 //! Federation health for the node's administrators: every peer with its delivery state
-//! (pending, given up, since when, the last error), and trying a peer again.
+//! (pending, given up, since when, the last error), trying a peer again, and what could not
+//! be sent at all (outbox entries set aside).
 
 use crate::error::{DomainError, Result};
 use crate::model::Actor;
@@ -34,6 +35,14 @@ pub struct PeerHealth {
 
 async fn require_admin(store: &Store, member: &Actor) -> Result<()> {
     if store::actors::is_admin(&mut store.conn().await?, member.id).await? { Ok(()) } else { Err(DomainError::Forbidden) }
+}
+
+/// What could not be sent at all: outbox entries set aside (unreadable, or naming something
+/// that cannot be planned), newest first, at most `limit`; and how many there are.
+pub async fn set_aside(store: &Store, admin: &Actor, limit: i64) -> Result<(Vec<store::outbox::SetAside>, i64)> {
+    require_admin(store, admin).await?;
+    let mut conn = store.conn().await?;
+    Ok((store::outbox::set_aside_entries(&mut conn, limit).await?, store::outbox::count_set_aside(&mut conn).await?))
 }
 
 /// Every peer we deliver to or heard from, failing ones first.

@@ -34,12 +34,13 @@ pub async fn insert(
     Ok(())
 }
 
+const COLUMNS: &str = "id, activity_ap_id, signer_id, inbox, host, body, attempts, created_at";
+
 /// Claims up to `limit` due deliveries for `lease_ms`, skipping `busy_hosts` (peers with
 /// every slot in use): another worker (or a restarted node) takes them over only once the
 /// lease has run out.
 pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
     let now = now_ms();
-    let columns = "id, activity_ap_id, signer_id, inbox, host, body, attempts, created_at";
     let skip = if busy_hosts.is_empty() {
         String::new()
     } else {
@@ -54,7 +55,7 @@ pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64, busy_hos
         "UPDATE deliveries SET lease_until = $1 WHERE id IN (
            SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND lease_until <= $2 {skip}
            ORDER BY id LIMIT $3 {lock})
-         RETURNING {columns}"
+         RETURNING {COLUMNS}"
     );
     Ok(on_db!(db, c => {
         let mut query = sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(now).bind(limit);
@@ -151,6 +152,12 @@ pub async fn pending_by_host(db: &mut impl Handle) -> Result<Vec<(String, i64)>>
 pub async fn release_all_leases(db: &mut impl Handle) -> Result<u64> {
     affected!(db, c => sqlx::query("UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0").execute(c).await)
         .map_err(Into::into)
+}
+
+/// The pending deliveries someone holds a lease on now: those being sent.
+pub async fn leased(db: &mut impl Handle) -> Result<Vec<Delivery>> {
+    let sql = format!("SELECT {COLUMNS} FROM deliveries WHERE state = 'pending' AND lease_until > $1 ORDER BY id");
+    Ok(on_db!(db, c => sqlx::query_as::<_, Delivery>(&sql).bind(now_ms()).fetch_all(c).await)?)
 }
 
 /// Frees the leases of the given deliveries, so that they can be claimed again at once.

@@ -40,14 +40,27 @@ pub async fn insert_if_new(db: &mut impl Handle, post: &NewPost) -> Result<Optio
 }
 
 /// The next id of a status, a post or a boost: both are paged in one timeline by id, so they
-/// share one counter (migration 0029). Its older rows are cleared now and then, never the last.
+/// share one counter (migration 0029). Ids are time-ordered, as Mastodon's: the time in
+/// milliseconds shifted 16 bits, and always past the last id handed out. A post's id is part
+/// of the id its peers keep (`/notes/{id}`), and a node brought back from a backup has a
+/// counter from the past, but not a clock from the past: it never hands out an id again.
+/// Older rows of the counter are cleared now and then, never the last.
 pub async fn next_status_id(db: &mut impl Handle) -> Result<i64> {
-    let sql = "INSERT INTO status_ids DEFAULT VALUES RETURNING id";
-    let id = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).fetch_one(c).await)?;
-    if id % 1000 == 0 {
-        affected!(db, c => sqlx::query("DELETE FROM status_ids WHERE id < $1").bind(id).execute(c).await)?;
+    let floor = now_ms() << 16;
+    for _ in 0..8 {
+        let last = on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM status_ids").fetch_one(c).await)?;
+        let next = floor.max(last.unwrap_or(0) + 1);
+        // Another transaction may take the same id first (PostgreSQL): then read again.
+        let sql = "INSERT INTO status_ids (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id";
+        let taken = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(next).fetch_optional(c).await)?;
+        if let Some(id) = taken {
+            if id % 1000 == 0 {
+                affected!(db, c => sqlx::query("DELETE FROM status_ids WHERE id < $1").bind(id).execute(c).await)?;
+            }
+            return Ok(id);
+        }
     }
-    Ok(id)
+    Err(DomainError::Corrupt("no free status id after eight tries".into()))
 }
 
 /// Sets the id of a local post once its row id is known (ids are built from row ids).

@@ -1,0 +1,188 @@
+//! The delivery worker: claims due deliveries with a lease and sends them, with bounded
+//! concurrency overall and per peer, until the node stops. On a graceful stop it claims
+//! nothing more, lets the deliveries in flight finish within the grace period and parks the
+//! rest (their leases released, their attempts not counted), so the next start sends them at
+//! once instead of waiting for a lease to run out.
+
+use super::{LEASE_MS, deliver_one};
+use crate::error::{FederationError, Result};
+use crate::state::FederationState;
+use buurtnet_domain::store::deliveries::Delivery;
+use buurtnet_domain::{now_ms, store};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+/// Turns true when the node is asked to stop; the grace period is how long work in flight
+/// may still take.
+#[derive(Clone)]
+pub struct Stopping {
+    pub signal: watch::Receiver<bool>,
+    pub grace: Duration,
+}
+
+impl Stopping {
+    pub fn is_set(&self) -> bool {
+        *self.signal.borrow()
+    }
+
+    /// Completes once the node is asked to stop (at once if it already was).
+    pub async fn asked(&mut self) {
+        // An error means the sender is gone, which also means stop.
+        let _ = self.signal.wait_for(|stop| *stop).await;
+    }
+}
+
+/// The deliveries being sent now, by row id, so that those cut off at a stop can be parked.
+#[derive(Default, Clone)]
+struct InFlight(Arc<Mutex<HashSet<i64>>>);
+
+impl InFlight {
+    fn add(&self, id: i64) {
+        self.0.lock().expect("in-flight set").insert(id);
+    }
+
+    fn done(&self, id: i64) {
+        self.0.lock().expect("in-flight set").remove(&id);
+    }
+
+    fn left(&self) -> Vec<i64> {
+        self.0.lock().expect("in-flight set").iter().copied().collect()
+    }
+}
+
+/// Expands the outbox and delivers what is due until `stopping` is set; returns how many
+/// deliveries were parked for the next start.
+pub async fn run_worker(state: FederationState, mut stopping: Stopping) -> usize {
+    let settings = state.settings.delivery.clone();
+    let slots = Arc::new(Semaphore::new(settings.concurrency));
+    let per_peer: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
+    let (mut sending, in_flight) = (JoinSet::new(), InFlight::default());
+    release_leases_of_previous_run(&state).await;
+    while !stopping.is_set() {
+        while sending.try_join_next().is_some() {}
+        if let Err(e) = super::expand_pending(&state).await {
+            tracing::error!(error = %e, "could not expand the outbox; will try again");
+        }
+        let claimed = match claim(&state, slots.available_permits(), &busy_hosts(&per_peer)).await {
+            Ok(claimed) => claimed,
+            Err(e) => {
+                tracing::error!(error = %e, "could not claim deliveries; will try again");
+                vec![]
+            }
+        };
+        if claimed.is_empty() {
+            tokio::select! {
+                _ = idle(&state) => {}
+                _ = stopping.asked() => {}
+            }
+            continue;
+        }
+        let mut deferred = Vec::new();
+        for delivery in claimed {
+            let peer = per_peer
+                .lock()
+                .expect("peer map")
+                .entry(delivery.host.clone())
+                .or_insert_with(|| Arc::new(Semaphore::new(settings.per_peer_concurrency)))
+                .clone();
+            // A peer with all its slots busy must not hold up deliveries to others: its rows
+            // go back to the queue and are claimed again once it has room.
+            let Ok(peer_slot) = peer.try_acquire_owned() else {
+                deferred.push(delivery.id);
+                continue;
+            };
+            let slot = slots.clone().acquire_owned().await.expect("semaphore open");
+            let (state, in_flight) = (state.clone(), in_flight.clone());
+            in_flight.add(delivery.id);
+            sending.spawn(async move {
+                let id = delivery.id;
+                deliver_one(&state, delivery).await;
+                in_flight.done(id);
+                drop(peer_slot);
+                drop(slot);
+            });
+        }
+        if !deferred.is_empty() {
+            release(&state, &deferred).await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    park(&state, sending, in_flight, stopping.grace).await
+}
+
+fn busy_hosts(per_peer: &Mutex<HashMap<String, Arc<Semaphore>>>) -> Vec<String> {
+    let peers = per_peer.lock().expect("peer map");
+    peers.iter().filter(|(_, slots)| slots.available_permits() == 0).map(|(host, _)| host.clone()).collect()
+}
+
+/// Lets the deliveries in flight finish within `grace`, then cuts off the rest and puts them
+/// back in the queue as they were.
+async fn park(state: &FederationState, mut sending: JoinSet<()>, in_flight: InFlight, grace: Duration) -> usize {
+    let finished = tokio::time::timeout(grace, async { while sending.join_next().await.is_some() {} }).await;
+    if finished.is_ok() {
+        return 0;
+    }
+    sending.abort_all();
+    while sending.join_next().await.is_some() {}
+    let left = in_flight.left();
+    release(state, &left).await;
+    tracing::info!("{} deliveries were still being sent; they are parked and go out at the next start", left.len());
+    left.len()
+}
+
+/// Puts claimed deliveries back in the queue at once.
+async fn release(state: &FederationState, ids: &[i64]) {
+    let released = async {
+        let mut tx = state.store.begin().await?;
+        store::deliveries::release_leases(&mut tx, ids).await?;
+        tx.commit().await?;
+        Ok::<_, FederationError>(())
+    };
+    if let Err(e) = released.await {
+        tracing::warn!(error = %e, "could not release claimed deliveries; they resume when their lease runs out");
+    }
+}
+
+/// Frees the leases a previous run left (a crash, or a stop that could not release them).
+async fn release_leases_of_previous_run(state: &FederationState) {
+    let released = async {
+        let mut tx = state.store.begin().await?;
+        let n = store::deliveries::release_all_leases(&mut tx).await?;
+        tx.commit().await?;
+        Ok::<_, FederationError>(n)
+    };
+    match released.await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("resuming {n} deliveries that were in flight when the node last stopped"),
+        Err(e) => tracing::error!(error = %e, "could not release old delivery leases; they resume when their lease runs out"),
+    }
+}
+
+async fn claim(state: &FederationState, free: usize, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
+    if free == 0 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        return Ok(vec![]);
+    }
+    let mut tx = state.store.begin().await?;
+    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, LEASE_MS, busy_hosts).await?;
+    tx.commit().await?;
+    Ok(claimed)
+}
+
+/// Waits for new work: a wake-up, the next due retry, or a poll (other processes, such as
+/// the CLI, write to the same database).
+async fn idle(state: &FederationState) {
+    let next_due = match state.store.conn().await {
+        Ok(mut conn) => store::deliveries::next_due_at(&mut conn).await.ok().flatten(),
+        Err(_) => None,
+    };
+    let poll = Duration::from_millis(1000);
+    let wait = next_due.map(|due| Duration::from_millis((due - now_ms()).clamp(0, 1000) as u64)).unwrap_or(poll);
+    tokio::select! {
+        _ = state.delivery_wake.notified() => {}
+        _ = tokio::time::sleep(wait) => {}
+    }
+}
