@@ -352,6 +352,37 @@ async fn a_guest_signs_up_without_an_account_within_the_rules() -> Result<()> {
     Ok(())
 }
 
+/// The id in a redirect to `/bericht/{id}?gedaan=geplaatst`.
+fn posted_id(location: Option<&str>) -> Result<i64> {
+    let rest = location.and_then(|l| l.strip_prefix("/bericht/")).context("a redirect to the post")?;
+    Ok(rest.split('?').next().context("id")?.parse()?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_meal_tick_makes_an_event_a_meal_and_unticking_takes_it_back() -> Result<()> {
+    let home = setting(Backend::Sqlite).await?;
+    let mut fatima = home.visitor(Some("fatima")).await?;
+    let new = fatima.get("/nieuw/activiteit").await?;
+    assert!(new.body.contains("name=\"meal\""), "the tick is on the form: {}", new.body);
+    let mut form = event_form(&[("meal", "ja"), ("author", "self"), ("visibility", "public")]);
+    form.push(("action", "publish"));
+    let created = fatima.submit("/nieuw/activiteit", "/nieuw/activiteit", &form).await?;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let id = posted_id(created.location.as_deref())?;
+    let tags = || async { store::posts::tags(&mut home.node.store().conn().await?, id).await };
+    assert!(tags().await?.contains(&"sameneten".to_string()), "{:?}", tags().await?);
+
+    let organise = format!("/bericht/{id}/organiseren");
+    let page = fatima.get(&organise).await?.body;
+    assert!(page.contains("name=\"meal\" value=\"ja\" checked"), "ticked for a meal: {page}");
+    let unticked = fatima.submit(&organise, &organise, &event_form(&[])).await?;
+    assert_eq!(unticked.status, StatusCode::SEE_OTHER, "{}", unticked.body);
+    let event = store::events::by_post_id(&mut home.node.store().conn().await?, id).await?.context("event")?;
+    assert!(!event.description.contains("#samenEten"), "{}", event.description);
+    assert!(!tags().await?.contains(&"sameneten".to_string()), "no longer a meal");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guest_sign_ups_are_limited_per_address() -> Result<()> {
     let home = setting(Backend::Sqlite).await?;

@@ -209,6 +209,9 @@ pub struct EventForm {
     /// `ja` when those who join are asked for a diet wish.
     #[serde(default)]
     pub asks_diet: String,
+    /// `ja` when "Dit is een maaltijd" is ticked (`EventDraft::mark_meal`).
+    #[serde(default)]
+    pub meal: String,
     /// How often it comes back: empty (once), `weekly`, `fortnightly`, `monthly_day` or
     /// `monthly_weekday` (see `model::Repeat`); with a last date or a count.
     #[serde(default)]
@@ -251,6 +254,7 @@ impl EventForm {
             .into(),
             asks_lift: yes(event.asks_lift),
             asks_diet: yes(event.asks_diet),
+            meal: yes(event.draft().is_meal()),
             ..EventForm::default()
         }
     }
@@ -332,7 +336,7 @@ pub(super) fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<Event
         latitude: None,
         longitude: None,
     });
-    Ok(EventDraft {
+    let mut draft = EventDraft {
         title: form.title.clone(),
         description: form.description.clone(),
         starts_at,
@@ -342,7 +346,12 @@ pub(super) fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<Event
         online_url: Some(form.online_url.trim().to_string()).filter(|u| !u.is_empty()),
         capacity,
         join_mode: JoinMode::parse(&form.join_mode),
-    })
+    };
+    // On a new event an empty tick leaves what was typed; the organisers' page takes it out.
+    if form.meal == "ja" {
+        draft.mark_meal(true);
+    }
+    Ok(draft)
 }
 
 /// One event, or the first date of a series with the dates of the coming weeks.

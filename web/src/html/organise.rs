@@ -164,7 +164,10 @@ fn back(id: i64, done: &str) -> Response {
 /// `POST /bericht/{id}/organiseren`: new text, details, time or place, and the questions.
 pub async fn save(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<EventForm>) -> Response {
     let draft = match event_draft(&form, visitor.tr) {
-        Ok(draft) => draft,
+        Ok(mut draft) => {
+            draft.mark_meal(form.meal == "ja");
+            draft
+        }
         Err(errors) => {
             let page = page_of(&context, &visitor, &member, id, Some(form), errors).await;
             return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
