@@ -5,7 +5,11 @@
 //! program) turns mail off and nothing more arrives; a member with mail off gets nothing; the
 //! daily digest is one mail with several notifications; a coordinator's answer reaches the
 //! asker's address (and a phone number is left to the coordinator); a mail written while the
-//! SMTP server is down arrives, once, when it is up.
+//! SMTP server is down arrives, once, when it is up. A guest without an account who signs up
+//! with an e-mail address gets her cancel link, which frees her place; guests with an
+//! address hear when an organiser lets them in or not, moves the event or cancels it (not
+//! when only its description changes); a guest with only a phone number is left to the
+//! organisers, whose list says to phone her.
 
 use anyhow::{Context as _, Result};
 use buurtnet::mail::{MailSettings, TlsMode};
@@ -30,7 +34,9 @@ on_both_backends!(
     the_daily_digest_is_one_mail_with_several_notifications,
     an_answer_to_a_question_reaches_the_askers_address,
     a_mail_written_while_the_smtp_server_is_down_arrives_once_it_is_up,
-    a_participant_is_reminded_of_an_event_once
+    a_participant_is_reminded_of_an_event_once,
+    a_guest_who_signs_up_by_mail_gets_her_cancel_link_once,
+    guests_with_an_address_hear_of_decisions_moves_and_cancelling
 );
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -361,6 +367,134 @@ async fn a_participant_is_reminded_of_an_event_once(backend: Backend) -> Result<
     assert_eq!(line_starting(body, &format!("{}/bericht/", node.base_url()))?, format!("{}/bericht/{}", node.base_url(), event.id));
     tokio::time::sleep(QUIET).await;
     assert_eq!(sink.received()?.len(), 1, "once, and not to a participant without mail");
+    Ok(())
+}
+
+/// A public meal of `initiative` on Tuesday 3 December 2030 at 17:30, published by `organiser`.
+async fn guest_meal(node: &TestNode, organiser: &Actor, initiative: &Actor, join_mode: &str) -> Result<i64> {
+    use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, JoinMode, Place};
+    let local = |t: &str| EventDraft::local_to_utc(chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap(), DEFAULT_TIMEZONE);
+    let draft = EventDraft {
+        title: "Samen eten in De Ark".into(),
+        description: "Iedereen welkom.".into(),
+        starts_at: local("2030-12-03 17:30")?,
+        ends_at: Some(local("2030-12-03 20:00")?),
+        timezone: DEFAULT_TIMEZONE.into(),
+        place: Some(Place { name: "Buurthuis De Ark".into(), ..Place::default() }),
+        online_url: None,
+        capacity: Some(10),
+        join_mode: JoinMode::parse(join_mode),
+    };
+    let state = node.node.as_ref().context("running")?.state();
+    Ok(ops::events::publish(&state.store, &state.urls, organiser, initiative, &draft, Visibility::Public).await?.id)
+}
+
+/// A guest signs up on the event's page, as a visitor without an account.
+async fn guest_signs_up(node: &TestNode, id: i64, fields: &[(&str, &str)]) -> Result<()> {
+    let mut visitor = PageVisitor::new(&node.base_url())?;
+    let page = format!("/bericht/{id}");
+    let answer = visitor.submit(&page, &format!("/bericht/{id}/aanmelden-als-gast"), fields).await?;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    Ok(())
+}
+
+async fn participant_count(node: &TestNode, id: i64) -> Result<i64> {
+    Ok(buurtnet_domain::store::events::by_post_id(&mut node.store().conn().await?, id).await?.context("event")?.participant_count)
+}
+
+async fn a_guest_who_signs_up_by_mail_gets_her_cancel_link_once(backend: Backend) -> Result<()> {
+    let Some((sink, node)) = sink_and_node(backend, 3600).await? else { return Ok(()) };
+    let initiative = node.add_initiative("samen_eten", false).await?;
+    let organiser = node.add_member("fatima", Some(&initiative)).await?;
+    let id = guest_meal(&node, &organiser, &initiative, "free").await?;
+    guest_signs_up(&node, id, &[("name", "Truus"), ("email", "truus@example.nl")]).await?;
+    assert_eq!(participant_count(&node, id).await?, 1);
+
+    let mail = sink.wait_for("truus@example.nl", 1).await?.remove(0);
+    assert_eq!(mail["subject"], "Aangemeld: Samen eten in De Ark", "{mail}");
+    let body = mail["body"].as_str().context("body")?;
+    assert!(body.starts_with("Hallo Truus,") && body.contains("dinsdag 3 december 2030, 17:30"), "the weekday and time: {body}");
+    let link = line_starting(body, &format!("{}/activiteit-afmelden/", node.base_url()))?;
+    let path = link.trim_start_matches(&node.base_url()).to_string();
+
+    let mut truus = PageVisitor::new(&node.base_url())?;
+    let asked = truus.get(&path).await?;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert_eq!(participant_count(&node, id).await?, 1, "opening the link changes nothing");
+    let done = truus.submit(&path, &path, &[]).await?;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(participant_count(&node, id).await?, 0, "her place is free");
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(sink.received()?.len(), 1, "one mail, however often the worker runs");
+    Ok(())
+}
+
+/// What the guest's mails were about: their subjects, oldest first.
+fn subjects(sink: &Sink, address: &str) -> Result<Vec<String>> {
+    Ok(sink.to(address)?.iter().map(|m| m["subject"].as_str().unwrap_or_default().to_string()).collect())
+}
+
+async fn guests_with_an_address_hear_of_decisions_moves_and_cancelling(backend: Backend) -> Result<()> {
+    let Some((sink, node)) = sink_and_node(backend, 3600).await? else { return Ok(()) };
+    let initiative = node.add_initiative("samen_eten", false).await?;
+    let organiser = node.add_member("fatima", Some(&initiative)).await?;
+    let id = guest_meal(&node, &organiser, &initiative, "approval").await?;
+    for (name, email) in [("Truus", "truus@example.nl"), ("Ans", "ans@example.nl"), ("Wim", "wim@example.nl")] {
+        guest_signs_up(&node, id, &[("name", name), ("email", email)]).await?;
+    }
+    guest_signs_up(&node, id, &[("name", "Henk"), ("phone", "06 12345678")]).await?;
+    for address in ["truus@example.nl", "ans@example.nl", "wim@example.nl"] {
+        sink.wait_for(address, 1).await?;
+    }
+    let guests = buurtnet_domain::store::guests::for_event(&mut node.store().conn().await?, id).await?;
+    let guest = |name: &str| guests.iter().find(|g| g.name == name).map(|g| g.id).context("guest");
+
+    let mut fatima = logged_in(&node, "fatima").await?;
+    let organise = format!("/bericht/{id}/organiseren");
+    for (name, decision) in [("Truus", "accept"), ("Ans", "decline")] {
+        let decided = fatima.submit(&organise, &format!("/bericht/{id}/gasten/{}", guest(name)?), &[("decision", decision)]).await?;
+        assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.body);
+    }
+    let accepted = sink.wait_for("truus@example.nl", 2).await?.remove(1);
+    assert_eq!(accepted["subject"], "Je kunt komen: Samen eten in De Ark", "{accepted}");
+    let refused = sink.wait_for("ans@example.nl", 2).await?.remove(1);
+    assert_eq!(refused["subject"], "Het lukt niet: Samen eten in De Ark", "{refused}");
+
+    let mut form = vec![
+        ("title", "Samen eten in De Ark"),
+        ("description", "Iedereen welkom. Neem een bord mee."),
+        ("date", "2030-12-03"),
+        ("start", "17:30"),
+        ("end", "20:00"),
+        ("place", "Buurthuis De Ark"),
+        ("capacity", "10"),
+        ("join_mode", "approval"),
+    ];
+    let saved = fatima.submit(&organise, &organise, &form).await?;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    form.retain(|(k, _)| *k != "date");
+    form.push(("date", "2030-12-10"));
+    let moved = fatima.submit(&organise, &organise, &form).await?;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let mail = sink.wait_for("truus@example.nl", 3).await?.remove(2);
+    assert_eq!(mail["subject"], "Gewijzigd: Samen eten in De Ark", "only the move is mailed, not the new description: {mail}");
+    let body = mail["body"].as_str().context("body")?;
+    assert!(body.starts_with("Hallo Truus,") && body.contains("dinsdag 10 december 2030, 17:30"), "the new time: {body}");
+    sink.wait_for("wim@example.nl", 2).await.context("who still waits hears it too")?;
+    let list = fatima.get(&organise).await?;
+    assert!(list.body.contains("Geen e-mail: bel zelf"), "the list says whom to phone: {}", list.body);
+
+    let cancelled = fatima.submit(&organise, &format!("/bericht/{id}/afgelasten"), &[("sure", "ja")]).await?;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER, "{}", cancelled.body);
+    let mail = sink.wait_for("truus@example.nl", 4).await?.remove(3);
+    assert_eq!(mail["subject"], "Gaat niet door: Samen eten in De Ark", "{mail}");
+    assert!(mail["body"].as_str().is_some_and(|b| b.contains("gaat niet door")), "{mail}");
+    sink.wait_for("wim@example.nl", 3).await?;
+    tokio::time::sleep(QUIET).await;
+    assert_eq!(subjects(&sink, "truus@example.nl")?.len(), 4, "signed up, let in, moved, cancelled");
+    assert_eq!(subjects(&sink, "ans@example.nl")?.len(), 2, "nothing after she was refused");
+    assert_eq!(subjects(&sink, "wim@example.nl")?.len(), 3, "signed up, moved, cancelled");
+    assert_eq!(sink.received()?.len(), 9, "nothing to anyone else");
     Ok(())
 }
 

@@ -2,7 +2,9 @@
 //! close and reopen registration, choose the questions asked of those who join, add a guest
 //! by name and see everyone taking part; neighbours without an account sign up on a public
 //! event's page (capacity, approval and closing apply as for members), cancel with their
-//! link, are limited per address, and their contact details stay with the organisers.
+//! link, are limited per address, and their contact details stay with the organisers. An
+//! organiser takes a member here, a member elsewhere or a guest off the list; the places
+//! are free on both nodes, and nobody else can.
 
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::{Actor, DEFAULT_TIMEZONE, EventDraft, JoinMode, Place, Visibility};
@@ -14,7 +16,10 @@ use buurtnet_tests::pages::{Answer, PageVisitor};
 use chrono::NaiveDateTime;
 use reqwest::StatusCode;
 
-on_both_backends!(the_organiser_moves_then_cancels_on_the_page_and_the_other_node_follows);
+on_both_backends!(
+    the_organiser_moves_then_cancels_on_the_page_and_the_other_node_follows,
+    an_organiser_takes_people_off_the_list_and_every_node_counts_the_free_places
+);
 
 fn local(t: &str) -> chrono::DateTime<chrono::Utc> {
     EventDraft::local_to_utc(NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").unwrap(), DEFAULT_TIMEZONE).unwrap()
@@ -103,19 +108,24 @@ async fn sign_up(visitor: &mut PageVisitor, id: i64, fields: &[(&str, &str)]) ->
     visitor.submit(&page, &format!("/bericht/{id}/aanmelden-als-gast"), fields).await
 }
 
-async fn the_organiser_moves_then_cancels_on_the_page_and_the_other_node_follows(backend: Backend) -> Result<()> {
-    let home = setting(backend).await?;
-    let away = TestNode::start(backend).await?;
+/// Kees, on the other node, follows the initiative and asks to join its public meal (30
+/// places): he, the meal's id here and its ActivityPub id.
+async fn kees_joins_from_away(home: &Setting, away: &TestNode) -> Result<(Actor, i64, String)> {
     let kees = away.add_member("kees", None).await?;
     away.follow_and_wait(&kees, &home.initiative.ap_id).await?;
     let id = home.event(&meal(Some(30), JoinMode::Free), Visibility::Public).await?;
     let ap_id = store::posts::by_id(&mut home.node.store().conn().await?, id).await?.ap_id;
     away.until_event(&ap_id).await?;
-    {
-        let state = away.node.as_ref().context("running")?.state();
-        rsvp::join(&state.store, &state.urls, &kees, &ap_id).await?;
-        state.wake_delivery();
-    }
+    let state = away.node.as_ref().context("running")?.state();
+    rsvp::join(&state.store, &state.urls, &kees, &ap_id).await?;
+    state.wake_delivery();
+    Ok((kees, id, ap_id))
+}
+
+async fn the_organiser_moves_then_cancels_on_the_page_and_the_other_node_follows(backend: Backend) -> Result<()> {
+    let home = setting(backend).await?;
+    let away = TestNode::start(backend).await?;
+    let (kees, id, ap_id) = kees_joins_from_away(&home, &away).await?;
     eventually("kees is in", || async { Ok((home.count(id).await? == 1).then_some(())) }).await?;
 
     let mut fatima = home.visitor(Some("fatima")).await?;
@@ -146,6 +156,57 @@ async fn the_organiser_moves_then_cancels_on_the_page_and_the_other_node_follows
     kees_pages.log_in("kees", PASSWORD).await?;
     let copy_id = away.post(&ap_id).await?.context("copy")?.id;
     assert!(kees_pages.get(&format!("/bericht/{copy_id}")).await?.body.contains("Afgelast"));
+    Ok(())
+}
+
+async fn an_organiser_takes_people_off_the_list_and_every_node_counts_the_free_places(backend: Backend) -> Result<()> {
+    let home = setting(backend).await?;
+    let away = TestNode::start(backend).await?;
+    let (kees, id, ap_id) = kees_joins_from_away(&home, &away).await?;
+    let ans = home.node.add_member("ans", None).await?;
+    home.node.add_member("piet", None).await?;
+    {
+        let state = home.node.node.as_ref().context("running")?.state();
+        rsvp::join(&state.store, &state.urls, &ans, &ap_id).await?;
+    }
+    let mut guest = home.visitor(None).await?;
+    assert_eq!(sign_up(&mut guest, id, &[("name", "Henk"), ("phone", "06 12345678")]).await?.status, StatusCode::OK);
+    let away_count = || async {
+        let copy = away.post(&ap_id).await?.context("copy")?;
+        Ok::<_, anyhow::Error>(
+            store::events::by_post_id(&mut away.store().conn().await?, copy.id).await?.context("event")?.participant_count,
+        )
+    };
+    eventually("both nodes count three", || async { Ok((home.count(id).await? == 3 && away_count().await? == 3).then_some(())) }).await?;
+
+    let mut conn = home.node.store().conn().await?;
+    let kees_here = store::actors::by_ap_id(&mut conn, &kees.ap_id).await?.context("kees here")?;
+    let participations = store::participants::for_event(&mut conn, id).await?;
+    let on_list = |actor: i64| participations.iter().find(|p| p.participant_id == actor).map(|p| p.id).context("on the list");
+    let (kees_on_list, ans_on_list) = (format!("lid-{}", on_list(kees_here.id)?), format!("lid-{}", on_list(ans.id)?));
+    let henk_on_list = format!("gast-{}", store::guests::for_event(&mut conn, id).await?[0].id);
+    drop(conn);
+
+    let (event_page, remove, organise) =
+        (format!("/bericht/{id}"), format!("/bericht/{id}/organiseren/afmelden"), format!("/bericht/{id}/organiseren"));
+    let mut piet = home.visitor(Some("piet")).await?;
+    let refused = piet.submit(&event_page, &remove, &[("who", &ans_on_list), ("sure", "ja")]).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "only organisers");
+    let mut fatima = home.visitor(Some("fatima")).await?;
+    assert!(fatima.get(&organise).await?.body.contains(&format!("value=\"{kees_on_list}\"")), "a button for each");
+    let unsure = fatima.submit(&organise, &remove, &[("who", &kees_on_list)]).await?;
+    assert_eq!(unsure.status, StatusCode::UNPROCESSABLE_ENTITY, "asks to be sure");
+    assert_eq!(home.count(id).await?, 3, "nothing changed yet");
+
+    for who in [&kees_on_list, &ans_on_list, &henk_on_list] {
+        let done = fatima.submit(&organise, &remove, &[("who", who), ("sure", "ja")]).await?;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{who}: {}", done.body);
+    }
+    assert_eq!(home.count(id).await?, 0, "three places free");
+    eventually("the other node counts none", || async { Ok((away_count().await? == 0).then_some(())) }).await?;
+    eventually("kees hears", || async { Ok((notifications(&away, &kees, rsvp::KIND_RSVP_REJECTED).await? == 1).then_some(())) }).await?;
+    assert_eq!(notifications(&home.node, &ans, rsvp::KIND_RSVP_REMOVED).await?, 1, "ans hears");
+    assert!(!fatima.get(&organise).await?.body.contains(&format!("value=\"{henk_on_list}\"")), "Henk is off the list");
     Ok(())
 }
 
@@ -288,6 +349,37 @@ async fn a_guest_signs_up_without_an_account_within_the_rules() -> Result<()> {
             assert!(!text.contains(secret), "{secret} in the {what}: {text}");
         }
     }
+    Ok(())
+}
+
+/// The id in a redirect to `/bericht/{id}?gedaan=geplaatst`.
+fn posted_id(location: Option<&str>) -> Result<i64> {
+    let rest = location.and_then(|l| l.strip_prefix("/bericht/")).context("a redirect to the post")?;
+    Ok(rest.split('?').next().context("id")?.parse()?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_meal_tick_makes_an_event_a_meal_and_unticking_takes_it_back() -> Result<()> {
+    let home = setting(Backend::Sqlite).await?;
+    let mut fatima = home.visitor(Some("fatima")).await?;
+    let new = fatima.get("/nieuw/activiteit").await?;
+    assert!(new.body.contains("name=\"meal\""), "the tick is on the form: {}", new.body);
+    let mut form = event_form(&[("meal", "ja"), ("author", "self"), ("visibility", "public")]);
+    form.push(("action", "publish"));
+    let created = fatima.submit("/nieuw/activiteit", "/nieuw/activiteit", &form).await?;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let id = posted_id(created.location.as_deref())?;
+    let tags = || async { store::posts::tags(&mut home.node.store().conn().await?, id).await };
+    assert!(tags().await?.contains(&"sameneten".to_string()), "{:?}", tags().await?);
+
+    let organise = format!("/bericht/{id}/organiseren");
+    let page = fatima.get(&organise).await?.body;
+    assert!(page.contains("name=\"meal\" value=\"ja\" checked"), "ticked for a meal: {page}");
+    let unticked = fatima.submit(&organise, &organise, &event_form(&[])).await?;
+    assert_eq!(unticked.status, StatusCode::SEE_OTHER, "{}", unticked.body);
+    let event = store::events::by_post_id(&mut home.node.store().conn().await?, id).await?.context("event")?;
+    assert!(!event.description.contains("#samenEten"), "{}", event.description);
+    assert!(!tags().await?.contains(&"sameneten".to_string()), "no longer a meal");
     Ok(())
 }
 

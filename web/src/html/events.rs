@@ -214,6 +214,9 @@ pub struct EventForm {
     /// `ja` when those who join are asked for a diet wish.
     #[serde(default)]
     pub asks_diet: String,
+    /// `ja` when "Dit is een maaltijd" is ticked (`EventDraft::mark_meal`).
+    #[serde(default)]
+    pub meal: String,
     /// How often it comes back: empty (once), `weekly`, `fortnightly`, `monthly_day` or
     /// `monthly_weekday` (see `model::Repeat`); with a last date or a count.
     #[serde(default)]
@@ -256,6 +259,7 @@ impl EventForm {
             .into(),
             asks_lift: yes(event.asks_lift),
             asks_diet: yes(event.asks_diet),
+            meal: yes(event.draft().is_meal()),
             ..EventForm::default()
         }
     }
@@ -337,7 +341,7 @@ pub(super) fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<Event
         latitude: None,
         longitude: None,
     });
-    Ok(EventDraft {
+    let mut draft = EventDraft {
         title: form.title.clone(),
         description: form.description.clone(),
         starts_at,
@@ -347,7 +351,12 @@ pub(super) fn event_draft(form: &EventForm, tr: super::i18n::Tr) -> Result<Event
         online_url: Some(form.online_url.trim().to_string()).filter(|u| !u.is_empty()),
         capacity,
         join_mode: JoinMode::parse(&form.join_mode),
-    })
+    };
+    // On a new event an empty tick leaves what was typed; the organisers' page takes it out.
+    if form.meal == "ja" {
+        draft.mark_meal(true);
+    }
+    Ok(draft)
 }
 
 /// One event, or the first date of a series with the dates of the coming weeks.

@@ -17,12 +17,35 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use buurtnet_domain::model::{Event, Guest, GuestDraft, ParticipationState};
-use buurtnet_domain::ops::guests::{self, GuestMailer};
+use buurtnet_domain::ops::guests::{self, GuestMailer, GuestNews, GuestTeller};
 use buurtnet_domain::store::mail::NewMail;
 use buurtnet_domain::{DomainError, ops};
 use buurtnet_federation::Context;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+
+type Compose = dyn Fn(&Event, &Guest, GuestNews) -> NewMail + Send + Sync;
+
+/// The mails that tell guests news about their event, when this node sends mail.
+pub struct GuestMail {
+    compose: Box<Compose>,
+    sends: bool,
+}
+
+impl GuestMail {
+    pub async fn of(context: &Context, visitor: &Visitor) -> GuestMail {
+        let sender = Sender::of(&context.store, &context.urls).await;
+        GuestMail {
+            compose: Box::new(move |event, guest, news| mail_text::guest_news_mail(&sender, event, guest, news)),
+            sends: visitor.settings.mail.is_some(),
+        }
+    }
+
+    /// What the domain calls to write each mail; `None` when the node sends no mail.
+    pub fn teller(&self) -> Option<GuestTeller<'_>> {
+        self.sends.then_some(&*self.compose as GuestTeller<'_>)
+    }
+}
 
 /// What the guest form holds.
 #[derive(serde::Deserialize, Default, Clone)]

@@ -6,6 +6,7 @@
 
 use super::i18n::{Lang, Tr};
 use super::local_time;
+use buurtnet_domain::ops::guests::GuestNews;
 use buurtnet_domain::ops::mail::{DueNotices, MailMode, MailNotice, unsubscribe_url};
 use buurtnet_domain::ops::questions::{KIND_QUESTION, QuestionView};
 use buurtnet_domain::store::Store;
@@ -164,19 +165,50 @@ pub fn guest_mail(
     guest: &buurtnet_domain::model::Guest,
     cancel_url: &str,
 ) -> NewMail {
+    let text = format!("{}\n{cancel_url}", tr.t("mail-guest-cancel"));
+    to_guest(sender, tr, (event, guest), ("mail-guest-subject", "mail-guest-signed-up"), &text)
+}
+
+/// The mail that tells a guest news about her event, in Dutch: she chose no language
+/// anyone kept, and the node's pages start in Dutch.
+pub fn guest_news_mail(
+    sender: &Sender,
+    event: &buurtnet_domain::model::Event,
+    guest: &buurtnet_domain::model::Guest,
+    news: GuestNews,
+) -> NewMail {
+    let keys = match news {
+        GuestNews::Accepted => ("mail-guest-accepted-subject", "mail-guest-accepted"),
+        GuestNews::Refused => ("mail-guest-refused-subject", "mail-guest-refused"),
+        GuestNews::Moved => ("mail-guest-moved-subject", "mail-guest-moved"),
+        GuestNews::Cancelled => ("mail-guest-cancelled-subject", "mail-guest-cancelled"),
+        GuestNews::Removed => ("mail-guest-removed-subject", "mail-guest-removed"),
+    };
+    let tr = tr_for("nl");
+    to_guest(sender, tr, (event, guest), keys, &tr.t("mail-guest-questions"))
+}
+
+/// A mail to a guest: the news about the event (`keys`: its subject and first line, both
+/// with the title), when and where it is, then `more`.
+fn to_guest(
+    sender: &Sender,
+    tr: Tr,
+    (event, guest): (&buurtnet_domain::model::Event, &buurtnet_domain::model::Guest),
+    (subject, news): (&str, &str),
+    more: &str,
+) -> NewMail {
     let text = format!(
-        "{}\n\n{}\n{}\n\n{}\n{cancel_url}\n\n-- \n{}\n{}\n",
+        "{}\n\n{}\n{}\n\n{more}\n\n-- \n{}\n{}\n",
         tr.t1("mail-greeting", "name", &guest.name),
-        tr.t1("mail-guest-signed-up", "title", &event.title),
+        tr.t1(news, "title", &event.title),
         event.draft().summary_nl(),
-        tr.t("mail-guest-cancel"),
         sender.site,
         sender.link(&format!("/bericht/{}", event.post_id)),
     );
     NewMail {
         member_id: None,
         recipient: guest.email.clone().unwrap_or_default(),
-        subject: tr.t1("mail-guest-subject", "title", &event.title),
+        subject: tr.t1(subject, "title", &event.title),
         body: text,
         unsubscribe_url: None,
     }

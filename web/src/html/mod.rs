@@ -90,6 +90,7 @@ pub fn routes() -> Router {
         .route("/bericht/{id}/inschrijving", post(organise::registration))
         .route("/bericht/{id}/gasten", post(organise::add_guest))
         .route("/bericht/{id}/gasten/{guest}", post(organise::decide_guest))
+        .route("/bericht/{id}/organiseren/afmelden", post(organise::remove))
         .route("/bericht/{id}/aanmelden-als-gast", post(guests::sign_up))
         .route("/activiteit-afmelden/{token}", get(guests::cancel_confirm).post(guests::cancel))
         .route("/bericht/{id}", get(posts::page))

@@ -2,13 +2,16 @@
 //! coordinator of the initiative that posted it: change its text and details or move it
 //! (everyone taking part hears, here and on other nodes: `ops::events::update_asking`),
 //! cancel it, close or reopen registration, add a guest by name, and the list of everyone
-//! taking part with the answers to the chosen questions and, for guests, how to reach them.
-//! For a date of a repeating event: skip one of its coming dates (chosen from a list, or
-//! typed in when further ahead) or stop the series.
+//! taking part with the answers to the chosen questions and, for guests, how to reach them
+//! (or that they get no mail, so the organisers phone), each with an "Afmelden" button.
+//! Guests with an e-mail address hear of a move, a cancellation, a decision or being taken
+//! off the list by mail (`GuestMail`). For a date of a repeating event: skip one of its
+//! coming dates (chosen from a list, or typed in when further ahead) or stop the series.
 //! The domain decides who may; anyone else gets "not allowed" and nothing changes.
 
 use super::events::{CsrfForm, EventForm, answers, event_draft};
 use super::extract::{LoggedIn, MemberForm};
+use super::guests::GuestMail;
 use super::i18n::Tr;
 use super::layout::{Frame, error_page, field_errors, render};
 use super::visitor::Visitor;
@@ -17,7 +20,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::model::{Actor, ParticipationState};
-use buurtnet_domain::ops::registrations::{self, Registrant};
+use buurtnet_domain::ops::registrations::{self, OnList, Registrant};
 use buurtnet_domain::{DomainError, ops};
 use buurtnet_federation::Context;
 use std::collections::BTreeMap;
@@ -32,6 +35,10 @@ pub struct RegistrantView {
     pub answers: Vec<String>,
     /// For a guest waiting for a decision: where the decision goes.
     pub decide_href: Option<String>,
+    /// A guest who gets no mail when the event changes: the organisers phone her.
+    pub phone_only: bool,
+    /// Whom the "Afmelden" button takes off the list (`lid-{id}`, `gast-{id}`), while on it.
+    pub remove: Option<String>,
 }
 
 #[derive(Template)]
@@ -75,6 +82,11 @@ fn view(id: i64, registrant: &Registrant, tr: Tr) -> RegistrantView {
     if let Some(diet) = diet {
         answers.push(tr.t1("organise-diet", "diet", diet));
     }
+    let phone_only = matches!(registrant, Registrant::Guest(g) if g.email.is_none() && g.phone.is_some());
+    let remove = registrant.state().is_interested().then(|| match registrant {
+        Registrant::Member(p, _) => format!("lid-{}", p.id),
+        Registrant::Guest(g) => format!("gast-{}", g.id),
+    });
     let (who, contact, decide_href) = match registrant {
         Registrant::Member(_, actor) => (format!("{} (@{})", actor.display_name, actor.handle()), None, None),
         Registrant::Guest(g) => {
@@ -84,7 +96,7 @@ fn view(id: i64, registrant: &Registrant, tr: Tr) -> RegistrantView {
             (format!("{} ({})", g.name, tr.t(kind)), Some(contact).filter(|c| !c.is_empty()), decide)
         }
     };
-    RegistrantView { who, contact, state: state_words(registrant.state(), tr), answers, decide_href }
+    RegistrantView { who, contact, state: state_words(registrant.state(), tr), answers, decide_href, phone_only, remove }
 }
 
 /// The page as it is, with `form` and `errors` when something must be corrected.
@@ -135,6 +147,14 @@ pub async fn page(context: Context, Path(id): Path<i64>, LoggedIn { visitor, mem
     show(&context, &visitor, page, StatusCode::OK).await
 }
 
+/// The page again with `key` said under `field`: a "yes, I am sure" was not ticked, or a
+/// field must be corrected.
+async fn again(context: &Context, visitor: &Visitor, member: &Actor, id: i64, (field, key): (&'static str, &str)) -> Response {
+    let errors = BTreeMap::from([(field, visitor.tr.t(key))]);
+    let page = page_of(context, visitor, member, id, None, errors).await;
+    show(context, visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 /// Back to the organiser's page; the layout says what was done (`notice-{done}`).
 fn back(id: i64, done: &str) -> Response {
     Redirect::to(&format!("/bericht/{id}/organiseren?gedaan={done}")).into_response()
@@ -143,13 +163,17 @@ fn back(id: i64, done: &str) -> Response {
 /// `POST /bericht/{id}/organiseren`: new text, details, time or place, and the questions.
 pub async fn save(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<EventForm>) -> Response {
     let draft = match event_draft(&form, visitor.tr) {
-        Ok(draft) => draft,
+        Ok(mut draft) => {
+            draft.mark_meal(form.meal == "ja");
+            draft
+        }
         Err(errors) => {
             let page = page_of(&context, &visitor, &member, id, Some(form), errors).await;
             return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    match ops::events::update_asking(&context.store, &member, id, &draft, Some(form.questions())).await {
+    let mail = GuestMail::of(&context, &visitor).await;
+    match ops::events::update_asking(&context.store, &member, id, &draft, (Some(form.questions()), mail.teller())).await {
         Ok(_) => {
             context.wake_delivery();
             back(id, "opgeslagen")
@@ -173,11 +197,10 @@ pub struct SureForm {
 /// `POST /bericht/{id}/afgelasten`: only with "ja, afgelasten" ticked.
 pub async fn cancel(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<SureForm>) -> Response {
     if form.sure != "ja" {
-        let errors = BTreeMap::from([("sure", visitor.tr.t("organise-cancel-sure-needed"))]);
-        let page = page_of(&context, &visitor, &member, id, None, errors).await;
-        return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return again(&context, &visitor, &member, id, ("sure", "organise-cancel-sure-needed")).await;
     }
-    match ops::events::cancel(&context.store, &member, id).await {
+    let mail = GuestMail::of(&context, &visitor).await;
+    match ops::events::cancel_telling(&context.store, &member, id, mail.teller()).await {
         Ok(_) => {
             context.wake_delivery();
             back(id, "afgelast")
@@ -201,9 +224,7 @@ pub struct SkipForm {
 pub async fn skip(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<SkipForm>) -> Response {
     let chosen = if form.date.trim().is_empty() { &form.other_date } else { &form.date };
     let Ok(date) = chrono::NaiveDate::parse_from_str(chosen.trim(), "%Y-%m-%d") else {
-        let errors = BTreeMap::from([("skip_date", visitor.tr.t("form-date-needed"))]);
-        let page = page_of(&context, &visitor, &member, id, None, errors).await;
-        return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return again(&context, &visitor, &member, id, ("skip_date", "form-date-needed")).await;
     };
     let result = async {
         let series = ops::series::of_post(&context.store, id).await?.ok_or(DomainError::NotFound)?;
@@ -223,9 +244,7 @@ pub async fn skip(context: Context, Path(id): Path<i64>, MemberForm { visitor, m
 /// cancelled.
 pub async fn stop(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<SureForm>) -> Response {
     if form.sure != "ja" {
-        let errors = BTreeMap::from([("stop_sure", visitor.tr.t("organise-series-stop-sure-needed"))]);
-        let page = page_of(&context, &visitor, &member, id, None, errors).await;
-        return show(&context, &visitor, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return again(&context, &visitor, &member, id, ("stop_sure", "organise-series-stop-sure-needed")).await;
     }
     let result = async {
         let series = ops::series::of_post(&context.store, id).await?.ok_or(DomainError::NotFound)?;
@@ -294,12 +313,46 @@ pub async fn decide_guest(
     Path((id, guest)): Path<(i64, i64)>,
     MemberForm { visitor, member, form }: MemberForm<CsrfForm>,
 ) -> Response {
-    match ops::guests::decide(&context.store, &member, guest, form.decision == "accept").await {
+    let mail = GuestMail::of(&context, &visitor).await;
+    match ops::guests::decide(&context.store, &member, guest, form.decision == "accept", mail.teller()).await {
         Ok(g) if g.event_post_id == id => {
             context.wake_delivery();
             back(id, "beslist")
         }
         Ok(_) => super::not_found(context, visitor).await,
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    sure: String,
+}
+
+/// Whom a `who` of the list means (`lid-{id}`, `gast-{id}`).
+fn on_list(who: &str) -> Option<OnList> {
+    match who.split_once('-')? {
+        ("lid", n) => n.parse().ok().map(OnList::Member),
+        ("gast", n) => n.parse().ok().map(OnList::Guest),
+        _ => None,
+    }
+}
+
+/// `POST /bericht/{id}/organiseren/afmelden`: an organiser takes someone off the list, with "ja" ticked.
+pub async fn remove(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<RemoveForm>) -> Response {
+    let Some(who) = on_list(&form.who) else { return super::not_found(context, visitor).await };
+    if form.sure != "ja" {
+        return again(&context, &visitor, &member, id, ("remove_sure", "organise-remove-sure-needed")).await;
+    }
+    let mail = GuestMail::of(&context, &visitor).await;
+    match registrations::remove(&context.store, &member, id, who, mail.teller()).await {
+        Ok(()) => {
+            context.wake_delivery();
+            back(id, "van-de-lijst")
+        }
         Err(e) => error_page(&context, &visitor, &e).await,
     }
 }

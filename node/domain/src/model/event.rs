@@ -66,7 +66,48 @@ pub struct EventDraft {
     pub join_mode: JoinMode,
 }
 
+/// The hashtags (lower case, as kept) that make an event a meal.
+pub const MEAL_TAGS: [&str; 2] = ["sameneten", "maaltijd"];
+/// The hashtag the "Dit is een maaltijd" tick adds.
+const MEAL_HASHTAG: &str = "#samenEten";
+
+/// Whether `word` is one of the meal hashtags (in any case, with a full stop or comma after).
+fn is_meal_hashtag(word: &str) -> bool {
+    let tag = word.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '#');
+    tag.strip_prefix('#').is_some_and(|t| MEAL_TAGS.contains(&t.to_lowercase().as_str()))
+}
+
 impl EventDraft {
+    /// Whether the description carries a meal hashtag (`#samenEten`, `#maaltijd`).
+    pub fn is_meal(&self) -> bool {
+        self.description.split_whitespace().any(is_meal_hashtag)
+    }
+
+    /// The "Dit is een maaltijd" tick: ticked, `#samenEten` goes at the end of the
+    /// description unless it has a meal hashtag already; not ticked, every meal hashtag is
+    /// taken out (the lines that held one keep their other words, single-spaced).
+    pub fn mark_meal(&mut self, meal: bool) {
+        if meal == self.is_meal() {
+            return;
+        }
+        if meal {
+            let text = self.description.trim_end();
+            self.description = if text.is_empty() { MEAL_HASHTAG.to_string() } else { format!("{text}\n\n{MEAL_HASHTAG}") };
+            return;
+        }
+        let lines: Vec<String> = self
+            .description
+            .lines()
+            .map(|line| {
+                if !line.split_whitespace().any(is_meal_hashtag) {
+                    return line.to_string();
+                }
+                line.split_whitespace().filter(|w| !is_meal_hashtag(w)).collect::<Vec<_>>().join(" ")
+            })
+            .collect();
+        self.description = lines.join("\n").trim_end().to_string();
+    }
+
     /// Local wall-clock times in `timezone` (as people enter them) to UTC.
     pub fn local_to_utc(local: NaiveDateTime, timezone: &str) -> Result<DateTime<Utc>> {
         let tz: Tz = timezone.parse().map_err(|_| DomainError::invalid("timezone", "unknown time zone / onbekende tijdzone"))?;
@@ -251,6 +292,25 @@ mod tests {
         assert_eq!(d.starts_at.to_rfc3339(), "2026-12-03T16:30:00+00:00", "Amsterdam is UTC+1 in winter");
         assert_eq!(d.summary_nl(), "donderdag 3 december 2026, 17:30 tot 20:00, Buurthuis De Ark, Gaffelstraat 1");
         assert!(d.validate().is_ok());
+    }
+
+    #[test]
+    fn the_meal_tick_adds_and_takes_out_the_hashtag() {
+        let mut d = draft();
+        assert!(!d.is_meal());
+        d.mark_meal(true);
+        assert_eq!(d.description, "Iedereen welkom.\n\n#samenEten");
+        d.mark_meal(true);
+        assert_eq!(d.description, "Iedereen welkom.\n\n#samenEten", "added once");
+        let mut own = EventDraft { description: "Soep en brood. #Maaltijd, elke week".into(), ..draft() };
+        assert!(own.is_meal(), "any case, with a comma after");
+        own.mark_meal(true);
+        assert_eq!(own.description, "Soep en brood. #Maaltijd, elke week", "a meal hashtag already there is enough");
+        own.mark_meal(false);
+        assert_eq!(own.description, "Soep en brood. elke week");
+        d.mark_meal(false);
+        assert_eq!(d.description, "Iedereen welkom.");
+        assert!(!EventDraft { description: "#samenEtenEnDrinken #maaltijden".into(), ..draft() }.is_meal());
     }
 
     #[test]

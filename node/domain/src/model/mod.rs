@@ -27,7 +27,7 @@ pub use article::{
     Article, ArticleDraft, ArticlePatch, EditPolicy, MergeFailure, PatchState, Revision, diff, merge_patch, normalise, render_markdown,
     validate_source,
 };
-pub use event::{DEFAULT_TIMEZONE, EVENT_CANCELLED, EVENT_SCHEDULED, Event, EventDraft, EventQuestions, JoinMode, Place};
+pub use event::{DEFAULT_TIMEZONE, EVENT_CANCELLED, EVENT_SCHEDULED, Event, EventDraft, EventQuestions, JoinMode, MEAL_TAGS, Place};
 pub use follow::{Follow, FollowState};
 pub use guest::{Guest, GuestDraft, MAX_GUEST_NAME_CHARS, check_name, normal_phone};
 pub use oauth::{OAuthApp, OAuthToken, Scopes};

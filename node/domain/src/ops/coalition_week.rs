@@ -15,8 +15,7 @@ use chrono::{Days, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 use std::collections::BTreeSet;
 
-/// The hashtags (lower case, as kept) that make an event a meal.
-pub const MEAL_TAGS: [&str; 2] = ["sameneten", "maaltijd"];
+pub use crate::model::MEAL_TAGS;
 /// Days in a week's view.
 pub const DAYS: u64 = 7;
 /// Most events looked at for one week or one feed.

@@ -3,6 +3,7 @@
 //! transaction. Moving or cancelling an event reaches everyone who takes part, here by a
 //! notification, elsewhere by the `Update` their node receives. RSVP lives in `rsvp`.
 
+use super::guests::{GuestNews, GuestTeller};
 use crate::error::{DomainError, Result};
 use crate::model::{Actor, EVENT_CANCELLED, Event, EventDraft, EventQuestions, NewPost, Post, PostEdit, Visibility, html};
 use crate::now_ms;
@@ -90,16 +91,17 @@ pub async fn of_post(store: &Store, post_id: i64) -> Result<Option<Event>> {
 /// A local event changes (a new time, another place, other details). Everyone taking part
 /// hears of a move.
 pub async fn update(store: &Store, member: &Actor, post_id: i64, draft: &EventDraft) -> Result<Event> {
-    update_asking(store, member, post_id, draft, None).await
+    update_asking(store, member, post_id, draft, (None, None)).await
 }
 
-/// As [`update`], also changing the questions asked of those who join when `questions` is given.
+/// As [`update`], also changing the questions asked of those who join when `questions` is
+/// given; guests with an address hear of a move by mail when `teller` is given.
 pub async fn update_asking(
     store: &Store,
     member: &Actor,
     post_id: i64,
     draft: &EventDraft,
-    questions: Option<EventQuestions>,
+    (questions, teller): (Option<EventQuestions>, Option<GuestTeller<'_>>),
 ) -> Result<Event> {
     let post = super::posts::own_post(store, member, post_id).await?;
     let old = of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
@@ -112,6 +114,7 @@ pub async fn update_asking(
     rewrite_post(&mut tx, &post, draft, old.is_cancelled()).await?;
     if old.is_moved_by(draft) {
         tell_local_participants(&mut tx, post.id, KIND_EVENT_MOVED).await?;
+        super::guests::tell_all(&mut tx, post.id, GuestNews::Moved, teller).await?;
     }
     tx.commit().await?;
     of_post(store, post_id).await?.ok_or(DomainError::NotFound)
@@ -120,6 +123,11 @@ pub async fn update_asking(
 /// A local event is called off. It stays readable, marked "Afgelast", and everyone taking
 /// part hears of it.
 pub async fn cancel(store: &Store, member: &Actor, post_id: i64) -> Result<Event> {
+    cancel_telling(store, member, post_id, None).await
+}
+
+/// As [`cancel`]; guests with an address hear of it by mail when `teller` is given.
+pub async fn cancel_telling(store: &Store, member: &Actor, post_id: i64, teller: Option<GuestTeller<'_>>) -> Result<Event> {
     let post = super::posts::own_post(store, member, post_id).await?;
     let event = of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
     if event.is_cancelled() {
@@ -129,6 +137,7 @@ pub async fn cancel(store: &Store, member: &Actor, post_id: i64) -> Result<Event
     store::events::set_state(&mut tx, post.id, EVENT_CANCELLED).await?;
     rewrite_post(&mut tx, &post, &event.draft(), true).await?;
     tell_local_participants(&mut tx, post.id, KIND_EVENT_CANCELLED).await?;
+    super::guests::tell_all(&mut tx, post.id, GuestNews::Cancelled, teller).await?;
     tx.commit().await?;
     of_post(store, post_id).await?.ok_or(DomainError::NotFound)
 }

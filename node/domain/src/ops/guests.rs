@@ -4,8 +4,11 @@
 //! telefoon"). The same rule decides as for members ([`crate::model::admission`]): full or
 //! closed is refused, approval mode waits for an organiser. A guest who signed up gets a
 //! cancel link (a random token, stored hashed), mailed to her when she gave an e-mail
-//! address and the node sends mail. Guests count towards the event's participants; their
-//! details stay on this node, for its organisers.
+//! address and the node sends mail. A guest with an address is mailed again when an
+//! organiser lets her in or not, moves or cancels the event, or takes her off the list
+//! (queued in the same transaction as the change); one with only a phone number is left to
+//! the organisers. Guests count towards the event's participants; their details stay on
+//! this node, for its organisers.
 
 use super::rsvp::{KIND_RSVP_REQUEST, full, recount, refusal, tell_organisers};
 use crate::error::{DomainError, Result};
@@ -17,6 +20,43 @@ use crate::urls::LocalUrls;
 
 /// Writes the mail with a guest's cancel link (its words are the web crate's).
 pub type GuestMailer<'a> = &'a (dyn Fn(&Event, &Guest, &str) -> NewMail + Sync);
+
+/// What a guest is told by mail after she signed up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuestNews {
+    /// An organiser let her in.
+    Accepted,
+    /// An organiser did not.
+    Refused,
+    /// The time or place changed (the event as it is now).
+    Moved,
+    Cancelled,
+    /// An organiser took her off the list.
+    Removed,
+}
+
+/// Writes the mail that tells a guest news about her event (its words are the web crate's).
+pub type GuestTeller<'a> = &'a (dyn Fn(&Event, &Guest, GuestNews) -> NewMail + Sync);
+
+/// Queues the mail telling `guest` the news, when she gave an address and the node sends
+/// mail (in the caller's transaction).
+pub(crate) async fn tell(tx: &mut store::Tx, guest: &Guest, news: GuestNews, teller: Option<GuestTeller<'_>>) -> Result<()> {
+    let Some(teller) = teller.filter(|_| guest.email.is_some()) else { return Ok(()) };
+    let event = store::events::by_post_id(tx, guest.event_post_id).await?.ok_or(DomainError::NotFound)?;
+    store::mail::enqueue(tx, &teller(&event, guest, news)).await?;
+    Ok(())
+}
+
+/// Tells every guest who is in or waiting (in the caller's transaction).
+pub(crate) async fn tell_all(tx: &mut store::Tx, post_id: i64, news: GuestNews, teller: Option<GuestTeller<'_>>) -> Result<()> {
+    if teller.is_none() {
+        return Ok(());
+    }
+    for guest in store::guests::for_event(tx, post_id).await?.iter().filter(|g| g.state.is_interested()) {
+        tell(tx, guest, news, teller).await?;
+    }
+    Ok(())
+}
 
 /// A guest who signed up: what she is told on the page, and whether it was mailed too.
 pub struct SignedUp {
@@ -124,8 +164,15 @@ pub async fn add(store: &Store, member: &crate::model::Actor, post_id: i64, name
     Ok(guest)
 }
 
-/// An organiser lets a guest in, or not (approval mode). Letting in needs room.
-pub async fn decide(store: &Store, member: &crate::model::Actor, guest_id: i64, accept: bool) -> Result<Guest> {
+/// An organiser lets a guest in, or not (approval mode). Letting in needs room. The guest
+/// hears of it by mail when `teller` is given.
+pub async fn decide(
+    store: &Store,
+    member: &crate::model::Actor,
+    guest_id: i64,
+    accept: bool,
+    teller: Option<GuestTeller<'_>>,
+) -> Result<Guest> {
     let guest = store::guests::by_id(&mut store.conn().await?, guest_id).await?;
     let post = super::posts::own_post(store, member, guest.event_post_id).await?;
     if guest.state != ParticipationState::Pending {
@@ -139,6 +186,7 @@ pub async fn decide(store: &Store, member: &crate::model::Actor, guest_id: i64, 
     let state = if accept { ParticipationState::Accepted } else { ParticipationState::Rejected };
     store::guests::set_state(&mut tx, guest.id, state).await?;
     recount(&mut tx, &post).await?;
+    tell(&mut tx, &guest, if accept { GuestNews::Accepted } else { GuestNews::Refused }, teller).await?;
     tx.commit().await?;
     store::guests::by_id(&mut store.conn().await?, guest_id).await
 }

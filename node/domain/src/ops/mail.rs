@@ -48,7 +48,7 @@ impl MailMode {
 }
 
 /// The notification kinds that are worth an e-mail: help offered, answered, closed or given,
-/// a message, an event moved or cancelled, and a question for a coordinator. (Likes, follows
+/// a message, an event moved or cancelled or taken off its list, and a question for a coordinator. (Likes, follows
 /// and the like are not.)
 pub const MAILED_KINDS: &[&str] = &[
     super::responses::KIND_RESPONSE,
@@ -62,6 +62,7 @@ pub const MAILED_KINDS: &[&str] = &[
     super::posts::KIND_MENTION,
     super::events::KIND_EVENT_MOVED,
     super::events::KIND_EVENT_CANCELLED,
+    super::rsvp::KIND_RSVP_REMOVED,
     super::questions::KIND_QUESTION,
 ];
 

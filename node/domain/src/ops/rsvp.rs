@@ -18,6 +18,8 @@ use crate::urls::LocalUrls;
 pub const KIND_RSVP_REQUEST: &str = "rsvp_request";
 pub const KIND_RSVP_ACCEPTED: &str = "rsvp_accepted";
 pub const KIND_RSVP_REJECTED: &str = "rsvp_rejected";
+/// An organiser took the member off the list.
+pub const KIND_RSVP_REMOVED: &str = "rsvp_removed";
 
 pub(crate) fn full() -> DomainError {
     DomainError::conflict("this event is full / deze activiteit is vol")
@@ -156,14 +158,21 @@ pub async fn decide(store: &Store, member: &Actor, participation_id: i64, accept
     if accept {
         recount(&mut tx, &post).await?;
     }
-    if participant.is_local {
-        let kind = if accept { KIND_RSVP_ACCEPTED } else { KIND_RSVP_REJECTED };
-        store::notifications::insert(&mut tx, participant.id, kind, post.id, None).await?;
-    } else {
-        store::outbox::push(&mut tx, &Outgoing::EventJoinAnswered { participation_id }).await?;
-    }
+    let kind = if accept { KIND_RSVP_ACCEPTED } else { KIND_RSVP_REJECTED };
+    answer(&mut tx, &participant, (post.id, participation_id), kind).await?;
     tx.commit().await?;
     store::participants::by_id(&mut store.conn().await?, participation_id).await
+}
+
+/// Tells a participant the organisers' answer: a notification of `kind` here, the `Accept`
+/// or `Reject` of her `Join` (by the participation's state) elsewhere.
+pub(crate) async fn answer(tx: &mut Tx, participant: &Actor, (post_id, participation_id): (i64, i64), kind: &str) -> Result<()> {
+    if participant.is_local {
+        store::notifications::insert(tx, participant.id, kind, post_id, None).await?;
+    } else {
+        store::outbox::push(tx, &Outgoing::EventJoinAnswered { participation_id }).await?;
+    }
+    Ok(())
 }
 
 /// A local member no longer takes part (or withdraws a request).
