@@ -27,7 +27,8 @@ await scenario(async (browser, step) => {
   await organiser.goto(`${A}/nieuw/activiteit`);
   await organiser.getByLabel('Initiatief zorgvrijstaat').check();
   await organiser.getByLabel('Titel').fill(TITLE);
-  await organiser.getByLabel('Beschrijving').fill('Aanschuiven voor 4 euro, iedereen is welkom. #samenEten');
+  await organiser.getByLabel('Beschrijving').fill('Aanschuiven voor 4 euro, iedereen is welkom.');
+  await organiser.getByLabel('Dit is een maaltijd').check();
   await organiser.getByLabel('Datum', { exact: true }).fill(FIRST);
   await organiser.getByLabel('Begintijd').fill('17:30');
   await organiser.getByLabel('Eindtijd').fill('19:30');
@@ -47,6 +48,11 @@ await scenario(async (browser, step) => {
   await neighbour.setViewportSize({ width: 360, height: 740 });
   await neighbour.goto(dates[0]);
   expect((await neighbour.locator('main').innerText()).includes('dinsdag'), 'the date with its weekday');
+  await neighbour.getByRole('link', { name: 'alle datums' }).click();
+  const series = await neighbour.locator('main').innerText();
+  expect(series.includes('Elke week op dinsdag, 17:30'), `the series in words: ${series}`);
+  await audit(neighbour, 'walk-series-phone');
+  await neighbour.goto(dates[0]);
   await neighbour.getByLabel('Naam', { exact: true }).fill('Mevrouw Bakker');
   await neighbour.getByLabel('Telefoonnummer').fill('010-7654321');
   await audit(neighbour, 'walk-guest-form-phone');
