@@ -451,7 +451,7 @@ async fn a_repeating_meal_is_in_the_ical_feed_date_by_date_and_never_twice() -> 
     let (node, fatima, id, _) = six_weekly_soups().await?;
     let state = node.node.as_ref().expect("running").state();
     let skipped = chrono::NaiveDate::parse_from_str(&series::dates(&state.store, id).await?[2].planned_date, "%Y-%m-%d")?;
-    series::skip(&state.store, &fatima, id, skipped).await?;
+    series::skip(&state.store, &fatima, id, skipped, None).await?;
 
     let feed = reqwest::get(format!("{}/initiatives/zorg/calendar.ics", node.base_url())).await?.text().await?;
     assert!(!feed.contains("RRULE") && !feed.contains("RECURRENCE-ID"), "dates only: {feed}");
@@ -489,7 +489,7 @@ async fn a_repeating_meal_is_one_calendar_entry_with_its_rule_skips_and_moves() 
     let state = node.node.as_ref().expect("running").state();
     let dates = series::dates(&state.store, id).await?;
     assert_eq!(dates.len(), 6, "six weeks fall within the window");
-    series::skip(&state.store, &fatima, id, chrono::NaiveDate::parse_from_str(&dates[2].planned_date, "%Y-%m-%d")?).await?;
+    series::skip(&state.store, &fatima, id, chrono::NaiveDate::parse_from_str(&dates[2].planned_date, "%Y-%m-%d")?, None).await?;
     let second = dates[1].post_id.context("second")?;
     let mut moved = events::of_post(&state.store, second).await?.context("second")?.draft();
     moved.starts_at += chrono::Duration::hours(1);

@@ -36,7 +36,8 @@ on_both_backends!(
     a_mail_written_while_the_smtp_server_is_down_arrives_once_it_is_up,
     a_participant_is_reminded_of_an_event_once,
     a_guest_who_signs_up_by_mail_gets_her_cancel_link_once,
-    guests_with_an_address_hear_of_decisions_moves_and_cancelling
+    guests_with_an_address_hear_of_decisions_moves_and_cancelling,
+    a_guest_hears_when_her_date_of_a_repeating_meal_is_skipped
 );
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -495,6 +496,52 @@ async fn guests_with_an_address_hear_of_decisions_moves_and_cancelling(backend: 
     assert_eq!(subjects(&sink, "ans@example.nl")?.len(), 2, "nothing after she was refused");
     assert_eq!(subjects(&sink, "wim@example.nl")?.len(), 3, "signed up, moved, cancelled");
     assert_eq!(sink.received()?.len(), 9, "nothing to anyone else");
+    Ok(())
+}
+
+/// Skipping a date of a repeating meal on the organiser's page cancels it: the guests who
+/// signed up for that date with an address hear it by mail, as for any cancellation, each in
+/// the language she signed up in.
+async fn a_guest_hears_when_her_date_of_a_repeating_meal_is_skipped(backend: Backend) -> Result<()> {
+    let Some((sink, node)) = sink_and_node(backend, 3600).await? else { return Ok(()) };
+    let initiative = node.add_initiative("samen_eten", false).await?;
+    node.add_member("fatima", Some(&initiative)).await?;
+    let mut fatima = logged_in(&node, "fatima").await?;
+    let form = [
+        ("author", "samen_eten"),
+        ("title", "Soep op dinsdag"),
+        ("date", "2030-12-03"),
+        ("start", "17:30"),
+        ("place", "Buurthuis De Ark"),
+        ("join_mode", "free"),
+        ("repeat", "weekly"),
+        ("repeat_count", "4"),
+        ("visibility", "public"),
+        ("action", "publish"),
+    ];
+    let made = fatima.submit("/nieuw/activiteit", "/nieuw/activiteit", &form).await?;
+    let location = made.location.context("a redirect to the first date")?;
+    let id: i64 = location.trim_start_matches("/bericht/").split('?').next().unwrap_or_default().parse()?;
+    guest_signs_up(&node, id, &[("name", "Truus"), ("email", "truus@example.nl")]).await?;
+    sink.wait_for("truus@example.nl", 1).await?;
+    // A neighbour who reads the pages in English hears in English.
+    let mut english = PageVisitor::new(&node.base_url())?;
+    english.get("/taal/en").await?;
+    let signed_up = english
+        .submit(&format!("/bericht/{id}"), &format!("/bericht/{id}/aanmelden-als-gast"), &[("name", "Sam"), ("email", "sam@example.nl")])
+        .await?;
+    assert_eq!(signed_up.status, StatusCode::OK, "{}", signed_up.body);
+    sink.wait_for("sam@example.nl", 1).await?;
+
+    let organise = format!("/bericht/{id}/organiseren");
+    let skipped = fatima.submit(&organise, &format!("/bericht/{id}/reeks/overslaan"), &[("date", "2030-12-03")]).await?;
+    assert_eq!(skipped.status, StatusCode::SEE_OTHER, "{}", skipped.body);
+    let mail = sink.wait_for("truus@example.nl", 2).await?.remove(1);
+    assert_eq!(mail["subject"], "Gaat niet door: Soep op dinsdag", "{mail}");
+    let mail = sink.wait_for("sam@example.nl", 2).await?.remove(1);
+    assert_eq!(mail["subject"], "Cancelled: Soep op dinsdag", "{mail}");
+    let body = mail["body"].as_str().context("body")?;
+    assert!(body.contains("Tuesday 3 December 2030, 17:30, Buurthuis De Ark"), "when and where, in English: {body}");
     Ok(())
 }
 

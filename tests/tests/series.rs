@@ -123,7 +123,7 @@ async fn a_weekly_meal_shows_as_single_dates_elsewhere_with_a_skip_and_a_move(ba
 
     // The organiser skips the third date and moves the second by an hour.
     let third_day = NaiveDate::parse_from_str(&dates[2].planned_date, "%Y-%m-%d")?;
-    series::skip(&state.store, &fatima, series_id, third_day).await?;
+    series::skip(&state.store, &fatima, series_id, third_day, None).await?;
     let mut moved = events::of_post(&state.store, second).await?.context("second")?.draft();
     moved.starts_at += Duration::hours(1);
     moved.ends_at = moved.ends_at.map(|end| end + Duration::hours(1));

@@ -105,6 +105,7 @@ pub async fn sign_up(
         phone: form.phone.clone(),
         email: form.email.clone(),
         answers: super::events::answers(&form.lift, &form.diet),
+        language: visitor.tr.lang.code().to_string(),
     };
     let sender = Sender::of(&context.store, &context.urls).await;
     let tr = visitor.tr;

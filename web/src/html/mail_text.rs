@@ -169,8 +169,7 @@ pub fn guest_mail(
     to_guest(sender, tr, (event, guest), ("mail-guest-subject", "mail-guest-signed-up"), &text)
 }
 
-/// The mail that tells a guest news about her event, in Dutch: she chose no language
-/// anyone kept, and the node's pages start in Dutch.
+/// The mail that tells a guest news about her event, in the language she signed up in.
 pub fn guest_news_mail(
     sender: &Sender,
     event: &buurtnet_domain::model::Event,
@@ -184,8 +183,17 @@ pub fn guest_news_mail(
         GuestNews::Cancelled => ("mail-guest-cancelled-subject", "mail-guest-cancelled"),
         GuestNews::Removed => ("mail-guest-removed-subject", "mail-guest-removed"),
     };
-    let tr = tr_for("nl");
+    let tr = tr_for(&guest.language);
     to_guest(sender, tr, (event, guest), keys, &tr.t("mail-guest-questions"))
+}
+
+/// "dinsdag 10 december, 17:30, Buurthuis De Ark" in the mail's language.
+fn when_and_where(event: &buurtnet_domain::model::Event, tr: Tr) -> String {
+    let when = super::dates::local_time(event.starts_at, tr);
+    match event.place_name.as_deref().map(str::trim).filter(|name| !name.is_empty()) {
+        Some(place) => format!("{when}, {place}"),
+        None => when,
+    }
 }
 
 /// A mail to a guest: the news about the event (`keys`: its subject and first line, both
@@ -201,7 +209,7 @@ fn to_guest(
         "{}\n\n{}\n{}\n\n{more}\n\n-- \n{}\n{}\n",
         tr.t1("mail-greeting", "name", &guest.name),
         tr.t1(news, "title", &event.title),
-        event.draft().summary_nl(),
+        when_and_where(event, tr),
         sender.site,
         sender.link(&format!("/bericht/{}", event.post_id)),
     );

@@ -220,15 +220,16 @@ pub struct SkipForm {
 }
 
 /// `POST /bericht/{id}/reeks/overslaan`: a date (`YYYY-MM-DD`) of this event's series does
-/// not take place; cancelled (and its participants told) when it was published.
+/// not take place; cancelled (and its participants told, guests by mail) when it was published.
 pub async fn skip(context: Context, Path(id): Path<i64>, MemberForm { visitor, member, form }: MemberForm<SkipForm>) -> Response {
     let chosen = if form.date.trim().is_empty() { &form.other_date } else { &form.date };
     let Ok(date) = chrono::NaiveDate::parse_from_str(chosen.trim(), "%Y-%m-%d") else {
         return again(&context, &visitor, &member, id, ("skip_date", "form-date-needed")).await;
     };
+    let mail = GuestMail::of(&context, &visitor).await;
     let result = async {
         let series = ops::series::of_post(&context.store, id).await?.ok_or(DomainError::NotFound)?;
-        ops::series::skip(&context.store, &member, series.id, date).await
+        ops::series::skip(&context.store, &member, series.id, date, mail.teller()).await
     }
     .await;
     match result {
@@ -246,9 +247,10 @@ pub async fn stop(context: Context, Path(id): Path<i64>, MemberForm { visitor, m
     if form.sure != "ja" {
         return again(&context, &visitor, &member, id, ("stop_sure", "organise-series-stop-sure-needed")).await;
     }
+    let mail = GuestMail::of(&context, &visitor).await;
     let result = async {
         let series = ops::series::of_post(&context.store, id).await?.ok_or(DomainError::NotFound)?;
-        ops::series::stop(&context.store, &member, series.id).await
+        ops::series::stop(&context.store, &member, series.id, mail.teller()).await
     }
     .await;
     match result {

@@ -23,6 +23,8 @@ pub struct Guest {
     /// The organiser who added the guest; `None` when the guest signed up.
     pub added_by: Option<i64>,
     pub created_at: i64,
+    /// The language she signed up in, for the mails she gets (`nl`, `en`).
+    pub language: String,
 }
 
 /// What a guest gives on the event's page.
@@ -32,6 +34,8 @@ pub struct GuestDraft {
     pub phone: String,
     pub email: String,
     pub answers: Answers,
+    /// The language of the page she signed up on.
+    pub language: String,
 }
 
 impl GuestDraft {

@@ -113,6 +113,7 @@ pub async fn sign_up(store: &Store, urls: &LocalUrls, post_id: i64, draft: &Gues
         state,
         cancel_token_hash: Some(&hash),
         added_by: None,
+        language: &draft.language,
     };
     let guest = store::guests::insert(&mut tx, &new).await?;
     settle(&mut tx, &post, state).await?;
@@ -157,6 +158,8 @@ pub async fn add(store: &Store, member: &crate::model::Actor, post_id: i64, name
         state: ParticipationState::Accepted,
         cancel_token_hash: None,
         added_by: Some(member.id),
+        // Added by name, with no address: she gets no mail.
+        language: "nl",
     };
     let guest = store::guests::insert(&mut tx, &new).await?;
     recount(&mut tx, &post).await?;

@@ -9,6 +9,7 @@ use crate::error::{DomainError, Result};
 use crate::model::calendar::{Repeating, series_calendar};
 use crate::model::{Actor, Event, EventDraft, EventQuestions, LOCAL_FORMAT, Post, Series, SeriesEnd, SeriesRule, Visibility, series_page};
 use crate::now_ms;
+use crate::ops::guests::GuestTeller;
 use crate::store::series::{NewSeries, SeriesDate};
 use crate::store::{self, Store};
 use crate::urls::LocalUrls;
@@ -90,27 +91,27 @@ pub async fn extend(store: &Store, urls: &LocalUrls, series_id: i64, now: DateTi
 }
 
 /// An organiser skips one date: it is never published, or cancelled (and everyone taking
-/// part told) when it was.
-pub async fn skip(store: &Store, member: &Actor, series_id: i64, date: NaiveDate) -> Result<()> {
+/// part told, guests with an address by mail when `teller` is given) when it was.
+pub async fn skip(store: &Store, member: &Actor, series_id: i64, date: NaiveDate, teller: Option<GuestTeller<'_>>) -> Result<()> {
     let series = own_series(store, member, series_id).await?;
     let planned = date.to_string();
     let published = dates(store, series.id).await?.into_iter().find(|d| d.planned_date == planned).and_then(|d| d.post_id);
     store::series::skip(&mut store.conn().await?, series.id, &planned).await?;
     if let Some(post_id) = published {
-        super::events::cancel(store, member, post_id).await?;
+        super::events::cancel_telling(store, member, post_id, teller).await?;
     }
     Ok(())
 }
 
 /// An organiser stops the series: no new dates, and the published dates still to come are
-/// cancelled.
-pub async fn stop(store: &Store, member: &Actor, series_id: i64) -> Result<()> {
+/// cancelled (everyone taking part told, as for [`skip`]).
+pub async fn stop(store: &Store, member: &Actor, series_id: i64, teller: Option<GuestTeller<'_>>) -> Result<()> {
     let series = own_series(store, member, series_id).await?;
     store::series::stop(&mut store.conn().await?, series.id).await?;
     for post_id in dates(store, series.id).await?.into_iter().filter(|d| !d.skipped).filter_map(|d| d.post_id) {
         let event = super::events::of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
         if event.starts_at > now_ms() {
-            super::events::cancel(store, member, post_id).await?;
+            super::events::cancel_telling(store, member, post_id, teller).await?;
         }
     }
     Ok(())

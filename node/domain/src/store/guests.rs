@@ -5,7 +5,7 @@ use crate::error::{DomainError, Result};
 use crate::model::{Answers, Guest, ParticipationState};
 use crate::now_ms;
 
-const COLUMNS: &str = "id, event_post_id, name, phone, email, needs_lift, diet, state, added_by, created_at";
+const COLUMNS: &str = "id, event_post_id, name, phone, email, needs_lift, diet, state, added_by, created_at, language";
 
 /// A guest to store.
 pub struct NewGuest<'a> {
@@ -17,15 +17,17 @@ pub struct NewGuest<'a> {
     pub state: ParticipationState,
     pub cancel_token_hash: Option<&'a str>,
     pub added_by: Option<i64>,
+    /// The language of the pages she signed up on (`nl`, `en`).
+    pub language: &'a str,
 }
 
 pub async fn insert(db: &mut impl Handle, guest: &NewGuest<'_>) -> Result<Guest> {
     let decided = (guest.state != ParticipationState::Pending).then(now_ms);
-    let sql = "INSERT INTO event_guests (event_post_id, name, phone, email, needs_lift, diet, state, cancel_token_hash, added_by, created_at, decided_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
+    let sql = "INSERT INTO event_guests (event_post_id, name, phone, email, needs_lift, diet, state, cancel_token_hash, added_by, created_at, decided_at, language)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
     let id = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(guest.event_post_id).bind(guest.name).bind(guest.phone)
         .bind(guest.email).bind(guest.answers.needs_lift).bind(&guest.answers.diet).bind(guest.state.as_str())
-        .bind(guest.cancel_token_hash).bind(guest.added_by).bind(now_ms()).bind(decided).fetch_one(c).await)?;
+        .bind(guest.cancel_token_hash).bind(guest.added_by).bind(now_ms()).bind(decided).bind(guest.language).fetch_one(c).await)?;
     by_id(db, id).await
 }
 
