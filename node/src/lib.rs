@@ -4,6 +4,7 @@
 //! instance actor exists, builds the federation state, serves the web router and runs the
 //! delivery worker and, with `[mail]` settings, the mail worker. Nothing is global, so tests run several nodes in one process.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod mail;

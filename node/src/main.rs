@@ -1,4 +1,4 @@
-//! The `buurtnet` command: `serve`, `member add`, `initiative add`, `print-config`, `demo`.
+//! The `buurtnet` command: `serve`, `member add`, `initiative add`, `print-config`, `backup`, `restore`, `demo`.
 
 use anyhow::{Context as _, Result, bail};
 use buurtnet::config::Config;
@@ -32,6 +32,13 @@ enum Command {
     Initiative(InitiativeCommand),
     /// Print the settings in force (file, environment and defaults), as TOML.
     PrintConfig,
+    /// Write the node's data (database, keys, media) to one file, also while it serves.
+    Backup {
+        /// The file to write, e.g. buurtnet-2026-12-07.tar.gz.
+        file: PathBuf,
+    },
+    /// Bring a backup back into a fresh data directory (or empty PostgreSQL database).
+    Restore { file: PathBuf },
     /// Start three local nodes that follow each other, with Dutch sample content.
     Demo {
         /// Port of the first node; the others take the next two.
@@ -85,6 +92,16 @@ async fn main() -> Result<()> {
         Command::PrintConfig => {
             print!("{}", config.to_toml());
             println!("# database_url in force: {}", config.database_url());
+            Ok(())
+        }
+        Command::Backup { file } => {
+            let carried = buurtnet::backup::backup(&config, &file).await?;
+            println!("Backup written to {}: {carried}", file.display());
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let carried = buurtnet::backup::restore(&config, &file).await?;
+            println!("Restored {carried}.\nStart the node with `buurtnet serve`; it federates as before.");
             Ok(())
         }
         Command::Member(MemberCommand::Add { name, admin, initiative, coordinator, email, display_name }) => {

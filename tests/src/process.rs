@@ -23,6 +23,13 @@ impl NodeProcess {
         Ok(process)
     }
 
+    /// The same node (domain, port, config) on a fresh machine: an empty data directory.
+    pub fn on_a_fresh_machine(&self) -> Result<NodeProcess> {
+        let fresh = NodeProcess { binary: self.binary.clone(), dir: tempfile::tempdir()?, port: self.port };
+        std::fs::copy(self.dir.path().join("buurtnet.toml"), fresh.dir.path().join("buurtnet.toml"))?;
+        Ok(fresh)
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.dir.path()
     }

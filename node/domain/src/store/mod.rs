@@ -13,6 +13,7 @@
 
 pub mod actors;
 pub mod articles;
+pub mod backup;
 pub mod coalitions;
 pub mod contacts;
 pub mod deliveries;
