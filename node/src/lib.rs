@@ -164,7 +164,7 @@ impl Drop for AbortOnDrop {
 /// Work that runs by itself: offers and needs expire (and their `Delete` goes out);
 /// coalition admissions whose objection period passed take effect; coalition logs are
 /// compared with other replicas (anti-entropy); repeating events get the dates that came
-/// within their window.
+/// within their window; finished work is cleared once a day (`ops::housekeeping`).
 async fn housekeeping(state: FederationState, federation: Federation) {
     let sync_every = std::time::Duration::from_secs(state.settings.coalition_sync_secs.max(1));
     let context = federation.context();
@@ -198,6 +198,13 @@ async fn housekeeping(state: FederationState, federation: Federation) {
                 state.wake_delivery();
             }
             Err(e) => tracing::error!(error = %e, "publishing the dates of repeating events failed; will try again"),
+        }
+        match ops::housekeeping::clear_if_due(&state.store).await {
+            Ok(Some(clearing)) => {
+                tracing::info!(cleared = ?clearing.cleared, "finished work older than {} days cleared", ops::housekeeping::KEEP_DAYS)
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "clearing finished work failed; will try again"),
         }
         match buurtnet_federation::coalitions::acting(&context).admit_due().await {
             Ok(0) => {}

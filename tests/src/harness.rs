@@ -502,3 +502,32 @@ pub async fn form_coalition(founder: Seat<'_>, others: &[Seat<'_>]) -> Result<St
     }
     Ok(coalition)
 }
+
+/// Runs `sql` as it is on the store, as an older version, a damaged disk or time passing
+/// would have left the rows; for tests that set the scene. No user input goes in.
+pub async fn execute_sql(store: &Store, sql: &str) -> Result<u64> {
+    use buurtnet_domain::store::{Handle as _, Raw};
+    let mut conn = store.conn().await?;
+    Ok(match conn.raw() {
+        Raw::Sqlite(c) => sqlx::raw_sql(sql).execute(c).await?.rows_affected(),
+        Raw::Postgres(c) => sqlx::raw_sql(sql).execute(c).await?.rows_affected(),
+    })
+}
+
+/// Two nodes: on `home` the initiative `zorg` with its administrator `fatima`, followed by
+/// the member `lezer` on `away`.
+pub struct FollowedInitiative {
+    pub home: TestNode,
+    pub away: TestNode,
+    pub zorg: Actor,
+}
+
+pub async fn followed_initiative(backend: Backend) -> Result<FollowedInitiative> {
+    let home = TestNode::start(backend).await?;
+    let away = TestNode::start(backend).await?;
+    let zorg = home.add_initiative("zorg", false).await?;
+    home.add_admin("fatima", &zorg).await?;
+    let reader = away.add_member("lezer", None).await?;
+    away.follow_and_wait(&reader, &zorg.ap_id).await?;
+    Ok(FollowedInitiative { home, away, zorg })
+}

@@ -6,9 +6,8 @@
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::Visibility;
 use buurtnet_domain::ops::posts::PostDraft;
-use buurtnet_domain::store::{Handle as _, Raw};
 use buurtnet_domain::{ops, store};
-use buurtnet_tests::harness::{Backend, TestNode, eventually};
+use buurtnet_tests::harness::{Backend, FollowedInitiative, TestNode, eventually, execute_sql, followed_initiative};
 use buurtnet_tests::on_both_backends;
 use buurtnet_tests::pages::PageVisitor;
 
@@ -16,22 +15,12 @@ on_both_backends!(an_unreadable_outbox_entry_is_set_aside_and_the_rest_goes_out)
 
 /// Writes `event` into the node's outbox as it is, as a damaged or foreign row would be.
 async fn raw_outbox_entry(node: &TestNode, event: &str) -> Result<()> {
-    let sql = "INSERT INTO outbox (event, created_at) VALUES ($1, 0)";
-    let mut conn = node.store().conn().await?;
-    match conn.raw() {
-        Raw::Sqlite(c) => sqlx::query(sql).bind(event).execute(c).await.map(|_| ()),
-        Raw::Postgres(c) => sqlx::query(sql).bind(event).execute(c).await.map(|_| ()),
-    }?;
+    execute_sql(node.store(), &format!("INSERT INTO outbox (event, created_at) VALUES ('{event}', 0)")).await?;
     Ok(())
 }
 
 async fn an_unreadable_outbox_entry_is_set_aside_and_the_rest_goes_out(backend: Backend) -> Result<()> {
-    let home = TestNode::start(backend).await?;
-    let away = TestNode::start(backend).await?;
-    let zorg = home.add_initiative("zorg", false).await?;
-    home.add_admin("fatima", &zorg).await?;
-    let reader = away.add_member("lezer", None).await?;
-    away.follow_and_wait(&reader, &zorg.ap_id).await?;
+    let FollowedInitiative { home, away, zorg } = followed_initiative(backend).await?;
 
     raw_outbox_entry(&home, r#"{"type":"PostCreated","post_id":"achtentachtig"}"#).await?;
     raw_outbox_entry(&home, r#"{"type":"KindFromANewerVersion","post_id":1}"#).await?;

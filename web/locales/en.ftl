@@ -1155,3 +1155,5 @@ federation-set-aside-intro = { $count ->
 }
 federation-set-aside-stored = As it is stored
 notice-van-de-lijst = Taken off the list. Whoever has an account or an e-mail address is told.
+federation-cleared = Cleared on { $when }: { $deliveries } deliveries, { $received } ids of received messages and { $mail } e-mails older than { $days } days. This happens every day by itself.
+federation-cleared-never = Not cleared yet. Every day the node clears what is done and older than 30 days.

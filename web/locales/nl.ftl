@@ -1155,3 +1155,5 @@ federation-set-aside-intro = { $count ->
 }
 federation-set-aside-stored = Zoals het is opgeslagen
 notice-van-de-lijst = Afgemeld. Wie een account of e-mailadres heeft, krijgt bericht.
+federation-cleared = Opgeruimd op { $when }: { $deliveries } verstuurde berichten, { $received } kenmerken van ontvangen berichten en { $mail } e-mails die ouder waren dan { $days } dagen. Dat gebeurt elke dag vanzelf.
+federation-cleared-never = Nog niet opgeruimd. Elke dag ruimt de node vanzelf op wat klaar is en ouder dan 30 dagen.

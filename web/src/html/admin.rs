@@ -40,6 +40,8 @@ struct FederationPage {
     /// Outbox entries set aside: (when, reason, the stored text), and how many in all.
     set_aside: Vec<(String, String, String)>,
     set_aside_count: i64,
+    /// When finished work was last cleared, and what.
+    clearing: String,
 }
 
 fn state_words(state: PeerState, tr: super::i18n::Tr) -> (String, &'static str) {
@@ -114,6 +116,20 @@ pub async fn overview(context: Context, LoggedIn { visitor, member: admin }: Log
         Err(e) => return error_page(&context, &visitor, &e).await,
     };
     let set_aside = set_aside.into_iter().map(|e| (local_time(e.set_aside_at, tr), e.set_aside_reason, e.event)).collect();
+    let clearing = match ops::housekeeping::last(&context.store).await {
+        Ok(Some(last)) => tr.with(
+            "federation-cleared",
+            &[
+                ("when", local_time(last.at, tr)),
+                ("deliveries", last.cleared.deliveries.to_string()),
+                ("received", last.cleared.received_ids.to_string()),
+                ("mail", last.cleared.mail.to_string()),
+                ("days", ops::housekeeping::KEEP_DAYS.to_string()),
+            ],
+        ),
+        Ok(None) => tr.t("federation-cleared-never"),
+        Err(e) => return error_page(&context, &visitor, &e).await,
+    };
     let page = FederationPage {
         frame: Frame::new(&context, &visitor, tr.t("federation-title")).await,
         picture: picture(&context.urls.domain(), &peers, tr),
@@ -122,6 +138,7 @@ pub async fn overview(context: Context, LoggedIn { visitor, member: admin }: Log
         troubled: peers.len() - healthy,
         set_aside,
         set_aside_count,
+        clearing,
     };
     render(&visitor, StatusCode::OK, &page)
 }

@@ -1,0 +1,49 @@
+//! Keeping the database small (issue 17): rows that only record finished work (deliveries
+//! done or given up, expanded outbox entries, the ids of activities received, mail sent,
+//! spent codes) are cleared once they are [`KEEP_DAYS`] old, at most once a day. The last
+//! clearing is kept, for the administrator's page.
+
+use crate::error::Result;
+use crate::now_ms;
+use crate::store::housekeeping::Cleared;
+use crate::store::{self, Store};
+use serde::{Deserialize, Serialize};
+
+/// Finished work is kept this long: longer than any peer retries a delivery (so a repeat is
+/// still recognised) and long enough to look into a problem.
+pub const KEEP_DAYS: i64 = 30;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+const LAST: &str = "housekeeping.last_clearing";
+
+/// A clearing: when, and what it cleared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clearing {
+    pub at: i64,
+    pub cleared: Cleared,
+}
+
+/// Clears what was finished more than [`KEEP_DAYS`] before `now`, and keeps the clearing.
+pub async fn clear_finished(store: &Store, now: i64) -> Result<Clearing> {
+    let mut tx = store.begin().await?;
+    let cleared = store::housekeeping::clear_finished(&mut tx, now - KEEP_DAYS * DAY_MS).await?;
+    let clearing = Clearing { at: now, cleared };
+    let kept = serde_json::to_string(&clearing).map_err(|e| crate::DomainError::Corrupt(e.to_string()))?;
+    store::settings::set(&mut tx, LAST, &kept).await?;
+    tx.commit().await?;
+    Ok(clearing)
+}
+
+/// Clears when the last clearing is a day old or there was none; what it cleared, if it ran.
+pub async fn clear_if_due(store: &Store) -> Result<Option<Clearing>> {
+    let now = now_ms();
+    match last(store).await? {
+        Some(clearing) if now - clearing.at < DAY_MS => Ok(None),
+        _ => clear_finished(store, now).await.map(Some),
+    }
+}
+
+/// The last clearing, if any (an unreadable record counts as none: the next one replaces it).
+pub async fn last(store: &Store) -> Result<Option<Clearing>> {
+    let settings = store::settings::all(&mut store.conn().await?).await?;
+    Ok(settings.into_iter().find(|(key, _)| key == LAST).and_then(|(_, value)| serde_json::from_str(&value).ok()))
+}
