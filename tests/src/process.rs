@@ -60,7 +60,7 @@ impl NodeProcess {
 
     /// Adds a member with a password, by the CLI.
     pub async fn add_member(&self, name: &str) -> Result<()> {
-        let added = self.command(&["member", "add", name]).env("BUURTNET_PASSWORD", "lang-genoeg-wachtwoord").output().await?;
+        let added = self.command(&["member", "add", name]).env("BUURTNET_PASSWORD", crate::harness::PASSWORD).output().await?;
         anyhow::ensure!(added.status.success(), "member add failed: {}", String::from_utf8_lossy(&added.stderr));
         Ok(())
     }
