@@ -3,8 +3,8 @@
 //! one side would only show on the nodes that run it.
 
 use anyhow::Result;
-use buurtnet_domain::Store;
 use buurtnet_domain::store::{Handle as _, Raw};
+use buurtnet_domain::{Store, ops, store};
 use buurtnet_tests::harness::{Backend, database_url};
 use std::collections::BTreeSet;
 
@@ -35,5 +35,36 @@ async fn both_migration_trees_make_the_same_tables_and_columns() -> Result<()> {
     let only_sqlite: Vec<_> = on_sqlite.difference(&on_postgres).collect();
     let only_postgres: Vec<_> = on_postgres.difference(&on_sqlite).collect();
     assert!(only_sqlite.is_empty() && only_postgres.is_empty(), "only in SQLite: {only_sqlite:?}\nonly in PostgreSQL: {only_postgres:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_release_fixture_migrates_to_the_current_schema_and_still_reads() -> Result<()> {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/upgrade");
+    let mut migrated = 0;
+    for fixture in std::fs::read_dir(&fixtures)? {
+        let fixture = fixture?.path();
+        if fixture.extension().is_none_or(|e| e != "sqlite") {
+            continue;
+        }
+        let dir = tempfile::tempdir()?;
+        let copy = dir.path().join("buurtnet.db");
+        std::fs::copy(&fixture, &copy)?;
+        let store = Store::connect(&format!("sqlite://{}", copy.display())).await?;
+        let (local, posts, operations) = store::backup::contents(&store).await?;
+        assert!(
+            local >= 3 && posts >= 10 && operations >= 10,
+            "{}: {local} local actors, {posts} posts, {operations} operations",
+            fixture.display()
+        );
+        let coalitions = ops::coalitions::held(&store).await?;
+        let state = ops::coalitions::state(&store, coalitions.first().map(String::as_str).unwrap_or_default()).await?;
+        assert!(state.founded && state.members.len() == 3, "{}: the coalition folds as before: {:?}", fixture.display(), state.members);
+        let waiting = store::outbox::pending(&mut store.conn().await?, 1000).await?;
+        assert!(waiting.iter().all(|(_, entry)| entry.is_ok()), "{}: every outbox entry still reads", fixture.display());
+        store.close().await;
+        migrated += 1;
+    }
+    assert!(migrated >= 1, "at least the fixture of this release is in {}", fixtures.display());
     Ok(())
 }
