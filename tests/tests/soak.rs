@@ -7,6 +7,7 @@
 //!   than what warming up explains;
 //! - the pending work drains once the load stops;
 //! - every signed note sent to the inbox is kept.
+//!
 //! It prints its figures; a long run's figures are in docs/benchmarks.md.
 
 use anyhow::{Context as _, Result};
