@@ -101,3 +101,84 @@ fn the_help_loop_says_everything_in_codes() {
     assert!(found.is_empty(), "say these with a words::Say code: {found:?}");
     assert!(two_language_literal(r#"    problem("x", "at most 4 / hoogstens 4");"#), "the check sees such a message");
 }
+
+/// Files outside `ops` that write through the store, with the reason. They are the
+/// transport's own bookkeeping, which no use case owns.
+const STORE_WRITERS: &[(&str, &str)] = &[
+    ("federation/src/deliver/mod.rs", "a delivery's outcome: delivered, failed, retried, the peer's health"),
+    ("federation/src/deliver/plan.rs", "the outbox expanded into deliveries, the signed body kept, unreadable entries set aside"),
+    ("federation/src/deliver/worker.rs", "delivery leases claimed and released"),
+    ("federation/src/deliver/knock.rs", "which signature style a peer answered to"),
+    ("federation/src/inbox.rs", "activity ids remembered against replays, a peer's signature style, its deliveries woken"),
+];
+
+/// The store functions that change data, as `module::function`: those whose body holds an
+/// `INSERT`, `UPDATE` or `DELETE`, and those that call one of them.
+fn store_writes() -> Vec<String> {
+    let folder = workspace().join("node/domain/src/store");
+    let mut files = Vec::new();
+    rust_files(&folder, &mut files);
+    let mut bodies = Vec::new();
+    for path in files {
+        let module = path.file_stem().expect("a file name").to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).expect("readable source");
+        for function in text.split("pub async fn ").skip(1) {
+            let name: String = function.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let body = function.split("\npub ").next().unwrap_or_default().to_string();
+            bodies.push((module.clone(), name, body));
+        }
+    }
+    let mut writes: Vec<(String, String)> = Vec::new();
+    loop {
+        let before = writes.len();
+        for (module, name, body) in &bodies {
+            let known = writes.iter().any(|(m, n)| m == module && n == name);
+            let writes_itself = ["INSERT INTO", "UPDATE ", "DELETE FROM"].iter().any(|sql| body.contains(sql));
+            let calls_a_write = writes.iter().any(|(m, n)| body.contains(&format!("{m}::{n}(")) || (m == module && calls(body, n)));
+            if !known && (writes_itself || calls_a_write) {
+                writes.push((module.clone(), name.clone()));
+            }
+        }
+        if writes.len() == before {
+            return writes.into_iter().map(|(m, n)| format!("{m}::{n}")).collect();
+        }
+    }
+}
+
+/// Whether `body` calls the function `name` by its bare name.
+fn calls(body: &str, name: &str) -> bool {
+    body.match_indices(&format!("{name}("))
+        .any(|(at, _)| !body[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':' || c == '.'))
+}
+
+#[test]
+fn only_use_cases_change_data() {
+    let writes = store_writes();
+    for known in ["posts::insert", "notifications::dismiss", "deliveries::mark_delivered"] {
+        assert!(writes.iter().any(|w| w == known), "{known} is seen as a write ({} found)", writes.len());
+    }
+    assert!(!writes.iter().any(|w| w == "actors::by_id"), "a read is not a write");
+    let mut found = Vec::new();
+    let sources = production_sources();
+    for (listed, _) in STORE_WRITERS {
+        let (_, text) = sources.iter().find(|(path, _)| path == listed).unwrap_or_else(|| panic!("{listed} exists"));
+        let still_writes = writes.iter().any(|write| text.contains(&format!("store::{write}(")));
+        assert!(still_writes, "{listed} no longer writes through the store; take it off the list");
+    }
+    for (path, text) in sources {
+        let allowed = path.starts_with("node/domain/src/ops/")
+            || path.starts_with("node/domain/src/store/")
+            || STORE_WRITERS.iter().any(|(listed, _)| *listed == path);
+        if allowed {
+            continue;
+        }
+        for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
+            for write in &writes {
+                if line.contains(&format!("store::{write}(")) {
+                    found.push(format!("{path}: {write}"));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "change data through ops::, not the store: {found:?}");
+}

@@ -35,6 +35,7 @@ on_both_databases!(
     activities_are_remembered_and_domains_blocked,
     coalition_operations_are_kept_once_and_fold_alike_in_any_order,
     status_ids_are_time_ordered_and_never_handed_out_again,
+    a_peers_document_never_writes_over_an_actor_of_this_node,
 );
 
 /// A fresh, migrated database, and the directory that holds it (the caller keeps it alive).
@@ -66,15 +67,15 @@ async fn remote(store: &Store, id: &str) -> Result<buurtnet_domain::model::Actor
     Ok(actor)
 }
 
+/// Adds the initiative "De Buurtkeuken" under `slug`.
+async fn buurtkeuken(store: &Store, slug: &str, manually_approves_followers: bool) -> Result<buurtnet_domain::model::Actor> {
+    let draft = InitiativeDraft { slug: slug.into(), name: "De Buurtkeuken".into(), summary: String::new(), manually_approves_followers };
+    Ok(ops::actors::add_initiative(store, &urls(), &draft, &keys::generate()).await?)
+}
+
 async fn members_and_initiatives_are_validated(store: Store) -> Result<()> {
     let urls = urls();
-    let draft = InitiativeDraft {
-        slug: "Buurtkeuken".into(),
-        name: "De Buurtkeuken".into(),
-        summary: String::new(),
-        manually_approves_followers: true,
-    };
-    let initiative = ops::actors::add_initiative(&store, &urls, &draft, &keys::generate()).await?;
+    let initiative = buurtkeuken(&store, "Buurtkeuken", true).await?;
     assert_eq!(initiative.username, "buurtkeuken");
     assert_eq!(initiative.kind(), ActorKind::Group);
     assert!(initiative.manually_approves_followers);
@@ -409,5 +410,21 @@ async fn status_ids_are_time_ordered_and_never_handed_out_again(store: Store) ->
     let next = store::posts::next_status_id(&mut tx).await?;
     tx.commit().await?;
     assert!(next > handed_out, "{next} must come after {handed_out}");
+    Ok(())
+}
+
+/// What a peer says of an actor is kept through `ops::actors::learn_remote`, which never
+/// writes over an actor of this node, whatever the federation layer checked before.
+async fn a_peers_document_never_writes_over_an_actor_of_this_node(store: Store) -> Result<()> {
+    let ours = buurtkeuken(&store, "buurtkeuken", false).await?;
+    let mut claim = buurtnet_tests::harness::stand_in_remote_actor(&Url::parse(&ours.ap_id)?)?;
+    claim.display_name = "Overgenomen".into();
+    assert!(matches!(ops::actors::learn_remote(&store, &claim).await, Err(DomainError::Forbidden)));
+    claim.is_local = true;
+    assert!(matches!(ops::actors::learn_remote(&store, &claim).await, Err(DomainError::Forbidden)));
+    let kept = store::actors::by_ap_id(&mut store.conn().await?, &ours.ap_id).await?.expect("still there");
+    assert_eq!((kept.display_name.as_str(), kept.public_key_pem.as_str()), (ours.display_name.as_str(), ours.public_key_pem.as_str()));
+    let elsewhere = buurtnet_tests::harness::stand_in_remote_actor(&Url::parse("http://localhost:9001/users/kees")?)?;
+    assert!(!ops::actors::learn_remote(&store, &elsewhere).await?.is_local, "a peer's own actor is kept");
     Ok(())
 }

@@ -181,9 +181,7 @@ async fn update_actor(json: &ActorJson, signer: &Actor, context: &Context) -> Re
     new.public_key_id.clone_from(&signer.public_key_id);
     new.public_key_pem.clone_from(&signer.public_key_pem);
     new.ed25519_public_multibase.clone_from(&signer.ed25519_public_multibase);
-    let mut tx = context.store.begin().await?;
-    store::actors::upsert(&mut tx, &new).await?;
-    tx.commit().await?;
+    ops::actors::learn_remote(&context.store, &new).await?;
     if claims_new_keys && let Err(error) = crate::objects::actor::refetch(&signer.ap_id, context).await {
         tracing::info!(actor = %signer.ap_id, %error, "an Update names new keys, but the actor's own document could not be fetched");
     }

@@ -137,7 +137,7 @@ pub async fn pull_content(context: &Context, coalition: &str, replica: &url::Url
         let read_up_to = page.read_up_to;
         let moved = read_up_to.is_some() && read_up_to != after;
         if let Some(mark) = read_up_to.as_deref().filter(|_| moved) {
-            store::coalitions::set_content_cursor(&mut context.store.conn().await?, coalition, key, mark).await?;
+            ops::coalitions::mark_content_read(&context.store, coalition, key, mark).await?;
         }
         if page.next.is_none() || !moved {
             break;
@@ -256,8 +256,5 @@ async fn remembered_author(context: &Context, author_id: &str, key: &str) -> Res
         summary: String::new(),
         ap_id,
     };
-    let mut tx = context.store.begin().await?;
-    let actor = store::actors::upsert(&mut tx, &new).await?;
-    tx.commit().await?;
-    Ok(actor)
+    Ok(ops::actors::learn_remote(&context.store, &new).await?)
 }

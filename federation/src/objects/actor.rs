@@ -7,7 +7,7 @@ use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::{Actor as ApActor, Object};
 use buurtnet_domain::model::{Actor, ActorKind, NewActor};
-use buurtnet_domain::store;
+use buurtnet_domain::{ops, store};
 use chrono::{DateTime, Utc};
 use url::Url;
 
@@ -158,10 +158,7 @@ impl Object for ApubActor {
 
     async fn from_json(json: Self::Kind, data: &Data<Self::DataType>) -> Result<Self, Self::Error> {
         let new = ApubActor::from_remote(&json)?;
-        let mut tx = data.store.begin().await?;
-        let actor = store::actors::upsert(&mut tx, &new).await?;
-        tx.commit().await?;
-        Ok(ApubActor::new(actor))
+        Ok(ApubActor::new(ops::actors::learn_remote(&data.store, &new).await?))
     }
 }
 
@@ -208,10 +205,7 @@ pub async fn fetch_unstored(ap_id: &str, context: &Context) -> Result<NewActor, 
 
 /// Keeps an actor fetched by [`fetch_unstored`].
 pub async fn keep(new: &NewActor, context: &Context) -> Result<Actor, FederationError> {
-    let mut tx = context.store.begin().await?;
-    let actor = store::actors::upsert(&mut tx, new).await?;
-    tx.commit().await?;
-    Ok(actor)
+    Ok(ops::actors::learn_remote(&context.store, new).await?)
 }
 
 /// Finds an actor by `user@domain` through WebFinger (then fetched and stored as by id).

@@ -11,8 +11,8 @@ use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use buurtnet_domain::model::Actor;
-use buurtnet_domain::store;
 use buurtnet_domain::store::notifications::Notification;
+use buurtnet_domain::{ops, store};
 use buurtnet_federation::Context;
 use serde_json::{Value, json};
 
@@ -169,18 +169,14 @@ pub async fn get(context: Context, headers: HeaderMap, Path(id): Path<String>) -
 pub async fn dismiss(context: Context, headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
     let caller = require(&context, &headers, "write:notifications").await?;
     let member = caller.member()?;
-    let mut tx = context.store.begin().await?;
-    store::notifications::dismiss(&mut tx, member.id, Some(id_of(&id)?)).await?;
-    tx.commit().await?;
+    ops::members::dismiss_notice(&context.store, member, id_of(&id)?).await?;
     Ok(Json(json!({})).into_response())
 }
 
 pub async fn clear(context: Context, headers: HeaderMap) -> ApiResult<Response> {
     let caller = require(&context, &headers, "write:notifications").await?;
     let member = caller.member()?;
-    let mut tx = context.store.begin().await?;
-    store::notifications::dismiss(&mut tx, member.id, None).await?;
-    tx.commit().await?;
+    ops::members::clear_notices(&context.store, member).await?;
     Ok(Json(json!({})).into_response())
 }
 

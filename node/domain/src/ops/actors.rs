@@ -260,3 +260,19 @@ pub async fn may_act_as(store: &Store, member: &Actor, author: &Actor) -> Result
     let role = store::actors::initiative_role(&mut store.conn().await?, author.id, member.id).await?;
     Ok(role.as_deref() == Some(ROLE_COORDINATOR))
 }
+
+/// Keeps what a peer's document says of one of its actors (fetched, or sent in an `Update`).
+/// A document never speaks for an actor of this node: a local actor is never written over,
+/// whatever the federation layer checked before.
+pub async fn learn_remote(store: &Store, new: &NewActor) -> Result<Actor> {
+    if new.is_local {
+        return Err(DomainError::Forbidden);
+    }
+    let mut tx = store.begin().await?;
+    if store::actors::by_ap_id(&mut tx, new.ap_id.as_str()).await?.is_some_and(|known| known.is_local) {
+        return Err(DomainError::Forbidden);
+    }
+    let actor = store::actors::upsert(&mut tx, new).await?;
+    tx.commit().await?;
+    Ok(actor)
+}

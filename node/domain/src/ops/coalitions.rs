@@ -429,6 +429,12 @@ pub async fn local_member(store: &Store, state: &CoalitionState) -> Result<Optio
     Ok(None)
 }
 
+/// How far this node has read another replica's content (`mark`), so the next pull starts
+/// there.
+pub async fn mark_content_read(store: &Store, coalition: &str, replica: &str, mark: &str) -> Result<()> {
+    store::coalitions::set_content_cursor(&mut store.conn().await?, coalition, replica, mark).await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -166,6 +166,11 @@ pub async fn notices(store: &Store, member: &Actor, limit: i64) -> Result<Vec<No
     Ok(readable)
 }
 
+/// Clears one of a member's notifications (another member's id changes nothing).
+pub async fn dismiss_notice(store: &Store, member: &Actor, notification_id: i64) -> Result<()> {
+    store::notifications::dismiss(&mut store.conn().await?, member.id, Some(notification_id)).await
+}
+
 /// Clears all of a member's notifications.
 pub async fn clear_notices(store: &Store, member: &Actor) -> Result<()> {
     let mut tx = store.begin().await?;
