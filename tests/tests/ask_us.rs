@@ -8,7 +8,7 @@
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::ops::actors::{ROLE_COORDINATOR, ROLE_MEMBER};
-use buurtnet_domain::store;
+use buurtnet_domain::{ops, store};
 use buurtnet_tests::harness::{Backend, TestNode, get_signed_text};
 use buurtnet_tests::on_both_backends;
 use buurtnet_tests::pages::{Answer, PageVisitor};
@@ -18,7 +18,8 @@ on_both_backends!(
     a_visitor_asks_only_the_coordinators_read_it_and_it_becomes_a_need,
     abuse_is_refused_with_a_clear_message_and_nothing_kept,
     coordinators_set_how_to_reach_them_and_visitors_find_it,
-    only_a_coordinator_makes_a_member_coordinator
+    only_a_coordinator_makes_a_member_coordinator,
+    coordinators_choose_how_long_closed_needs_are_kept
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
@@ -313,5 +314,36 @@ async fn only_a_coordinator_makes_a_member_coordinator(backend: Backend) -> Resu
 
     // Henk coordinates now: the desk opens for him and he reads the initiative's questions.
     assert_eq!(henk_visitor.get("/coordinatie").await?.status, StatusCode::OK);
+    Ok(())
+}
+
+async fn coordinators_choose_how_long_closed_needs_are_kept(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let zorg = node.add_initiative("zorg", false).await?;
+    node.add_member("fatima", Some(&zorg)).await?;
+    plain_member(&node, "henk", &zorg).await?;
+    let kept = async || ops::initiatives::keep_needs_days(node.store(), &zorg).await;
+    let path = "/coordinatie/initiatief/zorg/bewaren";
+
+    let mut coordinator = logged_in(&node, "fatima").await?;
+    let page = coordinator.get("/coordinatie/initiatief/zorg").await?.body;
+    assert!(page.contains("Hoe lang bewaren we verlopen en afgeronde hulpvragen?"), "{page}");
+    assert!(page.contains("<option value=\"180\" selected>"), "the default is chosen: {page}");
+
+    let mut henk = logged_in(&node, "henk").await?;
+    let csrf = henk.get("/").await?.csrf()?;
+    let refused = henk.post(path, &[("keep_days", "30"), ("csrf", &csrf)]).await?;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a member without the role");
+    assert_eq!(kept().await?, ops::initiatives::DEFAULT_KEEP_NEEDS_DAYS, "nothing changed");
+
+    let odd = coordinator.submit("/coordinatie/initiatief/zorg", path, &[("keep_days", "7")]).await?;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY, "only the choices on the page");
+    assert_eq!(kept().await?, ops::initiatives::DEFAULT_KEEP_NEEDS_DAYS, "nothing changed");
+
+    let saved = coordinator.submit("/coordinatie/initiatief/zorg", path, &[("keep_days", "30")]).await?;
+    assert_eq!(saved.location.as_deref(), Some("/coordinatie/initiatief/zorg?gedaan=bewaren"), "{}", saved.body);
+    assert_eq!(kept().await?, 30);
+    let page = coordinator.get("/coordinatie/initiatief/zorg?gedaan=bewaren").await?.body;
+    assert!(page.contains("<option value=\"30\" selected>") && page.contains("Opgeslagen"), "{page}");
     Ok(())
 }

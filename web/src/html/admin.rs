@@ -124,6 +124,7 @@ pub async fn overview(context: Context, LoggedIn { visitor, member: admin }: Log
                 ("deliveries", last.cleared.deliveries.to_string()),
                 ("received", last.cleared.received_ids.to_string()),
                 ("mail", last.cleared.mail.to_string()),
+                ("needs", last.cleared.needs.to_string()),
                 ("days", ops::housekeeping::KEEP_DAYS.to_string()),
             ],
         ),

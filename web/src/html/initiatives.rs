@@ -1,7 +1,7 @@
 //! An initiative's page for people: how to reach it ("Zo bereik je ons") and "Vraag het ons"
 //! (the form goes to [`super::ask`]) above what every profile shows (description, following,
 //! its open needs and offers, its posts); and the page where its coordinators change its
-//! name, description and contact details.
+//! name, description and contact details, and how long closed needs and offers are kept.
 
 use super::ask::AskPart;
 use super::extract::{Coordinator, CoordinatorForm};
@@ -139,6 +139,22 @@ struct EditPage {
     username: String,
     form: DetailsForm,
     errors: BTreeMap<&'static str, String>,
+    /// How long closed needs and offers are kept: each choice, the one in force marked.
+    keep_choices: Vec<KeepChoice>,
+}
+
+/// One choice of days to keep closed needs and offers.
+struct KeepChoice {
+    days: i64,
+    label: String,
+    chosen: bool,
+}
+
+/// The coordinators' choice of how long closed needs and offers are kept.
+#[derive(serde::Deserialize, Default)]
+pub struct KeepingForm {
+    #[serde(default)]
+    keep_days: String,
 }
 
 /// The initiative called `name` when `visitor` coordinates it; otherwise the answer to give.
@@ -157,12 +173,45 @@ async fn coordinated(context: &Context, visitor: &Visitor, member: &Actor, name:
 async fn edit_form(
     context: &Context,
     visitor: &Visitor,
-    username: &str,
+    initiative: &Actor,
     form: DetailsForm,
     errors: BTreeMap<&'static str, String>,
-) -> EditPage {
+) -> Result<EditPage, DomainError> {
     let title = visitor.tr.t1("initiative-edit-title", "name", &form.display_name);
-    EditPage { frame: Frame::new(context, visitor, title).await, username: username.to_string(), form, errors }
+    let kept = ops::initiatives::keep_needs_days(&context.store, initiative).await?;
+    let keep_choices = ops::initiatives::KEEP_NEEDS_CHOICES
+        .iter()
+        .map(|&days| KeepChoice { days, label: visitor.tr.t1("initiative-keep-days", "days", days.to_string()), chosen: days == kept })
+        .collect();
+    Ok(EditPage { frame: Frame::new(context, visitor, title).await, username: initiative.username.clone(), form, errors, keep_choices })
+}
+
+/// The form as the initiative's details are now.
+async fn current_details(context: &Context, initiative: &Actor) -> Result<DetailsForm, DomainError> {
+    let contact = ops::initiatives::contact(&context.store, initiative).await?;
+    Ok(DetailsForm {
+        display_name: initiative.display_name.clone(),
+        description: html::to_plain_text(&initiative.summary),
+        phone: contact.phone,
+        address: contact.address,
+        walk_in_hours: contact.walk_in_hours,
+        contact_text: contact.contact_text,
+    })
+}
+
+/// The edit page with `form` and `errors`, answered with `status`.
+async fn show_edit(
+    context: &Context,
+    visitor: &Visitor,
+    initiative: &Actor,
+    form: DetailsForm,
+    errors: BTreeMap<&'static str, String>,
+    status: StatusCode,
+) -> Response {
+    match edit_form(context, visitor, initiative, form, errors).await {
+        Ok(page) => render(visitor, status, &page),
+        Err(e) => error_page(context, visitor, &e).await,
+    }
 }
 
 /// `/coordinatie/initiatief/{name}`: the form, filled in with what is there now.
@@ -171,20 +220,32 @@ pub async fn edit_page(context: Context, Coordinator { visitor, member }: Coordi
         Ok(found) => found,
         Err(response) => return response,
     };
-    let contact = match ops::initiatives::contact(&context.store, &initiative).await {
-        Ok(contact) => contact,
-        Err(e) => return error_page(&context, &visitor, &e).await,
+    match current_details(&context, &initiative).await {
+        Ok(form) => show_edit(&context, &visitor, &initiative, form, BTreeMap::new(), StatusCode::OK).await,
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
+}
+
+/// `POST /coordinatie/initiatief/{name}/bewaren`: how long closed needs and offers are kept.
+pub async fn save_keeping(
+    context: Context,
+    Path(name): Path<String>,
+    CoordinatorForm { visitor, member, form }: CoordinatorForm<KeepingForm>,
+) -> Response {
+    let initiative = match coordinated(&context, &visitor, &member, &name).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    let form = DetailsForm {
-        display_name: initiative.display_name.clone(),
-        description: html::to_plain_text(&initiative.summary),
-        phone: contact.phone,
-        address: contact.address,
-        walk_in_hours: contact.walk_in_hours,
-        contact_text: contact.contact_text,
-    };
-    let page = edit_form(&context, &visitor, &initiative.username, form, BTreeMap::new()).await;
-    render(&visitor, StatusCode::OK, &page)
+    let days = form.keep_days.trim().parse().unwrap_or(0);
+    match ops::initiatives::set_keep_needs_days(&context.store, &member, &initiative, days).await {
+        Ok(()) => Redirect::to(&format!("/coordinatie/initiatief/{}?gedaan=bewaren", initiative.username)).into_response(),
+        Err(e) => match (field_errors(e, visitor.tr), current_details(&context, &initiative).await) {
+            (Ok(errors), Ok(details)) => {
+                show_edit(&context, &visitor, &initiative, details, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            }
+            (Err(e), _) | (_, Err(e)) => error_page(&context, &visitor, &e).await,
+        },
+    }
 }
 
 pub async fn save(
@@ -202,10 +263,7 @@ pub async fn save(
             Redirect::to(&format!("/initiatives/{}?gedaan=gegevens", initiative.username)).into_response()
         }
         Err(e) => match field_errors(e, visitor.tr) {
-            Ok(errors) => {
-                let page = edit_form(&context, &visitor, &initiative.username, form, errors).await;
-                render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
-            }
+            Ok(errors) => show_edit(&context, &visitor, &initiative, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await,
             Err(e) => error_page(&context, &visitor, &e).await,
         },
     }

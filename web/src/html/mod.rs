@@ -126,6 +126,7 @@ pub fn routes() -> Router {
         .route("/coordinatie/leden/{id}/coordinator", post(coordinate::make_coordinator))
         .route("/coordinatie/vragen/{id}/afgehandeld", post(coordinate::question_handled))
         .route("/coordinatie/initiatief/{name}", get(initiatives::edit_page).post(initiatives::save))
+        .route("/coordinatie/initiatief/{name}/bewaren", post(initiatives::save_keeping))
         .route("/coordinatie/coalities", post(coalitions::found))
         .route("/coordinatie/coalities/aansluiten", post(coalitions::join))
         .route("/coordinatie/coalities/uitnodiging", post(coalitions::answer_invitation))

@@ -1,7 +1,10 @@
 //! Keeping the database small (issue 17): rows that only record finished work (deliveries
 //! done or given up, expanded outbox entries, the ids of activities received, mail sent,
-//! spent codes) are cleared once they are [`KEEP_DAYS`] old, at most once a day. The last
-//! clearing is kept, for the administrator's page.
+//! spent codes) are cleared once they are [`KEEP_DAYS`] old, at most once a day. Needs and
+//! offers an initiative posted go too, once they expired, were withdrawn or were helped longer
+//! ago than the initiative keeps them ([`super::initiatives::keep_needs_days`]): they are
+//! deleted as their author would delete them, so peers drop their copies. The last clearing is
+//! kept, for the administrator's page.
 
 use crate::error::Result;
 use crate::now_ms;
@@ -22,15 +25,33 @@ pub struct Clearing {
     pub cleared: Cleared,
 }
 
-/// Clears what was finished more than [`KEEP_DAYS`] before `now`, and keeps the clearing.
+/// Clears what was finished more than [`KEEP_DAYS`] before `now` and the needs kept long
+/// enough, and keeps the clearing.
 pub async fn clear_finished(store: &Store, now: i64) -> Result<Clearing> {
+    let needs = delete_closed_needs(store, now).await?;
     let mut tx = store.begin().await?;
-    let cleared = store::housekeeping::clear_finished(&mut tx, now - KEEP_DAYS * DAY_MS).await?;
+    let cleared = Cleared { needs, ..store::housekeeping::clear_finished(&mut tx, now - KEEP_DAYS * DAY_MS).await? };
     let clearing = Clearing { at: now, cleared };
     let kept = serde_json::to_string(&clearing).map_err(|e| crate::DomainError::Corrupt(e.to_string()))?;
     store::settings::set(&mut tx, LAST, &kept).await?;
     tx.commit().await?;
     Ok(clearing)
+}
+
+/// Deletes the needs and offers of initiatives that closed longer ago than the initiative keeps
+/// them, each as its author would (the `Delete` goes to every peer holding a copy), and forgets
+/// what they said and for whom. How many.
+async fn delete_closed_needs(store: &Store, now: i64) -> Result<u64> {
+    let default = super::initiatives::DEFAULT_KEEP_NEEDS_DAYS;
+    let due = store::retention::past_keeping(&mut store.conn().await?, now, default, DAY_MS).await?;
+    for post_id in &due {
+        let post = store::posts::by_id(&mut store.conn().await?, *post_id).await?;
+        super::posts::delete_local(store, &post).await?;
+        let mut tx = store.begin().await?;
+        store::proposals::forget_text(&mut tx, post.id).await?;
+        tx.commit().await?;
+    }
+    Ok(due.len() as u64)
 }
 
 /// Clears when the last clearing is a day old or there was none; what it cleared, if it ran.

@@ -1,7 +1,8 @@
 //! An initiative's own details, kept by its coordinators on the pages: its name and
 //! description (which other nodes hear about, like any profile), how to reach it (phone,
 //! address, walk-in hours, a short text: shown to everyone on its page and never sent to
-//! other nodes), and who coordinates it.
+//! other nodes), and who coordinates it; and how long its needs and offers are kept once they
+//! expired or closed (issue 17: housekeeping deletes them after that).
 
 use super::actors::{ROLE_COORDINATOR, ROLE_MEMBER};
 use super::signup::coordinates;
@@ -80,12 +81,18 @@ fn check(details: &Details) -> Result<()> {
     if problems.is_empty() { Ok(()) } else { Err(DomainError::Invalid(problems)) }
 }
 
-/// A coordinator of `initiative` (or an administrator) changes its name, description and
-/// contact details. The name and description reach other nodes as a profile update.
-pub async fn update_details(store: &Store, coordinator: &Actor, initiative: &Actor, details: &Details) -> Result<()> {
+/// Refuses unless `coordinator` coordinates `initiative` (or administers the node).
+async fn may_coordinate(store: &Store, coordinator: &Actor, initiative: &Actor) -> Result<()> {
     if initiative.kind() != ActorKind::Group || !coordinates(store, coordinator, initiative).await? {
         return Err(DomainError::Forbidden);
     }
+    Ok(())
+}
+
+/// A coordinator of `initiative` (or an administrator) changes its name, description and
+/// contact details. The name and description reach other nodes as a profile update.
+pub async fn update_details(store: &Store, coordinator: &Actor, initiative: &Actor, details: &Details) -> Result<()> {
+    may_coordinate(store, coordinator, initiative).await?;
     let details = Details { contact: trimmed(&details.contact), ..details.clone() };
     check(&details)?;
     super::members::update_profile(store, initiative, Some(&details.display_name), Some(&details.description), None).await?;
@@ -97,14 +104,39 @@ pub async fn update_details(store: &Store, coordinator: &Actor, initiative: &Act
 /// A coordinator of `initiative` (or an administrator) makes one of its members a
 /// coordinator too. Someone who is not a member of it cannot be made one.
 pub async fn make_coordinator(store: &Store, coordinator: &Actor, initiative: &Actor, member_id: i64) -> Result<()> {
-    if initiative.kind() != ActorKind::Group || !coordinates(store, coordinator, initiative).await? {
-        return Err(DomainError::Forbidden);
-    }
+    may_coordinate(store, coordinator, initiative).await?;
     let mut tx = store.begin().await?;
     match store::actors::initiative_role(&mut tx, initiative.id, member_id).await?.as_deref() {
         Some(ROLE_COORDINATOR) => return Ok(()),
         Some(ROLE_MEMBER) => store::actors::add_initiative_member(&mut tx, initiative.id, member_id, ROLE_COORDINATOR).await?,
         _ => return Err(DomainError::NotFound),
     }
+    tx.commit().await
+}
+
+/// The days an initiative may keep its expired or closed needs and offers, as the page offers
+/// them.
+pub const KEEP_NEEDS_CHOICES: [i64; 4] = [30, 90, 180, 365];
+/// The days kept when the coordinators did not choose: half a year, long enough to follow up.
+pub const DEFAULT_KEEP_NEEDS_DAYS: i64 = 180;
+
+/// How many days `initiative` keeps its needs and offers after they expired or closed.
+pub async fn keep_needs_days(store: &Store, initiative: &Actor) -> Result<i64> {
+    Ok(store::retention::keep_days(&mut store.conn().await?, initiative.id).await?.unwrap_or(DEFAULT_KEEP_NEEDS_DAYS))
+}
+
+/// A coordinator of `initiative` (or an administrator) chooses how many days its needs and
+/// offers are kept after they expired or closed: one of [`KEEP_NEEDS_CHOICES`].
+pub async fn set_keep_needs_days(store: &Store, coordinator: &Actor, initiative: &Actor, days: i64) -> Result<()> {
+    may_coordinate(store, coordinator, initiative).await?;
+    if !KEEP_NEEDS_CHOICES.contains(&days) {
+        let choices = KEEP_NEEDS_CHOICES.map(|d| d.to_string()).join(", ");
+        return Err(DomainError::Invalid(vec![Violation {
+            field: "keep_days",
+            message: format!("one of {choices} days / een van {choices} dagen").into(),
+        }]));
+    }
+    let mut tx = store.begin().await?;
+    store::retention::set_keep_days(&mut tx, initiative.id, days).await?;
     tx.commit().await
 }

@@ -185,10 +185,16 @@ pub(crate) async fn mark_deleted(tx: &mut store::Tx, post: &Post) -> Result<()> 
 /// Deletes a local post (it answers 410 Gone afterwards) and announces the `Delete`.
 pub async fn delete(store: &Store, member: &Actor, post_id: i64) -> Result<()> {
     let post = own_post(store, member, post_id).await?;
+    delete_local(store, &post).await
+}
+
+/// Deletes a local post and announces the `Delete`, as its author would: an offer or need
+/// among them counts as withdrawn and its pending responses are declined first.
+pub(crate) async fn delete_local(store: &Store, post: &Post) -> Result<()> {
     let mut tx = store.begin().await?;
     let recipients = store::posts::recipients(&mut tx, post.id).await?;
-    super::proposals::on_deleted(&mut tx, &post).await?;
-    mark_deleted(&mut tx, &post).await?;
+    super::proposals::on_deleted(&mut tx, post).await?;
+    mark_deleted(&mut tx, post).await?;
     if post.visibility.federates() {
         store::outbox::push(&mut tx, &Outgoing::PostDeleted { post_id: post.id, recipients }).await?;
     }

@@ -38,6 +38,7 @@ pub mod published;
 pub mod questions;
 pub mod reports;
 pub mod responses;
+pub mod retention;
 pub mod series;
 pub mod sessions;
 pub mod settings;

@@ -45,16 +45,23 @@ pub async fn by_post_id(db: &mut impl Handle, post_id: i64) -> Result<Option<Pro
 }
 
 pub async fn set_state(db: &mut impl Handle, post_id: i64, state: ProposalState) -> Result<()> {
-    affected!(db, c => sqlx::query("UPDATE proposals SET state = $1 WHERE post_id = $2").bind(state.as_str()).bind(post_id).execute(c).await)?;
+    let sql = "UPDATE proposals SET state = $1, closed_at = $2 WHERE post_id = $3";
+    affected!(db, c => sqlx::query(sql).bind(state.as_str()).bind(closed_at(state)).bind(post_id).execute(c).await)?;
     Ok(())
+}
+
+/// When a proposal moving to `state` closed: now, unless it is still open or being helped
+/// (the clock for keeping it, issue 17, starts there).
+fn closed_at(state: ProposalState) -> Option<i64> {
+    (!state.is_active()).then(now_ms)
 }
 
 /// Moves a proposal to `to` only while it is in one of `from`, in one statement, so that two
 /// decisions made at once cannot both succeed. Returns whether it moved.
 pub async fn transition(db: &mut impl Handle, post_id: i64, from: &[ProposalState], to: ProposalState) -> Result<bool> {
     let states = from.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", ");
-    let sql = format!("UPDATE proposals SET state = $1 WHERE post_id = $2 AND state IN ({states})");
-    Ok(affected!(db, c => sqlx::query(&sql).bind(to.as_str()).bind(post_id).execute(c).await)? == 1)
+    let sql = format!("UPDATE proposals SET state = $1, closed_at = $2 WHERE post_id = $3 AND state IN ({states})");
+    Ok(affected!(db, c => sqlx::query(&sql).bind(to.as_str()).bind(closed_at(to)).bind(post_id).execute(c).await)? == 1)
 }
 
 /// Local open or in-progress proposals whose expiry has passed.
@@ -92,6 +99,13 @@ pub async fn passed_on_to(db: &mut impl Handle, original: i64) -> Result<Option<
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>(sql).bind(original).fetch_optional(c).await)?.flatten())
 }
 
+/// Forgets what a deleted proposal said and whom it was for; the facts the figures count stay.
+pub async fn forget_text(db: &mut impl Handle, post_id: i64) -> Result<()> {
+    let sql = "UPDATE proposals SET title = '', description = '', neighbourhood = NULL, resident = NULL, thanks = NULL WHERE post_id = $1";
+    affected!(db, c => sqlx::query(sql).bind(post_id).execute(c).await)?;
+    Ok(())
+}
+
 /// Records the resident a need was posted for (never federated).
 pub async fn set_resident(db: &mut impl Handle, post_id: i64, resident: &str) -> Result<()> {
     affected!(db, c => sqlx::query("UPDATE proposals SET resident = $1 WHERE post_id = $2").bind(resident).bind(post_id).execute(c).await)?;
@@ -106,7 +120,7 @@ pub async fn resident(db: &mut impl Handle, post_id: i64) -> Result<Option<Strin
 
 /// Marks a proposal fulfilled, with the hours given and the thank-you when there are.
 pub async fn fulfil(db: &mut impl Handle, post_id: i64, hours: Option<f64>, thanks: Option<&str>) -> Result<()> {
-    let sql = "UPDATE proposals SET state = 'fulfilled', hours_given = $1, thanks = $2, fulfilled_at = COALESCE(fulfilled_at, $3) WHERE post_id = $4";
+    let sql = "UPDATE proposals SET state = 'fulfilled', hours_given = $1, thanks = $2, fulfilled_at = COALESCE(fulfilled_at, $3), closed_at = $3 WHERE post_id = $4";
     affected!(db, c => sqlx::query(sql).bind(hours).bind(thanks).bind(now_ms()).bind(post_id).execute(c).await)?;
     Ok(())
 }
