@@ -13,3 +13,4 @@ pub mod pages;
 pub mod peers;
 pub mod pg;
 pub mod process;
+pub mod resetting;

@@ -23,6 +23,13 @@ impl NodeProcess {
         Ok(process)
     }
 
+    /// A node like [`Self::new`] whose data directory is made inside `parent` (a small disk).
+    pub fn new_in(config: &str, parent: &Path) -> Result<NodeProcess> {
+        let process = NodeProcess { binary: crate::harness::buurtnet_binary()?, dir: tempfile::tempdir_in(parent)?, port: free_port()? };
+        std::fs::write(process.dir.path().join("buurtnet.toml"), config)?;
+        Ok(process)
+    }
+
     /// The same node (domain, port, config) on a fresh machine: an empty data directory.
     pub fn on_a_fresh_machine(&self) -> Result<NodeProcess> {
         let fresh = NodeProcess { binary: self.binary.clone(), dir: tempfile::tempdir()?, port: self.port };

@@ -37,6 +37,8 @@ error-forbidden-text = You do not have permission for this, or the form was open
 error-bad-request = That did not work
 error-ours = Something went wrong
 error-ours-text = Something went wrong on our side. Please try again later.
+error-full = Nothing could be saved
+error-full-text = The storage of this website is full, so nothing could be saved. Please try again later, and tell the administrator if it stays this way.
 
 ## Home page
 front-title = Home

@@ -37,6 +37,8 @@ error-forbidden-text = Je hebt hier geen toestemming voor, of het formulier was 
 error-bad-request = Dat lukte niet
 error-ours = Er ging iets mis
 error-ours-text = Er ging iets mis aan onze kant. Probeer het later nog eens.
+error-full = Er kon niets bewaard worden
+error-full-text = De opslag van deze website is vol, dus er kon niets bewaard worden. Probeer het later nog eens. Blijft het zo, laat het dan de beheerder weten.
 
 ## Startpagina
 front-title = Start

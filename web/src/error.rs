@@ -9,6 +9,7 @@ use buurtnet_domain::error::Words;
 /// The status code for a domain error.
 pub fn status_of(error: &DomainError) -> StatusCode {
     match error {
+        _ if error.is_storage_full() => StatusCode::INSUFFICIENT_STORAGE,
         DomainError::NotFound => StatusCode::NOT_FOUND,
         DomainError::Forbidden => StatusCode::FORBIDDEN,
         DomainError::Invalid(_) | DomainError::CoalitionRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -21,6 +22,10 @@ pub fn status_of(error: &DomainError) -> StatusCode {
 /// What a person may be told about an error; internal causes are logged instead.
 pub fn public_message(error: &DomainError) -> String {
     let status = status_of(error);
+    if status == StatusCode::INSUFFICIENT_STORAGE {
+        log_storage_full(error);
+        return format!("{} / {}", Tr::new(Lang::Nl).t("error-full-text"), Tr::new(Lang::En).t("error-full-text"));
+    }
     if status.is_server_error() {
         tracing::error!(%error, "request failed on our side");
         return "Er ging iets mis aan onze kant. / Something went wrong on our side.".into();
@@ -35,6 +40,11 @@ pub fn public_message(error: &DomainError) -> String {
         DomainError::Conflict(words) => both(words),
         _ => error.to_string(),
     }
+}
+
+/// Tells the administrator, in the log, that the disk is full and what that means.
+pub fn log_storage_full(error: &DomainError) {
+    tracing::error!(%error, "the disk is full: nothing new can be kept until there is room again (see docs/operations.md)");
 }
 
 #[cfg(test)]

@@ -107,5 +107,20 @@ async fn attempt(shared: &Shared, signer: Arc<Signer>, style: Style, request: &O
     for (name, value) in headers.iter().filter(|(name, _)| name.as_str() != "host") {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    builder.send().await.map_err(|e| SendError::Network(e.to_string()))
+    builder.send().await.map_err(|e| SendError::Network(with_causes(&e)))
+}
+
+/// An error and what caused it, down to the operating system's word ("connection reset by
+/// peer", "connection refused"), so the administrator's page says what happened.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut said = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let text = inner.to_string();
+        if !said.contains(&text) {
+            said = format!("{said}: {text}");
+        }
+        cause = inner.source();
+    }
+    said
 }

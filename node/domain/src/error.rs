@@ -42,6 +42,32 @@ impl DomainError {
     pub fn invalid(field: &'static str, message: impl Into<Words>) -> Self {
         DomainError::Invalid(vec![Violation { field, message: message.into() }])
     }
+
+    /// Whether the database could not write because its disk is full (SQLite `SQLITE_FULL`,
+    /// PostgreSQL `disk_full`, or the operating system's `ENOSPC`): nothing was kept, and
+    /// trying again helps once the administrator made room.
+    pub fn is_storage_full(&self) -> bool {
+        match self {
+            DomainError::Db(sqlx::Error::Database(e)) => matches!(e.code().as_deref(), Some("13" | "53100")),
+            DomainError::Db(sqlx::Error::Io(e)) => e.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
 }
 
 pub type Result<T, E = DomainError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::DomainError;
+
+    #[test]
+    fn a_full_disk_is_told_from_other_database_errors() {
+        let full = DomainError::Db(sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::StorageFull)));
+        assert!(full.is_storage_full());
+        let refused = DomainError::Db(sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)));
+        assert!(!refused.is_storage_full());
+        assert!(!DomainError::Db(sqlx::Error::RowNotFound).is_storage_full());
+        assert!(!DomainError::NotFound.is_storage_full());
+    }
+}

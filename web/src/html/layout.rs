@@ -102,6 +102,10 @@ pub async fn error_page(context: &Context, visitor: &Visitor, error: &DomainErro
         StatusCode::NOT_FOUND => (tr.t("error-not-found"), tr.t("error-not-found-text")),
         StatusCode::GONE => (tr.t("error-gone"), tr.t("error-gone-text")),
         StatusCode::FORBIDDEN => (tr.t("error-forbidden"), tr.t("error-forbidden-text")),
+        StatusCode::INSUFFICIENT_STORAGE => {
+            crate::error::log_storage_full(error);
+            (tr.t("error-full"), tr.t("error-full-text"))
+        }
         _ if status.is_client_error() => (tr.t("error-bad-request"), what_was_wrong(error, tr)),
         _ => {
             crate::error::public_message(error);
