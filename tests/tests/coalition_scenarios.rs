@@ -1,6 +1,7 @@
 //! Coalitions under stress, across real nodes over HTTP, on both databases: many members
 //! joining through sponsorship and votes, a coalition split in two by cutting the network
-//! between its nodes (fault injection, with every node running) and healed again.
+//! between its nodes (fault injection, with every node running) and healed again, a
+//! founding node gone for good, and a replica brought back from an older backup.
 
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::coalition::{Change, OpKind};
@@ -8,14 +9,15 @@ use buurtnet_domain::model::{Actor, ProposalState};
 use buurtnet_domain::ops::proposals::Audience;
 use buurtnet_domain::{ops, store};
 use buurtnet_federation::coalitions;
-use buurtnet_tests::harness::{Backend, TestNode, eventually, form_coalition};
+use buurtnet_tests::harness::{Backend, TestNode, database_url, eventually, form_coalition};
 use buurtnet_tests::on_both_backends;
 use std::collections::BTreeSet;
 
 on_both_backends!(
     seven_nodes_grow_a_coalition_by_sponsorship_and_votes_and_agree,
     a_coalition_split_in_two_changes_on_both_sides_and_converges_when_healed,
-    the_coalition_goes_on_when_its_founding_node_is_gone_for_good
+    the_coalition_goes_on_when_its_founding_node_is_gone_for_good,
+    a_replica_restored_from_an_older_backup_catches_up_from_the_others
 );
 
 /// A node, one initiative on it and its coordinator.
@@ -369,5 +371,55 @@ async fn the_coalition_goes_on_when_its_founding_node_is_gone_for_good(backend: 
         let post = seat.node.publish(&seat.initiative, text, buurtnet_domain::model::Visibility::Public).await?;
         eventually("the reader of C's replica still gets the feed", || async { reader_node.post(&post.ap_id).await }).await?;
     }
+    Ok(())
+}
+
+/// B's node is backed up; afterwards the coalition goes on (A proposes a new charter text, B
+/// votes for it, A posts a need for the coalition). B's machine is lost and the backup is
+/// restored on a fresh one: it knows none of that, B's own vote included. By anti-entropy
+/// alone it catches up from the other replicas: the same operations, the same charter, the
+/// need, and its own vote back.
+async fn a_replica_restored_from_an_older_backup_catches_up_from_the_others(backend: Backend) -> Result<()> {
+    let a = Seat::new(backend, "zorg", "fatima").await?;
+    let mut b = Seat::new(backend, "paleis", "kees").await?;
+    let c = Seat::new(backend, "lander", "anouk").await?;
+    let coalition = form_coalition(
+        (&a.node, &a.initiative, &a.coordinator),
+        &[(&b.node, &b.initiative, &b.coordinator), (&c.node, &c.initiative, &c.coordinator)],
+    )
+    .await?;
+    let kept = tempfile::tempdir()?;
+    let file = kept.path().join("paleis.tar.gz");
+    buurtnet::backup::backup(&b.node.config, &file).await?;
+
+    let mut charter = ops::coalitions::state(a.node.store(), &coalition).await?.charter.context("a charter")?;
+    charter.description = "Samen zorgen, ook in de avond".into();
+    let proposal = a.act(&coalition, OpKind::Propose(Change::Charter(charter))).await?;
+    b.has_op(&proposal.id).await?;
+    let vote = b.act(&coalition, OpKind::Vote { proposal: proposal.id.clone(), approve: true }).await?;
+    a.has_op(&vote.id).await?;
+    c.has_op(&vote.id).await?;
+    let need = a.post_need("Wie kookt er op donderdag?").await?;
+    eventually("the need reaches B", || async { Ok(b.holds(&need).await?.then_some(())) }).await?;
+    let heads = a.heads(&coalition).await?;
+
+    b.node.stop().await;
+    let fresh_machine = tempfile::tempdir()?;
+    b.node.config.data_dir = fresh_machine.path().to_path_buf();
+    b.node.config.database_url = Some(database_url(backend, &fresh_machine)?);
+    buurtnet::backup::restore(&b.node.config, &file).await?;
+    let restored = buurtnet_domain::Store::connect(&b.node.config.database_url()).await?;
+    assert!(!ops::coalitions::knows(&restored, &vote.id).await?, "the restored replica is behind: it lacks B's own vote");
+    restored.close().await;
+
+    b.node.restart().await?;
+    eventually("the restored replica catches up by itself", || async {
+        Ok((b.heads(&coalition).await? == heads && b.holds(&need).await?).then_some(()))
+    })
+    .await?;
+    assert!(ops::coalitions::knows(b.node.store(), &vote.id).await?, "B's own vote came back from the others");
+    let (at_a, at_b) =
+        (ops::coalitions::state(a.node.store(), &coalition).await?, ops::coalitions::state(b.node.store(), &coalition).await?);
+    assert_eq!((at_a.members, at_a.charter), (at_b.members, at_b.charter), "B agrees with A again");
     Ok(())
 }
