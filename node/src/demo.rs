@@ -92,8 +92,9 @@ const NODES: [DemoNode; 3] = [
     },
 ];
 
-/// Starts the three nodes, fills them, and serves until Ctrl-C.
-pub async fn run(config: &Config, base_port: u16) -> Result<()> {
+/// Starts the three nodes, fills them, and serves until Ctrl-C. Each keeps its data in its
+/// own SQLite file, or in the PostgreSQL database `postgres` names with `{node}` filled in.
+pub async fn run(config: &Config, base_port: u16, postgres: Option<&str>) -> Result<()> {
     let mut nodes = Vec::new();
     for (i, spec) in NODES.iter().enumerate() {
         let port = base_port + i as u16;
@@ -101,7 +102,7 @@ pub async fn run(config: &Config, base_port: u16) -> Result<()> {
             domain: format!("localhost:{port}"),
             listen: format!("127.0.0.1:{port}"),
             data_dir: config.data_dir.join("demo").join(spec.slug),
-            database_url: None,
+            database_url: postgres.map(|template| template.replace("{node}", spec.slug)),
             dev: true,
             federation: config.federation.clone(),
             ..config.clone()

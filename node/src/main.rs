@@ -44,6 +44,10 @@ enum Command {
         /// Port of the first node; the others take the next two.
         #[arg(long, default_value_t = 8081)]
         base_port: u16,
+        /// PostgreSQL instead of SQLite: a database URL with `{node}` where each node's name
+        /// goes (`postgres://localhost/demo_{node}`); the databases must exist.
+        #[arg(long)]
+        postgres: Option<String>,
     },
 }
 
@@ -131,7 +135,7 @@ async fn main() -> Result<()> {
             println!("Initiatief aangemaakt / initiative created: @{} ({})", initiative.handle(), initiative.ap_id);
             Ok(())
         }
-        Command::Demo { base_port } => buurtnet::demo::run(&config, base_port).await,
+        Command::Demo { base_port, postgres } => buurtnet::demo::run(&config, base_port, postgres.as_deref()).await,
     }
 }
 
