@@ -181,14 +181,21 @@ async fn a_full_disk_refuses_writes_clearly_and_loses_nothing_confirmed() -> Res
     assert!(child.try_wait()?.is_none(), "the node is still running");
 
     disk.free()?;
-    let (status, body) = post_status(&process.base_url(), &bearer, "Er is weer ruimte").await?;
-    assert!((200..300).contains(&status), "writes go through again: {status} {body}");
-    confirmed.push(body["uri"].as_str().context("uri")?.to_string());
+    // A write that was under way when room came back may still fail once; the next go through.
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let again = eventually("writes go through again once there is room", || async {
+        let (status, body) = post_status(&process.base_url(), &bearer, "Er is weer ruimte").await?;
+        if !(200..300).contains(&status) {
+            eprintln!("a write right after room came back: {status} {body}\n{}", log());
+        }
+        Ok((200..300).contains(&status).then_some(body))
+    })
+    .await?;
+    confirmed.push(again["uri"].as_str().context("uri")?.to_string());
     for uri in &confirmed {
         eventually("every confirmed post reaches the follower", || async { receiver.post(uri).await }).await?;
     }
-    let log = std::fs::read_to_string(&log_path)?;
-    assert!(log.contains("disk is full"), "the log says what happened:\n{log}");
+    assert!(log().contains("disk is full"), "the log says what happened:\n{}", log());
     eprintln!("{} posts confirmed before and after the disk ran full", confirmed.len());
     child.start_kill()?;
     child.wait().await?;
