@@ -191,7 +191,8 @@ pub async fn actor_document(context: &Context, username: &str, kind: ActorKind, 
     if actor.kind() != kind {
         return Err(FederationError::NotFound);
     }
-    Ok(activity_json(StatusCode::OK, with_context(serde_json::to_value(ApubActor::new(actor).to_json()).expect("serialises"))))
+    let document = ApubActor::local_document(&mut context.store.conn().await?, actor).await?;
+    Ok(activity_json(StatusCode::OK, with_context(serde_json::to_value(document).expect("serialises"))))
 }
 
 /// A local note, for readers allowed to see it; a `Tombstone` with 410 once deleted.

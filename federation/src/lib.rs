@@ -23,6 +23,7 @@ pub mod inbox;
 pub mod integrity;
 pub mod keys;
 pub mod metrics;
+pub mod moving;
 pub mod objects;
 pub mod protocol;
 pub mod remote_follow;

@@ -43,6 +43,7 @@ fn remote_actor(ap_id: &str, followers: Option<&str>) -> Actor {
         fetched_at: 0,
         created_at: 0,
         default_need_visibility: Visibility::Coalition,
+        moved_to: None,
     }
 }
 
@@ -268,4 +269,38 @@ fn our_events_and_articles_round_trip() {
     assert_eq!(remote.revision_ap_id, "https://buurt.example/notes/1/revisions/4");
     assert_eq!(remote.forked_from.as_deref(), Some("https://elders.example/notes/9"));
     assert_eq!(back.summary.as_deref(), Some("Soep Neem een pan."), "Mastodon's text under the title");
+}
+
+#[test]
+fn account_aliases_and_moves_read_as_mastodon_writes_them() {
+    let mut json = fixture("mastodon/objects_person.json");
+    let id = json["id"].as_str().expect("id").to_string();
+    json["alsoKnownAs"] = serde_json::json!(["https://oud.example/users/anna"]);
+    json["movedTo"] = Value::String("https://nieuw.example/users/anna".into());
+    let parsed: ActorJson = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(parsed.also_known_as, vec!["https://oud.example/users/anna"]);
+    assert_eq!(parsed.moved_to.as_deref(), Some("https://nieuw.example/users/anna"));
+    // One id alone, or an object with its id, as other servers write it.
+    json["alsoKnownAs"] = serde_json::json!({"id": "https://oud.example/users/anna", "type": "Person"});
+    let parsed: ActorJson = serde_json::from_value(json).unwrap();
+    assert_eq!(parsed.also_known_as, vec!["https://oud.example/users/anna"]);
+
+    // Mastodon's Move (its id a fragment of the actor's) is read as an actor moving itself.
+    let mastodon_move = serde_json::json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{id}#moves/1"),
+        "type": "Move", "actor": id, "object": id, "target": "https://nieuw.example/users/anna"});
+    let activity: ActivityJson = serde_json::from_value(mastodon_move).unwrap();
+    let parsed = buurtnet_federation::activities::parse_move(&activity).unwrap();
+    assert_eq!((parsed.actor.as_str(), parsed.target.as_str()), (id.as_str(), "https://nieuw.example/users/anna"));
+}
+
+#[test]
+fn our_actor_document_carries_moved_to_and_round_trips() {
+    let mut actor = remote_actor("https://buurt.example/initiatives/zorg", Some("https://buurt.example/initiatives/zorg/followers"));
+    actor.inbox = "https://buurt.example/initiatives/zorg/inbox".into();
+    actor.moved_to = Some("https://nieuw.example/initiatives/zorg".into());
+    let document = serde_json::to_value(ApubActor::new(actor).to_json()).unwrap();
+    assert_eq!(document["movedTo"], "https://nieuw.example/initiatives/zorg");
+    assert!(document.get("alsoKnownAs").is_none(), "no aliases, no property");
+    let back: ActorJson = serde_json::from_value(document).unwrap();
+    assert_eq!(back.moved_to.as_deref(), Some("https://nieuw.example/initiatives/zorg"));
 }

@@ -3,7 +3,7 @@
 #![no_main]
 
 use buurtnet_domain::model::{Actor, ActorKind, ActorKindColumn, Visibility};
-use buurtnet_federation::activities::parse_note;
+use buurtnet_federation::activities::{parse_move, parse_note};
 use buurtnet_federation::objects::{actor::ApubActor, coalition_content, media, note, response, shown};
 use buurtnet_federation::protocol::{self, activities::ActivityJson, actor::ActorJson};
 use buurtnet_federation::{integrity, keys, signatures::PublicKeyCache};
@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = protocol::same_origin(&activity.id, &actor);
         activity.object_text = protocol::activities::embedded_object_text(data);
         let _ = activity.text_of(&activity.object);
+        let _ = parse_move(&activity);
         object(&activity.object);
     }
     object(&document);
@@ -77,6 +78,7 @@ fn author(ap_id: String) -> Actor {
         fetched_at: 0,
         created_at: 0,
         default_need_visibility: Visibility::Public,
+        moved_to: None,
         ap_id,
     }
 }

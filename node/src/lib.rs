@@ -8,6 +8,7 @@ pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod mail;
+pub mod moving;
 pub mod server;
 
 use anyhow::{Context as _, Result};
@@ -52,6 +53,17 @@ fn redact(url: &str) -> String {
 /// Makes sure the instance actor exists. Returns it and whether it was made now.
 pub async fn ensure_instance(store: &Store, urls: &LocalUrls) -> Result<(Actor, bool)> {
     Ok(ops::actors::ensure_instance_actor(store, urls, keys::generate).await?)
+}
+
+/// The federation machinery without a server, for commands that fetch from and send to
+/// peers while `serve` may run (`move`): the running node's delivery worker sends what
+/// they queue.
+pub async fn offline_federation(config: &Config) -> Result<Federation> {
+    let store = open_store(config).await?;
+    let urls = local_urls(config)?;
+    let (instance, _) = ensure_instance(&store, &urls).await?;
+    let state = FederationState::new(store, urls, config.federation.clone(), config.dev, instance, VERSION);
+    Federation::new(&state).await.map_err(|e| anyhow::anyhow!("federation config: {e}"))
 }
 
 /// A running node.

@@ -1,4 +1,4 @@
-//! The `buurtnet` command: `serve`, `member add`, `initiative add`, `print-config`, `backup`, `restore`, `demo`.
+//! The `buurtnet` command: `serve`, `member add`, `initiative add`, `alias`, `move`, `move-node`, `print-config`, `backup`, `restore`, `demo`.
 
 use anyhow::{Context as _, Result, bail};
 use buurtnet::config::Config;
@@ -30,6 +30,24 @@ enum Command {
     /// Manage initiatives.
     #[command(subcommand)]
     Initiative(InitiativeCommand),
+    /// Old identities of a member or initiative (`alsoKnownAs`), so that it may be moved here.
+    #[command(subcommand)]
+    Alias(AliasCommand),
+    /// Move a member or initiative to its new identity on another node, which must list this
+    /// one as alias: its followers follow the new one.
+    Move {
+        username: String,
+        /// The new actor's address, e.g. https://nieuw.example/initiatives/zorg.
+        #[arg(long)]
+        to: String,
+    },
+    /// Move every member and initiative to the same name on another node, where it lists the
+    /// old one as alias; says per account what it did.
+    MoveNode {
+        /// The new node's address, e.g. https://nieuw.example.
+        #[arg(long)]
+        to: url::Url,
+    },
     /// Print the settings in force (file, environment and defaults), as TOML.
     PrintConfig,
     /// Write the node's data (database, keys, media) to one file, also while it serves.
@@ -86,6 +104,14 @@ enum InitiativeCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum AliasCommand {
+    /// List an old identity (an actor's address on another node).
+    Add { username: String, old_actor: String },
+    /// No longer list it.
+    Remove { username: String, old_actor: String },
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::parse();
@@ -136,6 +162,12 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::Demo { base_port, postgres } => buurtnet::demo::run(&config, base_port, postgres.as_deref()).await,
+        Command::Alias(AliasCommand::Add { username, old_actor }) => buurtnet::moving::alias(&config, &username, &old_actor, true).await,
+        Command::Alias(AliasCommand::Remove { username, old_actor }) => {
+            buurtnet::moving::alias(&config, &username, &old_actor, false).await
+        }
+        Command::Move { username, to } => buurtnet::moving::move_one(&config, &username, &to).await,
+        Command::MoveNode { to } => buurtnet::moving::move_node(&config, &to).await,
     }
 }
 

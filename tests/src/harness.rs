@@ -89,6 +89,11 @@ impl TestNode {
         self.node.as_ref().expect("node is running")
     }
 
+    /// The node's federation context, for work outside a request (what the CLI does).
+    pub fn context(&self) -> buurtnet_federation::Context {
+        self.running().context()
+    }
+
     pub fn store(&self) -> &Store {
         &self.running().state().store
     }

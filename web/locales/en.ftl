@@ -1113,6 +1113,7 @@ say-repeat-unknown = Choose how often the activity comes back: not, every week, 
 say-repeat-count-range = Choose a number of times from 1 to 104.
 say-repeat-ends-before-start = The last date is before the first.
 say-repeat-too-long = A repeat runs for at most two years.
+say-moved = This account moved to { $target } and posts nothing here any more.
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

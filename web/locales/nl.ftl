@@ -1113,6 +1113,7 @@ say-repeat-unknown = Kies hoe vaak de activiteit terugkomt: niet, elke week, elk
 say-repeat-count-range = Kies een aantal keer van 1 tot 104.
 say-repeat-ends-before-start = De laatste datum ligt voor de eerste.
 say-repeat-too-long = Een herhaling loopt hoogstens twee jaar.
+say-moved = Dit account is verhuisd naar { $target } en plaatst hier niets meer.
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

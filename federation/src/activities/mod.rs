@@ -8,6 +8,7 @@ mod delete;
 mod economic_event;
 mod flag;
 mod follow;
+mod moving;
 mod offer;
 mod patch;
 mod reactions;
@@ -17,6 +18,9 @@ mod undo;
 /// For the fuzz targets (`fuzz/`): how Create and Update read their object.
 #[doc(hidden)]
 pub use create_update::parse_note;
+/// For the fuzz targets and tests: how a `Move` is read.
+#[doc(hidden)]
+pub use moving::{MoveActivity, parse_move};
 
 use crate::error::Result;
 use crate::protocol::activities::ActivityJson;
@@ -50,6 +54,7 @@ pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context
         "Offer" => offer::receive(activity, signer, context, activity.content.as_deref()).await,
         "Join" => rsvp::join(activity, signer, context).await,
         "Flag" => flag::receive(activity, signer, context).await,
+        "Move" => moving::receive(activity, signer, context).await,
         "Leave" => rsvp::leave_activity(activity, signer, context).await,
         "TentativeAccept" => rsvp::answer_on_event(activity, signer, context, buurtnet_domain::model::RsvpAnswer::Maybe).await,
         "TentativeReject" => rsvp::answer_on_event(activity, signer, context, buurtnet_domain::model::RsvpAnswer::NotAttending).await,

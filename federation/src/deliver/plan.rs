@@ -170,6 +170,11 @@ async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>>
         }
         Outgoing::ReplicaPassedOn { activity, replica_id, post_id } => planner.replica_passed_on(activity, *replica_id, *post_id).await,
         Outgoing::ProfileUpdated { actor_id } => planner.profile_updated(*actor_id).await,
+        Outgoing::ActorMoved { actor_id, target } => {
+            let id = planner.new_id();
+            let (actor, activity, inboxes) = crate::moving::planned_move(&mut planner.conn, id, *actor_id, target).await?;
+            Ok(vec![planned(&actor, activity, inboxes)])
+        }
         Outgoing::AccountDeleted { actor_id, inboxes } => planner.account_deleted(*actor_id, inboxes).await,
         Outgoing::CoalitionOperation { .. } => unreachable!("planned above"),
         Outgoing::ReportForwarded { report_id } => planner.report_forwarded(*report_id).await,
@@ -367,8 +372,8 @@ impl Planner<'_> {
     /// `Update` of an actor, to its followers.
     async fn profile_updated(&mut self, actor_id: i64) -> Result<Vec<Planned>> {
         let actor = store::actors::by_id(&mut self.conn, actor_id).await?;
-        let document = serde_json::to_value(crate::objects::actor::ApubActor::new(actor.clone()).to_json())
-            .map_err(|e| FederationError::Internal(e.to_string()))?;
+        let document = crate::objects::actor::ApubActor::local_document(&mut self.conn, actor.clone()).await?;
+        let document = serde_json::to_value(document).map_err(|e| FederationError::Internal(e.to_string()))?;
         let followers = actor.followers.clone().unwrap_or_default();
         let activity = json!({"id": self.new_id(), "type": "Update", "actor": actor.ap_id, "to": [crate::protocol::PUBLIC], "cc": [followers], "object": document});
         let inboxes = store::follows::remote_follower_inboxes(&mut self.conn, actor.id).await?.into_iter().collect();

@@ -79,8 +79,16 @@ impl ApubActor {
             indexable: Some(false),
             url: a.url.clone().map(serde_json::Value::String),
             published: DateTime::<Utc>::from_timestamp_millis(a.created_at).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            also_known_as: vec![],
+            moved_to: a.moved_to.clone(),
             id,
         }
+    }
+
+    /// The document of a local actor with the old identities it lists (`alsoKnownAs`).
+    pub async fn local_document(conn: &mut store::Conn, actor: Actor) -> Result<ActorJson, FederationError> {
+        let also_known_as = store::moving::aliases(conn, actor.id).await?;
+        Ok(ActorJson { also_known_as, ..ApubActor::new(actor).to_json() })
     }
 
     /// A remote actor document as a row to store. Its id, inbox and key must all be on the
@@ -195,12 +203,18 @@ pub async fn refetch(ap_id: &str, context: &Context) -> Result<Actor, Federation
 /// An actor's document as its own server serves it now, checked but not stored: the inbox
 /// keeps an actor only once a signature by its key holds.
 pub async fn fetch_unstored(ap_id: &str, context: &Context) -> Result<NewActor, FederationError> {
+    ApubActor::from_remote(&fetch_document(ap_id, context).await?)
+}
+
+/// An actor's document as its own server serves it now (signed by the instance actor,
+/// bounded), when it names the id it was fetched by.
+pub async fn fetch_document(ap_id: &str, context: &Context) -> Result<ActorJson, FederationError> {
     let url = Url::parse(ap_id).map_err(|e| FederationError::Malformed(format!("actor id {ap_id}: {e}")))?;
     let fetched = activitypub_federation::fetch::fetch_object_http::<_, ActorJson>(&url, context).await?;
     if fetched.object.id != url {
         return Err(FederationError::Forbidden("the actor document names another id".into()));
     }
-    ApubActor::from_remote(&fetched.object)
+    Ok(fetched.object)
 }
 
 /// Keeps an actor fetched by [`fetch_unstored`].

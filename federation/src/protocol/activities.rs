@@ -13,6 +13,9 @@ pub struct ActivityJson {
     pub actor: Value,
     #[serde(default)]
     pub object: Value,
+    /// Where a `Move` goes (and what other verbs aim at).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub target: Value,
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub to: Value,
     #[serde(default, skip_serializing_if = "Value::is_null")]

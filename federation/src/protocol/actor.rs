@@ -39,6 +39,13 @@ pub struct ActorJson {
     pub url: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<String>,
+    /// Earlier identities of this actor (Mastodon's account aliases): one id, or several,
+    /// or objects with an `id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_ids")]
+    pub also_known_as: Vec<String>,
+    /// Where the actor moved to, once it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,6 +81,11 @@ fn lenient_multikeys<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Multi
         other => vec![other],
     };
     Ok(items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect())
+}
+
+fn lenient_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let value = Value::deserialize(d)?;
+    Ok(super::ids(Some(&value)))
 }
 
 impl ActorJson {

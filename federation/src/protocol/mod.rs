@@ -27,6 +27,8 @@ pub fn context() -> Value {
             "toot": "http://joinmastodon.org/ns#",
             "discoverable": "toot:discoverable",
             "indexable": "toot:indexable",
+            "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
+            "movedTo": {"@id": "as:movedTo", "@type": "@id"},
             "vf": "https://w3id.org/valueflows/ont/vf#",
             "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
             "Proposal": "vf:Proposal",

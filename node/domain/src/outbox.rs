@@ -60,6 +60,9 @@ pub enum Outgoing {
     /// A member deleted their account: `Delete` of the actor, signed by it, to the inboxes
     /// that knew it (taken when it was deleted, as the follows are gone after).
     AccountDeleted { actor_id: i64, inboxes: Vec<String> },
+    /// A local actor moved to `target` (an actor elsewhere that lists it as an alias):
+    /// `Move`, to its followers, who follow `target` instead.
+    ActorMoved { actor_id: i64, target: String },
     /// A coalition operation new here that others must hear of: its signed document, as it
     /// is, to the coalition's other replicas (and to the candidate an admission concerns).
     CoalitionOperation { coalition: String, op_id: String },

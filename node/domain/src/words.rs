@@ -50,6 +50,8 @@ pub enum Say {
     RepeatEndsBeforeStart,
     /// A repeating event runs at most two years.
     RepeatTooLong,
+    /// The account moved to another server (the address it moved to) and posts no more here.
+    Moved(String),
 }
 
 impl Say {
@@ -75,6 +77,7 @@ impl Say {
             Say::RepeatCountRange => "repeat-count-range",
             Say::RepeatEndsBeforeStart => "repeat-ends-before-start",
             Say::RepeatTooLong => "repeat-too-long",
+            Say::Moved(_) => "moved",
         }
     }
 
@@ -83,6 +86,7 @@ impl Say {
         match self {
             Say::AtMostChars(n) => vec![("max", n.to_string())],
             Say::NameTaken(name) => vec![("name", name.clone())],
+            Say::Moved(target) => vec![("target", target.clone())],
             _ => vec![],
         }
     }
@@ -109,6 +113,7 @@ impl Say {
             Say::RepeatCountRange,
             Say::RepeatEndsBeforeStart,
             Say::RepeatTooLong,
+            Say::Moved("https://nieuw.example/initiatives/zorg".into()),
         ]
     }
 }

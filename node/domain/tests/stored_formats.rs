@@ -39,9 +39,10 @@ fn outgoing() -> Vec<Outgoing> {
         Outgoing::PatchAnswered { patch_id: 12 },
         Outgoing::AccountDeleted { actor_id: 3, inboxes: vec!["https://elders.example/inbox".into()] },
         Outgoing::CoalitionOperation { coalition: "delfshaven".into(), op_id: "https://buurt.example/coalitions/delfshaven/ops/1".into() },
+        Outgoing::ActorMoved { actor_id: 3, target: "https://nieuw.example/initiatives/zorg".into() },
     ];
     let kinds: std::collections::BTreeSet<usize> = all.iter().map(outgoing_kind).collect();
-    assert_eq!(kinds.len(), 23, "one sample of every kind");
+    assert_eq!(kinds.len(), 24, "one sample of every kind");
     all
 }
 
@@ -70,6 +71,7 @@ fn outgoing_kind(event: &Outgoing) -> usize {
         Outgoing::PatchAnswered { .. } => 20,
         Outgoing::AccountDeleted { .. } => 21,
         Outgoing::CoalitionOperation { .. } => 22,
+        Outgoing::ActorMoved { .. } => 23,
     }
 }
 

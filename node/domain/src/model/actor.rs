@@ -119,6 +119,9 @@ pub struct Actor {
     /// For initiatives: the scope their needs get by default.
     #[sqlx(try_from = "String")]
     pub default_need_visibility: crate::model::Visibility,
+    /// The actor's new identity once it moved (a `Move` we sent, or one we accepted): it
+    /// posts no more, and its page says where it went.
+    pub moved_to: Option<String>,
 }
 
 /// Column wrapper so that `FromRow` can parse the kind text.

@@ -61,6 +61,7 @@ async fn publish_with_origin(
     if !super::actors::may_act_as(store, member, author).await? {
         return Err(DomainError::Forbidden);
     }
+    super::moving::still_here(author)?;
     draft.validate()?;
     if visibility == Visibility::Direct {
         return Err(DomainError::invalid("visibility", "articles are not direct messages"));

@@ -57,6 +57,7 @@ pub async fn publish_asking(
     if !super::actors::may_act_as(store, member, author).await? {
         return Err(DomainError::Forbidden);
     }
+    super::moving::still_here(author)?;
     draft.validate()?;
     if visibility == Visibility::Direct {
         return Err(DomainError::invalid("visibility", "events are not direct messages"));

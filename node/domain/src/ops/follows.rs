@@ -16,32 +16,45 @@ pub async fn follow(store: &Store, urls: &LocalUrls, follower: &Actor, followee:
         return Err(DomainError::invalid("followee", "you cannot follow yourself / je kunt jezelf niet volgen"));
     }
     let mut tx = store.begin().await?;
-    if let Some(existing) = store::follows::find(&mut tx, follower.id, followee.id).await? {
+    let follow = follow_in(&mut tx, urls, follower, followee).await?;
+    tx.commit().await?;
+    Ok(follow)
+}
+
+/// [`follow`] inside a transaction that is already open (also for a move, where many follows
+/// change at once).
+pub(crate) async fn follow_in(tx: &mut store::Tx, urls: &LocalUrls, follower: &Actor, followee: &Actor) -> Result<Follow> {
+    if let Some(existing) = store::follows::find(tx, follower.id, followee.id).await? {
         return Ok(existing);
     }
     let state = if followee.is_local && !followee.manually_approves_followers { FollowState::Accepted } else { FollowState::Pending };
-    let follow = store::follows::upsert(&mut tx, follower.id, followee.id, state, urls.new_activity().as_str()).await?;
+    let follow = store::follows::upsert(tx, follower.id, followee.id, state, urls.new_activity().as_str()).await?;
     if followee.is_local {
-        notify_followee(&mut tx, followee, follower, state).await?;
+        notify_followee(tx, followee, follower, state).await?;
     } else {
-        store::outbox::push(&mut tx, &Outgoing::FollowRequested { follow_id: follow.id }).await?;
+        store::outbox::push(tx, &Outgoing::FollowRequested { follow_id: follow.id }).await?;
     }
-    tx.commit().await?;
     Ok(follow)
 }
 
 /// Stops following (or withdraws a request). Remote followees hear `Undo{Follow}`.
 pub async fn unfollow(store: &Store, follower: &Actor, followee: &Actor) -> Result<()> {
     let mut tx = store.begin().await?;
-    let Some(follow) = store::follows::find(&mut tx, follower.id, followee.id).await? else {
+    unfollow_in(&mut tx, follower, followee).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`unfollow`] inside a transaction that is already open.
+pub(crate) async fn unfollow_in(tx: &mut store::Tx, follower: &Actor, followee: &Actor) -> Result<()> {
+    let Some(follow) = store::follows::find(tx, follower.id, followee.id).await? else {
         return Ok(());
     };
-    store::follows::delete(&mut tx, follow.id).await?;
+    store::follows::delete(tx, follow.id).await?;
     if !followee.is_local {
         let event = Outgoing::FollowUndone { follower_id: follower.id, followee_id: followee.id, follow_activity: follow.activity_ap_id };
-        store::outbox::push(&mut tx, &event).await?;
+        store::outbox::push(tx, &event).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -25,6 +25,7 @@ pub mod matching;
 pub mod media;
 pub mod members;
 pub mod moderation;
+pub mod moving;
 pub mod node_settings;
 pub mod oauth;
 pub mod posts;

@@ -56,6 +56,7 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
     if !super::actors::may_act_as(store, member, author).await? {
         return Err(DomainError::Forbidden);
     }
+    super::moving::still_here(author)?;
     validate(draft)?;
     let mut new = NewPost {
         summary: draft.content_warning.clone().filter(|s| !s.trim().is_empty()),

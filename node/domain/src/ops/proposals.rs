@@ -75,6 +75,7 @@ pub async fn publish(
     if !super::actors::may_act_as(store, member, author).await? {
         return Err(DomainError::Forbidden);
     }
+    super::moving::still_here(author)?;
     draft.validate(DEFAULT_CATEGORIES, now_ms())?;
     let visibility = audience.visibility.unwrap_or_else(|| default_visibility(author, draft.purpose));
     if visibility == Visibility::Direct {

@@ -5,7 +5,7 @@ use crate::error::{DomainError, Result};
 use crate::model::{Actor, ActorKind, NewActor};
 use crate::now_ms;
 
-const COLUMNS: &str = "id, ap_id, kind, username, domain, is_local, display_name, summary, inbox, shared_inbox, outbox, followers, following, url, public_key_id, public_key_pem, private_key_pem, ed25519_public_multibase, ed25519_private_pkcs8, manually_approves_followers, fetched_at, created_at, default_need_visibility";
+pub(super) const COLUMNS: &str = "id, ap_id, kind, username, domain, is_local, display_name, summary, inbox, shared_inbox, outbox, followers, following, url, public_key_id, public_key_pem, private_key_pem, ed25519_public_multibase, ed25519_private_pkcs8, manually_approves_followers, fetched_at, created_at, default_need_visibility, moved_to";
 
 /// Inserts an actor, or refreshes a remote one that is already known by `ap_id`.
 /// Returns the stored row.

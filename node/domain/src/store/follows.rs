@@ -42,7 +42,7 @@ pub async fn delete(db: &mut impl Handle, id: i64) -> Result<()> {
 
 /// Actors that follow `followee_id`, in the given state, newest first, for paging.
 pub async fn followers(db: &mut impl Handle, followee_id: i64, state: FollowState, limit: i64, offset: i64) -> Result<Vec<Actor>> {
-    let sql = "SELECT a.id, a.ap_id, a.kind, a.username, a.domain, a.is_local, a.display_name, a.summary, a.inbox, a.shared_inbox, a.outbox, a.followers, a.following, a.url, a.public_key_id, a.public_key_pem, a.private_key_pem, a.ed25519_public_multibase, a.ed25519_private_pkcs8, a.manually_approves_followers, a.fetched_at, a.created_at, a.default_need_visibility
+    let sql = "SELECT a.id, a.ap_id, a.kind, a.username, a.domain, a.is_local, a.display_name, a.summary, a.inbox, a.shared_inbox, a.outbox, a.followers, a.following, a.url, a.public_key_id, a.public_key_pem, a.private_key_pem, a.ed25519_public_multibase, a.ed25519_private_pkcs8, a.manually_approves_followers, a.fetched_at, a.created_at, a.default_need_visibility, a.moved_to
                FROM follows f JOIN actors a ON a.id = f.follower_id
                WHERE f.followee_id = $1 AND f.state = $2 ORDER BY f.id DESC LIMIT $3 OFFSET $4";
     Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(sql).bind(followee_id).bind(state.as_str()).bind(limit).bind(offset).fetch_all(c).await)?)
@@ -50,7 +50,7 @@ pub async fn followers(db: &mut impl Handle, followee_id: i64, state: FollowStat
 
 /// Actors that `follower_id` follows (accepted only), newest first.
 pub async fn following(db: &mut impl Handle, follower_id: i64, limit: i64, offset: i64) -> Result<Vec<Actor>> {
-    let sql = "SELECT a.id, a.ap_id, a.kind, a.username, a.domain, a.is_local, a.display_name, a.summary, a.inbox, a.shared_inbox, a.outbox, a.followers, a.following, a.url, a.public_key_id, a.public_key_pem, a.private_key_pem, a.ed25519_public_multibase, a.ed25519_private_pkcs8, a.manually_approves_followers, a.fetched_at, a.created_at, a.default_need_visibility
+    let sql = "SELECT a.id, a.ap_id, a.kind, a.username, a.domain, a.is_local, a.display_name, a.summary, a.inbox, a.shared_inbox, a.outbox, a.followers, a.following, a.url, a.public_key_id, a.public_key_pem, a.private_key_pem, a.ed25519_public_multibase, a.ed25519_private_pkcs8, a.manually_approves_followers, a.fetched_at, a.created_at, a.default_need_visibility, a.moved_to
                FROM follows f JOIN actors a ON a.id = f.followee_id
                WHERE f.follower_id = $1 AND f.state = 'accepted' ORDER BY f.id DESC LIMIT $2 OFFSET $3";
     Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(sql).bind(follower_id).bind(limit).bind(offset).fetch_all(c).await)?)

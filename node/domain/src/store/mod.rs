@@ -27,6 +27,7 @@ pub mod invitations;
 pub mod mail;
 pub mod markers;
 pub mod media;
+pub mod moving;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;
