@@ -205,3 +205,30 @@ async fn the_demo_shows_every_kind_with_an_rsvp_from_the_next_node() -> Result<(
     child.wait().await?;
     Ok(())
 }
+
+#[test]
+fn aliases_are_listed_and_a_move_without_a_reachable_new_actor_is_refused() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path();
+    assert!(buurtnet(path, &["initiative", "add", "zorg", "--name", "Zorg"], &[], None)?.status.success());
+
+    let added = buurtnet(path, &["alias", "add", "zorg", "https://oud.example/initiatives/zorg"], &[], None)?;
+    assert!(added.status.success(), "{}", text(&added.stderr));
+    assert!(text(&added.stdout).contains("alsoKnownAs = [https://oud.example/initiatives/zorg]"), "{}", text(&added.stdout));
+    let not_a_url = buurtnet(path, &["alias", "add", "zorg", "oud.example/zorg"], &[], None)?;
+    assert!(!not_a_url.status.success());
+    assert!(text(&not_a_url.stderr).contains("alias"), "{}", text(&not_a_url.stderr));
+    let nobody = buurtnet(path, &["alias", "add", "niemand", "https://oud.example/users/niemand"], &[], None)?;
+    assert!(!nobody.status.success());
+    assert!(text(&nobody.stderr).contains("niemand"), "{}", text(&nobody.stderr));
+    let removed = buurtnet(path, &["alias", "remove", "zorg", "https://oud.example/initiatives/zorg"], &[], None)?;
+    assert!(text(&removed.stdout).contains("alias removed"), "{}", text(&removed.stdout));
+
+    // Outside development mode a node fetches only public addresses: nothing to check, no move.
+    let refused = buurtnet(path, &["move", "zorg", "--to", "https://127.0.0.1:9/initiatives/zorg"], &[], None)?;
+    assert!(!refused.status.success(), "{}", text(&refused.stdout));
+    let report = buurtnet(path, &["move-node", "--to", "https://127.0.0.1:9"], &[], None)?;
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    assert!(text(&report.stdout).contains("skipped") && text(&report.stdout).contains("0 of 1 accounts moved"), "{}", text(&report.stdout));
+    Ok(())
+}

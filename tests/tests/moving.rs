@@ -11,6 +11,7 @@ use buurtnet_domain::ops::moving::MoveOutcome;
 use buurtnet_federation::moving::move_local;
 use buurtnet_tests::harness::{Backend, FollowedInitiative, TestNode, eventually, followed_initiative, get_signed, post_signed, signer_of};
 use buurtnet_tests::on_both_backends;
+use buurtnet_tests::pages::PageVisitor;
 use serde_json::json;
 
 on_both_backends!(
@@ -79,6 +80,10 @@ async fn a_moved_initiative_takes_its_followers_along(backend: Backend) -> Resul
     .await?;
     let old_copy = s.away.actor(&s.zorg.ap_id).await?.context("old zorg")?;
     assert_eq!(old_copy.moved_to.as_deref(), Some(s.new_zorg.ap_id.as_str()), "her node remembers the move");
+    let page = PageVisitor::new(&s.away.base_url())?.get(&format!("/actor/{}", old_copy.id)).await?;
+    assert!(page.body.contains("Dit initiatief is verhuisd naar"), "its page here says so: {}", page.body);
+    let page = PageVisitor::new(&s.old.base_url())?.get("/initiatives/zorg").await?;
+    assert!(page.body.contains("Dit initiatief is verhuisd naar") && page.body.contains(&s.new_zorg.ap_id), "and on the old node");
 
     let post = s.new.publish(&s.new_zorg, "Vanaf nu koken we hier.", Visibility::Public).await?;
     eventually("the new zorg's post reaches lezer's node", || s.away.post(&post.ap_id)).await?;

@@ -23,8 +23,19 @@ pub fn visibility_name(visibility: Visibility) -> &'static str {
     }
 }
 
-/// The Account entity. `acct` is `username` for local actors and `username@domain` for others.
+/// The Account entity. `acct` is `username` for local actors and `username@domain` for others;
+/// `moved`, the account it moved to, when this node knows it.
 pub async fn account(context: &Context, actor: &Actor) -> Result<Value, DomainError> {
+    let mut value = plain_account(context, actor).await?;
+    if let Some(target) = &actor.moved_to
+        && let Some(moved) = store::actors::by_ap_id(&mut context.store.conn().await?, target).await?
+    {
+        value["moved"] = plain_account(context, &moved).await?;
+    }
+    Ok(value)
+}
+
+async fn plain_account(context: &Context, actor: &Actor) -> Result<Value, DomainError> {
     let mut conn = context.store.conn().await?;
     let followers = store::follows::count_followers(&mut conn, actor.id).await?;
     let following = store::follows::count_following(&mut conn, actor.id).await?;

@@ -107,6 +107,25 @@ struct ActorPage {
     original: String,
     follow_options: Vec<FollowOption>,
     posts: Vec<(String, String, String)>,
+    moved: Option<Moved>,
+}
+
+/// "Dit initiatief is verhuisd naar ...": where an actor moved to (`movedTo`), linked to its
+/// page here when this node knows it.
+pub(super) struct Moved {
+    pub(super) initiative: bool,
+    pub(super) href: String,
+    pub(super) label: String,
+}
+
+pub(super) async fn moved(context: &Context, actor: &Actor) -> Result<Option<Moved>, DomainError> {
+    let Some(target) = &actor.moved_to else { return Ok(None) };
+    let known = store::actors::by_ap_id(&mut context.store.conn().await?, target).await?;
+    let (href, label) = match known {
+        Some(new) => (format!("/actor/{}", new.id), format!("@{}", new.handle())),
+        None => (target.clone(), target.clone()),
+    };
+    Ok(Some(Moved { initiative: actor.kind() == ActorKind::Group, href, label }))
 }
 
 pub async fn follow_options(
@@ -179,6 +198,7 @@ async fn actor_page(context: &Context, visitor: &Visitor, id: i64) -> Result<Res
         original: actor.url.clone().unwrap_or_else(|| actor.ap_id.clone()),
         follow_options,
         posts,
+        moved: moved(context, &actor).await?,
     }))
 }
 

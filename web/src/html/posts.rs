@@ -381,6 +381,7 @@ pub(super) struct ProfilePage {
     pub(super) id: i64,
     pub(super) username: String,
     pub(super) follow_options: Vec<super::people::FollowOption>,
+    pub(super) moved: Option<super::people::Moved>,
 }
 
 /// The page of a member or initiative of this node.
@@ -425,5 +426,6 @@ pub(super) async fn profile_of(context: &Context, visitor: &Visitor, actor: &Act
         id: actor.id,
         username: actor.username.clone(),
         follow_options,
+        moved: super::people::moved(context, actor).await?,
     })
 }
