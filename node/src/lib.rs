@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod handing_over;
 pub mod mail;
 pub mod moving;
 pub mod server;

@@ -1,4 +1,5 @@
-//! The `buurtnet` command: `serve`, `member add`, `initiative add`, `alias`, `move`, `move-node`, `print-config`, `backup`, `restore`, `demo`.
+//! The `buurtnet` command: `serve`, `member add`, `initiative add`, `initiative export`,
+//! `initiative import`, `alias`, `move`, `move-node`, `print-config`, `backup`, `restore`, `demo`.
 
 use anyhow::{Context as _, Result, bail};
 use buurtnet::config::Config;
@@ -102,6 +103,15 @@ enum InitiativeCommand {
         #[arg(long)]
         approve_followers: bool,
     },
+    /// Write one initiative to a file for another node: its profile, its public posts, and the
+    /// members who chose to move along.
+    Export {
+        slug: String,
+        /// The file to write, e.g. zorg.json.
+        file: PathBuf,
+    },
+    /// Take in an initiative from a file another node wrote with `initiative export`.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -159,6 +169,16 @@ async fn main() -> Result<()> {
             let draft = InitiativeDraft { slug, name, summary, manually_approves_followers: approve_followers };
             let initiative = ops::actors::add_initiative(&store, &urls, &draft, &keys::generate()).await?;
             println!("Initiatief aangemaakt / initiative created: @{} ({})", initiative.handle(), initiative.ap_id);
+            Ok(())
+        }
+        Command::Initiative(InitiativeCommand::Export { slug, file }) => {
+            let exported = buurtnet::handing_over::export_initiative(&config, &slug, &file).await?;
+            println!("Initiatief weggeschreven / initiative exported to {}: {exported}", file.display());
+            Ok(())
+        }
+        Command::Initiative(InitiativeCommand::Import { file }) => {
+            let imported = buurtnet::handing_over::import_initiative(&config, &file).await?;
+            println!("Initiatief overgenomen / initiative imported: {imported}");
             Ok(())
         }
         Command::Demo { base_port, postgres } => buurtnet::demo::run(&config, base_port, postgres.as_deref()).await,

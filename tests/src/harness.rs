@@ -138,6 +138,15 @@ impl TestNode {
         self.add_account(username, initiative, false).await
     }
 
+    /// A member of `initiative` who does not coordinate it.
+    pub async fn add_plain_member(&self, username: &str, initiative: &Actor) -> Result<Actor> {
+        let member = self.add_member(username, None).await?;
+        let mut tx = self.store().begin().await?;
+        store::actors::add_initiative_member(&mut tx, initiative.id, member.id, ops::actors::ROLE_MEMBER).await?;
+        tx.commit().await?;
+        Ok(member)
+    }
+
     async fn add_account(&self, username: &str, initiative: Option<&Actor>, is_admin: bool) -> Result<Actor> {
         let state = self.running().state();
         let draft = MemberDraft {

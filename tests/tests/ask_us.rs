@@ -27,15 +27,6 @@ const ASKER: &str = "Truus de Vries";
 const ASKER_PHONE: &str = "06-98765432";
 const QUESTION: &str = "Ik kan mijn boodschappen niet meer zelf dragen. Wie helpt mij?";
 
-/// A member of `initiative` who does not coordinate it.
-async fn plain_member(node: &TestNode, username: &str, initiative: &Actor) -> Result<Actor> {
-    let member = node.add_member(username, None).await?;
-    let mut tx = node.store().begin().await?;
-    store::actors::add_initiative_member(&mut tx, initiative.id, member.id, ROLE_MEMBER).await?;
-    tx.commit().await?;
-    Ok(member)
-}
-
 async fn logged_in(node: &TestNode, username: &str) -> Result<PageVisitor> {
     let mut visitor = PageVisitor::new(&node.base_url())?;
     visitor.log_in(username, PASSWORD).await?;
@@ -77,7 +68,7 @@ async fn a_visitor_asks_only_the_coordinators_read_it_and_it_becomes_a_need(back
     let zorg = node.add_initiative("zorg", false).await?;
     let buurt = node.add_initiative("buurt", false).await?;
     let fatima = node.add_member("fatima", Some(&zorg)).await?;
-    plain_member(&node, "henk", &zorg).await?;
+    node.add_plain_member("henk", &zorg).await?;
     node.add_member("kees", Some(&buurt)).await?;
 
     let mut visitor = PageVisitor::new(&node.base_url())?;
@@ -213,7 +204,7 @@ async fn coordinators_set_how_to_reach_them_and_visitors_find_it(backend: Backen
     let zorg = node.add_initiative("zorg", false).await?;
     let buurt = node.add_initiative("buurt", false).await?;
     node.add_member("fatima", Some(&zorg)).await?;
-    plain_member(&node, "henk", &zorg).await?;
+    node.add_plain_member("henk", &zorg).await?;
     node.add_member("kees", Some(&buurt)).await?;
     let details = [
         ("display_name", "Zorg in de Wijk"),
@@ -282,8 +273,8 @@ async fn only_a_coordinator_makes_a_member_coordinator(backend: Backend) -> Resu
     let zorg = node.add_initiative("zorg", false).await?;
     let buurt = node.add_initiative("buurt", false).await?;
     node.add_member("fatima", Some(&zorg)).await?;
-    let henk = plain_member(&node, "henk", &zorg).await?;
-    let piet = plain_member(&node, "piet", &zorg).await?;
+    let henk = node.add_plain_member("henk", &zorg).await?;
+    let piet = node.add_plain_member("piet", &zorg).await?;
     let kees = node.add_member("kees", Some(&buurt)).await?;
     let role_of = async |member: &Actor| -> Result<Option<String>> {
         Ok(store::actors::initiative_role(&mut node.store().conn().await?, zorg.id, member.id).await?)
@@ -321,7 +312,7 @@ async fn coordinators_choose_how_long_closed_needs_are_kept(backend: Backend) ->
     let node = TestNode::start(backend).await?;
     let zorg = node.add_initiative("zorg", false).await?;
     node.add_member("fatima", Some(&zorg)).await?;
-    plain_member(&node, "henk", &zorg).await?;
+    node.add_plain_member("henk", &zorg).await?;
     let kept = async || ops::initiatives::keep_needs_days(node.store(), &zorg).await;
     let path = "/coordinatie/initiatief/zorg/bewaren";
 

@@ -294,6 +294,10 @@ account-mail-mode-off = No e-mail
 account-mail-mode-each = An e-mail for each message
 account-mail-mode-daily = A summary once a day
 account-mail-save = Save
+account-moving-heading = If our initiative moves
+account-moving-text = Sometimes an initiative moves to another place on the internet: when the volunteer who looks after this neighbourhood site stops, or when the initiative joins a bigger one. If you tick the box below, your name, your e-mail address and your password go along, so you log in there the same way. Without a tick your account stays here and nothing of yours goes along.
+account-moving-choice = Move along when our initiative goes to another place
+account-moving-save = Save
 unsubscribe-title = No more e-mail
 unsubscribe-text = Would you rather get no more e-mail from { $site }? Press the button. You do not need to log in.
 unsubscribe-button = No more e-mail
@@ -314,6 +318,7 @@ question-answered-call = This answer was not e-mailed. Call { $name } yourself: 
 notice-antwoord-gemaild = Your answer is on its way by e-mail.
 notice-antwoord-bellen = Your answer is saved but not e-mailed. Call the asker yourself; the number is with the question.
 notice-mail-gekozen = Saved. You can always change this.
+notice-verhuizen-gekozen = Saved. You can always change this.
 notice-proefmail = A test mail is ready. It arrives within a minute.
 
 # Closing the loop (issue 13)

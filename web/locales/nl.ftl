@@ -294,6 +294,10 @@ account-mail-mode-off = Geen e-mail
 account-mail-mode-each = Bij elk bericht een e-mail
 account-mail-mode-daily = Eén keer per dag een overzicht
 account-mail-save = Opslaan
+account-moving-heading = Als ons initiatief verhuist
+account-moving-text = Soms gaat een initiatief naar een andere plek op internet: als de vrijwilliger die deze buurtsite bijhoudt stopt, of als het initiatief bij een grotere buurtsite gaat. Zet je hieronder een vinkje, dan gaan je naam, je e-mailadres en je wachtwoord mee, zodat je daar op dezelfde manier inlogt. Zonder vinkje blijft je account hier en gaat er niets van jou mee.
+account-moving-choice = Verhuis mee als ons initiatief naar een andere plek gaat
+account-moving-save = Opslaan
 unsubscribe-title = Geen e-mail meer
 unsubscribe-text = Wil je geen e-mail meer krijgen van { $site }? Druk dan op de knop. Je hoeft niet in te loggen.
 unsubscribe-button = Geen e-mail meer
@@ -314,6 +318,7 @@ question-answered-call = Dit antwoord is niet gemaild. Bel { $name } zelf: { $co
 notice-antwoord-gemaild = Je antwoord is onderweg per e-mail.
 notice-antwoord-bellen = Je antwoord is bewaard, maar niet gemaild. Bel de vrager zelf; het nummer staat bij de vraag.
 notice-mail-gekozen = Opgeslagen. Je kunt dit altijd weer veranderen.
+notice-verhuizen-gekozen = Opgeslagen. Je kunt dit altijd weer veranderen.
 notice-proefmail = Proefmail staat klaar. Hij komt binnen een minuut.
 
 # Closing the loop (issue 13)

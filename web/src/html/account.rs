@@ -1,6 +1,7 @@
 //! A member's own data: a page with the export (one JSON file), her e-mail choice (handled
-//! in [`super::mail_pages`]) and deleting the account (the password is asked again; the
-//! deletion federates).
+//! in [`super::mail_pages`]), whether she moves along when her initiative moves to another
+//! place (issue 17), and deleting the account (the password is asked again; the deletion
+//! federates).
 
 use super::extract::{LoggedIn, MemberForm};
 use super::layout::{Frame, error_page, render, say};
@@ -11,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
 use buurtnet_domain::model::Actor;
-use buurtnet_domain::ops::members;
+use buurtnet_domain::ops::{handing_over, members};
 use buurtnet_federation::Context;
 
 #[derive(Template)]
@@ -21,6 +22,8 @@ struct AccountPage {
     username: String,
     error: Option<String>,
     mail: AccountMailPart,
+    /// She moves along when her initiative moves to another place.
+    moves_along: bool,
 }
 
 pub async fn page(context: Context, LoggedIn { visitor, member }: LoggedIn) -> Response {
@@ -31,8 +34,25 @@ pub async fn page(context: Context, LoggedIn { visitor, member }: LoggedIn) -> R
 /// The page with its e-mail part as given (a choice that was refused shows why).
 pub(super) async fn page_with(context: &Context, visitor: &Visitor, member: Actor, mail: AccountMailPart, status: StatusCode) -> Response {
     let title = visitor.tr.t("account-title");
-    let page = AccountPage { frame: Frame::new(context, visitor, title).await, username: member.username, error: None, mail };
+    let moves_along = handing_over::moves_along(&context.store, &member).await.unwrap_or(false);
+    let page = AccountPage { frame: Frame::new(context, visitor, title).await, username: member.username, error: None, mail, moves_along };
     render(visitor, status, &page)
+}
+
+#[derive(serde::Deserialize)]
+pub struct MoveAlongForm {
+    /// `ja` when ticked; absent when not.
+    #[serde(default)]
+    moves_along: Option<String>,
+}
+
+/// She chooses whether she moves along when her initiative moves to another place.
+pub async fn choose_moving_along(context: Context, MemberForm { visitor, member, form }: MemberForm<MoveAlongForm>) -> Response {
+    let moves_along = form.moves_along.as_deref() == Some("ja");
+    match handing_over::set_moves_along(&context.store, &member, moves_along).await {
+        Ok(()) => Redirect::to("/mijn-gegevens?gedaan=verhuizen-gekozen#verhuizen").into_response(),
+        Err(e) => error_page(&context, &visitor, &e).await,
+    }
 }
 
 /// The export, as a download.
@@ -78,11 +98,13 @@ pub async fn delete(context: Context, MemberForm { visitor, member, form }: Memb
         Err(DomainError::Invalid(list)) => {
             let error = list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ");
             let mail = AccountMailPart::of(&context, &visitor, &member).await;
+            let moves_along = handing_over::moves_along(&context.store, &member).await.unwrap_or(false);
             let page = AccountPage {
                 frame: Frame::new(&context, &visitor, visitor.tr.t("account-title")).await,
                 username: member.username,
                 error: Some(error),
                 mail,
+                moves_along,
             };
             render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

@@ -109,6 +109,7 @@ pub fn routes() -> Router {
         .route("/mijn-gegevens/export.json", get(account::export))
         .route("/mijn-gegevens/verwijderen", post(account::delete))
         .route("/mijn-gegevens/email", post(mail_pages::choose))
+        .route("/mijn-gegevens/verhuizen", post(account::choose_moving_along))
         .route("/afmelden/{token}", get(mail_pages::unsubscribe_confirm).post(mail_pages::unsubscribe))
         .route("/beheer/instellingen/proefmail", post(mail_pages::test_mail))
         .route("/coordinatie/vragen/{id}/antwoord", post(mail_pages::answer))

@@ -84,6 +84,11 @@ pub struct InitiativeDraft {
 }
 
 pub async fn add_initiative(store: &Store, urls: &LocalUrls, draft: &InitiativeDraft, keys: &ActorKeys) -> Result<Actor> {
+    insert_local(store, &initiative_actor(urls, draft, keys)?, None).await
+}
+
+/// The actor of a new local initiative, checked; written by [`insert_local_in`].
+pub(crate) fn initiative_actor(urls: &LocalUrls, draft: &InitiativeDraft, keys: &ActorKeys) -> Result<NewActor> {
     let slug = Username::parse(&draft.slug)?;
     let name = draft.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -92,7 +97,7 @@ pub async fn add_initiative(store: &Store, urls: &LocalUrls, draft: &InitiativeD
     let mut new = local_actor(urls, ActorKind::Group, slug.as_str(), name, keys);
     new.summary = draft.summary.trim().to_string();
     new.manually_approves_followers = draft.manually_approves_followers;
-    insert_local(store, &new, None).await
+    Ok(new)
 }
 
 /// What it takes to create a member with a login.
@@ -139,6 +144,29 @@ pub(crate) async fn insert_member(
     insert_local_in(tx, &new, Some(login)).await
 }
 
+/// A member whose login comes from another node (an initiative handed over): her password's
+/// hash as it was there, approved, in `initiative` with `role`, inside the caller's transaction.
+pub(crate) async fn insert_member_with_hash(
+    tx: &mut store::Tx,
+    urls: &LocalUrls,
+    (username, display_name): (&Username, &str),
+    (email, password_hash): (Option<&str>, &str),
+    (initiative, role): (&Actor, &str),
+    keys: &ActorKeys,
+) -> Result<Actor> {
+    let display_name = if display_name.trim().is_empty() { username.as_str() } else { display_name.trim() };
+    let new = local_actor(urls, ActorKind::Person, username.as_str(), display_name, keys);
+    let login = Login {
+        password_hash: password_hash.to_string(),
+        email: email.map(str::to_string).filter(|e| !e.trim().is_empty()),
+        is_admin: false,
+        initiative: Some((initiative.username.clone(), role.to_string())),
+        approved: true,
+        application: None,
+    };
+    insert_local_in(tx, &new, Some(login)).await
+}
+
 /// Passwords of at least 8 characters (long passphrases are welcome).
 pub fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < 8 {
@@ -150,7 +178,7 @@ pub fn check_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-struct Login {
+pub(crate) struct Login {
     password_hash: String,
     email: Option<String>,
     is_admin: bool,
@@ -166,7 +194,7 @@ async fn insert_local(store: &Store, new: &NewActor, login: Option<Login>) -> Re
     Ok(actor)
 }
 
-async fn insert_local_in(tx: &mut store::Tx, new: &NewActor, login: Option<Login>) -> Result<Actor> {
+pub(crate) async fn insert_local_in(tx: &mut store::Tx, new: &NewActor, login: Option<Login>) -> Result<Actor> {
     if store::actors::local_by_username(tx, &new.username).await?.is_some() || new.username == INSTANCE_ACTOR_USERNAME {
         return Err(DomainError::conflict(Say::NameTaken(new.username.to_string())));
     }

@@ -76,7 +76,20 @@ pub(crate) async fn insert(
     draft: &EventDraft,
     (visibility, questions): (Visibility, EventQuestions),
 ) -> Result<Post> {
-    let new = NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility);
+    insert_dated(tx, urls, author, draft, (visibility, questions), now_ms()).await
+}
+
+/// As [`insert`], published at `published` (an event handed over from another node keeps the
+/// time it was first published there).
+pub(crate) async fn insert_dated(
+    tx: &mut store::Tx,
+    urls: &LocalUrls,
+    author: &Actor,
+    draft: &EventDraft,
+    (visibility, questions): (Visibility, EventQuestions),
+    published: i64,
+) -> Result<Post> {
+    let new = NewPost { published, ..NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility) };
     let post = super::posts::insert_local(tx, urls, new).await?;
     store::events::upsert(tx, post.id, draft).await?;
     store::events::set_questions(tx, post.id, questions).await?;

@@ -129,14 +129,36 @@ pub async fn keep_needs_days(store: &Store, initiative: &Actor) -> Result<i64> {
 /// offers are kept after they expired or closed: one of [`KEEP_NEEDS_CHOICES`].
 pub async fn set_keep_needs_days(store: &Store, coordinator: &Actor, initiative: &Actor, days: i64) -> Result<()> {
     may_coordinate(store, coordinator, initiative).await?;
-    if !KEEP_NEEDS_CHOICES.contains(&days) {
-        let choices = KEEP_NEEDS_CHOICES.map(|d| d.to_string()).join(", ");
-        return Err(DomainError::Invalid(vec![Violation {
-            field: "keep_days",
-            message: format!("one of {choices} days / een van {choices} dagen").into(),
-        }]));
-    }
+    check_keep_days(days)?;
     let mut tx = store.begin().await?;
     store::retention::set_keep_days(&mut tx, initiative.id, days).await?;
     tx.commit().await
+}
+
+fn check_keep_days(days: i64) -> Result<()> {
+    if KEEP_NEEDS_CHOICES.contains(&days) {
+        return Ok(());
+    }
+    let choices = KEEP_NEEDS_CHOICES.map(|d| d.to_string()).join(", ");
+    Err(DomainError::Invalid(vec![Violation {
+        field: "keep_days",
+        message: format!("one of {choices} days / een van {choices} dagen").into(),
+    }]))
+}
+
+/// The details and choices an initiative brings along from another node (issue 17), checked
+/// as the coordinators' page checks them, written in the caller's transaction on its new actor
+/// (which nobody follows yet, so no update goes out).
+pub(crate) async fn set_handed_over(tx: &mut store::Tx, initiative: &Actor, details: &Details, keep_days: i64) -> Result<()> {
+    let details = Details { contact: trimmed(&details.contact), ..details.clone() };
+    check(&details)?;
+    check_keep_days(keep_days)?;
+    let max = super::members::MAX_NOTE_CHARS;
+    if details.description.chars().count() > max {
+        return Err(DomainError::invalid("description", format!("at most {max} characters / hoogstens {max} tekens")));
+    }
+    let summary = crate::model::html::text_to_html(&details.description);
+    store::actors::set_profile(tx, initiative.id, details.display_name.trim(), &summary, initiative.manually_approves_followers).await?;
+    store::contacts::set(tx, initiative.id, &details.contact).await?;
+    store::retention::set_keep_days(tx, initiative.id, keep_days).await
 }

@@ -18,6 +18,7 @@ pub mod federation_health;
 pub mod figures;
 pub mod follows;
 pub mod guests;
+pub mod handing_over;
 pub mod housekeeping;
 pub mod initiatives;
 pub mod mail;

@@ -76,6 +76,27 @@ pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &A
     Ok(post)
 }
 
+/// Stores a plain post that `author` brings along from another node, with the time it was
+/// first published there, checked as a new post is, and queues its `Create` (in the caller's
+/// transaction). Its text is typed text, never HTML.
+pub(crate) async fn insert_handed_over(
+    tx: &mut store::Tx,
+    urls: &LocalUrls,
+    author: &Actor,
+    draft: &PostDraft,
+    published: i64,
+) -> Result<Post> {
+    validate(draft)?;
+    let new = NewPost {
+        summary: draft.content_warning.clone().filter(|s| !s.trim().is_empty()),
+        published,
+        ..NewPost::local(author.id, html::text_to_html(&draft.text), draft.text.trim().to_string(), draft.visibility)
+    };
+    let post = insert_local(tx, urls, new).await?;
+    announce_created(tx, &post).await?;
+    Ok(post)
+}
+
 /// Stores a new local post inside `tx`: its id is built from its row id, and a coalition post
 /// is addressed to the author's coalition. Offers, needs and events are posts too and come
 /// through here.

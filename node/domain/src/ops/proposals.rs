@@ -90,19 +90,34 @@ pub async fn publish(
     if audience.on_behalf_of.as_deref().is_some_and(|resident| crate::model::names_resident(draft, resident)) {
         return Err(DomainError::invalid("title", Say::NamesTheResident));
     }
-    let new = NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility);
     let mut tx = store.begin().await?;
-    let post = super::posts::insert_local(&mut tx, urls, new).await?;
-    store::proposals::insert(&mut tx, post.id, &row(draft)).await?;
+    let post = insert_dated(&mut tx, urls, author, draft, visibility, now_ms()).await?;
     if let Some(resident) = audience.on_behalf_of.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         store::proposals::set_resident(&mut tx, post.id, resident).await?;
         store::proposals::mark_for_resident(&mut tx, post.id).await?;
     } else if draft.purpose == crate::model::Purpose::Request && author.kind() == crate::model::ActorKind::Person {
         store::proposals::mark_for_resident(&mut tx, post.id).await?;
     }
-    super::posts::announce_created(&mut tx, &post).await?;
     tx.commit().await?;
     suggest_matches(store, post.id).await;
+    Ok(post)
+}
+
+/// Stores a checked offer or need of `author`, published at `published`, and queues its
+/// `Create` (in the caller's transaction). An offer or need handed over from another node
+/// keeps the time it was first published there.
+pub(crate) async fn insert_dated(
+    tx: &mut store::Tx,
+    urls: &LocalUrls,
+    author: &Actor,
+    draft: &ProposalDraft,
+    visibility: Visibility,
+    published: i64,
+) -> Result<Post> {
+    let new = NewPost { published, ..NewPost::local(author.id, render(draft), draft.description.trim().to_string(), visibility) };
+    let post = super::posts::insert_local(tx, urls, new).await?;
+    store::proposals::insert(tx, post.id, &row(draft)).await?;
+    super::posts::announce_created(tx, &post).await?;
     Ok(post)
 }
 

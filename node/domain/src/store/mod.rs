@@ -21,6 +21,7 @@ pub mod events;
 pub mod figures;
 pub mod follows;
 pub mod guests;
+pub mod handing_over;
 pub mod housekeeping;
 pub mod inbox;
 pub mod invitations;
