@@ -150,11 +150,17 @@ pub fn write(handover: &Handover) -> Result<Vec<u8>> {
     serde_json::to_vec_pretty(handover).map_err(|e| DomainError::Corrupt(format!("writing the handover file: {e}")))
 }
 
+/// A small handover for unit tests: `zorg` with one plain post.
+#[cfg(test)]
+pub(crate) fn sample() -> Handover {
+    tests::sample()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn sample() -> Handover {
+    pub(super) fn sample() -> Handover {
         Handover {
             format: FORMAT,
             made_by: "test".into(),

@@ -346,3 +346,29 @@ fn next_steps(handover: &Handover) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::format::{CoalitionSeat, sample};
+    use super::next_steps;
+
+    #[test]
+    fn each_coalition_says_where_to_ask_to_join_again() {
+        let mut handover = sample();
+        let own = handover.initiative.old_ap_id.clone();
+        handover.coalitions = vec![
+            CoalitionSeat {
+                coalition: "c1".into(),
+                name: Some("Welzijnscoalitie Delfshaven".into()),
+                replicas: vec![
+                    (own.clone(), "https://oud.example/coalitions/delfshaven".into()),
+                    ("https://ander.example/groups/buurt".into(), "https://ander.example/coalitions/delfshaven".into()),
+                ],
+            },
+            CoalitionSeat { coalition: "c2".into(), name: None, replicas: vec![(own, "https://oud.example/coalitions/alleen".into())] },
+        ];
+        let steps = next_steps(&handover);
+        assert!(steps[0].contains("ask to join again through https://ander.example/coalitions/delfshaven"), "{steps:?}");
+        assert!(steps[1].contains("c2") && steps[1].contains("no other member's replica"), "{steps:?}");
+    }
+}
