@@ -2,7 +2,8 @@
 //! initiative leaves this node in a file and is taken in on another (issue 17). What goes in
 //! the file and how it is checked is the domain's (`ops::handing_over`); this module reads and
 //! writes the file. The file is written as `FILE.partial` and renamed when whole, and read
-//! only up to `format::MAX_BYTES`.
+//! only up to `format::MAX_BYTES`. Only its owner may read it (password hashes, e-mail
+//! addresses).
 
 use crate::config::Config;
 use anyhow::{Context as _, Result, bail};
@@ -24,7 +25,7 @@ pub async fn export_initiative(config: &Config, slug: &str, file: &Path) -> Resu
     let mut partial = file.as_os_str().to_owned();
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);
-    std::fs::write(&partial, bytes).with_context(|| format!("writing {}", partial.display()))?;
+    write_private(&partial, &bytes).with_context(|| format!("writing {}", partial.display()))?;
     std::fs::rename(&partial, file).with_context(|| format!("renaming {} to {}", partial.display(), file.display()))?;
     Ok(exported)
 }
@@ -38,6 +39,15 @@ pub async fn import_initiative(config: &Config, file: &Path) -> Result<Imported>
     let imported = import::import(&store, &urls, &handover, keys::generate).await;
     store.close().await;
     Ok(imported?)
+}
+
+/// Writes a file only its owner can read: it holds password hashes and e-mail addresses.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(path)?, bytes)
 }
 
 fn read_bounded(file: &Path) -> Result<Vec<u8>> {
