@@ -202,3 +202,54 @@ async fn a_full_disk_refuses_writes_clearly_and_loses_nothing_confirmed() -> Res
     let _ = std::fs::remove_file(&log_path);
     Ok(())
 }
+
+/// A follower's node is down (every connection to it is reset). After its first failure the
+/// sender holds its whole queue back until the retry is due: twenty more posts cost it no
+/// connection and no signature meanwhile, while a healthy follower gets every post at once.
+/// When the peer speaks to us again, its queue goes out without waiting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_known_to_be_down_costs_nothing_until_it_is_tried_again() -> Result<()> {
+    let dead = ResettingProxy::start().await?;
+    dead.set(Breakage::ResetOnConnect);
+    let sender = TestNode::start_with(Backend::Sqlite, |config| {
+        config.federation.delivery.retry_base_ms = 30_000;
+        config.federation.delivery.retry_max_ms = 60_000;
+    })
+    .await?;
+    let receiver = TestNode::start(Backend::Sqlite).await?;
+    let author = sender.add_member("schrijver", None).await?;
+    let reader = receiver.add_member("lezer", None).await?;
+    receiver.follow_and_wait(&reader, &author.ap_id).await?;
+    let dead_follower = format!("http://localhost:{}/users/weg", dead.port);
+    buurtnet_tests::harness::add_stand_in_follower(sender.store(), &dead_follower, &author).await?;
+
+    let state = sender.node.as_ref().context("running")?.state();
+    let publish = async |text: String| {
+        let draft = PostDraft::plain(text, Visibility::Public, vec![]);
+        let post = ops::posts::publish(&state.store, &state.urls, &author, &author, &draft).await;
+        state.wake_delivery();
+        post
+    };
+    let first = publish("De eerste".into()).await?;
+    eventually("the first delivery to the dead peer fails", || async { Ok((dead.resets() >= 1).then_some(())) }).await?;
+    eventually("the healthy follower gets the first", || async { receiver.post(&first.ap_id).await }).await?;
+    let tried = dead.resets();
+    let mut later = Vec::new();
+    for i in 0..20 {
+        later.push(publish(format!("Nog een, nummer {i}")).await?.ap_id);
+    }
+    for id in &later {
+        eventually("the healthy follower gets every post at once", || async { receiver.post(id).await }).await?;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(dead.resets(), tried, "no connection to a peer held back until its retry");
+
+    // It speaks to us: its queue is released at once.
+    let dead_host = format!("localhost:{}", dead.port);
+    let waiting = store::deliveries::pending_by_host(&mut sender.store().conn().await?).await?;
+    assert_eq!(waiting.iter().find(|(host, _)| *host == dead_host).map(|(_, n)| *n), Some(21), "all of them wait");
+    store::deliveries::wake_host(&mut sender.store().conn().await?, &dead_host).await?;
+    state.wake_delivery();
+    eventually("a peer that speaks to us is tried again at once", || async { Ok((dead.resets() > tried).then_some(())) }).await?;
+    Ok(())
+}

@@ -125,7 +125,7 @@ async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) 
             return gave_up(state, delivery).await;
         }
         Attempt::Retry(why) => {
-            store::deliveries::record_peer_failure(&mut tx, &delivery.host, &why, settings.unreachable_after_failures).await?;
+            hold_peer(&mut tx, settings, &delivery.host, &why).await?;
             let give_up_at = delivery.created_at + (settings.give_up_after_hours as i64) * 3600 * 1000;
             let next = now_ms() + backoff_ms(delivery.attempts, settings.retry_base_ms, settings.retry_max_ms);
             if next > give_up_at {
@@ -142,6 +142,16 @@ async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) 
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Counts a failure of the peer at `host` and holds its whole queue back for as long as its
+/// failures in a row say, so that a peer known to be down costs no signatures and no
+/// connections until it is tried again (or speaks to us: `store::deliveries::wake_host`).
+async fn hold_peer(tx: &mut store::Tx, settings: &crate::settings::DeliverySettings, host: &str, why: &str) -> Result<()> {
+    let failures = store::deliveries::record_peer_failure(tx, host, why, settings.unreachable_after_failures).await?;
+    let until = now_ms() + backoff_ms(failures - 1, settings.retry_base_ms, settings.retry_max_ms);
+    store::deliveries::hold_peer(tx, host, until).await?;
     Ok(())
 }
 

@@ -54,6 +54,7 @@ pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64, busy_hos
     let sql = format!(
         "UPDATE deliveries SET lease_until = $1 WHERE id IN (
            SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND lease_until <= $2 {skip}
+           AND host NOT IN (SELECT host FROM peers WHERE retry_at > $2)
            ORDER BY id LIMIT $3 {lock})
          RETURNING {COLUMNS}"
     );
@@ -66,9 +67,13 @@ pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64, busy_hos
     })?)
 }
 
-/// When the next delivery falls due, if any is pending.
+/// When the next delivery falls due, if any is pending: its own time, its lease, and the hold
+/// on its peer, whichever is last.
 pub async fn next_due_at(db: &mut impl Handle) -> Result<Option<i64>> {
-    let sql = "SELECT MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END) FROM deliveries WHERE state = 'pending'";
+    let sql = "SELECT MIN(CASE WHEN COALESCE(p.retry_at, 0) > d.due THEN p.retry_at ELSE d.due END)
+               FROM (SELECT host, CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END AS due
+                     FROM deliveries WHERE state = 'pending') d
+               LEFT JOIN peers p ON p.host = d.host";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>(sql).fetch_one(c).await)?)
 }
 
@@ -95,6 +100,8 @@ pub async fn mark_failed(db: &mut impl Handle, id: i64, error: &str) -> Result<(
 pub async fn wake_host(db: &mut impl Handle, host: &str) -> Result<u64> {
     let sql = "UPDATE deliveries SET next_attempt_at = $1 WHERE host = $2 AND state = 'pending' AND next_attempt_at > $1";
     let done = affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(host).execute(c).await)?;
+    let release = "UPDATE peers SET retry_at = NULL WHERE host = $1 AND retry_at IS NOT NULL";
+    affected!(db, c => sqlx::query(release).bind(host).execute(c).await)?;
     Ok(done)
 }
 
@@ -120,18 +127,25 @@ pub struct Peer {
 
 pub async fn record_peer_success(db: &mut impl Handle, host: &str) -> Result<()> {
     let sql = "INSERT INTO peers (host, consecutive_failures, last_success_at) VALUES ($1, 0, $2)
-               ON CONFLICT (host) DO UPDATE SET consecutive_failures = 0, last_success_at = $2, unreachable_since = NULL";
+               ON CONFLICT (host) DO UPDATE SET consecutive_failures = 0, last_success_at = $2, unreachable_since = NULL, retry_at = NULL";
     affected!(db, c => sqlx::query(sql).bind(host).bind(now_ms()).execute(c).await)?;
     Ok(())
 }
 
-/// Counts a failure; after `unreachable_after` failures in a row the peer is marked unreachable.
-pub async fn record_peer_failure(db: &mut impl Handle, host: &str, error: &str, unreachable_after: i64) -> Result<()> {
+/// Counts a failure; after `unreachable_after` failures in a row the peer is marked
+/// unreachable. Returns the failures in a row, this one included.
+pub async fn record_peer_failure(db: &mut impl Handle, host: &str, error: &str, unreachable_after: i64) -> Result<i64> {
     let now = now_ms();
     let sql = "INSERT INTO peers (host, consecutive_failures, last_failure_at, last_error) VALUES ($1, 1, $2, $3)
                ON CONFLICT (host) DO UPDATE SET consecutive_failures = peers.consecutive_failures + 1, last_failure_at = $2, last_error = $3,
-                 unreachable_since = CASE WHEN peers.unreachable_since IS NULL AND peers.consecutive_failures + 1 >= $4 THEN $2 ELSE peers.unreachable_since END";
-    affected!(db, c => sqlx::query(sql).bind(host).bind(now).bind(error).bind(unreachable_after).execute(c).await)?;
+                 unreachable_since = CASE WHEN peers.unreachable_since IS NULL AND peers.consecutive_failures + 1 >= $4 THEN $2 ELSE peers.unreachable_since END
+               RETURNING consecutive_failures";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(host).bind(now).bind(error).bind(unreachable_after).fetch_one(c).await)?)
+}
+
+/// Holds the peer at `host` until `until` (Unix ms): no delivery to it is claimed before.
+pub async fn hold_peer(db: &mut impl Handle, host: &str, until: i64) -> Result<()> {
+    affected!(db, c => sqlx::query("UPDATE peers SET retry_at = $1 WHERE host = $2").bind(until).bind(host).execute(c).await)?;
     Ok(())
 }
 
