@@ -18,7 +18,7 @@
 
 use crate::config::Config;
 use anyhow::{Context as _, Result, bail};
-use buurtnet_domain::Store;
+use buurtnet_domain::store::Pool;
 use buurtnet_domain::store::backup as db;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -70,8 +70,8 @@ impl std::fmt::Display for Carried {
 pub async fn backup(config: &Config, file: &Path) -> Result<Carried> {
     let store = crate::open_store(config).await?;
     let work = tempfile::tempdir_in(parent_of(file)).context("a working directory beside the backup file")?;
-    let (database, name) = match &store {
-        Store::Sqlite(_) => {
+    let (database, name) = match store.pool() {
+        Pool::Sqlite(_) => {
             let copy = work.path().join(SQLITE_FILE);
             db::sqlite_snapshot(&store, &copy).await?;
             let verdict = db::sqlite_integrity(&copy).await?;
@@ -80,7 +80,7 @@ pub async fn backup(config: &Config, file: &Path) -> Result<Carried> {
             }
             ("sqlite", SQLITE_FILE)
         }
-        Store::Postgres(_) => {
+        Pool::Postgres(_) => {
             pg_tool("pg_dump", &["--format=custom", "--no-owner", "--file"], &work.path().join(POSTGRES_FILE), &config.database_url())?;
             ("postgres", POSTGRES_FILE)
         }

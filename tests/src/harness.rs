@@ -314,19 +314,22 @@ pub fn buurtnet_binary() -> Result<std::path::PathBuf> {
     let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().context("workspace")?.to_path_buf();
     let target = std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| workspace.join("target"));
     static BUILD: std::sync::Once = std::sync::Once::new();
+    // `BUURTNET_PROFILE=release` runs the process tests (the soak, above all) on a release build.
+    let release = std::env::var("BUURTNET_PROFILE").is_ok_and(|p| p == "release");
     let mut built = Ok(());
     BUILD.call_once(|| {
-        let status = std::process::Command::new(env!("CARGO"))
-            .args(["build", "-q", "-p", "buurtnet", "--bin", "buurtnet"])
-            .current_dir(&workspace)
-            .status();
+        let mut args = vec!["build", "-q", "-p", "buurtnet", "--bin", "buurtnet"];
+        if release {
+            args.push("--release");
+        }
+        let status = std::process::Command::new(env!("CARGO")).args(&args).current_dir(&workspace).status();
         built = match status {
             Ok(s) if s.success() => Ok(()),
             other => Err(anyhow::anyhow!("building the buurtnet binary failed: {other:?}")),
         };
     });
     built?;
-    Ok(target.join("debug").join("buurtnet"))
+    Ok(target.join(if release { "release" } else { "debug" }).join("buurtnet"))
 }
 
 /// Sends `body` to `inbox`, signed by `signer` (or unsigned when `None`).

@@ -367,6 +367,13 @@ async fn coalition_operations_are_kept_once_and_fold_alike_in_any_order(store: S
         assert!(ops::coalitions::record(&store, coalition, op, &raw, ops::coalitions::Spread::Keep).await?);
         let state = ops::coalitions::state(&store, coalition).await?;
         assert!(state.members.len() <= 1 || op.id == "https://a.example/ops/1", "nothing counts before its parents");
+        // The process remembers the fold (issue 18): asked again, it must be the fold of
+        // exactly what is stored now.
+        let readings = store::coalitions::readings(&mut store.conn().await?, coalition).await?;
+        let stored = readings.iter().map(|(_, r)| serde_json::from_str::<Operation>(r)).collect::<Result<Vec<_>, _>>()?;
+        let fresh = buurtnet_domain::model::coalition::fold(&stored);
+        assert_eq!(state, fresh, "the fold after an arrival is the fold of what is stored");
+        assert_eq!(ops::coalitions::state(&store, coalition).await?, fresh, "the remembered fold too");
     }
     let state = ops::coalitions::state(&store, coalition).await?;
     assert_eq!(state.members.iter().map(String::as_str).collect::<Vec<_>>(), vec![a, b]);

@@ -4,9 +4,10 @@
 //! copy of an operation changes nothing.
 
 use crate::error::{DomainError, Result, Say};
-use crate::model::coalition::{CoalitionState, Operation, fold, heads};
+use crate::model::coalition::{CoalitionState, FoldedLog, Operation, fold, heads};
 use crate::store::{self, Store};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Whether a newly kept operation goes out to the other replicas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,17 +40,17 @@ pub async fn record(store: &Store, coalition: &str, op: &Operation, raw: &str, s
 /// application. Operations by members that the rules refuse now are kept all the same: a
 /// concurrent operation arriving later may make them count, and the fold decides.
 pub async fn admissible(store: &Store, coalition: &str, op: &Operation) -> Result<()> {
-    let ops = operations(store, coalition).await?;
+    let log = log(store, coalition).await?;
     let concerns_us = match &op.kind {
         crate::model::coalition::OpKind::Propose(crate::model::coalition::Change::Admit(candidate)) => {
             store::actors::by_ap_id(&mut store.conn().await?, candidate).await?.is_some_and(|a| a.is_local)
         }
         _ => false,
     };
-    if ops.is_empty() && !concerns_us {
+    if log.ops.is_empty() && !concerns_us {
         return Err(DomainError::invalid("coalition", "a coalition this node takes no part in"));
     }
-    let state = fold(&ops);
+    let state = &log.state;
     let applies =
         matches!(&op.kind, crate::model::coalition::OpKind::Propose(crate::model::coalition::Change::Admit(c)) if c == &op.author);
     if !applies && !state.participants.contains(&op.author) && !concerns_us {
@@ -60,7 +61,7 @@ pub async fn admissible(store: &Store, coalition: &str, op: &Operation) -> Resul
 
 /// The coalition as its operations here make it.
 pub async fn state(store: &Store, coalition: &str) -> Result<CoalitionState> {
-    Ok(fold(&operations(store, coalition).await?))
+    Ok(log(store, coalition).await?.state.clone())
 }
 
 /// Records the founding operation (signed by the caller) and hosts the first replica as
@@ -138,10 +139,10 @@ pub async fn partners(tx: &mut impl store::Handle, author_id: i64) -> Result<Vec
 /// in any operation held (also one still waiting for its parents, since the operation that
 /// needs the key may be one of those parents).
 pub async fn vouched_keys(store: &Store, coalition: &str, actor: &str) -> Result<Vec<String>> {
-    let ops = operations(store, coalition).await?;
-    let state = fold(&ops);
+    let log = log(store, coalition).await?;
+    let (ops, state) = (&log.ops, &log.state);
     let mut keys = Vec::new();
-    for op in &ops {
+    for op in ops {
         let counts = match op.kind {
             crate::model::coalition::OpKind::Found { .. } if op.author == actor => true,
             _ => op.author != actor && state.ever_members.contains(&op.author),
@@ -267,7 +268,30 @@ pub async fn is_member_of_a_hosted_coalition(store: &Store, author: &str) -> Res
 
 /// The coalition's state from the operations `db` holds (inside a transaction or not).
 async fn fold_in(db: &mut impl store::Handle, coalition: &str) -> Result<CoalitionState> {
-    Ok(fold(&operations_in(db, coalition).await?))
+    Ok(log_in(db, coalition).await?.state.clone())
+}
+
+/// The coalition's log as `db` sees it, parsed and folded (issue 18: folding a log of a
+/// thousand operations costs milliseconds, and a post or an incoming operation asks for it
+/// several times). Taken from what the process remembers when the log's rows are the same;
+/// otherwise read and folded, and remembered when `db` sees committed rows only. The row ids
+/// name the rows exactly: the log only grows, and a committed row never changes.
+async fn log_in(db: &mut impl store::Handle, coalition: &str) -> Result<Arc<FoldedLog>> {
+    let ids = store::coalitions::ids(db, coalition).await?;
+    if let Some(remembered) = db.memo().fold_of(coalition, &ids) {
+        return Ok(remembered);
+    }
+    let (mut ids, mut ops) = (Vec::new(), Vec::new());
+    for (id, reading) in store::coalitions::readings(db, coalition).await? {
+        ids.push(id);
+        ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
+    }
+    let state = fold(&ops);
+    let log = Arc::new(FoldedLog { ids, ops, state });
+    if db.reads_committed_only() {
+        db.memo().remember_fold(coalition, log.clone());
+    }
+    Ok(log)
 }
 
 /// Whether this node holds every one of these operations.
@@ -281,27 +305,19 @@ pub async fn knows_all(store: &Store, op_ids: &[String]) -> Result<bool> {
     Ok(true)
 }
 
-/// The operations held for a coalition.
-async fn operations(store: &Store, coalition: &str) -> Result<Vec<Operation>> {
-    operations_in(&mut store.conn().await?, coalition).await
-}
-
-async fn operations_in(db: &mut impl store::Handle, coalition: &str) -> Result<Vec<Operation>> {
-    let mut ops = Vec::new();
-    for reading in store::coalitions::readings(db, coalition).await? {
-        ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
-    }
-    Ok(ops)
+/// The operations held for a coalition, and their fold.
+async fn log(store: &Store, coalition: &str) -> Result<Arc<FoldedLog>> {
+    log_in(&mut store.conn().await?, coalition).await
 }
 
 /// What a new operation names as its parents: the current heads.
 pub async fn current_heads(store: &Store, coalition: &str) -> Result<Vec<String>> {
-    Ok(heads(&operations(store, coalition).await?))
+    Ok(heads(&log(store, coalition).await?.ops))
 }
 
 /// Checks that `op` would count (the fold would not refuse it) before it is signed and kept.
 pub async fn check_new(store: &Store, coalition: &str, op: &Operation) -> Result<()> {
-    let mut ops = operations(store, coalition).await?;
+    let mut ops = log(store, coalition).await?.ops.clone();
     ops.push(op.clone());
     match fold(&ops).refused.get(&op.id) {
         Some(why) => Err(DomainError::CoalitionRefused(*why)),

@@ -11,7 +11,7 @@ use std::str::FromStr as _;
 /// Writes a consistent copy of the SQLite database to `into` (which must not exist), while
 /// others go on reading and writing.
 pub async fn sqlite_snapshot(store: &Store, into: &Path) -> Result<()> {
-    let Store::Sqlite(pool) = store else {
+    let super::Pool::Sqlite(pool) = store.pool() else {
         return Err(DomainError::invalid("database_url", "a copy with VACUUM INTO is for SQLite; PostgreSQL is copied with pg_dump"));
     };
     let target = into.to_str().ok_or_else(|| DomainError::invalid("file", "the backup's path must be valid UTF-8"))?;

@@ -23,10 +23,16 @@ pub async fn insert(db: &mut impl Handle, op: &NewOperation<'_>) -> Result<bool>
         == 1)
 }
 
-/// The readings of a coalition's operations, in the order they came.
-pub async fn readings(db: &mut impl Handle, coalition: &str) -> Result<Vec<String>> {
-    let sql = "SELECT reading FROM coalition_operations WHERE coalition = $1 ORDER BY id";
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(coalition).fetch_all(c).await)?)
+/// The readings of a coalition's operations, with their row ids, in the order they came.
+pub async fn readings(db: &mut impl Handle, coalition: &str) -> Result<Vec<(i64, String)>> {
+    let sql = "SELECT id, reading FROM coalition_operations WHERE coalition = $1 ORDER BY id";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String)>(sql).bind(coalition).fetch_all(c).await)?)
+}
+
+/// The row ids of a coalition's operations, in order: which rows a reading would give.
+pub async fn ids(db: &mut impl Handle, coalition: &str) -> Result<Vec<i64>> {
+    let sql = "SELECT id FROM coalition_operations WHERE coalition = $1 ORDER BY id";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(coalition).fetch_all(c).await)?)
 }
 
 /// The signed documents of a coalition's operations after the `after`-th, `limit` at most

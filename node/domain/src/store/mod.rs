@@ -47,18 +47,47 @@ pub mod settings;
 pub mod timelines;
 
 use crate::error::{DomainError, Result};
+use crate::model::coalition::FoldedLog;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A connection pool to the node's database.
+/// A connection pool to the node's database, and what this process remembers of it.
 #[derive(Clone, Debug)]
-pub enum Store {
+pub struct Store {
+    pool: Pool,
+    memo: Arc<Memo>,
+}
+
+/// The pool of either backend.
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+/// What this process keeps between requests to spare the database work (issue 18): each entry
+/// says which rows it was made from, and is used only while the database holds the same.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Each coalition's log as last read outside a transaction, parsed and folded.
+    folds: Mutex<HashMap<String, Arc<FoldedLog>>>,
+}
+
+impl Memo {
+    /// The log of `coalition` remembered from exactly the rows `ids`, if any.
+    pub(crate) fn fold_of(&self, coalition: &str, ids: &[i64]) -> Option<Arc<FoldedLog>> {
+        self.folds.lock().expect("memo lock").get(coalition).filter(|log| log.ids == ids).cloned()
+    }
+
+    pub(crate) fn remember_fold(&self, coalition: &str, log: Arc<FoldedLog>) {
+        self.folds.lock().expect("memo lock").insert(coalition.to_string(), log);
+    }
 }
 
 /// A borrowed connection of either backend: what every store function works on.
@@ -70,35 +99,67 @@ pub enum Raw<'c> {
 /// Anything a store function can run on: a transaction or a pooled connection.
 pub trait Handle: Send {
     fn raw(&mut self) -> Raw<'_>;
+    /// What the process remembers of the database.
+    fn memo(&self) -> &Memo;
+    /// Whether what it reads was committed by others only (a connection outside a
+    /// transaction): only such reads may be remembered, since a transaction's own writes may
+    /// still be rolled back.
+    fn reads_committed_only(&self) -> bool;
 }
 
 /// A write transaction.
-pub enum Tx {
+pub struct Tx {
+    inner: TxInner,
+    memo: Arc<Memo>,
+}
+
+enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 /// A pooled connection for reads.
-pub enum Conn {
+pub struct Conn {
+    inner: ConnInner,
+    memo: Arc<Memo>,
+}
+
+enum ConnInner {
     Sqlite(PoolConnection<Sqlite>),
     Postgres(PoolConnection<Postgres>),
 }
 
 impl Handle for Tx {
     fn raw(&mut self) -> Raw<'_> {
-        match self {
-            Tx::Sqlite(t) => Raw::Sqlite(t),
-            Tx::Postgres(t) => Raw::Postgres(t),
+        match &mut self.inner {
+            TxInner::Sqlite(t) => Raw::Sqlite(t),
+            TxInner::Postgres(t) => Raw::Postgres(t),
         }
+    }
+
+    fn memo(&self) -> &Memo {
+        &self.memo
+    }
+
+    fn reads_committed_only(&self) -> bool {
+        false
     }
 }
 
 impl Handle for Conn {
     fn raw(&mut self) -> Raw<'_> {
-        match self {
-            Conn::Sqlite(c) => Raw::Sqlite(c),
-            Conn::Postgres(c) => Raw::Postgres(c),
+        match &mut self.inner {
+            ConnInner::Sqlite(c) => Raw::Sqlite(c),
+            ConnInner::Postgres(c) => Raw::Postgres(c),
         }
+    }
+
+    fn memo(&self) -> &Memo {
+        &self.memo
+    }
+
+    fn reads_committed_only(&self) -> bool {
+        true
     }
 }
 
@@ -129,9 +190,9 @@ pub use affected;
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
     }
@@ -141,7 +202,7 @@ impl Store {
     /// Opens (creating if needed) the database at `url` and brings its schema up to date.
     /// `sqlite://path` or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store> {
-        let store = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(8)
@@ -149,7 +210,7 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
-            Store::Postgres(pool)
+            Pool::Postgres(pool)
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -158,49 +219,57 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new().max_connections(4).min_connections(0).connect_with(options).await?;
-            Store::Sqlite(pool)
+            Pool::Sqlite(pool)
         } else {
             return Err(DomainError::invalid("database_url", "must start with sqlite: or postgres://"));
         };
+        let store = Store { pool, memo: Arc::default() };
         store.migrate().await?;
         Ok(store)
     }
 
     async fn migrate(&self) -> Result<()> {
-        match self {
-            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
 
     pub fn backend(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
+        match &self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
+    }
+
+    /// The pool, for what only one backend can do (a SQLite snapshot, `pg_dump`).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
     }
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self {
-            Store::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Store::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { inner, memo: self.memo.clone() })
     }
 
     /// Borrows a connection for reads.
     pub async fn conn(&self) -> Result<Conn> {
-        Ok(match self {
-            Store::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
-            Store::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
-        })
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => ConnInner::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => ConnInner::Postgres(pool.acquire().await?),
+        };
+        Ok(Conn { inner, memo: self.memo.clone() })
     }
 
     pub async fn close(&self) {
-        match self {
-            Store::Sqlite(pool) => pool.close().await,
-            Store::Postgres(pool) => pool.close().await,
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
         }
     }
 }

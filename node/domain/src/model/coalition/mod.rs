@@ -152,6 +152,15 @@ impl Proposal {
     }
 }
 
+/// A coalition's log as one reading of the database found it: the rows' ids in order, the
+/// operations they hold, and their fold (what the process remembers, keyed by the ids).
+#[derive(Debug)]
+pub struct FoldedLog {
+    pub ids: Vec<i64>,
+    pub ops: Vec<Operation>,
+    pub state: CoalitionState,
+}
+
 /// What a set of operations amounts to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CoalitionState {
