@@ -179,7 +179,7 @@ async fn abuse_is_refused_with_a_clear_message_and_nothing_kept(backend: Backend
     let spam = [("name", "Piet"), ("contact", "piet@example.org"), ("question", "Goedkope pillen op WWW.pillen.example")];
     let linked = ask(&mut visitor, "zorg", &spam, None).await?;
     assert_eq!(linked.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(linked.body.contains("id=\"question-error\">zet er geen internetadressen in"), "{}", linked.body);
+    assert!(linked.body.contains("id=\"question-error\">Zet er geen internetadressen in."), "{}", linked.body);
 
     let mut robot: Vec<(&str, &str)> = the_question().to_vec();
     robot.push(("website", "https://spam.example"));
@@ -188,7 +188,7 @@ async fn abuse_is_refused_with_a_clear_message_and_nothing_kept(backend: Backend
     assert!(stored_questions(&node, &zorg).await?.is_empty(), "and nothing of it is kept");
 
     let empty = ask(&mut visitor, "zorg", &[("name", ASKER)], None).await?;
-    assert!(empty.body.contains("id=\"question-error\">vul dit in"), "{}", empty.body);
+    assert!(empty.body.contains("id=\"question-error\">Vul dit in."), "{}", empty.body);
     assert!(stored_questions(&node, &zorg).await?.is_empty(), "nothing refused was kept");
 
     assert_eq!(ask(&mut visitor, "zorg", &the_question(), None).await?.status, StatusCode::OK, "the fifth this hour");

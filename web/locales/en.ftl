@@ -1121,6 +1121,25 @@ say-repeat-count-range = Choose a number of times from 1 to 104.
 say-repeat-ends-before-start = The last date is before the first.
 say-repeat-too-long = A repeat runs for at most two years.
 say-moved = This account moved to { $target } and posts nothing here any more.
+say-unknown-time-zone = We do not know this time zone.
+say-no-such-local-time = This time does not exist in that time zone.
+say-place-or-online-link = Give a place or an online link.
+say-https-address = Give a web address that starts with https://
+say-place-name-length = Give the place a name of at most 200 characters.
+say-capacity-range = Choose a number of places between 1 and 100000.
+say-event-full = This event is full.
+say-registration-closed = Registration is closed.
+say-sign-up-through-organisers = Sign up through the organisers' link.
+say-request-answered-already = This request was answered already.
+say-phone-or-email = Give a phone number or an e-mail address.
+say-not-a-phone-number = Give a phone number such as 06 12345678.
+say-not-an-email-address = Give an e-mail address such as naam@voorbeeld.nl.
+say-guest-name-length = Give a name of 2 to { $max } characters.
+say-fill-this-in = Please fill this in.
+say-no-web-addresses = No web addresses, please.
+say-question-becomes-need = A question becomes a need.
+say-one-to-chars = From 1 to { $max } characters.
+say-question-answered-already = This question was answered already.
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

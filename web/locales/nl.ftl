@@ -1121,6 +1121,25 @@ say-repeat-count-range = Kies een aantal keer van 1 tot 104.
 say-repeat-ends-before-start = De laatste datum ligt voor de eerste.
 say-repeat-too-long = Een herhaling loopt hoogstens twee jaar.
 say-moved = Dit account is verhuisd naar { $target } en plaatst hier niets meer.
+say-unknown-time-zone = Deze tijdzone kennen we niet.
+say-no-such-local-time = Dit tijdstip bestaat niet in die tijdzone.
+say-place-or-online-link = Geef een plek of een online link.
+say-https-address = Geef een webadres dat begint met https://
+say-place-name-length = Geef de plek een naam van hoogstens 200 tekens.
+say-capacity-range = Kies een aantal plaatsen tussen 1 en 100000.
+say-event-full = Deze activiteit is vol.
+say-registration-closed = Aanmelden is gesloten.
+say-sign-up-through-organisers = Meld je aan via de link van de organisatie.
+say-request-answered-already = Op dit verzoek is al geantwoord.
+say-phone-or-email = Geef een telefoonnummer of een e-mailadres.
+say-not-a-phone-number = Geef een telefoonnummer zoals 06 12345678.
+say-not-an-email-address = Geef een e-mailadres zoals naam@voorbeeld.nl.
+say-guest-name-length = Geef een naam van 2 tot { $max } tekens.
+say-fill-this-in = Vul dit in.
+say-no-web-addresses = Zet er geen internetadressen in.
+say-question-becomes-need = Van een vraag wordt een hulpvraag.
+say-one-to-chars = Van 1 tot { $max } tekens.
+say-question-answered-already = Deze vraag is al beantwoord.
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

@@ -2,7 +2,8 @@
 //! (the web crate's locales, `say-<code>`), so that the domain decides what is said and not in
 //! which language. Older messages still carry both languages in one string ("English /
 //! Nederlands", [`Words::Both`]); they move to codes one area at a time (issue 14): the help
-//! loop's (offers, needs and responses) first.
+//! loop's (offers, needs and responses) first, then events and meals (taking part, guests,
+//! repeating events, questions to an initiative).
 
 use crate::model::DeclineReason;
 
@@ -52,6 +53,43 @@ pub enum Say {
     RepeatTooLong,
     /// The account moved to another server (the address it moved to) and posts no more here.
     Moved(String),
+    UnknownTimeZone,
+    /// The local time does not exist in the time zone (it falls in the hour skipped when
+    /// summer time begins).
+    NoSuchLocalTime,
+    /// An event needs a place or an online link.
+    PlaceOrOnlineLink,
+    /// A web address given must start with https://.
+    HttpsAddress,
+    /// An event's place needs a name of at most 200 characters.
+    PlaceNameLength,
+    /// An event's capacity is between 1 and 100000 people.
+    CapacityRange,
+    /// No one can take part: all places are taken.
+    EventFull,
+    /// No one can sign up for the event (any more).
+    RegistrationClosed,
+    /// The event is someone else's: people sign up through its organisers' own link.
+    SignUpThroughOrganisers,
+    /// The request to take part was accepted or refused already.
+    RequestAnsweredAlready,
+    /// A guest gave neither a phone number nor an e-mail address.
+    PhoneOrEmail,
+    /// What a guest gave as a phone number is not one.
+    NotAPhoneNumber,
+    /// What a guest gave as an e-mail address is not one.
+    NotAnEmailAddress,
+    /// A guest's name has 2 to this many characters.
+    GuestNameLength(usize),
+    /// A field of a form must not be empty.
+    FillThisIn,
+    /// A question to an initiative may hold no web addresses (those are spam).
+    NoWebAddresses,
+    /// A question is turned into a need, not into an offer.
+    QuestionBecomesNeed,
+    /// A text of 1 to this many characters is needed.
+    OneToChars(usize),
+    QuestionAnsweredAlready,
 }
 
 impl Say {
@@ -78,13 +116,32 @@ impl Say {
             Say::RepeatEndsBeforeStart => "repeat-ends-before-start",
             Say::RepeatTooLong => "repeat-too-long",
             Say::Moved(_) => "moved",
+            Say::UnknownTimeZone => "unknown-time-zone",
+            Say::NoSuchLocalTime => "no-such-local-time",
+            Say::PlaceOrOnlineLink => "place-or-online-link",
+            Say::HttpsAddress => "https-address",
+            Say::PlaceNameLength => "place-name-length",
+            Say::CapacityRange => "capacity-range",
+            Say::EventFull => "event-full",
+            Say::RegistrationClosed => "registration-closed",
+            Say::SignUpThroughOrganisers => "sign-up-through-organisers",
+            Say::RequestAnsweredAlready => "request-answered-already",
+            Say::PhoneOrEmail => "phone-or-email",
+            Say::NotAPhoneNumber => "not-a-phone-number",
+            Say::NotAnEmailAddress => "not-an-email-address",
+            Say::GuestNameLength(_) => "guest-name-length",
+            Say::FillThisIn => "fill-this-in",
+            Say::NoWebAddresses => "no-web-addresses",
+            Say::QuestionBecomesNeed => "question-becomes-need",
+            Say::OneToChars(_) => "one-to-chars",
+            Say::QuestionAnsweredAlready => "question-answered-already",
         }
     }
 
     /// The values its words name.
     pub fn values(&self) -> Vec<(&'static str, String)> {
         match self {
-            Say::AtMostChars(n) => vec![("max", n.to_string())],
+            Say::AtMostChars(n) | Say::GuestNameLength(n) | Say::OneToChars(n) => vec![("max", n.to_string())],
             Say::NameTaken(name) => vec![("name", name.clone())],
             Say::Moved(target) => vec![("target", target.clone())],
             _ => vec![],
@@ -114,6 +171,25 @@ impl Say {
             Say::RepeatEndsBeforeStart,
             Say::RepeatTooLong,
             Say::Moved("https://nieuw.example/initiatives/zorg".into()),
+            Say::UnknownTimeZone,
+            Say::NoSuchLocalTime,
+            Say::PlaceOrOnlineLink,
+            Say::HttpsAddress,
+            Say::PlaceNameLength,
+            Say::CapacityRange,
+            Say::EventFull,
+            Say::RegistrationClosed,
+            Say::SignUpThroughOrganisers,
+            Say::RequestAnsweredAlready,
+            Say::PhoneOrEmail,
+            Say::NotAPhoneNumber,
+            Say::NotAnEmailAddress,
+            Say::GuestNameLength(100),
+            Say::FillThisIn,
+            Say::NoWebAddresses,
+            Say::QuestionBecomesNeed,
+            Say::OneToChars(2000),
+            Say::QuestionAnsweredAlready,
         ]
     }
 }

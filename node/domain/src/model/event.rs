@@ -1,7 +1,7 @@
 //! Events (activiteiten): meals, meet-ups, workshops, with a time in a time zone, a place or
 //! an online link, a capacity and a join mode. FEP-8a8e on the wire.
 
-use crate::error::{DomainError, Result, Violation};
+use crate::error::{DomainError, Result, Say, Violation};
 use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
@@ -110,38 +110,39 @@ impl EventDraft {
 
     /// Local wall-clock times in `timezone` (as people enter them) to UTC.
     pub fn local_to_utc(local: NaiveDateTime, timezone: &str) -> Result<DateTime<Utc>> {
-        let tz: Tz = timezone.parse().map_err(|_| DomainError::invalid("timezone", "unknown time zone / onbekende tijdzone"))?;
-        tz.from_local_datetime(&local).earliest().map(|t| t.with_timezone(&Utc)).ok_or_else(|| {
-            DomainError::invalid("starts_at", "this time does not exist in that time zone / dit tijdstip bestaat niet in die tijdzone")
-        })
+        let tz: Tz = timezone.parse().map_err(|_| DomainError::invalid("timezone", Say::UnknownTimeZone))?;
+        tz.from_local_datetime(&local)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| DomainError::invalid("starts_at", Say::NoSuchLocalTime))
     }
 
     pub fn validate(&self) -> Result<()> {
         let mut problems = Vec::new();
-        let mut problem = |field: &'static str, message: &str| problems.push(Violation { field, message: message.into() });
+        let mut problem = |field: &'static str, message: Say| problems.push(Violation { field, message: message.into() });
         if !(3..=120).contains(&self.title.trim().chars().count()) {
-            problem("title", "give a title of 3 to 120 characters / geef een titel van 3 tot 120 tekens");
+            problem("title", Say::TitleLength);
         }
         if self.description.chars().count() > 4000 {
-            problem("description", "at most 4000 characters / hoogstens 4000 tekens");
+            problem("description", Say::AtMostChars(4000));
         }
         if self.timezone.parse::<Tz>().is_err() {
-            problem("timezone", "unknown time zone / onbekende tijdzone");
+            problem("timezone", Say::UnknownTimeZone);
         }
         if self.ends_at.is_some_and(|end| end < self.starts_at) {
-            problem("ends_at", "the end comes before the start / het einde ligt voor het begin");
+            problem("ends_at", Say::EndBeforeStart);
         }
         if self.place.is_none() && self.online_url.is_none() {
-            problem("place", "give a place or an online link / geef een plek of een online link");
+            problem("place", Say::PlaceOrOnlineLink);
         }
         if self.online_url.as_deref().is_some_and(|u| super::links::web_address(u).is_none()) {
-            problem("online_url", "give a web address that starts with https:// / geef een webadres dat begint met https://");
+            problem("online_url", Say::HttpsAddress);
         }
         if self.place.as_ref().is_some_and(|p| p.name.trim().is_empty() || p.name.chars().count() > 200) {
-            problem("place", "give the place a name of at most 200 characters / geef de plek een naam van hoogstens 200 tekens");
+            problem("place", Say::PlaceNameLength);
         }
         if self.capacity.is_some_and(|c| !(1..=100_000).contains(&c)) {
-            problem("capacity", "between 1 and 100000 / tussen 1 en 100000");
+            problem("capacity", Say::CapacityRange);
         }
         if problems.is_empty() { Ok(()) } else { Err(DomainError::Invalid(problems)) }
     }

@@ -4,7 +4,7 @@
 //! organisers see them, nothing else does, and they never federate.
 
 use super::participation::{Answers, ParticipationState};
-use crate::error::{Result, Violation};
+use crate::error::{Result, Say, Violation};
 
 pub const MAX_GUEST_NAME_CHARS: usize = 100;
 
@@ -43,31 +43,31 @@ impl GuestDraft {
     /// address (`ops::mail::valid_address`).
     pub fn problems(&self, valid_email: impl Fn(&str) -> bool) -> Vec<Violation> {
         let mut problems = Vec::new();
-        let mut problem = |field: &'static str, message: &str| problems.push(Violation { field, message: message.into() });
+        let mut problem = |field: &'static str, message: Say| problems.push(Violation { field, message: message.into() });
         if let Err(message) = check_name(&self.name) {
-            problem("name", &message);
+            problem("name", message);
         }
         let (phone, email) = (self.phone.trim(), self.email.trim());
         if phone.is_empty() && email.is_empty() {
-            problem("contact", "give a phone number or an e-mail address / geef een telefoonnummer of een e-mailadres");
+            problem("contact", Say::PhoneOrEmail);
         }
         if !phone.is_empty() && normal_phone(phone).is_none() {
-            problem("phone", "give a phone number such as 06 12345678 / geef een telefoonnummer zoals 06 12345678");
+            problem("phone", Say::NotAPhoneNumber);
         }
         if !email.is_empty() && !valid_email(email) {
-            problem("email", "give an e-mail address such as naam@voorbeeld.nl / geef een e-mailadres zoals naam@voorbeeld.nl");
+            problem("email", Say::NotAnEmailAddress);
         }
         problems
     }
 }
 
 /// A name of 2 to 100 characters, as organisers will read it out.
-pub fn check_name(name: &str) -> Result<(), String> {
+pub fn check_name(name: &str) -> Result<(), Say> {
     let count = name.trim().chars().count();
     if (2..=MAX_GUEST_NAME_CHARS).contains(&count) && !name.chars().any(char::is_control) {
         Ok(())
     } else {
-        Err(format!("give a name of 2 to {MAX_GUEST_NAME_CHARS} characters / geef een naam van 2 tot {MAX_GUEST_NAME_CHARS} tekens"))
+        Err(Say::GuestNameLength(MAX_GUEST_NAME_CHARS))
     }
 }
 

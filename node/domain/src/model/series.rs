@@ -220,10 +220,8 @@ fn violations(error: DomainError) -> Vec<Violation> {
 }
 
 fn local_start(first: NaiveDateTime, timezone: &str) -> Result<DateTime<rrule::Tz>> {
-    let tz: Tz = timezone.parse().map_err(|_| DomainError::invalid("timezone", "unknown time zone / onbekende tijdzone"))?;
-    rrule::Tz::Tz(tz).from_local_datetime(&first).earliest().ok_or_else(|| {
-        DomainError::invalid("starts_at", "this time does not exist in that time zone / dit tijdstip bestaat niet in die tijdzone")
-    })
+    let tz: Tz = timezone.parse().map_err(|_| DomainError::invalid("timezone", Say::UnknownTimeZone))?;
+    rrule::Tz::Tz(tz).from_local_datetime(&first).earliest().ok_or_else(|| DomainError::invalid("starts_at", Say::NoSuchLocalTime))
 }
 
 fn end_of_day(date: NaiveDate, tz: rrule::Tz) -> Result<DateTime<rrule::Tz>> {

@@ -11,7 +11,7 @@
 
 use super::actors::ROLE_COORDINATOR;
 use super::proposals::Audience;
-use crate::error::{DomainError, Result, Violation};
+use crate::error::{DomainError, Result, Say, Violation};
 use crate::model::{Actor, ActorKind, Post, ProposalDraft, Purpose};
 use crate::store::questions::Question;
 use crate::store::{self, Store};
@@ -42,11 +42,11 @@ pub fn has_link(text: &str) -> bool {
 
 fn field_problem(field: &'static str, text: &str, max: usize) -> Option<Violation> {
     let message = if text.trim().is_empty() {
-        "please fill this in / vul dit in".to_string()
+        Say::FillThisIn
     } else if text.chars().count() > max {
-        format!("at most {max} characters / hoogstens {max} tekens")
+        Say::AtMostChars(max)
     } else if has_link(text) {
-        "no web addresses, please / zet er geen internetadressen in".to_string()
+        Say::NoWebAddresses
     } else {
         return None;
     };
@@ -154,7 +154,7 @@ pub async fn publish_need(
 ) -> Result<Post> {
     for_coordinator(store, member, question_id).await?;
     if draft.purpose != Purpose::Request {
-        return Err(DomainError::invalid("purpose", "a question becomes a need / van een vraag wordt een hulpvraag"));
+        return Err(DomainError::invalid("purpose", Say::QuestionBecomesNeed));
     }
     let post = super::proposals::publish(store, urls, member, author, draft, audience).await?;
     let mut tx = store.begin().await?;
@@ -182,13 +182,13 @@ pub async fn answer(store: &Store, member: &Actor, id: i64, text: &str, mail: Op
     let view = for_coordinator(store, member, id).await?;
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_ANSWER_CHARS {
-        return Err(DomainError::invalid("answer", format!("1 to {MAX_ANSWER_CHARS} characters / 1 tot {MAX_ANSWER_CHARS} tekens")));
+        return Err(DomainError::invalid("answer", Say::OneToChars(MAX_ANSWER_CHARS)));
     }
     let address = view.question.contact.trim();
     let mail = mail.filter(|_| super::mail::valid_address(address)).map(|compose| compose(&view, text));
     let mut tx = store.begin().await?;
     if !store::questions::record_answer(&mut tx, id, member.id, text, mail.is_some()).await? {
-        return Err(DomainError::conflict("answered already / al beantwoord"));
+        return Err(DomainError::conflict(Say::QuestionAnsweredAlready));
     }
     store::questions::mark_handled(&mut tx, id, member.id, view.question.need_post_id).await?;
     if let Some(mail) = &mail {

@@ -8,7 +8,7 @@
 //! accepted participants and sends it out with an `Update` of the event, so every node shows
 //! the same number.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, Admission, Answers, Event, JoinMode, Participation, ParticipationState, Post, RsvpAnswer, admission, has_room};
 use crate::outbox::Outgoing;
 use crate::store::{self, Store, Tx};
@@ -22,14 +22,14 @@ pub const KIND_RSVP_REJECTED: &str = "rsvp_rejected";
 pub const KIND_RSVP_REMOVED: &str = "rsvp_removed";
 
 pub(crate) fn full() -> DomainError {
-    DomainError::conflict("this event is full / deze activiteit is vol")
+    DomainError::conflict(Say::EventFull)
 }
 
 /// Why a request is refused at once, in words for the one who asked.
 pub(crate) fn refusal(admission: Admission) -> DomainError {
     match admission {
         Admission::Full => full(),
-        _ => DomainError::conflict("registration is closed / aanmelden is gesloten"),
+        _ => DomainError::conflict(Say::RegistrationClosed),
     }
 }
 
@@ -58,7 +58,7 @@ pub async fn join(store: &Store, urls: &LocalUrls, member: &Actor, event_ap_id: 
 pub async fn join_answering(store: &Store, urls: &LocalUrls, member: &Actor, event_ap_id: &str, answers: Answers) -> Result<Participation> {
     let (post, event) = joinable_event(store, event_ap_id, member).await?;
     if event.join_mode == JoinMode::External {
-        return Err(DomainError::invalid("event", "sign up through the organisers' link / meld je aan via de link van de organisatie"));
+        return Err(DomainError::invalid("event", Say::SignUpThroughOrganisers));
     }
     let join_id = urls.new_activity().to_string();
     if post.is_local {
@@ -146,7 +146,7 @@ pub async fn decide(store: &Store, member: &Actor, participation_id: i64, accept
     drop(conn);
     let post = super::posts::own_post(store, member, participation.event_post_id).await?;
     if participation.state != ParticipationState::Pending {
-        return Err(DomainError::conflict("this request was already answered / op dit verzoek is al geantwoord"));
+        return Err(DomainError::conflict(Say::RequestAnsweredAlready));
     }
     let mut tx = store.begin().await?;
     let event = store::events::by_post_id(&mut tx, post.id).await?.ok_or(DomainError::NotFound)?;
