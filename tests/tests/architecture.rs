@@ -90,6 +90,10 @@ const SAYS_IN_CODES: &[&str] = &[
     "node/domain/src/model/series.rs",
     "node/domain/src/ops/rsvp.rs",
     "node/domain/src/ops/questions.rs",
+    "node/domain/src/ops/guests.rs",
+    "node/domain/src/ops/series.rs",
+    "node/domain/src/ops/events.rs",
+    "node/domain/src/model/participation.rs",
 ];
 
 /// A string literal holding " / " between words, as the two-language messages are written.

@@ -1131,6 +1131,7 @@ say-event-full = This event is full.
 say-registration-closed = Registration is closed.
 say-sign-up-through-organisers = Sign up through the organisers' link.
 say-request-answered-already = This request was answered already.
+say-choose-another-initiative = Choose another initiative.
 say-phone-or-email = Give a phone number or an e-mail address.
 say-not-a-phone-number = Give a phone number such as 06 12345678.
 say-not-an-email-address = Give an e-mail address such as naam@voorbeeld.nl.

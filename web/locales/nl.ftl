@@ -1131,6 +1131,7 @@ say-event-full = Deze activiteit is vol.
 say-registration-closed = Aanmelden is gesloten.
 say-sign-up-through-organisers = Meld je aan via de link van de organisatie.
 say-request-answered-already = Op dit verzoek is al geantwoord.
+say-choose-another-initiative = Kies een ander initiatief.
 say-phone-or-email = Geef een telefoonnummer of een e-mailadres.
 say-not-a-phone-number = Geef een telefoonnummer zoals 06 12345678.
 say-not-an-email-address = Geef een e-mailadres zoals naam@voorbeeld.nl.

@@ -73,6 +73,8 @@ pub enum Say {
     SignUpThroughOrganisers,
     /// The request to take part was accepted or refused already.
     RequestAnsweredAlready,
+    /// The initiative chosen to organise with is not one the member may act for.
+    ChooseAnotherInitiative,
     /// A guest gave neither a phone number nor an e-mail address.
     PhoneOrEmail,
     /// What a guest gave as a phone number is not one.
@@ -126,6 +128,7 @@ impl Say {
             Say::RegistrationClosed => "registration-closed",
             Say::SignUpThroughOrganisers => "sign-up-through-organisers",
             Say::RequestAnsweredAlready => "request-answered-already",
+            Say::ChooseAnotherInitiative => "choose-another-initiative",
             Say::PhoneOrEmail => "phone-or-email",
             Say::NotAPhoneNumber => "not-a-phone-number",
             Say::NotAnEmailAddress => "not-an-email-address",
@@ -181,6 +184,7 @@ impl Say {
             Say::RegistrationClosed,
             Say::SignUpThroughOrganisers,
             Say::RequestAnsweredAlready,
+            Say::ChooseAnotherInitiative,
             Say::PhoneOrEmail,
             Say::NotAPhoneNumber,
             Say::NotAnEmailAddress,

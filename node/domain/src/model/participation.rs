@@ -1,6 +1,6 @@
 //! Taking part in an event (deelnemen): who asked, and what the organisers answered.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParticipationState {
@@ -117,7 +117,7 @@ impl Answers {
     pub fn to(self, questions: super::EventQuestions) -> Result<Answers> {
         let diet = self.diet.map(|d| d.trim().to_string()).filter(|d| !d.is_empty() && questions.diet);
         if diet.as_ref().is_some_and(|d| d.chars().count() > MAX_DIET_CHARS) {
-            return Err(DomainError::invalid("diet", format!("at most {MAX_DIET_CHARS} characters / hoogstens {MAX_DIET_CHARS} tekens")));
+            return Err(DomainError::invalid("diet", Say::AtMostChars(MAX_DIET_CHARS)));
         }
         Ok(Answers { needs_lift: self.needs_lift.filter(|_| questions.lift), diet })
     }

@@ -4,7 +4,7 @@
 //! notification, elsewhere by the `Update` their node receives. RSVP lives in `rsvp`.
 
 use super::guests::{GuestNews, GuestTeller};
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, EVENT_CANCELLED, Event, EventDraft, EventQuestions, NewPost, Post, PostEdit, Visibility, html};
 use crate::now_ms;
 use crate::outbox::Outgoing;
@@ -187,7 +187,7 @@ pub async fn add_co_organiser(store: &Store, member: &Actor, post_id: i64, organ
     let post = super::posts::own_post(store, member, post_id).await?;
     of_post(store, post_id).await?.ok_or(DomainError::NotFound)?;
     if organiser.kind() != crate::model::ActorKind::Group || organiser.id == post.author_id {
-        return Err(DomainError::invalid("organiser", "choose another initiative / kies een ander initiatief"));
+        return Err(DomainError::invalid("organiser", Say::ChooseAnotherInitiative));
     }
     let mut tx = store.begin().await?;
     store::events::add_organiser(&mut tx, post.id, &organiser.ap_id, true).await?;

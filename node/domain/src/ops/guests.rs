@@ -11,7 +11,7 @@
 //! this node, for its organisers.
 
 use super::rsvp::{KIND_RSVP_REQUEST, full, recount, refusal, tell_organisers};
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Admission, Answers, Event, Guest, GuestDraft, ParticipationState, Post, admission, check_name, has_room};
 use crate::store::guests::NewGuest;
 use crate::store::mail::NewMail;
@@ -179,7 +179,7 @@ pub async fn decide(
     let guest = store::guests::by_id(&mut store.conn().await?, guest_id).await?;
     let post = super::posts::own_post(store, member, guest.event_post_id).await?;
     if guest.state != ParticipationState::Pending {
-        return Err(DomainError::conflict("this request was already answered / op dit verzoek is al geantwoord"));
+        return Err(DomainError::conflict(Say::RequestAnsweredAlready));
     }
     let event = super::events::of_post(store, post.id).await?.ok_or(DomainError::NotFound)?;
     let mut tx = store.begin().await?;

@@ -5,7 +5,7 @@
 //! window moves ([`extend_due`]). A skipped date is never published, or cancelled when it
 //! was; a moved date is an ordinary change of that date's event (`events::update`).
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::calendar::{Repeating, series_calendar};
 use crate::model::{Actor, Event, EventDraft, EventQuestions, LOCAL_FORMAT, Post, Series, SeriesEnd, SeriesRule, Visibility, series_page};
 use crate::now_ms;
@@ -28,7 +28,7 @@ pub async fn start(
     (draft, visibility, questions): (&EventDraft, Visibility, EventQuestions),
     rule: SeriesRule,
 ) -> Result<(i64, Post)> {
-    let tz: Tz = draft.timezone.parse().map_err(|_| DomainError::invalid("timezone", "unknown time zone / onbekende tijdzone"))?;
+    let tz: Tz = draft.timezone.parse().map_err(|_| DomainError::invalid("timezone", Say::UnknownTimeZone))?;
     let first = draft.starts_at.with_timezone(&tz).naive_local();
     rule.validate(first.date())?;
     let post = super::events::publish_asking(store, urls, (member, author), draft, visibility, questions).await?;
