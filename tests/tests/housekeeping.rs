@@ -145,3 +145,36 @@ async fn needs_expired_or_closed_longer_ago_than_the_initiative_keeps_them_are_d
     assert!(page.contains("3 verlopen of afgeronde hulpvragen en hulpaanbod"), "{page}");
     Ok(())
 }
+
+/// The SQLite file gives the pages that a clearing emptied back to the disk, every time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_file_shrinks_after_a_clearing() -> Result<()> {
+    // A bare store: a running node's own daily clearing would race the test's.
+    let dir = tempfile::tempdir()?;
+    let store = buurtnet_domain::Store::connect(&buurtnet_tests::harness::database_url(Backend::Sqlite, &dir)?).await?;
+    let pragma = async |name: &str| -> Result<i64> {
+        use buurtnet_domain::store::{Handle as _, Raw};
+        let mut conn = store.conn().await?;
+        let Raw::Sqlite(c) = conn.raw() else { anyhow::bail!("SQLite") };
+        Ok(sqlx::query_scalar(&format!("PRAGMA {name}")).fetch_one(&mut *c).await?)
+    };
+    assert_eq!(pragma("auto_vacuum").await?, 2, "a new file gives pages back on request");
+    let long_ago = now_ms() - (KEEP_DAYS + 1) * DAY_MS;
+    let fill = |from: u32| {
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM n WHERE i < {from} + 3999)
+             INSERT INTO received_activities (ap_id, received_at)
+             SELECT 'https://elders.example/activities/' || i || '/{}', {long_ago} FROM n",
+            "x".repeat(200)
+        )
+    };
+    for round in 0..2 {
+        execute_sql(&store, &fill(round * 10_000)).await?;
+        let full = pragma("page_count").await?;
+        let clearing = housekeeping::clear_finished(&store, now_ms()).await?;
+        assert!(clearing.cleared.received_ids >= 4000 && clearing.cleared.pages_freed > 100, "round {round}: {clearing:?}");
+        assert!(pragma("page_count").await? < full, "round {round}: the file is smaller");
+        assert_eq!(pragma("freelist_count").await?, 0, "round {round}: no empty page is kept");
+    }
+    Ok(())
+}

@@ -1191,5 +1191,5 @@ federation-set-aside-intro = { $count ->
 }
 federation-set-aside-stored = As it is stored
 notice-van-de-lijst = Taken off the list. Whoever has an account or an e-mail address is told.
-federation-cleared = Cleared on { $when }: { $deliveries } deliveries, { $received } ids of received messages and { $mail } e-mails older than { $days } days, and { $needs } expired or finished requests and offers that ended longer ago than their initiative keeps them. This happens every day by itself.
+federation-cleared = Cleared on { $when }: { $deliveries } deliveries, { $received } ids of received messages and { $mail } e-mails older than { $days } days, and { $needs } expired or finished requests and offers that ended longer ago than their initiative keeps them. Then the database gave { $freed } MB of space back. This happens every day by itself.
 federation-cleared-never = Not cleared yet. Every day the node clears what is done and older than 30 days.

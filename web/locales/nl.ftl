@@ -1191,5 +1191,5 @@ federation-set-aside-intro = { $count ->
 }
 federation-set-aside-stored = Zoals het is opgeslagen
 notice-van-de-lijst = Afgemeld. Wie een account of e-mailadres heeft, krijgt bericht.
-federation-cleared = Opgeruimd op { $when }: { $deliveries } verstuurde berichten, { $received } kenmerken van ontvangen berichten en { $mail } e-mails die ouder waren dan { $days } dagen, en { $needs } verlopen of afgeronde hulpvragen en hulpaanbod die langer geleden afliepen dan hun initiatief ze bewaart. Dat gebeurt elke dag vanzelf.
+federation-cleared = Opgeruimd op { $when }: { $deliveries } verstuurde berichten, { $received } kenmerken van ontvangen berichten en { $mail } e-mails die ouder waren dan { $days } dagen, en { $needs } verlopen of afgeronde hulpvragen en hulpaanbod die langer geleden afliepen dan hun initiatief ze bewaart. Daarna gaf de database { $freed } MB ruimte terug. Dat gebeurt elke dag vanzelf.
 federation-cleared-never = Nog niet opgeruimd. Elke dag ruimt de node vanzelf op wat klaar is en ouder dan 30 dagen.

@@ -125,6 +125,7 @@ pub async fn overview(context: Context, LoggedIn { visitor, member: admin }: Log
                 ("received", last.cleared.received_ids.to_string()),
                 ("mail", last.cleared.mail.to_string()),
                 ("needs", last.cleared.needs.to_string()),
+                ("freed", format!("{:.1}", last.cleared.pages_freed as f64 * SQLITE_PAGE_BYTES / 1_000_000.0)),
                 ("days", ops::housekeeping::KEEP_DAYS.to_string()),
             ],
         ),
@@ -250,3 +251,6 @@ pub async fn save_settings(context: Context, MemberForm { visitor, member: admin
         Err(e) => error_page(&context, &visitor, &e).await,
     }
 }
+
+/// The size of a page of the SQLite file (its default), to say what a clearing gave back.
+const SQLITE_PAGE_BYTES: f64 = 4096.0;

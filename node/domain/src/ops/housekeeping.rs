@@ -3,8 +3,9 @@
 //! spent codes) are cleared once they are [`KEEP_DAYS`] old, at most once a day. Needs and
 //! offers an initiative posted go too, once they expired, were withdrawn or were helped longer
 //! ago than the initiative keeps them ([`super::initiatives::keep_needs_days`]): they are
-//! deleted as their author would delete them, so peers drop their copies. The last clearing is
-//! kept, for the administrator's page.
+//! deleted as their author would delete them, so peers drop their copies. Then the SQLite file
+//! gives the pages they left empty back to the disk. The last clearing is kept, for the
+//! administrator's page.
 
 use crate::error::Result;
 use crate::now_ms;
@@ -31,8 +32,11 @@ pub async fn clear_finished(store: &Store, now: i64) -> Result<Clearing> {
     let needs = delete_closed_needs(store, now).await?;
     let mut tx = store.begin().await?;
     let cleared = Cleared { needs, ..store::housekeeping::clear_finished(&mut tx, now - KEEP_DAYS * DAY_MS).await? };
-    let clearing = Clearing { at: now, cleared };
+    tx.commit().await?;
+    let pages_freed = store::housekeeping::compact(&mut store.conn().await?).await?;
+    let clearing = Clearing { at: now, cleared: Cleared { pages_freed, ..cleared } };
     let kept = serde_json::to_string(&clearing).map_err(|e| crate::DomainError::Corrupt(e.to_string()))?;
+    let mut tx = store.begin().await?;
     store::settings::set(&mut tx, LAST, &kept).await?;
     tx.commit().await?;
     Ok(clearing)

@@ -3,7 +3,7 @@
 //! received (kept to drop repeats), sent or given-up mail, and spent login and password codes.
 //! Pending work is never touched.
 
-use super::{Handle, affected};
+use super::{Handle, Raw, affected, on_db};
 use crate::error::Result;
 
 /// How many rows of each kind were cleared.
@@ -18,6 +18,10 @@ pub struct Cleared {
     /// them (not a row cleared here: the domain deletes them as their author would).
     #[serde(default)]
     pub needs: u64,
+    /// Pages of the SQLite file given back to the disk after the clearing (0 on PostgreSQL,
+    /// whose autovacuum does this itself, and on a file made before incremental vacuum).
+    #[serde(default)]
+    pub pages_freed: u64,
 }
 
 /// Clears what was finished before `before` (Unix ms).
@@ -34,8 +38,34 @@ pub async fn clear_finished(db: &mut impl Handle, before: i64) -> Result<Cleared
         codes: older(db, "DELETE FROM oauth_codes WHERE expires_at < $1", before).await?
             + older(db, "DELETE FROM password_resets WHERE expires_at < $1", before).await?,
         needs: 0,
+        pages_freed: 0,
     })
 }
+
+/// Gives the pages that cleared rows left empty back to the disk: SQLite files made with
+/// incremental vacuum (every file since it was switched on at connect); how many pages. A
+/// prepared `PRAGMA incremental_vacuum` frees one page each time it runs, so it runs until
+/// no page is free, at most as often as there were free pages at the start.
+pub async fn compact(db: &mut impl Handle) -> Result<u64> {
+    if !matches!(db.raw(), Raw::Sqlite(_)) || pragma(db, "PRAGMA auto_vacuum").await? != INCREMENTAL {
+        return Ok(0);
+    }
+    let before = pragma(db, "PRAGMA page_count").await?;
+    let mut rounds = pragma(db, "PRAGMA freelist_count").await?;
+    while rounds > 0 && pragma(db, "PRAGMA freelist_count").await? > 0 {
+        affected!(db, c => sqlx::query("PRAGMA incremental_vacuum").execute(c).await)?;
+        rounds -= 1;
+    }
+    let after = pragma(db, "PRAGMA page_count").await?;
+    Ok(before.saturating_sub(after) as u64)
+}
+
+async fn pragma(db: &mut impl Handle, sql: &'static str) -> Result<i64> {
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).fetch_one(c).await)?)
+}
+
+/// `PRAGMA auto_vacuum`'s value for incremental.
+const INCREMENTAL: i64 = 2;
 
 async fn older(db: &mut impl Handle, sql: &'static str, before: i64) -> Result<u64> {
     Ok(affected!(db, c => sqlx::query(sql).bind(before).execute(c).await)?)

@@ -50,7 +50,7 @@ use crate::error::{DomainError, Result};
 use crate::model::coalition::FoldedLog;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -217,7 +217,10 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // New files give pages back to the disk when housekeeping asks (an older file
+                // keeps this off until a `VACUUM` by hand).
+                .auto_vacuum(SqliteAutoVacuum::Incremental);
             let pool = SqlitePoolOptions::new().max_connections(4).min_connections(0).connect_with(options).await?;
             Pool::Sqlite(pool)
         } else {
