@@ -78,6 +78,13 @@ async fn follow_requests_wait_for_approval(backend: Backend) -> Result<()> {
         .await?;
     }
     let before = home.publish_as(&coordinator, &initiative, "Alleen voor volgers na goedkeuring", Visibility::Public, vec![]).await?;
+    // Who gets a post is decided when it goes out (the outbox entry is expanded): wait for
+    // that, or on a busy machine it goes out after the approval, to the new follower too.
+    home.node.as_ref().expect("running").state().wake_delivery();
+    eventually("the post before the approval goes out", || async {
+        Ok((buurtnet_domain::store::outbox::count_pending(&mut home.store().conn().await?).await? == 0).then_some(()))
+    })
+    .await?;
 
     let store = home.store();
     let asker_there = home.actor(&asker.ap_id).await?.expect("known");
