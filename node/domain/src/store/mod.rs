@@ -207,6 +207,7 @@ impl Store {
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .min_connections(0)
+                .before_acquire(|conn, _| Box::pin(async move { Ok(outside_a_transaction(conn)) }))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
@@ -221,7 +222,12 @@ impl Store {
                 // New files give pages back to the disk when housekeeping asks (an older file
                 // keeps this off until a `VACUUM` by hand).
                 .auto_vacuum(SqliteAutoVacuum::Incremental);
-            let pool = SqlitePoolOptions::new().max_connections(4).min_connections(0).connect_with(options).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .min_connections(0)
+                .before_acquire(|conn, _| Box::pin(async move { Ok(outside_a_transaction(conn)) }))
+                .connect_with(options)
+                .await?;
             Pool::Sqlite(pool)
         } else {
             return Err(DomainError::invalid("database_url", "must start with sqlite: or postgres://"));
@@ -275,6 +281,18 @@ impl Store {
             Pool::Postgres(pool) => pool.close().await,
         }
     }
+}
+
+/// Whether a pooled connection may be handed out: not when it is still inside a transaction,
+/// which happens when a rollback failed (seen with the disk full: every later `begin` on it
+/// failed with "non-zero transaction depth"). The pool closes such a connection and opens
+/// another.
+fn outside_a_transaction(conn: &impl sqlx::Connection) -> bool {
+    if conn.is_in_transaction() {
+        tracing::warn!("a database connection was left inside a transaction; closing it");
+        return false;
+    }
+    true
 }
 
 /// True when the error is a unique-constraint violation, in either dialect.
