@@ -37,8 +37,14 @@ impl Tally {
 }
 
 fn resident_mb(pid: u32) -> Result<f64> {
+    status_mb(pid, "VmRSS:")
+}
+
+/// A memory figure of `/proc/{pid}/status` (`VmRSS:`, `RssAnon:`, `RssFile:`) in MB.
+fn status_mb(pid: u32, field: &str) -> Result<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let kb: f64 = status.lines().find_map(|l| l.strip_prefix("VmRSS:")).context("VmRSS")?.trim().trim_end_matches("kB").trim().parse()?;
+    let kb: f64 =
+        status.lines().find_map(|l| l.strip_prefix(field)).context("memory field")?.trim().trim_end_matches("kB").trim().parse()?;
     Ok(kb / 1024.0)
 }
 
@@ -130,6 +136,16 @@ async fn a_node_under_every_kind_of_load_at_once_stays_well() -> Result<()> {
         tokio::time::sleep(Duration::from_secs(1)).await;
         memory.push(resident_mb(pid)?);
         pending.push(pending_work(&base).await?);
+        if memory.len() % 60 == 0 {
+            // Anonymous memory is the node's own; file-backed is mostly its program text.
+            let (anon, file) = (status_mb(pid, "RssAnon:")?, status_mb(pid, "RssFile:")?);
+            eprintln!(
+                "minute {}: {:.1} MB ({anon:.1} anonymous, {file:.1} file), pending {}",
+                memory.len() / 60,
+                memory[memory.len() - 1],
+                pending[pending.len() - 1]
+            );
+        }
     }
     load.0.await?;
     load.1.await?;
