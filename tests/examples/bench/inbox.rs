@@ -1,0 +1,105 @@
+//! Inbox: signed `Create(Note)`s addressed to a member here, from [`ACTORS`] remote actors
+//! whose keys the node already holds, [`IN_FLIGHT`] at a time. Every request is signed
+//! before the clock starts; the node answers after the note is stored, and the count of
+//! stored notes is checked in its database afterwards.
+
+use crate::bounds::{Bounds, IN_FLIGHT};
+use crate::node::{BenchNode, PEAK_GOAL_MB};
+use crate::report::{Figure, Goal};
+use crate::standins::{Peer, Prepared, fire, keys, prepared_get, prepared_signed_post};
+use anyhow::Result;
+use buurtnet_tests::process::NodeProcess;
+
+pub const ACTORS: usize = 200;
+pub const NOTES: usize = 4000;
+
+struct Run {
+    stored_per_second: f64,
+    empty_per_second: f64,
+    peak_mb: f64,
+}
+
+pub async fn figures(bounds: &Bounds, runs: usize) -> Result<Vec<Figure>> {
+    let keys = keys(ACTORS).await?;
+    let mut done = Vec::new();
+    for run in 0..runs {
+        done.push(one_run(keys.clone(), run).await?);
+        eprintln!("inbox run {run}: {:.0} stored/s", done[run].stored_per_second);
+    }
+    let empty = median_of(&done, |r| r.empty_per_second);
+    let bound = bounds.verify().min(empty);
+    let bound_name = if bounds.verify() <= empty { "/s RSA-2048 verify (best library)" } else { "/s empty requests to the node" };
+    Ok(vec![
+        Figure::new(
+            format!("node: empty requests (`/health`), {IN_FLIGHT} in flight"),
+            "/s",
+            done.iter().map(|r| r.empty_per_second).collect(),
+        ),
+        Figure::new(
+            format!("inbox: signed notes stored, {ACTORS} actors, {IN_FLIGHT} in flight"),
+            "/s",
+            done.iter().map(|r| r.stored_per_second).collect(),
+        )
+        .against(bound_name, bound)
+        .goal(Goal::AtLeastRatio(0.2)),
+        Figure::new("inbox: peak resident memory", "MB", done.iter().map(|r| r.peak_mb).collect()).goal(Goal::AtMost(PEAK_GOAL_MB)),
+    ])
+}
+
+fn median_of(runs: &[Run], figure: impl Fn(&Run) -> f64) -> f64 {
+    crate::report::median(&runs.iter().map(figure).collect::<Vec<_>>())
+}
+
+async fn one_run(keys: Vec<crate::standins::KeyPem>, run: usize) -> Result<Run> {
+    let peer = Peer::start(keys).await?;
+    let process = NodeProcess::new("")?;
+    process.add_member("schrijver").await?;
+    let node = BenchNode::serve(process).await?;
+    let base = node.base_url();
+
+    // Every actor introduces itself once, so the node holds every key before the clock starts.
+    let introductions = notes(&peer, &base, run, 0..ACTORS)?;
+    let introduced = fire(introductions, 16).await;
+    anyhow::ensure!(introduced.failed == 0, "{} introductions failed: {:?}", introduced.failed, introduced.first_failure);
+
+    let requests = notes(&peer, &base, run, ACTORS..ACTORS + NOTES)?;
+    let sampler = node.sample_memory()?;
+    let fired = fire(requests, IN_FLIGHT).await;
+    let peak_mb = sampler.peak().await?;
+    anyhow::ensure!(fired.failed == 0, "{} of {NOTES} notes were refused: {:?}", fired.failed, fired.first_failure);
+    let stored = stored_notes(&node, peer.origin()).await?;
+    anyhow::ensure!(stored == (ACTORS + NOTES) as i64, "{stored} notes stored of {}", ACTORS + NOTES);
+
+    let empty = fire((0..NOTES).map(|_| prepared_get(&format!("{base}/health"))).collect(), IN_FLIGHT).await;
+    Ok(Run { stored_per_second: fired.per_second(), empty_per_second: empty.per_second(), peak_mb })
+}
+
+/// Notes number `range`, each from actor `n % ACTORS`, signed now.
+fn notes(peer: &Peer, base: &str, run: usize, range: std::ops::Range<usize>) -> Result<Vec<Prepared>> {
+    let signers: Vec<_> = (0..ACTORS).map(|n| peer.signer(n)).collect::<Result<_>>()?;
+    let member = format!("{base}/users/schrijver");
+    range
+        .map(|i| {
+            let actor = peer.actor_id(i % ACTORS);
+            let note = format!("{}/notes/bench-{run}-{i}", peer.origin());
+            let activity = serde_json::json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{note}/activity"), "type": "Create", "actor": actor, "to": [member],
+                "object": {"id": note, "type": "Note", "attributedTo": actor, "to": [member],
+                           "content": format!("<p>Hoi, kan iemand helpen met de boodschappen? ({i})</p>"),
+                           "published": chrono::Utc::now().to_rfc3339()}
+            });
+            prepared_signed_post(&format!("{base}/inbox"), activity.to_string().into_bytes(), &signers[i % ACTORS])
+        })
+        .collect()
+}
+
+async fn stored_notes(node: &BenchNode, origin: &str) -> Result<i64> {
+    let pool = sqlx::SqlitePool::connect(&node.process.database_url()).await?;
+    let count = sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE ap_id LIKE ?")
+        .bind(format!("{origin}/notes/bench-%"))
+        .fetch_one(&pool)
+        .await?;
+    pool.close().await;
+    Ok(count)
+}
