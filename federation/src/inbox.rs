@@ -112,20 +112,30 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     }
     let signer = verified_signer(&pending, &actor_id, context).await?;
 
-    let mut conn = context.store.conn().await.map_err(FederationError::from)?;
-    if !store::inbox::remember_activity(&mut conn, &activity.id).await.map_err(FederationError::from)? {
+    if !remember_activity(context, &activity.id).await? {
         return Err(Duplicate);
     }
-    drop(conn);
     let result = activities::dispatch(&activity, &signer, context).await;
     if let Err(error) = &result
         && error.status().is_server_error()
     {
         // Our fault: let the sender's retry be processed.
-        let _ = store::inbox::forget_activity(&mut context.store.conn().await.map_err(FederationError::from)?, &activity.id).await;
+        let mut tx = context.store.begin().await.map_err(FederationError::from)?;
+        if store::inbox::forget_activity(&mut tx, &activity.id).await.is_ok() {
+            let _ = tx.commit().await;
+        }
     }
     peer_is_alive(context, &host).await;
     Ok(result?)
+}
+
+/// Remembers an activity id; false when it was known already. A write, so it waits for its
+/// turn like any other (`Store::begin`).
+async fn remember_activity(context: &Context, id: &str) -> Result<bool> {
+    let mut tx = context.store.begin().await?;
+    let new = store::inbox::remember_activity(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(new)
 }
 
 /// A coalition operation: the sender (whose HTTP signature must hold) may be any node
@@ -258,7 +268,15 @@ impl ActorFetches {
 }
 
 /// A peer that sends us something is up: deliveries waiting for it need not wait longer.
+/// Most peers have nothing waiting, and for them this is one read, not a write.
 async fn peer_is_alive(context: &Context, host: &str) {
+    let held_back = match context.store.conn().await {
+        Ok(mut conn) => store::deliveries::is_held_back(&mut conn, host).await.unwrap_or(true),
+        Err(_) => return,
+    };
+    if !held_back {
+        return;
+    }
     let Ok(mut tx) = context.store.begin().await else { return };
     if let Ok(woken) = store::deliveries::wake_host(&mut tx, host).await
         && tx.commit().await.is_ok()

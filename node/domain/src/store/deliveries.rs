@@ -96,6 +96,15 @@ pub async fn mark_failed(db: &mut impl Handle, id: i64, error: &str) -> Result<(
     Ok(())
 }
 
+/// Whether anything for `host` waits because it failed lately (every retry counts a failure
+/// of its peer, and a success clears them): only then is hearing from it worth the write of
+/// [`wake_host`]. A key lookup, cheap enough for every inbox request.
+pub async fn is_held_back(db: &mut impl Handle, host: &str) -> Result<bool> {
+    let sql = "SELECT COUNT(*) FROM peers WHERE host = $1 AND (consecutive_failures > 0 OR retry_at IS NOT NULL)";
+    let held: i64 = on_db!(db, c => sqlx::query_scalar(sql).bind(host).fetch_one(c).await)?;
+    Ok(held > 0)
+}
+
 /// Makes every pending delivery to `host` due now: we just heard from it, so it is back.
 pub async fn wake_host(db: &mut impl Handle, host: &str) -> Result<u64> {
     let sql = "UPDATE deliveries SET next_attempt_at = $1 WHERE host = $2 AND state = 'pending' AND next_attempt_at > $1";

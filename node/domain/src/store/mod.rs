@@ -8,8 +8,12 @@
 //! `$N` as a name and numbers parameters by first appearance, so `... $4 ... $3` would bind
 //! the third value to `$4` there while PostgreSQL binds it to `$3`. Reusing one is fine.
 //!
-//! Use [`Store::begin`] for anything that writes (SQLite write transactions start with
-//! `BEGIN IMMEDIATE`, so concurrent writers wait instead of failing), [`Store::conn`] for reads.
+//! Use [`Store::begin`] for anything that writes, [`Store::conn`] for reads. SQLite takes one
+//! writer at a time: this process's write transactions queue for their turn in memory
+//! ([`Store::begin`]) before they ask SQLite (`BEGIN IMMEDIATE`), because SQLite's own wait
+//! for a busy database sleeps in growing steps (1, 2, 5, 10 ms...) on a pooled connection, and
+//! under load most of the node's time went into those sleeps. Another process (the CLI)
+//! still meets SQLite's busy timeout.
 
 pub mod actors;
 pub mod articles;
@@ -56,12 +60,18 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// How long a SQLite write transaction waits for its turn, as long as SQLite's busy timeout.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A connection pool to the node's database, and what this process remembers of it.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
     memo: Arc<Memo>,
+    /// One turn to write at a time (SQLite only; PostgreSQL locks rows, not the database).
+    writer: Arc<Semaphore>,
 }
 
 /// The pool of either backend.
@@ -111,6 +121,8 @@ pub trait Handle: Send {
 pub struct Tx {
     inner: TxInner,
     memo: Arc<Memo>,
+    /// This process's turn to write, given back when the transaction ends (after `inner`).
+    _turn: Option<OwnedSemaphorePermit>,
 }
 
 enum TxInner {
@@ -218,7 +230,7 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(WRITE_TURN_TIMEOUT)
                 // New files give pages back to the disk when housekeeping asks (an older file
                 // keeps this off until a `VACUUM` by hand).
                 .auto_vacuum(SqliteAutoVacuum::Incremental);
@@ -232,7 +244,7 @@ impl Store {
         } else {
             return Err(DomainError::invalid("database_url", "must start with sqlite: or postgres://"));
         };
-        let store = Store { pool, memo: Arc::default() };
+        let store = Store { pool, memo: Arc::default(), writer: Arc::new(Semaphore::new(1)) };
         store.migrate().await?;
         Ok(store)
     }
@@ -259,11 +271,21 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        let inner = match &self.pool {
-            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        let (inner, turn) = match &self.pool {
+            Pool::Sqlite(pool) => {
+                // Waited for before a connection is taken, so waiting writers hold none; as
+                // long as SQLite's busy timeout, so a transaction begun inside another fails
+                // as it did before instead of waiting for ever.
+                let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, self.writer.clone().acquire_owned()).await.map_err(|_| {
+                    tracing::warn!("no turn to write within {WRITE_TURN_TIMEOUT:?}");
+                    sqlx::Error::PoolTimedOut
+                })?;
+                let turn = turn.expect("the writer semaphore is never closed");
+                (TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), Some(turn))
+            }
+            Pool::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), None),
         };
-        Ok(Tx { inner, memo: self.memo.clone() })
+        Ok(Tx { inner, memo: self.memo.clone(), _turn: turn })
     }
 
     /// Borrows a connection for reads.
