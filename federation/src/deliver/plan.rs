@@ -17,20 +17,25 @@ use url::Url;
 struct Planned {
     signer_id: i64,
     activity_id: String,
+    /// What the activity is about: its deliveries to one peer keep their order with those of
+    /// other activities about the same object.
+    object_id: Option<String>,
     body: String,
     inboxes: BTreeSet<String>,
 }
 
 fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planned {
     let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
-    Planned { signer_id: signer.id, activity_id, body: with_context(activity).to_string(), inboxes }
+    let object_id = crate::protocol::first_id(activity.get("object"));
+    Planned { signer_id: signer.id, activity_id, object_id, body: with_context(activity).to_string(), inboxes }
 }
 
 /// Like [`planned`], with the activity's `object` the JSON text `object`, byte for byte.
 fn planned_with_object(signer: &Actor, activity: Value, object: &str, inboxes: BTreeSet<String>) -> Planned {
     let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
+    let object_id = serde_json::from_str::<Value>(object).ok().and_then(|object| crate::protocol::first_id(Some(&object)));
     let body = crate::protocol::activities::with_verbatim(with_context(activity), "object", object);
-    Planned { signer_id: signer.id, activity_id, body, inboxes }
+    Planned { signer_id: signer.id, activity_id, object_id, body, inboxes }
 }
 
 /// A coalition operation goes as it is (its proof must stay intact) to the other replicas'
@@ -63,7 +68,8 @@ async fn coalition_operation(state: &FederationState, coalition: &str, op_id: &s
         Some(author) => author,
         None => state.instance_actor.clone(),
     };
-    Ok(Planned { signer_id: signer.id, activity_id: op_id.to_string(), body: raw, inboxes })
+    let object_id = serde_json::from_str::<Value>(&raw).ok().and_then(|op| crate::protocol::first_id(op.get("object")));
+    Ok(Planned { signer_id: signer.id, activity_id: op_id.to_string(), object_id, body: raw, inboxes })
 }
 
 /// A post's object with its author's proof, as text: signed now for a local post, byte for
@@ -113,21 +119,41 @@ pub async fn expand_pending(state: &FederationState) -> Result<usize> {
                 continue;
             }
         };
-        let mut tx = state.store.begin().await?;
-        for plan in plans {
-            // Its id now leaves the node: it must resolve (`http::activity_document`).
-            if !plan.inboxes.is_empty() && state.urls.is_activity(&plan.activity_id) {
-                store::published::keep(&mut tx, &plan.activity_id, &plan.body).await?;
-            }
-            for inbox in &plan.inboxes {
-                let host = Url::parse(inbox).map(|u| crate::host_of(&u)).unwrap_or_default();
-                store::deliveries::insert(&mut tx, *outbox_id, &plan.activity_id, plan.signer_id, inbox, &host, &plan.body).await?;
-            }
-        }
-        store::outbox::mark_expanded(&mut tx, *outbox_id).await?;
-        tx.commit().await?;
+        write_deliveries(state, *outbox_id, &plans).await?;
     }
     Ok(pending.len())
+}
+
+/// Writes the deliveries of one outbox entry, in one transaction that first marks the entry
+/// expanded; when another process marked it first, writes nothing (so each entry becomes
+/// deliveries once, whichever process expands it).
+async fn write_deliveries(state: &FederationState, outbox_id: i64, plans: &[Planned]) -> Result<()> {
+    let mut tx = state.store.begin().await?;
+    if !store::outbox::mark_expanded(&mut tx, outbox_id).await? {
+        tracing::debug!(outbox_id, "another process expanded this outbox entry");
+        return Ok(());
+    }
+    for plan in plans {
+        // Its id now leaves the node: it must resolve (`http::activity_document`).
+        if !plan.inboxes.is_empty() && state.urls.is_activity(&plan.activity_id) {
+            store::published::keep(&mut tx, &plan.activity_id, &plan.body).await?;
+        }
+        for inbox in &plan.inboxes {
+            let host = Url::parse(inbox).map(|u| crate::host_of(&u)).unwrap_or_default();
+            let delivery = store::deliveries::NewDelivery {
+                outbox_id,
+                activity_ap_id: &plan.activity_id,
+                object_ap_id: plan.object_id.as_deref(),
+                signer_id: plan.signer_id,
+                inbox,
+                host: &host,
+                body: &plan.body,
+            };
+            store::deliveries::insert(&mut tx, &delivery).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// An entry that can never be planned is kept aside with the reason, for the administrator

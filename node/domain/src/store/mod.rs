@@ -33,8 +33,10 @@ pub mod notifications;
 pub mod oauth;
 pub mod outbox;
 pub mod participants;
+pub mod password_failures;
 pub mod peer_signatures;
 pub mod posts;
+pub mod processes;
 pub mod proposals;
 pub mod published;
 pub mod questions;
@@ -62,6 +64,8 @@ use std::time::Duration;
 pub struct Store {
     pool: Pool,
     memo: Arc<Memo>,
+    /// This process's number among those sharing the database ([`processes`]).
+    process_id: i64,
 }
 
 /// The pool of either backend.
@@ -232,7 +236,7 @@ impl Store {
         } else {
             return Err(DomainError::invalid("database_url", "must start with sqlite: or postgres://"));
         };
-        let store = Store { pool, memo: Arc::default() };
+        let store = Store { pool, memo: Arc::default(), process_id: processes::new_process_id() };
         store.migrate().await?;
         Ok(store)
     }
@@ -255,6 +259,11 @@ impl Store {
     /// The pool, for what only one backend can do (a SQLite snapshot, `pg_dump`).
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// This process's number among those that share the database, made when it connected.
+    pub fn process_id(&self) -> i64 {
+        self.process_id
     }
 
     /// Starts a write transaction.
