@@ -303,7 +303,7 @@ async fn a_stream_on_one_process_sees_a_post_made_through_the_other() -> Result<
 /// free every lease, so it sent again what the other one was sending.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_delivery_goes_out_once_also_when_a_process_starts_while_another_sends() -> Result<()> {
-    let (peer, peer_port) = CountingPeer::start(Duration::from_millis(700), false).await?;
+    let (peer, peer_port) = CountingPeer::start(Duration::from_millis(2000), false).await?;
     let mut node = ScaleOut::prepare().await?;
     add_stand_in_follower(&node.store, &format!("http://localhost:{peer_port}/users/lezer"), &node.fatima().await?).await?;
     node.running.push(node.first.serve().await?);
