@@ -1,6 +1,7 @@
-//! Expanding the outbox: each entry becomes its activity, built here once (so every retry
-//! sends the same bytes), and one delivery row per inbox, in one transaction. One function per
-//! kind of outgoing event ([`Planner`]); the audience of a post in [`audience_inboxes`].
+//! Planning: what each outbox entry becomes, its activity built here once (so every retry
+//! sends the same bytes) and the inboxes it goes to ([`super::expand`] writes the rows). One
+//! function per kind of outgoing event ([`Planner`]); the audience of a post in
+//! [`audience_inboxes`].
 
 use crate::error::{FederationError, Result};
 use crate::objects::note::{local_note, tombstone};
@@ -8,20 +9,19 @@ use crate::protocol::with_context;
 use crate::state::FederationState;
 use buurtnet_domain::model::{Actor, Participation, Post, ResponseState, Visibility};
 use buurtnet_domain::outbox::Outgoing;
-use buurtnet_domain::{DomainError, store};
+use buurtnet_domain::store;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use url::Url;
 
 /// One activity to send, and where.
-struct Planned {
-    signer_id: i64,
-    activity_id: String,
+pub(super) struct Planned {
+    pub(super) signer_id: i64,
+    pub(super) activity_id: String,
     /// What the activity is about: its deliveries to one peer keep their order with those of
     /// other activities about the same object.
-    object_id: Option<String>,
-    body: String,
-    inboxes: BTreeSet<String>,
+    pub(super) object_id: Option<String>,
+    pub(super) body: String,
+    pub(super) inboxes: BTreeSet<String>,
 }
 
 fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planned {
@@ -96,77 +96,8 @@ pub(crate) async fn passed_on_object(conn: &mut store::Conn, post: &Post, author
     Ok(original.filter(|raw| serde_json::from_str::<Value>(raw).is_ok_and(|v| crate::objects::coalition_content::is_tombstone(&v))))
 }
 
-/// Turns every waiting outbox entry into deliveries. Returns how many entries it expanded.
-pub async fn expand_pending(state: &FederationState) -> Result<usize> {
-    let pending = store::outbox::pending(&mut state.store.conn().await?, 100).await?;
-    for (outbox_id, event) in &pending {
-        let planned = match event {
-            Ok(event) => plan(state, event).await,
-            Err(unreadable) => Err(FederationError::Internal(unreadable.clone())),
-        };
-        let plans = match planned {
-            Ok(plans) => plans,
-            // What the entry names is gone from the database: nothing can ever be sent for
-            // it, and it must not hold up the entries behind it.
-            Err(FederationError::NotFound) => {
-                tracing::error!(outbox_id, ?event, "outbox entry names rows that do not exist; skipping it");
-                vec![]
-            }
-            // The database may answer again soon: the entry stays first in line.
-            Err(FederationError::Domain(DomainError::Db(e))) => return Err(DomainError::Db(e).into()),
-            Err(e) => {
-                set_aside(state, *outbox_id, &e.to_string()).await?;
-                continue;
-            }
-        };
-        write_deliveries(state, *outbox_id, &plans).await?;
-    }
-    Ok(pending.len())
-}
-
-/// Writes the deliveries of one outbox entry, in one transaction that first marks the entry
-/// expanded; when another process marked it first, writes nothing (so each entry becomes
-/// deliveries once, whichever process expands it).
-async fn write_deliveries(state: &FederationState, outbox_id: i64, plans: &[Planned]) -> Result<()> {
-    let mut tx = state.store.begin().await?;
-    if !store::outbox::mark_expanded(&mut tx, outbox_id).await? {
-        tracing::debug!(outbox_id, "another process expanded this outbox entry");
-        return Ok(());
-    }
-    for plan in plans {
-        // Its id now leaves the node: it must resolve (`http::activity_document`).
-        if !plan.inboxes.is_empty() && state.urls.is_activity(&plan.activity_id) {
-            store::published::keep(&mut tx, &plan.activity_id, &plan.body).await?;
-        }
-        for inbox in &plan.inboxes {
-            let host = Url::parse(inbox).map(|u| crate::host_of(&u)).unwrap_or_default();
-            let delivery = store::deliveries::NewDelivery {
-                outbox_id,
-                activity_ap_id: &plan.activity_id,
-                object_ap_id: plan.object_id.as_deref(),
-                signer_id: plan.signer_id,
-                inbox,
-                host: &host,
-                body: &plan.body,
-            };
-            store::deliveries::insert(&mut tx, &delivery).await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// An entry that can never be planned is kept aside with the reason, for the administrator
-/// (`/beheer/federatie`, `buurtnet_outbox_set_aside`), and the entries behind it go on.
-async fn set_aside(state: &FederationState, outbox_id: i64, reason: &str) -> Result<()> {
-    tracing::error!(outbox_id, reason, "an outbox entry cannot be sent; it is set aside and the ones behind it go on");
-    let mut tx = state.store.begin().await?;
-    store::outbox::set_aside(&mut tx, outbox_id, reason).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>> {
+/// The activities one outbox entry makes, each with where it goes.
+pub(super) async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>> {
     // A coalition operation reads through its own connections; the planner holds none then.
     if let Outgoing::CoalitionOperation { coalition, op_id } = event {
         return Ok(vec![coalition_operation(state, coalition, op_id).await?]);
