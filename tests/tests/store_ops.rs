@@ -369,7 +369,7 @@ async fn leases_of_gone_processes_are_freed_and_work_is_held_by_one(store: Store
     store::deliveries::insert(&mut tx, &to_inbox(entry, author.id, "https://a.example/inbox", "a.example", None)).await?;
     store::deliveries::insert(&mut tx, &to_inbox(entry, author.id, "https://b.example/inbox", "b.example", None)).await?;
     tx.commit().await?;
-    let _alive = store::processes::Presence::announce(&store).await?;
+    let mut alive = store::processes::Presence::announce(&store).await?;
     let (gone, sweeper) = (7, 99);
     let mut tx = store.begin().await?;
     store::deliveries::claim_due(&mut tx, gone, 1, 60_000, &[]).await?;
@@ -378,6 +378,9 @@ async fn leases_of_gone_processes_are_freed_and_work_is_held_by_one(store: Store
     tx.commit().await?;
     let expected = if store.backend() == "postgres" { 1 } else { 2 };
     assert_eq!(freed, expected, "the gone process's lease is freed (on SQLite, every other process counts as gone)");
+    if store.backend() == "postgres" {
+        lose_and_renew_the_lock(&store, &mut alive).await?;
+    }
 
     let now = buurtnet_domain::now_ms();
     let (me, other) = (store.process_id(), 5);
@@ -390,6 +393,29 @@ async fn leases_of_gone_processes_are_freed_and_work_is_held_by_one(store: Store
         assert!(store::processes::take_work(&mut tx, "mail", other, now + 60_000, now).await?);
         assert!(store::processes::take_work(&mut tx, "mail", me, now + 60_000, now).await?, "taken at once from one gone");
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The connection holding a process's lock is cut (as a database restart would): others see
+/// the process as gone until it renews the lock, and then as alive again.
+async fn lose_and_renew_the_lock(store: &Store, alive: &mut store::processes::Presence) -> Result<()> {
+    let cut = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND objid::bigint = {}",
+        store.process_id()
+    );
+    assert_eq!(buurtnet_tests::harness::execute_sql(store, &cut).await?, 1, "the lock's connection is cut");
+    buurtnet_tests::harness::eventually("the cut lock is gone", || async {
+        let mut tx = store.begin().await?;
+        let freed = store::deliveries::release_orphaned_leases(&mut tx, 99).await?;
+        tx.commit().await?;
+        Ok((freed > 0).then_some(()))
+    })
+    .await?;
+    alive.renew(store).await?;
+    let mut tx = store.begin().await?;
+    assert_eq!(store::deliveries::claim_due(&mut tx, store.process_id(), 10, 60_000, &[]).await?.len(), 2);
+    assert_eq!(store::deliveries::release_orphaned_leases(&mut tx, 99).await?, 0, "renewed, the process is alive again");
     tx.commit().await?;
     Ok(())
 }

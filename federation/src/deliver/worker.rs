@@ -66,11 +66,14 @@ pub async fn run_worker(state: FederationState, mut stopping: Stopping) -> usize
     let slots = Arc::new(Semaphore::new(settings.concurrency));
     let per_peer: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
     let (mut sending, in_flight) = (JoinSet::new(), InFlight::default());
-    let Some(_presence) = announce(&state, &mut stopping).await else { return 0 };
+    let Some(mut presence) = announce(&state, &mut stopping).await else { return 0 };
     let mut last_sweep: Option<Instant> = None;
     while !stopping.is_set() {
         while sending.try_join_next().is_some() {}
         if last_sweep.is_none_or(|at| at.elapsed() >= SWEEP_EVERY) {
+            if let Err(e) = presence.renew(&state.store).await {
+                tracing::error!(error = %e, "could not show other processes that this one is alive; will try again");
+            }
             release_orphaned_leases(&state).await;
             last_sweep = Some(Instant::now());
         }
@@ -159,7 +162,8 @@ async fn release(state: &FederationState, ids: &[i64]) {
     }
 }
 
-/// How often a worker frees the leases of processes that are gone.
+/// How often a worker checks that it still shows it is alive and frees the leases of
+/// processes that are gone.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// Shows the other processes on the database that this one is alive, trying again until it

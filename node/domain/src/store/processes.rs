@@ -21,13 +21,13 @@ pub(crate) fn new_process_id() -> i64 {
 /// A process that others can see is alive: on PostgreSQL, a connection of its own holding the
 /// advisory lock on its number. Dropped, the lock goes.
 pub struct Presence {
-    _holding: Option<PgConnection>,
+    holding: Option<PgConnection>,
 }
 
 impl Presence {
     /// Takes the lock on `store`'s process number (nothing to take on SQLite).
     pub async fn announce(store: &Store) -> Result<Presence> {
-        let Pool::Postgres(pool) = store.pool() else { return Ok(Presence { _holding: None }) };
+        let Pool::Postgres(pool) = store.pool() else { return Ok(Presence { holding: None }) };
         let mut conn = PgConnection::connect_with(&pool.connect_options()).await?;
         let taken = sqlx::query_scalar::<_, bool>("SELECT pg_try_advisory_lock($1, $2)")
             .bind(LOCK_SPACE)
@@ -37,7 +37,21 @@ impl Presence {
         if !taken {
             return Err(DomainError::conflict("another process took this process's number; start it again"));
         }
-        Ok(Presence { _holding: Some(conn) })
+        Ok(Presence { holding: Some(conn) })
+    }
+
+    /// Checks that the lock's connection still answers and takes the lock again on a new one
+    /// when it does not (the database restarted, the network cut it). Meanwhile the others
+    /// took this process for gone and may have freed its leases: a delivery being sent then
+    /// may go out twice, never be lost.
+    pub async fn renew(&mut self, store: &Store) -> Result<()> {
+        let Some(conn) = self.holding.as_mut() else { return Ok(()) };
+        if sqlx::query("SELECT 1").execute(conn).await.is_ok() {
+            return Ok(());
+        }
+        tracing::warn!("the connection holding this process's lock was lost; taking the lock again");
+        *self = Presence::announce(store).await?;
+        Ok(())
     }
 }
 
