@@ -26,8 +26,21 @@ pub(super) struct Planned {
 
 fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planned {
     let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
-    let object_id = crate::protocol::first_id(activity.get("object"));
+    let object_id = about(&activity);
     Planned { signer_id: signer.id, activity_id, object_id, body: with_context(activity).to_string(), inboxes }
+}
+
+/// What an activity is about, for the order of deliveries: its object's id, or for an `Undo`
+/// the object of what it undoes (a `Follow` and its `Undo` are both about the followee, a
+/// `Like` and its `Undo` both about the post).
+fn about(activity: &Value) -> Option<String> {
+    let object = activity.get("object");
+    if activity["type"] == "Undo"
+        && let Some(undone) = object.and_then(|o| o.get("object"))
+    {
+        return crate::protocol::first_id(Some(undone));
+    }
+    crate::protocol::first_id(object)
 }
 
 /// Like [`planned`], with the activity's `object` the JSON text `object`, byte for byte.
@@ -451,4 +464,22 @@ async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, r
         }
     }
     Ok(inboxes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::about;
+    use serde_json::json;
+
+    #[test]
+    fn an_activity_is_about_its_object_and_an_undo_about_what_it_undid() {
+        let note = "https://a.example/notes/1";
+        assert_eq!(about(&json!({"type": "Create", "object": {"id": note, "type": "Note"}})).as_deref(), Some(note));
+        assert_eq!(about(&json!({"type": "Delete", "object": note})).as_deref(), Some(note));
+        let like = json!({"id": "https://a.example/likes/1", "type": "Like", "object": note});
+        assert_eq!(about(&like).as_deref(), Some(note));
+        assert_eq!(about(&json!({"type": "Undo", "object": like})).as_deref(), Some(note), "the undone like's post");
+        assert_eq!(about(&json!({"type": "Undo", "object": "https://a.example/likes/1"})).as_deref(), Some("https://a.example/likes/1"));
+        assert_eq!(about(&json!({"type": "Flag"})), None);
+    }
 }
