@@ -174,17 +174,37 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// How long a process keeps the housekeeping after each round: three rounds, so that another
+/// process takes it over only when this one stopped.
+const HOUSEKEEPING_HOLD_MS: i64 = 3 * 60 * 1000;
+
+/// Whether this process does the housekeeping now (one process at a time on one database).
+async fn housekeeping_is_mine(state: &FederationState) -> bool {
+    match ops::housekeeping::my_turn(&state.store, "housekeeping", HOUSEKEEPING_HOLD_MS).await {
+        Ok(mine) => mine,
+        Err(e) => {
+            tracing::error!(error = %e, "could not tell whose turn the housekeeping is; skipping this round");
+            false
+        }
+    }
+}
+
 /// Work that runs by itself: offers and needs expire (and their `Delete` goes out);
 /// coalition admissions whose objection period passed take effect; coalition logs are
 /// compared with other replicas (anti-entropy); repeating events get the dates that came
-/// within their window; finished work is cleared once a day (`ops::housekeeping`).
+/// within their window; finished work is cleared once a day (`ops::housekeeping`). With
+/// several processes on one database, one of them does it ([`housekeeping_is_mine`]).
 async fn housekeeping(state: FederationState, federation: Federation) {
     let sync_every = std::time::Duration::from_secs(state.settings.coalition_sync_secs.max(1));
     let context = federation.context();
+    let syncing = state.clone();
     let coalitions = tokio::spawn(async move {
         let mut ticks = tokio::time::interval(sync_every);
         loop {
             ticks.tick().await;
+            if !housekeeping_is_mine(&syncing).await {
+                continue;
+            }
             match buurtnet_federation::coalitions::sync_round(&federation.context()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("{n} coalition operations caught up from other replicas"),
@@ -196,6 +216,9 @@ async fn housekeeping(state: FederationState, federation: Federation) {
     let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         every_minute.tick().await;
+        if !housekeeping_is_mine(&state).await {
+            continue;
+        }
         match ops::proposals::expire_due(&state.store).await {
             Ok(0) => {}
             Ok(n) => {

@@ -201,11 +201,27 @@ impl MailWorker {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
+            if !self.is_my_turn().await {
+                continue;
+            }
             if let Err(e) = self.write_due().await {
                 tracing::error!(error = %e, "writing due mail failed; will try again");
             }
             if let Err(e) = self.send_due().await {
                 tracing::error!(error = %e, "sending mail failed; will try again");
+            }
+        }
+    }
+
+    /// Whether this process writes and sends the mail now: one process at a time on one
+    /// database, holding it for three rounds (at least ten seconds) after each.
+    async fn is_my_turn(&self) -> bool {
+        let hold_ms = i64::try_from(self.settings.check_every_ms.saturating_mul(3)).unwrap_or(i64::MAX / 2).max(10_000);
+        match buurtnet_domain::ops::housekeeping::my_turn(&self.store, "mail", hold_ms).await {
+            Ok(mine) => mine,
+            Err(e) => {
+                tracing::error!(error = %e, "could not tell whose turn the mail is; skipping this round");
+                false
             }
         }
     }

@@ -4,7 +4,7 @@
 //! [`pg`] a throwaway PostgreSQL cluster, [`hostile`] a peer that captures what nodes send it,
 //! [`pages`] a visitor of the web pages, [`app`] a Mastodon app (bearer token, session),
 //! [`peers`] where the pinned third-party peers are installed, [`process`] a node as its own
-//! process.
+//! process, [`proxy`] a round-robin reverse proxy in front of several.
 
 pub mod app;
 pub mod harness;
@@ -13,4 +13,5 @@ pub mod pages;
 pub mod peers;
 pub mod pg;
 pub mod process;
+pub mod proxy;
 pub mod resetting;

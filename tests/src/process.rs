@@ -1,38 +1,59 @@
 //! A node as its own `buurtnet serve` process (the binary built once), with its data and
 //! config in a temporary directory, for what only a real process shows: signals, crashes,
-//! restarts.
+//! restarts, several processes of one node on one database (`another_process`).
 
 use crate::harness::eventually;
 use crate::peers::free_port;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 use tokio::process::{Child, Command};
 
 pub struct NodeProcess {
     binary: PathBuf,
-    dir: tempfile::TempDir,
+    /// Config and data; shared by the processes of one node.
+    dir: Arc<tempfile::TempDir>,
     pub port: u16,
+    /// The node's domain: `localhost:{port}`, or the proxy's address in front of several.
+    domain: String,
 }
 
 impl NodeProcess {
     /// A node on a free port with `config` as its `buurtnet.toml` (development mode, SQLite).
     pub fn new(config: &str) -> Result<NodeProcess> {
-        let process = NodeProcess { binary: crate::harness::buurtnet_binary()?, dir: tempfile::tempdir()?, port: free_port()? };
-        std::fs::write(process.dir.path().join("buurtnet.toml"), config)?;
-        Ok(process)
+        NodeProcess::at(tempfile::tempdir()?, config)
     }
 
     /// A node like [`Self::new`] whose data directory is made inside `parent` (a small disk).
     pub fn new_in(config: &str, parent: &Path) -> Result<NodeProcess> {
-        let process = NodeProcess { binary: crate::harness::buurtnet_binary()?, dir: tempfile::tempdir_in(parent)?, port: free_port()? };
+        NodeProcess::at(tempfile::tempdir_in(parent)?, config)
+    }
+
+    fn at(dir: tempfile::TempDir, config: &str) -> Result<NodeProcess> {
+        let port = free_port()?;
+        let process =
+            NodeProcess { binary: crate::harness::buurtnet_binary()?, dir: Arc::new(dir), port, domain: format!("localhost:{port}") };
         std::fs::write(process.dir.path().join("buurtnet.toml"), config)?;
         Ok(process)
     }
 
+    /// A node at `domain` (the address of a proxy in front of it) with `config`, which
+    /// names a shared `database_url`: start [`Self::another_process`] of it beside it.
+    pub fn behind(domain: &str, config: &str) -> Result<NodeProcess> {
+        Ok(NodeProcess { domain: domain.to_string(), ..NodeProcess::new(config)? })
+    }
+
+    /// One more process of the same node: the same domain, config and data directory (media
+    /// must be shared too), its own port.
+    pub fn another_process(&self) -> Result<NodeProcess> {
+        Ok(NodeProcess { binary: self.binary.clone(), dir: self.dir.clone(), port: free_port()?, domain: self.domain.clone() })
+    }
+
     /// The same node (domain, port, config) on a fresh machine: an empty data directory.
     pub fn on_a_fresh_machine(&self) -> Result<NodeProcess> {
-        let fresh = NodeProcess { binary: self.binary.clone(), dir: tempfile::tempdir()?, port: self.port };
+        let fresh =
+            NodeProcess { binary: self.binary.clone(), dir: Arc::new(tempfile::tempdir()?), port: self.port, domain: self.domain.clone() };
         std::fs::copy(self.dir.path().join("buurtnet.toml"), fresh.dir.path().join("buurtnet.toml"))?;
         Ok(fresh)
     }
@@ -55,7 +76,7 @@ impl NodeProcess {
         command
             .args(args)
             .env("BUURTNET_CONFIG", self.dir.path().join("buurtnet.toml"))
-            .env("BUURTNET_DOMAIN", format!("localhost:{}", self.port))
+            .env("BUURTNET_DOMAIN", &self.domain)
             .env("BUURTNET_LISTEN", format!("127.0.0.1:{}", self.port))
             .env("BUURTNET_DATA_DIR", self.dir.path())
             .env("BUURTNET_DEV", "1")

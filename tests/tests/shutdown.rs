@@ -151,7 +151,7 @@ async fn deliveries_in_flight_are_parked_for_the_next_start() -> Result<()> {
     assert!(store::deliveries::leased(&mut store.conn().await?).await?.is_empty(), "no lease is left behind");
     let (pending, delivered, failed) = store::deliveries::counts(&mut store.conn().await?).await?;
     assert_eq!((pending, delivered, failed), (sending.len() as i64, 0, 0), "parked, not lost or given up");
-    let due = store::deliveries::claim_due(&mut store.begin().await?, 10, 1, &[]).await?;
+    let due = store::deliveries::claim_due(&mut store.begin().await?, store.process_id(), 10, 1, &[]).await?;
     assert!(due.iter().all(|d| d.attempts == 0) && due.len() == sending.len(), "due at once, no attempt counted: {due:?}");
     drop(silent);
     Ok(())

@@ -32,6 +32,10 @@ on_both_databases!(
     visibility_is_enforced,
     follows_follow_the_rules,
     deliveries_are_leased_retried_and_counted,
+    deliveries_of_one_object_to_one_peer_keep_their_order,
+    an_outbox_entry_is_expanded_once,
+    leases_of_gone_processes_are_freed_and_work_is_held_by_one,
+    wrong_passwords_slow_the_guesser_not_the_owner,
     activities_are_remembered_and_domains_blocked,
     coalition_operations_are_kept_once_and_fold_alike_in_any_order,
     status_ids_are_time_ordered_and_never_handed_out_again,
@@ -230,42 +234,26 @@ async fn deliveries_are_leased_retried_and_counted(store: Store) -> Result<()> {
     let mut tx = store.begin().await?;
     let entry = store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: 1 }).await?;
     for host in ["a.example", "b.example"] {
-        store::deliveries::insert(
-            &mut tx,
-            entry,
-            "http://localhost:8081/activities/1",
-            author.id,
-            &format!("https://{host}/inbox"),
-            host,
-            "{}",
-        )
-        .await?;
-        store::deliveries::insert(
-            &mut tx,
-            entry,
-            "http://localhost:8081/activities/1",
-            author.id,
-            &format!("https://{host}/inbox"),
-            host,
-            "{}",
-        )
-        .await?;
+        let inbox = format!("https://{host}/inbox");
+        let delivery = to_inbox(entry, author.id, &inbox, host, None);
+        store::deliveries::insert(&mut tx, &delivery).await?;
+        store::deliveries::insert(&mut tx, &delivery).await?;
     }
     tx.commit().await?;
     assert_eq!(store::deliveries::counts(&mut store.conn().await?).await?, (2, 0, 0), "one row per inbox");
 
     let mut tx = store.begin().await?;
-    let only_b = store::deliveries::claim_due(&mut tx, 10, 60_000, &["a.example".to_string()]).await?;
+    let only_b = store::deliveries::claim_due(&mut tx, ME, 10, 60_000, &["a.example".to_string()]).await?;
     assert_eq!(only_b.iter().map(|d| d.host.as_str()).collect::<Vec<_>>(), vec!["b.example"], "busy peers are skipped");
     store::deliveries::release_leases(&mut tx, &[only_b[0].id]).await?;
     tx.commit().await?;
 
     let mut tx = store.begin().await?;
-    let claimed = store::deliveries::claim_due(&mut tx, 10, 60_000, &[]).await?;
+    let claimed = store::deliveries::claim_due(&mut tx, ME, 10, 60_000, &[]).await?;
     tx.commit().await?;
     assert_eq!(claimed.len(), 2);
     let mut tx = store.begin().await?;
-    assert!(store::deliveries::claim_due(&mut tx, 10, 60_000, &[]).await?.is_empty(), "leased rows are not claimed twice");
+    assert!(store::deliveries::claim_due(&mut tx, ME, 10, 60_000, &[]).await?.is_empty(), "leased rows are not claimed twice");
     store::deliveries::mark_delivered(&mut tx, claimed[0].id).await?;
     store::deliveries::schedule_retry(&mut tx, claimed[1].id, buurtnet_domain::now_ms() + 3_600_000, "HTTP 503").await?;
     for _ in 0..3 {
@@ -283,9 +271,9 @@ async fn deliveries_are_leased_retried_and_counted(store: Store) -> Result<()> {
     drop(conn);
 
     let mut tx = store.begin().await?;
-    assert!(store::deliveries::claim_due(&mut tx, 10, 60_000, &[]).await?.is_empty(), "not due before its retry time");
+    assert!(store::deliveries::claim_due(&mut tx, ME, 10, 60_000, &[]).await?.is_empty(), "not due before its retry time");
     assert_eq!(store::deliveries::wake_host(&mut tx, &claimed[1].host).await?, 1);
-    let again = store::deliveries::claim_due(&mut tx, 10, 60_000, &[]).await?;
+    let again = store::deliveries::claim_due(&mut tx, ME, 10, 60_000, &[]).await?;
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].attempts, 1);
     store::deliveries::mark_failed(&mut tx, again[0].id, "gave up").await?;
@@ -294,6 +282,172 @@ async fn deliveries_are_leased_retried_and_counted(store: Store) -> Result<()> {
     let mut conn = store.conn().await?;
     assert_eq!(store::deliveries::counts(&mut conn).await?, (0, 1, 1));
     assert!(store::deliveries::peers(&mut conn).await?.iter().all(|p| p.unreachable_since.is_none()), "a success clears unreachable");
+    Ok(())
+}
+
+/// The process number the store tests claim under.
+const ME: i64 = 1;
+
+/// A delivery of `http://localhost:8081/activities/{entry}` to `inbox`.
+fn to_inbox<'a>(entry: i64, signer_id: i64, inbox: &'a str, host: &'a str, object: Option<&'a str>) -> store::deliveries::NewDelivery<'a> {
+    store::deliveries::NewDelivery {
+        outbox_id: entry,
+        activity_ap_id: "http://localhost:8081/activities/1",
+        object_ap_id: object,
+        signer_id,
+        inbox,
+        host,
+        body: "{}",
+    }
+}
+
+/// Deliveries of one object to one peer go one after the other, oldest first, also when the
+/// oldest waits for a retry; other objects and other peers do not wait (issue 18).
+async fn deliveries_of_one_object_to_one_peer_keep_their_order(store: Store) -> Result<()> {
+    let author = ops::actors::add_member(&store, &urls(), &member("bezorger"), &keys::generate()).await?;
+    let note = "http://localhost:8081/notes/1";
+    let mut tx = store.begin().await?;
+    let mut entries = Vec::new();
+    for _ in 0..3 {
+        entries.push(store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: 1 }).await?);
+    }
+    store::deliveries::insert(&mut tx, &to_inbox(entries[0], author.id, "https://a.example/inbox", "a.example", Some(note))).await?;
+    store::deliveries::insert(&mut tx, &to_inbox(entries[0], author.id, "https://b.example/inbox", "b.example", Some(note))).await?;
+    store::deliveries::insert(&mut tx, &to_inbox(entries[1], author.id, "https://a.example/inbox", "a.example", Some(note))).await?;
+    store::deliveries::insert(
+        &mut tx,
+        &to_inbox(entries[2], author.id, "https://a.example/inbox", "a.example", Some("http://localhost:8081/notes/2")),
+    )
+    .await?;
+    tx.commit().await?;
+    let claim = || async {
+        let mut tx = store.begin().await?;
+        let claimed = store::deliveries::claim_due(&mut tx, ME, 10, 60_000, &[]).await?;
+        tx.commit().await?;
+        anyhow::Ok(claimed)
+    };
+    let first = claim().await?;
+    let mut firsts: Vec<(i64, &str)> = first.iter().map(|d| (d.id, d.host.as_str())).collect();
+    firsts.sort();
+    assert_eq!(first.len(), 3, "the first of the note to each peer, and the other note: {firsts:?}");
+    assert!(claim().await?.is_empty(), "the second of the note waits while the first is sent");
+    let to_a = first.iter().filter(|d| d.host == "a.example").min_by_key(|d| d.id).expect("the first to a");
+    let mut tx = store.begin().await?;
+    store::deliveries::schedule_retry(&mut tx, to_a.id, buurtnet_domain::now_ms() - 1, "HTTP 503").await?;
+    tx.commit().await?;
+    let again = claim().await?;
+    assert_eq!(again.iter().map(|d| d.id).collect::<Vec<_>>(), vec![to_a.id], "the failed first goes again, the second still waits");
+    let mut tx = store.begin().await?;
+    store::deliveries::mark_delivered(&mut tx, to_a.id).await?;
+    tx.commit().await?;
+    let next = claim().await?;
+    assert_eq!(next.len(), 1, "once the first is delivered the second goes");
+    assert!(next[0].host == "a.example" && next[0].id > to_a.id && !first.iter().any(|d| d.id == next[0].id));
+    Ok(())
+}
+
+/// An outbox entry is marked expanded once: a second process finds it taken (issue 18).
+async fn an_outbox_entry_is_expanded_once(store: Store) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let entry = store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: 1 }).await?;
+    tx.commit().await?;
+    let mut tx = store.begin().await?;
+    assert!(store::outbox::mark_expanded(&mut tx, entry).await?, "the first process takes it");
+    tx.commit().await?;
+    let mut tx = store.begin().await?;
+    assert!(!store::outbox::mark_expanded(&mut tx, entry).await?, "the second finds it taken");
+    Ok(())
+}
+
+/// A process frees the leases of processes that are gone, never those of one alive (on
+/// PostgreSQL: one holding its advisory lock), and work held by one process is not taken by
+/// another until its lease runs out (issue 18).
+async fn leases_of_gone_processes_are_freed_and_work_is_held_by_one(store: Store) -> Result<()> {
+    let author = ops::actors::add_member(&store, &urls(), &member("bezorger"), &keys::generate()).await?;
+    let mut tx = store.begin().await?;
+    let entry = store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: 1 }).await?;
+    store::deliveries::insert(&mut tx, &to_inbox(entry, author.id, "https://a.example/inbox", "a.example", None)).await?;
+    store::deliveries::insert(&mut tx, &to_inbox(entry, author.id, "https://b.example/inbox", "b.example", None)).await?;
+    tx.commit().await?;
+    let mut alive = store::processes::Presence::announce(&store).await?;
+    let (gone, sweeper) = (7, 99);
+    let mut tx = store.begin().await?;
+    store::deliveries::claim_due(&mut tx, gone, 1, 60_000, &[]).await?;
+    store::deliveries::claim_due(&mut tx, store.process_id(), 1, 60_000, &[]).await?;
+    let freed = store::deliveries::release_orphaned_leases(&mut tx, sweeper).await?;
+    tx.commit().await?;
+    let expected = if store.backend() == "postgres" { 1 } else { 2 };
+    assert_eq!(freed, expected, "the gone process's lease is freed (on SQLite, every other process counts as gone)");
+    if store.backend() == "postgres" {
+        lose_and_renew_the_lock(&store, &mut alive).await?;
+    }
+
+    let now = buurtnet_domain::now_ms();
+    let (me, other) = (store.process_id(), 5);
+    let mut tx = store.begin().await?;
+    assert!(store::processes::take_work(&mut tx, "housekeeping", me, now + 60_000, now).await?, "free work is taken");
+    assert!(store::processes::take_work(&mut tx, "housekeeping", me, now + 60_000, now).await?, "and kept by its holder");
+    if store.backend() == "postgres" {
+        assert!(!store::processes::take_work(&mut tx, "housekeeping", other, now + 60_000, now).await?, "not taken from one alive");
+        assert!(store::processes::take_work(&mut tx, "housekeeping", other, now + 120_000, now + 61_000).await?, "until it runs out");
+        assert!(store::processes::take_work(&mut tx, "mail", other, now + 60_000, now).await?);
+        assert!(store::processes::take_work(&mut tx, "mail", me, now + 60_000, now).await?, "taken at once from one gone");
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The connection holding a process's lock is cut (as a database restart would): others see
+/// the process as gone until it renews the lock, and then as alive again.
+async fn lose_and_renew_the_lock(store: &Store, alive: &mut store::processes::Presence) -> Result<()> {
+    let cut = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND objid::bigint = {}",
+        store.process_id()
+    );
+    assert_eq!(buurtnet_tests::harness::execute_sql(store, &cut).await?, 1, "the lock's connection is cut");
+    buurtnet_tests::harness::eventually("the cut lock is gone", || async {
+        let mut tx = store.begin().await?;
+        let freed = store::deliveries::release_orphaned_leases(&mut tx, 99).await?;
+        tx.commit().await?;
+        Ok((freed > 0).then_some(()))
+    })
+    .await?;
+    alive.renew(store).await?;
+    let mut tx = store.begin().await?;
+    assert_eq!(store::deliveries::claim_due(&mut tx, store.process_id(), 10, 60_000, &[]).await?.len(), 2);
+    assert_eq!(store::deliveries::release_orphaned_leases(&mut tx, 99).await?, 0, "renewed, the process is alive again");
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Wrong passwords are counted in the database per account and client address, so the
+/// slow-down holds whichever process answers (issue 18).
+async fn wrong_passwords_slow_the_guesser_not_the_owner(store: Store) -> Result<()> {
+    use buurtnet_domain::ops::password_guessing::{FREE_FAILURES, LONGEST_WAIT_MS, right, wait_left, wrong};
+    let (guesser, owner) = ("203.0.113.9", "198.51.100.7");
+    let now = buurtnet_domain::now_ms();
+    for _ in 0..FREE_FAILURES - 1 {
+        wrong(&store, "id:1", guesser, now).await?;
+        assert_eq!(wait_left(&store, "id:1", guesser, now).await?, None, "the first tries are free");
+    }
+    wrong(&store, "id:1", guesser, now).await?;
+    assert_eq!(wait_left(&store, "id:1", guesser, now).await?, Some(2000), "then the guesser waits");
+    assert_eq!(wait_left(&store, "id:1", owner, now).await?, None, "the owner elsewhere does not");
+    assert_eq!(wait_left(&store, "id:2", guesser, now).await?, None, "nor does another account");
+    wrong(&store, "id:1", guesser, now).await?;
+    assert_eq!(wait_left(&store, "id:1", guesser, now).await?, Some(4000), "the wait doubles");
+    right(&store, "id:1", guesser).await?;
+    assert_eq!(wait_left(&store, "id:1", guesser, now).await?, None, "a right password clears it");
+    for _ in 0..FREE_FAILURES {
+        wrong(&store, "id:3", guesser, now).await?;
+    }
+    let later = now + 2000 + LONGEST_WAIT_MS + 1;
+    wrong(&store, "id:1", owner, later).await?;
+    assert_eq!(
+        store::password_failures::wait_until(&mut store.conn().await?, "id:3", guesser).await?,
+        None,
+        "a count is forgotten once its wait ended long ago"
+    );
     Ok(())
 }
 

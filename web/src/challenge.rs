@@ -1,10 +1,11 @@
 //! The simple question on the form anyone may send ("Vraag het ons"): a small sum that people
 //! answer and most spam robots do not, without a captcha from a third party. The answer is
 //! never in the page. The form carries a token `expires.nonce.mac`, where `mac` is an
-//! HMAC-SHA256, under a key this node makes when it starts, of the expiry, the nonce, the
-//! visitor's CSRF token and the answer; checking computes it again with the answer given. So
-//! a token works only for the visitor it was made for, only until it expires, and only with
-//! the right answer. (A restart makes a new key: open forms then ask a new sum.)
+//! HMAC-SHA256, under the node's key, of the expiry, the nonce, the visitor's CSRF token and
+//! the answer; checking computes it again with the answer given. So a token works only for
+//! the visitor it was made for, only until it expires, and only with the right answer. The
+//! key is derived from a secret every process of the node shares ([`Challenges::from_secret`]),
+//! so a sum shown by one process may be answered to another, and survives a restart.
 
 use aws_lc_rs::{hmac, rand};
 use base64::Engine as _;
@@ -57,7 +58,7 @@ const ENGLISH: [&str; 19] = [
     "eighteen",
 ];
 
-/// The node's key for the sums on its forms (one per node, made at start).
+/// The node's key for the sums on its forms (one per node, the same in all its processes).
 pub struct Challenges {
     key: hmac::Key,
 }
@@ -77,6 +78,13 @@ impl Default for Challenges {
 }
 
 impl Challenges {
+    /// The key derived from `secret` (the instance actor's private key): the same in every
+    /// process that reads it, and telling nothing of it.
+    pub fn from_secret(secret: &[u8]) -> Challenges {
+        let derived = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &[b"buurtnet-sum-key\n".as_slice(), secret].concat());
+        Challenges { key: hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()) }
+    }
+
     /// A new sum for the visitor whose CSRF token is `csrf`.
     pub fn make(&self, csrf: &str) -> Challenge {
         let (left, right) = (::rand::random_range(1..=9), ::rand::random_range(1..=9));
@@ -126,6 +134,11 @@ mod tests {
         assert!(!challenges.check(&sum.token, "csrf-a", &(sum.left + sum.right + 1).to_string()), "a wrong answer");
         assert!(!challenges.check(&sum.token, "csrf-b", &answer), "another visitor's token");
         assert!(!Challenges::default().check(&sum.token, "csrf-a", &answer), "another node's key");
+        let shared = Challenges::from_secret(b"the instance key");
+        let shown = shared.make("csrf-a");
+        let answer = (shown.left + shown.right).to_string();
+        assert!(Challenges::from_secret(b"the instance key").check(&shown.token, "csrf-a", &answer), "another process of the node");
+        assert!(!Challenges::from_secret(b"another key").check(&shown.token, "csrf-a", &answer), "another node");
         assert!(!challenges.check("1.2.3", "csrf-a", &answer));
         assert!(!challenges.check("", "csrf-a", &answer));
     }

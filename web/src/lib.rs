@@ -53,13 +53,23 @@ pub fn router(federation: &Federation, settings: WebSettings, media_dir: std::pa
         .layer(axum::Extension(api::media::MediaDir(media_dir)))
         .layer(axum::Extension(std::sync::Arc::new(settings)))
         .layer(axum::Extension(std::sync::Arc::new(limits::Limits::default())))
-        .layer(axum::Extension(std::sync::Arc::new(challenge::Challenges::default())));
+        .layer(axum::Extension(std::sync::Arc::new(challenges_of(federation))));
     // A layer on a router runs after its routing; the slash must go before, so the routes
     // sit behind a router of their own.
     Router::new()
         .fallback_service(federation.attach(routes))
         .layer(axum::middleware::from_fn(html::layout::security_headers))
         .layer(axum::middleware::from_fn(trailing_slash_is_the_same))
+}
+
+/// The key of the sums on the node's forms, the same in every process of the node (one made
+/// from the instance actor's private key, which every process reads from the database), so
+/// that a form shown by one process may be sent to another.
+fn challenges_of(federation: &Federation) -> challenge::Challenges {
+    match &federation.state().instance_actor.private_key_pem {
+        Some(pem) => challenge::Challenges::from_secret(pem.as_bytes()),
+        None => challenge::Challenges::default(),
+    }
 }
 
 /// `/api/v1/instance/` and `/api/v1/instance` are one resource (clients differ).

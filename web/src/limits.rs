@@ -11,8 +11,10 @@
 //! - **Wrong passwords** slow down whoever guesses, never the owner: counted per account (the
 //!   same bucket whether the name or the e-mail address was typed) *and* client address. After
 //!   [`FREE_FAILURES`] a client must wait before it may try that account again, two seconds
-//!   doubling with each further failure up to [`LONGEST_WAIT`]. The owner, on another
-//!   address, is not held up; a successful login clears the client's count.
+//!   doubling with each further failure up to a quarter of an hour. The owner, on another
+//!   address, is not held up; a successful login clears the client's count. These counts are
+//!   kept in the database (`ops::password_guessing`), so they hold whichever of several
+//!   processes on one database answers.
 //! - **Questions**: "Vraag het ons", the form anyone may send to an initiative's
 //!   coordinators: [`QUESTIONS_PER_HOUR`] an hour per address, counted whether or not the
 //!   question was taken (so the simple sum on the form cannot be guessed at).
@@ -20,23 +22,29 @@
 //!   per address, counted whether or not the sign-up was taken.
 //! - **Streams**: at most [`STREAMS_PER_ADDRESS`] streaming connections open at once from one
 //!   address ([`Limits::open_stream`]).
+//!
+//! Every limit but the wrong passwords lives in this process's memory: with several
+//! processes behind one proxy (docs/operations.md) a client may reach each of them, so it
+//! gets at most that many times the allowance. They brake cost and spam, not guessing, and a
+//! database write on every request would cost more than they save; the one limit that guards
+//! against guessing holds across processes.
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use buurtnet_domain::ops::password_guessing;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const OUTWARD_PER_MINUTE: u32 = 10;
 pub const LOGINS_PER_MINUTE: u32 = 60;
 pub const QUESTIONS_PER_HOUR: u32 = 5;
 /// Sign-ups for events without an account (a family at one address signs up together).
 pub const GUESTS_PER_HOUR: u32 = 10;
-pub const FREE_FAILURES: u32 = 5;
-pub const LONGEST_WAIT: Duration = Duration::from_secs(15 * 60);
+pub use buurtnet_domain::ops::password_guessing::FREE_FAILURES;
 /// Streaming connections (WebSocket or server-sent events) open at once from one address.
 pub const STREAMS_PER_ADDRESS: usize = 8;
 /// How many keys a limiter holds before it drops those that have recovered.
@@ -57,7 +65,6 @@ pub struct Limits {
     logins: DefaultKeyedRateLimiter<IpAddr>,
     questions: DefaultKeyedRateLimiter<IpAddr>,
     guests: DefaultKeyedRateLimiter<IpAddr>,
-    failures: Mutex<HashMap<(String, IpAddr), Failures>>,
     streams: Mutex<HashMap<IpAddr, usize>>,
 }
 
@@ -79,17 +86,10 @@ impl Drop for OpenStream {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Failures {
-    count: u32,
-    /// No try of this account from this client before this moment.
-    wait_until: Instant,
-}
-
 /// A password check under way, for [`Limits::end_password`].
 pub struct PasswordAttempt {
     account: String,
-    client: IpAddr,
+    client: String,
 }
 
 /// Refused: try again after this long.
@@ -105,7 +105,6 @@ impl Default for Limits {
             logins: RateLimiter::keyed(per_minute(LOGINS_PER_MINUTE)),
             questions: RateLimiter::keyed(per_hour(QUESTIONS_PER_HOUR)),
             guests: RateLimiter::keyed(per_hour(GUESTS_PER_HOUR)),
-            failures: Mutex::new(HashMap::new()),
             streams: Mutex::new(HashMap::new()),
         }
     }
@@ -151,53 +150,29 @@ impl Limits {
         let account = buurtnet_domain::ops::actors::login_key(store, username_or_email)
             .await
             .unwrap_or_else(|_| format!("name:{}", username_or_email.trim().to_lowercase()));
-        self.may_try_password(&account, client)?;
-        Ok(PasswordAttempt { account, client })
+        let attempt = PasswordAttempt { account, client: client.to_string() };
+        match password_guessing::wait_left(store, &attempt.account, &attempt.client, buurtnet_domain::now_ms()).await {
+            Ok(None) => Ok(attempt),
+            Ok(Some(left)) => Err(TooMany(Duration::from_millis(left.unsigned_abs()))),
+            Err(e) => {
+                tracing::error!(error = %e, "could not read the wrong passwords of a client; refusing the try");
+                Err(TooMany(Duration::from_secs(1)))
+            }
+        }
     }
 
     /// How the attempt begun by [`Limits::begin_password`] ended.
-    pub fn end_password(&self, attempt: &PasswordAttempt, right: bool) {
-        if right {
-            self.right_password(&attempt.account, attempt.client);
+    pub async fn end_password(&self, store: &buurtnet_domain::Store, attempt: &PasswordAttempt, right: bool) {
+        let (account, client) = (&attempt.account, &attempt.client);
+        let kept = if right {
+            password_guessing::right(store, account, client).await
         } else {
-            self.wrong_password(&attempt.account, attempt.client);
+            password_guessing::wrong(store, account, client, buurtnet_domain::now_ms()).await
+        };
+        if let Err(e) = kept {
+            tracing::error!(error = %e, "could not count a password try");
         }
     }
-
-    /// Whether `client` may try a password for `account` now (see the module's rules).
-    pub fn may_try_password(&self, account: &str, client: IpAddr) -> Result<(), TooMany> {
-        let failures = self.failures.lock().expect("failures lock");
-        match failures.get(&(account.to_string(), client)) {
-            Some(f) if f.wait_until > Instant::now() => Err(TooMany(f.wait_until - Instant::now())),
-            _ => Ok(()),
-        }
-    }
-
-    /// A wrong password for `account` from `client`.
-    pub fn wrong_password(&self, account: &str, client: IpAddr) {
-        let now = Instant::now();
-        let mut failures = self.failures.lock().expect("failures lock");
-        if failures.len() > PRUNE_ABOVE {
-            failures.retain(|_, f| now.duration_since(f.wait_until) < LONGEST_WAIT);
-        }
-        let entry = failures.entry((account.to_string(), client)).or_insert(Failures { count: 0, wait_until: now });
-        entry.count += 1;
-        entry.wait_until = now + wait_after(entry.count);
-    }
-
-    /// A right password: the client starts afresh on this account.
-    pub fn right_password(&self, account: &str, client: IpAddr) {
-        self.failures.lock().expect("failures lock").remove(&(account.to_string(), client));
-    }
-}
-
-/// How long a client waits after its `count`th wrong password for one account.
-fn wait_after(count: u32) -> Duration {
-    if count < FREE_FAILURES {
-        return Duration::ZERO;
-    }
-    let doublings = (count - FREE_FAILURES + 1).min(20);
-    Duration::from_secs(1 << doublings).min(LONGEST_WAIT)
 }
 
 /// The client's address: the connection's, or, when that is a trusted proxy, the last
@@ -235,30 +210,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wrong_passwords_slow_the_guesser_not_the_owner() {
-        let limits = Limits::default();
-        let (guesser, owner) = (IpAddr::from([203, 0, 113, 9]), IpAddr::from([198, 51, 100, 7]));
-        for _ in 0..FREE_FAILURES - 1 {
-            limits.wrong_password("id:1", guesser);
-            assert_eq!(limits.may_try_password("id:1", guesser), Ok(()), "the first tries are free");
-        }
-        limits.wrong_password("id:1", guesser);
-        assert!(limits.may_try_password("id:1", guesser).is_err(), "then the guesser waits");
-        assert_eq!(limits.may_try_password("id:1", owner), Ok(()), "the owner elsewhere does not");
-        assert_eq!(limits.may_try_password("id:2", guesser), Ok(()), "nor does another account");
-        limits.right_password("id:1", guesser);
-        assert_eq!(limits.may_try_password("id:1", guesser), Ok(()), "a right password clears it");
-    }
-
-    #[test]
-    fn the_wait_grows_and_is_capped() {
-        assert_eq!(wait_after(1), Duration::ZERO);
-        assert_eq!(wait_after(FREE_FAILURES), Duration::from_secs(2));
-        assert_eq!(wait_after(FREE_FAILURES + 3), Duration::from_secs(16));
-        assert_eq!(wait_after(FREE_FAILURES + 40), LONGEST_WAIT);
-    }
 
     #[test]
     fn forwarded_addresses_count_only_behind_a_trusted_proxy() {

@@ -12,11 +12,12 @@
 //! activitypub_federation's own queue is not used: it lives in memory and, in debug mode,
 //! drops failures silently.
 
+mod expand;
 pub mod knock;
 mod plan;
 mod worker;
 
-pub use plan::expand_pending;
+pub use expand::expand_pending;
 pub(crate) use plan::passed_on_object;
 pub use worker::{Stopping, run_worker};
 

@@ -1,6 +1,7 @@
-//! Expanding the outbox: each entry becomes its activity, built here once (so every retry
-//! sends the same bytes), and one delivery row per inbox, in one transaction. One function per
-//! kind of outgoing event ([`Planner`]); the audience of a post in [`audience_inboxes`].
+//! Planning: what each outbox entry becomes, its activity built here once (so every retry
+//! sends the same bytes) and the inboxes it goes to ([`super::expand`] writes the rows). One
+//! function per kind of outgoing event ([`Planner`]); the audience of a post in
+//! [`audience_inboxes`].
 
 use crate::error::{FederationError, Result};
 use crate::objects::note::{local_note, tombstone};
@@ -8,29 +9,46 @@ use crate::protocol::with_context;
 use crate::state::FederationState;
 use buurtnet_domain::model::{Actor, Participation, Post, ResponseState, Visibility};
 use buurtnet_domain::outbox::Outgoing;
-use buurtnet_domain::{DomainError, store};
+use buurtnet_domain::store;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use url::Url;
 
 /// One activity to send, and where.
-struct Planned {
-    signer_id: i64,
-    activity_id: String,
-    body: String,
-    inboxes: BTreeSet<String>,
+pub(super) struct Planned {
+    pub(super) signer_id: i64,
+    pub(super) activity_id: String,
+    /// What the activity is about: its deliveries to one peer keep their order with those of
+    /// other activities about the same object.
+    pub(super) object_id: Option<String>,
+    pub(super) body: String,
+    pub(super) inboxes: BTreeSet<String>,
 }
 
 fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planned {
     let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
-    Planned { signer_id: signer.id, activity_id, body: with_context(activity).to_string(), inboxes }
+    let object_id = about(&activity);
+    Planned { signer_id: signer.id, activity_id, object_id, body: with_context(activity).to_string(), inboxes }
+}
+
+/// What an activity is about, for the order of deliveries: its object's id, or for an `Undo`
+/// the object of what it undoes (a `Follow` and its `Undo` are both about the followee, a
+/// `Like` and its `Undo` both about the post).
+fn about(activity: &Value) -> Option<String> {
+    let object = activity.get("object");
+    if activity["type"] == "Undo"
+        && let Some(undone) = object.and_then(|o| o.get("object"))
+    {
+        return crate::protocol::first_id(Some(undone));
+    }
+    crate::protocol::first_id(object)
 }
 
 /// Like [`planned`], with the activity's `object` the JSON text `object`, byte for byte.
 fn planned_with_object(signer: &Actor, activity: Value, object: &str, inboxes: BTreeSet<String>) -> Planned {
     let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
+    let object_id = serde_json::from_str::<Value>(object).ok().and_then(|object| crate::protocol::first_id(Some(&object)));
     let body = crate::protocol::activities::with_verbatim(with_context(activity), "object", object);
-    Planned { signer_id: signer.id, activity_id, body, inboxes }
+    Planned { signer_id: signer.id, activity_id, object_id, body, inboxes }
 }
 
 /// A coalition operation goes as it is (its proof must stay intact) to the other replicas'
@@ -63,7 +81,8 @@ async fn coalition_operation(state: &FederationState, coalition: &str, op_id: &s
         Some(author) => author,
         None => state.instance_actor.clone(),
     };
-    Ok(Planned { signer_id: signer.id, activity_id: op_id.to_string(), body: raw, inboxes })
+    let object_id = serde_json::from_str::<Value>(&raw).ok().and_then(|op| crate::protocol::first_id(op.get("object")));
+    Ok(Planned { signer_id: signer.id, activity_id: op_id.to_string(), object_id, body: raw, inboxes })
 }
 
 /// A post's object with its author's proof, as text: signed now for a local post, byte for
@@ -90,57 +109,8 @@ pub(crate) async fn passed_on_object(conn: &mut store::Conn, post: &Post, author
     Ok(original.filter(|raw| serde_json::from_str::<Value>(raw).is_ok_and(|v| crate::objects::coalition_content::is_tombstone(&v))))
 }
 
-/// Turns every waiting outbox entry into deliveries. Returns how many entries it expanded.
-pub async fn expand_pending(state: &FederationState) -> Result<usize> {
-    let pending = store::outbox::pending(&mut state.store.conn().await?, 100).await?;
-    for (outbox_id, event) in &pending {
-        let planned = match event {
-            Ok(event) => plan(state, event).await,
-            Err(unreadable) => Err(FederationError::Internal(unreadable.clone())),
-        };
-        let plans = match planned {
-            Ok(plans) => plans,
-            // What the entry names is gone from the database: nothing can ever be sent for
-            // it, and it must not hold up the entries behind it.
-            Err(FederationError::NotFound) => {
-                tracing::error!(outbox_id, ?event, "outbox entry names rows that do not exist; skipping it");
-                vec![]
-            }
-            // The database may answer again soon: the entry stays first in line.
-            Err(FederationError::Domain(DomainError::Db(e))) => return Err(DomainError::Db(e).into()),
-            Err(e) => {
-                set_aside(state, *outbox_id, &e.to_string()).await?;
-                continue;
-            }
-        };
-        let mut tx = state.store.begin().await?;
-        for plan in plans {
-            // Its id now leaves the node: it must resolve (`http::activity_document`).
-            if !plan.inboxes.is_empty() && state.urls.is_activity(&plan.activity_id) {
-                store::published::keep(&mut tx, &plan.activity_id, &plan.body).await?;
-            }
-            for inbox in &plan.inboxes {
-                let host = Url::parse(inbox).map(|u| crate::host_of(&u)).unwrap_or_default();
-                store::deliveries::insert(&mut tx, *outbox_id, &plan.activity_id, plan.signer_id, inbox, &host, &plan.body).await?;
-            }
-        }
-        store::outbox::mark_expanded(&mut tx, *outbox_id).await?;
-        tx.commit().await?;
-    }
-    Ok(pending.len())
-}
-
-/// An entry that can never be planned is kept aside with the reason, for the administrator
-/// (`/beheer/federatie`, `buurtnet_outbox_set_aside`), and the entries behind it go on.
-async fn set_aside(state: &FederationState, outbox_id: i64, reason: &str) -> Result<()> {
-    tracing::error!(outbox_id, reason, "an outbox entry cannot be sent; it is set aside and the ones behind it go on");
-    let mut tx = state.store.begin().await?;
-    store::outbox::set_aside(&mut tx, outbox_id, reason).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>> {
+/// The activities one outbox entry makes, each with where it goes.
+pub(super) async fn plan(state: &FederationState, event: &Outgoing) -> Result<Vec<Planned>> {
     // A coalition operation reads through its own connections; the planner holds none then.
     if let Outgoing::CoalitionOperation { coalition, op_id } = event {
         return Ok(vec![coalition_operation(state, coalition, op_id).await?]);
@@ -494,4 +464,22 @@ async fn audience_inboxes(conn: &mut store::Conn, post: &Post, author: &Actor, r
         }
     }
     Ok(inboxes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::about;
+    use serde_json::json;
+
+    #[test]
+    fn an_activity_is_about_its_object_and_an_undo_about_what_it_undid() {
+        let note = "https://a.example/notes/1";
+        assert_eq!(about(&json!({"type": "Create", "object": {"id": note, "type": "Note"}})).as_deref(), Some(note));
+        assert_eq!(about(&json!({"type": "Delete", "object": note})).as_deref(), Some(note));
+        let like = json!({"id": "https://a.example/likes/1", "type": "Like", "object": note});
+        assert_eq!(about(&like).as_deref(), Some(note));
+        assert_eq!(about(&json!({"type": "Undo", "object": like})).as_deref(), Some(note), "the undone like's post");
+        assert_eq!(about(&json!({"type": "Undo", "object": "https://a.example/likes/1"})).as_deref(), Some("https://a.example/likes/1"));
+        assert_eq!(about(&json!({"type": "Flag"})), None);
+    }
 }

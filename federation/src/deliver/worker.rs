@@ -3,15 +3,21 @@
 //! nothing more, lets the deliveries in flight finish within the grace period and parks the
 //! rest (their leases released, their attempts not counted), so the next start sends them at
 //! once instead of waiting for a lease to run out.
+//!
+//! Several processes may run a worker on one PostgreSQL database (issue 18). Each claims
+//! under its own process number and shows it is alive ([`Presence`]); every few seconds it
+//! frees the leases of processes that are gone, so what a killed process was sending goes
+//! out from another at once rather than when the lease runs out.
 
 use super::{LEASE_MS, deliver_one};
 use crate::error::{FederationError, Result};
 use crate::state::FederationState;
 use buurtnet_domain::store::deliveries::Delivery;
+use buurtnet_domain::store::processes::Presence;
 use buurtnet_domain::{now_ms, store};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
@@ -60,9 +66,17 @@ pub async fn run_worker(state: FederationState, mut stopping: Stopping) -> usize
     let slots = Arc::new(Semaphore::new(settings.concurrency));
     let per_peer: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
     let (mut sending, in_flight) = (JoinSet::new(), InFlight::default());
-    release_leases_of_previous_run(&state).await;
+    let Some(mut presence) = announce(&state, &mut stopping).await else { return 0 };
+    let mut last_sweep: Option<Instant> = None;
     while !stopping.is_set() {
         while sending.try_join_next().is_some() {}
+        if last_sweep.is_none_or(|at| at.elapsed() >= SWEEP_EVERY) {
+            if let Err(e) = presence.renew(&state.store).await {
+                tracing::error!(error = %e, "could not show other processes that this one is alive; will try again");
+            }
+            release_orphaned_leases(&state).await;
+            last_sweep = Some(Instant::now());
+        }
         if let Err(e) = super::expand_pending(&state).await {
             tracing::error!(error = %e, "could not expand the outbox; will try again");
         }
@@ -101,6 +115,8 @@ pub async fn run_worker(state: FederationState, mut stopping: Stopping) -> usize
                 let id = delivery.id;
                 deliver_one(&state, delivery).await;
                 in_flight.done(id);
+                // A delivery of the same object held behind this one may go now.
+                state.delivery_wake.notify_one();
                 drop(peer_slot);
                 drop(slot);
             });
@@ -146,18 +162,38 @@ async fn release(state: &FederationState, ids: &[i64]) {
     }
 }
 
-/// Frees the leases a previous run left (a crash, or a stop that could not release them).
-async fn release_leases_of_previous_run(state: &FederationState) {
+/// How often a worker checks that it still shows it is alive and frees the leases of
+/// processes that are gone.
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// Shows the other processes on the database that this one is alive, trying again until it
+/// can (or the node stops: then `None`). Without it they would free this one's leases.
+async fn announce(state: &FederationState, stopping: &mut Stopping) -> Option<Presence> {
+    loop {
+        match Presence::announce(&state.store).await {
+            Ok(presence) => return Some(presence),
+            Err(e) => tracing::error!(error = %e, "could not show other processes that this one delivers; trying again"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = stopping.asked() => return None,
+        }
+    }
+}
+
+/// Frees the leases of processes that are gone (a crash of this node's previous run, or
+/// another process on the same database killed), so their deliveries go out again.
+async fn release_orphaned_leases(state: &FederationState) {
     let released = async {
         let mut tx = state.store.begin().await?;
-        let n = store::deliveries::release_all_leases(&mut tx).await?;
+        let n = store::deliveries::release_orphaned_leases(&mut tx, state.store.process_id()).await?;
         tx.commit().await?;
         Ok::<_, FederationError>(n)
     };
     match released.await {
         Ok(0) => {}
-        Ok(n) => tracing::info!("resuming {n} deliveries that were in flight when the node last stopped"),
-        Err(e) => tracing::error!(error = %e, "could not release old delivery leases; they resume when their lease runs out"),
+        Ok(n) => tracing::info!("resuming {n} deliveries that a process no longer running was sending"),
+        Err(e) => tracing::error!(error = %e, "could not release the leases of gone processes; they resume when their lease runs out"),
     }
 }
 
@@ -167,7 +203,7 @@ async fn claim(state: &FederationState, free: usize, busy_hosts: &[String]) -> R
         return Ok(vec![]);
     }
     let mut tx = state.store.begin().await?;
-    let claimed = store::deliveries::claim_due(&mut tx, free.min(200) as i64, LEASE_MS, busy_hosts).await?;
+    let claimed = store::deliveries::claim_due(&mut tx, state.store.process_id(), free.min(200) as i64, LEASE_MS, busy_hosts).await?;
     tx.commit().await?;
     Ok(claimed)
 }

@@ -142,7 +142,7 @@ pub async fn token(
             )
             .await;
             if result.is_ok() || matches!(result, Err(oauth_ops::OAuthFailure::InvalidGrant(_))) {
-                limits.end_password(&attempt, result.is_ok());
+                limits.end_password(&context.store, &attempt, result.is_ok()).await;
             }
             result?
         }

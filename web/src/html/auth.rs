@@ -69,7 +69,7 @@ pub async fn login(
     };
     let outcome = ops::actors::login(&context.store, &form.username, &form.password).await;
     if let Ok(outcome) = &outcome {
-        limits.end_password(&attempt, !matches!(outcome, LoginOutcome::Refused));
+        limits.end_password(&context.store, &attempt, !matches!(outcome, LoginOutcome::Refused)).await;
     }
     match outcome {
         Ok(LoginOutcome::Member(member)) => match sessions::start(&context.store, &member).await {

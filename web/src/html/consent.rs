@@ -176,7 +176,7 @@ async fn password_login(
 ) -> ApiResult<Result<Actor, Response>> {
     let attempt = limits.begin_password(&context.store, &form.username, client).await?;
     let member = buurtnet_domain::ops::actors::check_login(&context.store, &form.username, &form.password).await?;
-    limits.end_password(&attempt, member.is_some());
+    limits.end_password(&context.store, &attempt, member.is_some()).await;
     match member {
         Some(member) => Ok(Ok(member)),
         None => {

@@ -6,6 +6,9 @@
 //! deleted as their author would delete them, so peers drop their copies. Then the SQLite file
 //! gives the pages they left empty back to the disk. The last clearing is kept, for the
 //! administrator's page.
+//!
+//! With several processes on one database (issue 18) each piece of work that runs by itself
+//! is done by one process at a time: the one whose turn it is ([`my_turn`]).
 
 use crate::error::Result;
 use crate::now_ms;
@@ -56,6 +59,17 @@ async fn delete_closed_needs(store: &Store, now: i64) -> Result<u64> {
         tx.commit().await?;
     }
     Ok(due.len() as u64)
+}
+
+/// Whether this process does the work `name` now: one process at a time does it, holding it
+/// for `hold_ms` after each turn it takes; another takes it over once the holder stopped
+/// renewing it or is gone.
+pub async fn my_turn(store: &Store, name: &str, hold_ms: i64) -> Result<bool> {
+    let now = now_ms();
+    let mut tx = store.begin().await?;
+    let mine = store::processes::take_work(&mut tx, name, store.process_id(), now + hold_ms, now).await?;
+    tx.commit().await?;
+    Ok(mine)
 }
 
 /// Clears when the last clearing is a day old or there was none; what it cleared, if it ran.

@@ -29,6 +29,7 @@ pub mod moderation;
 pub mod moving;
 pub mod node_settings;
 pub mod oauth;
+pub mod password_guessing;
 pub mod posts;
 pub mod proposals;
 pub mod questions;

@@ -1,4 +1,7 @@
 //! Deliveries: one row per (outbox entry, inbox), with retry state, and what we know of peers.
+//! Several processes may claim from one database (issue 18): a claim takes a lease for its
+//! process (skipping rows another holds, `FOR UPDATE SKIP LOCKED` on PostgreSQL), and the
+//! deliveries of one object to one peer are claimed one after the other, oldest first.
 
 use super::{Handle, Raw, affected, on_db};
 use crate::error::Result;
@@ -17,49 +20,66 @@ pub struct Delivery {
     pub created_at: i64,
 }
 
+/// One delivery to make: an activity (about `object_ap_id`, when it is about one object) to
+/// one inbox.
+#[derive(Debug, Clone, Copy)]
+pub struct NewDelivery<'a> {
+    pub outbox_id: i64,
+    pub activity_ap_id: &'a str,
+    pub object_ap_id: Option<&'a str>,
+    pub signer_id: i64,
+    pub inbox: &'a str,
+    pub host: &'a str,
+    pub body: &'a str,
+}
+
 /// Adds one delivery per inbox for an outbox entry; repeats are ignored.
-pub async fn insert(
-    db: &mut impl Handle,
-    outbox_id: i64,
-    activity_ap_id: &str,
-    signer_id: i64,
-    inbox: &str,
-    host: &str,
-    body: &str,
-) -> Result<()> {
+pub async fn insert(db: &mut impl Handle, new: &NewDelivery<'_>) -> Result<()> {
     let now = now_ms();
-    let sql = "INSERT INTO deliveries (outbox_id, activity_ap_id, signer_id, inbox, host, body, state, next_attempt_at, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7) ON CONFLICT (outbox_id, inbox) DO NOTHING";
-    affected!(db, c => sqlx::query(sql).bind(outbox_id).bind(activity_ap_id).bind(signer_id).bind(inbox).bind(host).bind(body).bind(now).execute(c).await)?;
+    let sql =
+        "INSERT INTO deliveries (outbox_id, activity_ap_id, object_ap_id, signer_id, inbox, host, body, state, next_attempt_at, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8) ON CONFLICT (outbox_id, inbox) DO NOTHING";
+    affected!(db, c => sqlx::query(sql)
+        .bind(new.outbox_id).bind(new.activity_ap_id).bind(new.object_ap_id).bind(new.signer_id)
+        .bind(new.inbox).bind(new.host).bind(new.body).bind(now)
+        .execute(c).await)?;
     Ok(())
 }
 
 const COLUMNS: &str = "id, activity_ap_id, signer_id, inbox, host, body, attempts, created_at";
 
-/// Claims up to `limit` due deliveries for `lease_ms`, skipping `busy_hosts` (peers with
-/// every slot in use): another worker (or a restarted node) takes them over only once the
-/// lease has run out.
-pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
+/// A pending delivery `d` that waits for an older pending one about the same object to the
+/// same peer (its `Create` before its `Update` before its `Delete`), also while that one is
+/// being sent or waits for its retry.
+const HELD_BEHIND_AN_OLDER: &str = "EXISTS (SELECT 1 FROM deliveries older WHERE older.host = d.host
+    AND older.object_ap_id = d.object_ap_id AND older.state = 'pending' AND older.id < d.id)";
+
+/// Claims up to `limit` due deliveries for `lease_ms` for process `owner`, skipping
+/// `busy_hosts` (peers with every slot in use) and those held behind an older delivery of
+/// the same object to the same peer: another worker (or a restarted node) takes them over
+/// only once the lease has run out or its owner is gone ([`release_orphaned_leases`]).
+pub async fn claim_due(db: &mut impl Handle, owner: i64, limit: i64, lease_ms: i64, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
     let now = now_ms();
     let skip = if busy_hosts.is_empty() {
         String::new()
     } else {
-        let placeholders: Vec<String> = (0..busy_hosts.len()).map(|i| format!("${}", i + 4)).collect();
-        format!("AND host NOT IN ({})", placeholders.join(", "))
+        let placeholders: Vec<String> = (0..busy_hosts.len()).map(|i| format!("${}", i + 5)).collect();
+        format!("AND d.host NOT IN ({})", placeholders.join(", "))
     };
     let lock = match db.raw() {
         Raw::Sqlite(_) => "",
         Raw::Postgres(_) => "FOR UPDATE SKIP LOCKED",
     };
     let sql = format!(
-        "UPDATE deliveries SET lease_until = $1 WHERE id IN (
-           SELECT id FROM deliveries WHERE state = 'pending' AND next_attempt_at <= $2 AND lease_until <= $2 {skip}
-           AND host NOT IN (SELECT host FROM peers WHERE retry_at > $2)
-           ORDER BY id LIMIT $3 {lock})
+        "UPDATE deliveries SET lease_until = $1, lease_owner = $2 WHERE id IN (
+           SELECT d.id FROM deliveries d WHERE d.state = 'pending' AND d.next_attempt_at <= $3 AND d.lease_until <= $3 {skip}
+           AND d.host NOT IN (SELECT host FROM peers WHERE retry_at > $3)
+           AND NOT {HELD_BEHIND_AN_OLDER}
+           ORDER BY d.id LIMIT $4 {lock})
          RETURNING {COLUMNS}"
     );
     Ok(on_db!(db, c => {
-        let mut query = sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(now).bind(limit);
+        let mut query = sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(owner).bind(now).bind(limit);
         for host in busy_hosts {
             query = query.bind(host);
         }
@@ -67,14 +87,16 @@ pub async fn claim_due(db: &mut impl Handle, limit: i64, lease_ms: i64, busy_hos
     })?)
 }
 
-/// When the next delivery falls due, if any is pending: its own time, its lease, and the hold
-/// on its peer, whichever is last.
+/// When the next delivery falls due, if any is pending and not held behind an older one: its
+/// own time, its lease, and the hold on its peer, whichever is last.
 pub async fn next_due_at(db: &mut impl Handle) -> Result<Option<i64>> {
-    let sql = "SELECT MIN(CASE WHEN COALESCE(p.retry_at, 0) > d.due THEN p.retry_at ELSE d.due END)
-               FROM (SELECT host, CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END AS due
-                     FROM deliveries WHERE state = 'pending') d
-               LEFT JOIN peers p ON p.host = d.host";
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>(sql).fetch_one(c).await)?)
+    let sql = format!(
+        "SELECT MIN(CASE WHEN COALESCE(p.retry_at, 0) > due.at THEN p.retry_at ELSE due.at END)
+         FROM (SELECT d.host, CASE WHEN d.lease_until > d.next_attempt_at THEN d.lease_until ELSE d.next_attempt_at END AS at
+               FROM deliveries d WHERE d.state = 'pending' AND NOT {HELD_BEHIND_AN_OLDER}) due
+         LEFT JOIN peers p ON p.host = due.host"
+    );
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>(&sql).fetch_one(c).await)?)
 }
 
 pub async fn mark_delivered(db: &mut impl Handle, id: i64) -> Result<()> {
@@ -169,12 +191,25 @@ pub async fn pending_by_host(db: &mut impl Handle) -> Result<Vec<(String, i64)>>
     Ok(on_db!(db, c => sqlx::query_as::<_, (String, i64)>(sql).fetch_all(c).await)?)
 }
 
-/// Frees the leases of deliveries that a previous run of this node claimed but never
-/// finished (it was killed). Only one delivery worker runs per database, so at its start no
-/// lease can belong to anyone else.
-pub async fn release_all_leases(db: &mut impl Handle) -> Result<u64> {
-    affected!(db, c => sqlx::query("UPDATE deliveries SET lease_until = 0 WHERE state = 'pending' AND lease_until > 0").execute(c).await)
-        .map_err(Into::into)
+/// Frees the leases held by processes that are gone (killed, or a previous run of this one),
+/// so their deliveries go out again at once, never those of a process still sending (it would
+/// send them twice). On PostgreSQL a process is alive while it holds its advisory lock
+/// ([`super::processes::Presence`]); SQLite is served by one process, so every lease but
+/// `me`'s belongs to one that is gone.
+pub async fn release_orphaned_leases(db: &mut impl Handle, me: i64) -> Result<u64> {
+    let released = "UPDATE deliveries SET lease_until = 0, lease_owner = NULL WHERE state = 'pending' AND lease_until > 0";
+    let done = match db.raw() {
+        Raw::Sqlite(c) => {
+            let sql = format!("{released} AND (lease_owner IS NULL OR lease_owner <> $1)");
+            sqlx::query(&sql).bind(me).execute(c).await?.rows_affected()
+        }
+        Raw::Postgres(c) => {
+            let living = super::processes::living_processes("$1");
+            let sql = format!("{released} AND (lease_owner IS NULL OR lease_owner NOT IN ({living}))");
+            sqlx::query(&sql).bind(i64::from(super::processes::LOCK_SPACE)).execute(c).await?.rows_affected()
+        }
+    };
+    Ok(done)
 }
 
 /// The pending deliveries someone holds a lease on now: those being sent.

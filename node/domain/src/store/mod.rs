@@ -37,8 +37,10 @@ pub mod notifications;
 pub mod oauth;
 pub mod outbox;
 pub mod participants;
+pub mod password_failures;
 pub mod peer_signatures;
 pub mod posts;
+pub mod processes;
 pub mod proposals;
 pub mod published;
 pub mod questions;
@@ -72,6 +74,8 @@ pub struct Store {
     memo: Arc<Memo>,
     /// One turn to write at a time (SQLite only; PostgreSQL locks rows, not the database).
     writer: Arc<Semaphore>,
+    /// This process's number among those sharing the database ([`processes`]).
+    process_id: i64,
 }
 
 /// The pool of either backend.
@@ -244,7 +248,7 @@ impl Store {
         } else {
             return Err(DomainError::invalid("database_url", "must start with sqlite: or postgres://"));
         };
-        let store = Store { pool, memo: Arc::default(), writer: Arc::new(Semaphore::new(1)) };
+        let store = Store { pool, memo: Arc::default(), writer: Arc::new(Semaphore::new(1)), process_id: processes::new_process_id() };
         store.migrate().await?;
         Ok(store)
     }
@@ -267,6 +271,11 @@ impl Store {
     /// The pool, for what only one backend can do (a SQLite snapshot, `pg_dump`).
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// This process's number among those that share the database, made when it connected.
+    pub fn process_id(&self) -> i64 {
+        self.process_id
     }
 
     /// Starts a write transaction.

@@ -1,6 +1,7 @@
 //! The outbox table: domain events waiting to become deliveries. An entry that cannot be
 //! read (its stored form no longer matches [`Outgoing`]) or planned is set aside with the
-//! reason, so that it never holds up the entries behind it.
+//! reason, so that it never holds up the entries behind it. Several processes may expand the
+//! same outbox (issue 18): each entry is expanded by exactly one ([`mark_expanded`]).
 
 use super::{Handle, affected, on_db};
 use crate::error::{DomainError, Result};
@@ -24,9 +25,13 @@ pub async fn pending(db: &mut impl Handle, limit: i64) -> Result<Vec<Waiting>> {
     Ok(rows.into_iter().map(|(id, json)| (id, serde_json::from_str(&json).map_err(|e| format!("unreadable: {e}")))).collect())
 }
 
-pub async fn mark_expanded(db: &mut impl Handle, id: i64) -> Result<()> {
-    affected!(db, c => sqlx::query("UPDATE outbox SET expanded_at = $1 WHERE id = $2").bind(now_ms()).bind(id).execute(c).await)?;
-    Ok(())
+/// Marks an entry expanded, unless another process got there first: call it at the start of
+/// the transaction that writes the entry's deliveries, and roll back when it gives false. (On
+/// PostgreSQL the row stays locked until that transaction ends, so a second process waits
+/// here and then finds it marked.)
+pub async fn mark_expanded(db: &mut impl Handle, id: i64) -> Result<bool> {
+    let sql = "UPDATE outbox SET expanded_at = $1 WHERE id = $2 AND expanded_at IS NULL AND set_aside_at IS NULL";
+    Ok(affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(id).execute(c).await)? == 1)
 }
 
 /// Takes an entry out of the queue for good, keeping it and the reason for the administrator.
