@@ -120,22 +120,16 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
         && error.status().is_server_error()
     {
         // Our fault: let the sender's retry be processed.
-        let mut tx = context.store.begin().await.map_err(FederationError::from)?;
-        if store::inbox::forget_activity(&mut tx, &activity.id).await.is_ok() {
-            let _ = tx.commit().await;
-        }
+        let _ = store::inbox::forget_activity(&mut context.store.writer().await.map_err(FederationError::from)?, &activity.id).await;
     }
     peer_is_alive(context, &host).await;
     Ok(result?)
 }
 
-/// Remembers an activity id; false when it was known already. A write, so it waits for its
-/// turn like any other (`Store::begin`).
+/// Remembers an activity id; false when it was known already. One statement, so no
+/// transaction, but it waits for its turn to write like any other (`Store::writer`).
 async fn remember_activity(context: &Context, id: &str) -> Result<bool> {
-    let mut tx = context.store.begin().await?;
-    let new = store::inbox::remember_activity(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(new)
+    Ok(store::inbox::remember_activity(&mut context.store.writer().await?, id).await?)
 }
 
 /// A coalition operation: the sender (whose HTTP signature must hold) may be any node

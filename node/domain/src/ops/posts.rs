@@ -256,11 +256,8 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
     (post.content, post.summary) = sanitized(std::mem::take(&mut post.content), post.summary.take()).await?;
     post.is_local = false;
     let mut tx = store.begin().await?;
-    if let Some(existing) = store::posts::by_ap_id(&mut tx, &post.ap_id).await? {
-        return Ok(existing);
-    }
-    // Another request (the same post's `Create` and `Update` arriving together) may have
-    // stored it since: its version stands, this one's extras must not overwrite it.
+    // Known already (a repeat, or the same post's `Create` and `Update` arriving together):
+    // the version stored stands, this one's extras must not overwrite it.
     let Some(stored) = store::posts::insert_if_new(&mut tx, &post).await? else {
         drop(tx);
         return store::posts::by_ap_id(&mut store.conn().await?, &post.ap_id).await?.ok_or(DomainError::NotFound);

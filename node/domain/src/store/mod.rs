@@ -8,7 +8,8 @@
 //! `$N` as a name and numbers parameters by first appearance, so `... $4 ... $3` would bind
 //! the third value to `$4` there while PostgreSQL binds it to `$3`. Reusing one is fine.
 //!
-//! Use [`Store::begin`] for anything that writes, [`Store::conn`] for reads. SQLite takes one
+//! Use [`Store::begin`] for anything that writes ([`Store::writer`] for a single statement),
+//! [`Store::conn`] for reads. SQLite takes one
 //! writer at a time: this process's write transactions queue for their turn in memory
 //! ([`Store::begin`]) before they ask SQLite (`BEGIN IMMEDIATE`), because SQLite's own wait
 //! for a busy database sleeps in growing steps (1, 2, 5, 10 ms...) on a pooled connection, and
@@ -134,10 +135,12 @@ enum TxInner {
     Postgres(Transaction<'static, Postgres>),
 }
 
-/// A pooled connection for reads.
+/// A pooled connection for reads (or, from [`Store::writer`], for one write statement).
 pub struct Conn {
     inner: ConnInner,
     memo: Arc<Memo>,
+    /// This process's turn to write, for a connection from [`Store::writer`].
+    _turn: Option<OwnedSemaphorePermit>,
 }
 
 enum ConnInner {
@@ -280,30 +283,47 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        let (inner, turn) = match &self.pool {
-            Pool::Sqlite(pool) => {
-                // Waited for before a connection is taken, so waiting writers hold none; as
-                // long as SQLite's busy timeout, so a transaction begun inside another fails
-                // as it did before instead of waiting for ever.
-                let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, self.writer.clone().acquire_owned()).await.map_err(|_| {
-                    tracing::warn!("no turn to write within {WRITE_TURN_TIMEOUT:?}");
-                    sqlx::Error::PoolTimedOut
-                })?;
-                let turn = turn.expect("the writer semaphore is never closed");
-                (TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?), Some(turn))
-            }
-            Pool::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), None),
+        let turn = self.turn_to_write().await?;
+        let inner = match &self.pool {
+            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
         };
         Ok(Tx { inner, memo: self.memo.clone(), _turn: turn })
     }
 
     /// Borrows a connection for reads.
     pub async fn conn(&self) -> Result<Conn> {
+        self.connection(None).await
+    }
+
+    /// A connection for a single write statement, which needs no transaction of its own
+    /// (one round trip instead of three); it waits for its turn as [`Self::begin`] does.
+    pub async fn writer(&self) -> Result<Conn> {
+        let turn = self.turn_to_write().await?;
+        self.connection(turn).await
+    }
+
+    async fn connection(&self, turn: Option<OwnedSemaphorePermit>) -> Result<Conn> {
         let inner = match &self.pool {
             Pool::Sqlite(pool) => ConnInner::Sqlite(pool.acquire().await?),
             Pool::Postgres(pool) => ConnInner::Postgres(pool.acquire().await?),
         };
-        Ok(Conn { inner, memo: self.memo.clone() })
+        Ok(Conn { inner, memo: self.memo.clone(), _turn: turn })
+    }
+
+    /// This process's turn to write on SQLite (`None` on PostgreSQL, which needs none),
+    /// waited for before a connection is taken, so waiting writers hold none. It waits as
+    /// long as SQLite's busy timeout, so a transaction begun inside another fails as it did
+    /// before instead of waiting for ever.
+    async fn turn_to_write(&self) -> Result<Option<OwnedSemaphorePermit>> {
+        if matches!(self.pool, Pool::Postgres(_)) {
+            return Ok(None);
+        }
+        let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, self.writer.clone().acquire_owned()).await.map_err(|_| {
+            tracing::warn!("no turn to write within {WRITE_TURN_TIMEOUT:?}");
+            sqlx::Error::PoolTimedOut
+        })?;
+        Ok(Some(turn.expect("the writer semaphore is never closed")))
     }
 
     pub async fn close(&self) {

@@ -35,7 +35,8 @@ pub async fn insert_if_new(db: &mut impl Handle, post: &NewPost) -> Result<Optio
         let sql = "INSERT INTO post_recipients (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
         affected!(db, c => sqlx::query(sql).bind(stored.id).bind(recipient).execute(c).await)?;
     }
-    set_tags(db, stored.id, &stored.content).await?;
+    // A new post has no tags to replace.
+    add_tags(db, stored.id, &crate::model::html::hashtags(&stored.content)).await?;
     Ok(Some(stored))
 }
 
@@ -47,12 +48,14 @@ pub async fn insert_if_new(db: &mut impl Handle, post: &NewPost) -> Result<Optio
 /// Older rows of the counter are cleared now and then, never the last.
 pub async fn next_status_id(db: &mut impl Handle) -> Result<i64> {
     let floor = now_ms() << 16;
+    // One statement: the next id past both the clock and the last one. (`WHERE true` lets
+    // SQLite tell the `SELECT` from the `ON CONFLICT` clause.)
+    let sql = "INSERT INTO status_ids (id)
+               SELECT CASE WHEN COALESCE(MAX(id), 0) + 1 > $1 THEN COALESCE(MAX(id), 0) + 1 ELSE $1 END FROM status_ids WHERE true
+               ON CONFLICT DO NOTHING RETURNING id";
     for _ in 0..8 {
-        let last = on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM status_ids").fetch_one(c).await)?;
-        let next = floor.max(last.unwrap_or(0) + 1);
-        // Another transaction may take the same id first (PostgreSQL): then read again.
-        let sql = "INSERT INTO status_ids (id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING id";
-        let taken = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(next).fetch_optional(c).await)?;
+        // Another transaction may take the same id first (PostgreSQL): then try again.
+        let taken = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(floor).fetch_optional(c).await)?;
         if let Some(id) = taken {
             if id % 1000 == 0 {
                 affected!(db, c => sqlx::query("DELETE FROM status_ids WHERE id < $1").bind(id).execute(c).await)?;
@@ -304,11 +307,7 @@ pub async fn liked(db: &mut impl Handle, actor_ap_id: &str, page: Page) -> Resul
 /// Records the hashtags of a post's text (for tag timelines), replacing earlier ones.
 pub async fn set_tags(db: &mut impl Handle, post_id: i64, content: &str) -> Result<()> {
     affected!(db, c => sqlx::query("DELETE FROM post_tags WHERE post_id = $1").bind(post_id).execute(c).await)?;
-    for tag in crate::model::html::hashtags(content).into_iter().take(20) {
-        let sql = "INSERT INTO post_tags (post_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-        affected!(db, c => sqlx::query(sql).bind(post_id).bind(tag).execute(c).await)?;
-    }
-    Ok(())
+    add_tags(db, post_id, &crate::model::html::hashtags(content)).await
 }
 
 /// Adds hashtags a peer gave a post beside its text (its `Hashtag` tags).
