@@ -18,16 +18,23 @@ cargo build --release -q -p buurtnet-tests --example bench
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT
 cargo run --release -q -p buurtnet-tests --example bench -- "$@" | tee "$table"
-cargo run --release -q -p buurtnet-domain --example coalition_fold | tee -a "$table"
+{
+  echo
+  echo 'Coalition fold (`cargo run --release -p buurtnet-domain --example coalition_fold`):'
+  echo
+  echo '```'
+  cargo run --release -q -p buurtnet-domain --example coalition_fold
+  echo '```'
+} | tee -a "$table"
 if [[ $write == 1 ]]; then
   python3 - "$table" <<'PY'
-import datetime, pathlib, platform, sys
+import datetime, os, pathlib, platform, sys
 table = pathlib.Path(sys.argv[1]).read_text().strip()
 doc = pathlib.Path("docs/benchmarks.md")
 text = doc.read_text()
 begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
-stamp = f"Measured {datetime.date.today()} by `scripts/bench.sh` on {cpu}, {len(open('/proc/cpuinfo').read().split('processor')) - 1} cores."
+stamp = f"Measured {datetime.date.today()} by `scripts/bench.sh` on {cpu}, {os.cpu_count()} cores."
 block = f"{begin}\n{stamp}\n\n{table}\n{end}"
 if begin in text:
     text = text[: text.index(begin)] + block + text[text.index(end) + len(end):]

@@ -17,6 +17,8 @@ struct Run {
     stored_per_second: f64,
     empty_per_second: f64,
     peak_mb: f64,
+    /// How much the database grew for each note (pages in use, WAL included).
+    bytes_per_note: f64,
 }
 
 pub async fn figures(bounds: &Bounds, runs: usize) -> Result<Vec<Figure>> {
@@ -43,6 +45,7 @@ pub async fn figures(bounds: &Bounds, runs: usize) -> Result<Vec<Figure>> {
         .against(bound_name, bound)
         .goal(Goal::AtLeastRatio(0.2)),
         Figure::new("inbox: peak resident memory", "MB", done.iter().map(|r| r.peak_mb).collect()).goal(Goal::AtMost(PEAK_GOAL_MB)),
+        Figure::new("inbox: database growth per stored note (SQLite)", "bytes", done.iter().map(|r| r.bytes_per_note).collect()),
     ])
 }
 
@@ -63,15 +66,17 @@ async fn one_run(keys: Vec<crate::standins::KeyPem>, run: usize) -> Result<Run> 
     anyhow::ensure!(introduced.failed == 0, "{} introductions failed: {:?}", introduced.failed, introduced.first_failure);
 
     let requests = notes(&peer, &base, run, ACTORS..ACTORS + NOTES)?;
+    let size_before = database_bytes(&node).await?;
     let sampler = node.sample_memory()?;
     let fired = fire(requests, IN_FLIGHT).await;
     let peak_mb = sampler.peak().await?;
     anyhow::ensure!(fired.failed == 0, "{} of {NOTES} notes were refused: {:?}", fired.failed, fired.first_failure);
     let stored = stored_notes(&node, peer.origin()).await?;
     anyhow::ensure!(stored == (ACTORS + NOTES) as i64, "{stored} notes stored of {}", ACTORS + NOTES);
+    let bytes_per_note = (database_bytes(&node).await? - size_before) / NOTES as f64;
 
     let empty = fire((0..NOTES).map(|_| prepared_get(&format!("{base}/health"))).collect(), IN_FLIGHT).await;
-    Ok(Run { stored_per_second: fired.per_second(), empty_per_second: empty.per_second(), peak_mb })
+    Ok(Run { stored_per_second: fired.per_second(), empty_per_second: empty.per_second(), peak_mb, bytes_per_note })
 }
 
 /// Notes number `range`, each from actor `n % ACTORS`, signed now.
@@ -102,4 +107,14 @@ async fn stored_notes(node: &BenchNode, origin: &str) -> Result<i64> {
         .await?;
     pool.close().await;
     Ok(count)
+}
+
+/// The pages the database uses, in bytes (read through SQLite, so the WAL counts too).
+async fn database_bytes(node: &BenchNode) -> Result<f64> {
+    let pool = sqlx::SqlitePool::connect(&node.process.database_url()).await?;
+    let pages: i64 =
+        sqlx::query_scalar("SELECT page_count - freelist_count FROM pragma_page_count(), pragma_freelist_count()").fetch_one(&pool).await?;
+    let page_size: i64 = sqlx::query_scalar("SELECT page_size FROM pragma_page_size()").fetch_one(&pool).await?;
+    pool.close().await;
+    Ok((pages * page_size) as f64)
 }
