@@ -411,3 +411,21 @@ pub async fn mark_all_deleted_of(db: &mut impl Handle, author_id: i64, now: i64)
     let sql = "UPDATE posts SET deleted_at = $1, changed_at = $1 WHERE author_id = $2 AND deleted_at IS NULL";
     Ok(affected!(db, c => sqlx::query(sql).bind(now).bind(author_id).execute(c).await)?)
 }
+
+/// The posts with these ActivityPub ids that this node holds (a page's parents).
+pub async fn by_ap_ids(db: &mut impl Handle, ap_ids: &[String]) -> Result<Vec<Post>> {
+    if ap_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE ap_id IN ({})", super::in_list(ap_ids.len()));
+    Ok(super::fetch_in!(db, Post, &sql, ap_ids)?)
+}
+
+/// The posts with these ids that exist.
+pub async fn by_ids(db: &mut impl Handle, ids: &[i64]) -> Result<Vec<Post>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE id IN ({})", super::in_list(ids.len()));
+    Ok(super::fetch_in!(db, Post, &sql, ids)?)
+}
