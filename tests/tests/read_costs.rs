@@ -2,6 +2,10 @@
 //! notifications runs no more SQL statements than a page of 2 that already holds every kind of
 //! fact (each page is read in a fixed number of statements, not a few per status).
 //!
+//! Every statement those reads run is then put to the database's planner (`EXPLAIN QUERY PLAN`
+//! on SQLite, `EXPLAIN` of the generic plan on PostgreSQL with sequential scans off): none may
+//! read all of `posts`, `notifications`, or what grows with them.
+//!
 //! Statements are counted as sqlx reports them (one `sqlx::query` event each), by a
 //! subscriber for this whole test binary: the backends run one after the other in one test,
 //! and each request is counted as the fewest of a few tries, so that the node's own timers
@@ -10,9 +14,11 @@
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::{Actor, Visibility};
 use buurtnet_domain::ops;
+use buurtnet_domain::store::{Handle, Raw, Store};
 use buurtnet_tests::app::bearer;
 use buurtnet_tests::harness::{Backend, TestNode};
 use serde_json::Value;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
@@ -20,13 +26,44 @@ use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 /// Statements run by this process so far.
 static STATEMENTS: AtomicUsize = AtomicUsize::new(0);
 
-/// Counts every statement sqlx logs.
+/// The text of each statement run since [`record`] was last called.
+static RECORDED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Counts every statement sqlx logs, and keeps its text.
 struct CountStatements;
 
 impl<S: tracing::Subscriber> Layer<S> for CountStatements {
-    fn on_event(&self, _event: &tracing::Event<'_>, _context: Context<'_, S>) {
+    fn on_event(&self, event: &tracing::Event<'_>, _context: Context<'_, S>) {
         STATEMENTS.fetch_add(1, Ordering::SeqCst);
+        let mut text = StatementText::default();
+        event.record(&mut text);
+        let sql = if text.statement.trim().is_empty() { text.summary } else { text.statement.trim().to_string() };
+        RECORDED.lock().expect("recorded statements").push(sql);
     }
+}
+
+/// A statement's SQL as sqlx logs it: `summary` alone when short, `db.statement` in full when not.
+#[derive(Default)]
+struct StatementText {
+    summary: String,
+    statement: String,
+}
+
+impl tracing::field::Visit for StatementText {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        match field.name() {
+            "summary" => self.summary = value.to_string(),
+            "db.statement" => self.statement = value.to_string(),
+            _ => {}
+        }
+    }
+
+    fn record_debug(&mut self, _field: &tracing::field::Field, _value: &dyn std::fmt::Debug) {}
+}
+
+/// The statements recorded since the last call.
+fn recorded() -> Vec<String> {
+    std::mem::take(&mut *RECORDED.lock().expect("recorded statements"))
 }
 
 fn count_statements() {
@@ -44,7 +81,8 @@ async fn a_page_costs_the_same_statements_whatever_it_holds() -> Result<()> {
     Ok(())
 }
 
-/// Pages the reads that every app opens with, each at 2 and at 20.
+/// Pages the reads that every app opens with, each at 2 and at 20; and asks the database how
+/// it would run each of their statements.
 async fn pages_cost_a_fixed_number_of_statements(backend: Backend) -> Result<()> {
     let node = TestNode::start(backend).await?;
     let anna = fill(&node).await?;
@@ -56,6 +94,17 @@ async fn pages_cost_a_fixed_number_of_statements(backend: Backend) -> Result<()>
         println!("{backend:?} {path}: {small} statements for {shown_small} entries, {large} for {shown_large}");
         anyhow::ensure!(shown_small == 2 && shown_large == 20, "{path} shows {shown_small} and {shown_large} entries");
         anyhow::ensure!(large <= small, "{path}: a page of 20 runs {large} statements, a page of 2 runs {small}");
+        recorded();
+        read(&base, path, &token).await?;
+        let selects: Vec<String> = recorded().into_iter().filter(|sql| sql.starts_with("SELECT")).collect();
+        println!("{backend:?} {path}: {} statements planned", selects.len());
+        for sql in &selects {
+            let plan = plan_of(node.store(), sql).await?;
+            if std::env::var("SHOW_PLANS").is_ok() {
+                println!("---\n{sql}\n{plan}");
+            }
+            anyhow::ensure!(!scans_a_big_table(sql, &plan), "{path} reads a whole table:\n{sql}\n{plan}");
+        }
     }
     Ok(())
 }
@@ -83,15 +132,76 @@ async fn fill(node: &TestNode) -> Result<Actor> {
     Ok(anna)
 }
 
+/// The tables that grow with what the node holds: a hot read must find its rows through an
+/// index, never by a full scan.
+const BIG_TABLES: [&str; 5] = ["posts", "notifications", "post_recipients", "reactions", "initiative_members"];
+
+/// Whether a plan reads all of a big table: SQLite's `SCAN posts` (also through an index), or
+/// PostgreSQL's `Seq Scan on posts` with sequential scans made as costly as they can be.
+fn scans_a_big_table(sql: &str, plan: &str) -> bool {
+    let names: Vec<&str> = BIG_TABLES.iter().flat_map(|table| names_of(table, sql)).collect();
+    plan.lines().any(|line| {
+        let line = line.trim();
+        let scanned = line.strip_prefix("SCAN ").and_then(|rest| rest.split_whitespace().next());
+        BIG_TABLES.iter().any(|table| line.contains(&format!("Seq Scan on {table}"))) || scanned.is_some_and(|name| names.contains(&name))
+    })
+}
+
+/// A table's name and the aliases `sql` gives it (`posts p`, `posts AS p`): SQLite's plans
+/// name a table by its alias.
+fn names_of<'a>(table: &'a str, sql: &'a str) -> Vec<&'a str> {
+    let words: Vec<&str> = sql.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')').filter(|w| !w.is_empty()).collect();
+    let mut names = vec![table];
+    for pair in words.windows(3).filter(|w| w[0] == table) {
+        let alias = if pair[1].eq_ignore_ascii_case("AS") { pair[2] } else { pair[1] };
+        if alias.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            names.push(alias);
+        }
+    }
+    names
+}
+
+/// How the node's database would run `sql`, with every parameter NULL: SQLite's
+/// `EXPLAIN QUERY PLAN`, or PostgreSQL's generic plan of the statement prepared.
+async fn plan_of(store: &Store, sql: &str) -> Result<String> {
+    let parameters = (1..).take_while(|n| sql.contains(&format!("${n}"))).count();
+    let mut conn = store.conn().await?;
+    let lines: Vec<String> = match conn.raw() {
+        Raw::Sqlite(c) => {
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+            for _ in 0..parameters {
+                query = query.bind(None::<i64>);
+            }
+            query.fetch_all(&mut *c).await?.into_iter().map(|(_, _, _, detail)| detail).collect()
+        }
+        Raw::Postgres(c) => {
+            let prepare = format!("SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan; PREPARE hot AS {sql}");
+            sqlx::raw_sql(&prepare).execute(&mut *c).await?;
+            let nulls = vec!["NULL"; parameters].join(", ");
+            let execute = if parameters == 0 { "EXECUTE hot".to_string() } else { format!("EXECUTE hot({nulls})") };
+            let explain = format!("EXPLAIN {execute}");
+            let plan = sqlx::query_scalar::<_, String>(&explain).fetch_all(&mut *c).await?;
+            sqlx::raw_sql("DEALLOCATE hot; RESET enable_seqscan; RESET plan_cache_mode").execute(&mut *c).await?;
+            plan
+        }
+    };
+    Ok(lines.join("\n"))
+}
+
+/// One read of `path` as `token`'s member.
+async fn read(base: &str, path: &str, token: &str) -> Result<Value> {
+    let client = reqwest::Client::new();
+    Ok(client.get(format!("{base}{path}")).header("authorization", token).send().await?.error_for_status()?.json().await?)
+}
+
 /// The fewest statements of three reads of `path`, and how many entries it showed.
 async fn statements_of(base: &str, path: &str, token: &str) -> Result<(usize, usize)> {
-    let client = reqwest::Client::new();
     let mut fewest = usize::MAX;
     let mut shown = 0;
     for _ in 0..3 {
         let before = STATEMENTS.load(Ordering::SeqCst);
-        let page: Value =
-            client.get(format!("{base}{path}")).header("authorization", token).send().await?.error_for_status()?.json().await?;
+        let page = read(base, path, token).await?;
         fewest = fewest.min(STATEMENTS.load(Ordering::SeqCst) - before);
         shown = page.as_array().map_or(0, Vec::len);
     }
