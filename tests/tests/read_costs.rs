@@ -1,4 +1,5 @@
-//! What the hot reads cost the database, on SQLite and PostgreSQL: a page of 20 statuses or
+//! What the hot reads cost the database, on SQLite and PostgreSQL: the front page and `/hulp`
+//! run no more statements with many needs than with few, and a page of 20 statuses or
 //! notifications runs no more SQL statements than a page of 2 that already holds every kind of
 //! fact (each page is read in a fixed number of statements, not a few per status).
 //!
@@ -16,7 +17,7 @@ use buurtnet_domain::model::{Actor, Visibility};
 use buurtnet_domain::ops;
 use buurtnet_domain::store::{Handle, Raw, Store};
 use buurtnet_tests::app::bearer;
-use buurtnet_tests::harness::{Backend, TestNode};
+use buurtnet_tests::harness::{Backend, TestNode, sample_need};
 use serde_json::Value;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -89,13 +90,13 @@ async fn pages_cost_a_fixed_number_of_statements(backend: Backend) -> Result<()>
     let base = node.base_url();
     let token = bearer(&base, &anna.username, "read").await?;
     for path in ["/api/v1/timelines/home", "/api/v1/timelines/public", "/api/v1/timelines/tag/buurt", "/api/v1/notifications"] {
-        let (small, shown_small) = statements_of(&base, &format!("{path}?limit=2"), &token).await?;
-        let (large, shown_large) = statements_of(&base, &format!("{path}?limit=20"), &token).await?;
+        let (small, shown_small) = statements_of(&base, &format!("{path}?limit=2"), Some(&token)).await?;
+        let (large, shown_large) = statements_of(&base, &format!("{path}?limit=20"), Some(&token)).await?;
         println!("{backend:?} {path}: {small} statements for {shown_small} entries, {large} for {shown_large}");
         anyhow::ensure!(shown_small == 2 && shown_large == 20, "{path} shows {shown_small} and {shown_large} entries");
         anyhow::ensure!(large <= small, "{path}: a page of 20 runs {large} statements, a page of 2 runs {small}");
         recorded();
-        read(&base, path, &token).await?;
+        read(&base, path, Some(&token)).await?;
         let selects: Vec<String> = recorded().into_iter().filter(|sql| sql.starts_with("SELECT")).collect();
         println!("{backend:?} {path}: {} statements planned", selects.len());
         for sql in &selects {
@@ -106,6 +107,30 @@ async fn pages_cost_a_fixed_number_of_statements(backend: Backend) -> Result<()>
             anyhow::ensure!(!scans_a_big_table(sql, &plan), "{path} reads a whole table:\n{sql}\n{plan}");
         }
     }
+    pages_cost_the_same_however_many_proposals(&node, backend).await
+}
+
+/// The front page and `/hulp` (anonymously) with 2 needs, then with 14: no more statements.
+async fn pages_cost_the_same_however_many_proposals(node: &TestNode, backend: Backend) -> Result<()> {
+    let base = node.base_url();
+    let initiative = node.add_initiative("hulp", false).await?;
+    let coordinator = node.add_member("coby", Some(&initiative)).await?;
+    let context = node.context();
+    let publish_needs = async |count: usize| -> Result<()> {
+        for n in 0..count {
+            let visibility = if n % 2 == 0 { Some(Visibility::Public) } else { None };
+            let audience = ops::proposals::Audience { visibility, ..Default::default() };
+            let draft = sample_need(&format!("Boodschappen {n}"));
+            ops::proposals::publish(node.store(), &context.urls, &coordinator, &initiative, &draft, &audience).await?;
+        }
+        Ok(())
+    };
+    publish_needs(2).await?;
+    let few = [statements_of(&base, "/", None).await?.0, statements_of(&base, "/hulp", None).await?.0];
+    publish_needs(12).await?;
+    let many = [statements_of(&base, "/", None).await?.0, statements_of(&base, "/hulp", None).await?.0];
+    println!("{backend:?} front page and /hulp: {few:?} statements with 2 needs, {many:?} with 14");
+    anyhow::ensure!(many[0] <= few[0] && many[1] <= few[1], "with more needs the pages run more statements: {few:?}, then {many:?}");
     Ok(())
 }
 
@@ -189,19 +214,22 @@ async fn plan_of(store: &Store, sql: &str) -> Result<String> {
     Ok(lines.join("\n"))
 }
 
-/// One read of `path` as `token`'s member.
-async fn read(base: &str, path: &str, token: &str) -> Result<Value> {
-    let client = reqwest::Client::new();
-    Ok(client.get(format!("{base}{path}")).header("authorization", token).send().await?.error_for_status()?.json().await?)
+/// One read of `path`, as `token`'s member when given.
+async fn read(base: &str, path: &str, token: Option<&str>) -> Result<String> {
+    let mut request = reqwest::Client::new().get(format!("{base}{path}"));
+    if let Some(token) = token {
+        request = request.header("authorization", token);
+    }
+    Ok(request.send().await?.error_for_status()?.text().await?)
 }
 
-/// The fewest statements of three reads of `path`, and how many entries it showed.
-async fn statements_of(base: &str, path: &str, token: &str) -> Result<(usize, usize)> {
+/// The fewest statements of three reads of `path`, and how many entries it showed (for JSON).
+async fn statements_of(base: &str, path: &str, token: Option<&str>) -> Result<(usize, usize)> {
     let mut fewest = usize::MAX;
     let mut shown = 0;
     for _ in 0..3 {
         let before = STATEMENTS.load(Ordering::SeqCst);
-        let page = read(base, path, token).await?;
+        let page: Value = serde_json::from_str(&read(base, path, token).await?).unwrap_or_default();
         fewest = fewest.min(STATEMENTS.load(Ordering::SeqCst) - before);
         shown = page.as_array().map_or(0, Vec::len);
     }

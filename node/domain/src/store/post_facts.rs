@@ -76,3 +76,17 @@ pub async fn bookmarked_among(db: &mut impl Handle, post_ids: &[i64], member_id:
     let sql = format!("SELECT post_id FROM bookmarks WHERE post_id IN ({}) AND member_id = ${}", super::in_list(n), n + 1);
     Ok(super::fetch_in!(db, (i64,), &sql, post_ids; member_id)?.into_iter().map(|(id,)| id).collect())
 }
+
+/// Which of these posts are offers or needs, events or articles (posts with a form of their
+/// own, which a news list leaves out).
+pub async fn with_own_form(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<i64>> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = super::in_list(post_ids.len());
+    let sql = format!(
+        "SELECT post_id FROM proposals WHERE post_id IN ({list}) UNION SELECT post_id FROM events WHERE post_id IN ({list})
+         UNION SELECT post_id FROM articles WHERE post_id IN ({list})"
+    );
+    Ok(super::fetch_in!(db, (i64,), &sql, post_ids)?.into_iter().map(|(id,)| id).collect())
+}
