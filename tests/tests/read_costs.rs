@@ -9,8 +9,8 @@
 //!
 //! Statements are counted as sqlx reports them (one `sqlx::query` event each), by a
 //! subscriber for this whole test binary: the backends run one after the other in one test,
-//! and each request is counted as the fewest of a few tries, so that the node's own timers
-//! (delivery, housekeeping) do not count.
+//! and each request is counted, once the node is quiet, as the fewest of a few tries, so that
+//! the node's own work (delivery, matching, housekeeping) does not count.
 
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::{Actor, Visibility};
@@ -223,11 +223,24 @@ async fn read(base: &str, path: &str, token: Option<&str>) -> Result<String> {
     Ok(request.send().await?.error_for_status()?.text().await?)
 }
 
+/// Waits (up to ten seconds) until the node has run no statement for a quarter of a second:
+/// what a request set going in the background (matching, delivery) is done.
+async fn until_quiet() {
+    for _ in 0..40 {
+        let before = STATEMENTS.load(Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        if STATEMENTS.load(Ordering::SeqCst) == before {
+            return;
+        }
+    }
+}
+
 /// The fewest statements of three reads of `path`, and how many entries it showed (for JSON).
 async fn statements_of(base: &str, path: &str, token: Option<&str>) -> Result<(usize, usize)> {
     let mut fewest = usize::MAX;
     let mut shown = 0;
     for _ in 0..3 {
+        until_quiet().await;
         let before = STATEMENTS.load(Ordering::SeqCst);
         let page: Value = serde_json::from_str(&read(base, path, token).await?).unwrap_or_default();
         fewest = fewest.min(STATEMENTS.load(Ordering::SeqCst) - before);
