@@ -276,11 +276,6 @@ pub async fn set_bookmark(db: &mut impl Handle, member_id: i64, post_id: i64, on
     Ok(())
 }
 
-pub async fn is_bookmarked(db: &mut impl Handle, member_id: i64, post_id: i64) -> Result<bool> {
-    let sql = "SELECT COUNT(*) FROM bookmarks WHERE member_id = $1 AND post_id = $2";
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(member_id).bind(post_id).fetch_one(c).await)? > 0)
-}
-
 /// A member's bookmarked posts in a page (by post id).
 pub async fn bookmarked(db: &mut impl Handle, member_id: i64, page: Page) -> Result<Vec<Post>> {
     let (before, after, order) = page.bounds();
