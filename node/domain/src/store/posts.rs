@@ -349,12 +349,13 @@ pub async fn context_of(db: &mut impl Handle, post_id: i64) -> Result<Option<Str
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_optional(c).await)?)
 }
 
-/// Public posts with a hashtag, in a page.
+/// Public posts with a hashtag, in a page (paged and ordered by the tag index's post id, so
+/// that the database walks that index and stops at the limit).
 pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Page) -> Result<Vec<Post>> {
     let (before, after, order) = page.bounds();
     let sql = format!(
-        "SELECT {} FROM posts p JOIN post_tags t ON t.post_id = p.id WHERE t.tag = $1 AND p.id < $2 AND p.id > $3 AND p.deleted_at IS NULL
-           AND p.visibility = 'public' AND (p.is_local OR NOT $4) ORDER BY p.id {order} LIMIT $5",
+        "SELECT {} FROM posts p JOIN post_tags t ON t.post_id = p.id WHERE t.tag = $1 AND t.post_id < $2 AND t.post_id > $3 AND p.deleted_at IS NULL
+           AND p.visibility = 'public' AND (p.is_local OR NOT $4) ORDER BY t.post_id {order} LIMIT $5",
         COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
     );
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(tag.to_lowercase()).bind(before).bind(after).bind(local_only).bind(page.limit)
