@@ -4,6 +4,7 @@
 //! (title first, details in words, hashtags); events and articles also get a link card.
 
 use buurtnet_domain::model::{Actor, ActorKind, Post, Visibility};
+use buurtnet_domain::ops::statuses::{AccountFacts, StatusFacts};
 use buurtnet_domain::{DomainError, store};
 use buurtnet_federation::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -26,29 +27,29 @@ pub fn visibility_name(visibility: Visibility) -> &'static str {
 /// The Account entity. `acct` is `username` for local actors and `username@domain` for others;
 /// `moved`, the account it moved to, when this node knows it.
 pub async fn account(context: &Context, actor: &Actor) -> Result<Value, DomainError> {
-    let mut value = plain_account(context, actor).await?;
-    if let Some(target) = &actor.moved_to
-        && let Some(moved) = store::actors::by_ap_id(&mut context.store.conn().await?, target).await?
-    {
-        value["moved"] = plain_account(context, &moved).await?;
-    }
-    Ok(value)
+    let facts = AccountFacts::read(&mut context.store.conn().await?, &[actor.id], &[]).await?;
+    Ok(account_of(context, &facts, actor))
 }
 
-async fn plain_account(context: &Context, actor: &Actor) -> Result<Value, DomainError> {
-    let mut conn = context.store.conn().await?;
-    let followers = store::follows::count_followers(&mut conn, actor.id).await?;
-    let following = store::follows::count_following(&mut conn, actor.id).await?;
-    let statuses = store::posts::count_public_by_author(&mut conn, actor.id).await?;
+/// The Account entity of `actor` from facts read for a whole page.
+pub fn account_of(context: &Context, facts: &AccountFacts, actor: &Actor) -> Value {
+    let mut value = plain_account(context, facts, actor);
+    if let Some(moved) = actor.moved_to.as_deref().and_then(|target| facts.by_ap_id(target)) {
+        value["moved"] = plain_account(context, facts, moved);
+    }
+    value
+}
+
+fn plain_account(context: &Context, facts: &AccountFacts, actor: &Actor) -> Value {
+    let counts = facts.counts(actor.id);
     let base = context.urls.base().as_str().trim_end_matches('/').to_string();
     let avatar = format!("{base}/avatars/default.png");
     let header = format!("{base}/headers/default.png");
-    let acct = if actor.is_local { actor.username.clone() } else { actor.handle() };
     let display_name = if actor.display_name.is_empty() { actor.username.clone() } else { actor.display_name.clone() };
-    Ok(json!({
+    json!({
         "id": actor.id.to_string(),
         "username": actor.username,
-        "acct": acct,
+        "acct": acct(actor),
         "display_name": display_name,
         "locked": actor.manually_approves_followers,
         "bot": matches!(actor.kind(), ActorKind::Application),
@@ -61,16 +62,20 @@ async fn plain_account(context: &Context, actor: &Actor) -> Result<Value, Domain
         "uri": actor.ap_id,
         "avatar": avatar, "avatar_static": avatar,
         "header": header, "header_static": header,
-        "followers_count": followers,
-        "following_count": following,
-        "statuses_count": statuses,
+        "followers_count": counts.followers,
+        "following_count": counts.following,
+        "statuses_count": counts.statuses,
         "last_status_at": null,
         "hide_collections": false,
         "noindex": true,
         "emojis": [],
         "roles": [],
         "fields": [],
-    }))
+    })
+}
+
+fn acct(actor: &Actor) -> String {
+    if actor.is_local { actor.username.clone() } else { actor.handle() }
 }
 
 /// The Account entity of the member themself, with `source` (verify_credentials).
@@ -85,62 +90,64 @@ pub async fn credential_account(context: &Context, member: &Actor) -> Result<Val
 
 /// The Status entity of a post, with what `viewer` did with it (liked, boosted, bookmarked).
 pub async fn status(context: &Context, post: &Post, viewer: Option<&Actor>) -> Result<Value, DomainError> {
-    let mut conn = context.store.conn().await?;
-    let author = store::actors::by_id(&mut conn, post.author_id).await?;
-    let (likes, boosts) = store::posts::reaction_counts(&mut conn, post.id).await?;
-    let replies = store::posts::replies_to(&mut conn, &post.ap_id).await?.len();
-    let parent = match &post.in_reply_to {
-        Some(ap_id) => store::posts::by_ap_id(&mut conn, ap_id).await?,
-        None => None,
-    };
-    let mut mentions = Vec::new();
-    for recipient in store::posts::mentions(&mut conn, post.id).await? {
-        if let Some(actor) = store::actors::by_ap_id(&mut conn, &recipient).await? {
-            let acct = if actor.is_local { actor.username.clone() } else { actor.handle() };
-            mentions.push(json!({"id": actor.id.to_string(), "username": actor.username, "acct": acct, "url": actor.url.clone().unwrap_or(actor.ap_id.clone())}));
-        }
-    }
-    let proposal = store::proposals::by_post_id(&mut conn, post.id).await?;
-    let tags = tags(&post.content, store::posts::tags(&mut conn, post.id).await?);
-    drop(conn);
-    let (favourited, reblogged, bookmarked) = match viewer {
-        Some(viewer) => buurtnet_domain::ops::reactions::flags(&context.store, viewer, post.id).await?,
-        None => (false, false, false),
-    };
-    Ok(json!({
+    entry(context, &store::timelines::Entry::from(post.clone()), viewer).await
+}
+
+/// The Status entities of a page of timeline entries, from facts read once for all of them.
+pub async fn entries(context: &Context, entries: &[store::timelines::Entry], viewer: Option<&Actor>) -> Result<Vec<Value>, DomainError> {
+    let facts = StatusFacts::read(&context.store, entries, viewer, &[]).await?;
+    Ok(entries.iter().map(|entry| entry_of(context, &facts, entry)).collect())
+}
+
+/// The Status entity of a post from facts read for a whole page.
+pub fn status_of(context: &Context, facts: &StatusFacts, post: &Post) -> Value {
+    let (likes, boosts) = facts.reactions.get(&post.id).copied().unwrap_or_default();
+    let parent = post.in_reply_to.as_ref().and_then(|ap_id| facts.parents.get(ap_id));
+    let mentions: Vec<Value> = facts
+        .mentions
+        .get(&post.id)
+        .into_iter()
+        .flatten()
+        .filter_map(|recipient| facts.accounts.by_ap_id(recipient))
+        .map(|actor| json!({"id": actor.id.to_string(), "username": actor.username, "acct": acct(actor), "url": actor.url.clone().unwrap_or(actor.ap_id.clone())}))
+        .collect();
+    let flags = facts.flags.get(&post.id).copied().unwrap_or_default();
+    let media = facts.media.get(&post.id).map(Vec::as_slice).unwrap_or_default();
+    let account = facts.accounts.actor(post.author_id).map(|author| account_of(context, &facts.accounts, author));
+    json!({
         "id": post.id.to_string(),
         "uri": post.ap_id,
         "url": post.url.clone().unwrap_or_else(|| post.ap_id.clone()),
         "created_at": time(post.published),
         "edited_at": post.updated.map(time),
-        "account": account(context, &author).await?,
+        "account": account,
         "content": post.content,
         "visibility": visibility_name(post.visibility),
         "sensitive": post.summary.is_some(),
         "spoiler_text": post.summary.clone().unwrap_or_default(),
-        "media_attachments": super::media::of_post(context, post.id, &post.ap_id).await?,
+        "media_attachments": super::media::entities(media, &post.ap_id),
         "application": null,
         "mentions": mentions,
-        "tags": tags,
+        "tags": tags(&post.content, facts.tags.get(&post.id).cloned().unwrap_or_default()),
         "emojis": [],
         "reblogs_count": boosts,
         "favourites_count": likes,
-        "replies_count": replies,
-        "in_reply_to_id": parent.as_ref().map(|p| p.id.to_string()),
-        "in_reply_to_account_id": parent.as_ref().map(|p| p.author_id.to_string()),
+        "replies_count": facts.replies.get(&post.ap_id).copied().unwrap_or_default(),
+        "in_reply_to_id": parent.map(|p| p.id.to_string()),
+        "in_reply_to_account_id": parent.map(|p| p.author_id.to_string()),
         "reblog": null,
         "poll": null,
         "card": null,
         "language": post.language,
         "text": null,
-        "favourited": favourited,
-        "reblogged": reblogged,
+        "favourited": flags.favourited,
+        "reblogged": flags.reblogged,
         "muted": false,
-        "bookmarked": bookmarked,
+        "bookmarked": flags.bookmarked,
         "pinned": false,
         "filtered": [],
-        "buurtnet_proposal": proposal.map(|p| proposal_entity(&p)),
-    }))
+        "buurtnet_proposal": facts.proposals.get(&post.id).map(proposal_entity),
+    })
 }
 
 /// An offer's or need's own fields beside the status (Mastodon apps ignore them; the content
@@ -166,9 +173,14 @@ fn tags(content: &str, stored: Vec<String>) -> Vec<Value> {
 /// reblog (its own id, the booster as account, the post in `reblog`, no content of its own;
 /// `favourited`, `reblogged` and `bookmarked` are the viewer's for the post).
 pub async fn entry(context: &Context, entry: &store::timelines::Entry, viewer: Option<&Actor>) -> Result<Value, DomainError> {
-    let original = status(context, &entry.post, viewer).await?;
-    let Some(boost) = &entry.boost else { return Ok(original) };
-    let booster = store::actors::by_id(&mut context.store.conn().await?, boost.booster_id).await?;
+    let facts = StatusFacts::read(&context.store, std::slice::from_ref(entry), viewer, &[]).await?;
+    Ok(entry_of(context, &facts, entry))
+}
+
+fn entry_of(context: &Context, facts: &StatusFacts, entry: &store::timelines::Entry) -> Value {
+    let original = status_of(context, facts, &entry.post);
+    let Some(boost) = &entry.boost else { return original };
+    let booster = facts.accounts.actor(boost.booster_id).map(|booster| account_of(context, &facts.accounts, booster));
     let mut wrapper = original.clone();
     let own = json!({
         "id": boost.status_id.to_string(),
@@ -176,7 +188,7 @@ pub async fn entry(context: &Context, entry: &store::timelines::Entry, viewer: O
         "url": boost.activity_ap_id,
         "created_at": time(boost.created_at),
         "edited_at": null,
-        "account": account(context, &booster).await?,
+        "account": booster,
         "content": "",
         "sensitive": false,
         "spoiler_text": "",
@@ -197,5 +209,5 @@ pub async fn entry(context: &Context, entry: &store::timelines::Entry, viewer: O
     if let (Some(wrapper), Value::Object(own)) = (wrapper.as_object_mut(), own) {
         wrapper.extend(own);
     }
-    Ok(wrapper)
+    wrapper
 }

@@ -310,5 +310,10 @@ pub async fn serve(axum::Extension(dir): axum::Extension<MediaDir>, Path(file): 
 /// The MediaAttachment entities of a post.
 pub async fn of_post(context: &Context, post_id: i64, post_ap_id: &str) -> Result<Vec<Value>, buurtnet_domain::DomainError> {
     let media = ops::media::of_post(&context.store, post_id).await?;
-    Ok(media.iter().map(|m| entity(m, buurtnet_federation::objects::media::url_of(m, post_ap_id))).collect())
+    Ok(entities(&media, post_ap_id))
+}
+
+/// The MediaAttachment entities of a post's media, already read.
+pub fn entities(media: &[Media], post_ap_id: &str) -> Vec<Value> {
+    media.iter().map(|m| entity(m, buurtnet_federation::objects::media::url_of(m, post_ap_id))).collect()
 }

@@ -11,7 +11,10 @@ use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use buurtnet_domain::model::Actor;
+use buurtnet_domain::ops::notices::Notice;
+use buurtnet_domain::ops::statuses::StatusFacts;
 use buurtnet_domain::store::notifications::Notification;
+use buurtnet_domain::store::timelines::Entry;
 use buurtnet_domain::{ops, store};
 use buurtnet_federation::Context;
 use serde_json::{Value, json};
@@ -30,42 +33,39 @@ pub fn mastodon_type(kind: &str) -> &'static str {
     }
 }
 
-/// The Notification entity, or `None` when what it is about is gone.
-pub async fn entity(context: &Context, member: &Actor, notification: &Notification) -> ApiResult<Option<Value>> {
-    let mut conn = context.store.conn().await?;
-    // For a match, the suggestion is the other post.
-    let post_id = notification.related_post_id.or(notification.post_id);
-    let post = match post_id {
-        Some(id) => Some(store::posts::by_id(&mut conn, id).await?),
-        None => None,
-    };
-    // Ours about no post (a "Vraag het ons" question: for the pages only) is not shown here.
-    if post.is_none() && mastodon_type(&notification.kind) == "status" {
-        return Ok(None);
-    }
-    let actor_id = notification.actor_id.or(post.as_ref().map(|p| p.author_id));
-    let Some(actor_id) = actor_id else { return Ok(None) };
-    let actor = store::actors::by_id(&mut conn, actor_id).await?;
-    drop(conn);
-    if post.as_ref().is_some_and(|p| p.is_deleted()) {
-        return Ok(None);
-    }
-    let status = match &post {
-        Some(post) if buurtnet_domain::ops::visibility::may_read(&context.store, post, Some(&member.ap_id)).await? => {
-            entities::status(context, post, Some(member)).await?
-        }
-        Some(_) => return Ok(None),
-        None => Value::Null,
-    };
-    Ok(Some(json!({
+/// The Notification entities of `notices`, from facts read once for all of them.
+async fn entities_of(context: &Context, member: &Actor, notices: &[Notice]) -> ApiResult<Vec<(i64, Value)>> {
+    let entries: Vec<Entry> = notices.iter().filter_map(|n| n.post.clone()).map(Entry::from).collect();
+    let people: Vec<i64> = notices.iter().map(|n| n.actor_id).collect();
+    let facts = StatusFacts::read(&context.store, &entries, Some(member), &people).await?;
+    Ok(notices.iter().map(|notice| (notice.notification.id, entity(context, &facts, notice))).collect())
+}
+
+fn entity(context: &Context, facts: &StatusFacts, notice: &Notice) -> Value {
+    let notification = &notice.notification;
+    let account = facts.accounts.actor(notice.actor_id).map(|actor| entities::account_of(context, &facts.accounts, actor));
+    json!({
         "id": notification.id.to_string(),
         "type": mastodon_type(&notification.kind),
         "buurtnet_type": notification.kind,
         "created_at": entities::time(notification.created_at),
         "group_key": format!("ungrouped-{}", notification.id),
-        "account": entities::account(context, &actor).await?,
-        "status": status,
-    })))
+        "account": account,
+        "status": notice.post.as_ref().map(|post| entities::status_of(context, facts, post)),
+    })
+}
+
+/// The entities of those of `rows` an app is shown, in their order (the streaming API's).
+pub async fn entities(context: &Context, member: &Actor, rows: Vec<Notification>) -> ApiResult<Vec<(i64, Value)>> {
+    let limit = rows.len();
+    let notices = shown(context, member, rows, limit).await?;
+    entities_of(context, member, &notices).await
+}
+
+/// The notices of `rows` an app is shown, at most `limit`.
+async fn shown(context: &Context, member: &Actor, rows: Vec<Notification>, limit: usize) -> ApiResult<Vec<Notice>> {
+    // Ours about no post (a "Vraag het ons" question: for the pages only) is not shown here.
+    Ok(ops::notices::shown(&context.store, member, rows, limit, |kind| mastodon_type(kind) == "status").await?)
 }
 
 /// The notifications a query asks for, as (id, entity), newest first (oldest first with
@@ -82,22 +82,13 @@ async fn collect(context: &Context, member: &Actor, uri: &Uri, query: &PageQuery
         200,
     )
     .await?;
-    let mut out = Vec::new();
-    for row in rows {
+    let wanted = |row: &Notification| {
         let kind = mastodon_type(&row.kind);
-        let wanted = (types.is_empty() || types.iter().any(|t| t == kind || *t == row.kind))
-            && !excluded.iter().any(|t| t == kind || *t == row.kind);
-        if !wanted {
-            continue;
-        }
-        if let Some(entity) = entity(context, member, &row).await? {
-            out.push((row.id, entity));
-        }
-        if out.len() as i64 >= page.limit {
-            break;
-        }
-    }
-    Ok(out)
+        (types.is_empty() || types.iter().any(|t| t == kind || *t == row.kind)) && !excluded.iter().any(|t| t == kind || *t == row.kind)
+    };
+    let rows: Vec<Notification> = rows.into_iter().filter(wanted).collect();
+    let notices = shown(context, member, rows, page.limit as usize).await?;
+    entities_of(context, member, &notices).await
 }
 
 /// RFC 8288 links to the older and newer pages of `path`.
@@ -162,7 +153,8 @@ pub async fn get(context: Context, headers: HeaderMap, Path(id): Path<String>) -
     let member = caller.member()?;
     let row =
         store::notifications::by_id(&mut context.store.conn().await?, member.id, id_of(&id)?).await?.ok_or_else(ApiError::not_found)?;
-    let entity = entity(&context, member, &row).await?.ok_or_else(ApiError::not_found)?;
+    let notices = shown(&context, member, vec![row], 1).await?;
+    let (_, entity) = entities_of(&context, member, &notices).await?.pop().ok_or_else(ApiError::not_found)?;
     Ok(Json(entity).into_response())
 }
 

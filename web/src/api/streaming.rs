@@ -172,9 +172,12 @@ impl Streams {
         let rows =
             store::notifications::page(&mut self.context.store.conn().await?, member.id, i64::MAX, sub.last_notification, PAGE).await?;
         full |= rows.len() as i64 == PAGE;
-        for row in rows.iter().rev() {
-            self.subscriptions[index].last_notification = row.id;
-            if let Ok(Some(entity)) = super::notifications::entity(&self.context, &member, row).await {
+        if let Some(newest) = rows.first() {
+            self.subscriptions[index].last_notification = newest.id;
+        }
+        let oldest_first = rows.into_iter().rev().collect();
+        if let Ok(shown) = super::notifications::entities(&self.context, &member, oldest_first).await {
+            for (_, entity) in shown {
                 messages.push(json!({"stream": [sub.name], "event": "notification", "payload": entity.to_string()}));
             }
         }
@@ -187,14 +190,14 @@ impl Streams {
         let name = self.subscriptions[index].name.clone();
         let reader = self.member.as_ref().map(|m| m.ap_id.clone());
         let full = entries.len() as i64 == PAGE;
-        let mut messages = Vec::new();
-        for entry in entries {
-            self.subscriptions[index].last_post = entry.id();
-            if ops::visibility::may_read(&self.context.store, &entry.post, reader.as_deref()).await? {
-                let status = entities::entry(&self.context, entry, self.member.as_ref()).await?;
-                messages.push(json!({"stream": [name], "event": "update", "payload": status.to_string()}));
-            }
+        if let Some(last) = entries.last() {
+            self.subscriptions[index].last_post = last.id();
         }
+        let posts: Vec<_> = entries.iter().map(|e| e.post.clone()).collect();
+        let readable = ops::visibility::readable(&self.context.store, &posts, reader.as_deref()).await?;
+        let shown: Vec<Entry> = entries.iter().filter(|e| readable.contains(&e.post.id)).cloned().collect();
+        let statuses = entities::entries(&self.context, &shown, self.member.as_ref()).await?;
+        let messages = statuses.iter().map(|status| json!({"stream": [name], "event": "update", "payload": status.to_string()})).collect();
         Ok((messages, full))
     }
 }

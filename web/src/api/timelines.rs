@@ -33,19 +33,13 @@ pub async fn answer(context: &Context, posts: Vec<Post>, viewer: Option<&Actor>,
 /// Like [`answer`] for posts and boosts: a boost shows only if `viewer` may read its post.
 pub async fn answer_entries(context: &Context, entries: Vec<Entry>, viewer: Option<&Actor>, page: Page, path: &str) -> ApiResult<Response> {
     let reader = viewer.map(|v| v.ap_id.as_str());
-    let mut visible = Vec::new();
-    for entry in entries {
-        if ops::visibility::may_read(&context.store, &entry.post, reader).await? {
-            visible.push(entry);
-        }
-    }
+    let posts: Vec<Post> = entries.iter().map(|e| e.post.clone()).collect();
+    let readable = ops::visibility::readable(&context.store, &posts, reader).await?;
+    let mut visible: Vec<Entry> = entries.into_iter().filter(|e| readable.contains(&e.post.id)).collect();
     if page.oldest_first {
         visible.reverse();
     }
-    let mut statuses = Vec::with_capacity(visible.len());
-    for entry in &visible {
-        statuses.push(entities::entry(context, entry, viewer).await?);
-    }
+    let statuses = entities::entries(context, &visible, viewer).await?;
     let mut response = Json(statuses).into_response();
     if let (Some(newest), Some(oldest)) = (visible.first(), visible.last()) {
         let base = context.urls.base().as_str().trim_end_matches('/').to_string();

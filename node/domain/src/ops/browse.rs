@@ -4,8 +4,9 @@
 use crate::error::Result;
 use crate::model::{Actor, ActorKind, Event, Post, Proposal, Purpose};
 use crate::now_ms;
-use crate::ops::visibility::may_read;
+use crate::ops::visibility::{may_read, readable};
 use crate::store::{self, Store};
+use std::collections::HashMap;
 
 /// How many rows the database is asked for before visibility filtering.
 const SCAN: i64 = 200;
@@ -64,21 +65,26 @@ pub async fn open_proposals(store: &Store, reader: Option<&Actor>, filter: &Prop
         candidates.extend(store::proposals::open(&mut store.conn().await?, purpose, SCAN).await?);
     }
     candidates.sort_by_key(|p| std::cmp::Reverse(p.post_id));
-    let mut cards = Vec::new();
-    for proposal in candidates.into_iter().filter(|p| filter.admits(p)) {
-        if cards.len() == limit {
-            break;
-        }
-        let mut conn = store.conn().await?;
-        let post = store::posts::by_id(&mut conn, proposal.post_id).await?;
-        drop(conn);
-        if !may_read(store, &post, reader.map(|r| r.ap_id.as_str())).await? {
-            continue;
-        }
-        let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
-        cards.push(ProposalCard { proposal, post, author });
-    }
-    Ok(cards)
+    let admitted: Vec<Proposal> = candidates.into_iter().filter(|p| filter.admits(p)).collect();
+    let ids: Vec<i64> = admitted.iter().map(|p| p.post_id).collect();
+    let mut shown = readable_with_authors(store, &ids, reader, limit).await?;
+    Ok(admitted
+        .into_iter()
+        .filter_map(|proposal| shown.remove(&proposal.post_id).map(|(post, author)| ProposalCard { proposal, post, author }))
+        .collect())
+}
+
+/// The first `limit` of the posts `ids` (in that order) that `reader` may read, with their
+/// authors, read for all of them at once.
+async fn readable_with_authors(store: &Store, ids: &[i64], reader: Option<&Actor>, limit: usize) -> Result<HashMap<i64, (Post, Actor)>> {
+    let mut posts: HashMap<i64, Post> = store::posts::by_ids(&mut store.conn().await?, ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    let in_order: Vec<Post> = ids.iter().filter_map(|id| posts.remove(id)).collect();
+    let readable = readable(store, &in_order, reader.map(|r| r.ap_id.as_str())).await?;
+    let shown: Vec<Post> = in_order.into_iter().filter(|p| readable.contains(&p.id)).take(limit).collect();
+    let author_ids: Vec<i64> = shown.iter().map(|p| p.author_id).collect();
+    let authors: HashMap<i64, Actor> =
+        store::actors::by_ids(&mut store.conn().await?, &author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
+    Ok(shown.into_iter().filter_map(|post| authors.get(&post.author_id).cloned().map(|author| (post.id, (post, author)))).collect())
 }
 
 /// Coming events `reader` may see (of `author` only, when given), soonest first.
@@ -95,19 +101,12 @@ pub async fn events_from(
     limit: usize,
 ) -> Result<Vec<EventCard>> {
     let events = store::events::upcoming(&mut store.conn().await?, author.map(|a| a.id), false, from_ms, SCAN).await?;
-    let mut cards = Vec::new();
-    for event in events {
-        if cards.len() == limit {
-            break;
-        }
-        let post = store::posts::by_id(&mut store.conn().await?, event.post_id).await?;
-        if !may_read(store, &post, reader.map(|r| r.ap_id.as_str())).await? {
-            continue;
-        }
-        let author = store::actors::by_id(&mut store.conn().await?, post.author_id).await?;
-        cards.push(EventCard { event, post, author });
-    }
-    Ok(cards)
+    let ids: Vec<i64> = events.iter().map(|e| e.post_id).collect();
+    let mut shown = readable_with_authors(store, &ids, reader, limit).await?;
+    Ok(events
+        .into_iter()
+        .filter_map(|event| shown.remove(&event.post_id).map(|(post, author)| EventCard { event, post, author }))
+        .collect())
 }
 
 /// The initiatives hosted here.
@@ -130,22 +129,13 @@ pub async fn coordinated_by(store: &Store, member: &Actor) -> Result<Vec<Actor>>
 /// their authors.
 pub async fn recent_news(store: &Store, limit: usize) -> Result<Vec<(Post, Actor)>> {
     let mut conn = store.conn().await?;
-    let mut news = Vec::new();
-    for post in store::posts::recent_public(&mut conn, 50).await? {
-        if news.len() == limit {
-            break;
-        }
-        if post.in_reply_to.is_some()
-            || store::proposals::by_post_id(&mut conn, post.id).await?.is_some()
-            || store::events::by_post_id(&mut conn, post.id).await?.is_some()
-            || store::articles::by_post_id(&mut conn, post.id).await?.is_some()
-        {
-            continue;
-        }
-        let author = store::actors::by_id(&mut conn, post.author_id).await?;
-        news.push((post, author));
-    }
-    Ok(news)
+    let recent = store::posts::recent_public(&mut conn, 50).await?;
+    let ids: Vec<i64> = recent.iter().map(|p| p.id).collect();
+    let with_own_form = store::post_facts::with_own_form(&mut conn, &ids).await?;
+    let news: Vec<Post> = recent.into_iter().filter(|p| p.in_reply_to.is_none() && !with_own_form.contains(&p.id)).take(limit).collect();
+    let author_ids: Vec<i64> = news.iter().map(|p| p.author_id).collect();
+    let authors: HashMap<i64, Actor> = store::actors::by_ids(&mut conn, &author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
+    Ok(news.into_iter().filter_map(|post| authors.get(&post.author_id).cloned().map(|author| (post, author))).collect())
 }
 
 /// A post for a news feed, with its author and a title when it has one of its own.

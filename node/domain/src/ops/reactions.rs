@@ -60,16 +60,6 @@ pub async fn bookmark(store: &Store, member: &Actor, post_id: i64, on: bool) -> 
     Ok(post)
 }
 
-/// What `viewer` did with a post: (liked, boosted, bookmarked).
-pub async fn flags(store: &Store, viewer: &Actor, post_id: i64) -> Result<(bool, bool, bool)> {
-    let mut conn = store.conn().await?;
-    Ok((
-        store::posts::reaction_of(&mut conn, LIKE, &viewer.ap_id, post_id).await?.is_some(),
-        store::posts::reaction_of(&mut conn, ANNOUNCE, &viewer.ap_id, post_id).await?.is_some(),
-        store::posts::is_bookmarked(&mut conn, viewer.id, post_id).await?,
-    ))
-}
-
 /// Tells a local author that someone liked or boosted their post.
 pub(crate) async fn notify_author(tx: &mut store::Tx, post: &Post, kind: &str, by: &Actor) -> Result<()> {
     let author = store::actors::by_id(tx, post.author_id).await?;

@@ -1,56 +1,128 @@
 //! Who may read what. Every read path (HTML, Mastodon API, ActivityPub GETs, feeds) asks here.
 
 use crate::error::{DomainError, Result};
-use crate::model::{ActorKind, Post, Visibility};
+use crate::model::{Actor, ActorKind, Post, Visibility};
 use crate::store::{self, Store};
+use std::collections::{HashMap, HashSet};
 
 /// Whether the actor `reader` (by id; `None` for an anonymous or unsigned reader) may read `post`.
 pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Result<bool> {
-    if matches!(post.visibility, Visibility::Public | Visibility::Unlisted) {
-        return Ok(true);
-    }
-    let Some(reader) = reader else { return Ok(false) };
-    let mut conn = store.conn().await?;
-    let author = store::actors::by_id(&mut conn, post.author_id).await?;
-    if author.ap_id == reader {
-        return Ok(true);
-    }
-    if author.kind() == ActorKind::Group && author.is_local && is_member_of(&mut conn, reader, author.id).await? {
-        return Ok(true);
-    }
-    if store::posts::recipients(&mut conn, post.id).await?.iter().any(|r| r == reader) {
-        return Ok(true);
-    }
-    match post.visibility {
-        Visibility::Followers => store::follows::is_accepted_follower(&mut conn, reader, author.id).await,
-        Visibility::Local => is_member_here(&mut conn, reader).await,
-        Visibility::Coordinators => coordinates_for(&mut conn, reader, author.id).await,
-        Visibility::Coalition => {
-            if is_member_here(&mut conn, reader).await? {
-                return Ok(true);
-            }
-            let reader_is_a_node = store::actors::by_ap_id(&mut conn, reader).await?.is_some_and(|a| a.kind() == ActorKind::Application);
-            Ok(reader_is_a_node && hosts_an_addressed_initiative(&mut conn, post, reader).await?)
+    Ok(readable(store, std::slice::from_ref(post), reader).await?.contains(&post.id))
+}
+
+/// The ids of those of `posts` that `reader` may read, decided from facts read for all of them
+/// at once (a fixed number of statements, whatever the page holds; none for public posts).
+pub async fn readable(store: &Store, posts: &[Post], reader: Option<&str>) -> Result<HashSet<i64>> {
+    let (open, closed): (Vec<&Post>, Vec<&Post>) =
+        posts.iter().partition(|p| matches!(p.visibility, Visibility::Public | Visibility::Unlisted));
+    let mut ids: HashSet<i64> = open.iter().map(|p| p.id).collect();
+    let Some(reader) = reader.filter(|_| !closed.is_empty()) else { return Ok(ids) };
+    let facts = ReaderFacts::read(&mut store.conn().await?, &closed, reader).await?;
+    ids.extend(closed.iter().filter(|p| facts.may_read(p)).map(|p| p.id));
+    Ok(ids)
+}
+
+/// What decides whether one reader may read a page of posts that are not public.
+struct ReaderFacts<'r> {
+    reader: &'r str,
+    /// The reader, when this node knows them.
+    known: Option<Actor>,
+    /// The initiatives the reader belongs to here, with the role.
+    roles: Vec<(i64, String)>,
+    authors: HashMap<i64, Actor>,
+    /// Each post's recipients.
+    recipients: HashMap<i64, Vec<String>>,
+    /// The authors the reader follows (accepted).
+    followed: HashSet<i64>,
+    /// The initiatives each author belongs to here.
+    authors_initiatives: HashMap<i64, Vec<i64>>,
+    /// Recipients that are initiatives (groups), read only for a node as reader.
+    group_recipients: HashSet<String>,
+}
+
+impl<'r> ReaderFacts<'r> {
+    async fn read(conn: &mut store::Conn, posts: &[&Post], reader: &'r str) -> Result<ReaderFacts<'r>> {
+        let post_ids: Vec<i64> = posts.iter().map(|p| p.id).collect();
+        let author_ids: Vec<i64> = posts.iter().map(|p| p.author_id).collect::<HashSet<_>>().into_iter().collect();
+        let known = store::actors::by_ap_id(conn, reader).await?;
+        let local_id = known.as_ref().filter(|a| a.is_local).map(|a| a.id);
+        let roles = match local_id {
+            Some(id) => store::actors::roles_of(conn, id).await?,
+            None => Vec::new(),
+        };
+        let authors = store::actors::by_ids(conn, &author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
+        let recipients = group_by_post(store::post_facts::recipients_of(conn, &post_ids).await?);
+        let followed = store::follows::followed_among(conn, &author_ids, reader).await?.into_iter().collect();
+        let mut authors_initiatives: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (member, initiative, _) in store::actors::roles_of_all(conn, &author_ids).await? {
+            authors_initiatives.entry(member).or_default().push(initiative);
         }
-        _ => Ok(false),
+        let mut facts =
+            ReaderFacts { reader, known, roles, authors, recipients, followed, authors_initiatives, group_recipients: HashSet::new() };
+        if facts.is_a_node() {
+            let addressed: Vec<String> = facts.recipients.values().flatten().filter(|r| same_origin(r, reader)).cloned().collect();
+            let groups = store::actors::by_ap_ids(conn, &addressed).await?;
+            facts.group_recipients = groups.into_iter().filter(|a| a.kind() == ActorKind::Group).map(|a| a.ap_id).collect();
+        }
+        Ok(facts)
+    }
+
+    fn is_member_here(&self) -> bool {
+        self.known.as_ref().is_some_and(|a| a.is_local)
+    }
+
+    fn is_a_node(&self) -> bool {
+        self.known.as_ref().is_some_and(|a| a.kind() == ActorKind::Application)
+    }
+
+    /// The one rule: its author, members of the initiative that wrote it, its recipients,
+    /// then what its visibility opens it to.
+    fn may_read(&self, post: &Post) -> bool {
+        let Some(author) = self.authors.get(&post.author_id) else { return false };
+        let recipients = self.recipients.get(&post.id).map(Vec::as_slice).unwrap_or_default();
+        if author.ap_id == self.reader {
+            return true;
+        }
+        let belongs = self.is_member_here() && self.roles.iter().any(|(initiative, _)| *initiative == author.id);
+        if author.kind() == ActorKind::Group && author.is_local && belongs {
+            return true;
+        }
+        if recipients.iter().any(|r| r == self.reader) {
+            return true;
+        }
+        match post.visibility {
+            Visibility::Followers => self.followed.contains(&author.id),
+            Visibility::Local => self.is_member_here(),
+            Visibility::Coordinators => self.coordinates_for(author.id),
+            Visibility::Coalition => self.is_member_here() || self.hosts_an_addressed_initiative(recipients),
+            _ => false,
+        }
+    }
+
+    /// Whether the reader coordinates an initiative here that `person` belongs to (any
+    /// initiative here, for someone who belongs to none: the node's coordinators are hers).
+    fn coordinates_for(&self, person_id: i64) -> bool {
+        let hers = self.authors_initiatives.get(&person_id).map(Vec::as_slice).unwrap_or_default();
+        self.is_member_here()
+            && self
+                .roles
+                .iter()
+                .any(|(initiative, role)| role == super::actors::ROLE_COORDINATOR && (hers.is_empty() || hers.contains(initiative)))
+    }
+
+    /// Whether the reader is the node of one of the initiatives the post is addressed to.
+    fn hosts_an_addressed_initiative(&self, recipients: &[String]) -> bool {
+        self.is_a_node() && recipients.iter().any(|r| same_origin(r, self.reader) && self.group_recipients.contains(r))
     }
 }
 
-/// Whether the reader coordinates an initiative here that `person` belongs to (any initiative
-/// here, for someone who belongs to none: the node's coordinators are hers).
-async fn coordinates_for(conn: &mut store::Conn, reader: &str, person_id: i64) -> Result<bool> {
-    let Some(actor) = store::actors::by_ap_id(conn, reader).await?.filter(|a| a.is_local) else { return Ok(false) };
-    let hers: Vec<i64> = store::actors::roles_of(conn, person_id).await?.into_iter().map(|(initiative, _)| initiative).collect();
-    let coordinated = store::actors::roles_of(conn, actor.id).await?;
-    Ok(coordinated
-        .iter()
-        .any(|(initiative, role)| role == super::actors::ROLE_COORDINATOR && (hers.is_empty() || hers.contains(initiative))))
-}
-
-/// Whether the reader belongs to the (local) initiative: its members read what it posts.
-async fn is_member_of(conn: &mut store::Conn, reader: &str, initiative_id: i64) -> Result<bool> {
-    let Some(actor) = store::actors::by_ap_id(conn, reader).await?.filter(|a| a.is_local) else { return Ok(false) };
-    Ok(store::actors::initiative_role(conn, initiative_id, actor.id).await?.is_some())
+/// Rows of (post, value) as each post's values, in their order.
+pub(crate) fn group_by_post(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
+    let mut grouped: HashMap<i64, Vec<String>> = HashMap::new();
+    for (post, value) in rows {
+        grouped.entry(post).or_default().push(value);
+    }
+    grouped
 }
 
 /// Whether `actor` (on another node) may act on `post`: respond to it, take part, propose an
@@ -81,11 +153,6 @@ async fn hosts_an_addressed_initiative(conn: &mut store::Conn, post: &Post, acto
 pub async fn speaks_for_a_node_of<'a>(conn: &mut store::Conn, reader: &str, mut actors: impl Iterator<Item = &'a str>) -> Result<bool> {
     let is_a_node = store::actors::by_ap_id(conn, reader).await?.is_some_and(|a| a.kind() == ActorKind::Application);
     Ok(is_a_node && actors.any(|actor| same_origin(actor, reader)))
-}
-
-/// Whether the reader is an actor of this node.
-async fn is_member_here(conn: &mut store::Conn, reader: &str) -> Result<bool> {
-    Ok(store::actors::by_ap_id(conn, reader).await?.is_some_and(|a| a.is_local))
 }
 
 fn same_origin(a: &str, b: &str) -> bool {

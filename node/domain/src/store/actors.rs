@@ -247,3 +247,58 @@ pub async fn email_of(db: &mut impl Handle, actor_id: i64) -> Result<Option<Stri
     let sql = "SELECT email FROM accounts WHERE actor_id = $1";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<String>>(sql).bind(actor_id).fetch_optional(c).await)?.flatten())
 }
+
+/// The actors with these ids (those that exist), for a page that shows many.
+pub async fn by_ids(db: &mut impl Handle, ids: &[i64]) -> Result<Vec<Actor>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE id IN ({})", super::in_list(ids.len()));
+    Ok(super::fetch_in!(db, Actor, &sql, ids)?)
+}
+
+/// The actors with these ActivityPub ids that this node knows.
+pub async fn by_ap_ids(db: &mut impl Handle, ap_ids: &[String]) -> Result<Vec<Actor>> {
+    if ap_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM actors WHERE ap_id IN ({})", super::in_list(ap_ids.len()));
+    Ok(super::fetch_in!(db, Actor, &sql, ap_ids)?)
+}
+
+/// The initiatives each of `member_ids` belongs to, as (member, initiative, role).
+pub async fn roles_of_all(db: &mut impl Handle, member_ids: &[i64]) -> Result<Vec<(i64, i64, String)>> {
+    if member_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT member_id, initiative_id, role FROM initiative_members WHERE member_id IN ({}) ORDER BY member_id, initiative_id",
+        super::in_list(member_ids.len())
+    );
+    Ok(super::fetch_in!(db, (i64, i64, String), &sql, member_ids)?)
+}
+
+/// What an account shows in numbers: accepted followers, accepted follows, public posts.
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
+pub struct AccountCounts {
+    pub id: i64,
+    pub followers: i64,
+    pub following: i64,
+    pub statuses: i64,
+}
+
+/// The [`AccountCounts`] of each of `ids`, in one statement.
+pub async fn counts_of(db: &mut impl Handle, ids: &[i64]) -> Result<Vec<AccountCounts>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT a.id,
+           (SELECT COUNT(*) FROM follows f WHERE f.followee_id = a.id AND f.state = 'accepted') AS followers,
+           (SELECT COUNT(*) FROM follows f WHERE f.follower_id = a.id AND f.state = 'accepted') AS following,
+           (SELECT COUNT(*) FROM posts p WHERE p.author_id = a.id AND p.deleted_at IS NULL AND p.visibility IN ('public', 'unlisted')) AS statuses
+         FROM actors a WHERE a.id IN ({})",
+        super::in_list(ids.len())
+    );
+    Ok(super::fetch_in!(db, AccountCounts, &sql, ids)?)
+}

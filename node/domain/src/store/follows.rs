@@ -119,3 +119,18 @@ pub async fn both_ways(db: &mut impl Handle, actor_id: i64) -> Result<(Vec<Strin
     let followers = on_db!(db, c => sqlx::query_scalar::<_, String>(inn).bind(actor_id).fetch_all(c).await)?;
     Ok((following, followers))
 }
+
+/// Which of `followee_ids` the actor `follower_ap_id` follows (accepted).
+pub async fn followed_among(db: &mut impl Handle, followee_ids: &[i64], follower_ap_id: &str) -> Result<Vec<i64>> {
+    if followee_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = followee_ids.len();
+    let sql = format!(
+        "SELECT f.followee_id FROM follows f JOIN actors a ON a.id = f.follower_id
+         WHERE f.followee_id IN ({}) AND a.ap_id = ${} AND f.state = 'accepted'",
+        super::in_list(n),
+        n + 1
+    );
+    Ok(super::fetch_in!(db, (i64,), &sql, followee_ids; follower_ap_id)?.into_iter().map(|(id,)| id).collect())
+}

@@ -36,3 +36,12 @@ pub async fn set_description(db: &mut impl Handle, id: i64, description: &str) -
     affected!(db, c => sqlx::query("UPDATE media SET description = $1 WHERE id = $2").bind(description).bind(id).execute(c).await)?;
     Ok(())
 }
+
+/// The attachments of these posts, in the order [`for_post`] gives each post's.
+pub async fn for_posts(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<Media>> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM media WHERE post_id IN ({}) ORDER BY id", super::in_list(post_ids.len()));
+    Ok(super::fetch_in!(db, Media, &sql, post_ids)?)
+}

@@ -40,6 +40,7 @@ pub mod outbox;
 pub mod participants;
 pub mod password_failures;
 pub mod peer_signatures;
+pub mod post_facts;
 pub mod posts;
 pub mod processes;
 pub mod proposals;
@@ -206,6 +207,30 @@ macro_rules! affected {
     };
 }
 pub use affected;
+
+/// Runs a query whose `IN` list holds `values` (placeholders from [`in_list`]), then binds
+/// `extra` after them, and fetches every row as `$row`: one statement for a whole page.
+/// `fetch_in!(db, (i64, String), &sql, &ids; viewer)`
+#[macro_export]
+macro_rules! fetch_in {
+    ($db:expr, $row:ty, $sql:expr, $values:expr $(; $extra:expr)*) => {
+        $crate::on_db!($db, c => {
+            let mut query = sqlx::query_as::<_, $row>($sql);
+            for value in $values {
+                query = query.bind(value);
+            }
+            $(query = query.bind($extra);)*
+            query.fetch_all(c).await
+        })
+    };
+}
+pub use fetch_in;
+
+/// The placeholders `$1, $2, ...` of an `IN` list of `count` values (never empty: callers
+/// return early for no values, since `IN ()` is no SQL).
+pub(crate) fn in_list(count: usize) -> String {
+    (1..=count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {

@@ -279,11 +279,6 @@ pub async fn set_bookmark(db: &mut impl Handle, member_id: i64, post_id: i64, on
     Ok(())
 }
 
-pub async fn is_bookmarked(db: &mut impl Handle, member_id: i64, post_id: i64) -> Result<bool> {
-    let sql = "SELECT COUNT(*) FROM bookmarks WHERE member_id = $1 AND post_id = $2";
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(member_id).bind(post_id).fetch_one(c).await)? > 0)
-}
-
 /// A member's bookmarked posts in a page (by post id).
 pub async fn bookmarked(db: &mut impl Handle, member_id: i64, page: Page) -> Result<Vec<Post>> {
     let (before, after, order) = page.bounds();
@@ -353,12 +348,13 @@ pub async fn context_of(db: &mut impl Handle, post_id: i64) -> Result<Option<Str
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_optional(c).await)?)
 }
 
-/// Public posts with a hashtag, in a page.
+/// Public posts with a hashtag, in a page (paged and ordered by the tag index's post id, so
+/// that the database walks that index and stops at the limit).
 pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Page) -> Result<Vec<Post>> {
     let (before, after, order) = page.bounds();
     let sql = format!(
-        "SELECT {} FROM posts p JOIN post_tags t ON t.post_id = p.id WHERE t.tag = $1 AND p.id < $2 AND p.id > $3 AND p.deleted_at IS NULL
-           AND p.visibility = 'public' AND (p.is_local OR NOT $4) ORDER BY p.id {order} LIMIT $5",
+        "SELECT {} FROM posts p JOIN post_tags t ON t.post_id = p.id WHERE t.tag = $1 AND t.post_id < $2 AND t.post_id > $3 AND p.deleted_at IS NULL
+           AND p.visibility = 'public' AND (p.is_local OR NOT $4) ORDER BY t.post_id {order} LIMIT $5",
         COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
     );
     Ok(on_db!(db, c => sqlx::query_as::<_, Post>(&sql).bind(tag.to_lowercase()).bind(before).bind(after).bind(local_only).bind(page.limit)
@@ -409,4 +405,22 @@ pub async fn direct_partners(db: &mut impl Handle, member_id: i64, member_ap_id:
 pub async fn mark_all_deleted_of(db: &mut impl Handle, author_id: i64, now: i64) -> Result<u64> {
     let sql = "UPDATE posts SET deleted_at = $1, changed_at = $1 WHERE author_id = $2 AND deleted_at IS NULL";
     Ok(affected!(db, c => sqlx::query(sql).bind(now).bind(author_id).execute(c).await)?)
+}
+
+/// The posts with these ActivityPub ids that this node holds (a page's parents).
+pub async fn by_ap_ids(db: &mut impl Handle, ap_ids: &[String]) -> Result<Vec<Post>> {
+    if ap_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE ap_id IN ({})", super::in_list(ap_ids.len()));
+    Ok(super::fetch_in!(db, Post, &sql, ap_ids)?)
+}
+
+/// The posts with these ids that exist.
+pub async fn by_ids(db: &mut impl Handle, ids: &[i64]) -> Result<Vec<Post>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM posts WHERE id IN ({})", super::in_list(ids.len()));
+    Ok(super::fetch_in!(db, Post, &sql, ids)?)
 }

@@ -206,3 +206,12 @@ pub async fn waiting_to_be_passed_on(db: &mut impl Handle, limit: i64) -> Result
     );
     Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(limit).fetch_all(c).await)?)
 }
+
+/// The offers and needs among these posts.
+pub async fn by_post_ids(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<Proposal>> {
+    if post_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM proposals WHERE post_id IN ({})", super::in_list(post_ids.len()));
+    Ok(super::fetch_in!(db, Proposal, &sql, post_ids)?)
+}

@@ -65,19 +65,27 @@ const POST_COLUMNS: &str = "p.id, p.ap_id, p.author_id, p.content, p.source, p.s
 
 /// The statement for a page of posts matching `posts_where` merged with boosts matching
 /// `boosts_where` (`b` is the booster), by entry id. `$1`/`$2` are the page's bounds and
-/// `$3` the limit; the conditions use `$4` and on.
+/// `$3` the limit; the conditions use `$4` and on. Each side is paged on its own first, so
+/// that the database walks its id index and stops at the limit instead of sorting all the
+/// posts a home could show.
 fn merged(posts_where: &str, boosts_where: &str, order: &str) -> String {
     format!(
         "SELECT * FROM (
-             SELECT p.id AS entry_id, CAST(NULL AS BIGINT) AS booster_id, CAST(NULL AS BIGINT) AS boost_id,
-                    CAST(NULL AS TEXT) AS boost_uri, CAST(NULL AS BIGINT) AS boosted_at, {POST_COLUMNS}
-               FROM posts p WHERE p.deleted_at IS NULL AND ({posts_where})
+             SELECT * FROM (
+                 SELECT p.id AS entry_id, CAST(NULL AS BIGINT) AS booster_id, CAST(NULL AS BIGINT) AS boost_id,
+                        CAST(NULL AS TEXT) AS boost_uri, CAST(NULL AS BIGINT) AS boosted_at, {POST_COLUMNS}
+                   FROM posts p WHERE p.id < $1 AND p.id > $2 AND p.deleted_at IS NULL AND ({posts_where})
+                  ORDER BY p.id {order} LIMIT $3
+             ) AS own
              UNION ALL
-             SELECT r.status_id AS entry_id, b.id AS booster_id, r.status_id AS boost_id,
-                    r.activity_ap_id AS boost_uri, r.created_at AS boosted_at, {POST_COLUMNS}
-               FROM reactions r JOIN posts p ON p.id = r.post_id JOIN actors b ON b.ap_id = r.actor_ap_id
-              WHERE r.kind = 'announce' AND r.status_id IS NOT NULL AND p.deleted_at IS NULL AND ({boosts_where})
-         ) AS entries WHERE entry_id < $1 AND entry_id > $2 ORDER BY entry_id {order} LIMIT $3"
+             SELECT * FROM (
+                 SELECT r.status_id AS entry_id, b.id AS booster_id, r.status_id AS boost_id,
+                        r.activity_ap_id AS boost_uri, r.created_at AS boosted_at, {POST_COLUMNS}
+                   FROM reactions r JOIN posts p ON p.id = r.post_id JOIN actors b ON b.ap_id = r.actor_ap_id
+                  WHERE r.status_id < $1 AND r.status_id > $2 AND r.kind = 'announce' AND p.deleted_at IS NULL AND ({boosts_where})
+                  ORDER BY r.status_id {order} LIMIT $3
+             ) AS boosted
+         ) AS entries ORDER BY entry_id {order} LIMIT $3"
     )
 }
 
