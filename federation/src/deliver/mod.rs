@@ -3,7 +3,8 @@
 //! 1. **Expand**: an outbox entry becomes its activity (built here, once, so every retry sends
 //!    the same bytes) and one delivery row per inbox (shared inboxes where peers have them).
 //! 2. **Deliver**: due rows are claimed with a lease, signed (on the blocking pool, RFC 9421 or
-//!    draft-cavage as the peer takes it: [`knock`]) and POSTed,
+//!    draft-cavage as the peer takes it: [`knock`]) and POSTed (those that went through are
+//!    recorded in batches: [`recorder`]),
 //!    with bounded concurrency overall and per peer. Failures back off exponentially for
 //!    `give_up_after_hours` (at least two days); peers that keep failing are recorded as
 //!    unreachable (the loop is in [`worker`]). A node killed mid-way finds every unfinished
@@ -15,6 +16,7 @@
 mod expand;
 pub mod knock;
 mod plan;
+mod recorder;
 mod worker;
 
 pub use expand::expand_pending;
@@ -27,6 +29,7 @@ use crate::safety;
 use crate::state::FederationState;
 use buurtnet_domain::store::deliveries::Delivery;
 use buurtnet_domain::{now_ms, store};
+use recorder::Recorder;
 use serde_json::Value;
 use url::Url;
 
@@ -37,18 +40,37 @@ pub(super) const LEASE_MS: i64 = 60_000;
 /// How a delivery attempt ended.
 enum Attempt {
     Delivered,
+    Failed(Failure),
+}
+
+/// Why a delivery did not go through.
+enum Failure {
     /// Worth trying again later.
     Retry(String),
     /// The peer said no for good, or we must never send there.
     Refused(String),
 }
 
-pub(super) async fn deliver_one(state: &FederationState, delivery: Delivery) {
+impl Attempt {
+    fn retry(why: impl Into<String>) -> Attempt {
+        Attempt::Failed(Failure::Retry(why.into()))
+    }
+
+    fn refused(why: impl Into<String>) -> Attempt {
+        Attempt::Failed(Failure::Refused(why.into()))
+    }
+}
+
+pub(super) async fn deliver_one(state: &FederationState, recorder: &Recorder, delivery: Delivery) {
     let attempt = match send(state, &delivery).await {
         Ok(attempt) => attempt,
-        Err(e) => Attempt::Retry(e.to_string()),
+        Err(e) => Attempt::retry(e.to_string()),
     };
-    if let Err(e) = record(state, &delivery, attempt).await {
+    let recorded = match attempt {
+        Attempt::Delivered => recorder.delivered(delivery.id, &delivery.host).await,
+        Attempt::Failed(failure) => record_failure(state, &delivery, failure).await,
+    };
+    if let Err(e) = recorded {
         tracing::error!(error = %e, delivery = delivery.id, "could not record a delivery outcome; it will be retried");
     }
 }
@@ -57,10 +79,10 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
     let url = Url::parse(&delivery.inbox).map_err(|_| FederationError::Malformed(format!("inbox {}", delivery.inbox)))?;
     if let Err(unsafe_target) = safety::check_url(&url, state.dev) {
         tracing::warn!(inbox = %delivery.inbox, "refusing to deliver: {unsafe_target}");
-        return Ok(Attempt::Refused(unsafe_target.to_string()));
+        return Ok(Attempt::refused(unsafe_target.to_string()));
     }
     if state.faults.is_cut_off(&url) {
-        return Ok(Attempt::Retry("network: cut off (fault injection)".into()));
+        return Ok(Attempt::retry("network: cut off (fault injection)"));
     }
     let signer_actor = store::actors::by_id(&mut state.store.conn().await?, delivery.signer_id).await?;
     let private_key = signer_actor.private_key_pem.clone().ok_or_else(|| FederationError::Internal("signer has no private key".into()))?;
@@ -73,7 +95,7 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
     };
     let response = match knock::send(state, signer, &outgoing).await {
         Ok(response) => response,
-        Err(knock::SendError::Network(e)) => return Ok(Attempt::Retry(format!("network: {e}"))),
+        Err(knock::SendError::Network(e)) => return Ok(Attempt::retry(format!("network: {e}"))),
         Err(knock::SendError::Ours(e)) => return Err(e),
     };
     Ok(judge(response.status(), &delivery.body))
@@ -90,7 +112,7 @@ fn judge(status: http::StatusCode, body: &str) -> Attempt {
         401 => !is_undo(body),
         _ => false,
     };
-    if passing { Attempt::Retry(format!("HTTP {status}")) } else { Attempt::Refused(format!("HTTP {status}")) }
+    if passing { Attempt::retry(format!("HTTP {status}")) } else { Attempt::refused(format!("HTTP {status}")) }
 }
 
 fn is_undo(body: &str) -> bool {
@@ -109,23 +131,19 @@ pub fn backoff_ms(attempts: i64, base_ms: u64, max_ms: u64) -> i64 {
     (exp - jitter + rand::random_range(0..=2 * jitter)) as i64
 }
 
-async fn record(state: &FederationState, delivery: &Delivery, attempt: Attempt) -> Result<()> {
+/// Records an attempt that did not go through (those that did go to the [`Recorder`]).
+async fn record_failure(state: &FederationState, delivery: &Delivery, failure: Failure) -> Result<()> {
     let settings = &state.settings.delivery;
     let mut tx = state.store.begin().await?;
-    match attempt {
-        Attempt::Delivered => {
-            store::deliveries::mark_delivered(&mut tx, delivery.id).await?;
-            store::deliveries::record_peer_success(&mut tx, &delivery.host).await?;
-            Metrics::count(&state.metrics.deliveries_delivered);
-        }
-        Attempt::Refused(why) => {
+    match failure {
+        Failure::Refused(why) => {
             tracing::warn!(inbox = %delivery.inbox, activity = %delivery.activity_ap_id, %why, "delivery refused; not retrying");
             store::deliveries::mark_failed(&mut tx, delivery.id, &why).await?;
             Metrics::count(&state.metrics.deliveries_failed);
             tx.commit().await?;
             return gave_up(state, delivery).await;
         }
-        Attempt::Retry(why) => {
+        Failure::Retry(why) => {
             hold_peer(&mut tx, settings, &delivery.host, &why).await?;
             let give_up_at = delivery.created_at + (settings.give_up_after_hours as i64) * 3600 * 1000;
             let next = now_ms() + backoff_ms(delivery.attempts, settings.retry_base_ms, settings.retry_max_ms);
@@ -170,15 +188,15 @@ async fn gave_up(state: &FederationState, delivery: &Delivery) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Attempt, backoff_ms, judge};
+    use super::{Attempt, Failure, backoff_ms, judge};
 
     #[test]
     fn a_401_is_passing_except_for_an_undo() {
         let unauthorized = http::StatusCode::UNAUTHORIZED;
-        assert!(matches!(judge(unauthorized, r#"{"type":"Create","object":{}}"#), Attempt::Retry(_)));
-        assert!(matches!(judge(unauthorized, r#"{"type":"Undo","object":{"type":"Follow"}}"#), Attempt::Refused(_)));
-        assert!(matches!(judge(http::StatusCode::FORBIDDEN, r#"{"type":"Undo"}"#), Attempt::Refused(_)));
-        assert!(matches!(judge(http::StatusCode::SERVICE_UNAVAILABLE, r#"{"type":"Undo"}"#), Attempt::Retry(_)));
+        assert!(matches!(judge(unauthorized, r#"{"type":"Create","object":{}}"#), Attempt::Failed(Failure::Retry(_))));
+        assert!(matches!(judge(unauthorized, r#"{"type":"Undo","object":{"type":"Follow"}}"#), Attempt::Failed(Failure::Refused(_))));
+        assert!(matches!(judge(http::StatusCode::FORBIDDEN, r#"{"type":"Undo"}"#), Attempt::Failed(Failure::Refused(_))));
+        assert!(matches!(judge(http::StatusCode::SERVICE_UNAVAILABLE, r#"{"type":"Undo"}"#), Attempt::Failed(Failure::Retry(_))));
         assert!(matches!(judge(http::StatusCode::ACCEPTED, r#"{"type":"Undo"}"#), Attempt::Delivered));
     }
 

@@ -9,6 +9,7 @@
 //! frees the leases of processes that are gone, so what a killed process was sending goes
 //! out from another at once rather than when the lease runs out.
 
+use super::recorder::Recorder;
 use super::{LEASE_MS, deliver_one};
 use crate::error::{FederationError, Result};
 use crate::state::FederationState;
@@ -66,6 +67,7 @@ pub async fn run_worker(state: FederationState, mut stopping: Stopping) -> usize
     let slots = Arc::new(Semaphore::new(settings.concurrency));
     let per_peer: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
     let (mut sending, in_flight) = (JoinSet::new(), InFlight::default());
+    let recorder = Recorder::start(state.clone());
     let Some(mut presence) = announce(&state, &mut stopping).await else { return 0 };
     let mut last_sweep: Option<Instant> = None;
     while !stopping.is_set() {
@@ -109,11 +111,11 @@ pub async fn run_worker(state: FederationState, mut stopping: Stopping) -> usize
                 continue;
             };
             let slot = slots.clone().acquire_owned().await.expect("semaphore open");
-            let (state, in_flight) = (state.clone(), in_flight.clone());
+            let (state, in_flight, recorder) = (state.clone(), in_flight.clone(), recorder.clone());
             in_flight.add(delivery.id);
             sending.spawn(async move {
                 let id = delivery.id;
-                deliver_one(&state, delivery).await;
+                deliver_one(&state, &recorder, delivery).await;
                 in_flight.done(id);
                 // A delivery of the same object held behind this one may go now.
                 state.delivery_wake.notify_one();

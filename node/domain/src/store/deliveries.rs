@@ -100,8 +100,26 @@ pub async fn next_due_at(db: &mut impl Handle) -> Result<Option<i64>> {
 }
 
 pub async fn mark_delivered(db: &mut impl Handle, id: i64) -> Result<()> {
-    let sql = "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, finished_at = $1, last_error = NULL WHERE id = $2";
-    affected!(db, c => sqlx::query(sql).bind(now_ms()).bind(id).execute(c).await)?;
+    mark_all_delivered(db, &[id]).await
+}
+
+/// Marks the deliveries `ids` delivered, in one statement.
+pub async fn mark_all_delivered(db: &mut impl Handle, ids: &[i64]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, finished_at = $1, last_error = NULL WHERE id IN ({})",
+        list.join(", ")
+    );
+    affected!(db, c => {
+        let mut query = sqlx::query(&sql).bind(now_ms());
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.execute(c).await
+    })?;
     Ok(())
 }
 
