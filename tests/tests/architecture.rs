@@ -121,6 +121,7 @@ const STORE_WRITERS: &[(&str, &str)] = &[
     ("federation/src/deliver/mod.rs", "a delivery's outcome: delivered, failed, retried, the peer's health"),
     ("federation/src/deliver/expand.rs", "the outbox expanded into deliveries once, the signed body kept, unreadable entries set aside"),
     ("federation/src/deliver/worker.rs", "delivery leases claimed and released"),
+    ("federation/src/deliver/recorder.rs", "deliveries that went through, marked in batches with their peers' health"),
     ("federation/src/deliver/knock.rs", "which signature style a peer answered to"),
     ("federation/src/inbox.rs", "activity ids remembered against replays, a peer's signature style, its deliveries woken"),
 ];
