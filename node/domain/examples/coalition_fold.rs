@@ -6,7 +6,10 @@
 //! - a fresh fold: the operations parsed and folded, as every read did before the memo;
 //! - `ops::coalitions::state` when the log is unchanged (the memo is used: one read of the
 //!   row ids, a clone of the state);
-//! - the same right after a new operation arrived (the log is read and folded again).
+//! - the same right after a new operation arrived (the new rows are read and applied to
+//!   what the process remembers, when they name every head);
+//! - what making an operation costs (posting to the coalition): its parents, and the check
+//!   that the fold would not refuse it.
 
 use buurtnet_domain::Store;
 use buurtnet_domain::model::coalition::{Change, Charter, MAJORITY, OpKind, Operation, fold, heads};
@@ -125,10 +128,27 @@ async fn main() -> anyhow::Result<()> {
         std::hint::black_box(ops::coalitions::state(&store, COALITION).await?);
         after_arrival.push(started.elapsed());
     }
+    let mut checked = Vec::new();
+    for round in 0..ROUNDS {
+        let vote = OpKind::Vote { proposal: late[0].id.clone(), approve: round % 2 == 0 };
+        let started = Instant::now();
+        let parents = ops::coalitions::current_heads(&store, COALITION).await?;
+        let op = Operation {
+            id: format!("{}/ops/new{round}", initiative(1)),
+            author: initiative(1),
+            parents,
+            published: 0,
+            kind: vote,
+            keys: Default::default(),
+        };
+        std::hint::black_box(ops::coalitions::check_new(&store, COALITION, &op).await.is_ok());
+        checked.push(started.elapsed());
+    }
     println!("coalition of {members} members, log of {} operations (then {} more, one at a time)", kept.len(), late.len());
     println!("fresh parse and fold:                 {:>8.3} ms", median_ms(fresh));
     println!("state, log unchanged (memo):          {:>8.3} ms", median_ms(median(unchanged)));
     println!("state, right after an operation came: {:>8.3} ms", median_ms(median(after_arrival)));
+    println!("a new operation made and checked:     {:>8.3} ms", median_ms(median(checked)));
     Ok(())
 }
 

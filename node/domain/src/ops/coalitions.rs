@@ -4,7 +4,7 @@
 //! copy of an operation changes nothing.
 
 use crate::error::{DomainError, Result, Say};
-use crate::model::coalition::{CoalitionState, FoldedLog, Operation, fold, heads};
+use crate::model::coalition::{CoalitionState, FoldedLog, Operation};
 use crate::store::{self, Store};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -273,25 +273,40 @@ async fn fold_in(db: &mut impl store::Handle, coalition: &str) -> Result<Coaliti
 
 /// The coalition's log as `db` sees it, parsed and folded (issue 18: folding a log of a
 /// thousand operations costs milliseconds, and a post or an incoming operation asks for it
-/// several times). Taken from what the process remembers when the log's rows are the same;
-/// otherwise read and folded, and remembered when `db` sees committed rows only. The row ids
-/// name the rows exactly: the log only grows, and a committed row never changes.
+/// several times). Operation rows are never changed or taken away, so counting the rows up to
+/// the last one remembered says whether what the process remembers is still all of them
+/// (used as it is) or all but some newer rows (read and added to it). Otherwise the log is
+/// read and folded whole. It is remembered again when `db` sees committed rows only.
 async fn log_in(db: &mut impl store::Handle, coalition: &str) -> Result<Arc<FoldedLog>> {
-    let ids = store::coalitions::ids(db, coalition).await?;
-    if let Some(remembered) = db.memo().fold_of(coalition, &ids) {
-        return Ok(remembered);
-    }
-    let (mut ids, mut ops) = (Vec::new(), Vec::new());
-    for (id, reading) in store::coalitions::readings(db, coalition).await? {
-        ids.push(id);
-        ops.push(serde_json::from_str::<Operation>(&reading).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))?);
-    }
-    let state = fold(&ops);
-    let log = Arc::new(FoldedLog { ids, ops, state });
+    let log = match db.memo().fold_of(coalition) {
+        Some(known) if !known.ids.is_empty() => {
+            let last = *known.ids.last().expect("not empty");
+            match store::coalitions::extent(db, coalition, last).await? {
+                (upto, all) if upto == known.ids.len() as i64 && all == upto => return Ok(known),
+                (upto, _) if upto == known.ids.len() as i64 => {
+                    Arc::new(known.extended(parsed(store::coalitions::readings_after(db, coalition, last).await?)?))
+                }
+                _ => read_whole(db, coalition).await?,
+            }
+        }
+        _ => read_whole(db, coalition).await?,
+    };
     if db.reads_committed_only() {
         db.memo().remember_fold(coalition, log.clone());
     }
     Ok(log)
+}
+
+async fn read_whole(db: &mut impl store::Handle, coalition: &str) -> Result<Arc<FoldedLog>> {
+    let (ids, ops) = parsed(store::coalitions::readings(db, coalition).await?)?.into_iter().unzip();
+    Ok(Arc::new(FoldedLog::new(ids, ops)))
+}
+
+fn parsed(readings: Vec<(i64, String)>) -> Result<Vec<(i64, Operation)>> {
+    let parse = |(id, reading): (i64, String)| {
+        serde_json::from_str::<Operation>(&reading).map(|op| (id, op)).map_err(|e| DomainError::Corrupt(format!("stored operation: {e}")))
+    };
+    readings.into_iter().map(parse).collect()
 }
 
 /// Whether this node holds every one of these operations.
@@ -312,15 +327,13 @@ async fn log(store: &Store, coalition: &str) -> Result<Arc<FoldedLog>> {
 
 /// What a new operation names as its parents: the current heads.
 pub async fn current_heads(store: &Store, coalition: &str) -> Result<Vec<String>> {
-    Ok(heads(&log(store, coalition).await?.ops))
+    Ok(log(store, coalition).await?.heads.clone())
 }
 
 /// Checks that `op` would count (the fold would not refuse it) before it is signed and kept.
 pub async fn check_new(store: &Store, coalition: &str, op: &Operation) -> Result<()> {
-    let mut ops = log(store, coalition).await?.ops.clone();
-    ops.push(op.clone());
-    match fold(&ops).refused.get(&op.id) {
-        Some(why) => Err(DomainError::CoalitionRefused(*why)),
+    match log(store, coalition).await?.refusal_if_added(op) {
+        Some(why) => Err(DomainError::CoalitionRefused(why)),
         None => Ok(()),
     }
 }

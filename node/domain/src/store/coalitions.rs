@@ -29,10 +29,17 @@ pub async fn readings(db: &mut impl Handle, coalition: &str) -> Result<Vec<(i64,
     Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String)>(sql).bind(coalition).fetch_all(c).await)?)
 }
 
-/// The row ids of a coalition's operations, in order: which rows a reading would give.
-pub async fn ids(db: &mut impl Handle, coalition: &str) -> Result<Vec<i64>> {
-    let sql = "SELECT id FROM coalition_operations WHERE coalition = $1 ORDER BY id";
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(coalition).fetch_all(c).await)?)
+/// The row ids and readings of a coalition's operations after row `after`, in order.
+pub async fn readings_after(db: &mut impl Handle, coalition: &str, after: i64) -> Result<Vec<(i64, String)>> {
+    let sql = "SELECT id, reading FROM coalition_operations WHERE coalition = $1 AND id > $2 ORDER BY id";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, String)>(sql).bind(coalition).bind(after).fetch_all(c).await)?)
+}
+
+/// How many of a coalition's operation rows have an id up to `upto`, and how many there are
+/// in all. Rows are never taken away, so equal counts mean the same rows as before.
+pub async fn extent(db: &mut impl Handle, coalition: &str, upto: i64) -> Result<(i64, i64)> {
+    let sql = "SELECT COALESCE(SUM(CASE WHEN id <= $2 THEN 1 ELSE 0 END), 0), COUNT(*) FROM coalition_operations WHERE coalition = $1";
+    Ok(on_db!(db, c => sqlx::query_as::<_, (i64, i64)>(sql).bind(coalition).bind(upto).fetch_one(c).await)?)
 }
 
 /// The signed documents of a coalition's operations after the `after`-th, `limit` at most

@@ -96,9 +96,9 @@ pub struct Memo {
 }
 
 impl Memo {
-    /// The log of `coalition` remembered from exactly the rows `ids`, if any.
-    pub(crate) fn fold_of(&self, coalition: &str, ids: &[i64]) -> Option<Arc<FoldedLog>> {
-        self.folds.lock().expect("memo lock").get(coalition).filter(|log| log.ids == ids).cloned()
+    /// The log of `coalition` as last remembered (its `ids` say from which rows), if any.
+    pub(crate) fn fold_of(&self, coalition: &str) -> Option<Arc<FoldedLog>> {
+        self.folds.lock().expect("memo lock").get(coalition).cloned()
     }
 
     pub(crate) fn remember_fold(&self, coalition: &str, log: Arc<FoldedLog>) {

@@ -30,8 +30,10 @@
 //! or cut off) with a key the log vouches for (see `ops::coalitions::vouched_keys`). The fold
 //! itself ignores them.
 
+mod folded;
 mod rules;
 
+pub use folded::FoldedLog;
 pub use rules::Refusal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -152,15 +154,6 @@ impl Proposal {
     }
 }
 
-/// A coalition's log as one reading of the database found it: the rows' ids in order, the
-/// operations they hold, and their fold (what the process remembers, keyed by the ids).
-#[derive(Debug)]
-pub struct FoldedLog {
-    pub ids: Vec<i64>,
-    pub ops: Vec<Operation>,
-    pub state: CoalitionState,
-}
-
 /// What a set of operations amounts to.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CoalitionState {
@@ -245,7 +238,8 @@ mod tests {
     const C: &str = "https://c.example/initiatives/c";
     const D: &str = "https://d.example/initiatives/d";
 
-    fn charter() -> Charter {
+    /// A charter asking one sponsor and a week for objections (shared with `folded`'s tests).
+    pub(super) fn charter() -> Charter {
         Charter {
             name: "Delfshaven".into(),
             description: String::new(),
