@@ -41,29 +41,15 @@ pub async fn insert_if_new(db: &mut impl Handle, post: &NewPost) -> Result<Optio
 }
 
 /// The next id of a status, a post or a boost: both are paged in one timeline by id, so they
-/// share one counter (migration 0029). Ids are time-ordered, as Mastodon's: the time in
-/// milliseconds shifted 16 bits, and always past the last id handed out. A post's id is part
-/// of the id its peers keep (`/notes/{id}`), and a node brought back from a backup has a
+/// share one counter (migrations 0029 and 0047). Ids are time-ordered, as Mastodon's: the time
+/// in milliseconds shifted 16 bits, and always past the last id handed out. A post's id is
+/// part of the id its peers keep (`/notes/{id}`), and a node brought back from a backup has a
 /// counter from the past, but not a clock from the past: it never hands out an id again.
-/// Older rows of the counter are cleared now and then, never the last.
+/// The counter is one row: on PostgreSQL a transaction that takes an id holds that row until
+/// it ends, so transactions that add statuses take turns there (on SQLite all writers do).
 pub async fn next_status_id(db: &mut impl Handle) -> Result<i64> {
-    let floor = now_ms() << 16;
-    // One statement: the next id past both the clock and the last one. (`WHERE true` lets
-    // SQLite tell the `SELECT` from the `ON CONFLICT` clause.)
-    let sql = "INSERT INTO status_ids (id)
-               SELECT CASE WHEN COALESCE(MAX(id), 0) + 1 > $1 THEN COALESCE(MAX(id), 0) + 1 ELSE $1 END FROM status_ids WHERE true
-               ON CONFLICT DO NOTHING RETURNING id";
-    for _ in 0..8 {
-        // Another transaction may take the same id first (PostgreSQL): then try again.
-        let taken = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(floor).fetch_optional(c).await)?;
-        if let Some(id) = taken {
-            if id % 1000 == 0 {
-                affected!(db, c => sqlx::query("DELETE FROM status_ids WHERE id < $1").bind(id).execute(c).await)?;
-            }
-            return Ok(id);
-        }
-    }
-    Err(DomainError::Corrupt("no free status id after eight tries".into()))
+    let sql = "UPDATE status_counter SET last = CASE WHEN last + 1 > $1 THEN last + 1 ELSE $1 END RETURNING last";
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(now_ms() << 16).fetch_one(c).await)?)
 }
 
 /// Sets the id of a local post once its row id is known (ids are built from row ids).
@@ -364,7 +350,7 @@ pub async fn tagged(db: &mut impl Handle, tag: &str, local_only: bool, page: Pag
 /// The newest status id (post or boost) and the newest notification id of `recipient_id`, in
 /// one query: a streaming connection looks here every second and does more only when one moved.
 pub async fn latest_ids(db: &mut impl Handle, recipient_id: i64) -> Result<(i64, i64)> {
-    let sql = "SELECT (SELECT MAX(id) FROM status_ids), (SELECT MAX(id) FROM notifications WHERE recipient_id = $1)";
+    let sql = "SELECT (SELECT last FROM status_counter), (SELECT MAX(id) FROM notifications WHERE recipient_id = $1)";
     let (posts, notifications) =
         on_db!(db, c => sqlx::query_as::<_, (Option<i64>, Option<i64>)>(sql).bind(recipient_id).fetch_one(c).await)?;
     Ok((posts.unwrap_or(0), notifications.unwrap_or(0)))
@@ -373,7 +359,7 @@ pub async fn latest_ids(db: &mut impl Handle, recipient_id: i64) -> Result<(i64,
 /// The highest status id so far, of a post or a boost (0 when there are none): where a live
 /// stream starts.
 pub async fn max_id(db: &mut impl Handle) -> Result<i64> {
-    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM status_ids").fetch_one(c).await)?.unwrap_or(0))
+    Ok(on_db!(db, c => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(last) FROM status_counter").fetch_one(c).await)?.unwrap_or(0))
 }
 
 /// Direct messages between two actors, either way, oldest first (the newest `limit`).
