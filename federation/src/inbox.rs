@@ -214,15 +214,46 @@ async fn verified_signer(pending: &PendingSignature, actor_id: &str, context: &C
 }
 
 /// A peer whose RFC 9421 signature verified here speaks RFC 9421: noted for its host (at
-/// most once an hour), for operators and for what we send it.
+/// most once an hour), for operators and for what we send it. The process remembers when it
+/// last noted each host, so a busy peer's requests do not each wait for a turn to write.
 async fn remember_style(context: &Context, pending: &PendingSignature, actor_id: &str) {
     if pending.style() != signatures::Style::Rfc9421 {
         return;
     }
     let Ok(url) = url::Url::parse(actor_id) else { return };
+    let host = crate::host_of(&url);
+    if context.style_notes.noted_lately(&host) {
+        return;
+    }
     let Ok(mut tx) = context.store.begin().await else { return };
-    if store::peer_signatures::received_rfc9421(&mut tx, &crate::host_of(&url)).await.is_ok() {
-        let _ = tx.commit().await;
+    if store::peer_signatures::received_rfc9421(&mut tx, &host).await.is_ok() && tx.commit().await.is_ok() {
+        context.style_notes.noted(host);
+    }
+}
+
+/// When this process last noted each host's RFC 9421 signatures in the database.
+#[derive(Default)]
+pub struct StyleNotes {
+    noted: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+}
+
+impl StyleNotes {
+    /// As often as `store::peer_signatures::received_rfc9421` changes the row.
+    const INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn noted_lately(&self, host: &str) -> bool {
+        self.noted.lock().expect("style notes lock").get(host).is_some_and(|at| at.elapsed() < Self::INTERVAL)
+    }
+
+    fn noted(&self, host: String) {
+        let mut noted = self.noted.lock().expect("style notes lock");
+        if noted.len() >= Self::MAX_ENTRIES {
+            noted.retain(|_, at| at.elapsed() < Self::INTERVAL);
+        }
+        if noted.len() < Self::MAX_ENTRIES {
+            noted.insert(host, std::time::Instant::now());
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! key caches, the HTTP client and the delivery wake-up. Passed in, never global, so several
 //! nodes run in one process.
 
-use crate::inbox::ActorFetches;
+use crate::inbox::{ActorFetches, StyleNotes};
 use crate::metrics::Metrics;
 use crate::safety::PublicOnlyResolver;
 use crate::settings::FederationSettings;
@@ -26,6 +26,7 @@ pub struct Shared {
     pub public_keys: PublicKeyCache,
     pub signers: SignerCache,
     pub actor_fetches: ActorFetches,
+    pub style_notes: StyleNotes,
     /// The one HTTP client: deliveries, our own reads and activitypub_federation's fetches.
     pub client: reqwest::Client,
     /// Wakes the delivery worker when new work was committed.
@@ -79,6 +80,7 @@ impl FederationState {
             public_keys: PublicKeyCache::default(),
             signers: SignerCache::default(),
             actor_fetches: ActorFetches::default(),
+            style_notes: StyleNotes::default(),
             client,
             delivery_wake: Notify::new(),
             instance_actor,
