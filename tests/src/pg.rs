@@ -34,7 +34,18 @@ fn free_port() -> Result<u16> {
 
 impl PgCluster {
     /// Starts a new cluster (initdb, then pg_ctl start), or uses `BUURTNET_TEST_POSTGRES_URL`.
+    /// It does not write to disk durably: fast for tests, and a crash of the machine loses it.
     pub fn start() -> Result<PgCluster> {
+        PgCluster::start_with("-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    }
+
+    /// A cluster for benchmarks, durable the way the node's SQLite is (WAL, `synchronous =
+    /// NORMAL`): a power cut may lose the last commits but never corrupts the database.
+    pub fn start_durable() -> Result<PgCluster> {
+        PgCluster::start_with("-c synchronous_commit=off")
+    }
+
+    fn start_with(settings: &str) -> Result<PgCluster> {
         if let Ok(url) = std::env::var("BUURTNET_TEST_POSTGRES_URL") {
             return Ok(PgCluster { dir: None, port: 0, external: Some(url) });
         }
@@ -43,10 +54,7 @@ impl PgCluster {
         let data = dir.join("data");
         as_postgres("initdb", &["-D", path(&data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"])?;
         let port = free_port()?;
-        let options = format!(
-            "-k {} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-            dir.display()
-        );
+        let options = format!("-k {} -p {port} -c listen_addresses='' {settings} -c max_connections=200", dir.display());
         as_postgres("pg_ctl", &["-D", path(&data), "-o", &options, "-l", path(&dir.join("log")), "-w", "start"])?;
         Ok(PgCluster { dir: Some(dir), port, external: None })
     }

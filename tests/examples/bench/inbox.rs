@@ -1,13 +1,16 @@
 //! Inbox: signed `Create(Note)`s addressed to a member here, from [`ACTORS`] remote actors
 //! whose keys the node already holds, [`IN_FLIGHT`] at a time. Every request is signed
 //! before the clock starts; the node answers after the note is stored, and the count of
-//! stored notes is checked in its database afterwards.
+//! stored notes is checked in its database afterwards. On SQLite (the default) and on a
+//! PostgreSQL cluster this program starts, durable as SQLite is (`synchronous_commit = off`,
+//! fsync on); its memory is the node's alone, the database server's is not counted.
 
 use crate::bounds::{Bounds, IN_FLIGHT};
 use crate::node::{BenchNode, PEAK_GOAL_MB};
 use crate::report::{Figure, Goal};
 use crate::standins::{Peer, Prepared, fire, keys, prepared_get, prepared_signed_post};
 use anyhow::Result;
+use buurtnet_tests::pg::PgCluster;
 use buurtnet_tests::process::NodeProcess;
 
 pub const ACTORS: usize = 200;
@@ -21,13 +24,23 @@ struct Run {
     bytes_per_note: f64,
 }
 
-pub async fn figures(bounds: &Bounds, runs: usize) -> Result<Vec<Figure>> {
-    let keys = keys(ACTORS).await?;
-    let mut done = Vec::new();
-    for run in 0..runs {
-        done.push(one_run(keys.clone(), run).await?);
-        eprintln!("inbox run {run}: {:.0} stored/s", done[run].stored_per_second);
+/// Where the node keeps its data.
+pub enum Database<'c> {
+    Sqlite,
+    Postgres(&'c PgCluster),
+}
+
+impl Database<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Database::Sqlite => "SQLite",
+            Database::Postgres(_) => "PostgreSQL",
+        }
     }
+}
+
+pub async fn figures(bounds: &Bounds, runs: usize) -> Result<Vec<Figure>> {
+    let done = measured_runs(&Database::Sqlite, runs).await?;
     let empty = median_of(&done, |r| r.empty_per_second);
     let bound = bounds.verify().min(empty);
     let bound_name = if bounds.verify() <= empty { "/s RSA-2048 verify (best library)" } else { "/s empty requests to the node" };
@@ -49,13 +62,52 @@ pub async fn figures(bounds: &Bounds, runs: usize) -> Result<Vec<Figure>> {
     ])
 }
 
+/// The inbox on PostgreSQL: the same load, against the same bound.
+pub async fn figures_on_postgres(bounds: &Bounds, runs: usize) -> Result<Vec<Figure>> {
+    let cluster = PgCluster::start_durable()?;
+    let done = measured_runs(&Database::Postgres(&cluster), runs).await?;
+    let bound = bounds.verify().min(median_of(&done, |r| r.empty_per_second));
+    Ok(vec![
+        Figure::new(
+            format!("inbox on PostgreSQL: signed notes stored, {IN_FLIGHT} in flight"),
+            "/s",
+            done.iter().map(|r| r.stored_per_second).collect(),
+        )
+        .against("/s the lower of verify and empty requests", bound)
+        .goal(Goal::AtLeastRatio(0.2)),
+        Figure::new("inbox on PostgreSQL: peak resident memory of the node", "MB", done.iter().map(|r| r.peak_mb).collect())
+            .goal(Goal::AtMost(PEAK_GOAL_MB)),
+        Figure::new("inbox: database growth per stored note (PostgreSQL)", "bytes", done.iter().map(|r| r.bytes_per_note).collect()),
+    ])
+}
+
+async fn measured_runs(database: &Database<'_>, runs: usize) -> Result<Vec<Run>> {
+    let keys = keys(ACTORS).await?;
+    let mut done = Vec::new();
+    for run in 0..runs {
+        done.push(one_run(keys.clone(), run, database).await?);
+        eprintln!("inbox run {run} on {}: {:.0} stored/s", database.name(), done[run].stored_per_second);
+    }
+    Ok(done)
+}
+
 fn median_of(runs: &[Run], figure: impl Fn(&Run) -> f64) -> f64 {
     crate::report::median(&runs.iter().map(figure).collect::<Vec<_>>())
 }
 
-async fn one_run(keys: Vec<crate::standins::KeyPem>, run: usize) -> Result<Run> {
+async fn one_run(keys: Vec<crate::standins::KeyPem>, run: usize, database: &Database<'_>) -> Result<Run> {
     let peer = Peer::start(keys).await?;
-    let process = NodeProcess::new("")?;
+    let (process, database_url) = match database {
+        Database::Sqlite => {
+            let process = NodeProcess::new("")?;
+            let url = process.database_url();
+            (process, url)
+        }
+        Database::Postgres(cluster) => {
+            let url = cluster.create_database(&format!("bench_inbox_{run}"))?;
+            (NodeProcess::new(&format!("database_url = \"{url}\"\n"))?, url)
+        }
+    };
     process.add_member("schrijver").await?;
     let node = BenchNode::serve(process).await?;
     let base = node.base_url();
@@ -66,14 +118,14 @@ async fn one_run(keys: Vec<crate::standins::KeyPem>, run: usize) -> Result<Run> 
     anyhow::ensure!(introduced.failed == 0, "{} introductions failed: {:?}", introduced.failed, introduced.first_failure);
 
     let requests = notes(&peer, &base, run, ACTORS..ACTORS + NOTES)?;
-    let size_before = database_bytes(&node).await?;
+    let size_before = database_bytes(&database_url).await?;
     let sampler = node.sample_memory()?;
     let fired = fire(requests, IN_FLIGHT).await;
     let peak_mb = sampler.peak().await?;
     anyhow::ensure!(fired.failed == 0, "{} of {NOTES} notes were refused: {:?}", fired.failed, fired.first_failure);
-    let stored = stored_notes(&node, peer.origin()).await?;
+    let stored = stored_notes(&database_url, peer.origin()).await?;
     anyhow::ensure!(stored == (ACTORS + NOTES) as i64, "{stored} notes stored of {}", ACTORS + NOTES);
-    let bytes_per_note = (database_bytes(&node).await? - size_before) / NOTES as f64;
+    let bytes_per_note = (database_bytes(&database_url).await? - size_before) / NOTES as f64;
 
     let empty = fire((0..NOTES).map(|_| prepared_get(&format!("{base}/health"))).collect(), IN_FLIGHT).await;
     Ok(Run { stored_per_second: fired.per_second(), empty_per_second: empty.per_second(), peak_mb, bytes_per_note })
@@ -99,22 +151,36 @@ fn notes(peer: &Peer, base: &str, run: usize, range: std::ops::Range<usize>) -> 
         .collect()
 }
 
-async fn stored_notes(node: &BenchNode, origin: &str) -> Result<i64> {
-    let pool = sqlx::SqlitePool::connect(&node.process.database_url()).await?;
-    let count = sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE ap_id LIKE ?")
-        .bind(format!("{origin}/notes/bench-%"))
-        .fetch_one(&pool)
-        .await?;
-    pool.close().await;
-    Ok(count)
+async fn stored_notes(database_url: &str, origin: &str) -> Result<i64> {
+    let sql = "SELECT COUNT(*) FROM posts WHERE ap_id LIKE $1";
+    number(database_url, sql, Some(format!("{origin}/notes/bench-%"))).await
 }
 
-/// The pages the database uses, in bytes (read through SQLite, so the WAL counts too).
-async fn database_bytes(node: &BenchNode) -> Result<f64> {
-    let pool = sqlx::SqlitePool::connect(&node.process.database_url()).await?;
-    let pages: i64 =
-        sqlx::query_scalar("SELECT page_count - freelist_count FROM pragma_page_count(), pragma_freelist_count()").fetch_one(&pool).await?;
-    let page_size: i64 = sqlx::query_scalar("SELECT page_size FROM pragma_page_size()").fetch_one(&pool).await?;
+/// The space the database uses, in bytes: SQLite's pages in use (read through SQLite, so the
+/// WAL counts too), PostgreSQL's database size.
+async fn database_bytes(database_url: &str) -> Result<f64> {
+    let sql = if database_url.starts_with("sqlite:") {
+        "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()"
+    } else {
+        "SELECT pg_database_size(current_database())"
+    };
+    Ok(number(database_url, sql, None).await? as f64)
+}
+
+/// The one number `sql` gives (with `bind` as `$1`, if any), on either database.
+async fn number(database_url: &str, sql: &str, bind: Option<String>) -> Result<i64> {
+    if database_url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(database_url).await?;
+        let found = sqlx::query_scalar(sql).bind(bind).fetch_one(&pool).await;
+        pool.close().await;
+        return Ok(found?);
+    }
+    let pool = sqlx::PgPool::connect(database_url).await?;
+    let found = if bind.is_some() {
+        sqlx::query_scalar(sql).bind(bind).fetch_one(&pool).await
+    } else {
+        sqlx::query_scalar(sql).fetch_one(&pool).await
+    };
     pool.close().await;
-    Ok((pages * page_size) as f64)
+    Ok(found?)
 }

@@ -4,10 +4,10 @@
 //! `scripts/bench.sh` runs it on a release build and can write the table into
 //! `docs/benchmarks.md`.
 //!
-//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only inbox,delivery,idle]`
+//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only idle,inbox,inbox-pg,delivery]`
 //!
-//! Every node is a real `buurtnet serve` process on SQLite; the rest of the fediverse is
-//! played by this program ([`standins`]): remote actors with real keys, peers that take
+//! Every node is a real `buurtnet serve` process on SQLite (the inbox also on PostgreSQL); the
+//! rest of the fediverse is played by this program ([`standins`]): remote actors with real keys, peers that take
 //! deliveries and count them, peers that refuse or never answer.
 
 mod bounds;
@@ -35,7 +35,7 @@ impl Options {
                 "--only" => {
                     options.only = Some(args.next().ok_or_else(|| anyhow::anyhow!("--only a,b"))?.split(',').map(str::to_string).collect())
                 }
-                other => anyhow::bail!("unknown argument {other}; use --runs N and --only inbox,delivery,idle"),
+                other => anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery"),
             }
         }
         Ok(options)
@@ -60,6 +60,9 @@ async fn main() -> Result<()> {
     }
     if options.wants("inbox") {
         figures.extend(inbox::figures(&bounds, options.runs).await?);
+    }
+    if options.wants("inbox-pg") {
+        figures.extend(inbox::figures_on_postgres(&bounds, options.runs).await?);
     }
     if options.wants("delivery") {
         figures.extend(delivery::figures(&bounds, options.runs).await?);
