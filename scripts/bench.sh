@@ -3,7 +3,7 @@
 # machine in the same run (RSA-2048 sign and verify rates, the node's empty-request rate).
 # Release builds, real node processes on SQLite, loopback only.
 #
-#   scripts/bench.sh [--runs N] [--only idle,inbox,inbox-pg,delivery]   prints the table
+#   scripts/bench.sh [--runs N] [--only idle,inbox,inbox-pg,delivery,coalition]   prints the table
 #   scripts/bench.sh --write [...]                              also puts it in docs/benchmarks.md
 #
 # Takes about ten minutes with three runs. Run it on a quiet machine: other work on the
@@ -18,14 +18,6 @@ cargo build --release -q -p buurtnet-tests --example bench
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT
 cargo run --release -q -p buurtnet-tests --example bench -- "$@" | tee "$table"
-{
-  echo
-  echo 'Coalition fold (`cargo run --release -p buurtnet-domain --example coalition_fold`):'
-  echo
-  echo '```'
-  cargo run --release -q -p buurtnet-domain --example coalition_fold
-  echo '```'
-} | tee -a "$table"
 if [[ $write == 1 ]]; then
   python3 - "$table" <<'PY'
 import datetime, os, pathlib, platform, sys

@@ -4,13 +4,14 @@
 //! `scripts/bench.sh` runs it on a release build and can write the table into
 //! `docs/benchmarks.md`.
 //!
-//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only idle,inbox,inbox-pg,delivery]`
+//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only idle,inbox,inbox-pg,delivery,coalition]`
 //!
 //! Every node is a real `buurtnet serve` process on SQLite (the inbox also on PostgreSQL); the
 //! rest of the fediverse is played by this program ([`standins`]): remote actors with real keys, peers that take
 //! deliveries and count them, peers that refuse or never answer.
 
 mod bounds;
+mod coalition;
 mod delivery;
 mod inbox;
 mod node;
@@ -35,7 +36,7 @@ impl Options {
                 "--only" => {
                     options.only = Some(args.next().ok_or_else(|| anyhow::anyhow!("--only a,b"))?.split(',').map(str::to_string).collect())
                 }
-                other => anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery"),
+                other => anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery,coalition"),
             }
         }
         Ok(options)
@@ -66,6 +67,9 @@ async fn main() -> Result<()> {
     }
     if options.wants("delivery") {
         figures.extend(delivery::figures(&bounds, options.runs).await?);
+    }
+    if options.wants("coalition") {
+        figures.extend(coalition::figures(options.runs).await?);
     }
     println!("{}", report::table(&figures));
     let missed: Vec<&Figure> = figures.iter().filter(|f| f.goal != Goal::None && !f.met()).collect();
