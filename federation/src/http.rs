@@ -9,6 +9,7 @@ use crate::objects::actor::ApubActor;
 use crate::objects::note::tombstone;
 use crate::protocol::collections::{OrderedCollection, OrderedCollectionPage, PAGE_SIZE};
 use crate::protocol::discovery::{Webfinger, WebfingerLink};
+use crate::protocol::outgoing::Kind;
 use crate::protocol::{ACTIVITY_JSON, with_context};
 use crate::state::Context;
 use axum::Router;
@@ -261,7 +262,9 @@ async fn collection(
             for post in store::posts::public_by_author(&mut conn, actor.id, PAGE_SIZE, offset).await? {
                 // As sent: offers, needs and events with their own fields.
                 let note = crate::objects::note::local_note(&mut conn, &post, &actor).await?;
-                items.push(json!({"id": format!("{}#create", post.ap_id), "type": "Create", "actor": actor.ap_id, "published": note.published, "to": note.to, "cc": note.cc, "object": note}));
+                let object = serde_json::to_value(&note).map_err(|e| FederationError::Internal(e.to_string()))?;
+                let create = crate::objects::note::post_activity(Kind::Create, format!("{}#create", post.ap_id), &actor, &note, object);
+                items.push(create.to_value());
             }
             items
         }

@@ -4,18 +4,18 @@
 
 use crate::error::{FederationError, Result};
 use crate::objects::actor::{self, ApubActor};
+use crate::protocol::outgoing::{Activity, Kind};
 use crate::state::Context;
 use buurtnet_domain::model::{Actor, ActorKind, NewActor};
 use buurtnet_domain::ops::moving::MoveOutcome;
 use buurtnet_domain::{ops, store};
-use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use url::Url;
 
 /// Our `Move` of `actor` to `target`, with the activity id `id`.
-pub fn move_activity(id: String, actor: &Actor, target: &str) -> Value {
+pub fn move_activity(id: String, actor: &Actor, target: &str) -> Activity {
     let to: Vec<&str> = actor.followers.as_deref().into_iter().collect();
-    json!({"id": id, "type": "Move", "actor": actor.ap_id, "object": actor.ap_id, "target": target, "to": to})
+    Activity { target: Some(target.to_string()), ..Activity::new(Kind::Move, id, &actor.ap_id, actor.ap_id.as_str()).to(to) }
 }
 
 /// What the outbox sends when a local actor moved: the `Move`, signed by it, to the inboxes
@@ -25,7 +25,7 @@ pub(crate) async fn planned_move(
     id: String,
     actor_id: i64,
     target: &str,
-) -> Result<(Actor, Value, BTreeSet<String>)> {
+) -> Result<(Actor, Activity, BTreeSet<String>)> {
     let actor = store::actors::by_id(conn, actor_id).await?;
     let inboxes = store::follows::remote_follower_inboxes(conn, actor.id).await?.into_iter().collect();
     let activity = move_activity(id, &actor, target);

@@ -165,7 +165,7 @@ async fn one_state_reaches_every_copy_and_every_helper_hears_why(backend: Backen
 
     // The same late Offer delivered again: nothing new is kept, nobody is told twice.
     let offer = buurtnet_federation::objects::response::offer(&late, &need, &c.coordinator, &a.initiative);
-    let body = buurtnet_federation::protocol::with_context(offer).to_string();
+    let body = buurtnet_federation::protocol::with_context(offer.to_value()).to_string();
     let status = post_signed(&format!("{}/inbox", a.node.base_url()), body.as_bytes(), Some(&signer_of(&c.coordinator)), None).await?;
     assert!(status.is_success(), "a repeated Offer is accepted quietly: {status}");
     let responses = store::responses::for_proposal(&mut a.node.store().conn().await?, need.id).await?;

@@ -5,12 +5,13 @@
 
 use crate::error::{FederationError, Result};
 use crate::objects::note::{local_note, tombstone};
-use crate::protocol::with_context;
+use crate::protocol::outgoing::{self, Activity, Kind};
+use crate::protocol::{PUBLIC, with_context};
 use crate::state::FederationState;
 use buurtnet_domain::model::{Actor, Participation, Post, ResponseState, Visibility};
 use buurtnet_domain::outbox::Outgoing;
 use buurtnet_domain::store;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// One activity to send, and where.
@@ -24,7 +25,8 @@ pub(super) struct Planned {
     pub(super) inboxes: BTreeSet<String>,
 }
 
-fn planned(signer: &Actor, activity: Value, inboxes: BTreeSet<String>) -> Planned {
+fn planned(signer: &Actor, activity: Activity, inboxes: BTreeSet<String>) -> Planned {
+    let activity = activity.to_value();
     let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
     let object_id = about(&activity);
     Planned { signer_id: signer.id, activity_id, object_id, body: with_context(activity).to_string(), inboxes }
@@ -44,8 +46,9 @@ fn about(activity: &Value) -> Option<String> {
 }
 
 /// Like [`planned`], with the activity's `object` the JSON text `object`, byte for byte.
-fn planned_with_object(signer: &Actor, activity: Value, object: &str, inboxes: BTreeSet<String>) -> Planned {
-    let activity_id = activity["id"].as_str().unwrap_or_default().to_string();
+fn planned_with_object(signer: &Actor, activity: Activity, object: &str, inboxes: BTreeSet<String>) -> Planned {
+    let activity_id = activity.id.clone();
+    let activity = activity.to_value();
     let object_id = serde_json::from_str::<Value>(object).ok().and_then(|object| crate::protocol::first_id(Some(&object)));
     let body = crate::protocol::activities::with_verbatim(with_context(activity), "object", object);
     Planned { signer_id: signer.id, activity_id, object_id, body, inboxes }
@@ -178,17 +181,14 @@ impl Planner<'_> {
         let author = store::actors::by_id(&mut self.conn, post.author_id).await?;
         let recipients = store::posts::recipients(&mut self.conn, post.id).await?;
         let note = local_note(&mut self.conn, &post, &author).await?;
-        let kind = if created { "Create" } else { "Update" };
+        let kind = if created { Kind::Create } else { Kind::Update };
         // Coalition content carries its author's proof, for replicas to pass on.
         let object = if crate::objects::coalition_content::is_coalition_content(&post, &author) {
             crate::objects::coalition_content::signed_object(&note, &author)?
         } else {
             serde_json::to_value(&note).map_err(|e| FederationError::Internal(e.to_string()))?
         };
-        let activity = json!({
-            "id": self.new_id(), "type": kind, "actor": author.ap_id,
-            "published": note.published, "to": note.to, "cc": note.cc, "object": object,
-        });
+        let activity = crate::objects::note::post_activity(kind, self.new_id(), &author, &note, object);
         let inboxes = audience_inboxes(&mut self.conn, &post, &author, &recipients).await?;
         Ok(vec![planned(&author, activity, inboxes)])
     }
@@ -205,7 +205,7 @@ impl Planner<'_> {
         } else {
             serde_json::to_value(tombstone(&post)).map_err(|e| FederationError::Internal(e.to_string()))?
         };
-        let activity = json!({"id": self.new_id(), "type": "Delete", "actor": author.ap_id, "to": to, "cc": cc, "object": object});
+        let activity = Activity::new(Kind::Delete, self.new_id(), &author.ap_id, object).to(to).cc(cc);
         let inboxes = audience_inboxes(&mut self.conn, &post, &author, recipients).await?;
         Ok(vec![planned(&author, activity, inboxes)])
     }
@@ -215,7 +215,7 @@ impl Planner<'_> {
         let Some(follow) = follow_by_id(&mut self.conn, follow_id).await? else { return Ok(vec![]) };
         let follower = store::actors::by_id(&mut self.conn, follow.0).await?;
         let followee = store::actors::by_id(&mut self.conn, follow.1).await?;
-        let activity = json!({"id": follow.2, "type": "Follow", "actor": follower.ap_id, "object": followee.ap_id});
+        let activity = outgoing::follow(&follow.2, &follower.ap_id, &followee.ap_id);
         Ok(vec![planned(&follower, activity, BTreeSet::from([followee.inbox.clone()]))])
     }
 
@@ -223,10 +223,8 @@ impl Planner<'_> {
     async fn follow_undone(&mut self, follower_id: i64, followee_id: i64, follow_activity: &str) -> Result<Vec<Planned>> {
         let follower = store::actors::by_id(&mut self.conn, follower_id).await?;
         let followee = store::actors::by_id(&mut self.conn, followee_id).await?;
-        let activity = json!({
-            "id": self.new_id(), "type": "Undo", "actor": follower.ap_id,
-            "object": {"id": follow_activity, "type": "Follow", "actor": follower.ap_id, "object": followee.ap_id},
-        });
+        let follow = outgoing::follow(follow_activity, &follower.ap_id, &followee.ap_id);
+        let activity = Activity::new(Kind::Undo, self.new_id(), &follower.ap_id, follow);
         Ok(vec![planned(&follower, activity, BTreeSet::from([followee.inbox.clone()]))])
     }
 
@@ -237,7 +235,7 @@ impl Planner<'_> {
         let followee = store::actors::by_id(&mut self.conn, follow.1).await?;
         Ok(vec![planned(
             &followee,
-            answer("Accept", self.new_id(), &follow.2, &follower, &followee),
+            answer(Kind::Accept, self.new_id(), &follow.2, &follower, &followee),
             BTreeSet::from([follower.inbox.clone()]),
         )])
     }
@@ -345,7 +343,7 @@ impl Planner<'_> {
         let document = crate::objects::actor::ApubActor::local_document(&mut self.conn, actor.clone()).await?;
         let document = serde_json::to_value(document).map_err(|e| FederationError::Internal(e.to_string()))?;
         let followers = actor.followers.clone().unwrap_or_default();
-        let activity = json!({"id": self.new_id(), "type": "Update", "actor": actor.ap_id, "to": [crate::protocol::PUBLIC], "cc": [followers], "object": document});
+        let activity = Activity::new(Kind::Update, self.new_id(), &actor.ap_id, document).to([PUBLIC]).cc([followers]);
         let inboxes = store::follows::remote_follower_inboxes(&mut self.conn, actor.id).await?.into_iter().collect();
         Ok(vec![planned(&actor, activity, inboxes)])
     }
@@ -353,8 +351,7 @@ impl Planner<'_> {
     /// `Delete` of an actor, to the inboxes that knew it.
     async fn account_deleted(&mut self, actor_id: i64, inboxes: &[String]) -> Result<Vec<Planned>> {
         let actor = store::actors::by_id(&mut self.conn, actor_id).await?;
-        let activity =
-            json!({"id": self.new_id(), "type": "Delete", "actor": actor.ap_id, "to": [crate::protocol::PUBLIC], "object": actor.ap_id});
+        let activity = Activity::new(Kind::Delete, self.new_id(), &actor.ap_id, actor.ap_id.as_str()).to([PUBLIC]);
         Ok(vec![planned(&actor, activity, inboxes.iter().cloned().collect())])
     }
 
@@ -369,7 +366,7 @@ impl Planner<'_> {
             objects.push(store::posts::by_id(&mut self.conn, id).await?.ap_id);
         }
         let reporter = &self.state.instance_actor;
-        let activity = json!({"id": self.new_id(), "type": "Flag", "actor": reporter.ap_id, "object": objects, "content": comment, "to": [account.ap_id]});
+        let activity = Activity::new(Kind::Flag, self.new_id(), &reporter.ap_id, objects).content(comment).to([&account.ap_id]);
         Ok(vec![planned(reporter, activity, BTreeSet::from([account.delivery_inbox().to_string()]))])
     }
 
@@ -400,17 +397,14 @@ impl Planner<'_> {
         let followee = store::actors::by_id(&mut self.conn, followee_id).await?;
         Ok(vec![planned(
             &followee,
-            answer("Reject", self.new_id(), follow_activity, &follower, &followee),
+            answer(Kind::Reject, self.new_id(), follow_activity, &follower, &followee),
             BTreeSet::from([follower.inbox.clone()]),
         )])
     }
 }
 
-fn answer(kind: &str, id: String, follow_activity: &str, follower: &Actor, followee: &Actor) -> Value {
-    json!({
-        "id": id, "type": kind, "actor": followee.ap_id,
-        "object": {"id": follow_activity, "type": "Follow", "actor": follower.ap_id, "object": followee.ap_id},
-    })
+fn answer(kind: Kind, id: String, follow_activity: &str, follower: &Actor, followee: &Actor) -> Activity {
+    Activity::new(kind, id, &followee.ap_id, outgoing::follow(follow_activity, &follower.ap_id, &followee.ap_id))
 }
 
 /// A participation with its event's post, the participant and the event's author.

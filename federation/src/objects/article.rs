@@ -6,6 +6,7 @@
 //! conflict in `content`).
 
 use crate::protocol::note::NoteJson;
+use crate::protocol::outgoing::{Activity, Kind};
 use buurtnet_domain::model::{Actor, Article, ArticlePatch, PatchState, Post};
 use buurtnet_domain::ops::articles::{RemoteArticle, revision_id};
 use serde_json::{Value, json};
@@ -52,24 +53,20 @@ pub fn read(note: &NoteJson) -> Option<RemoteArticle> {
     })
 }
 
-pub fn patch(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, home: &Actor) -> Value {
-    json!({
-        "id": id, "type": "Update", "actor": author.ap_id, "to": [home.ap_id],
-        "object": {
-            "id": patch.ap_id, "type": "Patch", "attributedTo": author.ap_id, "object": article.ap_id,
-            "previousVersion": patch.base_revision, "content": patch.diff, "mediaType": "text/x-diff", "summary": patch.summary,
-        },
-    })
+pub fn patch(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, home: &Actor) -> Activity {
+    let object = json!({
+        "id": patch.ap_id, "type": "Patch", "attributedTo": author.ap_id, "object": article.ap_id,
+        "previousVersion": patch.base_revision, "content": patch.diff, "mediaType": "text/x-diff", "summary": patch.summary,
+    });
+    Activity::new(Kind::Update, id, &author.ap_id, object).to([&home.ap_id])
 }
 
-pub fn answer(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, home: &Actor) -> Value {
+pub fn answer(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, home: &Actor) -> Activity {
     let merged = patch.state == PatchState::Merged;
-    let mut activity = json!({
-        "id": id, "type": if merged { "Accept" } else { "Reject" }, "actor": home.ap_id, "to": [author.ap_id],
-        "object": {"id": patch.ap_id, "type": "Patch", "object": article.ap_id},
-    });
-    if let Some(reason) = patch.reason.as_deref().filter(|_| !merged) {
-        activity["content"] = Value::String(reason.to_string());
+    let object = json!({"id": patch.ap_id, "type": "Patch", "object": article.ap_id});
+    let activity = Activity::new(if merged { Kind::Accept } else { Kind::Reject }, id, &home.ap_id, object).to([&author.ap_id]);
+    match patch.reason.as_deref().filter(|_| !merged) {
+        Some(reason) => activity.content(reason),
+        None => activity,
     }
-    activity
 }

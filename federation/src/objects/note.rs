@@ -2,6 +2,7 @@
 
 use crate::error::FederationError;
 use crate::protocol::note::{NoteJson, TombstoneJson};
+use crate::protocol::outgoing::{Activity, Kind};
 use crate::protocol::{self, PUBLIC};
 use buurtnet_domain::model::{Actor, NewPost, Post, Visibility};
 use buurtnet_domain::ops::posts::RemoteExtras;
@@ -83,6 +84,12 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         quote_url: None,
         misskey_quote: None,
     }
+}
+
+/// The `Create` or `Update` of a post: addressed and dated as its note, carrying `object`
+/// (the note, or the note with its author's proof).
+pub fn post_activity(kind: Kind, id: String, author: &Actor, note: &NoteJson, object: Value) -> Activity {
+    Activity { published: Some(note.published.clone().into()), ..Activity::new(kind, id, &author.ap_id, object) }.to(&note.to).cc(&note.cc)
 }
 
 /// A local post as served and sent, with its recipients and, for offers and needs, the

@@ -2,23 +2,20 @@
 //! the author), and their `Undo`.
 
 use crate::protocol::PUBLIC;
+use crate::protocol::outgoing::{Activity, Kind};
 use buurtnet_domain::model::{Actor, Post};
-use serde_json::{Value, json};
 
-pub fn reaction(kind: &str, id: &str, actor: &Actor, post: &Post, author: &Actor) -> Value {
+pub fn reaction(kind: &str, id: &str, actor: &Actor, post: &Post, author: &Actor) -> Activity {
     if kind == "announce" {
         let followers = actor.followers.clone().unwrap_or_default();
-        json!({"id": id, "type": "Announce", "actor": actor.ap_id, "object": post.ap_id, "to": [PUBLIC], "cc": [author.ap_id, followers]})
+        Activity::new(Kind::Announce, id, &actor.ap_id, post.ap_id.as_str()).to([PUBLIC]).cc([author.ap_id.as_str(), &followers])
     } else {
-        json!({"id": id, "type": "Like", "actor": actor.ap_id, "object": post.ap_id, "to": [author.ap_id]})
+        Activity::new(Kind::Like, id, &actor.ap_id, post.ap_id.as_str()).to([&author.ap_id])
     }
 }
 
-pub fn undo(id: String, reaction: Value, actor: &Actor) -> Value {
-    let (to, cc) = (reaction["to"].clone(), reaction["cc"].clone());
-    let mut undo = json!({"id": id, "type": "Undo", "actor": actor.ap_id, "object": reaction, "to": to});
-    if !cc.is_null() {
-        undo["cc"] = cc;
-    }
-    undo
+/// Takes `reaction` back, addressed as it was.
+pub fn undo(id: String, reaction: Activity, actor: &Actor) -> Activity {
+    let (to, cc) = (reaction.to.clone(), reaction.cc.clone());
+    Activity { to, cc, ..Activity::new(Kind::Undo, id, &actor.ap_id, reaction) }
 }

@@ -1,6 +1,7 @@
 //! Responses on the wire (FEP-0837): `Offer{Agreement}` from the responder to the proposal's
 //! author, answered with `Accept` (carrying the `Agreement` as `result`) or `Reject`.
 
+use crate::protocol::outgoing::{Activity, Kind};
 use buurtnet_domain::model::{Actor, Post, Proposal, Purpose, Response, ResponseState};
 use serde_json::{Value, json};
 
@@ -9,40 +10,34 @@ fn commitment(post: &Post) -> Value {
 }
 
 /// "Ik kan helpen" / "Dit wil ik graag".
-pub fn offer(response: &Response, post: &Post, responder: &Actor, author: &Actor) -> Value {
-    let mut activity = json!({
-        "id": response.ap_id, "type": "Offer", "actor": responder.ap_id, "to": [author.ap_id],
-        "object": {"type": "Agreement", "stipulates": commitment(post)},
-    });
-    if !response.message.is_empty() {
-        activity["content"] = Value::String(response.message.clone());
-    }
-    activity
+pub fn offer(response: &Response, post: &Post, responder: &Actor, author: &Actor) -> Activity {
+    let agreement = json!({"type": "Agreement", "stipulates": commitment(post)});
+    let activity = Activity::new(Kind::Offer, &response.ap_id, &responder.ap_id, agreement).to([&author.ap_id]);
+    if response.message.is_empty() { activity } else { activity.content(&response.message) }
 }
 
 /// The author's answer to a response.
-pub fn decision(id: String, response: &Response, post: &Post, author: &Actor, responder: &Actor) -> Value {
+pub fn decision(id: String, response: &Response, post: &Post, author: &Actor, responder: &Actor) -> Activity {
     if response.state == ResponseState::Accepted {
         let agreement = response.agreement_ap_id.clone().unwrap_or_else(|| format!("{id}#agreement"));
-        json!({
-            "id": id, "type": "Accept", "actor": author.ap_id, "to": [responder.ap_id], "object": response.ap_id,
-            "result": {"type": "Agreement", "id": agreement, "attributedTo": author.ap_id, "stipulates": commitment(post)},
-        })
-    } else {
-        let mut reject = json!({"id": id, "type": "Reject", "actor": author.ap_id, "to": [responder.ap_id], "object": response.ap_id});
-        if let Some(reason) = response.decline_reason() {
+        let result = json!({"type": "Agreement", "id": agreement, "attributedTo": author.ap_id, "stipulates": commitment(post)});
+        let accept = Activity::new(Kind::Accept, id, &author.ap_id, response.ap_id.as_str()).to([&responder.ap_id]);
+        return Activity { result: Some(result), ..accept };
+    }
+    let reject = Activity::new(Kind::Reject, id, &author.ap_id, response.ap_id.as_str()).to([&responder.ap_id]);
+    match response.decline_reason() {
+        Some(reason) => {
             let (nl, en) = reason.words();
-            reject["content"] = json!(nl);
-            reject["contentMap"] = json!({"nl": nl, "en": en});
-            reject["declineReason"] = json!(reason.as_str());
+            let content_map = Some(json!({"nl": nl, "en": en}));
+            Activity { content_map, decline_reason: Some(reason.as_str()), ..reject.content(nl) }
         }
-        reject
+        None => reject,
     }
 }
 
 /// Hours given, as FEP-3264 describes them: `Create{EconomicEvent}` from the proposal's author.
 /// For a need the responder provided the work; for an offer, the author did.
-pub fn economic_event(id: String, response: &Response, post: &Post, proposal: &Proposal, author: &Actor, responder: &Actor) -> Value {
+pub fn economic_event(id: String, response: &Response, post: &Post, proposal: &Proposal, author: &Actor, responder: &Actor) -> Activity {
     let (provider, receiver) = match proposal.purpose {
         Purpose::Request => (&responder.ap_id, &author.ap_id),
         Purpose::Offer => (&author.ap_id, &responder.ap_id),
@@ -59,7 +54,7 @@ pub fn economic_event(id: String, response: &Response, post: &Post, proposal: &P
     if let Some(thanks) = &proposal.thanks {
         event["note"] = json!(thanks);
     }
-    json!({"id": id, "type": "Create", "actor": author.ap_id, "to": [responder.ap_id], "object": event})
+    Activity::new(Kind::Create, id, &author.ap_id, event).to([&responder.ap_id])
 }
 
 /// The proposal an `Offer{Agreement}` answers: `stipulates.satisfies` without its fragment.

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod collections;
 pub mod discovery;
 pub mod note;
+pub mod outgoing;
 
 use serde_json::{Value, json};
 
