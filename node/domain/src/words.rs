@@ -1,9 +1,7 @@
 //! What the domain tells a person, as codes ([`Say`]) that the edges put into Dutch or English
 //! (the web crate's locales, `say-<code>`), so that the domain decides what is said and not in
-//! which language. Older messages still carry both languages in one string ("English /
-//! Nederlands", [`Words::Both`]); they move to codes one area at a time (issue 14): the help
-//! loop's (offers, needs and responses) first, then events and meals (taking part, guests,
-//! repeating events, questions to an initiative).
+//! which language. [`Words::Both`] is what is left of the older way: two messages still in
+//! both languages ("English / Nederlands", issue 14 moves them) and a few in English only.
 
 use crate::model::DeclineReason;
 
@@ -11,7 +9,7 @@ use crate::model::DeclineReason;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Words {
     Say(Say),
-    /// "English / Nederlands", in one string.
+    /// "English / Nederlands" in one string, or English alone (the older way; see the module).
     Both(String),
 }
 
