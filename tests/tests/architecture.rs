@@ -209,3 +209,118 @@ fn only_use_cases_change_data() {
     }
     assert!(found.is_empty(), "change data through ops::, not the store: {found:?}");
 }
+
+const MAX_FUNCTION_LINES: usize = 80;
+
+/// Production functions allowed over [`MAX_FUNCTION_LINES`] lines for now, as
+/// `path::function`, with the reason.
+const LONG_FUNCTIONS: &[(&str, &str)] = &[
+    ("node/domain/src/words.rs::code", "a table: one line for each message code"),
+    ("node/domain/src/words.rs::examples", "a table: one example of each message code"),
+    ("web/src/html/mod.rs::routes", "a table: one line for each page's address"),
+];
+
+/// The source with the insides of comments, string and character literals blanked (lines
+/// kept), so that braces and `fn` are only seen where they are code.
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
+    while i < chars.len() {
+        let rest = |n: usize| chars.get(i + n).copied().unwrap_or('\0');
+        let end = if chars[i] == '/' && rest(1) == '/' {
+            chars[i..].iter().position(|&c| c == '\n').map_or(chars.len(), |n| i + n)
+        } else if chars[i] == '/' && rest(1) == '*' {
+            (i + 2..chars.len()).find(|&j| chars[j - 1] == '*' && chars[j] == '/').map_or(chars.len(), |j| j + 1)
+        } else if chars[i] == 'r'
+            && (rest(1) == '"' || (rest(1) == '#' && matches!(rest(2), '"' | '#')))
+            && !is_ident(chars.get(i.wrapping_sub(1)))
+        {
+            let hashes = chars[i + 1..].iter().take_while(|&&c| c == '#').count();
+            let closing: Vec<char> = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+            let start = i + 2 + hashes;
+            (start..chars.len()).find(|&j| chars[j..].starts_with(&closing)).map_or(chars.len(), |j| j + closing.len())
+        } else if chars[i] == '"' {
+            let mut j = i + 1;
+            while j < chars.len() && chars[j] != '"' {
+                j += if chars[j] == '\\' { 2 } else { 1 };
+            }
+            j + 1
+        } else if chars[i] == '\'' && (rest(2) == '\'' || (rest(1) == '\\' && chars[i + 2..].iter().take(8).any(|&c| c == '\''))) {
+            i + 1 + chars[i + 1..].iter().skip(1).position(|&c| c == '\'').map_or(1, |n| n + 2)
+        } else {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        };
+        let end = end.min(chars.len());
+        out.extend(chars[i..end].iter().map(|&c| blank(c)));
+        i = end;
+    }
+    out
+}
+
+fn is_ident(c: Option<&char>) -> bool {
+    c.is_some_and(|c| c.is_alphanumeric() || *c == '_')
+}
+
+/// Each function with a body in `text`, as (name, lines from `fn` to its closing brace).
+fn function_lengths(text: &str) -> Vec<(String, usize)> {
+    let code = code_only(text);
+    let lines: Vec<&str> = code.lines().collect();
+    let mut found = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        let Some(at) = line.find("fn ").filter(|&at| at == 0 || !is_ident(line[..at].chars().last().as_ref())) else { continue };
+        let name: String = line[at + 3..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if name.is_empty() {
+            continue;
+        }
+        let mut depth = 0i32;
+        let mut opened = false;
+        'scan: for (offset, later) in lines[start..].iter().enumerate() {
+            let from = if offset == 0 { at } else { 0 };
+            for c in later[from..].chars() {
+                match c {
+                    ';' if !opened && depth == 0 => break 'scan,
+                    '{' => (depth, opened) = (depth + 1, true),
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                if opened && depth == 0 {
+                    found.push((name.clone(), offset + 1));
+                    break 'scan;
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_production_function_is_longer_than_the_limit_unless_listed() {
+    let mut too_long = Vec::new();
+    let mut seen = Vec::new();
+    for (path, text) in production_sources() {
+        let production: String = text.lines().take_while(|line| line.trim() != "#[cfg(test)]").map(|l| format!("{l}\n")).collect();
+        for (name, lines) in function_lengths(&production) {
+            let key = format!("{path}::{name}");
+            if lines > MAX_FUNCTION_LINES {
+                seen.push(key.clone());
+                if !LONG_FUNCTIONS.iter().any(|(listed, _)| *listed == key) {
+                    too_long.push(format!("{key}: {lines} lines"));
+                }
+            }
+        }
+    }
+    assert!(too_long.is_empty(), "split these functions or list them with a reason: {too_long:?}");
+    let now_short: Vec<&str> =
+        LONG_FUNCTIONS.iter().map(|(listed, _)| *listed).filter(|listed| !seen.iter().any(|s| s == listed)).collect();
+    assert!(now_short.is_empty(), "no longer over the limit, take them off the list: {now_short:?}");
+    let sample = "fn short() {\n    let s = \"}\";\n}\n\nfn long() {\n    let c = '{';\n    // }\n}\n";
+    assert_eq!(
+        function_lengths(sample),
+        vec![("short".to_string(), 3), ("long".to_string(), 4)],
+        "braces in literals and comments do not count"
+    );
+}
