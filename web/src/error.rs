@@ -65,6 +65,18 @@ mod tests {
     use super::*;
     use buurtnet_domain::model::coalition::Refusal;
 
+    /// A refusal given as a code reaches an API client in words, both languages, and a page
+    /// in the visitor's.
+    #[test]
+    fn a_code_is_said_in_words() {
+        use buurtnet_domain::error::Say;
+        let refused = DomainError::invalid("password", Say::WrongPassword);
+        assert_eq!(public_message(&refused), "password: the password is not right / het wachtwoord klopt niet");
+        assert_eq!(said_in(&refused, Tr::new(Lang::Nl)), "het wachtwoord klopt niet");
+        let moved = DomainError::conflict(Say::MovedAlready("https://a.example/users/kees".into(), "https://b.example/users/kees".into()));
+        assert_eq!(said_in(&moved, Tr::new(Lang::En)), "https://a.example/users/kees moved to https://b.example/users/kees already");
+    }
+
     /// Each rule of the coalition has its own words in both languages (none falls through to
     /// a general message), and the API says them with the same status as invalid input.
     #[test]
