@@ -247,8 +247,11 @@ fn code_only(text: &str) -> String {
                 j += if chars[j] == '\\' { 2 } else { 1 };
             }
             j + 1
-        } else if chars[i] == '\'' && (rest(2) == '\'' || (rest(1) == '\\' && chars[i + 2..].iter().take(8).any(|&c| c == '\''))) {
-            i + 1 + chars[i + 1..].iter().skip(1).position(|&c| c == '\'').map_or(1, |n| n + 2)
+        } else if chars[i] == '\'' && rest(1) == '\\' {
+            // An escaped character ('\'', '\n', '\u{..}'): its closing quote comes after the escape.
+            (i + 3..chars.len()).find(|&j| chars[j] == '\'').map_or(chars.len(), |j| j + 1)
+        } else if chars[i] == '\'' && rest(2) == '\'' {
+            i + 3
         } else {
             out.push(chars[i]);
             i += 1;
@@ -317,10 +320,10 @@ fn no_production_function_is_longer_than_the_limit_unless_listed() {
     let now_short: Vec<&str> =
         LONG_FUNCTIONS.iter().map(|(listed, _)| *listed).filter(|listed| !seen.iter().any(|s| s == listed)).collect();
     assert!(now_short.is_empty(), "no longer over the limit, take them off the list: {now_short:?}");
-    let sample = "fn short() {\n    let s = \"}\";\n}\n\nfn long() {\n    let c = '{';\n    // }\n}\n";
+    let sample = "fn short() {\n    let s = \"}\";\n}\n\nfn long() {\n    let c = '{';\n    let q = '\\'';\n    // }\n}\n";
     assert_eq!(
         function_lengths(sample),
-        vec![("short".to_string(), 3), ("long".to_string(), 4)],
+        vec![("short".to_string(), 3), ("long".to_string(), 5)],
         "braces in literals and comments do not count"
     );
 }
