@@ -1195,6 +1195,10 @@ say-edit-clashes = someone changed the same lines in the meantime:
 say-edit-empty = the change does not fit the version it starts from: no changes in it
 say-account-not-found = this account was not found
 say-choose-initiative = choose an initiative
+say-visibility-unknown = use public, unlisted, followers, direct, coalition, local or coordinators
+say-not-a-direct-message = this cannot be a direct message
+say-coordinators-only-for-own-need = only a person's own need can be for the coordinators alone
+say-initiative-needs-visibility = an initiative's needs are not direct or for coordinators alone
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

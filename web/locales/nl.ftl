@@ -1195,6 +1195,10 @@ say-edit-clashes = iemand anders heeft intussen dezelfde regels gewijzigd:
 say-edit-empty = de wijziging past niet op de versie waarvan ze uitgaat: er staat geen wijziging in
 say-account-not-found = dit account is niet gevonden
 say-choose-initiative = kies een initiatief
+say-visibility-unknown = gebruik public, unlisted, followers, direct, coalition, local of coordinators
+say-not-a-direct-message = dit kan geen persoonlijk bericht zijn
+say-coordinators-only-for-own-need = alleen de eigen hulpvraag van een bewoner kan alleen voor de coördinatoren zijn
+say-initiative-needs-visibility = de hulpvragen van een initiatief zijn niet persoonlijk en niet alleen voor de coördinatoren
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

@@ -172,6 +172,14 @@ pub enum Say {
     AccountNotFound,
     /// An initiative must be chosen.
     ChooseInitiative,
+    /// A visibility given is none of the known ones.
+    VisibilityUnknown,
+    /// Articles, events, offers and needs are never direct messages.
+    NotADirectMessage,
+    /// Only a person's own need can be for the coordinators alone.
+    CoordinatorsOnlyForOwnNeed,
+    /// An initiative's needs are neither direct nor for the coordinators alone.
+    InitiativeNeedsVisibility,
 }
 
 impl Say {
@@ -263,6 +271,10 @@ impl Say {
             Say::EditEmpty => "edit-empty",
             Say::AccountNotFound => "account-not-found",
             Say::ChooseInitiative => "choose-initiative",
+            Say::VisibilityUnknown => "visibility-unknown",
+            Say::NotADirectMessage => "not-a-direct-message",
+            Say::CoordinatorsOnlyForOwnNeed => "coordinators-only-for-own-need",
+            Say::InitiativeNeedsVisibility => "initiative-needs-visibility",
         }
     }
 
@@ -379,6 +391,10 @@ impl Say {
             Say::EditEmpty,
             Say::AccountNotFound,
             Say::ChooseInitiative,
+            Say::VisibilityUnknown,
+            Say::NotADirectMessage,
+            Say::CoordinatorsOnlyForOwnNeed,
+            Say::InitiativeNeedsVisibility,
         ]
     }
 }

@@ -64,7 +64,7 @@ async fn publish_with_origin(
     super::moving::still_here(author)?;
     draft.validate()?;
     if visibility == Visibility::Direct {
-        return Err(DomainError::invalid("visibility", "articles are not direct messages"));
+        return Err(DomainError::invalid("visibility", Say::NotADirectMessage));
     }
     let source = normalise(&draft.source);
     let new = NewPost::local(author.id, render(&draft.title, &source, origin), source.clone(), visibility);
