@@ -124,6 +124,30 @@ enum AliasCommand {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    let outcome = run().await;
+    // What the domain refused is said in words (both languages), as the web says it; the
+    // domain itself gives codes.
+    if let Err(error) = &outcome
+        && let Some(refused) = domain_error(error)
+        && buurtnet_web::error::status_of(refused).is_client_error()
+    {
+        eprintln!("Error: {}", buurtnet_web::error::public_message(refused));
+        std::process::exit(1);
+    }
+    outcome
+}
+
+/// The domain's refusal in `error`, whether it came straight from a use case or through the
+/// federation crate.
+fn domain_error(error: &anyhow::Error) -> Option<&buurtnet_domain::DomainError> {
+    use buurtnet_federation::error::FederationError;
+    match error.downcast_ref::<FederationError>() {
+        Some(FederationError::Domain(refused)) => Some(refused),
+        _ => error.downcast_ref(),
+    }
+}
+
+async fn run() -> Result<()> {
     let cli = Cli::parse();
     let config = Config::load(cli.config.as_deref())?;
     init_logging(&config);

@@ -56,6 +56,11 @@ fn commands_work_on_an_empty_database_and_explain_bad_input() -> Result<()> {
     let short = buurtnet(path, &["member", "add", "kort"], &[("BUURTNET_PASSWORD", "kort")], None)?;
     assert!(!short.status.success());
     assert!(text(&short.stderr).contains("8"), "{}", text(&short.stderr));
+    assert!(
+        text(&short.stderr).contains("at least 8 characters / gebruik minstens 8 tekens"),
+        "in words, not a code: {}",
+        text(&short.stderr)
+    );
 
     let no_password = buurtnet(path, &["member", "add", "stil"], &[], Some(""))?;
     assert!(!no_password.status.success());

@@ -1,9 +1,7 @@
 //! What the domain tells a person, as codes ([`Say`]) that the edges put into Dutch or English
 //! (the web crate's locales, `say-<code>`), so that the domain decides what is said and not in
-//! which language. Older messages still carry both languages in one string ("English /
-//! Nederlands", [`Words::Both`]); they move to codes one area at a time (issue 14): the help
-//! loop's (offers, needs and responses) first, then events and meals (taking part, guests,
-//! repeating events, questions to an initiative).
+//! which language. [`Words::Both`] is what is left of the older way: two messages still in
+//! both languages ("English / Nederlands", issue 14 moves them) and a few in English only.
 
 use crate::model::DeclineReason;
 
@@ -11,7 +9,7 @@ use crate::model::DeclineReason;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Words {
     Say(Say),
-    /// "English / Nederlands", in one string.
+    /// "English / Nederlands" in one string, or English alone (the older way; see the module).
     Both(String),
 }
 
@@ -92,6 +90,96 @@ pub enum Say {
     /// A text of 1 to this many characters is needed.
     OneToChars(usize),
     QuestionAnsweredAlready,
+    /// A username of 1 to 30 small letters, digits or underscores.
+    UsernameCharacters,
+    /// A name of 1 to this many characters is needed.
+    NameLength(usize),
+    /// A password needs at least this many characters.
+    PasswordTooShort(usize),
+    /// No initiative has this short name (its slug).
+    NoSuchInitiative(String),
+    WrongPassword,
+    /// A report names a post that is not known here.
+    UnknownPost,
+    /// A report names a post that the reported account did not write.
+    PostOfSomeoneElse,
+    /// What was given as an e-mail address is not one.
+    EmailInvalid,
+    FillInEmail,
+    /// The e-mail address is another account's.
+    EmailOfAnotherAccount,
+    /// Mail cannot be sent: the account has no e-mail address.
+    NoEmailOnAccount,
+    /// A sign-up code is unknown, used or expired.
+    CodeUnknown,
+    /// A sign-up code was used by someone else a moment ago.
+    CodeJustUsed,
+    /// A post without text.
+    WriteSomethingFirst,
+    /// A direct message names no one to go to.
+    DirectNeedsRecipient,
+    WriteToYourself,
+    FollowYourself,
+    /// Only public posts can be passed on (boosted).
+    OnlyPublicPassedOn,
+    /// A post carries at most this many images.
+    AtMostImages(usize),
+    /// An image given is not known here or not the writer's.
+    UnknownImage,
+    /// Members of this node are talked to, not blocked.
+    MembersNotBlocked,
+    /// A server to block needs a name such as example.org.
+    GiveServerName,
+    /// The server to block is this one.
+    OwnServer,
+    /// A phone number holds only digits, spaces and + - ( ).
+    PhoneCharacters,
+    NameNeeded,
+    /// How long needs are kept: one of these numbers of days.
+    KeepDaysChoice(String),
+    /// At most this many rules (first) of this many characters (second).
+    RulesLimit(usize, usize),
+    /// The way to sign up is none of the offered ones.
+    ChooseSignUpWay,
+    CoalitionNameNeeded,
+    /// A number from 1 to this.
+    NumberOneTo(usize),
+    /// A number from 0 to this.
+    NumberZeroTo(usize),
+    /// The share of votes a coalition decision needs: 50 to 99.
+    ShareRange,
+    AliasOfItself,
+    /// What was given is not the web address of an account (https://...).
+    ActorAddress,
+    /// The account (first) moved to another (second) already.
+    MovedAlready(String, String),
+    /// The new account (first) does not name the old one (second) as its alias.
+    AliasMissing(String, String),
+    /// An article title of 3 to this many characters.
+    ArticleTitleLength(usize),
+    ArticleTooLong,
+    /// An article version named is not known here.
+    VersionUnknown,
+    /// A proposed change to an article was taken or refused already.
+    EditHandledAlready,
+    /// A change does not fit the version it starts from (why, in the diff tool's words).
+    EditDoesNotFit(String),
+    /// A change touches lines someone changed in the meantime (the text with the clash marked).
+    EditClashes(String),
+    /// A proposed change holds no changes.
+    EditEmpty,
+    /// No account is known by the address given.
+    AccountNotFound,
+    /// An initiative must be chosen.
+    ChooseInitiative,
+    /// A visibility given is none of the known ones.
+    VisibilityUnknown,
+    /// Articles, events, offers and needs are never direct messages.
+    NotADirectMessage,
+    /// Only a person's own need can be for the coordinators alone.
+    CoordinatorsOnlyForOwnNeed,
+    /// An initiative's needs are neither direct nor for the coordinators alone.
+    InitiativeNeedsVisibility,
 }
 
 impl Say {
@@ -138,13 +226,77 @@ impl Say {
             Say::QuestionBecomesNeed => "question-becomes-need",
             Say::OneToChars(_) => "one-to-chars",
             Say::QuestionAnsweredAlready => "question-answered-already",
+            Say::UsernameCharacters => "username-characters",
+            Say::NameLength(_) => "name-length",
+            Say::PasswordTooShort(_) => "password-too-short",
+            Say::NoSuchInitiative(_) => "no-such-initiative",
+            Say::WrongPassword => "wrong-password",
+            Say::UnknownPost => "unknown-post",
+            Say::PostOfSomeoneElse => "post-of-someone-else",
+            Say::EmailInvalid => "email-invalid",
+            Say::FillInEmail => "fill-in-email",
+            Say::EmailOfAnotherAccount => "email-of-another-account",
+            Say::NoEmailOnAccount => "no-email-on-account",
+            Say::CodeUnknown => "code-unknown",
+            Say::CodeJustUsed => "code-just-used",
+            Say::WriteSomethingFirst => "write-something-first",
+            Say::DirectNeedsRecipient => "direct-needs-recipient",
+            Say::WriteToYourself => "write-to-yourself",
+            Say::FollowYourself => "follow-yourself",
+            Say::OnlyPublicPassedOn => "only-public-passed-on",
+            Say::AtMostImages(_) => "at-most-images",
+            Say::UnknownImage => "unknown-image",
+            Say::MembersNotBlocked => "members-not-blocked",
+            Say::GiveServerName => "give-server-name",
+            Say::OwnServer => "own-server",
+            Say::PhoneCharacters => "phone-characters",
+            Say::NameNeeded => "name-needed",
+            Say::KeepDaysChoice(_) => "keep-days-choice",
+            Say::RulesLimit(..) => "rules-limit",
+            Say::ChooseSignUpWay => "choose-sign-up-way",
+            Say::CoalitionNameNeeded => "coalition-name-needed",
+            Say::NumberOneTo(_) => "number-one-to",
+            Say::NumberZeroTo(_) => "number-zero-to",
+            Say::ShareRange => "share-range",
+            Say::AliasOfItself => "alias-of-itself",
+            Say::ActorAddress => "actor-address",
+            Say::MovedAlready(..) => "moved-already",
+            Say::AliasMissing(..) => "alias-missing",
+            Say::ArticleTitleLength(_) => "article-title-length",
+            Say::ArticleTooLong => "article-too-long",
+            Say::VersionUnknown => "version-unknown",
+            Say::EditHandledAlready => "edit-handled-already",
+            Say::EditDoesNotFit(_) => "edit-does-not-fit",
+            Say::EditClashes(_) => "edit-clashes",
+            Say::EditEmpty => "edit-empty",
+            Say::AccountNotFound => "account-not-found",
+            Say::ChooseInitiative => "choose-initiative",
+            Say::VisibilityUnknown => "visibility-unknown",
+            Say::NotADirectMessage => "not-a-direct-message",
+            Say::CoordinatorsOnlyForOwnNeed => "coordinators-only-for-own-need",
+            Say::InitiativeNeedsVisibility => "initiative-needs-visibility",
         }
     }
 
     /// The values its words name.
     pub fn values(&self) -> Vec<(&'static str, String)> {
         match self {
-            Say::AtMostChars(n) | Say::GuestNameLength(n) | Say::OneToChars(n) => vec![("max", n.to_string())],
+            Say::AtMostChars(n)
+            | Say::GuestNameLength(n)
+            | Say::OneToChars(n)
+            | Say::NameLength(n)
+            | Say::AtMostImages(n)
+            | Say::NumberOneTo(n)
+            | Say::NumberZeroTo(n)
+            | Say::ArticleTitleLength(n) => vec![("max", n.to_string())],
+            Say::PasswordTooShort(n) => vec![("min", n.to_string())],
+            Say::NoSuchInitiative(slug) => vec![("name", slug.clone())],
+            Say::KeepDaysChoice(choices) => vec![("choices", choices.clone())],
+            Say::RulesLimit(rules, chars) => vec![("rules", rules.to_string()), ("max", chars.to_string())],
+            Say::MovedAlready(from, target) => vec![("from", from.clone()), ("target", target.clone())],
+            Say::AliasMissing(target, old) => vec![("target", target.clone()), ("old", old.clone())],
+            Say::EditDoesNotFit(why) => vec![("why", why.clone())],
+            Say::EditClashes(marked) => vec![("marked", marked.clone())],
             Say::NameTaken(name) => vec![("name", name.clone())],
             Say::Moved(target) => vec![("target", target.clone())],
             _ => vec![],
@@ -194,6 +346,55 @@ impl Say {
             Say::QuestionBecomesNeed,
             Say::OneToChars(2000),
             Say::QuestionAnsweredAlready,
+            Say::UsernameCharacters,
+            Say::NameLength(100),
+            Say::PasswordTooShort(8),
+            Say::NoSuchInitiative("buurtkeuken".into()),
+            Say::WrongPassword,
+            Say::UnknownPost,
+            Say::PostOfSomeoneElse,
+            Say::EmailInvalid,
+            Say::FillInEmail,
+            Say::EmailOfAnotherAccount,
+            Say::NoEmailOnAccount,
+            Say::CodeUnknown,
+            Say::CodeJustUsed,
+            Say::WriteSomethingFirst,
+            Say::DirectNeedsRecipient,
+            Say::WriteToYourself,
+            Say::FollowYourself,
+            Say::OnlyPublicPassedOn,
+            Say::AtMostImages(4),
+            Say::UnknownImage,
+            Say::MembersNotBlocked,
+            Say::GiveServerName,
+            Say::OwnServer,
+            Say::PhoneCharacters,
+            Say::NameNeeded,
+            Say::KeepDaysChoice("30, 90, 365".into()),
+            Say::RulesLimit(20, 500),
+            Say::ChooseSignUpWay,
+            Say::CoalitionNameNeeded,
+            Say::NumberOneTo(20),
+            Say::NumberZeroTo(60),
+            Say::ShareRange,
+            Say::AliasOfItself,
+            Say::ActorAddress,
+            Say::MovedAlready("https://oud.example/users/kees".into(), "https://nieuw.example/users/kees".into()),
+            Say::AliasMissing("https://nieuw.example/users/kees".into(), "https://oud.example/users/kees".into()),
+            Say::ArticleTitleLength(160),
+            Say::ArticleTooLong,
+            Say::VersionUnknown,
+            Say::EditHandledAlready,
+            Say::EditDoesNotFit("hunk 1 does not apply".into()),
+            Say::EditClashes("<<<<<<< ours".into()),
+            Say::EditEmpty,
+            Say::AccountNotFound,
+            Say::ChooseInitiative,
+            Say::VisibilityUnknown,
+            Say::NotADirectMessage,
+            Say::CoordinatorsOnlyForOwnNeed,
+            Say::InitiativeNeedsVisibility,
         ]
     }
 }
@@ -214,6 +415,12 @@ impl From<String> for Words {
     fn from(both: String) -> Self {
         Words::Both(both)
     }
+}
+
+/// Words for other servers, which read no codes of ours: "English / Nederlands" in one text
+/// (the reason a proposed edit was refused, kept with it and sent in the `Reject`).
+pub fn both_languages(en: &str, nl: &str) -> String {
+    format!("{en} / {nl}")
 }
 
 /// For the log: the code (with its values), or the words as they are.

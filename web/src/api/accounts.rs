@@ -194,7 +194,7 @@ pub async fn update_credentials(
     let updated = ops::members::update_profile(&context.store, member, form.display_name.as_deref(), form.note.as_deref(), locked)
         .await
         .map_err(|e| match e {
-            buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+            buurtnet_domain::DomainError::Invalid(_) => ApiError::invalid(&e),
             other => other.into(),
         })?;
     context.wake_delivery();
@@ -225,7 +225,7 @@ pub async fn report(context: Context, headers: HeaderMap, super::Params(form): s
         .ok_or_else(|| ApiError::unprocessable("Validation failed: status_ids are not ids"))?;
     let forward = form.forward.as_ref().is_some_and(|v| v.as_bool().unwrap_or_else(|| matches!(v.as_str(), Some("true" | "1"))));
     let id = ops::members::report(&context.store, member, &account, &status_ids, &form.comment, forward).await.map_err(|e| match e {
-        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::invalid(&e),
         other => other.into(),
     })?;
     context.wake_delivery();
@@ -272,9 +272,7 @@ pub async fn save_markers(context: Context, headers: HeaderMap, super::Params(fo
     let notifications = form.notifications.and_then(|m| m.last_read_id).or(form.notifications_flat);
     for (timeline, id) in [("home", home), ("notifications", notifications)] {
         if let Some(id) = id {
-            ops::members::set_marker(&context.store, &member, timeline, &id)
-                .await
-                .map_err(|e| ApiError::unprocessable(format!("Validation failed: {e}")))?;
+            ops::members::set_marker(&context.store, &member, timeline, &id).await.map_err(|e| ApiError::invalid(&e))?;
         }
     }
     markers(context, headers).await

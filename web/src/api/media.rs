@@ -7,12 +7,14 @@
 //! width, height and a blurhash go with the entity. Files get random names.
 
 use super::{ApiError, ApiResult, require};
+use crate::html::i18n::{Lang, Tr};
 use axum::Json;
 use axum::extract::{Multipart, Path};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use buurtnet_domain::model::media::{MAX_IMAGE_BYTES, Media, NewMedia};
 use buurtnet_domain::ops;
+use buurtnet_domain::words::both_languages;
 use buurtnet_federation::Context;
 use image::{ImageFormat, ImageReader, Limits};
 use serde_json::{Value, json};
@@ -42,26 +44,62 @@ const MAX_ANIMATION_PIXELS: u64 = 100_000_000;
 /// Image work runs one at a time per process: six 8000x8000 uploads at once took 1.2 GB.
 pub(crate) static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
+/// Why an upload is not taken as a picture, each with its words in the locales
+/// (`image-refused-<code>`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotAPicture {
+    UnknownFormat,
+    /// A format we know but do not take (not PNG, JPEG, WebP or GIF).
+    FormatNotTaken,
+    /// The decoder's reason, as it gives it.
+    Unreadable(String),
+    TooManyPixels,
+    AnimationTooLong,
+}
+
+impl NotAPicture {
+    /// In the visitor's language.
+    pub fn said_in(&self, tr: Tr) -> String {
+        match self {
+            NotAPicture::UnknownFormat => tr.t("image-refused-unknown-format"),
+            NotAPicture::FormatNotTaken => tr.t("image-refused-format-not-taken"),
+            NotAPicture::Unreadable(why) => tr.t1("image-refused-unreadable", "why", why),
+            NotAPicture::TooManyPixels => tr.t("image-refused-too-many-pixels"),
+            NotAPicture::AnimationTooLong => tr.t("image-refused-animation-too-long"),
+        }
+    }
+
+    /// In both languages, for an API client.
+    fn said_in_both(&self) -> String {
+        both_languages(&self.said_in(Tr::new(Lang::En)), &self.said_in(Tr::new(Lang::Nl)))
+    }
+}
+
+impl From<image::ImageError> for NotAPicture {
+    fn from(error: image::ImageError) -> Self {
+        NotAPicture::Unreadable(error.to_string())
+    }
+}
+
 /// Reads an upload and writes it anew, whatever its format, so that nothing but the pixels
 /// leaves: no camera metadata (location, device), no comments or XMP. WebP becomes JPEG (or
 /// PNG when it has transparency); GIF stays GIF, frame by frame.
-fn process(bytes: Vec<u8>) -> Result<Processed, String> {
-    let reader = ImageReader::new(Cursor::new(&bytes)).with_guessed_format().map_err(|e| e.to_string())?;
-    let format = reader.format().ok_or("not an image we know / geen afbeelding die we kennen")?;
+fn process(bytes: Vec<u8>) -> Result<Processed, NotAPicture> {
+    let reader = ImageReader::new(Cursor::new(&bytes)).with_guessed_format().map_err(|e| NotAPicture::Unreadable(e.to_string()))?;
+    let format = reader.format().ok_or(NotAPicture::UnknownFormat)?;
     if !matches!(format, ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif) {
-        return Err("only PNG, JPEG, WebP and GIF / alleen PNG, JPEG, WebP en GIF".into());
+        return Err(NotAPicture::FormatNotTaken);
     }
-    let (width, height) =
-        reader.into_dimensions().map_err(|e| format!("the image cannot be read / de afbeelding is niet te lezen: {e}"))?;
+    let (width, height) = reader.into_dimensions()?;
     if width > 8000 || height > 8000 || u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err("the image has too many pixels / de afbeelding heeft te veel pixels".into());
+        return Err(NotAPicture::TooManyPixels);
     }
     if format == ImageFormat::Gif {
         return gif_anew(&bytes, width, height);
     }
     let mut reader = ImageReader::with_format(Cursor::new(&bytes), format);
     reader.limits(limits());
-    let image = reader.decode().map_err(|e| format!("the image cannot be read / de afbeelding is niet te lezen: {e}"))?;
+    let image = reader.decode()?;
     let blurhash = blurhash_of(&image);
     let (bytes, extension, content_type) = if format == ImageFormat::Png || image.color().has_alpha() {
         (encode(&image, ImageFormat::Png)?, "png", "image/png")
@@ -84,9 +122,9 @@ pub(crate) fn shrunk(bytes: &[u8], max_side: u32) -> Result<(Vec<u8>, &'static s
         image = image.resize(max_side, max_side, image::imageops::FilterType::Triangle);
     }
     if image.color().has_alpha() {
-        Ok((encode(&image, ImageFormat::Png)?, "image/png"))
+        Ok((encode(&image, ImageFormat::Png).map_err(|e| e.to_string())?, "image/png"))
     } else {
-        Ok((encode(&image.to_rgb8().into(), ImageFormat::Jpeg)?, "image/jpeg"))
+        Ok((encode(&image.to_rgb8().into(), ImageFormat::Jpeg).map_err(|e| e.to_string())?, "image/jpeg"))
     }
 }
 
@@ -98,9 +136,9 @@ fn limits() -> Limits {
     limits
 }
 
-fn encode(image: &image::DynamicImage, format: ImageFormat) -> Result<Vec<u8>, String> {
+fn encode(image: &image::DynamicImage, format: ImageFormat) -> Result<Vec<u8>, image::ImageError> {
     let mut out = Vec::new();
-    image.write_to(&mut Cursor::new(&mut out), format).map_err(|e| e.to_string())?;
+    image.write_to(&mut Cursor::new(&mut out), format)?;
     Ok(out)
 }
 
@@ -111,28 +149,27 @@ fn blurhash_of(image: &image::DynamicImage) -> Option<String> {
 
 /// A GIF written anew frame by frame (one frame in memory at a time), repeating for ever as
 /// animations on the web do; only the pixels and timing are kept.
-fn gif_anew(bytes: &[u8], width: u32, height: u32) -> Result<Processed, String> {
+fn gif_anew(bytes: &[u8], width: u32, height: u32) -> Result<Processed, NotAPicture> {
     use image::AnimationDecoder;
     use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
-    let unreadable = |e: image::ImageError| format!("the image cannot be read / de afbeelding is niet te lezen: {e}");
-    let mut decoder = GifDecoder::new(Cursor::new(bytes)).map_err(unreadable)?;
-    image::ImageDecoder::set_limits(&mut decoder, limits()).map_err(unreadable)?;
+    let mut decoder = GifDecoder::new(Cursor::new(bytes))?;
+    image::ImageDecoder::set_limits(&mut decoder, limits())?;
     let mut out = Vec::new();
     let mut blurhash = None;
     {
         let mut encoder = GifEncoder::new(&mut out);
-        encoder.set_repeat(Repeat::Infinite).map_err(|e| e.to_string())?;
+        encoder.set_repeat(Repeat::Infinite)?;
         let mut pixels = 0u64;
         for frame in decoder.into_frames() {
-            let frame = frame.map_err(unreadable)?;
+            let frame = frame?;
             pixels += u64::from(frame.buffer().width()) * u64::from(frame.buffer().height());
             if pixels > MAX_ANIMATION_PIXELS {
-                return Err("the animation is too long / de animatie is te lang".into());
+                return Err(NotAPicture::AnimationTooLong);
             }
             if blurhash.is_none() {
                 blurhash = blurhash_of(&image::DynamicImage::ImageRgba8(frame.buffer().clone()));
             }
-            encoder.encode_frame(frame).map_err(|e| e.to_string())?;
+            encoder.encode_frame(frame)?;
         }
     }
     Ok(Processed { bytes: out, extension: "gif", content_type: "image/gif", width, height, blurhash })
@@ -142,8 +179,8 @@ fn gif_anew(bytes: &[u8], width: u32, height: u32) -> Result<Processed, String> 
 /// Why an image was not stored.
 pub enum ImageProblem {
     TooLarge,
-    /// Not an image we can read, in words for the person.
-    Unreadable(String),
+    /// Not a picture we take.
+    Unreadable(NotAPicture),
     /// Our fault (the disk).
     Ours(String),
     Domain(buurtnet_domain::DomainError),
@@ -240,19 +277,25 @@ pub async fn upload(
     }
     let bytes = file.ok_or_else(|| ApiError::unprocessable("Validation failed: File can't be blank"))?;
     let media = store_image(&context, &dir, &member, bytes, description).await.map_err(|problem| match problem {
-        ImageProblem::TooLarge => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "File is too large (at most 8 MiB) / bestand te groot"),
-        ImageProblem::Unreadable(why) => ApiError::unprocessable(format!("Validation failed: {why}")),
+        ImageProblem::TooLarge => too_large(),
+        ImageProblem::Unreadable(why) => ApiError::unprocessable(format!("Validation failed: {}", why.said_in_both())),
         ImageProblem::Ours(why) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, why),
-        ImageProblem::Domain(e @ buurtnet_domain::DomainError::Invalid(_)) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        ImageProblem::Domain(e @ buurtnet_domain::DomainError::Invalid(_)) => ApiError::invalid(&e),
         ImageProblem::Domain(other) => other.into(),
     })?;
     Ok(Json(entity(&media, local_url(&context, &media))).into_response())
 }
 
+/// A file over 8 MiB, said in both languages.
+fn too_large() -> ApiError {
+    let said = |lang| Tr::new(lang).t("image-refused-too-large");
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, both_languages(&said(Lang::En), &said(Lang::Nl)))
+}
+
 /// A body over the limit is 413 (with the limit in words); anything else is malformed.
 fn multipart_error(error: axum::extract::multipart::MultipartError) -> ApiError {
     if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "File is too large (at most 8 MiB) / bestand te groot");
+        return too_large();
     }
     ApiError::new(StatusCode::BAD_REQUEST, format!("Malformed request: {}", error.body_text()))
 }
@@ -279,7 +322,7 @@ pub async fn describe(
     let caller = require(&context, &headers, "write:media").await?;
     let id: i64 = id.parse().map_err(|_| ApiError::not_found())?;
     let media = ops::media::describe(&context.store, caller.member()?, id, &form.description).await.map_err(|e| match e {
-        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::invalid(&e),
         other => other.into(),
     })?;
     Ok(Json(entity(&media, local_url(&context, &media))).into_response())

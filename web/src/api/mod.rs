@@ -127,6 +127,11 @@ impl ApiError {
     pub fn unprocessable(why: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, why)
     }
+
+    /// Input the domain refused, as Mastodon words it, with the reasons in both languages.
+    pub fn invalid(error: &DomainError) -> ApiError {
+        ApiError::unprocessable(format!("Validation failed: {}", crate::error::public_message(error)))
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -141,10 +146,10 @@ impl IntoResponse for ApiError {
 
 impl From<crate::limits::TooMany> for ApiError {
     fn from(too_many: crate::limits::TooMany) -> ApiError {
-        ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("Too many requests; try again in {} s / te veel verzoeken", too_many.0.as_secs().max(1)),
-        )
+        let seconds = too_many.0.as_secs().max(1);
+        let said = |lang| crate::html::i18n::Tr::new(lang).t1("api-too-many", "seconds", seconds);
+        let (en, nl) = (said(crate::html::i18n::Lang::En), said(crate::html::i18n::Lang::Nl));
+        ApiError::new(StatusCode::TOO_MANY_REQUESTS, buurtnet_domain::words::both_languages(&en, &nl))
     }
 }
 

@@ -35,7 +35,7 @@ fn hours_of(value: Option<&serde_json::Value>) -> ApiResult<Option<f64>> {
 
 fn refused(error: DomainError) -> ApiError {
     match error {
-        DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {error}")),
+        DomainError::Invalid(_) => ApiError::invalid(&error),
         other => other.into(),
     }
 }

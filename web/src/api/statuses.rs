@@ -109,7 +109,7 @@ pub async fn create(context: Context, headers: HeaderMap, Params(form): Params<S
         language: form.language.clone(),
     };
     let post = ops::posts::publish(&context.store, &context.urls, &member, &member, &draft).await.map_err(|e| match e {
-        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::invalid(&e),
         other => other.into(),
     })?;
     context.wake_delivery();
@@ -130,7 +130,7 @@ async fn create_proposal(
 ) -> ApiResult<Response> {
     let audience = ops::proposals::Audience { visibility: Some(visibility(visibility_name)?), on_behalf_of: None };
     let post = ops::proposals::publish(&context.store, &context.urls, member, member, draft, &audience).await.map_err(|e| match e {
-        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::invalid(&e),
         other => other.into(),
     })?;
     context.wake_delivery();
@@ -264,7 +264,7 @@ pub async fn action(context: Context, headers: HeaderMap, Path((id, action)): Pa
         _ => reactions::bookmark(store, &member, post_id, false).await,
     }
     .map_err(|e| match e {
-        buurtnet_domain::DomainError::Invalid(_) => ApiError::unprocessable(format!("Validation failed: {e}")),
+        buurtnet_domain::DomainError::Invalid(_) => ApiError::invalid(&e),
         other => other.into(),
     })?;
     context.wake_delivery();

@@ -208,7 +208,7 @@ pub async fn invite(context: Context, CoordinatorForm { visitor, member, form }:
     };
     let result = match initiative {
         Ok(Some(initiative)) => signup::invite(&context.store, &member, &initiative, &form.note).await,
-        Ok(None) => Err(DomainError::invalid("initiative", "choose an initiative / kies een initiatief")),
+        Ok(None) => Err(DomainError::invalid("initiative", buurtnet_domain::error::Say::ChooseInitiative)),
         Err(e) => Err(e),
     };
     let (new_code, error, status) = match result {

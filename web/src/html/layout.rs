@@ -106,7 +106,7 @@ pub async fn error_page(context: &Context, visitor: &Visitor, error: &DomainErro
             crate::error::log_storage_full(error);
             (tr.t("error-full"), tr.t("error-full-text"))
         }
-        _ if status.is_client_error() => (tr.t("error-bad-request"), what_was_wrong(error, tr)),
+        _ if status.is_client_error() => (tr.t("error-bad-request"), crate::error::said_in(error, tr)),
         _ => {
             crate::error::public_message(error);
             (tr.t("error-ours"), tr.t("error-ours-text"))
@@ -114,15 +114,6 @@ pub async fn error_page(context: &Context, visitor: &Visitor, error: &DomainErro
     };
     let frame = Frame::new(context, visitor, heading.clone()).await;
     render(visitor, status, &ErrorPage { frame, heading, text })
-}
-
-/// What a person did that could not be done, in her language.
-fn what_was_wrong(error: &DomainError, tr: Tr) -> String {
-    match error {
-        DomainError::Invalid(list) => list.iter().map(|v| say(&v.message, tr)).collect::<Vec<_>>().join(" "),
-        DomainError::Conflict(words) => say(words, tr),
-        other => in_language(&crate::error::public_message(other), tr),
-    }
 }
 
 /// The per-field problems of an invalid form, in the visitor's language; other errors as they are.
@@ -139,9 +130,8 @@ pub fn posted(context: &Context, post_id: i64) -> Response {
     axum::response::Redirect::to(&format!("/bericht/{post_id}?gedaan=geplaatst")).into_response()
 }
 
-/// Domain messages come as "English / Nederlands"; the visitor's half.
 /// The domain's words in the visitor's language: a code through the locales (`say-<code>`),
-/// or the half of an "English / Nederlands" message.
+/// or the visitor's half of an "English / Nederlands" message.
 pub fn say(words: &Words, tr: Tr) -> String {
     match words {
         Words::Say(Say::Closed(reason)) => {
@@ -152,14 +142,10 @@ pub fn say(words: &Words, tr: Tr) -> String {
             let key = format!("say-{}", say.code());
             tr.with(&key, &say.values())
         }
-        Words::Both(both) => in_language(both, tr),
-    }
-}
-
-pub fn in_language(message: &str, tr: Tr) -> String {
-    match message.split_once(" / ") {
-        Some((en, nl)) => if tr.lang == super::i18n::Lang::Nl { nl } else { en }.to_string(),
-        None => message.to_string(),
+        Words::Both(both) => match both.split_once(" / ") {
+            Some((en, nl)) => if tr.lang == super::i18n::Lang::Nl { nl } else { en }.to_string(),
+            None => both.clone(),
+        },
     }
 }
 

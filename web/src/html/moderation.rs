@@ -195,7 +195,7 @@ pub async fn block(context: Context, CoordinatorForm { visitor, member, form }: 
             moderation::block_domain(&context.store, &member, &what, &reason, &context.urls.domain()).await?;
         } else {
             let found = crate::api::search::find_accounts(&context, &what, true, 1).await.ok().and_then(|f| f.into_iter().next());
-            let actor = found.ok_or_else(|| DomainError::invalid("what", "this account was not found / dit account is niet gevonden"))?;
+            let actor = found.ok_or_else(|| DomainError::invalid("what", buurtnet_domain::error::Say::AccountNotFound))?;
             moderation::block_actor(&context.store, &member, &actor, &reason).await?;
         }
         Ok("geblokkeerd")

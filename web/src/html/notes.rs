@@ -4,6 +4,7 @@
 //! preview and posting.
 
 use super::extract::LoggedIn;
+use super::i18n::Tr;
 use super::layout::{Frame, error_page, render, say};
 use super::stale_form;
 use super::visitor::Visitor;
@@ -132,12 +133,12 @@ pub async fn submit(
     if (image.is_some() || form.media_id.is_some()) && form.image_description.trim().is_empty() {
         let shown = Shown { problem: None, image_problem: Some(tr.t("image-description-needed")), preview: None };
         if let Some(bytes) = image {
-            form.media_id = store_picture(&context, &dir, &member, bytes, String::new()).await.ok();
+            form.media_id = store_picture(&context, &dir, &member, bytes, String::new(), tr).await.ok();
         }
         return again(form, shown, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     if let Some(bytes) = image {
-        match store_picture(&context, &dir, &member, bytes, form.image_description.clone()).await {
+        match store_picture(&context, &dir, &member, bytes, form.image_description.clone(), tr).await {
             Ok(id) => form.media_id = Some(id),
             Err(why) => {
                 return again(form, Shown { problem: None, image_problem: Some(why), preview: None }, StatusCode::UNPROCESSABLE_ENTITY)
@@ -178,15 +179,22 @@ pub async fn submit(
 }
 
 /// Stores a picture; the reason in the visitor's words when it cannot be.
-async fn store_picture(context: &Context, dir: &MediaDir, member: &Actor, bytes: Vec<u8>, description: String) -> Result<i64, String> {
+async fn store_picture(
+    context: &Context,
+    dir: &MediaDir,
+    member: &Actor,
+    bytes: Vec<u8>,
+    description: String,
+    tr: Tr,
+) -> Result<i64, String> {
     match store_image(context, dir, member, bytes, description).await {
         Ok(media) => Ok(media.id),
-        Err(ImageProblem::TooLarge) => Err("the picture is too large (at most 8 MiB) / de foto is te groot (hoogstens 8 MiB)".into()),
-        Err(ImageProblem::Unreadable(why)) => Err(why),
-        Err(ImageProblem::Domain(e)) => Err(e.to_string()),
+        Err(ImageProblem::TooLarge) => Err(tr.t("image-refused-too-large")),
+        Err(ImageProblem::Unreadable(why)) => Err(why.said_in(tr)),
+        Err(ImageProblem::Domain(e)) => Err(crate::error::said_in(&e, tr)),
         Err(ImageProblem::Ours(why)) => {
             tracing::error!(%why, "storing a picture failed");
-            Err("something went wrong on our side / er ging iets mis aan onze kant".into())
+            Err(tr.t("error-ours-short"))
         }
     }
 }

@@ -5,13 +5,14 @@
 use super::attachments::{AttachmentView, Shown};
 use super::extract::MemberForm;
 use super::front::{ProposalView, category_label, describe_when};
+use super::i18n::Tr;
 use super::layout::{Frame, error_page, render};
 use super::visitor::Visitor;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use buurtnet_domain::model::{Actor, ActorKind, Post, ProposalState, Purpose, ResponseState, html};
+use buurtnet_domain::model::{Actor, ActorKind, Event, Post, Proposal, ProposalState, Purpose, ResponseState, Visibility, html};
 use buurtnet_domain::{DomainError, ops, store};
 use buurtnet_federation::Context;
 
@@ -175,17 +176,9 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         _ => None,
     };
     let sees_thanks = is_authors_side || mine.as_ref().is_some_and(|m| m.welcome);
-    let passed_on_to = match &proposal {
-        Some(_) if post.visibility == buurtnet_domain::model::Visibility::Coordinators => {
-            store::proposals::passed_on_to(&mut context.store.conn().await?, post.id).await?
-        }
-        _ => None,
-    };
-    let may_pass_on = match (&proposal, reader) {
-        (Some(p), Some(reader)) if passed_on_to.is_none() && p.state.is_active() && reader.id != post.author_id => {
-            ops::proposals::readable_for_passing_on(&context.store, reader, post.id).await.is_ok()
-        }
-        _ => false,
+    let proposal_details = match proposal {
+        Some(p) => Some(proposal_details(context, reader, &post, p, is_authors_side, sees_thanks, tr).await?),
+        None => None,
     };
     let rsvp = match &event {
         Some(e) => Some(super::events::rsvp_view(context, visitor, &post, e, is_authors_side && post.is_local).await?),
@@ -201,19 +194,13 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         None => None,
     };
     let fork_as = match (reader, &article) {
-        (Some(member), Some(_)) => {
-            let mut options = vec![("self".to_string(), tr.t("post-as-myself"))];
-            for i in ops::browse::coordinated_by(&context.store, member).await? {
-                options.push((i.username.clone(), i.display_name.clone()));
-            }
-            options
-        }
+        (Some(member), Some(_)) => fork_choices(context, member, tr).await?,
         _ => vec![],
     };
     let title = article
         .as_ref()
         .map(|a| a.title.clone())
-        .or_else(|| proposal.as_ref().map(|p| p.title.clone()))
+        .or_else(|| proposal_details.as_ref().map(|p| p.title.clone()))
         .or_else(|| event.as_ref().map(|e| e.title.clone()))
         .unwrap_or_else(|| author.display_name.clone());
     Ok(PostPage {
@@ -229,43 +216,13 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
             .iter()
             .filter_map(|m| super::attachments::view(context, m, tr))
             .collect(),
-        proposal: proposal.map(|p| ProposalDetails {
-            is_need: p.purpose == Purpose::Request,
-            title: p.title.clone(),
-            category: category_label(&p.category, tr.lang),
-            neighbourhood: p.neighbourhood.clone(),
-            when: describe_when(p.when(), tr),
-            state: tr.t(state_key(p.state)),
-            open: p.state == ProposalState::Open,
-            description: html::text_to_html(&p.description),
-            helped: (p.state == ProposalState::Fulfilled).then(|| match p.hours_given {
-                Some(hours) => tr.with("helped-with-hours", &[("hours", hours_in_words(hours, tr))]),
-                None => tr.t("state-fulfilled"),
-            }),
-            thanks: p.thanks.clone().filter(|_| sees_thanks),
-            manage: is_authors_side && post.is_local && !post.is_deleted() && p.state.is_active(),
-            may_pass_on,
-            passed_on_href: passed_on_to.map(|id| format!("/bericht/{id}")),
-        }),
+        proposal: proposal_details,
         calendar_href: event.as_ref().map(|_| format!("/bericht/{}/agenda.ics", post.id)),
         series,
         rsvp,
         article: article_details,
         fork_as,
-        event: event.map(|e| EventDetails {
-            title: e.title.clone(),
-            starts: super::local_time(e.starts_at, tr),
-            ends: e.ends_at.map(|t| super::local_time(t, tr)),
-            place: e.place_name.clone(),
-            address: e.place_address.clone(),
-            online_url: e.online_url.clone(),
-            participants: match e.capacity {
-                Some(cap) => tr.with("participants-of", &[("count", e.participant_count.to_string()), ("capacity", cap.to_string())]),
-                None => tr.count("participants-count", e.participant_count),
-            },
-            cancelled: e.is_cancelled(),
-            description: html::text_to_html(&e.description),
-        }),
+        event: event.map(|e| event_details(e, tr)),
         original_href: (!post.is_local).then(|| post.url.clone().unwrap_or_else(|| post.ap_id.clone())),
         can_respond: reader.is_some() && open && !is_authors_side && mine.is_none(),
         respond_to_need,
@@ -273,6 +230,75 @@ async fn build(context: &Context, visitor: &Visitor, id: i64, response_error: Op
         response_error,
         mine,
     })
+}
+
+/// A need or offer as its page shows it to the visitor: what the author's side may do with
+/// it, whether a coordinator may pass it on, and where it went when it was.
+async fn proposal_details(
+    context: &Context,
+    reader: Option<&Actor>,
+    post: &Post,
+    p: Proposal,
+    is_authors_side: bool,
+    sees_thanks: bool,
+    tr: Tr,
+) -> Result<ProposalDetails, DomainError> {
+    let passed_on_to = match post.visibility {
+        Visibility::Coordinators => store::proposals::passed_on_to(&mut context.store.conn().await?, post.id).await?,
+        _ => None,
+    };
+    let may_pass_on = match reader {
+        Some(reader) if passed_on_to.is_none() && p.state.is_active() && reader.id != post.author_id => {
+            ops::proposals::readable_for_passing_on(&context.store, reader, post.id).await.is_ok()
+        }
+        _ => false,
+    };
+    Ok(ProposalDetails {
+        is_need: p.purpose == Purpose::Request,
+        title: p.title.clone(),
+        category: category_label(&p.category, tr.lang),
+        neighbourhood: p.neighbourhood.clone(),
+        when: describe_when(p.when(), tr),
+        state: tr.t(state_key(p.state)),
+        open: p.state == ProposalState::Open,
+        description: html::text_to_html(&p.description),
+        helped: (p.state == ProposalState::Fulfilled).then(|| match p.hours_given {
+            Some(hours) => tr.with("helped-with-hours", &[("hours", hours_in_words(hours, tr))]),
+            None => tr.t("state-fulfilled"),
+        }),
+        thanks: p.thanks.clone().filter(|_| sees_thanks),
+        manage: is_authors_side && post.is_local && !post.is_deleted() && p.state.is_active(),
+        may_pass_on,
+        passed_on_href: passed_on_to.map(|id| format!("/bericht/{id}")),
+    })
+}
+
+/// An event's time, place and places left, in the visitor's words.
+fn event_details(e: Event, tr: Tr) -> EventDetails {
+    EventDetails {
+        title: e.title.clone(),
+        starts: super::local_time(e.starts_at, tr),
+        ends: e.ends_at.map(|t| super::local_time(t, tr)),
+        place: e.place_name.clone(),
+        address: e.place_address.clone(),
+        online_url: e.online_url.clone(),
+        participants: match e.capacity {
+            Some(cap) => tr.with("participants-of", &[("count", e.participant_count.to_string()), ("capacity", cap.to_string())]),
+            None => tr.count("participants-count", e.participant_count),
+        },
+        cancelled: e.is_cancelled(),
+        description: html::text_to_html(&e.description),
+    }
+}
+
+/// (value, label) of whom `member` may take an article over as: herself or an initiative
+/// she coordinates.
+async fn fork_choices(context: &Context, member: &Actor, tr: Tr) -> Result<Vec<(String, String)>, DomainError> {
+    let mut options = vec![("self".to_string(), tr.t("post-as-myself"))];
+    for i in ops::browse::coordinated_by(&context.store, member).await? {
+        options.push((i.username.clone(), i.display_name.clone()));
+    }
+    Ok(options)
 }
 
 /// Hours as people write them here: "1,5" in Dutch, "1.5" in English.

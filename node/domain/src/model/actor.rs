@@ -1,7 +1,7 @@
 //! Actors: the node's instance actor, initiatives (groups), members (persons), and the remote
 //! actors we have met.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use url::Url;
@@ -55,10 +55,7 @@ impl Username {
         let name = raw.trim().to_lowercase();
         let valid_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if name.is_empty() || name.len() > 30 || !valid_chars {
-            return Err(DomainError::invalid(
-                "username",
-                "use 1 to 30 letters (a-z), digits or underscores / gebruik 1 tot 30 letters (a-z), cijfers of liggende streepjes",
-            ));
+            return Err(DomainError::invalid("username", Say::UsernameCharacters));
         }
         Ok(Username(name))
     }

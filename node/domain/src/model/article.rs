@@ -2,7 +2,7 @@
 //! proposed from other nodes as patches (unified diffs against a named revision), merged
 //! three ways where they do not conflict.
 
-use crate::error::{DomainError, Result, Violation};
+use crate::error::{DomainError, Result, Say, Violation};
 
 pub const MAX_TITLE_CHARS: usize = 160;
 pub const MAX_SOURCE_CHARS: usize = 100_000;
@@ -54,11 +54,7 @@ impl ArticleDraft {
     pub fn validate(&self) -> Result<()> {
         let mut problems = Vec::new();
         if !(3..=MAX_TITLE_CHARS).contains(&self.title.trim().chars().count()) {
-            problems.push(Violation {
-                field: "title",
-                message: format!("give a title of 3 to {MAX_TITLE_CHARS} characters / geef een titel van 3 tot {MAX_TITLE_CHARS} tekens")
-                    .into(),
-            });
+            problems.push(Violation { field: "title", message: Say::ArticleTitleLength(MAX_TITLE_CHARS).into() });
         }
         if let Err(DomainError::Invalid(more)) = validate_source(&self.source) {
             problems.extend(more);
@@ -69,10 +65,7 @@ impl ArticleDraft {
 
 pub fn validate_source(source: &str) -> Result<()> {
     if source.trim().is_empty() || source.chars().count() > MAX_SOURCE_CHARS {
-        return Err(DomainError::invalid(
-            "source",
-            format!("write 1 to {MAX_SOURCE_CHARS} characters / schrijf 1 tot {MAX_SOURCE_CHARS} tekens"),
-        ));
+        return Err(DomainError::invalid("source", Say::OneToChars(MAX_SOURCE_CHARS)));
     }
     Ok(())
 }
@@ -106,19 +99,61 @@ pub enum MergeFailure {
     DoesNotApply(String),
     /// It changes the same lines as an edit made since; the text with conflict markers.
     Conflict(String),
+    /// It holds no changes (so it fits no version).
+    Empty,
 }
 
 impl MergeFailure {
-    /// In words, for the `Reject` and the person who proposed the edit.
-    pub fn explain(&self) -> String {
+    /// For the member whose edit it was.
+    pub fn say(&self) -> Say {
         match self {
-            MergeFailure::DoesNotApply(why) => format!(
-                "the change does not fit the version it starts from / de wijziging past niet op de versie waarvan ze uitgaat: {why}"
-            ),
-            MergeFailure::Conflict(marked) => format!(
-                "someone changed the same lines in the meantime / iemand anders heeft intussen dezelfde regels gewijzigd:\n{marked}"
-            ),
+            MergeFailure::DoesNotApply(why) => Say::EditDoesNotFit(why.clone()),
+            MergeFailure::Conflict(marked) => Say::EditClashes(marked.clone()),
+            MergeFailure::Empty => Say::EditEmpty,
         }
+    }
+}
+
+/// Why a proposed edit was refused. The words are kept with the edit and sent to the server
+/// of the member who proposed it (in the `Reject`, as free text: other servers read no codes
+/// of ours), so they live here in both languages, as a response's decline reasons do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatchRefusal {
+    /// Those who may edit the article declined it.
+    Declined,
+    /// It starts from a version this article never had.
+    UnknownBase,
+    Unmergeable(MergeFailure),
+}
+
+impl PatchRefusal {
+    /// In words, Dutch then English.
+    pub fn words(&self) -> (String, String) {
+        let (nl, en) = match self {
+            PatchRefusal::Declined => ("afgewezen door de redactie", "declined by the editors"),
+            PatchRefusal::UnknownBase => {
+                ("ze gaat uit van een versie die dit artikel nooit had", "it starts from a version this article never had")
+            }
+            PatchRefusal::Unmergeable(MergeFailure::Empty) => (
+                "de wijziging past niet op de versie waarvan ze uitgaat: er staat geen wijziging in",
+                "the change does not fit the version it starts from: no changes in it",
+            ),
+            PatchRefusal::Unmergeable(MergeFailure::DoesNotApply(why)) => {
+                let nl = format!("de wijziging past niet op de versie waarvan ze uitgaat: {why}");
+                return (nl, format!("the change does not fit the version it starts from: {why}"));
+            }
+            PatchRefusal::Unmergeable(MergeFailure::Conflict(marked)) => {
+                let nl = format!("iemand anders heeft intussen dezelfde regels gewijzigd:\n{marked}");
+                return (nl, format!("someone changed the same lines in the meantime:\n{marked}"));
+            }
+        };
+        (nl.to_string(), en.to_string())
+    }
+
+    /// The reason as it is kept and sent: both languages in one text.
+    pub fn reason(&self) -> String {
+        let (nl, en) = self.words();
+        crate::words::both_languages(&en, &nl)
     }
 }
 
@@ -128,7 +163,7 @@ pub fn merge_patch(base: &str, current: &str, patch: &str) -> std::result::Resul
     let base = normalise(base);
     let parsed = diffy::Patch::from_str(patch).map_err(|e| MergeFailure::DoesNotApply(e.to_string()))?;
     if parsed.hunks().is_empty() {
-        return Err(MergeFailure::DoesNotApply("no changes in it / er staat geen wijziging in".into()));
+        return Err(MergeFailure::Empty);
     }
     let theirs = diffy::apply(&base, &parsed).map_err(|e| MergeFailure::DoesNotApply(e.to_string()))?;
     diffy::merge(&base, &normalise(current), &theirs).map_err(MergeFailure::Conflict)
@@ -234,7 +269,8 @@ mod tests {
         let theirs = BASE.replace("Kook een uur.", "Kook een half uur.");
         let Err(failure) = merge_patch(BASE, &mine, &diff(BASE, &theirs)) else { panic!("a conflict") };
         assert!(matches!(&failure, MergeFailure::Conflict(marked) if marked.contains("<<<<<<<")));
-        assert!(failure.explain().contains("dezelfde regels"));
+        assert!(matches!(failure.say(), crate::words::Say::EditClashes(marked) if marked.contains("<<<<<<<")));
+        assert!(PatchRefusal::Unmergeable(failure).reason().contains("dezelfde regels"), "the peer is told in words");
     }
 
     #[test]
@@ -242,7 +278,7 @@ mod tests {
         let other = "Iets heel anders\n";
         let patch = diff(other, "Iets heel anders, aangepast\n");
         assert!(matches!(merge_patch(BASE, BASE, &patch), Err(MergeFailure::DoesNotApply(_))));
-        assert!(matches!(merge_patch(BASE, BASE, "geen diff"), Err(MergeFailure::DoesNotApply(_))));
+        assert!(matches!(merge_patch(BASE, BASE, "geen diff"), Err(MergeFailure::Empty)), "no changes in it");
     }
 
     #[test]

@@ -24,8 +24,8 @@ mod series;
 
 pub use actor::{Actor, ActorKeys, ActorKind, ActorKindColumn, NewActor, Username};
 pub use article::{
-    Article, ArticleDraft, ArticlePatch, EditPolicy, MergeFailure, PatchState, Revision, diff, merge_patch, normalise, render_markdown,
-    validate_source,
+    Article, ArticleDraft, ArticlePatch, EditPolicy, MergeFailure, PatchRefusal, PatchState, Revision, diff, merge_patch, normalise,
+    render_markdown, validate_source,
 };
 pub use event::{DEFAULT_TIMEZONE, EVENT_CANCELLED, EVENT_SCHEDULED, Event, EventDraft, EventQuestions, JoinMode, MEAL_TAGS, Place};
 pub use follow::{Follow, FollowState};

@@ -1,6 +1,6 @@
 //! Posts (`Note`s): what members and initiatives write, and what we receive.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use serde::{Deserialize, Serialize};
 
 /// Who may read a post.
@@ -48,7 +48,7 @@ impl Visibility {
             "coalition" => Ok(Visibility::Coalition),
             "local" => Ok(Visibility::Local),
             "coordinators" => Ok(Visibility::Coordinators),
-            _ => Err(DomainError::invalid("visibility", "use public, unlisted, followers, direct, coalition, local or coordinators")),
+            _ => Err(DomainError::invalid("visibility", Say::VisibilityUnknown)),
         }
     }
 }

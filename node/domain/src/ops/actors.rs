@@ -92,7 +92,7 @@ pub(crate) fn initiative_actor(urls: &LocalUrls, draft: &InitiativeDraft, keys: 
     let slug = Username::parse(&draft.slug)?;
     let name = draft.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(DomainError::invalid("name", "give a name of 1 to 100 characters / geef een naam van 1 tot 100 tekens"));
+        return Err(DomainError::invalid("name", Say::NameLength(100)));
     }
     let mut new = local_actor(urls, ActorKind::Group, slug.as_str(), name, keys);
     new.summary = draft.summary.trim().to_string();
@@ -170,10 +170,10 @@ pub(crate) async fn insert_member_with_hash(
 /// Passwords of at least 8 characters (long passphrases are welcome).
 pub fn check_password(password: &str) -> Result<()> {
     if password.chars().count() < 8 {
-        return Err(DomainError::invalid("password", "use at least 8 characters / gebruik minstens 8 tekens"));
+        return Err(DomainError::invalid("password", Say::PasswordTooShort(8)));
     }
     if password.len() > 1024 {
-        return Err(DomainError::invalid("password", "at most 1024 characters / hoogstens 1024 tekens"));
+        return Err(DomainError::invalid("password", Say::AtMostChars(1024)));
     }
     Ok(())
 }
@@ -213,10 +213,10 @@ pub(crate) async fn insert_local_in(tx: &mut store::Tx, new: &NewActor, login: O
             other => other,
         })?;
         if let Some((slug, role)) = login.initiative {
-            let initiative =
-                store::actors::local_by_username(tx, &slug).await?.filter(|a| a.kind() == ActorKind::Group).ok_or_else(|| {
-                    DomainError::invalid("initiative", format!("there is no initiative {slug:?} / initiatief {slug:?} bestaat niet"))
-                })?;
+            let initiative = store::actors::local_by_username(tx, &slug)
+                .await?
+                .filter(|a| a.kind() == ActorKind::Group)
+                .ok_or_else(|| DomainError::invalid("initiative", Say::NoSuchInitiative(slug.to_string())))?;
             store::actors::add_initiative_member(tx, initiative.id, actor.id, &role).await?;
         }
     }

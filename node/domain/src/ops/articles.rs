@@ -6,10 +6,10 @@
 //! change is merged three ways; when it touches the same lines as a change made since, it is
 //! refused with the conflict, and its author can start again from the newest revision.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{
-    Actor, Article, ArticleDraft, ArticlePatch, EditPolicy, NewPost, PatchState, Post, PostEdit, Visibility, diff, merge_patch, normalise,
-    render_markdown, validate_source,
+    Actor, Article, ArticleDraft, ArticlePatch, EditPolicy, NewPost, PatchRefusal, PatchState, Post, PostEdit, Visibility, diff,
+    merge_patch, normalise, render_markdown, validate_source,
 };
 use crate::now_ms;
 use crate::outbox::Outgoing;
@@ -64,7 +64,7 @@ async fn publish_with_origin(
     super::moving::still_here(author)?;
     draft.validate()?;
     if visibility == Visibility::Direct {
-        return Err(DomainError::invalid("visibility", "articles are not direct messages"));
+        return Err(DomainError::invalid("visibility", Say::NotADirectMessage));
     }
     let source = normalise(&draft.source);
     let new = NewPost::local(author.id, render(&draft.title, &source, origin), source.clone(), visibility);
@@ -122,8 +122,8 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, base_version: i64
     }
     let mut tx = store.begin().await?;
     let base = store::articles::revision(&mut tx, post_id, base_version).await?.ok_or(DomainError::NotFound)?;
-    let merged = merge_patch(&base.source, &article.source, &diff(&base.source, source))
-        .map_err(|failure| DomainError::conflict(failure.explain()))?;
+    let merged =
+        merge_patch(&base.source, &article.source, &diff(&base.source, source)).map_err(|failure| DomainError::conflict(failure.say()))?;
     record_revision(&mut tx, &post, &article, &merged, &member.ap_id, summary).await?;
     tx.commit().await?;
     of_post(store, post_id).await?.ok_or(DomainError::NotFound)
@@ -133,7 +133,7 @@ pub async fn edit(store: &Store, member: &Actor, post_id: i64, base_version: i64
 async fn record_revision(tx: &mut Tx, post: &Post, article: &Article, source: &str, editor: &str, summary: &str) -> Result<()> {
     let source = normalise(source);
     if source.chars().count() > crate::model::article_limits::MAX_SOURCE_CHARS {
-        return Err(DomainError::invalid("source", "the article would become too long / het artikel zou te lang worden"));
+        return Err(DomainError::invalid("source", Say::ArticleTooLong));
     }
     let version = article.version + 1;
     let change = diff(&article.source, &source);
@@ -174,7 +174,7 @@ pub async fn propose(
     }
     let base = store::articles::revision(&mut store.conn().await?, post.id, base_version)
         .await?
-        .ok_or_else(|| DomainError::invalid("version", "that version is not known here / die versie is hier niet bekend"))?;
+        .ok_or_else(|| DomainError::invalid("version", Say::VersionUnknown))?;
     let change = diff(&base.source, source);
     let summary: String = summary.trim().chars().take(crate::model::article_limits::MAX_SUMMARY_CHARS).collect();
     let patch_id = urls.new_activity().to_string();
@@ -250,13 +250,13 @@ pub async fn review(store: &Store, member: &Actor, patch_id: i64, accept: bool) 
         return Err(DomainError::Forbidden);
     }
     if patch.state != PatchState::Pending {
-        return Err(DomainError::conflict("this edit was already handled / deze wijziging is al behandeld"));
+        return Err(DomainError::conflict(Say::EditHandledAlready));
     }
     let mut tx = store.begin().await?;
     let patch = if accept {
         apply(&mut tx, &post, patch).await?
     } else {
-        decide(&mut tx, patch, PatchState::Rejected, Some("declined by the editors / afgewezen door de redactie")).await?
+        decide(&mut tx, patch, PatchState::Rejected, Some(&PatchRefusal::Declined.reason())).await?
     };
     tx.commit().await?;
     Ok(patch)
@@ -267,13 +267,7 @@ async fn apply(tx: &mut Tx, post: &Post, patch: ArticlePatch) -> Result<ArticleP
     let article = store::articles::by_post_id(tx, post.id).await?.ok_or(DomainError::NotFound)?;
     let base = store::articles::revision_by_ap_id(tx, &patch.base_revision).await?.filter(|r| r.article_post_id == post.id);
     let Some(base) = base else {
-        return decide(
-            tx,
-            patch,
-            PatchState::Rejected,
-            Some("it starts from a version this article never had / ze gaat uit van een versie die dit artikel nooit had"),
-        )
-        .await;
+        return decide(tx, patch, PatchState::Rejected, Some(&PatchRefusal::UnknownBase.reason())).await;
     };
     match merge_patch(&base.source, &article.source, &patch.diff) {
         Ok(merged) => {
@@ -281,7 +275,7 @@ async fn apply(tx: &mut Tx, post: &Post, patch: ArticlePatch) -> Result<ArticleP
             record_revision(tx, post, &article, &merged, &editor, &patch.summary).await?;
             decide(tx, patch, PatchState::Merged, None).await
         }
-        Err(failure) => decide(tx, patch, PatchState::Rejected, Some(&failure.explain())).await,
+        Err(failure) => decide(tx, patch, PatchState::Rejected, Some(&PatchRefusal::Unmergeable(failure).reason())).await,
     }
 }
 

@@ -3,7 +3,7 @@
 //! charter typed into a form checked before anything is signed. Nothing here writes: acting
 //! goes through `federation::coalitions`, which signs and keeps operations.
 
-use crate::error::{DomainError, Result, Violation};
+use crate::error::{DomainError, Result, Say, Violation};
 use crate::model::Actor;
 use crate::model::coalition::{Change, Charter, CoalitionState, Proposal};
 use crate::store::{self, Store};
@@ -122,39 +122,23 @@ pub fn checked_charter(charter: Charter) -> Result<Charter> {
     let description = charter.description.trim().to_string();
     let mut problems = Vec::new();
     if name.is_empty() {
-        problems.push(Violation { field: "name", message: "Give the coalition a name. / Geef de coalitie een naam.".into() });
+        problems.push(Violation { field: "name", message: Say::CoalitionNameNeeded.into() });
     } else if name.chars().count() > MAX_NAME {
-        problems.push(Violation {
-            field: "name",
-            message: format!("Use at most {MAX_NAME} characters. / Gebruik hoogstens {MAX_NAME} tekens.").into(),
-        });
+        problems.push(Violation { field: "name", message: Say::AtMostChars(MAX_NAME).into() });
     }
     if description.chars().count() > MAX_DESCRIPTION {
-        problems.push(Violation {
-            field: "description",
-            message: format!("Use at most {MAX_DESCRIPTION} characters. / Gebruik hoogstens {MAX_DESCRIPTION} tekens.").into(),
-        });
+        problems.push(Violation { field: "description", message: Say::AtMostChars(MAX_DESCRIPTION).into() });
     }
     if !(1..=MAX_SPONSORS).contains(&charter.sponsors_needed) {
-        problems.push(Violation {
-            field: "sponsors_needed",
-            message: format!("Enter a number from 1 to {MAX_SPONSORS}. / Vul een getal in van 1 tot en met {MAX_SPONSORS}.").into(),
-        });
+        problems.push(Violation { field: "sponsors_needed", message: Say::NumberOneTo(MAX_SPONSORS as usize).into() });
     }
     for (field, percent) in [("removal_percent", charter.removal_percent), ("change_percent", charter.change_percent)] {
         if !(crate::model::coalition::MAJORITY..=99).contains(&percent) {
-            problems.push(Violation {
-                field,
-                message: "Enter a share from 50 (more than half) to 99 (everyone). / Vul een deel in van 50 (meer dan de helft) tot 99 (iedereen).".into(),
-            });
+            problems.push(Violation { field, message: Say::ShareRange.into() });
         }
     }
     if charter.objection_days > MAX_OBJECTION_DAYS {
-        problems.push(Violation {
-            field: "objection_days",
-            message: format!("Enter a number from 0 to {MAX_OBJECTION_DAYS}. / Vul een getal in van 0 tot en met {MAX_OBJECTION_DAYS}.")
-                .into(),
-        });
+        problems.push(Violation { field: "objection_days", message: Say::NumberZeroTo(MAX_OBJECTION_DAYS as usize).into() });
     }
     if !problems.is_empty() {
         return Err(DomainError::Invalid(problems));

@@ -2,7 +2,7 @@
 //! who a member talks with, the messages between two, and a new message. The same posts
 //! Mastodon apps show as direct messages; they federate as addressed `Note`s.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, Post, Visibility};
 use crate::ops::posts::PostDraft;
 use crate::store::{self, Store};
@@ -34,7 +34,7 @@ pub async fn between(store: &Store, member: &Actor, other: &Actor) -> Result<Vec
 /// Sends a message to `other`, in reply to the newest message from them (so threads hold).
 pub async fn send(store: &Store, urls: &LocalUrls, member: &Actor, other: &Actor, text: &str) -> Result<Post> {
     if member.id == other.id {
-        return Err(DomainError::invalid("text", "you cannot write to yourself / je kunt jezelf niet schrijven"));
+        return Err(DomainError::invalid("text", Say::WriteToYourself));
     }
     let thread = between(store, member, other).await?;
     let in_reply_to = thread.iter().rev().find(|p| p.author_id == other.id).map(|p| p.ap_id.clone());

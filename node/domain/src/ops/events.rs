@@ -60,7 +60,7 @@ pub async fn publish_asking(
     super::moving::still_here(author)?;
     draft.validate()?;
     if visibility == Visibility::Direct {
-        return Err(DomainError::invalid("visibility", "events are not direct messages"));
+        return Err(DomainError::invalid("visibility", Say::NotADirectMessage));
     }
     let mut tx = store.begin().await?;
     let post = insert(&mut tx, urls, author, draft, (visibility, questions)).await?;

@@ -1,6 +1,6 @@
 //! Following, both ways: local actors following others, and peers following local actors.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, Follow, FollowState};
 use crate::outbox::Outgoing;
 use crate::store::{self, Store};
@@ -13,7 +13,7 @@ pub async fn follow(store: &Store, urls: &LocalUrls, follower: &Actor, followee:
         return Err(DomainError::Forbidden);
     }
     if follower.id == followee.id {
-        return Err(DomainError::invalid("followee", "you cannot follow yourself / je kunt jezelf niet volgen"));
+        return Err(DomainError::invalid("followee", Say::FollowYourself));
     }
     let mut tx = store.begin().await?;
     let follow = follow_in(&mut tx, urls, follower, followee).await?;

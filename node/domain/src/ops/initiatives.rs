@@ -6,7 +6,7 @@
 
 use super::actors::{ROLE_COORDINATOR, ROLE_MEMBER};
 use super::signup::coordinates;
-use crate::error::{DomainError, Result, Violation};
+use crate::error::{DomainError, Result, Say, Violation};
 use crate::model::{Actor, ActorKind};
 use crate::store::contacts::Contact;
 use crate::store::{self, Store};
@@ -44,7 +44,7 @@ pub async fn local(store: &Store, username: &str) -> Result<Actor> {
 }
 
 fn too_long(field: &'static str, text: &str, max: usize) -> Option<Violation> {
-    (text.chars().count() > max).then(|| Violation { field, message: format!("at most {max} characters / hoogstens {max} tekens").into() })
+    (text.chars().count() > max).then(|| Violation { field, message: Say::AtMostChars(max).into() })
 }
 
 /// A phone number as people write it: digits, spaces and `+ - ( ) . /`.
@@ -73,10 +73,10 @@ fn check(details: &Details) -> Result<()> {
     .flatten()
     .collect();
     if !is_phone_number(&contact.phone) {
-        problems.push(Violation { field: "phone", message: "only digits, spaces and + - ( ) / alleen cijfers, spaties en + - ( )".into() });
+        problems.push(Violation { field: "phone", message: Say::PhoneCharacters.into() });
     }
     if details.display_name.trim().is_empty() {
-        problems.push(Violation { field: "display_name", message: "a name is needed / een naam is nodig".into() });
+        problems.push(Violation { field: "display_name", message: Say::NameNeeded.into() });
     }
     if problems.is_empty() { Ok(()) } else { Err(DomainError::Invalid(problems)) }
 }
@@ -140,10 +140,7 @@ fn check_keep_days(days: i64) -> Result<()> {
         return Ok(());
     }
     let choices = KEEP_NEEDS_CHOICES.map(|d| d.to_string()).join(", ");
-    Err(DomainError::Invalid(vec![Violation {
-        field: "keep_days",
-        message: format!("one of {choices} days / een van {choices} dagen").into(),
-    }]))
+    Err(DomainError::Invalid(vec![Violation { field: "keep_days", message: Say::KeepDaysChoice(choices).into() }]))
 }
 
 /// The details and choices an initiative brings along from another node (issue 17), checked
@@ -155,7 +152,7 @@ pub(crate) async fn set_handed_over(tx: &mut store::Tx, initiative: &Actor, deta
     check_keep_days(keep_days)?;
     let max = super::members::MAX_NOTE_CHARS;
     if details.description.chars().count() > max {
-        return Err(DomainError::invalid("description", format!("at most {max} characters / hoogstens {max} tekens")));
+        return Err(DomainError::invalid("description", Say::AtMostChars(max)));
     }
     let summary = crate::model::html::text_to_html(&details.description);
     store::actors::set_profile(tx, initiative.id, details.display_name.trim(), &summary, initiative.manually_approves_followers).await?;

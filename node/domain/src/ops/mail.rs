@@ -8,7 +8,7 @@
 //! The domain knows no SMTP and no words: the web crate writes the mails
 //! (`html::mail_text`), the node's mail worker sends them.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, Post};
 use crate::store::mail::{DueMember, DueReminder, MailChoice, NewMail, QueuedMail};
 use crate::store::notifications::Notification;
@@ -106,17 +106,15 @@ fn random_token() -> String {
 pub async fn choose(store: &Store, member: &Actor, address: &str, mode: MailMode, language: &str) -> Result<()> {
     let address = address.trim();
     if !address.is_empty() && !valid_address(address) {
-        return Err(DomainError::invalid("email", "this is not an e-mail address / dit is geen e-mailadres"));
+        return Err(DomainError::invalid("email", Say::EmailInvalid));
     }
     if address.is_empty() && mode != MailMode::Off {
-        return Err(DomainError::invalid("email", "fill in your e-mail address / vul je e-mailadres in"));
+        return Err(DomainError::invalid("email", Say::FillInEmail));
     }
     let language = if language == "en" { "en" } else { "nl" };
     let mut tx = store.begin().await?;
     store::mail::set_address(&mut tx, member.id, Some(address).filter(|a| !a.is_empty())).await.map_err(|e| match e {
-        DomainError::Db(ref db) if store::is_unique_violation(db) => {
-            DomainError::invalid("email", "this address belongs to another account / dit adres hoort bij een ander account")
-        }
+        DomainError::Db(ref db) if store::is_unique_violation(db) => DomainError::invalid("email", Say::EmailOfAnotherAccount),
         other => other,
     })?;
     let cursor = store::notifications::max_id(&mut tx, member.id).await?;
@@ -277,7 +275,7 @@ pub async fn queue_test_mail(store: &Store, admin: &Actor, compose: impl FnOnce(
     let address = store::actors::email_of(&mut conn, admin.id).await?.filter(|a| valid_address(a));
     drop(conn);
     let Some(address) = address else {
-        return Err(DomainError::invalid("email", "your account has no e-mail address / je account heeft geen e-mailadres"));
+        return Err(DomainError::invalid("email", Say::NoEmailOnAccount));
     };
     queue(store, &compose(&address)).await?;
     Ok(address)

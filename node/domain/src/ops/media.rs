@@ -2,17 +2,14 @@
 //! web layer), described (alt text), then attached to the member's next post in the post's
 //! own transaction. Peers' images are recorded as links.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::Actor;
 use crate::model::media::{MAX_ATTACHMENTS, MAX_DESCRIPTION_CHARS, Media, NewMedia};
 use crate::store::{self, Store};
 
 fn check_description(description: &str) -> Result<String> {
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(DomainError::invalid(
-            "description",
-            format!("at most {MAX_DESCRIPTION_CHARS} characters / hoogstens {MAX_DESCRIPTION_CHARS} tekens"),
-        ));
+        return Err(DomainError::invalid("description", Say::AtMostChars(MAX_DESCRIPTION_CHARS)));
     }
     Ok(description.trim().to_string())
 }
@@ -52,16 +49,12 @@ pub async fn own(store: &Store, member: &Actor, id: i64) -> Result<Media> {
 /// Attaches the member's unattached images to a new post (in the post's transaction).
 pub(crate) async fn attach(tx: &mut store::Tx, member: &Actor, post_id: i64, ids: &[i64]) -> Result<()> {
     if ids.len() > MAX_ATTACHMENTS {
-        return Err(DomainError::invalid(
-            "media_ids",
-            format!("at most {MAX_ATTACHMENTS} images / hoogstens {MAX_ATTACHMENTS} afbeeldingen"),
-        ));
+        return Err(DomainError::invalid("media_ids", Say::AtMostImages(MAX_ATTACHMENTS)));
     }
     for id in ids {
-        let media =
-            store::media::by_id(tx, *id).await.map_err(|_| DomainError::invalid("media_ids", "unknown image / onbekende afbeelding"))?;
+        let media = store::media::by_id(tx, *id).await.map_err(|_| DomainError::invalid("media_ids", Say::UnknownImage))?;
         if media.owner_id != member.id || media.post_id.is_some() {
-            return Err(DomainError::invalid("media_ids", "unknown image / onbekende afbeelding"));
+            return Err(DomainError::invalid("media_ids", Say::UnknownImage));
         }
         store::media::attach(tx, *id, post_id).await?;
     }

@@ -1,7 +1,7 @@
 //! What a member does about themself and about others in the apps: their profile, where they
 //! stopped reading, and reports of accounts and posts.
 
-use crate::error::{DomainError, Result, Violation};
+use crate::error::{DomainError, Result, Say, Violation};
 use crate::model::{Actor, html};
 use crate::outbox::Outgoing;
 use crate::store::{self, Store};
@@ -23,16 +23,10 @@ pub async fn update_profile(
 ) -> Result<Actor> {
     let mut problems = Vec::new();
     if display_name.is_some_and(|n| n.chars().count() > MAX_DISPLAY_NAME_CHARS) {
-        problems.push(Violation {
-            field: "display_name",
-            message: format!("at most {MAX_DISPLAY_NAME_CHARS} characters / hoogstens {MAX_DISPLAY_NAME_CHARS} tekens").into(),
-        });
+        problems.push(Violation { field: "display_name", message: Say::AtMostChars(MAX_DISPLAY_NAME_CHARS).into() });
     }
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
-        problems.push(Violation {
-            field: "note",
-            message: format!("at most {MAX_NOTE_CHARS} characters / hoogstens {MAX_NOTE_CHARS} tekens").into(),
-        });
+        problems.push(Violation { field: "note", message: Say::AtMostChars(MAX_NOTE_CHARS).into() });
     }
     if !problems.is_empty() {
         return Err(DomainError::Invalid(problems));
@@ -60,17 +54,13 @@ pub async fn set_marker(store: &Store, member: &Actor, timeline: &str, last_read
 /// are told; with `forward`, an account on another node is reported to its node as well.
 pub async fn report(store: &Store, member: &Actor, account: &Actor, status_ids: &[i64], comment: &str, forward: bool) -> Result<i64> {
     if comment.chars().count() > MAX_REPORT_CHARS {
-        return Err(DomainError::invalid(
-            "comment",
-            format!("at most {MAX_REPORT_CHARS} characters / hoogstens {MAX_REPORT_CHARS} tekens"),
-        ));
+        return Err(DomainError::invalid("comment", Say::AtMostChars(MAX_REPORT_CHARS)));
     }
     let mut tx = store.begin().await?;
     for id in status_ids {
-        let post =
-            store::posts::by_id(&mut tx, *id).await.map_err(|_| DomainError::invalid("status_ids", "unknown post / onbekend bericht"))?;
+        let post = store::posts::by_id(&mut tx, *id).await.map_err(|_| DomainError::invalid("status_ids", Say::UnknownPost))?;
         if post.author_id != account.id {
-            return Err(DomainError::invalid("status_ids", "a post of someone else / een bericht van iemand anders"));
+            return Err(DomainError::invalid("status_ids", Say::PostOfSomeoneElse));
         }
     }
     let forwarded = forward && !account.is_local;
@@ -184,7 +174,7 @@ pub async fn clear_notices(store: &Store, member: &Actor) -> Result<()> {
 /// then removes everything of theirs). The name stays taken so nobody can pose as them.
 pub async fn delete_account(store: &Store, member: &Actor, password: &str) -> Result<()> {
     if super::actors::check_login(store, &member.username, password).await?.is_none_or(|m| m.id != member.id) {
-        return Err(DomainError::invalid("password", "the password is not right / het wachtwoord klopt niet"));
+        return Err(DomainError::invalid("password", Say::WrongPassword));
     }
     let now = crate::now_ms();
     let mut tx = store.begin().await?;

@@ -2,7 +2,7 @@
 //! reports, blocked actors and domains (node-wide: the inbox refuses them), and the match
 //! suggestions made for them.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, FollowState, Post};
 use crate::store::{self, Store};
 
@@ -86,10 +86,7 @@ pub async fn blocks(store: &Store, coordinator: &Actor) -> Result<Blocks> {
 pub async fn block_actor(store: &Store, coordinator: &Actor, actor: &Actor, reason: &str) -> Result<()> {
     require_coordinator(store, coordinator).await?;
     if actor.is_local {
-        return Err(DomainError::invalid(
-            "actor",
-            "members of this node are not blocked but talked to / leden van deze buurtnode blokkeer je niet",
-        ));
+        return Err(DomainError::invalid("actor", Say::MembersNotBlocked));
     }
     let mut tx = store.begin().await?;
     store::inbox::block_actor(&mut tx, &actor.ap_id, reason.trim()).await?;
@@ -103,10 +100,10 @@ pub async fn block_domain(store: &Store, coordinator: &Actor, domain: &str, reas
     require_coordinator(store, coordinator).await?;
     let domain = domain.trim().trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/').to_lowercase();
     if domain.is_empty() || domain.contains('/') || domain.contains(' ') || !domain.contains(['.', ':']) {
-        return Err(DomainError::invalid("domain", "give a server name such as example.org / geef een servernaam zoals voorbeeld.nl"));
+        return Err(DomainError::invalid("domain", Say::GiveServerName));
     }
     if domain == own_domain.to_lowercase() {
-        return Err(DomainError::invalid("domain", "this is our own server / dit is onze eigen server"));
+        return Err(DomainError::invalid("domain", Say::OwnServer));
     }
     let mut tx = store.begin().await?;
     store::inbox::block_domain(&mut tx, &domain, reason.trim()).await?;

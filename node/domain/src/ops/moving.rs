@@ -31,7 +31,7 @@ fn actor_url(raw: &str) -> Result<url::Url> {
     url::Url::parse(raw)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .ok_or_else(|| DomainError::invalid("alias", "not an actor's address (https://...) / geen adres van een account (https://...)"))
+        .ok_or_else(|| DomainError::invalid("alias", Say::ActorAddress))
 }
 
 /// The old identities `actor` lists (`alsoKnownAs`).
@@ -45,7 +45,7 @@ pub async fn add_alias(store: &Store, actor: &Actor, old: &str) -> Result<bool> 
     movable(actor)?;
     let old = actor_url(old)?;
     if old.as_str() == actor.ap_id {
-        return Err(DomainError::invalid("alias", "an account is no alias of itself / een account is geen alias van zichzelf"));
+        return Err(DomainError::invalid("alias", Say::AliasOfItself));
     }
     let mut tx = store.begin().await?;
     let added = store::moving::add_alias(&mut tx, actor.id, old.as_str()).await?;
@@ -82,18 +82,12 @@ pub async fn move_away(store: &Store, actor: &Actor, target: &str, target_aliase
     match &actor.moved_to {
         Some(moved) if moved == target.as_str() => return Ok(MoveOutcome::AlreadyMoved),
         Some(moved) => {
-            return Err(DomainError::conflict(format!("{} moved to {moved} already / is al verhuisd naar {moved}", actor.ap_id)));
+            return Err(DomainError::conflict(Say::MovedAlready(actor.ap_id.clone(), moved.clone())));
         }
         None => {}
     }
     if target.as_str() == actor.ap_id || !target_aliases.iter().any(|alias| alias == &actor.ap_id) {
-        return Err(DomainError::invalid(
-            "target",
-            format!(
-                "{target} does not list {old} in alsoKnownAs: add the alias on the new node first (buurtnet alias add) / {target} noemt {old} niet als alias: voeg die eerst toe op de nieuwe node",
-                old = actor.ap_id
-            ),
-        ));
+        return Err(DomainError::invalid("target", Say::AliasMissing(target.to_string(), actor.ap_id.clone())));
     }
     let mut tx = store.begin().await?;
     store::moving::set_moved_to(&mut tx, actor.id, target.as_str()).await?;

@@ -2,7 +2,7 @@
 //! description (shown on the front page and to Mastodon apps), its rules, and how people
 //! sign up (overriding the config file's default).
 
-use crate::error::{DomainError, Result, Violation};
+use crate::error::{DomainError, Result, Say, Violation};
 use crate::model::Actor;
 use crate::store::{self, Store};
 
@@ -37,21 +37,18 @@ pub async fn load(store: &Store) -> Result<NodeSettings> {
 
 fn check(settings: &NodeSettings) -> Result<()> {
     let mut problems = Vec::new();
-    let mut problem = |field: &'static str, message: String| problems.push(Violation { field, message: message.into() });
+    let mut problem = |field: &'static str, message: Say| problems.push(Violation { field, message: message.into() });
     if settings.name.trim().chars().count() > MAX_NAME_CHARS {
-        problem("name", format!("at most {MAX_NAME_CHARS} characters / hoogstens {MAX_NAME_CHARS} tekens"));
+        problem("name", Say::AtMostChars(MAX_NAME_CHARS));
     }
     if settings.description.trim().chars().count() > MAX_DESCRIPTION_CHARS {
-        problem("description", format!("at most {MAX_DESCRIPTION_CHARS} characters / hoogstens {MAX_DESCRIPTION_CHARS} tekens"));
+        problem("description", Say::AtMostChars(MAX_DESCRIPTION_CHARS));
     }
     if settings.rules.len() > MAX_RULES || settings.rules.iter().any(|r| r.chars().count() > MAX_RULE_CHARS) {
-        problem(
-            "rules",
-            format!("at most {MAX_RULES} rules of {MAX_RULE_CHARS} characters / hoogstens {MAX_RULES} regels van {MAX_RULE_CHARS} tekens"),
-        );
+        problem("rules", Say::RulesLimit(MAX_RULES, MAX_RULE_CHARS));
     }
     if !matches!(settings.registrations.as_str(), "" | "invitation" | "approval" | "closed") {
-        problem("registrations", "choose one of the ways to sign up / kies een van de manieren van aanmelden".into());
+        problem("registrations", Say::ChooseSignUpWay);
     }
     if problems.is_empty() { Ok(()) } else { Err(DomainError::Invalid(problems)) }
 }

@@ -1,6 +1,6 @@
 //! Publishing, editing and deleting posts; storing the ones peers send us.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, NewPost, Post, PostEdit, Visibility, html};
 use crate::now_ms;
 use crate::outbox::Outgoing;
@@ -36,16 +36,13 @@ impl PostDraft {
 fn validate(draft: &PostDraft) -> Result<()> {
     let length = draft.text.trim().chars().count();
     if length == 0 && draft.media_ids.is_empty() {
-        return Err(DomainError::invalid("text", "write something first / schrijf eerst iets"));
+        return Err(DomainError::invalid("text", Say::WriteSomethingFirst));
     }
     if length > MAX_POST_CHARS {
-        return Err(DomainError::invalid("text", format!("at most {MAX_POST_CHARS} characters / hoogstens {MAX_POST_CHARS} tekens")));
+        return Err(DomainError::invalid("text", Say::AtMostChars(MAX_POST_CHARS)));
     }
     if draft.visibility == Visibility::Direct && draft.recipients.is_empty() {
-        return Err(DomainError::invalid(
-            "recipients",
-            "a direct message needs someone to go to / een persoonlijk bericht heeft een ontvanger nodig",
-        ));
+        return Err(DomainError::invalid("recipients", Say::DirectNeedsRecipient));
     }
     Ok(())
 }

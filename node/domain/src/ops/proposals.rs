@@ -79,10 +79,10 @@ pub async fn publish(
     draft.validate(DEFAULT_CATEGORIES, now_ms())?;
     let visibility = audience.visibility.unwrap_or_else(|| default_visibility(author, draft.purpose));
     if visibility == Visibility::Direct {
-        return Err(DomainError::invalid("visibility", "offers and needs are not direct messages"));
+        return Err(DomainError::invalid("visibility", Say::NotADirectMessage));
     }
     if visibility == Visibility::Coordinators && author.kind() != crate::model::ActorKind::Person {
-        return Err(DomainError::invalid("visibility", "only a person's own need can be for the coordinators alone"));
+        return Err(DomainError::invalid("visibility", Say::CoordinatorsOnlyForOwnNeed));
     }
     if audience.on_behalf_of.is_some() && (author.kind() != crate::model::ActorKind::Group || member.id == author.id) {
         return Err(DomainError::invalid("on_behalf_of", Say::OnBehalfOnlyForInitiative));

@@ -2,7 +2,7 @@
 //! boosts federate (`Like`, `Announce`, and their `Undo`); bookmarks stay on this node. The
 //! authors here are notified of likes and boosts of their posts, from here or elsewhere.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, Post, Visibility};
 use crate::outbox::Outgoing;
 use crate::store::{self, Store};
@@ -27,7 +27,7 @@ async fn readable(store: &Store, member: &Actor, post_id: i64) -> Result<Post> {
 pub async fn react(store: &Store, urls: &LocalUrls, member: &Actor, post_id: i64, kind: &str) -> Result<Post> {
     let post = readable(store, member, post_id).await?;
     if kind == ANNOUNCE && !matches!(post.visibility, Visibility::Public | Visibility::Unlisted) {
-        return Err(DomainError::invalid("visibility", "only public posts can be boosted / alleen openbare berichten kun je doorsturen"));
+        return Err(DomainError::invalid("visibility", Say::OnlyPublicPassedOn));
     }
     let activity = urls.new_activity().to_string();
     let mut tx = store.begin().await?;

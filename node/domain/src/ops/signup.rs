@@ -2,7 +2,7 @@
 //! once, joining the initiative that invited) or without (waiting for a coordinator), and the
 //! coordinators' approval. Codes are short enough to read out over the phone.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, ActorKeys, ActorKind};
 use crate::now_ms;
 use crate::ops::actors::{MemberDraft, ROLE_COORDINATOR, ROLE_MEMBER, insert_member};
@@ -64,7 +64,7 @@ pub async fn invite(store: &Store, coordinator: &Actor, initiative: &Actor, note
     }
     let note = note.trim();
     if note.chars().count() > 200 {
-        return Err(DomainError::invalid("note", "at most 200 characters / hoogstens 200 tekens"));
+        return Err(DomainError::invalid("note", Say::AtMostChars(200)));
     }
     let code = new_code();
     let now = now_ms();
@@ -98,23 +98,21 @@ pub async fn sign_up(store: &Store, urls: &LocalUrls, draft: &MemberDraft, path:
             let invitation = store::invitations::by_code_hash(&mut tx, &hash(&normalise_code(code)))
                 .await?
                 .filter(|i| i.used_by.is_none() && i.expires_at > now_ms())
-                .ok_or_else(|| {
-                    DomainError::invalid("code", "this code is unknown, used or expired / deze code is onbekend, gebruikt of verlopen")
-                })?;
+                .ok_or_else(|| DomainError::invalid("code", Say::CodeUnknown))?;
             draft.initiative = match invitation.initiative_id {
                 Some(id) => Some((store::actors::by_id(&mut tx, id).await?.username, ROLE_MEMBER.to_string())),
                 None => None,
             };
             let member = insert_member(&mut tx, urls, &draft, keys, true, None).await?;
             if !store::invitations::mark_used(&mut tx, invitation.id, member.id, now_ms()).await? {
-                return Err(DomainError::invalid("code", "this code was just used / deze code is net gebruikt"));
+                return Err(DomainError::invalid("code", Say::CodeJustUsed));
             }
             tx.commit().await?;
             Ok(SignedUp::Member(member))
         }
         SignUpPath::Application(words) => {
             if words.chars().count() > 1000 {
-                return Err(DomainError::invalid("application", "at most 1000 characters / hoogstens 1000 tekens"));
+                return Err(DomainError::invalid("application", Say::AtMostChars(1000)));
             }
             draft.initiative = None;
             let member = insert_member(&mut tx, urls, &draft, keys, false, Some(words.trim())).await?;

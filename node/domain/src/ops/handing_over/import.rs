@@ -6,7 +6,7 @@
 //! its followers here as any new post does.
 
 use super::format::{Body, HandedPost, Handover, Member};
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, ActorKeys, EventDraft, EventQuestions, JoinMode, Place, ProposalDraft, Purpose, Username, Visibility, When};
 use crate::ops::actors::{InitiativeDraft, ROLE_COORDINATOR, ROLE_MEMBER};
 use crate::ops::initiatives::Details;
@@ -147,7 +147,7 @@ fn checked_profile(handover: &Handover) -> Result<(InitiativeDraft, Details, i64
     };
     let visibility = Visibility::parse(&profile.default_need_visibility)?;
     if matches!(visibility, Visibility::Direct | Visibility::Coordinators) {
-        return Err(DomainError::invalid("default_need_visibility", "an initiative's needs are not direct or for coordinators alone"));
+        return Err(DomainError::invalid("default_need_visibility", Say::InitiativeNeedsVisibility));
     }
     Ok((draft, details, profile.keep_needs_days, visibility))
 }
