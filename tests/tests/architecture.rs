@@ -92,10 +92,6 @@ const BOTH_LANGUAGES_ON_PURPOSE: &[(&str, &str)] = &[
     ),
     ("node/domain/src/ops/actors.rs", "a coalition actor's published summary, which peers show as it is"),
     ("node/domain/src/ops/oauth.rs", "the description of a refused password grant, which an app shows as it is"),
-    (
-        "node/domain/src/ops/coalitions.rs",
-        "two messages about a coalition's short name, to move next: the file was being changed for the coalition memo",
-    ),
     ("node/domain/src/words.rs", "joins both languages for readers that take no codes (`both_languages`)"),
     ("web/src/api/instance.rs", "the node's default description, published to every app and peer"),
     ("web/src/html/layout.rs", "the visitor's half of the messages still in both languages, the plain answer when a page cannot be drawn"),

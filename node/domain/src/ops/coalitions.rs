@@ -82,7 +82,7 @@ pub async fn found(
         return Err(DomainError::Forbidden);
     }
     let slug = crate::model::Username::parse(slug)
-        .map_err(|_| DomainError::invalid("slug", "use small letters, digits and _ / gebruik kleine letters, cijfers en _"))?;
+        .map_err(|_| DomainError::invalid("slug", Say::UsernameCharacters))?;
     let reading = serde_json::to_string(op).map_err(|e| DomainError::Corrupt(format!("operation: {e}")))?;
     let new =
         store::coalitions::NewOperation { coalition, op_id: &op.id, author: &op.author, published: op.published, reading: &reading, raw };
@@ -414,7 +414,7 @@ pub async fn host(store: &Store, coalition: &str, slug: &str, member_initiative:
         return Err(DomainError::Forbidden);
     }
     let slug = crate::model::Username::parse(slug)
-        .map_err(|_| DomainError::invalid("slug", "use small letters, digits and _ / gebruik kleine letters, cijfers en _"))?;
+        .map_err(|_| DomainError::invalid("slug", Say::UsernameCharacters))?;
     let mut tx = store.begin().await?;
     store::coalitions::insert_replica(&mut tx, coalition, slug.as_str()).await?;
     tx.commit().await?;
