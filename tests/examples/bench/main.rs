@@ -4,15 +4,17 @@
 //! `scripts/bench.sh` runs it on a release build and can write the table into
 //! `docs/benchmarks.md`.
 //!
-//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only inbox,delivery,idle]`
+//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only inbox,delivery,idle,mesh]`
 //!
 //! Every node is a real `buurtnet serve` process on SQLite; the rest of the fediverse is
 //! played by this program ([`standins`]): remote actors with real keys, peers that take
-//! deliveries and count them, peers that refuse or never answer.
+//! deliveries and count them, peers that refuse or never answer. The mesh ([`mesh`]) has
+//! no stand-ins: 60 nodes that follow one another.
 
 mod bounds;
 mod delivery;
 mod inbox;
+mod mesh;
 mod node;
 mod report;
 mod standins;
@@ -35,7 +37,7 @@ impl Options {
                 "--only" => {
                     options.only = Some(args.next().ok_or_else(|| anyhow::anyhow!("--only a,b"))?.split(',').map(str::to_string).collect())
                 }
-                other => anyhow::bail!("unknown argument {other}; use --runs N and --only inbox,delivery,idle"),
+                other => anyhow::bail!("unknown argument {other}; use --runs N and --only inbox,delivery,idle,mesh"),
             }
         }
         Ok(options)
@@ -63,6 +65,9 @@ async fn main() -> Result<()> {
     }
     if options.wants("delivery") {
         figures.extend(delivery::figures(&bounds, options.runs).await?);
+    }
+    if options.wants("mesh") {
+        figures.extend(mesh::figures(&bounds, options.runs).await?);
     }
     println!("{}", report::table(&figures));
     let missed: Vec<&Figure> = figures.iter().filter(|f| f.goal != Goal::None && !f.met()).collect();
