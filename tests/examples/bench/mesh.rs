@@ -31,6 +31,8 @@ pub const BURST: usize = 600;
 const BURST_IN_FLIGHT: usize = 8;
 /// Nodes being started and following at once while the mesh is set up.
 const SETTING_UP: usize = 8;
+/// How long the followers' CPU time is watched with nothing arriving, before the burst.
+const IDLE: Duration = Duration::from_secs(5);
 const LATENCY_GOAL_MS: f64 = 250.0;
 const BURST_GOAL_RATIO: f64 = 2.0;
 
@@ -86,6 +88,11 @@ pub async fn figures(bounds: &Bounds, runs: usize) -> Result<Vec<Figure>> {
             .goal(Goal::AtMost(PEAK_GOAL_MB)),
         Figure::new("mesh: burst, CPU time of node 0", "s", column(|r| r.burst.home_cpu_s)),
         Figure::new(format!("mesh: burst, CPU time of the {FOLLOWERS} follower nodes together"), "s", column(|r| r.burst.followers_cpu_s)),
+        Figure::new(
+            format!("mesh: CPU time of the {FOLLOWERS} follower nodes together, idle for {} s", IDLE.as_secs()),
+            "s",
+            column(|r| r.burst.followers_idle_cpu_s),
+        ),
     ])
 }
 
@@ -117,6 +124,8 @@ struct Burst {
     follower_peak_mb: f64,
     home_cpu_s: f64,
     followers_cpu_s: f64,
+    /// The followers' CPU time over [`IDLE`] just before the burst, nothing arriving.
+    followers_idle_cpu_s: f64,
 }
 
 impl Mesh {
@@ -155,6 +164,8 @@ impl Mesh {
         let home_memory = self.home.sample_memory()?;
         let follower_memory: Vec<Sampler> =
             self.followers.iter().map(|f| f.node.sample_memory_every(Duration::from_millis(100))).collect::<Result<_>>()?;
+        let idle_before = self.cpu_seconds()?;
+        tokio::time::sleep(IDLE).await;
         let cpu_before = self.cpu_seconds()?;
         let first_post = chrono::Utc::now().timestamp_millis();
         post(&self.home.base_url(), &self.bearer, BURST, BURST_IN_FLIGHT).await?;
@@ -183,6 +194,7 @@ impl Mesh {
             follower_peak_mb,
             home_cpu_s: cpu_after.0 - cpu_before.0,
             followers_cpu_s: cpu_after.1 - cpu_before.1,
+            followers_idle_cpu_s: cpu_before.1 - idle_before.1,
         })
     }
 
