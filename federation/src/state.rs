@@ -25,6 +25,8 @@ pub struct Shared {
     pub metrics: Metrics,
     pub public_keys: PublicKeyCache,
     pub signers: SignerCache,
+    /// The signature style each peer takes (`deliver::knock`).
+    pub peer_styles: crate::deliver::knock::KnownStyles,
     pub actor_fetches: ActorFetches,
     pub style_notes: StyleNotes,
     /// The one HTTP client: deliveries, our own reads and activitypub_federation's fetches.
@@ -79,6 +81,7 @@ impl FederationState {
             metrics: Metrics::default(),
             public_keys: PublicKeyCache::default(),
             signers: SignerCache::default(),
+            peer_styles: Default::default(),
             actor_fetches: ActorFetches::default(),
             style_notes: StyleNotes::default(),
             client,

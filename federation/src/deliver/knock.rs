@@ -2,7 +2,8 @@
 //! RFC 9421 unless the peer is known to refuse it; when the peer answers an RFC 9421
 //! request with 401 (or 400, or 500), the same request goes once more signed draft-cavage. What worked is
 //! remembered per host in the database (`store::peer_signatures`), so a cavage-only peer
-//! costs one extra request once, not on every delivery, also across restarts. A peer
+//! costs one extra request once, not on every delivery, also across restarts; deliveries
+//! read it from this process's memory ([`KnownStyles`]). A peer
 //! remembered as cavage-only is asked with RFC 9421 again after [`RETRY_RFC9421_AFTER`],
 //! in case it learned it meanwhile.
 
@@ -10,8 +11,8 @@ use crate::error::FederationError;
 use crate::signatures::{Signer, Style};
 use crate::state::Shared;
 use buurtnet_domain::{now_ms, store};
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 /// How long a peer stays remembered as refusing RFC 9421.
@@ -61,18 +62,51 @@ pub async fn send(shared: &Shared, signer: Arc<Signer>, request: &Outgoing<'_>) 
     Ok(response)
 }
 
-/// The style remembered for `host`, while it is fresh.
-async fn known_style(shared: &Shared, host: &str) -> Option<Style> {
-    let mut conn = shared.store.conn().await.ok()?;
-    let known = store::peer_signatures::get(&mut conn, host).await.ok()??;
-    match known.outgoing_style.as_deref() {
-        Some("rfc9421") => Some(Style::Rfc9421),
-        Some("cavage") if now_ms() - known.outgoing_learned_at.unwrap_or(0) < RETRY_RFC9421_AFTER.as_millis() as i64 => Some(Style::Cavage),
-        _ => None,
+/// The style each peer took, as learned (or read from the database) in this process, with
+/// when it was learned: a delivery asks memory, not the database. A host the database knows
+/// nothing of is not kept, so what another process (or the administrator) records later is
+/// still seen.
+#[derive(Default)]
+pub struct KnownStyles(RwLock<HashMap<String, (Style, i64)>>);
+
+impl KnownStyles {
+    fn get(&self, host: &str) -> Option<(Style, i64)> {
+        self.0.read().expect("known styles lock").get(host).copied()
+    }
+
+    fn set(&self, host: &str, style: Style, learned_at: i64) {
+        self.0.write().expect("known styles lock").insert(host.to_string(), (style, learned_at));
     }
 }
 
+/// The style remembered for `host`, while it is fresh.
+async fn known_style(shared: &Shared, host: &str) -> Option<Style> {
+    let (style, learned_at) = match shared.peer_styles.get(host) {
+        Some(known) => known,
+        None => from_the_database(shared, host).await?,
+    };
+    match style {
+        Style::Rfc9421 => Some(Style::Rfc9421),
+        Style::Cavage if now_ms() - learned_at < RETRY_RFC9421_AFTER.as_millis() as i64 => Some(Style::Cavage),
+        Style::Cavage => None,
+    }
+}
+
+async fn from_the_database(shared: &Shared, host: &str) -> Option<(Style, i64)> {
+    let mut conn = shared.store.conn().await.ok()?;
+    let known = store::peer_signatures::get(&mut conn, host).await.ok()??;
+    let style = match known.outgoing_style.as_deref() {
+        Some("rfc9421") => Style::Rfc9421,
+        Some("cavage") => Style::Cavage,
+        _ => return None,
+    };
+    let learned_at = known.outgoing_learned_at.unwrap_or(0);
+    shared.peer_styles.set(host, style, learned_at);
+    Some((style, learned_at))
+}
+
 async fn learn(shared: &Shared, host: &str, style: Style) {
+    shared.peer_styles.set(host, style, now_ms());
     let learned = async {
         let mut tx = shared.store.begin().await?;
         store::peer_signatures::learned_outgoing(&mut tx, host, style.as_str()).await?;

@@ -84,9 +84,7 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
     if state.faults.is_cut_off(&url) {
         return Ok(Attempt::retry("network: cut off (fault injection)"));
     }
-    let signer_actor = store::actors::by_id(&mut state.store.conn().await?, delivery.signer_id).await?;
-    let private_key = signer_actor.private_key_pem.clone().ok_or_else(|| FederationError::Internal("signer has no private key".into()))?;
-    let signer = state.signers.get(&signer_actor.public_key_id, &private_key)?;
+    let signer = signer_of(state, delivery.signer_id).await?;
     let outgoing = knock::Outgoing {
         method: http::Method::POST,
         url: &url,
@@ -99,6 +97,18 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
         Err(knock::SendError::Ours(e)) => return Err(e),
     };
     Ok(judge(response.status(), &delivery.body))
+}
+
+/// The parsed key of local actor `actor_id`, read from the database the first time only.
+async fn signer_of(state: &FederationState, actor_id: i64) -> Result<std::sync::Arc<crate::signatures::Signer>> {
+    if let Some(signer) = state.signers.of_actor(actor_id) {
+        return Ok(signer);
+    }
+    let actor = store::actors::by_id(&mut state.store.conn().await?, actor_id).await?;
+    let private_key = actor.private_key_pem.as_deref().ok_or_else(|| FederationError::Internal("signer has no private key".into()))?;
+    let signer = state.signers.get(&actor.public_key_id, private_key)?;
+    state.signers.remember_actor(actor_id, signer.clone());
+    Ok(signer)
 }
 
 /// What an answer means for a delivery. A 401 is usually passing (the peer could not fetch

@@ -82,6 +82,12 @@ pub async fn run_worker(state: FederationState, mut stopping: Stopping) -> usize
         if let Err(e) = super::expand_pending(&state).await {
             tracing::error!(error = %e, "could not expand the outbox; will try again");
         }
+        if slots.available_permits() == 0 {
+            // Every slot is busy: wait for some to free instead of asking when the next
+            // delivery is due (a read of every pending row, while thousands are).
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
         let claimed = match claim(&state, slots.available_permits(), &busy_hosts(&per_peer)).await {
             Ok(claimed) => claimed,
             Err(e) => {
@@ -200,10 +206,6 @@ async fn release_orphaned_leases(state: &FederationState) {
 }
 
 async fn claim(state: &FederationState, free: usize, busy_hosts: &[String]) -> Result<Vec<Delivery>> {
-    if free == 0 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        return Ok(vec![]);
-    }
     let mut tx = state.store.begin().await?;
     let claimed = store::deliveries::claim_due(&mut tx, state.store.process_id(), free.min(200) as i64, LEASE_MS, busy_hosts).await?;
     tx.commit().await?;

@@ -123,13 +123,24 @@ impl Signer {
     }
 }
 
-/// Parsed private keys of local actors, by key id.
+/// Parsed private keys of local actors, by key id, and by actor id for the delivery worker
+/// (which would otherwise read the actor's row for every delivery).
 #[derive(Default, Clone)]
 pub struct SignerCache {
     signers: Arc<RwLock<HashMap<String, Arc<Signer>>>>,
+    by_actor: Arc<RwLock<HashMap<i64, Arc<Signer>>>>,
 }
 
 impl SignerCache {
+    /// The signer of local actor `actor_id`, once [`Self::remember_actor`] was told it.
+    pub fn of_actor(&self, actor_id: i64) -> Option<Arc<Signer>> {
+        self.by_actor.read().expect("signer cache lock").get(&actor_id).cloned()
+    }
+
+    pub fn remember_actor(&self, actor_id: i64, signer: Arc<Signer>) {
+        self.by_actor.write().expect("signer cache lock").insert(actor_id, signer);
+    }
+
     pub fn get(&self, key_id: &str, private_key_pem: &str) -> Result<Arc<Signer>, SignatureError> {
         if let Some(signer) = self.signers.read().expect("signer cache lock").get(key_id) {
             return Ok(signer.clone());

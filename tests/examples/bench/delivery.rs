@@ -136,11 +136,11 @@ async fn add_followers(process: &NodeProcess, origins: &[String]) -> Result<()> 
     Ok(())
 }
 
-/// `count` public posts through the Mastodon API, `in_flight` at a time.
-async fn post(base: &str, bearer: &str, count: usize, in_flight: usize) -> Result<()> {
+/// `count` public posts through the Mastodon API, `in_flight` at a time: their ids (`uri`).
+pub async fn post(base: &str, bearer: &str, count: usize, in_flight: usize) -> Result<Vec<String>> {
     let client = reqwest::Client::new();
     let statuses = format!("{base}/api/v1/statuses");
-    let answers: Vec<Result<(), String>> = futures::stream::iter(0..count)
+    let answers: Vec<Result<String, String>> = futures::stream::iter(0..count)
         .map(|i| {
             let request = client
                 .post(&statuses)
@@ -150,7 +150,11 @@ async fn post(base: &str, bearer: &str, count: usize, in_flight: usize) -> Resul
                 let response = request.send().await.map_err(|e| e.to_string())?;
                 let status = response.status();
                 let body = response.text().await.unwrap_or_default();
-                if status.is_success() { Ok(()) } else { Err(format!("{status}: {body}")) }
+                if !status.is_success() {
+                    return Err(format!("{status}: {body}"));
+                }
+                let status: serde_json::Value = serde_json::from_str(&body).map_err(|e| e.to_string())?;
+                status["uri"].as_str().map(str::to_string).ok_or_else(|| format!("no uri in {body}"))
             }
         })
         .buffer_unordered(in_flight)
@@ -158,7 +162,7 @@ async fn post(base: &str, bearer: &str, count: usize, in_flight: usize) -> Resul
         .await;
     let failed: Vec<&String> = answers.iter().filter_map(|a| a.as_ref().err()).collect();
     anyhow::ensure!(failed.is_empty(), "{} posts failed, the first with {}", failed.len(), failed[0]);
-    Ok(())
+    Ok(answers.into_iter().filter_map(Result::ok).collect())
 }
 
 async fn wait_for(mut done: impl FnMut() -> bool, at_most: Duration) -> Result<()> {

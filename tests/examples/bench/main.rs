@@ -4,16 +4,18 @@
 //! `scripts/bench.sh` runs it on a release build and can write the table into
 //! `docs/benchmarks.md`.
 //!
-//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only idle,inbox,inbox-pg,delivery,coalition]`
+//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only idle,inbox,inbox-pg,delivery,mesh,coalition]`
 //!
 //! Every node is a real `buurtnet serve` process on SQLite (the inbox also on PostgreSQL); the
-//! rest of the fediverse is played by this program ([`standins`]): remote actors with real keys, peers that take
-//! deliveries and count them, peers that refuse or never answer.
+//! rest of the fediverse is played by this program ([`standins`]): remote actors with real
+//! keys, peers that take deliveries and count them, peers that refuse or never answer. The
+//! mesh ([`mesh`]) has no stand-ins: 60 nodes that follow one another.
 
 mod bounds;
 mod coalition;
 mod delivery;
 mod inbox;
+mod mesh;
 mod node;
 mod report;
 mod standins;
@@ -36,7 +38,7 @@ impl Options {
                 "--only" => {
                     options.only = Some(args.next().ok_or_else(|| anyhow::anyhow!("--only a,b"))?.split(',').map(str::to_string).collect())
                 }
-                other => anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery,coalition"),
+                other => anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery,mesh,coalition"),
             }
         }
         Ok(options)
@@ -67,6 +69,9 @@ async fn main() -> Result<()> {
     }
     if options.wants("delivery") {
         figures.extend(delivery::figures(&bounds, options.runs).await?);
+    }
+    if options.wants("mesh") {
+        figures.extend(mesh::figures(&bounds, options.runs).await?);
     }
     if options.wants("coalition") {
         figures.extend(coalition::figures(options.runs).await?);

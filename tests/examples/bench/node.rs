@@ -59,13 +59,18 @@ impl BenchNode {
 
     /// Samples resident memory every 20 ms until the returned sampler is stopped.
     pub fn sample_memory(&self) -> Result<Sampler> {
+        self.sample_memory_every(Duration::from_millis(20))
+    }
+
+    /// Samples resident memory every `interval` until the returned sampler is stopped.
+    pub fn sample_memory_every(&self, interval: Duration) -> Result<Sampler> {
         let (pid, running) = (self.pid()?, Arc::new(AtomicBool::new(true)));
         let still = running.clone();
         let task = tokio::spawn(async move {
             let mut peak: f64 = 0.0;
             while still.load(Ordering::Relaxed) {
                 peak = peak.max(resident_mb(pid).unwrap_or(0.0));
-                tokio::time::sleep(Duration::from_millis(20)).await;
+                tokio::time::sleep(interval).await;
             }
             peak.max(resident_mb(pid).unwrap_or(0.0))
         });
@@ -85,6 +90,18 @@ impl Sampler {
         Ok(self.task.await?)
     }
 }
+
+/// The CPU time a process has used so far, user and system, all threads (seconds).
+pub fn cpu_seconds(pid: u32) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')').context("/proc/PID/stat")?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11).context("utime")?.parse::<f64>()? + fields.get(12).context("stime")?.parse::<f64>()?;
+    Ok(ticks / CLOCK_TICKS_PER_SECOND)
+}
+
+/// Linux's `USER_HZ`, the unit of `/proc/PID/stat`'s times, 100 on every common build.
+const CLOCK_TICKS_PER_SECOND: f64 = 100.0;
 
 pub fn resident_mb(pid: u32) -> Result<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;

@@ -7,6 +7,8 @@ pub enum Goal {
     None,
     /// The median divided by the bound must reach this.
     AtLeastRatio(f64),
+    /// The median divided by the bound must not pass this.
+    AtMostRatio(f64),
     /// The median must not pass this (in the figure's unit).
     AtMost(f64),
 }
@@ -53,6 +55,7 @@ impl Figure {
         match self.goal {
             Goal::None => true,
             Goal::AtLeastRatio(at_least) => self.ratio().is_some_and(|r| r >= at_least),
+            Goal::AtMostRatio(at_most) => self.ratio().is_some_and(|r| r <= at_most),
             Goal::AtMost(at_most) => self.median() <= at_most,
         }
     }
@@ -81,6 +84,7 @@ pub fn table(figures: &[Figure]) -> String {
         let goal = match figure.goal {
             Goal::None => String::new(),
             Goal::AtLeastRatio(r) => format!("ratio ≥ {r}"),
+            Goal::AtMostRatio(r) => format!("ratio ≤ {r}"),
             Goal::AtMost(v) => format!("≤ {} {}", number(v), figure.unit),
         };
         let met = match figure.goal {
