@@ -81,8 +81,7 @@ pub async fn found(
     {
         return Err(DomainError::Forbidden);
     }
-    let slug = crate::model::Username::parse(slug)
-        .map_err(|_| DomainError::invalid("slug", Say::UsernameCharacters))?;
+    let slug = crate::model::Username::parse(slug).map_err(|_| DomainError::invalid("slug", Say::UsernameCharacters))?;
     let reading = serde_json::to_string(op).map_err(|e| DomainError::Corrupt(format!("operation: {e}")))?;
     let new =
         store::coalitions::NewOperation { coalition, op_id: &op.id, author: &op.author, published: op.published, reading: &reading, raw };
@@ -413,8 +412,7 @@ pub async fn host(store: &Store, coalition: &str, slug: &str, member_initiative:
     if !state(store, coalition).await?.members.contains(&member_initiative.ap_id) {
         return Err(DomainError::Forbidden);
     }
-    let slug = crate::model::Username::parse(slug)
-        .map_err(|_| DomainError::invalid("slug", Say::UsernameCharacters))?;
+    let slug = crate::model::Username::parse(slug).map_err(|_| DomainError::invalid("slug", Say::UsernameCharacters))?;
     let mut tx = store.begin().await?;
     store::coalitions::insert_replica(&mut tx, coalition, slug.as_str()).await?;
     tx.commit().await?;
