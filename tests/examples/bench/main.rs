@@ -14,6 +14,7 @@ mod bounds;
 mod delivery;
 mod inbox;
 mod node;
+mod reads;
 mod report;
 mod standins;
 
@@ -64,7 +65,13 @@ async fn main() -> Result<()> {
     if options.wants("delivery") {
         figures.extend(delivery::figures(&bounds, options.runs).await?);
     }
+    if options.wants("reads") {
+        figures.extend(reads::figures(&bounds, options.runs).await?);
+    }
     println!("{}", report::table(&figures));
+    if options.wants("reads") {
+        println!("{}\n", reads::NOTE);
+    }
     let missed: Vec<&Figure> = figures.iter().filter(|f| f.goal != Goal::None && !f.met()).collect();
     eprintln!("{} figures, {} goals missed", figures.len(), missed.len());
     Ok(())

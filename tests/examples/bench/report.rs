@@ -9,6 +9,8 @@ pub enum Goal {
     AtLeastRatio(f64),
     /// The median must not pass this (in the figure's unit).
     AtMost(f64),
+    /// The median divided by the bound must not pass this.
+    AtMostRatio(f64),
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +56,7 @@ impl Figure {
             Goal::None => true,
             Goal::AtLeastRatio(at_least) => self.ratio().is_some_and(|r| r >= at_least),
             Goal::AtMost(at_most) => self.median() <= at_most,
+            Goal::AtMostRatio(at_most) => self.ratio().is_some_and(|r| r <= at_most),
         }
     }
 }
@@ -82,6 +85,7 @@ pub fn table(figures: &[Figure]) -> String {
             Goal::None => String::new(),
             Goal::AtLeastRatio(r) => format!("ratio ≥ {r}"),
             Goal::AtMost(v) => format!("≤ {} {}", number(v), figure.unit),
+            Goal::AtMostRatio(r) => format!("ratio ≤ {r}"),
         };
         let met = match figure.goal {
             Goal::None => "",
