@@ -31,3 +31,9 @@ WHEN OLD.deleted_at IS NULL AND OLD.visibility IN ('public', 'unlisted')
 BEGIN
     UPDATE author_statuses SET statuses = statuses - 1 WHERE actor_id = OLD.author_id;
 END;
+
+-- Open needs and offers of one kind, newest first (the front page and `/hulp`), and the
+-- boosts, newest first (a home's boosts of those followed): both walked in that order and
+-- stopped at the page's limit, instead of every open proposal or every boost read and sorted.
+CREATE INDEX proposals_open ON proposals (purpose, state, post_id);
+CREATE INDEX reactions_kind_status ON reactions (kind, status_id);

@@ -29,3 +29,9 @@ $$;
 
 CREATE TRIGGER author_statuses_counted AFTER INSERT OR DELETE OR UPDATE OF deleted_at, visibility, author_id ON posts
     FOR EACH ROW EXECUTE FUNCTION author_statuses_counted();
+
+-- Open needs and offers of one kind, newest first (the front page and `/hulp`), and the
+-- boosts, newest first (a home's boosts of those followed): both walked in that order and
+-- stopped at the page's limit, instead of every open proposal or every boost read and sorted.
+CREATE INDEX proposals_open ON proposals (purpose, state, post_id);
+CREATE INDEX reactions_kind_status ON reactions (kind, status_id);
