@@ -3,8 +3,9 @@
 # machine in the same run (RSA-2048 sign and verify rates, the node's empty-request rate).
 # Release builds, real node processes on SQLite, loopback only.
 #
-#   scripts/bench.sh [--runs N] [--only idle,inbox,inbox-pg,delivery,mesh,coalition]   prints the table
-#   scripts/bench.sh --write [...]                              also puts it in docs/benchmarks.md
+#   scripts/bench.sh [--runs N] [--only idle,inbox,inbox-pg,delivery,mesh,reads,coalition]
+#                                         prints the table
+#   scripts/bench.sh --write [...]        also puts it in docs/benchmarks.md
 #
 # Takes about ten minutes with three runs, and the mesh (60 node processes) two to three
 # minutes more per run. Run it on a quiet machine: other work on the same cores lowers

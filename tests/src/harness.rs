@@ -415,6 +415,26 @@ pub fn stand_in_remote_actor(ap_id: &url::Url) -> Result<buurtnet_domain::model:
     })
 }
 
+/// A public post by the remote actor `author`, as a peer's `Create` would bring it, published
+/// at `published` (milliseconds).
+pub fn stand_in_remote_post(author: &Actor, number: usize, content: String, published: i64) -> buurtnet_domain::model::NewPost {
+    buurtnet_domain::model::NewPost {
+        ap_id: format!("{}/notes/{number}", author.ap_id),
+        author_id: author.id,
+        content,
+        source: None,
+        summary: None,
+        visibility: Visibility::Public,
+        in_reply_to: None,
+        url: None,
+        published,
+        updated: None,
+        is_local: false,
+        recipients: vec![],
+        language: Some("nl".into()),
+    }
+}
+
 /// Stores a stand-in remote actor and makes it an accepted follower of `followee`.
 pub async fn add_stand_in_follower(store: &Store, ap_id: &str, followee: &Actor) -> Result<Actor> {
     let id = url::Url::parse(ap_id)?;

@@ -41,6 +41,7 @@ on_both_databases!(
     status_ids_are_time_ordered_and_never_handed_out_again,
     many_notes_arriving_at_once_are_all_kept_with_their_own_ids,
     a_peers_document_never_writes_over_an_actor_of_this_node,
+    statuses_count_stays_right_as_posts_come_and_go,
 );
 
 /// A fresh, migrated database, and the directory that holds it (the caller keeps it alive).
@@ -620,5 +621,48 @@ async fn a_peers_document_never_writes_over_an_actor_of_this_node(store: Store) 
     assert_eq!((kept.display_name.as_str(), kept.public_key_pem.as_str()), (ours.display_name.as_str(), ours.public_key_pem.as_str()));
     let elsewhere = buurtnet_tests::harness::stand_in_remote_actor(&Url::parse("http://localhost:9001/users/kees")?)?;
     assert!(!ops::actors::learn_remote(&store, &elsewhere).await?.is_local, "a peer's own actor is kept");
+    Ok(())
+}
+
+/// An account's `statuses_count` (its public and unlisted posts, not deleted) is kept as posts
+/// come and go, and always says what counting the posts would: a member's posts published and
+/// deleted, a peer's received, deleted by the peer, and all gone with its account.
+async fn statuses_count_stays_right_as_posts_come_and_go(store: Store) -> Result<()> {
+    let urls = urls();
+    let author = ops::actors::add_member(&store, &urls, &member("schrijver"), &keys::generate()).await?;
+    let peer = remote(&store, "http://localhost:9001/users/kees").await?;
+    let counted = async |actor: &buurtnet_domain::model::Actor| -> Result<i64> {
+        let mut conn = store.conn().await?;
+        let kept = store::actors::counts_of(&mut conn, &[actor.id]).await?.first().map_or(0, |c| c.statuses);
+        let truth = store::posts::count_public_by_author(&mut conn, actor.id).await?;
+        anyhow::ensure!(kept == truth, "{}: statuses_count {kept}, but {truth} posts", actor.username);
+        Ok(kept)
+    };
+    let publish = async |text: &str, visibility: Visibility| {
+        ops::posts::publish(&store, &urls, &author, &author, &PostDraft::plain(text, visibility, vec![])).await
+    };
+    let first = publish("Eerste", Visibility::Public).await?;
+    publish("Tweede", Visibility::Unlisted).await?;
+    publish("Alleen voor volgers", Visibility::Followers).await?;
+    assert_eq!(counted(&author).await?, 2, "public and unlisted posts count, followers-only ones do not");
+    ops::posts::delete(&store, &author, first.id).await?;
+    assert_eq!(counted(&author).await?, 1);
+    let _again = ops::posts::delete(&store, &author, first.id).await;
+    assert_eq!(counted(&author).await?, 1, "a second delete counts nothing");
+
+    let received =
+        |n: usize| buurtnet_tests::harness::stand_in_remote_post(&peer, n, format!("<p>Bericht {n}</p>"), buurtnet_domain::now_ms());
+    let extras = ops::posts::RemoteExtras::default();
+    for n in 0..3 {
+        ops::posts::receive(&store, received(n), &extras).await?;
+    }
+    ops::posts::receive(&store, received(0), &extras).await?;
+    assert_eq!(counted(&peer).await?, 3, "a repeated delivery is counted once");
+    assert!(ops::posts::receive_delete(&store, &peer, &format!("{}/notes/1", peer.ap_id), None).await?);
+    assert!(!ops::posts::receive_delete(&store, &peer, &format!("{}/notes/1", peer.ap_id), None).await?);
+    assert_eq!(counted(&peer).await?, 2, "a peer's Delete counts once");
+    ops::posts::receive_account_deletion(&store, &peer).await?;
+    assert_eq!(counted(&peer).await?, 0, "an account deleted takes its posts along");
+    assert_eq!(counted(&author).await?, 1, "another author's count is left alone");
     Ok(())
 }

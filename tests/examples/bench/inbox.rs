@@ -112,11 +112,7 @@ async fn one_run(keys: Vec<crate::standins::KeyPem>, run: usize, database: &Data
     let node = BenchNode::serve(process).await?;
     let base = node.base_url();
 
-    // Every actor introduces itself once, so the node holds every key before the clock starts.
-    let introductions = notes(&peer, &base, run, 0..ACTORS)?;
-    let introduced = fire(introductions, 16).await;
-    anyhow::ensure!(introduced.failed == 0, "{} introductions failed: {:?}", introduced.failed, introduced.first_failure);
-
+    introduce(&peer, &base, run).await?;
     let requests = notes(&peer, &base, run, ACTORS..ACTORS + NOTES)?;
     let size_before = database_bytes(&database_url).await?;
     let sampler = node.sample_memory()?;
@@ -131,8 +127,15 @@ async fn one_run(keys: Vec<crate::standins::KeyPem>, run: usize, database: &Data
     Ok(Run { stored_per_second: fired.per_second(), empty_per_second: empty.per_second(), peak_mb, bytes_per_note })
 }
 
+/// Every actor sends one note, so the node holds every key before the clock starts.
+pub async fn introduce(peer: &Peer, base: &str, run: usize) -> Result<()> {
+    let introduced = fire(notes(peer, base, run, 0..ACTORS)?, 16).await;
+    anyhow::ensure!(introduced.failed == 0, "{} introductions failed: {:?}", introduced.failed, introduced.first_failure);
+    Ok(())
+}
+
 /// Notes number `range`, each from actor `n % ACTORS`, signed now.
-fn notes(peer: &Peer, base: &str, run: usize, range: std::ops::Range<usize>) -> Result<Vec<Prepared>> {
+pub fn notes(peer: &Peer, base: &str, run: usize, range: std::ops::Range<usize>) -> Result<Vec<Prepared>> {
     let signers: Vec<_> = (0..ACTORS).map(|n| peer.signer(n)).collect::<Result<_>>()?;
     let member = format!("{base}/users/schrijver");
     range

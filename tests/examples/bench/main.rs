@@ -4,7 +4,7 @@
 //! `scripts/bench.sh` runs it on a release build and can write the table into
 //! `docs/benchmarks.md`.
 //!
-//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only idle,inbox,inbox-pg,delivery,mesh,coalition]`
+//! `BUURTNET_PROFILE=release cargo run --release -p buurtnet-tests --example bench -- [--runs N] [--only idle,inbox,inbox-pg,delivery,mesh,reads,coalition]`
 //!
 //! Every node is a real `buurtnet serve` process on SQLite (the inbox also on PostgreSQL); the
 //! rest of the fediverse is played by this program ([`standins`]): remote actors with real
@@ -17,6 +17,7 @@ mod delivery;
 mod inbox;
 mod mesh;
 mod node;
+mod reads;
 mod report;
 mod standins;
 
@@ -38,7 +39,7 @@ impl Options {
                 "--only" => {
                     options.only = Some(args.next().ok_or_else(|| anyhow::anyhow!("--only a,b"))?.split(',').map(str::to_string).collect())
                 }
-                other => anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery,mesh,coalition"),
+                other => anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery,mesh,reads,coalition"),
             }
         }
         Ok(options)
@@ -73,10 +74,16 @@ async fn main() -> Result<()> {
     if options.wants("mesh") {
         figures.extend(mesh::figures(&bounds, options.runs).await?);
     }
+    if options.wants("reads") {
+        figures.extend(reads::figures(&bounds, options.runs).await?);
+    }
     if options.wants("coalition") {
         figures.extend(coalition::figures(options.runs).await?);
     }
     println!("{}", report::table(&figures));
+    if options.wants("reads") {
+        println!("{}\n", reads::NOTE);
+    }
     let missed: Vec<&Figure> = figures.iter().filter(|f| f.goal != Goal::None && !f.met()).collect();
     eprintln!("{} figures, {} goals missed", figures.len(), missed.len());
     Ok(())

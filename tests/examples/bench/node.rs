@@ -49,6 +49,13 @@ impl BenchNode {
         self.process.base_url()
     }
 
+    /// Stops the process (SIGTERM, then waits for it) and gives back the node, its data kept.
+    pub async fn stop(mut self) -> Result<NodeProcess> {
+        buurtnet_tests::process::signal(&self.child, "TERM")?;
+        self.child.wait().await?;
+        Ok(self.process)
+    }
+
     pub fn pid(&self) -> Result<u32> {
         self.child.id().context("the node has ended")
     }

@@ -165,33 +165,26 @@ impl Fired {
 pub async fn fire(requests: Vec<Prepared>, in_flight: usize) -> Fired {
     let client = reqwest::Client::builder().pool_max_idle_per_host(in_flight).build().expect("client");
     let start = Instant::now();
-    let answers: Vec<Result<(), String>> = futures::stream::iter(requests)
-        .map(|prepared| {
-            let client = client.clone();
-            async move {
-                let mut request = match prepared.body {
-                    Some(body) => client.post(&prepared.url).body(body),
-                    None => client.get(&prepared.url),
-                };
-                for (name, value) in &prepared.headers {
-                    request = request.header(name, value);
-                }
-                match request.send().await {
-                    Ok(response) => {
-                        let status = response.status();
-                        // Read to the end, so the connection goes back to the pool.
-                        let body = response.bytes().await.map_err(|e| e.to_string())?;
-                        if status.is_success() { Ok(()) } else { Err(format!("{status}: {}", String::from_utf8_lossy(&body))) }
-                    }
-                    Err(e) => Err(e.to_string()),
-                }
-            }
-        })
-        .buffer_unordered(in_flight)
-        .collect()
-        .await;
+    let answers: Vec<Result<(), String>> =
+        futures::stream::iter(requests).map(|prepared| send(&client, prepared)).buffer_unordered(in_flight).collect().await;
     let answers_len = answers.len() as u64;
     let ok = answers.iter().filter(|a| a.is_ok()).count() as u64;
     let first_failure = answers.into_iter().find_map(Result::err);
     Fired { ok, failed: answers_len - ok, first_failure, elapsed: start.elapsed() }
+}
+
+/// Sends one prepared request; `Err` says what a refused or failed one got.
+pub async fn send(client: &reqwest::Client, prepared: Prepared) -> Result<(), String> {
+    let mut request = match prepared.body {
+        Some(body) => client.post(&prepared.url).body(body),
+        None => client.get(&prepared.url),
+    };
+    for (name, value) in &prepared.headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    // Read to the end, so the connection goes back to the pool.
+    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    if status.is_success() { Ok(()) } else { Err(format!("{status}: {}", String::from_utf8_lossy(&body))) }
 }

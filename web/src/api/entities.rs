@@ -177,7 +177,8 @@ pub async fn entry(context: &Context, entry: &store::timelines::Entry, viewer: O
     Ok(entry_of(context, &facts, entry))
 }
 
-fn entry_of(context: &Context, facts: &StatusFacts, entry: &store::timelines::Entry) -> Value {
+/// The Status entity of a timeline entry from facts read for a whole page (no database).
+pub fn entry_of(context: &Context, facts: &StatusFacts, entry: &store::timelines::Entry) -> Value {
     let original = status_of(context, facts, &entry.post);
     let Some(boost) = &entry.boost else { return original };
     let booster = facts.accounts.actor(boost.booster_id).map(|booster| account_of(context, &facts.accounts, booster));

@@ -41,7 +41,8 @@ async fn entities_of(context: &Context, member: &Actor, notices: &[Notice]) -> A
     Ok(notices.iter().map(|notice| (notice.notification.id, entity(context, &facts, notice))).collect())
 }
 
-fn entity(context: &Context, facts: &StatusFacts, notice: &Notice) -> Value {
+/// The Notification entity of a notice from facts read for a whole page (no database).
+pub fn entity(context: &Context, facts: &StatusFacts, notice: &Notice) -> Value {
     let notification = &notice.notification;
     let account = facts.accounts.actor(notice.actor_id).map(|actor| entities::account_of(context, &facts.accounts, actor));
     json!({

@@ -278,7 +278,8 @@ pub async fn roles_of_all(db: &mut impl Handle, member_ids: &[i64]) -> Result<Ve
     Ok(super::fetch_in!(db, (i64, i64, String), &sql, member_ids)?)
 }
 
-/// What an account shows in numbers: accepted followers, accepted follows, public posts.
+/// What an account shows in numbers: accepted followers, accepted follows, public posts (the
+/// last kept by the database as posts come and go, `author_statuses`: migration 0044).
 #[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
 pub struct AccountCounts {
     pub id: i64,
@@ -296,7 +297,7 @@ pub async fn counts_of(db: &mut impl Handle, ids: &[i64]) -> Result<Vec<AccountC
         "SELECT a.id,
            (SELECT COUNT(*) FROM follows f WHERE f.followee_id = a.id AND f.state = 'accepted') AS followers,
            (SELECT COUNT(*) FROM follows f WHERE f.follower_id = a.id AND f.state = 'accepted') AS following,
-           (SELECT COUNT(*) FROM posts p WHERE p.author_id = a.id AND p.deleted_at IS NULL AND p.visibility IN ('public', 'unlisted')) AS statuses
+           COALESCE((SELECT s.statuses FROM author_statuses s WHERE s.actor_id = a.id), 0) AS statuses
          FROM actors a WHERE a.id IN ({})",
         super::in_list(ids.len())
     );
