@@ -39,7 +39,9 @@ impl Options {
                 "--only" => {
                     options.only = Some(args.next().ok_or_else(|| anyhow::anyhow!("--only a,b"))?.split(',').map(str::to_string).collect())
                 }
-                other => anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery,mesh,reads,coalition"),
+                other => {
+                    anyhow::bail!("unknown argument {other}; use --runs N and --only idle,inbox,inbox-pg,delivery,mesh,reads,coalition")
+                }
             }
         }
         Ok(options)

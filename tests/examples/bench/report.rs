@@ -11,8 +11,6 @@ pub enum Goal {
     AtMostRatio(f64),
     /// The median must not pass this (in the figure's unit).
     AtMost(f64),
-    /// The median divided by the bound must not pass this.
-    AtMostRatio(f64),
 }
 
 #[derive(Debug, Clone)]
@@ -59,7 +57,6 @@ impl Figure {
             Goal::AtLeastRatio(at_least) => self.ratio().is_some_and(|r| r >= at_least),
             Goal::AtMostRatio(at_most) => self.ratio().is_some_and(|r| r <= at_most),
             Goal::AtMost(at_most) => self.median() <= at_most,
-            Goal::AtMostRatio(at_most) => self.ratio().is_some_and(|r| r <= at_most),
         }
     }
 }
@@ -89,7 +86,6 @@ pub fn table(figures: &[Figure]) -> String {
             Goal::AtLeastRatio(r) => format!("ratio ≥ {r}"),
             Goal::AtMostRatio(r) => format!("ratio ≤ {r}"),
             Goal::AtMost(v) => format!("≤ {} {}", number(v), figure.unit),
-            Goal::AtMostRatio(r) => format!("ratio ≤ {r}"),
         };
         let met = match figure.goal {
             Goal::None => "",
