@@ -53,7 +53,10 @@ async fn a_peer_that_resets_connections_gets_everything_once() -> Result<()> {
     })
     .await?;
     let said = failing.last_error.unwrap_or_default();
-    assert!(said.contains("reset"), "the node says the peer reset the connection: {said:?}");
+    // On a busy machine the reset can come before the HTTP client has the new connection
+    // ready to send on, and it says so in its own words; either way the cause is the connection.
+    let cut_off = said.contains("reset") || said.contains("connection was not ready");
+    assert!(cut_off, "the node says the peer cut the connection: {said:?}");
     for id in &ids {
         assert!(receiver.post(id).await?.is_none(), "nothing got through a reset at connect");
     }
