@@ -1199,6 +1199,18 @@ say-visibility-unknown = use public, unlisted, followers, direct, coalition, loc
 say-not-a-direct-message = this cannot be a direct message
 say-coordinators-only-for-own-need = only a person's own need can be for the coordinators alone
 say-initiative-needs-visibility = an initiative's needs are not direct or for coordinators alone
+say-unknown-scope = unknown scope { $scope }
+say-timeline-home-or-notifications = choose home or notifications
+say-coalition-not-ours = a coalition this node takes no part in
+say-handover-too-large = the file is larger than { $max } bytes
+say-handover-not-a-file = this is not an initiative's handover file, or it is damaged ({ $why })
+say-handover-damaged = the handover file is damaged ({ $why })
+say-process-number-taken = another process took this process's number; start it again
+say-backup-sqlite-only = a copy with VACUUM INTO is for SQLite; PostgreSQL is copied with pg_dump
+say-path-not-utf8 = the backup's path must be valid UTF-8
+say-database-url-scheme = must start with sqlite: or postgres://
+say-handover-format = this file has format { $found }; this Buurtnet reads format { $max } and older: import it with a newer version
+say-local-actor = { $id } is an actor of this node
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

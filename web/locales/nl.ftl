@@ -1199,6 +1199,18 @@ say-visibility-unknown = gebruik public, unlisted, followers, direct, coalition,
 say-not-a-direct-message = dit kan geen persoonlijk bericht zijn
 say-coordinators-only-for-own-need = alleen de eigen hulpvraag van een bewoner kan alleen voor de coördinatoren zijn
 say-initiative-needs-visibility = de hulpvragen van een initiatief zijn niet persoonlijk en niet alleen voor de coördinatoren
+say-unknown-scope = onbekende toegang { $scope }
+say-timeline-home-or-notifications = kies home of meldingen
+say-coalition-not-ours = een coalitie waar deze node niet aan meedoet
+say-handover-too-large = het bestand is groter dan { $max } bytes
+say-handover-not-a-file = dit is geen overdrachtsbestand van een initiatief, of het is beschadigd ({ $why })
+say-handover-damaged = het overdrachtsbestand is beschadigd ({ $why })
+say-process-number-taken = een ander proces nam het nummer van dit proces; start het opnieuw
+say-backup-sqlite-only = een kopie met VACUUM INTO is voor SQLite; PostgreSQL kopieer je met pg_dump
+say-path-not-utf8 = het pad van de kopie moet geldige UTF-8 zijn
+say-database-url-scheme = moet beginnen met sqlite: of postgres://
+say-handover-format = dit bestand heeft formaat { $found }; deze Buurtnet leest formaat { $max } en ouder: importeer het met een nieuwere versie
+say-local-actor = { $id } is een actor van deze node
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

@@ -1,7 +1,7 @@
 //! What the domain tells a person, as codes ([`Say`]) that the edges put into Dutch or English
 //! (the web crate's locales, `say-<code>`), so that the domain decides what is said and not in
-//! which language. [`Words::Both`] is what is left of the older way: two messages still in
-//! both languages ("English / Nederlands", issue 14 moves them) and a few in English only.
+//! which language. The domain says nothing in words of its own; the web crate may hand back
+//! words it already put into the reader's language ([`Words::Plain`]).
 
 use crate::model::DeclineReason;
 
@@ -9,8 +9,9 @@ use crate::model::DeclineReason;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Words {
     Say(Say),
-    /// "English / Nederlands" in one string, or English alone (the older way; see the module).
-    Both(String),
+    /// Words already in the reader's language (a page's own, from its locale), shown as they
+    /// are. Only the edges make these: the domain speaks in codes.
+    Plain(String),
 }
 
 /// What the domain can say, each with its own words in the locales.
@@ -180,6 +181,30 @@ pub enum Say {
     CoordinatorsOnlyForOwnNeed,
     /// An initiative's needs are neither direct nor for the coordinators alone.
     InitiativeNeedsVisibility,
+    /// An app asked for a scope this node does not know.
+    UnknownScope(String),
+    /// A read marker is kept for the home timeline or the notifications only.
+    TimelineHomeOrNotifications,
+    /// An operation for a coalition this node takes no part in.
+    CoalitionNotOurs,
+    /// A handover file larger than this many bytes.
+    HandoverTooLarge(u64),
+    /// Not a handover file (what was wrong).
+    HandoverNotAFile(String),
+    /// A handover file that cannot be read (what was wrong).
+    HandoverDamaged(String),
+    /// Another process of the node took this one's number.
+    ProcessNumberTaken,
+    /// `backup` copies SQLite only.
+    BackupSqliteOnly,
+    /// A backup path that is not UTF-8.
+    PathNotUtf8,
+    /// A database address of another kind.
+    DatabaseUrlScheme,
+    /// A handover file of a newer format than this version reads (found, newest read).
+    HandoverFormat(u32, u32),
+    /// A peer's document names an actor of this node, which it may never overwrite.
+    LocalActor(String),
 }
 
 impl Say {
@@ -275,6 +300,18 @@ impl Say {
             Say::NotADirectMessage => "not-a-direct-message",
             Say::CoordinatorsOnlyForOwnNeed => "coordinators-only-for-own-need",
             Say::InitiativeNeedsVisibility => "initiative-needs-visibility",
+            Say::UnknownScope(_) => "unknown-scope",
+            Say::TimelineHomeOrNotifications => "timeline-home-or-notifications",
+            Say::CoalitionNotOurs => "coalition-not-ours",
+            Say::HandoverTooLarge(_) => "handover-too-large",
+            Say::HandoverNotAFile(_) => "handover-not-a-file",
+            Say::HandoverDamaged(_) => "handover-damaged",
+            Say::ProcessNumberTaken => "process-number-taken",
+            Say::BackupSqliteOnly => "backup-sqlite-only",
+            Say::PathNotUtf8 => "path-not-utf8",
+            Say::DatabaseUrlScheme => "database-url-scheme",
+            Say::HandoverFormat(..) => "handover-format",
+            Say::LocalActor(..) => "local-actor",
         }
     }
 
@@ -299,6 +336,11 @@ impl Say {
             Say::EditClashes(marked) => vec![("marked", marked.clone())],
             Say::NameTaken(name) => vec![("name", name.clone())],
             Say::Moved(target) => vec![("target", target.clone())],
+            Say::HandoverFormat(found, max) => vec![("found", found.to_string()), ("max", max.to_string())],
+            Say::LocalActor(id) => vec![("id", id.clone())],
+            Say::UnknownScope(scope) => vec![("scope", scope.clone())],
+            Say::HandoverTooLarge(n) => vec![("max", n.to_string())],
+            Say::HandoverNotAFile(why) | Say::HandoverDamaged(why) => vec![("why", why.clone())],
             _ => vec![],
         }
     }
@@ -395,6 +437,18 @@ impl Say {
             Say::NotADirectMessage,
             Say::CoordinatorsOnlyForOwnNeed,
             Say::InitiativeNeedsVisibility,
+            Say::UnknownScope("admin:all".into()),
+            Say::TimelineHomeOrNotifications,
+            Say::CoalitionNotOurs,
+            Say::HandoverTooLarge(1000),
+            Say::HandoverNotAFile("no version".into()),
+            Say::HandoverDamaged("line 1".into()),
+            Say::ProcessNumberTaken,
+            Say::BackupSqliteOnly,
+            Say::PathNotUtf8,
+            Say::DatabaseUrlScheme,
+            Say::HandoverFormat(9, 2),
+            Say::LocalActor("https://buurt.example/users/fatima".into()),
         ]
     }
 }
@@ -402,18 +456,6 @@ impl Say {
 impl From<Say> for Words {
     fn from(say: Say) -> Self {
         Words::Say(say)
-    }
-}
-
-impl From<&str> for Words {
-    fn from(both: &str) -> Self {
-        Words::Both(both.to_string())
-    }
-}
-
-impl From<String> for Words {
-    fn from(both: String) -> Self {
-        Words::Both(both)
     }
 }
 
@@ -432,7 +474,7 @@ impl std::fmt::Display for Words {
                 write!(f, "{}", say.code())?;
                 say.values().iter().try_for_each(|(name, value)| write!(f, " {name}={value}"))
             }
-            Words::Both(both) => f.write_str(both),
+            Words::Plain(text) => f.write_str(text),
         }
     }
 }

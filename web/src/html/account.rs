@@ -11,6 +11,7 @@ use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use buurtnet_domain::DomainError;
+use buurtnet_domain::error::Words;
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::ops::{handing_over, members};
 use buurtnet_federation::Context;
@@ -84,7 +85,7 @@ pub struct DeleteForm {
 
 pub async fn delete(context: Context, MemberForm { visitor, member, form }: MemberForm<DeleteForm>) -> Response {
     let result = if form.confirm.trim() != member.username {
-        Err(DomainError::invalid("confirm", visitor.tr.t("account-delete-confirm-wrong")))
+        Err(DomainError::invalid("confirm", Words::Plain(visitor.tr.t("account-delete-confirm-wrong"))))
     } else {
         members::delete_account(&context.store, &member, &form.password).await
     };

@@ -257,7 +257,9 @@ pub async fn reset_page(context: Context, visitor: Visitor, axum::extract::Path(
             let frame = Frame::new(&context, &visitor, visitor.tr.t("reset-title")).await;
             render(&visitor, StatusCode::OK, &ResetPage { frame, code, name: member.display_name, error: None })
         }
-        Err(_) => super::layout::error_page(&context, &visitor, &DomainError::invalid("code", visitor.tr.t("reset-unusable"))).await,
+        Err(_) => {
+            super::layout::error_page(&context, &visitor, &DomainError::invalid("code", Words::Plain(visitor.tr.t("reset-unusable")))).await
+        }
     }
 }
 
@@ -280,7 +282,9 @@ pub async fn reset(
             let page = ResetPage { frame, code: code.clone(), name: member.display_name, error: Some(error) };
             render(&visitor, StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Err(_) => super::layout::error_page(&context, &visitor, &DomainError::invalid("code", visitor.tr.t("reset-unusable"))).await,
+        Err(_) => {
+            super::layout::error_page(&context, &visitor, &DomainError::invalid("code", Words::Plain(visitor.tr.t("reset-unusable")))).await
+        }
     };
     if form.password != form.password_again {
         return refuse(visitor.tr.t("signup-passwords-differ")).await;
@@ -288,6 +292,8 @@ pub async fn reset(
     match ops::signup::finish_password_reset(&context.store, &code, &form.password).await {
         Ok(_) => Redirect::to("/inloggen?gedaan=wachtwoord").into_response(),
         Err(DomainError::Invalid(list)) => refuse(list.iter().map(|v| say(&v.message, visitor.tr)).collect::<Vec<_>>().join(" ")).await,
-        Err(_) => super::layout::error_page(&context, &visitor, &DomainError::invalid("code", visitor.tr.t("reset-unusable"))).await,
+        Err(_) => {
+            super::layout::error_page(&context, &visitor, &DomainError::invalid("code", Words::Plain(visitor.tr.t("reset-unusable")))).await
+        }
     }
 }

@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Extension, Form, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
+use buurtnet_domain::error::Words;
 use buurtnet_domain::model::{Actor, OAuthApp};
 use buurtnet_domain::ops::oauth::{self as oauth_ops, OUT_OF_BAND};
 use buurtnet_federation::Context;
@@ -93,7 +94,7 @@ pub async fn page(context: Context, visitor: Visitor, Query(query): Query<Author
             render(&visitor, StatusCode::OK, &page)
         }
         _ => {
-            let error = buurtnet_domain::DomainError::invalid("client_id", visitor.tr.t("consent-unknown-app"));
+            let error = buurtnet_domain::DomainError::invalid("client_id", Words::Plain(visitor.tr.t("consent-unknown-app")));
             super::layout::error_page(&context, &visitor, &error).await
         }
     }

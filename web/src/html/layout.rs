@@ -142,10 +142,7 @@ pub fn say(words: &Words, tr: Tr) -> String {
             let key = format!("say-{}", say.code());
             tr.with(&key, &say.values())
         }
-        Words::Both(both) => match both.split_once(" / ") {
-            Some((en, nl)) => if tr.lang == super::i18n::Lang::Nl { nl } else { en }.to_string(),
-            None => both.clone(),
-        },
+        Words::Plain(text) => text.clone(),
     }
 }
 

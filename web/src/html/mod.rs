@@ -43,6 +43,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use buurtnet_domain::DomainError;
+use buurtnet_domain::error::Words;
 use buurtnet_federation::Context;
 use layout::error_page;
 use visitor::Visitor;
@@ -248,7 +249,7 @@ pub async fn stale_form(context: &Context, visitor: &Visitor) -> Response {
 
 /// Too many requests from this address: say so (`message`), change nothing.
 pub async fn too_many(context: &Context, visitor: &Visitor, message: String) -> Response {
-    let mut response = error_page(context, visitor, &DomainError::invalid("form", message)).await;
+    let mut response = error_page(context, visitor, &DomainError::invalid("form", Words::Plain(message))).await;
     *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     response
 }

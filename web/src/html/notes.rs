@@ -14,6 +14,7 @@ use axum::extract::{Extension, Multipart};
 use axum::http::StatusCode;
 use axum::response::Response;
 use buurtnet_domain::DomainError;
+use buurtnet_domain::error::Words;
 use buurtnet_domain::model::{Actor, Visibility, html};
 use buurtnet_domain::ops::{self, posts::PostDraft};
 use buurtnet_federation::Context;
@@ -119,7 +120,7 @@ pub async fn submit(
 ) -> Response {
     let (mut form, image) = match read_form(multipart).await {
         Ok(read) => read,
-        Err(why) => return error_page(&context, &visitor, &DomainError::invalid("form", why)).await,
+        Err(why) => return error_page(&context, &visitor, &DomainError::invalid("form", Words::Plain(why))).await,
     };
     if !visitor.form_is_genuine(&form.csrf) {
         return stale_form(&context, &visitor).await;

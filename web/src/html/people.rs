@@ -13,6 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use buurtnet_domain::error::Words;
 use buurtnet_domain::model::{Actor, ActorKind, FollowState, html};
 use buurtnet_domain::ops::browse::{self, ProposalFilter};
 use buurtnet_domain::{DomainError, ops, store};
@@ -294,7 +295,8 @@ pub async fn remote_follow(
         Ok(url) => Redirect::to(url.as_str()).into_response(),
         Err(e) => {
             tracing::info!(error = %e, "remote follow failed");
-            let mut response = error_page(&context, &visitor, &DomainError::invalid("handle", visitor.tr.t("remote-follow-failed"))).await;
+            let mut response =
+                error_page(&context, &visitor, &DomainError::invalid("handle", Words::Plain(visitor.tr.t("remote-follow-failed")))).await;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             response
         }

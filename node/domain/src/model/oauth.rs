@@ -1,7 +1,7 @@
 //! OAuth 2 for Mastodon clients: scopes as Mastodon defines them, and the apps, codes and
 //! tokens that carry them. Secrets are kept only as SHA-256 hashes.
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use std::collections::BTreeSet;
 
 /// The scopes a token may hold. `read`, `write`, `follow`, `push` and the granular ones
@@ -47,7 +47,7 @@ impl Scopes {
         let mut set = BTreeSet::new();
         for scope in text.split([' ', '+', ',']).map(str::trim).filter(|s| !s.is_empty()) {
             if !is_known(scope) {
-                return Err(DomainError::invalid("scope", format!("unknown scope {scope:?}")));
+                return Err(DomainError::invalid("scope", Say::UnknownScope(scope.to_string())));
             }
             set.insert(scope.to_string());
         }

@@ -48,7 +48,7 @@ pub async fn admissible(store: &Store, coalition: &str, op: &Operation) -> Resul
         _ => false,
     };
     if log.ops.is_empty() && !concerns_us {
-        return Err(DomainError::invalid("coalition", "a coalition this node takes no part in"));
+        return Err(DomainError::invalid("coalition", Say::CoalitionNotOurs));
     }
     let state = &log.state;
     let applies =

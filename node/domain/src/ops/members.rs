@@ -43,7 +43,7 @@ pub async fn update_profile(
 
 pub async fn set_marker(store: &Store, member: &Actor, timeline: &str, last_read_id: &str) -> Result<()> {
     if !matches!(timeline, "home" | "notifications") || last_read_id.len() > 40 {
-        return Err(DomainError::invalid("timeline", "home or notifications"));
+        return Err(DomainError::invalid("timeline", Say::TimelineHomeOrNotifications));
     }
     let mut tx = store.begin().await?;
     store::markers::set(&mut tx, member.id, timeline, last_read_id).await?;

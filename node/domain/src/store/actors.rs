@@ -47,7 +47,7 @@ pub async fn upsert(db: &mut impl Handle, actor: &NewActor) -> Result<Actor> {
         .fetch_optional(c)
         .await)?;
     // No row back means the conflict hit a local actor, which remote data must never overwrite.
-    row.ok_or_else(|| DomainError::conflict(format!("{} is a local actor", actor.ap_id)))
+    row.ok_or_else(|| DomainError::conflict(crate::words::Say::LocalActor(actor.ap_id.to_string())))
 }
 
 pub async fn by_id(db: &mut impl Handle, id: i64) -> Result<Actor> {

@@ -12,9 +12,9 @@ use std::str::FromStr as _;
 /// others go on reading and writing.
 pub async fn sqlite_snapshot(store: &Store, into: &Path) -> Result<()> {
     let super::Pool::Sqlite(pool) = store.pool() else {
-        return Err(DomainError::invalid("database_url", "a copy with VACUUM INTO is for SQLite; PostgreSQL is copied with pg_dump"));
+        return Err(DomainError::invalid("database_url", crate::words::Say::BackupSqliteOnly));
     };
-    let target = into.to_str().ok_or_else(|| DomainError::invalid("file", "the backup's path must be valid UTF-8"))?;
+    let target = into.to_str().ok_or_else(|| DomainError::invalid("file", crate::words::Say::PathNotUtf8))?;
     sqlx::query("VACUUM INTO $1").bind(target).execute(pool).await?;
     Ok(())
 }

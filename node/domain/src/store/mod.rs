@@ -274,7 +274,7 @@ impl Store {
                 .await?;
             Pool::Sqlite(pool)
         } else {
-            return Err(DomainError::invalid("database_url", "must start with sqlite: or postgres://"));
+            return Err(DomainError::invalid("database_url", crate::words::Say::DatabaseUrlScheme));
         };
         let store = Store { pool, memo: Arc::default(), writer: Arc::new(Semaphore::new(1)), process_id: processes::new_process_id() };
         store.migrate().await?;

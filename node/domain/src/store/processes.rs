@@ -35,7 +35,7 @@ impl Presence {
             .fetch_one(&mut conn)
             .await?;
         if !taken {
-            return Err(DomainError::conflict("another process took this process's number; start it again"));
+            return Err(DomainError::conflict(crate::words::Say::ProcessNumberTaken));
         }
         Ok(Presence { holding: Some(conn) })
     }

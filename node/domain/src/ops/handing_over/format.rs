@@ -2,7 +2,7 @@
 //! format version. It is never stored in a database; the receiving node reads it as foreign
 //! input (its size bounded, its version checked here, every field checked again on import).
 
-use crate::error::{DomainError, Result};
+use crate::error::{DomainError, Result, Say};
 use serde::{Deserialize, Serialize};
 
 /// The format this version writes and the newest it reads.
@@ -125,24 +125,17 @@ pub struct CoalitionSeat {
 /// Reads a handover file: well-formed JSON of a format this version knows.
 pub fn parse(bytes: &[u8]) -> Result<Handover> {
     if bytes.len() as u64 > MAX_BYTES {
-        return Err(DomainError::invalid("file", format!("the file is larger than {MAX_BYTES} bytes")));
+        return Err(DomainError::invalid("file", Say::HandoverTooLarge(MAX_BYTES)));
     }
     #[derive(Deserialize)]
     struct Version {
         format: u32,
     }
-    let version: Version = serde_json::from_slice(bytes)
-        .map_err(|e| DomainError::invalid("file", format!("this is not an initiative's handover file, or it is damaged ({e})")))?;
+    let version: Version = serde_json::from_slice(bytes).map_err(|e| DomainError::invalid("file", Say::HandoverNotAFile(e.to_string())))?;
     if version.format == 0 || version.format > FORMAT {
-        return Err(DomainError::invalid(
-            "format",
-            format!(
-                "this file has format {}; this Buurtnet reads format {FORMAT} and older: import it with a newer version",
-                version.format
-            ),
-        ));
+        return Err(DomainError::invalid("format", Say::HandoverFormat(version.format, FORMAT)));
     }
-    serde_json::from_slice(bytes).map_err(|e| DomainError::invalid("file", format!("the handover file is damaged ({e})")))
+    serde_json::from_slice(bytes).map_err(|e| DomainError::invalid("file", Say::HandoverDamaged(e.to_string())))
 }
 
 /// Writes a handover file.
@@ -200,8 +193,9 @@ mod tests {
     #[test]
     fn a_newer_or_missing_format_is_refused() {
         let newer = Handover { format: FORMAT + 1, ..sample() };
-        let error = parse(&write(&newer).unwrap()).unwrap_err().to_string();
-        assert!(error.contains("newer version"), "{error}");
+        let error = parse(&write(&newer).unwrap()).unwrap_err();
+        let newer_format = crate::words::Say::HandoverFormat(FORMAT + 1, FORMAT).into();
+        assert!(matches!(&error, DomainError::Invalid(v) if v[0].message == newer_format), "{error}");
         let mut value = serde_json::to_value(sample()).unwrap();
         value.as_object_mut().unwrap().remove("format");
         assert!(parse(value.to_string().as_bytes()).is_err());
