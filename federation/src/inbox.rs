@@ -11,7 +11,11 @@
 use crate::activities::{self, Outcome};
 use crate::error::{FederationError, Result};
 use crate::objects::actor;
-use crate::protocol::{self, activities::ActivityJson};
+use crate::protocol::{
+    self,
+    activities::{ActivityJson, Verb},
+    outgoing::Kind,
+};
 use crate::signatures::{self, Expected, PendingSignature, SignatureError};
 use crate::state::Context;
 use axum::body::Body;
@@ -91,7 +95,7 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     if activity.object.get("proof").is_some() {
         activity.object_text = protocol::activities::embedded_object_text(&body);
     }
-    let actor_id = protocol::first_id(Some(&activity.actor)).ok_or_else(|| FederationError::Malformed("no actor".into()))?;
+    let actor_id = activity.actor.clone();
     if !protocol::same_origin(&activity.id, &actor_id) {
         return Err(FederationError::Forbidden("activity id is on another origin than its actor".into()).into());
     }
@@ -167,7 +171,7 @@ async fn receive_coalition_operation(
 /// Servers announce deleted accounts to everyone they ever talked to; when the account is
 /// unknown here, its document is gone and there is nothing to verify or to do.
 async fn is_deletion_of_unknown_actor(activity: &ActivityJson, actor_id: &str, key_id: &str, context: &Context) -> Result<bool> {
-    if activity.kind != "Delete" || protocol::first_id(Some(&activity.object)).as_deref() != Some(actor_id) {
+    if activity.kind != Verb::Known(Kind::Delete) || activity.object_id().as_deref() != Some(actor_id) {
         return Ok(false);
     }
     Ok(store::actors::by_key_id(&mut context.store.conn().await?, key_id).await?.is_none())

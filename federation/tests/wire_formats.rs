@@ -3,9 +3,10 @@
 use buurtnet_domain::model::{Actor, Visibility};
 use buurtnet_federation::objects::actor::ApubActor;
 use buurtnet_federation::objects::note::note_to_post;
-use buurtnet_federation::protocol::activities::ActivityJson;
+use buurtnet_federation::protocol::activities::{ActivityJson, Verb};
 use buurtnet_federation::protocol::actor::ActorJson;
 use buurtnet_federation::protocol::note::NoteJson;
+use buurtnet_federation::protocol::outgoing::Kind;
 use buurtnet_federation::protocol::{first_id, ids};
 use serde_json::Value;
 
@@ -97,9 +98,9 @@ fn notes_from_other_servers_parse_with_the_right_visibility() {
         ["mastodon/activities_create_note.json", "pleroma/activities_create_note.json", "mastodon/mastodon-post-activity-private.json"]
     {
         let activity: ActivityJson = serde_json::from_value(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
-        assert_eq!(activity.kind, "Create");
+        assert_eq!(activity.kind, Verb::Known(Kind::Create));
         let note: NoteJson = serde_json::from_value(activity.object.clone()).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let author = remote_actor(&first_id(Some(&activity.actor)).unwrap(), None);
+        let author = remote_actor(&activity.actor, None);
         let post = note_to_post(&note, &author).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert!(!post.content.is_empty(), "{path}");
     }
@@ -114,22 +115,22 @@ fn a_note_attributed_to_someone_else_is_refused() {
 #[test]
 fn activities_from_other_servers_parse() {
     for (path, kind) in [
-        ("mastodon/activities_follow.json", "Follow"),
-        ("pleroma/activities_follow.json", "Follow"),
-        ("mastodon/mastodon-accept-activity.json", "Accept"),
-        ("mbin/activities_accept.json", "Accept"),
-        ("mastodon/activities_undo_follow.json", "Undo"),
-        ("mastodon/mastodon-like.json", "Like"),
-        ("mastodon/mastodon-announce.json", "Announce"),
-        ("mastodon/activities_delete.json", "Delete"),
-        ("mastodon/mastodon-update.json", "Update"),
-        ("mobilizon/mobilizon-join-activity.json", "Join"),
-        ("mobilizon/mobilizon-leave-activity.json", "Leave"),
-        ("friendica/attend-accept.json", "Accept"),
+        ("mastodon/activities_follow.json", Verb::Known(Kind::Follow)),
+        ("pleroma/activities_follow.json", Verb::Known(Kind::Follow)),
+        ("mastodon/mastodon-accept-activity.json", Verb::Known(Kind::Accept)),
+        ("mbin/activities_accept.json", Verb::Known(Kind::Accept)),
+        ("mastodon/activities_undo_follow.json", Verb::Known(Kind::Undo)),
+        ("mastodon/mastodon-like.json", Verb::Known(Kind::Like)),
+        ("mastodon/mastodon-announce.json", Verb::Known(Kind::Announce)),
+        ("mastodon/activities_delete.json", Verb::Known(Kind::Delete)),
+        ("mastodon/mastodon-update.json", Verb::Known(Kind::Update)),
+        ("mobilizon/mobilizon-join-activity.json", Verb::Known(Kind::Join)),
+        ("mobilizon/mobilizon-leave-activity.json", Verb::Known(Kind::Leave)),
+        ("friendica/attend-accept.json", Verb::Known(Kind::Accept)),
     ] {
         let activity: ActivityJson = serde_json::from_value(fixture(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(activity.kind, kind, "{path}");
-        assert!(first_id(Some(&activity.actor)).is_some(), "{path}: actor");
+        assert!(activity.actor.starts_with("http"), "{path}: actor");
         assert_eq!(ids(Some(&activity.object)).len(), 1, "{path}: one object");
     }
 }

@@ -17,8 +17,7 @@ static AUTHOR_KEY: LazyLock<Option<String>> = LazyLock::new(|| integrity::public
 fuzz_target!(|data: &[u8]| {
     let Ok(document) = serde_json::from_slice::<Value>(data) else { return };
     if let Ok(mut activity) = serde_json::from_value::<ActivityJson>(document.clone()) {
-        let actor = protocol::first_id(Some(&activity.actor)).unwrap_or_default();
-        let _ = protocol::same_origin(&activity.id, &actor);
+        let _ = protocol::same_origin(&activity.id, &activity.actor);
         activity.object_text = protocol::activities::embedded_object_text(data);
         let _ = activity.text_of(&activity.object);
         let _ = parse_move(&activity);

@@ -3,14 +3,14 @@
 
 use super::Outcome;
 use crate::error::{FederationError, Result};
-use crate::protocol::{self, activities::ActivityJson};
+use crate::protocol::activities::ActivityJson;
 use crate::state::Context;
 use buurtnet_domain::model::{Actor, DeclineReason, RsvpAnswer};
 use buurtnet_domain::ops::responses::Decision;
 use buurtnet_domain::{DomainError, ops};
 
 fn follow_id(activity: &ActivityJson) -> Result<String> {
-    protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))
+    activity.object_id().ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))
 }
 
 /// `Accept` of one of our follows, or of one of our responses to an offer or need.

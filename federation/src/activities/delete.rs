@@ -9,7 +9,7 @@ use buurtnet_domain::ops;
 use serde_json::Value;
 
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
-    let target = protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed("Delete without object".into()))?;
+    let target = activity.object_id().ok_or_else(|| FederationError::Malformed("Delete without object".into()))?;
     if target == signer.ap_id {
         ops::posts::receive_account_deletion(&context.store, signer).await?;
         return Ok(Outcome::Applied);

@@ -2,13 +2,13 @@
 
 use super::Outcome;
 use crate::error::{FederationError, Result};
-use crate::protocol::{self, activities::ActivityJson};
+use crate::protocol::activities::ActivityJson;
 use crate::state::Context;
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::{ops, store};
 
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
-    let target = protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed("Follow without object".into()))?;
+    let target = activity.object_id().ok_or_else(|| FederationError::Malformed("Follow without object".into()))?;
     let followee = store::actors::by_ap_id(&mut context.store.conn().await?, &target)
         .await?
         .filter(|a| a.is_local)

@@ -23,9 +23,10 @@ pub use create_update::parse_note;
 pub use moving::{MoveActivity, parse_move};
 
 use crate::error::Result;
-use crate::protocol::activities::ActivityJson;
+use crate::protocol::activities::{ActivityJson, Verb};
+use crate::protocol::outgoing::Kind;
 use crate::state::Context;
-use buurtnet_domain::model::Actor;
+use buurtnet_domain::model::{Actor, RsvpAnswer};
 
 /// How an activity ended, for the log and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,27 +38,26 @@ pub enum Outcome {
 
 /// Hands an activity to its verb.
 pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
-    match activity.kind.as_str() {
-        "Follow" => follow::receive(activity, signer, context).await,
-        "Accept" => accept_reject::accept(activity, signer, context).await,
-        "Reject" => accept_reject::reject(activity, signer, context).await,
-        "Undo" => undo::receive(activity, signer, context).await,
-        "Create" if activity.object.get("type").and_then(serde_json::Value::as_str) == Some("EconomicEvent") => {
-            economic_event::receive(activity, signer, context).await
-        }
-        "Create" | "Update" if patch::is_patch(activity) => patch::receive(activity, signer, context).await,
-        "Create" => create_update::create(activity, signer, context).await,
-        "Update" => create_update::update(activity, signer, context).await,
-        "Delete" => delete::receive(activity, signer, context).await,
-        "Like" => reactions::receive(activity, signer, context, "like").await,
-        "Announce" => reactions::receive(activity, signer, context, "announce").await,
-        "Offer" => offer::receive(activity, signer, context, activity.content.as_deref()).await,
-        "Join" => rsvp::join(activity, signer, context).await,
-        "Flag" => flag::receive(activity, signer, context).await,
-        "Move" => moving::receive(activity, signer, context).await,
-        "Leave" => rsvp::leave_activity(activity, signer, context).await,
-        "TentativeAccept" => rsvp::answer_on_event(activity, signer, context, buurtnet_domain::model::RsvpAnswer::Maybe).await,
-        "TentativeReject" => rsvp::answer_on_event(activity, signer, context, buurtnet_domain::model::RsvpAnswer::NotAttending).await,
-        _ => Ok(Outcome::Ignored("unsupported type")),
+    let carries = |kind: &str| activity.object_type() == Some(kind);
+    let Verb::Known(verb) = activity.kind else { return Ok(Outcome::Ignored("unsupported type")) };
+    match verb {
+        Kind::Follow => follow::receive(activity, signer, context).await,
+        Kind::Accept => accept_reject::accept(activity, signer, context).await,
+        Kind::Reject => accept_reject::reject(activity, signer, context).await,
+        Kind::Undo => undo::receive(activity, signer, context).await,
+        Kind::Create if carries("EconomicEvent") => economic_event::receive(activity, signer, context).await,
+        Kind::Create | Kind::Update if carries("Patch") => patch::receive(activity, signer, context).await,
+        Kind::Create => create_update::create(activity, signer, context).await,
+        Kind::Update => create_update::update(activity, signer, context).await,
+        Kind::Delete => delete::receive(activity, signer, context).await,
+        Kind::Like => reactions::receive(activity, signer, context, "like").await,
+        Kind::Announce => reactions::receive(activity, signer, context, "announce").await,
+        Kind::Offer => offer::receive(activity, signer, context, activity.content.as_deref()).await,
+        Kind::Join => rsvp::join(activity, signer, context).await,
+        Kind::Flag => flag::receive(activity, signer, context).await,
+        Kind::Move => moving::receive(activity, signer, context).await,
+        Kind::Leave => rsvp::leave_activity(activity, signer, context).await,
+        Kind::TentativeAccept => rsvp::answer_on_event(activity, signer, context, RsvpAnswer::Maybe).await,
+        Kind::TentativeReject => rsvp::answer_on_event(activity, signer, context, RsvpAnswer::NotAttending).await,
     }
 }

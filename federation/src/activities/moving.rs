@@ -20,8 +20,8 @@ pub struct MoveActivity {
 /// Reads a `Move`: `object` must be the `actor` itself (nobody moves someone else), `target`
 /// another actor's `http(s)` address.
 pub fn parse_move(activity: &ActivityJson) -> Result<MoveActivity> {
-    let actor = protocol::first_id(Some(&activity.actor)).ok_or_else(|| FederationError::Malformed("Move without actor".into()))?;
-    let object = protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed("Move without object".into()))?;
+    let actor = activity.actor.clone();
+    let object = activity.object_id().ok_or_else(|| FederationError::Malformed("Move without object".into()))?;
     if object != actor {
         return Err(FederationError::Forbidden("an actor can only move itself".into()));
     }

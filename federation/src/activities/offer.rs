@@ -7,10 +7,9 @@ use crate::protocol::activities::ActivityJson;
 use crate::state::Context;
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::{DomainError, ops};
-use serde_json::Value;
 
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context, raw_content: Option<&str>) -> Result<Outcome> {
-    if activity.object.get("type").and_then(Value::as_str) != Some("Agreement") {
+    if activity.object_type() != Some("Agreement") {
         return Ok(Outcome::Ignored("an Offer of something other than an Agreement"));
     }
     let proposal =

@@ -9,10 +9,6 @@ use buurtnet_domain::model::Actor;
 use buurtnet_domain::{DomainError, ops};
 use serde_json::Value;
 
-pub fn is_patch(activity: &ActivityJson) -> bool {
-    activity.object.get("type").and_then(Value::as_str) == Some("Patch")
-}
-
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
     let object = &activity.object;
     let text = |key: &str| object.get(key).and_then(Value::as_str).map(str::to_string);

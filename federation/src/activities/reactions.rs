@@ -2,14 +2,13 @@
 
 use super::Outcome;
 use crate::error::{FederationError, Result};
-use crate::protocol::{self, activities::ActivityJson};
+use crate::protocol::activities::ActivityJson;
 use crate::state::Context;
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::{DomainError, ops, store};
 
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context, kind: &'static str) -> Result<Outcome> {
-    let target = protocol::first_id(Some(&activity.object))
-        .ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))?;
+    let target = activity.object_id().ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))?;
     if kind == "announce"
         && let Some(outcome) = take_passed_on(activity, signer, &target, context).await?
     {

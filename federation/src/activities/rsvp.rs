@@ -4,13 +4,13 @@
 
 use super::Outcome;
 use crate::error::{FederationError, Result};
-use crate::protocol::{self, activities::ActivityJson};
+use crate::protocol::activities::ActivityJson;
 use crate::state::Context;
 use buurtnet_domain::model::{Actor, RsvpAnswer};
 use buurtnet_domain::{DomainError, ops, store};
 
 fn event_id(activity: &ActivityJson) -> Result<String> {
-    protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))
+    activity.object_id().ok_or_else(|| FederationError::Malformed(format!("{} without object", activity.kind)))
 }
 
 pub async fn join(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {

@@ -6,14 +6,13 @@ use crate::protocol::{self, activities::ActivityJson};
 use crate::state::Context;
 use buurtnet_domain::model::Actor;
 use buurtnet_domain::{ops, store};
-use serde_json::Value;
 
 pub async fn receive(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
-    let undone_id = protocol::first_id(Some(&activity.object)).ok_or_else(|| FederationError::Malformed("Undo without object".into()))?;
+    let undone_id = activity.object_id().ok_or_else(|| FederationError::Malformed("Undo without object".into()))?;
     if !protocol::same_origin(&undone_id, &signer.ap_id) {
         return Err(FederationError::Forbidden("an actor can only undo its own activities".into()));
     }
-    let kind = activity.object.get("type").and_then(Value::as_str);
+    let kind = activity.object_type();
     if kind == Some("Join")
         && let Some(event) = protocol::first_id(activity.object.get("object"))
     {

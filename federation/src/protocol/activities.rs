@@ -1,16 +1,38 @@
-//! The envelope every activity shares. Verbs read their own fields from the JSON.
+//! The envelope every activity a peer sends shares, typed: its verb from a closed list (any
+//! other kept by name), its actor as one id. Each verb reads its object into its own type
+//! (`parse_note`, `parse_move`, `response::proposal_of`, ...).
 
-use serde::{Deserialize, Serialize};
+use super::outgoing::Kind;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+
+/// The `type` of an activity a peer sends: one of the verbs we know, or any other by its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Verb {
+    Known(Kind),
+    /// A verb we do not act on (`Add`, `Block`, `Question`, ...).
+    Other(String),
+}
+
+impl std::fmt::Display for Verb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Verb::Known(kind) => write!(f, "{kind:?}"),
+            Verb::Other(name) => f.write_str(name),
+        }
+    }
+}
 
 /// What every activity we act on must carry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ActivityJson {
     pub id: String,
     #[serde(rename = "type")]
-    pub kind: String,
-    /// One id; some servers embed the actor object.
-    pub actor: Value,
+    pub kind: Verb,
+    /// The actor's id (some servers embed the actor object; of a list, the first).
+    #[serde(deserialize_with = "one_id")]
+    pub actor: String,
     #[serde(default)]
     pub object: Value,
     /// Where a `Move` goes (and what other verbs aim at).
@@ -37,7 +59,24 @@ pub struct ActivityJson {
     pub object_text: Option<String>,
 }
 
+/// A property that must name one object: an id, an object with an id, or a list of those
+/// (the first counts).
+fn one_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    super::first_id(Some(&value)).ok_or_else(|| serde::de::Error::custom("names no id"))
+}
+
 impl ActivityJson {
+    /// The id of the object, embedded or named.
+    pub fn object_id(&self) -> Option<String> {
+        super::first_id(Some(&self.object))
+    }
+
+    /// The `type` of an embedded object.
+    pub fn object_type(&self) -> Option<&str> {
+        self.object.get("type").and_then(Value::as_str)
+    }
+
     /// The text to keep of `object` (this activity's object, or one fetched for it): as the
     /// sender wrote it when it came embedded, else written out here.
     pub fn text_of(&self, object: &Value) -> String {
@@ -110,8 +149,26 @@ pub fn is_public(id: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::addressing_of;
+    use super::{ActivityJson, Kind, Verb, addressing_of};
     use serde_json::json;
+
+    fn envelope(actor: serde_json::Value, kind: &str) -> Result<ActivityJson, serde_json::Error> {
+        serde_json::from_value(json!({"id": "https://a.example/a/1", "type": kind, "actor": actor, "object": "https://b.example/n/1"}))
+    }
+
+    #[test]
+    fn the_envelope_names_its_verb_and_one_actor() {
+        let embedded = envelope(json!({"id": WEIDE, "type": "Person"}), "TentativeAccept").unwrap();
+        assert_eq!((embedded.kind, embedded.actor.as_str()), (Verb::Known(Kind::TentativeAccept), WEIDE));
+        let listed = envelope(json!([WEIDE, KOE]), "Like").unwrap();
+        assert_eq!(listed.actor, WEIDE);
+        let other = envelope(json!(WEIDE), "Question").unwrap();
+        assert_eq!(other.kind, Verb::Other("Question".into()));
+        assert_eq!(serde_json::to_value(&other).unwrap()["type"], "Question");
+        assert_eq!(envelope(json!(WEIDE), "Undo").unwrap().kind.to_string(), "Undo");
+        assert!(envelope(json!(7), "Like").is_err(), "an actor must be named");
+        assert!(envelope(json!({"type": "Person"}), "Like").is_err(), "an embedded actor needs its id");
+    }
 
     const WEIDE: &str = "https://a.example/users/weide";
     const KOE: &str = "https://b.example/users/koe";

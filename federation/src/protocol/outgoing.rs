@@ -5,11 +5,12 @@
 //! which terms is written once, in the builders beside each kind of object (`objects/`) and
 //! in `deliver::plan`.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The `type` of an activity we send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The `type` of an activity: the verbs we know, all of which we send but the two tentative
+/// answers (a Friendica guest's "maybe" and "no" to an event), which we only receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     Accept,
     Announce,
@@ -23,6 +24,8 @@ pub enum Kind {
     Move,
     Offer,
     Reject,
+    TentativeAccept,
+    TentativeReject,
     Undo,
     Update,
 }
