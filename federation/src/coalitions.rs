@@ -44,7 +44,7 @@ impl CoalitionWire for Wire<'_> {
 
     fn signed(&self, op: &Operation, coalition: &str, private_pkcs8: &str) -> Result<String, DomainError> {
         let signed =
-            coalition_op::sign(op, coalition, private_pkcs8).map_err(|e| DomainError::Corrupt(format!("signing an operation: {e}")))?;
+            coalition_op::sign(op, coalition, private_pkcs8).map_err(|e| DomainError::Internal(format!("signing an operation: {e}")))?;
         Ok(signed.to_string())
     }
 

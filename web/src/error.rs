@@ -16,7 +16,9 @@ pub fn status_of(error: &DomainError) -> StatusCode {
         DomainError::Invalid(_) | DomainError::CoalitionRefused(_) => StatusCode::UNPROCESSABLE_ENTITY,
         DomainError::Conflict(_) => StatusCode::CONFLICT,
         DomainError::Gone => StatusCode::GONE,
-        DomainError::Db(_) | DomainError::Migrate(_) | DomainError::Corrupt(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        DomainError::Db(_) | DomainError::Migrate(_) | DomainError::Corrupt(_) | DomainError::Internal(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     }
 }
 

@@ -26,8 +26,14 @@ pub enum DomainError {
     Db(#[from] sqlx::Error),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// What the database holds cannot be read back (an unknown state, a broken stored
+    /// document): the data, not the request, is wrong.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A step of our own failed that no input can cause (hashing, signing, writing a
+    /// document out).
+    #[error("internal failure: {0}")]
+    Internal(String),
     /// The coalition's rules do not allow the operation (the code says which rule).
     #[error("the coalition's rules do not allow this: {0}")]
     CoalitionRefused(crate::model::coalition::Refusal),

@@ -169,7 +169,8 @@ impl From<ops::oauth::OAuthFailure> for ApiError {
         use ops::oauth::OAuthFailure as F;
         let status = match &failure {
             F::InvalidClient(_) => StatusCode::UNAUTHORIZED,
-            F::Domain(e) => return ApiError::from(DomainError::Corrupt(e.to_string())),
+            // A grant that fails on our side is a server error, whatever the store said.
+            F::Domain(e) => return ApiError::from(DomainError::Internal(e.to_string())),
             _ => StatusCode::BAD_REQUEST,
         };
         let description = failure.to_string();

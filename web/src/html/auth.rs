@@ -190,7 +190,7 @@ pub async fn signup(
             };
             // Key generation takes a moment of CPU: off the async workers.
             let Ok(keys) = tokio::task::spawn_blocking(buurtnet_federation::keys::generate).await else {
-                return super::layout::error_page(&context, &visitor, &DomainError::Corrupt("key generation failed".into())).await;
+                return super::layout::error_page(&context, &visitor, &DomainError::Internal("key generation failed".into())).await;
             };
             Some(ops::signup::sign_up(&context.store, &context.urls, &draft, &path, &keys).await)
         }

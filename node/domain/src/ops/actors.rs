@@ -228,7 +228,7 @@ pub(crate) fn hash_password(password: &str) -> Result<String> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| DomainError::Corrupt(format!("password hashing failed: {e}")))
+        .map_err(|e| DomainError::Internal(format!("password hashing failed: {e}")))
 }
 
 /// How a login attempt ended.

@@ -21,7 +21,7 @@ pub enum Spread {
 /// Keeps a checked operation with its signed document (and, when it must spread, its
 /// delivery in the same transaction); false when it was known already.
 pub async fn record(store: &Store, coalition: &str, op: &Operation, raw: &str, spread: Spread) -> Result<bool> {
-    let reading = serde_json::to_string(op).map_err(|e| DomainError::Corrupt(format!("operation: {e}")))?;
+    let reading = serde_json::to_string(op).map_err(|e| DomainError::Internal(format!("operation: {e}")))?;
     let new =
         store::coalitions::NewOperation { coalition, op_id: &op.id, author: &op.author, published: op.published, reading: &reading, raw };
     let mut tx = store.begin().await?;
@@ -82,7 +82,7 @@ pub async fn found(
         return Err(DomainError::Forbidden);
     }
     let slug = crate::model::Username::parse(slug).map_err(|_| DomainError::invalid("slug", Say::UsernameCharacters))?;
-    let reading = serde_json::to_string(op).map_err(|e| DomainError::Corrupt(format!("operation: {e}")))?;
+    let reading = serde_json::to_string(op).map_err(|e| DomainError::Internal(format!("operation: {e}")))?;
     let new =
         store::coalitions::NewOperation { coalition, op_id: &op.id, author: &op.author, published: op.published, reading: &reading, raw };
     let mut tx = store.begin().await?;

@@ -38,7 +38,7 @@ pub async fn clear_finished(store: &Store, now: i64) -> Result<Clearing> {
     tx.commit().await?;
     let pages_freed = store::housekeeping::compact(&mut store.conn().await?).await?;
     let clearing = Clearing { at: now, cleared: Cleared { pages_freed, ..cleared } };
-    let kept = serde_json::to_string(&clearing).map_err(|e| crate::DomainError::Corrupt(e.to_string()))?;
+    let kept = serde_json::to_string(&clearing).map_err(|e| crate::DomainError::Internal(e.to_string()))?;
     let mut tx = store.begin().await?;
     store::settings::set(&mut tx, LAST, &kept).await?;
     tx.commit().await?;

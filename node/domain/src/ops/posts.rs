@@ -283,7 +283,7 @@ async fn sanitized(content: String, summary: Option<String>) -> Result<(String, 
     let warning = |s: String| Some(html::to_plain_text(&html::sanitize(&s))).filter(|clean| !clean.is_empty() || s.is_empty());
     tokio::task::spawn_blocking(move || (html::sanitize(&content), summary.and_then(warning)))
         .await
-        .map_err(|e| DomainError::Corrupt(format!("sanitising failed: {e}")))
+        .map_err(|e| DomainError::Internal(format!("sanitising failed: {e}")))
 }
 
 /// Applies a peer's `Update` to a post it authored, with its extras, in one transaction.

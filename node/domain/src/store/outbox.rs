@@ -10,7 +10,7 @@ use crate::outbox::Outgoing;
 
 /// Appends an event. Call it inside the transaction that makes the change.
 pub async fn push(db: &mut impl Handle, event: &Outgoing) -> Result<i64> {
-    let json = serde_json::to_string(event).map_err(|e| DomainError::Corrupt(e.to_string()))?;
+    let json = serde_json::to_string(event).map_err(|e| DomainError::Internal(e.to_string()))?;
     let sql = "INSERT INTO outbox (event, created_at) VALUES ($1, $2) RETURNING id";
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(&json).bind(now_ms()).fetch_one(c).await)?)
 }

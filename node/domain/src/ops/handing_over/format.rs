@@ -140,7 +140,7 @@ pub fn parse(bytes: &[u8]) -> Result<Handover> {
 
 /// Writes a handover file.
 pub fn write(handover: &Handover) -> Result<Vec<u8>> {
-    serde_json::to_vec_pretty(handover).map_err(|e| DomainError::Corrupt(format!("writing the handover file: {e}")))
+    serde_json::to_vec_pretty(handover).map_err(|e| DomainError::Internal(format!("writing the handover file: {e}")))
 }
 
 /// A small handover for unit tests: `zorg` with one plain post.
