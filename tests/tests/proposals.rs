@@ -15,6 +15,7 @@ on_both_backends!(
     a_coalition_need_reaches_only_the_coalitions_members_and_the_resident_stays_anonymous,
     a_need_is_answered_from_another_node_accepted_and_fulfilled,
     matching_offers_reach_the_coordinators_concerned_and_nobody_else,
+    the_newest_needs_a_visitor_may_see_are_found_behind_many_hidden_ones,
 );
 
 /// GETs `url` as ActivityStreams JSON, signed by `actor` (a local actor of some node) or unsigned.
@@ -378,5 +379,41 @@ async fn matching_offers_reach_the_coordinators_concerned_and_nobody_else(backen
             .all(|n| n.kind != ops::matching::KIND_MATCH),
         "the other node does not follow us, so it holds no need to match"
     );
+    Ok(())
+}
+
+/// The front page's lists read open needs and offers a part at a time: whatever the visitor may
+/// not see, however many, the newest they may see come first, offers and needs merged.
+async fn the_newest_needs_a_visitor_may_see_are_found_behind_many_hidden_ones(backend: Backend) -> Result<()> {
+    let mut node = TestNode::start(backend).await?;
+    let initiative = node.add_initiative("hulp", false).await?;
+    let coby = node.add_member("coby", Some(&initiative)).await?;
+    let urls = node.context().urls.clone();
+    let publish = async |title: String, purpose: Purpose, visibility: Visibility| -> Result<()> {
+        let draft = ProposalDraft { purpose, ..buurtnet_tests::harness::sample_need(&title) };
+        let audience = Audience { visibility: Some(visibility), ..Default::default() };
+        ops::proposals::publish(node.store(), &urls, &coby, &initiative, &draft, &audience).await?;
+        Ok(())
+    };
+    for n in 0..4 {
+        publish(format!("open {n}"), Purpose::Request, Visibility::Public).await?;
+        publish(format!("aanbod {n}"), Purpose::Offer, Visibility::Public).await?;
+    }
+    for n in 0..40 {
+        publish(format!("verborgen {n}"), if n % 3 == 0 { Purpose::Offer } else { Purpose::Request }, Visibility::Followers).await?;
+    }
+    let titles = async |filter: &ops::browse::ProposalFilter, limit: usize| -> Result<Vec<String>> {
+        let cards = ops::browse::open_proposals(node.store(), None, filter, limit).await?;
+        Ok(cards.into_iter().map(|card| card.proposal.title).collect())
+    };
+    let needs = ops::browse::ProposalFilter { purpose: Some(Purpose::Request), ..Default::default() };
+    assert_eq!(titles(&needs, 6).await?, ["open 3", "open 2", "open 1", "open 0"], "{backend:?}");
+    assert_eq!(titles(&needs, 2).await?, ["open 3", "open 2"], "{backend:?}");
+    let both = titles(&Default::default(), 5).await?;
+    assert_eq!(both, ["aanbod 3", "open 3", "aanbod 2", "open 2", "aanbod 1"], "{backend:?}");
+    let coby_sees = ops::browse::open_proposals(node.store(), Some(&coby), &needs, 30).await?;
+    assert_eq!(coby_sees.len(), 30, "{backend:?}: the coordinator sees the hidden ones too");
+    assert!(coby_sees.windows(2).all(|w| w[0].post.id > w[1].post.id), "{backend:?}: newest first");
+    node.stop().await;
     Ok(())
 }
