@@ -58,6 +58,15 @@ impl Visibility {
     pub fn federates(self) -> bool {
         !matches!(self, Visibility::Local | Visibility::Coordinators)
     }
+
+    /// Refuses a direct message where the post is for an audience (an offer or need, an
+    /// event, an article).
+    pub fn for_an_audience(self) -> Result<Self> {
+        match self {
+            Visibility::Direct => Err(DomainError::invalid("visibility", Say::NotADirectMessage)),
+            audience => Ok(audience),
+        }
+    }
 }
 
 impl TryFrom<String> for Visibility {

@@ -289,6 +289,15 @@ pub async fn may_act_as(store: &Store, member: &Actor, author: &Actor) -> Result
     Ok(role.as_deref() == Some(ROLE_COORDINATOR))
 }
 
+/// Whether `member` may publish as `author` now: allowed to act as it ([`may_act_as`]), and
+/// `author` has not moved away.
+pub async fn may_publish_as(store: &Store, member: &Actor, author: &Actor) -> Result<()> {
+    if !may_act_as(store, member, author).await? {
+        return Err(DomainError::Forbidden);
+    }
+    super::moving::still_here(author)
+}
+
 /// Keeps what a peer's document says of one of its actors (fetched, or sent in an `Update`).
 /// A document never speaks for an actor of this node: a local actor is never written over,
 /// whatever the federation layer checked before.

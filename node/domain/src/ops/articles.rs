@@ -58,14 +58,9 @@ async fn publish_with_origin(
     visibility: Visibility,
     origin: &Origin,
 ) -> Result<Post> {
-    if !super::actors::may_act_as(store, member, author).await? {
-        return Err(DomainError::Forbidden);
-    }
-    super::moving::still_here(author)?;
+    super::actors::may_publish_as(store, member, author).await?;
     draft.validate()?;
-    if visibility == Visibility::Direct {
-        return Err(DomainError::invalid("visibility", Say::NotADirectMessage));
-    }
+    visibility.for_an_audience()?;
     let source = normalise(&draft.source);
     let new = NewPost::local(author.id, render(&draft.title, &source, origin), source.clone(), visibility);
     let mut tx = store.begin().await?;

@@ -54,14 +54,9 @@ pub async fn publish_asking(
     visibility: Visibility,
     questions: EventQuestions,
 ) -> Result<Post> {
-    if !super::actors::may_act_as(store, member, author).await? {
-        return Err(DomainError::Forbidden);
-    }
-    super::moving::still_here(author)?;
+    super::actors::may_publish_as(store, member, author).await?;
     draft.validate()?;
-    if visibility == Visibility::Direct {
-        return Err(DomainError::invalid("visibility", Say::NotADirectMessage));
-    }
+    visibility.for_an_audience()?;
     let mut tx = store.begin().await?;
     let post = insert(&mut tx, urls, author, draft, (visibility, questions)).await?;
     tx.commit().await?;

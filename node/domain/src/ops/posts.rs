@@ -50,10 +50,7 @@ fn validate(draft: &PostDraft) -> Result<()> {
 /// Publishes a post as `author`, on behalf of `member` (the same, or an initiative the member
 /// coordinates). Writes the post and a `PostCreated` outbox entry in one transaction.
 pub async fn publish(store: &Store, urls: &LocalUrls, member: &Actor, author: &Actor, draft: &PostDraft) -> Result<Post> {
-    if !super::actors::may_act_as(store, member, author).await? {
-        return Err(DomainError::Forbidden);
-    }
-    super::moving::still_here(author)?;
+    super::actors::may_publish_as(store, member, author).await?;
     validate(draft)?;
     let mut new = NewPost {
         summary: draft.content_warning.clone().filter(|s| !s.trim().is_empty()),

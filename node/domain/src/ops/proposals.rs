@@ -72,15 +72,10 @@ pub async fn publish(
     draft: &ProposalDraft,
     audience: &Audience,
 ) -> Result<Post> {
-    if !super::actors::may_act_as(store, member, author).await? {
-        return Err(DomainError::Forbidden);
-    }
-    super::moving::still_here(author)?;
+    super::actors::may_publish_as(store, member, author).await?;
     draft.validate(DEFAULT_CATEGORIES, now_ms())?;
     let visibility = audience.visibility.unwrap_or_else(|| default_visibility(author, draft.purpose));
-    if visibility == Visibility::Direct {
-        return Err(DomainError::invalid("visibility", Say::NotADirectMessage));
-    }
+    visibility.for_an_audience()?;
     if visibility == Visibility::Coordinators && author.kind() != crate::model::ActorKind::Person {
         return Err(DomainError::invalid("visibility", Say::CoordinatorsOnlyForOwnNeed));
     }

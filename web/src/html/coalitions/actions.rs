@@ -11,6 +11,7 @@ use crate::html::visitor::Visitor;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, post};
 use buurtnet_domain::DomainError;
 use buurtnet_domain::model::coalition::{Change, CoalitionState, OpKind};
 use buurtnet_domain::model::{Actor, ActorKind};
@@ -19,7 +20,7 @@ use buurtnet_federation::Context;
 
 /// What a coordinator does on a coalition's page.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Action {
+pub enum Action {
     /// Sponsor, object or vote, on one proposal.
     OnProposal,
     ProposeAdmission,
@@ -138,42 +139,9 @@ async fn again(
     }
 }
 
-pub async fn on_proposal(
-    context: Context,
-    Path(slug): Path<String>,
-    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
-) -> Response {
-    act(context, visitor, member, slug, form, Action::OnProposal).await
-}
-
-pub async fn propose_admission(
-    context: Context,
-    Path(slug): Path<String>,
-    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
-) -> Response {
-    act(context, visitor, member, slug, form, Action::ProposeAdmission).await
-}
-
-pub async fn propose_removal(
-    context: Context,
-    Path(slug): Path<String>,
-    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
-) -> Response {
-    act(context, visitor, member, slug, form, Action::ProposeRemoval).await
-}
-
-pub async fn propose_charter(
-    context: Context,
-    Path(slug): Path<String>,
-    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
-) -> Response {
-    act(context, visitor, member, slug, form, Action::ProposeCharter).await
-}
-
-pub async fn leave(
-    context: Context,
-    Path(slug): Path<String>,
-    MemberForm { visitor, member, form }: MemberForm<CoalitionForm>,
-) -> Response {
-    act(context, visitor, member, slug, form, Action::Leave).await
+/// The handler of one form: `action` on the coalition in the path, by the member logged in.
+pub fn acting(action: Action) -> MethodRouter {
+    post(move |context: Context, Path(slug): Path<String>, MemberForm { visitor, member, form }: MemberForm<CoalitionForm>| {
+        act(context, visitor, member, slug, form, action)
+    })
 }

@@ -20,7 +20,7 @@ mod page;
 mod picture;
 mod week;
 
-pub use actions::{leave, on_proposal, propose_admission, propose_charter, propose_removal};
+pub use actions::{Action, acting};
 pub use coordinators::{CoalitionForms, CoordinatorPart, InvolvementView, answer_invitation, coordinator_part, found, join};
 pub use governance::{ProposalView, governance};
 pub use page::show;
