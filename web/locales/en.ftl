@@ -832,6 +832,7 @@ coalition-refused-unknown-proposal = We do not know that proposal here (any more
 coalition-refused-too-early = The time for objections is not over yet.
 coalition-refused-objected = A member objected to this proposal.
 coalition-refused-sponsors = This proposal does not have enough support yet.
+coalition-refused-charter-out-of-bounds = These agreements ask for something that cannot be, such as a name that is too long or more than 90 days to object.
 coalition-refused-other = The coalition's agreements do not allow that.
 coalition-refused-founded-already = This coalition has already been founded.
 coalition-refused-founder-not-among-founders = Whoever founds a coalition must be one of its founders.

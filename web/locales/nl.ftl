@@ -832,6 +832,7 @@ coalition-refused-unknown-proposal = Dat voorstel kennen we hier niet (meer). La
 coalition-refused-too-early = De tijd om bezwaar te maken is nog niet voorbij.
 coalition-refused-objected = Er is bezwaar gemaakt tegen dit voorstel.
 coalition-refused-sponsors = Dit voorstel heeft nog niet genoeg steun.
+coalition-refused-charter-out-of-bounds = Deze afspraken vragen iets wat niet kan, bijvoorbeeld een te lange naam of meer dan 90 dagen voor bezwaar.
 coalition-refused-other = Dat kan volgens de afspraken van de coalitie niet.
 coalition-refused-founded-already = Deze coalitie is al opgericht.
 coalition-refused-founder-not-among-founders = Wie een coalitie opricht, hoort zelf bij de oprichters.

@@ -46,6 +46,7 @@ impl<W: CoalitionWire> Acting<'_, W> {
     /// kept, the first replica at `/coalitions/{slug}` with its actor, and the `Host` naming it.
     pub async fn found(&self, member: &Actor, initiative: &Actor, slug: &str, charter: Charter) -> Result<String> {
         let (store, urls, wire) = (self.store, self.urls, &self.wire);
+        let charter = super::coalition_pages::checked_charter(charter)?;
         let own_key = initiative.ed25519_public_multibase.clone().ok_or_else(no_key)?;
         let op = Operation {
             id: urls.new_activity().to_string(),
@@ -83,6 +84,12 @@ impl<W: CoalitionWire> Acting<'_, W> {
         if !super::actors::may_act_as(store, member, initiative).await? {
             return Err(DomainError::Forbidden);
         }
+        let kind = match kind {
+            OpKind::Propose(Change::Charter(charter)) => {
+                OpKind::Propose(Change::Charter(super::coalition_pages::checked_charter(charter)?))
+            }
+            other => other,
+        };
         if let Some(candidate) = candidate_of(store, coalition, &kind).await? {
             wire.learn_actor(&candidate).await;
         }

@@ -3,7 +3,7 @@
 //! charter typed into a form checked before anything is signed. Nothing here writes: acting
 //! goes through `federation::coalitions`, which signs and keeps operations.
 
-use crate::error::{DomainError, Result, Say, Violation};
+use crate::error::{DomainError, Result, Violation};
 use crate::model::Actor;
 use crate::model::coalition::{Change, Charter, CoalitionState, Proposal};
 use crate::store::{self, Store};
@@ -11,12 +11,6 @@ use std::collections::BTreeMap;
 
 /// Milliseconds in a day.
 const DAY_MS: i64 = 24 * 3600 * 1000;
-/// Most sponsors a charter may ask for an admission.
-pub const MAX_SPONSORS: u32 = 50;
-/// Longest objection period a charter may set, in days.
-pub const MAX_OBJECTION_DAYS: u32 = 90;
-const MAX_NAME: usize = 100;
-const MAX_DESCRIPTION: usize = 2000;
 
 /// A coalition this node hosts a replica of.
 #[derive(Debug, Clone)]
@@ -118,32 +112,12 @@ pub async fn known_actors<'a>(store: &Store, ids: impl IntoIterator<Item = &'a S
 
 /// A charter as typed: the name and description trimmed, every rule within bounds.
 pub fn checked_charter(charter: Charter) -> Result<Charter> {
-    let name = charter.name.trim().to_string();
-    let description = charter.description.trim().to_string();
-    let mut problems = Vec::new();
-    if name.is_empty() {
-        problems.push(Violation { field: "name", message: Say::CoalitionNameNeeded.into() });
-    } else if name.chars().count() > MAX_NAME {
-        problems.push(Violation { field: "name", message: Say::AtMostChars(MAX_NAME).into() });
-    }
-    if description.chars().count() > MAX_DESCRIPTION {
-        problems.push(Violation { field: "description", message: Say::AtMostChars(MAX_DESCRIPTION).into() });
-    }
-    if !(1..=MAX_SPONSORS).contains(&charter.sponsors_needed) {
-        problems.push(Violation { field: "sponsors_needed", message: Say::NumberOneTo(MAX_SPONSORS as usize).into() });
-    }
-    for (field, percent) in [("removal_percent", charter.removal_percent), ("change_percent", charter.change_percent)] {
-        if !(crate::model::coalition::MAJORITY..=99).contains(&percent) {
-            problems.push(Violation { field, message: Say::ShareRange.into() });
-        }
-    }
-    if charter.objection_days > MAX_OBJECTION_DAYS {
-        problems.push(Violation { field: "objection_days", message: Say::NumberZeroTo(MAX_OBJECTION_DAYS as usize).into() });
-    }
+    let problems: Vec<Violation> =
+        charter.out_of_bounds().into_iter().map(|(field, message)| Violation { field, message: message.into() }).collect();
     if !problems.is_empty() {
         return Err(DomainError::Invalid(problems));
     }
-    Ok(Charter { name, description, ..charter })
+    Ok(Charter { name: charter.name.trim().to_string(), description: charter.description.trim().to_string(), ..charter })
 }
 
 /// Where a proposal stands.

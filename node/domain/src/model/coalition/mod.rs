@@ -33,6 +33,7 @@
 mod folded;
 mod rules;
 
+use crate::words::Say;
 pub use folded::FoldedLog;
 pub use rules::Refusal;
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,44 @@ pub struct Charter {
 
 /// "More than half", the rule for removals and charter changes unless the charter says more.
 pub const MAJORITY: u32 = 50;
+
+impl Charter {
+    /// Most sponsors a charter may ask for an admission.
+    pub const MAX_SPONSORS: u32 = 50;
+    /// Longest objection period a charter may set, in days.
+    pub const MAX_OBJECTION_DAYS: u32 = 90;
+    /// Longest name, in characters.
+    pub const MAX_NAME: usize = 100;
+    /// Longest description, in characters.
+    pub const MAX_DESCRIPTION: usize = 2000;
+
+    /// The rules of this charter that are out of bounds, by field: the same for a charter
+    /// typed into a form here and one in an operation from elsewhere.
+    pub fn out_of_bounds(&self) -> Vec<(&'static str, Say)> {
+        let mut problems = Vec::new();
+        let name = self.name.trim().chars().count();
+        if name == 0 {
+            problems.push(("name", Say::CoalitionNameNeeded));
+        } else if name > Self::MAX_NAME {
+            problems.push(("name", Say::AtMostChars(Self::MAX_NAME)));
+        }
+        if self.description.trim().chars().count() > Self::MAX_DESCRIPTION {
+            problems.push(("description", Say::AtMostChars(Self::MAX_DESCRIPTION)));
+        }
+        if !(1..=Self::MAX_SPONSORS).contains(&self.sponsors_needed) {
+            problems.push(("sponsors_needed", Say::NumberOneTo(Self::MAX_SPONSORS as usize)));
+        }
+        for (field, percent) in [("removal_percent", self.removal_percent), ("change_percent", self.change_percent)] {
+            if !(MAJORITY..=99).contains(&percent) {
+                problems.push((field, Say::ShareRange));
+            }
+        }
+        if self.objection_days > Self::MAX_OBJECTION_DAYS {
+            problems.push(("objection_days", Say::NumberZeroTo(Self::MAX_OBJECTION_DAYS as usize)));
+        }
+        problems
+    }
+}
 
 fn majority() -> u32 {
     MAJORITY
@@ -285,6 +324,24 @@ mod tests {
             assert_eq!(fold(&shuffled), expected, "shuffle {round}");
         }
         expected
+    }
+
+    #[test]
+    fn a_charter_out_of_bounds_is_refused_whichever_node_signed_it() {
+        let endless = Charter { objection_days: 10_000, ..charter() };
+        let mut ops = founding();
+        ops.push(op("op:05", A, &["op:04"], 10, OpKind::Propose(Change::Charter(endless))));
+        let state = all_orders_agree(&ops);
+        assert_eq!(state.refused.get("op:05"), Some(&rules::Refusal::CharterOutOfBounds));
+        assert!(!state.proposals.contains_key("op:05"));
+        let nobody_sponsors = Charter { sponsors_needed: 0, ..charter() };
+        let founding = op("op:01", A, &[], 0, OpKind::Found { charter: nobody_sponsors, founders: vec![A.into()] });
+        let unfounded = fold(&[founding]);
+        assert!(!unfounded.founded);
+        assert_eq!(unfounded.refused.get("op:01"), Some(&rules::Refusal::CharterOutOfBounds));
+        let long_name = Charter { name: "x".repeat(Charter::MAX_NAME + 1), ..charter() };
+        assert_eq!(long_name.out_of_bounds(), [("name", Say::AtMostChars(Charter::MAX_NAME))]);
+        assert!(charter().out_of_bounds().is_empty());
     }
 
     #[test]

@@ -24,10 +24,12 @@ pub enum Refusal {
     TooEarly,
     Objected,
     NotEnoughSponsors,
+    /// A charter (founding one, or proposed) with a rule out of bounds ([`Charter::out_of_bounds`]).
+    CharterOutOfBounds,
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 14] = [
+    pub const ALL: [Refusal; 15] = [
         Refusal::FoundedAlready,
         Refusal::FounderNotAmongFounders,
         Refusal::NotFounded,
@@ -42,6 +44,7 @@ impl Refusal {
         Refusal::TooEarly,
         Refusal::Objected,
         Refusal::NotEnoughSponsors,
+        Refusal::CharterOutOfBounds,
     ];
 
     /// The stable code: the locales' key is `coalition-refused-` followed by it.
@@ -61,6 +64,7 @@ impl Refusal {
             Refusal::TooEarly => "too-early",
             Refusal::Objected => "objected",
             Refusal::NotEnoughSponsors => "sponsors",
+            Refusal::CharterOutOfBounds => "charter-out-of-bounds",
         }
     }
 }
@@ -121,10 +125,16 @@ fn invited_answers(state: &CoalitionState, op: &Operation, proposal: &str) -> bo
     state.proposals.get(proposal).and_then(Proposal::invitee) == Some(op.author.as_str())
 }
 
+/// A charter from any node is held to the bounds a form here holds it to.
+fn within_bounds(charter: &Charter) -> Result<(), Refusal> {
+    if charter.out_of_bounds().is_empty() { Ok(()) } else { Err(Refusal::CharterOutOfBounds) }
+}
+
 fn found(state: &mut CoalitionState, op: &Operation, charter: &Charter, founders: &[String]) -> Result<(), Refusal> {
     if !founders.contains(&op.author) {
         return Err(Refusal::FounderNotAmongFounders);
     }
+    within_bounds(charter)?;
     state.founded = true;
     state.charter = Some(charter.clone());
     state.members = founders.iter().cloned().collect();
@@ -134,6 +144,9 @@ fn found(state: &mut CoalitionState, op: &Operation, charter: &Charter, founders
 }
 
 fn propose(state: &mut CoalitionState, op: &Operation, change: &Change) -> Result<(), Refusal> {
+    if let Change::Charter(charter) = change {
+        within_bounds(charter)?;
+    }
     if let Change::Admit(candidate) = change
         && state.members.contains(candidate)
     {
