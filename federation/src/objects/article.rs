@@ -70,3 +70,44 @@ pub fn answer(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, 
         None => activity,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::samples::{self, assert_sends};
+
+    const ARTICLE: &str = "https://a.example/notes/1";
+    const HOME: &str = "https://a.example/users/anna";
+    const EDITOR: &str = "https://b.example/users/piet";
+    const PATCH: &str = "https://b.example/patches/1";
+
+    #[test]
+    fn an_edit_is_an_update_carrying_the_whole_patch() {
+        let patch = samples::patch(PATCH, PatchState::Pending);
+        let (article, editor, home) = (samples::post(ARTICLE), samples::actor(EDITOR), samples::actor(HOME));
+        assert_sends(
+            super::patch("https://b.example/a/1".into(), &patch, &article, &editor, &home),
+            json!({"id": "https://b.example/a/1", "type": "Update", "actor": EDITOR,
+                "object": {"id": PATCH, "type": "Patch", "attributedTo": EDITOR, "object": ARTICLE,
+                    "previousVersion": patch.base_revision, "content": patch.diff, "mediaType": "text/x-diff", "summary": "Brood erbij"},
+                "to": [HOME]}),
+        );
+    }
+
+    #[test]
+    fn an_answer_names_the_patch_and_a_refusal_says_why() {
+        let (article, editor, home) = (samples::post(ARTICLE), samples::actor(EDITOR), samples::actor(HOME));
+        let merged = samples::patch(PATCH, PatchState::Merged);
+        let object = json!({"id": PATCH, "type": "Patch", "object": ARTICLE});
+        assert_sends(
+            answer("https://a.example/a/1".into(), &merged, &article, &editor, &home),
+            json!({"id": "https://a.example/a/1", "type": "Accept", "actor": HOME, "object": object, "to": [EDITOR]}),
+        );
+        let refused = ArticlePatch { reason: Some("Botst met regel 1".into()), ..samples::patch(PATCH, PatchState::Rejected) };
+        assert_sends(
+            answer("https://a.example/a/2".into(), &refused, &article, &editor, &home),
+            json!({"id": "https://a.example/a/2", "type": "Reject", "actor": HOME, "object": object, "to": [EDITOR],
+                "content": "Botst met regel 1"}),
+        );
+    }
+}
