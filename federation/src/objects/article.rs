@@ -7,6 +7,7 @@
 
 use crate::protocol::note::NoteJson;
 use crate::protocol::outgoing::{Activity, Kind};
+use crate::protocol::patch::Patch;
 use buurtnet_domain::model::{Actor, Article, ArticlePatch, PatchState, Post};
 use buurtnet_domain::ops::articles::{RemoteArticle, revision_id};
 use serde_json::{Value, json};
@@ -54,16 +55,20 @@ pub fn read(note: &NoteJson) -> Option<RemoteArticle> {
 }
 
 pub fn patch(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, home: &Actor) -> Activity {
-    let object = json!({
-        "id": patch.ap_id, "type": "Patch", "attributedTo": author.ap_id, "object": article.ap_id,
-        "previousVersion": patch.base_revision, "content": patch.diff, "mediaType": "text/x-diff", "summary": patch.summary,
-    });
+    let object = Patch::edit(
+        patch.ap_id.clone(),
+        author.ap_id.clone(),
+        article.ap_id.clone(),
+        patch.base_revision.clone(),
+        patch.diff.clone(),
+        patch.summary.clone(),
+    );
     Activity::new(Kind::Update, id, &author.ap_id, object).to([&home.ap_id])
 }
 
 pub fn answer(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, home: &Actor) -> Activity {
     let merged = patch.state == PatchState::Merged;
-    let object = json!({"id": patch.ap_id, "type": "Patch", "object": article.ap_id});
+    let object = Patch::named(patch.ap_id.clone(), article.ap_id.clone());
     let activity = Activity::new(if merged { Kind::Accept } else { Kind::Reject }, id, &home.ap_id, object).to([&author.ap_id]);
     match patch.reason.as_deref().filter(|_| !merged) {
         Some(reason) => activity.content(reason),

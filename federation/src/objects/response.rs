@@ -2,16 +2,18 @@
 //! author, answered with `Accept` (carrying the `Agreement` as `result`) or `Reject`.
 
 use crate::protocol::outgoing::{Activity, Kind};
+use crate::protocol::valueflows::{Agreement, Commitment, EconomicEvent, Quantity};
 use buurtnet_domain::model::{Actor, Post, Proposal, Purpose, Response, ResponseState};
 use serde_json::{Value, json};
 
-fn commitment(post: &Post) -> Value {
-    json!({"type": "Commitment", "satisfies": format!("{}#primary", post.ap_id), "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"}})
+/// One of what the proposal's intent publishes.
+fn commitment(post: &Post) -> Commitment {
+    Commitment::one_of(format!("{}#primary", post.ap_id))
 }
 
 /// "Ik kan helpen" / "Dit wil ik graag".
 pub fn offer(response: &Response, post: &Post, responder: &Actor, author: &Actor) -> Activity {
-    let agreement = json!({"type": "Agreement", "stipulates": commitment(post)});
+    let agreement = Agreement { id: None, attributed_to: None, stipulates: commitment(post) };
     let activity = Activity::new(Kind::Offer, &response.ap_id, &responder.ap_id, agreement).to([&author.ap_id]);
     if response.message.is_empty() { activity } else { activity.content(&response.message) }
 }
@@ -20,9 +22,8 @@ pub fn offer(response: &Response, post: &Post, responder: &Actor, author: &Actor
 pub fn decision(id: String, response: &Response, post: &Post, author: &Actor, responder: &Actor) -> Activity {
     if response.state == ResponseState::Accepted {
         let agreement = response.agreement_ap_id.clone().unwrap_or_else(|| format!("{id}#agreement"));
-        let result = json!({"type": "Agreement", "id": agreement, "attributedTo": author.ap_id, "stipulates": commitment(post)});
-        let accept = Activity::new(Kind::Accept, id, &author.ap_id, response.ap_id.as_str()).to([&responder.ap_id]);
-        return Activity { result: Some(result), ..accept };
+        let result = Agreement { id: Some(agreement), attributed_to: Some(author.ap_id.clone()), stipulates: commitment(post) };
+        return Activity::new(Kind::Accept, id, &author.ap_id, response.ap_id.as_str()).to([&responder.ap_id]).result(result);
     }
     let reject = Activity::new(Kind::Reject, id, &author.ap_id, response.ap_id.as_str()).to([&responder.ap_id]);
     match response.decline_reason() {
@@ -42,18 +43,19 @@ pub fn economic_event(id: String, response: &Response, post: &Post, proposal: &P
         Purpose::Request => (&responder.ap_id, &author.ap_id),
         Purpose::Offer => (&author.ap_id, &responder.ap_id),
     };
-    let agreement = response.agreement_ap_id.clone().unwrap_or_else(|| response.ap_id.clone());
-    let mut event = json!({
-        "type": "EconomicEvent", "id": format!("{}#fulfilled", post.ap_id), "attributedTo": author.ap_id,
-        "context": post.ap_id, "fulfills": format!("{agreement}#primary"), "action": "work",
-        "provider": provider, "receiver": receiver, "finished": true,
-    });
-    if let Some(hours) = proposal.hours_given {
-        event["effortQuantity"] = json!({"hasUnit": "hour", "hasNumericalValue": format!("{hours}")});
-    }
-    if let Some(thanks) = &proposal.thanks {
-        event["note"] = json!(thanks);
-    }
+    let agreement = response.agreement_ap_id.as_ref().unwrap_or(&response.ap_id);
+    let event = EconomicEvent {
+        id: format!("{}#fulfilled", post.ap_id),
+        attributed_to: author.ap_id.clone(),
+        context: post.ap_id.clone(),
+        fulfills: format!("{agreement}#primary"),
+        action: "work",
+        provider: provider.clone(),
+        receiver: receiver.clone(),
+        finished: true,
+        effort_quantity: proposal.hours_given.map(Quantity::hours),
+        note: proposal.thanks.clone(),
+    };
     Activity::new(Kind::Create, id, &author.ap_id, event).to([&responder.ap_id])
 }
 

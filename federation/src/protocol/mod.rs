@@ -7,6 +7,8 @@ pub mod collections;
 pub mod discovery;
 pub mod note;
 pub mod outgoing;
+pub mod patch;
+pub mod valueflows;
 
 use serde_json::{Value, json};
 
