@@ -143,3 +143,34 @@ pub fn read(note: &NoteJson) -> Option<EventDraft> {
         join_mode: JoinMode::parse(note.join_mode.as_deref().unwrap_or("free")),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::samples::{self, assert_sends};
+
+    fn note() -> NoteJson {
+        serde_json::from_value(json!({"id": "https://a.example/notes/1", "type": "Note", "attributedTo": "https://a.example/users/anna"}))
+            .unwrap()
+    }
+
+    #[test]
+    fn an_event_names_its_organisers_and_its_place_or_link() {
+        let organisers = ["https://a.example/users/anna".to_string(), "https://a.example/initiatives/zorg".to_string()];
+        let mut at_a_place = note();
+        decorate(&mut at_a_place, &samples::event(Some("Buurthuis"), Some("https://meet.example/soep")), &organisers);
+        assert_sends(
+            &at_a_place.organizers,
+            json!({"type": "OrganizersCollection", "totalItems": 2, "first": {"type": "CollectionPage", "items": organisers}}),
+        );
+        assert_sends(
+            &at_a_place.location,
+            json!({"type": "Place", "name": "Buurthuis", "address": {"type": "PostalAddress", "streetAddress": "Schiedamseweg 1"},
+                "latitude": null, "longitude": 4.45}),
+        );
+        let mut online = note();
+        decorate(&mut online, &samples::event(None, Some("https://meet.example/soep")), &organisers[..1]);
+        assert_sends(&online.location, json!({"type": "VirtualLocation", "url": "https://meet.example/soep"}));
+        assert_eq!(online.organizers.as_ref().map(|o| o["totalItems"].clone()), Some(json!(1)));
+    }
+}

@@ -139,4 +139,28 @@ mod tests {
     fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
         chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
+
+    #[test]
+    fn a_proposal_publishes_an_intent_with_its_place_tags_and_helpers() {
+        use crate::objects::samples::{self, assert_sends};
+        let mut note: NoteJson = serde_json::from_value(
+            json!({"id": "https://a.example/notes/1", "type": "Note", "attributedTo": "https://a.example/users/anna"}),
+        )
+        .unwrap();
+        let proposal = Proposal { neighbourhood: Some("Bospolder".into()), ..samples::proposal(Purpose::Request) };
+        decorate(&mut note, &proposal);
+        state_facts(&mut note, &proposal, &[("https://a.example/initiatives/zorg".into(), 2)]);
+        assert_sends(
+            &note.publishes,
+            json!({"type": "Intent", "id": "https://a.example/notes/1#primary", "action": "deliverService",
+                "resourceConformsTo": "https://a.example/categories/boodschappen", "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"}}),
+        );
+        assert_sends(&note.location, json!({"type": "Place", "name": "Bospolder"}));
+        assert_sends(
+            &note.tag,
+            json!([{"type": "Hashtag", "name": format!("#{}", Purpose::Request.label()), "href": format!("https://a.example/tags/{}", Purpose::Request.label())},
+                {"type": "Hashtag", "name": "#boodschappen", "href": "https://a.example/tags/boodschappen"}]),
+        );
+        assert_sends(&note.helped_by, json!([{"id": "https://a.example/initiatives/zorg", "helpers": 2}]));
+    }
 }

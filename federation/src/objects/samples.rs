@@ -2,8 +2,8 @@
 //! and an article's patch, with only what the builders read filled in.
 
 use buurtnet_domain::model::{
-    Actor, ActorKind, ActorKindColumn, ArticlePatch, PatchState, Post, Proposal, ProposalState, Purpose, Response, ResponseState,
-    Visibility,
+    Actor, ActorKind, ActorKindColumn, ArticlePatch, Event, JoinMode, PatchState, Post, Proposal, ProposalState, Purpose, Response,
+    ResponseState, Visibility,
 };
 
 pub fn actor(ap_id: &str) -> Actor {
@@ -73,6 +73,32 @@ pub fn proposal(purpose: Purpose) -> Proposal {
         for_resident: false,
         first_response_at: None,
         fulfilled_at: None,
+    }
+}
+
+pub fn event(place: Option<&str>, online_url: Option<&str>) -> Event {
+    Event {
+        post_id: 1,
+        title: "Soep op zaterdag".into(),
+        description: "Samen koken".into(),
+        starts_at: 1_795_000_000_000,
+        ends_at: None,
+        timezone: "Europe/Amsterdam".into(),
+        place_name: place.map(str::to_string),
+        place_address: Some("Schiedamseweg 1".into()),
+        latitude: None,
+        longitude: Some(4.45),
+        online_url: online_url.map(str::to_string),
+        capacity: Some(20),
+        join_mode: JoinMode::Free,
+        state: "scheduled".into(),
+        created_at: 0,
+        participant_count: 3,
+        sequence: 0,
+        updated_at: None,
+        registration_closed: false,
+        asks_lift: false,
+        asks_diet: false,
     }
 }
 
