@@ -121,6 +121,21 @@ impl PageVisitor {
         self.keep(response).await
     }
 
+    /// Posts `body` as it is, of type `content_type` (a form as no browser sends it).
+    pub async fn post_raw(&mut self, path: &str, content_type: &str, body: &'static str) -> Result<Answer> {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::ACCEPT_LANGUAGE, &self.accept_language)
+            .header(header::ORIGIN, &self.base)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await?;
+        self.keep(response).await
+    }
+
     /// Like [`PageVisitor::submit`], for a form sent as `multipart/form-data`.
     pub async fn submit_multipart(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Result<Answer> {
         let csrf = self.get(page).await?.csrf()?;
