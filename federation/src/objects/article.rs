@@ -87,6 +87,23 @@ mod tests {
     const PATCH: &str = "https://b.example/patches/1";
 
     #[test]
+    fn an_article_carries_its_markdown_as_source() {
+        let mut note: NoteJson = serde_json::from_value(json!({"id": ARTICLE, "type": "Note", "attributedTo": HOME})).expect("a note");
+        let article = Article {
+            post_id: 1,
+            title: "Soep koken".into(),
+            source: "# Soep koken\n\nNeem een pan.".into(),
+            version: 2,
+            edit_policy: buurtnet_domain::model::EditPolicy::Author,
+            forked_from: None,
+            forked_from_author: None,
+            updated_at: 0,
+        };
+        decorate(&mut note, &article, ARTICLE);
+        assert_sends(&note.source, json!({"content": "# Soep koken\n\nNeem een pan.", "mediaType": "text/markdown"}));
+    }
+
+    #[test]
     fn an_edit_is_an_update_carrying_the_whole_patch() {
         let patch = samples::patch(PATCH, PatchState::Pending);
         let (article, editor, home) = (samples::post(ARTICLE), samples::actor(EDITOR), samples::actor(HOME));

@@ -111,6 +111,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn attachments_are_documents_with_their_description_and_size_or_null() {
+        let picture = |file_name: Option<&str>, remote_url: Option<&str>, width: Option<i64>| Media {
+            id: 1,
+            owner_id: 1,
+            post_id: Some(1),
+            file_name: file_name.map(str::to_string),
+            remote_url: remote_url.map(str::to_string),
+            content_type: "image/png".into(),
+            size: 10,
+            width,
+            height: width,
+            description: "Zonnebloemen".into(),
+            blurhash: width.map(|_| "LKO2?U%2Tw=w".to_string()),
+            created_at: 0,
+        };
+        let media =
+            [picture(Some("a.png"), None, Some(640)), picture(None, Some("https://p.example/b.png"), None), picture(None, None, None)];
+        crate::objects::samples::assert_sends(
+            attachments(&media, "https://a.example/notes/1"),
+            json!([
+                {"type": "Document", "mediaType": "image/png", "url": "https://a.example/media/a.png", "name": "Zonnebloemen",
+                    "width": 640, "height": 640, "blurhash": "LKO2?U%2Tw=w"},
+                {"type": "Document", "mediaType": "image/png", "url": "https://p.example/b.png", "name": "Zonnebloemen",
+                    "width": null, "height": null, "blurhash": null},
+            ]),
+        );
+    }
+
+    #[test]
     fn attachments_are_read_from_link_arrays_with_their_kind() {
         let read = read(Some(&json!([
             {"type": "Image", "url": [{"type": "Link", "href": "https://p.example/a.png"}, {"type": "Link", "href": "https://p.example/b.jpg"}]},
