@@ -7,10 +7,14 @@
 
 use crate::protocol::note::NoteJson;
 use crate::protocol::outgoing::{Activity, Kind};
+use crate::protocol::parts::{Source, value};
 use crate::protocol::patch::Patch;
 use buurtnet_domain::model::{Actor, Article, ArticlePatch, PatchState, Post};
 use buurtnet_domain::ops::articles::{RemoteArticle, revision_id};
-use serde_json::{Value, json};
+use serde_json::Value;
+
+/// The media type of an article's `source`.
+const MARKDOWN: &str = "text/markdown";
 
 pub fn decorate(note: &mut NoteJson, article: &Article, article_ap_id: &str) {
     note.kind = "Article".into();
@@ -18,7 +22,7 @@ pub fn decorate(note: &mut NoteJson, article: &Article, article_ap_id: &str) {
     // Mastodon shows an Article as its name, summary and link: the summary is its opening.
     note.summary = Some(excerpt(&article.source));
     note.sensitive = None;
-    note.source = Some(json!({"content": article.source, "mediaType": "text/markdown"}));
+    note.source = Some(value(Source { content: article.source.clone(), media_type: MARKDOWN }));
     note.revision = Some(revision_id(article_ap_id, article.version));
     note.revision_number = Some(article.version);
     note.forked_from = article.forked_from.clone();
@@ -41,7 +45,7 @@ pub fn read(note: &NoteJson) -> Option<RemoteArticle> {
         return None;
     }
     let source = note.source.as_ref()?;
-    if source.get("mediaType").and_then(Value::as_str) != Some("text/markdown") {
+    if source.get("mediaType").and_then(Value::as_str) != Some(MARKDOWN) {
         return None;
     }
     let revision = note.revision.clone().filter(|r| crate::protocol::same_origin(r, &note.id))?;
@@ -80,6 +84,7 @@ pub fn answer(id: String, patch: &ArticlePatch, article: &Post, author: &Actor, 
 mod tests {
     use super::*;
     use crate::objects::samples::{self, assert_sends};
+    use serde_json::json;
 
     const ARTICLE: &str = "https://a.example/notes/1";
     const HOME: &str = "https://a.example/users/anna";

@@ -3,9 +3,10 @@
 //! attachments are kept as links: only http(s) addresses, alt text sanitised and cut to our
 //! limit; our pages show pictures, video and audio through this node, other files as links.
 
+use crate::protocol::parts::{Document, value};
 use buurtnet_domain::model::html;
 use buurtnet_domain::model::media::{MAX_ATTACHMENTS, MAX_DESCRIPTION_CHARS, Media, NewMedia};
-use serde_json::{Value, json};
+use serde_json::Value;
 use url::Url;
 
 /// Where a stored image is found: a local file under the post's origin, or the peer's link.
@@ -18,17 +19,21 @@ pub fn url_of(media: &Media, post_ap_id: &str) -> Option<String> {
 }
 
 pub fn attachments(media: &[Media], post_ap_id: &str) -> Value {
-    let items: Vec<Value> = media
+    let items: Vec<Document> = media
         .iter()
         .filter_map(|m| {
             let url = url_of(m, post_ap_id)?;
-            Some(json!({
-                "type": "Document", "mediaType": m.content_type, "url": url, "name": m.description,
-                "width": m.width, "height": m.height, "blurhash": m.blurhash,
-            }))
+            Some(Document {
+                media_type: m.content_type.clone(),
+                url,
+                name: m.description.clone(),
+                width: m.width,
+                height: m.height,
+                blurhash: m.blurhash.clone(),
+            })
         })
         .collect();
-    Value::Array(items)
+    value(items)
 }
 
 /// The address a `url` or `href` names: a string, a `Link` (its `href`), an object with an
@@ -109,6 +114,7 @@ fn read_one(item: &Value) -> Option<NewMedia> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn attachments_are_documents_with_their_description_and_size_or_null() {

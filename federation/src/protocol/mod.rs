@@ -7,6 +7,7 @@ pub mod collections;
 pub mod discovery;
 pub mod note;
 pub mod outgoing;
+pub mod parts;
 pub mod patch;
 pub mod valueflows;
 
