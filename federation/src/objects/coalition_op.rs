@@ -334,6 +334,76 @@ mod tests {
     }
 
     #[test]
+    fn every_operation_is_written_as_it_always_was() {
+        use crate::objects::samples::assert_sends;
+        const A: &str = "https://a.example/initiatives/zorg";
+        const P: &str = "https://a.example/initiatives/zorg/ops/1";
+        let charter = Charter {
+            name: "Delfshaven".into(),
+            description: "Samen zorgen".into(),
+            sponsors_needed: 1,
+            objection_days: 7,
+            removal_percent: 67,
+            change_percent: MAJORITY,
+        };
+        let written = json!({"type": "bn:Charter", "name": "Delfshaven", "summary": "Samen zorgen", "bn:sponsorsNeeded": 1,
+            "bn:objectionDays": 7, "bn:removalPercent": 67});
+        let kinds = [
+            (
+                OpKind::Found { charter: charter.clone(), founders: vec![A.into()] },
+                "bn:Found",
+                json!({"bn:charter": written, "bn:founders": [A]}),
+            ),
+            (
+                OpKind::Propose(Change::Admit("https://b.example/i".into())),
+                "bn:Propose",
+                json!({"type": "bn:Admission", "bn:candidate": "https://b.example/i"}),
+            ),
+            (
+                OpKind::Propose(Change::Remove("https://b.example/i".into())),
+                "bn:Propose",
+                json!({"type": "bn:Removal", "bn:member": "https://b.example/i"}),
+            ),
+            (OpKind::Propose(Change::Charter(charter)), "bn:Propose", json!({"type": "bn:CharterChange", "bn:charter": written})),
+            (OpKind::Sponsor { proposal: P.into() }, "bn:Sponsor", json!(P)),
+            (OpKind::Object { proposal: P.into() }, "bn:Object", json!(P)),
+            (OpKind::Vote { proposal: P.into(), approve: false }, "bn:Vote", json!({"bn:proposal": P, "bn:approve": false})),
+            (OpKind::Admit { proposal: P.into() }, "bn:Admit", json!(P)),
+            (OpKind::Leave, "bn:Leave", json!(COALITION)),
+            (OpKind::Host { replica: "https://a.example/coalitions/d".into() }, "bn:Host", json!("https://a.example/coalitions/d")),
+        ];
+        for (kind, name, object) in kinds {
+            let op = Operation {
+                id: format!("{A}/ops/2"),
+                author: A.into(),
+                parents: vec![P.into()],
+                published: 1000,
+                kind,
+                keys: Default::default(),
+            };
+            assert_sends(
+                to_json(&op, COALITION),
+                json!({"@context": context(), "id": op.id, "type": name, "actor": A, "bn:coalition": COALITION, "bn:parents": [P],
+                    "published": "1970-01-01T00:00:01.000Z", "object": object}),
+            );
+        }
+        let vouching = Operation {
+            id: format!("{A}/ops/3"),
+            author: A.into(),
+            parents: vec![],
+            published: 0,
+            kind: OpKind::Leave,
+            keys: [("https://b.example/i".to_string(), "z6Mk".to_string())].into(),
+        };
+        assert_sends(
+            to_json(&vouching, COALITION),
+            json!({"@context": [AS, integrity::DATA_INTEGRITY_CONTEXT, {"bn": "urn:buurtnet:ns#"}], "id": vouching.id, "type": "bn:Leave",
+                "actor": A, "bn:coalition": COALITION, "bn:parents": [], "published": "1970-01-01T00:00:00.000Z", "object": COALITION,
+                "bn:keys": [{"bn:actor": "https://b.example/i", "publicKeyMultibase": "z6Mk"}]}),
+        );
+    }
+
+    #[test]
     fn stricter_majorities_travel_and_plain_ones_are_not_written() {
         let plain = Charter {
             name: "D".into(),
