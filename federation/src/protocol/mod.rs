@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod actor;
+pub mod coalition;
 pub mod collections;
 pub mod discovery;
 pub mod note;
