@@ -68,3 +68,32 @@ pub fn check_if_signed(object: &Value, author: &Actor) -> Result<bool> {
     integrity::verify(object, key).map_err(|e| FederationError::Forbidden(format!("the post's proof: {e}")))?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::samples::{self, assert_sends};
+
+    #[test]
+    fn a_deleted_posts_tombstone_names_its_author_and_when_and_is_signed() {
+        let keys = crate::keys::generate();
+        let author = Actor {
+            ed25519_public_multibase: Some(keys.ed25519_public_multibase.clone()),
+            ed25519_private_pkcs8: Some(keys.ed25519_private_pkcs8.clone()),
+            ..samples::actor("https://a.example/initiatives/zorg")
+        };
+        let post = Post { deleted_at: Some(1_795_000_000_000), ..samples::post("https://a.example/notes/1") };
+        let mut signed = signed_tombstone(&post, &author).unwrap();
+        assert_eq!(check_if_signed(&signed, &author).ok(), Some(true));
+        signed.as_object_mut().unwrap().shift_remove("proof");
+        let mut context = crate::protocol::context();
+        context.as_array_mut().unwrap().push(json!(integrity::DATA_INTEGRITY_CONTEXT));
+        // Signing moves the `@context` (with the proof's own added) to the end, and the last
+        // term into its place.
+        assert_sends(
+            signed,
+            json!({"deleted": "2026-11-18T11:06:40Z", "id": "https://a.example/notes/1", "type": "Tombstone", "formerType": "Note",
+                "attributedTo": "https://a.example/initiatives/zorg", "@context": context}),
+        );
+    }
+}
