@@ -146,7 +146,7 @@ async fn mention_tags(conn: &mut buurtnet_domain::store::Conn, post_id: i64) -> 
 
 /// What a deleted post answers: a `Tombstone`.
 pub fn tombstone(post: &Post) -> TombstoneJson {
-    TombstoneJson { id: post.ap_id.clone(), kind: "Tombstone".into(), former_type: Some("Note".into()) }
+    TombstoneJson { id: post.ap_id.clone(), kind: "Tombstone".into(), former_type: Some("Note".into()), attributed_to: None, deleted: None }
 }
 
 /// The visibility a remote post's addressing gives it, and the actors it names.
