@@ -8,6 +8,7 @@
 
 use crate::error::{FederationError, Result};
 use crate::objects::coalition_op;
+use crate::protocol::collections::MarkedPage;
 use crate::protocol::with_context;
 use crate::state::Context;
 use axum::extract::{Path, Query};
@@ -145,12 +146,9 @@ pub async fn operations(context: Context, Path(slug): Path<String>, Query(query)
     let readable = rows.iter().map(|(_, raw)| raw.as_str()).filter(|raw| serde_json::from_str::<Value>(raw).is_ok());
     let items = format!("[{}]", readable.collect::<Vec<_>>().join(","));
     let base = format!("{}/operations", context.urls.coalition(&slug));
-    let mut page = json!({"id": format!("{base}?after={after}"), "type": "OrderedCollectionPage", "partOf": base});
-    if rows.len() as i64 == PAGE
-        && let Some((last, _)) = rows.last()
-    {
-        page["next"] = json!(format!("{base}?after={last}"));
-    }
+    let next = rows.last().filter(|_| rows.len() as i64 == PAGE).map(|(last, _)| last.to_string());
+    let page = MarkedPage::new(&base, &after.to_string(), next.as_deref());
+    let page = serde_json::to_value(page).map_err(|e| FederationError::Internal(e.to_string()))?;
     Ok(crate::http::activity_json_text(
         StatusCode::OK,
         crate::protocol::activities::with_verbatim(with_context(page), "orderedItems", &items),

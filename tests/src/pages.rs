@@ -109,16 +109,23 @@ impl PageVisitor {
         if let Some((name, bytes)) = file {
             form = form.part(name.to_string(), reqwest::multipart::Part::bytes(bytes).file_name("foto.png").mime_str("image/png")?);
         }
-        let response = self
-            .client
+        let response = self.post_from_here(path).multipart(form).send().await?;
+        self.keep(response).await
+    }
+
+    /// Posts `body` as it is, of type `content_type` (a form as no browser sends it).
+    pub async fn post_raw(&mut self, path: &str, content_type: &str, body: &'static str) -> Result<Answer> {
+        let response = self.post_from_here(path).header(header::CONTENT_TYPE, content_type).body(body).send().await?;
+        self.keep(response).await
+    }
+
+    /// A POST to `path` from one of the node's own pages: the visitor's cookies, language and `Origin`.
+    fn post_from_here(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client
             .post(format!("{}{path}", self.base))
             .header(header::COOKIE, self.cookie_header())
             .header(header::ACCEPT_LANGUAGE, &self.accept_language)
             .header(header::ORIGIN, &self.base)
-            .multipart(form)
-            .send()
-            .await?;
-        self.keep(response).await
     }
 
     /// Like [`PageVisitor::submit`], for a form sent as `multipart/form-data`.

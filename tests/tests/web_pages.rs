@@ -790,6 +790,13 @@ async fn a_picture_needs_a_description_and_keeps_between_preview_and_posting(bac
         .await?;
     assert_eq!(not_an_image.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(not_an_image.body.contains("geen afbeelding die we kennen"));
+    // A form cut off on its way, or not a form at all, is said in plain words.
+    let cut_off = "--grens\r\nContent-Disposition: form-data; name=\"image\"; filename=\"foto.png\"\r\n\r\n\x01\x02";
+    for (content_type, body) in [("multipart/form-data; boundary=grens", cut_off), ("text/plain", "foto")] {
+        let broken = henk.post_raw("/nieuw/bericht", content_type, body).await?;
+        assert!(broken.status.is_client_error(), "{}", broken.status);
+        assert!(broken.body.contains("het formulier kwam niet goed aan; probeer het nog eens"), "{}", broken.body);
+    }
 
     let with_words = [
         ("csrf", csrf.as_str()),

@@ -1212,6 +1212,8 @@ say-path-not-utf8 = the backup's path must be valid UTF-8
 say-database-url-scheme = must start with sqlite: or postgres://
 say-handover-format = this file has format { $found }; this Buurtnet reads format { $max } and older: import it with a newer version
 say-local-actor = { $id } is an actor of this node
+say-photo-too-large = the photo is too large (at most { $max } MB)
+say-form-unreadable = the form did not arrive whole; please try again
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

@@ -1212,6 +1212,8 @@ say-path-not-utf8 = het pad van de kopie moet geldige UTF-8 zijn
 say-database-url-scheme = moet beginnen met sqlite: of postgres://
 say-handover-format = dit bestand heeft formaat { $found }; deze Buurtnet leest formaat { $max } en ouder: importeer het met een nieuwere versie
 say-local-actor = { $id } is een actor van deze node
+say-photo-too-large = de foto is te groot (hoogstens { $max } MB)
+say-form-unreadable = het formulier kwam niet goed aan; probeer het nog eens
 
 ## The page of a repeating event
 weekday-name = { $weekday ->

@@ -5,6 +5,7 @@
 
 use super::{CollectionPage, MAX_PAGES, get_body};
 use crate::error::{FederationError, Result};
+use crate::protocol::collections::MarkedPage;
 use crate::protocol::with_context;
 use crate::state::Context;
 use axum::extract::{Path, Query};
@@ -13,7 +14,7 @@ use axum::response::Response;
 use buurtnet_domain::model::coalition::CoalitionState;
 use buurtnet_domain::model::{Actor, Post};
 use buurtnet_domain::{now_ms, ops, store};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Posts one content page scans.
 const CONTENT_PAGE: i64 = 50;
@@ -72,13 +73,9 @@ pub async fn content(
     // still settling, which the reader gets again next time (recognised, not taken twice).
     let read_up_to = if full { last } else { last.min((now_ms() - SETTLE_MS, 0)).max(after) };
     let base = format!("{}/content", context.urls.coalition(&slug));
-    let mut page = json!({
-        "id": format!("{base}?after={}", format_mark(after)), "type": "OrderedCollectionPage", "partOf": base,
-        "bn:readUpTo": format_mark(read_up_to),
-    });
-    if full {
-        page["next"] = json!(format!("{base}?after={}", format_mark(read_up_to)));
-    }
+    let read_on = full.then(|| format_mark(read_up_to));
+    let page = MarkedPage::new(&base, &format_mark(after), read_on.as_deref()).reading_up_to(format_mark(read_up_to));
+    let page = serde_json::to_value(page).map_err(|e| FederationError::Internal(e.to_string()))?;
     // Each item byte for byte as its author wrote it.
     let items = format!("[{}]", items.join(","));
     Ok(crate::http::activity_json_text(

@@ -6,10 +6,10 @@
 
 use crate::error::{FederationError, Result};
 use crate::integrity;
-use crate::protocol::note::NoteJson;
+use crate::protocol::note::{NoteJson, TombstoneJson};
 use crate::protocol::with_context;
 use buurtnet_domain::model::{Actor, ActorKind, Post, Visibility};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Whether a post travels with its author's proof.
 pub fn is_coalition_content(post: &Post, author: &Actor) -> bool {
@@ -30,10 +30,12 @@ pub fn signed_object(note: &NoteJson, author: &Actor) -> Result<Value> {
 /// replica can pass on and every node can check without trusting the replica.
 pub fn signed_tombstone(post: &Post, author: &Actor) -> Result<Value> {
     let deleted = post.deleted_at.and_then(chrono::DateTime::from_timestamp_millis).unwrap_or_else(chrono::Utc::now);
-    let document = with_context(json!({
-        "id": post.ap_id, "type": "Tombstone", "formerType": "Note", "attributedTo": author.ap_id,
-        "deleted": deleted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    }));
+    let tombstone = TombstoneJson {
+        attributed_to: Some(author.ap_id.clone()),
+        deleted: Some(deleted.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        ..super::note::tombstone(post)
+    };
+    let document = with_context(serde_json::to_value(tombstone).map_err(|e| FederationError::Internal(e.to_string()))?);
     sign_as_author(&document, author)
 }
 
@@ -67,4 +69,34 @@ pub fn check_if_signed(object: &Value, author: &Actor) -> Result<bool> {
         .ok_or_else(|| FederationError::Malformed("the author publishes no Ed25519 key".into()))?;
     integrity::verify(object, key).map_err(|e| FederationError::Forbidden(format!("the post's proof: {e}")))?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::samples::{self, assert_sends};
+    use serde_json::json;
+
+    #[test]
+    fn a_deleted_posts_tombstone_names_its_author_and_when_and_is_signed() {
+        let keys = crate::keys::generate();
+        let author = Actor {
+            ed25519_public_multibase: Some(keys.ed25519_public_multibase.clone()),
+            ed25519_private_pkcs8: Some(keys.ed25519_private_pkcs8.clone()),
+            ..samples::actor("https://a.example/initiatives/zorg")
+        };
+        let post = Post { deleted_at: Some(1_795_000_000_000), ..samples::post("https://a.example/notes/1") };
+        let mut signed = signed_tombstone(&post, &author).unwrap();
+        assert_eq!(check_if_signed(&signed, &author).ok(), Some(true));
+        signed.as_object_mut().unwrap().shift_remove("proof");
+        let mut context = crate::protocol::context();
+        context.as_array_mut().unwrap().push(json!(integrity::DATA_INTEGRITY_CONTEXT));
+        // Signing moves the `@context` (with the proof's own added) to the end, and the last
+        // term into its place.
+        assert_sends(
+            signed,
+            json!({"deleted": "2026-11-18T11:06:40Z", "id": "https://a.example/notes/1", "type": "Tombstone", "formerType": "Note",
+                "attributedTo": "https://a.example/initiatives/zorg", "@context": context}),
+        );
+    }
 }

@@ -1,8 +1,9 @@
 //! The wire form of a coalition operation (issue 6): a JSON-LD document of our own
 //! vocabulary (`bn:` = `urn:buurtnet:ns#`, defined inline), signed by the acting
 //! initiative with an FEP-8b32 proof so that any replica can forward it and every replica can
-//! check it. [`to_json`] and [`sign`] make one; [`parse_verified`] checks the proof against
-//! the author's key and reads it back into [`Operation`].
+//! check it. [`to_json`] and [`sign`] make one (its shape typed in `protocol::coalition`);
+//! [`parse_verified`] checks the proof against the author's key and reads it back into
+//! [`Operation`].
 //!
 //! ```json
 //! {"@context": [AS, DATA_INTEGRITY, {"bn": "urn:buurtnet:ns#", …}],
@@ -14,6 +15,7 @@
 //! ```
 
 use crate::integrity::{self, ProofError};
+use crate::protocol::coalition::{ChangeJson, CharterJson, OpObject, OperationJson, Vouch};
 use buurtnet_domain::model::coalition::{Change, Charter, MAJORITY, OpKind, Operation};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
@@ -24,51 +26,68 @@ fn context() -> Value {
     json!([AS, integrity::DATA_INTEGRITY_CONTEXT, {"bn": "urn:buurtnet:ns#"}])
 }
 
+fn charter_document(charter: &Charter) -> CharterJson<'_> {
+    let stricter = |percent: u32| Some(percent).filter(|p| *p != MAJORITY);
+    CharterJson {
+        name: &charter.name,
+        summary: &charter.description,
+        sponsors_needed: charter.sponsors_needed,
+        objection_days: charter.objection_days,
+        removal_percent: stricter(charter.removal_percent),
+        change_percent: stricter(charter.change_percent),
+    }
+}
+
 pub fn charter_json(charter: &Charter) -> Value {
-    let mut json = json!({
-        "type": "bn:Charter", "name": charter.name, "summary": charter.description,
-        "bn:sponsorsNeeded": charter.sponsors_needed, "bn:objectionDays": charter.objection_days,
-    });
-    // Written only when they differ from "more than half", so that charters written before
-    // these rules existed read (and hash) the same.
-    if charter.removal_percent != MAJORITY {
-        json["bn:removalPercent"] = charter.removal_percent.into();
-    }
-    if charter.change_percent != MAJORITY {
-        json["bn:changePercent"] = charter.change_percent.into();
-    }
-    json
+    serde_json::to_value(charter_document(charter)).expect("a charter serialises")
 }
 
 fn time(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// The `type` of an operation.
+fn kind_name(kind: &OpKind) -> &'static str {
+    match kind {
+        OpKind::Found { .. } => "bn:Found",
+        OpKind::Propose(_) => "bn:Propose",
+        OpKind::Sponsor { .. } => "bn:Sponsor",
+        OpKind::Object { .. } => "bn:Object",
+        OpKind::Vote { .. } => "bn:Vote",
+        OpKind::Admit { .. } => "bn:Admit",
+        OpKind::Leave => "bn:Leave",
+        OpKind::Host { .. } => "bn:Host",
+    }
+}
+
+/// What the operation is about: its founding, its proposed change, its vote, or the one id it names.
+fn object<'a>(op: &'a Operation, coalition: &'a str) -> OpObject<'a> {
+    match &op.kind {
+        OpKind::Found { charter, founders } => OpObject::Founding { charter: charter_document(charter), founders },
+        OpKind::Propose(Change::Admit(who)) => OpObject::Proposal(ChangeJson::Admission { candidate: who }),
+        OpKind::Propose(Change::Remove(who)) => OpObject::Proposal(ChangeJson::Removal { member: who }),
+        OpKind::Propose(Change::Charter(charter)) => OpObject::Proposal(ChangeJson::CharterChange { charter: charter_document(charter) }),
+        OpKind::Vote { proposal, approve } => OpObject::Vote { proposal, approve: *approve },
+        OpKind::Sponsor { proposal } | OpKind::Object { proposal } | OpKind::Admit { proposal } => OpObject::Id(proposal),
+        OpKind::Leave => OpObject::Id(coalition),
+        OpKind::Host { replica } => OpObject::Id(replica),
+    }
+}
+
 /// The unsigned document of `op` in coalition `coalition` (its stable identifier).
 pub fn to_json(op: &Operation, coalition: &str) -> Value {
-    let (kind, object) = match &op.kind {
-        OpKind::Found { charter, founders } => ("bn:Found", json!({"bn:charter": charter_json(charter), "bn:founders": founders})),
-        OpKind::Propose(Change::Admit(who)) => ("bn:Propose", json!({"type": "bn:Admission", "bn:candidate": who})),
-        OpKind::Propose(Change::Remove(who)) => ("bn:Propose", json!({"type": "bn:Removal", "bn:member": who})),
-        OpKind::Propose(Change::Charter(charter)) => {
-            ("bn:Propose", json!({"type": "bn:CharterChange", "bn:charter": charter_json(charter)}))
-        }
-        OpKind::Sponsor { proposal } => ("bn:Sponsor", json!(proposal)),
-        OpKind::Object { proposal } => ("bn:Object", json!(proposal)),
-        OpKind::Vote { proposal, approve } => ("bn:Vote", json!({"bn:proposal": proposal, "bn:approve": approve})),
-        OpKind::Admit { proposal } => ("bn:Admit", json!(proposal)),
-        OpKind::Leave => ("bn:Leave", json!(coalition)),
-        OpKind::Host { replica } => ("bn:Host", json!(replica)),
+    let document = OperationJson {
+        context: context(),
+        id: &op.id,
+        kind: kind_name(&op.kind),
+        actor: &op.author,
+        coalition,
+        parents: &op.parents,
+        published: time(op.published),
+        object: object(op, coalition),
+        keys: op.keys.iter().map(|(actor, key)| Vouch { actor, key }).collect(),
     };
-    let mut document = json!({
-        "@context": context(), "id": op.id, "type": kind, "actor": op.author, "bn:coalition": coalition,
-        "bn:parents": op.parents, "published": time(op.published), "object": object,
-    });
-    if !op.keys.is_empty() {
-        document["bn:keys"] =
-            op.keys.iter().map(|(actor, key)| json!({"bn:actor": actor, "publicKeyMultibase": key})).collect::<Vec<_>>().into();
-    }
-    document
+    serde_json::to_value(document).expect("an operation serialises")
 }
 
 /// The identifier of the coalition a founding operation founds: a hash of the founding
@@ -331,6 +350,76 @@ mod tests {
         assert!(matches!(parse_verified(&foreign, key), Err(OpError::Malformed(_))), "a replica on another origin");
         let own = sign(&host("https://a.example/coalitions/d"), COALITION, &a_keys.ed25519_private_pkcs8).unwrap();
         assert_eq!(parse_verified(&own, key).unwrap().0.kind, OpKind::Host { replica: "https://a.example/coalitions/d".into() });
+    }
+
+    #[test]
+    fn every_operation_is_written_as_it_always_was() {
+        use crate::objects::samples::assert_sends;
+        const A: &str = "https://a.example/initiatives/zorg";
+        const P: &str = "https://a.example/initiatives/zorg/ops/1";
+        let charter = Charter {
+            name: "Delfshaven".into(),
+            description: "Samen zorgen".into(),
+            sponsors_needed: 1,
+            objection_days: 7,
+            removal_percent: 67,
+            change_percent: MAJORITY,
+        };
+        let written = json!({"type": "bn:Charter", "name": "Delfshaven", "summary": "Samen zorgen", "bn:sponsorsNeeded": 1,
+            "bn:objectionDays": 7, "bn:removalPercent": 67});
+        let kinds = [
+            (
+                OpKind::Found { charter: charter.clone(), founders: vec![A.into()] },
+                "bn:Found",
+                json!({"bn:charter": written, "bn:founders": [A]}),
+            ),
+            (
+                OpKind::Propose(Change::Admit("https://b.example/i".into())),
+                "bn:Propose",
+                json!({"type": "bn:Admission", "bn:candidate": "https://b.example/i"}),
+            ),
+            (
+                OpKind::Propose(Change::Remove("https://b.example/i".into())),
+                "bn:Propose",
+                json!({"type": "bn:Removal", "bn:member": "https://b.example/i"}),
+            ),
+            (OpKind::Propose(Change::Charter(charter)), "bn:Propose", json!({"type": "bn:CharterChange", "bn:charter": written})),
+            (OpKind::Sponsor { proposal: P.into() }, "bn:Sponsor", json!(P)),
+            (OpKind::Object { proposal: P.into() }, "bn:Object", json!(P)),
+            (OpKind::Vote { proposal: P.into(), approve: false }, "bn:Vote", json!({"bn:proposal": P, "bn:approve": false})),
+            (OpKind::Admit { proposal: P.into() }, "bn:Admit", json!(P)),
+            (OpKind::Leave, "bn:Leave", json!(COALITION)),
+            (OpKind::Host { replica: "https://a.example/coalitions/d".into() }, "bn:Host", json!("https://a.example/coalitions/d")),
+        ];
+        for (kind, name, object) in kinds {
+            let op = Operation {
+                id: format!("{A}/ops/2"),
+                author: A.into(),
+                parents: vec![P.into()],
+                published: 1000,
+                kind,
+                keys: Default::default(),
+            };
+            assert_sends(
+                to_json(&op, COALITION),
+                json!({"@context": context(), "id": op.id, "type": name, "actor": A, "bn:coalition": COALITION, "bn:parents": [P],
+                    "published": "1970-01-01T00:00:01.000Z", "object": object}),
+            );
+        }
+        let vouching = Operation {
+            id: format!("{A}/ops/3"),
+            author: A.into(),
+            parents: vec![],
+            published: 0,
+            kind: OpKind::Leave,
+            keys: [("https://b.example/i".to_string(), "z6Mk".to_string())].into(),
+        };
+        assert_sends(
+            to_json(&vouching, COALITION),
+            json!({"@context": [AS, integrity::DATA_INTEGRITY_CONTEXT, {"bn": "urn:buurtnet:ns#"}], "id": vouching.id, "type": "bn:Leave",
+                "actor": A, "bn:coalition": COALITION, "bn:parents": [], "published": "1970-01-01T00:00:00.000Z", "object": COALITION,
+                "bn:keys": [{"bn:actor": "https://b.example/i", "publicKeyMultibase": "z6Mk"}]}),
+        );
     }
 
     #[test]

@@ -4,11 +4,12 @@
 //! `summary` with date, time and place in words and a `url`, since Mastodon shows only those.
 
 use crate::protocol::note::NoteJson;
+use crate::protocol::parts::{self, OrganizersCollection, PostalAddress, VirtualLocation, value};
 use buurtnet_domain::model::{DEFAULT_TIMEZONE, Event, EventDraft, JoinMode, Place, Repeat};
 use buurtnet_domain::ops::events::RemoteEventState;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 fn local_time(ms: i64, tz: &Tz) -> Option<String> {
     DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(tz).to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -51,18 +52,16 @@ pub fn decorate(note: &mut NoteJson, event: &Event, organisers: &[String]) {
     note.join_mode = Some(event.join_mode.as_str().into());
     note.maximum_attendee_capacity = event.capacity;
     note.participant_count = Some(event.participant_count);
-    note.organizers = Some(json!({
-        "type": "OrganizersCollection", "totalItems": organisers.len(),
-        "first": {"type": "CollectionPage", "items": organisers},
-    }));
+    note.organizers = Some(value(OrganizersCollection::of(organisers)));
     note.event_status = Some(if event.is_cancelled() { "CANCELLED" } else { "CONFIRMED" }.into());
     note.location = match (&draft.place, &event.online_url) {
-        (Some(place), _) => Some(json!({
-            "type": "Place", "name": place.name,
-            "address": place.address.as_ref().map(|a| json!({"type": "PostalAddress", "streetAddress": a})),
-            "latitude": place.latitude, "longitude": place.longitude,
+        (Some(place), _) => Some(value(parts::Place {
+            name: place.name.clone(),
+            address: place.address.clone().map(|street_address| PostalAddress { street_address }),
+            latitude: place.latitude,
+            longitude: place.longitude,
         })),
-        (None, Some(link)) => Some(json!({"type": "VirtualLocation", "url": link})),
+        (None, Some(link)) => Some(value(VirtualLocation { url: link.clone() })),
         (None, None) => None,
     };
 }
@@ -142,4 +141,36 @@ pub fn read(note: &NoteJson) -> Option<EventDraft> {
         capacity: note.maximum_attendee_capacity.filter(|c| *c > 0),
         join_mode: JoinMode::parse(note.join_mode.as_deref().unwrap_or("free")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::samples::{self, assert_sends};
+    use serde_json::json;
+
+    fn note() -> NoteJson {
+        serde_json::from_value(json!({"id": "https://a.example/notes/1", "type": "Note", "attributedTo": "https://a.example/users/anna"}))
+            .unwrap()
+    }
+
+    #[test]
+    fn an_event_names_its_organisers_and_its_place_or_link() {
+        let organisers = ["https://a.example/users/anna".to_string(), "https://a.example/initiatives/zorg".to_string()];
+        let mut at_a_place = note();
+        decorate(&mut at_a_place, &samples::event(Some("Buurthuis"), Some("https://meet.example/soep")), &organisers);
+        assert_sends(
+            &at_a_place.organizers,
+            json!({"type": "OrganizersCollection", "totalItems": 2, "first": {"type": "CollectionPage", "items": organisers}}),
+        );
+        assert_sends(
+            &at_a_place.location,
+            json!({"type": "Place", "name": "Buurthuis", "address": {"type": "PostalAddress", "streetAddress": "Schiedamseweg 1"},
+                "latitude": null, "longitude": 4.45}),
+        );
+        let mut online = note();
+        decorate(&mut online, &samples::event(None, Some("https://meet.example/soep")), &organisers[..1]);
+        assert_sends(&online.location, json!({"type": "VirtualLocation", "url": "https://meet.example/soep"}));
+        assert_eq!(online.organizers.as_ref().map(|o| o["totalItems"].clone()), Some(json!(1)));
+    }
 }

@@ -3,9 +3,10 @@
 //! attachments are kept as links: only http(s) addresses, alt text sanitised and cut to our
 //! limit; our pages show pictures, video and audio through this node, other files as links.
 
+use crate::protocol::parts::{Document, value};
 use buurtnet_domain::model::html;
 use buurtnet_domain::model::media::{MAX_ATTACHMENTS, MAX_DESCRIPTION_CHARS, Media, NewMedia};
-use serde_json::{Value, json};
+use serde_json::Value;
 use url::Url;
 
 /// Where a stored image is found: a local file under the post's origin, or the peer's link.
@@ -18,17 +19,21 @@ pub fn url_of(media: &Media, post_ap_id: &str) -> Option<String> {
 }
 
 pub fn attachments(media: &[Media], post_ap_id: &str) -> Value {
-    let items: Vec<Value> = media
+    let items: Vec<Document> = media
         .iter()
         .filter_map(|m| {
             let url = url_of(m, post_ap_id)?;
-            Some(json!({
-                "type": "Document", "mediaType": m.content_type, "url": url, "name": m.description,
-                "width": m.width, "height": m.height, "blurhash": m.blurhash,
-            }))
+            Some(Document {
+                media_type: m.content_type.clone(),
+                url,
+                name: m.description.clone(),
+                width: m.width,
+                height: m.height,
+                blurhash: m.blurhash.clone(),
+            })
         })
         .collect();
-    Value::Array(items)
+    value(items)
 }
 
 /// The address a `url` or `href` names: a string, a `Link` (its `href`), an object with an
@@ -109,6 +114,36 @@ fn read_one(item: &Value) -> Option<NewMedia> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn attachments_are_documents_with_their_description_and_size_or_null() {
+        let picture = |file_name: Option<&str>, remote_url: Option<&str>, width: Option<i64>| Media {
+            id: 1,
+            owner_id: 1,
+            post_id: Some(1),
+            file_name: file_name.map(str::to_string),
+            remote_url: remote_url.map(str::to_string),
+            content_type: "image/png".into(),
+            size: 10,
+            width,
+            height: width,
+            description: "Zonnebloemen".into(),
+            blurhash: width.map(|_| "LKO2?U%2Tw=w".to_string()),
+            created_at: 0,
+        };
+        let media =
+            [picture(Some("a.png"), None, Some(640)), picture(None, Some("https://p.example/b.png"), None), picture(None, None, None)];
+        crate::objects::samples::assert_sends(
+            attachments(&media, "https://a.example/notes/1"),
+            json!([
+                {"type": "Document", "mediaType": "image/png", "url": "https://a.example/media/a.png", "name": "Zonnebloemen",
+                    "width": 640, "height": 640, "blurhash": "LKO2?U%2Tw=w"},
+                {"type": "Document", "mediaType": "image/png", "url": "https://p.example/b.png", "name": "Zonnebloemen",
+                    "width": null, "height": null, "blurhash": null},
+            ]),
+        );
+    }
 
     #[test]
     fn attachments_are_read_from_link_arrays_with_their_kind() {

@@ -12,6 +12,8 @@ pub mod proposal;
 pub mod reaction;
 pub mod response;
 pub mod rsvp;
+#[cfg(test)]
+pub(crate) mod samples;
 pub mod shown;
 
 use activitypub_federation::config::UrlVerifier;

@@ -3,11 +3,12 @@
 use crate::error::FederationError;
 use crate::protocol::note::{NoteJson, TombstoneJson};
 use crate::protocol::outgoing::{Activity, Kind};
+use crate::protocol::parts::{Tag, value};
 use crate::protocol::{self, PUBLIC};
 use buurtnet_domain::model::{Actor, NewPost, Post, Visibility};
 use buurtnet_domain::ops::posts::RemoteExtras;
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// A time as we send it: to the millisecond, so that two changes within one second keep
 /// their order on every node that compares them.
@@ -50,8 +51,8 @@ pub fn post_to_note(post: &Post, author: &Actor, recipients: &[String]) -> NoteJ
         published: rfc3339(post.published),
         updated: post.updated.and_then(rfc3339),
         url: post.url.clone().map(Value::String),
-        to: json!(to),
-        cc: json!(cc),
+        to: to.into(),
+        cc: cc.into(),
         tag: None,
         replies: None,
         name: None,
@@ -137,7 +138,7 @@ async fn mention_tags(conn: &mut buurtnet_domain::store::Conn, post_id: i64) -> 
     let mut tags = Vec::new();
     for ap_id in buurtnet_domain::store::posts::mentions(conn, post_id).await? {
         if let Some(actor) = buurtnet_domain::store::actors::by_ap_id(conn, &ap_id).await? {
-            tags.push(json!({"type": "Mention", "href": actor.ap_id, "name": format!("@{}", actor.handle())}));
+            tags.push(value(Tag::Mention { href: actor.ap_id.clone(), name: format!("@{}", actor.handle()) }));
         }
     }
     Ok(tags)
@@ -145,7 +146,7 @@ async fn mention_tags(conn: &mut buurtnet_domain::store::Conn, post_id: i64) -> 
 
 /// What a deleted post answers: a `Tombstone`.
 pub fn tombstone(post: &Post) -> TombstoneJson {
-    TombstoneJson { id: post.ap_id.clone(), kind: "Tombstone".into(), former_type: Some("Note".into()) }
+    TombstoneJson { id: post.ap_id.clone(), kind: "Tombstone".into(), former_type: Some("Note".into()), attributed_to: None, deleted: None }
 }
 
 /// The visibility a remote post's addressing gives it, and the actors it names.
@@ -281,6 +282,7 @@ pub fn updated_time(note: &NoteJson) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn addressing_gives_visibility_back() {

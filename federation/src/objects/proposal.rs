@@ -3,8 +3,10 @@
 //! sees a proposal. `Proposal` objects from others (Mitra) are read the same way.
 
 use crate::protocol::note::NoteJson;
+use crate::protocol::parts::{Area, Helpers, Tag, value};
+use crate::protocol::valueflows::Intent;
 use buurtnet_domain::model::{MAX_HOURS, Proposal, ProposalDraft, ProposalFacts, ProposalState, Purpose, When, category_tag};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// Where a category's IRI points: `{origin}/categories/{tag}`.
 fn category_iri(note_id: &str, category: &str) -> String {
@@ -17,20 +19,13 @@ pub fn decorate(note: &mut NoteJson, proposal: &Proposal) {
     note.name = Some(proposal.title.clone());
     note.purpose = Some(proposal.purpose.as_str().to_string());
     note.proposal_state = Some(proposal.state.as_str().to_string());
-    note.publishes = Some(json!({
-        "type": "Intent",
-        "id": format!("{}#primary", note.id),
-        "action": "deliverService",
-        "resourceConformsTo": category_iri(&note.id, &proposal.category),
-        "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"},
-    }));
-    if let Some(area) = &proposal.neighbourhood {
-        note.location = Some(json!({"type": "Place", "name": area}));
-    }
+    note.publishes = Some(value(Intent::service(format!("{}#primary", note.id), category_iri(&note.id, &proposal.category))));
+    note.location = proposal.neighbourhood.clone().map(|name| value(Area { name }));
     note.start_time = proposal.when_from.clone();
     note.end_time = proposal.when_to.clone();
-    let hashtag = |name: String| json!({"type": "Hashtag", "name": format!("#{name}"), "href": format!("{}/tags/{name}", note.id.split("/notes/").next().unwrap_or_default())});
-    note.tag = Some(json!([hashtag(proposal.purpose.label().to_string()), hashtag(category_tag(&proposal.category))]));
+    let tags = format!("{}/tags", note.id.split("/notes/").next().unwrap_or_default());
+    let hashtag = |name: String| Tag::Hashtag { href: format!("{tags}/{name}"), name: format!("#{name}") };
+    note.tag = Some(value([hashtag(proposal.purpose.label().to_string()), hashtag(category_tag(&proposal.category))]));
 }
 
 /// What the figures count, as the author's node states it (see `ProposalFacts`).
@@ -41,7 +36,7 @@ pub fn state_facts(note: &mut NoteJson, proposal: &Proposal, helpers: &[(String,
     note.fulfilled_at = proposal.fulfilled_at.and_then(time);
     note.hours_given = proposal.hours_given.map(|h| format!("{h}"));
     if !helpers.is_empty() {
-        note.helped_by = Some(Value::Array(helpers.iter().map(|(side, n)| json!({"id": side, "helpers": n})).collect()));
+        note.helped_by = Some(value(helpers.iter().map(|(side, n)| Helpers { id: side.clone(), helpers: *n }).collect::<Vec<_>>()));
     }
 }
 
@@ -123,6 +118,7 @@ pub fn read(note: &NoteJson, categories: &[&str]) -> Option<ProposalDraft> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_time_with_a_wide_character_at_its_tenth_byte_reads_as_no_date() {
@@ -138,5 +134,29 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
         chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_proposal_publishes_an_intent_with_its_place_tags_and_helpers() {
+        use crate::objects::samples::{self, assert_sends};
+        let mut note: NoteJson = serde_json::from_value(
+            json!({"id": "https://a.example/notes/1", "type": "Note", "attributedTo": "https://a.example/users/anna"}),
+        )
+        .unwrap();
+        let proposal = Proposal { neighbourhood: Some("Bospolder".into()), ..samples::proposal(Purpose::Request) };
+        decorate(&mut note, &proposal);
+        state_facts(&mut note, &proposal, &[("https://a.example/initiatives/zorg".into(), 2)]);
+        assert_sends(
+            &note.publishes,
+            json!({"type": "Intent", "id": "https://a.example/notes/1#primary", "action": "deliverService",
+                "resourceConformsTo": "https://a.example/categories/boodschappen", "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"}}),
+        );
+        assert_sends(&note.location, json!({"type": "Place", "name": "Bospolder"}));
+        assert_sends(
+            &note.tag,
+            json!([{"type": "Hashtag", "name": format!("#{}", Purpose::Request.label()), "href": format!("https://a.example/tags/{}", Purpose::Request.label())},
+                {"type": "Hashtag", "name": "#boodschappen", "href": "https://a.example/tags/boodschappen"}]),
+        );
+        assert_sends(&note.helped_by, json!([{"id": "https://a.example/initiatives/zorg", "helpers": 2}]));
     }
 }

@@ -3,10 +3,14 @@
 
 pub mod activities;
 pub mod actor;
+pub mod coalition;
 pub mod collections;
 pub mod discovery;
 pub mod note;
 pub mod outgoing;
+pub mod parts;
+pub mod patch;
+pub mod valueflows;
 
 use serde_json::{Value, json};
 

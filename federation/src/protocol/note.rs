@@ -138,4 +138,9 @@ pub struct TombstoneJson {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub former_type: Option<String>,
+    /// Coalition content: who deleted it and when, so that its signed `Tombstone` says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributed_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<String>,
 }

@@ -61,13 +61,14 @@ pub struct Activity {
 }
 
 impl Activity {
-    /// `actor` does `kind` to `object`, as activity `id`.
-    pub fn new(kind: Kind, id: impl Into<String>, actor: &str, object: impl Into<Value>) -> Activity {
+    /// `actor` does `kind` to `object` (an id, an object's wire type, another activity), as
+    /// activity `id`.
+    pub fn new(kind: Kind, id: impl Into<String>, actor: &str, object: impl Serialize) -> Activity {
         Activity {
             id: id.into(),
             kind,
             actor: actor.to_string(),
-            object: object.into(),
+            object: serde_json::to_value(object).expect("an object serialises"),
             published: None,
             to: None,
             cc: None,
@@ -87,6 +88,12 @@ impl Activity {
 
     pub fn cc(mut self, cc: impl Serialize) -> Activity {
         self.cc = Some(serde_json::to_value(cc).expect("addresses serialise"));
+        self
+    }
+
+    /// What the activity made (an `Accept`'s `Agreement`).
+    pub fn result(mut self, result: impl Serialize) -> Activity {
+        self.result = Some(serde_json::to_value(result).expect("a result serialises"));
         self
     }
 

@@ -205,6 +205,10 @@ pub enum Say {
     HandoverFormat(u32, u32),
     /// A peer's document names an actor of this node, which it may never overwrite.
     LocalActor(String),
+    /// A form sent with a photo was larger than this many megabytes.
+    PhotoTooLarge(usize),
+    /// A form sent with a photo did not arrive whole or was not a form.
+    FormUnreadable,
 }
 
 impl Say {
@@ -312,6 +316,8 @@ impl Say {
             Say::DatabaseUrlScheme => "database-url-scheme",
             Say::HandoverFormat(..) => "handover-format",
             Say::LocalActor(..) => "local-actor",
+            Say::PhotoTooLarge(_) => "photo-too-large",
+            Say::FormUnreadable => "form-unreadable",
         }
     }
 
@@ -325,7 +331,8 @@ impl Say {
             | Say::AtMostImages(n)
             | Say::NumberOneTo(n)
             | Say::NumberZeroTo(n)
-            | Say::ArticleTitleLength(n) => vec![("max", n.to_string())],
+            | Say::ArticleTitleLength(n)
+            | Say::PhotoTooLarge(n) => vec![("max", n.to_string())],
             Say::PasswordTooShort(n) => vec![("min", n.to_string())],
             Say::NoSuchInitiative(slug) => vec![("name", slug.clone())],
             Say::KeepDaysChoice(choices) => vec![("choices", choices.clone())],
@@ -449,6 +456,8 @@ impl Say {
             Say::DatabaseUrlScheme,
             Say::HandoverFormat(9, 2),
             Say::LocalActor("https://buurt.example/users/fatima".into()),
+            Say::PhotoTooLarge(8),
+            Say::FormUnreadable,
         ]
     }
 }

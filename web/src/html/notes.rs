@@ -10,13 +10,15 @@ use super::stale_form;
 use super::visitor::Visitor;
 use crate::api::media::{ImageProblem, MediaDir, store_image};
 use askama::Template;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{Extension, Multipart};
 use axum::http::StatusCode;
 use axum::response::Response;
 use buurtnet_domain::DomainError;
-use buurtnet_domain::error::Words;
+use buurtnet_domain::model::media::MAX_IMAGE_BYTES;
 use buurtnet_domain::model::{Actor, Visibility, html};
 use buurtnet_domain::ops::{self, posts::PostDraft};
+use buurtnet_domain::words::Say;
 use buurtnet_federation::Context;
 
 #[derive(serde::Deserialize, Default, Clone)]
@@ -85,18 +87,25 @@ pub async fn new_page(context: Context, LoggedIn { visitor, member }: LoggedIn) 
     render(&visitor, StatusCode::OK, &page)
 }
 
+/// What to tell the writer when the form cannot be read: too large, or not whole (the
+/// multipart reader's own words go to the log only).
+fn unreadable(error: MultipartError) -> Say {
+    tracing::info!(why = %error.body_text(), "a note's form could not be read");
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE { Say::PhotoTooLarge(MAX_IMAGE_BYTES / (1024 * 1024)) } else { Say::FormUnreadable }
+}
+
 /// The form's fields and the picture, if one was chosen.
-async fn read_form(mut multipart: Multipart) -> Result<(NoteForm, Option<Vec<u8>>), String> {
+async fn read_form(mut multipart: Multipart) -> Result<(NoteForm, Option<Vec<u8>>), Say> {
     let mut form = NoteForm::default();
     let mut image = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "image" {
-            let bytes = field.bytes().await.map_err(|e| e.body_text())?;
+            let bytes = field.bytes().await.map_err(unreadable)?;
             image = Some(bytes.to_vec()).filter(|b| !b.is_empty());
             continue;
         }
-        let value = field.text().await.map_err(|e| e.body_text())?;
+        let value = field.text().await.map_err(unreadable)?;
         match name.as_str() {
             "csrf" => form.csrf = value,
             "author" => form.author = value,
@@ -116,11 +125,15 @@ pub async fn submit(
     context: Context,
     LoggedIn { visitor, member }: LoggedIn,
     Extension(dir): Extension<MediaDir>,
-    multipart: Multipart,
+    multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let (mut form, image) = match read_form(multipart).await {
+    let read = match multipart {
+        Ok(multipart) => read_form(multipart).await,
+        Err(_) => Err(Say::FormUnreadable),
+    };
+    let (mut form, image) = match read {
         Ok(read) => read,
-        Err(why) => return error_page(&context, &visitor, &DomainError::invalid("form", Words::Plain(why))).await,
+        Err(why) => return error_page(&context, &visitor, &DomainError::invalid("form", why)).await,
     };
     if !visitor.form_is_genuine(&form.csrf) {
         return stale_form(&context, &visitor).await;
