@@ -11,7 +11,9 @@ use url::Url;
 pub enum ActorKind {
     /// The node itself (`Application`), which signs node-level fetches.
     Application,
-    /// An initiative (`Group`).
+    /// A group (`Group` or `Organization` on the wire). Here, an initiative; from elsewhere,
+    /// an initiative on another node or any other server's group (a Mobilizon group, a
+    /// forum), which is why the name is not `Initiative`: `is_local` tells them apart.
     Group,
     /// A member (`Person`).
     Person,
