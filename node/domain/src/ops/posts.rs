@@ -34,15 +34,21 @@ impl PostDraft {
 }
 
 fn validate(draft: &PostDraft) -> Result<()> {
-    let length = draft.text.trim().chars().count();
-    if length == 0 && draft.media_ids.is_empty() {
+    validate_text(&draft.text, !draft.media_ids.is_empty())?;
+    if draft.visibility == Visibility::Direct && draft.recipients.is_empty() {
+        return Err(DomainError::invalid("recipients", Say::DirectNeedsRecipient));
+    }
+    Ok(())
+}
+
+/// A post's text: something (unless a picture says it), and not too long.
+fn validate_text(text: &str, has_media: bool) -> Result<()> {
+    let length = text.trim().chars().count();
+    if length == 0 && !has_media {
         return Err(DomainError::invalid("text", Say::WriteSomethingFirst));
     }
     if length > MAX_POST_CHARS {
         return Err(DomainError::invalid("text", Say::AtMostChars(MAX_POST_CHARS)));
-    }
-    if draft.visibility == Visibility::Direct && draft.recipients.is_empty() {
-        return Err(DomainError::invalid("recipients", Say::DirectNeedsRecipient));
     }
     Ok(())
 }
@@ -157,16 +163,7 @@ pub(crate) async fn own_post(store: &Store, member: &Actor, post_id: i64) -> Res
 /// Changes the text of a local post and announces the `Update`.
 pub async fn edit(store: &Store, member: &Actor, post_id: i64, text: &str, content_warning: Option<String>) -> Result<Post> {
     let post = own_post(store, member, post_id).await?;
-    let draft = PostDraft {
-        text: text.to_string(),
-        content_warning: content_warning.clone(),
-        visibility: post.visibility,
-        in_reply_to: None,
-        recipients: vec!["-".into()],
-        media_ids: vec![],
-        language: None,
-    };
-    validate(&draft)?;
+    validate_text(text, false)?;
     let mut tx = store.begin().await?;
     let mentioned = store::posts::mentions(&mut tx, post.id).await?;
     let change = PostEdit {
