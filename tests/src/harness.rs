@@ -551,20 +551,28 @@ pub async fn execute_sql(store: &Store, sql: &str) -> Result<u64> {
     })
 }
 
-/// Two nodes: on `home` the initiative `zorg` with its administrator `fatima`, followed by
-/// the member `lezer` on `away`.
+/// Two nodes: on `home` an initiative with its administrator `fatima`, followed (accepted)
+/// by a member on `away`.
 pub struct FollowedInitiative {
     pub home: TestNode,
     pub away: TestNode,
     pub zorg: Actor,
+    pub fatima: Actor,
+    pub reader: Actor,
 }
 
+/// [`FollowedInitiative`] with the initiative `zorg` and the reader `lezer`.
 pub async fn followed_initiative(backend: Backend) -> Result<FollowedInitiative> {
+    followed_initiative_named(backend, "zorg", "lezer").await
+}
+
+/// [`FollowedInitiative`] with the initiative and the reader named.
+pub async fn followed_initiative_named(backend: Backend, initiative: &str, reader: &str) -> Result<FollowedInitiative> {
     let home = TestNode::start(backend).await?;
     let away = TestNode::start(backend).await?;
-    let zorg = home.add_initiative("zorg", false).await?;
-    home.add_admin("fatima", &zorg).await?;
-    let reader = away.add_member("lezer", None).await?;
+    let zorg = home.add_initiative(initiative, false).await?;
+    let fatima = home.add_admin("fatima", &zorg).await?;
+    let reader = away.add_member(reader, None).await?;
     away.follow_and_wait(&reader, &zorg.ap_id).await?;
-    Ok(FollowedInitiative { home, away, zorg })
+    Ok(FollowedInitiative { home, away, zorg, fatima, reader })
 }

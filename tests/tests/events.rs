@@ -4,7 +4,7 @@
 use anyhow::Result;
 use buurtnet_domain::model::{DEFAULT_TIMEZONE, EventDraft, JoinMode, Place, Visibility};
 use buurtnet_domain::{ops, store};
-use buurtnet_tests::harness::{Backend, TestNode, eventually};
+use buurtnet_tests::harness::{Backend, FollowedInitiative, TestNode, eventually, followed_initiative_named};
 use buurtnet_tests::on_both_backends;
 use chrono::NaiveDateTime;
 use serde_json::Value;
@@ -32,12 +32,8 @@ fn meal() -> EventDraft {
 }
 
 async fn an_event_reaches_followers_with_time_place_and_summary(backend: Backend) -> Result<()> {
-    let home = TestNode::start(backend).await?;
-    let away = TestNode::start(backend).await?;
-    let initiative = home.add_initiative("zorgvrijstaat", false).await?;
-    let coordinator = home.add_member("fatima", Some(&initiative)).await?;
-    let neighbour = away.add_member("kees", None).await?;
-    away.follow_and_wait(&neighbour, &initiative.ap_id).await?;
+    let FollowedInitiative { home, away, zorg: initiative, fatima: coordinator, .. } =
+        followed_initiative_named(backend, "zorgvrijstaat", "kees").await?;
 
     let state = home.node.as_ref().expect("running").state();
     let post = ops::events::publish(&state.store, &state.urls, &coordinator, &initiative, &meal(), Visibility::Public).await?;

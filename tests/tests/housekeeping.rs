@@ -24,7 +24,7 @@ on_both_backends!(
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 async fn finished_work_is_cleared_after_thirty_days_and_pending_work_stays(backend: Backend) -> Result<()> {
-    let FollowedInitiative { home, away, zorg } = followed_initiative(backend).await?;
+    let FollowedInitiative { home, away, zorg, .. } = followed_initiative(backend).await?;
     // A follower on a server that is gone: its delivery stays pending.
     add_stand_in_follower(home.store(), "http://localhost:9/users/verdwenen", &zorg).await?;
     let state = home.node.as_ref().context("running")?.state();
@@ -87,7 +87,7 @@ async fn deleted_here(node: &TestNode, post: &Post) -> Result<bool> {
 }
 
 async fn needs_expired_or_closed_longer_ago_than_the_initiative_keeps_them_are_deleted_everywhere(backend: Backend) -> Result<()> {
-    let FollowedInitiative { home, away, zorg } = followed_initiative(backend).await?;
+    let FollowedInitiative { home, away, zorg, .. } = followed_initiative(backend).await?;
     let buurt = home.add_initiative("buurt", false).await?;
     let fatima = store::actors::local_by_username(&mut home.store().conn().await?, "fatima").await?.context("fatima")?;
     let state = home.node.as_ref().context("running")?.state();

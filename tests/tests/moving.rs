@@ -34,7 +34,7 @@ struct Scene {
 }
 
 async fn scene(backend: Backend) -> Result<Scene> {
-    let FollowedInitiative { home: old, away, zorg } = followed_initiative(backend).await?;
+    let FollowedInitiative { home: old, away, zorg, .. } = followed_initiative(backend).await?;
     let new = TestNode::start(backend).await?;
     let new_zorg = new.add_initiative("zorg", false).await?;
     let lezer = away.actor(&format!("{}/users/lezer", away.base_url())).await?.context("lezer")?;

@@ -5,7 +5,7 @@ use anyhow::Result;
 use buurtnet_domain::model::{ProposalDraft, ProposalState, Purpose, Visibility, When};
 use buurtnet_domain::ops::proposals::Audience;
 use buurtnet_domain::{ops, store};
-use buurtnet_tests::harness::{Backend, TestNode, eventually};
+use buurtnet_tests::harness::{Backend, FollowedInitiative, TestNode, eventually, followed_initiative_named};
 use buurtnet_tests::on_both_backends;
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -135,12 +135,8 @@ fn need() -> ProposalDraft {
 }
 
 async fn a_need_reaches_followers_as_a_proposal_and_its_changes_follow(backend: Backend) -> Result<()> {
-    let home = TestNode::start(backend).await?;
-    let away = TestNode::start(backend).await?;
-    let initiative = home.add_initiative("zorgvrijstaat", false).await?;
-    let coordinator = home.add_member("fatima", Some(&initiative)).await?;
-    let neighbour = away.add_member("kees", None).await?;
-    away.follow_and_wait(&neighbour, &initiative.ap_id).await?;
+    let FollowedInitiative { home, away, zorg: initiative, fatima: coordinator, .. } =
+        followed_initiative_named(backend, "zorgvrijstaat", "kees").await?;
 
     let state = home.node.as_ref().expect("running").state();
     let post = ops::proposals::publish(&state.store, &state.urls, &coordinator, &initiative, &need(), &public()).await?;
