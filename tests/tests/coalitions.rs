@@ -435,6 +435,19 @@ async fn forged_and_outsider_operations_are_refused_even_when_an_honest_node_for
         assert!(!buurtnet_domain::ops::coalitions::knows(a.store(), &format!("{}/activities/{id}", a.base_url())).await?);
     }
     assert!(!buurtnet_domain::ops::coalitions::knows(a.store(), &outsider.id).await?);
+
+    // A member's own, honestly signed charter change that asks what no form allows (a name
+    // of 200 characters, 10,000 days to object): every node refuses it in its fold.
+    let endless = Charter { name: "x".repeat(200), objection_days: 10_000, ..charter() };
+    let id = format!("{}/activities/c4", a.base_url());
+    let signed = coalition_op::sign(&op(&id, &zorg.ap_id, OpKind::Propose(Change::Charter(endless))), &coalition, zorg_key)?;
+    let status = buurtnet_tests::harness::post_signed(&inbox, signed.to_string().as_bytes(), Some(&forwarder), None).await?;
+    println!("{backend:?}: a charter out of bounds is answered {status}");
+    let after = buurtnet_domain::ops::coalitions::state(a.store(), &coalition).await?;
+    assert_eq!((&after.charter, &after.proposals), (&before.charter, &before.proposals), "nothing proposed");
+    if buurtnet_domain::ops::coalitions::knows(a.store(), &id).await? {
+        assert_eq!(after.refused.get(&id), Some(&Refusal::CharterOutOfBounds), "kept in the log only as refused");
+    }
     Ok(())
 }
 
