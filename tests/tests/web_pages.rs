@@ -5,7 +5,7 @@
 //! accessibility audit, are in `browser.rs`.
 
 use anyhow::{Context as _, Result};
-use buurtnet_domain::model::{ProposalDraft, Purpose, Visibility, When};
+use buurtnet_domain::model::{Actor, ProposalDraft, Purpose, Visibility, When};
 use buurtnet_domain::ops::proposals::Audience;
 use buurtnet_domain::{ops, store};
 use buurtnet_tests::harness::{Backend, TestNode};
@@ -33,6 +33,18 @@ on_both_backends!(
 );
 
 const PASSWORD: &str = "geheim-wachtwoord";
+
+/// Two nodes: `a` with the initiative zorg coordinated by fatima, `b` with paleis
+/// coordinated by kees.
+async fn zorg_and_paleis(backend: Backend) -> Result<(TestNode, TestNode, Actor, Actor)> {
+    let a = TestNode::start(backend).await?;
+    let b = TestNode::start(backend).await?;
+    let zorg = a.add_initiative("zorg", false).await?;
+    a.add_member("fatima", Some(&zorg)).await?;
+    let paleis = b.add_initiative("paleis", false).await?;
+    b.add_member("kees", Some(&paleis)).await?;
+    Ok((a, b, zorg, paleis))
+}
 
 fn need(title: &str) -> ProposalDraft {
     ProposalDraft {
@@ -314,12 +326,7 @@ async fn sessions_cookies_headers_and_language(backend: Backend) -> Result<()> {
 }
 
 async fn people_are_found_followed_and_followed_from_elsewhere(backend: Backend) -> Result<()> {
-    let a = TestNode::start(backend).await?;
-    let b = TestNode::start(backend).await?;
-    let zorg = a.add_initiative("zorg", false).await?;
-    a.add_member("fatima", Some(&zorg)).await?;
-    let paleis = b.add_initiative("paleis", false).await?;
-    b.add_member("kees", Some(&paleis)).await?;
+    let (a, b, zorg, paleis) = zorg_and_paleis(backend).await?;
     let paleis_handle = format!("@paleis@localhost:{}", b.port);
 
     let mut anonymous = PageVisitor::new(&a.base_url())?;
@@ -556,12 +563,7 @@ fn post_id_of(location: Option<&str>) -> Result<i64> {
 }
 
 async fn articles_are_written_edited_in_parallel_proposed_from_elsewhere_and_taken_over(backend: Backend) -> Result<()> {
-    let a = TestNode::start(backend).await?;
-    let b = TestNode::start(backend).await?;
-    let zorg = a.add_initiative("zorg", false).await?;
-    a.add_member("fatima", Some(&zorg)).await?;
-    let paleis = b.add_initiative("paleis", false).await?;
-    b.add_member("kees", Some(&paleis)).await?;
+    let (a, b, zorg, paleis) = zorg_and_paleis(backend).await?;
     b.follow_and_wait(&paleis, &zorg.ap_id).await?;
     let mut fatima = PageVisitor::new(&a.base_url())?;
     fatima.log_in("fatima", PASSWORD).await?;
