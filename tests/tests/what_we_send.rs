@@ -84,8 +84,11 @@ async fn a_request_to_follow_that_never_arrives_is_cleared_and_told(backend: Bac
     peer.answer_posts_with(StatusCode::FORBIDDEN);
     let closed = stand_in_at(&node, &peer, "gesloten").await?;
     let member = node.add_member("merel", None).await?;
-    follow(&node, &member, &closed).await?;
+    // Asked before the worker is woken: woken first, it may be refused and cleared already.
+    let state = node.node.as_ref().context("running")?.state();
+    ops::follows::follow(&state.store, &state.urls, &member, &closed).await?;
     assert_eq!(node.follow_state(&member.ap_id, &closed.ap_id).await?.as_deref(), Some("pending"));
+    state.wake_delivery();
 
     eventually("the refused request is cleared", || async {
         Ok(node.follow_state(&member.ap_id, &closed.ap_id).await?.is_none().then_some(()))
