@@ -237,9 +237,8 @@ async fn deliveries_are_leased_retried_and_counted(store: Store) -> Result<()> {
     let entry = store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: 1 }).await?;
     for host in ["a.example", "b.example"] {
         let inbox = format!("https://{host}/inbox");
-        let delivery = to_inbox(entry, author.id, &inbox, host, None);
-        store::deliveries::insert(&mut tx, &delivery).await?;
-        store::deliveries::insert(&mut tx, &delivery).await?;
+        to_inbox(&mut tx, entry, author.id, &inbox, host, None).await?;
+        to_inbox(&mut tx, entry, author.id, &inbox, host, None).await?;
     }
     tx.commit().await?;
     assert_eq!(store::deliveries::counts(&mut store.conn().await?).await?, (2, 0, 0), "one row per inbox");
@@ -290,17 +289,17 @@ async fn deliveries_are_leased_retried_and_counted(store: Store) -> Result<()> {
 /// The process number the store tests claim under.
 const ME: i64 = 1;
 
-/// A delivery of `http://localhost:8081/activities/{entry}` to `inbox`.
-fn to_inbox<'a>(entry: i64, signer_id: i64, inbox: &'a str, host: &'a str, object: Option<&'a str>) -> store::deliveries::NewDelivery<'a> {
-    store::deliveries::NewDelivery {
+/// A delivery of `http://localhost:8081/activities/1` (of outbox entry `entry`) to `inbox`.
+async fn to_inbox(tx: &mut store::Tx, entry: i64, signer_id: i64, inbox: &str, host: &str, object: Option<&str>) -> Result<()> {
+    let activity = store::deliveries::NewActivity {
         outbox_id: entry,
         activity_ap_id: "http://localhost:8081/activities/1",
         object_ap_id: object,
         signer_id,
-        inbox,
-        host,
         body: "{}",
-    }
+    };
+    store::deliveries::insert(tx, &activity, &[(inbox, host)]).await?;
+    Ok(())
 }
 
 /// Deliveries of one object to one peer go one after the other, oldest first, also when the
@@ -313,14 +312,10 @@ async fn deliveries_of_one_object_to_one_peer_keep_their_order(store: Store) -> 
     for _ in 0..3 {
         entries.push(store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: 1 }).await?);
     }
-    store::deliveries::insert(&mut tx, &to_inbox(entries[0], author.id, "https://a.example/inbox", "a.example", Some(note))).await?;
-    store::deliveries::insert(&mut tx, &to_inbox(entries[0], author.id, "https://b.example/inbox", "b.example", Some(note))).await?;
-    store::deliveries::insert(&mut tx, &to_inbox(entries[1], author.id, "https://a.example/inbox", "a.example", Some(note))).await?;
-    store::deliveries::insert(
-        &mut tx,
-        &to_inbox(entries[2], author.id, "https://a.example/inbox", "a.example", Some("http://localhost:8081/notes/2")),
-    )
-    .await?;
+    to_inbox(&mut tx, entries[0], author.id, "https://a.example/inbox", "a.example", Some(note)).await?;
+    to_inbox(&mut tx, entries[0], author.id, "https://b.example/inbox", "b.example", Some(note)).await?;
+    to_inbox(&mut tx, entries[1], author.id, "https://a.example/inbox", "a.example", Some(note)).await?;
+    to_inbox(&mut tx, entries[2], author.id, "https://a.example/inbox", "a.example", Some("http://localhost:8081/notes/2")).await?;
     tx.commit().await?;
     let claim = || async {
         let mut tx = store.begin().await?;
@@ -368,8 +363,8 @@ async fn leases_of_gone_processes_are_freed_and_work_is_held_by_one(store: Store
     let author = ops::actors::add_member(&store, &urls(), &member("bezorger"), &keys::generate()).await?;
     let mut tx = store.begin().await?;
     let entry = store::outbox::push(&mut tx, &Outgoing::PostCreated { post_id: 1 }).await?;
-    store::deliveries::insert(&mut tx, &to_inbox(entry, author.id, "https://a.example/inbox", "a.example", None)).await?;
-    store::deliveries::insert(&mut tx, &to_inbox(entry, author.id, "https://b.example/inbox", "b.example", None)).await?;
+    to_inbox(&mut tx, entry, author.id, "https://a.example/inbox", "a.example", None).await?;
+    to_inbox(&mut tx, entry, author.id, "https://b.example/inbox", "b.example", None).await?;
     tx.commit().await?;
     let mut alive = store::processes::Presence::announce(&store).await?;
     let (gone, sweeper) = (7, 99);

@@ -1,13 +1,18 @@
 //! What happens to what a node sends, against a peer that answers as the test tells it, on
 //! both databases: an `Undo` the peer refuses is not asked again for days, a request to
-//! follow that never arrives is cleared and the member is told, and the id of every activity
-//! we sent resolves for whoever it was for (and for nobody else).
+//! follow that never arrives is cleared and the member is told, the id of every activity
+//! we sent resolves for whoever it was for (and for nobody else), and an activity to many
+//! peers is kept once, sent to each byte for byte, and cleared once none of its deliveries is
+//! left.
 
 use anyhow::{Context as _, Result};
 use axum::http::StatusCode;
 use buurtnet_domain::model::{Actor, Visibility};
-use buurtnet_domain::{ops, store};
-use buurtnet_tests::harness::{Backend, TestNode, eventually, get_signed, signer_of, stand_in_remote_actor};
+use buurtnet_domain::ops::housekeeping::{self, KEEP_DAYS};
+use buurtnet_domain::{now_ms, ops, store};
+use buurtnet_tests::harness::{
+    Backend, TestNode, add_stand_in_follower, eventually, execute_sql, get_signed, signer_of, stand_in_remote_actor,
+};
 use buurtnet_tests::hostile::HostilePeer;
 use buurtnet_tests::on_both_backends;
 use buurtnet_tests::pages::PageVisitor;
@@ -17,7 +22,8 @@ use std::time::Duration;
 on_both_backends!(
     an_undo_the_peer_refuses_is_not_asked_again,
     a_request_to_follow_that_never_arrives_is_cleared_and_told,
-    an_activity_id_resolves_for_whom_it_was_for
+    an_activity_id_resolves_for_whom_it_was_for,
+    an_activity_to_many_peers_is_kept_once_and_cleared_when_done
 );
 
 /// A remote actor at the hostile peer, stored as if fetched.
@@ -78,8 +84,11 @@ async fn a_request_to_follow_that_never_arrives_is_cleared_and_told(backend: Bac
     peer.answer_posts_with(StatusCode::FORBIDDEN);
     let closed = stand_in_at(&node, &peer, "gesloten").await?;
     let member = node.add_member("merel", None).await?;
-    follow(&node, &member, &closed).await?;
+    // Asked before the worker is woken: woken first, it may be refused and cleared already.
+    let state = node.node.as_ref().context("running")?.state();
+    ops::follows::follow(&state.store, &state.urls, &member, &closed).await?;
     assert_eq!(node.follow_state(&member.ap_id, &closed.ap_id).await?.as_deref(), Some("pending"));
+    state.wake_delivery();
 
     eventually("the refused request is cleared", || async {
         Ok(node.follow_state(&member.ap_id, &closed.ap_id).await?.is_none().then_some(()))
@@ -151,5 +160,50 @@ async fn an_activity_id_resolves_for_whom_it_was_for(backend: Backend) -> Result
     assert_eq!(get_signed(&public_id, None).await?.0, 410);
     // An id nobody was given does not resolve.
     assert_eq!(get_signed(&format!("{}/activities/{:032x}", home.base_url(), 7), None).await?.0, 404);
+    Ok(())
+}
+
+/// How many rows `table` holds.
+async fn rows(node: &TestNode, table: &str) -> Result<i64> {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    let mut conn = node.store().conn().await?;
+    Ok(buurtnet_domain::on_db!(&mut conn, c => sqlx::query_scalar::<_, i64>(&sql).fetch_one(c).await)?)
+}
+
+/// The bodies of the `Create`s the peer received, as sent.
+fn creates_as_sent(peer: &HostilePeer) -> Vec<Vec<u8>> {
+    let is_create = |body: &[u8]| serde_json::from_slice::<Value>(body).is_ok_and(|activity| activity["type"] == "Create");
+    peer.received().into_iter().filter(|request| is_create(&request.body)).map(|request| request.body.to_vec()).collect()
+}
+
+/// A post to followers at three peers and one gone server: one body kept, four deliveries,
+/// the same bytes at every peer (issue 18). Housekeeping keeps the body while a delivery of
+/// it is pending, and clears it with the last one.
+async fn an_activity_to_many_peers_is_kept_once_and_cleared_when_done(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let member = node.add_member("merel", None).await?;
+    let mut peers = Vec::new();
+    for _ in 0..3 {
+        let peer = HostilePeer::start().await?;
+        add_stand_in_follower(node.store(), &format!("{}/users/volger", peer.base_url()), &member).await?;
+        peers.push(peer);
+    }
+    add_stand_in_follower(node.store(), "http://localhost:9/users/verdwenen", &member).await?;
+    node.publish(&member, "Soep op zaterdag", Visibility::Public).await?;
+    eventually("every peer has the post", || async { Ok((node.delivery_counts().await?.1 == 3).then_some(())) }).await?;
+    let sent: Vec<Vec<Vec<u8>>> = peers.iter().map(creates_as_sent).collect();
+    assert!(sent.iter().all(|creates| creates.len() == 1 && creates[0] == sent[0][0]), "one Create each, byte for byte the same");
+    assert_eq!((rows(&node, "delivery_bodies").await?, rows(&node, "deliveries").await?), (1, 4), "one body, four deliveries");
+
+    let long_ago = now_ms() - (KEEP_DAYS + 1) * 24 * 3600 * 1000;
+    execute_sql(node.store(), &format!("UPDATE deliveries SET finished_at = {long_ago} WHERE state = 'delivered'")).await?;
+    let clearing = housekeeping::clear_finished(node.store(), now_ms()).await?;
+    assert_eq!((clearing.cleared.deliveries, clearing.cleared.delivery_bodies), (3, 0), "the pending one needs the body: {clearing:?}");
+    assert_eq!(rows(&node, "delivery_bodies").await?, 1);
+
+    execute_sql(node.store(), &format!("UPDATE deliveries SET state = 'failed', finished_at = {long_ago}")).await?;
+    let clearing = housekeeping::clear_finished(node.store(), now_ms()).await?;
+    assert_eq!((clearing.cleared.deliveries, clearing.cleared.delivery_bodies), (1, 1), "{clearing:?}");
+    assert_eq!((rows(&node, "delivery_bodies").await?, rows(&node, "deliveries").await?), (0, 0));
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! Expanding the outbox: each waiting entry is planned ([`super::plan`]) and becomes one
-//! delivery row per inbox, in one transaction. With several processes on one database each
+//! Expanding the outbox: each waiting entry is planned ([`super::plan`]) and becomes its
+//! activities' signed bodies, kept once each, and one delivery row per inbox, in one
+//! transaction. With several processes on one database each
 //! entry is expanded by exactly one of them ([`store::outbox::mark_expanded`]), and an entry
 //! is written only after every entry before it in this process's batch, so the deliveries of
 //! one object are numbered in the order the changes were made.
@@ -47,24 +48,22 @@ async fn write_deliveries(state: &FederationState, outbox_id: i64, plans: &[Plan
         tracing::debug!(outbox_id, "another process expanded this outbox entry");
         return Ok(());
     }
-    for plan in plans {
+    for plan in plans.iter().filter(|plan| !plan.inboxes.is_empty()) {
         // Its id now leaves the node: it must resolve (`http::activity_document`).
-        if !plan.inboxes.is_empty() && state.urls.is_activity(&plan.activity_id) {
+        if state.urls.is_activity(&plan.activity_id) {
             store::published::keep(&mut tx, &plan.activity_id, &plan.body).await?;
         }
-        for inbox in &plan.inboxes {
-            let host = Url::parse(inbox).map(|u| crate::host_of(&u)).unwrap_or_default();
-            let delivery = store::deliveries::NewDelivery {
-                outbox_id,
-                activity_ap_id: &plan.activity_id,
-                object_ap_id: plan.object_id.as_deref(),
-                signer_id: plan.signer_id,
-                inbox,
-                host: &host,
-                body: &plan.body,
-            };
-            store::deliveries::insert(&mut tx, &delivery).await?;
-        }
+        let hosts: Vec<String> =
+            plan.inboxes.iter().map(|inbox| Url::parse(inbox).map(|u| crate::host_of(&u)).unwrap_or_default()).collect();
+        let to: Vec<(&str, &str)> = plan.inboxes.iter().map(String::as_str).zip(hosts.iter().map(String::as_str)).collect();
+        let activity = store::deliveries::NewActivity {
+            outbox_id,
+            activity_ap_id: &plan.activity_id,
+            object_ap_id: plan.object_id.as_deref(),
+            signer_id: plan.signer_id,
+            body: &plan.body,
+        };
+        store::deliveries::insert(&mut tx, &activity, &to).await?;
     }
     tx.commit().await?;
     Ok(())

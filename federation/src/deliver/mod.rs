@@ -1,7 +1,8 @@
 //! Durable delivery. Two steps, each in its own transaction:
 //!
 //! 1. **Expand**: an outbox entry becomes its activity (built here, once, so every retry sends
-//!    the same bytes) and one delivery row per inbox (shared inboxes where peers have them).
+//!    the same bytes; kept once, however many inboxes it goes to) and one delivery row per
+//!    inbox (shared inboxes where peers have them).
 //! 2. **Deliver**: due rows are claimed with a lease, signed (on the blocking pool, RFC 9421 or
 //!    draft-cavage as the peer takes it: [`knock`]) and POSTed (those that went through are
 //!    recorded in batches: [`recorder`]),
@@ -88,7 +89,7 @@ async fn send(state: &FederationState, delivery: &Delivery) -> Result<Attempt> {
     let outgoing = knock::Outgoing {
         method: http::Method::POST,
         url: &url,
-        body: Some(delivery.body.clone()),
+        body: Some(delivery.body.to_string()),
         media_type: crate::protocol::ACTIVITY_JSON,
     };
     let response = match knock::send(state, signer, &outgoing).await {

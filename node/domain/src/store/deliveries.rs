@@ -1,52 +1,104 @@
 //! Deliveries: one row per (outbox entry, inbox), with retry state, and what we know of peers.
+//! The signed activity a delivery sends is kept once per activity (`delivery_bodies`, by
+//! outbox entry and activity id), not in each of its rows: a post to 59 peers is one body.
 //! Several processes may claim from one database (issue 18): a claim takes a lease for its
 //! process (skipping rows another holds, `FOR UPDATE SKIP LOCKED` on PostgreSQL), and the
 //! deliveries of one object to one peer are claimed one after the other, oldest first.
 
 use super::{Handle, Raw, affected, on_db};
-use crate::error::Result;
+use crate::error::{DomainError, Result};
 use crate::now_ms;
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// A delivery that a worker has claimed.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Delivery {
     pub id: i64,
+    pub outbox_id: i64,
     pub activity_ap_id: String,
     pub signer_id: i64,
     pub inbox: String,
     pub host: String,
-    pub body: String,
+    /// The signed activity, one copy for every delivery of it that was read together.
+    #[sqlx(skip)]
+    pub body: Arc<str>,
     pub attempts: i64,
     pub created_at: i64,
 }
 
-/// One delivery to make: an activity (about `object_ap_id`, when it is about one object) to
-/// one inbox.
+/// An activity to deliver: who signs it, what it is about (when it is about one object), and
+/// its signed body, kept once however many inboxes it goes to.
 #[derive(Debug, Clone, Copy)]
-pub struct NewDelivery<'a> {
+pub struct NewActivity<'a> {
     pub outbox_id: i64,
     pub activity_ap_id: &'a str,
     pub object_ap_id: Option<&'a str>,
     pub signer_id: i64,
-    pub inbox: &'a str,
-    pub host: &'a str,
     pub body: &'a str,
 }
 
-/// Adds one delivery per inbox for an outbox entry; repeats are ignored.
-pub async fn insert(db: &mut impl Handle, new: &NewDelivery<'_>) -> Result<()> {
-    let now = now_ms();
-    let sql =
-        "INSERT INTO deliveries (outbox_id, activity_ap_id, object_ap_id, signer_id, inbox, host, body, state, next_attempt_at, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $8) ON CONFLICT (outbox_id, inbox) DO NOTHING";
-    affected!(db, c => sqlx::query(sql)
-        .bind(new.outbox_id).bind(new.activity_ap_id).bind(new.object_ap_id).bind(new.signer_id)
-        .bind(new.inbox).bind(new.host).bind(new.body).bind(now)
-        .execute(c).await)?;
+/// Delivery rows written in one statement at most (two values each, well under what SQLite
+/// and PostgreSQL take in one statement).
+const ROWS_IN_ONE_GO: usize = 500;
+
+/// Keeps the activity's body and adds one delivery to each `(inbox, host)`, many rows to a
+/// statement; repeats (of an inbox, or of the whole call) are ignored.
+pub async fn insert(db: &mut impl Handle, activity: &NewActivity<'_>, to: &[(&str, &str)]) -> Result<()> {
+    if to.is_empty() {
+        return Ok(());
+    }
+    let keep = "INSERT INTO delivery_bodies (outbox_id, activity_ap_id, body) VALUES ($1, $2, $3)
+                ON CONFLICT (outbox_id, activity_ap_id) DO NOTHING";
+    affected!(db, c => sqlx::query(keep).bind(activity.outbox_id).bind(activity.activity_ap_id).bind(activity.body).execute(c).await)?;
+    for rows in to.chunks(ROWS_IN_ONE_GO) {
+        insert_rows(db, activity, rows).await?;
+    }
     Ok(())
 }
 
-const COLUMNS: &str = "id, activity_ap_id, signer_id, inbox, host, body, attempts, created_at";
+async fn insert_rows(db: &mut impl Handle, activity: &NewActivity<'_>, to: &[(&str, &str)]) -> Result<()> {
+    // $1 to $5 are the same in every row; each row adds its inbox and host.
+    let rows: Vec<String> = (0..to.len()).map(|i| format!("($1, $2, $3, $4, ${}, ${}, 'pending', $5, $5)", 6 + 2 * i, 7 + 2 * i)).collect();
+    let sql = format!(
+        "INSERT INTO deliveries (outbox_id, activity_ap_id, object_ap_id, signer_id, inbox, host, state, next_attempt_at, created_at)
+         VALUES {} ON CONFLICT (outbox_id, inbox) DO NOTHING",
+        rows.join(", ")
+    );
+    affected!(db, c => {
+        let mut query = sqlx::query(&sql)
+            .bind(activity.outbox_id).bind(activity.activity_ap_id).bind(activity.object_ap_id).bind(activity.signer_id).bind(now_ms());
+        for (inbox, host) in to {
+            query = query.bind(*inbox).bind(*host);
+        }
+        query.execute(c).await
+    })?;
+    Ok(())
+}
+
+/// Gives each delivery its activity's body, read in one statement for all of them: a body
+/// read once is shared by every delivery of its activity.
+async fn with_bodies(db: &mut impl Handle, mut deliveries: Vec<Delivery>) -> Result<Vec<Delivery>> {
+    let entries: Vec<i64> = deliveries.iter().map(|d| d.outbox_id).collect::<BTreeSet<_>>().into_iter().collect();
+    if entries.is_empty() {
+        return Ok(deliveries);
+    }
+    let sql = format!("SELECT outbox_id, activity_ap_id, body FROM delivery_bodies WHERE outbox_id IN ({})", super::in_list(entries.len()));
+    let bodies: Vec<(i64, String, Arc<str>)> = super::fetch_in!(db, (i64, String, String), &sql, &entries)?
+        .into_iter()
+        .map(|(entry, activity, body)| (entry, activity, Arc::from(body)))
+        .collect();
+    for delivery in &mut deliveries {
+        let (_, _, body) = bodies
+            .iter()
+            .find(|(entry, activity, _)| *entry == delivery.outbox_id && *activity == delivery.activity_ap_id)
+            .ok_or_else(|| DomainError::Corrupt(format!("delivery {} has no body", delivery.id)))?;
+        delivery.body = body.clone();
+    }
+    Ok(deliveries)
+}
+
+const COLUMNS: &str = "id, outbox_id, activity_ap_id, signer_id, inbox, host, attempts, created_at";
 
 /// A pending delivery `d` that waits for an older pending one about the same object to the
 /// same peer (its `Create` before its `Update` before its `Delete`), also while that one is
@@ -81,13 +133,14 @@ pub async fn claim_due(db: &mut impl Handle, owner: i64, limit: i64, lease_ms: i
            ORDER BY d.id LIMIT $4 {lock})
          RETURNING {COLUMNS}"
     );
-    Ok(on_db!(db, c => {
+    let claimed = on_db!(db, c => {
         let mut query = sqlx::query_as::<_, Delivery>(&sql).bind(now + lease_ms).bind(owner).bind(now).bind(limit);
         for host in busy_hosts {
             query = query.bind(host);
         }
         query.fetch_all(c).await
-    })?)
+    })?;
+    with_bodies(db, claimed).await
 }
 
 /// When the next delivery falls due, if any is pending and not held behind an older one: its
@@ -236,7 +289,8 @@ pub async fn release_orphaned_leases(db: &mut impl Handle, me: i64) -> Result<u6
 /// The pending deliveries someone holds a lease on now: those being sent.
 pub async fn leased(db: &mut impl Handle) -> Result<Vec<Delivery>> {
     let sql = format!("SELECT {COLUMNS} FROM deliveries WHERE state = 'pending' AND lease_until > $1 ORDER BY id");
-    Ok(on_db!(db, c => sqlx::query_as::<_, Delivery>(&sql).bind(now_ms()).fetch_all(c).await)?)
+    let leased = on_db!(db, c => sqlx::query_as::<_, Delivery>(&sql).bind(now_ms()).fetch_all(c).await)?;
+    with_bodies(db, leased).await
 }
 
 /// Frees the leases of the given deliveries, so that they can be claimed again at once.

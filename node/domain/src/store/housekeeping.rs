@@ -1,5 +1,5 @@
-//! Rows that only record what is done, cleared once they are old: finished deliveries,
-//! expanded outbox entries (set-aside ones stay for the administrator), the ids of activities
+//! Rows that only record what is done, cleared once they are old: finished deliveries (and
+//! the activity bodies no delivery is left to send), expanded outbox entries (set-aside ones stay for the administrator), the ids of activities
 //! received (kept to drop repeats), sent or given-up mail, and spent login and password codes.
 //! Pending work is never touched.
 
@@ -10,6 +10,9 @@ use crate::error::Result;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cleared {
     pub deliveries: u64,
+    /// Signed activities kept for deliveries, once none of their deliveries is left.
+    #[serde(default)]
+    pub delivery_bodies: u64,
     pub outbox: u64,
     pub received_ids: u64,
     pub mail: u64,
@@ -27,11 +30,15 @@ pub struct Cleared {
 /// Clears what was finished before `before` (Unix ms).
 pub async fn clear_finished(db: &mut impl Handle, before: i64) -> Result<Cleared> {
     let deliveries = "DELETE FROM deliveries WHERE state <> 'pending' AND COALESCE(finished_at, created_at) < $1";
+    let bodies = "DELETE FROM delivery_bodies WHERE NOT EXISTS (SELECT 1 FROM deliveries d
+                  WHERE d.outbox_id = delivery_bodies.outbox_id AND d.activity_ap_id = delivery_bodies.activity_ap_id)";
     let outbox = "DELETE FROM outbox WHERE expanded_at < $1 AND set_aside_at IS NULL
                   AND NOT EXISTS (SELECT 1 FROM deliveries WHERE deliveries.outbox_id = outbox.id)";
     let mail = "DELETE FROM mail_queue WHERE COALESCE(sent_at, gave_up_at) < $1";
     Ok(Cleared {
         deliveries: older(db, deliveries, before).await?,
+        // After the deliveries, before the outbox entries the bodies belong to.
+        delivery_bodies: affected!(db, c => sqlx::query(bodies).execute(c).await)?,
         outbox: older(db, outbox, before).await?,
         received_ids: older(db, "DELETE FROM received_activities WHERE received_at < $1", before).await?,
         mail: older(db, mail, before).await?,
