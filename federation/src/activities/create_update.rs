@@ -131,7 +131,9 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     }
     // Kept as it came, for this node's replicas to pass on.
     extras.original = signed.then(|| activity.text_of(&object));
-    let stored = ops::posts::receive(&context.store, post, &extras).await?;
+    let Some(stored) = crate::inbox::replay::receive(context, post, &extras).await? else {
+        return Ok(Outcome::Ignored("a copy of this activity was stored first"));
+    };
     crate::objects::note::fetch_parents(&stored, context).await?;
     Ok(Outcome::Applied)
 }
