@@ -2,9 +2,11 @@
 //! [`crate::signatures`]) by the activity's actor.
 //!
 //! Order of checks (cheap first): signature header present, body size, digest, JSON shape,
-//! origins, blocklist, key lookup (database first, then one fetch), signature, replay. A
-//! missing, invalid or expired signature answers 401 with `Accept-Signature` saying what an
-//! RFC 9421 signature must cover; an activity id seen before answers 202 and changes nothing.
+//! origins, blocklist, key lookup (database first, in the blocklist's read, then one fetch),
+//! signature, replay (for a note carried in a `Create`, inside the note's transaction, see
+//! [`replay`]). A missing, invalid or expired signature answers 401 with `Accept-Signature`
+//! saying what an RFC 9421 signature must cover; an activity id seen before answers 202 and
+//! changes nothing.
 //! A verified RFC 9421 signature is remembered for its sender's host
 //! (`store::peer_signatures`).
 
