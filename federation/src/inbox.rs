@@ -2,11 +2,15 @@
 //! [`crate::signatures`]) by the activity's actor.
 //!
 //! Order of checks (cheap first): signature header present, body size, digest, JSON shape,
-//! origins, blocklist, key lookup (database first, then one fetch), signature, replay. A
-//! missing, invalid or expired signature answers 401 with `Accept-Signature` saying what an
-//! RFC 9421 signature must cover; an activity id seen before answers 202 and changes nothing.
+//! origins, blocklist, key lookup (database first, in the blocklist's read, then one fetch),
+//! signature, replay (for a note carried in a `Create`, inside the note's transaction, see
+//! [`replay`]). A missing, invalid or expired signature answers 401 with `Accept-Signature`
+//! saying what an RFC 9421 signature must cover; an activity id seen before answers 202 and
+//! changes nothing.
 //! A verified RFC 9421 signature is remembered for its sender's host
 //! (`store::peer_signatures`).
+
+pub mod replay;
 
 use crate::activities::{self, Outcome};
 use crate::error::{FederationError, Result};
@@ -24,6 +28,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use buurtnet_domain::model::{Actor, NewActor};
 use buurtnet_domain::store;
+use buurtnet_domain::store::inbox::KnownSigner;
 use http::HeaderMap;
 
 /// `POST /inbox` and `POST /{actor}/inbox`.
@@ -90,6 +95,7 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     if document["type"].as_str().is_some_and(|t| t.starts_with("bn:")) {
         return receive_coalition_operation(context, &pending, &document, &body).await;
     }
+    let left_to_the_note = replay::is_left_to_the_note(&document);
     let mut activity: ActivityJson = serde_json::from_value(document).map_err(|e| FederationError::Malformed(e.to_string()))?;
     // Only signed objects are kept as they came (coalition content): plain ones need no second parse.
     if activity.object.get("proof").is_some() {
@@ -104,30 +110,71 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     }
     let host =
         url::Url::parse(&actor_id).map(|u| crate::host_of(&u)).map_err(|_| FederationError::Malformed("actor is not a URL".into()))?;
-    if store::inbox::is_blocked(&mut context.store.conn().await.map_err(FederationError::from)?, &actor_id, &host)
-        .await
-        .map_err(FederationError::from)?
-    {
-        return Err(FederationError::Blocked.into());
-    }
-    if is_deletion_of_unknown_actor(&activity, &actor_id, pending.key_id(), context).await? {
+    let known = unblocked_sender(context, &actor_id, &host, pending.key_id()).await?;
+    if is_deletion_of_unknown_actor(&activity, &actor_id, known.is_none()) {
         // Its key can no longer be fetched, and we hold nothing of it: nothing to do.
         return Ok(Outcome::Ignored("deletion of an actor we never knew"));
     }
-    let signer = verified_signer(&pending, &actor_id, context).await?;
-
-    if !remember_activity(context, &activity.id).await? {
-        return Err(Duplicate);
-    }
-    let result = activities::dispatch(&activity, &signer, context).await;
-    if let Err(error) = &result
-        && error.status().is_server_error()
-    {
-        // Our fault: let the sender's retry be processed.
-        let _ = store::inbox::forget_activity(&mut context.store.writer().await.map_err(FederationError::from)?, &activity.id).await;
-    }
-    peer_is_alive(context, &host).await;
+    let held_back = known.as_ref().map(KnownSigner::is_held_back);
+    let signer = verified_signer_known(&pending, &actor_id, known.map(|k| k.actor), context).await?;
+    let result = apply(context, &activity, &signer, left_to_the_note).await?;
+    peer_is_alive(context, &host, held_back).await;
     Ok(result?)
+}
+
+/// The stored actor of the signing key, after the blocklist for the sender and its domain:
+/// one read when the key is known (with whether its host is held back), two when not.
+async fn unblocked_sender(context: &Context, actor_id: &str, host: &str, key_id: &str) -> Result<Option<KnownSigner>> {
+    let mut conn = context.store.conn().await?;
+    let known = store::inbox::known_signer(&mut conn, actor_id, host, host, key_id).await?;
+    let blocked = match &known {
+        Some(known) => known.is_blocked(),
+        None => store::inbox::is_blocked(&mut conn, actor_id, host).await?,
+    };
+    if blocked {
+        return Err(FederationError::Blocked);
+    }
+    Ok(known)
+}
+
+/// Applies a verified activity once: its id is remembered before it is applied (so a copy
+/// at the same time ends as a duplicate), or, for a note carried in a `Create`, with the
+/// note in its transaction ([`replay`]). Refused as a duplicate when the id was known. An
+/// error on our side forgets the id, so that the sender's retry is processed.
+async fn apply(
+    context: &Context,
+    activity: &ActivityJson,
+    signer: &Actor,
+    left_to_the_note: bool,
+) -> std::result::Result<Result<Outcome>, Failure> {
+    if !left_to_the_note {
+        if !remember_activity(context, &activity.id).await? {
+            return Err(Duplicate);
+        }
+        let result = activities::dispatch(activity, signer, context).await;
+        forget_if_our_fault(context, &activity.id, &result).await?;
+        return Ok(result);
+    }
+    let (result, memory) = replay::scope(&activity.id, activities::dispatch(activity, signer, context)).await;
+    match memory {
+        replay::Memory::Replayed => return Err(Duplicate),
+        replay::Memory::Remembered => forget_if_our_fault(context, &activity.id, &result).await?,
+        // Nothing stored (ignored, held already, refused): remembered as it ends.
+        replay::Memory::Left if !is_our_fault(&result) && !remember_activity(context, &activity.id).await? => return Err(Duplicate),
+        replay::Memory::Left => {}
+    }
+    Ok(result)
+}
+
+fn is_our_fault(result: &Result<Outcome>) -> bool {
+    result.as_ref().is_err_and(|error| error.status().is_server_error())
+}
+
+async fn forget_if_our_fault(context: &Context, id: &str, result: &Result<Outcome>) -> Result<()> {
+    if is_our_fault(result) {
+        let _ = store::inbox::forget_activity(&mut context.store.writer().await?, id).await;
+    }
+    Ok(())
 }
 
 /// Remembers an activity id; false when it was known already. One statement, so no
@@ -163,18 +210,16 @@ async fn receive_coalition_operation(
         crate::coalitions::Received::Deferred => Outcome::Ignored("names operations we lack; pulling them"),
     };
     if let Ok(url) = url::Url::parse(&sender.ap_id) {
-        peer_is_alive(context, &crate::host_of(&url)).await;
+        peer_is_alive(context, &crate::host_of(&url), None).await;
     }
     Ok(outcome)
 }
 
 /// Servers announce deleted accounts to everyone they ever talked to; when the account is
-/// unknown here, its document is gone and there is nothing to verify or to do.
-async fn is_deletion_of_unknown_actor(activity: &ActivityJson, actor_id: &str, key_id: &str, context: &Context) -> Result<bool> {
-    if activity.kind != Verb::Known(Kind::Delete) || activity.object_id().as_deref() != Some(actor_id) {
-        return Ok(false);
-    }
-    Ok(store::actors::by_key_id(&mut context.store.conn().await?, key_id).await?.is_none())
+/// unknown here (`key_unknown`: no stored actor has the signing key), its document is gone
+/// and there is nothing to verify or to do.
+fn is_deletion_of_unknown_actor(activity: &ActivityJson, actor_id: &str, key_unknown: bool) -> bool {
+    activity.kind == Verb::Known(Kind::Delete) && activity.object_id().as_deref() == Some(actor_id) && key_unknown
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes> {
@@ -187,6 +232,11 @@ async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes> {
 /// stored only once the signature holds.
 async fn verified_signer(pending: &PendingSignature, actor_id: &str, context: &Context) -> Result<Actor> {
     let known = store::actors::by_key_id(&mut context.store.conn().await?, pending.key_id()).await?;
+    verified_signer_known(pending, actor_id, known, context).await
+}
+
+/// [`verified_signer`] with the stored actor of the signing key read already (`known`).
+async fn verified_signer_known(pending: &PendingSignature, actor_id: &str, known: Option<Actor>, context: &Context) -> Result<Actor> {
     if let Some(actor) = &known {
         if actor.ap_id != actor_id || actor.is_local {
             return Err(SignatureError::Invalid.into());
@@ -297,11 +347,15 @@ impl ActorFetches {
 }
 
 /// A peer that sends us something is up: deliveries waiting for it need not wait longer.
-/// Most peers have nothing waiting, and for them this is one read, not a write.
-async fn peer_is_alive(context: &Context, host: &str) {
-    let held_back = match context.store.conn().await {
-        Ok(mut conn) => store::deliveries::is_held_back(&mut conn, host).await.unwrap_or(true),
-        Err(_) => return,
+/// Most peers have nothing waiting, and for them this is no write: `held_back` as read with
+/// the signer's key when the request began, else one read here.
+async fn peer_is_alive(context: &Context, host: &str, held_back: Option<bool>) {
+    let held_back = match held_back {
+        Some(held_back) => held_back,
+        None => match context.store.conn().await {
+            Ok(mut conn) => store::deliveries::is_held_back(&mut conn, host).await.unwrap_or(true),
+            Err(_) => return,
+        },
     };
     if !held_back {
         return;

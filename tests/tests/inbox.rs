@@ -343,3 +343,54 @@ async fn hostile_articles_and_patches_are_cut_or_refused() -> Result<()> {
     assert_eq!((article_now.version, article_now.source.as_str()), (1, "Een\nTwee\nDrie\n"), "nothing changed");
     Ok(())
 }
+
+/// A `Create` of a note to `member`, numbered `n`, from `sender`.
+fn note_to(sender: &Actor, member: &Actor, n: u32) -> Value {
+    let note = format!("{}/notes/race-{n}", sender.ap_id);
+    json!({"@context": "https://www.w3.org/ns/activitystreams", "id": format!("{note}/activity"), "type": "Create", "actor": sender.ap_id,
+           "to": [member.ap_id], "object": {"id": note, "type": "Note", "attributedTo": sender.ap_id, "to": [member.ap_id],
+           "content": "<p>Wie helpt er zaterdag mee?</p>", "published": "2026-12-07T15:00:00Z"}})
+}
+
+/// `body` signed once and sent `copies` times at once, as a sender's retry racing its first try.
+async fn send_at_once(inbox: &str, body: &[u8], signer: &Signer, copies: usize) -> Result<Vec<u16>> {
+    let url = url::Url::parse(inbox)?;
+    let host = format!("{}:{}", url.host_str().unwrap_or_default(), url.port().unwrap_or(80));
+    let mut headers = std::collections::BTreeMap::from([
+        ("host".to_string(), host),
+        ("content-type".to_string(), "application/activity+json".to_string()),
+    ]);
+    signer.sign("POST", url.path(), &mut headers, Some(body))?;
+    let client = reqwest::Client::new();
+    let send = |_| {
+        let mut request = client.post(url.clone()).body(body.to_vec());
+        for (name, value) in headers.iter().filter(|(name, _)| *name != "host") {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        async move { Ok::<_, anyhow::Error>(request.send().await?.status().as_u16()) }
+    };
+    futures::future::try_join_all((0..copies).map(send)).await
+}
+
+/// The replay memory is written with the note: two copies of one `Create` at once store one
+/// note and one notification, both answered 202, and a later replay changes nothing.
+async fn the_same_create_twice_at_once_stores_one_note(backend: Backend) -> Result<()> {
+    let s = setup(backend).await?;
+    let member = store::actors::local_by_username(&mut s.home.store().conn().await?, "auteur").await?.expect("member");
+    let signer = signer_of(&s.sender);
+    let introduction = serde_json::to_vec(&note_to(&s.sender, &member, 0))?;
+    assert_eq!(post_signed(&s.inbox, &introduction, Some(&signer), None).await?, 202, "the sender's key is known from here on");
+    let body = serde_json::to_vec(&note_to(&s.sender, &member, 1))?;
+    assert_eq!(send_at_once(&s.inbox, &body, &signer, 2).await?, [202, 202]);
+    assert_eq!(send_at_once(&s.inbox, &body, &signer, 1).await?, [202], "a replay later");
+
+    let mut conn = s.home.store().conn().await?;
+    let note = store::posts::by_ap_id(&mut conn, &format!("{}/notes/race-1", s.sender.ap_id)).await?.expect("the note is stored");
+    let told = store::notifications::for_recipient(&mut conn, member.id, 50).await?;
+    assert_eq!(told.iter().filter(|n| n.post_id == Some(note.id)).count(), 1, "one notification: {told:?}");
+    let metrics = reqwest::get(format!("{}/metrics", s.home.base_url())).await?.text().await?;
+    assert!(metrics.contains("reason=\"duplicate\"} 2"), "the second copy and the replay: {metrics}");
+    Ok(())
+}
+
+buurtnet_tests::on_both_backends!(the_same_create_twice_at_once_stores_one_note);

@@ -88,21 +88,20 @@ pub fn parse_note(object: Value) -> Result<NoteJson> {
     serde_json::from_value(object).map_err(|e| FederationError::Malformed(format!("note: {e}")))
 }
 
-/// Whether anyone here wants the post: a local follower of its author, a local recipient or
-/// mentioned account, or a reply to a local post.
+/// Whether anyone here wants the post: a local recipient or mentioned account, a reply to a
+/// local post (asked first: no query), a local follower of its author.
 async fn is_wanted(post: &NewPost, mentions: &[String], author: &Actor, context: &Context) -> Result<bool> {
+    let urls = &context.urls;
+    if post.recipients.iter().chain(mentions).any(|r| urls.is_local(r)) || post.in_reply_to.as_deref().is_some_and(|r| urls.is_local(r)) {
+        return Ok(true);
+    }
     let mut conn = context.store.conn().await?;
     if store::follows::has_local_follower(&mut conn, author.id).await? {
         return Ok(true);
     }
     drop(conn);
-    if matches!(post.visibility, Visibility::Public | Visibility::Unlisted)
-        && ops::coalitions::is_member_of_a_hosted_coalition(&context.store, &author.ap_id).await?
-    {
-        return Ok(true);
-    }
-    let urls = &context.urls;
-    Ok(post.recipients.iter().chain(mentions).any(|r| urls.is_local(r)) || post.in_reply_to.as_deref().is_some_and(|r| urls.is_local(r)))
+    Ok(matches!(post.visibility, Visibility::Public | Visibility::Unlisted)
+        && ops::coalitions::is_member_of_a_hosted_coalition(&context.store, &author.ap_id).await?)
 }
 
 /// A post addressed only to named actors, among them initiatives here, is coalition content:
@@ -131,7 +130,9 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     }
     // Kept as it came, for this node's replicas to pass on.
     extras.original = signed.then(|| activity.text_of(&object));
-    let stored = ops::posts::receive(&context.store, post, &extras).await?;
+    let Some(stored) = crate::inbox::replay::receive(context, post, &extras).await? else {
+        return Ok(Outcome::Ignored("a copy of this activity was stored first"));
+    };
     crate::objects::note::fetch_parents(&stored, context).await?;
     Ok(Outcome::Applied)
 }

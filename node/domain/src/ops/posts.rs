@@ -243,15 +243,48 @@ pub struct RemoteExtras {
 /// Stores a post a peer sent us, with its extras. Its HTML is sanitised here, whatever the
 /// caller did. A post we hold already (or deleted once) is returned as it is: a late
 /// `Create` must not bring a deleted post back.
-pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) -> Result<Post> {
+pub async fn receive(store: &Store, post: NewPost, extras: &RemoteExtras) -> Result<Post> {
+    match store_received(store, post, extras, None).await? {
+        Receipt::Stored(post) | Receipt::Held(post) => Ok(post),
+        Receipt::Replayed => Err(DomainError::Corrupt("no activity id, yet one seen before".into())),
+    }
+}
+
+/// What became of a post received with the id of the activity that carried it.
+#[derive(Debug)]
+pub enum Receipt {
+    /// Stored, and the activity id remembered in the same transaction.
+    Stored(Post),
+    /// Held already (a repeat under another activity id, or deleted once), returned as it
+    /// is; the activity id is not remembered.
+    Held(Post),
+    /// The activity id was remembered already (a replay, or a copy that came at the same
+    /// time): nothing changed.
+    Replayed,
+}
+
+/// [`receive`], remembering `activity_id` in the post's own transaction (the inbox's replay
+/// memory, `store::inbox`): one turn to write instead of two, and never one without the
+/// other. Of two copies of an activity at once, the unique id lets one store the post.
+pub async fn receive_activity(store: &Store, post: NewPost, extras: &RemoteExtras, activity_id: &str) -> Result<Receipt> {
+    store_received(store, post, extras, Some(activity_id)).await
+}
+
+async fn store_received(store: &Store, mut post: NewPost, extras: &RemoteExtras, activity_id: Option<&str>) -> Result<Receipt> {
     (post.content, post.summary) = sanitized(std::mem::take(&mut post.content), post.summary.take()).await?;
     post.is_local = false;
     let mut tx = store.begin().await?;
+    if let Some(id) = activity_id
+        && !store::inbox::remember_activity(&mut tx, id).await?
+    {
+        return Ok(Receipt::Replayed);
+    }
     // Known already (a repeat, or the same post's `Create` and `Update` arriving together):
     // the version stored stands, this one's extras must not overwrite it.
     let Some(stored) = store::posts::insert_if_new(&mut tx, &post).await? else {
         drop(tx);
-        return store::posts::by_ap_id(&mut store.conn().await?, &post.ap_id).await?.ok_or(DomainError::NotFound);
+        let held = store::posts::by_ap_id(&mut store.conn().await?, &post.ap_id).await?.ok_or(DomainError::NotFound)?;
+        return Ok(Receipt::Held(held));
     };
     store::posts::add_tags(&mut tx, stored.id, &extras.hashtags).await?;
     store::posts::add_mentions(&mut tx, stored.id, &extras.mentions).await?;
@@ -266,7 +299,7 @@ pub async fn receive(store: &Store, mut post: NewPost, extras: &RemoteExtras) ->
     super::coalitions::announce_in_replicas(&mut tx, &stored).await?;
     tx.commit().await?;
     after_receipt(store, &stored, extras).await;
-    Ok(stored)
+    Ok(Receipt::Stored(stored))
 }
 
 /// A peer's HTML and summary, cleaned off the async workers (the cost is bounded by
@@ -335,17 +368,10 @@ pub const KIND_MENTION: &str = "mention";
 
 /// Tells the local members a post names (addresses) about it.
 pub(crate) async fn notify_mentioned(tx: &mut store::Tx, post: &Post, recipients: &[String]) -> Result<()> {
-    let mut named: Vec<&String> = recipients.iter().collect();
+    let mut named: Vec<&str> = recipients.iter().map(String::as_str).collect();
     named.sort();
     named.dedup();
-    for recipient in named {
-        if let Some(member) = store::actors::by_ap_id(tx, recipient).await?.filter(|a| a.is_local && a.id != post.author_id)
-            && member.kind() == crate::model::ActorKind::Person
-        {
-            store::notifications::insert_by(tx, member.id, KIND_MENTION, Some(post.id), post.author_id).await?;
-        }
-    }
-    Ok(())
+    store::notifications::insert_for_members(tx, &named, KIND_MENTION, post.id, post.author_id).await
 }
 
 /// What follows a receipt outside its transaction: match suggestions for offers and needs.

@@ -192,12 +192,15 @@ pub async fn mark_failed(db: &mut impl Handle, id: i64, error: &str) -> Result<(
     Ok(())
 }
 
+/// When a peer's row says deliveries to it are held back.
+pub(super) const HELD_BACK: &str = "(consecutive_failures > 0 OR retry_at IS NOT NULL)";
+
 /// Whether anything for `host` waits because it failed lately (every retry counts a failure
 /// of its peer, and a success clears them): only then is hearing from it worth the write of
 /// [`wake_host`]. A key lookup, cheap enough for every inbox request.
 pub async fn is_held_back(db: &mut impl Handle, host: &str) -> Result<bool> {
-    let sql = "SELECT COUNT(*) FROM peers WHERE host = $1 AND (consecutive_failures > 0 OR retry_at IS NOT NULL)";
-    let held: i64 = on_db!(db, c => sqlx::query_scalar(sql).bind(host).fetch_one(c).await)?;
+    let sql = format!("SELECT COUNT(*) FROM peers WHERE host = $1 AND {HELD_BACK}");
+    let held: i64 = on_db!(db, c => sqlx::query_scalar(&sql).bind(host).fetch_one(c).await)?;
     Ok(held > 0)
 }
 

@@ -35,6 +35,43 @@ pub async fn is_blocked(db: &mut impl Handle, actor_ap_id: &str, domain: &str) -
     Ok(on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(actor_ap_id).bind(domain.to_lowercase()).fetch_one(c).await)? > 0)
 }
 
+/// The stored actor whose key signed a request, with what the inbox checks of its sender.
+#[derive(Debug, sqlx::FromRow)]
+pub struct KnownSigner {
+    #[sqlx(flatten)]
+    pub actor: crate::model::Actor,
+    /// Entries in the blocklists for the sender or its domain ([`is_blocked`]).
+    blocks: i64,
+    /// Whether deliveries to its host are held back (`deliveries::is_held_back`).
+    held_back: i64,
+}
+
+impl KnownSigner {
+    pub fn is_blocked(&self) -> bool {
+        self.blocks > 0
+    }
+
+    pub fn is_held_back(&self) -> bool {
+        self.held_back > 0
+    }
+}
+
+/// [`is_blocked`] for `actor_ap_id` on `domain`, whether `host` is held back, and the actor
+/// of `key_id`, in one read; `None` when no stored actor has that key (then ask
+/// [`is_blocked`]).
+pub async fn known_signer(db: &mut impl Handle, actor_ap_id: &str, domain: &str, host: &str, key_id: &str) -> Result<Option<KnownSigner>> {
+    let sql = format!(
+        "SELECT {}, (SELECT COUNT(*) FROM blocked_actors WHERE ap_id = $1) + (SELECT COUNT(*) FROM blocked_domains WHERE domain = $2) AS blocks,
+                (SELECT COUNT(*) FROM peers WHERE host = $3 AND {}) AS held_back
+         FROM actors WHERE public_key_id = $4 LIMIT 1",
+        super::actors::COLUMNS,
+        super::deliveries::HELD_BACK
+    );
+    Ok(on_db!(db, c => sqlx::query_as::<_, KnownSigner>(&sql)
+        .bind(actor_ap_id).bind(domain.to_lowercase()).bind(host).bind(key_id)
+        .fetch_optional(c).await)?)
+}
+
 /// Blocked actors and domains: (what, reason, since), actors first.
 pub async fn blocks(db: &mut impl Handle) -> Result<(Vec<(String, String, i64)>, Vec<(String, String, i64)>)> {
     let actors = "SELECT ap_id, reason, created_at FROM blocked_actors ORDER BY ap_id";
