@@ -151,12 +151,13 @@ async fn apply(
         if !remember_activity(context, &activity.id).await? {
             return Err(Duplicate);
         }
-        let result = activities::dispatch(activity, signer, context).await;
+        let result = activities::dispatch(activity, signer, context, None).await;
         forget_if_our_fault(context, &activity.id, &result).await?;
         return Ok(result);
     }
-    let (result, memory) = replay::scope(&activity.id, activities::dispatch(activity, signer, context)).await;
-    match memory {
+    let left = replay::LeftId::new(&activity.id);
+    let result = activities::dispatch(activity, signer, context, Some(&left)).await;
+    match left.memory() {
         replay::Memory::Replayed => return Err(Duplicate),
         replay::Memory::Remembered => forget_if_our_fault(context, &activity.id, &result).await?,
         // Nothing stored (ignored, held already, refused): remembered as it ends.

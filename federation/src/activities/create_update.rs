@@ -2,6 +2,7 @@
 
 use super::Outcome;
 use crate::error::{FederationError, Result};
+use crate::inbox::replay::LeftId;
 use crate::objects::actor::ApubActor;
 use crate::objects::note::{note_to_post, updated_time};
 use crate::protocol::activities::ActivityJson;
@@ -120,7 +121,7 @@ async fn coalition_if_addressed_to_our_initiatives(post: &mut NewPost, context: 
     Ok(())
 }
 
-pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
+pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context, left: Option<&LeftId>) -> Result<Outcome> {
     let object = object_of(activity, context).await?;
     let signed = crate::objects::coalition_content::check_if_signed(&object, signer)?;
     let (_, mut post, mut extras) = read_note(object.clone(), signer).await?;
@@ -130,7 +131,7 @@ pub async fn create(activity: &ActivityJson, signer: &Actor, context: &Context) 
     }
     // Kept as it came, for this node's replicas to pass on.
     extras.original = signed.then(|| activity.text_of(&object));
-    let Some(stored) = crate::inbox::replay::receive(context, post, &extras).await? else {
+    let Some(stored) = crate::inbox::replay::receive(context, left, post, &extras).await? else {
         return Ok(Outcome::Ignored("a copy of this activity was stored first"));
     };
     crate::objects::note::fetch_parents(&stored, context).await?;

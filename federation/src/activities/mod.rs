@@ -23,6 +23,7 @@ pub use create_update::parse_note;
 pub use moving::{MoveActivity, parse_move};
 
 use crate::error::Result;
+use crate::inbox::replay::LeftId;
 use crate::protocol::activities::{ActivityJson, Verb};
 use crate::protocol::outgoing::Kind;
 use crate::state::Context;
@@ -36,8 +37,9 @@ pub enum Outcome {
     Ignored(&'static str),
 }
 
-/// Hands an activity to its verb.
-pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context) -> Result<Outcome> {
+/// Hands an activity to its verb. `left`: the activity's id, when the inbox leaves it to a
+/// `Create`'s note to remember in the note's own transaction (`inbox::replay`).
+pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context, left: Option<&LeftId>) -> Result<Outcome> {
     let carries = |kind: &str| activity.object_type() == Some(kind);
     let Verb::Known(verb) = activity.kind else { return Ok(Outcome::Ignored("unsupported type")) };
     match verb {
@@ -47,7 +49,7 @@ pub async fn dispatch(activity: &ActivityJson, signer: &Actor, context: &Context
         Kind::Undo => undo::receive(activity, signer, context).await,
         Kind::Create if carries("EconomicEvent") => economic_event::receive(activity, signer, context).await,
         Kind::Create | Kind::Update if carries("Patch") => patch::receive(activity, signer, context).await,
-        Kind::Create => create_update::create(activity, signer, context).await,
+        Kind::Create => create_update::create(activity, signer, context, left).await,
         Kind::Update => create_update::update(activity, signer, context).await,
         Kind::Delete => delete::receive(activity, signer, context).await,
         Kind::Like => reactions::receive(activity, signer, context, "like").await,
