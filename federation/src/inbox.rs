@@ -95,7 +95,6 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     if document["type"].as_str().is_some_and(|t| t.starts_with("bn:")) {
         return receive_coalition_operation(context, &pending, &document, &body).await;
     }
-    let left_to_the_note = replay::is_left_to_the_note(&document);
     let mut activity: ActivityJson = serde_json::from_value(document).map_err(|e| FederationError::Malformed(e.to_string()))?;
     // Only signed objects are kept as they came (coalition content): plain ones need no second parse.
     if activity.object.get("proof").is_some() {
@@ -117,7 +116,7 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     }
     let held_back = known.as_ref().map(KnownSigner::is_held_back);
     let signer = verified_signer_known(&pending, &actor_id, known.map(|k| k.actor), context).await?;
-    let result = apply(context, &activity, &signer, left_to_the_note).await?;
+    let result = apply(context, &activity, &signer, replay::is_left_to_the_note(&activity)).await?;
     peer_is_alive(context, &host, held_back).await;
     Ok(result?)
 }

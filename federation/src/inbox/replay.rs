@@ -8,6 +8,8 @@
 //! error) leaves it to the inbox to remember afterwards, as for every other activity.
 
 use crate::error::Result;
+use crate::protocol::activities::{ActivityJson, Verb};
+use crate::protocol::outgoing::Kind;
 use crate::state::Context;
 use buurtnet_domain::model::{NewPost, Post};
 use buurtnet_domain::ops::{self, posts::Receipt, posts::RemoteExtras};
@@ -48,9 +50,9 @@ impl LeftId {
 /// Whether the activity is a `Create` of a note carried in it: what `activities::dispatch`
 /// gives to the verb that takes the id (a `Patch` or an `EconomicEvent` go elsewhere, and an
 /// object named by id is fetched, which a replay must not cause).
-pub fn is_left_to_the_note(document: &serde_json::Value) -> bool {
+pub fn is_left_to_the_note(activity: &ActivityJson) -> bool {
     const NOTE_LIKE: [&str; 5] = ["Note", "Article", "Question", "Event", "Page"];
-    document["type"].as_str() == Some("Create") && document["object"]["type"].as_str().is_some_and(|kind| NOTE_LIKE.contains(&kind))
+    activity.kind == Verb::Known(Kind::Create) && activity.object_type().is_some_and(|kind| NOTE_LIKE.contains(&kind))
 }
 
 /// Stores a received note (`ops::posts::receive`), remembering the activity id left for it,
