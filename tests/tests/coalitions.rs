@@ -563,6 +563,11 @@ async fn a_newcomer_catches_up_on_coalition_content_and_refuses_what_a_replica_a
     })
     .await?;
     assert!(c.post(&kept.ap_id).await?.is_none(), "not delivered to the newcomer");
+    // B serves its replica's content to members only, as B knows them.
+    eventually("B knows C is in", || async {
+        Ok(buurtnet_domain::ops::coalitions::state(b.store(), &coalition).await?.members.contains(&lander.ap_id).then_some(()))
+    })
+    .await?;
 
     let pulled = buurtnet_federation::coalitions::pull_content(&c_ctx, &coalition, &replica_b).await?;
     assert_eq!(pulled.taken, 2, "{pulled:?}");

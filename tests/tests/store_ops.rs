@@ -40,6 +40,7 @@ on_both_databases!(
     coalition_operations_are_kept_once_and_fold_alike_in_any_order,
     status_ids_are_time_ordered_and_never_handed_out_again,
     many_notes_arriving_at_once_are_all_kept_with_their_own_ids,
+    notes_stored_together_answer_and_keep_what_each_alone_would,
     a_peers_document_never_writes_over_an_actor_of_this_node,
     statuses_count_stays_right_as_posts_come_and_go,
 );
@@ -600,6 +601,7 @@ async fn many_notes_arriving_at_once_are_all_kept_with_their_own_ids(store: Stor
         ids.insert(arrival??.id);
     }
     assert_eq!(ids.len(), 64, "each note has its own id");
+    assert_eq!(store.received_tally(), (64, 0), "every note was stored by a batch, and no batch failed");
     Ok(())
 }
 
@@ -659,5 +661,108 @@ async fn statuses_count_stays_right_as_posts_come_and_go(store: Store) -> Result
     ops::posts::receive_account_deletion(&store, &peer).await?;
     assert_eq!(counted(&peer).await?, 0, "an account deleted takes its posts along");
     assert_eq!(counted(&author).await?, 1, "another author's count is left alone");
+    Ok(())
+}
+
+/// A note from `author` addressed to fatima, with a hashtag, a mention and a conversation.
+fn note_to_fatima(n: usize, author_id: i64) -> (buurtnet_domain::model::NewPost, ops::posts::RemoteExtras) {
+    let fatima = "http://localhost:8081/users/fatima".to_string();
+    let post = buurtnet_domain::model::NewPost {
+        ap_id: format!("https://elders.example/notes/{n}"),
+        author_id,
+        content: format!("<p>Wie helpt er mee? #Buurt ({n})</p>"),
+        source: None,
+        summary: None,
+        visibility: Visibility::Direct,
+        in_reply_to: None,
+        url: None,
+        published: buurtnet_domain::now_ms(),
+        updated: None,
+        is_local: false,
+        recipients: vec![fatima.clone()],
+        language: None,
+    };
+    let extras = ops::posts::RemoteExtras {
+        hashtags: vec!["Koffie".into()],
+        mentions: vec![fatima],
+        context: Some(format!("https://elders.example/contexts/{n}")),
+        ..Default::default()
+    };
+    (post, extras)
+}
+
+/// Notes that arrive at once are stored in batches (`ops::receiving`, issue 18). Each must
+/// get the answer and the rows it would get alone: a replay changes nothing, a note held
+/// already leaves its activity id for the inbox to remember, and a note that cannot be
+/// stored (here: its author does not exist) fails by itself, not its batch.
+async fn notes_stored_together_answer_and_keep_what_each_alone_would(store: Store) -> Result<()> {
+    use ops::posts::Receipt;
+    let fatima = ops::actors::add_member(&store, &urls(), &member("fatima"), &keys::generate()).await?;
+    let author = remote(&store, "https://elders.example/users/truus").await?;
+    // 0..30: new; 30..36: the activities of 0..6 again, with other notes; 36..42: the notes
+    // of 6..12 under new activities; 42: an author that does not exist.
+    let arrivals = (0..43).map(|n| {
+        let store = store.clone();
+        let (mut post, extras) = note_to_fatima(n, if n == 42 { 987_654 } else { author.id });
+        let activity = match n {
+            30..36 => n - 30,
+            36..42 => {
+                post.ap_id = format!("https://elders.example/notes/{}", n - 30);
+                n
+            }
+            _ => n,
+        };
+        let activity = format!("https://elders.example/activities/{activity}");
+        tokio::spawn(async move { ops::posts::receive_activity(&store, post, &extras, &activity).await })
+    });
+    let receipts: Vec<_> = futures::future::join_all(arrivals).await.into_iter().map(|r| r.expect("the task ran")).collect();
+    // Which of two copies comes first is up to the scheduler: one is stored, the other not.
+    let mut stored = Vec::new();
+    let mut left_for_the_inbox = vec![42];
+    for (n, receipt) in receipts.iter().enumerate().take(42) {
+        let twin = if n < 30 { n + 30 } else { n - 30 };
+        match receipt {
+            Ok(Receipt::Stored(post)) => stored.push(post.clone()),
+            Ok(Receipt::Replayed) if (30..36).contains(&n.max(twin)) => {
+                assert!(matches!(receipts[twin], Ok(Receipt::Stored(_))), "note {n} is a replay of a stored note");
+            }
+            Ok(Receipt::Held(post)) if (36..42).contains(&n.max(twin)) => {
+                assert!(
+                    matches!(&receipts[twin], Ok(Receipt::Stored(first)) if first.id == post.id),
+                    "note {n} is held as its twin stored it"
+                );
+                left_for_the_inbox.push(n);
+            }
+            other => panic!("note {n}: {other:?}"),
+        }
+    }
+    assert!(receipts[42].is_err(), "a note by nobody we know is not stored");
+    let (answered, failed) = store.received_tally();
+    assert!(failed >= 1 && answered >= 1, "{answered} notes answered by batches, {failed} batches failed");
+    assert_eq!(stored.len(), 30);
+    let mut conn = store.conn().await?;
+    let mut contexts = std::collections::BTreeSet::new();
+    for post in &stored {
+        assert_eq!(store::posts::tags(&mut conn, post.id).await?, ["buurt", "koffie"]);
+        assert_eq!(store::posts::mentions(&mut conn, post.id).await?, ["http://localhost:8081/users/fatima"]);
+        assert_eq!(store::posts::recipients(&mut conn, post.id).await?, ["http://localhost:8081/users/fatima"]);
+        contexts.extend(store::posts::context_of(&mut conn, post.id).await?);
+    }
+    assert_eq!(contexts.len(), 30, "each stored note keeps its own conversation");
+    let mut ids: Vec<i64> = stored.iter().map(|post| post.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 30, "each stored note has its own id");
+    assert!(store::posts::by_ap_id(&mut conn, "https://elders.example/notes/42").await?.is_none());
+    let told = store::notifications::for_recipient(&mut conn, fatima.id, 100).await?;
+    assert_eq!(told.len(), 30, "fatima is told once of each stored note");
+    drop(conn);
+    let mut writer = store.writer().await?;
+    for n in 0..43 {
+        let id = format!("https://elders.example/activities/{n}");
+        let remembered_before = !store::inbox::remember_activity(&mut writer, &id).await?;
+        let expected = !left_for_the_inbox.contains(&n) && !(30..36).contains(&n);
+        assert_eq!(remembered_before, expected, "activity {n}");
+    }
     Ok(())
 }

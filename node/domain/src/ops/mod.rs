@@ -35,6 +35,7 @@ pub mod posts;
 pub mod proposals;
 pub mod questions;
 pub mod reactions;
+mod receiving;
 pub mod registrations;
 pub mod responses;
 pub mod rsvp;

@@ -4,6 +4,7 @@ use crate::error::{DomainError, Result, Say};
 use crate::model::{Actor, NewPost, Post, PostEdit, Visibility, html};
 use crate::now_ms;
 use crate::outbox::Outgoing;
+use crate::store::received::Arrival;
 use crate::store::{self, Store};
 use crate::urls::LocalUrls;
 
@@ -273,6 +274,16 @@ pub async fn receive_activity(store: &Store, post: NewPost, extras: &RemoteExtra
 async fn store_received(store: &Store, mut post: NewPost, extras: &RemoteExtras, activity_id: Option<&str>) -> Result<Receipt> {
     (post.content, post.summary) = sanitized(std::mem::take(&mut post.content), post.summary.take()).await?;
     post.is_local = false;
+    if super::receiving::is_plain(extras) {
+        let ap_id = post.ap_id.clone();
+        match super::receiving::store_together(store, super::receiving::note(post, extras, activity_id)).await? {
+            Ok(Arrival::Stored(stored)) => return Ok(Receipt::Stored(*stored)),
+            Ok(Arrival::Held) => return Ok(Receipt::Held(held(store, &ap_id).await?)),
+            Ok(Arrival::Replayed) => return Ok(Receipt::Replayed),
+            // Its batch failed: alone, it fails by itself or not at all.
+            Err(note) => post = note.post,
+        }
+    }
     let mut tx = store.begin().await?;
     if let Some(id) = activity_id
         && !store::inbox::remember_activity(&mut tx, id).await?
@@ -283,8 +294,7 @@ async fn store_received(store: &Store, mut post: NewPost, extras: &RemoteExtras,
     // the version stored stands, this one's extras must not overwrite it.
     let Some(stored) = store::posts::insert_if_new(&mut tx, &post).await? else {
         drop(tx);
-        let held = store::posts::by_ap_id(&mut store.conn().await?, &post.ap_id).await?.ok_or(DomainError::NotFound)?;
-        return Ok(Receipt::Held(held));
+        return Ok(Receipt::Held(held(store, &post.ap_id).await?));
     };
     store::posts::add_tags(&mut tx, stored.id, &extras.hashtags).await?;
     store::posts::add_mentions(&mut tx, stored.id, &extras.mentions).await?;
@@ -300,6 +310,11 @@ async fn store_received(store: &Store, mut post: NewPost, extras: &RemoteExtras,
     tx.commit().await?;
     after_receipt(store, &stored, extras).await;
     Ok(Receipt::Stored(stored))
+}
+
+/// The post held already with the id of one received.
+async fn held(store: &Store, ap_id: &str) -> Result<Post> {
+    store::posts::by_ap_id(&mut store.conn().await?, ap_id).await?.ok_or(DomainError::NotFound)
 }
 
 /// A peer's HTML and summary, cleaned off the async workers (the cost is bounded by

@@ -25,6 +25,7 @@ pub mod deliveries;
 pub mod events;
 pub mod figures;
 pub mod follows;
+pub mod group_commit;
 pub mod guests;
 pub mod handing_over;
 pub mod housekeeping;
@@ -46,6 +47,7 @@ pub mod processes;
 pub mod proposals;
 pub mod published;
 pub mod questions;
+pub mod received;
 pub mod reports;
 pub mod responses;
 pub mod retention;
@@ -78,6 +80,9 @@ pub struct Store {
     writer: Arc<Semaphore>,
     /// This process's number among those sharing the database ([`processes`]).
     process_id: i64,
+    /// Notes from peers waiting to be stored together ([`received`]).
+    received: Arc<group_commit::GroupCommit<received::ReceivedNote, received::Answer>>,
+    received_tally: Arc<received::Tally>,
 }
 
 /// The pool of either backend.
@@ -276,7 +281,14 @@ impl Store {
         } else {
             return Err(DomainError::invalid("database_url", crate::words::Say::DatabaseUrlScheme));
         };
-        let store = Store { pool, memo: Arc::default(), writer: Arc::new(Semaphore::new(1)), process_id: processes::new_process_id() };
+        let store = Store {
+            pool,
+            memo: Arc::default(),
+            writer: Arc::new(Semaphore::new(1)),
+            process_id: processes::new_process_id(),
+            received: Arc::new(group_commit::GroupCommit::new(received::MAX_BATCH)),
+            received_tally: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -299,6 +311,22 @@ impl Store {
     /// The pool, for what only one backend can do (a SQLite snapshot, `pg_dump`).
     pub fn pool(&self) -> &Pool {
         &self.pool
+    }
+
+    /// The queue of notes from peers stored together ([`received`]).
+    pub(crate) fn received_notes(&self) -> &group_commit::GroupCommit<received::ReceivedNote, received::Answer> {
+        &self.received
+    }
+
+    /// How this process's batches of received notes went: notes answered by a written batch,
+    /// and batches that failed (their notes went alone).
+    pub fn received_tally(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.received_tally.answered.load(Relaxed), self.received_tally.failed.load(Relaxed))
+    }
+
+    pub(crate) fn count_received(&self) -> &received::Tally {
+        &self.received_tally
     }
 
     /// This process's number among those that share the database, made when it connected.

@@ -5,7 +5,7 @@ use crate::error::{DomainError, Result};
 use crate::model::{NewPost, Post, PostEdit};
 use crate::now_ms;
 
-const COLUMNS: &str = "id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, deleted_at, is_local, created_at, language";
+pub(super) const COLUMNS: &str = "id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, deleted_at, is_local, created_at, language";
 
 /// Stores a post and its recipients. A remote post already known by `ap_id` is left as it is
 /// and returned (deliveries can repeat).

@@ -1,0 +1,210 @@
+//! Plain notes from peers stored several at once (group commit, [`super::group_commit`]): one
+//! statement per table for the whole batch, so the round trips made while the turn to write
+//! is held are shared by every note in it. What one note's path does statement by statement
+//! (`store::posts::insert_if_new`, tags, mentions, its context, its notifications) is done
+//! here for many, with the same rows as a result.
+
+use super::{Handle, affected, on_db};
+use crate::error::Result;
+use crate::model::{NewPost, Post};
+use crate::now_ms;
+use std::collections::HashSet;
+
+/// A note from a peer to store with others, sanitised, with what its one-note path would
+/// add beside it.
+#[derive(Debug)]
+pub struct ReceivedNote {
+    pub post: NewPost,
+    /// The id of the activity that carried it, remembered with it.
+    pub activity_id: Option<String>,
+    /// Lowercase, each once.
+    pub tags: Vec<String>,
+    pub mentions: Vec<String>,
+    pub context: Option<String>,
+    /// The actors it addresses or mentions, each once: the local members among them are told.
+    pub named: Vec<String>,
+}
+
+/// What became of one note of a batch.
+#[derive(Debug)]
+pub enum Arrival {
+    /// Stored, its activity id (if any) remembered with it.
+    Stored(Box<Post>),
+    /// A post with its id was held already (or came twice in the batch); its activity id is
+    /// not remembered.
+    Held,
+    /// Its activity id was remembered before: nothing changed.
+    Replayed,
+}
+
+/// The answer to one note of a batch: what became of it, or the note itself, handed back
+/// when its batch could not be written (it goes alone then).
+pub type Answer = std::result::Result<Arrival, ReceivedNote>;
+
+/// How the batches of this process went, for operators and tests.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Notes answered by a batch that was written (stored, held or replayed).
+    pub answered: std::sync::atomic::AtomicU64,
+    /// Batches that failed and handed their notes back to go alone.
+    pub failed: std::sync::atomic::AtomicU64,
+}
+
+/// Notes stored in one transaction at most.
+pub const MAX_BATCH: usize = 64;
+
+/// Rows per statement, well below what either database takes in placeholders.
+const ROWS_PER_STATEMENT: usize = 256;
+
+/// Remembers activity ids: the ones that were new (the others were seen before).
+pub async fn remember_activities(db: &mut impl Handle, ids: &[&str]) -> Result<HashSet<String>> {
+    let mut new = HashSet::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO received_activities (received_at, ap_id) VALUES {} ON CONFLICT DO NOTHING RETURNING ap_id",
+            rows(chunk.len(), 1, 2, Some("$1"))
+        );
+        let remembered = on_db!(db, c => {
+            let mut query = sqlx::query_scalar::<_, String>(&sql).bind(now_ms());
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.fetch_all(c).await
+        })?;
+        new.extend(remembered);
+    }
+    Ok(new)
+}
+
+/// Forgets activity ids remembered in this transaction whose note turned out to be held
+/// already: as on one note's path, those are remembered after, by the inbox.
+pub async fn forget_activities(db: &mut impl Handle, ids: &[&str]) -> Result<()> {
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!("DELETE FROM received_activities WHERE ap_id IN ({})", super::in_list(chunk.len()));
+        affected!(db, c => {
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(c).await
+        })?;
+    }
+    Ok(())
+}
+
+/// `count` status ids in a row, from the counter of [`super::posts::next_status_id`] advanced
+/// once: the same ids, in the same order, as `count` calls of it.
+pub async fn next_status_ids(db: &mut impl Handle, count: usize) -> Result<Vec<i64>> {
+    if count == 0 {
+        return Ok(vec![]);
+    }
+    let count = i64::try_from(count).expect("a batch fits an i64");
+    let sql = "UPDATE status_counter SET last = CASE WHEN last + $1 > $2 THEN last + $1 ELSE $2 END RETURNING last";
+    let last = on_db!(db, c => sqlx::query_scalar::<_, i64>(sql).bind(count).bind((now_ms() << 16) + count - 1).fetch_one(c).await)?;
+    Ok((last - count + 1..=last).collect())
+}
+
+/// Inserts the posts not held yet (by `ap_id`, also a second copy in the same batch), each
+/// with the id beside it: the posts inserted.
+pub async fn insert_posts_if_new(db: &mut impl Handle, posts: &[(i64, &NewPost)]) -> Result<Vec<Post>> {
+    const COLUMNS: usize = 15;
+    let mut inserted = Vec::with_capacity(posts.len());
+    let now = now_ms();
+    for chunk in posts.chunks(ROWS_PER_STATEMENT / 4) {
+        let sql = format!(
+            "INSERT INTO posts (id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at, language, changed_at)
+             VALUES {} ON CONFLICT (ap_id) DO NOTHING RETURNING {}",
+            rows(chunk.len(), COLUMNS, 1, None),
+            super::posts::COLUMNS
+        );
+        let stored = on_db!(db, c => {
+            let mut query = sqlx::query_as::<_, Post>(&sql);
+            for (id, post) in chunk {
+                query = query.bind(*id).bind(&post.ap_id).bind(post.author_id).bind(&post.content).bind(&post.source)
+                    .bind(&post.summary).bind(post.visibility.as_str()).bind(&post.in_reply_to).bind(&post.url)
+                    .bind(post.published).bind(post.updated).bind(post.is_local).bind(now).bind(&post.language).bind(now);
+            }
+            query.fetch_all(c).await
+        })?;
+        inserted.extend(stored);
+    }
+    Ok(inserted)
+}
+
+/// What a batch adds beside its posts, one `(post id, value)` pair per row.
+#[derive(Debug, Clone, Copy)]
+pub enum Beside {
+    Recipients,
+    Tags,
+    Mentions,
+    Contexts,
+}
+
+impl Beside {
+    fn table_and_column(self) -> (&'static str, &'static str) {
+        match self {
+            Beside::Recipients => ("post_recipients", "actor_ap_id"),
+            Beside::Tags => ("post_tags", "tag"),
+            Beside::Mentions => ("post_mentions", "actor_ap_id"),
+            Beside::Contexts => ("post_contexts", "context"),
+        }
+    }
+}
+
+/// Adds rows beside the batch's posts; rows there already are left as they are.
+pub async fn add_beside(db: &mut impl Handle, what: Beside, pairs: &[(i64, &str)]) -> Result<()> {
+    let (table, column) = what.table_and_column();
+    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!("INSERT INTO {table} (post_id, {column}) VALUES {} ON CONFLICT DO NOTHING", rows(chunk.len(), 2, 1, None));
+        affected!(db, c => {
+            let mut query = sqlx::query(&sql);
+            for (post_id, value) in chunk {
+                query = query.bind(*post_id).bind(*value);
+            }
+            query.execute(c).await
+        })?;
+    }
+    Ok(())
+}
+
+/// A notification of `kind` for each local member a post names, as
+/// `store::notifications::insert_for_members` makes for one post: `(post id, author id,
+/// named actor's id)` per row; nobody is told of their own post.
+pub async fn notify_named(db: &mut impl Handle, kind: &str, named: &[(i64, i64, &str)]) -> Result<()> {
+    for chunk in named.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO notifications (recipient_id, kind, post_id, actor_id, created_at)
+             SELECT a.id, $1, v.column1, v.column2, $2 FROM (VALUES {}) AS v JOIN actors a ON a.ap_id = v.column3
+             WHERE a.is_local AND a.kind = 'person' AND a.id <> v.column2 ORDER BY v.column1, a.ap_id",
+            rows(chunk.len(), 3, 3, None)
+        );
+        affected!(db, c => {
+            let mut query = sqlx::query(&sql).bind(kind).bind(now_ms());
+            for (post_id, author_id, ap_id) in chunk {
+                query = query.bind(*post_id).bind(*author_id).bind(*ap_id);
+            }
+            query.execute(c).await
+        })?;
+    }
+    Ok(())
+}
+
+/// `count` rows of `per_row` placeholders each, numbered from `$first`, each row led by
+/// `lead` when given (a parameter every row shares): `($1, $2), ($3, $4)`.
+fn rows(count: usize, per_row: usize, first: usize, lead: Option<&str>) -> String {
+    let row = |row: usize| {
+        let start = first + row * per_row;
+        let cells = lead.map(String::from).into_iter().chain((start..start + per_row).map(|n| format!("${n}")));
+        format!("({})", cells.collect::<Vec<_>>().join(", "))
+    };
+    (0..count).map(row).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_first_appear_in_their_order() {
+        assert_eq!(super::rows(2, 2, 1, None), "($1, $2), ($3, $4)");
+        assert_eq!(super::rows(2, 1, 2, Some("$1")), "($1, $2), ($1, $3)");
+    }
+}
