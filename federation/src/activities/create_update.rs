@@ -72,17 +72,44 @@ async fn keep_announced(object: Value, carried: Option<String>, id: &str, contex
 }
 
 /// A post and what it carries (event, proposal, article, pictures), read off the async
-/// workers: reading a peer's HTML is the costly part of taking a post in.
+/// workers unless it is small: reading a peer's HTML is the costly part of taking a post in,
+/// but for a short note, handing it to another thread and back costs more than reading it.
 async fn read_note(object: Value, author: &Actor) -> Result<(NoteJson, NewPost, RemoteExtras)> {
-    let author = author.clone();
-    tokio::task::spawn_blocking(move || {
+    let read = |object: Value, author: &Actor| {
         let note = parse_note(object)?;
-        let post = note_to_post(&note, &author)?;
+        let post = note_to_post(&note, author)?;
         let extras = crate::objects::note::extras(&note);
         Ok((note, post, extras))
-    })
-    .await
-    .map_err(|e| FederationError::Internal(format!("reading a note failed: {e}")))?
+    };
+    if is_small(&object) {
+        return read(object, author);
+    }
+    let author = author.clone();
+    tokio::task::spawn_blocking(move || read(object, &author))
+        .await
+        .map_err(|e| FederationError::Internal(format!("reading a note failed: {e}")))?
+}
+
+/// Whether an object holds at most about 2 KiB of text in at most 256 values: read in
+/// microseconds. Stops counting as soon as either is passed.
+fn is_small(object: &Value) -> bool {
+    fn within(value: &Value, bytes: &mut usize, values: &mut usize) -> bool {
+        *values = values.saturating_sub(1);
+        let fits = match value {
+            Value::String(text) => {
+                *bytes = bytes.saturating_sub(text.len());
+                true
+            }
+            Value::Array(items) => items.iter().all(|item| within(item, bytes, values)),
+            Value::Object(fields) => fields.iter().all(|(key, item)| {
+                *bytes = bytes.saturating_sub(key.len());
+                within(item, bytes, values)
+            }),
+            _ => true,
+        };
+        fits && *bytes > 0 && *values > 0
+    }
+    within(object, &mut 2048, &mut 256)
 }
 
 pub fn parse_note(object: Value) -> Result<NoteJson> {
@@ -188,4 +215,18 @@ async fn update_actor(json: &ActorJson, signer: &Actor, context: &Context) -> Re
         tracing::info!(actor = %signer.ap_id, %error, "an Update names new keys, but the actor's own document could not be fetched");
     }
     Ok(Outcome::Applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_small;
+    use serde_json::json;
+
+    #[test]
+    fn only_short_notes_count_as_small() {
+        assert!(is_small(&json!({"type": "Note", "content": "<p>Wie helpt er mee?</p>", "to": ["https://a.example/users/fatima"]})));
+        assert!(!is_small(&json!({"type": "Note", "content": "x".repeat(3000)})));
+        assert!(!is_small(&json!({"type": "Note", "tag": vec![json!({"type": "Hashtag"}); 300]})));
+        assert!(!is_small(&json!({"contentMap": {"nl": "y".repeat(1500), "en": "z".repeat(1500)}})));
+    }
 }

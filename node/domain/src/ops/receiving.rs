@@ -8,7 +8,7 @@
 
 use super::posts::{KIND_MENTION, RemoteExtras};
 use crate::error::{DomainError, Result};
-use crate::model::{NewPost, html};
+use crate::model::{NewPost, Visibility, html};
 use crate::store::group_commit::Next;
 use crate::store::received::{self, Answer, Arrival, Beside, ReceivedNote};
 use crate::store::{self, Store};
@@ -101,13 +101,29 @@ async fn try_write(store: &Store, notes: &[ReceivedNote]) -> Result<Vec<Arrival>
     }
     received::forget_activities(&mut tx, &held_ids).await?;
     add_beside(&mut tx, notes, &arrivals).await?;
-    for arrival in &arrivals {
-        if let Arrival::Stored(post) = arrival {
-            super::coalitions::announce_in_replicas(&mut tx, post).await?;
-        }
-    }
+    announce_in_replicas(&mut tx, &arrivals).await?;
     tx.commit().await?;
     Ok(arrivals)
+}
+
+/// The stored public posts of initiatives, announced by the coalition replicas hosted here
+/// that count them as members (`ops::coalitions::announce_in_replicas`); one read tells
+/// whose posts those may be.
+async fn announce_in_replicas(tx: &mut store::Tx, arrivals: &[Arrival]) -> Result<()> {
+    let stored = || {
+        arrivals.iter().filter_map(|arrival| match arrival {
+            Arrival::Stored(post) if matches!(post.visibility, Visibility::Public | Visibility::Unlisted) => Some(post),
+            _ => None,
+        })
+    };
+    let mut authors: Vec<i64> = stored().map(|post| post.author_id).collect();
+    authors.sort();
+    authors.dedup();
+    let groups = store::actors::groups_among(tx, &authors).await?;
+    for post in stored().filter(|post| groups.contains(&post.author_id)) {
+        super::coalitions::announce_in_replicas(tx, post).await?;
+    }
+    Ok(())
 }
 
 /// The places of the notes to store: each whose activity id was not remembered before (and

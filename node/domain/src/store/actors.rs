@@ -55,6 +55,15 @@ pub async fn by_id(db: &mut impl Handle, id: i64) -> Result<Actor> {
     on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(id).fetch_optional(c).await)?.ok_or(DomainError::NotFound)
 }
 
+/// Which of `ids` are groups (initiatives here, any server's groups elsewhere).
+pub async fn groups_among(db: &mut impl Handle, ids: &[i64]) -> Result<std::collections::HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = format!("SELECT id FROM actors WHERE kind = 'group' AND id IN ({})", super::in_list(ids.len()));
+    Ok(super::fetch_in!(db, (i64,), &sql, ids)?.into_iter().map(|(id,)| id).collect())
+}
+
 pub async fn by_ap_id(db: &mut impl Handle, ap_id: &str) -> Result<Option<Actor>> {
     let sql = format!("SELECT {COLUMNS} FROM actors WHERE ap_id = $1");
     Ok(on_db!(db, c => sqlx::query_as::<_, Actor>(&sql).bind(ap_id).fetch_optional(c).await)?)
