@@ -133,13 +133,18 @@ async fn is_wanted(post: &NewPost, mentions: &[String], author: &Actor, context:
 }
 
 /// A post addressed only to named actors, among them initiatives here, is coalition content:
-/// every member of this node may read it, nobody else.
+/// every member of this node may read it, nobody else. Only recipients whose id has the
+/// shape of an initiative's here are looked up (a note to a member asks nothing).
 async fn coalition_if_addressed_to_our_initiatives(post: &mut NewPost, context: &Context) -> Result<()> {
     if post.visibility != Visibility::Direct {
         return Ok(());
     }
+    let initiatives_here: Vec<String> = post.recipients.iter().filter(|r| context.urls.may_be_local_group(r)).cloned().collect();
+    if initiatives_here.is_empty() {
+        return Ok(());
+    }
     let mut conn = context.store.conn().await?;
-    for recipient in post.recipients.iter().filter(|r| context.urls.is_local(r)) {
+    for recipient in &initiatives_here {
         if store::actors::by_ap_id(&mut conn, recipient).await?.is_some_and(|a| a.kind() == ActorKind::Group) {
             post.visibility = Visibility::Coalition;
             break;

@@ -93,6 +93,12 @@ impl LocalUrls {
     pub fn is_local(&self, url: &str) -> bool {
         Url::parse(url).is_ok_and(|u| u.origin() == self.base.origin())
     }
+
+    /// Whether `url` has the shape of an initiative's id here ([`Self::group`], the only way
+    /// one is made): what is not needs no look in the database to know it is none.
+    pub fn may_be_local_group(&self, url: &str) -> bool {
+        url.strip_prefix(self.join("initiatives/").as_str()).is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
+    }
 }
 
 #[cfg(test)]
@@ -103,6 +109,10 @@ mod tests {
     fn builds_ids_with_port_in_dev() {
         let urls = LocalUrls::new("localhost:8081", false).unwrap();
         assert_eq!(urls.person("alice").as_str(), "http://localhost:8081/users/alice");
+        assert!(urls.may_be_local_group(urls.group("buurtkeuken").as_str()));
+        assert!(!urls.may_be_local_group(urls.person("alice").as_str()));
+        assert!(!urls.may_be_local_group("http://localhost:8081/initiatives/buurtkeuken/inbox"));
+        assert!(!urls.may_be_local_group("https://elders.example/initiatives/buurtkeuken"));
         assert_eq!(urls.domain(), "localhost:8081");
         assert_eq!(LocalUrls::actor_part(&urls.person("alice"), "inbox").as_str(), "http://localhost:8081/users/alice/inbox");
         assert!(urls.is_local("http://localhost:8081/notes/1"));
