@@ -55,60 +55,47 @@ impl ProposalFilter {
 }
 
 /// Open offers and needs `reader` may see, newest first. They are read a part at a time,
-/// about twice what the page shows first, so that a page of six costs the same whether the
-/// node holds ten open needs or ten thousand; at most [`SCAN`] of each purpose are looked at.
+/// twice what the page shows first (doubling while too few are shown), so that a page
+/// costs about the same whether the node holds ten open needs or ten thousand; at most
+/// [`SCAN`] of each purpose are looked at. Both purposes are read as one list when the filter
+/// names none.
 pub async fn open_proposals(store: &Store, reader: Option<&Actor>, filter: &ProposalFilter, limit: usize) -> Result<Vec<ProposalCard>> {
-    let purposes = match filter.purpose {
-        Some(p) => vec![p],
-        None => vec![Purpose::Request, Purpose::Offer],
-    };
-    let mut streams: Vec<OpenStream> = purposes.into_iter().map(OpenStream::new).collect();
-    let mut waiting: Vec<Proposal> = Vec::new();
+    let mut stream = OpenStream::new(filter.purpose);
     let mut cards = Vec::new();
     let mut part = (limit as i64 * 2).clamp(10, SCAN);
-    while cards.len() < limit && streams.iter().any(|s| s.more) {
-        for stream in streams.iter_mut().filter(|s| s.more) {
-            waiting.extend(stream.next_part(store, part).await?);
-        }
-        let ready = take_decided(&mut waiting, &streams);
-        let admitted: Vec<Proposal> = ready.into_iter().filter(|p| filter.admits(p)).collect();
+    while cards.len() < limit && stream.more {
+        let admitted: Vec<Proposal> = stream.next_part(store, part).await?.into_iter().filter(|p| filter.admits(p)).collect();
         cards.extend(proposal_cards(store, admitted, reader, limit - cards.len()).await?);
         part = (part * 2).min(SCAN);
     }
     Ok(cards)
 }
 
-/// Open offers or needs of one purpose, read newest first a part at a time.
+/// Open offers or needs of one purpose (or both), read newest first a part at a time.
 struct OpenStream {
-    purpose: Purpose,
+    purpose: Option<Purpose>,
     /// The oldest post read so far: what comes next is older.
     before: i64,
     read: i64,
+    /// How many it reads at most: [`SCAN`] of each purpose it reads.
+    cap: i64,
     more: bool,
 }
 
 impl OpenStream {
-    fn new(purpose: Purpose) -> OpenStream {
-        OpenStream { purpose, before: i64::MAX, read: 0, more: true }
+    fn new(purpose: Option<Purpose>) -> OpenStream {
+        let cap = if purpose.is_some() { SCAN } else { 2 * SCAN };
+        OpenStream { purpose, before: i64::MAX, read: 0, cap, more: true }
     }
 
     async fn next_part(&mut self, store: &Store, part: i64) -> Result<Vec<Proposal>> {
-        let wanted = part.min(SCAN - self.read);
+        let wanted = part.min(self.cap - self.read);
         let rows = store::proposals::open_before(&mut store.conn().await?, self.purpose, self.before, wanted).await?;
         self.read += rows.len() as i64;
-        self.more = rows.len() as i64 == wanted && self.read < SCAN;
+        self.more = rows.len() as i64 == wanted && self.read < self.cap;
         self.before = rows.last().map_or(self.before, |p| p.post_id);
         Ok(rows)
     }
-}
-
-/// Takes from `waiting`, newest first, the proposals no unread one can come before: those
-/// newer than every stream's oldest read, while that stream may hold more.
-fn take_decided(waiting: &mut Vec<Proposal>, streams: &[OpenStream]) -> Vec<Proposal> {
-    let frontier = streams.iter().filter(|s| s.more).map(|s| s.before).max();
-    waiting.sort_by_key(|p| std::cmp::Reverse(p.post_id));
-    let decided = waiting.iter().take_while(|p| frontier.is_none_or(|f| p.post_id >= f)).count();
-    waiting.drain(..decided).collect()
 }
 
 /// The first `limit` of `proposals` (newest first) that `reader` may read, as cards.

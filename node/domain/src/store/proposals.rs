@@ -73,19 +73,27 @@ pub async fn due_for_expiry(db: &mut impl Handle, now: i64) -> Result<Vec<i64>> 
 
 /// Open proposals this node holds (its own and received), newest first.
 pub async fn open(db: &mut impl Handle, purpose: Purpose, limit: i64) -> Result<Vec<Proposal>> {
-    open_before(db, purpose, i64::MAX, limit).await
+    open_before(db, Some(purpose), i64::MAX, limit).await
 }
 
-/// Open offers or needs (`purpose`) older than the post `before`, newest first: the next
-/// part of [`open`] when a page needs more.
-pub async fn open_before(db: &mut impl Handle, purpose: Purpose, before: i64, limit: i64) -> Result<Vec<Proposal>> {
+/// Open offers or needs (`purpose`; both when `None`) older than the post `before`, newest
+/// first: the next part of [`open`] when a page needs more.
+pub async fn open_before(db: &mut impl Handle, purpose: Option<Purpose>, before: i64, limit: i64) -> Result<Vec<Proposal>> {
+    let of_purpose = if purpose.is_some() { "p.purpose = $3 AND" } else { "" };
     let sql = format!(
         "SELECT {} FROM proposals p JOIN posts ON posts.id = p.post_id
-         WHERE p.purpose = $1 AND p.state = 'open' AND p.post_id < $2 AND posts.deleted_at IS NULL
-         ORDER BY p.post_id DESC LIMIT $3",
+         WHERE p.state = 'open' AND p.post_id < $1 AND {of_purpose} posts.deleted_at IS NULL
+         ORDER BY p.post_id DESC LIMIT $2",
         COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
     );
-    Ok(on_db!(db, c => sqlx::query_as::<_, Proposal>(&sql).bind(purpose.as_str()).bind(before).bind(limit).fetch_all(c).await)?)
+    let purpose = purpose.map(Purpose::as_str);
+    Ok(on_db!(db, c => {
+        let query = sqlx::query_as::<_, Proposal>(&sql).bind(before).bind(limit);
+        match purpose {
+            Some(purpose) => query.bind(purpose).fetch_all(c).await,
+            None => query.fetch_all(c).await,
+        }
+    })?)
 }
 
 /// Records that a coordinator passed a resident's need (`original`) on as `passed_on`.
