@@ -56,9 +56,9 @@ impl ProposalFilter {
 
 /// Open offers and needs `reader` may see, newest first. They are read a part at a time,
 /// twice what the page shows first (doubling while too few are shown), so that a page
-/// costs about the same whether the node holds ten open needs or ten thousand; at most
-/// [`SCAN`] of each purpose are looked at. Both purposes are read as one list when the filter
-/// names none.
+/// costs about the same whether the node holds ten open needs or ten thousand. Both purposes
+/// are read as one list when the filter names none; at most [`SCAN`] are looked at for each
+/// purpose read (twice that for the list of both, of either kind).
 pub async fn open_proposals(store: &Store, reader: Option<&Actor>, filter: &ProposalFilter, limit: usize) -> Result<Vec<ProposalCard>> {
     let mut stream = OpenStream::new(filter.purpose);
     let mut cards = Vec::new();
@@ -77,7 +77,7 @@ struct OpenStream {
     /// The oldest post read so far: what comes next is older.
     before: i64,
     read: i64,
-    /// How many it reads at most: [`SCAN`] of each purpose it reads.
+    /// How many it reads at most: [`SCAN`] for each purpose it reads, together.
     cap: i64,
     more: bool,
 }

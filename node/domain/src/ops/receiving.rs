@@ -71,6 +71,7 @@ async fn write_batch(store: &Store, notes: Vec<ReceivedNote>) -> Vec<Answer> {
     match try_write(store, &notes).await {
         Ok(arrivals) => {
             store.count_received().answered.fetch_add(arrivals.len() as u64, Relaxed);
+            store.count_received().written.fetch_add(1, Relaxed);
             arrivals.into_iter().map(Ok).collect()
         }
         Err(error) => {
@@ -129,7 +130,11 @@ async fn announce_in_replicas(tx: &mut store::Tx, arrivals: &[Arrival]) -> Resul
 /// The places of the notes to store: each whose activity id was not remembered before (and
 /// remembered now), the first of two with the same id, and those without one.
 async fn not_replayed(tx: &mut store::Tx, notes: &[ReceivedNote]) -> Result<Vec<usize>> {
-    let ids: Vec<&str> = notes.iter().filter_map(|note| note.activity_id.as_deref()).collect();
+    let mut ids: Vec<&str> = notes.iter().filter_map(|note| note.activity_id.as_deref()).collect();
+    // In one order for every batch, so two processes on one PostgreSQL never wait on each
+    // other's ids crosswise (a deadlock).
+    ids.sort_unstable();
+    ids.dedup();
     let mut new = if ids.is_empty() { HashSet::new() } else { received::remember_activities(tx, &ids).await? };
     Ok((0..notes.len()).filter(|&at| notes[at].activity_id.as_ref().is_none_or(|id| new.remove(id))).collect())
 }

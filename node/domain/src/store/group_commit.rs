@@ -4,9 +4,9 @@
 //! mostly round trips to the database while the turn to write is held; shared by a batch,
 //! that turn is no longer what limits how many requests a node takes (issue 18).
 //!
-//! No task of its own: the requests themselves take turns leading ([`Next`]). A request whose part was
-//! taken by another leader waits for its answer; the leader answers before it gives the turn
-//! back, so a request that gets the turn with nothing waiting has its answer already.
+//! No task of its own: the requests themselves take turns leading ([`Next`]). A request whose
+//! part was taken by another leader waits for its answer; one that gets the turn with nothing
+//! waiting knows its part was taken, and waits for the answer without the turn.
 
 use std::sync::Mutex;
 use tokio::sync::oneshot;
@@ -83,16 +83,19 @@ impl<J, R> GroupCommit<J, R> {
     /// turn with parts waiting (a batch to write and answer, in the order the parts came).
     /// The answer is `None` when the request that took the part stopped before answering.
     pub async fn next(&self, ticket: &mut Ticket<R>) -> Next<'_, J, R> {
-        loop {
-            tokio::select! {
-                biased;
-                answered = &mut ticket.answer => return Next::Answered(answered.ok()),
-                turn = self.turn.lock() => {
-                    let (jobs, replies) = self.take_batch().into_iter().unzip();
-                    if !Vec::is_empty(&replies) {
-                        return Next::Lead(Batch { jobs, answers: Answers { replies }, _turn: turn });
-                    }
+        tokio::select! {
+            biased;
+            answered = &mut ticket.answer => Next::Answered(answered.ok()),
+            turn = self.turn.lock() => {
+                let (jobs, replies) = self.take_batch().into_iter().unzip();
+                if !Vec::is_empty(&replies) {
+                    return Next::Lead(Batch { jobs, answers: Answers { replies }, _turn: turn });
                 }
+                // Nothing waits, so another request took this part: its answer comes. (The
+                // turn comes back before that only when a leader was dropped while its batch
+                // is still being written; asking for the turn again would spin.)
+                drop(turn);
+                Next::Answered((&mut ticket.answer).await.ok())
             }
         }
     }

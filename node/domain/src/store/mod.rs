@@ -318,11 +318,10 @@ impl Store {
         &self.received
     }
 
-    /// How this process's batches of received notes went: notes answered by a written batch,
-    /// and batches that failed (their notes went alone).
-    pub fn received_tally(&self) -> (u64, u64) {
-        use std::sync::atomic::Ordering::Relaxed;
-        (self.received_tally.answered.load(Relaxed), self.received_tally.failed.load(Relaxed))
+    /// How this process's batches of received notes went: notes answered by written batches,
+    /// and batches written and failed (their notes went alone).
+    pub fn received_tally(&self) -> received::Counts {
+        self.received_tally.now()
     }
 
     pub(crate) fn count_received(&self) -> &received::Tally {

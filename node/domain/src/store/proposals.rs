@@ -79,20 +79,20 @@ pub async fn open(db: &mut impl Handle, purpose: Purpose, limit: i64) -> Result<
 /// Open offers or needs (`purpose`; both when `None`) older than the post `before`, newest
 /// first: the next part of [`open`] when a page needs more.
 pub async fn open_before(db: &mut impl Handle, purpose: Option<Purpose>, before: i64, limit: i64) -> Result<Vec<Proposal>> {
-    let of_purpose = if purpose.is_some() { "p.purpose = $3 AND" } else { "" };
+    let (of_purpose, limit_at) = if purpose.is_some() { ("p.purpose = $2 AND", "$3") } else { ("", "$2") };
     let sql = format!(
         "SELECT {} FROM proposals p JOIN posts ON posts.id = p.post_id
          WHERE p.state = 'open' AND p.post_id < $1 AND {of_purpose} posts.deleted_at IS NULL
-         ORDER BY p.post_id DESC LIMIT $2",
+         ORDER BY p.post_id DESC LIMIT {limit_at}",
         COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
     );
     let purpose = purpose.map(Purpose::as_str);
     Ok(on_db!(db, c => {
-        let query = sqlx::query_as::<_, Proposal>(&sql).bind(before).bind(limit);
-        match purpose {
-            Some(purpose) => query.bind(purpose).fetch_all(c).await,
-            None => query.fetch_all(c).await,
+        let mut query = sqlx::query_as::<_, Proposal>(&sql).bind(before);
+        if let Some(purpose) = purpose {
+            query = query.bind(purpose);
         }
+        query.bind(limit).fetch_all(c).await
     })?)
 }
 

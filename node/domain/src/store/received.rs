@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::model::{NewPost, Post};
 use crate::now_ms;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A note from a peer to store with others, sanitised, with what its one-note path would
 /// add beside it.
@@ -45,9 +46,26 @@ pub type Answer = std::result::Result<Arrival, ReceivedNote>;
 #[derive(Debug, Default)]
 pub struct Tally {
     /// Notes answered by a batch that was written (stored, held or replayed).
-    pub answered: std::sync::atomic::AtomicU64,
+    pub answered: AtomicU64,
+    /// Batches written.
+    pub written: AtomicU64,
     /// Batches that failed and handed their notes back to go alone.
-    pub failed: std::sync::atomic::AtomicU64,
+    pub failed: AtomicU64,
+}
+
+/// [`Tally`] at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub answered: u64,
+    pub written: u64,
+    pub failed: u64,
+}
+
+impl Tally {
+    pub fn now(&self) -> Counts {
+        let read = |count: &AtomicU64| count.load(Ordering::Relaxed);
+        Counts { answered: read(&self.answered), written: read(&self.written), failed: read(&self.failed) }
+    }
 }
 
 /// Notes stored in one transaction at most.
