@@ -1,7 +1,8 @@
 //! The inbox: every POST must carry a valid HTTP signature (RFC 9421 or draft-cavage, see
 //! [`crate::signatures`]) by the activity's actor.
 //!
-//! Order of checks (cheap first): signature header present, body size, digest, JSON shape,
+//! Order of checks (cheap first): signature header present, body size, digest, JSON shape
+//! (and no NUL character in any text),
 //! origins, blocklist, key lookup (database first, in the blocklist's read, then one fetch),
 //! signature, replay (for a note carried in a `Create`, inside the note's transaction, see
 //! [`replay`]). A missing, invalid or expired signature answers 401 with `Accept-Signature`
@@ -92,6 +93,9 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     pending.check_body(&body)?;
 
     let document: serde_json::Value = serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    if holds_nul(&body, &document) {
+        return Err(FederationError::Malformed("a text holds a NUL character".into()).into());
+    }
     if document["type"].as_str().is_some_and(|t| t.starts_with("bn:")) {
         return receive_coalition_operation(context, &pending, &document, &body).await;
     }
@@ -119,6 +123,21 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     let result = apply(context, &activity, &signer, replay::is_left_to_the_note(&activity)).await?;
     peer_is_alive(context, &host, held_back).await;
     Ok(result?)
+}
+
+/// Whether any text of the document (a value or a name) holds a NUL character: no text here
+/// is meant to, and PostgreSQL cannot store one. JSON carries it escaped, so a body without
+/// `\u0000` holds none and is not walked.
+fn holds_nul(body: &[u8], document: &serde_json::Value) -> bool {
+    fn walk(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::String(text) => text.contains('\0'),
+            serde_json::Value::Array(items) => items.iter().any(walk),
+            serde_json::Value::Object(fields) => fields.iter().any(|(name, value)| name.contains('\0') || walk(value)),
+            _ => false,
+        }
+    }
+    body.windows(6).any(|bytes| bytes == b"\\u0000") && walk(document)
 }
 
 /// The stored actor of the signing key, after the blocklist for the sender and its domain:
