@@ -219,8 +219,12 @@ pub struct Page {
 }
 
 impl Page {
+    /// The ids the page lies strictly between, and its order. The bounds are kept one short of
+    /// the integer's ends (no status has those ids), so a statement may step one past them.
     pub(crate) fn bounds(&self) -> (i64, i64, &'static str) {
-        (self.before.unwrap_or(i64::MAX), self.after.unwrap_or(0), if self.oldest_first { "ASC" } else { "DESC" })
+        let before = self.before.unwrap_or(i64::MAX).max(i64::MIN + 1);
+        let after = self.after.unwrap_or(0).min(i64::MAX - 1);
+        (before, after, if self.oldest_first { "ASC" } else { "DESC" })
     }
 }
 

@@ -65,7 +65,8 @@ const POST_COLUMNS: &str = "p.id, p.ap_id, p.author_id, p.content, p.source, p.s
 
 /// The statement for a page of posts matching any of `posts_where` merged with boosts
 /// matching `boosts_where` (`b` is the booster), by entry id. `$1`/`$2` are the page's bounds
-/// and `$3` the limit; the conditions use `$4` and on. Each condition, and the boosts, is
+/// and `$3` the limit; the conditions use `$4` and on. Each of `posts_where` keeps its posts
+/// within the bounds itself (most through [`within_page`]). Each condition, and the boosts, is
 /// paged on its own first, so that the database walks an index in the page's order and stops
 /// at the limit instead of sorting all the posts a home could show (an `OR` of them would
 /// be read whole and sorted: SQLite's multi-index OR).
@@ -78,7 +79,7 @@ fn merged(posts_where: &[&str], boosts_where: &str, order: &str) -> String {
                 "SELECT * FROM (
                      SELECT p.id AS entry_id, CAST(NULL AS BIGINT) AS booster_id, CAST(NULL AS BIGINT) AS boost_id,
                             CAST(NULL AS TEXT) AS boost_uri, CAST(NULL AS BIGINT) AS boosted_at, {POST_COLUMNS}
-                       FROM posts p WHERE p.id < $1 AND p.id > $2 AND p.deleted_at IS NULL AND ({condition})
+                       FROM posts p WHERE p.deleted_at IS NULL AND ({condition})
                       ORDER BY p.id {order} LIMIT $3
                  ) AS own_{n}"
             )
@@ -105,26 +106,39 @@ fn merged(posts_where: &[&str], boosts_where: &str, order: &str) -> String {
 pub async fn home(db: &mut impl Handle, member_id: i64, member_ap_id: &str, page: Page) -> Result<Vec<Entry>> {
     let (before, after, order) = page.bounds();
     let followed = "SELECT followee_id FROM follows WHERE follower_id = $4 AND state = 'accepted'";
-    let of_followed = format!("p.author_id IN ({followed}) AND {}", past_each_followees_page(order));
-    let addressed = format!(
+    let of_followed = format!("p.author_id IN ({followed}) AND {}", within_each_followees_page(order));
+    let addressed = within_page(&format!(
         "p.id IN (SELECT r.post_id FROM post_recipients r JOIN posts q ON q.id = r.post_id
                    WHERE r.actor_ap_id = $5 AND r.post_id < $1 AND r.post_id > $2 AND q.deleted_at IS NULL
                    ORDER BY r.post_id {order} LIMIT $3)"
-    );
-    let sql = merged(&["p.author_id = $4", &of_followed, &addressed], &format!("b.id = $4 OR b.id IN ({followed})"), order);
+    ));
+    let own = within_page("p.author_id = $4");
+    let sql = merged(&[&own, &of_followed, &addressed], &format!("b.id = $4 OR b.id IN ({followed})"), order);
     let rows = on_db!(db, c => sqlx::query_as::<_, Row>(&sql).bind(before).bind(after).bind(page.limit).bind(member_id).bind(member_ap_id)
         .fetch_all(c).await)?;
     Ok(rows.into_iter().map(Entry::from).collect())
 }
 
-/// The condition that leaves out every followed post that cannot be on the page: each
-/// followee's page alone ends at its `$3`-th post, so the page of them all ends no further
-/// than the nearest of those ends. The database then reads at most a page per followee
-/// (mostly far fewer), found through `posts_author`, instead of every post of them all.
-fn past_each_followees_page(order: &str) -> String {
-    let (nearest, compare, unbounded) = if order == "DESC" { ("MAX", ">=", "$2") } else { ("MIN", "<=", "$1") };
+/// `condition`, for posts within the page's bounds.
+fn within_page(condition: &str) -> String {
+    format!("p.id < $1 AND p.id > $2 AND ({condition})")
+}
+
+/// The page's bounds for followed posts, drawn in to leave out every followed post that
+/// cannot be on the page: each followee's page alone ends at its `$3`-th post, so the page of
+/// them all ends no further than the nearest of those ends. The database then reads at most a
+/// page per followee (mostly far fewer), found through `posts_author`, instead of every post
+/// of them all.
+///
+/// The drawn-in end replaces the page's own bound on that side rather than standing beside
+/// it: SQLite walks an index between one lower and one upper bound, and given two lower bounds
+/// it took the page's, reading every followed post (at 100,000 statuses a home took 2 ms in
+/// this statement instead of 0.3).
+fn within_each_followees_page(order: &str) -> String {
+    let (nearest, compare, unbounded, far_side) =
+        if order == "DESC" { ("MAX", ">=", "$2 + 1", "p.id < $1") } else { ("MIN", "<=", "$1 - 1", "p.id > $2") };
     format!(
-        "p.id {compare} (SELECT {nearest}(COALESCE((
+        "{far_side} AND p.id {compare} (SELECT {nearest}(COALESCE((
              SELECT q.id FROM posts q WHERE q.author_id = f.followee_id AND q.id < $1 AND q.id > $2 AND q.deleted_at IS NULL
               ORDER BY q.id {order} LIMIT 1 OFFSET $3 - 1), {unbounded}))
            FROM follows f WHERE f.follower_id = $4 AND f.state = 'accepted')"
@@ -143,7 +157,7 @@ pub struct AccountFilter {
 /// What an account shows: its posts and its boosts, as `filter` says.
 pub async fn of_account(db: &mut impl Handle, actor_id: i64, filter: AccountFilter, page: Page) -> Result<Vec<Entry>> {
     let (before, after, order) = page.bounds();
-    let mut posts = String::from("p.author_id = $4");
+    let mut posts = String::from("p.id < $1 AND p.id > $2 AND p.author_id = $4");
     if filter.without_replies {
         posts.push_str(" AND p.in_reply_to IS NULL");
     }
