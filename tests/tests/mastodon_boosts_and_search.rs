@@ -1,7 +1,10 @@
 //! What Mastodon apps show and ask on their first screens, over HTTP on SQLite and
 //! PostgreSQL: boosts as reblogs (their own ids, paged with posts, only when the post may be
-//! read) in home and profile timelines, and `/api/v1/accounts/search` (mention autocomplete)
-//! with its parameters and what it never finds.
+//! read) in home and profile timelines, `/api/v1/accounts/search` (mention autocomplete)
+//! with its parameters and what it never finds, and pages of notifications: a page reads a
+//! page's worth of notifications first and more only while some are left out (kinds not
+//! asked for), so it still fills to its limit, pages on without gaps or repeats, and reads no
+//! more than 200 notifications however many are left out.
 
 use anyhow::{Context as _, Result};
 use buurtnet_domain::model::Visibility;
@@ -16,7 +19,8 @@ on_both_backends!(
     boosts_are_reblogs_in_home_and_profile_and_page_with_posts,
     a_boost_of_a_post_the_reader_may_not_see_is_not_shown,
     accounts_search_matches_pages_resolves_and_hides_blocked,
-    first_screens_of_elk_and_phanpy_get_mastodon_shaped_answers
+    first_screens_of_elk_and_phanpy_get_mastodon_shaped_answers,
+    a_page_of_notifications_fills_past_what_it_leaves_out_and_reads_a_bounded_number
 );
 
 fn ids(list: &Value) -> Vec<String> {
@@ -75,6 +79,10 @@ async fn boosts_are_reblogs_in_home_and_profile_and_page_with_posts(backend: Bac
     assert_eq!(ids(&f.get(&format!("/api/v1/timelines/home?since_id={boost_id}")).await?), vec![later_id.clone()]);
     let oldest_first = f.get(&format!("/api/v1/timelines/home?min_id={original_id}&limit=1")).await?;
     assert_eq!(ids(&oldest_first), vec![boost_id.clone()], "min_id pages up from the oldest");
+    for past_the_ends in ["since_id=9223372036854775807", "min_id=9223372036854775807", "max_id=-9223372036854775808&min_id=0"] {
+        let page = f.get(&format!("/api/v1/timelines/home?{past_the_ends}")).await?;
+        assert_eq!(ids(&page), Vec::<String>::new(), "{past_the_ends}");
+    }
 
     // The reblog by its id; acting on it acts on the post, as in Mastodon.
     let fetched = f.get(&format!("/api/v1/statuses/{boost_id}")).await?;
@@ -294,4 +302,53 @@ async fn upload_image(session: &Session) -> Result<String> {
     let request = session.client.post(format!("{}/api/v2/media", session.base)).header("authorization", &session.bearer).multipart(form);
     let media: Value = request.send().await?.error_for_status()?.json().await?;
     id_of(&media)
+}
+
+const MENTIONS: usize = 25;
+
+fn notification_ids_and_types(list: &Value) -> Vec<(String, String)> {
+    let of = |n: &Value, key: &str| n[key].as_str().unwrap_or_default().to_string();
+    list.as_array().into_iter().flatten().map(|n| (of(n, "id"), of(n, "type"))).collect()
+}
+
+/// `count` notifications to `recipient_id` that `follower_id` follows them.
+async fn notify_of_follows(node: &TestNode, recipient_id: i64, follower_id: i64, count: usize) -> Result<()> {
+    let mut tx = node.store().begin().await?;
+    for _ in 0..count {
+        store::notifications::insert_by(&mut tx, recipient_id, "follow", None, follower_id).await?;
+    }
+    Ok(tx.commit().await?)
+}
+
+async fn a_page_of_notifications_fills_past_what_it_leaves_out_and_reads_a_bounded_number(backend: Backend) -> Result<()> {
+    let node = TestNode::start(backend).await?;
+    let fatima = node.add_member("fatima", None).await?;
+    let kees = node.add_member("kees", None).await?;
+    let (f, k) = (Session::start(&node.base_url(), "fatima").await?, Session::start(&node.base_url(), "kees").await?);
+    for n in 0..MENTIONS {
+        k.post("/api/v1/statuses", json!({"status": format!("@fatima kun je helpen? ({n})"), "visibility": "public"})).await?;
+    }
+    // Newer than every mention: 30 notifications of a kind the app below does not ask for.
+    notify_of_follows(&node, fatima.id, kees.id, 30).await?;
+
+    let first = f.get("/api/v1/notifications?types[]=mention&limit=20").await?;
+    let first = notification_ids_and_types(&first);
+    assert_eq!(first.len(), 20, "the page fills with mentions older than 30 follows: {first:?}");
+    assert!(first.iter().all(|(_, kind)| kind == "mention"), "{first:?}");
+    let oldest = &first.last().context("a last one")?.0;
+    let rest = notification_ids_and_types(&f.get(&format!("/api/v1/notifications?types[]=mention&limit=20&max_id={oldest}")).await?);
+    assert_eq!(rest.len(), MENTIONS - 20, "the next page holds the rest: {rest:?}");
+    let mut all: Vec<&String> = first.iter().chain(&rest).map(|(id, _)| id).collect();
+    all.dedup();
+    assert_eq!(all.len(), MENTIONS, "no mention is shown twice or skipped");
+    let few = notification_ids_and_types(&f.get("/api/v1/notifications?exclude_types[]=follow&limit=3").await?);
+    assert_eq!(few.iter().map(|(id, _)| id).collect::<Vec<_>>(), all[..3].to_vec(), "the newest three mentions");
+
+    // With 200 or more left out before them, the mentions are not reached on this page: the
+    // work a page asks for stays bounded.
+    notify_of_follows(&node, fatima.id, kees.id, 180).await?;
+    assert_eq!(f.get("/api/v1/notifications?types[]=mention").await?, json!([]));
+    let unfiltered = notification_ids_and_types(&f.get("/api/v1/notifications?limit=40").await?);
+    assert_eq!(unfiltered.len(), 40, "a page asking for every kind is full");
+    Ok(())
 }

@@ -66,7 +66,12 @@ pub async fn entities(context: &Context, member: &Actor, rows: Vec<Notification>
 /// The notices of `rows` an app is shown, at most `limit`.
 async fn shown(context: &Context, member: &Actor, rows: Vec<Notification>, limit: usize) -> ApiResult<Vec<Notice>> {
     // Ours about no post (a "Vraag het ons" question: for the pages only) is not shown here.
-    Ok(ops::notices::shown(&context.store, member, rows, limit, |kind| mastodon_type(kind) == "status").await?)
+    Ok(ops::notices::shown(&context.store, member, rows, limit, needs_post).await?)
+}
+
+/// Whether a notification of `kind` means nothing to an app without its post.
+fn needs_post(kind: &str) -> bool {
+    mastodon_type(kind) == "status"
 }
 
 /// The notifications a query asks for, as (id, entity), newest first (oldest first with
@@ -75,20 +80,12 @@ async fn collect(context: &Context, member: &Actor, uri: &Uri, query: &PageQuery
     let types = query_list(uri, "types");
     let excluded = query_list(uri, "exclude_types");
     let page = super::timelines::page(query);
-    let rows = store::notifications::page(
-        &mut context.store.conn().await?,
-        member.id,
-        page.before.unwrap_or(i64::MAX),
-        page.after.unwrap_or(0),
-        200,
-    )
-    .await?;
     let wanted = |row: &Notification| {
         let kind = mastodon_type(&row.kind);
         (types.is_empty() || types.iter().any(|t| t == kind || *t == row.kind)) && !excluded.iter().any(|t| t == kind || *t == row.kind)
     };
-    let rows: Vec<Notification> = rows.into_iter().filter(wanted).collect();
-    let notices = shown(context, member, rows, page.limit as usize).await?;
+    let bounds = (page.before.unwrap_or(i64::MAX), page.after.unwrap_or(0));
+    let notices = ops::notices::page(&context.store, member, bounds, page.limit as usize, wanted, needs_post).await?;
     entities_of(context, member, &notices).await
 }
 

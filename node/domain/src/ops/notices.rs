@@ -16,6 +16,39 @@ pub struct Notice {
     pub actor_id: i64,
 }
 
+/// Notifications read at most for one page, however many of them are left out.
+const MOST_READ_FOR_A_PAGE: i64 = 200;
+
+/// The first `limit` notices `member` is shown of their notifications with ids in
+/// `(after, before)`, newest first, leaving out those `wanted` refuses. Reads a page's worth
+/// first and more only while notices are left out (each round twice the last), so that a page
+/// costs the same however many notifications a member has; at most
+/// [`MOST_READ_FOR_A_PAGE`] are read.
+pub async fn page(
+    store: &Store,
+    member: &Actor,
+    (before, after): (i64, i64),
+    limit: usize,
+    wanted: impl Fn(&Notification) -> bool,
+    needs_post: impl Fn(&str) -> bool,
+) -> Result<Vec<Notice>> {
+    let mut notices = Vec::new();
+    let (mut before, mut read, mut round) = (before, 0, (limit as i64).clamp(1, MOST_READ_FOR_A_PAGE));
+    loop {
+        let rows = store::notifications::page(&mut store.conn().await?, member.id, before, after, round).await?;
+        read += round;
+        let (Some(oldest), full) = (rows.last().map(|n| n.id), rows.len() as i64 == round) else { break };
+        before = oldest;
+        let rows = rows.into_iter().filter(&wanted).collect();
+        notices.extend(shown(store, member, rows, limit - notices.len(), &needs_post).await?);
+        if notices.len() >= limit || !full || read >= MOST_READ_FOR_A_PAGE {
+            break;
+        }
+        round = (round * 2).min(MOST_READ_FOR_A_PAGE - read);
+    }
+    Ok(notices)
+}
+
 /// The first `limit` of `rows` that `member` is shown, in their order. `needs_post` says of
 /// a kind whether it means nothing without its post.
 pub async fn shown(

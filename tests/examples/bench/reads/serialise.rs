@@ -87,9 +87,9 @@ async fn page_of(context: &Context, read: Read, member: &Actor) -> Result<ReadPa
         Read::Public => store::posts::public_timeline(&mut conn, false, page).await?.into_iter().map(Entry::from).collect(),
         Read::Tag => store::posts::tagged(&mut conn, super::seed::TAG, false, page).await?.into_iter().map(Entry::from).collect(),
         Read::Notifications => {
-            let rows = store::notifications::page(&mut conn, member.id, i64::MAX, 0, 200).await?;
             drop(conn);
-            let notices = ops::notices::shown(store, member, rows, 20, |kind| notifications::mastodon_type(kind) == "status").await?;
+            let needs_post = |kind: &str| notifications::mastodon_type(kind) == "status";
+            let notices = ops::notices::page(store, member, (i64::MAX, 0), 20, |_| true, needs_post).await?;
             let entries: Vec<Entry> = notices.iter().filter_map(|n| n.post.clone()).map(Entry::from).collect();
             let people: Vec<i64> = notices.iter().map(|n| n.actor_id).collect();
             let facts = StatusFacts::read(store, &entries, Some(member), &people).await?;
