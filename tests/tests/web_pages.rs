@@ -203,6 +203,17 @@ async fn pages_show_only_what_the_visitor_may_see(backend: Backend) -> Result<()
     assert!(page.body.contains("Alleen voor de buurt"));
     assert!(!page.body.contains("mevrouw Jansen"), "the resident stays anonymous");
     assert!(member.get("/").await?.body.contains("Een gevoelige vraag"), "members of the node see coalition needs");
+
+    // An open need behind more closed ones than a page holds: a visitor is read only what
+    // anyone may read, so the page still reaches it, and shows nothing closed.
+    let open = Audience { visibility: Some(Visibility::Public), ..Default::default() };
+    ops::proposals::publish(state.0, state.1, &fatima, &zorg, &need("Een open vraag"), &open).await?;
+    for n in 0..60 {
+        ops::proposals::publish(state.0, state.1, &fatima, &zorg, &need(&format!("Besloten vraag {n}")), &Audience::default()).await?;
+    }
+    let hulp = anonymous.get("/hulp").await?.body;
+    assert!(hulp.contains("Een open vraag") && !hulp.contains("Besloten vraag"), "{hulp}");
+    assert!(member.get("/hulp").await?.body.contains("Besloten vraag 59"), "a member sees the newest coalition need");
     Ok(())
 }
 

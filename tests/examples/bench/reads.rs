@@ -153,6 +153,7 @@ async fn one_run(bounds: &Bounds, keys: Vec<KeyPem>, run: usize) -> Result<Run> 
     let store = Store::connect(&process.database_url()).await?;
     seed::statuses(&store, &urls, &cast, SMALL..LARGE).await?;
     store.close().await;
+    keep_a_copy(&process)?;
     let node = BenchNode::serve(process).await?;
     let large = latencies(&node.base_url(), &token).await?;
     eprintln!("reads run {run}, {LARGE} statuses: {}", describe(&large));
@@ -162,6 +163,16 @@ async fn one_run(bounds: &Bounds, keys: Vec<KeyPem>, run: usize) -> Result<Run> 
     eprintln!("reads run {run}, {LARGE} statuses, inbox at {inbox_rate:.0}/s: {}", describe(&loaded));
     node.stop().await?;
     Ok(Run { small, large, loaded, serialise, inbox_rate })
+}
+
+/// With `BUURTNET_BENCH_READS_COPY=<file>`, copies the node's SQLite file holding [`LARGE`]
+/// statuses there, to study the reads' plans and times with `sqlite3` (docs/benchmarks.md).
+fn keep_a_copy(process: &NodeProcess) -> Result<()> {
+    if let Some(to) = std::env::var_os("BUURTNET_BENCH_READS_COPY") {
+        std::fs::copy(process.data_dir().join("buurtnet.db"), &to)?;
+        eprintln!("reads: the database with {LARGE} statuses is copied to {}", to.to_string_lossy());
+    }
+    Ok(())
 }
 
 /// Each read's p50 and p99 over [`REQUESTS`] requests one after the other.

@@ -39,6 +39,12 @@ pub struct ProposalFilter {
 }
 
 impl ProposalFilter {
+    /// Whether the filter leaves any open offer or need out, beyond its purpose.
+    fn narrows(&self) -> bool {
+        let given = |text: &Option<String>| text.as_deref().is_some_and(|t| !t.trim().is_empty());
+        given(&self.category) || given(&self.neighbourhood) || given(&self.words) || self.on.is_some()
+    }
+
     fn admits(&self, proposal: &Proposal) -> bool {
         let contains = |haystack: &str, needle: &str| haystack.to_lowercase().contains(&needle.trim().to_lowercase());
         self.category.as_deref().is_none_or(|c| c.is_empty() || proposal.category.eq_ignore_ascii_case(c))
@@ -54,15 +60,18 @@ impl ProposalFilter {
     }
 }
 
-/// Open offers and needs `reader` may see, newest first. They are read a part at a time,
-/// twice what the page shows first (doubling while too few are shown), so that a page
-/// costs about the same whether the node holds ten open needs or ten thousand. Both purposes
+/// Open offers and needs `reader` may see, newest first. They are read a part at a time:
+/// what the page shows first (twice that when some may be left out: by the filter, or for a
+/// member, by whom each is for), doubling while too few are shown, so that a page costs about
+/// the same whether the node holds ten open needs or ten thousand. A visitor who is not
+/// logged in is read only what anyone may read. Both purposes
 /// are read as one list when the filter names none; at most [`SCAN`] are looked at for each
 /// purpose read (twice that for the list of both, of either kind).
 pub async fn open_proposals(store: &Store, reader: Option<&Actor>, filter: &ProposalFilter, limit: usize) -> Result<Vec<ProposalCard>> {
-    let mut stream = OpenStream::new(filter.purpose);
+    let mut stream = OpenStream::new(filter.purpose, reader.is_none());
     let mut cards = Vec::new();
-    let mut part = (limit as i64 * 2).clamp(10, SCAN);
+    let first = if filter.narrows() || reader.is_some() { 2 * limit as i64 } else { limit as i64 };
+    let mut part = first.clamp(1, SCAN);
     while cards.len() < limit && stream.more {
         let admitted: Vec<Proposal> = stream.next_part(store, part).await?.into_iter().filter(|p| filter.admits(p)).collect();
         cards.extend(proposal_cards(store, admitted, reader, limit - cards.len()).await?);
@@ -74,6 +83,8 @@ pub async fn open_proposals(store: &Store, reader: Option<&Actor>, filter: &Prop
 /// Open offers or needs of one purpose (or both), read newest first a part at a time.
 struct OpenStream {
     purpose: Option<Purpose>,
+    /// Only those anyone may read.
+    anyones_only: bool,
     /// The oldest post read so far: what comes next is older.
     before: i64,
     read: i64,
@@ -83,14 +94,14 @@ struct OpenStream {
 }
 
 impl OpenStream {
-    fn new(purpose: Option<Purpose>) -> OpenStream {
+    fn new(purpose: Option<Purpose>, anyones_only: bool) -> OpenStream {
         let cap = if purpose.is_some() { SCAN } else { 2 * SCAN };
-        OpenStream { purpose, before: i64::MAX, read: 0, cap, more: true }
+        OpenStream { purpose, anyones_only, before: i64::MAX, read: 0, cap, more: true }
     }
 
     async fn next_part(&mut self, store: &Store, part: i64) -> Result<Vec<Proposal>> {
         let wanted = part.min(self.cap - self.read);
-        let rows = store::proposals::open_before(&mut store.conn().await?, self.purpose, self.before, wanted).await?;
+        let rows = store::proposals::open_before(&mut store.conn().await?, self.purpose, self.before, wanted, self.anyones_only).await?;
         self.read += rows.len() as i64;
         self.more = rows.len() as i64 == wanted && self.read < self.cap;
         self.before = rows.last().map_or(self.before, |p| p.post_id);

@@ -73,16 +73,25 @@ pub async fn due_for_expiry(db: &mut impl Handle, now: i64) -> Result<Vec<i64>> 
 
 /// Open proposals this node holds (its own and received), newest first.
 pub async fn open(db: &mut impl Handle, purpose: Purpose, limit: i64) -> Result<Vec<Proposal>> {
-    open_before(db, Some(purpose), i64::MAX, limit).await
+    open_before(db, Some(purpose), i64::MAX, limit, false).await
 }
 
 /// Open offers or needs (`purpose`; both when `None`) older than the post `before`, newest
-/// first: the next part of [`open`] when a page needs more.
-pub async fn open_before(db: &mut impl Handle, purpose: Option<Purpose>, before: i64, limit: i64) -> Result<Vec<Proposal>> {
+/// first: the next part of [`open`] when a page needs more. With `anyones_only`, only those
+/// anyone may read (public or unlisted: all a visitor who is not logged in is shown), so a
+/// visitor's page reads no rows it must leave out.
+pub async fn open_before(
+    db: &mut impl Handle,
+    purpose: Option<Purpose>,
+    before: i64,
+    limit: i64,
+    anyones_only: bool,
+) -> Result<Vec<Proposal>> {
     let (of_purpose, limit_at) = if purpose.is_some() { ("p.purpose = $2 AND", "$3") } else { ("", "$2") };
+    let open_to_anyone = if anyones_only { "posts.visibility IN ('public', 'unlisted') AND" } else { "" };
     let sql = format!(
         "SELECT {} FROM proposals p JOIN posts ON posts.id = p.post_id
-         WHERE p.state = 'open' AND p.post_id < $1 AND {of_purpose} posts.deleted_at IS NULL
+         WHERE p.state = 'open' AND p.post_id < $1 AND {of_purpose} {open_to_anyone} posts.deleted_at IS NULL
          ORDER BY p.post_id DESC LIMIT {limit_at}",
         COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ")
     );
