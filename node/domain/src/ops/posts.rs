@@ -389,10 +389,10 @@ pub const KIND_MENTION: &str = "mention";
 
 /// Tells the local members a post names (addresses) about it.
 pub(crate) async fn notify_mentioned(tx: &mut store::Tx, post: &Post, recipients: &[String]) -> Result<()> {
-    let mut named: Vec<&str> = recipients.iter().map(String::as_str).collect();
+    let mut named: Vec<(i64, i64, &str)> = recipients.iter().map(|r| (post.id, post.author_id, r.as_str())).collect();
     named.sort();
     named.dedup();
-    store::notifications::insert_for_members(tx, &named, KIND_MENTION, post.id, post.author_id).await
+    store::beside_posts::notify_named(tx, KIND_MENTION, &named).await
 }
 
 /// What follows a receipt outside its transaction: match suggestions for offers and needs.

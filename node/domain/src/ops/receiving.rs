@@ -9,8 +9,9 @@
 use super::posts::{KIND_MENTION, RemoteExtras};
 use crate::error::{DomainError, Result};
 use crate::model::{NewPost, Visibility, html};
+use crate::store::beside_posts::{self, Beside, MENTIONS_KEPT, TAGS_KEPT};
 use crate::store::group_commit::Next;
-use crate::store::received::{self, Answer, Arrival, Beside, ReceivedNote};
+use crate::store::received::{self, Answer, Arrival, ReceivedNote};
 use crate::store::{self, Store};
 use std::collections::{HashMap, HashSet};
 
@@ -29,13 +30,13 @@ pub(super) fn is_plain(extras: &RemoteExtras) -> bool {
 pub(super) fn note(post: NewPost, extras: &RemoteExtras, activity_id: Option<&str>) -> ReceivedNote {
     let mut tags: Vec<String> = html::hashtags(&post.content)
         .into_iter()
-        .take(20)
-        .chain(extras.hashtags.iter().take(20).cloned())
+        .take(TAGS_KEPT)
+        .chain(extras.hashtags.iter().take(TAGS_KEPT).cloned())
         .map(|t| t.to_lowercase())
         .collect();
     tags.sort();
     tags.dedup();
-    let mut mentions: Vec<String> = extras.mentions.iter().take(50).cloned().collect();
+    let mut mentions: Vec<String> = extras.mentions.iter().take(MENTIONS_KEPT).cloned().collect();
     mentions.sort();
     mentions.dedup();
     let mut named: Vec<String> = post.recipients.iter().chain(&extras.mentions).cloned().collect();
@@ -150,13 +151,13 @@ async fn add_beside(tx: &mut store::Tx, notes: &[ReceivedNote], arrivals: &[Arri
         })
         .collect();
     let recipients = pairs(&stored, |note| note.post.recipients.iter().map(String::as_str).collect());
-    received::add_beside(tx, Beside::Recipients, &recipients).await?;
-    received::add_beside(tx, Beside::Tags, &pairs(&stored, |note| note.tags.iter().map(String::as_str).collect())).await?;
-    received::add_beside(tx, Beside::Mentions, &pairs(&stored, |note| note.mentions.iter().map(String::as_str).collect())).await?;
-    received::add_beside(tx, Beside::Contexts, &pairs(&stored, |note| note.context.as_deref().into_iter().collect())).await?;
+    beside_posts::add(tx, Beside::Recipients, &recipients).await?;
+    beside_posts::add(tx, Beside::Tags, &pairs(&stored, |note| note.tags.iter().map(String::as_str).collect())).await?;
+    beside_posts::add(tx, Beside::Mentions, &pairs(&stored, |note| note.mentions.iter().map(String::as_str).collect())).await?;
+    beside_posts::add(tx, Beside::Contexts, &pairs(&stored, |note| note.context.as_deref().into_iter().collect())).await?;
     let named: Vec<(i64, i64, &str)> =
         stored.iter().flat_map(|(id, author, note)| note.named.iter().map(move |ap_id| (*id, *author, ap_id.as_str()))).collect();
-    received::notify_named(tx, KIND_MENTION, &named).await
+    beside_posts::notify_named(tx, KIND_MENTION, &named).await
 }
 
 /// `(post id, value)` for each value of each stored note.

@@ -19,6 +19,7 @@
 pub mod actors;
 pub mod articles;
 pub mod backup;
+pub mod beside_posts;
 pub mod coalitions;
 pub mod contacts;
 pub mod deliveries;
@@ -237,6 +238,17 @@ pub(crate) fn in_list(count: usize) -> String {
     (1..=count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
+/// `count` rows of `per_row` placeholders each, numbered from `$first`, each row led by
+/// `lead` when given (a parameter every row shares): `($1, $2), ($3, $4)`.
+pub(crate) fn value_rows(count: usize, per_row: usize, first: usize, lead: Option<&str>) -> String {
+    let row = |row: usize| {
+        let start = first + row * per_row;
+        let cells = lead.map(String::from).into_iter().chain((start..start + per_row).map(|n| format!("${n}")));
+        format!("({})", cells.collect::<Vec<_>>().join(", "))
+    };
+    (0..count).map(row).collect::<Vec<_>>().join(", ")
+}
+
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self.inner {
@@ -401,4 +413,13 @@ fn outside_a_transaction(conn: &impl sqlx::Connection) -> bool {
 /// True when the error is a unique-constraint violation, in either dialect.
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_first_appear_in_their_order() {
+        assert_eq!(super::value_rows(2, 2, 1, None), "($1, $2), ($3, $4)");
+        assert_eq!(super::value_rows(2, 1, 2, Some("$1")), "($1, $2), ($1, $3)");
+    }
 }

@@ -35,29 +35,6 @@ pub async fn insert_by(db: &mut impl Handle, recipient_id: i64, kind: &str, post
     Ok(())
 }
 
-/// Like [`insert_by`] for every local member (a `person`) among `ap_ids` other than
-/// `actor_id`, in one statement: rows go in in the order of the ids, unknown and remote ids
-/// are passed over. The caller gives each id once.
-pub async fn insert_for_members(db: &mut impl Handle, ap_ids: &[&str], kind: &str, post_id: i64, actor_id: i64) -> Result<()> {
-    // A bounded number of placeholders per statement (SQLite and PostgreSQL both cap it).
-    for chunk in ap_ids.chunks(500) {
-        let list = (5..5 + chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "INSERT INTO notifications (recipient_id, kind, post_id, actor_id, created_at)
-             SELECT id, $1, $2, $3, $4 FROM actors
-             WHERE is_local AND kind = 'person' AND id <> $3 AND ap_id IN ({list}) ORDER BY ap_id"
-        );
-        affected!(db, c => {
-            let mut query = sqlx::query(&sql).bind(kind).bind(post_id).bind(actor_id).bind(now_ms());
-            for ap_id in chunk {
-                query = query.bind(*ap_id);
-            }
-            query.execute(c).await
-        })?;
-    }
-    Ok(())
-}
-
 /// Like [`insert_by`], unless the same recipient already has one of this kind about this post
 /// (a message that arrives twice tells nobody twice). Returns whether it was new.
 pub async fn insert_once_by(db: &mut impl Handle, recipient_id: i64, kind: &str, post_id: i64, actor_id: i64) -> Result<bool> {

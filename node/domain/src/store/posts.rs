@@ -1,5 +1,6 @@
 //! Posts, their recipients, and the likes and boosts they received.
 
+use super::beside_posts::{self, Beside};
 use super::{Handle, affected, on_db};
 use crate::error::{DomainError, Result};
 use crate::model::{NewPost, Post, PostEdit};
@@ -31,10 +32,8 @@ pub async fn insert_if_new(db: &mut impl Handle, post: &NewPost) -> Result<Optio
         .bind(post.updated).bind(post.is_local).bind(now_ms()).bind(&post.language).bind(id)
         .fetch_optional(c).await)?;
     let Some(stored) = inserted else { return Ok(None) };
-    for recipient in &post.recipients {
-        let sql = "INSERT INTO post_recipients (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-        affected!(db, c => sqlx::query(sql).bind(stored.id).bind(recipient).execute(c).await)?;
-    }
+    let recipients: Vec<(i64, &str)> = post.recipients.iter().map(|r| (stored.id, r.as_str())).collect();
+    beside_posts::add(db, Beside::Recipients, &recipients).await?;
     // A new post has no tags to replace.
     add_tags(db, stored.id, &crate::model::html::hashtags(&stored.content)).await?;
     Ok(Some(stored))
@@ -86,9 +85,7 @@ pub async fn mark_deleted(db: &mut impl Handle, id: i64) -> Result<()> {
 
 /// Addresses a post to one more actor (from then on it is delivered to them too).
 pub async fn add_recipient(db: &mut impl Handle, post_id: i64, actor_ap_id: &str) -> Result<()> {
-    let sql = "INSERT INTO post_recipients (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-    affected!(db, c => sqlx::query(sql).bind(post_id).bind(actor_ap_id).execute(c).await)?;
-    Ok(())
+    beside_posts::add(db, Beside::Recipients, &[(post_id, actor_ap_id)]).await
 }
 
 pub async fn recipients(db: &mut impl Handle, post_id: i64) -> Result<Vec<String>> {
@@ -295,13 +292,12 @@ pub async fn set_tags(db: &mut impl Handle, post_id: i64, content: &str) -> Resu
     add_tags(db, post_id, &crate::model::html::hashtags(content)).await
 }
 
-/// Adds hashtags a peer gave a post beside its text (its `Hashtag` tags).
+/// Adds hashtags a peer gave a post beside its text (its `Hashtag` tags), or those of its
+/// text: the first [`beside_posts::TAGS_KEPT`] of them.
 pub async fn add_tags(db: &mut impl Handle, post_id: i64, tags: &[String]) -> Result<()> {
-    for tag in tags.iter().take(20) {
-        let sql = "INSERT INTO post_tags (post_id, tag) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-        affected!(db, c => sqlx::query(sql).bind(post_id).bind(tag.to_lowercase()).execute(c).await)?;
-    }
-    Ok(())
+    let lowercase: Vec<String> = tags.iter().take(beside_posts::TAGS_KEPT).map(|t| t.to_lowercase()).collect();
+    let rows: Vec<(i64, &str)> = lowercase.iter().map(|t| (post_id, t.as_str())).collect();
+    beside_posts::add(db, Beside::Tags, &rows).await
 }
 
 /// The hashtags of a post, in the order of their names.
@@ -310,13 +306,10 @@ pub async fn tags(db: &mut impl Handle, post_id: i64) -> Result<Vec<String>> {
     Ok(on_db!(db, c => sqlx::query_scalar::<_, String>(sql).bind(post_id).fetch_all(c).await)?)
 }
 
-/// Records the actors a post mentions.
+/// Records the actors a post mentions: the first [`beside_posts::MENTIONS_KEPT`].
 pub async fn add_mentions(db: &mut impl Handle, post_id: i64, actor_ap_ids: &[String]) -> Result<()> {
-    for actor in actor_ap_ids.iter().take(50) {
-        let sql = "INSERT INTO post_mentions (post_id, actor_ap_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-        affected!(db, c => sqlx::query(sql).bind(post_id).bind(actor).execute(c).await)?;
-    }
-    Ok(())
+    let rows: Vec<(i64, &str)> = actor_ap_ids.iter().take(beside_posts::MENTIONS_KEPT).map(|a| (post_id, a.as_str())).collect();
+    beside_posts::add(db, Beside::Mentions, &rows).await
 }
 
 /// The actors a post mentions.
@@ -327,9 +320,7 @@ pub async fn mentions(db: &mut impl Handle, post_id: i64) -> Result<Vec<String>>
 
 /// Records the conversation (FEP-7888 `context`) a post belongs to.
 pub async fn set_context(db: &mut impl Handle, post_id: i64, context: &str) -> Result<()> {
-    let sql = "INSERT INTO post_contexts (post_id, context) VALUES ($1, $2) ON CONFLICT DO NOTHING";
-    affected!(db, c => sqlx::query(sql).bind(post_id).bind(context).execute(c).await)?;
-    Ok(())
+    beside_posts::add(db, Beside::Contexts, &[(post_id, context)]).await
 }
 
 /// The conversation a post belongs to, if known.

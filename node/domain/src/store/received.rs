@@ -1,10 +1,11 @@
 //! Plain notes from peers stored several at once (group commit, [`super::group_commit`]): one
 //! statement per table for the whole batch, so the round trips made while the turn to write
-//! is held are shared by every note in it. What one note's path does statement by statement
-//! (`store::posts::insert_if_new`, tags, mentions, its context, its notifications) is done
-//! here for many, with the same rows as a result.
+//! is held are shared by every note in it. What one note's path does for one post
+//! (`store::posts::insert_if_new`, its activity id, its status id) is done here for many, with
+//! the same rows as a result; what goes beside the posts is written by [`super::beside_posts`]
+//! for both paths.
 
-use super::{Handle, affected, on_db};
+use super::{Handle, affected, on_db, value_rows as rows};
 use crate::error::Result;
 use crate::model::{NewPost, Post};
 use crate::now_ms;
@@ -72,7 +73,7 @@ impl Tally {
 pub const MAX_BATCH: usize = 64;
 
 /// Rows per statement, well below what either database takes in placeholders.
-const ROWS_PER_STATEMENT: usize = 256;
+pub(super) const ROWS_PER_STATEMENT: usize = 256;
 
 /// Remembers activity ids: the ones that were new (the others were seen before).
 pub async fn remember_activities(db: &mut impl Handle, ids: &[&str]) -> Result<HashSet<String>> {
@@ -147,82 +148,4 @@ pub async fn insert_posts_if_new(db: &mut impl Handle, posts: &[(i64, &NewPost)]
         inserted.extend(stored);
     }
     Ok(inserted)
-}
-
-/// What a batch adds beside its posts, one `(post id, value)` pair per row.
-#[derive(Debug, Clone, Copy)]
-pub enum Beside {
-    Recipients,
-    Tags,
-    Mentions,
-    Contexts,
-}
-
-impl Beside {
-    fn table_and_column(self) -> (&'static str, &'static str) {
-        match self {
-            Beside::Recipients => ("post_recipients", "actor_ap_id"),
-            Beside::Tags => ("post_tags", "tag"),
-            Beside::Mentions => ("post_mentions", "actor_ap_id"),
-            Beside::Contexts => ("post_contexts", "context"),
-        }
-    }
-}
-
-/// Adds rows beside the batch's posts; rows there already are left as they are.
-pub async fn add_beside(db: &mut impl Handle, what: Beside, pairs: &[(i64, &str)]) -> Result<()> {
-    let (table, column) = what.table_and_column();
-    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!("INSERT INTO {table} (post_id, {column}) VALUES {} ON CONFLICT DO NOTHING", rows(chunk.len(), 2, 1, None));
-        affected!(db, c => {
-            let mut query = sqlx::query(&sql);
-            for (post_id, value) in chunk {
-                query = query.bind(*post_id).bind(*value);
-            }
-            query.execute(c).await
-        })?;
-    }
-    Ok(())
-}
-
-/// A notification of `kind` for each local member a post names, as
-/// `store::notifications::insert_for_members` makes for one post: `(post id, author id,
-/// named actor's id)` per row; nobody is told of their own post.
-pub async fn notify_named(db: &mut impl Handle, kind: &str, named: &[(i64, i64, &str)]) -> Result<()> {
-    for chunk in named.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO notifications (recipient_id, kind, post_id, actor_id, created_at)
-             SELECT a.id, $1, v.column1, v.column2, $2 FROM (VALUES {}) AS v JOIN actors a ON a.ap_id = v.column3
-             WHERE a.is_local AND a.kind = 'person' AND a.id <> v.column2 ORDER BY v.column1, a.ap_id",
-            rows(chunk.len(), 3, 3, None)
-        );
-        affected!(db, c => {
-            let mut query = sqlx::query(&sql).bind(kind).bind(now_ms());
-            for (post_id, author_id, ap_id) in chunk {
-                query = query.bind(*post_id).bind(*author_id).bind(*ap_id);
-            }
-            query.execute(c).await
-        })?;
-    }
-    Ok(())
-}
-
-/// `count` rows of `per_row` placeholders each, numbered from `$first`, each row led by
-/// `lead` when given (a parameter every row shares): `($1, $2), ($3, $4)`.
-fn rows(count: usize, per_row: usize, first: usize, lead: Option<&str>) -> String {
-    let row = |row: usize| {
-        let start = first + row * per_row;
-        let cells = lead.map(String::from).into_iter().chain((start..start + per_row).map(|n| format!("${n}")));
-        format!("({})", cells.collect::<Vec<_>>().join(", "))
-    };
-    (0..count).map(row).collect::<Vec<_>>().join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_first_appear_in_their_order() {
-        assert_eq!(super::rows(2, 2, 1, None), "($1, $2), ($3, $4)");
-        assert_eq!(super::rows(2, 1, 2, Some("$1")), "($1, $2), ($1, $3)");
-    }
 }
