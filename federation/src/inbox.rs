@@ -125,19 +125,11 @@ async fn receive(context: &Context, request: Request) -> std::result::Result<Out
     Ok(result?)
 }
 
-/// Whether any text of the document (a value or a name) holds a NUL character: no text here
-/// is meant to, and PostgreSQL cannot store one. JSON carries it escaped, so a body without
+/// Whether any text of the document holds a NUL character
+/// ([`crate::protocol::any_text_holds_nul`]). JSON carries it escaped, so a body without
 /// `\u0000` holds none and is not walked.
 fn holds_nul(body: &[u8], document: &serde_json::Value) -> bool {
-    fn walk(value: &serde_json::Value) -> bool {
-        match value {
-            serde_json::Value::String(text) => text.contains('\0'),
-            serde_json::Value::Array(items) => items.iter().any(walk),
-            serde_json::Value::Object(fields) => fields.iter().any(|(name, value)| name.contains('\0') || walk(value)),
-            _ => false,
-        }
-    }
-    body.windows(6).any(|bytes| bytes == b"\\u0000") && walk(document)
+    body.windows(6).any(|bytes| bytes == b"\\u0000") && crate::protocol::any_text_holds_nul(document)
 }
 
 /// The stored actor of the signing key, after the blocklist for the sender and its domain:

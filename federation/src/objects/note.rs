@@ -233,10 +233,14 @@ pub fn extras(note: &NoteJson) -> RemoteExtras {
 }
 
 /// Fetches a post by its URL (a member pasted it into search), stores it and returns it.
-/// The note must be attributed to an actor on its own origin, as for posts that are sent.
+/// The note must be attributed to an actor on its own origin, as for posts that are sent,
+/// and hold no NUL character, as the inbox asks of what is sent.
 pub async fn fetch_and_store(url: &str, context: &crate::state::Context) -> Result<Post, FederationError> {
     let parsed = url::Url::parse(url).map_err(|_| FederationError::Malformed("not a URL".into()))?;
     let object = activitypub_federation::fetch::fetch_object_http::<_, Value>(&parsed, context).await?.object;
+    if protocol::any_text_holds_nul(&object) {
+        return Err(FederationError::Malformed("a text holds a NUL character".into()));
+    }
     let note: NoteJson = serde_json::from_value(object).map_err(|e| FederationError::Malformed(format!("note: {e}")))?;
     if !protocol::same_origin(&note.id, url) {
         return Err(FederationError::Forbidden("the object's id is on another origin than its URL".into()));

@@ -118,6 +118,18 @@ pub fn same_origin(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether any text of a document (a value or a name) holds a NUL character: no text of
+/// ActivityPub is meant to, and PostgreSQL cannot store one, so a document that holds one is
+/// refused whole, wherever it comes from (the inbox, an object fetched by id).
+pub fn any_text_holds_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::Array(items) => items.iter().any(any_text_holds_nul),
+        Value::Object(fields) => fields.iter().any(|(name, value)| name.contains('\0') || any_text_holds_nul(value)),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
