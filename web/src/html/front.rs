@@ -105,19 +105,7 @@ pub struct NewsView {
 pub async fn front_page(context: Context, visitor: Visitor) -> Response {
     let reader = visitor.member();
     let tr = visitor.tr;
-    let parts = async {
-        let initiatives = browse::local_initiatives(&context.store).await?;
-        let needs =
-            browse::open_proposals(&context.store, reader, &ProposalFilter { purpose: Some(Purpose::Request), ..Default::default() }, 6)
-                .await?;
-        let offers =
-            browse::open_proposals(&context.store, reader, &ProposalFilter { purpose: Some(Purpose::Offer), ..Default::default() }, 6)
-                .await?;
-        let events = browse::coming_events(&context.store, reader, None, 6).await?;
-        let news = browse::recent_news(&context.store, 5).await?;
-        Ok::<_, buurtnet_domain::DomainError>((initiatives, needs, offers, events, news))
-    };
-    let (initiatives, needs, offers, events, news) = match parts.await {
+    let browse::FrontPage { initiatives, needs, offers, events, news } = match browse::front_page(&context.store, reader, 6, 5).await {
         Ok(parts) => parts,
         Err(e) => return error_page(&context, &visitor, &e).await,
     };

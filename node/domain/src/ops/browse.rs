@@ -4,8 +4,8 @@
 use crate::error::Result;
 use crate::model::{Actor, ActorKind, Event, Post, Proposal, Purpose};
 use crate::now_ms;
-use crate::ops::visibility::{may_read, readable};
-use crate::store::{self, Store};
+use crate::ops::visibility::{may_read, readable_on};
+use crate::store::{self, Conn, Store};
 use std::collections::HashMap;
 
 /// How many rows the database is asked for before visibility filtering.
@@ -68,13 +68,18 @@ impl ProposalFilter {
 /// are read as one list when the filter names none; at most [`SCAN`] are looked at for each
 /// purpose read (twice that for the list of both, of either kind).
 pub async fn open_proposals(store: &Store, reader: Option<&Actor>, filter: &ProposalFilter, limit: usize) -> Result<Vec<ProposalCard>> {
+    open_proposals_on(&mut store.conn().await?, reader, filter, limit).await
+}
+
+/// [`open_proposals`], on a connection the caller holds.
+async fn open_proposals_on(conn: &mut Conn, reader: Option<&Actor>, filter: &ProposalFilter, limit: usize) -> Result<Vec<ProposalCard>> {
     let mut stream = OpenStream::new(filter.purpose, reader.is_none());
     let mut cards = Vec::new();
     let first = if filter.narrows() || reader.is_some() { 2 * limit as i64 } else { limit as i64 };
     let mut part = first.clamp(1, SCAN);
     while cards.len() < limit && stream.more {
-        let admitted: Vec<Proposal> = stream.next_part(store, part).await?.into_iter().filter(|p| filter.admits(p)).collect();
-        cards.extend(proposal_cards(store, admitted, reader, limit - cards.len()).await?);
+        let admitted: Vec<Proposal> = stream.next_part(conn, part).await?.into_iter().filter(|p| filter.admits(p)).collect();
+        cards.extend(proposal_cards(conn, admitted, reader, limit - cards.len()).await?);
         part = (part * 2).min(SCAN);
     }
     Ok(cards)
@@ -99,9 +104,9 @@ impl OpenStream {
         OpenStream { purpose, anyones_only, before: i64::MAX, read: 0, cap, more: true }
     }
 
-    async fn next_part(&mut self, store: &Store, part: i64) -> Result<Vec<Proposal>> {
+    async fn next_part(&mut self, conn: &mut Conn, part: i64) -> Result<Vec<Proposal>> {
         let wanted = part.min(self.cap - self.read);
-        let rows = store::proposals::open_before(&mut store.conn().await?, self.purpose, self.before, wanted, self.anyones_only).await?;
+        let rows = store::proposals::open_before(conn, self.purpose, self.before, wanted, self.anyones_only).await?;
         self.read += rows.len() as i64;
         self.more = rows.len() as i64 == wanted && self.read < self.cap;
         self.before = rows.last().map_or(self.before, |p| p.post_id);
@@ -110,12 +115,12 @@ impl OpenStream {
 }
 
 /// The first `limit` of `proposals` (newest first) that `reader` may read, as cards.
-async fn proposal_cards(store: &Store, proposals: Vec<Proposal>, reader: Option<&Actor>, limit: usize) -> Result<Vec<ProposalCard>> {
+async fn proposal_cards(conn: &mut Conn, proposals: Vec<Proposal>, reader: Option<&Actor>, limit: usize) -> Result<Vec<ProposalCard>> {
     if proposals.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = proposals.iter().map(|p| p.post_id).collect();
-    let mut shown = readable_with_authors(store, &ids, reader, limit).await?;
+    let mut shown = readable_with_authors(conn, &ids, reader, limit).await?;
     Ok(proposals
         .into_iter()
         .filter_map(|proposal| shown.remove(&proposal.post_id).map(|(post, author)| ProposalCard { proposal, post, author }))
@@ -124,20 +129,43 @@ async fn proposal_cards(store: &Store, proposals: Vec<Proposal>, reader: Option<
 
 /// The first `limit` of the posts `ids` (in that order) that `reader` may read, with their
 /// authors, read for all of them at once.
-async fn readable_with_authors(store: &Store, ids: &[i64], reader: Option<&Actor>, limit: usize) -> Result<HashMap<i64, (Post, Actor)>> {
-    let mut posts: HashMap<i64, Post> = store::posts::by_ids(&mut store.conn().await?, ids).await?.into_iter().map(|p| (p.id, p)).collect();
+async fn readable_with_authors(conn: &mut Conn, ids: &[i64], reader: Option<&Actor>, limit: usize) -> Result<HashMap<i64, (Post, Actor)>> {
+    let mut posts: HashMap<i64, Post> = store::posts::by_ids(conn, ids).await?.into_iter().map(|p| (p.id, p)).collect();
     let in_order: Vec<Post> = ids.iter().filter_map(|id| posts.remove(id)).collect();
-    let readable = readable(store, &in_order, reader.map(|r| r.ap_id.as_str())).await?;
+    let readable = readable_on(conn, &in_order, reader.map(|r| r.ap_id.as_str())).await?;
     let shown: Vec<Post> = in_order.into_iter().filter(|p| readable.contains(&p.id)).take(limit).collect();
     let author_ids: Vec<i64> = shown.iter().map(|p| p.author_id).collect();
-    let authors: HashMap<i64, Actor> =
-        store::actors::by_ids(&mut store.conn().await?, &author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
+    let authors: HashMap<i64, Actor> = store::actors::by_ids(conn, &author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
     Ok(shown.into_iter().filter_map(|post| authors.get(&post.author_id).cloned().map(|author| (post.id, (post, author)))).collect())
 }
 
 /// Coming events `reader` may see (of `author` only, when given), soonest first.
 pub async fn coming_events(store: &Store, reader: Option<&Actor>, author: Option<&Actor>, limit: usize) -> Result<Vec<EventCard>> {
     events_from(store, reader, author, now_ms(), limit).await
+}
+
+/// What the front page lists: the initiatives here, the newest open needs and offers, coming
+/// events and recent news, as `reader` may see them. Read on one connection: under a busy
+/// inbox, waiting for a connection was most of what a page's read took, once per list.
+pub struct FrontPage {
+    pub initiatives: Vec<Actor>,
+    pub needs: Vec<ProposalCard>,
+    pub offers: Vec<ProposalCard>,
+    pub events: Vec<EventCard>,
+    pub news: Vec<(Post, Actor)>,
+}
+
+/// The front page's lists, `per_list` of each (`news` of the news).
+pub async fn front_page(store: &Store, reader: Option<&Actor>, per_list: usize, news: usize) -> Result<FrontPage> {
+    let conn = &mut store.conn().await?;
+    let of = |purpose| ProposalFilter { purpose: Some(purpose), ..Default::default() };
+    Ok(FrontPage {
+        initiatives: store::actors::local_of_kind(conn, ActorKind::Group).await?,
+        needs: open_proposals_on(conn, reader, &of(Purpose::Request), per_list).await?,
+        offers: open_proposals_on(conn, reader, &of(Purpose::Offer), per_list).await?,
+        events: events_from_on(conn, reader, None, now_ms(), per_list).await?,
+        news: recent_news_on(conn, news).await?,
+    })
 }
 
 /// Events `reader` may see that end after `from_ms`, soonest first.
@@ -148,9 +176,19 @@ pub async fn events_from(
     from_ms: i64,
     limit: usize,
 ) -> Result<Vec<EventCard>> {
-    let events = store::events::upcoming(&mut store.conn().await?, author.map(|a| a.id), false, from_ms, SCAN).await?;
+    events_from_on(&mut store.conn().await?, reader, author, from_ms, limit).await
+}
+
+async fn events_from_on(
+    conn: &mut Conn,
+    reader: Option<&Actor>,
+    author: Option<&Actor>,
+    from_ms: i64,
+    limit: usize,
+) -> Result<Vec<EventCard>> {
+    let events = store::events::upcoming(conn, author.map(|a| a.id), false, from_ms, SCAN).await?;
     let ids: Vec<i64> = events.iter().map(|e| e.post_id).collect();
-    let mut shown = readable_with_authors(store, &ids, reader, limit).await?;
+    let mut shown = readable_with_authors(conn, &ids, reader, limit).await?;
     Ok(events
         .into_iter()
         .filter_map(|event| shown.remove(&event.post_id).map(|(post, author)| EventCard { event, post, author }))
@@ -176,13 +214,16 @@ pub async fn coordinated_by(store: &Store, member: &Actor) -> Result<Vec<Actor>>
 /// The newest public posts this node holds that are not offers, needs, events or articles, with
 /// their authors.
 pub async fn recent_news(store: &Store, limit: usize) -> Result<Vec<(Post, Actor)>> {
-    let mut conn = store.conn().await?;
-    let recent = store::posts::recent_public(&mut conn, 50).await?;
+    recent_news_on(&mut store.conn().await?, limit).await
+}
+
+async fn recent_news_on(conn: &mut Conn, limit: usize) -> Result<Vec<(Post, Actor)>> {
+    let recent = store::posts::recent_public(conn, 50).await?;
     let ids: Vec<i64> = recent.iter().map(|p| p.id).collect();
-    let with_own_form = store::post_facts::with_own_form(&mut conn, &ids).await?;
+    let with_own_form = store::post_facts::with_own_form(conn, &ids).await?;
     let news: Vec<Post> = recent.into_iter().filter(|p| p.in_reply_to.is_none() && !with_own_form.contains(&p.id)).take(limit).collect();
     let author_ids: Vec<i64> = news.iter().map(|p| p.author_id).collect();
-    let authors: HashMap<i64, Actor> = store::actors::by_ids(&mut conn, &author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
+    let authors: HashMap<i64, Actor> = store::actors::by_ids(conn, &author_ids).await?.into_iter().map(|a| (a.id, a)).collect();
     Ok(news.into_iter().filter_map(|post| authors.get(&post.author_id).cloned().map(|author| (post, author))).collect())
 }
 

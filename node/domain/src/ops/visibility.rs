@@ -13,13 +13,24 @@ pub async fn may_read(store: &Store, post: &Post, reader: Option<&str>) -> Resul
 /// The ids of those of `posts` that `reader` may read, decided from facts read for all of them
 /// at once (a fixed number of statements, whatever the page holds; none for public posts).
 pub async fn readable(store: &Store, posts: &[Post], reader: Option<&str>) -> Result<HashSet<i64>> {
-    let (open, closed): (Vec<&Post>, Vec<&Post>) =
-        posts.iter().partition(|p| matches!(p.visibility, Visibility::Public | Visibility::Unlisted));
+    if reader.is_none() || posts.iter().all(open_to_anyone) {
+        return Ok(posts.iter().filter(|p| open_to_anyone(p)).map(|p| p.id).collect());
+    }
+    readable_on(&mut store.conn().await?, posts, reader).await
+}
+
+/// [`readable`], on a connection the caller holds.
+pub async fn readable_on(conn: &mut store::Conn, posts: &[Post], reader: Option<&str>) -> Result<HashSet<i64>> {
+    let (open, closed): (Vec<&Post>, Vec<&Post>) = posts.iter().partition(|p| open_to_anyone(p));
     let mut ids: HashSet<i64> = open.iter().map(|p| p.id).collect();
     let Some(reader) = reader.filter(|_| !closed.is_empty()) else { return Ok(ids) };
-    let facts = ReaderFacts::read(&mut store.conn().await?, &closed, reader).await?;
+    let facts = ReaderFacts::read(conn, &closed, reader).await?;
     ids.extend(closed.iter().filter(|p| facts.may_read(p)).map(|p| p.id));
     Ok(ids)
+}
+
+fn open_to_anyone(post: &Post) -> bool {
+    matches!(post.visibility, Visibility::Public | Visibility::Unlisted)
 }
 
 /// What decides whether one reader may read a page of posts that are not public.
