@@ -146,7 +146,8 @@ pub async fn coming_events(store: &Store, reader: Option<&Actor>, author: Option
 
 /// What the front page lists: the initiatives here, the newest open needs and offers, coming
 /// events and recent news, as `reader` may see them. Read on one connection: under a busy
-/// inbox, waiting for a connection was most of what a page's read took, once per list.
+/// inbox each wait for a pooled connection is long, and the page waited about 14 times
+/// (docs/benchmarks.md: p50 10 to 14 ms under the inbox before, 6 to 9 ms after).
 pub struct FrontPage {
     pub initiatives: Vec<Actor>,
     pub needs: Vec<ProposalCard>,
@@ -164,7 +165,7 @@ pub async fn front_page(store: &Store, reader: Option<&Actor>, per_list: usize, 
         needs: open_proposals_on(conn, reader, &of(Purpose::Request), per_list).await?,
         offers: open_proposals_on(conn, reader, &of(Purpose::Offer), per_list).await?,
         events: events_from_on(conn, reader, None, now_ms(), per_list).await?,
-        news: recent_news_on(conn, news).await?,
+        news: recent_news(conn, news).await?,
     })
 }
 
@@ -213,11 +214,7 @@ pub async fn coordinated_by(store: &Store, member: &Actor) -> Result<Vec<Actor>>
 
 /// The newest public posts this node holds that are not offers, needs, events or articles, with
 /// their authors.
-pub async fn recent_news(store: &Store, limit: usize) -> Result<Vec<(Post, Actor)>> {
-    recent_news_on(&mut store.conn().await?, limit).await
-}
-
-async fn recent_news_on(conn: &mut Conn, limit: usize) -> Result<Vec<(Post, Actor)>> {
+async fn recent_news(conn: &mut Conn, limit: usize) -> Result<Vec<(Post, Actor)>> {
     let recent = store::posts::recent_public(conn, 50).await?;
     let ids: Vec<i64> = recent.iter().map(|p| p.id).collect();
     let with_own_form = store::post_facts::with_own_form(conn, &ids).await?;
