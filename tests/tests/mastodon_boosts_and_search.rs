@@ -102,6 +102,14 @@ async fn boosts_are_reblogs_in_home_and_profile_and_page_with_posts(backend: Bac
     assert_eq!(f.get(&format!("/api/v1/accounts/{}/statuses?pinned=true", kees.id)).await?, json!([]));
     let public = ids(&f.get("/api/v1/timelines/public").await?);
     assert!(public.contains(&original_id) && !public.contains(&boost_id), "no reblogs in public, as in Mastodon: {public:?}");
+    // A peer's public post is in the public timeline, not in the local one.
+    let peer = url::Url::parse("https://elders.example/users/buur")?;
+    let peer = store::actors::upsert(&mut node.store().conn().await?, &buurtnet_tests::harness::stand_in_remote_actor(&peer)?).await?;
+    let news = buurtnet_tests::harness::stand_in_remote_post(&peer, 1, "<p>Nieuws van elders</p>".into(), buurtnet_domain::now_ms());
+    let news_id = store::posts::insert(&mut node.store().conn().await?, &news).await?.id.to_string();
+    let (everywhere, here) = (ids(&f.get("/api/v1/timelines/public").await?), ids(&f.get("/api/v1/timelines/public?local=true").await?));
+    assert_eq!(everywhere.first(), Some(&news_id), "{everywhere:?}");
+    assert!(!here.contains(&news_id) && here.contains(&original_id), "{here:?}");
 
     // Deleting a reblog takes one's own boost back, never the post; nobody else's.
     let by_other = f.client.delete(format!("{base}/api/v1/statuses/{boost_id}")).header("authorization", &f.bearer).send().await?;
