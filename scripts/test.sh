@@ -18,6 +18,13 @@ done
 export PATH
 
 export CARGO_TERM_COLOR=never
+# A clean build with the fuzz targets takes about 20 GB. A full disk shows up as failing tests
+# ("database or disk is full"), so say early how much is free (CI failed that way once).
+free_gb=$(df -Pk . | awk 'NR == 2 { print int($4 / 1048576) }')
+echo "test.sh: ${free_gb} GB free on this disk"
+if [ "$free_gb" -lt 20 ]; then
+  echo "test.sh: WARNING: under 20 GB free; the build and the tests may fill the disk" >&2
+fi
 # A clean CI build gains nothing from incremental artefacts, and they doubled the disk a
 # run needs (one CI run failed with "No space left on device").
 if [ "${CI:-}" = "true" ]; then
