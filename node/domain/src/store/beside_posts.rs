@@ -3,8 +3,7 @@
 //! local members it names. Written for one post or a whole batch of received notes
 //! ([`super::received`]) by the same statements, one per table, and held to the same caps.
 
-use super::received::ROWS_PER_STATEMENT;
-use super::{Handle, affected, value_rows};
+use super::{Handle, ROWS_PER_STATEMENT, affected, value_rows};
 use crate::error::Result;
 use crate::now_ms;
 

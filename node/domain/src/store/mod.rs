@@ -238,6 +238,9 @@ pub(crate) fn in_list(count: usize) -> String {
     (1..=count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
+/// Rows per multi-row statement, well below what either database takes in placeholders.
+pub(crate) const ROWS_PER_STATEMENT: usize = 256;
+
 /// `count` rows of `per_row` placeholders each, numbered from `$first`, each row led by
 /// `lead` when given (a parameter every row shares): `($1, $2), ($3, $4)`.
 pub(crate) fn value_rows(count: usize, per_row: usize, first: usize, lead: Option<&str>) -> String {

@@ -78,8 +78,8 @@ pub async fn open(db: &mut impl Handle, purpose: Purpose, limit: i64) -> Result<
 
 /// Open offers or needs (`purpose`; both when `None`) older than the post `before`, newest
 /// first: the next part of [`open`] when a page needs more. With `anyones_only`, only those
-/// anyone may read (public or unlisted: all a visitor who is not logged in is shown), so a
-/// visitor's page reads no rows it must leave out.
+/// anyone may read (public or unlisted: what `ops::visibility::readable` shows a visitor who
+/// is not logged in), so a visitor's page reads no rows it must leave out.
 pub async fn open_before(
     db: &mut impl Handle,
     purpose: Option<Purpose>,

@@ -5,7 +5,7 @@
 //! the same rows as a result; what goes beside the posts is written by [`super::beside_posts`]
 //! for both paths.
 
-use super::{Handle, affected, on_db, value_rows as rows};
+use super::{Handle, ROWS_PER_STATEMENT, affected, on_db, value_rows};
 use crate::error::Result;
 use crate::model::{NewPost, Post};
 use crate::now_ms;
@@ -72,16 +72,13 @@ impl Tally {
 /// Notes stored in one transaction at most.
 pub const MAX_BATCH: usize = 64;
 
-/// Rows per statement, well below what either database takes in placeholders.
-pub(super) const ROWS_PER_STATEMENT: usize = 256;
-
 /// Remembers activity ids: the ones that were new (the others were seen before).
 pub async fn remember_activities(db: &mut impl Handle, ids: &[&str]) -> Result<HashSet<String>> {
     let mut new = HashSet::new();
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO received_activities (received_at, ap_id) VALUES {} ON CONFLICT DO NOTHING RETURNING ap_id",
-            rows(chunk.len(), 1, 2, Some("$1"))
+            value_rows(chunk.len(), 1, 2, Some("$1"))
         );
         let remembered = on_db!(db, c => {
             let mut query = sqlx::query_scalar::<_, String>(&sql).bind(now_ms());
@@ -133,7 +130,7 @@ pub async fn insert_posts_if_new(db: &mut impl Handle, posts: &[(i64, &NewPost)]
         let sql = format!(
             "INSERT INTO posts (id, ap_id, author_id, content, source, summary, visibility, in_reply_to, url, published, updated, is_local, created_at, language, changed_at)
              VALUES {} ON CONFLICT (ap_id) DO NOTHING RETURNING {}",
-            rows(chunk.len(), COLUMNS, 1, None),
+            value_rows(chunk.len(), COLUMNS, 1, None),
             super::posts::COLUMNS
         );
         let stored = on_db!(db, c => {
