@@ -43,6 +43,7 @@ on_both_databases!(
     notes_stored_together_answer_and_keep_what_each_alone_would,
     a_peers_document_never_writes_over_an_actor_of_this_node,
     statuses_count_stays_right_as_posts_come_and_go,
+    a_write_left_unfinished_is_undone_and_the_next_goes_on,
 );
 
 /// A fresh, migrated database, and the directory that holds it (the caller keeps it alive).
@@ -781,5 +782,31 @@ async fn notes_stored_together_answer_and_keep_what_each_alone_would(store: Stor
         let expected = !left_for_the_inbox.contains(&n) && !(30..36).contains(&n);
         assert_eq!(remembered_before, expected, "activity {n}");
     }
+    Ok(())
+}
+
+/// A write transaction dropped without its commit (a request cancelled, an error on the way)
+/// leaves nothing, and the next one goes on at once; on SQLite a second writer waits for its
+/// turn while the first holds it, and what the writer commits is read on the other
+/// connections.
+async fn a_write_left_unfinished_is_undone_and_the_next_goes_on(store: Store) -> Result<()> {
+    let value_of = |key: &'static str| {
+        let store = store.clone();
+        async move { Ok::<_, anyhow::Error>(store::settings::all(&mut store.conn().await?).await?.into_iter().find(|(k, _)| k == key)) }
+    };
+    let mut left = store.begin().await?;
+    store::settings::set(&mut left, "left", "unfinished").await?;
+    if store.backend() == "sqlite" {
+        let second = tokio::time::timeout(std::time::Duration::from_millis(200), store.writer()).await;
+        assert!(second.is_err(), "a second writer got the turn while the first held it");
+    }
+    drop(left);
+    let mut next = tokio::time::timeout(std::time::Duration::from_secs(2), store.begin()).await??;
+    store::settings::set(&mut next, "next", "committed").await?;
+    next.commit().await?;
+    assert_eq!(value_of("left").await?, None, "the unfinished write was kept");
+    assert_eq!(value_of("next").await?, Some(("next".into(), "committed".into())));
+    store::settings::set(&mut store.writer().await?, "single", "statement").await?;
+    assert_eq!(value_of("single").await?, Some(("single".into(), "statement".into())));
     Ok(())
 }

@@ -9,11 +9,11 @@
 //! the third value to `$4` there while PostgreSQL binds it to `$3`. Reusing one is fine.
 //!
 //! Use [`Store::begin`] for anything that writes ([`Store::writer`] for a single statement),
-//! [`Store::conn`] for reads. SQLite takes one
-//! writer at a time: this process's write transactions queue for their turn in memory
-//! ([`Store::begin`]) before they ask SQLite (`BEGIN IMMEDIATE`), because SQLite's own wait
-//! for a busy database sleeps in growing steps (1, 2, 5, 10 ms...) on a pooled connection, and
-//! under load most of the node's time went into those sleeps. Another process (the CLI)
+//! [`Store::conn`] for reads. SQLite takes one writer at a time: this process writes on one
+//! connection of its own ([`sqlite_writer`]), and its write transactions queue for it in
+//! memory before they ask SQLite (`BEGIN IMMEDIATE`), because SQLite's own wait for a busy
+//! database sleeps in growing steps (1, 2, 5, 10 ms...), and under load most of the node's
+//! time went into those sleeps. Reads take pooled connections. Another process (the CLI)
 //! still meets SQLite's busy timeout.
 
 pub mod actors;
@@ -55,10 +55,12 @@ pub mod retention;
 pub mod series;
 pub mod sessions;
 pub mod settings;
+mod sqlite_writer;
 pub mod timelines;
 
 use crate::error::{DomainError, Result};
 use crate::model::coalition::FoldedLog;
+use sqlite_writer::{SqliteWriter, WriteTurn};
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -67,7 +69,6 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// How long a SQLite write transaction waits for its turn, as long as SQLite's busy timeout.
 const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -77,8 +78,9 @@ const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     pool: Pool,
     memo: Arc<Memo>,
-    /// One turn to write at a time (SQLite only; PostgreSQL locks rows, not the database).
-    writer: Arc<Semaphore>,
+    /// SQLite's one connection for writing, whose holder has the turn to write (PostgreSQL
+    /// locks rows, not the database, and writes on pooled connections).
+    writer: Option<Arc<SqliteWriter>>,
     /// This process's number among those sharing the database ([`processes`]).
     process_id: i64,
     /// Notes from peers waiting to be stored together ([`received`]).
@@ -133,12 +135,10 @@ pub trait Handle: Send {
 pub struct Tx {
     inner: TxInner,
     memo: Arc<Memo>,
-    /// This process's turn to write, given back when the transaction ends (after `inner`).
-    _turn: Option<OwnedSemaphorePermit>,
 }
 
 enum TxInner {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(WriteTurn),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -146,19 +146,19 @@ enum TxInner {
 pub struct Conn {
     inner: ConnInner,
     memo: Arc<Memo>,
-    /// This process's turn to write, for a connection from [`Store::writer`].
-    _turn: Option<OwnedSemaphorePermit>,
 }
 
 enum ConnInner {
     Sqlite(PoolConnection<Sqlite>),
+    /// From [`Store::writer`]: SQLite's write connection, for one statement.
+    SqliteWriter(WriteTurn),
     Postgres(PoolConnection<Postgres>),
 }
 
 impl Handle for Tx {
     fn raw(&mut self) -> Raw<'_> {
         match &mut self.inner {
-            TxInner::Sqlite(t) => Raw::Sqlite(t),
+            TxInner::Sqlite(t) => Raw::Sqlite(t.conn()),
             TxInner::Postgres(t) => Raw::Postgres(t),
         }
     }
@@ -176,6 +176,7 @@ impl Handle for Conn {
     fn raw(&mut self) -> Raw<'_> {
         match &mut self.inner {
             ConnInner::Sqlite(c) => Raw::Sqlite(c),
+            ConnInner::SqliteWriter(t) => Raw::Sqlite(t.conn()),
             ConnInner::Postgres(c) => Raw::Postgres(c),
         }
     }
@@ -255,7 +256,7 @@ pub(crate) fn value_rows(count: usize, per_row: usize, first: usize, lead: Optio
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self.inner {
-            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Sqlite(mut t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
@@ -266,6 +267,7 @@ impl Store {
     /// Opens (creating if needed) the database at `url` and brings its schema up to date.
     /// `sqlite://path` or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store> {
+        let mut write_options = None;
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -289,22 +291,31 @@ impl Store {
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .min_connections(0)
+                // A file cannot hang up as a server can: pinging it before each use only
+                // hands a message to the connection's thread and back (two thread switches
+                // per acquire, measured in the mesh burst's profile).
+                .test_before_acquire(false)
                 .before_acquire(|conn, _| Box::pin(async move { Ok(outside_a_transaction(conn)) }))
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await?;
+            write_options = Some(options);
             Pool::Sqlite(pool)
         } else {
             return Err(DomainError::invalid("database_url", crate::words::Say::DatabaseUrlScheme));
         };
-        let store = Store {
+        let mut store = Store {
             pool,
             memo: Arc::default(),
-            writer: Arc::new(Semaphore::new(1)),
+            writer: None,
             process_id: processes::new_process_id(),
             received: Arc::new(group_commit::GroupCommit::new(received::MAX_BATCH)),
             received_tally: Arc::default(),
         };
         store.migrate().await?;
+        // Opened after the migrations, which run on the pool.
+        if let Some(options) = write_options {
+            store.writer = Some(Arc::new(SqliteWriter::open(options).await?));
+        }
         Ok(store)
     }
 
@@ -350,50 +361,41 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
-        let turn = self.turn_to_write().await?;
-        let inner = match &self.pool {
-            Pool::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        let inner = match (&self.pool, &self.writer) {
+            (Pool::Sqlite(_), Some(writer)) => {
+                let mut turn = writer.turn().await?;
+                turn.begin().await?;
+                TxInner::Sqlite(turn)
+            }
+            (Pool::Postgres(pool), _) => TxInner::Postgres(pool.begin().await?),
+            (Pool::Sqlite(_), None) => return Err(DomainError::Internal("SQLite without its write connection".into())),
         };
-        Ok(Tx { inner, memo: self.memo.clone(), _turn: turn })
+        Ok(Tx { inner, memo: self.memo.clone() })
     }
 
     /// Borrows a connection for reads.
     pub async fn conn(&self) -> Result<Conn> {
-        self.connection(None).await
-    }
-
-    /// A connection for a single write statement, which needs no transaction of its own
-    /// (one round trip instead of three); it waits for its turn as [`Self::begin`] does.
-    pub async fn writer(&self) -> Result<Conn> {
-        let turn = self.turn_to_write().await?;
-        self.connection(turn).await
-    }
-
-    async fn connection(&self, turn: Option<OwnedSemaphorePermit>) -> Result<Conn> {
         let inner = match &self.pool {
             Pool::Sqlite(pool) => ConnInner::Sqlite(pool.acquire().await?),
             Pool::Postgres(pool) => ConnInner::Postgres(pool.acquire().await?),
         };
-        Ok(Conn { inner, memo: self.memo.clone(), _turn: turn })
+        Ok(Conn { inner, memo: self.memo.clone() })
     }
 
-    /// This process's turn to write on SQLite (`None` on PostgreSQL, which needs none),
-    /// waited for before a connection is taken, so waiting writers hold none. It waits as
-    /// long as SQLite's busy timeout, so a transaction begun inside another fails as it did
-    /// before instead of waiting for ever.
-    async fn turn_to_write(&self) -> Result<Option<OwnedSemaphorePermit>> {
-        if matches!(self.pool, Pool::Postgres(_)) {
-            return Ok(None);
+    /// A connection for a single write statement, which needs no transaction of its own
+    /// (one round trip instead of three); on SQLite it waits for the turn to write as
+    /// [`Self::begin`] does.
+    pub async fn writer(&self) -> Result<Conn> {
+        match &self.writer {
+            Some(writer) => Ok(Conn { inner: ConnInner::SqliteWriter(writer.turn().await?), memo: self.memo.clone() }),
+            None => self.conn().await,
         }
-        let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, self.writer.clone().acquire_owned()).await.map_err(|_| {
-            tracing::warn!("no turn to write within {WRITE_TURN_TIMEOUT:?}");
-            sqlx::Error::PoolTimedOut
-        })?;
-        Ok(Some(turn.expect("the writer semaphore is never closed")))
     }
 
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         match &self.pool {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
