@@ -31,8 +31,10 @@ pub struct Stopping {
 }
 
 impl Stopping {
+    /// Whether the node was asked to stop, or is gone (its sender dropped without asking:
+    /// `asked` then completes at once, so a worker that went on would spin).
     pub fn is_set(&self) -> bool {
-        *self.signal.borrow()
+        *self.signal.borrow() || self.signal.has_changed().is_err()
     }
 
     /// Completes once the node is asked to stop (at once if it already was).
@@ -91,8 +93,13 @@ pub async fn run_worker(state: FederationState, mut stopping: Stopping) -> usize
         let claimed = match claim(&state, slots.available_permits(), &busy_hosts(&per_peer)).await {
             Ok(claimed) => claimed,
             Err(e) => {
-                tracing::error!(error = %e, "could not claim deliveries; will try again");
-                vec![]
+                // Not at once: what is due stays due, so trying again at once would spin.
+                tracing::error!(error = %e, "could not claim deliveries; will try again in {CLAIM_RETRY:?}");
+                tokio::select! {
+                    _ = tokio::time::sleep(CLAIM_RETRY) => {}
+                    _ = stopping.asked() => {}
+                }
+                continue;
             }
         };
         if claimed.is_empty() {
@@ -190,6 +197,12 @@ async fn release(state: &FederationState, ids: &[i64]) {
 /// processes that are gone.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
+/// The shortest wait for work when the claim took nothing (ms).
+const LEFT_DUE_POLL_MS: i64 = 100;
+
+/// How long the worker waits after a claim failed (the database refused or is gone).
+const CLAIM_RETRY: Duration = Duration::from_secs(1);
+
 /// Shows the other processes on the database that this one is alive, trying again until it
 /// can (or the node stops: then `None`). Without it they would free this one's leases.
 async fn announce(state: &FederationState, stopping: &mut Stopping) -> Option<Presence> {
@@ -236,9 +249,32 @@ async fn idle(state: &FederationState) {
         Err(_) => None,
     };
     let poll = Duration::from_millis(1000);
-    let wait = next_due.map(|due| Duration::from_millis((due - now_ms()).clamp(0, 1000) as u64)).unwrap_or(poll);
+    // Something due that the claim left (its peer's slots are all busy) waits for a delivery
+    // to end, which wakes this; without the floor the worker would claim nothing in a loop.
+    let wait = next_due.map(|due| Duration::from_millis((due - now_ms()).clamp(LEFT_DUE_POLL_MS, 1000) as u64)).unwrap_or(poll);
     tokio::select! {
         _ = state.delivery_wake.notified() => {}
         _ = tokio::time::sleep(wait) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Stopping;
+    use std::time::Duration;
+    use tokio::sync::watch;
+
+    #[test]
+    fn a_worker_stops_when_asked_and_when_its_node_is_gone() {
+        let (stop, signal) = watch::channel(false);
+        let stopping = Stopping { signal, grace: Duration::ZERO };
+        assert!(!stopping.is_set());
+        stop.send(true).expect("a receiver");
+        assert!(stopping.is_set());
+
+        let (stop, signal) = watch::channel(false);
+        let stopping = Stopping { signal, grace: Duration::ZERO };
+        drop(stop);
+        assert!(stopping.is_set(), "a node dropped without a stop left its worker spinning");
     }
 }
