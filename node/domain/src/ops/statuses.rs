@@ -84,39 +84,51 @@ impl StatusFacts {
         let post_ids: Vec<i64> = unique(entries.iter().map(|e| e.post.id));
         let ap_ids: Vec<String> = unique(entries.iter().map(|e| e.post.ap_id.clone()));
         let parent_ids: Vec<String> = unique(entries.iter().filter_map(|e| e.post.in_reply_to.clone()));
-        let mentions = super::visibility::group_by_post(store::post_facts::mentions_of(conn, &post_ids).await?);
+        let beside = store::post_facts::beside(conn, &post_ids, viewer.map(|v| (v.ap_id.as_str(), v.id))).await?;
+        let mentions = super::visibility::group_by_post(beside.mentions);
         let mentioned: Vec<String> = unique(mentions.values().flatten().cloned());
         let shown = entries.iter().flat_map(|e| [Some(e.post.author_id), e.boost.as_ref().map(|b| b.booster_id)]).flatten();
         let people: Vec<i64> = unique(shown.chain(also.iter().copied()));
         Ok(StatusFacts {
             accounts: AccountFacts::read(conn, &people, &mentioned).await?,
-            reactions: store::post_facts::reaction_counts_of(conn, &post_ids).await?.into_iter().map(|(id, l, b)| (id, (l, b))).collect(),
+            reactions: reaction_counts(&beside.reactions),
             replies: store::post_facts::reply_counts(conn, &ap_ids).await?.into_iter().collect(),
             parents: store::posts::by_ap_ids(conn, &parent_ids).await?.into_iter().map(|p| (p.ap_id.clone(), p)).collect(),
             mentions,
             proposals: store::proposals::by_post_ids(conn, &post_ids).await?.into_iter().map(|p| (p.post_id, p)).collect(),
-            tags: super::visibility::group_by_post(store::post_facts::tags_of(conn, &post_ids).await?),
             media: media_by_post(store::media::for_posts(conn, &post_ids).await?),
-            flags: match viewer {
-                Some(viewer) => flags(conn, &post_ids, viewer).await?,
-                None => HashMap::new(),
-            },
+            flags: flags(&beside.by_reader, &beside.bookmarked),
+            tags: super::visibility::group_by_post(beside.tags),
         })
     }
 }
 
-/// What `viewer` did with each of `post_ids` (those with nothing done are left out).
-async fn flags(conn: &mut store::Conn, post_ids: &[i64], viewer: &Actor) -> Result<HashMap<i64, Flags>> {
+/// Likes and boosts by post, from each post's count of each kind.
+fn reaction_counts(counts: &[(i64, String, i64)]) -> HashMap<i64, (i64, i64)> {
+    let mut by_post: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (post, kind, count) in counts {
+        let entry = by_post.entry(*post).or_default();
+        match kind.as_str() {
+            super::reactions::LIKE => entry.0 += count,
+            super::reactions::ANNOUNCE => entry.1 += count,
+            _ => {}
+        }
+    }
+    by_post
+}
+
+/// What the reader did with each post (those with nothing done are left out).
+fn flags(by_reader: &[(i64, String)], bookmarked: &[i64]) -> HashMap<i64, Flags> {
     let mut flags: HashMap<i64, Flags> = HashMap::new();
-    for (post, kind) in store::post_facts::reactions_by(conn, post_ids, &viewer.ap_id).await? {
-        let entry = flags.entry(post).or_default();
+    for (post, kind) in by_reader {
+        let entry = flags.entry(*post).or_default();
         entry.favourited |= kind == super::reactions::LIKE;
         entry.reblogged |= kind == super::reactions::ANNOUNCE;
     }
-    for post in store::post_facts::bookmarked_among(conn, post_ids, viewer.id).await? {
-        flags.entry(post).or_default().bookmarked = true;
+    for post in bookmarked {
+        flags.entry(*post).or_default().bookmarked = true;
     }
-    Ok(flags)
+    flags
 }
 
 fn media_by_post(media: Vec<Media>) -> HashMap<i64, Vec<Media>> {

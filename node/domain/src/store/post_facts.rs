@@ -5,19 +5,6 @@
 use super::Handle;
 use crate::error::Result;
 
-/// Likes and boosts of each of `post_ids` that has any, as (post, likes, boosts).
-pub async fn reaction_counts_of(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<(i64, i64, i64)>> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT post_id, COALESCE(SUM(CASE WHEN kind = 'like' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN kind = 'announce' THEN 1 ELSE 0 END), 0)
-         FROM reactions WHERE post_id IN ({}) GROUP BY post_id",
-        super::in_list(post_ids.len())
-    );
-    Ok(super::fetch_in!(db, (i64, i64, i64), &sql, post_ids)?)
-}
-
 /// How many replies (not deleted) each of these posts has, by the post's ActivityPub id.
 pub async fn reply_counts(db: &mut impl Handle, ap_ids: &[String]) -> Result<Vec<(String, i64)>> {
     if ap_ids.is_empty() {
@@ -42,39 +29,63 @@ async fn linked(db: &mut impl Handle, table_and_column: (&str, &str), post_ids: 
     Ok(super::fetch_in!(db, (i64, String), &sql, post_ids)?)
 }
 
-/// The actors each of these posts mentions, as (post, actor).
-pub async fn mentions_of(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<(i64, String)>> {
-    linked(db, ("post_mentions", "actor_ap_id"), post_ids).await
-}
-
 /// The actors each of these posts is addressed to, as (post, actor).
 pub async fn recipients_of(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<(i64, String)>> {
     linked(db, ("post_recipients", "actor_ap_id"), post_ids).await
 }
 
-/// The hashtags given beside each of these posts, as (post, tag).
-pub async fn tags_of(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<(i64, String)>> {
-    linked(db, ("post_tags", "tag"), post_ids).await
+/// What the link and reaction tables hold for a page of posts, read in one statement
+/// (one trip to the database's thread instead of five).
+#[derive(Debug, Default)]
+pub struct Beside {
+    /// The actors each post mentions, as (post, actor), ordered by post and actor.
+    pub mentions: Vec<(i64, String)>,
+    /// The hashtags given beside each post, as (post, tag), ordered by post and tag.
+    pub tags: Vec<(i64, String)>,
+    /// How often each post was reacted to, as (post, kind, count).
+    pub reactions: Vec<(i64, String, i64)>,
+    /// What the reader did to each post, as (post, kind: like or announce).
+    pub by_reader: Vec<(i64, String)>,
+    /// The posts the reader bookmarked.
+    pub bookmarked: Vec<i64>,
 }
 
-/// What `actor_ap_id` did to these posts, as (post, kind: like or announce).
-pub async fn reactions_by(db: &mut impl Handle, post_ids: &[i64], actor_ap_id: &str) -> Result<Vec<(i64, String)>> {
+/// The rows of [`Beside`] for `post_ids`, and for `reader` (the ActivityPub id and the member
+/// id of who reads) what they did with them.
+pub async fn beside(db: &mut impl Handle, post_ids: &[i64], reader: Option<(&str, i64)>) -> Result<Beside> {
     if post_ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Beside::default());
     }
-    let n = post_ids.len();
-    let sql = format!("SELECT post_id, kind FROM reactions WHERE post_id IN ({}) AND actor_ap_id = ${}", super::in_list(n), n + 1);
-    Ok(super::fetch_in!(db, (i64, String), &sql, post_ids; actor_ap_id)?)
-}
-
-/// Which of these posts `member_id` bookmarked.
-pub async fn bookmarked_among(db: &mut impl Handle, post_ids: &[i64], member_id: i64) -> Result<Vec<i64>> {
-    if post_ids.is_empty() {
-        return Ok(Vec::new());
+    let (list, n) = (super::in_list(post_ids.len()), post_ids.len());
+    let mut sql = format!(
+        "SELECT 'mention', post_id, actor_ap_id, CAST(0 AS BIGINT) FROM post_mentions WHERE post_id IN ({list})
+         UNION ALL SELECT 'tag', post_id, tag, CAST(0 AS BIGINT) FROM post_tags WHERE post_id IN ({list})
+         UNION ALL SELECT 'count', post_id, kind, COUNT(*) FROM reactions WHERE post_id IN ({list}) GROUP BY post_id, kind"
+    );
+    if reader.is_some() {
+        sql.push_str(&format!(
+            " UNION ALL SELECT 'mine', post_id, kind, CAST(0 AS BIGINT) FROM reactions WHERE post_id IN ({list}) AND actor_ap_id = ${}
+              UNION ALL SELECT 'bookmark', post_id, '', CAST(0 AS BIGINT) FROM bookmarks WHERE post_id IN ({list}) AND member_id = ${}",
+            n + 1,
+            n + 2
+        ));
     }
-    let n = post_ids.len();
-    let sql = format!("SELECT post_id FROM bookmarks WHERE post_id IN ({}) AND member_id = ${}", super::in_list(n), n + 1);
-    Ok(super::fetch_in!(db, (i64,), &sql, post_ids; member_id)?.into_iter().map(|(id,)| id).collect())
+    sql.push_str(" ORDER BY 1, 2, 3");
+    let rows: Vec<(String, i64, String, i64)> = match reader {
+        Some((ap_id, member)) => super::fetch_in!(db, (String, i64, String, i64), &sql, post_ids; ap_id; member)?,
+        None => super::fetch_in!(db, (String, i64, String, i64), &sql, post_ids)?,
+    };
+    let mut beside = Beside::default();
+    for (what, post, value, count) in rows {
+        match what.as_str() {
+            "mention" => beside.mentions.push((post, value)),
+            "tag" => beside.tags.push((post, value)),
+            "count" => beside.reactions.push((post, value, count)),
+            "mine" => beside.by_reader.push((post, value)),
+            _ => beside.bookmarked.push(post),
+        }
+    }
+    Ok(beside)
 }
 
 /// Which of these posts are offers or needs, events or articles (posts with a form of their
