@@ -1,6 +1,7 @@
-//! What a page of posts shows beside them, read for all its posts in one statement each:
-//! reaction counts, replies, mentions, recipients, hashtags, and what one reader did with
-//! them (`ops::statuses` and `ops::visibility` put them together).
+//! What a page of posts shows beside them, read for all its posts at once: mentions,
+//! hashtags, reaction counts and what one reader did with them in one statement
+//! ([`beside`]), replies and recipients in one each, and which posts have a form of their own
+//! (`ops::statuses`, `ops::visibility` and `ops::browse` put them together).
 
 use super::Handle;
 use crate::error::Result;
@@ -17,21 +18,17 @@ pub async fn reply_counts(db: &mut impl Handle, ap_ids: &[String]) -> Result<Vec
     Ok(super::fetch_in!(db, (String, i64), &sql, ap_ids)?)
 }
 
-/// A link table's actors or tags of these posts, as (post, value), ordered as the one-post
-/// readers order them.
-async fn linked(db: &mut impl Handle, table_and_column: (&str, &str), post_ids: &[i64]) -> Result<Vec<(i64, String)>> {
+/// The actors each of these posts is addressed to, as (post, actor), ordered as the one-post
+/// reader orders them.
+pub async fn recipients_of(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<(i64, String)>> {
     if post_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let (table, column) = table_and_column;
-    let sql =
-        format!("SELECT post_id, {column} FROM {table} WHERE post_id IN ({}) ORDER BY post_id, {column}", super::in_list(post_ids.len()));
+    let sql = format!(
+        "SELECT post_id, actor_ap_id FROM post_recipients WHERE post_id IN ({}) ORDER BY post_id, actor_ap_id",
+        super::in_list(post_ids.len())
+    );
     Ok(super::fetch_in!(db, (i64, String), &sql, post_ids)?)
-}
-
-/// The actors each of these posts is addressed to, as (post, actor).
-pub async fn recipients_of(db: &mut impl Handle, post_ids: &[i64]) -> Result<Vec<(i64, String)>> {
-    linked(db, ("post_recipients", "actor_ap_id"), post_ids).await
 }
 
 /// What the link and reaction tables hold for a page of posts, read in one statement
